@@ -1,0 +1,3 @@
+from papernotes.cli.main import main
+
+main()

@@ -1,0 +1,95 @@
+"""``papernotes [--notes DIR] COMMAND``: the entry point and its error handling.
+
+Commands live in their own modules and are imported only when run, so ``list`` never
+pays for Textual, ``arxiv`` or ``bibtexparser``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from papernotes import __version__
+from papernotes.errors import PapernotesError
+
+# command name -> "module:function", imported on use
+COMMANDS = {
+    "init": "papernotes.cli.notes_cmds:init_cmd",
+    "add": "papernotes.cli.notes_cmds:add_cmd",
+    "list": "papernotes.cli.notes_cmds:list_cmd",
+    "show": "papernotes.cli.notes_cmds:show_cmd",
+    "search": "papernotes.cli.notes_cmds:search_cmd",
+    "edit": "papernotes.cli.notes_cmds:edit_cmd",
+    "rm": "papernotes.cli.notes_cmds:rm_cmd",
+    "check": "papernotes.cli.notes_cmds:check_cmd",
+    "import": "papernotes.cli.transfer_cmds:import_cmd",
+    "export": "papernotes.cli.transfer_cmds:export_cmd",
+}
+
+
+class LazyGroup(click.Group):
+    """Loads each command's module on demand and turns user errors into one clean line."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module, _, attr = target.partition(":")
+        return getattr(importlib.import_module(module), attr)
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except PapernotesError as exc:
+            raise click.ClickException(str(exc)) from None
+        except OSError as exc:
+            where = f" {exc.filename}" if exc.filename else ""
+            raise click.ClickException(f"Cannot access{where}: {exc.strerror or exc}.") from None
+
+
+@click.group(cls=LazyGroup, invoke_without_command=True)
+@click.option(
+    "--notes",
+    "notes_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The library folder (default: $PAPERNOTES_DIR, else ./notes, else the user data folder).",
+)
+@click.version_option(__version__, prog_name="papernotes")
+@click.pass_context
+def cli(ctx: click.Context, notes_dir: Path | None) -> None:
+    """papernotes: reading notes on research papers, one file per paper, by year."""
+    ctx.obj = notes_root(notes_dir)
+    if ctx.invoked_subcommand is None:
+        if "tui" in COMMANDS and sys.stdin.isatty() and sys.stdout.isatty():
+            ctx.invoke(cli.get_command(ctx, "tui"))
+        else:
+            click.echo(ctx.get_help())
+
+
+def notes_root(option: Path | None) -> Path:
+    """The library folder: --notes, else $PAPERNOTES_DIR, else ./notes, else the data folder."""
+    if option is not None:
+        return option
+    env = os.environ.get("PAPERNOTES_DIR")
+    if env:
+        return Path(env)
+    local = Path("notes")
+    if local.is_dir():
+        return local
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("papernotes")) / "notes"
+
+
+def main() -> None:
+    try:
+        cli(prog_name="papernotes")
+    except KeyboardInterrupt:
+        sys.exit(130)

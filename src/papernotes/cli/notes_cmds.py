@@ -1,0 +1,173 @@
+"""Commands on the notes themselves: init, add, list, show, search, edit, rm, check."""
+
+from __future__ import annotations
+
+import re
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from papernotes.cli.output import list_lines, note_dict, show_text, to_json
+from papernotes.editor import run_editor
+from papernotes.errors import InvalidInputError, NotFoundError
+from papernotes.library import Library
+from papernotes.model import STATUSES, Paper
+from papernotes.storage.notefile import NoteFormatError
+
+_NUMBER = re.compile(r"^\s*\d+[.)]\s*")
+NOTES_TEMPLATE = "# One reading note per line. Lines starting with '#' are ignored.\n"
+
+
+def open_library(ctx: click.Context) -> Library:
+    library = Library.open(ctx.obj)
+    for problem in library.problems():
+        click.echo(f"warning: {problem}", err=True)
+    return library
+
+
+@click.command("init")
+@click.pass_context
+def init_cmd(ctx: click.Context) -> None:
+    """Create an empty library."""
+    library = Library(ctx.obj)
+    if library.store.exists() and any(library.store.root.iterdir()):
+        click.echo(f"{library.root} already exists; nothing to do.")
+        return
+    library.store.init()
+    click.echo(f"Created an empty library at {library.root}.")
+
+
+@click.command("add")
+@click.option("--year", type=int, help="The year the paper goes under.")
+@click.option("--title", help="The title as you want to see it.")
+@click.option("--venue", default="", help="Where it was published (ICLR, EMNLP, …).")
+@click.option("--code", default="", help="URL of the paper's code.")
+@click.option("--arxiv", "arxiv_id", default="", help="arXiv id, e.g. 2006.03654.")
+@click.option("--tag", "tags", multiple=True, help="A tag (repeatable).")
+@click.option("--note", "notes", multiple=True, help="A reading note (repeatable).")
+@click.option("--status", type=click.Choice(STATUSES), default="unread", show_default=True)
+@click.option("--update", is_flag=True, help="Update the paper if it is already in the library.")
+@click.pass_context
+def add_cmd(ctx: click.Context, year, title, venue, code, arxiv_id, tags, notes, status, update):
+    """Add a paper; notes come from --note, else piped stdin, else $EDITOR."""
+    if year is None or not title:
+        raise click.UsageError("add needs --year and --title.")
+    library = Library.open(ctx.obj)
+    if not notes:
+        notes = read_notes_from_user()
+    paper = Paper(
+        title=title,
+        year=year,
+        venue=venue,
+        code=code,
+        arxiv=arxiv_id,
+        tags=tuple(tags),
+        status=status,
+        notes=tuple(notes),
+    )
+    note = library.add(paper, update=update)
+    click.echo(str(library.root / note.path))
+
+
+def read_notes_from_user() -> tuple[str, ...]:
+    """Notes from piped stdin, or from the editor when interactive."""
+    if not sys.stdin.isatty():
+        return parse_note_lines(sys.stdin.read())
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "notes.md"
+        path.write_text(NOTES_TEMPLATE, encoding="utf-8")
+        run_editor(path)
+        return parse_note_lines(path.read_text(encoding="utf-8"))
+
+
+def parse_note_lines(text: str) -> tuple[str, ...]:
+    """One note per non-empty line; a leading ``1.`` and comment lines are dropped."""
+    lines = (line.strip() for line in text.splitlines())
+    return tuple(_NUMBER.sub("", line) for line in lines if line and not line.startswith("#"))
+
+
+@click.command("list")
+@click.option("--year", type=int, help="Only this year.")
+@click.option("--tag", help="Only papers with this tag.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@click.pass_context
+def list_cmd(ctx: click.Context, year, tag, as_json):
+    """List papers, newest year first."""
+    notes = open_library(ctx).select(year=year, tag=tag)
+    if as_json:
+        click.echo(to_json([note_dict(n) for n in notes]))
+    elif notes:
+        click.echo("\n".join(list_lines(notes)))
+    else:
+        click.echo("No papers" + (" match" if year or tag else " in the library yet") + ".", err=True)
+
+
+@click.command("show")
+@click.argument("paper")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
+@click.pass_context
+def show_cmd(ctx: click.Context, paper, as_json):
+    """Show one paper: a key, slug, arXiv id or unique part of the title."""
+    note = open_library(ctx).find(paper)
+    click.echo(to_json(note_dict(note)) if as_json else show_text(note))
+
+
+@click.command("search")
+@click.argument("query")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@click.pass_context
+def search_cmd(ctx: click.Context, query, as_json):
+    """Find papers whose title, notes, venue, tags or authors contain QUERY."""
+    notes = open_library(ctx).search(query)
+    if as_json:
+        click.echo(to_json([note_dict(n) for n in notes]))
+        return
+    if not notes:
+        raise NotFoundError(f"No paper matches {query!r}.")
+    click.echo("\n".join(list_lines(notes)))
+
+
+@click.command("edit")
+@click.argument("paper")
+@click.pass_context
+def edit_cmd(ctx: click.Context, paper):
+    """Open a paper's note in $EDITOR."""
+    library = open_library(ctx)
+    note = library.find(paper)
+    run_editor(library.root / note.path)
+    try:
+        library.store.read(note.path)
+    except NoteFormatError as exc:
+        raise InvalidInputError(
+            f"{note.path}:{exc.line}: {exc.message} (your edit is saved; fix it and run check)"
+        ) from None
+    click.echo(str(library.root / note.path))
+
+
+@click.command("rm")
+@click.argument("paper")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.pass_context
+def rm_cmd(ctx: click.Context, paper, yes):
+    """Delete a paper's note."""
+    library = open_library(ctx)
+    note = library.find(paper)
+    if not yes and sys.stdin.isatty():
+        click.confirm(f"Delete {note.path} ({note.paper.title})?", abort=True)
+    library.remove(note)
+    click.echo(f"Removed {note.path}")
+
+
+@click.command("check")
+@click.pass_context
+def check_cmd(ctx: click.Context):
+    """Validate every note; one line per problem, exit 1 if any."""
+    library = Library.open(ctx.obj)
+    problems = library.check()
+    for problem in problems:
+        click.echo(str(problem))
+    if problems:
+        ctx.exit(1)
+    click.echo(f"{len(library.notes())} notes, no problems.")

@@ -1,0 +1,97 @@
+"""How notes are printed: aligned text lines for people, JSON for scripts."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from dataclasses import asdict
+
+from papernotes.model import Note
+
+ARXIV_OUTPUT_FIELDS = (
+    "arxiv_version",
+    "arxiv_title",
+    "abstract",
+    "published",
+    "updated",
+    "categories",
+    "primary_category",
+    "doi",
+    "journal_ref",
+    "comment",
+)
+
+
+def note_dict(note: Note) -> dict:
+    """The JSON object of one note: every field, notes as a list, path relative to the library."""
+    paper = asdict(note.paper)
+    data = {
+        name: paper[name]
+        for name in ("key", "year", "title", "venue", "code", "arxiv", "authors", "tags", "status")
+    }
+    data["added"] = paper["added"]
+    data["notes"] = list(note.paper.notes)
+    data["path"] = note.path
+    for name in ARXIV_OUTPUT_FIELDS:
+        data[name] = paper[name]
+    for name in ("authors", "tags", "categories"):
+        data[name] = list(data[name])
+    if note.paper.body:
+        data["body"] = note.paper.body
+    return data
+
+
+def to_json(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def width(text: str) -> int:
+    """Terminal columns ``text`` takes: CJK characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def pad(text: str, columns: int) -> str:
+    return text + " " * max(0, columns - width(text))
+
+
+def list_lines(notes: list[Note]) -> list[str]:
+    """One line per note: year, key (or slug), title, venue."""
+    names = [n.paper.key or n.slug for n in notes]
+    column = max((width(name) for name in names), default=0)
+    lines = []
+    for note, name in zip(notes, names, strict=True):
+        venue = f"  [{note.paper.venue}]" if note.paper.venue else ""
+        lines.append(f"{note.paper.year}  {pad(name, column)}  {note.paper.title}{venue}")
+    return lines
+
+
+def show_text(note: Note) -> str:
+    """A readable page for one note."""
+    paper = note.paper
+    rows = [
+        ("title", paper.title),
+        ("arXiv title", paper.arxiv_title if paper.arxiv_title != paper.title else ""),
+        ("year", str(paper.year)),
+        ("venue", paper.venue),
+        ("key", paper.key),
+        ("authors", "; ".join(paper.authors)),
+        ("code", paper.code),
+        ("arXiv", f"{paper.arxiv}  https://arxiv.org/abs/{paper.arxiv}" if paper.arxiv else ""),
+        ("published", paper.published),
+        ("categories", " ".join(paper.categories)),
+        ("doi", paper.doi),
+        ("journal", paper.journal_ref),
+        ("tags", ", ".join(paper.tags)),
+        ("status", paper.status),
+        ("added", paper.added),
+        ("path", note.path),
+    ]
+    out = [f"{name + ':':<12}{value}" for name, value in rows if value]
+    if paper.abstract:
+        out += ["", "Abstract:", paper.abstract]
+    if paper.notes:
+        out += ["", "Notes:"]
+        out += [f"{i}. {text}" for i, text in enumerate(paper.notes, 1)]
+    if paper.body:
+        out += ["", paper.body]
+    return "\n".join(out)

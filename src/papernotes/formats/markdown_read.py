@@ -1,0 +1,277 @@
+"""Read a reading-notes Markdown document (the seed's format) into papers and an outline.
+
+Papers are the top-level bullets under ``### YEAR`` headings, in either style the seed uses:
+(a) a venue/code line and a ``<details>`` block of numbered notes, or (b) a year line,
+a ``阅读笔记：`` line with numbered lines under it, and a ``code：URL`` line. Everything
+else is a link section, kept with its nesting. Lines that fit nowhere are reported.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from papernotes.model import LinkItem, Outline, Paper, Problem, Section
+
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_YEAR = re.compile(r"^\d{4}$")
+_BULLET = re.compile(r"^(\s*)[-*+]\s?(.*)$")
+_NUMBERED = re.compile(r"^(\d+)[.)、]\s*(.*)$")
+_BR = re.compile(r"\s*<br\s*/?>\s*$", re.IGNORECASE)
+_CODE_LINK = re.compile(r"\[\[code\]\]\((\S+?)\)", re.IGNORECASE)
+_CODE_LINE = re.compile(r"^code\s*[:：]\s*(\S+)\s*$", re.IGNORECASE)
+_NOTES_LINE = re.compile(r"^(阅读笔记|笔记|notes?)\s*[:：]?\s*$", re.IGNORECASE)
+_MD_LINK = re.compile(r"^\[(.+)\]\((\S+)\)$")
+_TEXT_URL = re.compile(r"^(?:(.*?)\s+)?(https?://\S+)$")
+_TOC_START = "<!-- START doctoc"
+_TOC_END = "<!-- END doctoc"
+
+
+@dataclass
+class ParsedDocument:
+    outline: Outline
+    papers: list[tuple[Paper, int]] = field(default_factory=list)
+    """Each paper with the line its bullet starts on."""
+    problems: list[Problem] = field(default_factory=list)
+
+
+def parse_document(text: str, source: str = "<document>") -> ParsedDocument:
+    lines = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    reader = _Reader(source)
+    reader.run(lines)
+    return reader.result()
+
+
+def parse_link_item(text: str) -> tuple[str, str, bool]:
+    """``(label, url, markdown_link)`` for an item's text."""
+    text = text.strip()
+    match = _MD_LINK.match(text)
+    if match and "](" not in match.group(1):
+        return match.group(1), match.group(2), True
+    match = _TEXT_URL.match(text)
+    if match:
+        return (match.group(1) or "").strip(), match.group(2), False
+    return text, "", False
+
+
+@dataclass
+class _Block:
+    """A section being read: its heading and raw (line number, text) lines."""
+
+    title: str
+    level: int
+    lines: list[tuple[int, str]] = field(default_factory=list)
+    papers: bool = False
+
+
+class _Reader:
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.blocks: list[_Block] = [_Block("", 0)]
+        self.toc_depth = 0
+        self.year_level = 3
+        self.papers_block: _Block | None = None
+        self.year: int | None = None
+        self.paper_lines: list[tuple[int, str]] = []
+        self.papers: list[tuple[Paper, int]] = []
+        self.problems: list[Problem] = []
+
+    def run(self, lines: list[str]) -> None:
+        in_toc = False
+        toc_levels: list[int] = []
+        fence = False
+        for number, raw in enumerate(lines, 1):
+            line = raw.rstrip()
+            if line.startswith(_TOC_START):
+                in_toc = True
+                continue
+            if in_toc:
+                if line.startswith(_TOC_END):
+                    in_toc = False
+                    self.toc_depth = max(toc_levels, default=0)
+                    continue
+                bullet = _BULLET.match(line)
+                if bullet and bullet.group(2).startswith("["):
+                    toc_levels.append(len(bullet.group(1).expandtabs(2)) // 2 + 1)
+                continue
+            if line.lstrip().startswith("```"):
+                fence = not fence
+            heading = None if fence else _HEADING.match(line)
+            if heading:
+                self.heading(number, len(heading.group(1)), heading.group(2).strip())
+            elif self.year is not None:
+                self.paper_line(number, line)
+            else:
+                self.blocks[-1].lines.append((number, line))
+        self.finish_paper()
+
+    def heading(self, number: int, level: int, title: str) -> None:
+        self.finish_paper()
+        parent = self.papers_block
+        if _YEAR.match(title) and (parent is None or level == self.year_level):
+            if parent is None:
+                parent = next((b for b in reversed(self.blocks) if b.level < level), None)
+                if parent is None or parent.level == 0:
+                    parent = _Block("Paper", 1, papers=True)
+                    self.blocks.append(parent)
+                parent.papers = True
+                self.papers_block = parent
+                self.year_level = level
+            self.year = int(title)
+            return
+        if self.year is not None and level > (parent.level if parent else 0):
+            self.problems.append(
+                Problem(self.source, number, f"heading {title!r} inside a year's papers; kept as a section")
+            )
+        self.year = None
+        self.blocks.append(_Block(title, level))
+
+    def paper_line(self, number: int, line: str) -> None:
+        if not line.strip():
+            if self.paper_lines:
+                self.paper_lines.append((number, line))
+            return
+        bullet = _BULLET.match(line)
+        if bullet and not bullet.group(1):
+            self.finish_paper()
+            self.paper_lines.append((number, line))
+        elif self.paper_lines:
+            self.paper_lines.append((number, line))
+        else:
+            self.problems.append(
+                Problem(self.source, number, f"not part of any paper, not imported: {line.strip()!r}")
+            )
+
+    def finish_paper(self) -> None:
+        if not self.paper_lines:
+            return
+        lines, self.paper_lines = self.paper_lines, []
+        assert self.year is not None
+        paper, problems = _parse_paper(lines, self.year, self.source)
+        self.papers.append((paper, lines[0][0]))
+        self.problems.extend(problems)
+
+    def result(self) -> ParsedDocument:
+        sections = []
+        for block in self.blocks:
+            items = _parse_items(block.lines)
+            if block.level == 0 and not items:
+                continue
+            sections.append(Section(block.title, block.level, tuple(items), block.papers))
+        outline = Outline(tuple(sections), self.toc_depth, (), self.year_level)
+        return ParsedDocument(outline, self.papers, self.problems)
+
+
+def _parse_paper(lines: list[tuple[int, str]], year: int, source: str) -> tuple[Paper, list[Problem]]:
+    first = lines[0][1]
+    title = " ".join(_BULLET.match(first).group(2).split())  # type: ignore[union-attr]
+    venue = code = ""
+    notes: list[str] = []
+    kept: list[str] = []
+    problems: list[Problem] = []
+    mode = ""  # "details", "notes" (style b) or ""
+    seen_sub = False
+    for number, raw in lines[1:]:
+        text = raw.strip()
+        if not text:
+            continue
+        bullet = _BULLET.match(raw)
+        if mode == "details":
+            if text.lower().startswith("</details>"):
+                mode = ""
+            elif not text.lower().startswith("<summary>"):
+                _add_note_line(notes, text)
+            continue
+        if bullet and len(bullet.group(1)) > 0 and not (mode == "notes" and _is_deeper(raw)):
+            mode = ""
+            body = bullet.group(2).strip()
+            if body.lower().startswith("<details>"):
+                mode = "details"
+                rest = body[len("<details>") :].strip()
+                if rest and not rest.lower().startswith("<summary>"):
+                    _add_note_line(notes, rest)
+            elif _NOTES_LINE.match(body):
+                mode = "notes"
+            elif match := _CODE_LINE.match(body):
+                code = match.group(1)
+            elif _YEAR.match(body):
+                pass  # style (b) repeats the year the heading already gives
+            elif match := _CODE_LINK.search(body):
+                code = match.group(1)
+                venue = (body[: match.start()] + body[match.end() :]).strip() or venue
+            elif not seen_sub and "://" not in body and len(body) <= 80:
+                venue = body
+            else:
+                kept.append(raw.rstrip())
+                problems.append(
+                    Problem(source, number, "line not understood; kept in the note's free text")
+                )
+            seen_sub = True
+        elif mode == "notes":
+            _add_note_line(notes, text)
+        else:
+            kept.append(raw.rstrip())
+            problems.append(Problem(source, number, "line not understood; kept in the note's free text"))
+    paper = Paper(
+        title=title,
+        year=year,
+        venue=venue,
+        code=code,
+        notes=tuple(n for n in notes if n),
+        body="\n".join(kept),
+    )
+    return paper, problems
+
+
+def _is_deeper(raw: str) -> bool:
+    """In style (b), numbered notes may themselves be written as nested bullets."""
+    indent = len(raw) - len(raw.lstrip())
+    return indent >= 4
+
+
+def _add_note_line(notes: list[str], text: str) -> None:
+    text = _BR.sub("", text).strip()
+    bullet = _BULLET.match(text)
+    if bullet and not bullet.group(1):
+        text = bullet.group(2).strip()
+    match = _NUMBERED.match(text)
+    if match:
+        notes.append(match.group(2).strip())
+    elif notes:
+        notes[-1] = f"{notes[-1]}\n{text}" if notes[-1] else text
+    elif text:
+        notes.append(text)
+
+
+def _parse_items(lines: list[tuple[int, str]]) -> list[LinkItem]:
+    """Nested list items by indentation; plain lines become non-bullet items."""
+    root: list[dict] = []
+    stack: list[tuple[int, list[dict]]] = [(-1, root)]
+    gap = False
+    for _number, raw in lines:
+        if not raw.strip():
+            gap = True
+            continue
+        indent = len(raw) - len(raw.lstrip(" \t"))
+        bullet = _BULLET.match(raw)
+        text = bullet.group(2) if bullet else raw.strip()
+        while len(stack) > 1 and stack[-1][0] >= indent:
+            stack.pop()
+        siblings = stack[-1][1]
+        node = {"text": text.strip(), "bullet": bool(bullet), "gap": gap and bool(siblings), "kids": []}
+        siblings.append(node)
+        stack.append((indent, node["kids"]))
+        gap = False
+    return [_item(node) for node in root]
+
+
+def _item(node: dict) -> LinkItem:
+    label, url, markdown_link = parse_link_item(node["text"])
+    return LinkItem(
+        label=label,
+        url=url,
+        markdown_link=markdown_link,
+        children=tuple(_item(k) for k in node["kids"]),
+        gap_before=node["gap"],
+        bullet=node["bullet"],
+    )

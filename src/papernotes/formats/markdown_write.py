@@ -1,0 +1,106 @@
+"""Write the library back as one reading-notes Markdown document (papers in style (a)).
+
+Output is canonical: trailing spaces dropped, one blank line around headings and
+between papers, every note line ending in ``  <br>``; the same library gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from urllib.parse import quote
+
+from papernotes.model import LinkItem, Outline, Paper, Section
+
+TOC_HEADER = (
+    "<!-- START doctoc generated TOC please keep comment here to allow auto update -->\n"
+    "<!-- DON'T EDIT THIS SECTION, INSTEAD RE-RUN doctoc TO UPDATE -->\n"
+    "**Table of Contents**  *generated with [DocToc](https://github.com/thlorenz/doctoc)*\n"
+)
+TOC_FOOTER = "<!-- END doctoc generated TOC please keep comment here to allow auto update -->\n"
+_ANCHOR_DROP = re.compile(r"[^\w\- ]", re.UNICODE)
+
+
+def render_document(outline: Outline, papers: Iterable[Paper]) -> str:
+    """The whole document: TOC, each section in order, papers by year newest first."""
+    by_year: dict[int, list[Paper]] = {}
+    for paper in papers:
+        by_year.setdefault(paper.year, []).append(paper)
+    sections = list(outline.sections)
+    if by_year and not any(s.papers for s in sections):
+        sections.append(Section("Paper", 1, papers=True))
+    blocks: list[str] = []
+    if outline.toc_depth:
+        blocks.append(_toc(sections, sorted(by_year, reverse=True), outline))
+    for section in sections:
+        if section.level:
+            blocks.append(f"{'#' * section.level} {section.title}\n")
+        if section.items:
+            blocks.append(_items(section.items, 0))
+        if section.papers:
+            for year in sorted(by_year, reverse=True):
+                blocks.append(f"{'#' * outline.year_level} {year}\n")
+                blocks.extend(render_paper(p) for p in by_year[year])
+    return "\n".join(blocks)
+
+
+def render_paper(paper: Paper) -> str:
+    """One paper in style (a): title, venue and code line, notes in a ``<details>`` block."""
+    lines = [f"- {paper.title}".rstrip()]
+    venue_line = " ".join(
+        part for part in (paper.venue, f" [[code]]({paper.code})" if paper.code else "") if part
+    ).strip()
+    if venue_line:
+        lines.append(f"  - {venue_line}")
+    if paper.notes:
+        lines.append("  - <details>")
+        lines.append("    <summary>阅读笔记: </summary>")
+        for number, note in enumerate(paper.notes, 1):
+            first, *rest = note.split("\n")
+            text_lines = [f"{number}. {first}", *rest]
+            text_lines[-1] += "  <br>"
+            lines.extend(f"    {line}".rstrip() for line in text_lines)
+        lines.append("    </details>")
+    return "".join(line + "\n" for line in lines)
+
+
+def _items(items: tuple[LinkItem, ...], depth: int) -> str:
+    out: list[str] = []
+    for index, item in enumerate(items):
+        if item.gap_before and index:
+            out.append("\n")
+        indent = "  " * depth
+        marker = "- " if item.bullet else ""
+        out.append(f"{indent}{marker}{item.text}".rstrip() + "\n")
+        if item.children:
+            out.append(_items(item.children, depth + 1))
+    return "".join(out)
+
+
+def _toc(sections: list[Section], years: list[int], outline: Outline) -> str:
+    headings: list[tuple[int, str]] = []
+    for section in sections:
+        if section.level:
+            headings.append((section.level, section.title))
+        if section.papers:
+            headings.extend((outline.year_level, str(y)) for y in years)
+    shown = [(lvl, title) for lvl, title in headings if lvl <= outline.toc_depth]
+    top = min((lvl for lvl, _ in shown), default=1)
+    seen: dict[str, int] = {}
+    lines = []
+    for level, title in headings:
+        anchor = github_anchor(title, seen)
+        if level <= outline.toc_depth:
+            lines.append(f"{'  ' * (level - top)}- [{title}](#{anchor})\n")
+    return TOC_HEADER + "\n" + "".join(lines) + "\n" + TOC_FOOTER
+
+
+def github_anchor(title: str, seen: dict[str, int] | None = None) -> str:
+    """The anchor GitHub gives a heading, percent-encoded as doctoc writes it."""
+    slug = _ANCHOR_DROP.sub("", title.strip().lower()).replace(" ", "-")
+    if seen is not None:
+        count = seen.get(slug, 0)
+        seen[slug] = count + 1
+        if count:
+            slug = f"{slug}-{count}"
+    return quote(slug, safe="-_")

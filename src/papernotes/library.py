@@ -1,0 +1,291 @@
+"""The library API: what the CLI and the TUI both call.
+
+A ``Library`` reads the notes folder once, answers queries from memory, and writes
+through ``NoteStore`` (atomic, conflict-checked). Feature modules (arXiv linking,
+BibTeX) work on a ``Library`` in the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import replace
+from pathlib import Path
+
+from papernotes.arxiv_ids import base_id
+from papernotes.errors import (
+    AmbiguousError,
+    DuplicateError,
+    InvalidInputError,
+    NotFoundError,
+)
+from papernotes.model import ImportReport, Note, Outline, Paper, Problem, clean_paper, normalize_title
+from papernotes.search import haystack, matches, terms
+from papernotes.storage.store import NoteStore
+
+
+def today() -> str:
+    return dt.date.today().isoformat()
+
+
+class Library:
+    """One notes folder, loaded into memory on first use."""
+
+    def __init__(self, root: Path, store: NoteStore | None = None) -> None:
+        self.root = Path(root)
+        self.store = store or NoteStore(self.root)
+        self._notes: list[Note] | None = None
+        self._problems: list[Problem] = []
+        self._haystacks: dict[str, str] = {}
+
+    @classmethod
+    def open(cls, root: Path) -> Library:
+        """Open an existing library; a missing folder is a user error."""
+        library = cls(root)
+        if not library.store.exists():
+            raise NotFoundError(
+                f"There is no library at {root}; create one with 'papernotes init' "
+                "or point to one with --notes."
+            )
+        return library
+
+    # -- reading ---------------------------------------------------------
+
+    def notes(self) -> list[Note]:
+        """All notes, newest year first, then in document order, then by date added and title."""
+        if self._notes is None:
+            notes, problems = self.store.load()
+            order = {path: i for i, path in enumerate(self.outline().order)}
+            notes.sort(
+                key=lambda n: (
+                    -n.paper.year,
+                    order.get(n.path, len(order)),
+                    n.paper.added,
+                    n.paper.title.casefold(),
+                )
+            )
+            self._notes, self._problems = notes, problems
+        return self._notes
+
+    def problems(self) -> list[Problem]:
+        self.notes()
+        return list(self._problems)
+
+    def reload(self) -> None:
+        self._notes = None
+        self._haystacks = {}
+
+    def outline(self) -> Outline:
+        return self.store.load_outline()
+
+    def select(self, year: int | None = None, tag: str | None = None) -> list[Note]:
+        tag_folded = tag.casefold() if tag else None
+        return [
+            n
+            for n in self.notes()
+            if (year is None or n.paper.year == year)
+            and (tag_folded is None or tag_folded in (t.casefold() for t in n.paper.tags))
+        ]
+
+    def search(self, query: str, notes: Iterable[Note] | None = None) -> list[Note]:
+        """Notes whose title, notes, venue, tags or authors contain every word of ``query``."""
+        wanted = terms(query)
+        return [n for n in (self.notes() if notes is None else notes) if matches(self.haystack(n), wanted)]
+
+    def haystack(self, note: Note) -> str:
+        text = self._haystacks.get(note.path)
+        if text is None:
+            text = self._haystacks[note.path] = haystack(note.paper)
+        return text
+
+    def find(self, query: str) -> Note:
+        """The one note named by a key, slug, path, arXiv id or unique title fragment."""
+        query = query.strip()
+        if not query:
+            raise InvalidInputError("Name a paper by key, slug, arXiv id or part of its title.")
+        notes = self.notes()
+        folded = query.casefold()
+        arxiv = base_id(query)
+        for exact in (
+            lambda n: n.paper.key and n.paper.key.casefold() == folded,
+            lambda n: n.path.casefold() in (folded, f"{folded}.md"),
+            lambda n: n.slug.casefold() == folded,
+            lambda n: arxiv and n.paper.arxiv == arxiv,
+            lambda n: normalize_title(n.paper.title) == normalize_title(query),
+        ):
+            found = [n for n in notes if exact(n)]
+            if len(found) == 1:
+                return found[0]
+            if len(found) > 1:
+                raise self._ambiguous(query, found)
+        wanted = normalize_title(query)
+        found = [
+            n
+            for n in notes
+            if folded in n.paper.title.casefold()
+            or (wanted and wanted in normalize_title(n.paper.title))
+        ]
+        if len(found) == 1:
+            return found[0]
+        if found:
+            raise self._ambiguous(query, found)
+        raise NotFoundError(f"No paper matches {query!r}; 'papernotes list' shows them all.")
+
+    @staticmethod
+    def _ambiguous(query: str, found: list[Note]) -> AmbiguousError:
+        names = ", ".join(n.path for n in found[:5])
+        more = f" and {len(found) - 5} more" if len(found) > 5 else ""
+        return AmbiguousError(f"{query!r} matches {len(found)} papers ({names}{more}); be more specific.")
+
+    def match(self, paper: Paper) -> Note | None:
+        """The existing note for the same paper: same arXiv id, key, or normalised title."""
+        titles = {normalize_title(t) for t in (paper.title, paper.arxiv_title) if t}
+        for note in self.notes():
+            other = note.paper
+            if paper.arxiv and other.arxiv == paper.arxiv:
+                return note
+            if paper.key and other.key == paper.key:
+                return note
+            if titles & {normalize_title(t) for t in (other.title, other.arxiv_title) if t}:
+                return note
+        return None
+
+    def check(self) -> list[Problem]:
+        """Every problem in the library: unreadable notes, duplicate keys and papers."""
+        problems = self.problems()
+        seen_keys: dict[str, str] = {}
+        seen_titles: dict[str, str] = {}
+        for note in self.notes():
+            key = note.paper.key
+            if key and key in seen_keys:
+                problems.append(Problem(note.path, 1, f"key {key!r} is also used by {seen_keys[key]}"))
+            seen_keys.setdefault(key, note.path)
+            title = normalize_title(note.paper.title)
+            if title in seen_titles:
+                problems.append(Problem(note.path, 1, f"same title as {seen_titles[title]}"))
+            seen_titles.setdefault(title, note.path)
+        return problems
+
+    # -- writing ---------------------------------------------------------
+
+    def add(self, paper: Paper, update: bool = False) -> Note:
+        """Create a note; a paper already present is refused unless ``update``."""
+        paper = self._valid(paper)
+        existing = self.match(paper)
+        if existing and not update:
+            raise DuplicateError(
+                f"{paper.title!r} is already in the library as {existing.path}; "
+                "use --update to change it."
+            )
+        if existing:
+            return self.save(existing, _merge(existing.paper, paper))
+        if not paper.added:
+            paper = replace(paper, added=today())
+        note = self.store.create(paper)
+        self._remember(note)
+        return note
+
+    def save(self, note: Note, paper: Paper) -> Note:
+        """Write ``paper`` over ``note``; refuses if the file changed since it was read."""
+        saved = self.store.update(note, self._valid(paper))
+        self._forget(note)
+        self._remember(saved)
+        return saved
+
+    def remove(self, note: Note) -> None:
+        self.store.delete(note)
+        self._forget(note)
+
+    def _valid(self, paper: Paper) -> Paper:
+        try:
+            paper = clean_paper(paper)
+        except ValueError as exc:
+            raise InvalidInputError(f"{str(exc)[0].upper()}{str(exc)[1:]}.") from None
+        if paper.arxiv:
+            arxiv = base_id(paper.arxiv)
+            if not arxiv:
+                raise InvalidInputError(f"{paper.arxiv!r} is not an arXiv id.")
+            paper = replace(paper, arxiv=arxiv)
+        return paper
+
+    def _remember(self, note: Note) -> None:
+        if self._notes is not None:
+            self._notes.append(note)
+
+    def _forget(self, note: Note) -> None:
+        if self._notes is not None:
+            self._notes = [n for n in self._notes if n.path != note.path]
+        self._haystacks.pop(note.path, None)
+
+    # -- the Markdown document -------------------------------------------
+
+    def import_markdown(self, text: str, source: str, dry_run: bool = False) -> ImportReport:
+        """Add or update one note per paper of the document; keep its link sections."""
+        from papernotes.formats.markdown_read import parse_document
+
+        parsed = parse_document(text, source)
+        added: list[str] = []
+        updated: list[str] = []
+        unchanged: list[str] = []
+        skipped: list[str] = []
+        problems = list(parsed.problems)
+        order: list[str] = []
+        claimed: set[str] = set()
+        for paper, line in parsed.papers:
+            try:
+                paper = self._valid(paper)
+            except InvalidInputError as exc:
+                problems.append(Problem(source, line, str(exc)))
+                skipped.append(paper.title)
+                continue
+            existing = self.match(paper)
+            if existing and existing.path in claimed:
+                problems.append(Problem(source, line, f"{paper.title!r} appears twice; skipped"))
+                skipped.append(paper.title)
+                continue
+            if existing is None:
+                path = "(new)" if dry_run else self.add(paper).path
+                added.append(path if dry_run else path)
+            else:
+                merged = _merge(existing.paper, paper)
+                path = existing.path
+                if merged == existing.paper:
+                    unchanged.append(path)
+                else:
+                    if not dry_run:
+                        path = self.save(existing, merged).path
+                    updated.append(path)
+            claimed.add(path)
+            order.append(path)
+        if not dry_run:
+            self._save_outline(parsed.outline, order)
+        return ImportReport(tuple(added), tuple(updated), tuple(unchanged), tuple(skipped), tuple(problems))
+
+    def _save_outline(self, imported: Outline, order: list[str]) -> None:
+        current = self.outline()
+        has_sections = any(not s.papers for s in imported.sections) or imported.toc_depth
+        base = imported if has_sections else current
+        rest = [p for p in current.order if p not in order]
+        self.store.save_outline(replace(base, order=tuple(order + rest)))
+
+    def export_markdown(self) -> str:
+        from papernotes.formats.markdown_write import render_document
+
+        return render_document(self.outline(), [n.paper for n in self.notes()])
+
+
+def _merge(old: Paper, new: Paper) -> Paper:
+    """``old`` with what ``new`` says about it: document fields win, the rest is kept."""
+    return replace(
+        old,
+        title=new.title or old.title,
+        year=new.year,
+        venue=new.venue or old.venue,
+        code=new.code or old.code,
+        arxiv=new.arxiv or old.arxiv,
+        key=old.key or new.key,
+        authors=new.authors or old.authors,
+        tags=tuple(dict.fromkeys(old.tags + new.tags)),
+        notes=new.notes or old.notes,
+        body=new.body or old.body,
+    )

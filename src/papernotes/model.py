@@ -1,0 +1,208 @@
+"""The data papernotes works with: papers, stored notes, link sections, problems.
+
+Plain frozen dataclasses; this module imports nothing else of papernotes.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field, replace
+
+STATUSES = ("unread", "reading", "read")
+
+# Front matter field order: fixed so that edits give small git diffs.
+FRONT_MATTER_FIELDS = (
+    "title",
+    "year",
+    "venue",
+    "code",
+    "arxiv",
+    "key",
+    "authors",
+    "tags",
+    "status",
+    "added",
+    "arxiv_version",
+    "arxiv_title",
+    "abstract",
+    "published",
+    "updated",
+    "categories",
+    "primary_category",
+    "doi",
+    "journal_ref",
+    "comment",
+)
+LIST_FIELDS = frozenset({"authors", "tags", "categories"})
+ARXIV_FIELDS = (
+    "arxiv_version",
+    "arxiv_title",
+    "authors",
+    "abstract",
+    "published",
+    "updated",
+    "categories",
+    "primary_category",
+    "doi",
+    "journal_ref",
+    "comment",
+)
+
+
+@dataclass(frozen=True)
+class Paper:
+    """One paper and the user's reading notes on it."""
+
+    title: str
+    year: int
+    venue: str = ""
+    code: str = ""
+    arxiv: str = ""
+    key: str = ""
+    authors: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    status: str = "unread"
+    added: str = ""
+    arxiv_version: int = 0
+    arxiv_title: str = ""
+    abstract: str = ""
+    published: str = ""
+    updated: str = ""
+    categories: tuple[str, ...] = ()
+    primary_category: str = ""
+    doi: str = ""
+    journal_ref: str = ""
+    comment: str = ""
+    notes: tuple[str, ...] = ()
+    body: str = ""
+    extra: tuple[tuple[str, object], ...] = ()
+    """Front matter keys papernotes does not know, kept as written (in order)."""
+
+
+@dataclass(frozen=True)
+class Note:
+    """A paper as stored in the library: where it lives and what was read."""
+
+    paper: Paper
+    path: str
+    """Path relative to the library root, with forward slashes: ``2021/deberta.md``."""
+    digest: str = ""
+    """Hash of the file's bytes when read; a write refuses if the file changed since."""
+
+    @property
+    def slug(self) -> str:
+        return self.path.rsplit("/", 1)[-1].removesuffix(".md")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong in a file, reported as ``path:line: message``."""
+
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+@dataclass(frozen=True)
+class LinkItem:
+    """One entry of a link collection: a list item (or a loose paragraph line)."""
+
+    label: str = ""
+    url: str = ""
+    markdown_link: bool = False
+    """Written as ``[label](url)`` rather than ``label url``."""
+    children: tuple[LinkItem, ...] = ()
+    gap_before: bool = False
+    """A blank line stood before this item in the document."""
+    bullet: bool = True
+    """False for a plain text line that is not a list item."""
+
+    @property
+    def text(self) -> str:
+        if self.markdown_link:
+            return f"[{self.label}]({self.url})"
+        return " ".join(part for part in (self.label, self.url) if part)
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading of the reading-notes document with its link items.
+
+    The section that holds the papers (``# Paper`` in the seed) has ``papers=True``;
+    its papers live in the note files, not here.
+    """
+
+    title: str
+    level: int
+    items: tuple[LinkItem, ...] = ()
+    papers: bool = False
+
+
+@dataclass(frozen=True)
+class Outline:
+    """Everything of the document that is not a paper: sections, TOC, paper order."""
+
+    sections: tuple[Section, ...] = ()
+    toc_depth: int = 0
+    """Deepest heading level in the doctoc table of contents; 0 when there is none."""
+    order: tuple[str, ...] = ()
+    """Note paths in the order the document listed them within each year."""
+    year_level: int = 3
+    """Heading level of the ``### YEAR`` headings under the papers section."""
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What an import did (or, for a dry run, would do)."""
+
+    added: tuple[str, ...] = ()
+    updated: tuple[str, ...] = ()
+    unchanged: tuple[str, ...] = ()
+    skipped: tuple[str, ...] = ()
+    problems: tuple[Problem, ...] = field(default_factory=tuple)
+
+    def summary(self) -> str:
+        text = (
+            f"{len(self.added)} added, {len(self.updated)} updated, "
+            f"{len(self.unchanged)} unchanged, {len(self.skipped)} skipped"
+        )
+        if self.problems:
+            text += f", {len(self.problems)} problem(s) reported"
+        return text
+
+
+_PUNCT = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def normalize_title(title: str) -> str:
+    """Title for matching: case, accents, punctuation and spacing ignored."""
+    decomposed = unicodedata.normalize("NFKD", title)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _PUNCT.sub(" ", stripped.casefold()).strip()
+
+
+def clean_paper(paper: Paper) -> Paper:
+    """``paper`` with single-line fields tidied; raises ``ValueError`` naming a bad field."""
+    title = " ".join(paper.title.split())
+    if not title:
+        raise ValueError("a paper needs a title")
+    if not 1000 <= paper.year <= 2999:
+        raise ValueError(f"year must be a four-digit year, not {paper.year}")
+    if paper.status not in STATUSES:
+        raise ValueError(f"status must be one of {', '.join(STATUSES)}, not {paper.status!r}")
+    one_line = {
+        name: " ".join(str(getattr(paper, name)).split())
+        for name in ("venue", "code", "arxiv", "key", "added")
+    }
+    return replace(
+        paper,
+        title=title,
+        **one_line,
+        authors=tuple(a for a in (" ".join(x.split()) for x in paper.authors) if a),
+        tags=tuple(dict.fromkeys(t for t in (" ".join(x.split()) for x in paper.tags) if t)),
+        notes=tuple(n.strip() for n in paper.notes if n.strip()),
+    )

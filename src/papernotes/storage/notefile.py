@@ -1,0 +1,181 @@
+"""One note file: YAML front matter in a fixed order, then the numbered notes and free Markdown."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import yaml
+
+from papernotes.model import FRONT_MATTER_FIELDS, LIST_FIELDS, STATUSES, Paper
+
+try:  # the libyaml loader is about 10x faster than the pure-Python one
+    _Loader: type = yaml.CSafeLoader
+    _Dumper: type = yaml.CSafeDumper
+except AttributeError:  # pragma: no cover - wheels without libyaml
+    _Loader = yaml.SafeLoader
+    _Dumper = yaml.SafeDumper
+
+_NOTE_ITEM = re.compile(r"^(\d+)[.)](?:\s+(.*))?$")
+_INT_FIELDS = frozenset({"year", "arxiv_version"})
+
+
+class NoteFormatError(ValueError):
+    """A note file that cannot be read; ``line`` is 1-based within the file."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+def load_yaml(text: str) -> object:
+    """Parse YAML with the safe (C) loader: no tags that build Python objects."""
+    return yaml.load(text, Loader=_Loader)
+
+
+def dump_yaml(data: object) -> str:
+    return yaml.dump(
+        data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=4096, default_flow_style=False
+    )
+
+
+def render_note(paper: Paper) -> str:
+    """The text of ``paper``'s note file."""
+    front: dict[str, object] = {}
+    for name in FRONT_MATTER_FIELDS:
+        value = getattr(paper, name)
+        if name in LIST_FIELDS:
+            value = list(value)
+        if name in FRONT_MATTER_FIELDS[:10] or value:
+            front[name] = value
+    for name, value in paper.extra:
+        front[name] = value
+    parts = ["---\n", dump_yaml(front), "---\n"]
+    notes = render_notes(paper.notes)
+    if notes:
+        parts.append(notes)
+    if paper.body.strip():
+        if notes:
+            parts.append("\n")
+        parts.append(paper.body.strip("\n") + "\n")
+    return "".join(parts)
+
+
+def render_notes(notes: tuple[str, ...]) -> str:
+    lines = []
+    for number, note in enumerate(notes, 1):
+        first, *rest = note.split("\n")
+        lines.append(f"{number}. {first}".rstrip())
+        lines.extend(f"   {line}".rstrip() for line in rest)
+    return "".join(line + "\n" for line in lines)
+
+
+def parse_note(text: str) -> Paper:
+    """Read a note file's text; raises ``NoteFormatError`` with the offending line."""
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        raise NoteFormatError(1, "a note must start with '---' and YAML front matter")
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].rstrip() == "---")
+    except StopIteration:
+        raise NoteFormatError(1, "the front matter has no closing '---' line") from None
+    front_text = "\n".join(lines[1:end])
+    try:
+        front = load_yaml(front_text) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = mark.line + 2 if mark is not None else 2
+        problem = getattr(exc, "problem", None) or str(exc).split("\n")[0]
+        raise NoteFormatError(line, f"invalid YAML front matter: {problem}") from None
+    if not isinstance(front, dict):
+        raise NoteFormatError(2, "the front matter must be a mapping of fields")
+    notes, body = parse_body(lines[end + 1 :])
+    return _paper_from_front(front, lines, notes, body)
+
+
+def parse_body(lines: list[str]) -> tuple[tuple[str, ...], str]:
+    """Split the body into the leading numbered notes and the free Markdown after them."""
+    i = 0
+    while i < len(lines) and not lines[i].strip():
+        i += 1
+    notes: list[str] = []
+    while i < len(lines):
+        match = _NOTE_ITEM.match(lines[i])
+        if match:
+            notes.append((match.group(2) or "").strip())
+            i += 1
+        elif notes and lines[i].startswith((" ", "\t")) and lines[i].strip():
+            notes[-1] += "\n" + lines[i].strip()
+            i += 1
+        else:
+            break
+    body = "\n".join(lines[i:]).strip("\n")
+    return tuple(n for n in notes if n), body
+
+
+def _field_line(lines: list[str], name: str) -> int:
+    for number, line in enumerate(lines[1:], 2):
+        if line.startswith(f"{name}:"):
+            return number
+        if line.rstrip() == "---":
+            break
+    return 2
+
+
+def _paper_from_front(front: dict, lines: list[str], notes: tuple[str, ...], body: str) -> Paper:
+    values: dict[str, object] = {}
+    extra: list[tuple[str, object]] = []
+    for name, value in front.items():
+        name = str(name)
+        if name not in FRONT_MATTER_FIELDS:
+            extra.append((name, value))
+            continue
+        try:
+            values[name] = _coerce(name, value)
+        except ValueError as exc:
+            raise NoteFormatError(_field_line(lines, name), str(exc)) from None
+    if not values.get("title"):
+        raise NoteFormatError(_field_line(lines, "title"), "the note has no title")
+    if "year" not in values:
+        raise NoteFormatError(2, "the note has no year")
+    status = values.get("status") or "unread"
+    if status not in STATUSES:
+        raise NoteFormatError(
+            _field_line(lines, "status"),
+            f"status must be one of {', '.join(STATUSES)}, not {status!r}",
+        )
+    values["status"] = status
+    return Paper(**values, notes=notes, body=body, extra=tuple(extra))
+
+
+def _coerce(name: str, value: object) -> object:
+    if name in _INT_FIELDS:
+        if value in (None, "") and name != "year":
+            return 0
+        if isinstance(value, bool) or not str(value).strip().isdigit():
+            raise ValueError(f"{name} must be a whole number, not {value!r}")
+        number = int(str(value).strip())
+        if name == "year" and not 1000 <= number <= 2999:
+            raise ValueError(f"year must be a four-digit year, not {value!r}")
+        return number
+    if name in LIST_FIELDS:
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            return (value,) if value.strip() else ()
+        if not isinstance(value, list):
+            raise ValueError(f"{name} must be a list")
+        return tuple(_scalar(v) for v in value if _scalar(v))
+    if isinstance(value, list | dict):
+        raise ValueError(f"{name} must be a single value, not a {type(value).__name__}")
+    return _scalar(value)
+
+
+def _scalar(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    return str(value).strip()

@@ -1,0 +1,186 @@
+"""The notes folder on disk: ``<root>/<year>/<slug>.md`` plus ``document.yaml``.
+
+This is the only code that reads or writes the library. Every write is atomic, and a
+write refuses when the file changed on disk since it was read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+
+from papernotes.errors import ConflictError, InvalidInputError, NotFoundError
+from papernotes.model import Note, Outline, Paper, Problem
+from papernotes.storage.atomic import TEMP_PREFIX, atomic_write
+from papernotes.storage.notefile import NoteFormatError, parse_note, render_note
+from papernotes.storage.outline_file import OUTLINE_FILE, parse_outline, render_outline
+from papernotes.storage.slugs import slugify, unique_slug
+
+LOCK_FILE = ".papernotes.lock"
+_YEAR_DIR = re.compile(r"^\d{4}$")
+
+
+def digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+class NoteStore:
+    """Reads and writes the note files of one library folder."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self._real_root = Path(os.path.realpath(self.root))
+
+    # -- reading ---------------------------------------------------------
+
+    def exists(self) -> bool:
+        return self.root.is_dir()
+
+    def note_paths(self) -> tuple[list[str], list[Problem]]:
+        """Relative paths of all note files, sorted; symlinks leading outside are refused."""
+        paths: list[str] = []
+        problems: list[Problem] = []
+        try:
+            years = [e for e in os.scandir(self.root) if _YEAR_DIR.match(e.name)]
+        except FileNotFoundError:
+            raise NotFoundError(f"There is no library at {self.root}.") from None
+        for year in sorted(years, key=lambda e: e.name):
+            if not self._inside(year.path):
+                problems.append(Problem(year.name, 1, "symlink points outside the library; skipped"))
+                continue
+            if not year.is_dir():
+                continue
+            for entry in sorted(os.scandir(year.path), key=lambda e: e.name):
+                if not entry.name.endswith(".md") or entry.name.startswith("."):
+                    continue
+                rel = f"{year.name}/{entry.name}"
+                if entry.is_symlink() and not self._inside(entry.path):
+                    problems.append(Problem(rel, 1, "symlink points outside the library; skipped"))
+                    continue
+                paths.append(rel)
+        return paths, problems
+
+    def read(self, rel: str) -> Note:
+        """Read one note; raises ``NoteFormatError`` for a malformed file."""
+        data = self.path_of(rel).read_bytes()
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            raise NoteFormatError(line, "the file is not valid UTF-8") from None
+        return Note(paper=parse_note(text), path=rel, digest=digest(data))
+
+    def load(self) -> tuple[list[Note], list[Problem]]:
+        """Every note that reads; every one that does not becomes a ``Problem``."""
+        paths, problems = self.note_paths()
+        notes: list[Note] = []
+        for rel in paths:
+            try:
+                notes.append(self.read(rel))
+            except NoteFormatError as exc:
+                problems.append(Problem(rel, exc.line, exc.message))
+            except OSError as exc:
+                problems.append(Problem(rel, 1, f"cannot read: {exc.strerror or exc}"))
+        return notes, problems
+
+    def load_outline(self) -> Outline:
+        path = self.root / OUTLINE_FILE
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return Outline()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InvalidInputError(f"{OUTLINE_FILE} cannot be read: {exc}") from None
+        try:
+            return parse_outline(text)
+        except Exception as exc:  # YAML errors and bad shapes alike
+            raise InvalidInputError(f"{OUTLINE_FILE} is malformed: {exc}") from None
+
+    # -- writing ---------------------------------------------------------
+
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the library's lock: one writer at a time picks names and writes."""
+        from filelock import FileLock
+
+        self.root.mkdir(parents=True, exist_ok=True)
+        with FileLock(str(self.root / LOCK_FILE)):
+            yield
+
+    def init(self) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+
+    def create(self, paper: Paper) -> Note:
+        """Write a new note under its year with a slug no other note of that year has."""
+        with self.locked():
+            rel = self._free_path(paper)
+            data = render_note(paper).encode("utf-8")
+            atomic_write(self.path_of(rel), data)
+            return Note(paper=paper, path=rel, digest=digest(data))
+
+    def update(self, note: Note, paper: Paper) -> Note:
+        """Replace ``note`` with ``paper``; moves the file when the year changed."""
+        with self.locked():
+            self._check_unchanged(note)
+            data = render_note(paper).encode("utf-8")
+            rel = note.path
+            if note.path.split("/", 1)[0] != str(paper.year):
+                rel = self._free_path(paper, slug=note.slug)
+            atomic_write(self.path_of(rel), data)
+            if rel != note.path:
+                self.path_of(note.path).unlink()
+            return replace(note, paper=paper, path=rel, digest=digest(data))
+
+    def delete(self, note: Note) -> None:
+        with self.locked():
+            self._check_unchanged(note)
+            self.path_of(note.path).unlink()
+
+    def save_outline(self, outline: Outline) -> None:
+        with self.locked():
+            atomic_write(self.root / OUTLINE_FILE, render_outline(outline).encode("utf-8"))
+
+    # -- helpers ---------------------------------------------------------
+
+    def path_of(self, rel: str) -> Path:
+        """The absolute path of a relative note path, refusing anything outside the library."""
+        parts = rel.split("/")
+        if rel.startswith("/") or any(p in ("", ".", "..") for p in parts) or "\\" in rel:
+            raise InvalidInputError(f"{rel!r} is not a path inside the library.")
+        return self.root.joinpath(*parts)
+
+    def _inside(self, path: str) -> bool:
+        real = Path(os.path.realpath(path))
+        return real == self._real_root or self._real_root in real.parents
+
+    def _free_path(self, paper: Paper, slug: str | None = None) -> str:
+        year = str(paper.year)
+        folder = self.root / year
+        taken = set()
+        if folder.is_dir():
+            taken = {n.removesuffix(".md") for n in os.listdir(folder) if n.endswith(".md")}
+        base = slugify(slug or paper.title)
+        return f"{year}/{unique_slug(base, taken)}.md"
+
+    def _check_unchanged(self, note: Note) -> None:
+        try:
+            current = self.path_of(note.path).read_bytes()
+        except FileNotFoundError:
+            raise ConflictError(
+                f"{note.path} was moved or deleted since it was read; reload and try again."
+            ) from None
+        if note.digest and digest(current) != note.digest:
+            raise ConflictError(
+                f"{note.path} changed on disk since it was read; reload it and try again "
+                "(nothing was written)."
+            )
+
+
+def is_temp_file(name: str) -> bool:
+    """True for the temporary files ``atomic_write`` leaves only if killed mid-write."""
+    return name.startswith(TEMP_PREFIX)

@@ -1,0 +1,48 @@
+"""Shared fixtures: every test runs with its own folders and no way to reach the network."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = Path(__file__).resolve().parent / "data"
+SEED_DOC = DATA / "reading-notes.md"
+SEED_FACTS = DATA / "seed-papers.tsv"
+SHIPPED_NOTES = REPO / "notes"
+
+
+@pytest.fixture(autouse=True)
+def isolated_environment(tmp_path_factory, monkeypatch):
+    """Point every user folder at a temporary one; make arXiv unreachable by default."""
+    home = tmp_path_factory.mktemp("home")
+    for name in ("HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME"):
+        monkeypatch.setenv(name, str(home / name.lower()))
+    monkeypatch.delenv("PAPERNOTES_DIR", raising=False)
+    monkeypatch.delenv("PAPERNOTES_OFFLINE", raising=False)
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("EDITOR", "false")
+    # Port 9 (discard) on loopback refuses connections: a test that forgets its own
+    # fake arXiv server fails fast instead of reaching the internet.
+    monkeypatch.setenv("PAPERNOTES_ARXIV_URL", "http://127.0.0.1:9/api/query")
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    for proxy in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY"):
+        monkeypatch.delenv(proxy, raising=False)
+    monkeypatch.chdir(home)
+
+
+@pytest.fixture
+def seed_library(tmp_path) -> Path:
+    """A temporary copy of the shipped library (the seed document plus arXiv facts)."""
+    root = tmp_path / "notes"
+    shutil.copytree(SHIPPED_NOTES, root, ignore=shutil.ignore_patterns(".cache", "*.lock"))
+    return root
+
+
+@pytest.fixture
+def empty_library(tmp_path) -> Path:
+    root = tmp_path / "notes"
+    root.mkdir()
+    return root

@@ -244,8 +244,8 @@ class Library:
                 skipped.append(paper.title)
                 continue
             if existing is None:
-                path = "(new)" if dry_run else self.add(paper).path
-                added.append(path if dry_run else path)
+                path = f"{paper.year}: {paper.title}" if dry_run else self.add(paper).path
+                added.append(path)
             else:
                 merged = _merge(existing.paper, paper)
                 path = existing.path

@@ -1,0 +1,24 @@
+"""Small helpers shared by the tests: running the CLI and snapshotting a folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner, Result
+
+from papernotes.cli.main import cli
+
+
+def run(root: Path | None, *args: str, input: str | None = None, env: dict | None = None) -> Result:
+    """Run ``papernotes [--notes root] args`` in-process, as a user would type it."""
+    prefix = ["--notes", str(root)] if root is not None else []
+    return CliRunner().invoke(cli, [*prefix, *args], input=input, env=env, catch_exceptions=False)
+
+
+def folder_bytes(root: Path) -> dict[str, bytes]:
+    """Every file under ``root`` (relative path -> bytes), to prove nothing changed."""
+    return {
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and ".cache" not in p.parts and not p.name.endswith(".lock")
+    }

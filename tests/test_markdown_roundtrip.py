@@ -1,0 +1,212 @@
+"""Exporting the library back to the reading-notes document, and importing that again."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict
+
+from papernotes.formats.markdown_write import github_anchor
+from papernotes.library import Library
+from tests.conftest import SEED_DOC
+
+
+def import_text(root, text: str) -> Library:
+    library = Library(root)
+    library.store.init()
+    library.import_markdown(text, "doc.md")
+    library.reload()
+    return library
+
+
+def fields(library: Library) -> list[dict]:
+    """Every field of every paper, in library order, without the date it was added."""
+    out = []
+    for note in library.notes():
+        data = asdict(note.paper)
+        data.pop("added")
+        out.append(data)
+    return out
+
+
+def test_export_holds_every_title_url_venue_and_note_line_of_the_seed(empty_library):
+    seed = SEED_DOC.read_text(encoding="utf-8")
+    exported = import_text(empty_library, seed).export_markdown()
+    for url in re.findall(r"https?://[^\s)\]]+", seed):
+        assert url in exported, url
+    for line in seed.splitlines():
+        text = re.sub(r"\s*<br>\s*$", "", line).strip()
+        if not text or text in ("- 2021", "- 阅读笔记：") or text.startswith("- code"):
+            continue  # style (b) scaffolding, rewritten in style (a)
+        assert text in exported, text
+    for venue in ("  - ICLR  [[code]]", "  - EMNLP  [[code]]"):
+        assert venue in exported
+
+
+def test_the_exported_toc_has_the_original_entries_depth_and_anchors(empty_library):
+    seed = SEED_DOC.read_text(encoding="utf-8")
+    exported = import_text(empty_library, seed).export_markdown()
+    toc = lambda text: text.split("<!-- END doctoc")[0]  # noqa: E731
+    assert toc(exported) == toc(seed)
+    assert "- [词向量](#%E8%AF%8D%E5%90%91%E9%87%8F)" in exported
+
+
+def test_github_anchors_match_doctoc_for_chinese_and_mixed_headings():
+    assert github_anchor("预训练语言模型") == "%E9%A2%84%E8%AE%AD%E7%BB%83%E8%AF%AD%E8%A8%80%E6%A8%A1%E5%9E%8B"
+    assert github_anchor("长文本PTLM") == "%E9%95%BF%E6%96%87%E6%9C%ACptlm"
+    assert github_anchor("Hello, World! (2)") == "hello-world-2"
+    seen: dict[str, int] = {}
+    assert [github_anchor("Repo", seen) for _ in range(3)] == ["repo", "repo-1", "repo-2"]
+
+
+def test_sections_come_back_in_their_original_order_with_years_newest_first(empty_library):
+    exported = import_text(empty_library, SEED_DOC.read_text(encoding="utf-8")).export_markdown()
+    headings = [line for line in exported.splitlines() if line.startswith("#")]
+    assert headings == [
+        "# Repo",
+        "## 预训练语言模型",
+        "## 蒸馏",
+        "## 长文本PTLM",
+        "## tokenizer",
+        "# Paper",
+        "### 2023",
+        "### 2021",
+        "### 2020",
+        "### 2019",
+        "# 词向量",
+    ]
+
+
+def test_importing_the_export_gives_the_same_library(tmp_path):
+    first = import_text(tmp_path / "a", SEED_DOC.read_text(encoding="utf-8"))
+    exported = first.export_markdown()
+    second = import_text(tmp_path / "b", exported)
+    assert fields(second) == fields(first)
+    assert second.outline() == first.outline()
+    assert [n.path for n in second.notes()] == [n.path for n in first.notes()]
+
+
+def test_exporting_twice_gives_identical_bytes(tmp_path):
+    library = import_text(tmp_path / "a", SEED_DOC.read_text(encoding="utf-8"))
+    once = library.export_markdown()
+    again = import_text(tmp_path / "b", once).export_markdown()
+    assert library.export_markdown() == once == again
+
+
+HARD_DOC = """\
+# Links
+
+- plain text item
+- [a link](https://example.org/a)
+  - a description with | pipes and *stars*
+
+# Paper
+
+### 2024
+
+- Colon: a title with 'single' and "double" quotes, # hash, | pipe, *star* and [MASK]
+  - ACL 2024  [[code]](https://example.org/code?a=1&b=2)
+  - <details>
+    <summary>阅读笔记: </summary>
+    1. a note with <br> inside and YAML: specials - [x] {y} & *z* !tag %pct  <br>
+    2. 中文笔记：冒号、引号"和'  <br>
+    </details>
+
+- A paper with no notes
+  - NeurIPS  [[code]](https://example.org/nonotes)
+
+### 2022
+
+- A paper with no venue
+  - [[code]](https://example.org/novenue)
+  - <details>
+    <summary>阅读笔记: </summary>
+    1. only note  <br>
+    </details>
+
+- A paper with no code link
+  - ICML
+  - <details>
+    <summary>阅读笔记: </summary>
+    1. first  <br>
+    2. second  <br>
+    </details>
+
+# After
+
+- https://example.org/after
+"""
+
+
+def test_a_canonical_style_a_document_comes_back_byte_for_byte(empty_library):
+    assert import_text(empty_library, HARD_DOC).export_markdown() == HARD_DOC
+
+
+def test_hard_titles_and_notes_survive_the_note_files(empty_library):
+    library = import_text(empty_library, HARD_DOC)
+    hard = library.find("Colon: a title").paper
+    assert hard.title.endswith("*star* and [MASK]")
+    assert hard.venue == "ACL 2024"
+    assert hard.code == "https://example.org/code?a=1&b=2"
+    assert hard.notes == (
+        "a note with <br> inside and YAML: specials - [x] {y} & *z* !tag %pct",
+        "中文笔记：冒号、引号\"和'",
+    )
+    assert library.find("no notes").paper.notes == ()
+    assert library.find("no venue").paper.venue == ""
+    assert library.find("no code link").paper.code == ""
+
+
+def test_the_hard_document_round_trips_through_a_second_library(tmp_path):
+    first = import_text(tmp_path / "a", HARD_DOC)
+    second = import_text(tmp_path / "b", first.export_markdown())
+    assert fields(second) == fields(first)
+
+
+def test_reimporting_an_updated_document_updates_instead_of_duplicating(empty_library):
+    library = import_text(empty_library, HARD_DOC)
+    changed = HARD_DOC.replace("1. first  <br>", "1. first, revised  <br>").replace(
+        "# After", "### 2021\n\n- A brand new paper\n  - AAAI\n\n# After"
+    )
+    report = library.import_markdown(changed, "doc.md")
+    assert len(report.added) == 1
+    assert len(report.updated) == 1
+    assert len(report.unchanged) == 3
+    library.reload()
+    assert len(library.notes()) == 5
+    assert library.find("no code link").paper.notes[0] == "first, revised"
+
+
+def test_reimport_matches_titles_ignoring_case_and_punctuation(empty_library):
+    library = import_text(empty_library, HARD_DOC)
+    shouty = HARD_DOC.replace("- A paper with no notes", "- A PAPER, WITH NO NOTES!")
+    report = library.import_markdown(shouty, "doc.md")
+    assert report.added == ()
+    assert len(report.updated) == 1
+
+
+def test_reimport_keeps_what_the_document_does_not_hold(empty_library):
+    from dataclasses import replace
+
+    library = import_text(empty_library, HARD_DOC)
+    note = library.find("no notes")
+    library.save(note, replace(note.paper, tags=("keep",), status="read", arxiv="2006.03654"))
+    library.import_markdown(HARD_DOC, "doc.md")
+    library.reload()
+    paper = library.find("no notes").paper
+    assert (paper.tags, paper.status, paper.arxiv) == (("keep",), "read", "2006.03654")
+
+
+def test_lines_the_importer_cannot_place_are_reported_with_their_line_number(empty_library):
+    doc = "# Paper\n\n### 2020\n\nstray text before any paper\n\n- A paper\n  - ICLR\n  - https://example.org/odd\n"
+    report = Library(empty_library).import_markdown(doc, "doc.md")
+    messages = [str(p) for p in report.problems]
+    assert any(m.startswith("doc.md:5:") and "stray text" in m for m in messages)
+    assert any(m.startswith("doc.md:9:") for m in messages)
+    note = Library(empty_library).find("A paper")
+    assert "https://example.org/odd" in note.paper.body  # kept, not dropped
+
+
+def test_dry_run_import_writes_nothing(empty_library):
+    report = Library(empty_library).import_markdown(HARD_DOC, "doc.md", dry_run=True)
+    assert len(report.added) == 4
+    assert list(empty_library.iterdir()) == []

@@ -21,26 +21,36 @@ def main(seed: Path, facts: Path, root: Path) -> None:
     library = Library(root)
     library.store.init()
     library.import_markdown(seed.read_text(encoding="utf-8"), str(seed))
-    rows = list(csv.DictReader(
-        (line for line in facts.read_text(encoding="utf-8").splitlines() if not line.startswith("#")),
-        delimiter="\t",
-    ))
+    rows = list(
+        csv.DictReader(
+            (
+                line
+                for line in facts.read_text(encoding="utf-8").splitlines()
+                if not line.startswith("#")
+            ),
+            delimiter="\t",
+        )
+    )
     for row in rows:
         wanted = normalize_title(row["title"])
         note = next(
-            n for n in library.notes()
+            n
+            for n in library.notes()
             if normalize_title(n.paper.title).replace(" ", "") == wanted.replace(" ", "")
             or normalize_title(n.paper.title).startswith(normalize_title(row["short"]) + " ")
         )
-        library.save(note, replace(
-            note.paper,
-            arxiv=row["arxiv_id"],
-            arxiv_title=row["title"],
-            authors=tuple(a.strip() for a in row["authors"].split(";")),
-            published=row["v1_date"],
-            primary_category=row["primary"],
-            categories=(row["primary"],),
-        ))
+        library.save(
+            note,
+            replace(
+                note.paper,
+                arxiv=row["arxiv_id"],
+                arxiv_title=row["title"],
+                authors=tuple(a.strip() for a in row["authors"].split(";")),
+                published=row["v1_date"],
+                primary_category=row["primary"],
+                categories=(row["primary"],),
+            ),
+        )
 
 
 if __name__ == "__main__":

@@ -51,7 +51,10 @@ def test_the_exported_toc_has_the_original_entries_depth_and_anchors(empty_libra
 
 
 def test_github_anchors_match_doctoc_for_chinese_and_mixed_headings():
-    assert github_anchor("预训练语言模型") == "%E9%A2%84%E8%AE%AD%E7%BB%83%E8%AF%AD%E8%A8%80%E6%A8%A1%E5%9E%8B"
+    assert (
+        github_anchor("预训练语言模型")
+        == "%E9%A2%84%E8%AE%AD%E7%BB%83%E8%AF%AD%E8%A8%80%E6%A8%A1%E5%9E%8B"
+    )
     assert github_anchor("长文本PTLM") == "%E9%95%BF%E6%96%87%E6%9C%ACptlm"
     assert github_anchor("Hello, World! (2)") == "hello-world-2"
     seen: dict[str, int] = {}

@@ -16,7 +16,10 @@ PAPER = Paper(
     authors=("Pengcheng He", "魏俊秋"),
     tags=("蒸馏", "no"),
     added="2024-05-01",
-    notes=("相比bert，deberta的每个token使用content向量", "second: with a colon\nand a second line"),
+    notes=(
+        "相比bert，deberta的每个token使用content向量",
+        "second: with a colon\nand a second line",
+    ),
     body="## Free text\n\nkept *as written*.",
 )
 

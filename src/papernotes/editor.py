@@ -28,7 +28,9 @@ def run_editor(path: Path) -> None:
     try:
         result = subprocess.run(argv, check=False)
     except OSError as exc:
-        raise InvalidInputError(f"Cannot run the editor {argv[0]!r}: {exc.strerror or exc}.") from None
+        raise InvalidInputError(
+            f"Cannot run the editor {argv[0]!r}: {exc.strerror or exc}."
+        ) from None
     if result.returncode != 0:
         raise InvalidInputError(
             f"The editor {argv[0]!r} exited with status {result.returncode}; nothing was changed."

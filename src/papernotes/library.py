@@ -19,7 +19,15 @@ from papernotes.errors import (
     InvalidInputError,
     NotFoundError,
 )
-from papernotes.model import ImportReport, Note, Outline, Paper, Problem, clean_paper, normalize_title
+from papernotes.model import (
+    ImportReport,
+    Note,
+    Outline,
+    Paper,
+    Problem,
+    clean_paper,
+    normalize_title,
+)
 from papernotes.search import haystack, matches, terms
 from papernotes.storage.store import NoteStore
 
@@ -90,7 +98,11 @@ class Library:
     def search(self, query: str, notes: Iterable[Note] | None = None) -> list[Note]:
         """Notes whose title, notes, venue, tags or authors contain every word of ``query``."""
         wanted = terms(query)
-        return [n for n in (self.notes() if notes is None else notes) if matches(self.haystack(n), wanted)]
+        return [
+            n
+            for n in (self.notes() if notes is None else notes)
+            if matches(self.haystack(n), wanted)
+        ]
 
     def haystack(self, note: Note) -> str:
         text = self._haystacks.get(note.path)
@@ -135,7 +147,9 @@ class Library:
     def _ambiguous(query: str, found: list[Note]) -> AmbiguousError:
         names = ", ".join(n.path for n in found[:5])
         more = f" and {len(found) - 5} more" if len(found) > 5 else ""
-        return AmbiguousError(f"{query!r} matches {len(found)} papers ({names}{more}); be more specific.")
+        return AmbiguousError(
+            f"{query!r} matches {len(found)} papers ({names}{more}); be more specific."
+        )
 
     def match(self, paper: Paper) -> Note | None:
         """The existing note for the same paper: same arXiv id, key, or normalised title."""
@@ -158,7 +172,9 @@ class Library:
         for note in self.notes():
             key = note.paper.key
             if key and key in seen_keys:
-                problems.append(Problem(note.path, 1, f"key {key!r} is also used by {seen_keys[key]}"))
+                problems.append(
+                    Problem(note.path, 1, f"key {key!r} is also used by {seen_keys[key]}")
+                )
             seen_keys.setdefault(key, note.path)
             title = normalize_title(note.paper.title)
             if title in seen_titles:
@@ -259,7 +275,9 @@ class Library:
             order.append(path)
         if not dry_run:
             self._save_outline(parsed.outline, order)
-        return ImportReport(tuple(added), tuple(updated), tuple(unchanged), tuple(skipped), tuple(problems))
+        return ImportReport(
+            tuple(added), tuple(updated), tuple(unchanged), tuple(skipped), tuple(problems)
+        )
 
     def _save_outline(self, imported: Outline, order: list[str]) -> None:
         current = self.outline()

@@ -101,7 +101,9 @@ def list_cmd(ctx: click.Context, year, tag, as_json):
     elif notes:
         click.echo("\n".join(list_lines(notes)))
     else:
-        click.echo("No papers" + (" match" if year or tag else " in the library yet") + ".", err=True)
+        click.echo(
+            "No papers" + (" match" if year or tag else " in the library yet") + ".", err=True
+        )
 
 
 @click.command("show")

@@ -19,7 +19,9 @@ def read_text_file(path: Path) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise InvalidInputError(f"{path}:{line}: the file is not valid UTF-8; nothing was imported.") from None
+        raise InvalidInputError(
+            f"{path}:{line}: the file is not valid UTF-8; nothing was imported."
+        ) from None
 
 
 @click.command("import")
@@ -44,8 +46,12 @@ def import_cmd(ctx: click.Context, file: Path, dry_run: bool):
 
 @click.command("export")
 @click.option("--md", "fmt", flag_value="md", help="The reading-notes Markdown document.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to this file (atomically, replacing it) instead of stdout.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file (atomically, replacing it) instead of stdout.",
+)
 @click.pass_context
 def export_cmd(ctx: click.Context, fmt: str | None, output: Path | None):
     """Export the library as Markdown (--md)."""

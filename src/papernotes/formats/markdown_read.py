@@ -121,7 +121,11 @@ class _Reader:
             return
         if self.year is not None and level > (parent.level if parent else 0):
             self.problems.append(
-                Problem(self.source, number, f"heading {title!r} inside a year's papers; kept as a section")
+                Problem(
+                    self.source,
+                    number,
+                    f"heading {title!r} inside a year's papers; kept as a section",
+                )
             )
         self.year = None
         self.blocks.append(_Block(title, level))
@@ -139,7 +143,9 @@ class _Reader:
             self.paper_lines.append((number, line))
         else:
             self.problems.append(
-                Problem(self.source, number, f"not part of any paper, not imported: {line.strip()!r}")
+                Problem(
+                    self.source, number, f"not part of any paper, not imported: {line.strip()!r}"
+                )
             )
 
     def finish_paper(self) -> None:
@@ -162,7 +168,9 @@ class _Reader:
         return ParsedDocument(outline, self.papers, self.problems)
 
 
-def _parse_paper(lines: list[tuple[int, str]], year: int, source: str) -> tuple[Paper, list[Problem]]:
+def _parse_paper(
+    lines: list[tuple[int, str]], year: int, source: str
+) -> tuple[Paper, list[Problem]]:
     first = lines[0][1]
     title = " ".join(_BULLET.match(first).group(2).split())  # type: ignore[union-attr]
     venue = code = ""
@@ -211,7 +219,9 @@ def _parse_paper(lines: list[tuple[int, str]], year: int, source: str) -> tuple[
             _add_note_line(notes, text)
         else:
             kept.append(raw.rstrip())
-            problems.append(Problem(source, number, "line not understood; kept in the note's free text"))
+            problems.append(
+                Problem(source, number, "line not understood; kept in the note's free text")
+            )
     paper = Paper(
         title=title,
         year=year,
@@ -258,7 +268,12 @@ def _parse_items(lines: list[tuple[int, str]]) -> list[LinkItem]:
         while len(stack) > 1 and stack[-1][0] >= indent:
             stack.pop()
         siblings = stack[-1][1]
-        node = {"text": text.strip(), "bullet": bool(bullet), "gap": gap and bool(siblings), "kids": []}
+        node = {
+            "text": text.strip(),
+            "bullet": bool(bullet),
+            "gap": gap and bool(siblings),
+            "kids": [],
+        }
         siblings.append(node)
         stack.append((indent, node["kids"]))
         gap = False

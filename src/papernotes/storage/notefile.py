@@ -36,7 +36,12 @@ def load_yaml(text: str) -> object:
 
 def dump_yaml(data: object) -> str:
     return yaml.dump(
-        data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=4096, default_flow_style=False
+        data,
+        Dumper=_Dumper,
+        allow_unicode=True,
+        sort_keys=False,
+        width=4096,
+        default_flow_style=False,
     )
 
 
@@ -86,7 +91,7 @@ def parse_note(text: str) -> Paper:
         front = load_yaml(front_text) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = mark.line + 2 if mark is not None else 2
+        line = max(2, min(mark.line + 2, end)) if mark is not None else 2
         problem = getattr(exc, "problem", None) or str(exc).split("\n")[0]
         raise NoteFormatError(line, f"invalid YAML front matter: {problem}") from None
     if not isinstance(front, dict):

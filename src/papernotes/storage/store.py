@@ -51,7 +51,9 @@ class NoteStore:
             raise NotFoundError(f"There is no library at {self.root}.") from None
         for year in sorted(years, key=lambda e: e.name):
             if not self._inside(year.path):
-                problems.append(Problem(year.name, 1, "symlink points outside the library; skipped"))
+                problems.append(
+                    Problem(year.name, 1, "symlink points outside the library; skipped")
+                )
                 continue
             if not year.is_dir():
                 continue

@@ -1,0 +1,295 @@
+"""Every notes command as a user runs it, with its error paths."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from papernotes.cli.main import COMMANDS, cli
+from tests.conftest import SEED_DOC
+from tests.helpers import folder_bytes, run
+
+
+def test_every_command_has_help_text():
+    for name in COMMANDS:
+        result = run(None, name, "--help")
+        assert result.exit_code == 0, name
+        assert len(result.stdout.split("\n\n")[1].strip()) > 10, name
+    assert run(None, "--help").exit_code == 0
+
+
+def test_python_dash_m_papernotes_runs(seed_library):
+    result = subprocess.run(
+        [sys.executable, "-m", "papernotes", "--notes", str(seed_library), "list"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "TinyBERT" in result.stdout
+
+
+def test_init_creates_an_empty_library(tmp_path):
+    root = tmp_path / "lib"
+    result = run(root, "init")
+    assert result.exit_code == 0
+    assert root.is_dir()
+    assert run(root, "list").stderr.strip() == "No papers in the library yet."
+
+
+def test_import_then_list_newest_year_first(tmp_path):
+    root = tmp_path / "lib"
+    result = run(root, "import", str(SEED_DOC))
+    assert result.exit_code == 0
+    assert result.stdout.strip().endswith("8 added, 0 updated, 0 unchanged, 0 skipped.")
+    years = [line.split()[0] for line in run(root, "list").stdout.splitlines()]
+    assert years == ["2023", "2021", "2021", "2021", "2020", "2020", "2019", "2019"]
+    again = run(root, "import", str(SEED_DOC))
+    assert "0 added, 0 updated, 8 unchanged" in again.stdout
+
+
+def test_list_filters_by_year_and_tag(seed_library):
+    lines = run(seed_library, "list", "--year", "2020").stdout.splitlines()
+    assert len(lines) == 2 and all(line.startswith("2020") for line in lines)
+    run(seed_library, "add", "--year", "2022", "--title", "Tagged paper", "--tag", "蒸馏")
+    tagged = run(seed_library, "list", "--tag", "蒸馏").stdout.splitlines()
+    assert len(tagged) == 1 and "Tagged paper" in tagged[0]
+
+
+def test_list_json_has_every_documented_field(seed_library):
+    papers = json.loads(run(seed_library, "list", "--json").stdout)
+    assert len(papers) == 8
+    tinybert = next(p for p in papers if p["title"].startswith("TinyBERT"))
+    for name in ("key", "year", "title", "venue", "code", "arxiv", "authors", "tags", "status"):
+        assert name in tinybert
+    assert tinybert["path"] == "2020/tinybert.md"
+    assert tinybert["year"] == 2020
+    assert tinybert["arxiv"] == "1909.10351"
+    assert len(tinybert["notes"]) == 4
+    assert not tinybert["notes"][0].startswith("1.")
+
+
+@pytest.mark.parametrize(
+    "name", ["tinybert", "2020/tinybert.md", "1909.10351", "arXiv:1909.10351v2", "Distilling BERT"]
+)
+def test_show_finds_a_paper_by_slug_path_arxiv_id_or_title_fragment(seed_library, name):
+    result = run(seed_library, "show", name)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("title:      TinyBERT: Distilling BERT")
+
+
+def test_show_json_is_one_object(seed_library):
+    data = json.loads(run(seed_library, "show", "xlnet", "--json").stdout)
+    assert data["arxiv"] == "1906.08237"
+    assert data["authors"][0] == "Zhilin Yang"
+    assert data["arxiv_title"].startswith("XLNet")
+
+
+def test_show_unknown_and_ambiguous_papers_are_one_line_errors(seed_library):
+    unknown = run(seed_library, "show", "no such paper")
+    assert unknown.exit_code == 1
+    assert (
+        unknown.stderr.strip()
+        == "Error: No paper matches 'no such paper'; 'papernotes list' shows them all."
+    )
+    ambiguous = run(seed_library, "show", "BERT")
+    assert ambiguous.exit_code == 1
+    assert "matches" in ambiguous.stderr and "Traceback" not in ambiguous.output
+
+
+def test_search_finds_chinese_substrings(seed_library):
+    found = run(seed_library, "search", "蒸馏").stdout
+    assert "TinyBERT" in found and "ALBERT" in found and "Mengzi" in found
+    assert len(found.splitlines()) == 3
+    only = run(seed_library, "search", "两阶段").stdout.splitlines()
+    assert len(only) == 1 and "TinyBERT" in only[0]
+
+
+def test_search_is_case_insensitive_over_venue_and_authors(seed_library):
+    assert len(json.loads(run(seed_library, "search", "iclr", "--json").stdout)) == 3
+    by_author = json.loads(run(seed_library, "search", "zettlemoyer", "--json").stdout)
+    assert [p["arxiv"] for p in by_author] == ["1907.11692"]
+    missing = run(seed_library, "search", "nothing-like-this")
+    assert missing.exit_code == 1 and "No paper matches" in missing.stderr
+
+
+def test_add_writes_a_note_and_prints_its_path(seed_library):
+    result = run(
+        seed_library,
+        "add",
+        "--year",
+        "2024",
+        "--title",
+        "A New Paper: with colon",
+        "--venue",
+        "ACL",
+        "--code",
+        "https://example.org/c",
+        "--tag",
+        "t1",
+        "--note",
+        "first",
+        "--note",
+        "第二",
+    )
+    assert result.exit_code == 0, result.output
+    path = Path(result.stdout.strip())
+    assert path == seed_library / "2024" / "a-new-paper.md"
+    text = path.read_text(encoding="utf-8")
+    assert "title: 'A New Paper: with colon'" in text
+    assert text.endswith("---\n1. first\n2. 第二\n")
+
+
+def test_add_reads_notes_from_piped_stdin(seed_library):
+    result = run(seed_library, "add", "--year", "2024", "--title", "Piped", input="1. one\n\ntwo\n")
+    assert result.exit_code == 0
+    shown = json.loads(run(seed_library, "show", "piped", "--json").stdout)
+    assert shown["notes"] == ["one", "two"]
+
+
+def test_adding_a_paper_already_there_is_refused_unless_update(seed_library):
+    before = folder_bytes(seed_library)
+    duplicate = run(
+        seed_library,
+        "add",
+        "--year",
+        "2020",
+        "--title",
+        "tinybert: distilling bert for natural language understanding",
+    )
+    assert duplicate.exit_code == 1
+    assert "already in the library as 2020/tinybert.md" in duplicate.stderr
+    by_id = run(seed_library, "add", "--year", "2020", "--title", "Other", "--arxiv", "1909.10351")
+    assert by_id.exit_code == 1
+    assert folder_bytes(seed_library) == before
+    updated = run(
+        seed_library,
+        "add",
+        "--year",
+        "2020",
+        "--title",
+        "Other",
+        "--arxiv",
+        "1909.10351",
+        "--tag",
+        "kd",
+        "--update",
+    )
+    assert updated.exit_code == 0
+    assert json.loads(run(seed_library, "show", "tinybert", "--json").stdout)["tags"] == ["kd"]
+
+
+def test_add_rejects_bad_input_without_writing(seed_library):
+    before = folder_bytes(seed_library)
+    no_title = run(seed_library, "add", "--year", "2020")
+    assert no_title.exit_code == 2
+    bad_year = run(seed_library, "add", "--year", "99", "--title", "x")
+    assert bad_year.exit_code == 1 and "four-digit year" in bad_year.stderr
+    bad_id = run(seed_library, "add", "--year", "2020", "--title", "x", "--arxiv", "not-an-id")
+    assert bad_id.exit_code == 1 and "not an arXiv id" in bad_id.stderr
+    assert folder_bytes(seed_library) == before
+
+
+def test_a_missing_library_is_a_clear_error(tmp_path):
+    result = run(tmp_path / "nowhere", "list")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: There is no library at")
+
+
+def test_a_malformed_note_is_reported_and_the_rest_still_lists(seed_library):
+    (seed_library / "2020" / "broken.md").write_text(
+        "---\ntitle: ok\nyear: [2020\n---\n", encoding="utf-8"
+    )
+    listed = run(seed_library, "list")
+    assert listed.exit_code == 0
+    assert len(listed.stdout.splitlines()) == 8
+    assert "warning: 2020/broken.md:" in listed.stderr
+    check = run(seed_library, "check")
+    assert check.exit_code == 1
+    assert check.stdout.startswith("2020/broken.md:")
+
+
+def test_check_passes_on_the_shipped_library(seed_library):
+    result = run(seed_library, "check")
+    assert result.exit_code == 0
+    assert result.stdout.strip() == "8 notes, no problems."
+
+
+def test_rm_deletes_one_note(seed_library):
+    result = run(seed_library, "rm", "xlnet", "--yes")
+    assert result.exit_code == 0
+    assert not (seed_library / "2019" / "xlnet.md").exists()
+    assert run(seed_library, "rm", "xlnet", "--yes").exit_code == 1
+
+
+def test_edit_runs_the_editor_with_arguments_and_checks_the_result(seed_library, tmp_path):
+    script = tmp_path / "my editor.py"
+    script.write_text(
+        "import sys\n"
+        "path = sys.argv[-1]\n"
+        "assert sys.argv[1] == '--flag'\n"
+        "open(path, 'a', encoding='utf-8').write('5. added in the editor\\n')\n",
+        encoding="utf-8",
+    )
+    editor = f'"{sys.executable}" "{script}" --flag'
+    result = run(seed_library, "edit", "tinybert", env={"EDITOR": editor})
+    assert result.exit_code == 0, result.output
+    notes = json.loads(run(seed_library, "show", "tinybert", "--json").stdout)["notes"]
+    assert notes[-1] == "added in the editor"
+
+
+def test_edit_reports_a_note_the_editor_broke(seed_library, tmp_path):
+    script = tmp_path / "breaker.py"
+    script.write_text("import sys\nopen(sys.argv[-1], 'w').write('---\\ntitle: [x\\n---\\n')\n")
+    result = run(seed_library, "edit", "xlnet", env={"EDITOR": f"{sys.executable} {script}"})
+    assert result.exit_code == 1
+    assert "2019/xlnet.md:2:" in result.stderr
+
+
+def test_a_failing_editor_is_a_clear_error(seed_library):
+    result = run(seed_library, "edit", "xlnet", env={"EDITOR": "false"})
+    assert result.exit_code == 1
+    assert "exited with status 1" in result.stderr
+
+
+def test_export_md_to_a_file_replaces_it(seed_library, tmp_path):
+    out = tmp_path / "out.md"
+    out.write_text("old content that must go\n", encoding="utf-8")
+    assert run(seed_library, "export", "--md", "-o", str(out)).exit_code == 0
+    first = out.read_bytes()
+    assert run(seed_library, "export", "--md", "-o", str(out)).exit_code == 0
+    assert out.read_bytes() == first
+    assert b"old content" not in first
+    assert first == run(seed_library, "export", "--md").stdout_bytes
+
+
+def test_the_library_comes_from_the_environment_then_the_current_folder(seed_library, monkeypatch):
+    monkeypatch.setenv("PAPERNOTES_DIR", str(seed_library))
+    assert len(run(None, "list").stdout.splitlines()) == 8
+    monkeypatch.delenv("PAPERNOTES_DIR")
+    monkeypatch.chdir(seed_library.parent)
+    assert len(run(None, "list").stdout.splitlines()) == 8
+
+
+def test_import_of_a_missing_or_binary_file_is_a_clear_error(empty_library, tmp_path):
+    missing = run(empty_library, "import", str(tmp_path / "nope.md"))
+    assert missing.exit_code == 2
+    binary = tmp_path / "bad.md"
+    binary.write_bytes(b"# Paper\n\n### 2020\n\n- ok\n\xff\xfe broken\n")
+    result = run(empty_library, "import", str(binary))
+    assert result.exit_code == 1
+    assert f"{binary}:6: the file is not valid UTF-8" in result.stderr
+    assert list(empty_library.iterdir()) == []
+
+
+def test_no_command_prints_help_when_not_in_a_terminal():
+    result = run(None)
+    assert result.exit_code == 0
+    assert "Commands:" in result.stdout
+    assert os.environ.get("PAPERNOTES_DIR") is None
+    assert cli.name

@@ -13,6 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from papernotes.arxiv_ids import base_id
+from papernotes.citekeys import unique_key
 from papernotes.errors import (
     AmbiguousError,
     DuplicateError,
@@ -194,12 +195,22 @@ class Library:
                 "use --update to change it."
             )
         if existing:
-            return self.save(existing, _merge(existing.paper, paper))
+            merged = _merge(existing.paper, paper)
+            if not merged.key:
+                merged = replace(merged, key=self.free_key(merged, existing))
+            return self.save(existing, merged)
         if not paper.added:
             paper = replace(paper, added=today())
+        if not paper.key:
+            paper = replace(paper, key=self.free_key(paper))
         note = self.store.create(paper)
         self._remember(note)
         return note
+
+    def free_key(self, paper: Paper, ignore: Note | None = None) -> str:
+        """A citation key for ``paper`` that no other note uses (the scheme in ``citekeys``)."""
+        taken = {n.paper.key.casefold() for n in self.notes() if n.paper.key and n is not ignore}
+        return unique_key(paper, taken)
 
     def save(self, note: Note, paper: Paper) -> Note:
         """Write ``paper`` over ``note``; refuses if the file changed since it was read."""

@@ -1,0 +1,170 @@
+"""Citation keys: ``he2021deberta`` — first author's family name, year, first significant title word.
+
+Keys are lower-case ASCII letters and digits. Chinese names and titles are transliterated with
+pypinyin (imported only when a key needs it). A paper without authors gets its first two
+significant title words around the year (``nezha2021neural``). ``unique_key`` appends ``a``,
+``b``, … until the key is free. Keys are computed once and stored; nothing here renames one.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Collection
+
+from papernotes.model import Paper
+
+# A key a user sets: ASCII letters/digits first, then also - _ : . + / (DBLP keys have : and /).
+VALID_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_:.+/-]*$")
+MAX_KEY_CHARS = 64
+
+STOPWORDS = frozenset(
+    """a an the on of in for to and or with without towards toward via is are be do does how
+    what why when where which who can we our you your from by at as into onto over under using
+    beyond through not no its it this that these those than vs versus about all any some""".split()
+)
+PARTICLES = frozenset(
+    "von van de der den del della di da dos das du le la el al bin ten ter zu".split()
+)
+SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+# Surnames whose usual pinyin differs from the character's most common reading.
+SURNAME_PINYIN = {
+    "单于": "chanyu", "尉迟": "yuchi", "万俟": "moqi", "长孙": "zhangsun",
+    "单": "shan", "曾": "zeng", "解": "xie", "区": "ou", "仇": "qiu", "朴": "piao",
+    "查": "zha", "乐": "yue", "缪": "miao", "盖": "ge", "覃": "qin", "翟": "zhai",
+    "召": "shao", "秘": "bi", "员": "yun", "黑": "he", "重": "chong", "宿": "su",
+}
+COMPOUND_SURNAMES = frozenset(
+    """欧阳 司马 诸葛 上官 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 令狐 端木 独孤 南宫
+    西门 万俟 单于 呼延 轩辕 闻人 澹台 公冶 太史 申屠 钟离""".split()
+)
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_WORD = re.compile(r"[^\W_]+")
+_BRACES = re.compile(r"[{}]")
+
+
+def has_han(text: str) -> bool:
+    return bool(_HAN.search(text))
+
+
+def to_ascii(text: str) -> str:
+    """Lower-case ASCII letters and digits of ``text``: accents dropped, Chinese as pinyin."""
+    if has_han(text):
+        from pypinyin import lazy_pinyin
+
+        text = "".join(lazy_pinyin(text, errors="ignore"))
+    folded = unicodedata.normalize("NFKD", text.replace("ß", "ss").replace("ø", "o"))
+    return "".join(c for c in folded.lower() if c.isascii() and c.isalnum())
+
+
+def split_name(name: str) -> tuple[str, str, str]:
+    """``(family, given, suffix)`` of an author written ``First Last`` or ``Last, First``.
+
+    Particles (van, de, …) belong to the family name; a Chinese name in Han characters is
+    family-first with no space (魏俊秋 -> 魏, 俊秋; compound surnames like 欧阳 kept whole).
+    A name wrapped in braces (``{Google Research}``) is a corporate name, all family.
+    """
+    name = " ".join(name.split())
+    if name.startswith("{") and name.endswith("}"):
+        return name, "", ""
+    if "," in name:
+        parts = [p.strip() for p in name.split(",")]
+        if len(parts) >= 3:
+            return parts[0], ", ".join(parts[2:]), parts[1]
+        return parts[0], parts[1], ""
+    if has_han(name) and " " not in name:
+        size = 2 if name[:2] in COMPOUND_SURNAMES and len(name) > 2 else 1
+        return name[:size], name[size:], ""
+    words = name.split()
+    suffix = ""
+    if len(words) > 1 and words[-1].casefold() in SUFFIXES:
+        suffix = words.pop()
+    if len(words) == 1:
+        return words[0], "", suffix
+    start = len(words) - 1
+    while start > 1 and words[start - 1].casefold() in PARTICLES:
+        start -= 1
+    if start == 1 and words[0].casefold() in PARTICLES:
+        start = 0  # "van Gogh" alone: all family
+    return " ".join(words[start:]), " ".join(words[:start]), suffix
+
+
+def family_word(name: str) -> str:
+    """The key part of an author: the family name without particles, as ASCII."""
+    family = _BRACES.sub("", split_name(name)[0])
+    if has_han(family):
+        for surname, pinyin in SURNAME_PINYIN.items():
+            if family == surname:
+                return pinyin
+    words = [w for w in family.split() if w.casefold() not in PARTICLES] or family.split()
+    return to_ascii("".join(words))
+
+
+def title_words(title: str) -> list[str]:
+    """Significant title words as ASCII: stopwords and bare numbers skipped; Chinese as pinyin."""
+    words = []
+    for word in _WORD.findall(_BRACES.sub("", title)):
+        if has_han(word):
+            # A Chinese title has no spaces: its first two characters make one word.
+            han = "".join(_HAN.findall(word))
+            word = to_ascii(han[:2])
+        else:
+            word = to_ascii(word)
+        if word and not word.isdigit() and word not in STOPWORDS:
+            words.append(word)
+    return words
+
+
+def base_key(paper: Paper) -> str:
+    """The key the scheme gives ``paper`` before any uniqueness suffix."""
+    words = title_words(paper.title) or title_words(paper.arxiv_title)
+    family = family_word(paper.authors[0]) if paper.authors else ""
+    year = str(paper.year)
+    if family:
+        key = f"{family}{year}{words[0] if words else ''}"
+    elif words:
+        key = f"{words[0]}{year}{words[1] if len(words) > 1 else ''}"
+    else:
+        key = f"paper{year}"
+    return key[:MAX_KEY_CHARS]
+
+
+def unique_key(paper: Paper, taken: Collection[str]) -> str:
+    """``base_key(paper)``, with ``a``, ``b``, … ``z``, ``aa``… appended until it is not taken.
+
+    ``taken`` holds keys folded with ``str.casefold``.
+    """
+    base = base_key(paper)
+    if base.casefold() not in taken:
+        return base
+    n = 0
+    while True:
+        key = base + _letters(n)
+        if key.casefold() not in taken:
+            return key
+        n += 1
+
+
+def _letters(n: int) -> str:
+    """0 -> a, 25 -> z, 26 -> aa, …"""
+    out = ""
+    n += 1
+    while n:
+        n, rest = divmod(n - 1, 26)
+        out = chr(ord("a") + rest) + out
+    return out
+
+
+def check_key(key: str) -> str | None:
+    """Why ``key`` cannot be a citation key, or None when it can."""
+    if not key:
+        return "a key cannot be empty"
+    if len(key) > MAX_KEY_CHARS:
+        return f"a key has at most {MAX_KEY_CHARS} characters"
+    if not VALID_KEY.match(key):
+        return (
+            "a key starts with an ASCII letter or digit and contains only letters, digits "
+            "and - _ : . + / (no spaces, braces, commas or accents)"
+        )
+    return None

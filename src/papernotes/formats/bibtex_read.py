@@ -1,0 +1,244 @@
+"""BibTeX in: the only module that imports ``bibtexparser`` (lazily, so ``list`` never loads it).
+
+bibtexparser splits the file into blocks and reports broken ones (duplicate keys, unbalanced
+braces); everything after that — ``@string`` macros and ``#`` concatenation, LaTeX accents,
+names, venues — is done here by hand: bibtexparser's LaTeX middleware is far too slow.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from papernotes.arxiv_ids import base_id
+from papernotes.citekeys import has_han, split_name
+from papernotes.formats.bibtex_write import (
+    BIBTEX_EXTRA,
+    ENTRY_TYPE,
+    PASSTHROUGH_ORDER,
+    TYPE_OF_KIND,
+)
+from papernotes.formats.latex import decode
+from papernotes.model import Paper, Problem
+from papernotes.venues import VenueTable
+
+_YEAR = re.compile(r"(?<!\d)(1\d{3}|2\d{3})(?!\d)")
+_ARXIV_IN_TEXT = re.compile(r"(?:arxiv\.org/(?:abs|pdf)/|arxiv:\s*)([\w.\-/]+?)(?:v\d+)?(?:\.pdf)?(?=$|[\s,;}])",
+                            re.IGNORECASE)
+_PREPRINT = re.compile(r"\b(arxiv|corr|preprint)\b", re.IGNORECASE)
+_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
+_NOTE_NUMBER = re.compile(r"^\d+[.)]\s+")
+_FAILED_KEY = re.compile(r"@\s*\w+\s*[{(]\s*([^,\s{}()]+)")
+
+
+@dataclass(frozen=True)
+class BibEntry:
+    """One entry as read: lower-case type and field names, values with macros resolved (LaTeX)."""
+
+    entry_type: str
+    key: str
+    fields: dict[str, str]
+    line: int
+
+
+@dataclass
+class ParsedBib:
+    entries: list[BibEntry] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def parse_bibtex(text: str, source: str) -> ParsedBib:
+    """The entries of a .bib text; broken blocks become problems (``source:line: message``)."""
+    import bibtexparser
+    from bibtexparser import model
+
+    with _quiet("bibtexparser"):
+        library = bibtexparser.parse_string(text, parse_stack=[])
+    strings: dict[str, str] = {}
+    for block in sorted(library.strings, key=lambda b: b.start_line or 0):
+        strings[block.key.lower()] = resolve_value(str(block.value), strings)
+    parsed = ParsedBib()
+    for entry in library.entries:
+        fields = {f.key.lower(): resolve_value(str(f.value), strings) for f in entry.fields}
+        parsed.entries.append(
+            BibEntry(entry.entry_type.lower(), entry.key, fields, (entry.start_line or 0) + 1)
+        )
+    for block in library.failed_blocks:
+        line = (block.start_line or 0) + 1
+        if isinstance(block, model.DuplicateBlockKeyBlock):
+            first = block.previous_block.start_line
+            where = f" (first at line {first + 1})" if first is not None else ""
+            message = f"duplicate key {block.key!r}{where}; this entry was skipped"
+        elif isinstance(block, model.DuplicateFieldKeyBlock):
+            names = ", ".join(sorted(block.duplicate_keys))
+            message = f"entry {block.key!r} repeats field(s) {names}; skipped"
+        else:
+            match = _FAILED_KEY.search(block.raw or "")
+            name = f"entry {match.group(1)!r}" if match else "a block"
+            message = f"cannot parse {name} (unbalanced braces or quotes?); skipped"
+        parsed.problems.append(Problem(source, line, message))
+    parsed.problems.sort(key=lambda p: p.line)
+    return parsed
+
+
+@contextmanager
+def _quiet(logger_name: str) -> Iterator[None]:
+    """Silence a library's log lines while it runs; its problems are reported by us instead."""
+    logger = logging.getLogger(logger_name)
+    disabled = logger.disabled
+    logger.disabled = True
+    try:
+        yield
+    finally:
+        logger.disabled = disabled
+
+
+def resolve_value(raw: str, strings: dict[str, str]) -> str:
+    """A raw BibTeX value with its enclosing braces/quotes removed and ``#``/macros resolved."""
+    parts = _split_concatenation(raw.strip())
+    out = []
+    for part in parts:
+        part = part.strip()
+        if len(part) >= 2 and part[0] == "{" and part[-1] == "}":
+            out.append(part[1:-1])
+        elif len(part) >= 2 and part[0] == '"' and part[-1] == '"':
+            out.append(part[1:-1])
+        elif part.isdigit():
+            out.append(part)
+        else:
+            out.append(strings.get(part.lower(), part))
+    return "".join(out)
+
+
+def _split_concatenation(value: str) -> list[str]:
+    """Split ``a # "b" # {c}`` at the ``#`` signs outside braces and quotes."""
+    if "#" not in value:
+        return [value]
+    parts, depth, quoted, start = [], 0, False, 0
+    for i, char in enumerate(value):
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif char == '"' and depth == 0 and (i == 0 or value[i - 1] != "\\"):
+            quoted = not quoted
+        elif char == "#" and depth == 0 and not quoted:
+            parts.append(value[start:i])
+            start = i + 1
+    parts.append(value[start:])
+    return parts
+
+
+# -- entry -> paper ----------------------------------------------------------
+
+
+def entry_to_paper(entry: BibEntry, venues: VenueTable) -> Paper:
+    """The paper an entry describes; raises ``ValueError`` when it has no title or year."""
+    fields = entry.fields
+    title = decode(fields.get("title", ""))
+    if not title:
+        raise ValueError("has no title")
+    year_match = _YEAR.search(fields.get("year", "") or fields.get("date", ""))
+    if not year_match:
+        raise ValueError("has no year")
+    extra: dict[str, str] = {}
+    venue = decode(fields.get("booktitle") or fields.get("journal") or "")
+    arxiv = _arxiv_id(fields)
+    if venue and _PREPRINT.search(venue):
+        venue = ""
+    elif venue:
+        venue = venues.short_name(venue)
+    rule_type = TYPE_OF_KIND[venues.kind(venue)]
+    if entry.entry_type != rule_type:
+        extra[ENTRY_TYPE] = entry.entry_type
+    for name in PASSTHROUGH_ORDER:
+        if fields.get(name, "").strip():
+            extra[name] = " ".join(fields[name].split())
+    url = fields.get("url", "").strip()
+    if url and not (arxiv and base_id(url) == arxiv):
+        extra["url"] = url
+    notes = tuple(
+        _NOTE_NUMBER.sub("", line.strip())
+        for line in decode_lines(fields.get("annote", ""))
+        if line.strip()
+    )
+    return Paper(
+        title=title,
+        year=int(year_match.group(1)),
+        venue=venue,
+        arxiv=arxiv,
+        key=entry.key,
+        authors=parse_authors(fields.get("author", "")),
+        primary_category=decode(fields.get("primaryclass", "")),
+        doi=_DOI_PREFIX.sub("", fields.get("doi", "").strip()),
+        abstract=decode(fields.get("abstract", "")),
+        notes=notes,
+        extra=((BIBTEX_EXTRA, extra),) if extra else (),
+    )
+
+
+def decode_lines(value: str) -> list[str]:
+    return [decode(line) for line in value.split("\n")]
+
+
+def _arxiv_id(fields: dict[str, str]) -> str:
+    prefix = (fields.get("archiveprefix") or fields.get("eprinttype") or "arxiv").strip().lower()
+    if fields.get("eprint") and prefix == "arxiv":
+        found = base_id(decode(fields["eprint"]))
+        if found:
+            return found
+    for name in ("url", "journal", "note", "volume", "howpublished"):
+        match = _ARXIV_IN_TEXT.search(fields.get(name, ""))
+        if match and base_id(match.group(1)):
+            return base_id(match.group(1))
+    return ""
+
+
+def parse_authors(value: str) -> tuple[str, ...]:
+    """Authors as stored in notes: ``First Last`` when that reads back the same, else ``Last, First``."""
+    authors = []
+    for raw in _split_and(value):
+        raw = raw.strip()
+        if not raw:
+            continue
+        if raw.startswith("{") and raw.endswith("}") and _balanced(raw[1:-1]) and "," not in raw:
+            authors.append("{" + decode(raw[1:-1]) + "}")  # a corporate name
+            continue
+        name = decode(raw)
+        if "," in name:
+            family, given, suffix = split_name(name)
+            display = " ".join(p for p in (given, family, suffix) if p)
+            if has_han(family + given) and " " not in family + given:
+                display = family + given  # Chinese: family name first, no space
+            if split_name(display) == (family, given, suffix):
+                name = display
+        authors.append(name)
+    return tuple(authors)
+
+
+def _split_and(value: str) -> list[str]:
+    """Split an author list at `` and `` outside braces."""
+    parts, depth, start = [], 0, 0
+    for match in re.finditer(r"[{}]|\s+and\s+", value, re.IGNORECASE):
+        token = match.group()
+        if token == "{":
+            depth += 1
+        elif token == "}":
+            depth -= 1
+        elif depth == 0:
+            parts.append(value[start : match.start()])
+            start = match.end()
+    parts.append(value[start:])
+    return parts
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for char in text:
+        depth += (char == "{") - (char == "}")
+        if depth < 0:
+            return False
+    return depth == 0

@@ -1,0 +1,174 @@
+"""BibTeX out, written by hand: fast (10,000 entries in well under a second) and byte-stable.
+
+Entry type from the user's venue: a conference -> ``@inproceedings`` + ``booktitle``, a journal
+-> ``@article`` + ``journal``, no venue (a preprint) -> ``@misc``. Full venue names come from
+the venue table. Papers with an arXiv id also get ``eprint``/``archivePrefix``/``primaryClass``.
+Fields a .bib import brought along (pages, volume, a non-arXiv url, …) live in the note's
+``bibtex`` front-matter mapping and are written back as they were read.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from papernotes.citekeys import base_key, split_name
+from papernotes.formats.latex import escape
+from papernotes.model import Paper
+from papernotes.venues import CONFERENCE, JOURNAL, PREPRINT, VenueTable
+
+BIBTEX_EXTRA = "bibtex"
+"""Front-matter key holding the fields a .bib import kept verbatim (a mapping)."""
+ENTRY_TYPE = "entry_type"
+"""Inside that mapping: the entry type when it differs from what the venue gives."""
+PASSTHROUGH_ORDER = (
+    "editor",
+    "volume",
+    "number",
+    "pages",
+    "month",
+    "publisher",
+    "address",
+    "organization",
+    "series",
+    "edition",
+    "chapter",
+    "school",
+    "institution",
+    "howpublished",
+    "isbn",
+    "issn",
+    "note",
+)
+_WORD = re.compile(r"[^\W_]+")
+_CONTAINER = {"inproceedings": "booktitle", "incollection": "booktitle", "article": "journal"}
+
+
+def render_entry(
+    paper: Paper,
+    *,
+    with_notes: bool = False,
+    ascii: bool = False,
+    venues: VenueTable | None = None,
+) -> str:
+    """One BibTeX entry for ``paper``, ending in a newline.
+
+    A paper without a stored key gets the scheme's key (no uniqueness suffix: that needs the
+    library, see ``bibliography.assign_keys``). ``venues`` defaults to the built-in table plus
+    the user's ``venues.toml``.
+    """
+    if venues is None:
+        venues = VenueTable.load()
+    extra = bibtex_fields(paper)
+    kind = venues.kind(paper.venue)
+    entry_type = str(extra.get(ENTRY_TYPE) or TYPE_OF_KIND[kind])
+    fields: list[tuple[str, str]] = [
+        ("title", protect_title(paper.arxiv_title or paper.title, ascii)),
+        ("author", format_authors(paper.authors, ascii)),
+    ]
+    if paper.venue:
+        container = _CONTAINER.get(entry_type, "howpublished")
+        fields.append((container, escape(venues.full_name(paper.venue), ascii)))
+    fields.append(("year", str(paper.year)))
+    for name in PASSTHROUGH_ORDER:
+        value = extra.get(name)
+        if value:
+            fields.append((name, verbatim(str(value), ascii)))
+    if paper.arxiv:
+        fields.append(("eprint", escape(paper.arxiv)))
+        fields.append(("archivePrefix", "arXiv"))
+        if paper.primary_category:
+            fields.append(("primaryClass", escape(paper.primary_category)))
+    if paper.doi:
+        fields.append(("doi", escape(paper.doi)))
+    if extra.get("url"):
+        fields.append(("url", verbatim(str(extra["url"]), ascii)))
+    elif paper.arxiv:
+        fields.append(("url", f"https://arxiv.org/abs/{escape(paper.arxiv)}"))
+    for name in sorted(k for k in extra if k not in _KNOWN_EXTRA):
+        if extra[name] not in (None, ""):
+            fields.append((name, verbatim(str(extra[name]), ascii)))
+    if with_notes and paper.notes:
+        fields.append(("annote", escape("\n".join(paper.notes), ascii)))
+    lines = [f"@{entry_type}{{{paper.key or base_key(paper)},"]
+    lines.extend(f"  {name} = {{{value}}}," for name, value in fields if value)
+    lines[-1] = lines[-1].removesuffix(",")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def render_bibliography(
+    papers: Iterable[Paper],
+    *,
+    with_notes: bool = False,
+    ascii: bool = False,
+    venues: VenueTable | None = None,
+) -> str:
+    """The .bib text for ``papers``: ordered by year then key, one blank line between entries."""
+    if venues is None:
+        venues = VenueTable.load()
+    ordered = sorted(papers, key=lambda p: (p.year, p.key or base_key(p)))
+    return "\n".join(
+        render_entry(p, with_notes=with_notes, ascii=ascii, venues=venues) for p in ordered
+    )
+
+
+TYPE_OF_KIND = {CONFERENCE: "inproceedings", JOURNAL: "article", PREPRINT: "misc"}
+_KNOWN_EXTRA = frozenset(PASSTHROUGH_ORDER) | {ENTRY_TYPE, "url"}
+
+
+def bibtex_fields(paper: Paper) -> dict[str, object]:
+    """The ``bibtex`` mapping an import stored in the note (empty when there is none)."""
+    for name, value in paper.extra:
+        if name == BIBTEX_EXTRA and isinstance(value, dict):
+            return {str(k): v for k, v in value.items()}
+    return {}
+
+
+def needs_protection(word: str) -> bool:
+    """Capitals a style would lowercase: ``BERT``, ``DeBERTa``, ``T5`` — not ``Attention``."""
+    return any(c.isupper() for c in word[1:]) or (word[0].isupper() and any(c.isdigit() for c in word))
+
+
+def protect_title(title: str, ascii: bool = False) -> str:
+    """The title escaped, with words like DeBERTa, BERT, ALBERT wrapped in braces."""
+    out = []
+    last = 0
+    for match in _WORD.finditer(title):
+        word = match.group()
+        if needs_protection(word):
+            out.append(escape(title[last : match.start()], ascii))
+            out.append("{" + escape(word, ascii) + "}")
+            last = match.end()
+    out.append(escape(title[last:], ascii))
+    return "".join(out)
+
+
+def format_author(name: str, ascii: bool = False) -> str:
+    """``Last, First`` (``Last, Jr., First``); a braced corporate name stays one unit."""
+    if name.startswith("{") and name.endswith("}"):
+        return "{" + escape(name[1:-1], ascii) + "}"
+    family, given, suffix = split_name(name)
+    parts = [family] + ([suffix] if suffix else []) + ([given] if given else [])
+    return escape(", ".join(parts), ascii)
+
+
+def format_authors(authors: Iterable[str], ascii: bool = False) -> str:
+    return " and ".join(format_author(a, ascii) for a in authors)
+
+
+def verbatim(value: str, ascii: bool = False) -> str:
+    """A value an import kept as LaTeX: written as is when its braces balance, else escaped."""
+    depth = 0
+    for char in value.replace("\\{", "").replace("\\}", ""):
+        depth += (char == "{") - (char == "}")
+        if depth < 0:
+            break
+    if depth != 0:
+        return escape(value, ascii)
+    return escape_accents_only(value) if ascii and not value.isascii() else value
+
+
+def escape_accents_only(value: str) -> str:
+    """Accents to LaTeX without escaping LaTeX the value already contains."""
+    return "".join(c if c.isascii() else escape(c, ascii=True) for c in value)

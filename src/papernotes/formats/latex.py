@@ -1,0 +1,154 @@
+"""The bits of LaTeX a .bib needs, done by hand (bibtexparser's LaTeX middlewares are ~20x slower).
+
+``escape`` makes text safe inside a braced BibTeX value and, with ``ascii=True``, turns accented
+letters into LaTeX accents (``ć`` -> ``{\\'c}``) while leaving Chinese and other scripts as they
+are. ``decode`` is the inverse for reading: it understands what ``escape`` writes plus the common
+forms found in the wild (``\\'{c}``, ``\\'c``, ``{\\ss}``, ``\\&``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPECIAL = re.compile(r"[\\{}&%$#_~^]")
+_SPECIAL_OUT = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+# combining mark -> accent command
+_ACCENTS = {
+    "\u0301": "'",
+    "\u0300": "`",
+    "\u0302": "^",
+    "\u0308": '"',
+    "\u0303": "~",
+    "\u0304": "=",
+    "\u0307": ".",
+    "\u0306": "u",
+    "\u030c": "v",
+    "\u030b": "H",
+    "\u0327": "c",
+    "\u0328": "k",
+    "\u030a": "r",
+    "\u0323": "d",
+    "\u0331": "b",
+}
+_MARKS = {command: mark for mark, command in _ACCENTS.items()}
+_LETTERS = {
+    "ß": "ss",
+    "ø": "o",
+    "Ø": "O",
+    "ł": "l",
+    "Ł": "L",
+    "æ": "ae",
+    "Æ": "AE",
+    "œ": "oe",
+    "Œ": "OE",
+    "å": "aa",
+    "Å": "AA",
+    "ı": "i",
+    "ȷ": "j",
+}
+_LETTER_COMMANDS = {command: letter for letter, command in _LETTERS.items()}
+_SYMBOLS = {
+    "\u2013": "--",
+    "\u2014": "---",
+    "\u201c": "``",
+    "\u201d": "''",
+    "\u2018": "`",
+    "\u2019": "'",
+    "\u00a0": "~",
+    "\u2026": r"\ldots{}",
+}
+
+
+def escape(text: str, ascii: bool = False) -> str:
+    """``text`` safe inside ``{...}``: ``& % $ # _ { } ~ ^ \\`` escaped; accents mapped if ``ascii``."""
+    if _SPECIAL.search(text):
+        text = _SPECIAL.sub(lambda m: _SPECIAL_OUT[m.group()], text)
+    if ascii and not text.isascii():
+        text = "".join(c if c.isascii() else _latex_char(c) for c in text)
+    return text
+
+
+def _latex_char(char: str) -> str:
+    """One non-ASCII character as LaTeX, or the character itself when LaTeX has no ASCII form."""
+    if char in _LETTERS:
+        return "{\\" + _LETTERS[char] + "}"
+    if char in _SYMBOLS:
+        return _SYMBOLS[char]
+    decomposed = unicodedata.normalize("NFD", char)
+    base, marks = decomposed[0], decomposed[1:]
+    if not base.isascii() or not marks or any(m not in _ACCENTS for m in marks):
+        return char  # CJK and everything else: kept as UTF-8, silently
+    out = "\\i" if base == "i" and marks[0] in "\u0301\u0300\u0302\u0308" else base
+    for mark in marks:
+        command = _ACCENTS[mark]
+        if command.isalpha() or len(marks) > 1 or out.startswith("\\"):
+            out = f"\\{command}{{{out}}}"
+        else:
+            out = f"\\{command}{out}"
+    return "{" + out + "}"
+
+
+# -- reading -------------------------------------------------------------
+
+_ACCENT_CMD = re.compile(
+    r"""\\(?:([`'^"~=.])\s*|([uvHckrdb])(?=[\s{]))\s*"""
+    r"(?:\{\s*(\\[ij]|[^{}\\\s])\s*\}|(\\[ij])(?![A-Za-z])|([A-Za-z]))"
+)
+_LETTER_CMD = re.compile(r"\\(ss|aa|AA|ae|AE|oe|OE|o|O|l|L|i|j)(?![A-Za-z])(?:\{\})?\s?")
+_TEXT_CMD = re.compile(r"\\(textbackslash|textasciitilde|textasciicircum|ldots|textendash|"
+                       r"textemdash|dots)(?:\{\}|(?![A-Za-z])\s?)")
+_TEXT_OUT = {
+    "textbackslash": "\\",
+    "textasciitilde": "~",
+    "textasciicircum": "^",
+    "ldots": "\u2026",
+    "dots": "\u2026",
+    "textendash": "\u2013",
+    "textemdash": "\u2014",
+}
+_ESCAPED = re.compile(r"\\([&%$#_{}])")
+_FORMAT_CMD = re.compile(r"\\(?:emph|textit|textbf|textsc|textrm|texttt|mathrm|mbox|text)\s*(?=\{)")
+_SPACES = re.compile(r"\s+")
+_PLACEHOLDER = re.compile("\x01(\\d+)\x02")
+
+
+def decode(text: str) -> str:
+    """LaTeX in a .bib value as plain Unicode: accents composed, escapes and grouping braces gone."""
+    if "\\" not in text and "{" not in text and "~" not in text:
+        return _SPACES.sub(" ", text).strip()
+    # Escaped characters become placeholders so later steps leave them alone.
+    text = _TEXT_CMD.sub(lambda m: _placeholder(_TEXT_OUT[m.group(1)]), text)
+    text = _ESCAPED.sub(lambda m: _placeholder(m.group(1)), text)
+    text = _FORMAT_CMD.sub("", text)
+    previous = None
+    while previous != text:  # nested accents resolve from the inside out
+        previous = text
+        text = _ACCENT_CMD.sub(_accent, text)
+        text = _LETTER_CMD.sub(lambda m: _LETTER_COMMANDS[m.group(1)], text)
+    text = text.replace("{", "").replace("}", "").replace("~", " ")
+    text = _PLACEHOLDER.sub(lambda m: chr(int(m.group(1))), text)
+    return unicodedata.normalize("NFC", _SPACES.sub(" ", text).strip())
+
+
+def _placeholder(char: str) -> str:
+    return f"\x01{ord(char)}\x02"
+
+
+def _accent(match: re.Match) -> str:
+    command = match.group(1) or match.group(2)
+    letter = match.group(3) or match.group(4) or match.group(5)
+    if letter in ("\\i", "\\j"):
+        letter = letter[1]
+    return unicodedata.normalize("NFC", letter + _MARKS[command])

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.fake_arxiv import fake_arxiv  # noqa: F401 (fixture: a loopback arXiv API)
+
 REPO = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
 SEED_DOC = DATA / "reading-notes.md"

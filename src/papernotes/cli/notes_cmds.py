@@ -49,17 +49,41 @@ def init_cmd(ctx: click.Context) -> None:
 @click.option("--note", "notes", multiple=True, help="A reading note (repeatable).")
 @click.option("--status", type=click.Choice(STATUSES), default="unread", show_default=True)
 @click.option("--update", is_flag=True, help="Update the paper if it is already in the library.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=15.0, help="arXiv timeout (s).")
+@click.option("--offline", is_flag=True, help="With --arxiv: use only cached arXiv answers.")
 @click.pass_context
-def add_cmd(ctx: click.Context, year, title, venue, code, arxiv_id, tags, notes, status, update):
-    """Add a paper; notes come from --note, else piped stdin, else $EDITOR."""
-    if year is None or not title:
-        raise click.UsageError("add needs --year and --title.")
+def add_cmd(
+    ctx: click.Context,
+    year,
+    title,
+    venue,
+    code,
+    arxiv_id,
+    tags,
+    notes,
+    status,
+    update,
+    timeout,
+    offline,
+):
+    """Add a paper; notes come from --note, else piped stdin, else $EDITOR.
+
+    With --arxiv ID the metadata comes from arXiv, and --title and --year default to
+    arXiv's title and the first version's year.
+    """
+    if not arxiv_id and (year is None or not title):
+        raise click.UsageError("add needs --year and --title, or --arxiv ID.")
     library = Library.open(ctx.obj)
+    fetched = None
+    if arxiv_id:
+        from papernotes.cli.arxiv_cmds import fetch_for_add, paper_from_arxiv
+
+        fetched = fetch_for_add(library, arxiv_id, title, year, update, timeout, offline)
     if not notes:
         notes = read_notes_from_user()
     paper = Paper(
-        title=title,
-        year=year,
+        title=title or "",
+        year=year or 0,
         venue=venue,
         code=code,
         arxiv=arxiv_id,
@@ -67,6 +91,8 @@ def add_cmd(ctx: click.Context, year, title, venue, code, arxiv_id, tags, notes,
         status=status,
         notes=tuple(notes),
     )
+    if arxiv_id:
+        paper = paper_from_arxiv(paper, fetched)
     note = library.add(paper, update=update)
     click.echo(str(library.root / note.path))
 

@@ -1,0 +1,299 @@
+"""Linking notes to arXiv: what the CLI (``add --arxiv``, ``link``) and the TUI both call.
+
+Everything is fetched first (from the cache when possible, in as few requests as possible)
+and only then written, so a network failure leaves every note file as it was.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+
+from papernotes.arxiv_cache import ArxivCache
+from papernotes.arxiv_ids import parse_arxiv_id
+from papernotes.arxiv_match import (
+    AUTO_LINK_TITLE,
+    Candidate,
+    rank,
+    sure_match,
+    title_queries,
+    title_similarity,
+    why_unsure,
+)
+from papernotes.errors import InvalidInputError, NetworkError, NotFoundError
+from papernotes.model import Note, Paper
+
+OFFLINE_ENV = "PAPERNOTES_OFFLINE"
+DEFAULT_TIMEOUT = 15.0
+Chooser = Callable[[Note, list[Candidate]], Candidate | None]
+
+
+class OfflineMissError(NetworkError):
+    """Offline mode, and the answer is not in the cache."""
+
+
+def offline_requested(offline: bool = False) -> bool:
+    """``offline``, or ``PAPERNOTES_OFFLINE`` set to anything but empty/0/false/no."""
+    env = os.environ.get(OFFLINE_ENV, "").strip().lower()
+    return offline or env not in ("", "0", "false", "no")
+
+
+def id_key(id_text: str) -> str:
+    """The cache/request key of an id in any accepted form: ``2006.03654`` or ``2006.03654v2``."""
+    base, version = parse_arxiv_id(id_text)
+    return f"{base}v{version}" if version else base
+
+
+class Fetcher:
+    """arXiv answers from the cache when allowed, else from one shared ``ArxivClient``."""
+
+    def __init__(
+        self,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        refresh: bool = False,
+        offline: bool = False,
+        client=None,
+        cache: ArxivCache | None = None,
+    ) -> None:
+        self.timeout = timeout
+        self.refresh = refresh
+        self.offline = offline_requested(offline)
+        self._client = client
+        self.cache = cache if cache is not None else ArxivCache()
+
+    @property
+    def client(self):
+        if self._client is None:
+            from papernotes.arxiv_client import ArxivClient
+
+            self._client = ArxivClient(timeout=self.timeout)
+        return self._client
+
+    def papers(self, keys: Iterable[str]) -> dict[str, Paper]:
+        """Paper per key; the missing ones in one batched request. Raises unless all are found."""
+        found: dict[str, Paper] = {}
+        missing: list[str] = []
+        for key in dict.fromkeys(keys):
+            cached = None if self.refresh else self.cache.get_id(key)
+            if cached is not None:
+                found[key] = cached
+            else:
+                missing.append(key)
+        if not missing:
+            return found
+        if self.offline:
+            raise OfflineMissError(
+                f"arXiv {_ids_text(missing)} not in the cache, and offline mode "
+                f"(--offline or {OFFLINE_ENV}) forbids fetching; run without it to fetch."
+            )
+        fetched = self.client.fetch_ids(missing)
+        for key, paper in fetched.items():
+            self.cache.put_id(key, paper)
+        absent = [key for key in missing if key not in fetched]
+        if absent:
+            raise NotFoundError(
+                f"arXiv answered but has no entry for {_ids_text(absent, verb=False)}; "
+                "check the id (retrying helps only if arXiv was having a hiccup)."
+            )
+        found.update(fetched)
+        return found
+
+    def search_title(self, title: str) -> list[Paper]:
+        """arXiv papers whose title resembles ``title``: the first query that finds any."""
+        for query in title_queries(title):
+            papers = None if self.refresh else self.cache.get_search(query)
+            if papers is None:
+                if self.offline:
+                    raise OfflineMissError(
+                        f"The arXiv search for {title!r} is not in the cache, and offline mode "
+                        f"(--offline or {OFFLINE_ENV}) forbids fetching; run without it."
+                    )
+                papers = self.client.search(query)
+                self.cache.put_search(query, papers)
+                for paper in papers:
+                    self.cache.put_id(paper.arxiv, paper)
+            if papers:
+                return papers
+        return []
+
+
+def _ids_text(ids: list[str], verb: bool = True) -> str:
+    if len(ids) == 1:
+        return f"id {ids[0]}" + (" is" if verb else "")
+    shown = ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
+    return f"ids {shown}" + (" are" if verb else "")
+
+
+def fetch_paper(
+    id_text: str,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    refresh: bool = False,
+    offline: bool = False,
+    client=None,
+    cache: ArxivCache | None = None,
+) -> Paper:
+    """The paper with arXiv id ``id_text`` (any accepted form), every arXiv field filled.
+
+    ``title`` is arXiv's title and ``year`` the first version's year. Pass one long-lived
+    ``client`` (``arxiv_client.ArxivClient``) from a long-running program such as the TUI,
+    so that its requests stay 3 s apart. Raises ``InvalidInputError`` for a bad id,
+    ``NotFoundError`` for an unknown one, ``NetworkError`` when arXiv cannot be read.
+    """
+    key = id_key(id_text)
+    fetcher = Fetcher(timeout=timeout, refresh=refresh, offline=offline, client=client, cache=cache)
+    return fetcher.papers([key])[key]
+
+
+def apply_metadata(user: Paper, fetched: Paper) -> Paper:
+    """``user`` with arXiv's fields filled in; title, year, venue, notes, tags, code, key kept."""
+    return replace(
+        user,
+        arxiv=fetched.arxiv or user.arxiv,
+        arxiv_version=fetched.arxiv_version or user.arxiv_version,
+        arxiv_title=fetched.arxiv_title or fetched.title or user.arxiv_title,
+        authors=fetched.authors or user.authors,
+        abstract=fetched.abstract or user.abstract,
+        published=fetched.published or user.published,
+        updated=fetched.updated or user.updated,
+        categories=fetched.categories or user.categories,
+        primary_category=fetched.primary_category or user.primary_category,
+        doi=fetched.doi or user.doi,
+        journal_ref=fetched.journal_ref or user.journal_ref,
+        comment=fetched.comment or user.comment,
+    )
+
+
+def paper_for_add(given: Paper, fetched: Paper) -> Paper:
+    """A new note's paper: arXiv's metadata, with whatever the user gave winning.
+
+    ``given.title`` empty means "use arXiv's title"; ``given.year`` 0 means "v1's year".
+    """
+    return replace(
+        apply_metadata(given, fetched),
+        title=given.title or fetched.title,
+        year=given.year or fetched.year,
+    )
+
+
+@dataclass(frozen=True)
+class LinkResult:
+    """What ``link_notes`` did for one note.
+
+    ``status``: ``linked`` (got an arXiv id), ``updated`` (had one; fields refreshed),
+    ``unchanged``, or ``skipped`` (``reason`` says why; ``candidates`` lists the best few).
+    """
+
+    path: str
+    title: str
+    status: str
+    arxiv: str = ""
+    reason: str = ""
+    candidates: tuple[Candidate, ...] = ()
+
+
+@dataclass(frozen=True)
+class LinkReport:
+    results: tuple[LinkResult, ...] = ()
+
+    def with_status(self, status: str) -> tuple[LinkResult, ...]:
+        return tuple(r for r in self.results if r.status == status)
+
+    @property
+    def skipped(self) -> tuple[LinkResult, ...]:
+        return self.with_status("skipped")
+
+    def summary(self) -> str:
+        statuses = ("linked", "updated", "unchanged", "skipped")
+        return ", ".join(f"{len(self.with_status(s))} {s}" for s in statuses)
+
+
+def link_notes(
+    library,
+    notes: Iterable[Note],
+    *,
+    yes: bool = False,
+    refresh: bool = False,
+    offline: bool = False,
+    timeout: float = DEFAULT_TIMEOUT,
+    arxiv_id: str = "",
+    choose: Chooser | None = None,
+    client=None,
+    cache: ArxivCache | None = None,
+) -> LinkReport:
+    """Fill the arXiv fields of ``notes``; find the ids of those without one by title.
+
+    Notes with an id are fetched in one batched request. A note without one is searched by
+    title and linked when ``arxiv_match.sure_match`` is sure; otherwise ``choose`` (if given)
+    picks a candidate or None, and without it the note is skipped with its candidates.
+    ``arxiv_id`` links the one given note to that id; when its title differs from arXiv's,
+    or the note already has another id, that needs ``yes``. All requests happen before the
+    first write: on any error nothing is written.
+    """
+    notes = list(notes)
+    fetcher = Fetcher(timeout=timeout, refresh=refresh, offline=offline, client=client, cache=cache)
+    if arxiv_id:
+        plans, skipped = _plan_explicit(notes, arxiv_id, fetcher, yes)
+    else:
+        plans, skipped = _plan_all(notes, fetcher, choose)
+    results = list(skipped)
+    for note, fetched, status in plans:
+        paper = apply_metadata(note.paper, fetched)
+        if paper == note.paper:
+            results.append(LinkResult(note.path, note.paper.title, "unchanged", paper.arxiv))
+            continue
+        saved = library.save(note, paper)
+        results.append(LinkResult(saved.path, paper.title, status, paper.arxiv))
+    order = {n.path: i for i, n in enumerate(notes)}
+    results.sort(key=lambda r: order.get(r.path, len(order)))
+    return LinkReport(tuple(results))
+
+
+def _plan_explicit(notes: list[Note], arxiv_id: str, fetcher: Fetcher, yes: bool):
+    if len(notes) != 1:
+        raise InvalidInputError("--arxiv links exactly one paper; name just that one.")
+    note = notes[0]
+    key = id_key(arxiv_id)
+    base = parse_arxiv_id(key)[0]
+    if note.paper.arxiv and note.paper.arxiv != base and not yes:
+        raise InvalidInputError(
+            f"{note.path} is linked to arXiv {note.paper.arxiv}; pass --yes to relink it to {base}."
+        )
+    fetched = fetcher.papers([key])[key]
+    similarity = title_similarity(note.paper.title, fetched.title)
+    if similarity < AUTO_LINK_TITLE and not yes:
+        reason = (
+            f"arXiv {base} is titled {fetched.title!r}, which resembles yours only "
+            f"{similarity:.0f}/100; pass --yes to link it anyway"
+        )
+        return [], [LinkResult(note.path, note.paper.title, "skipped", "", reason)]
+    status = "updated" if note.paper.arxiv == base else "linked"
+    return [(note, fetched, status)], []
+
+
+def _plan_all(notes: list[Note], fetcher: Fetcher, choose: Chooser | None):
+    with_id = [n for n in notes if n.paper.arxiv]
+    without = [n for n in notes if not n.paper.arxiv]
+    fetched = fetcher.papers(n.paper.arxiv for n in with_id) if with_id else {}
+    plans = [(n, fetched[n.paper.arxiv], "updated") for n in with_id]
+    skipped: list[LinkResult] = []
+    for note in without:
+        ranked = rank(note.paper, fetcher.search_title(note.paper.title))
+        chosen = sure_match(ranked)
+        if chosen is None and choose is not None and ranked:
+            chosen = choose(note, ranked[:5])
+        if chosen is None:
+            skipped.append(
+                LinkResult(
+                    note.path,
+                    note.paper.title,
+                    "skipped",
+                    reason=why_unsure(ranked),
+                    candidates=tuple(ranked[:5]),
+                )
+            )
+        else:
+            plans.append((note, chosen.paper, "linked"))
+    return plans, skipped

@@ -1,0 +1,144 @@
+"""``papernotes link``, and the arXiv part of ``papernotes add --arxiv``."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from papernotes.arxiv_ids import parse_arxiv_id
+from papernotes.arxiv_link import (
+    DEFAULT_TIMEOUT,
+    OfflineMissError,
+    fetch_paper,
+    link_notes,
+    offline_requested,
+    paper_for_add,
+)
+from papernotes.arxiv_match import Candidate
+from papernotes.errors import DuplicateError, InvalidInputError
+from papernotes.library import Library
+from papernotes.model import Note, Paper
+
+timeout_option = click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=DEFAULT_TIMEOUT,
+    show_default=True,
+    help="Seconds to wait for each arXiv answer.",
+)
+offline_option = click.option(
+    "--offline", is_flag=True, help="Use only cached arXiv answers (also: PAPERNOTES_OFFLINE=1)."
+)
+
+
+def fetch_for_add(
+    library: Library,
+    arxiv_id: str,
+    title: str | None,
+    year: int | None,
+    update: bool,
+    timeout: float,
+    offline: bool,
+) -> Paper | None:
+    """The arXiv paper ``add --arxiv`` builds on, or None to add without metadata.
+
+    A paper already in the library is refused before any request (or, with ``--update``,
+    its own note supplies the defaults). Offline with a cache miss, but with --title and
+    --year given, the note is added with just the id, and ``link`` fills it in later.
+    """
+    base = parse_arxiv_id(arxiv_id)[0]
+    existing = next((n for n in library.notes() if n.paper.arxiv == base), None)
+    if existing is not None:
+        if not update:
+            raise DuplicateError(
+                f"arXiv {base} is already in the library as {existing.path}; "
+                "use --update to change it."
+            )
+        return existing.paper
+    try:
+        return fetch_paper(arxiv_id, timeout=timeout, offline=offline)
+    except OfflineMissError:
+        if not (title and year):
+            raise
+    click.echo(
+        f"warning: arXiv {base} is not cached; adding it without its metadata "
+        "(run 'papernotes link' later to fill it in).",
+        err=True,
+    )
+    return None
+
+
+@click.command("link")
+@click.argument("papers", nargs=-1)
+@click.option("--all", "all_notes", is_flag=True, help="Link every paper in the library.")
+@click.option("--arxiv", "arxiv_id", default="", help="Link the one named PAPER to this id.")
+@click.option("--refresh", is_flag=True, help="Ask arXiv again even for cached answers.")
+@click.option("--yes", is_flag=True, help="Confirm relinks and title mismatches; never prompt.")
+@offline_option
+@timeout_option
+@click.pass_context
+def link_cmd(ctx: click.Context, papers, all_notes, arxiv_id, refresh, yes, offline, timeout):
+    """Fill in arXiv metadata; papers without an arXiv id are found by title.
+
+    A title match is linked automatically when it is clearly right (see docs/readme-arxiv.md);
+    otherwise the candidates are listed with their scores and the paper is skipped (asked
+    for, when run in a terminal without --yes). Nothing is written if any request fails.
+    """
+    if not papers and not all_notes:
+        raise click.UsageError("Name the papers to link, or pass --all.")
+    if papers and all_notes:
+        raise click.UsageError("Name papers or pass --all, not both.")
+    if arxiv_id and len(papers) != 1:
+        raise click.UsageError("--arxiv needs exactly one PAPER.")
+    library = Library.open(ctx.obj)
+    for problem in library.problems():
+        click.echo(f"warning: {problem}", err=True)
+    notes = library.notes() if all_notes else _unique(library.find(p) for p in papers)
+    if not notes:
+        raise InvalidInputError("The library has no papers to link.")
+    interactive = not yes and sys.stdin.isatty() and sys.stdout.isatty()
+    report = link_notes(
+        library,
+        notes,
+        yes=yes,
+        refresh=refresh,
+        offline=offline_requested(offline),
+        timeout=timeout,
+        arxiv_id=arxiv_id,
+        choose=_ask if interactive else None,
+    )
+    for result in report.results:
+        if result.status == "skipped":
+            click.echo(f"skipped    {result.path}: {result.reason}")
+            for candidate in result.candidates:
+                click.echo(f"    {_candidate_line(candidate)}")
+        else:
+            click.echo(f"{result.status:<10} {result.path}  arXiv {result.arxiv}")
+    tail = " (link one with: papernotes link PAPER --arxiv ID)" if report.skipped else ""
+    click.echo(f"{report.summary()}.{tail}")
+
+
+def _unique(notes) -> list[Note]:
+    return list({n.path: n for n in notes}.values())
+
+
+def _candidate_line(candidate: Candidate) -> str:
+    paper = candidate.paper
+    return f"{candidate.score:5.1f}  {paper.arxiv:<12} {paper.year}  {paper.title}"
+
+
+def _ask(note: Note, candidates: list[Candidate]) -> Candidate | None:
+    """Ask which candidate ``note`` is; 0 (the default) skips it."""
+    click.echo(f"{note.path}: {note.paper.title}")
+    for i, candidate in enumerate(candidates, 1):
+        click.echo(f"  {i}. {_candidate_line(candidate)}")
+    choice = click.prompt(
+        "Which is it (0 = none, skip)", type=click.IntRange(0, len(candidates)), default=0
+    )
+    return candidates[choice - 1] if choice else None
+
+
+def paper_from_arxiv(given: Paper, fetched: Paper | None) -> Paper:
+    """What ``add --arxiv`` creates: arXiv's metadata with the user's values winning."""
+    return given if fetched is None else paper_for_add(given, fetched)

@@ -4,6 +4,7 @@
 
 Imports the document, then fills each paper's arXiv id, authors, canonical arXiv
 title, first-version date and primary category from the facts file (no abstracts).
+Citation keys are assigned last, once the authors are known (``he2021deberta``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+from papernotes.bibliography import assign_keys
 from papernotes.library import Library
 from papernotes.model import normalize_title
 
@@ -49,8 +51,10 @@ def main(seed: Path, facts: Path, root: Path) -> None:
                 published=row["v1_date"],
                 primary_category=row["primary"],
                 categories=(row["primary"],),
+                key="",  # the import gave a title-based key; the authors give the real one
             ),
         )
+    assign_keys(library)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Citation keys: ``he2021deberta`` — first author's family name, year, first significant title word.
+"""Citation keys like ``he2021deberta``: first author's family name, year, first title word.
 
 Keys are lower-case ASCII letters and digits. Chinese names and titles are transliterated with
 pypinyin (imported only when a key needs it). A paper without authors gets its first two
@@ -18,25 +18,46 @@ from papernotes.model import Paper
 VALID_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_:.+/-]*$")
 MAX_KEY_CHARS = 64
 
-STOPWORDS = frozenset(
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+STOPWORDS = _words(
     """a an the on of in for to and or with without towards toward via is are be do does how
     what why when where which who can we our you your from by at as into onto over under using
-    beyond through not no its it this that these those than vs versus about all any some""".split()
+    beyond through not no its it this that these those than vs versus about all any some"""
 )
-PARTICLES = frozenset(
-    "von van de der den del della di da dos das du le la el al bin ten ter zu".split()
-)
+PARTICLES = _words("von van de der den del della di da dos das du le la el al bin ten ter zu")
 SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 # Surnames whose usual pinyin differs from the character's most common reading.
 SURNAME_PINYIN = {
-    "单于": "chanyu", "尉迟": "yuchi", "万俟": "moqi", "长孙": "zhangsun",
-    "单": "shan", "曾": "zeng", "解": "xie", "区": "ou", "仇": "qiu", "朴": "piao",
-    "查": "zha", "乐": "yue", "缪": "miao", "盖": "ge", "覃": "qin", "翟": "zhai",
-    "召": "shao", "秘": "bi", "员": "yun", "黑": "he", "重": "chong", "宿": "su",
+    "单于": "chanyu",
+    "尉迟": "yuchi",
+    "万俟": "moqi",
+    "长孙": "zhangsun",
+    "单": "shan",
+    "曾": "zeng",
+    "解": "xie",
+    "区": "ou",
+    "仇": "qiu",
+    "朴": "piao",
+    "查": "zha",
+    "乐": "yue",
+    "缪": "miao",
+    "盖": "ge",
+    "覃": "qin",
+    "翟": "zhai",
+    "召": "shao",
+    "秘": "bi",
+    "员": "yun",
+    "黑": "he",
+    "重": "chong",
+    "宿": "su",
 }
-COMPOUND_SURNAMES = frozenset(
+COMPOUND_SURNAMES = _words(
     """欧阳 司马 诸葛 上官 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 令狐 端木 独孤 南宫
-    西门 万俟 单于 呼延 轩辕 闻人 澹台 公冶 太史 申屠 钟离""".split()
+    西门 万俟 单于 呼延 轩辕 闻人 澹台 公冶 太史 申屠 钟离"""
 )
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")

@@ -57,21 +57,40 @@ BUILTIN: tuple[Venue, ...] = (
     Venue("ICCV", CONFERENCE, "IEEE/CVF International Conference on Computer Vision"),
     Venue("ECCV", CONFERENCE, "European Conference on Computer Vision"),
     Venue("KDD", CONFERENCE, "ACM SIGKDD Conference on Knowledge Discovery and Data Mining"),
-    Venue("SIGIR", CONFERENCE, "International ACM SIGIR Conference on Research and Development "
-          "in Information Retrieval"),
+    Venue(
+        "SIGIR",
+        CONFERENCE,
+        "International ACM SIGIR Conference on Research and Development in Information Retrieval",
+    ),
     Venue("WWW", CONFERENCE, "The Web Conference", ("TheWebConf",)),
     Venue("COLM", CONFERENCE, "Conference on Language Modeling"),
-    Venue("Findings of EMNLP", CONFERENCE, f"Findings of the {_ACL}: EMNLP",
-          ("EMNLP Findings", "Findings-EMNLP", "EMNLP-Findings")),
-    Venue("Findings of ACL", CONFERENCE, f"Findings of the {_ACL}: ACL",
-          ("ACL Findings", "Findings-ACL", "ACL-Findings")),
-    Venue("Findings of NAACL", CONFERENCE, f"Findings of the {_ACL}: NAACL",
-          ("NAACL Findings", "Findings-NAACL")),
+    Venue(
+        "Findings of EMNLP",
+        CONFERENCE,
+        f"Findings of the {_ACL}: EMNLP",
+        ("EMNLP Findings", "Findings-EMNLP", "EMNLP-Findings"),
+    ),
+    Venue(
+        "Findings of ACL",
+        CONFERENCE,
+        f"Findings of the {_ACL}: ACL",
+        ("ACL Findings", "Findings-ACL", "ACL-Findings"),
+    ),
+    Venue(
+        "Findings of NAACL",
+        CONFERENCE,
+        f"Findings of the {_ACL}: NAACL",
+        ("NAACL Findings", "Findings-NAACL"),
+    ),
     Venue("JMLR", JOURNAL, "Journal of Machine Learning Research"),
     Venue("TACL", JOURNAL, f"Transactions of the {_ACL}"),
     Venue("TMLR", JOURNAL, "Transactions on Machine Learning Research"),
-    Venue("TPAMI", JOURNAL, "IEEE Transactions on Pattern Analysis and Machine Intelligence",
-          ("PAMI", "IEEE TPAMI")),
+    Venue(
+        "TPAMI",
+        JOURNAL,
+        "IEEE Transactions on Pattern Analysis and Machine Intelligence",
+        ("PAMI", "IEEE TPAMI"),
+    ),
     Venue("TASLP", JOURNAL, "IEEE/ACM Transactions on Audio, Speech, and Language Processing"),
     Venue("CL", JOURNAL, "Computational Linguistics"),
     Venue("AIJ", JOURNAL, "Artificial Intelligence"),
@@ -126,7 +145,7 @@ class VenueTable:
         return self._index.get(venue_lookup_key(text)) if text.strip() else None
 
     def kind(self, text: str) -> str:
-        """``conference``, ``journal`` or ``preprint`` (no venue); unknown venues by their wording."""
+        """``conference``, ``journal`` or ``preprint`` (no venue); unknown venues by wording."""
         if not text.strip():
             return PREPRINT
         venue = self.find(text)
@@ -159,7 +178,7 @@ def parse_venue_config(text: str, source: str) -> tuple[Venue, ...]:
         aliases = table.get("aliases", [])
         if kind not in (CONFERENCE, JOURNAL) or not isinstance(name, str) or not name.strip():
             raise InvalidInputError(
-                f"{source}: [{short}] needs name = \"...\" and kind = \"conference\" or \"journal\"."
+                f'{source}: [{short}] needs name = "..." and kind = "conference" or "journal".'
             )
         if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
             raise InvalidInputError(f"{source}: [{short}] aliases must be a list of strings.")

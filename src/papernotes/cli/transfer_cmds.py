@@ -29,11 +29,20 @@ def read_text_file(path: Path) -> str:
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 @click.pass_context
 def import_cmd(ctx: click.Context, file: Path, dry_run: bool):
-    """Import a reading-notes Markdown document, updating papers already present."""
+    """Import a reading-notes Markdown document or a .bib file (by its suffix).
+
+    Papers already present are updated (Markdown) or merged into (BibTeX: matched by arXiv
+    id, DOI or title; only missing fields are filled in).
+    """
     library = Library(ctx.obj)
     if not dry_run:
         library.store.init()
     text = read_text_file(file)
+    if file.suffix.lower() == ".bib":
+        from papernotes.cli.bib_cmds import import_bib
+
+        import_bib(library, text, file, dry_run)
+        return
     report = library.import_markdown(text, str(file), dry_run=dry_run)
     for problem in report.problems:
         click.echo(f"warning: {problem}", err=True)
@@ -45,22 +54,40 @@ def import_cmd(ctx: click.Context, file: Path, dry_run: bool):
 
 
 @click.command("export")
+@click.argument("papers", nargs=-1)
 @click.option("--md", "fmt", flag_value="md", help="The reading-notes Markdown document.")
+@click.option("--bib", "fmt", flag_value="bib", help="BibTeX entries, ordered by year then key.")
 @click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write to this file (atomically, replacing it) instead of stdout.",
 )
+@click.option("--year", type=int, help="--bib: only papers of this year.")
+@click.option("--tag", help="--bib: only papers with this tag.")
+@click.option("--with-notes", is_flag=True, help="--bib: put the reading notes in 'annote'.")
+@click.option(
+    "--ascii",
+    "ascii_only",
+    is_flag=True,
+    help="--bib: accents as LaTeX (Chinese is kept as UTF-8).",
+)
 @click.pass_context
-def export_cmd(ctx: click.Context, fmt: str | None, output: Path | None):
-    """Export the library as Markdown (--md)."""
+def export_cmd(ctx: click.Context, papers, fmt, output, year, tag, with_notes, ascii_only):
+    """Export the library as Markdown (--md) or BibTeX (--bib [PAPER...])."""
     if fmt is None:
-        raise click.UsageError("Choose a format: --md.")
+        raise click.UsageError("Choose a format: --md or --bib.")
+    if fmt == "md" and (papers or year or tag or with_notes or ascii_only):
+        raise click.UsageError("PAPER, --year, --tag, --with-notes and --ascii go with --bib.")
     library = Library.open(ctx.obj)
     for problem in library.problems():
         click.echo(f"warning: {problem}", err=True)
-    text = library.export_markdown()
+    if fmt == "bib":
+        from papernotes.cli.bib_cmds import export_bib
+
+        text = export_bib(library, papers, year, tag, with_notes, ascii_only)
+    else:
+        text = library.export_markdown()
     if output is None:
         sys.stdout.write(text)
     else:

@@ -26,8 +26,10 @@ from papernotes.model import Paper, Problem
 from papernotes.venues import VenueTable
 
 _YEAR = re.compile(r"(?<!\d)(1\d{3}|2\d{3})(?!\d)")
-_ARXIV_IN_TEXT = re.compile(r"(?:arxiv\.org/(?:abs|pdf)/|arxiv:\s*)([\w.\-/]+?)(?:v\d+)?(?:\.pdf)?(?=$|[\s,;}])",
-                            re.IGNORECASE)
+_ARXIV_IN_TEXT = re.compile(
+    r"(?:arxiv\.org/(?:abs|pdf)/|arxiv:\s*)([\w.\-/]+?)(?:v\d+)?(?:\.pdf)?(?=$|[\s,;}])",
+    re.IGNORECASE,
+)
 _PREPRINT = re.compile(r"\b(arxiv|corr|preprint)\b", re.IGNORECASE)
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 _NOTE_NUMBER = re.compile(r"^\d+[.)]\s+")
@@ -102,9 +104,7 @@ def resolve_value(raw: str, strings: dict[str, str]) -> str:
     out = []
     for part in parts:
         part = part.strip()
-        if len(part) >= 2 and part[0] == "{" and part[-1] == "}":
-            out.append(part[1:-1])
-        elif len(part) >= 2 and part[0] == '"' and part[-1] == '"':
+        if len(part) >= 2 and (part[0], part[-1]) in (("{", "}"), ('"', '"')):
             out.append(part[1:-1])
         elif part.isdigit():
             out.append(part)
@@ -198,7 +198,7 @@ def _arxiv_id(fields: dict[str, str]) -> str:
 
 
 def parse_authors(value: str) -> tuple[str, ...]:
-    """Authors as stored in notes: ``First Last`` when that reads back the same, else ``Last, First``."""
+    """Authors as notes keep them: ``First Last`` if that splits back alike, or ``Last, First``."""
     authors = []
     for raw in _split_and(value):
         raw = raw.strip()

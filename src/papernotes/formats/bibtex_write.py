@@ -127,7 +127,9 @@ def bibtex_fields(paper: Paper) -> dict[str, object]:
 
 def needs_protection(word: str) -> bool:
     """Capitals a style would lowercase: ``BERT``, ``DeBERTa``, ``T5`` — not ``Attention``."""
-    return any(c.isupper() for c in word[1:]) or (word[0].isupper() and any(c.isdigit() for c in word))
+    return any(c.isupper() for c in word[1:]) or (
+        word[0].isupper() and any(c.isdigit() for c in word)
+    )
 
 
 def protect_title(title: str, ascii: bool = False) -> str:

@@ -72,7 +72,7 @@ _SYMBOLS = {
 
 
 def escape(text: str, ascii: bool = False) -> str:
-    """``text`` safe inside ``{...}``: ``& % $ # _ { } ~ ^ \\`` escaped; accents mapped if ``ascii``."""
+    """``text`` safe inside braces (``& % $ # _ { } ~ ^`` escaped); accents as LaTeX if ascii."""
     if _SPECIAL.search(text):
         text = _SPECIAL.sub(lambda m: _SPECIAL_OUT[m.group()], text)
     if ascii and not text.isascii():
@@ -107,8 +107,10 @@ _ACCENT_CMD = re.compile(
     r"(?:\{\s*(\\[ij]|[^{}\\\s])\s*\}|(\\[ij])(?![A-Za-z])|([A-Za-z]))"
 )
 _LETTER_CMD = re.compile(r"\\(ss|aa|AA|ae|AE|oe|OE|o|O|l|L|i|j)(?![A-Za-z])(?:\{\})?\s?")
-_TEXT_CMD = re.compile(r"\\(textbackslash|textasciitilde|textasciicircum|ldots|textendash|"
-                       r"textemdash|dots)(?:\{\}|(?![A-Za-z])\s?)")
+_TEXT_CMD = re.compile(
+    r"\\(textbackslash|textasciitilde|textasciicircum|ldots|textendash|"
+    r"textemdash|dots)(?:\{\}|(?![A-Za-z])\s?)"
+)
 _TEXT_OUT = {
     "textbackslash": "\\",
     "textasciitilde": "~",
@@ -125,7 +127,7 @@ _PLACEHOLDER = re.compile("\x01(\\d+)\x02")
 
 
 def decode(text: str) -> str:
-    """LaTeX in a .bib value as plain Unicode: accents composed, escapes and grouping braces gone."""
+    """LaTeX in a .bib value as plain Unicode: accents composed, escapes and braces removed."""
     if "\\" not in text and "{" not in text and "~" not in text:
         return _SPACES.sub(" ", text).strip()
     # Escaped characters become placeholders so later steps leave them alone.

@@ -1,0 +1,53 @@
+"""BibTeX on the command line: ``key``, and the .bib halves of ``import`` and ``export``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from papernotes.bibliography import export_bibtex, import_bibtex, select_notes, set_key
+from papernotes.library import Library
+
+
+def export_bib(library: Library, papers, year, tag, with_notes: bool, ascii_only: bool) -> str:
+    """The .bib text; notes without a key get one first (stored, and said on stderr)."""
+    notes = select_notes(library, papers, year=year, tag=tag)
+    if not notes:
+        click.echo("No papers match; the .bib is empty.", err=True)
+    text, assigned = export_bibtex(library, notes, with_notes=with_notes, ascii=ascii_only)
+    for note in assigned:
+        click.echo(f"assigned key {note.paper.key} to {note.path}", err=True)
+    return text
+
+
+def import_bib(library: Library, text: str, file: Path, dry_run: bool) -> None:
+    report = import_bibtex(library, text, str(file), dry_run=dry_run)
+    for problem in report.problems:
+        click.echo(f"warning: {problem}", err=True)
+    would = "would " if dry_run else ""
+    for path in report.added:
+        click.echo(f"{would}add: {path}" if dry_run else f"added: {path}")
+    for path in report.merged:
+        what = "fills in missing fields" if path in report.changed else "nothing new"
+        click.echo(f"{would}merge into {path} ({what})" if dry_run else f"merged: {path} ({what})")
+    click.echo(("Dry run: " if dry_run else "") + report.summary() + ".")
+
+
+@click.command("key")
+@click.argument("paper")
+@click.argument("new_key", required=False)
+@click.pass_context
+def key_cmd(ctx: click.Context, paper: str, new_key: str | None):
+    """Show a paper's citation key, or set it to NEW_KEY (refused if taken or invalid)."""
+    library = Library.open(ctx.obj)
+    if new_key is None:
+        note = library.find(paper)
+        click.echo(note.paper.key or "(no key yet: 'export --bib' assigns one)")
+        return
+    old = library.find(paper).paper.key
+    note = set_key(library, paper, new_key)
+    if old == new_key:
+        click.echo(f"{note.path} already has the key {new_key}.")
+    else:
+        click.echo(f"{note.path}: key {old or '(none)'} -> {new_key}")

@@ -28,6 +28,7 @@ COMMANDS = {
     "check": "papernotes.cli.notes_cmds:check_cmd",
     "import": "papernotes.cli.transfer_cmds:import_cmd",
     "export": "papernotes.cli.transfer_cmds:export_cmd",
+    "key": "papernotes.cli.bib_cmds:key_cmd",
     "link": "papernotes.cli.arxiv_cmds:link_cmd",
 }
 

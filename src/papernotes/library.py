@@ -30,6 +30,7 @@ from papernotes.model import (
     normalize_title,
 )
 from papernotes.search import haystack, matches, terms
+from papernotes.storage.notefile import NoteFormatError
 from papernotes.storage.store import NoteStore
 
 
@@ -215,9 +216,19 @@ class Library:
     def save(self, note: Note, paper: Paper) -> Note:
         """Write ``paper`` over ``note``; refuses if the file changed since it was read."""
         saved = self.store.update(note, self._valid(paper))
-        self._forget(note)
-        self._remember(saved)
+        self._replace(note, saved)
         return saved
+
+    def reread(self, note: Note) -> Note:
+        """``note`` read again from disk, after an outside edit (``$EDITOR``)."""
+        try:
+            fresh = self.store.read(note.path)
+        except NoteFormatError as exc:
+            raise InvalidInputError(
+                f"{note.path}:{exc.line}: {exc.message} (the file is kept as written; fix it)"
+            ) from None
+        self._replace(note, fresh)
+        return fresh
 
     def remove(self, note: Note) -> None:
         self.store.delete(note)
@@ -238,6 +249,15 @@ class Library:
     def _remember(self, note: Note) -> None:
         if self._notes is not None:
             self._notes.append(note)
+
+    def _replace(self, old: Note, new: Note) -> None:
+        """``new`` takes ``old``'s place, so a saved note keeps its position in its year."""
+        if self._notes is not None and old.path == new.path:
+            self._notes = [new if n.path == old.path else n for n in self._notes]
+            self._haystacks.pop(old.path, None)
+        else:
+            self._forget(old)
+            self._remember(new)
 
     def _forget(self, note: Note) -> None:
         if self._notes is not None:

@@ -1,0 +1,14 @@
+"""``papernotes tui``: open the terminal UI (Textual is imported only here)."""
+
+from __future__ import annotations
+
+import click
+
+
+@click.command("tui")
+@click.pass_context
+def tui_cmd(ctx: click.Context) -> None:
+    """Browse, search, add and edit notes in the terminal UI."""
+    from papernotes.tui.app import build_app
+
+    build_app(ctx.obj).run()

@@ -1,0 +1,51 @@
+"""The main screen's actions: one table feeds the key bindings, the footer, help and ctrl+p."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+
+@dataclass(frozen=True)
+class Action:
+    key: str
+    action: str
+    label: str
+    """Short name for the footer and the command palette."""
+    help: str
+    """One sentence for the help screen and the palette."""
+    footer: bool = True
+
+
+ACTIONS = (
+    Action(
+        "slash", "focus_filter", "Filter", "Filter the list by title, notes, authors, venue, tags."
+    ),
+    Action("a", "add", "Add", "Add a paper through a form (ctrl+s saves, Fetch fills from arXiv)."),
+    Action("e", "edit", "Edit", "Edit the selected note in $EDITOR, then reload it."),
+    Action("l", "link", "Link arXiv", "Fill the selected paper's metadata from arXiv."),
+    Action("t", "tags", "Tags", "Edit the selected paper's tags."),
+    Action("s", "cycle_status", "Status", "Cycle the status: unread, reading, read."),
+    Action("o", "open_arxiv", "arXiv page", "Open the paper's arXiv page in the browser."),
+    Action("O", "open_code", "Code", "Open the paper's code URL in the browser."),
+    Action("c", "copy_bibtex", "Copy BibTeX", "Copy the selected paper's BibTeX entry."),
+    Action("b", "toggle_bibtex", "BibTeX", "Switch the lower pane between notes and BibTeX."),
+    Action("x", "export", "Export", "Export the library as Markdown or BibTeX to a file."),
+    Action("d", "delete", "Delete", "Delete the selected note (asks first)."),
+    Action("S", "cycle_sort", "Sort", "Sort by year, title or date added.", footer=False),
+    Action("r", "reload", "Reload", "Reload every note from disk.", footer=False),
+    Action("question_mark", "help", "Help", "Show the keys."),
+    Action("q", "quit", "Quit", "Quit papernotes."),
+)
+
+
+def key_label(key: str) -> str:
+    return {"slash": "/", "question_mark": "?"}.get(key, key)
+
+
+def bindings() -> list[Binding]:
+    return [
+        Binding(a.key, a.action, a.label, show=a.footer, key_display=key_label(a.key))
+        for a in ACTIONS
+    ]

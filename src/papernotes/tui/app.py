@@ -1,0 +1,42 @@
+"""The papernotes terminal app and the one function that builds it (for the CLI and tests)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import App
+
+from papernotes.library import Library
+from papernotes.tui.commands import PaperCommands
+from papernotes.tui.screens.main_screen import MainScreen
+
+
+class PapernotesApp(App[None]):
+    """Browse, search, add and edit reading notes on one library folder."""
+
+    CSS_PATH = "papernotes.tcss"
+    TITLE = "papernotes"
+    COMMANDS = App.COMMANDS | {PaperCommands}
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(self, library: Library) -> None:
+        super().__init__()
+        self.library = library
+        self.sub_title = library.root.name
+        self._arxiv_client = None
+
+    def arxiv_client(self):
+        """One client for the whole session, so requests to arXiv stay 3 s apart."""
+        if self._arxiv_client is None:
+            from papernotes.arxiv_client import ArxivClient
+
+            self._arxiv_client = ArxivClient()
+        return self._arxiv_client
+
+    def get_default_screen(self) -> MainScreen:
+        return MainScreen(self.library)
+
+
+def build_app(root: Path) -> PapernotesApp:
+    """The app on the library at ``root`` (which must exist)."""
+    return PapernotesApp(Library.open(Path(root)))

@@ -1,0 +1,54 @@
+"""The detail view's text: one paper as Markdown. Pure Python, no Textual."""
+
+from __future__ import annotations
+
+from papernotes.model import Paper, normalize_title
+
+
+def _escape(text: str) -> str:
+    """Keep user text from being read as Markdown markup where it matters most."""
+    return text.replace("\\", "\\\\").replace("*", "\\*").replace("_", "\\_").replace("`", "\\`")
+
+
+def _link(label: str, url: str) -> str:
+    return f"[{label}]({url})" if url.startswith(("http://", "https://")) else _escape(url)
+
+
+def paper_markdown(paper: Paper, path: str = "") -> str:
+    """Title (and the arXiv title when it differs), facts, links, abstract and numbered notes."""
+    lines = [f"# {_escape(paper.title)}", ""]
+    if paper.arxiv_title and normalize_title(paper.arxiv_title) != normalize_title(paper.title):
+        lines += [f"*arXiv title:* {_escape(paper.arxiv_title)}", ""]
+    if paper.authors:
+        lines += [f"**Authors:** {_escape(', '.join(paper.authors))}", ""]
+    facts = [
+        ("Venue", _escape(paper.venue) if paper.venue else "—"),
+        ("Year", str(paper.year)),
+        ("Key", _escape(paper.key)),
+        ("Status", paper.status),
+        ("Tags", ", ".join(_escape(t) for t in paper.tags) if paper.tags else "—"),
+        ("File", _escape(path)),
+    ]
+    lines += [f"- **{name}:** {value}" for name, value in facts if value]
+    links = []
+    if paper.arxiv:
+        version = f"v{paper.arxiv_version}" if paper.arxiv_version else ""
+        links.append(f"arXiv [{paper.arxiv}{version}](https://arxiv.org/abs/{paper.arxiv})")
+        links.append(f"[PDF](https://arxiv.org/pdf/{paper.arxiv})")
+    if paper.code:
+        links.append(f"code {_link(paper.code, paper.code)}")
+    if paper.doi:
+        links.append(f"DOI [{paper.doi}](https://doi.org/{paper.doi})")
+    if links:
+        lines.append(f"- **Links:** {' · '.join(links)}")
+    lines.append("")
+    if paper.abstract:
+        lines += ["## Abstract", "", _escape(" ".join(paper.abstract.split())), ""]
+    lines += ["## Notes", ""]
+    if paper.notes:
+        lines += [f"{i}. {_escape(note)}" for i, note in enumerate(paper.notes, 1)]
+    else:
+        lines.append("*No notes yet: press `e` to write some.*")
+    if paper.body.strip():
+        lines += ["", "## More", "", paper.body.strip()]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,187 @@
+"""The main screen: years on the left, the paper list, and the selected paper below.
+
+Widgets post messages; this screen keeps what is selected and filtered and talks to the
+library. The library is loaded in a thread so the screen shows at once even for a large
+library; the actions on notes live in ``NoteActions``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Markdown, OptionList, TabbedContent, TabPane
+
+from papernotes.library import Library
+from papernotes.model import Note
+from papernotes.tui.actions import bindings
+from papernotes.tui.paper_filter import SORT_LABELS, PaperFilter, year_counts
+from papernotes.tui.screens.note_actions import NoteActions
+from papernotes.tui.widgets.bibtex_view import BibtexView
+from papernotes.tui.widgets.detail_view import DetailView
+from papernotes.tui.widgets.filter_bar import FilterBar, FilterInput
+from papernotes.tui.widgets.paper_list import PaperList
+from papernotes.tui.widgets.year_nav import YearNavigator
+
+
+class MainScreen(NoteActions, Screen):
+    BINDINGS = [*bindings(), Binding("escape", "clear_filter", "Clear filter", show=False)]
+
+    def __init__(self, library: Library) -> None:
+        super().__init__()
+        self.library = library
+        self.filter = PaperFilter()
+        self.ready = False
+        self.draft: dict[str, str] | None = None
+        """What the user typed in a cancelled add form, offered again next time."""
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="body"):
+            yield YearNavigator(id="years")
+            with Vertical(id="main"):
+                yield FilterBar(id="filter-bar")
+                yield PaperList(id="papers")
+                with TabbedContent(id="lower"):
+                    with TabPane("Notes", id="tab-notes"):
+                        yield DetailView(id="detail")
+                    with TabPane("BibTeX", id="tab-bibtex"):
+                        yield BibtexView(id="bibtex")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(FilterBar).show_count(0, 0, "loading…")
+        self.query_one(PaperList).focus()
+        self.load()
+
+    # -- loading -----------------------------------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="load")
+    def load(self) -> None:
+        """Read every note (and fold its search text) off the UI thread."""
+        try:
+            notes = self.library.notes()
+            for note in notes:
+                self.library.haystack(note)
+        except Exception as exc:  # any failure is shown, never a crash
+            self.app.call_from_thread(
+                self.notify, f"Cannot load the library: {exc}", severity="error"
+            )
+            return
+        self.app.call_from_thread(self.loaded)
+
+    def loaded(self) -> None:
+        self.ready = True
+        self.after_change()
+        problems = self.library.problems()
+        if problems:
+            more = (
+                f" (and {len(problems) - 1} more; run 'papernotes check')"
+                if len(problems) > 1
+                else ""
+            )
+            self.notify(
+                f"Skipped unreadable notes: {problems[0]}{more}", severity="warning", timeout=10
+            )
+
+    # -- what is shown -----------------------------------------------------
+
+    @property
+    def current(self) -> Note | None:
+        return self.query_one(PaperList).highlighted
+
+    def refresh_years(self) -> None:
+        notes = self.library.notes()
+        self.query_one(YearNavigator).show_counts(len(notes), year_counts(notes), self.filter.year)
+
+    def refresh_list(self, keep: str | None = None) -> None:
+        """Apply year, filter text and sort; the cursor stays on ``keep`` (or the current paper)."""
+        papers = self.query_one(PaperList)
+        if keep is None and papers.highlighted is not None:
+            keep = papers.highlighted.path
+        selection = self.filter.selection(self.library)
+        shown = self.filter.apply(self.library, selection)
+        papers.set_notes(shown, keep=keep)
+        self.query_one(FilterBar).show_count(
+            len(shown), len(selection), SORT_LABELS[self.filter.sort]
+        )
+
+    def after_change(self, keep: str | None = None) -> None:
+        """Redraw after the library changed (add, save, delete, reload)."""
+        self.refresh_years()
+        self.refresh_list(keep=keep)
+        self.show_detail(self.current)
+
+    def show_detail(self, note: Note | None) -> None:
+        self.query_one(DetailView).show(note)
+        lower = self.query_one(TabbedContent)
+        self.query_one(BibtexView).show(note, visible=lower.active == "tab-bibtex")
+
+    # -- messages from the widgets -----------------------------------------
+
+    @on(YearNavigator.YearChosen)
+    def _year_chosen(self, event: YearNavigator.YearChosen) -> None:
+        self.filter = replace(self.filter, year=event.year)
+        if self.ready:
+            self.refresh_list()
+
+    @on(OptionList.OptionSelected, "#years")
+    def _year_entered(self) -> None:
+        self.query_one(PaperList).focus()
+
+    @on(FilterInput.Changed, "#filter")
+    def _filter_changed(self, event: FilterInput.Changed) -> None:
+        self.filter = replace(self.filter, query=event.value)
+        if self.ready:
+            self.refresh_list()
+
+    @on(FilterInput.Submitted, "#filter")
+    @on(FilterInput.Cleared)
+    def _filter_done(self) -> None:
+        self.query_one(PaperList).focus()
+
+    @on(PaperList.Highlighted)
+    def _highlighted(self, event: PaperList.Highlighted) -> None:
+        self.show_detail(event.note)
+
+    @on(TabbedContent.TabActivated, "#lower")
+    def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id == "tab-bibtex":
+            self.query_one(BibtexView).draw()
+
+    @on(Markdown.LinkClicked)
+    def _link_clicked(self, event: Markdown.LinkClicked) -> None:
+        self.open_url(event.href)
+
+    # -- simple view actions -----------------------------------------------
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#filter", FilterInput).focus()
+
+    def action_clear_filter(self) -> None:
+        filter_input = self.query_one("#filter", FilterInput)
+        if filter_input.value:
+            filter_input.value = ""
+        self.query_one(PaperList).focus()
+
+    def action_cycle_sort(self) -> None:
+        self.filter = self.filter.next_sort()
+        if self.ready:
+            self.refresh_list()
+        self.notify(f"Sorted by {SORT_LABELS[self.filter.sort]}.", timeout=2)
+
+    def action_toggle_bibtex(self) -> None:
+        lower = self.query_one(TabbedContent)
+        lower.active = "tab-notes" if lower.active == "tab-bibtex" else "tab-bibtex"
+
+    def action_help(self) -> None:
+        from papernotes.tui.screens.help_screen import HelpScreen
+
+        self.app.push_screen(HelpScreen())
+
+    def action_quit(self) -> None:
+        self.app.exit()

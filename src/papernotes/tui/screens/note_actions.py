@@ -1,0 +1,255 @@
+"""What the main screen's keys do to notes: add, edit, link, tags, status, open, copy,
+export, delete, reload. Every failure becomes a notification; network work runs in workers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.app import SuspendNotSupported
+
+from papernotes.editor import run_editor
+from papernotes.errors import PapernotesError
+from papernotes.model import STATUSES, Note, Paper
+
+if TYPE_CHECKING:
+    from papernotes.library import Library
+
+
+class NoteActions:
+    """Mixed into ``MainScreen``; relies on its ``library``, ``current`` and ``after_change``."""
+
+    library: Library
+    ready: bool
+    draft: dict[str, str] | None
+
+    # -- helpers -----------------------------------------------------------
+
+    def selected(self) -> Note | None:
+        """The highlighted note, or None with a notification saying why."""
+        if not self.ready:
+            self.notify("Still loading the library…", severity="warning")
+            return None
+        note = self.current
+        if note is None:
+            self.notify("No paper selected.", severity="warning")
+        return note
+
+    @contextmanager
+    def reporting(self, doing: str) -> Iterator[None]:
+        """Turn a user-facing error into an error notification."""
+        try:
+            yield
+        except PapernotesError as exc:
+            self.notify(str(exc), title=f"Could not {doing}", severity="error", timeout=10)
+        except OSError as exc:
+            where = f" {exc.filename}" if exc.filename else ""
+            self.notify(
+                f"Cannot access{where}: {exc.strerror or exc}.",
+                title=f"Could not {doing}",
+                severity="error",
+                timeout=10,
+            )
+
+    def latest(self, note: Note) -> Note | None:
+        """The library's current version of ``note`` (it may have been saved meanwhile)."""
+        return next((n for n in self.library.notes() if n.path == note.path), None)
+
+    def save_paper(self, note: Note, paper: Paper, message: str) -> None:
+        with self.reporting("save"):
+            saved = self.library.save(note, paper)
+            self.after_change(keep=saved.path)
+            self.notify(message, timeout=3)
+
+    def open_in_browser(self, url: str) -> None:
+        if not url.startswith(("http://", "https://")):
+            self.notify(f"Not a web address, not opened: {url}", severity="warning")
+            return
+        self.app.open_url(url)
+        self.notify(f"Opening {url}", timeout=3)
+
+    # -- adding and editing ------------------------------------------------
+
+    def action_add(self) -> None:
+        if not self.ready:
+            self.notify("Still loading the library…", severity="warning")
+            return
+        from papernotes.tui.screens.add_paper import AddPaperScreen
+
+        def done(result: Note | dict[str, str] | None) -> None:
+            if isinstance(result, Note):
+                self.draft = None
+                if self.filter.year not in (None, result.paper.year):
+                    self.filter = replace(self.filter, year=result.paper.year)
+                self.after_change(keep=result.path)
+                self.notify(f"Added {result.path}.", timeout=4)
+            else:
+                self.draft = result
+
+        self.app.push_screen(AddPaperScreen(self.library, draft=self.draft), done)
+
+    def action_edit(self) -> None:
+        note = self.selected()
+        if note is None:
+            return
+        path = self.library.root / note.path
+        with self.reporting("edit"):
+            try:
+                with self.app.suspend():
+                    run_editor(path)
+            except SuspendNotSupported:  # no terminal to hand over (tests, web)
+                run_editor(path)
+            fresh = self.library.reread(note)
+            self.after_change(keep=fresh.path)
+            self.notify(f"Reloaded {fresh.path}.", timeout=3)
+
+    def action_tags(self) -> None:
+        note = self.selected()
+        if note is None:
+            return
+        from papernotes.tui.screens.tags_editor import TagsEditor
+
+        def done(tags: tuple[str, ...] | None) -> None:
+            current = self.latest(note)
+            if tags is not None and current is not None:
+                self.save_paper(current, replace(current.paper, tags=tags), "Tags saved.")
+
+        self.app.push_screen(TagsEditor(note.paper.title, note.paper.tags), done)
+
+    def action_cycle_status(self) -> None:
+        note = self.selected()
+        if note is None:
+            return
+        status = STATUSES[(STATUSES.index(note.paper.status) + 1) % len(STATUSES)]
+        self.save_paper(note, replace(note.paper, status=status), f"Status: {status}.")
+
+    # -- arXiv ---------------------------------------------------------------
+
+    def action_link(self) -> None:
+        note = self.selected()
+        if note is None:
+            return
+        what = f"arXiv:{note.paper.arxiv}" if note.paper.arxiv else "arXiv by title"
+        self.notify(f"Looking up {what}…", timeout=3)
+        self.link(note, self.app.arxiv_client())
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="arxiv")
+    def link(self, note: Note, client) -> None:
+        """Fetch first, write after (``link_notes`` does both); the screen redraws when done."""
+        from papernotes.arxiv_link import link_notes
+
+        try:
+            report = link_notes(self.library, [note], client=client)
+        except Exception as exc:  # network, parsing, a conflict: a notification
+            self.app.call_from_thread(self.link_failed, str(exc) or type(exc).__name__)
+            return
+        self.app.call_from_thread(self.linked, report)
+
+    def link_failed(self, message: str) -> None:
+        self.notify(message, title="arXiv lookup failed", severity="error", timeout=10)
+
+    def linked(self, report) -> None:
+        result = report.results[0] if report.results else None
+        if result is None:
+            return
+        self.after_change(keep=result.path)
+        if result.status == "skipped":
+            names = "; ".join(f"{c.paper.title} ({c.paper.arxiv})" for c in result.candidates[:3])
+            more = f" Closest: {names}." if names else ""
+            self.notify(f"Not linked: {result.reason}.{more}", severity="warning", timeout=10)
+        else:
+            self.notify(f"arXiv:{result.arxiv}: {result.status}.", timeout=4)
+
+    def action_open_arxiv(self) -> None:
+        note = self.selected()
+        if note is not None:
+            if note.paper.arxiv:
+                self.open_in_browser(f"https://arxiv.org/abs/{note.paper.arxiv}")
+            else:
+                self.notify("This paper has no arXiv id.", severity="warning")
+
+    def action_open_code(self) -> None:
+        note = self.selected()
+        if note is not None:
+            if note.paper.code:
+                self.open_in_browser(note.paper.code)
+            else:
+                self.notify("This paper has no code URL.", severity="warning")
+
+    # -- BibTeX and export ---------------------------------------------------
+
+    def action_copy_bibtex(self) -> None:
+        note = self.selected()
+        if note is None:
+            return
+        from papernotes.tui.widgets.bibtex_view import bibtex_entry
+
+        with self.reporting("copy"):
+            self.app.copy_to_clipboard(bibtex_entry(note.paper))
+            self.notify(f"Copied the BibTeX entry of {note.paper.title}.", timeout=3)
+
+    def action_export(self) -> None:
+        if not self.ready:
+            return
+        from papernotes.tui.screens.confirm import ConfirmScreen
+        from papernotes.tui.screens.export_prompt import ExportPrompt
+
+        def chosen(result: tuple[str, Path] | None) -> None:
+            if result is None:
+                return
+            fmt, path = result
+            if path.exists():
+                self.app.push_screen(
+                    ConfirmScreen(f"{path} exists. Replace it?", confirm="Replace"),
+                    lambda yes: self.export_to(fmt, path) if yes else None,
+                )
+            else:
+                self.export_to(fmt, path)
+
+        self.app.push_screen(ExportPrompt(), chosen)
+
+    def export_to(self, fmt: str, path: Path) -> None:
+        from papernotes.storage.atomic import atomic_write_text
+
+        with self.reporting("export"):
+            if fmt == "md":
+                text = self.library.export_markdown()
+            else:
+                from papernotes.bibliography import export_bibtex
+
+                text, keyed = export_bibtex(self.library, self.library.notes())
+                if keyed:  # notes without a citation key were given one and saved
+                    self.after_change()
+            atomic_write_text(path, text)
+            self.notify(f"Wrote {len(self.library.notes())} papers to {path}.", timeout=5)
+
+    # -- deleting and reloading ----------------------------------------------
+
+    def action_delete(self) -> None:
+        note = self.selected()
+        if note is None:
+            return
+        from papernotes.tui.screens.confirm import ConfirmScreen
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                with self.reporting("delete"):
+                    self.library.remove(note)
+                    self.after_change()
+                    self.notify(f"Deleted {note.path}.", timeout=4)
+
+        question = f"Delete {note.path}?\n\n{note.paper.title}"
+        self.app.push_screen(ConfirmScreen(question, confirm="Delete"), answered)
+
+    def action_reload(self) -> None:
+        if not self.ready:
+            return
+        self.ready = False
+        self.library.reload()
+        self.notify("Reloading from disk…", timeout=2)
+        self.load()

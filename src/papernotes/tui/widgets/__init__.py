@@ -1,0 +1,1 @@
+"""The widgets the main screen is made of."""

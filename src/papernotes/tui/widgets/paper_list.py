@@ -1,0 +1,162 @@
+"""The list of papers: a line-API widget that renders only the rows on screen.
+
+A ``DataTable`` measures every cell of every row when rows change (about a second at
+10,000 rows), so the list draws its own lines instead: replacing the rows is a list
+assignment, and each refresh formats only the visible rows. Columns are cut and padded
+by terminal cells, so Chinese titles (two cells per character) keep the columns aligned.
+"""
+
+from __future__ import annotations
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from papernotes.model import Note
+
+# (header, width); the title takes what is left.
+FIXED_COLUMNS = (("Venue", 12), ("Year", 4), ("Key", 16), ("arXiv", 10))
+MIN_TITLE = 12
+
+
+def fit(text: str, width: int) -> str:
+    """``text`` cut or padded to exactly ``width`` terminal cells, with an ellipsis if cut."""
+    if width <= 0:
+        return ""
+    if cell_len(text) <= width:
+        return set_cell_size(text, width)
+    return set_cell_size(text, width - 1) + "…"
+
+
+def row_cells(note: Note) -> tuple[str, ...]:
+    paper = note.paper
+    return (" ".join(paper.title.split()), paper.venue, str(paper.year), paper.key, paper.arxiv)
+
+
+class PaperList(ScrollView, can_focus=True):
+    """Papers with a cursor; posts ``Highlighted`` whenever the paper under it changes."""
+
+    COMPONENT_CLASSES = {"paper-list--header", "paper-list--cursor"}
+    BINDINGS = [
+        Binding("up,k", "move(-1)", "Up", show=False),
+        Binding("down,j", "move(1)", "Down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("home", "edge(0)", "First", show=False),
+        Binding("end", "edge(1)", "Last", show=False),
+    ]
+    DEFAULT_CSS = """
+    PaperList { overflow-x: hidden; }
+    PaperList > .paper-list--header { text-style: bold; }
+    PaperList > .paper-list--cursor { background: $accent 40%; }
+    PaperList:focus > .paper-list--cursor { background: $accent; color: $text; }
+    """
+
+    cursor: reactive[int] = reactive(0, always_update=True, init=False)
+
+    class Highlighted(Message):
+        """The paper under the cursor changed (``note`` is None when the list is empty)."""
+
+        def __init__(self, note: Note | None) -> None:
+            super().__init__()
+            self.note = note
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.notes: list[Note] = []
+        self._shown: Note | None = None
+
+    @property
+    def highlighted(self) -> Note | None:
+        return self.notes[self.cursor] if 0 <= self.cursor < len(self.notes) else None
+
+    def set_notes(self, notes: list[Note], keep: str | None = None) -> None:
+        """Show ``notes``; the cursor stays on the note at path ``keep`` when it is still listed."""
+        self.notes = notes
+        index = 0
+        if keep is not None:
+            index = next((i for i, n in enumerate(notes) if n.path == keep), 0)
+        self.virtual_size = Size(self.size.width, len(notes) + 1)
+        self.cursor = index
+        self.refresh()
+
+    def select_path(self, path: str) -> bool:
+        for i, note in enumerate(self.notes):
+            if note.path == path:
+                self.cursor = i
+                return True
+        return False
+
+    # -- cursor ------------------------------------------------------------
+
+    def validate_cursor(self, value: int) -> int:
+        return max(0, min(value, len(self.notes) - 1))
+
+    def watch_cursor(self, value: int) -> None:
+        self._scroll_to_cursor()
+        self.refresh()
+        note = self.highlighted
+        if note is not self._shown:
+            self._shown = note
+            self.post_message(self.Highlighted(note))
+
+    def _visible_rows(self) -> int:
+        return max(1, self.scrollable_content_region.height - 1)
+
+    def _scroll_to_cursor(self) -> None:
+        top, rows = self.scroll_offset.y, self._visible_rows()
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + rows:
+            self.scroll_to(y=self.cursor - rows + 1, animate=False, immediate=True)
+
+    def action_move(self, delta: int) -> None:
+        self.cursor += delta
+
+    def action_page(self, direction: int) -> None:
+        self.cursor += direction * self._visible_rows()
+
+    def action_edge(self, end: int) -> None:
+        self.cursor = len(self.notes) - 1 if end else 0
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is not None and offset.y >= 1:
+            self.cursor = self.scroll_offset.y + offset.y - 1
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.virtual_size = Size(self.size.width, len(self.notes) + 1)
+
+    # -- drawing -----------------------------------------------------------
+
+    def _widths(self, width: int) -> list[int]:
+        fixed = [w for _, w in FIXED_COLUMNS]
+        title = max(MIN_TITLE, width - sum(fixed) - len(fixed) - 2)
+        return [title, *fixed]
+
+    def _strip(self, cells: tuple[str, ...], style: Style, width: int) -> Strip:
+        text = " " + " ".join(fit(c, w) for c, w in zip(cells, self._widths(width), strict=True))
+        strip = Strip([Segment(text, style)], cell_len(text))
+        return strip.crop_extend(0, width, style)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if y == 0:
+            header = base + self.get_component_rich_style("paper-list--header")
+            names = ("Title", *(name for name, _ in FIXED_COLUMNS))
+            return self._strip(names, header, width)
+        index = self.scroll_offset.y + y - 1
+        if index >= len(self.notes):
+            return Strip.blank(width, base)
+        style = base
+        if index == self.cursor:
+            style = base + self.get_component_rich_style("paper-list--cursor")
+        return self._strip(row_cells(self.notes[index]), style, width)

@@ -1,0 +1,52 @@
+"""The year navigator: "All" and each year, newest first, with how many papers it holds."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+ALL = "all"
+
+
+class YearNavigator(OptionList):
+    """Posts ``YearChosen`` as the highlight moves, so the list follows at once."""
+
+    class YearChosen(Message):
+        def __init__(self, year: int | None) -> None:
+            super().__init__()
+            self.year = year
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.border_title = "Years"
+
+    def show_counts(self, total: int, counts: list[tuple[int, int]], year: int | None) -> None:
+        """Replace the entries; keep ``year`` highlighted when it still exists."""
+        options = [Option(_label("All", total), id=ALL)]
+        options += [Option(_label(str(y), n), id=str(y)) for y, n in counts]
+        with self.prevent(OptionList.OptionHighlighted):
+            self.clear_options()
+            self.add_options(options)
+            wanted = str(year) if year is not None else ALL
+            ids = [o.id for o in options]
+            self.highlighted = ids.index(wanted) if wanted in ids else 0
+
+    def entries(self) -> list[tuple[str, int]]:
+        """(label, count) of every entry, as shown (for tests and the help screen)."""
+        result = []
+        for index in range(self.option_count):
+            label, _, count = str(self.get_option_at_index(index).prompt).rpartition(" ")
+            result.append((label.strip(), int(count)))
+        return result
+
+    @on(OptionList.OptionHighlighted)
+    def _chosen(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        option_id = event.option.id
+        self.post_message(self.YearChosen(None if option_id in (None, ALL) else int(option_id)))
+
+
+def _label(name: str, count: int) -> str:
+    return f"{name:<5} {count:>5}"

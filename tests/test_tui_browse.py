@@ -1,0 +1,135 @@
+"""The terminal UI on the seed library: years, the list, filtering and the detail view."""
+
+from __future__ import annotations
+
+from papernotes.tui.app import build_app
+from papernotes.tui.widgets.detail_view import DetailView
+from papernotes.tui.widgets.paper_list import PaperList
+from papernotes.tui.widgets.year_nav import YearNavigator
+from tests.tui_helpers import SIZE, count_text, listed_titles, pilot_test, ready, type_text
+
+
+def short(titles: list[str]) -> list[str]:
+    return [t.split(":")[0].casefold() for t in titles]
+
+
+@pilot_test
+async def test_the_navigator_lists_years_newest_first_with_their_counts(seed_library):
+    app = build_app(seed_library)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        entries = app.screen.query_one(YearNavigator).entries()
+        assert entries == [("All", 8), ("2023", 1), ("2021", 3), ("2020", 2), ("2019", 2)]
+        assert len(listed_titles(app)) == 8
+        assert count_text(app).startswith("8 of 8")
+
+
+@pilot_test
+async def test_choosing_2020_lists_albert_and_tinybert(seed_library):
+    app = build_app(seed_library)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        app.screen.query_one(YearNavigator).focus()
+        await pilot.press("down", "down", "down")  # All -> 2023 -> 2021 -> 2020
+        await pilot.pause()
+        assert sorted(short(listed_titles(app))) == ["albert", "tinybert"]
+        assert count_text(app).startswith("2 of 2")
+
+
+@pilot_test
+async def test_filtering_by_a_chinese_word_keeps_the_three_distillation_papers(seed_library):
+    app = build_app(seed_library)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("slash")
+        assert app.focused.id == "filter"
+        await type_text(pilot, "蒸馏")
+        await pilot.pause()
+        assert sorted(short(listed_titles(app))) == ["albert", "mengzi", "tinybert"]
+        assert count_text(app).startswith("3 of 8")
+
+
+@pilot_test
+async def test_a_longer_chinese_phrase_leaves_tinybert_alone_and_esc_clears(seed_library):
+    app = build_app(seed_library)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("slash")
+        await type_text(pilot, "两阶段")
+        await pilot.pause()
+        assert short(listed_titles(app)) == ["tinybert"]
+        assert count_text(app).startswith("1 of 8")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert len(listed_titles(app)) == 8
+        assert app.screen.query_one("#filter").value == ""
+        assert isinstance(app.focused, PaperList)
+
+
+@pilot_test
+async def test_the_filter_matches_authors_and_venue_and_combines_with_the_year(seed_library):
+    app = build_app(seed_library)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("slash")
+        await type_text(pilot, "zettlemoyer")  # an author of RoBERTa and XLNet? only RoBERTa
+        await pilot.pause()
+        assert short(listed_titles(app)) == ["roberta"]
+        app.screen.query_one("#filter").value = "iclr"
+        await pilot.pause()
+        assert sorted(short(listed_titles(app))) == ["albert", "deberta", "debertav3"]
+        app.screen.query_one(YearNavigator).highlighted = 2  # 2021
+        await pilot.pause()
+        assert short(listed_titles(app)) == ["deberta"]
+        assert count_text(app).startswith("1 of 3")
+
+
+@pilot_test
+async def test_tinybert_detail_view_shows_its_four_numbered_notes(seed_library):
+    app = build_app(seed_library)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("slash")
+        await type_text(pilot, "tinybert")
+        await pilot.press("enter")
+        await pilot.pause()
+        detail = app.screen.query_one(DetailView)
+        assert detail.source.startswith("# TinyBERT: Distilling BERT")
+        numbered = [line for line in detail.source.splitlines() if line[:1].isdigit()]
+        assert len(numbered) == 4
+        assert numbered[0].startswith("1. 提出了一个两阶段")
+        assert numbered[3].startswith("4. 4-layers的tinybert")
+        assert "Xiaoqi Jiao" in detail.source
+        assert "https://arxiv.org/abs/1909.10351" in detail.source
+        items = detail.query("MarkdownOrderedList MarkdownBullet")
+        assert len(items) == 4
+
+
+@pilot_test
+async def test_moving_the_cursor_changes_the_detail_view(seed_library):
+    app = build_app(seed_library)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        detail = app.screen.query_one(DetailView)
+        first = detail.source
+        await pilot.press("down")
+        await pilot.pause()
+        assert detail.source != first
+        assert app.screen.query_one(PaperList).cursor == 1
+
+
+@pilot_test
+async def test_sorting_cycles_through_year_title_and_date_added(seed_library):
+    app = build_app(seed_library)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        years = [n.paper.year for n in app.screen.query_one(PaperList).notes]
+        assert years == sorted(years, reverse=True)
+        await pilot.press("S")
+        await pilot.pause()
+        titles = listed_titles(app)
+        assert titles == sorted(titles, key=str.casefold)
+        assert "by title" in count_text(app)
+        await pilot.press("S")
+        await pilot.pause()
+        assert "by date added" in count_text(app)

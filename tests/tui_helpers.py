@@ -1,0 +1,44 @@
+"""Helpers for the terminal UI tests: start the app on a library and read what it shows."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+
+from papernotes.tui.app import PapernotesApp
+from papernotes.tui.widgets.paper_list import PaperList
+
+SIZE = (120, 40)
+
+
+def pilot_test(test):
+    """Run an ``async def`` test with asyncio (no pytest async plugin is installed)."""
+
+    @functools.wraps(test)
+    def run(*args, **kwargs):
+        return asyncio.run(test(*args, **kwargs))
+
+    return run
+
+
+async def ready(app: PapernotesApp, pilot) -> None:
+    """Wait until the library is loaded and the screen has settled."""
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def listed_titles(app: PapernotesApp) -> list[str]:
+    return [n.paper.title for n in app.screen.query_one(PaperList).notes]
+
+
+def count_text(app: PapernotesApp) -> str:
+    return str(app.screen.query_one("#count").render())
+
+
+def notifications(app: PapernotesApp, severity: str | None = None) -> list[str]:
+    return [n.message for n in app._notifications if severity is None or n.severity == severity]
+
+
+async def type_text(pilot, text: str) -> None:
+    """Type ``text`` key by key (Chinese characters included)."""
+    await pilot.press(*["space" if c == " " else c for c in text])

@@ -30,7 +30,7 @@ from papernotes.model import (
     normalize_title,
 )
 from papernotes.search import haystack, matches, terms
-from papernotes.storage.notefile import NoteFormatError
+from papernotes.storage.notefile import NoteFormatError, parse_body
 from papernotes.storage.store import NoteStore
 
 
@@ -155,7 +155,8 @@ class Library:
 
     def match(self, paper: Paper) -> Note | None:
         """The existing note for the same paper: same arXiv id, key, or normalised title."""
-        titles = {normalize_title(t) for t in (paper.title, paper.arxiv_title) if t}
+        # a title of punctuation only normalises to "": that matches nothing
+        titles = {normalize_title(t) for t in (paper.title, paper.arxiv_title) if t} - {""}
         for note in self.notes():
             other = note.paper
             if paper.arxiv and other.arxiv == paper.arxiv:
@@ -189,6 +190,14 @@ class Library:
     def add(self, paper: Paper, update: bool = False) -> Note:
         """Create a note; a paper already present is refused unless ``update``."""
         paper = self._valid(paper)
+        # Duplicate check, key and file name are chosen under the lock, from the folder as
+        # it is now: another process may have added papers since this one read it.
+        with self.store.locked() as outermost:
+            if outermost:
+                self.reload()
+            return self._add(paper, update)
+
+    def _add(self, paper: Paper, update: bool) -> Note:
         existing = self.match(paper)
         if existing and not update:
             raise DuplicateError(
@@ -244,6 +253,10 @@ class Library:
             if not arxiv:
                 raise InvalidInputError(f"{paper.arxiv!r} is not an arXiv id.")
             paper = replace(paper, arxiv=arxiv)
+        if not paper.notes and paper.body:
+            # A numbered list opening the free text is what a note file reads as the notes.
+            notes, body = parse_body(paper.body.split("\n"))
+            paper = replace(paper, notes=notes, body=body)
         return paper
 
     def _remember(self, note: Note) -> None:
@@ -268,6 +281,14 @@ class Library:
 
     def import_markdown(self, text: str, source: str, dry_run: bool = False) -> ImportReport:
         """Add or update one note per paper of the document; keep its link sections."""
+        if dry_run:
+            return self._import_markdown(text, source, dry_run)
+        with self.store.locked() as outermost:  # one writer, one fresh read for the whole import
+            if outermost:
+                self.reload()
+            return self._import_markdown(text, source, dry_run)
+
+    def _import_markdown(self, text: str, source: str, dry_run: bool) -> ImportReport:
         from papernotes.formats.markdown_read import parse_document
 
         parsed = parse_document(text, source)

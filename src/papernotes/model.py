@@ -176,6 +176,11 @@ class ImportReport:
 
 
 _PUNCT = re.compile(r"[\W_]+", re.UNICODE)
+# Venues the reading-notes document cannot hold: they read back as another kind of line.
+_UNWRITABLE_VENUE = re.compile(
+    r"^\d{4}$|^<details>|^(阅读笔记|笔记|notes?)\s*[:：]?$|^code\s*[:：]|://|\[\[code\]\]",
+    re.IGNORECASE,
+)
 
 
 def normalize_title(title: str) -> str:
@@ -198,11 +203,36 @@ def clean_paper(paper: Paper) -> Paper:
         name: " ".join(str(getattr(paper, name)).split())
         for name in ("venue", "code", "arxiv", "key", "added")
     }
+    if _UNWRITABLE_VENUE.search(one_line["venue"]):
+        raise ValueError(
+            f"venue {one_line['venue']!r} would be read back as a year, code or notes line; "
+            "a venue is a name such as ICLR (links go in code)"
+        )
     return replace(
         paper,
         title=title,
         **one_line,
         authors=tuple(a for a in (" ".join(x.split()) for x in paper.authors) if a),
         tags=tuple(dict.fromkeys(t for t in (" ".join(x.split()) for x in paper.tags) if t)),
-        notes=tuple(n.strip() for n in paper.notes if n.strip()),
+        notes=tuple(n for n in (_tidy_note(n) for n in paper.notes) if n),
+        body=_tidy_body(paper.body),
     )
+
+
+def _lines(text: str) -> list[str]:
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def _tidy_note(note: str) -> str:
+    """A note as a note file keeps it: lines stripped, blank lines dropped, ``\n`` line ends."""
+    return "\n".join(line.strip() for line in _lines(note) if line.strip())
+
+
+def _tidy_body(body: str) -> str:
+    """Free Markdown kept as written, minus blank lines at either end; ``\n`` line ends."""
+    lines = _lines(body)
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    while lines and not lines[-1].strip():
+        lines.pop()
+    return "\n".join(lines)

@@ -18,7 +18,7 @@ _YEAR = re.compile(r"^\d{4}$")
 _BULLET = re.compile(r"^(\s*)[-*+]\s?(.*)$")
 _NUMBERED = re.compile(r"^(\d+)[.)、]\s*(.*)$")
 _BR = re.compile(r"\s*<br\s*/?>\s*$", re.IGNORECASE)
-_CODE_LINK = re.compile(r"\[\[code\]\]\((\S+?)\)", re.IGNORECASE)
+_CODE_LINK = re.compile(r"\[\[code\]\]\((\S+)\)", re.IGNORECASE)  # greedy: URLs may hold ")"
 _CODE_LINE = re.compile(r"^code\s*[:：]\s*(\S+)\s*$", re.IGNORECASE)
 _NOTES_LINE = re.compile(r"^(阅读笔记|笔记|notes?)\s*[:：]?\s*$", re.IGNORECASE)
 _MD_LINK = re.compile(r"^\[(.+)\]\((\S+)\)$")
@@ -179,15 +179,23 @@ def _parse_paper(
     problems: list[Problem] = []
     mode = ""  # "details", "notes" (style b) or ""
     seen_sub = False
+    text_column = 0  # where the text of the last numbered note starts
     for number, raw in lines[1:]:
         text = raw.strip()
         if not text:
             continue
         bullet = _BULLET.match(raw)
         if mode == "details":
-            if text.lower().startswith("</details>"):
+            indent = len(raw) - len(raw.lstrip())
+            if notes and text_column and indent >= text_column:
+                # aligned under the note's text: a continuation line, taken literally
+                line = _BR.sub("", text).strip()
+                notes[-1] = f"{notes[-1]}\n{line}" if notes[-1] else line
+            elif text.lower().startswith("</details>"):
                 mode = ""
             elif not text.lower().startswith("<summary>"):
+                numbered = _NUMBERED.match(_BR.sub("", text))
+                text_column = indent + numbered.start(2) if numbered else text_column
                 _add_note_line(notes, text)
             continue
         if bullet and len(bullet.group(1)) > 0 and not (mode == "notes" and _is_deeper(raw)):
@@ -207,7 +215,7 @@ def _parse_paper(
             elif match := _CODE_LINK.search(body):
                 code = match.group(1)
                 venue = (body[: match.start()] + body[match.end() :]).strip() or venue
-            elif not seen_sub and "://" not in body and len(body) <= 80:
+            elif not seen_sub and "://" not in body:
                 venue = body
             else:
                 kept.append(raw.rstrip())

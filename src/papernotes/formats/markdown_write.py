@@ -56,10 +56,12 @@ def render_paper(paper: Paper) -> str:
         lines.append("  - <details>")
         lines.append("    <summary>阅读笔记: </summary>")
         for number, note in enumerate(paper.notes, 1):
+            # Every line ends in a <br> the reader strips again, so a note's own trailing
+            # <br> survives; continuation lines sit under the note's text, read literally.
+            marker = f"{number}. "
             first, *rest = note.split("\n")
-            text_lines = [f"{number}. {first}", *rest]
-            text_lines[-1] += "  <br>"
-            lines.extend(f"    {line}".rstrip() for line in text_lines)
+            lines.append(f"    {marker}{first}".rstrip() + "  <br>")
+            lines.extend(f"    {' ' * len(marker)}{line}".rstrip() + "  <br>" for line in rest)
         lines.append("    </details>")
     return "".join(line + "\n" for line in lines)
 

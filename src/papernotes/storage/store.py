@@ -35,6 +35,7 @@ class NoteStore:
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
         self._real_root = Path(os.path.realpath(self.root))
+        self._lock = None  # one FileLock per store, so nested locked() calls re-enter it
 
     # -- reading ---------------------------------------------------------
 
@@ -106,13 +107,20 @@ class NoteStore:
     # -- writing ---------------------------------------------------------
 
     @contextmanager
-    def locked(self) -> Iterator[None]:
-        """Hold the library's lock: one writer at a time picks names and writes."""
+    def locked(self) -> Iterator[bool]:
+        """Hold the library's lock: one writer at a time picks names and writes.
+
+        Re-entrant; yields True on the outermost entry, when a caller holding data read
+        before the lock should read the folder again (another process may have written).
+        """
         from filelock import FileLock
 
         self.root.mkdir(parents=True, exist_ok=True)
-        with FileLock(str(self.root / LOCK_FILE)):
-            yield
+        if self._lock is None:
+            self._lock = FileLock(str(self.root / LOCK_FILE))
+        outermost = not self._lock.is_locked
+        with self._lock:
+            yield outermost
 
     def init(self) -> None:
         self.root.mkdir(parents=True, exist_ok=True)

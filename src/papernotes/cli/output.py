@@ -47,6 +47,8 @@ def to_json(data: object) -> str:
 
 def width(text: str) -> int:
     """Terminal columns ``text`` takes: CJK characters take two."""
+    if text.isascii():
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
@@ -57,11 +59,12 @@ def pad(text: str, columns: int) -> str:
 def list_lines(notes: list[Note]) -> list[str]:
     """One line per note: year, key (or slug), title, venue."""
     names = [n.paper.key or n.slug for n in notes]
-    column = max((width(name) for name in names), default=0)
+    widths = [width(name) for name in names]
+    column = max(widths, default=0)
     lines = []
-    for note, name in zip(notes, names, strict=True):
+    for note, name, used in zip(notes, names, widths, strict=True):
         venue = f"  [{note.paper.venue}]" if note.paper.venue else ""
-        lines.append(f"{note.paper.year}  {pad(name, column)}  {note.paper.title}{venue}")
+        lines.append(f"{note.paper.year}  {name}{' ' * (column - used)}  {note.paper.title}{venue}")
     return lines
 
 

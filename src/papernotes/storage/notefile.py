@@ -5,16 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-import yaml
-
 from papernotes.model import FRONT_MATTER_FIELDS, LIST_FIELDS, STATUSES, Paper
-
-try:  # the libyaml loader is about 10x faster than the pure-Python one
-    _Loader: type = yaml.CSafeLoader
-    _Dumper: type = yaml.CSafeDumper
-except AttributeError:  # pragma: no cover - wheels without libyaml
-    _Loader = yaml.SafeLoader
-    _Dumper = yaml.SafeDumper
 
 _NOTE_ITEM = re.compile(r"^(\d+)[.)](?:\s+(.*))?$")
 _INT_FIELDS = frozenset({"year", "arxiv_version"})
@@ -31,13 +22,18 @@ class NoteFormatError(ValueError):
 
 def load_yaml(text: str) -> object:
     """Parse YAML with the safe (C) loader: no tags that build Python objects."""
-    return yaml.load(text, Loader=_Loader)
+    import yaml  # imported on use: a warm ``list`` served from the cache never needs it
+
+    # the libyaml loader is about 10x faster than the pure-Python one
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 def dump_yaml(data: object) -> str:
+    import yaml
+
     return yaml.dump(
         data,
-        Dumper=_Dumper,
+        Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper),
         allow_unicode=True,
         sort_keys=False,
         width=4096,
@@ -87,6 +83,8 @@ def parse_note(text: str) -> Paper:
     except StopIteration:
         raise NoteFormatError(1, "the front matter has no closing '---' line") from None
     front_text = "\n".join(lines[1:end])
+    import yaml
+
     try:
         front = load_yaml(front_text) or {}
     except yaml.YAMLError as exc:

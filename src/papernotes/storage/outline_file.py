@@ -21,7 +21,12 @@ def render_outline(outline: Outline) -> str:
 
 def parse_outline(text: str) -> Outline:
     """Read ``document.yaml``; raises ``ValueError`` with a readable message when malformed."""
-    data = load_yaml(text) or {}
+    return outline_from_data(load_yaml(text))
+
+
+def outline_from_data(data: object) -> Outline:
+    """The outline from ``document.yaml``'s parsed YAML (the library cache keeps that data)."""
+    data = data or {}
     if not isinstance(data, dict):
         raise ValueError("document.yaml must be a mapping")
     sections = data.get("sections") or []

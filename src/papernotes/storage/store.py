@@ -17,8 +17,14 @@ from pathlib import Path
 from papernotes.errors import ConflictError, InvalidInputError, NotFoundError
 from papernotes.model import Note, Outline, Paper, Problem
 from papernotes.storage.atomic import TEMP_PREFIX, atomic_write
-from papernotes.storage.notefile import NoteFormatError, parse_note, render_note
-from papernotes.storage.outline_file import OUTLINE_FILE, parse_outline, render_outline
+from papernotes.storage.cache import CachedLoad, LibraryCache, stat_key
+from papernotes.storage.notefile import NoteFormatError, load_yaml, parse_note, render_note
+from papernotes.storage.outline_file import (
+    OUTLINE_FILE,
+    outline_from_data,
+    parse_outline,
+    render_outline,
+)
 from papernotes.storage.slugs import slugify, unique_slug
 
 LOCK_FILE = ".papernotes.lock"
@@ -36,6 +42,7 @@ class NoteStore:
         self.root = Path(root)
         self._real_root = Path(os.path.realpath(self.root))
         self._lock = None  # one FileLock per store, so nested locked() calls re-enter it
+        self._outline_data: tuple | None = None  # (stat key, YAML data) seen by the last load()
 
     # -- reading ---------------------------------------------------------
 
@@ -44,7 +51,11 @@ class NoteStore:
 
     def note_paths(self) -> tuple[list[str], list[Problem]]:
         """Relative paths of all note files, sorted; symlinks leading outside are refused."""
-        paths: list[str] = []
+        found, problems = self._note_entries()
+        return [rel for rel, _ in found], problems
+
+    def _note_entries(self) -> tuple[list[tuple[str, os.DirEntry]], list[Problem]]:
+        paths: list[tuple[str, os.DirEntry]] = []
         problems: list[Problem] = []
         try:
             years = [e for e in os.scandir(self.root) if _YEAR_DIR.match(e.name)]
@@ -65,7 +76,7 @@ class NoteStore:
                 if entry.is_symlink() and not self._inside(entry.path):
                     problems.append(Problem(rel, 1, "symlink points outside the library; skipped"))
                     continue
-                paths.append(rel)
+                paths.append((rel, entry))
         return paths, problems
 
     def read(self, rel: str) -> Note:
@@ -79,20 +90,27 @@ class NoteStore:
         return Note(paper=parse_note(text), path=rel, digest=digest(data))
 
     def load(self) -> tuple[list[Note], list[Problem]]:
-        """Every note that reads; every one that does not becomes a ``Problem``."""
-        paths, problems = self.note_paths()
-        notes: list[Note] = []
-        for rel in paths:
-            try:
-                notes.append(self.read(rel))
-            except NoteFormatError as exc:
-                problems.append(Problem(rel, exc.line, exc.message))
-            except OSError as exc:
-                problems.append(Problem(rel, 1, f"cannot read: {exc.strerror or exc}"))
+        """Every note that reads; every one that does not becomes a ``Problem``.
+
+        Unchanged files come from the library cache (``storage/cache.py``), which is
+        checked against each file's stat and rebuilt from the files whenever it is unusable.
+        """
+        load = CachedLoad(LibraryCache.for_library(str(self._real_root)), str(self._real_root))
+        found, problems = self._note_entries()
+        notes, unread = load.notes(found, self.read)
+        problems += unread
+        self._outline_data = load.outline_data(self.root / OUTLINE_FILE, load_yaml)
+        load.finish()
         return notes, problems
 
     def load_outline(self) -> Outline:
         path = self.root / OUTLINE_FILE
+        seen = self._outline_data
+        if seen is not None and _stat_key_or_none(path) == seen[0]:
+            try:
+                return outline_from_data(seen[1])
+            except Exception as exc:  # bad shapes
+                raise InvalidInputError(f"{OUTLINE_FILE} is malformed: {exc}") from None
         try:
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
@@ -189,6 +207,13 @@ class NoteStore:
                 f"{note.path} changed on disk since it was read; reload it and try again "
                 "(nothing was written)."
             )
+
+
+def _stat_key_or_none(path: Path) -> bytes | None:
+    try:
+        return stat_key(os.stat(path))
+    except OSError:
+        return None
 
 
 def is_temp_file(name: str) -> bool:

@@ -1,0 +1,263 @@
+"""A rebuildable snapshot of the parsed library, so a warm load stats files instead of parsing them.
+
+One file per library in the user cache folder (``$XDG_CACHE_HOME/papernotes/libraries/<hash of
+the library's real path>.cache``). It maps each note's relative path to the ``stat`` it had
+when read (size, mtime_ns, ctime_ns, inode, device), the hash of its bytes, and either the
+parsed fields or the problem it had. An entry is used only when the file's stat is unchanged;
+files whose timestamps are too recent to tell a later same-tick edit apart ("racy", as git
+calls it) are never stored, so they are re-read until they are old enough.
+
+The notes folder is the only source of truth: a missing, corrupt, truncated or
+other-version cache file is ignored (and rewritten), and failing to write it never fails
+the command. Written with ``marshal`` (plain tuples, dicts and strings only: nothing is
+executed on load) behind a header naming the format and a CRC-32 of the payload.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import hashlib
+import marshal
+import os
+import struct
+import sys
+import tempfile
+import time
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import fields
+from pathlib import Path
+
+from papernotes import __version__
+from papernotes.model import Note, Paper, Problem
+from papernotes.storage.notefile import NoteFormatError
+
+CACHE_FORMAT = 1
+RACY_MARGIN_NS = 2_000_000_000
+"""A file changed less than this long before the scan started may still change within the
+same timestamp tick (coarse clocks, 2 s on FAT), so its stat cannot vouch for its content."""
+DISABLE_ENV = "PAPERNOTES_NO_CACHE"
+
+PAPER_FIELDS = tuple(f.name for f in fields(Paper))
+_MAGIC = b"papernotes library cache\n"
+_CHECK = struct.Struct("<I")  # CRC-32 of the payload: catches torn and damaged files
+
+_STAT = struct.Struct("<qqqQQ")
+StatKey = bytes
+"""size, mtime_ns, ctime_ns, inode and device, packed: one object per entry loads faster."""
+# rel path -> (stat key, note digest, Paper fields) or (stat key, None, (line, message))
+Entry = tuple[StatKey, str | None, dict | tuple]
+
+
+def stat_key(st: os.stat_result) -> StatKey:
+    return _STAT.pack(st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+
+
+def is_racy(key: StatKey, scan_started_ns: int) -> bool:
+    """True when the file changed too close to ``scan_started_ns`` to trust its stat later."""
+    _, mtime_ns, ctime_ns, _, _ = _STAT.unpack(key)
+    return max(mtime_ns, ctime_ns) >= scan_started_ns - RACY_MARGIN_NS
+
+
+def user_cache_dir() -> Path:
+    """``$XDG_CACHE_HOME/papernotes`` (else ``~/.cache``); platformdirs on macOS and Windows."""
+    if sys.platform not in ("darwin", "win32"):  # what platformdirs does here, without its import
+        base = os.environ.get("XDG_CACHE_HOME", "").strip() or os.path.expanduser("~/.cache")
+        return Path(base) / "papernotes"
+    from platformdirs import user_cache_dir as platform_cache_dir
+
+    return Path(platform_cache_dir("papernotes", appauthor=False))
+
+
+def header() -> bytes:
+    """What a cache file must start with to be read: format, versions and the Paper fields."""
+    fields_hash = hashlib.blake2b(" ".join(PAPER_FIELDS).encode(), digest_size=8).hexdigest()
+    python = f"{sys.implementation.name}{sys.version_info[0]}.{sys.version_info[1]}"
+    line = f"format {CACHE_FORMAT} papernotes {__version__} {python} marshal {marshal.version}"
+    return _MAGIC + f"{line} fields {fields_hash}\n".encode()
+
+
+def paper_from_fields(values: dict) -> Paper:
+    """A ``Paper`` from its cached fields, as ``pickle`` rebuilds one (no ``__init__``).
+
+    The fields were produced by ``parse_note`` for the same field list (the header checks
+    it), and the dict is fresh from ``marshal``: it becomes the object's attributes as is.
+    """
+    paper = object.__new__(Paper)
+    object.__setattr__(paper, "__dict__", values)
+    return paper
+
+
+def paper_fields(paper: Paper) -> dict:
+    return {name: getattr(paper, name) for name in PAPER_FIELDS}
+
+
+class LibraryCache:
+    """The cache file of one library; every method swallows cache trouble and reports a miss."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        """``None`` when caching is off."""
+
+    @classmethod
+    def for_library(cls, real_root: str) -> LibraryCache:
+        if os.environ.get(DISABLE_ENV, "").strip() not in ("", "0"):
+            return cls(None)
+        name = hashlib.blake2b(os.fsencode(real_root), digest_size=16).hexdigest()
+        return cls(user_cache_dir() / "libraries" / f"{name}.cache")
+
+    def read(self, real_root: str) -> tuple[dict[str, Entry], tuple | None]:
+        """The entries and the outline entry; empty when the file is missing or unusable."""
+        if self.path is None:
+            return {}, None
+        try:
+            data = self.path.read_bytes()
+        except OSError:
+            return {}, None
+        head = header()
+        start = len(head) + _CHECK.size
+        if not data.startswith(head) or len(data) < start:
+            return {}, None
+        payload = memoryview(data)[start:]
+        if _CHECK.pack(zlib.crc32(payload)) != data[len(head) : start]:
+            return {}, None
+        try:
+            root, entries, outline = marshal.loads(payload)
+        except (ValueError, EOFError, TypeError):
+            return {}, None
+        if root != real_root or not isinstance(entries, dict):
+            return {}, None
+        return entries, outline
+
+    def write(self, real_root: str, entries: dict[str, Entry], outline: tuple | None) -> bool:
+        """Replace the cache file atomically; False (and no file change) on any failure."""
+        if self.path is None:
+            return False
+        tmp = None
+        try:
+            payload = marshal.dumps((real_root, entries, outline))
+            check = _CHECK.pack(zlib.crc32(payload))
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=self.path.parent)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(header())
+                handle.write(check)
+                handle.write(payload)
+            # No fsync: a torn file after a crash fails the checksum and is rebuilt.
+            os.replace(tmp, self.path)
+            return True
+        except (OSError, ValueError, TypeError):
+            if tmp is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+            return False
+
+
+class CachedLoad:
+    """One load of a library through its cache: unchanged files come from the snapshot,
+    the rest are read and parsed, and the snapshot is rewritten when anything differed."""
+
+    def __init__(self, cache: LibraryCache, real_root: str) -> None:
+        self.cache = cache
+        self.real_root = real_root
+        self.started_ns = time.time_ns()  # before any stat: the reference for racy files
+        with _gc_paused():
+            self.old, self.old_outline = cache.read(real_root)
+        self.fresh: dict[str, Entry] = {}
+        self.outline_entry: tuple | None = None
+        self.dirty = False
+
+    def notes(
+        self, found: list[tuple[str, os.DirEntry]], read: Callable[[str], Note]
+    ) -> tuple[list[Note], list[Problem]]:
+        """The notes at the ``found`` paths and the problems of those that do not read."""
+        notes: list[Note] = []
+        problems: list[Problem] = []
+        old, fresh = self.old, self.fresh
+        with _gc_paused():  # tens of thousands of new objects, none of them garbage
+            for rel, entry in found:
+                try:
+                    key = stat_key(entry.stat())  # stat before reading: a later edit changes it
+                except OSError as exc:
+                    problems.append(Problem(rel, 1, f"cannot read: {exc.strerror or exc}"))
+                    continue
+                cached = old.get(rel)
+                if cached is None or cached[0] != key:
+                    result = self._read(rel, key, read)
+                elif cached[1] is None:
+                    fresh[rel] = cached
+                    result = Problem(rel, cached[2][0], cached[2][1])
+                else:
+                    fresh[rel] = cached
+                    result = _note(paper_from_fields(cached[2]), rel, cached[1])
+                (problems if type(result) is Problem else notes).append(result)
+        return notes, problems
+
+    def _read(self, rel: str, key: StatKey, read: Callable[[str], Note]) -> Note | Problem:
+        try:
+            note = read(rel)
+        except NoteFormatError as exc:
+            self._store(rel, (key, None, (exc.line, exc.message)))
+            return Problem(rel, exc.line, exc.message)
+        except OSError as exc:  # not cached: may be passing trouble
+            return Problem(rel, 1, f"cannot read: {exc.strerror or exc}")
+        if not note.paper.extra or _marshallable(note.paper.extra):
+            self._store(rel, (key, note.digest, paper_fields(note.paper)))
+        return note
+
+    def outline_data(
+        self, path: Path, parse: Callable[[str], object]
+    ) -> tuple[StatKey, object] | None:
+        """``(stat key, parsed YAML)`` of ``document.yaml``, or None when absent or unreadable."""
+        try:
+            key = stat_key(os.stat(path))
+        except OSError:
+            return None
+        if self.old_outline is not None and self.old_outline[0] == key:
+            self.outline_entry = self.old_outline
+            return self.old_outline
+        try:
+            data = parse(path.read_bytes().decode("utf-8"))
+        except Exception:  # reported by the store when it loads the outline itself
+            return None
+        if not is_racy(key, self.started_ns) and _marshallable(data):
+            self.outline_entry = (key, data)
+        return key, data
+
+    def finish(self) -> None:
+        """Rewrite the snapshot if it no longer matches the folder; never raises."""
+        changed = self.dirty or len(self.fresh) != len(self.old)
+        if changed or self.outline_entry != self.old_outline:
+            self.cache.write(self.real_root, self.fresh, self.outline_entry)
+
+    def _store(self, rel: str, entry: Entry) -> None:
+        if not is_racy(entry[0], self.started_ns):
+            self.fresh[rel] = entry
+            self.dirty = True
+
+
+def _note(paper: Paper, path: str, digest: str) -> Note:
+    note = object.__new__(Note)  # as pickle does; Note's __init__ only stores the three fields
+    note.__dict__.update(paper=paper, path=path, digest=digest)
+    return note
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector: building many objects otherwise triggers it often."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _marshallable(value: object) -> bool:
+    try:
+        marshal.dumps(value)
+    except ValueError:
+        return False
+    return True

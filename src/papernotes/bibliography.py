@@ -159,13 +159,10 @@ def import_bibtex(
         if check_key(paper.key) or paper.key.casefold() in taken:
             old_key = paper.key
             paper = replace(paper, key=unique_key(paper, taken))
+            why = "is not a valid key" if check_key(old_key) else "is already used in the library"
             if old_key:
                 problems.append(
-                    Problem(
-                        source,
-                        entry.line,
-                        f"key {old_key!r} is invalid or already used; the paper gets {paper.key!r}",
-                    )
+                    Problem(source, entry.line, f"{old_key!r} {why}; the paper gets {paper.key!r}")
                 )
         taken.add(paper.key.casefold())
         if dry_run:

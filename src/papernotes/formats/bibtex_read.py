@@ -32,6 +32,7 @@ _ARXIV_IN_TEXT = re.compile(
 )
 _PREPRINT = re.compile(r"\b(arxiv|corr|preprint)\b", re.IGNORECASE)
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
+_UNESCAPE = re.compile(r"\\([&%$#_])")
 _NOTE_NUMBER = re.compile(r"^\d+[.)]\s+")
 _FAILED_KEY = re.compile(r"@\s*\w+\s*[{(]\s*([^,\s{}()]+)")
 
@@ -57,7 +58,7 @@ def parse_bibtex(text: str, source: str) -> ParsedBib:
     import bibtexparser
     from bibtexparser import model
 
-    with _quiet("bibtexparser"):
+    with _quiet("bibtexparser.splitter"):
         library = bibtexparser.parse_string(text, parse_stack=[])
     strings: dict[str, str] = {}
     for block in sorted(library.strings, key=lambda b: b.start_line or 0):
@@ -80,7 +81,9 @@ def parse_bibtex(text: str, source: str) -> ParsedBib:
         else:
             match = _FAILED_KEY.search(block.raw or "")
             name = f"entry {match.group(1)!r}" if match else "a block"
-            message = f"cannot parse {name} (unbalanced braces or quotes?); skipped"
+            reason = getattr(getattr(block, "error", None), "abort_reason", "")
+            reason = " ".join(str(reason).split()).rstrip(".") or "unbalanced braces or quotes?"
+            message = f"cannot parse {name} ({reason}); skipped"
         parsed.problems.append(Problem(source, line, message))
     parsed.problems.sort(key=lambda p: p.line)
     return parsed
@@ -173,7 +176,7 @@ def entry_to_paper(entry: BibEntry, venues: VenueTable) -> Paper:
         key=entry.key,
         authors=parse_authors(fields.get("author", "")),
         primary_category=decode(fields.get("primaryclass", "")),
-        doi=_DOI_PREFIX.sub("", fields.get("doi", "").strip()),
+        doi=_DOI_PREFIX.sub("", _UNESCAPE.sub(r"\1", fields.get("doi", "").strip())),
         abstract=decode(fields.get("abstract", "")),
         notes=notes,
         extra=((BIBTEX_EXTRA, extra),) if extra else (),

@@ -75,16 +75,16 @@ def render_entry(
         if value:
             fields.append((name, verbatim(str(value), ascii)))
     if paper.arxiv:
-        fields.append(("eprint", escape(paper.arxiv)))
+        fields.append(("eprint", verbatim(paper.arxiv)))
         fields.append(("archivePrefix", "arXiv"))
         if paper.primary_category:
-            fields.append(("primaryClass", escape(paper.primary_category)))
+            fields.append(("primaryClass", verbatim(paper.primary_category)))
     if paper.doi:
-        fields.append(("doi", escape(paper.doi)))
+        fields.append(("doi", verbatim(paper.doi)))  # DOIs and URLs are written raw, as is usual
     if extra.get("url"):
         fields.append(("url", verbatim(str(extra["url"]), ascii)))
     elif paper.arxiv:
-        fields.append(("url", f"https://arxiv.org/abs/{escape(paper.arxiv)}"))
+        fields.append(("url", f"https://arxiv.org/abs/{verbatim(paper.arxiv)}"))
     for name in sorted(k for k in extra if k not in _KNOWN_EXTRA):
         if extra[name] not in (None, ""):
             fields.append((name, verbatim(str(extra[name]), ascii)))

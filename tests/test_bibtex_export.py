@@ -1,0 +1,236 @@
+"""``papernotes export --bib``: what the shipped library becomes as a .bib, and the guarantees."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from dataclasses import replace
+
+import bibtexparser
+
+from papernotes.citekeys import base_key
+from papernotes.formats.bibtex_write import render_bibliography, render_entry
+from papernotes.library import Library
+from papernotes.model import Paper
+from papernotes.venues import VenueTable
+from tests.helpers import folder_bytes, run
+
+SHIPPED_KEYS = {
+    "liu2019roberta",
+    "yang2019xlnet",
+    "jiao2020tinybert",
+    "lan2020albert",
+    "he2021deberta",
+    "wei2021nezha",
+    "zhang2021mengzi",
+    "he2023debertav3",
+}
+
+
+def export(root, *args) -> str:
+    result = run(root, "export", "--bib", *args)
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def parsed(text: str):
+    library = bibtexparser.parse_string(text)
+    assert library.failed_blocks == []
+    return {entry.key: entry for entry in library.entries}
+
+
+def test_the_shipped_library_exports_eight_parseable_entries_with_scheme_keys(seed_library):
+    entries = parsed(export(seed_library))
+    assert set(entries) == SHIPPED_KEYS
+    for note in Library(seed_library).notes():
+        assert note.paper.key == base_key(note.paper)
+
+
+def test_iclr_papers_are_inproceedings_with_the_full_booktitle(seed_library):
+    entries = parsed(export(seed_library))
+    for key in ("lan2020albert", "he2021deberta", "he2023debertav3"):
+        assert entries[key].entry_type == "inproceedings"
+        assert entries[key]["booktitle"] == "International Conference on Learning Representations"
+
+
+def test_papers_without_a_venue_are_misc_with_their_arxiv_fields(seed_library):
+    entries = parsed(export(seed_library))
+    for key, arxiv in (("wei2021nezha", "1909.00204"), ("yang2019xlnet", "1906.08237")):
+        entry = entries[key]
+        assert entry.entry_type == "misc"
+        assert entry["eprint"] == arxiv
+        assert entry["archivePrefix"] == "arXiv"
+        assert entry["primaryClass"] == "cs.CL"
+        assert entry["url"] == f"https://arxiv.org/abs/{arxiv}"
+        assert "booktitle" not in entry.fields_dict and "journal" not in entry.fields_dict
+
+
+def test_the_venue_the_user_wrote_counts_roberta_is_emnlp(seed_library):
+    entry = parsed(export(seed_library))["liu2019roberta"]
+    assert entry.entry_type == "inproceedings"
+    assert entry["booktitle"] == "Conference on Empirical Methods in Natural Language Processing"
+
+
+def test_titles_are_canonical_with_model_names_brace_protected(seed_library):
+    entries = parsed(export(seed_library))
+    assert entries["he2021deberta"]["title"] == (
+        "{DeBERTa}: Decoding-enhanced {BERT} with Disentangled Attention"
+    )
+    assert entries["lan2020albert"]["title"].startswith("{ALBERT}: A Lite {BERT} for")
+    assert entries["he2021deberta"]["author"] == (
+        "He, Pengcheng and Liu, Xiaodong and Gao, Jianfeng and Chen, Weizhu"
+    )
+    assert entries["yang2019xlnet"]["author"].endswith("and Le, Quoc V.")
+
+
+def test_no_notes_or_local_paths_unless_asked(seed_library):
+    text = export(seed_library)
+    assert "annote" not in text and "相比BERT" not in text
+    assert str(seed_library) not in text and ".md" not in text
+    with_notes = parsed(export(seed_library, "--with-notes"))
+    assert "动态mask机制" in with_notes["liu2019roberta"]["annote"]
+
+
+def test_entries_are_ordered_by_year_then_key_and_bytes_are_stable(seed_library):
+    first = export(seed_library)
+    assert first == export(seed_library)
+    keys = [
+        line.split("{", 1)[1].rstrip(",") for line in first.splitlines() if line.startswith("@")
+    ]
+    assert keys == [
+        "liu2019roberta",
+        "yang2019xlnet",
+        "jiao2020tinybert",
+        "lan2020albert",
+        "he2021deberta",
+        "wei2021nezha",
+        "zhang2021mengzi",
+        "he2023debertav3",
+    ]
+
+
+def test_export_to_a_file_twice_leaves_one_copy_of_each_entry(seed_library, tmp_path):
+    out = tmp_path / "refs.bib"
+    out.write_text("@misc{stale, title={Old}, year={1999}}\n", encoding="utf-8")
+    for _ in range(2):
+        result = run(seed_library, "export", "--bib", "-o", str(out))
+        assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert text.count("@") == 8 and "stale" not in text
+    assert text == export(seed_library)
+
+
+def test_year_tag_and_named_papers_select_entries(seed_library):
+    assert set(parsed(export(seed_library, "--year", "2020"))) == {
+        "jiao2020tinybert",
+        "lan2020albert",
+    }
+    assert set(parsed(export(seed_library, "nezha", "1906.08237"))) == {
+        "wei2021nezha",
+        "yang2019xlnet",
+    }
+    assert parsed(export(seed_library, "--tag", "nothing-has-this")) == {}
+
+
+def test_notes_without_a_key_get_one_stored_when_exported(seed_library):
+    library = Library(seed_library)
+    note = library.find("he2021deberta")
+    library.save(note, replace(note.paper, key=""))
+    result = run(seed_library, "export", "--bib")
+    assert "assigned key he2021deberta to 2021/deberta.md" in result.stderr
+    assert "@inproceedings{he2021deberta," in result.stdout
+    assert "key: he2021deberta" in (seed_library / "2021/deberta.md").read_text(encoding="utf-8")
+    before = folder_bytes(seed_library)
+    run(seed_library, "export", "--bib")
+    assert folder_bytes(seed_library) == before
+
+
+def test_special_characters_are_escaped_and_utf8_is_kept_by_default():
+    paper = Paper(
+        title="Cost & Benefit: 100% of $x_1$ #1 {sic}",
+        year=2022,
+        key="muller2022cost",
+        authors=("Jürgen Müller", "魏俊秋", "Ludwig van Beethoven"),
+    )
+    text = render_entry(paper, venues=VenueTable())
+    assert r"Cost \& Benefit: 100\% of \$x\_1\$ \#1 \{sic\}" in text
+    assert "author = {Müller, Jürgen and 魏, 俊秋 and van Beethoven, Ludwig}" in text
+    entry = parsed(text)["muller2022cost"]
+    assert entry.entry_type == "misc"
+
+
+def test_ascii_turns_accents_into_latex_and_leaves_chinese_alone(caplog):
+    paper = Paper(
+        title="Über Čech: Ångström für 中文",
+        year=2022,
+        key="k",
+        authors=("Ana Marasović", "魏俊秋"),
+    )
+    with caplog.at_level("WARNING"):
+        text = render_entry(paper, ascii=True, venues=VenueTable())
+    assert r"{\"U}ber {\v{C}}ech: {\AA}ngstr{\"o}m f{\"u}r 中文" in text
+    assert r"Marasovi{\'c}, Ana and 魏, 俊秋" in text
+    assert caplog.records == []
+
+
+def test_venue_table_kinds_and_the_user_config_file(tmp_path):
+    venues = VenueTable()
+    paper = Paper(title="A Study", year=2020, key="k", venue="TACL")
+    assert render_entry(paper, venues=venues).startswith("@article{k,")
+    assert "journal = {Transactions of the Association for Computational Linguistics}" in (
+        render_entry(paper, venues=venues)
+    )
+    findings = render_entry(replace(paper, venue="Findings of EMNLP 2020"), venues=venues)
+    assert "booktitle = {Findings of the Association for Computational Linguistics: EMNLP}" in (
+        findings
+    )
+    config = tmp_path / "papernotes"
+    config.mkdir()
+    (config / "venues.toml").write_text(
+        '[MYCONF]\nkind = "conference"\nname = "My Own Conference"\naliases = ["MC"]\n',
+        encoding="utf-8",
+    )
+    custom = VenueTable.load(config)
+    assert "booktitle = {My Own Conference}" in render_entry(
+        replace(paper, venue="MC"), venues=custom
+    )
+
+
+def test_the_user_config_folder_follows_xdg_config_home(seed_library, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    (tmp_path / "config" / "papernotes").mkdir(parents=True)
+    (tmp_path / "config" / "papernotes" / "venues.toml").write_text(
+        '[EMNLP]\nkind = "conference"\nname = "Empirical Methods, My Way"\n', encoding="utf-8"
+    )
+    entry = parsed(export(seed_library))["liu2019roberta"]
+    assert entry["booktitle"] == "Empirical Methods, My Way"
+
+
+def test_a_broken_venue_config_is_one_clear_error(seed_library, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    (tmp_path / "config" / "papernotes").mkdir(parents=True)
+    (tmp_path / "config" / "papernotes" / "venues.toml").write_text("[X\n", encoding="utf-8")
+    result = run(seed_library, "export", "--bib")
+    assert result.exit_code == 1
+    assert "venues.toml is not valid TOML" in result.stderr
+
+
+def test_a_generated_bibliography_parses_with_one_entry_per_paper():
+    papers = [
+        Paper(title=f"Paper {i}: BERT & Friends", year=2000 + i % 20, key=f"k{i}")
+        for i in range(50)
+    ]
+    text = render_bibliography(papers, venues=VenueTable())
+    assert len(parsed(text)) == 50
+
+
+def test_list_does_not_import_bibtexparser(seed_library):
+    code = (
+        "import sys\n"
+        "from papernotes.cli.main import main\n"
+        f"sys.argv = ['papernotes', '--notes', {str(seed_library)!r}, 'list']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('bibtexparser' in sys.modules, 'pypinyin' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "False False"

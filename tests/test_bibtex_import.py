@@ -1,0 +1,163 @@
+"""``papernotes import FILE.bib``: new notes, merges, broken entries, and the round trip."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from papernotes.bibliography import import_bibtex
+from papernotes.library import Library
+from papernotes.venues import VenueTable
+from tests.helpers import folder_bytes, run
+
+HAND_WRITTEN = Path(__file__).resolve().parent / "data" / "hand-written.bib"
+
+
+def write_bib(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "in.bib"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_export_then_import_into_an_empty_library_then_export_gives_identical_bytes(
+    seed_library, tmp_path
+):
+    empty_library = tmp_path / "empty"
+    empty_library.mkdir()
+    first = tmp_path / "first.bib"
+    assert run(seed_library, "export", "--bib", "-o", str(first)).exit_code == 0
+    result = run(empty_library, "import", str(first))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip().endswith("8 added, 0 merged, 0 skipped.")
+    second = run(empty_library, "export", "--bib")
+    assert second.stdout == first.read_text(encoding="utf-8")
+
+
+def test_a_hand_written_bib_imports_its_valid_entries_and_reports_both_problems(empty_library):
+    result = run(empty_library, "import", str(HAND_WRITTEN))
+    assert result.exit_code == 0, result.output
+    assert (
+        result.stdout.strip().splitlines()[-1]
+        == "3 added, 0 merged, 2 skipped, 2 problem(s) reported."
+    )
+    warnings = result.stderr
+    assert f"{HAND_WRITTEN}:28: cannot parse entry 'broken2022'" in warnings
+    assert f"{HAND_WRITTEN}:33: duplicate key 'liu2021chinese' (first at line 22)" in warnings
+    assert "Parsing of" not in warnings  # bibtexparser's own log lines are not shown
+
+    library = Library(empty_library)
+    emnlp = library.find("marasovic2020natural").paper
+    assert emnlp.title == (
+        "Natural Language Rationales with Full-Stack Visual Reasoning: "
+        "From Pixels to Semantic Frames"
+    )
+    assert emnlp.authors[0] == "Ana Marasović"
+    assert emnlp.authors[-1] == "Ronan Le Bras"
+    assert emnlp.venue == "EMNLP"  # "Proceedings of the " # emnlp, resolved and recognised
+    assert emnlp.year == 2020
+
+    tacl = library.find("sun2021chinesebert").paper
+    assert tacl.title == "ChineseBERT: Chinese Pretraining Enhanced by Glyph and Pinyin Information"
+    assert tacl.authors == ("孙子钧", "Xiaoya Li", "Jürgen Müller")
+    assert tacl.venue == "TACL" and tacl.doi == "10.1162/tacl_a_00001"
+
+    chinese = library.find("liu2021chinese")
+    assert chinese.paper.title == "中文预训练语言模型综述"
+    assert chinese.paper.authors == ("刘知远",)
+    assert chinese.path.startswith("2021/")
+    assert "A second entry" not in "".join(n.paper.title for n in library.notes())
+
+
+def test_import_keeps_fields_it_cannot_place_and_exports_them_again(empty_library):
+    run(empty_library, "import", str(HAND_WRITTEN))
+    text = run(empty_library, "export", "--bib", "marasovic2020natural").stdout
+    assert "pages = {2810--2829}" in text
+    assert "booktitle = {Conference on Empirical Methods in Natural Language Processing}" in text
+    assert r"Marasovi{\'c}" in run(empty_library, "export", "--bib", "--ascii").stdout
+
+
+def test_dry_run_writes_nothing_and_says_what_would_happen(seed_library):
+    before = folder_bytes(seed_library)
+    result = run(seed_library, "import", str(HAND_WRITTEN), "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "would add: 2020: Natural Language Rationales" in result.stdout
+    assert result.stdout.strip().splitlines()[-1].startswith("Dry run: 3 added, 0 merged")
+    assert folder_bytes(seed_library) == before
+
+
+def test_an_entry_is_merged_into_the_note_with_the_same_arxiv_id(seed_library, tmp_path):
+    bib = write_bib(
+        tmp_path,
+        "@article{whatever2019,\n"
+        "  title = {Some Other Title Entirely},\n"
+        "  journal = {arXiv preprint arXiv:1906.08237},\n"
+        "  year = {2019},\n"
+        "  doi = {10.5555/xlnet},\n"
+        "  pages = {1--10},\n"
+        "}\n",
+    )
+    result = run(seed_library, "import", str(bib))
+    assert result.stdout.strip().splitlines()[-1] == "0 added, 1 merged, 0 skipped."
+    library = Library(seed_library)
+    assert len(library.notes()) == 8
+    xlnet = library.find("yang2019xlnet").paper
+    assert xlnet.doi == "10.5555/xlnet"  # the gap is filled
+    assert xlnet.key == "yang2019xlnet"  # the key stays
+    assert xlnet.title.startswith("XLNet")  # what the user wrote wins
+    assert xlnet.venue == ""
+
+
+def test_an_entry_is_merged_by_normalised_title_without_a_duplicate(seed_library, tmp_path):
+    bib = write_bib(
+        tmp_path,
+        "@inproceedings{Lan2020ALBERT,\n"
+        "  title = {{ALBERT}: a lite {BERT} for self-supervised learning of language "
+        "representations},\n"
+        "  booktitle = {Proceedings of the 8th International Conference on Learning "
+        "Representations (ICLR 2020)},\n"
+        "  year = {2020},\n"
+        "  url = {https://openreview.net/forum?id=H1eA7AEtvS},\n"
+        "}\n",
+    )
+    result = run(seed_library, "import", str(bib))
+    assert "merged: 2020/albert.md (fills in missing fields)" in result.stdout
+    library = Library(seed_library)
+    assert len(library.notes()) == 8
+    albert = library.find("lan2020albert").paper
+    assert albert.key == "lan2020albert"
+    assert dict(albert.extra)["bibtex"] == {"url": "https://openreview.net/forum?id=H1eA7AEtvS"}
+    again = run(seed_library, "import", str(bib))
+    assert "merged: 2020/albert.md (nothing new)" in again.stdout
+
+
+def test_the_same_paper_twice_in_one_file_is_added_once(empty_library, tmp_path):
+    entry = (
+        "@misc{{{key},\n  title = {{Same Paper}},\n  year = {{2020}},\n"
+        "  eprint = {{2001.00001}},\n}}\n"
+    )
+    bib = write_bib(tmp_path, entry.format(key="a2020") + entry.format(key="b2020"))
+    report = import_bibtex(Library(empty_library), bib.read_text(), "in.bib", venues=VenueTable())
+    assert len(report.added) == 1 and len(report.skipped) == 1
+    assert "is the same paper as entry 'a2020'" in report.problems[0].message
+    assert report.problems[0].line == 6
+
+
+def test_an_imported_key_already_used_by_another_paper_gets_a_fresh_one(seed_library, tmp_path):
+    bib = write_bib(
+        tmp_path,
+        "@misc{he2021deberta,\n  title = {A Different Paper},\n  author = {He, Pengcheng},\n"
+        "  year = {2021},\n}\n",
+    )
+    result = run(seed_library, "import", str(bib))
+    assert "'he2021deberta' is already used in the library; the paper gets 'he2021different'" in (
+        result.stderr
+    )
+    assert Library(seed_library).find("he2021different").paper.title == "A Different Paper"
+
+
+def test_entries_without_title_or_year_are_skipped_with_their_line(empty_library, tmp_path):
+    bib = write_bib(
+        tmp_path, "@misc{ok,\n title={Fine},\n year={2020}}\n\n@misc{noyear,\n title={X}}\n"
+    )
+    result = run(empty_library, "import", str(bib))
+    assert f"{bib}:5: entry 'noyear' has no year; skipped" in result.stderr
+    assert result.stdout.strip().splitlines()[-1].startswith("1 added, 0 merged, 1 skipped")

@@ -23,11 +23,11 @@ import os
 import struct
 import sys
 import tempfile
-import time
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import fields
 from pathlib import Path
+from time import time_ns
 
 from papernotes import __version__
 from papernotes.model import Note, Paper, Problem
@@ -161,7 +161,7 @@ class CachedLoad:
     def __init__(self, cache: LibraryCache, real_root: str) -> None:
         self.cache = cache
         self.real_root = real_root
-        self.started_ns = time.time_ns()  # before any stat: the reference for racy files
+        self.started_ns = time_ns()  # before any stat: the reference for racy files
         with _gc_paused():
             self.old, self.old_outline = cache.read(real_root)
         self.fresh: dict[str, Entry] = {}

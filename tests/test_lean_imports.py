@@ -1,0 +1,61 @@
+"""Everyday commands start fast: they never import Textual, arxiv or bibtexparser."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+HEAVY = ("textual", "arxiv", "bibtexparser", "requests", "lxml", "rich")
+
+
+def imported_modules(root: Path, *args: str, driver: str | None = None) -> set[str]:
+    """Top-level modules ``python -m papernotes ARGS`` imports, from ``-X importtime``."""
+    start = ["-c", driver] if driver else ["-m", "papernotes"]
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", *start, "--notes", str(root), *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=os.environ,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    names = set()
+    for line in result.stderr.splitlines():
+        if line.startswith("import time:") and "|" in line:
+            names.add(line.rsplit("|", 1)[1].strip().split(".")[0])
+    assert "papernotes" in names  # the report really was parsed
+    return names
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("list",),
+        ("list", "--json"),
+        ("show", "tinybert"),
+        ("search", "蒸馏"),
+        ("export", "--md"),
+    ],
+    ids=lambda args: " ".join(args),
+)
+def test_everyday_commands_import_no_heavy_library(seed_library, args):
+    heavy = imported_modules(seed_library, *args) & set(HEAVY)
+    assert not heavy, f"'papernotes {' '.join(args)}' imported {sorted(heavy)}"
+
+
+# The cache keeps only files older than its racy margin; trust fresh test files at once.
+TRUSTING = (
+    "import papernotes.storage.cache as c; c.RACY_MARGIN_NS = -3600 * 10**9; "
+    "from papernotes.cli.main import main; main()"
+)
+
+
+def test_a_warm_list_does_not_even_import_yaml(seed_library):
+    cold = imported_modules(seed_library, "list", driver=TRUSTING)
+    assert "yaml" in cold  # the first run parses every note
+    warm = imported_modules(seed_library, "list", driver=TRUSTING)
+    assert "yaml" not in warm

@@ -1,0 +1,260 @@
+"""The library cache changes nothing but speed: every change is seen, every bad cache ignored."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from papernotes.library import Library
+from papernotes.storage import cache as cache_module
+from papernotes.storage.cache import LibraryCache, is_racy, stat_key
+from tests.helpers import run
+
+HOUR_NS = 3600 * 10**9
+
+
+@pytest.fixture
+def trusting_cache(monkeypatch):
+    """Let the cache keep even files written a moment ago, so every check below really
+    goes through cached entries (the racy-file rule has its own tests)."""
+    monkeypatch.setattr(cache_module, "RACY_MARGIN_NS", -HOUR_NS)
+
+
+def cache_file(root: Path) -> Path:
+    path = LibraryCache.for_library(os.path.realpath(root)).path
+    assert path is not None
+    return path
+
+
+def cached_entries(root: Path) -> dict:
+    entries, _ = LibraryCache.for_library(os.path.realpath(root)).read(os.path.realpath(root))
+    return entries
+
+
+def listing(root: Path, *, cache: bool = True) -> tuple[str, str]:
+    """``list --json`` output and stderr (the problems), with or without the cache."""
+    env = None if cache else {cache_module.DISABLE_ENV: "1"}
+    result = run(root, "list", "--json", env=env)
+    assert result.exit_code == 0, result.output
+    return result.stdout, result.stderr
+
+
+def library_state(root: Path, *, cache: bool) -> tuple:
+    if not cache:
+        os.environ[cache_module.DISABLE_ENV] = "1"
+    try:
+        library = Library(root)
+        return library.notes(), library.problems(), library.outline()
+    finally:
+        os.environ.pop(cache_module.DISABLE_ENV, None)
+
+
+def assert_warm_equals_uncached(root: Path) -> str:
+    """A cached run gives exactly what parsing every file gives: notes, problems, outline."""
+    warm = library_state(root, cache=True)
+    assert warm == library_state(root, cache=False)
+    output = listing(root)
+    assert output == listing(root, cache=False)
+    return output[0]
+
+
+def test_a_warm_run_lists_exactly_what_a_run_without_cache_lists(seed_library, trusting_cache):
+    assert not cache_file(seed_library).exists()
+    cold = assert_warm_equals_uncached(seed_library)
+    assert cache_file(seed_library).exists()
+    assert len(cached_entries(seed_library)) == 8
+    assert assert_warm_equals_uncached(seed_library) == cold
+    assert "TinyBERT" in cold
+
+
+def test_the_cache_lives_in_the_user_cache_folder_not_in_the_library(seed_library, trusting_cache):
+    before = sorted(p.name for p in seed_library.rglob("*"))
+    listing(seed_library)
+    assert sorted(p.name for p in seed_library.rglob("*")) == before
+    assert str(cache_file(seed_library)).startswith(os.environ["XDG_CACHE_HOME"])
+
+
+def test_a_hand_edit_is_seen_by_the_next_command(seed_library, trusting_cache):
+    listing(seed_library)
+    note = seed_library / "2020" / "tinybert.md"
+    note.write_text(note.read_text(encoding="utf-8").replace("EMNLP", "Findings of EMNLP"))
+    output = assert_warm_equals_uncached(seed_library)
+    assert "Findings of EMNLP" in output
+
+
+def test_a_deleted_note_disappears(seed_library, trusting_cache):
+    listing(seed_library)
+    (seed_library / "2019" / "xlnet.md").unlink()
+    output = assert_warm_equals_uncached(seed_library)
+    assert "2019/xlnet.md" not in output
+    assert len(json.loads(output)) == 7
+
+
+def test_a_new_note_appears(seed_library, trusting_cache):
+    listing(seed_library)
+    text = (seed_library / "2020" / "albert.md").read_text(encoding="utf-8")
+    (seed_library / "2022").mkdir()
+    new = text.replace("year: 2020", "year: 2022").replace("ALBERT", "NEWPAPER")
+    (seed_library / "2022" / "newpaper.md").write_text(new, encoding="utf-8")
+    output = assert_warm_equals_uncached(seed_library)
+    assert "2022/newpaper.md" in output and "NEWPAPER" in output
+
+
+def test_a_same_size_rewrite_with_the_old_mtime_is_seen(seed_library, trusting_cache):
+    """As an edit within the same timestamp tick looks: same size, same mtime, new content."""
+    note = seed_library / "2020" / "albert.md"
+    before = note.stat()
+    listing(seed_library)
+    text = note.read_text(encoding="utf-8")
+    edited = text.replace("ALBERT:", "ALBERX:")
+    assert len(edited.encode()) == len(text.encode()) and edited != text
+    note.write_text(edited, encoding="utf-8")
+    os.utime(note, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = note.stat()
+    assert (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    assert "ALBERX:" in assert_warm_equals_uncached(seed_library)
+
+
+def test_a_note_moved_to_another_year_folder_is_seen(seed_library, trusting_cache):
+    listing(seed_library)
+    old = seed_library / "2020" / "albert.md"
+    text = old.read_text(encoding="utf-8").replace("year: 2020", "year: 2019")
+    old.rename(seed_library / "2019" / "albert.md")
+    (seed_library / "2019" / "albert.md").write_text(text, encoding="utf-8")
+    output = assert_warm_equals_uncached(seed_library)
+    paths = [n["path"] for n in json.loads(output)]
+    assert "2019/albert.md" in paths and "2020/albert.md" not in paths
+
+
+def test_a_renamed_note_with_unchanged_content_is_seen(seed_library, trusting_cache):
+    listing(seed_library)
+    os.rename(seed_library / "2021" / "nezha.md", seed_library / "2021" / "nezha-renamed.md")
+    output = assert_warm_equals_uncached(seed_library)
+    assert "2021/nezha-renamed.md" in output and "2021/nezha.md" not in output
+
+
+def test_a_hand_edit_of_document_yaml_is_seen(seed_library, trusting_cache):
+    listing(seed_library)
+    outline = seed_library / "document.yaml"
+    text = outline.read_text(encoding="utf-8")
+    swapped = text.replace(
+        "- 2020/albert.md\n- 2020/tinybert.md", "- 2020/tinybert.md\n- 2020/albert.md"
+    )
+    assert swapped != text
+    outline.write_text(swapped, encoding="utf-8")
+    output = assert_warm_equals_uncached(seed_library)
+    paths = [n["path"] for n in json.loads(output)]
+    assert paths.index("2020/tinybert.md") < paths.index("2020/albert.md")
+
+
+def test_a_malformed_note_is_reported_on_every_run_until_fixed(seed_library, trusting_cache):
+    note = seed_library / "2021" / "deberta.md"
+    good = note.read_text(encoding="utf-8")
+    note.write_text(good.replace("year: 2021", "year: [2021"), encoding="utf-8")
+    for _ in range(2):
+        stdout, stderr = listing(seed_library)
+        assert "2021/deberta.md:" in stderr and "2021/deberta.md" not in stdout
+        assert (stdout, stderr) == listing(seed_library, cache=False)
+    assert library_state(seed_library, cache=True) == library_state(seed_library, cache=False)
+    note.write_text(good, encoding="utf-8")
+    assert "2021/deberta.md" in assert_warm_equals_uncached(seed_library)
+    assert listing(seed_library)[1] == ""
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda data: data[: len(data) // 2], id="truncated"),
+        pytest.param(lambda data: data[:-1], id="last-byte-missing"),
+        pytest.param(
+            lambda data: (
+                data[: len(data) // 2]
+                + bytes([data[len(data) // 2] ^ 0x55])
+                + data[len(data) // 2 + 1 :]
+            ),
+            id="one-byte-flipped",
+        ),
+        pytest.param(lambda data: b"", id="empty"),
+        pytest.param(lambda data: b"\x00" * 4096, id="zeros"),
+        pytest.param(lambda data: data.replace(b"format 1 ", b"format 0 ", 1), id="other-format"),
+        pytest.param(lambda data: data.replace(b" fields ", b" fields 0", 1), id="other-fields"),
+    ],
+)
+def test_a_damaged_cache_file_is_ignored_and_rebuilt(seed_library, trusting_cache, damage):
+    expected = listing(seed_library, cache=False)
+    listing(seed_library)
+    path = cache_file(seed_library)
+    good = path.read_bytes()
+    # Change a note too, so a cache that were wrongly trusted would show stale data.
+    note = seed_library / "2020" / "tinybert.md"
+    note.write_text(
+        note.read_text(encoding="utf-8").replace("EMNLP", "EMNLP 2020"), encoding="utf-8"
+    )
+    expected = listing(seed_library, cache=False)
+    assert "EMNLP 2020" in expected[0]
+    path.write_bytes(damage(good))
+    assert listing(seed_library) == expected
+    assert len(cached_entries(seed_library)) == 8  # rewritten whole
+    assert listing(seed_library) == expected
+
+
+def test_a_cache_that_cannot_be_written_never_fails_the_command(seed_library, monkeypatch):
+    blocker = seed_library.parent / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    assert listing(seed_library) == listing(seed_library, cache=False)
+    assert "TinyBERT" in listing(seed_library)[0]
+
+
+def test_deleting_the_cache_changes_nothing(seed_library, trusting_cache):
+    first = listing(seed_library)
+    cache_file(seed_library).unlink()
+    assert listing(seed_library) == first
+    shutil.rmtree(os.environ["XDG_CACHE_HOME"])
+    assert listing(seed_library) == first
+
+
+def test_papernotes_no_cache_writes_no_cache(seed_library, trusting_cache):
+    listing(seed_library, cache=False)
+    assert not cache_file(seed_library).exists()
+
+
+def test_a_copied_library_does_not_share_the_cache(seed_library, trusting_cache, tmp_path):
+    listing(seed_library)
+    copy = tmp_path / "copy"
+    shutil.copytree(seed_library, copy)  # copy2: same mtimes and sizes, other inodes
+    note = copy / "2020" / "albert.md"
+    note.write_text(note.read_text(encoding="utf-8").replace("ALBERT", "ALBERTO"), encoding="utf-8")
+    assert cache_file(copy) != cache_file(seed_library)
+    assert "ALBERTO" in assert_warm_equals_uncached(copy)
+    assert "ALBERTO" not in assert_warm_equals_uncached(seed_library)
+
+
+def test_a_note_written_just_now_is_not_kept_in_the_cache(seed_library, monkeypatch):
+    """Racy files: a same-size edit within the same timestamp tick would keep the stat, so a
+    file younger than the margin is re-read on every run until it is old enough to trust."""
+    note = seed_library / "2020" / "albert.md"
+    newest = max(note.stat().st_mtime_ns, note.stat().st_ctime_ns)
+    monkeypatch.setattr(cache_module, "time_ns", lambda: newest + 10**9)  # 1 s later
+    listing(seed_library)
+    assert "2020/albert.md" not in cached_entries(seed_library)
+    monkeypatch.setattr(cache_module, "time_ns", lambda: newest + cache_module.RACY_MARGIN_NS + 1)
+    listing(seed_library)
+    assert "2020/albert.md" in cached_entries(seed_library)
+
+
+def test_the_racy_rule_looks_at_mtime_and_ctime():
+    class Stat:
+        st_size, st_ino, st_dev = 10, 1, 1
+        st_mtime_ns = 100 * 10**9
+        st_ctime_ns = 100 * 10**9
+
+    old = stat_key(Stat)
+    assert not is_racy(old, 100 * 10**9 + cache_module.RACY_MARGIN_NS + 1)
+    assert is_racy(old, 100 * 10**9 + cache_module.RACY_MARGIN_NS)
+    Stat.st_ctime_ns = 200 * 10**9  # e.g. copied with its old mtime kept
+    assert is_racy(stat_key(Stat), 201 * 10**9)

@@ -11,6 +11,7 @@ still 3 retries), and yields a ``FakeArxiv``::
         fake_arxiv.fail("html")         # an HTML error page with status 200
         fake_arxiv.fail("malformed")    # broken XML with status 200
         fake_arxiv.fail("empty")        # a valid Atom feed without entries
+        fake_arxiv.fail(503, on="search")  # only title searches fail ("ids": only id_list)
         fake_arxiv.close()              # stop the server: connections are refused
         fake_arxiv.add(FakePaper(...))  # serve one more paper
         fake_arxiv.requests             # every request: .time (monotonic), .query (dict), .headers
@@ -101,6 +102,7 @@ class FakeArxiv:
     url: str = ""
     _failure: object = None
     _failures_left: int | None = None
+    _failure_on: str | None = None
     _release: threading.Event = field(default_factory=threading.Event)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _server: ThreadingHTTPServer | None = None
@@ -108,10 +110,13 @@ class FakeArxiv:
     def add(self, paper: FakePaper) -> None:
         self.papers[paper.arxiv] = paper
 
-    def fail(self, kind: int | str, times: int | None = None) -> None:
-        """Answer the next ``times`` requests (all, when None) with ``kind``; see module doc."""
+    def fail(self, kind: int | str, times: int | None = None, on: str | None = None) -> None:
+        """Answer the next ``times`` requests (all, when None) with ``kind``; see module doc.
+
+        ``on="ids"`` or ``on="search"`` limits the failure to that kind of request.
+        """
         with self._lock:
-            self._failure, self._failures_left = kind, times
+            self._failure, self._failures_left, self._failure_on = kind, times, on
 
     def id_requests(self) -> list[list[str]]:
         return [r.query["id_list"].split(",") for r in self.requests if r.query.get("id_list")]
@@ -126,9 +131,11 @@ class FakeArxiv:
 
     # -- answering -----------------------------------------------------------
 
-    def _next_failure(self) -> object:
+    def _next_failure(self, query: dict[str, str]) -> object:
         with self._lock:
             if self._failure is None:
+                return None
+            if self._failure_on and self._failure_on != ("ids" if "id_list" in query else "search"):
                 return None
             kind = self._failure
             if self._failures_left is not None:
@@ -221,7 +228,7 @@ class _Handler(BaseHTTPRequestHandler):
         fake = self.server.fake
         query = {k: v[0] for k, v in parse_qs(urlsplit(self.path).query).items()}
         fake.requests.append(Request(time.monotonic(), query, dict(self.headers.items())))
-        failure = fake._next_failure()
+        failure = fake._next_failure(query)
         if failure == "hang":
             fake._release.wait(30)
             return
@@ -262,7 +269,7 @@ def start(papers: list[FakePaper] | None = None) -> FakeArxiv:
     server.fake = fake
     fake._server = server
     fake.url = f"http://127.0.0.1:{server.server_address[1]}/api/query"
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
     return fake
 
 

@@ -11,6 +11,7 @@ still 3 retries), and yields a ``FakeArxiv``::
         fake_arxiv.fail("html")         # an HTML error page with status 200
         fake_arxiv.fail("malformed")    # broken XML with status 200
         fake_arxiv.fail("empty")        # a valid Atom feed without entries
+        fake_arxiv.fail("broken-entry")  # the answer, but <published> missing from each entry
         fake_arxiv.fail(503, on="search")  # only title searches fail ("ids": only id_list)
         fake_arxiv.close()              # stop the server: connections are refused
         fake_arxiv.add(FakePaper(...))  # serve one more paper
@@ -238,6 +239,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, b"<!DOCTYPE html><html><body><h1>Oops</h1><p>x<br></body></html>")
         elif failure == "malformed":
             self._send(200, feed([], 0)[:-30], "application/atom+xml")
+        elif failure == "broken-entry":
+            body = re.sub(rb"<published>[^<]*</published>", b"", fake.answer(query))
+            self._send(200, body, "application/atom+xml")
         elif failure == "empty":
             self._send(200, feed([], 0), "application/atom+xml")
         else:

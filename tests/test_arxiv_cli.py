@@ -252,6 +252,12 @@ def test_malformed_xml_is_an_error(fake_arxiv, empty_library):
     assert "unreadable answer for 1909.10351" in message
 
 
+def test_entries_missing_required_fields_are_an_error(fake_arxiv, seed_library):
+    fake_arxiv.fail("broken-entry")
+    message = failing(fake_arxiv, seed_library)
+    assert "arXiv sent 8 unreadable entries for 8 ids" in message
+
+
 def test_an_empty_feed_for_an_id_is_not_found(fake_arxiv, seed_library):
     fake_arxiv.fail("empty")
     message = failing(fake_arxiv, seed_library, "link", "xlnet")

@@ -11,6 +11,7 @@ back as ``Paper`` objects, never ``arxiv.Result``.
 from __future__ import annotations
 
 import ipaddress
+import logging
 import os
 import threading
 import time
@@ -30,7 +31,8 @@ URL_ENV = "PAPERNOTES_ARXIV_URL"
 DEFAULT_TIMEOUT = 15.0
 USER_AGENT = f"papernotes/{__version__}"
 ID_BATCH = 100
-_ATOM_FEED = "{http://www.w3.org/2005/Atom}feed"
+_ATOM = "{http://www.w3.org/2005/Atom}"
+_ATOM_FEED = f"{_ATOM}feed"
 
 
 @dataclass(frozen=True)
@@ -163,6 +165,12 @@ class ArxivClient:
             results = list(client.results(search))
         except arxiv.HTTPError as exc:
             raise self._http_failure(what, exc.status) from None
+        except (ValueError, TypeError):  # the parser chokes on a malformed date or field
+            raise _Attempt(
+                f"arXiv sent an unreadable answer for {what} (a malformed entry); "
+                "nothing was written, and retrying later may help.",
+                retry=False,
+            ) from None
         except requests.exceptions.Timeout:
             raise _Attempt(
                 f"arXiv did not answer within {self.timeout:g} s while fetching {what}; "
@@ -180,13 +188,21 @@ class ArxivClient:
                 retry=False,
             ) from None
         body = getattr(self._last_response, "content", b"") or b""
-        if not _is_atom_feed(body):
+        entries = _entry_count(body)
+        if entries is None:
             raise _Attempt(
                 f"arXiv sent an unreadable answer for {what} (not an Atom feed: an error page "
                 "or broken XML); nothing was written, and retrying later may help.",
                 retry=False,
             )
-        return [_to_paper(r, what) for r in results if "/api/errors" not in r.entry_id]
+        papers = [_to_paper(r, what) for r in results if "/api/errors" not in r.entry_id]
+        if len(papers) < min(entries, max_results):
+            raise _Attempt(
+                f"arXiv sent {entries - len(papers)} unreadable entries for {what} (required "
+                "fields missing); nothing was written, and retrying later may help.",
+                retry=False,
+            )
+        return papers
 
     def _http_failure(self, what: str, status: int) -> _Attempt:
         if status == 429:
@@ -209,6 +225,11 @@ class ArxivClient:
     def _arxiv_client(self) -> Any:
         if self._client is None:
             import arxiv
+
+            # Problems the library only logs (skipped entries) are reported by us instead.
+            arxiv_log = logging.getLogger("arxiv")
+            if not arxiv_log.handlers:
+                arxiv_log.addHandler(logging.NullHandler())
 
             client = arxiv.Client(page_size=ID_BATCH, delay_seconds=0.0, num_retries=0)
             client.query_url_format = f"{self.url}?{{}}"
@@ -275,11 +296,16 @@ def _to_paper(result: Any, what: str) -> Paper:
     )
 
 
-def _is_atom_feed(body: bytes) -> bool:
+def _entry_count(body: bytes) -> int | None:
+    """Entries in an Atom feed, not counting arXiv's error entries; None if not a feed."""
     try:
-        return ElementTree.fromstring(body).tag == _ATOM_FEED
+        root = ElementTree.fromstring(body)
     except ElementTree.ParseError:
-        return False
+        return None
+    if root.tag != _ATOM_FEED:
+        return None
+    ids = [entry.findtext(f"{_ATOM}id") or "" for entry in root.iter(f"{_ATOM}entry")]
+    return sum(1 for entry_id in ids if "/api/errors" not in entry_id)
 
 
 def _is_loopback(url: str) -> bool:

@@ -58,7 +58,8 @@ def year_closeness(note_year: int, arxiv_year: int) -> float:
 def score(note: Paper, found: Paper) -> Candidate:
     title = title_similarity(note.title, found.arxiv_title or found.title)
     year = year_closeness(note.year, found.year)
-    return Candidate(found, round(TITLE_WEIGHT * title + (1 - TITLE_WEIGHT) * year, 1), title)
+    total = TITLE_WEIGHT * title + (1 - TITLE_WEIGHT) * year
+    return Candidate(found, round(total, 1), round(title, 1))
 
 
 def rank(note: Paper, found: list[Paper]) -> list[Candidate]:

@@ -1,0 +1,294 @@
+"""Terminal UI actions that change notes: edit, status, tags, delete, reload, export, copy."""
+
+from __future__ import annotations
+
+import sys
+
+from papernotes.tui.app import build_app
+from papernotes.tui.screens.confirm import ConfirmScreen
+from papernotes.tui.screens.help_screen import HelpScreen
+from papernotes.tui.screens.main_screen import MainScreen
+from papernotes.tui.widgets.detail_view import DetailView
+from papernotes.tui.widgets.paper_list import PaperList
+from tests.tui_helpers import (
+    SIZE,
+    listed_titles,
+    notifications,
+    pilot_test,
+    ready,
+    type_text,
+)
+
+TINYBERT = "2020/tinybert.md"
+
+
+async def select(app, pilot, path: str) -> None:
+    assert app.screen.query_one(PaperList).select_path(path)
+    await pilot.pause()
+
+
+@pilot_test
+async def test_editing_in_a_fake_editor_reloads_the_changed_note(
+    seed_library, tmp_path, monkeypatch
+):
+    script = tmp_path / "append_note.py"
+    script.write_text(
+        "import sys\n"
+        "with open(sys.argv[1], 'a', encoding='utf-8') as f:\n"
+        "    f.write('5. 第五条笔记：编辑器里写的\\n')\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {script}")
+    app = build_app(seed_library)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await select(app, pilot, TINYBERT)
+        await pilot.press("e")  # run_test cannot suspend: the editor runs without suspending
+        await pilot.pause()
+        assert notifications(app, "error") == []
+        detail = app.screen.query_one(DetailView)
+        assert "5. 第五条笔记：编辑器里写的" in detail.source
+        note = next(n for n in app.library.notes() if n.path == TINYBERT)
+        assert len(note.paper.notes) == 5
+        # the reloaded note carries the new digest: a later save does not conflict
+        await pilot.press("s")
+        await pilot.pause()
+        assert notifications(app, "error") == []
+        assert "status: reading" in (seed_library / TINYBERT).read_text(encoding="utf-8")
+
+
+@pilot_test
+async def test_a_failing_editor_is_a_notification_and_changes_nothing(seed_library):
+    before = (seed_library / TINYBERT).read_bytes()
+    app = build_app(seed_library)  # EDITOR=false from conftest
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await select(app, pilot, TINYBERT)
+        await pilot.press("e")
+        await pilot.pause()
+        assert any("exited with status 1" in m for m in notifications(app, "error"))
+        assert isinstance(app.screen, MainScreen)
+    assert (seed_library / TINYBERT).read_bytes() == before
+
+
+@pilot_test
+async def test_an_edit_that_breaks_the_note_is_reported_and_the_file_kept(
+    seed_library, tmp_path, monkeypatch
+):
+    script = tmp_path / "break.py"
+    script.write_text(
+        "import sys\nopen(sys.argv[1], 'w', encoding='utf-8').write('---\\ntitle: [\\n')\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {script}")
+    app = build_app(seed_library)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await select(app, pilot, TINYBERT)
+        await pilot.press("e")
+        await pilot.pause()
+        errors = notifications(app, "error")
+        assert len(errors) == 1 and errors[0].startswith(TINYBERT)
+    assert (seed_library / TINYBERT).read_text(encoding="utf-8") == "---\ntitle: [\n"
+
+
+@pilot_test
+async def test_status_cycles_unread_reading_read_and_is_written(seed_library):
+    app = build_app(seed_library)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await select(app, pilot, TINYBERT)
+        for expected in ("reading", "read", "unread"):
+            await pilot.press("s")
+            await pilot.pause()
+            text = (seed_library / TINYBERT).read_text(encoding="utf-8")
+            assert f"status: {expected}" in text
+            assert f"**Status:** {expected}" in app.screen.query_one(DetailView).source
+        # the saved paper keeps its place in the list
+        assert app.screen.query_one(PaperList).highlighted.path == TINYBERT
+        assert listed_titles(app)[5].startswith("TinyBERT")
+
+
+@pilot_test
+async def test_tags_are_edited_in_a_dialog_and_saved(seed_library):
+    app = build_app(seed_library)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await select(app, pilot, TINYBERT)
+        await pilot.press("t")
+        await pilot.pause()
+        await type_text(pilot, "蒸馏, distillation")
+        await pilot.press("enter")
+        await pilot.pause()
+        text = (seed_library / TINYBERT).read_text(encoding="utf-8")
+        assert "tags:\n- 蒸馏\n- distillation\n" in text
+        assert "**Tags:** 蒸馏, distillation" in app.screen.query_one(DetailView).source
+
+
+@pilot_test
+async def test_a_note_changed_on_disk_is_not_overwritten(seed_library):
+    app = build_app(seed_library)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await select(app, pilot, TINYBERT)
+        path = seed_library / TINYBERT
+        changed = path.read_text(encoding="utf-8") + "5. 另一个程序写的\n"
+        path.write_text(changed, encoding="utf-8")
+        await pilot.press("s")
+        await pilot.pause()
+        assert any("changed on disk" in m for m in notifications(app, "error"))
+        assert path.read_text(encoding="utf-8") == changed
+        await pilot.press("r")  # reload picks the change up
+        await ready(app, pilot)
+        await select(app, pilot, TINYBERT)
+        assert "另一个程序写的" in app.screen.query_one(DetailView).source
+
+
+@pilot_test
+async def test_delete_asks_first_cancel_keeps_the_file_and_yes_removes_it(seed_library):
+    app = build_app(seed_library)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await select(app, pilot, TINYBERT)
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        assert TINYBERT in app.screen.question
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        assert (seed_library / TINYBERT).exists()
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert not (seed_library / TINYBERT).exists()
+        assert len(listed_titles(app)) == 7
+        assert not any(t.startswith("TinyBERT") for t in listed_titles(app))
+
+
+@pilot_test
+async def test_a_malformed_note_is_a_warning_and_the_others_still_show(seed_library):
+    (seed_library / "2020" / "broken.md").write_text("---\ntitle: [\n---\n", encoding="utf-8")
+    app = build_app(seed_library)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        assert len(listed_titles(app)) == 8
+        assert any("2020/broken.md" in m for m in notifications(app, "warning"))
+
+
+@pilot_test
+async def test_o_opens_the_arxiv_page_and_capital_o_the_code_url(seed_library):
+    app = build_app(seed_library)
+    opened: list[str] = []
+    app.open_url = lambda url, **kw: opened.append(url)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await select(app, pilot, TINYBERT)
+        await pilot.press("o", "O")
+        await pilot.pause()
+    assert opened == [
+        "https://arxiv.org/abs/1909.10351",
+        "https://github.com/huawei-noah/Pretrained-Language-Model/tree/master/TinyBERT",
+    ]
+
+
+@pilot_test
+async def test_a_code_link_that_is_not_http_is_never_opened(seed_library):
+    path = seed_library / TINYBERT
+    text = path.read_text(encoding="utf-8")
+    code_line = next(line for line in text.splitlines() if line.startswith("code:"))
+    path.write_text(text.replace(code_line, "code: file:///etc/passwd"), encoding="utf-8")
+    app = build_app(seed_library)
+    opened: list[str] = []
+    app.open_url = lambda url, **kw: opened.append(url)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await select(app, pilot, TINYBERT)
+        await pilot.press("O")
+        await pilot.pause()
+        assert any("Not a web address" in m for m in notifications(app, "warning"))
+    assert opened == []
+
+
+@pilot_test
+async def test_c_copies_the_bibtex_entry_and_b_shows_it(seed_library):
+    app = build_app(seed_library)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await select(app, pilot, TINYBERT)
+        await pilot.press("c")
+        await pilot.pause()
+        assert app.clipboard.startswith("@")
+        assert "eprint = {1909.10351}" in app.clipboard
+        await pilot.press("b")
+        await pilot.pause()
+        assert app.screen.query_one("#bibtex").text == app.clipboard
+
+
+@pilot_test
+async def test_export_writes_markdown_to_the_typed_path(seed_library, tmp_path):
+    target = tmp_path / "out" / "reading-notes.md"
+    target.parent.mkdir()
+    app = build_app(seed_library)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("x")
+        await pilot.pause()
+        app.screen.query_one("#path").value = str(target)
+        await pilot.press("enter")
+        await pilot.pause()
+    assert target.read_text(encoding="utf-8") == app.library.export_markdown()
+    assert "TinyBERT" in target.read_text(encoding="utf-8")
+
+
+@pilot_test
+async def test_export_bibtex_asks_before_replacing_a_file(seed_library, tmp_path):
+    target = tmp_path / "refs.bib"
+    target.write_text("keep me\n", encoding="utf-8")
+    app = build_app(seed_library)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("x")
+        await pilot.pause()
+        await pilot.click("RadioButton:last-of-type")
+        app.screen.query_one("#path").value = str(target)
+        app.screen.query_one("#path").focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        await pilot.pause()
+        assert target.read_text(encoding="utf-8") == "keep me\n"
+        await pilot.press("x")
+        await pilot.pause()
+        await pilot.click("RadioButton:last-of-type")
+        app.screen.query_one("#path").value = str(target)
+        app.screen.query_one("#path").focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+    text = target.read_text(encoding="utf-8")
+    assert text.count("\n@") + text.startswith("@") == 8
+    assert "eprint = {1909.10351}" in text
+
+
+@pilot_test
+async def test_help_lists_every_key_and_the_palette_offers_every_action(seed_library):
+    from papernotes.tui.actions import ACTIONS
+    from papernotes.tui.commands import PaperCommands
+
+    app = build_app(seed_library)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        provider = PaperCommands(app.screen)
+        names = [hit.text or str(hit.display) async for hit in provider.discover()]
+        assert len(names) == len(ACTIONS)
+        hits = [hit async for hit in provider.search("delete")]
+        assert any("Delete" in str(hit.match_display) for hit in hits)

@@ -1,0 +1,54 @@
+"""Snapshots of the terminal UI at 120x40 (``pytest --snapshot-update`` rewrites them).
+
+The seed notes' ``added`` dates are never shown in these views, so the pictures do not
+change when the shipped library is regenerated on another day.
+"""
+
+from __future__ import annotations
+
+from papernotes.tui.app import build_app
+from papernotes.tui.widgets.paper_list import PaperList
+from tests.tui_helpers import SIZE, type_text
+
+
+async def loaded(pilot) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def test_main_screen_snapshot(seed_library, snap_compare):
+    assert snap_compare(build_app(seed_library), terminal_size=SIZE, run_before=loaded)
+
+
+def test_detail_view_snapshot_of_tinybert(seed_library, snap_compare):
+    async def choose_tinybert(pilot) -> None:
+        await loaded(pilot)
+        pilot.app.screen.query_one(PaperList).select_path("2020/tinybert.md")
+        await pilot.pause()
+        pilot.app.screen.query_one("#detail").focus()
+        await pilot.pause()
+
+    assert snap_compare(build_app(seed_library), terminal_size=SIZE, run_before=choose_tinybert)
+
+
+def test_filtered_list_snapshot(seed_library, snap_compare):
+    async def filter_distillation(pilot) -> None:
+        await loaded(pilot)
+        await pilot.press("slash")
+        await type_text(pilot, "蒸馏")
+        await pilot.pause()
+
+    assert snap_compare(build_app(seed_library), terminal_size=SIZE, run_before=filter_distillation)
+
+
+def test_add_form_snapshot(seed_library, snap_compare):
+    async def open_form(pilot) -> None:
+        await loaded(pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        await type_text(pilot, "2024")
+        pilot.app.screen.query_one("#field-title").focus()
+        await type_text(pilot, "知识蒸馏 Survey")
+        await pilot.pause()
+
+    assert snap_compare(build_app(seed_library), terminal_size=SIZE, run_before=open_form)

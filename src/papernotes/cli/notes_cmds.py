@@ -193,6 +193,8 @@ def rm_cmd(ctx: click.Context, paper, yes):
 def check_cmd(ctx: click.Context):
     """Validate every note; one line per problem, exit 1 if any."""
     library = Library.open(ctx.obj)
+    for rel in library.store.remove_temp_files():
+        click.echo(f"removed {rel}: left by an interrupted write; no note was affected", err=True)
     problems = library.check()
     for problem in problems:
         click.echo(str(problem))

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from papernotes.errors import ConflictError, InvalidInputError, NotFoundError
 from papernotes.model import Note, Outline, Paper, Problem
-from papernotes.storage.atomic import TEMP_PREFIX, atomic_write
+from papernotes.storage.atomic import TEMP_PREFIX, TEMP_SUFFIX, atomic_write, fsync_dir
 from papernotes.storage.cache import CachedLoad, LibraryCache, stat_key
 from papernotes.storage.notefile import NoteFormatError, load_yaml, parse_note, render_note
 from papernotes.storage.outline_file import (
@@ -159,15 +159,41 @@ class NoteStore:
             rel = note.path
             if note.path.split("/", 1)[0] != str(paper.year):
                 rel = self._free_path(paper, slug=note.slug)
-            atomic_write(self.path_of(rel), data)
+            # New bytes go in place first, then one rename moves the file: a crash in
+            # between leaves one file (old or new content), never two copies of a paper.
+            atomic_write(self.path_of(note.path), data)
             if rel != note.path:
-                self.path_of(note.path).unlink()
+                target = self.path_of(rel)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(self.path_of(note.path), target)
+                fsync_dir(target.parent)
+                fsync_dir(self.path_of(note.path).parent)
             return replace(note, paper=paper, path=rel, digest=digest(data))
 
     def delete(self, note: Note) -> None:
         with self.locked():
             self._check_unchanged(note)
             self.path_of(note.path).unlink()
+
+    def remove_temp_files(self) -> list[str]:
+        """Delete the temporary files of writes that were killed; their relative paths.
+
+        Safe because it holds the lock every writer holds: no write is in progress.
+        Only the library folder and its year folders are looked at.
+        """
+        removed: list[str] = []
+        with self.locked():
+            folders = [("", self.root)]
+            years = [e for e in os.scandir(self.root) if _YEAR_DIR.match(e.name)]
+            folders += [(f"{e.name}/", Path(e.path)) for e in years]
+            for prefix, folder in folders:
+                if not self._inside(str(folder)) or not folder.is_dir():
+                    continue
+                for entry in os.scandir(folder):
+                    if is_temp_file(entry.name) and entry.is_file(follow_symlinks=False):
+                        os.unlink(entry.path)
+                        removed.append(prefix + entry.name)
+        return sorted(removed)
 
     def save_outline(self, outline: Outline) -> None:
         with self.locked():
@@ -218,4 +244,4 @@ def _stat_key_or_none(path: Path) -> bytes | None:
 
 def is_temp_file(name: str) -> bool:
     """True for the temporary files ``atomic_write`` leaves only if killed mid-write."""
-    return name.startswith(TEMP_PREFIX)
+    return name.startswith(TEMP_PREFIX) and name.endswith(TEMP_SUFFIX)

@@ -1,0 +1,232 @@
+"""Crash safety: papernotes processes killed with SIGKILL at random moments lose nothing.
+
+A driver adds and rewrites notes (big bodies, year changes) in a loop through the library
+API; ``papernotes add`` and ``papernotes edit`` run through the command line. Each is
+killed at a random moment, many times. Afterwards every note parses and holds its old or
+its new content, no temporary file is taken for a note, and ``papernotes check`` passes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from papernotes.library import Library
+from papernotes.model import Paper
+from papernotes.storage import store as store_module
+from papernotes.storage.atomic import TEMP_PREFIX
+
+pytestmark = pytest.mark.skipif(os.name != "posix", reason="SIGKILL is POSIX")
+
+BUDGET_SECONDS = 6.0  # the kill loop stops after this long (or MAX_ROUNDS), whichever first
+MAX_ROUNDS = 80
+
+DRIVER = textwrap.dedent(
+    """
+    import json, os, random, sys
+    from dataclasses import replace
+    from pathlib import Path
+
+    from papernotes.errors import ConflictError
+    from papernotes.library import Library
+    from papernotes.model import Paper
+
+    root, log, seed = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
+    rng = random.Random(seed)
+
+    def record(event):
+        # logged (and synced) before the write starts: the test then knows what may be on disk
+        with open(log, "a", encoding="utf-8") as handle:
+            handle.write(json.dumps(event) + "\\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+
+    def content(gen):
+        # notes and body carry the same generation: a torn file could not agree with itself
+        size = rng.choice([10, 5_000, 300_000])
+        return (f"gen {gen}",), f"gen {gen}\\n" + "内容 " * size
+
+    while True:
+        library = Library(root)
+        notes = library.notes()
+        if len(notes) < 3 or rng.random() < 0.25:
+            title = f"Crash test paper {seed} {rng.randrange(10**9)}"
+            record({"op": "add", "title": title})
+            notes_, body = content(0)
+            library.add(Paper(title=title, year=rng.choice([2020, 2021]), notes=notes_, body=body))
+        else:
+            note = rng.choice(notes)
+            gen = int(note.paper.notes[0].split()[1]) + 1
+            record({"op": "save", "title": note.paper.title, "gen": gen})
+            notes_, body = content(gen)
+            year = rng.choice([2020, 2021, note.paper.year])
+            try:
+                library.save(note, replace(note.paper, year=year, notes=notes_, body=body))
+            except ConflictError:
+                pass  # a killed `papernotes edit`'s editor finished meanwhile: refused, as promised
+    """
+)
+
+EDITOR = textwrap.dedent(
+    """
+    # A scripted $EDITOR: bumps the generation in place, atomically, the way good editors save.
+    import os, re, sys
+    path = sys.argv[-1]
+    text = open(path, encoding="utf-8").read()
+    gen = int(re.search(r"^1\\. gen (\\d+)$", text, re.M).group(1)) + 1
+    text = re.sub(r"gen \\d+", f"gen {gen}", text)
+    with open(path + ".edit", "w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(path + ".edit", path)
+    """
+)
+
+
+def _papernotes(root: Path, *args: str, **kwargs) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "papernotes", "--notes", str(root), *args],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        **kwargs,
+    )
+
+
+def _kill_after(process: subprocess.Popen, delay: float) -> None:
+    try:
+        process.wait(timeout=delay)
+    except subprocess.TimeoutExpired:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+
+
+def test_processes_killed_at_random_moments_leave_every_note_old_or_new(tmp_path):
+    root = tmp_path / "notes"
+    root.mkdir()
+    log = tmp_path / "writes.jsonl"
+    driver = tmp_path / "driver.py"
+    driver.write_text(DRIVER, encoding="utf-8")
+    editor = tmp_path / "my editor" / "edit.py"  # a space in the path, on purpose
+    editor.parent.mkdir()
+    editor.write_text(EDITOR, encoding="utf-8")
+    env = {**os.environ, "EDITOR": f"'{sys.executable}' '{editor}'"}
+    rng = random.Random(20240501)
+    cli_titles: set[str] = set()
+
+    started = time.monotonic()
+    rounds = 0
+    while rounds < MAX_ROUNDS and time.monotonic() - started < BUDGET_SECONDS:
+        rounds += 1
+        kind = rng.choice(["driver", "driver", "driver", "add", "edit"])
+        if kind == "driver":
+            process = subprocess.Popen(
+                [sys.executable, str(driver), str(root), str(log), str(rounds)],
+                stdout=subprocess.DEVNULL,
+            )
+            _kill_after(process, rng.uniform(0.2, 0.9))
+        elif kind == "add":
+            title = f"CLI paper {rounds}"
+            cli_titles.add(title)
+            args = ["add", "--year", "2021", "--title", title, "--note", "gen 0"]
+            _kill_after(_papernotes(root, *args), rng.uniform(0.05, 0.6))
+        else:
+            notes = Library(root).notes()
+            if notes:
+                target = rng.choice(notes)
+                process = _papernotes(root, "edit", target.path, env=env)
+                _kill_after(process, rng.uniform(0.05, 0.6))
+    time.sleep(0.3)  # an editor orphaned by a kill finishes its (atomic) save
+
+    # Every note parses, and no temporary file is taken for a note.
+    library = Library(root)
+    assert library.problems() == []
+    notes = library.notes()
+    assert notes, "the loop never got to write anything"
+    assert not any(n.path.rsplit("/", 1)[-1].startswith(TEMP_PREFIX) for n in notes)
+
+    # Each note is whole (its notes and body agree) and holds its old or its new content.
+    started_gen: dict[str, int] = {}
+    for line in log.read_text(encoding="utf-8").splitlines():
+        event = json.loads(line)
+        if event["op"] == "save":
+            started_gen[event["title"]] = max(started_gen.get(event["title"], 0), event["gen"])
+    titles = [n.paper.title for n in notes]
+    assert len(titles) == len(set(titles)), "a paper was left in two files"
+    for note in notes:
+        (first_note,) = note.paper.notes
+        assert first_note.startswith("gen ")
+        if note.paper.title.startswith("Crash test paper"):
+            assert note.paper.body.split("\n", 1)[0] == first_note, f"{note.path} is torn"
+            gen = int(first_note.split()[1])
+            # the driver's own last write either landed or did not; edits only add to it
+            assert gen >= started_gen.get(note.paper.title, 0) - 1, f"{note.path} went back"
+    assert {t for t in titles if t.startswith("CLI paper")} <= cli_titles
+
+    # The command line agrees: check passes (and clears any temporary files left behind).
+    result = subprocess.run(
+        [sys.executable, "-m", "papernotes", "--notes", str(root), "check"],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    leftovers = [p for p in root.rglob(f"{TEMP_PREFIX}*")]
+    assert leftovers == []
+
+
+def test_a_leftover_temporary_file_is_never_a_note_and_check_clears_it(seed_library):
+    note = Library(seed_library).notes()[0]
+    year = seed_library / note.path.split("/")[0]
+    stray = year / f"{TEMP_PREFIX}abc123.tmp"
+    stray.write_text((seed_library / note.path).read_text(encoding="utf-8")[:50], encoding="utf-8")
+    stray_md = year / f"{TEMP_PREFIX}looks-like-a-note.md"  # even named .md, a dot-file is no note
+    stray_md.write_text("---\ntitle: x\nyear: 2021\n---\n", encoding="utf-8")
+    root_stray = seed_library / f"{TEMP_PREFIX}outline.tmp"
+    root_stray.write_text("sections: [", encoding="utf-8")
+
+    library = Library(seed_library)
+    assert len(library.notes()) == 8 and library.problems() == []
+
+    result = subprocess.run(
+        [sys.executable, "-m", "papernotes", "--notes", str(seed_library), "check"],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert f"removed {year.name}/{stray.name}" in result.stderr
+    assert f"removed {root_stray.name}" in result.stderr
+    assert not stray.exists() and not root_stray.exists()
+    assert stray_md.exists()  # not ours (no .tmp suffix): left alone, and still not a note
+
+
+def test_a_crash_while_a_note_changes_year_never_leaves_two_copies(empty_library, monkeypatch):
+    library = Library(empty_library)
+    note = library.add(Paper(title="Moving paper", year=2020, notes=("old",)))
+
+    class CrashingMove:
+        """``os`` for the store module only, dying on the rename that moves the note."""
+
+        def __getattr__(self, name):
+            return getattr(os, name)
+
+        @staticmethod
+        def replace(*_args):
+            raise KeyboardInterrupt  # stands in for a kill between the write and the move
+
+    monkeypatch.setattr(store_module, "os", CrashingMove())
+    with pytest.raises(KeyboardInterrupt):
+        library.save(note, replace(note.paper, year=2021, notes=("new",)))
+    monkeypatch.undo()
+    notes = Library(empty_library).notes()
+    assert [(n.paper.title, n.paper.notes) for n in notes] == [("Moving paper", ("new",))]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from papernotes.errors import InvalidInputError
 from papernotes.model import LinkItem, Outline, Paper, Problem, Section
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -23,6 +24,7 @@ _CODE_LINE = re.compile(r"^code\s*[:：]\s*(\S+)\s*$", re.IGNORECASE)
 _NOTES_LINE = re.compile(r"^(阅读笔记|笔记|notes?)\s*[:：]?\s*$", re.IGNORECASE)
 _MD_LINK = re.compile(r"^\[(.+)\]\((\S+)\)$")
 _TEXT_URL = re.compile(r"^(?:(.*?)\s+)?(https?://\S+)$")
+MAX_NESTING = 32
 _TOC_START = "<!-- START doctoc"
 _TOC_END = "<!-- END doctoc"
 
@@ -160,7 +162,7 @@ class _Reader:
     def result(self) -> ParsedDocument:
         sections = []
         for block in self.blocks:
-            items = _parse_items(block.lines)
+            items = _parse_items(block.lines, self.source)
             if block.level == 0 and not items:
                 continue
             sections.append(Section(block.title, block.level, tuple(items), block.papers))
@@ -261,12 +263,12 @@ def _add_note_line(notes: list[str], text: str) -> None:
         notes.append(text)
 
 
-def _parse_items(lines: list[tuple[int, str]]) -> list[LinkItem]:
+def _parse_items(lines: list[tuple[int, str]], source: str = "<document>") -> list[LinkItem]:
     """Nested list items by indentation; plain lines become non-bullet items."""
     root: list[dict] = []
     stack: list[tuple[int, list[dict]]] = [(-1, root)]
     gap = False
-    for _number, raw in lines:
+    for number, raw in lines:
         if not raw.strip():
             gap = True
             continue
@@ -275,6 +277,11 @@ def _parse_items(lines: list[tuple[int, str]]) -> list[LinkItem]:
         text = bullet.group(2) if bullet else raw.strip()
         while len(stack) > 1 and stack[-1][0] >= indent:
             stack.pop()
+        if len(stack) > MAX_NESTING:  # deeper lists would overflow the recursive writers
+            raise InvalidInputError(
+                f"{source}:{number}: a list nested more than {MAX_NESTING} levels deep "
+                "cannot be imported; nothing was imported."
+            )
         siblings = stack[-1][1]
         node = {
             "text": text.strip(),

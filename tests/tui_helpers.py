@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import functools
 
+from textual.geometry import Region
+
 from papernotes.tui.app import PapernotesApp
 from papernotes.tui.widgets.paper_list import PaperList
 
@@ -42,3 +44,9 @@ def notifications(app: PapernotesApp, severity: str | None = None) -> list[str]:
 async def type_text(pilot, text: str) -> None:
     """Type ``text`` key by key (Chinese characters included)."""
     await pilot.press(*["space" if c == " " else c for c in text])
+
+
+def widget_text(widget) -> str:
+    """The text a widget draws (all of it, not only what is scrolled into view)."""
+    region = Region(0, 0, widget.size.width, widget.size.height)
+    return "\n".join(strip.text for strip in widget.render_lines(region))

@@ -11,7 +11,7 @@ def _escape(text: str) -> str:
 
 
 def _link(label: str, url: str) -> str:
-    return f"[{label}]({url})" if url.startswith(("http://", "https://")) else _escape(url)
+    return f"[{_escape(label)}]({url})" if url.startswith(("http://", "https://")) else _escape(url)
 
 
 def paper_markdown(paper: Paper, path: str = "") -> str:
@@ -30,17 +30,14 @@ def paper_markdown(paper: Paper, path: str = "") -> str:
         ("File", _escape(path)),
     ]
     lines += [f"- **{name}:** {value}" for name, value in facts if value]
-    links = []
     if paper.arxiv:
         version = f"v{paper.arxiv_version}" if paper.arxiv_version else ""
-        links.append(f"arXiv [{paper.arxiv}{version}](https://arxiv.org/abs/{paper.arxiv})")
-        links.append(f"[PDF](https://arxiv.org/pdf/{paper.arxiv})")
+        abs_url, pdf_url = (f"https://arxiv.org/{kind}/{paper.arxiv}" for kind in ("abs", "pdf"))
+        lines.append(f"- **arXiv:** [{paper.arxiv}{version}]({abs_url}) · [PDF]({pdf_url})")
     if paper.code:
-        links.append(f"code {_link(paper.code, paper.code)}")
+        lines.append(f"- **Code:** {_link(paper.code, paper.code)}")
     if paper.doi:
-        links.append(f"DOI [{paper.doi}](https://doi.org/{paper.doi})")
-    if links:
-        lines.append(f"- **Links:** {' · '.join(links)}")
+        lines.append(f"- **DOI:** [{_escape(paper.doi)}](https://doi.org/{paper.doi})")
     lines.append("")
     if paper.abstract:
         lines += ["## Abstract", "", _escape(" ".join(paper.abstract.split())), ""]

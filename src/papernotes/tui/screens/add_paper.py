@@ -11,7 +11,7 @@ from dataclasses import replace
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, TextArea
 
@@ -56,14 +56,15 @@ class AddPaperScreen(Screen[Note | dict[str, str] | None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="form"):
-            for name in FIELDS[:-1]:
-                yield Label(LABELS[name], classes="field-label")
-                if name == "arxiv":
-                    with Horizontal(id="arxiv-row"):
+            with Grid(id="fields"):
+                for name in FIELDS[:-1]:
+                    yield Label(LABELS[name], classes="field-label")
+                    if name == "arxiv":
+                        with Horizontal(id="arxiv-row"):
+                            yield self._input(name)
+                            yield Button("Fetch", id="fetch")
+                    else:
                         yield self._input(name)
-                        yield Button("Fetch", id="fetch")
-                else:
-                    yield self._input(name)
             yield Label(LABELS["notes"], classes="field-label")
             yield TextArea(self.initial.get("notes", ""), id="field-notes", soft_wrap=True)
             with Horizontal(classes="buttons"):

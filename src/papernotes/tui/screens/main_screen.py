@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Markdown, OptionList, TabbedContent, TabPane
+from textual.widgets import Footer, Header, OptionList, TabbedContent, TabPane
 
 from papernotes.library import Library
 from papernotes.model import Note
@@ -152,10 +152,6 @@ class MainScreen(NoteActions, Screen):
     def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
         if event.pane.id == "tab-bibtex":
             self.query_one(BibtexView).draw()
-
-    @on(Markdown.LinkClicked)
-    def _link_clicked(self, event: Markdown.LinkClicked) -> None:
-        self.open_url(event.href)
 
     # -- simple view actions -----------------------------------------------
 

@@ -148,7 +148,7 @@ class NoteStore:
         with self.locked():
             rel = self._free_path(paper)
             data = render_note(paper).encode("utf-8")
-            atomic_write(self.path_of(rel), data)
+            atomic_write(self._writable(rel), data)
             return Note(paper=paper, path=rel, digest=digest(data))
 
     def update(self, note: Note, paper: Paper) -> Note:
@@ -161,9 +161,9 @@ class NoteStore:
                 rel = self._free_path(paper, slug=note.slug)
             # New bytes go in place first, then one rename moves the file: a crash in
             # between leaves one file (old or new content), never two copies of a paper.
-            atomic_write(self.path_of(note.path), data)
+            atomic_write(self._writable(note.path), data)
             if rel != note.path:
-                target = self.path_of(rel)
+                target = self._writable(rel)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(self.path_of(note.path), target)
                 fsync_dir(target.parent)
@@ -207,6 +207,15 @@ class NoteStore:
         if rel.startswith("/") or any(p in ("", ".", "..") for p in parts) or "\\" in rel:
             raise InvalidInputError(f"{rel!r} is not a path inside the library.")
         return self.root.joinpath(*parts)
+
+    def _writable(self, rel: str) -> Path:
+        """``path_of(rel)``, refusing a folder that is a symlink leading outside the library."""
+        path = self.path_of(rel)
+        if path.parent.exists() and not self._inside(str(path.parent)):
+            raise InvalidInputError(
+                f"{rel.split('/')[0]} leads outside the library (a symlink); nothing was written."
+            )
+        return path
 
     def _inside(self, path: str) -> bool:
         real = Path(os.path.realpath(path))

@@ -1,0 +1,228 @@
+"""Hostile content: YAML tags, path traversal, symlinks, tricky $EDITOR values, odd URLs."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+import pytest
+
+from papernotes.editor import editor_command
+from papernotes.errors import InvalidInputError, NotFoundError
+from papernotes.library import Library
+from papernotes.model import Paper
+from papernotes.storage.store import NoteStore
+from papernotes.urls import is_browsable
+from tests.helpers import folder_bytes, run
+
+# -- YAML tags --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "tag",
+    [
+        "!!python/object/apply:os.system ['touch {marker}']",
+        "!!python/object/new:os.system ['touch {marker}']",
+        "!!python/name:os.system",
+        "!!python/object:__main__.Evil {{}}",
+    ],
+    ids=["apply", "new", "name", "object"],
+)
+def test_a_python_yaml_tag_in_a_note_is_a_problem_and_runs_nothing(empty_library, tmp_path, tag):
+    marker = tmp_path / "executed"
+    (empty_library / "2021").mkdir()
+    note = f"---\ntitle: Evil\nyear: 2021\nvenue: {tag.format(marker=marker)}\n---\n1. x\n"
+    (empty_library / "2021" / "evil.md").write_text(note, encoding="utf-8")
+    result = run(empty_library, "check")
+    assert result.exit_code == 1
+    assert result.output.startswith("2021/evil.md:4: invalid YAML front matter")
+    assert not marker.exists()
+
+
+def test_a_python_yaml_tag_in_document_yaml_is_a_clear_error(seed_library, tmp_path):
+    marker = tmp_path / "executed"
+    (seed_library / "document.yaml").write_text(
+        f"sections: !!python/object/apply:os.system ['touch {marker}']\n", encoding="utf-8"
+    )
+    result = run(seed_library, "export", "--md")
+    assert result.exit_code == 1 and "document.yaml is malformed" in result.output
+    assert not marker.exists()
+
+
+def test_yaml_looking_titles_and_notes_are_kept_as_plain_text(empty_library):
+    paper = Paper(
+        title="!!python/object/apply:os.system ['id']",
+        year=2021,
+        venue="&anchor *alias",
+        notes=("--- not a separator", "key: value # not YAML", "{ not: a mapping }"),
+    )
+    note = Library(empty_library).add(paper)
+    back = Library(empty_library).find(note.path).paper
+    assert (back.title, back.venue, back.notes) == (paper.title, paper.venue, paper.notes)
+
+
+# -- path traversal -----------------------------------------------------------------------
+
+
+TRAVERSALS = [
+    "../../etc/passwd",
+    "/etc/passwd",
+    "..",
+    "../",
+    "a/../../b",
+    "..\\..\\win",
+    "~/x",
+    ".",
+]
+
+
+@pytest.mark.parametrize("title", TRAVERSALS)
+def test_traversal_titles_become_notes_inside_their_year(tmp_path, title):
+    root = tmp_path / "lib" / "notes"
+    root.mkdir(parents=True)
+    note = Library(root).add(Paper(title=title, year=2021, key=title))
+    folder, name = note.path.split("/")
+    assert folder == "2021" and name.endswith(".md") and not name.startswith(".")
+    assert (root / note.path).resolve().parent == (root / "2021").resolve()
+    assert sorted(p.name for p in (tmp_path / "lib").iterdir()) == ["notes"]  # nothing beside it
+    assert Library(root).find(note.path).paper.key == title  # the key is only text
+
+
+@pytest.mark.parametrize("query", ["../../etc/passwd", "/etc/passwd", "2021/../../x.md"])
+def test_commands_never_reach_outside_the_library(seed_library, query):
+    before = folder_bytes(seed_library.parent)
+    for command in ("show", "edit", "rm"):
+        result = (
+            run(seed_library, command, query, "--yes")
+            if command == "rm"
+            else run(seed_library, command, query)
+        )
+        assert result.exit_code == 1 and "Traceback" not in result.output
+    assert folder_bytes(seed_library.parent) == before
+
+
+@pytest.mark.parametrize("rel", ["../x.md", "/etc/passwd", "2021/../../x.md", "2021\\..\\x.md", ""])
+def test_the_store_refuses_relative_paths_that_leave_the_library(empty_library, rel):
+    with pytest.raises(InvalidInputError):
+        NoteStore(empty_library).path_of(rel)
+
+
+# -- symlinks ------------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symlinks")
+def test_a_year_folder_linking_outside_is_skipped_reported_and_never_written(
+    empty_library, tmp_path
+):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.md").write_text("---\ntitle: Secret\nyear: 2020\n---\n", encoding="utf-8")
+    (empty_library / "2020").symlink_to(outside, target_is_directory=True)
+    library = Library(empty_library)
+    assert library.notes() == []
+    assert [str(p) for p in library.check()] == [
+        "2020:1: symlink points outside the library; skipped"
+    ]
+    with pytest.raises(InvalidInputError, match="leads outside the library"):
+        library.add(Paper(title="Planted", year=2020))
+    assert sorted(p.name for p in outside.iterdir()) == ["secret.md"]
+    result = run(empty_library, "add", "--year", "2020", "--title", "Planted", "--note", "x")
+    assert result.exit_code == 1 and "nothing was written" in result.output
+    assert sorted(p.name for p in outside.iterdir()) == ["secret.md"]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symlinks")
+def test_a_note_linking_outside_is_skipped_and_reported_by_list_and_check(seed_library, tmp_path):
+    outside = tmp_path / "elsewhere.md"
+    outside.write_text("---\ntitle: Elsewhere\nyear: 2021\n---\n", encoding="utf-8")
+    (seed_library / "2021" / "link.md").symlink_to(outside)
+    listed = run(seed_library, "list")
+    assert "Elsewhere" not in listed.output
+    assert "2021/link.md:1: symlink points outside the library; skipped" in listed.output
+    assert run(seed_library, "check").exit_code == 1
+
+
+# -- $EDITOR ---------------------------------------------------------------------------------
+
+
+EDIT_SCRIPT = """
+import json, sys
+with open(sys.argv[1], "w", encoding="utf-8") as log:
+    json.dump(sys.argv[2:], log)
+"""
+
+
+def test_an_editor_with_spaces_and_arguments_is_split_like_a_shell_but_run_without_one(
+    seed_library, tmp_path, monkeypatch
+):
+    folder = tmp_path / "my tools"
+    folder.mkdir()
+    script = folder / "edit.py"
+    script.write_text(EDIT_SCRIPT, encoding="utf-8")
+    log = tmp_path / "argv.json"
+    marker = tmp_path / "pwned"
+    editor = f"{sys.executable} '{script}' '{log}' --flag $(touch {marker}) ;touch {marker}"
+    monkeypatch.setenv("EDITOR", editor)
+    result = run(seed_library, "edit", "2006.03654")
+    assert result.exit_code == 0, result.output
+    argv = json.loads(log.read_text(encoding="utf-8"))
+    assert argv[:5] == ["--flag", "$(touch", f"{marker})", ";touch", str(marker)]
+    assert argv[5].endswith("2021/deberta.md")
+    assert not marker.exists()  # no shell ever saw the value
+
+
+@pytest.mark.parametrize("value", ["vim 'unclosed", "   "])
+def test_an_unusable_editor_value_is_one_clear_error(seed_library, monkeypatch, value):
+    monkeypatch.setenv("EDITOR", value)
+    result = run(seed_library, "edit", "2006.03654")
+    assert result.exit_code == 1 and result.output.startswith("Error: $EDITOR")
+
+
+def test_visual_wins_over_editor(monkeypatch):
+    monkeypatch.setenv("VISUAL", "code --wait")
+    monkeypatch.setenv("EDITOR", "vi")
+    assert editor_command() == ["code", "--wait"]
+
+
+# -- URLs opened in a browser ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://github.com/microsoft/DeBERTa", "http://example.org/a_(b)?q=1#f", "HTTPS://X.ORG"],
+)
+def test_http_and_https_urls_may_be_opened(url):
+    assert is_browsable(url)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "javascript:alert(1)",
+        "data:text/html,<script>x</script>",
+        "ftp://example.org/x",
+        "github.com/x",
+        "/usr/bin/evil",
+        "-https://x.org",
+        "https://",
+        "https:///etc/passwd",
+        "https://x.org/a b",
+        "https://x.org/\n--flag",
+        "http://[::1",
+        "",
+    ],
+)
+def test_anything_else_is_never_opened(url):
+    assert not is_browsable(url)
+
+
+def test_every_code_link_of_the_seed_is_browsable(seed_library):
+    links = [n.paper.code for n in Library(seed_library).notes() if n.paper.code]
+    assert links and all(is_browsable(url) for url in links)
+
+
+def test_an_unknown_paper_is_not_found_not_a_crash(seed_library):
+    with pytest.raises(NotFoundError):
+        Library(seed_library).find("../../../../etc/shadow")

@@ -29,6 +29,7 @@ from papernotes.model import (
     clean_paper,
     normalize_title,
 )
+from papernotes.paper_index import PaperIndex
 from papernotes.search import haystack, matches, terms
 from papernotes.storage.notefile import NoteFormatError, parse_body
 from papernotes.storage.store import NoteStore
@@ -47,6 +48,8 @@ class Library:
         self._notes: list[Note] | None = None
         self._problems: list[Problem] = []
         self._haystacks: dict[str, str] = {}
+        self._index: PaperIndex | None = None  # built on first match(), kept in step after
+        self._slots: dict[str, int] | None = None  # path -> position in _notes
 
     @classmethod
     def open(cls, root: Path) -> Library:
@@ -84,6 +87,7 @@ class Library:
     def reload(self) -> None:
         self._notes = None
         self._haystacks = {}
+        self._index = self._slots = None
 
     def outline(self) -> Outline:
         return self.store.load_outline()
@@ -120,19 +124,19 @@ class Library:
         notes = self.notes()
         folded = query.casefold()
         arxiv = base_id(query)
+        wanted = normalize_title(query)
         for exact in (
             lambda n: n.paper.key and n.paper.key.casefold() == folded,
             lambda n: n.path.casefold() in (folded, f"{folded}.md"),
             lambda n: n.slug.casefold() == folded,
             lambda n: arxiv and n.paper.arxiv == arxiv,
-            lambda n: normalize_title(n.paper.title) == normalize_title(query),
+            lambda n: normalize_title(n.paper.title) == wanted,
         ):
             found = [n for n in notes if exact(n)]
             if len(found) == 1:
                 return found[0]
             if len(found) > 1:
                 raise self._ambiguous(query, found)
-        wanted = normalize_title(query)
         found = [
             n
             for n in notes
@@ -155,17 +159,12 @@ class Library:
 
     def match(self, paper: Paper) -> Note | None:
         """The existing note for the same paper: same arXiv id, key, or normalised title."""
-        # a title of punctuation only normalises to "": that matches nothing
-        titles = {normalize_title(t) for t in (paper.title, paper.arxiv_title) if t} - {""}
-        for note in self.notes():
-            other = note.paper
-            if paper.arxiv and other.arxiv == paper.arxiv:
-                return note
-            if paper.key and other.key == paper.key:
-                return note
-            if titles & {normalize_title(t) for t in (other.title, other.arxiv_title) if t}:
-                return note
-        return None
+        return self._indexed().match(paper)
+
+    def _indexed(self) -> PaperIndex:
+        if self._index is None:
+            self._index = PaperIndex(self.notes())
+        return self._index
 
     def check(self) -> list[Problem]:
         """Every problem in the library: unreadable notes, duplicate keys and papers."""
@@ -219,8 +218,7 @@ class Library:
 
     def free_key(self, paper: Paper, ignore: Note | None = None) -> str:
         """A citation key for ``paper`` that no other note uses (the scheme in ``citekeys``)."""
-        taken = {n.paper.key.casefold() for n in self.notes() if n.paper.key and n is not ignore}
-        return unique_key(paper, taken)
+        return unique_key(paper, self._indexed().keys_taken(ignore))
 
     def save(self, note: Note, paper: Paper) -> Note:
         """Write ``paper`` over ``note``; refuses if the file changed since it was read."""
@@ -261,13 +259,23 @@ class Library:
 
     def _remember(self, note: Note) -> None:
         if self._notes is not None:
+            if self._slots is not None:
+                self._slots[note.path] = len(self._notes)
             self._notes.append(note)
+        if self._index is not None:
+            self._index.add(note)
 
     def _replace(self, old: Note, new: Note) -> None:
         """``new`` takes ``old``'s place, so a saved note keeps its position in its year."""
         if self._notes is not None and old.path == new.path:
-            self._notes = [new if n.path == old.path else n for n in self._notes]
+            if self._slots is None:
+                self._slots = {n.path: i for i, n in enumerate(self._notes)}
+            slot = self._slots.get(old.path)
+            if slot is not None:
+                self._notes[slot] = new
             self._haystacks.pop(old.path, None)
+            if self._index is not None:
+                self._index.replace(old, new)
         else:
             self._forget(old)
             self._remember(new)
@@ -275,7 +283,10 @@ class Library:
     def _forget(self, note: Note) -> None:
         if self._notes is not None:
             self._notes = [n for n in self._notes if n.path != note.path]
+        self._slots = None
         self._haystacks.pop(note.path, None)
+        if self._index is not None:
+            self._index.remove(note)
 
     # -- the Markdown document -------------------------------------------
 

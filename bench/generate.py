@@ -275,6 +275,21 @@ def outline_for(order: list[str]) -> Outline:
     return Outline(sections=sections, toc_depth=2, order=tuple(order))
 
 
+def with_keys(papers: list[Paper]) -> list[Paper]:
+    """Citation keys as ``papernotes add`` assigns them (``citekeys``), else ``paperN``."""
+    try:
+        from papernotes.citekeys import unique_key
+    except ImportError:  # pragma: no cover - before the BibTeX work landed
+        return [replace(p, key=p.key or f"paper{i}") for i, p in enumerate(papers)]
+    taken: set[str] = set()
+    keyed = []
+    for paper in papers:
+        key = unique_key(paper, taken)
+        taken.add(key.casefold())
+        keyed.append(replace(paper, key=key))
+    return keyed
+
+
 def write_notes(papers: list[Paper], root: Path) -> list[str]:
     """Write one note file per paper and ``document.yaml``; returns the note paths in order."""
     taken: dict[int, set[str]] = {}
@@ -302,13 +317,12 @@ def bibtex(papers: list[Paper]) -> tuple[str, str]:
     """The .bib text and how it was made (the library's writer when there is one)."""
     keyed = [replace(p, key=p.key or f"paper{i}") for i, p in enumerate(papers)]
     try:
-        from papernotes.formats import bibtex_write
+        from papernotes.formats.bibtex_write import render_bibliography
     except ImportError:
-        bibtex_write = None
-    writer = getattr(bibtex_write, "render_bibtex", None) if bibtex_write else None
-    if writer is not None:
+        render_bibliography = None
+    if render_bibliography is not None:
         try:
-            return writer(keyed), "papernotes.formats.bibtex_write.render_bibtex"
+            return render_bibliography(keyed), "papernotes.formats.bibtex_write"
         except TypeError:
             pass
     return "".join(_bib_entry(p) for p in keyed), "a simple template (bench/generate.py)"
@@ -327,7 +341,7 @@ def _bib_entry(paper: Paper) -> str:
 
 def generate(n: int, out: Path, seed: int = 6) -> dict[str, Path]:
     """Write the notes folder, the Markdown document and the .bib for ``n`` papers under ``out``."""
-    papers = make_papers(n, seed)
+    papers = with_keys(make_papers(n, seed))
     out.mkdir(parents=True, exist_ok=True)
     notes = out / "notes"
     write_notes(papers, notes)

@@ -1,0 +1,313 @@
+"""The benchmark: whole ``papernotes`` processes on synthetic libraries, against the targets.
+
+    python bench/run.py --n 1000 10000            # median of 5 runs each, writes bench/results.md
+    python bench/run.py --n 100000 --only "list warm" --only tui
+
+Each measurement starts a fresh process and records its wall time and its peak resident
+memory (``os.wait4``'s rusage of that one child; the runner itself stays small, as a child's
+peak starts from its parent's size at fork). Libraries come from ``bench/generate.py``
+in a scratch folder; the library cache goes to a private ``XDG_CACHE_HOME`` there.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+
+RACY_WAIT_S = 2.2  # the cache keeps only files older than its racy margin (2 s)
+
+# name -> (target at 10,000 notes, target at 100,000 notes), in seconds or MB
+TARGETS = {
+    "list warm": (0.25, 1.5),
+    "list cold (no cache)": (1.5, None),
+    "search distillation warm": (None, None),
+    "search 蒸馏 warm": (0.3, None),
+    "show": (None, None),
+    "export --bib": (1.0, None),
+    "export --md": (0.6, None),
+    "import Markdown (empty library)": (6.0, None),
+    "add": (None, None),
+    "TUI first screen, list filled": (1.0, 3.0),
+    "TUI filter keystroke": (0.030, 0.100),
+    "list peak memory (MB)": (150, None),
+}
+
+
+@dataclass
+class Result:
+    name: str
+    seconds: list[float] = field(default_factory=list)
+    peak_mb: list[float] = field(default_factory=list)
+    note: str = ""
+
+    @property
+    def median(self) -> float | None:
+        return statistics.median(self.seconds) if self.seconds else None
+
+
+def run_process(
+    args: list[str], env: dict[str, str], stdin: str | None = None
+) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one process; raises if it fails."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        args,
+        env=env,
+        stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    if stdin is not None:
+        proc.stdin.write(stdin.encode())
+        proc.stdin.close()
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    error = proc.stderr.read().decode(errors="replace")
+    proc.stderr.close()
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(args[2:])} failed ({proc.returncode}): {error[-800:]}")
+    scale = 1 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB on Linux
+    return elapsed, usage.ru_maxrss * scale / 1e6
+
+
+def papernotes(root: Path, *args: str) -> list[str]:
+    return [sys.executable, "-m", "papernotes", "--notes", str(root), *args]
+
+
+class Bench:
+    def __init__(self, n: int, work: Path, runs: int, only: list[str]) -> None:
+        self.n, self.runs, self.only = n, runs, only
+        self.work = work / f"n{n}"
+        self.results: dict[str, Result] = {}
+        self.env = dict(os.environ)
+        self.env.update(
+            XDG_CACHE_HOME=str(self.work / "cache"),
+            PAPERNOTES_ARXIV_URL="http://127.0.0.1:9/api/query",  # never the network
+            EDITOR="false",
+        )
+        for name in ("PAPERNOTES_DIR", "PAPERNOTES_NO_CACHE"):
+            self.env.pop(name, None)
+
+    def wanted(self, name: str) -> bool:
+        return not self.only or any(o.casefold() in name.casefold() for o in self.only)
+
+    def measure(self, name: str, args: list[str], before=None, stdin: str | None = None) -> None:
+        if not self.wanted(name):
+            return
+        result = self.results.setdefault(name, Result(name))
+        for _ in range(self.runs):
+            if before is not None:
+                before()
+            seconds, peak = run_process(args, self.env, stdin)
+            result.seconds.append(seconds)
+            result.peak_mb.append(peak)
+        print(f"  n={self.n:<7} {name:34} {result.median:8.3f} s  {max(result.peak_mb):6.0f} MB")
+
+    def run(self) -> dict[str, Result]:
+        if self.work.exists():
+            shutil.rmtree(self.work)
+        started = time.time()
+        # In its own process: a child's peak memory counts the parent's at fork time, so
+        # this runner stays small (it never imports papernotes).
+        subprocess.run(
+            [
+                sys.executable,
+                str(BENCH / "generate.py"),
+                "--n",
+                str(self.n),
+                "--out",
+                str(self.work),
+            ],
+            env=self.env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        notes, markdown = self.work / "notes", self.work / "reading-notes.md"
+        print(f"generated {self.n} notes in {time.time() - started:.1f} s under {self.work}")
+        cache = self.work / "cache"
+
+        def no_cache() -> None:
+            shutil.rmtree(cache, ignore_errors=True)
+
+        self.measure("list cold (no cache)", papernotes(notes, "list"), before=no_cache)
+        time.sleep(max(0.0, started + RACY_WAIT_S - time.time()))
+        run_process(papernotes(notes, "list"), self.env)  # the cache now holds every note
+        self.measure("list warm", papernotes(notes, "list"))
+        self.measure("search distillation warm", papernotes(notes, "search", "distillation"))
+        self.measure("search 蒸馏 warm", papernotes(notes, "search", "蒸馏"))
+        some = sorted((notes / "2015").glob("*.md"))[0].stem
+        self.measure("show", papernotes(notes, "show", some))
+        self.measure("export --bib", papernotes(notes, "export", "--bib"))
+        self.measure("export --md", papernotes(notes, "export", "--md"))
+        target = self.work / "imported"
+
+        def empty_target() -> None:
+            shutil.rmtree(target, ignore_errors=True)
+
+        self.measure(
+            "import Markdown (empty library)",
+            papernotes(target, "import", str(markdown)),
+            before=empty_target,
+        )
+        self.tui(notes)
+        counter = iter(range(10**6))
+
+        def add_args() -> list[str]:
+            return papernotes(notes, "add", "--year", "2024", "--title", f"Bench {next(counter)}")
+
+        if self.wanted("add"):
+            result = self.results.setdefault("add", Result("add"))
+            for _ in range(self.runs):
+                seconds, peak = run_process(add_args(), self.env, stdin="one note\n")
+                result.seconds.append(seconds)
+                result.peak_mb.append(peak)
+            print(
+                f"  n={self.n:<7} {'add':34} {result.median:8.3f} s  {max(result.peak_mb):6.0f} MB"
+            )
+        if "list warm" in self.results:
+            peak = self.results["list warm"].peak_mb + self.results["list cold (no cache)"].peak_mb
+            self.results["list peak memory (MB)"] = Result(
+                "list peak memory (MB)", seconds=[max(peak)], note="cold and warm runs"
+            )
+        return self.results
+
+    def tui(self, notes: Path) -> None:
+        first, key = "TUI first screen, list filled", "TUI filter keystroke"
+        if not (self.wanted(first) or self.wanted(key)):
+            return
+        probe = [sys.executable, str(BENCH / "tui_probe.py"), str(notes)]
+        check = subprocess.run(
+            [sys.executable, "-c", "import papernotes.tui.app"], env=self.env, capture_output=True
+        )
+        if check.returncode != 0:
+            self.results[first] = Result(first, note="not available (papernotes.tui.app)")
+            self.results[key] = Result(key, note="not available (papernotes.tui.app)")
+            return
+        firsts, keys = Result(first), Result(key)
+        for _ in range(self.runs):
+            start = time.perf_counter()
+            with open(self.work / "tui-probe.log", "a") as log:
+                proc = subprocess.Popen(
+                    probe, env=self.env, stdout=subprocess.PIPE, stderr=log, text=True
+                )
+            line = proc.stdout.readline()
+            firsts.seconds.append(time.perf_counter() - start)
+            _, status, usage = os.wait4(proc.pid, 0)
+            report = json.loads(proc.stdout.read().strip().splitlines()[-1])
+            proc.stdout.close()
+            if not line.startswith("READY") or os.waitstatus_to_exitcode(status) != 0:
+                raise RuntimeError(f"TUI probe failed: {line} {report}")
+            firsts.peak_mb.append(usage.ru_maxrss / 1024)
+            keys.seconds.append(statistics.median(report["keystrokes"]))
+            keys.peak_mb.append(usage.ru_maxrss / 1024)
+        keys.note = "median keystroke of each run (Latin and Chinese)"
+        self.results[first], self.results[key] = firsts, keys
+        for r in (firsts, keys):
+            print(f"  n={self.n:<7} {r.name:34} {r.median:8.3f} s  {max(r.peak_mb):6.0f} MB")
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return (
+        f"{cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}, "
+        f"Python {platform.python_version()}"
+    )
+
+
+def table(all_results: dict[int, dict[str, Result]], runs: int) -> str:
+    sizes = sorted(all_results)
+    names = [n for n in TARGETS if any(n in r for r in all_results.values())]
+    head = ["measurement", "target @10k", "target @100k"] + [f"N={n:,}" for n in sizes]
+    head += [f"peak MB N={n:,}" for n in sizes]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for name in names:
+        t10, t100 = TARGETS[name]
+        row = [name, _target(name, t10), _target(name, t100)]
+        peaks = []
+        for n in sizes:
+            result = all_results[n].get(name)
+            row.append(_cell(name, result, t10 if n == 10_000 else t100 if n == 100_000 else None))
+            peaks.append(f"{max(result.peak_mb):.0f}" if result and result.peak_mb else "")
+        lines.append("| " + " | ".join(row + peaks) + " |")
+    date = time.strftime("%Y-%m-%d")
+    return (
+        f"# papernotes benchmark\n\nMachine: {machine()}. Date: {date}.\n\n"
+        f"Wall time of whole processes, median of {runs} runs (seconds unless noted); "
+        "✅/❌ compares with the target for that N. Peak memory is the largest resident set "
+        "of any run.\n\n" + "\n".join(lines) + "\n"
+    )
+
+
+def _target(name: str, target: float | None) -> str:
+    if target is None:
+        return ""
+    if "MB" in name:
+        return f"≤ {target} MB"
+    return f"≤ {target * 1000:.0f} ms" if target < 0.2 else f"≤ {target} s"
+
+
+def _cell(name: str, result: Result | None, target: float | None) -> str:
+    if result is None:
+        return ""
+    if result.median is None:
+        return result.note
+    value = result.median
+    text = (
+        f"{value:.0f}"
+        if "MB" in name
+        else f"{value * 1000:.1f} ms"
+        if value < 0.2
+        else f"{value:.3f}"
+    )
+    if target is not None:
+        text += " ✅" if value <= target else " ❌"
+    return text
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--n", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--runs", type=int, default=5, help="runs per measurement (median)")
+    parser.add_argument(
+        "--only", action="append", default=[], help="measure only these (substring)"
+    )
+    parser.add_argument("--work", type=Path, help="scratch folder (default: a temporary one)")
+    parser.add_argument("--out", type=Path, default=BENCH / "results.md")
+    args = parser.parse_args(argv)
+    work = args.work or Path(tempfile.mkdtemp(prefix="papernotes-bench-"))
+    all_results = {}
+    try:
+        for n in args.n:
+            all_results[n] = Bench(n, work, args.runs, args.only).run()
+    finally:
+        if args.work is None:
+            shutil.rmtree(work, ignore_errors=True)
+    text = table(all_results, args.runs)
+    print()
+    print(text)
+    args.out.write_text(text, encoding="utf-8")
+    print(f"written to {args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from papernotes.bibliography import import_bibtex
 from papernotes.library import Library
+from papernotes.model import Paper
 from papernotes.venues import VenueTable
 from tests.helpers import folder_bytes, run
 
@@ -161,3 +162,23 @@ def test_entries_without_title_or_year_are_skipped_with_their_line(empty_library
     result = run(empty_library, "import", str(bib))
     assert f"{bib}:5: entry 'noyear' has no year; skipped" in result.stderr
     assert result.stdout.strip().splitlines()[-1].startswith("1 added, 0 merged, 1 skipped")
+
+
+def test_a_misc_venue_and_an_arxiv_venue_survive_the_round_trip(empty_library, tmp_path):
+    library = Library(empty_library)
+    library.add(Paper(title="A Preprint", year=2020, venue="arXiv", arxiv="2001.00002"))
+    library.add(
+        Paper(
+            title="A Blog Post",
+            year=2020,
+            venue="Some Blog",
+            extra=(("bibtex", {"entry_type": "misc"}),),
+        )
+    )
+    first = run(empty_library, "export", "--bib").stdout
+    assert "howpublished = {Some Blog}" in first
+    assert "{arXiv}" in first and "howpublished = {arXiv}" not in first
+    again = tmp_path / "again"
+    again.mkdir()
+    run(again, "import", str(write_bib(tmp_path, first)))
+    assert run(again, "export", "--bib").stdout == first

@@ -46,13 +46,22 @@ def assign_keys(library: Library, notes: Iterable[Note] | None = None) -> list[N
 
     Returns the notes that changed. Each note file is replaced atomically.
     """
+    wanted = [n for n in (library.notes() if notes is None else notes) if not n.paper.key]
+    if not wanted:
+        return []
     changed = []
-    for note in list(library.notes() if notes is None else notes):
-        if not note.paper.key:
-            current = next((n for n in library.notes() if n.path == note.path), note)
-            changed.append(
-                library.save(current, replace(current.paper, key=library.free_key(current.paper)))
-            )
+    with library.store.locked() as outermost:  # keys are chosen against the folder as it is
+        if outermost:
+            library.reload()
+        current = {n.path: n for n in library.notes()}
+        taken = {n.paper.key.casefold() for n in current.values() if n.paper.key}
+        for note in wanted:
+            note = current.get(note.path)
+            if note is None or note.paper.key:
+                continue  # removed, or given a key by someone else meanwhile
+            key = unique_key(note.paper, taken)
+            taken.add(key.casefold())
+            changed.append(library.save(note, replace(note.paper, key=key)))
     return changed
 
 
@@ -97,6 +106,9 @@ def export_bibtex(
     assigned = assign_keys(library, notes)
     fresh = {n.path: n for n in assigned}
     papers = [fresh.get(n.path, n).paper for n in notes]
+    if any(not p.key for p in papers):  # changed on disk meanwhile: export what is there now
+        current = {n.path: n for n in library.notes()}
+        papers = [current.get(n.path, n).paper for n in notes]
     text = render_bibliography(
         papers, with_notes=with_notes, ascii=ascii, venues=venues or VenueTable.load()
     )
@@ -114,19 +126,34 @@ def import_bibtex(
     dry_run: bool = False,
     venues: VenueTable | None = None,
 ) -> BibImportReport:
-    """Merge or add one note per valid entry; broken entries are reported and skipped."""
-    from papernotes.formats.bibtex_read import entry_to_paper, parse_bibtex
+    """Merge or add one note per valid entry; broken entries are reported and skipped.
+
+    The whole import runs under the library's lock (except a dry run, which writes nothing),
+    so matches and keys are decided against the folder as it is.
+    """
+    from papernotes.formats.bibtex_read import parse_bibtex
 
     venues = venues or VenueTable.load()
     parsed = parse_bibtex(text, source)
+    if dry_run:
+        return _import_entries(library, parsed, source, venues, dry_run=True)
+    with library.store.locked() as outermost:
+        if outermost:
+            library.reload()
+        return _import_entries(library, parsed, source, venues, dry_run=False)
+
+
+def _import_entries(library: Library, parsed, source: str, venues: VenueTable, dry_run: bool):
+    from papernotes.formats.bibtex_read import entry_to_paper
+
     problems = list(parsed.problems)
     skipped = [f"line {p.line}" for p in parsed.problems]
     added: list[str] = []
     merged: list[str] = []
     changed: list[str] = []
-    claimed: dict[str, str] = {}  # note path (or pending title) -> entry key that claimed it
+    claimed: dict[str, str] = {}  # target (note path, or "new:N" in a dry run) -> entry key
+    index = MatchIndex(library.notes())
     taken = {n.paper.key.casefold() for n in library.notes() if n.paper.key}
-    pending: list[Paper] = []  # new papers of a dry run, so later entries can match them
     for entry in parsed.entries:
         try:
             paper = entry_to_paper(entry, venues)
@@ -134,18 +161,13 @@ def import_bibtex(
             problems.append(Problem(source, entry.line, f"entry {entry.key!r} {exc}; skipped"))
             skipped.append(entry.key)
             continue
-        existing = find_match(library.notes(), paper)
-        target = existing.path if existing else _pending_match(pending, paper)
+        target = index.match(paper)
         if target and target in claimed:
-            problems.append(
-                Problem(
-                    source,
-                    entry.line,
-                    f"entry {entry.key!r} is the same paper as entry {claimed[target]!r}; skipped",
-                )
-            )
+            message = f"entry {entry.key!r} is the same paper as entry {claimed[target]!r}; skipped"
+            problems.append(Problem(source, entry.line, message))
             skipped.append(entry.key)
             continue
+        existing = index.notes.get(target) if target else None
         if existing is not None:
             claimed[existing.path] = entry.key
             merged.append(existing.path)
@@ -153,7 +175,7 @@ def import_bibtex(
             if new != existing.paper:
                 changed.append(existing.path)
                 if not dry_run:
-                    library.save(existing, new)
+                    index.add(library.save(existing, new))
                 taken.add(new.key.casefold())
             continue
         if check_key(paper.key) or paper.key.casefold() in taken:
@@ -161,18 +183,17 @@ def import_bibtex(
             paper = replace(paper, key=unique_key(paper, taken))
             why = "is not a valid key" if check_key(old_key) else "is already used in the library"
             if old_key:
-                problems.append(
-                    Problem(source, entry.line, f"{old_key!r} {why}; the paper gets {paper.key!r}")
-                )
+                message = f"{old_key!r} {why}; the paper gets {paper.key!r}"
+                problems.append(Problem(source, entry.line, message))
         taken.add(paper.key.casefold())
         if dry_run:
-            claimed[f"new:{len(pending)}"] = entry.key
-            pending.append(paper)
+            target = index.add_pending(paper)
             added.append(f"{paper.year}: {paper.title} [{paper.key}]")
         else:
-            path = library.add(paper).path
-            claimed[path] = entry.key
-            added.append(path)
+            note = library.add(paper)
+            target = index.add(note)
+            added.append(note.path)
+        claimed[target] = entry.key
     return BibImportReport(
         tuple(added),
         tuple(merged),
@@ -182,28 +203,53 @@ def import_bibtex(
     )
 
 
-def find_match(notes: Iterable[Note], paper: Paper) -> Note | None:
-    """The note for the same paper: same arXiv id, same DOI, or same normalised title."""
-    titles = {normalize_title(t) for t in (paper.title, paper.arxiv_title) if t}
-    doi = paper.doi.casefold()
-    by_title = None
-    for note in notes:
-        other = note.paper
-        if paper.arxiv and other.arxiv == paper.arxiv:
-            return note
-        if doi and other.doi.casefold() == doi:
-            return note
-        if by_title is None and titles & {
-            normalize_title(t) for t in (other.title, other.arxiv_title) if t
-        }:
-            by_title = note
-    return by_title
+class MatchIndex:
+    """Notes by arXiv id, DOI and normalised title, so matching N entries costs O(N)."""
+
+    def __init__(self, notes: Iterable[Note]) -> None:
+        self.notes: dict[str, Note] = {}
+        self._by: dict[tuple[str, str], str] = {}
+        self._pending = 0
+        for note in notes:
+            self.add(note)
+
+    def add(self, note: Note) -> str:
+        self.notes[note.path] = note
+        self._index(note.paper, note.path)
+        return note.path
+
+    def add_pending(self, paper: Paper) -> str:
+        """A paper a dry run would add: later entries can match it, but it has no note."""
+        self._pending += 1
+        target = f"new:{self._pending}"
+        self._index(paper, target)
+        return target
+
+    def _index(self, paper: Paper, target: str) -> None:
+        for kind, value in _identities(paper):
+            self._by.setdefault((kind, value), target)  # the first note wins
+
+    def match(self, paper: Paper) -> str:
+        """The target for the same paper: same arXiv id, else DOI, else normalised title."""
+        found: dict[str, str] = {}
+        for kind, value in _identities(paper):
+            target = self._by.get((kind, value))
+            if target:
+                found.setdefault(kind, target)
+        return found.get("arxiv") or found.get("doi") or found.get("title") or ""
 
 
-def _pending_match(pending: list[Paper], paper: Paper) -> str:
-    """For a dry run: the name of an earlier entry's would-be note that is the same paper."""
-    found = find_match((Note(p, f"new:{i}") for i, p in enumerate(pending)), paper)
-    return found.path if found else ""
+def _identities(paper: Paper) -> list[tuple[str, str]]:
+    out = []
+    if paper.arxiv:
+        out.append(("arxiv", paper.arxiv))
+    if paper.doi:
+        out.append(("doi", paper.doi.casefold()))
+    for title in (paper.title, paper.arxiv_title):
+        normal = normalize_title(title) if title else ""
+        if normal:
+            out.append(("title", normal))
+    return out
 
 
 def merge_entry(old: Paper, new: Paper, taken: set[str]) -> Paper:

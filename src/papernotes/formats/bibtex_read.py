@@ -32,6 +32,7 @@ _ARXIV_IN_TEXT = re.compile(
 )
 _PREPRINT = re.compile(r"\b(arxiv|corr|preprint)\b", re.IGNORECASE)
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
+_URLISH = re.compile(r"\\url|https?:|www\.", re.IGNORECASE)
 _UNESCAPE = re.compile(r"\\([&%$#_])")
 _NOTE_NUMBER = re.compile(r"^\d+[.)]\s+")
 _FAILED_KEY = re.compile(r"@\s*\w+\s*[{(]\s*([^,\s{}()]+)")
@@ -149,6 +150,10 @@ def entry_to_paper(entry: BibEntry, venues: VenueTable) -> Paper:
         raise ValueError("has no year")
     extra: dict[str, str] = {}
     venue = decode(fields.get("booktitle") or fields.get("journal") or "")
+    howpublished = fields.get("howpublished", "")
+    if not venue and howpublished and not _URLISH.search(howpublished):
+        venue = decode(howpublished)  # where the writer puts the venue of a @misc
+        fields = {k: v for k, v in fields.items() if k != "howpublished"}
     arxiv = _arxiv_id(fields)
     if venue and _PREPRINT.search(venue):
         venue = ""

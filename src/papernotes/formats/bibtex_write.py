@@ -66,7 +66,7 @@ def render_entry(
         ("title", protect_title(paper.arxiv_title or paper.title, ascii)),
         ("author", format_authors(paper.authors, ascii)),
     ]
-    if paper.venue:
+    if paper.venue and kind != PREPRINT:  # "arXiv" as a venue: the eprint fields say it
         container = _CONTAINER.get(entry_type, "howpublished")
         fields.append((container, escape(venues.full_name(paper.venue), ascii)))
     fields.append(("year", str(paper.year)))
@@ -127,9 +127,8 @@ def bibtex_fields(paper: Paper) -> dict[str, object]:
 
 def needs_protection(word: str) -> bool:
     """Capitals a style would lowercase: ``BERT``, ``DeBERTa``, ``T5`` — not ``Attention``."""
-    return any(c.isupper() for c in word[1:]) or (
-        word[0].isupper() and any(c.isdigit() for c in word)
-    )
+    rest = word[1:]
+    return rest.lower() != rest or (word[0].isupper() and not word.isalpha())
 
 
 def protect_title(title: str, ascii: bool = False) -> str:

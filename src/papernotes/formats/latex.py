@@ -12,6 +12,8 @@ import re
 import unicodedata
 
 _SPECIAL = re.compile(r"[\\{}&%$#_~^]")
+# Only these can have an ASCII LaTeX form; CJK and other scripts are never looked at.
+_LATIN = re.compile("[\u00a0-\u024f\u1e00-\u1eff\u2013-\u2026]")
 _SPECIAL_OUT = {
     "\\": r"\textbackslash{}",
     "{": r"\{",
@@ -76,7 +78,7 @@ def escape(text: str, ascii: bool = False) -> str:
     if _SPECIAL.search(text):
         text = _SPECIAL.sub(lambda m: _SPECIAL_OUT[m.group()], text)
     if ascii and not text.isascii():
-        text = "".join(c if c.isascii() else _latex_char(c) for c in text)
+        text = _LATIN.sub(lambda m: _latex_char(m.group()), text)
     return text
 
 

@@ -234,7 +234,7 @@ def machine() -> str:
     )
 
 
-def table(all_results: dict[int, dict[str, Result]], runs: int) -> str:
+def table(all_results: dict[int, dict[str, Result]], runs: int, load: str = "") -> str:
     sizes = sorted(all_results)
     names = [n for n in TARGETS if any(n in r for r in all_results.values())]
     head = ["measurement", "target @10k", "target @100k"] + [f"N={n:,}" for n in sizes]
@@ -251,7 +251,7 @@ def table(all_results: dict[int, dict[str, Result]], runs: int) -> str:
         lines.append("| " + " | ".join(row + peaks) + " |")
     date = time.strftime("%Y-%m-%d")
     return (
-        f"# papernotes benchmark\n\nMachine: {machine()}. Date: {date}.\n\n"
+        f"# papernotes benchmark\n\nMachine: {machine()}. Date: {date}.{load}\n\n"
         f"Wall time of whole processes, median of {runs} runs (seconds unless noted); "
         "✅/❌ compares with the target for that N. Peak memory is the largest resident set "
         "of any run.\n\n" + "\n".join(lines) + "\n"
@@ -296,13 +296,19 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     work = args.work or Path(tempfile.mkdtemp(prefix="papernotes-bench-"))
     all_results = {}
+    load_before = os.getloadavg() if hasattr(os, "getloadavg") else None
     try:
         for n in args.n:
             all_results[n] = Bench(n, work, args.runs, args.only).run()
     finally:
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)
-    text = table(all_results, args.runs)
+    load = ""
+    if load_before is not None:
+        after = os.getloadavg()
+        load = f" 1-minute load average {load_before[0]:.1f} before, {after[0]:.1f} after"
+        load += " (other work on the machine slows every number)."
+    text = table(all_results, args.runs, load)
     print()
     print(text)
     args.out.write_text(text, encoding="utf-8")

@@ -1,0 +1,102 @@
+"""The TUI's plain parts: column fitting, filtering and sorting, the form, the detail text."""
+
+from __future__ import annotations
+
+import pytest
+from rich.cells import cell_len
+
+from papernotes.errors import InvalidInputError
+from papernotes.library import Library
+from papernotes.model import Paper
+from papernotes.tui.detail_markdown import paper_markdown
+from papernotes.tui.paper_filter import PaperFilter, year_counts
+from papernotes.tui.paper_form import FormError, paper_from_form, split_tags
+from papernotes.tui.widgets.paper_list import fit
+
+
+@pytest.mark.parametrize(
+    "text", ["知识蒸馏的两阶段方法", "TinyBERT 蒸馏", "plain ascii title that is long", "", "蒸"]
+)
+@pytest.mark.parametrize("width", [1, 2, 5, 9, 20])
+def test_a_cell_is_cut_and_padded_to_its_width_in_terminal_columns(text, width):
+    cell = fit(text, width)
+    assert cell_len(cell) == width
+    if cell_len(text) > width:
+        assert cell.rstrip().endswith("…") or width == 1
+
+
+def test_the_filter_combines_year_and_text_over_the_in_memory_haystacks(seed_library):
+    library = Library.open(seed_library)
+    titles = lambda f: [n.slug for n in f.apply(library)]  # noqa: E731
+    assert titles(PaperFilter(query="蒸馏")) == ["mengzi", "albert", "tinybert"]
+    assert titles(PaperFilter(year=2020, query="蒸馏")) == ["albert", "tinybert"]
+    assert titles(PaperFilter(query="两阶段")) == ["tinybert"]
+    by_title = titles(PaperFilter(sort="title"))
+    assert by_title[0] == "albert" and by_title[-1] == "xlnet"
+    assert year_counts(library.notes()) == [(2023, 1), (2021, 3), (2020, 2), (2019, 2)]
+    assert PaperFilter().next_sort().next_sort().next_sort() == PaperFilter()
+
+
+def test_the_form_turns_typed_text_into_a_paper():
+    paper = paper_from_form(
+        {
+            "year": "2024",
+            "title": "  知识蒸馏:   A Survey ",
+            "venue": "ACL",
+            "code": "https://github.com/x/y",
+            "arxiv": "arXiv:2401.01234v2",
+            "tags": "蒸馏，survey; 蒸馏",
+            "notes": "1. 第一条\n\n2) second\nthird",
+        }
+    )
+    assert paper.title == "知识蒸馏: A Survey"
+    assert paper.year == 2024 and paper.arxiv == "2401.01234"
+    assert paper.tags == ("蒸馏", "survey")
+    assert paper.notes == ("第一条", "second", "third")
+    assert split_tags(" , ，") == ()
+
+
+@pytest.mark.parametrize(
+    ("field", "values"),
+    [
+        ("title", {"year": "2024", "title": "  "}),
+        ("year", {"year": "24", "title": "T"}),
+        ("code", {"year": "2024", "title": "T", "code": "ftp://x"}),
+        ("arxiv", {"year": "2024", "title": "T", "arxiv": "not-an-id"}),
+    ],
+)
+def test_the_form_names_the_field_that_is_wrong(field, values):
+    with pytest.raises(FormError) as caught:
+        paper_from_form(values)
+    assert caught.value.field == field
+    assert isinstance(caught.value, InvalidInputError)
+
+
+def test_the_detail_text_shows_the_arxiv_title_only_when_it_differs():
+    paper = Paper(
+        title="DEBERTA: DECODING-ENHANCED BERT",
+        year=2021,
+        arxiv="2006.03654",
+        arxiv_title="DeBERTa: Decoding-enhanced BERT",
+        notes=("a_b *c*",),
+    )
+    text = paper_markdown(paper, "2021/deberta.md")
+    assert "arXiv title" not in text  # same title, other case
+    other = paper_markdown(Paper(title="DeBERTa", year=2021, arxiv_title="Another title"))
+    assert "*arXiv title:* Another title" in other
+    assert "1. a\\_b \\*c\\*" in text  # notes are text, not Markdown markup
+    assert "[PDF](https://arxiv.org/pdf/2006.03654)" in text
+    assert "*No notes yet" in other
+
+
+def test_the_stylesheet_parses_without_errors(seed_library):
+    from textual.css.stylesheet import Stylesheet
+
+    from papernotes.tui import app as app_module
+
+    path = app_module.__file__.replace("app.py", "papernotes.tcss")
+    variables = app_module.build_app(seed_library).get_css_variables()
+    stylesheet = Stylesheet(variables=variables)
+    stylesheet.read(path)
+    stylesheet.parse()  # raises StylesheetParseError on any CSS error
+    assert stylesheet.rules

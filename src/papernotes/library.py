@@ -294,7 +294,8 @@ class Library:
         """Add or update one note per paper of the document; keep its link sections."""
         if dry_run:
             return self._import_markdown(text, source, dry_run)
-        with self.store.locked() as outermost:  # one writer, one fresh read for the whole import
+        # one writer, one fresh read, and new notes flushed to disk together (store.batch)
+        with self.store.locked() as outermost, self.store.batch():
             if outermost:
                 self.reload()
             return self._import_markdown(text, source, dry_run)

@@ -185,6 +185,8 @@ _UNWRITABLE_VENUE = re.compile(
 
 def normalize_title(title: str) -> str:
     """Title for matching: case, accents, punctuation and spacing ignored."""
+    if title.isascii():  # the same result without decomposing: ASCII has no accents
+        return _PUNCT.sub(" ", title.casefold()).strip()
     decomposed = unicodedata.normalize("NFKD", title)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return _PUNCT.sub(" ", stripped.casefold()).strip()

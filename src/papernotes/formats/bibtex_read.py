@@ -216,7 +216,7 @@ def parse_authors(value: str) -> tuple[str, ...]:
             authors.append("{" + decode(raw[1:-1]) + "}")  # a corporate name
             continue
         name = decode(raw)
-        if "," in name:
+        if "," in name and _in_bibtex_order(name):
             family, given, suffix = split_name(name)
             display = " ".join(p for p in (given, family, suffix) if p)
             if has_han(family + given) and " " not in family + given:
@@ -227,11 +227,19 @@ def parse_authors(value: str) -> tuple[str, ...]:
     return tuple(authors)
 
 
+def _in_bibtex_order(name: str) -> bool:
+    """True when ``name`` is exactly ``Last, First`` / ``Last, Jr, First`` as a writer puts it."""
+    family, given, suffix = split_name(name)
+    return ", ".join(p for p in (family, suffix, given) if p) == " ".join(name.split())
+
+
 def _split_and(value: str) -> list[str]:
     """Split an author list at `` and `` outside braces."""
     parts, depth, start = [], 0, 0
-    for match in re.finditer(r"[{}]|\s+and\s+", value, re.IGNORECASE):
+    for match in re.finditer(r"\\.|[{}]|\s+and\s+", value, re.IGNORECASE | re.DOTALL):
         token = match.group()
+        if token.startswith("\\"):
+            continue  # an escaped character, \{ included
         if token == "{":
             depth += 1
         elif token == "}":
@@ -245,7 +253,7 @@ def _split_and(value: str) -> list[str]:
 
 def _balanced(text: str) -> bool:
     depth = 0
-    for char in text:
+    for char in re.sub(r"\\.", "", text):
         depth += (char == "{") - (char == "}")
         if depth < 0:
             return False

@@ -41,6 +41,7 @@ PASSTHROUGH_ORDER = (
     "note",
 )
 _WORD = re.compile(r"[^\W_]+")
+_AND_WORD = re.compile(r"(?<!\S)and(?!\S)", re.IGNORECASE)
 _CONTAINER = {"inproceedings": "booktitle", "incollection": "booktitle", "article": "journal"}
 
 
@@ -146,12 +147,18 @@ def protect_title(title: str, ascii: bool = False) -> str:
 
 
 def format_author(name: str, ascii: bool = False) -> str:
-    """``Last, First`` (``Last, Jr., First``); a braced corporate name stays one unit."""
+    """``Last, First`` (``Last, Jr., First``); a braced corporate name stays one unit.
+
+    A name with a comma is already in that order and is written as it is. A word "and"
+    inside a name is braced so that it does not split the author list.
+    """
     if name.startswith("{") and name.endswith("}"):
         return "{" + escape(name[1:-1], ascii) + "}"
-    family, given, suffix = split_name(name)
-    parts = [family] + ([suffix] if suffix else []) + ([given] if given else [])
-    return escape(", ".join(parts), ascii)
+    if "," not in name:
+        family, given, suffix = split_name(name)
+        name = ", ".join([family] + ([suffix] if suffix else []) + ([given] if given else []))
+    text = escape(name, ascii)
+    return _AND_WORD.sub(r"{\g<0>}", text) if "and" in text.lower() else text
 
 
 def format_authors(authors: Iterable[str], ascii: bool = False) -> str:

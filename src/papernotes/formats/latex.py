@@ -143,7 +143,7 @@ def decode(text: str) -> str:
         text = _LETTER_CMD.sub(lambda m: _LETTER_COMMANDS[m.group(1)], text)
     text = text.replace("{", "").replace("}", "").replace("~", " ")
     text = _PLACEHOLDER.sub(lambda m: chr(int(m.group(1))), text)
-    return unicodedata.normalize("NFC", _SPACES.sub(" ", text).strip())
+    return _SPACES.sub(" ", text).strip()  # no normalisation: other characters stay as written
 
 
 def _placeholder(char: str) -> str:

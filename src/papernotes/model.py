@@ -194,7 +194,7 @@ def normalize_title(title: str) -> str:
 
 def clean_paper(paper: Paper) -> Paper:
     """``paper`` with single-line fields tidied; raises ``ValueError`` naming a bad field."""
-    title = " ".join(paper.title.split())
+    title = _one_line(paper.title)
     if not title:
         raise ValueError("a paper needs a title")
     if not 1000 <= paper.year <= 2999:
@@ -202,7 +202,7 @@ def clean_paper(paper: Paper) -> Paper:
     if paper.status not in STATUSES:
         raise ValueError(f"status must be one of {', '.join(STATUSES)}, not {paper.status!r}")
     one_line = {
-        name: " ".join(str(getattr(paper, name)).split())
+        name: _one_line(str(getattr(paper, name)))
         for name in ("venue", "code", "arxiv", "key", "added")
     }
     if _UNWRITABLE_VENUE.search(one_line["venue"]):
@@ -214,11 +214,16 @@ def clean_paper(paper: Paper) -> Paper:
         paper,
         title=title,
         **one_line,
-        authors=tuple(a for a in (" ".join(x.split()) for x in paper.authors) if a),
-        tags=tuple(dict.fromkeys(t for t in (" ".join(x.split()) for x in paper.tags) if t)),
+        authors=tuple(a for a in (_one_line(x) for x in paper.authors) if a),
+        tags=tuple(dict.fromkeys(t for t in (_one_line(x) for x in paper.tags) if t)),
         notes=tuple(n for n in (_tidy_note(n) for n in paper.notes) if n),
         body=_tidy_body(paper.body),
     )
+
+
+def _one_line(text: str) -> str:
+    """Whitespace runs as one space, in Unicode NFC (BibTeX and LaTeX keep no other form)."""
+    return unicodedata.normalize("NFC", " ".join(text.split()))
 
 
 def _lines(text: str) -> list[str]:

@@ -71,8 +71,18 @@ def user_cache_dir() -> Path:
 
 
 def header() -> bytes:
-    """What a cache file must start with to be read: format, versions and the Paper fields."""
-    fields_hash = hashlib.blake2b(" ".join(PAPER_FIELDS).encode(), digest_size=8).hexdigest()
+    """What a cache file must start with to be read: format, versions, the Paper fields, and
+    the size and time of the modules that parse notes (an edited parser drops old caches)."""
+    parsers = [
+        sys.modules[name].__file__ for name in (Paper.__module__, NoteFormatError.__module__)
+    ]
+    try:
+        stats = [os.stat(path) for path in parsers if path]
+    except OSError:  # e.g. imported from a zip: the versions alone must do
+        stats = []
+    code = " ".join(f"{st.st_size}:{st.st_mtime_ns}" for st in stats)
+    text = " ".join(PAPER_FIELDS) + " " + code
+    fields_hash = hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
     python = f"{sys.implementation.name}{sys.version_info[0]}.{sys.version_info[1]}"
     line = f"format {CACHE_FORMAT} papernotes {__version__} {python} marshal {marshal.version}"
     return _MAGIC + f"{line} fields {fields_hash}\n".encode()

@@ -11,7 +11,8 @@ from papernotes.errors import InvalidInputError
 
 ACCEPTED_FORMS = (
     "2006.03654, 2006.03654v2, arXiv:2006.03654, https://arxiv.org/abs/2006.03654v1, "
-    "https://arxiv.org/pdf/2006.03654.pdf, hep-th/9901001, cs/0112017v1"
+    "https://arxiv.org/pdf/2006.03654.pdf, https://arxiv.org/pdf/2006.03654v2, hep-th/9901001, "
+    "cs/0112017v1"
 )
 _NEW = r"\d{4}\.\d{4,5}"
 _OLD = r"[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from papernotes.model import Paper, normalize_title
+from papernotes.urls import is_browsable
 
 
 def _escape(text: str) -> str:
@@ -11,7 +12,7 @@ def _escape(text: str) -> str:
 
 
 def _link(label: str, url: str) -> str:
-    return f"[{_escape(label)}]({url})" if url.startswith(("http://", "https://")) else _escape(url)
+    return f"[{_escape(label)}]({url})" if is_browsable(url) else _escape(url)
 
 
 def paper_markdown(paper: Paper, path: str = "") -> str:

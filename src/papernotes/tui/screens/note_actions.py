@@ -16,6 +16,7 @@ from textual.app import SuspendNotSupported
 from papernotes.editor import run_editor
 from papernotes.errors import PapernotesError
 from papernotes.model import STATUSES, Note, Paper
+from papernotes.urls import is_browsable
 
 if TYPE_CHECKING:
     from papernotes.library import Library
@@ -67,7 +68,7 @@ class NoteActions:
             self.notify(message, timeout=3)
 
     def open_in_browser(self, url: str) -> None:
-        if not url.startswith(("http://", "https://")):
+        if not is_browsable(url):
             self.notify(f"Not a web address, not opened: {url}", severity="warning")
             return
         self.app.open_url(url)

@@ -293,3 +293,14 @@ def test_no_command_prints_help_when_not_in_a_terminal():
     assert "Commands:" in result.stdout
     assert os.environ.get("PAPERNOTES_DIR") is None
     assert cli.name
+
+
+def test_search_folds_case_of_wide_latin_letters_but_not_of_chinese(seed_library):
+    run(
+        seed_library, "add", "--year", "2022", "--title", "ＢＥＲＴ in full width", "--note", "蒸馏"
+    )
+    wide = json.loads(run(seed_library, "search", "ｂｅｒｔ", "--json").stdout)
+    assert [p["title"] for p in wide] == ["ＢＥＲＴ in full width"]
+    both = json.loads(run(seed_library, "search", "蒸馏 ｂｅｒｔ", "--json").stdout)
+    assert len(both) == 1
+    assert len(json.loads(run(seed_library, "search", "蒸馏", "--json").stdout)) == 4

@@ -13,7 +13,6 @@ from dataclasses import replace
 from pathlib import Path
 
 from papernotes.arxiv_ids import base_id
-from papernotes.citekeys import unique_key
 from papernotes.errors import (
     AmbiguousError,
     DuplicateError,
@@ -30,7 +29,7 @@ from papernotes.model import (
     normalize_title,
 )
 from papernotes.paper_index import PaperIndex
-from papernotes.search import haystack, matches, terms
+from papernotes.search import caseless, haystack, matches, terms, text_of
 from papernotes.storage.notefile import NoteFormatError, parse_body
 from papernotes.storage.store import NoteStore
 
@@ -104,11 +103,10 @@ class Library:
     def search(self, query: str, notes: Iterable[Note] | None = None) -> list[Note]:
         """Notes whose title, notes, venue, tags or authors contain every word of ``query``."""
         wanted = terms(query)
-        return [
-            n
-            for n in (self.notes() if notes is None else notes)
-            if matches(self.haystack(n), wanted)
-        ]
+        pool = self.notes() if notes is None else notes
+        if not self._haystacks and all(caseless(t) for t in wanted):
+            return [n for n in pool if matches(text_of(n.paper), wanted)]
+        return [n for n in pool if matches(self.haystack(n), wanted)]
 
     def haystack(self, note: Note) -> str:
         text = self._haystacks.get(note.path)
@@ -218,6 +216,8 @@ class Library:
 
     def free_key(self, paper: Paper, ignore: Note | None = None) -> str:
         """A citation key for ``paper`` that no other note uses (the scheme in ``citekeys``)."""
+        from papernotes.citekeys import unique_key  # pulls in pypinyin lazily; not on `list`
+
         return unique_key(paper, self._indexed().keys_taken(ignore))
 
     def save(self, note: Note, paper: Paper) -> Note:

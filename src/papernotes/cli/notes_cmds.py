@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import sys
-import tempfile
 from pathlib import Path
 
 import click
@@ -101,6 +100,8 @@ def read_notes_from_user() -> tuple[str, ...]:
     """Notes from piped stdin, or from the editor when interactive."""
     if not sys.stdin.isatty():
         return parse_note_lines(sys.stdin.read())
+    import tempfile
+
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "notes.md"
         path.write_text(NOTES_TEMPLATE, encoding="utf-8")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import unicodedata
 from dataclasses import asdict
 
@@ -42,6 +41,8 @@ def note_dict(note: Note) -> dict:
 
 
 def to_json(data: object) -> str:
+    import json
+
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 

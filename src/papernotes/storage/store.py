@@ -6,7 +6,6 @@ write refuses when the file changed on disk since it was read.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from collections.abc import Iterator
@@ -19,6 +18,7 @@ from papernotes.model import Note, Outline, Paper, Problem
 from papernotes.storage.atomic import TEMP_PREFIX, TEMP_SUFFIX, atomic_write, fsync_dir
 from papernotes.storage.batch import PendingWrites
 from papernotes.storage.cache import CachedLoad, LibraryCache, stat_key
+from papernotes.storage.hashing import blake2b
 from papernotes.storage.notefile import NoteFormatError, load_yaml, parse_note, render_note
 from papernotes.storage.outline_file import (
     OUTLINE_FILE,
@@ -33,7 +33,7 @@ _YEAR_DIR = re.compile(r"^\d{4}$")
 
 
 def digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+    return blake2b(data, digest_size=16).hexdigest()
 
 
 class NoteStore:

@@ -100,3 +100,21 @@ def test_a_symlink_leading_outside_the_library_is_skipped_and_reported(empty_lib
     library = Library(empty_library)
     assert library.notes() == []
     assert "outside the library" in str(library.problems()[0])
+
+
+def test_replaced_files_keep_their_permissions_and_new_ones_follow_the_umask(
+    empty_library, tmp_path
+):
+    from papernotes.storage.atomic import atomic_write
+
+    shared = tmp_path / "refs.bib"
+    shared.write_text("old\n", encoding="utf-8")
+    shared.chmod(0o644)
+    atomic_write(shared, b"new\n")
+    assert shared.stat().st_mode & 0o777 == 0o644
+    old_mask = os.umask(0o027)
+    try:
+        note = Library(empty_library).add(Paper(title="Permissions", year=2020))
+    finally:
+        os.umask(old_mask)
+    assert (empty_library / note.path).stat().st_mode & 0o777 == 0o640

@@ -10,12 +10,42 @@ TEMP_PREFIX = ".papernotes-"
 TEMP_SUFFIX = ".tmp"
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temporary file in the same folder, fsync and rename."""
+def new_temp_file(path: Path) -> tuple[int, str]:
+    """A temporary file beside ``path`` (``(fd, name)``) with the mode ``path`` has or would get.
+
+    ``mkstemp`` creates files readable by their owner only, and ``os.replace`` keeps that
+    mode: without this a shared ``refs.bib`` would turn private on its next export.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     import tempfile  # not needed by read-only commands
 
+    try:
+        mode = os.stat(path).st_mode & 0o7777
+    except OSError:
+        mode = 0o666 & ~_umask()
     fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=path.parent)
+    with contextlib.suppress(OSError):  # e.g. file systems without permissions
+        os.fchmod(fd, mode)
+    return fd, tmp
+
+
+def _umask() -> int:
+    """The process umask, read without changing it where the system allows (threads!)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` via a temporary file in the same folder, fsync and rename."""
+    fd, tmp = new_temp_file(path)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

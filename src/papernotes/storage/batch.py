@@ -12,7 +12,7 @@ import contextlib
 import os
 from pathlib import Path
 
-from papernotes.storage.atomic import TEMP_PREFIX, TEMP_SUFFIX, fsync_dir
+from papernotes.storage.atomic import fsync_dir, new_temp_file
 
 COMMIT_EVERY = 500
 """Pending files per flush: bounds what a crash can take back (import is idempotent)."""
@@ -27,10 +27,7 @@ class PendingWrites:
         return bool(self._pending)
 
     def add(self, path: Path, data: bytes) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        import tempfile
-
-        fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=path.parent)
+        fd, tmp = new_temp_file(path)
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)

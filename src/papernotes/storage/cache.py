@@ -256,18 +256,12 @@ def _note(paper: Paper, path: str, digest: str) -> Note:
 
 @contextlib.contextmanager
 def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector: building many objects otherwise triggers it often.
-
-    Afterwards the objects built are moved out of the collector's sight (``gc.freeze``): a
-    loaded library is long-lived and acyclic, and walking it in every later collection
-    costs tens of milliseconds at 10,000 notes.
-    """
+    """Pause the cyclic garbage collector: building many objects otherwise triggers it often."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        gc.freeze()
         if enabled:
             gc.enable()
 

@@ -234,3 +234,17 @@ def test_list_does_not_import_bibtexparser(seed_library):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "False False"
+
+
+def test_a_stored_article_type_without_a_journal_is_exported_as_a_preprint():
+    # Notes imported before the fix hold entry_type: article with no venue.
+    paper = Paper(
+        title="A Brand New Paper",
+        year=2021,
+        arxiv="2101.00001",
+        key="doe2021brand",
+        extra=(("bibtex", {"entry_type": "article"}),),
+    )
+    assert render_entry(paper, venues=VenueTable()).startswith("@misc{doe2021brand,\n")
+    with_journal = replace(paper, venue="JMLR")
+    assert render_entry(with_journal, venues=VenueTable()).startswith("@article{")

@@ -182,3 +182,87 @@ def test_a_misc_venue_and_an_arxiv_venue_survive_the_round_trip(empty_library, t
     again.mkdir()
     run(again, "import", str(write_bib(tmp_path, first)))
     assert run(again, "export", "--bib").stdout == first
+
+
+# -- arXiv preprints filed as @article (Google Scholar), and what a merge may change ------------
+
+SCHOLAR_PREPRINT = (
+    "@article{{{key},\n"
+    "  title={{{title}}},\n"
+    "  author={{Wei, Junqiu and Ren, Xiaozhe}},\n"
+    "  journal={{arXiv preprint arXiv:{arxiv}}},\n"
+    "  year={{{year}}}\n"
+    "}}\n"
+)
+
+
+def test_a_scholar_arxiv_article_is_imported_and_exported_as_a_misc_preprint(
+    empty_library, tmp_path
+):
+    bib = write_bib(
+        tmp_path,
+        SCHOLAR_PREPRINT.format(
+            key="doe2021brand", title="A Brand New Paper", arxiv="2101.00001", year=2021
+        ),
+    )
+    assert run(empty_library, "import", str(bib)).exit_code == 0
+    (note,) = Library(empty_library).notes()
+    assert "entry_type" not in dict(note.paper.extra).get("bibtex", {})
+    out = run(empty_library, "export", "--bib").stdout
+    assert out.startswith("@misc{doe2021brand,\n"), out
+    assert "journal" not in out and "eprint = {2101.00001}" in out
+
+
+def test_merging_a_scholar_arxiv_article_keeps_nezha_a_misc(seed_library, tmp_path):
+    before = run(seed_library, "export", "--bib", "nezha").stdout
+    bib = write_bib(
+        tmp_path,
+        SCHOLAR_PREPRINT.format(
+            key="wei2019nezha",
+            title="NEZHA: Neural contextualized representation for chinese language understanding",
+            arxiv="1909.00204",
+            year=2019,
+        ),
+    )
+    assert run(seed_library, "import", str(bib)).exit_code == 0
+    after = run(seed_library, "export", "--bib", "nezha").stdout
+    assert after.startswith("@misc{wei2021nezha,\n"), after
+    assert after == before
+
+
+def test_a_merge_never_changes_the_entry_type_of_an_existing_note(seed_library, tmp_path):
+    bib = write_bib(
+        tmp_path,
+        "@misc{blog,\n  title = {Whatever},\n  howpublished = {Some Blog},\n"
+        "  eprint = {2006.03654},\n  year = {2021},\n}\n\n"
+        "@techreport{tr,\n  title = {Other},\n  institution = {Huawei},\n"
+        "  eprint = {1909.00204},\n  year = {2019},\n}\n",
+    )
+    result = run(seed_library, "import", str(bib))
+    assert result.stdout.strip().splitlines()[-1] == "0 added, 2 merged, 0 skipped."
+    out = run(seed_library, "export", "--bib", "deberta", "nezha").stdout
+    assert "@inproceedings{he2021deberta," in out  # ICLR, as the user wrote
+    assert "@misc{wei2021nezha," in out  # no venue: a preprint, not a tech report
+    assert "howpublished = {Some Blog}" not in out
+    for name in ("deberta", "nezha"):
+        extra = dict(Library(seed_library).find(name).paper.extra).get("bibtex", {})
+        assert "entry_type" not in extra
+
+
+def test_merge_entry_fills_gaps_but_never_the_entry_type():
+    from papernotes.bibliography import merge_entry
+
+    old = Paper(title="T", year=2020, venue="", extra=(("bibtex", {"pages": "1--2"}),))
+    new = Paper(
+        title="T",
+        year=2020,
+        venue="Some Blog",
+        doi="10.1/x",
+        extra=(("bibtex", {"entry_type": "misc", "volume": "3"}),),
+    )
+    merged = merge_entry(old, new, set())
+    assert dict(merged.extra)["bibtex"] == {"pages": "1--2", "volume": "3"}
+    assert merged.doi == "10.1/x"
+    assert merged.venue == ""  # that venue only meant something as a @misc's howpublished
+    conference = Paper(title="T", year=2020, venue="ICLR")
+    assert merge_entry(old, conference, set()).venue == "ICLR"  # a plain gap is filled

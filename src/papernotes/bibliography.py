@@ -13,7 +13,12 @@ from dataclasses import dataclass, field, replace
 
 from papernotes.citekeys import check_key, unique_key
 from papernotes.errors import DuplicateError, InvalidInputError
-from papernotes.formats.bibtex_write import BIBTEX_EXTRA, bibtex_fields, render_bibliography
+from papernotes.formats.bibtex_write import (
+    BIBTEX_EXTRA,
+    ENTRY_TYPE,
+    bibtex_fields,
+    render_bibliography,
+)
 from papernotes.library import Library
 from papernotes.model import Note, Paper, Problem, normalize_title
 from papernotes.venues import VenueTable
@@ -258,7 +263,11 @@ def merge_entry(old: Paper, new: Paper, taken: set[str]) -> Paper:
     if not key and new.key and not check_key(new.key) and new.key.casefold() not in taken:
         key = new.key
     extra = bibtex_fields(old)
-    for name, value in bibtex_fields(new).items():
+    incoming = bibtex_fields(new)
+    # The entry type is never merged: the note's type follows the venue the user wrote. A
+    # venue that came with an unusual type (a @misc's howpublished) is not taken either.
+    unusual_type = incoming.pop(ENTRY_TYPE, None)
+    for name, value in incoming.items():
         extra.setdefault(name, value)
     if extra != bibtex_fields(old):
         others = tuple((k, v) for k, v in old.extra if k != BIBTEX_EXTRA)
@@ -268,7 +277,7 @@ def merge_entry(old: Paper, new: Paper, taken: set[str]) -> Paper:
     return replace(
         old,
         key=key,
-        venue=old.venue or new.venue,
+        venue=old.venue or ("" if unusual_type else new.venue),
         arxiv=old.arxiv or new.arxiv,
         authors=old.authors or new.authors,
         primary_category=old.primary_category or new.primary_category,

@@ -17,6 +17,7 @@ from papernotes.arxiv_ids import base_id
 from papernotes.citekeys import has_han, split_name
 from papernotes.formats.bibtex_write import (
     BIBTEX_EXTRA,
+    CONTAINER_FIELD,
     ENTRY_TYPE,
     PASSTHROUGH_ORDER,
     TYPE_OF_KIND,
@@ -155,12 +156,16 @@ def entry_to_paper(entry: BibEntry, venues: VenueTable) -> Paper:
         venue = decode(howpublished)  # where the writer puts the venue of a @misc
         fields = {k: v for k, v in fields.items() if k != "howpublished"}
     arxiv = _arxiv_id(fields)
-    if venue and _PREPRINT.search(venue):
-        venue = ""
+    preprint = bool(venue and _PREPRINT.search(venue))
+    if preprint:
+        venue = ""  # "arXiv preprint arXiv:…" as a journal: a preprint, whatever the type says
     elif venue:
         venue = venues.short_name(venue)
     rule_type = TYPE_OF_KIND[venues.kind(venue)]
-    if entry.entry_type != rule_type:
+    # The type is kept only when it says more than the venue does and stays valid on export:
+    # never for a preprint, never an @article/@inproceedings without a journal/booktitle.
+    needs_venue = entry.entry_type in CONTAINER_FIELD
+    if entry.entry_type != rule_type and not preprint and (venue or not needs_venue):
         extra[ENTRY_TYPE] = entry.entry_type
     for name in PASSTHROUGH_ORDER:
         if fields.get(name, "").strip():

@@ -42,7 +42,8 @@ PASSTHROUGH_ORDER = (
 )
 _WORD = re.compile(r"[^\W_]+")
 _AND_WORD = re.compile(r"(?<!\S)and(?!\S)", re.IGNORECASE)
-_CONTAINER = {"inproceedings": "booktitle", "incollection": "booktitle", "article": "journal"}
+CONTAINER_FIELD = {"inproceedings": "booktitle", "incollection": "booktitle", "article": "journal"}
+"""Entry types whose venue field is required, and that field."""
 
 
 def render_entry(
@@ -63,12 +64,16 @@ def render_entry(
     extra = bibtex_fields(paper)
     kind = venues.kind(paper.venue)
     entry_type = str(extra.get(ENTRY_TYPE) or TYPE_OF_KIND[kind])
+    has_venue = bool(paper.venue) and kind != PREPRINT
+    required = CONTAINER_FIELD.get(entry_type)
+    if required and not has_venue and not extra.get(required):
+        entry_type = TYPE_OF_KIND[kind]  # an @article without a journal is invalid: a preprint
     fields: list[tuple[str, str]] = [
         ("title", protect_title(paper.arxiv_title or paper.title, ascii)),
         ("author", format_authors(paper.authors, ascii)),
     ]
-    if paper.venue and kind != PREPRINT:  # "arXiv" as a venue: the eprint fields say it
-        container = _CONTAINER.get(entry_type, "howpublished")
+    if has_venue:  # "arXiv" as a venue: the eprint fields say it
+        container = CONTAINER_FIELD.get(entry_type, "howpublished")
         fields.append((container, escape(venues.full_name(paper.venue), ascii)))
     fields.append(("year", str(paper.year)))
     for name in PASSTHROUGH_ORDER:

@@ -28,6 +28,7 @@ from papernotes.model import (
     clean_paper,
     normalize_title,
 )
+from papernotes.outline_merge import OutlineMerge, merge_outline
 from papernotes.paper_index import PaperIndex
 from papernotes.search import caseless, haystack, matches, terms, text_of
 from papernotes.storage.notefile import NoteFormatError, parse_body
@@ -337,18 +338,28 @@ class Library:
                     updated.append(path)
             claimed.add(path)
             order.append(path)
-        if not dry_run:
-            self._save_outline(parsed.outline, order)
+        sections = self._merge_outline(parsed.outline, order, parsed.papers_heading, dry_run)
         return ImportReport(
-            tuple(added), tuple(updated), tuple(unchanged), tuple(skipped), tuple(problems)
+            tuple(added),
+            tuple(updated),
+            tuple(unchanged),
+            tuple(skipped),
+            tuple(problems),
+            tuple(sections.added),
+            tuple(sections.replaced),
         )
 
-    def _save_outline(self, imported: Outline, order: list[str]) -> None:
+    def _merge_outline(
+        self, imported: Outline, order: list[str], papers_heading: bool, dry_run: bool
+    ) -> OutlineMerge:
+        """Merge the document's sections into ``document.yaml`` by section (``outline_merge``)."""
         current = self.outline()
-        has_sections = any(not s.papers for s in imported.sections) or imported.toc_depth
-        base = imported if has_sections else current
+        merge = merge_outline(current, imported, papers_heading=papers_heading)
         rest = [p for p in current.order if p not in order]
-        self.store.save_outline(replace(base, order=tuple(order + rest)))
+        merge.outline = replace(merge.outline, order=tuple(order + rest))
+        if not dry_run and merge.outline != current:
+            self.store.save_outline(merge.outline)
+        return merge
 
     def export_markdown(self) -> str:
         from papernotes.formats.markdown_write import render_document

@@ -164,6 +164,10 @@ class ImportReport:
     unchanged: tuple[str, ...] = ()
     skipped: tuple[str, ...] = ()
     problems: tuple[Problem, ...] = field(default_factory=tuple)
+    sections_added: tuple[str, ...] = ()
+    """Link sections new to the library, as headings: ``# Other links``."""
+    sections_replaced: tuple[str, ...] = ()
+    """Sections of the library whose content the document's same-titled section replaced."""
 
     def summary(self) -> str:
         text = (

@@ -50,6 +50,10 @@ def import_cmd(ctx: click.Context, file: Path, dry_run: bool):
         click.echo(f"{'would add' if dry_run else 'added'}: {path}")
     for path in report.updated:
         click.echo(f"{'would update' if dry_run else 'updated'}: {path}")
+    for name in report.sections_added:
+        click.echo(f"{'would add' if dry_run else 'added'} section: {name}")
+    for name in report.sections_replaced:
+        click.echo(f"{'would replace' if dry_run else 'replaced'} section: {name}")
     click.echo(("Dry run: " if dry_run else "") + report.summary() + ".")
 
 

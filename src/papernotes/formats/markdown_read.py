@@ -35,6 +35,8 @@ class ParsedDocument:
     papers: list[tuple[Paper, int]] = field(default_factory=list)
     """Each paper with the line its bullet starts on."""
     problems: list[Problem] = field(default_factory=list)
+    papers_heading: bool = True
+    """False when the year headings had no heading above them (the papers section is implied)."""
 
 
 def parse_document(text: str, source: str = "<document>") -> ParsedDocument:
@@ -73,6 +75,7 @@ class _Reader:
         self.toc_depth = 0
         self.year_level = 3
         self.papers_block: _Block | None = None
+        self.papers_heading = True
         self.year: int | None = None
         self.paper_lines: list[tuple[int, str]] = []
         self.papers: list[tuple[Paper, int]] = []
@@ -116,6 +119,7 @@ class _Reader:
                 if parent is None or parent.level == 0:
                     parent = _Block("Paper", 1, papers=True)
                     self.blocks.append(parent)
+                    self.papers_heading = False
                 parent.papers = True
                 self.papers_block = parent
                 self.year_level = level
@@ -167,7 +171,7 @@ class _Reader:
                 continue
             sections.append(Section(block.title, block.level, tuple(items), block.papers))
         outline = Outline(tuple(sections), self.toc_depth, (), self.year_level)
-        return ParsedDocument(outline, self.papers, self.problems)
+        return ParsedDocument(outline, self.papers, self.problems, self.papers_heading)
 
 
 def _parse_paper(

@@ -1,0 +1,90 @@
+"""Merging an imported document's sections into the library's ``document.yaml``, by section.
+
+An imported section replaces the library's section with the same title at the same level
+(the nth one for the nth, when titles repeat), in its place; sections the document does not
+have are kept where they are; new sections are appended (a new subsection at the end of
+its parent section, the text before the first heading at the start). The papers section is
+matched by its role, not its title.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from papernotes.model import Outline, Section
+
+
+@dataclass
+class OutlineMerge:
+    outline: Outline
+    added: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
+
+
+def section_name(section: Section) -> str:
+    if not section.level:
+        return "(the text before the first heading)"
+    return f"{'#' * section.level} {section.title}"
+
+
+def merge_outline(
+    current: Outline, imported: Outline, *, papers_heading: bool = True
+) -> OutlineMerge:
+    """``current`` with ``imported``'s sections merged in; ``order`` stays ``current``'s.
+
+    ``papers_heading`` is False when the document had year headings but no heading above
+    them: its papers section is then only a placeholder and changes nothing.
+    """
+    slots: list[list] = [[s, False] for s in current.sections]  # [section, matched]
+    placed: list[list] = []  # the slot each imported section went to, in document order
+    result = OutlineMerge(current)
+    has_papers = False
+    for section in imported.sections:
+        if section.papers:
+            has_papers = True
+        if section.papers and not papers_heading:
+            slot = next((s for s in slots if s[0].papers), None)
+            if slot is not None:
+                slot[1] = True
+                placed.append(slot)
+            continue
+        slot = next(
+            (
+                s
+                for s in slots
+                if not s[1]
+                and s[0].papers == section.papers
+                and (section.papers or (s[0].level, s[0].title) == (section.level, section.title))
+            ),
+            None,
+        )
+        if slot is not None:
+            if slot[0] != section:
+                result.replaced.append(section_name(section))
+                slot[0] = section
+            slot[1] = True
+        else:
+            slot = [section, True]
+            slots.insert(_new_place(slots, placed, section), slot)
+            result.added.append(section_name(section))
+        placed.append(slot)
+    result.outline = Outline(
+        sections=tuple(s[0] for s in slots),
+        toc_depth=imported.toc_depth or current.toc_depth,
+        order=current.order,
+        year_level=imported.year_level if has_papers else current.year_level,
+    )
+    return result
+
+
+def _new_place(slots: list[list], placed: list[list], section: Section) -> int:
+    """Where a new section goes: after its parent's subsections, else at the end."""
+    if section.level == 0:
+        return 0
+    parent = next((s for s in reversed(placed) if s[0].level < section.level), None)
+    if parent is None or parent[0].level == 0:
+        return len(slots)
+    index = next(i for i, s in enumerate(slots) if s is parent) + 1
+    while index < len(slots) and slots[index][0].level > parent[0].level:
+        index += 1
+    return index

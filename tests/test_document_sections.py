@@ -1,0 +1,109 @@
+"""Importing a document into a library that already has link sections merges them by section."""
+
+from __future__ import annotations
+
+from papernotes.library import Library
+from papernotes.model import Section
+from tests.helpers import run
+
+SMALL_DOC = """\
+# Paper
+
+### 2024
+
+- My new paper
+
+# Other links
+
+- https://example.org/other
+"""
+
+
+def headings(library: Library) -> list[tuple[int, str]]:
+    return [(s.level, s.title) for s in library.outline().sections]
+
+
+def test_a_document_with_one_new_section_keeps_every_other_section_and_the_toc(seed_library):
+    library = Library(seed_library)
+    before = library.outline()
+    report = library.import_markdown(SMALL_DOC, "small.md")
+    library.reload()
+    after = library.outline()
+    assert after.toc_depth == before.toc_depth == 2
+    assert headings(library) == [(s.level, s.title) for s in before.sections] + [(1, "Other links")]
+    kept = {(s.level, s.title): s for s in after.sections}
+    for section in before.sections:  # every seed section, items and all, still there
+        assert kept[(section.level, section.title)] == section
+    assert kept[(1, "Other links")].items[0].url == "https://example.org/other"
+    assert report.sections_added == ("# Other links",)
+    assert report.sections_replaced == ()
+    exported = library.export_markdown()
+    assert "- [Other links](#other-links)" in exported
+    assert "# 词向量" in exported and "My new paper" in exported
+
+
+def test_an_imported_section_replaces_the_same_titled_one_at_the_same_level(seed_library):
+    library = Library(seed_library)
+    before = headings(library)
+    doc = "## 蒸馏\n\n- https://example.org/distil\n\n# 词向量\n\n- https://example.org/vec\n"
+    report = library.import_markdown(doc, "doc.md")
+    library.reload()
+    assert headings(library) == before  # same sections, same places
+    sections = {s.title: s for s in library.outline().sections}
+    assert [i.url for i in sections["蒸馏"].items] == ["https://example.org/distil"]
+    assert [i.url for i in sections["词向量"].items] == ["https://example.org/vec"]
+    assert sorted(report.sections_replaced) == ["# 词向量", "## 蒸馏"]
+    assert report.sections_added == ()
+
+
+def test_a_new_subsection_goes_at_the_end_of_its_parent_section(seed_library):
+    library = Library(seed_library)
+    library.import_markdown("# Repo\n\n## 新的\n\n- https://example.org/new\n", "doc.md")
+    library.reload()
+    titles = [title for _, title in headings(library)]
+    assert titles.index("新的") == titles.index("tokenizer") + 1
+    assert titles.index("新的") < titles.index("Paper")
+
+
+def test_the_toc_depth_comes_from_the_document_when_it_has_a_toc(seed_library):
+    library = Library(seed_library)
+    doc = (
+        "<!-- START doctoc -->\n- [Repo](#repo)\n<!-- END doctoc -->\n\n"
+        "# Repo\n\n- https://example.org/r\n"
+    )
+    library.import_markdown(doc, "doc.md")
+    library.reload()
+    assert library.outline().toc_depth == 1
+
+
+def test_an_unchanged_section_is_not_reported_as_replaced(seed_library):
+    library = Library(seed_library)
+    report = library.import_markdown(library.export_markdown(), "again.md")
+    assert report.sections_added == report.sections_replaced == ()
+
+
+def test_a_document_into_an_empty_library_takes_all_its_sections(empty_library):
+    library = Library(empty_library)
+    report = library.import_markdown(SMALL_DOC, "small.md")
+    library.reload()
+    assert library.outline().sections == (
+        Section("Paper", 1, papers=True),
+        library.outline().sections[1],
+    )
+    assert report.sections_added == ("# Paper", "# Other links")
+
+
+def test_import_and_its_dry_run_say_which_sections_are_added_or_replaced(seed_library, tmp_path):
+    doc = tmp_path / "small.md"
+    doc.write_text(SMALL_DOC.replace("# Other links", "# 词向量"), encoding="utf-8")
+    before = (seed_library / "document.yaml").read_bytes()
+    dry = run(seed_library, "import", str(doc), "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert "would replace section: # 词向量" in dry.stdout
+    assert (seed_library / "document.yaml").read_bytes() == before
+    doc.write_text(SMALL_DOC, encoding="utf-8")
+    dry = run(seed_library, "import", str(doc), "--dry-run")
+    assert "would add section: # Other links" in dry.stdout
+    real = run(seed_library, "import", str(doc))
+    assert "added section: # Other links" in real.stdout
+    assert "title: Repo" in (seed_library / "document.yaml").read_text(encoding="utf-8")

@@ -8,6 +8,7 @@ still 3 retries), and yields a ``FakeArxiv``::
         fake_arxiv.fail(503, times=1)   # the next request answers 503, later ones work
         fake_arxiv.fail(503)            # every request answers 503 (also 429, 500, …)
         fake_arxiv.fail("hang")         # accept, never answer (use a short --timeout)
+        fake_arxiv.fail("hold", times=1)  # answer normally, but only after fake_arxiv.release()
         fake_arxiv.fail("html")         # an HTML error page with status 200
         fake_arxiv.fail("malformed")    # broken XML with status 200
         fake_arxiv.fail("empty")        # a valid Atom feed without entries
@@ -15,6 +16,7 @@ still 3 retries), and yields a ``FakeArxiv``::
         fake_arxiv.fail(503, on="search")  # only title searches fail ("ids": only id_list)
         fake_arxiv.close()              # stop the server: connections are refused
         fake_arxiv.add(FakePaper(...))  # serve one more paper
+        fake_arxiv.release()            # let held requests answer (and later ones not wait)
         fake_arxiv.requests             # every request: .time (monotonic), .query (dict), .headers
         fake_arxiv.id_requests()        # the id_list values asked, one list per request
 
@@ -105,6 +107,7 @@ class FakeArxiv:
     _failures_left: int | None = None
     _failure_on: str | None = None
     _release: threading.Event = field(default_factory=threading.Event)
+    _held: threading.Event = field(default_factory=threading.Event)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _server: ThreadingHTTPServer | None = None
 
@@ -122,9 +125,14 @@ class FakeArxiv:
     def id_requests(self) -> list[list[str]]:
         return [r.query["id_list"].split(",") for r in self.requests if r.query.get("id_list")]
 
+    def release(self) -> None:
+        """Answer the requests held by ``fail("hold")``."""
+        self._held.set()
+
     def close(self) -> None:
         """Stop serving; the port then refuses connections."""
         self._release.set()
+        self._held.set()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
@@ -233,6 +241,9 @@ class _Handler(BaseHTTPRequestHandler):
         if failure == "hang":
             fake._release.wait(30)
             return
+        if failure == "hold":
+            fake._held.wait(30)
+            failure = None
         if isinstance(failure, int):
             self._send(failure, b"<html><body>Service unavailable</body></html>", "text/html")
         elif failure == "html":

@@ -293,3 +293,54 @@ def test_list_show_search_and_export_do_not_import_arxiv(seed_library):
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_an_id_another_note_has_is_refused_even_with_yes(fake_arxiv, seed_library):
+    before = folder_bytes(seed_library)
+    result = run(seed_library, "link", "albert", "--arxiv", "2006.03654", "--yes")
+    assert result.exit_code == 1
+    assert "arXiv 2006.03654 is already the id of 2021/deberta.md" in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert fake_arxiv.requests == [] and folder_bytes(seed_library) == before
+    assert show(seed_library, "2006.03654")["path"] == "2021/deberta.md"
+
+
+def test_a_title_match_to_an_id_another_note_has_is_skipped_naming_it(
+    fake_arxiv, library_without_ids
+):
+    library = Library.open(library_without_ids)
+    albert = library.find("albert")
+    library.save(albert, replace(albert.paper, arxiv="1909.10351"))  # TinyBERT's id, by mistake
+    result = run(library_without_ids, "link", "--all")
+    assert result.exit_code == 0, result.stderr
+    assert (
+        "skipped    2020/tinybert.md: arXiv 1909.10351 is already the id of 2020/albert.md"
+        in result.stdout
+    )
+    notes = Library.open(library_without_ids).notes()
+    assert [n.path for n in notes if n.paper.arxiv == "1909.10351"] == ["2020/albert.md"]
+
+
+def test_adding_with_update_never_gives_a_second_note_an_id_in_use(fake_arxiv, seed_library):
+    # The title names DeBERTaV3 (2023, listed first), the id is ALBERT's (2020).
+    v3 = show(seed_library, "debertav3")
+    before = folder_bytes(seed_library)
+    result = run(seed_library, "add", "--arxiv", "1909.11942", "--title", v3["title"], "--update")
+    ids = [n.paper.arxiv for n in Library.open(seed_library).notes()]
+    assert ids.count("1909.11942") == 1, result.stdout + result.stderr
+    assert show(seed_library, "debertav3")["arxiv"] == v3["arxiv"]
+    assert result.exit_code == 1 and "2020/albert.md" in result.stderr
+    assert folder_bytes(seed_library) == before
+
+
+def test_link_help_points_to_documentation_that_exists(seed_library):
+    import re
+    from pathlib import Path
+
+    result = run(seed_library, "link", "--help")
+    assert result.exit_code == 0
+    text = " ".join(result.stdout.split())
+    readme = Path(__file__).resolve().parent.parent / "README.md"
+    assert not re.search(r"docs/\S+\.md", text)
+    assert 'see "arXiv metadata" in README.md' in text
+    assert "\n## arXiv metadata\n" in readme.read_text(encoding="utf-8")

@@ -202,3 +202,60 @@ async def test_l_reports_an_unreachable_arxiv_and_writes_nothing(seed_library, f
         await pilot.pause()
         assert len(notifications(app, "error")) == 1
     assert (seed_library / "2020" / "tinybert.md").read_bytes() == before
+
+
+async def _hold_link(app, pilot, fake_arxiv) -> None:
+    """Press ``l`` with arXiv's answer held back; return once the request has arrived."""
+    fake_arxiv.fail("hold", times=1)
+    await pilot.press("l")
+    for _ in range(200):
+        if fake_arxiv.requests:
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("the link request never reached the fake arXiv")
+
+
+def _unlinked_tinybert(library_root) -> None:
+    from papernotes.library import Library
+    from papernotes.model import Paper
+
+    title = "TinyBERT: Distilling BERT for Natural Language Understanding"
+    Library(library_root).add(Paper(title=title, year=2020, arxiv="1909.10351", notes=("n",)))
+
+
+@pilot_test
+async def test_changing_the_status_while_l_looks_up_arxiv_keeps_both(empty_library, fake_arxiv):
+    _unlinked_tinybert(empty_library)
+    app = build_app(empty_library)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await _hold_link(app, pilot, fake_arxiv)
+        await pilot.press("s")  # the user's own change while the lookup runs
+        await pilot.pause()
+        fake_arxiv.release()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert notifications(app, "error") == []
+        assert app.screen.query_one(PaperList).highlighted.paper.authors[0] == "Xiaoqi Jiao"
+    text = (empty_library / "2020" / "tinybert.md").read_text(encoding="utf-8")
+    assert "status: reading" in text and "- Xiaoqi Jiao" in text and "abstract:" in text
+
+
+@pilot_test
+async def test_a_note_changed_by_another_program_during_l_is_not_overwritten(
+    empty_library, fake_arxiv
+):
+    _unlinked_tinybert(empty_library)
+    path = empty_library / "2020" / "tinybert.md"
+    app = build_app(empty_library)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        await _hold_link(app, pilot, fake_arxiv)
+        outside = path.read_text(encoding="utf-8").replace("1. n\n", "1. written elsewhere\n")
+        path.write_text(outside, encoding="utf-8")
+        fake_arxiv.release()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        errors = notifications(app, "error")
+        assert len(errors) == 1 and "changed on disk" in errors[0]
+    assert path.read_text(encoding="utf-8") == outside

@@ -229,34 +229,120 @@ def link_notes(
     title and linked when ``arxiv_match.sure_match`` is sure; otherwise ``choose`` (if given)
     picks a candidate or None, and without it the note is skipped with its candidates.
     ``arxiv_id`` links the one given note to that id; when its title differs from arXiv's,
-    or the note already has another id, that needs ``yes``. All requests happen before the
-    first write: on any error nothing is written.
+    or the note already has another id, that needs ``yes``. An id another note already has
+    is refused (``InvalidInputError`` with ``arxiv_id``, else the note is skipped). All
+    requests happen before the first write: on any error nothing is written.
+
+    This is ``plan_links`` (every request, nothing written) then ``write_links``; a program
+    with a UI thread runs the first in a worker and the second on the UI thread.
+    """
+    plan = plan_links(
+        library,
+        notes,
+        yes=yes,
+        refresh=refresh,
+        offline=offline,
+        timeout=timeout,
+        arxiv_id=arxiv_id,
+        choose=choose,
+        client=client,
+        cache=cache,
+    )
+    return write_links(library, plan)
+
+
+@dataclass(frozen=True)
+class LinkPlan:
+    """What ``plan_links`` found: (note as read, arXiv's paper, status) per note to write,
+    the notes skipped, and the order of the notes asked for."""
+
+    planned: tuple[tuple[Note, Paper, str], ...] = ()
+    skipped: tuple[LinkResult, ...] = ()
+    order: tuple[str, ...] = ()
+
+
+def plan_links(
+    library,
+    notes: Iterable[Note],
+    *,
+    yes: bool = False,
+    refresh: bool = False,
+    offline: bool = False,
+    timeout: float = DEFAULT_TIMEOUT,
+    arxiv_id: str = "",
+    choose: Chooser | None = None,
+    client=None,
+    cache: ArxivCache | None = None,
+) -> LinkPlan:
+    """Every request ``link_notes`` makes, and what it would write; writes nothing.
+
+    Only ``arxiv_id`` reads ``library`` (to refuse an id another note has before asking).
     """
     notes = list(notes)
     fetcher = Fetcher(timeout=timeout, refresh=refresh, offline=offline, client=client, cache=cache)
     if arxiv_id:
-        plans, skipped = _plan_explicit(notes, arxiv_id, fetcher, yes)
+        plans, skipped = _plan_explicit(library, notes, arxiv_id, fetcher, yes)
     else:
         plans, skipped = _plan_all(notes, fetcher, choose)
-    results = list(skipped)
-    for note, fetched, status in plans:
-        paper = apply_metadata(note.paper, fetched)
-        if paper == note.paper:
-            results.append(LinkResult(note.path, note.paper.title, "unchanged", paper.arxiv))
+    return LinkPlan(tuple(plans), tuple(skipped), tuple(n.path for n in notes))
+
+
+def write_links(library, plan: LinkPlan) -> LinkReport:
+    """Write ``plan`` over the library's current version of each note.
+
+    Saves made through ``library`` since the plan was read (the TUI's status key, say) are
+    kept; a note changed on disk by someone else is still a ``ConflictError``. A note gone
+    meanwhile, one whose arXiv id changed meanwhile, and an id another note has are skipped.
+    """
+    current = {n.path: n for n in library.notes()}
+    holders: dict[str, str] = {}
+    for n in current.values():
+        if n.paper.arxiv:
+            holders.setdefault(n.paper.arxiv, n.path)
+    results = list(plan.skipped)
+    for note, fetched, status in plan.planned:
+        latest = current.get(note.path)
+        reason = ""
+        holder = holders.get(fetched.arxiv, note.path)
+        if latest is None:
+            reason = "it was removed from the library meanwhile"
+        elif latest.paper.arxiv != note.paper.arxiv:
+            reason = "its arXiv id changed meanwhile; link it again"
+        elif holder != note.path and fetched.arxiv != note.paper.arxiv:
+            reason = _held(fetched.arxiv, holder)
+        if reason:
+            results.append(LinkResult(note.path, note.paper.title, "skipped", "", reason))
             continue
-        saved = library.save(note, paper)
+        paper = apply_metadata(latest.paper, fetched)
+        if paper == latest.paper:
+            results.append(LinkResult(latest.path, paper.title, "unchanged", paper.arxiv))
+            continue
+        saved = library.save(latest, paper)
+        holders.setdefault(paper.arxiv, saved.path)
         results.append(LinkResult(saved.path, paper.title, status, paper.arxiv))
-    order = {n.path: i for i, n in enumerate(notes)}
+    order = {path: i for i, path in enumerate(plan.order)}
     results.sort(key=lambda r: order.get(r.path, len(order)))
     return LinkReport(tuple(results))
 
 
-def _plan_explicit(notes: list[Note], arxiv_id: str, fetcher: Fetcher, yes: bool):
+def _held(arxiv: str, holder: str) -> str:
+    return (
+        f"arXiv {arxiv} is already the id of {holder}, and an id belongs to one note only "
+        f"(to move it, remove it from {holder} first: papernotes edit {holder})"
+    )
+
+
+def _plan_explicit(library, notes: list[Note], arxiv_id: str, fetcher: Fetcher, yes: bool):
     if len(notes) != 1:
         raise InvalidInputError("--arxiv links exactly one paper; name just that one.")
     note = notes[0]
     key = id_key(arxiv_id)
     base = parse_arxiv_id(key)[0]
+    holder = next(
+        (n.path for n in library.notes() if n.paper.arxiv == base and n.path != note.path), None
+    )
+    if holder is not None:
+        raise InvalidInputError(f"{_held(base, holder)}; nothing was written.")
     if note.paper.arxiv and note.paper.arxiv != base and not yes:
         raise InvalidInputError(
             f"{note.path} is linked to arXiv {note.paper.arxiv}; pass --yes to relink it to {base}."

@@ -55,6 +55,12 @@ def fetch_for_add(
                 f"arXiv {base} is already in the library as {existing.path}; "
                 "use --update to change it."
             )
+        named = library.match(Paper(title=title, year=year or 1)) if title else None
+        if named is not None and named.path != existing.path:
+            raise InvalidInputError(
+                f"--title names {named.path}, but arXiv {base} is the id of {existing.path}, "
+                "and an id belongs to one note only; nothing was written."
+            )
         return existing.paper
     try:
         return fetch_paper(arxiv_id, timeout=timeout, offline=offline)
@@ -81,9 +87,10 @@ def fetch_for_add(
 def link_cmd(ctx: click.Context, papers, all_notes, arxiv_id, refresh, yes, offline, timeout):
     """Fill in arXiv metadata; papers without an arXiv id are found by title.
 
-    A title match is linked automatically when it is clearly right (see docs/readme-arxiv.md);
-    otherwise the candidates are listed with their scores and the paper is skipped (asked
-    for, when run in a terminal without --yes). Nothing is written if any request fails.
+    A title match is linked automatically when it is clearly right (see "arXiv metadata" in
+    README.md); otherwise the candidates are listed with their scores and the paper is
+    skipped (asked for, when run in a terminal without --yes). An arXiv id another note
+    already has is refused. Nothing is written if any request fails.
     """
     if not papers and not all_notes:
         raise click.UsageError("Name the papers to link, or pass --all.")

@@ -141,15 +141,22 @@ class NoteActions:
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="arxiv")
     def link(self, note: Note, client) -> None:
-        """Fetch first, write after (``link_notes`` does both); the screen redraws when done."""
-        from papernotes.arxiv_link import link_notes
+        """Fetch here, in the worker; write on the UI thread (``write_links``), over the
+        library's latest version of the note, so a status or tag change meanwhile is kept."""
+        from papernotes.arxiv_link import plan_links
 
         try:
-            report = link_notes(self.library, [note], client=client)
-        except Exception as exc:  # network, parsing, a conflict: a notification
+            plan = plan_links(self.library, [note], client=client)
+        except Exception as exc:  # network, parsing: a notification
             self.app.call_from_thread(self.link_failed, str(exc) or type(exc).__name__)
             return
-        self.app.call_from_thread(self.linked, report)
+        self.app.call_from_thread(self.write_link, plan)
+
+    def write_link(self, plan) -> None:
+        from papernotes.arxiv_link import write_links
+
+        with self.reporting("link"):  # a note changed on disk by another program: refused
+            self.linked(write_links(self.library, plan))
 
     def link_failed(self, message: str) -> None:
         self.notify(message, title="arXiv lookup failed", severity="error", timeout=10)

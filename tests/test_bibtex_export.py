@@ -248,3 +248,80 @@ def test_a_stored_article_type_without_a_journal_is_exported_as_a_preprint():
     assert render_entry(paper, venues=VenueTable()).startswith("@misc{doe2021brand,\n")
     with_journal = replace(paper, venue="JMLR")
     assert render_entry(with_journal, venues=VenueTable()).startswith("@article{")
+
+
+# -- hand-edited keys and arXiv ids: `check` names them, `export --bib` refuses them -------------
+
+
+def hand_edit(root, rel: str, old: str, new: str) -> None:
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def field_line(root, rel: str, name: str) -> int:
+    lines = (root / rel).read_text(encoding="utf-8").splitlines()
+    return next(i for i, line in enumerate(lines, 1) if line.startswith(f"{name}:"))
+
+
+def test_check_names_an_invalid_key_and_arxiv_id_at_their_line(seed_library):
+    hand_edit(seed_library, "2021/nezha.md", "key: wei2021nezha", 'key: "bad key{"')
+    hand_edit(seed_library, "2021/nezha.md", "arxiv: '1909.00204'", "arxiv: not-an-id")
+    result = run(seed_library, "check")
+    assert result.exit_code == 1, result.output
+    key_line = field_line(seed_library, "2021/nezha.md", "key")
+    arxiv_line = field_line(seed_library, "2021/nezha.md", "arxiv")
+    assert f"2021/nezha.md:{key_line}: key 'bad key{{' is not a valid citation key" in result.stdout
+    assert f"2021/nezha.md:{arxiv_line}: arxiv 'not-an-id' is not an arXiv id" in result.stdout
+
+
+def test_check_names_an_arxiv_id_written_with_a_version_or_prefix(seed_library):
+    hand_edit(seed_library, "2021/nezha.md", "arxiv: '1909.00204'", "arxiv: arXiv:1909.00204v2")
+    result = run(seed_library, "check")
+    assert result.exit_code == 1
+    line = field_line(seed_library, "2021/nezha.md", "arxiv")
+    assert (
+        f"2021/nezha.md:{line}: arxiv 'arXiv:1909.00204v2' should be the base id '1909.00204'"
+        in (result.stdout)
+    )
+
+
+def test_check_names_an_arxiv_id_held_by_two_notes(seed_library):
+    hand_edit(seed_library, "2019/xlnet.md", "arxiv: '1906.08237'", "arxiv: '1909.00204'")
+    result = run(seed_library, "check")
+    assert result.exit_code == 1
+    line = field_line(seed_library, "2019/xlnet.md", "arxiv")
+    assert (
+        f"2019/xlnet.md:{line}: arXiv id '1909.00204' is also used by 2021/nezha.md"
+        in result.stdout
+    )
+
+
+def test_check_names_keys_that_differ_only_in_case(seed_library):
+    hand_edit(seed_library, "2019/xlnet.md", "key: yang2019xlnet", "key: Wei2021Nezha")
+    result = run(seed_library, "check")
+    assert result.exit_code == 1
+    line = field_line(seed_library, "2019/xlnet.md", "key")
+    assert f"2019/xlnet.md:{line}: key 'Wei2021Nezha' is also used by 2021/nezha.md" in (
+        result.stdout
+    )
+
+
+def test_export_refuses_notes_with_an_invalid_key_or_arxiv_id_and_writes_nothing(
+    seed_library, tmp_path
+):
+    hand_edit(seed_library, "2021/nezha.md", "key: wei2021nezha", 'key: "bad key{"')
+    hand_edit(seed_library, "2019/xlnet.md", "arxiv: '1906.08237'", "arxiv: not-an-id")
+    before = folder_bytes(seed_library)
+    out = tmp_path / "refs.bib"
+    result = run(seed_library, "export", "--bib", "-o", str(out))
+    assert result.exit_code == 1
+    assert "2021/nezha.md: key 'bad key{' is not a valid citation key" in result.stderr
+    assert "2019/xlnet.md: arxiv 'not-an-id' is not an arXiv id" in result.stderr
+    assert not out.exists()
+    assert folder_bytes(seed_library) == before
+    to_stdout = run(seed_library, "export", "--bib")
+    assert to_stdout.exit_code == 1 and to_stdout.stdout == ""
+    # The other papers still export when named.
+    assert run(seed_library, "export", "--bib", "deberta").exit_code == 0

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
-from papernotes.citekeys import check_key, unique_key
+from papernotes.citekeys import check_key, identifier_problems, unique_key
 from papernotes.errors import DuplicateError, InvalidInputError
 from papernotes.formats.bibtex_write import (
     BIBTEX_EXTRA,
@@ -41,6 +41,19 @@ class BibImportReport:
         if self.problems:
             text += f", {len(self.problems)} problem(s) reported"
         return text
+
+
+class UnexportableError(InvalidInputError):
+    """Notes whose key or arXiv id cannot be written to a .bib; nothing was exported."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        listed = "; ".join(f"{p.path}: {p.message}" for p in problems[:3])
+        more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
+        super().__init__(
+            f"Cannot export {listed}{more}. Fix the note (papernotes check lists every problem); "
+            "nothing was written."
+        )
 
 
 # -- keys --------------------------------------------------------------------
@@ -107,7 +120,18 @@ def export_bibtex(
     ascii: bool = False,
     venues: VenueTable | None = None,
 ) -> tuple[str, list[Note]]:
-    """The .bib text for ``notes`` and the notes that were given a key (and saved) for it."""
+    """The .bib text for ``notes`` and the notes that were given a key (and saved) for it.
+
+    Raises ``UnexportableError``, before writing anything, when a note's key or arXiv id is
+    invalid (a hand edit): a .bib with ``@misc{bad key{,`` would break the user's document.
+    """
+    problems = [
+        Problem(note.path, 0, message)
+        for note in notes
+        for _field, message in identifier_problems(note.paper)
+    ]
+    if problems:
+        raise UnexportableError(problems)
     assigned = assign_keys(library, notes)
     fresh = {n.path: n for n in assigned}
     papers = [fresh.get(n.path, n).paper for n in notes]

@@ -189,3 +189,27 @@ def check_key(key: str) -> str | None:
             "and - _ : . + / (no spaces, braces, commas or accents)"
         )
     return None
+
+
+def identifier_problems(paper: Paper) -> list[tuple[str, str]]:
+    """Why a note's ``key`` or ``arxiv`` cannot go into a .bib, as ``(field, message)`` pairs.
+
+    A missing key is not a problem (``export --bib`` assigns one); an arXiv id must be
+    stored as a base id (``2006.03654``, ``hep-th/9901001``).
+    """
+    from papernotes.arxiv_ids import base_id
+
+    problems = []
+    reason = check_key(paper.key) if paper.key else None
+    if reason:
+        problems.append(("key", f"key {paper.key!r} is not a valid citation key: {reason}"))
+    if paper.arxiv and base_id(paper.arxiv) != paper.arxiv:
+        base = base_id(paper.arxiv)
+        if base:
+            message = f"arxiv {paper.arxiv!r} should be the base id {base!r}"
+        else:
+            message = (
+                f"arxiv {paper.arxiv!r} is not an arXiv id (like 2006.03654 or hep-th/9901001)"
+            )
+        problems.append(("arxiv", message))
+    return problems

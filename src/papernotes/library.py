@@ -166,22 +166,50 @@ class Library:
         return self._index
 
     def check(self) -> list[Problem]:
-        """Every problem in the library: unreadable notes, duplicate keys and papers."""
+        """Every problem in the library: unreadable notes, invalid keys and arXiv ids, duplicate
+        keys (ignoring case), arXiv ids and papers. Lines point at the field in the front matter.
+        """
+        from papernotes.citekeys import identifier_problems
+
         problems = self.problems()
         seen_keys: dict[str, str] = {}
+        seen_arxiv: dict[str, str] = {}
         seen_titles: dict[str, str] = {}
         for note in self.notes():
-            key = note.paper.key
+            paper = note.paper
+            for name, message in identifier_problems(paper):
+                problems.append(Problem(note.path, self._field_line(note, name), message))
+            key = paper.key.casefold()
             if key and key in seen_keys:
-                problems.append(
-                    Problem(note.path, 1, f"key {key!r} is also used by {seen_keys[key]}")
-                )
+                message = f"key {paper.key!r} is also used by {seen_keys[key]}"
+                problems.append(Problem(note.path, self._field_line(note, "key"), message))
             seen_keys.setdefault(key, note.path)
-            title = normalize_title(note.paper.title)
+            arxiv = base_id(paper.arxiv) if paper.arxiv else ""
+            if arxiv and arxiv in seen_arxiv:
+                message = f"arXiv id {arxiv!r} is also used by {seen_arxiv[arxiv]}"
+                problems.append(Problem(note.path, self._field_line(note, "arxiv"), message))
+            if arxiv:
+                seen_arxiv.setdefault(arxiv, note.path)
+            title = normalize_title(paper.title)
             if title in seen_titles:
                 problems.append(Problem(note.path, 1, f"same title as {seen_titles[title]}"))
             seen_titles.setdefault(title, note.path)
         return problems
+
+    def _field_line(self, note: Note, name: str) -> int:
+        """The line of ``name:`` in the note's front matter (1 when it cannot be found)."""
+        try:
+            lines = self.store.path_of(note.path).read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError, ValueError):
+            return 1
+        if not lines or lines[0].lstrip("\ufeff").strip() != "---":
+            return 1
+        for number, line in enumerate(lines[1:], 2):
+            if line.strip() in ("---", "..."):
+                break
+            if not line[:1].isspace() and line.split(":", 1)[0].strip().strip("'\"") == name:
+                return number
+        return 1
 
     # -- writing ---------------------------------------------------------
 

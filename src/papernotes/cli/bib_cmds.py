@@ -6,7 +6,13 @@ from pathlib import Path
 
 import click
 
-from papernotes.bibliography import export_bibtex, import_bibtex, select_notes, set_key
+from papernotes.bibliography import (
+    UnexportableError,
+    export_bibtex,
+    import_bibtex,
+    select_notes,
+    set_key,
+)
 from papernotes.library import Library
 
 
@@ -15,7 +21,16 @@ def export_bib(library: Library, papers, year, tag, with_notes: bool, ascii_only
     notes = select_notes(library, papers, year=year, tag=tag)
     if not notes:
         click.echo("No papers match; the .bib is empty.", err=True)
-    text, assigned = export_bibtex(library, notes, with_notes=with_notes, ascii=ascii_only)
+    try:
+        text, assigned = export_bibtex(library, notes, with_notes=with_notes, ascii=ascii_only)
+    except UnexportableError as exc:
+        for problem in exc.problems:
+            click.echo(f"{problem.path}: {problem.message}", err=True)
+        count = len({p.path for p in exc.problems})
+        raise click.ClickException(
+            f"{count} note(s) cannot be exported (fix them; 'papernotes check' lists every "
+            "problem); nothing was written."
+        ) from None
     for note in assigned:
         click.echo(f"assigned key {note.paper.key} to {note.path}", err=True)
     return text

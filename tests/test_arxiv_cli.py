@@ -10,7 +10,7 @@ from dataclasses import replace
 import pytest
 
 from papernotes.library import Library
-from papernotes.model import ARXIV_FIELDS
+from papernotes.model import ARXIV_FIELDS, Paper
 from tests.fake_arxiv import FakePaper, seed_papers
 from tests.helpers import folder_bytes, run
 
@@ -344,3 +344,45 @@ def test_link_help_points_to_documentation_that_exists(seed_library):
     assert not re.search(r"docs/\S+\.md", text)
     assert 'see "arXiv metadata" in README.md' in text
     assert "\n## arXiv metadata\n" in readme.read_text(encoding="utf-8")
+
+
+def test_show_prints_every_arxiv_field(empty_library):
+    paper = Paper(
+        title="A Paper",
+        year=2021,
+        arxiv="2006.03654",
+        arxiv_version=3,
+        arxiv_title="A Paper, as arXiv titles it",
+        authors=("Ada Author", "Bo Writer"),
+        abstract="What the paper does.",
+        published="2020-06-05",
+        updated="2021-10-06",
+        categories=("cs.CL", "cs.LG"),
+        primary_category="cs.CL",
+        doi="10.48550/arXiv.2006.03654",
+        journal_ref="ICLR 2021",
+        comment="20 pages, 5 figures",
+    )
+    Library.open(empty_library).add(paper)
+    result = run(empty_library, "show", "2006.03654")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    for label, value in {
+        "arXiv title": paper.arxiv_title,
+        "authors": "Ada Author; Bo Writer",
+        "arXiv": "2006.03654  https://arxiv.org/abs/2006.03654",
+        "version": "v3",
+        "published": "2020-06-05",
+        "updated": "2021-10-06",
+        "categories": "cs.CL cs.LG",
+        "primary": "cs.CL",
+        "doi": paper.doi,
+        "journal": "ICLR 2021",
+        "comment": "20 pages, 5 figures",
+    }.items():
+        assert f"{label + ':':<11} {value}" in lines, label
+    assert lines[lines.index("Abstract:") + 1] == paper.abstract
+    data = show(empty_library, "2006.03654")
+    for name in ("arxiv", *ARXIV_FIELDS):
+        value = getattr(paper, name)
+        assert data[name] == (list(value) if isinstance(value, tuple) else value), name

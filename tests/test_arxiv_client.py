@@ -223,3 +223,33 @@ def test_title_queries_fall_back_to_the_name_before_the_colon():
     assert queries[0].startswith("ti:debertav3 AND ti:improving AND ti:deberta")
     assert queries[1] == "ti:debertav3"
     assert title_queries("A Study of the Things") == ["ti:study AND ti:things"]
+
+
+def test_the_cache_keeps_every_arxiv_field(tmp_path):
+    paper = Paper(
+        title="T",
+        year=2021,
+        arxiv="2006.03654",
+        arxiv_version=2,
+        arxiv_title="T",
+        authors=("A", "B"),
+        abstract="Abs.",
+        published="2020-06-05",
+        updated="2021-10-06",
+        categories=("cs.CL", "cs.LG"),
+        primary_category="cs.CL",
+        doi="10.1/x",
+        journal_ref="ICLR 2021",
+        comment="c",
+    )
+    cache = ArxivCache(tmp_path)
+    cache.put_id("2006.03654", paper)
+    assert cache.get_id("2006.03654") == paper
+    assert all(getattr(paper, name) for name in ARXIV_FIELDS)  # every field was filled
+
+
+def test_the_arxiv_cache_lives_in_the_one_user_cache_folder(tmp_path, monkeypatch):
+    from papernotes.storage import cache
+
+    monkeypatch.setattr(cache, "user_cache_dir", lambda: tmp_path / "elsewhere")
+    assert ArxivCache().root == tmp_path / "elsewhere" / "arxiv"

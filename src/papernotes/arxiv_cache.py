@@ -13,38 +13,23 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
-from dataclasses import fields
 from pathlib import Path
 
-from papernotes.model import Paper
+from papernotes.model import ARXIV_FIELDS, LIST_FIELDS, Paper
 from papernotes.storage.atomic import atomic_write
 
 FORMAT = 1
 # The Paper fields an arXiv answer fills; everything else belongs to the user.
-CACHED_FIELDS = (
-    "title",
-    "year",
-    "arxiv",
-    "arxiv_version",
-    "arxiv_title",
-    "authors",
-    "abstract",
-    "published",
-    "updated",
-    "categories",
-    "primary_category",
-    "doi",
-    "journal_ref",
-    "comment",
-)
-_TUPLES = {f.name for f in fields(Paper) if f.name in ("authors", "categories")}
+CACHED_FIELDS = ("title", "year", "arxiv", *ARXIV_FIELDS)
+_TUPLES = LIST_FIELDS & set(CACHED_FIELDS)
 
 
 def default_root() -> Path:
-    """``user_cache_dir("papernotes")/arxiv`` (follows ``XDG_CACHE_HOME``)."""
-    from platformdirs import user_cache_dir
+    """``arxiv`` in the user cache folder (``storage.cache.user_cache_dir``; follows
+    ``XDG_CACHE_HOME``), next to the library caches."""
+    from papernotes.storage.cache import user_cache_dir
 
-    return Path(user_cache_dir("papernotes")) / "arxiv"
+    return user_cache_dir() / "arxiv"
 
 
 class ArxivCache:

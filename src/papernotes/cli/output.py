@@ -5,20 +5,10 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import asdict
 
-from papernotes.model import Note
+from papernotes.model import ARXIV_FIELDS, Note
 
-ARXIV_OUTPUT_FIELDS = (
-    "arxiv_version",
-    "arxiv_title",
-    "abstract",
-    "published",
-    "updated",
-    "categories",
-    "primary_category",
-    "doi",
-    "journal_ref",
-    "comment",
-)
+# The arXiv fields after the common ones (``authors`` is among those, next to the title).
+ARXIV_OUTPUT_FIELDS = tuple(name for name in ARXIV_FIELDS if name != "authors")
 
 
 def note_dict(note: Note) -> dict:
@@ -81,16 +71,20 @@ def show_text(note: Note) -> str:
         ("authors", "; ".join(paper.authors)),
         ("code", paper.code),
         ("arXiv", f"{paper.arxiv}  https://arxiv.org/abs/{paper.arxiv}" if paper.arxiv else ""),
+        ("version", f"v{paper.arxiv_version}" if paper.arxiv_version else ""),
         ("published", paper.published),
+        ("updated", paper.updated),
         ("categories", " ".join(paper.categories)),
+        ("primary", paper.primary_category),
         ("doi", paper.doi),
         ("journal", paper.journal_ref),
+        ("comment", paper.comment),
         ("tags", ", ".join(paper.tags)),
         ("status", paper.status),
         ("added", paper.added),
         ("path", note.path),
     ]
-    out = [f"{name + ':':<12}{value}" for name, value in rows if value]
+    out = [f"{name + ':':<11} {value}" for name, value in rows if value]
     if paper.abstract:
         out += ["", "Abstract:", paper.abstract]
     if paper.notes:

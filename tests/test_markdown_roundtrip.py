@@ -213,3 +213,87 @@ def test_dry_run_import_writes_nothing(empty_library):
     report = Library(empty_library).import_markdown(HARD_DOC, "doc.md", dry_run=True)
     assert len(report.added) == 4
     assert list(empty_library.iterdir()) == []
+
+
+STRAY_DOC = """\
+# Paper
+
+### 2024
+
+- A paper with a stray line
+  - ICLR
+  - <details>
+    <summary>阅读笔记: </summary>
+    1. a note  <br>
+    </details>
+  - some stray line here
+"""
+
+
+def test_free_text_the_importer_kept_is_exported_and_imported_back(tmp_path):
+    first = import_text(tmp_path / "a", STRAY_DOC)
+    assert first.find("stray").paper.body == "- some stray line here"
+    exported = first.export_markdown()
+    assert "    </details>\n\n  - some stray line here\n" in exported
+    second = Library(tmp_path / "b")
+    report = second.import_markdown(exported, "export.md")
+    assert report.problems == ()
+    assert fields(second) == fields(first)
+    assert second.export_markdown() == exported
+
+
+TRICKY_BODY = (
+    "A paragraph of free text.\n"
+    "\n"
+    "# not a heading\n"
+    "- not a venue\n"
+    "1. not a note\n"
+    "code: https://example.org/not-the-code\n"
+    "2021\n"
+    "<details>\n"
+    "```\n"
+    "  indented  \n"
+    "\ttab\n"
+    "\n"
+    "\n"
+    "阅读笔记：\n"
+    "- Not a new paper"
+)
+
+
+def test_free_text_comes_back_exactly_and_is_never_read_as_paper_lines():
+    from papernotes.formats.markdown_read import parse_document
+    from papernotes.formats.markdown_write import render_document
+    from papernotes.model import Outline, Paper
+
+    papers = [
+        Paper(
+            title="With all",
+            year=2021,
+            venue="ICLR",
+            code="https://x.org/c",
+            notes=("n",),
+            body=TRICKY_BODY,
+        ),
+        Paper(title="Bare", year=2021, body=TRICKY_BODY),
+        Paper(title="Older", year=2020, notes=("only notes",)),
+    ]
+    text = render_document(Outline(), papers)
+    parsed = parse_document(text, "x.md")
+    assert parsed.problems == []
+    assert [p for p, _ in parsed.papers] == papers
+    assert render_document(Outline(), [p for p, _ in parsed.papers]) == text
+
+
+def test_an_unindented_paragraph_after_a_paper_is_reported_not_imported(empty_library):
+    doc = (
+        "# Paper\n\n### 2020\n\n- A paper\n  - ICLR\n\nA stray paragraph.\nIts second line.\n\n"
+        "- Next paper\n"
+    )
+    report = Library(empty_library).import_markdown(doc, "doc.md")
+    messages = [str(p) for p in report.problems]
+    assert any(m.startswith("doc.md:8: not part of any paper, not imported") for m in messages)
+    assert any(m.startswith("doc.md:9: not part of any paper, not imported") for m in messages)
+    library = Library(empty_library)
+    assert library.find("A paper").paper.body == ""
+    assert library.find("Next paper").paper.body == ""

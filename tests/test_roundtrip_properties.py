@@ -171,11 +171,11 @@ def test_a_note_saved_in_the_library_reads_back_unchanged(paper):
 
 
 def _document_fields(paper: Paper) -> tuple:
-    return (paper.title, paper.year, paper.venue, paper.code, paper.notes)
+    return (paper.title, paper.year, paper.venue, paper.code, paper.notes, paper.body)
 
 
 @BOUNDED
-@given(st.lists(papers(with_body=False), min_size=1, max_size=4))
+@given(st.lists(papers(), min_size=1, max_size=4))
 def test_markdown_export_then_import_gives_the_same_papers(batch):
     seen: set[str] = set()
     unique = []
@@ -192,7 +192,7 @@ def test_markdown_export_then_import_gives_the_same_papers(batch):
 
 
 @settings(BOUNDED, max_examples=40)
-@given(st.lists(papers(with_body=False), min_size=1, max_size=4))
+@given(st.lists(papers(), min_size=1, max_size=4))
 def test_a_library_exported_and_imported_into_a_new_one_is_the_same(batch):
     with tempfile.TemporaryDirectory() as folder:
         _export_then_import(Path(folder), batch)

@@ -99,13 +99,15 @@ class _Reader:
                 if bullet and bullet.group(2).startswith("["):
                     toc_levels.append(len(bullet.group(1).expandtabs(2)) // 2 + 1)
                 continue
-            if line.lstrip().startswith("```"):
+            # Inside the papers only a fence at the margin counts: indented lines there
+            # (notes, free text) are taken literally.
+            if line.startswith("```") or (self.year is None and line.lstrip().startswith("```")):
                 fence = not fence
             heading = None if fence else _HEADING.match(line)
             if heading:
                 self.heading(number, len(heading.group(1)), heading.group(2).strip())
             elif self.year is not None:
-                self.paper_line(number, line)
+                self.paper_line(number, raw)
             else:
                 self.blocks[-1].lines.append((number, line))
         self.finish_paper()
@@ -145,9 +147,11 @@ class _Reader:
         if bullet and not bullet.group(1):
             self.finish_paper()
             self.paper_lines.append((number, line))
-        elif self.paper_lines:
+        elif self.paper_lines and (line[0].isspace() or self.paper_lines[-1][1].strip()):
             self.paper_lines.append((number, line))
         else:
+            # A blank line then unindented text ends the paper: that text is not part of it.
+            self.finish_paper()
             self.problems.append(
                 Problem(
                     self.source, number, f"not part of any paper, not imported: {line.strip()!r}"
@@ -186,10 +190,21 @@ def _parse_paper(
     mode = ""  # "details", "notes" (style b) or ""
     seen_sub = False
     text_column = 0  # where the text of the last numbered note starts
+    blank = False  # the last line was blank (outside the <details> block)
+    free: list[str] | None = None  # the free text, once it has started
     for number, raw in lines[1:]:
+        if free is not None:
+            free.append(_dedent(raw))
+            continue
         text = raw.strip()
         if not text:
+            blank = mode != "details"
             continue
+        if blank and raw[:1].isspace():
+            # A blank line, then indented lines: the paper's free text, taken literally.
+            free = [_dedent(raw)]
+            continue
+        blank = False
         bullet = _BULLET.match(raw)
         if mode == "details":
             indent = len(raw) - len(raw.lstrip())
@@ -224,7 +239,7 @@ def _parse_paper(
             elif not seen_sub and "://" not in body:
                 venue = body
             else:
-                kept.append(raw.rstrip())
+                kept.append(_dedent(raw.rstrip()))
                 problems.append(
                     Problem(source, number, "line not understood; kept in the note's free text")
                 )
@@ -232,7 +247,7 @@ def _parse_paper(
         elif mode == "notes":
             _add_note_line(notes, text)
         else:
-            kept.append(raw.rstrip())
+            kept.append(_dedent(raw.rstrip()))
             problems.append(
                 Problem(source, number, "line not understood; kept in the note's free text")
             )
@@ -242,9 +257,23 @@ def _parse_paper(
         venue=venue,
         code=code,
         notes=tuple(n for n in notes if n),
-        body="\n".join(kept),
+        body="\n".join(_trim_blank_lines(kept + (free or []))),
     )
     return paper, problems
+
+
+def _dedent(line: str) -> str:
+    """A line of a paper's free text without the two spaces that put it inside the paper."""
+    return line[2:] if line.startswith("  ") else line.lstrip(" ")
+
+
+def _trim_blank_lines(lines: list[str]) -> list[str]:
+    start, end = 0, len(lines)
+    while start < end and not lines[start].strip():
+        start += 1
+    while end > start and not lines[end - 1].strip():
+        end -= 1
+    return lines[start:end]
 
 
 def _is_deeper(raw: str) -> bool:

@@ -45,7 +45,8 @@ def render_document(outline: Outline, papers: Iterable[Paper]) -> str:
 
 
 def render_paper(paper: Paper) -> str:
-    """One paper in style (a): title, venue and code line, notes in a ``<details>`` block."""
+    """One paper in style (a): title, venue and code line, notes in a ``<details>`` block,
+    then its free text (the body) indented under it after a blank line."""
     lines = [f"- {paper.title}".rstrip()]
     venue_line = " ".join(
         part for part in (paper.venue, f" [[code]]({paper.code})" if paper.code else "") if part
@@ -63,6 +64,11 @@ def render_paper(paper: Paper) -> str:
             lines.append(f"    {marker}{first}".rstrip() + "  <br>")
             lines.extend(f"    {' ' * len(marker)}{line}".rstrip() + "  <br>" for line in rest)
         lines.append("    </details>")
+    if paper.body:
+        # The free text, after a blank line and indented into the paper's list item, as
+        # written: the reader takes every such line back literally, never as a paper line.
+        lines.append("")
+        lines.extend(f"  {line}" if line else "" for line in paper.body.split("\n"))
     return "".join(line + "\n" for line in lines)
 
 

@@ -253,3 +253,29 @@ def test_the_arxiv_cache_lives_in_the_one_user_cache_folder(tmp_path, monkeypatc
 
     monkeypatch.setattr(cache, "user_cache_dir", lambda: tmp_path / "elsewhere")
     assert ArxivCache().root == tmp_path / "elsewhere" / "arxiv"
+
+
+def test_one_client_in_two_threads_asks_one_thing_at_a_time(fake_arxiv):
+    """The TUI's add form and its link key share one client: each answer is read whole,
+    for the request that asked for it, before the next request goes out."""
+    import threading
+    import time
+
+    client = ArxivClient()
+    fake_arxiv.fail("hold", times=1)
+    found: dict[str, object] = {}
+    ids = threading.Thread(target=lambda: found.update(ids=client.fetch_ids(["2006.03654"])))
+    ids.start()
+    deadline = time.monotonic() + 10
+    while not fake_arxiv.requests and time.monotonic() < deadline:
+        time.sleep(0.01)
+    search = threading.Thread(target=lambda: found.update(search=client.search("ti:tinybert")))
+    search.start()
+    time.sleep(0.5)
+    assert len(fake_arxiv.requests) == 1  # the search waits for the held answer
+    fake_arxiv.release()
+    ids.join(10)
+    search.join(10)
+    assert [r.query.get("id_list") for r in fake_arxiv.requests] == ["2006.03654", None]
+    assert found["ids"]["2006.03654"].arxiv == "2006.03654"
+    assert [p.arxiv for p in found["search"]] == ["1909.10351"]

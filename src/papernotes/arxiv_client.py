@@ -110,6 +110,9 @@ class ArxivClient:
         self._sleep = sleep
         self._client: Any = None
         self._last_response: Any = None
+        # One request at a time: the arxiv.Client's page size and the last answer are shared
+        # (the TUI's "fetch" and "arxiv" workers use one client).
+        self._request_lock = threading.Lock()
 
     # -- public ------------------------------------------------------------
 
@@ -142,7 +145,8 @@ class ArxivClient:
         attempts = self.politeness.retries + 1
         for attempt in range(attempts):
             try:
-                return self._attempt(what, query, list(id_list), max_results)
+                with self._request_lock:
+                    return self._attempt(what, query, list(id_list), max_results)
             except _Attempt as failed:
                 if not failed.retry:
                     raise NetworkError(str(failed)) from None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 
@@ -13,9 +12,9 @@ from papernotes.editor import run_editor
 from papernotes.errors import InvalidInputError, NotFoundError
 from papernotes.library import Library
 from papernotes.model import STATUSES, Paper
+from papernotes.note_lines import note_lines
 from papernotes.storage.notefile import NoteFormatError
 
-_NUMBER = re.compile(r"^\s*\d+[.)]\s*")
 NOTES_TEMPLATE = "# One reading note per line. Lines starting with '#' are ignored.\n"
 
 
@@ -99,20 +98,14 @@ def add_cmd(
 def read_notes_from_user() -> tuple[str, ...]:
     """Notes from piped stdin, or from the editor when interactive."""
     if not sys.stdin.isatty():
-        return parse_note_lines(sys.stdin.read())
+        return note_lines(sys.stdin.read())
     import tempfile
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "notes.md"
         path.write_text(NOTES_TEMPLATE, encoding="utf-8")
         run_editor(path)
-        return parse_note_lines(path.read_text(encoding="utf-8"))
-
-
-def parse_note_lines(text: str) -> tuple[str, ...]:
-    """One note per non-empty line; a leading ``1.`` and comment lines are dropped."""
-    lines = (line.strip() for line in text.splitlines())
-    return tuple(_NUMBER.sub("", line) for line in lines if line and not line.startswith("#"))
+        return note_lines(path.read_text(encoding="utf-8"), comments=True)
 
 
 @click.command("list")

@@ -7,9 +7,9 @@ import re
 from papernotes.arxiv_ids import parse_arxiv_id
 from papernotes.errors import InvalidInputError
 from papernotes.model import Paper
+from papernotes.note_lines import note_lines
 
 FIELDS = ("year", "title", "venue", "code", "arxiv", "tags", "notes")
-_NUMBER = re.compile(r"^\s*\d+[.)、]\s*")
 _TAG_SEPARATORS = re.compile(r"[,，;；]")
 
 
@@ -19,12 +19,6 @@ class FormError(InvalidInputError):
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
         self.field = field
-
-
-def note_lines(text: str) -> tuple[str, ...]:
-    """One note per non-empty line; a leading ``1.`` is dropped."""
-    lines = (line.strip() for line in text.splitlines())
-    return tuple(_NUMBER.sub("", line) for line in lines if line)
 
 
 def split_tags(text: str) -> tuple[str, ...]:

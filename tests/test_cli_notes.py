@@ -304,3 +304,35 @@ def test_search_folds_case_of_wide_latin_letters_but_not_of_chinese(seed_library
     both = json.loads(run(seed_library, "search", "蒸馏 ｂｅｒｔ", "--json").stdout)
     assert len(both) == 1
     assert len(json.loads(run(seed_library, "search", "蒸馏", "--json").stdout)) == 4
+
+
+BROKEN_NOTE = "---\ntitle: Broken\nyear: [2020\n---\n1. a note worth saving\n"
+
+
+def test_edit_opens_a_malformed_note_named_by_its_path(seed_library, tmp_path):
+    (seed_library / "2020" / "bad.md").write_text(BROKEN_NOTE, encoding="utf-8")
+    script = tmp_path / "fixer.py"
+    script.write_text(
+        "import sys\n"
+        "path = sys.argv[-1]\n"
+        "text = open(path, encoding='utf-8').read().replace('[2020', '2020')\n"
+        "open(path, 'w', encoding='utf-8').write(text)\n",
+        encoding="utf-8",
+    )
+    for name in ("2020/bad.md", "2020/bad"):
+        (seed_library / "2020" / "bad.md").write_text(BROKEN_NOTE, encoding="utf-8")
+        result = run(seed_library, "edit", name, env={"EDITOR": f"{sys.executable} {script}"})
+        assert result.exit_code == 0, result.output
+        assert json.loads(run(seed_library, "show", "Broken", "--json").stdout)["notes"] == [
+            "a note worth saving"
+        ]
+
+
+def test_rm_removes_a_malformed_note_named_by_its_path(seed_library):
+    (seed_library / "2020" / "bad.md").write_text(BROKEN_NOTE, encoding="utf-8")
+    result = run(seed_library, "rm", "2020/bad.md", "--yes")
+    assert result.exit_code == 0, result.output
+    assert "Removed 2020/bad.md" in result.stdout
+    assert not (seed_library / "2020" / "bad.md").exists()
+    assert run(seed_library, "check").exit_code == 0
+    assert run(seed_library, "rm", "../outside.md", "--yes").exit_code == 1

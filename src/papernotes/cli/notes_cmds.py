@@ -155,17 +155,17 @@ def search_cmd(ctx: click.Context, query, as_json):
 @click.argument("paper")
 @click.pass_context
 def edit_cmd(ctx: click.Context, paper):
-    """Open a paper's note in $EDITOR."""
+    """Open a paper's note in $EDITOR (a path such as 2020/bad.md opens even a broken note)."""
     library = open_library(ctx)
-    note = library.find(paper)
-    run_editor(library.root / note.path)
+    rel = library.store.note_file(paper) or library.find(paper).path
+    run_editor(library.root / rel)
     try:
-        library.store.read(note.path)
+        library.store.read(rel)
     except NoteFormatError as exc:
         raise InvalidInputError(
-            f"{note.path}:{exc.line}: {exc.message} (your edit is saved; fix it and run check)"
+            f"{rel}:{exc.line}: {exc.message} (your edit is saved; fix it and run check)"
         ) from None
-    click.echo(str(library.root / note.path))
+    click.echo(str(library.root / rel))
 
 
 @click.command("rm")
@@ -173,9 +173,17 @@ def edit_cmd(ctx: click.Context, paper):
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @click.pass_context
 def rm_cmd(ctx: click.Context, paper, yes):
-    """Delete a paper's note."""
+    """Delete a paper's note (a path such as 2020/bad.md removes even a broken note)."""
     library = open_library(ctx)
-    note = library.find(paper)
+    rel = library.store.note_file(paper)
+    if rel is not None and all(n.path != rel for n in library.notes()):
+        # a file that does not read as a note: removed as it is, without parsing it
+        if not yes and sys.stdin.isatty():
+            click.confirm(f"Delete {rel} (it does not read as a note)?", abort=True)
+        library.store.delete_file(rel)
+        click.echo(f"Removed {rel}")
+        return
+    note = next((n for n in library.notes() if n.path == rel), None) or library.find(paper)
     if not yes and sys.stdin.isatty():
         click.confirm(f"Delete {note.path} ({note.paper.title})?", abort=True)
     library.remove(note)

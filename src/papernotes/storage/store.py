@@ -201,6 +201,11 @@ class NoteStore:
             self._check_unchanged(note)
             self.path_of(note.path).unlink()
 
+    def delete_file(self, rel: str) -> None:
+        """Delete the note file at ``rel`` without reading it (one that does not parse)."""
+        with self.locked():
+            self._writable(rel).unlink()
+
     def remove_temp_files(self) -> list[str]:
         """Delete the temporary files of writes that were killed; their relative paths.
 
@@ -233,6 +238,22 @@ class NoteStore:
         if rel.startswith("/") or any(p in ("", ".", "..") for p in parts) or "\\" in rel:
             raise InvalidInputError(f"{rel!r} is not a path inside the library.")
         return self.root.joinpath(*parts)
+
+    def note_file(self, name: str) -> str | None:
+        """``name`` as the relative path of an existing note file (``2020/bad.md``, or without
+        ``.md``) inside the library, else None. Nothing is parsed: it may be malformed."""
+        rel = name.strip().replace("\\", "/")
+        rel = rel if rel.endswith(".md") else f"{rel}.md"
+        year, _, file = rel.partition("/")
+        if not _YEAR_DIR.match(year) or not file or "/" in file or file.startswith("."):
+            return None
+        try:
+            path = self.path_of(rel)
+        except InvalidInputError:
+            return None
+        if not path.is_file() or not self._inside(str(path)):
+            return None
+        return rel
 
     def _writable(self, rel: str) -> Path:
         """``path_of(rel)``, refusing a folder that is a symlink leading outside the library."""

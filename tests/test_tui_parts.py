@@ -12,6 +12,7 @@ from papernotes.tui.detail_markdown import paper_markdown
 from papernotes.tui.paper_filter import PaperFilter, year_counts
 from papernotes.tui.paper_form import FormError, paper_from_form, split_tags
 from papernotes.tui.widgets.paper_list import fit
+from papernotes.urls import is_browsable
 
 
 @pytest.mark.parametrize(
@@ -100,3 +101,45 @@ def test_the_stylesheet_parses_without_errors(seed_library):
     stylesheet.read(path)
     stylesheet.parse()  # raises StylesheetParseError on any CSS error
     assert stylesheet.rules
+
+
+def _rendered_links(markdown_text: str) -> tuple[set[str], str]:
+    """The hyperlinks the detail view's renderer makes of ``markdown_text``, and its text."""
+    from rich.console import Console
+    from rich.markdown import Markdown
+
+    console = Console(width=200, record=True, force_terminal=True, color_system="truecolor")
+    segments = list(console.render(Markdown(markdown_text, hyperlinks=True)))
+    links = {s.style.link for s in segments if s.style is not None and s.style.link}
+    return links, "".join(s.text for s in segments)
+
+
+def test_links_in_user_text_never_become_hyperlinks_to_other_schemes():
+    hostile = "[share](smb://evil/share) <ssh://evil> ![i](vscode://file/etc/passwd)"
+    paper = Paper(
+        title=f"T {hostile}",
+        year=2021,
+        venue="<file:///etc/passwd>",
+        authors=("[A](ssh://a)",),
+        tags=("[t](smb://t)",),
+        arxiv="2006.03654",
+        code="smb://evil/code",
+        doi="10.1/x) [d](smb://d",
+        abstract=f"Abstract {hostile}",
+        notes=(f"note {hostile}", "<a href='smb://evil'>html</a>"),
+        body=f"free text {hostile}\n- [x](ssh://x)\n\n| a |\n| - |\n<smb://evil>",
+    )
+    links, text = _rendered_links(paper_markdown(paper, "2021/t.md"))
+    assert links and all(is_browsable(link) for link in links), links
+    assert {"https://arxiv.org/abs/2006.03654", "https://arxiv.org/pdf/2006.03654"} <= links
+    assert text.count("[share](smb://evil/share)") == 4  # title, abstract, note, body: as typed
+    assert "<ssh://evil>" in text and "- [x](ssh://x)" in text and "<smb://evil>" in text
+    assert "<a href='smb://evil'>html</a>" in text
+
+
+def test_the_free_text_keeps_its_lines_and_its_characters():
+    body = "first line\n# not a heading\n1. not a list\n\nafter a blank *line*"
+    links, text = _rendered_links(paper_markdown(Paper(title="T", year=2021, body=body)))
+    lines = [line.strip() for line in text.splitlines()]
+    for line in ("first line", "# not a heading", "1. not a list", "after a blank *line*"):
+        assert line in lines, line

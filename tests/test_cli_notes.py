@@ -336,3 +336,44 @@ def test_rm_removes_a_malformed_note_named_by_its_path(seed_library):
     assert not (seed_library / "2020" / "bad.md").exists()
     assert run(seed_library, "check").exit_code == 0
     assert run(seed_library, "rm", "../outside.md", "--yes").exit_code == 1
+
+
+def test_export_with_both_formats_is_a_usage_error(seed_library):
+    for flags in (("--md", "--bib"), ("--bib", "--md")):
+        result = run(seed_library, "export", *flags)
+        assert result.exit_code == 2, flags
+        assert "--md or --bib, not both" in result.stderr
+        assert result.stdout == ""
+
+
+def test_import_refuses_a_file_that_is_neither_markdown_nor_bibtex(seed_library, tmp_path):
+    before = folder_bytes(seed_library)
+    other = tmp_path / "url.txt"
+    other.write_text("https://arxiv.org/abs/2006.03654\n", encoding="utf-8")
+    result = run(seed_library, "import", str(other))
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1 and ".md" in result.stderr and ".bib" in result.stderr
+    assert folder_bytes(seed_library) == before
+    for name in ("doc.md", "doc.markdown", "DOC.MD"):
+        doc = tmp_path / name
+        doc.write_text("# Paper\n\n### 2024\n\n- From " + name + "\n", encoding="utf-8")
+        assert run(seed_library, "import", str(doc)).exit_code == 0, name
+
+
+def test_a_markdown_file_without_papers_or_headings_is_refused(seed_library, tmp_path):
+    before = folder_bytes(seed_library)
+    doc = tmp_path / "links.md"
+    doc.write_text("just a line of text\nhttps://example.org\n", encoding="utf-8")
+    result = run(seed_library, "import", str(doc))
+    assert result.exit_code == 1
+    assert "no papers found" in result.stderr
+    assert folder_bytes(seed_library) == before
+
+
+def test_a_markdown_file_with_sections_but_no_papers_imports_its_sections(seed_library, tmp_path):
+    doc = tmp_path / "links.md"
+    doc.write_text("# More links\n\n- https://example.org\n", encoding="utf-8")
+    result = run(seed_library, "import", str(doc))
+    assert result.exit_code == 0
+    assert "no papers found" in result.stderr
+    assert "added section: # More links" in result.stdout

@@ -34,6 +34,8 @@ from papernotes.search import caseless, haystack, matches, terms, text_of
 from papernotes.storage.notefile import NoteFormatError, parse_body
 from papernotes.storage.store import NoteStore
 
+NO_PAPERS = "no papers found (a paper is a '- TITLE' bullet under a '### YEAR' heading)"
+
 
 def today() -> str:
     return dt.date.today().isoformat()
@@ -333,6 +335,10 @@ class Library:
         from papernotes.formats.markdown_read import parse_document
 
         parsed = parse_document(text, source)
+        if not parsed.papers and not any(s.level for s in parsed.outline.sections):
+            raise InvalidInputError(
+                f"{source}:1: {NO_PAPERS} and no headings at all; nothing was imported."
+            )
         added: list[str] = []
         updated: list[str] = []
         unchanged: list[str] = []

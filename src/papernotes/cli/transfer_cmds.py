@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from papernotes.errors import InvalidInputError
-from papernotes.library import Library
+from papernotes.library import NO_PAPERS, Library
 from papernotes.storage.atomic import atomic_write_text
 
 
@@ -34,11 +34,17 @@ def import_cmd(ctx: click.Context, file: Path, dry_run: bool):
     Papers already present are updated (Markdown) or merged into (BibTeX: matched by arXiv
     id, DOI or title; only missing fields are filled in).
     """
+    suffix = file.suffix.lower()
+    if suffix not in (".md", ".markdown", ".bib"):
+        raise InvalidInputError(
+            f"Cannot import {file.name}: papernotes imports a Markdown document (.md, "
+            ".markdown) or a BibTeX file (.bib)."
+        )
     library = Library(ctx.obj)
     if not dry_run:
         library.store.init()
     text = read_text_file(file)
-    if file.suffix.lower() == ".bib":
+    if suffix == ".bib":
         from papernotes.cli.bib_cmds import import_bib
 
         import_bib(library, text, file, dry_run)
@@ -46,6 +52,8 @@ def import_cmd(ctx: click.Context, file: Path, dry_run: bool):
     report = library.import_markdown(text, str(file), dry_run=dry_run)
     for problem in report.problems:
         click.echo(f"warning: {problem}", err=True)
+    if not (report.added or report.updated or report.unchanged or report.skipped):
+        click.echo(f"warning: {file}: {NO_PAPERS}; only its sections were imported.", err=True)
     for path in report.added:
         click.echo(f"{'would add' if dry_run else 'added'}: {path}")
     for path in report.updated:
@@ -59,8 +67,8 @@ def import_cmd(ctx: click.Context, file: Path, dry_run: bool):
 
 @click.command("export")
 @click.argument("papers", nargs=-1)
-@click.option("--md", "fmt", flag_value="md", help="The reading-notes Markdown document.")
-@click.option("--bib", "fmt", flag_value="bib", help="BibTeX entries, ordered by year then key.")
+@click.option("--md", is_flag=True, help="The reading-notes Markdown document.")
+@click.option("--bib", is_flag=True, help="BibTeX entries, ordered by year then key.")
 @click.option(
     "-o",
     "--output",
@@ -77,10 +85,13 @@ def import_cmd(ctx: click.Context, file: Path, dry_run: bool):
     help="--bib: accents as LaTeX (Chinese is kept as UTF-8).",
 )
 @click.pass_context
-def export_cmd(ctx: click.Context, papers, fmt, output, year, tag, with_notes, ascii_only):
+def export_cmd(ctx: click.Context, papers, md, bib, output, year, tag, with_notes, ascii_only):
     """Export the library as Markdown (--md) or BibTeX (--bib [PAPER...])."""
-    if fmt is None:
+    if md and bib:
+        raise click.UsageError("Choose one format: --md or --bib, not both.")
+    if not (md or bib):
         raise click.UsageError("Choose a format: --md or --bib.")
+    fmt = "md" if md else "bib"
     if fmt == "md" and (papers or year or tag or with_notes or ascii_only):
         raise click.UsageError("PAPER, --year, --tag, --with-notes and --ascii go with --bib.")
     library = Library.open(ctx.obj)

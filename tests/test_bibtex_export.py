@@ -147,13 +147,14 @@ def test_notes_without_a_key_get_one_stored_when_exported(seed_library):
 
 def test_special_characters_are_escaped_and_utf8_is_kept_by_default():
     paper = Paper(
-        title="Cost & Benefit: 100% of $x_1$ #1 {sic}",
+        title="Cost & Benefit: 100% of $x_1$ #1 {sic} for $5",
         year=2022,
         key="muller2022cost",
         authors=("Jürgen Müller", "魏俊秋", "Ludwig van Beethoven"),
     )
     text = render_entry(paper, venues=VenueTable())
-    assert r"Cost \& Benefit: 100\% of \$x\_1\$ \#1 \{sic\}" in text
+    # Inline math is LaTeX already and is written as it is; a lone dollar is escaped.
+    assert r"Cost \& Benefit: 100\% of $x_1$ \#1 \{sic\} for \$5" in text
     assert "author = {Müller, Jürgen and 魏, 俊秋 and van Beethoven, Ludwig}" in text
     entry = parsed(text)["muller2022cost"]
     assert entry.entry_type == "misc"

@@ -266,3 +266,63 @@ def test_merge_entry_fills_gaps_but_never_the_entry_type():
     assert merged.venue == ""  # that venue only meant something as a @misc's howpublished
     conference = Paper(title="T", year=2020, venue="ICLR")
     assert merge_entry(old, conference, set()).venue == "ICLR"  # a plain gap is filled
+
+
+# -- math in titles ---------------------------------------------------------------------------
+
+
+def test_math_in_a_title_is_kept_on_import_and_written_back_verbatim(empty_library, tmp_path):
+    bib = write_bib(
+        tmp_path,
+        "@inproceedings{uber2021,\n"
+        '  title = {The {\\"U}ber: $\\alpha$-Tuning of $k$-{NN} with $\\ell_1$ and '
+        "$\\mathcal{O}(n^2)$ Costs},\n"
+        "  booktitle = {ICML},\n"
+        "  year = {2021},\n"
+        "}\n",
+    )
+    assert run(empty_library, "import", str(bib)).exit_code == 0
+    (note,) = Library(empty_library).notes()
+    assert note.paper.title == (
+        "The Über: $\\alpha$-Tuning of $k$-NN with $\\ell_1$ and $\\mathcal{O}(n^2)$ Costs"
+    )
+    first = run(empty_library, "export", "--bib").stdout
+    assert (
+        "title = {The Über: $\\alpha$-Tuning of $k$-{NN} with $\\ell_1$ and "
+        "$\\mathcal{O}(n^2)$ Costs}" in first
+    ), first
+    again = tmp_path / "again"
+    again.mkdir()
+    assert run(again, "import", str(write_bib(tmp_path, first))).exit_code == 0
+    assert Library(again).notes()[0].paper.title == note.paper.title
+    assert run(again, "export", "--bib").stdout == first
+
+
+def test_a_dollar_that_is_not_math_is_still_escaped(empty_library):
+    library = Library(empty_library)
+    for title in ("Training costs $5 a day", "From $5 to $10 per hour", "Odd $ sign"):
+        library.add(Paper(title=title, year=2020))
+    out = run(empty_library, "export", "--bib").stdout
+    assert "title = {Training costs \\$5 a day}" in out
+    assert "title = {From \\$5 to \\$10 per hour}" in out
+    assert "title = {Odd \\$ sign}" in out
+    import_back = empty_library.parent / "back"
+    import_back.mkdir()
+    bib = empty_library.parent / "out.bib"
+    bib.write_text(out, encoding="utf-8")
+    run(import_back, "import", str(bib))
+    titles = {n.paper.title for n in Library(import_back).notes()}
+    assert titles == {"Training costs $5 a day", "From $5 to $10 per hour", "Odd $ sign"}
+
+
+def test_an_escaped_brace_before_a_hash_is_not_a_concatenation(empty_library):
+    library = Library(empty_library)
+    library.add(Paper(title="Closing } # and { opening", year=2020))
+    library.add(Paper(title="}#", year=2021))
+    text = run(empty_library, "export", "--bib").stdout
+    back = empty_library.parent / "back"
+    back.mkdir()
+    bib = empty_library.parent / "out.bib"
+    bib.write_text(text, encoding="utf-8")
+    assert run(back, "import", str(bib)).exit_code == 0
+    assert {n.paper.title for n in Library(back).notes()} == {"Closing } # and { opening", "}#"}

@@ -156,6 +156,52 @@ def test_a_library_exported_to_bibtex_imports_into_a_new_one_unchanged(batch):
         )
 
 
+# Titles full of dollar signs, LaTeX-looking text and braces: inline math ($\alpha$) is written
+# as it is and read back as it is; every other character is escaped and decoded.
+_MATHY = [
+    "$",
+    "$x$",
+    "$k$",
+    "\\alpha",
+    "\\",
+    "\\$",
+    "{",
+    "}",
+    " ",
+    "5",
+    "k",
+    "_",
+    "^",
+    "%",
+    "&",
+    "#",
+    "ℓ",
+    "é",
+    "-",
+    "NN",
+    "$\\ell_1$",
+    "$O(n^2)$",
+    "\\mathcal{O}",
+    "~",
+]
+mathy_title = st.lists(st.sampled_from(_MATHY), min_size=1, max_size=10).map("".join)
+
+
+@BOUNDED
+@given(mathy_title, st.booleans())
+def test_titles_with_math_and_dollar_signs_round_trip(title, ascii):
+    try:
+        paper = clean_paper(Paper(title=title, year=2020, key="k2020"))
+    except ValueError:
+        assume(False)
+        raise
+    text = render_bibliography([paper], ascii=ascii, venues=VENUES)
+    parsed = parse_bibtex(text, "export.bib")
+    assert parsed.problems == [], text
+    (entry,) = parsed.entries
+    assert entry_to_paper(entry, VENUES).title == paper.title, text
+
+
 # -- fuzzing the .bib importer ------------------------------------------------------------------
 
 SEED_BIB = """@string{iclr = "International Conference on Learning Representations"}

@@ -122,13 +122,17 @@ def _split_concatenation(value: str) -> list[str]:
     """Split ``a # "b" # {c}`` at the ``#`` signs outside braces and quotes."""
     if "#" not in value:
         return [value]
-    parts, depth, quoted, start = [], 0, False, 0
+    parts, depth, quoted, start, escaped = [], 0, False, 0, False
     for i, char in enumerate(value):
-        if char == "{":
+        if escaped:  # \{ \} \" \# are characters, as the writer escapes them
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "{":
             depth += 1
         elif char == "}":
             depth -= 1
-        elif char == '"' and depth == 0 and (i == 0 or value[i - 1] != "\\"):
+        elif char == '"' and depth == 0:
             quoted = not quoted
         elif char == "#" and depth == 0 and not quoted:
             parts.append(value[start:i])
@@ -143,7 +147,7 @@ def _split_concatenation(value: str) -> list[str]:
 def entry_to_paper(entry: BibEntry, venues: VenueTable) -> Paper:
     """The paper an entry describes; raises ``ValueError`` when it has no title or year."""
     fields = entry.fields
-    title = decode(fields.get("title", ""))
+    title = decode(fields.get("title", ""), math=True)
     if not title:
         raise ValueError("has no title")
     year_match = _YEAR.search(fields.get("year", "") or fields.get("date", ""))

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 
 from papernotes.citekeys import base_key, split_name
-from papernotes.formats.latex import escape
+from papernotes.formats.latex import escape, split_math
 from papernotes.model import Paper
 from papernotes.venues import CONFERENCE, JOURNAL, PREPRINT, VenueTable
 
@@ -138,7 +138,14 @@ def needs_protection(word: str) -> bool:
 
 
 def protect_title(title: str, ascii: bool = False) -> str:
-    """The title escaped, with words like DeBERTa, BERT, ALBERT wrapped in braces."""
+    """The title escaped, with words like DeBERTa, BERT, ALBERT wrapped in braces.
+
+    Inline math (``$\\ell_1$``) is written as it is: no escaping and no braces inside.
+    """
+    if "$" in title:
+        pieces = split_math(title)
+        if len(pieces) > 1 or pieces[0][1]:
+            return "".join(p if is_math else protect_title(p, ascii) for p, is_math in pieces)
     out = []
     last = 0
     for match in _WORD.finditer(title):

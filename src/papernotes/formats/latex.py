@@ -73,8 +73,91 @@ _SYMBOLS = {
 }
 
 
-def escape(text: str, ascii: bool = False) -> str:
-    """``text`` safe inside braces (``& % $ # _ { } ~ ^`` escaped); accents as LaTeX if ascii."""
+# -- inline math ----------------------------------------------------------------
+
+_MATH_STOP = frozenset("\n%#&")
+"""Unescaped, these end a would-be math span: LaTeX math cannot hold them as they are."""
+
+
+def math_spans(text: str, latex: bool = False) -> list[tuple[int, int]]:
+    """``(start, end)`` of each inline math span ``$…$`` in ``text``, left to right.
+
+    A span is what Pandoc takes for math: the opening ``$`` has a non-space after it, the
+    closing one a non-space before it and no digit after it (so "from $5 to $10" is not
+    math); inside, braces balance and ``% # &``, line breaks and ``$$`` do not occur unescaped.
+    ``latex`` says ``text`` is LaTeX (a .bib value), where ``\\$`` outside math is an escaped
+    dollar; in plain text (a stored title) a backslash there is just a character.
+    """
+    spans: list[tuple[int, int]] = []
+    if "$" not in text:
+        return spans
+    i, n = 0, len(text)
+    while i < n:
+        char = text[i]
+        if latex and char == "\\":
+            i += 2
+            continue
+        if char == "$":
+            end = _math_end(text, i)
+            if end:
+                spans.append((i, end))
+                i = end
+                continue
+        i += 1
+    return spans
+
+
+def _math_end(text: str, start: int) -> int:
+    """The end of the math span opening at ``start``, or 0 when that ``$`` opens none."""
+    n = len(text)
+    j = start + 1
+    if j >= n or text[j].isspace() or text[j] == "$":
+        return 0
+    depth = 0
+    while j < n:
+        char = text[j]
+        if char == "\\":
+            j += 2
+            continue
+        if char in _MATH_STOP:
+            return 0
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth < 0:
+                return 0
+        elif char == "$":
+            if depth or text[j - 1].isspace() or (j + 1 < n and text[j + 1].isdigit()):
+                return 0
+            return j + 1
+        j += 1
+    return 0
+
+
+def split_math(text: str, latex: bool = False) -> list[tuple[str, bool]]:
+    """``text`` as ``(piece, is_math)`` pieces: math spans and the text between them."""
+    pieces: list[tuple[str, bool]] = []
+    last = 0
+    for start, end in math_spans(text, latex):
+        if start > last:
+            pieces.append((text[last:start], False))
+        pieces.append((text[start:end], True))
+        last = end
+    if last < len(text) or not pieces:
+        pieces.append((text[last:], False))
+    return pieces
+
+
+def escape(text: str, ascii: bool = False, math: bool = False) -> str:
+    """``text`` safe inside braces (``& % $ # _ { } ~ ^`` escaped); accents as LaTeX if ascii.
+
+    With ``math``, inline math spans (``$\\alpha$``, see ``math_spans``) are written as they are.
+    """
+    if math and "$" in text:
+        return "".join(
+            piece if is_math else escape(piece, ascii) for piece, is_math in split_math(text)
+        )
     if _SPECIAL.search(text):
         text = _SPECIAL.sub(lambda m: _SPECIAL_OUT[m.group()], text)
     if ascii and not text.isascii():
@@ -128,10 +211,22 @@ _SPACES = re.compile(r"\s+")
 _PLACEHOLDER = re.compile("\x01(\\d+)\x02")
 
 
-def decode(text: str) -> str:
-    """LaTeX in a .bib value as plain Unicode: accents composed, escapes and braces removed."""
+def decode(text: str, math: bool = False) -> str:
+    """LaTeX in a .bib value as plain Unicode: accents composed, escapes and braces removed.
+
+    With ``math``, inline math spans (``$\\alpha$``, see ``math_spans``) are kept as they are.
+    """
+    if math and "$" in text:
+        pieces = split_math(text, latex=True)
+        if len(pieces) > 1 or pieces[0][1]:
+            text = "".join(piece if is_math else _decode(piece) for piece, is_math in pieces)
+            return _SPACES.sub(" ", text).strip()
+    return _SPACES.sub(" ", _decode(text)).strip()
+
+
+def _decode(text: str) -> str:
     if "\\" not in text and "{" not in text and "~" not in text:
-        return _SPACES.sub(" ", text).strip()
+        return text
     # Escaped characters become placeholders so later steps leave them alone.
     text = _TEXT_CMD.sub(lambda m: _placeholder(_TEXT_OUT[m.group(1)]), text)
     text = _ESCAPED.sub(lambda m: _placeholder(m.group(1)), text)
@@ -142,8 +237,7 @@ def decode(text: str) -> str:
         text = _ACCENT_CMD.sub(_accent, text)
         text = _LETTER_CMD.sub(lambda m: _LETTER_COMMANDS[m.group(1)], text)
     text = text.replace("{", "").replace("}", "").replace("~", " ")
-    text = _PLACEHOLDER.sub(lambda m: chr(int(m.group(1))), text)
-    return _SPACES.sub(" ", text).strip()  # no normalisation: other characters stay as written
+    return _PLACEHOLDER.sub(lambda m: chr(int(m.group(1))), text)  # no Unicode normalisation
 
 
 def _placeholder(char: str) -> str:

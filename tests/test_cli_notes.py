@@ -377,3 +377,27 @@ def test_a_markdown_file_with_sections_but_no_papers_imports_its_sections(seed_l
     assert result.exit_code == 0
     assert "no papers found" in result.stderr
     assert "added section: # More links" in result.stdout
+
+
+def test_the_library_says_a_paper_is_a_duplicate_and_only_the_cli_names_update(seed_library):
+    from papernotes.errors import DuplicateError
+    from papernotes.library import Library
+    from papernotes.model import Paper
+
+    with pytest.raises(DuplicateError) as caught:  # what the TUI form shows
+        Library(seed_library).add(Paper(title="TinyBERT", year=2020, arxiv="1909.10351"))
+    assert str(caught.value) == "'TinyBERT' is already in the library as 2020/tinybert.md."
+    by_title = run(
+        seed_library,
+        "add",
+        "--year",
+        "2020",
+        "--title",
+        "tinybert: distilling bert for natural language understanding",
+    )
+    by_id = run(seed_library, "add", "--arxiv", "1909.10351", "--note", "x")
+    for result in (by_title, by_id):
+        assert result.exit_code == 1
+        assert "already in the library as 2020/tinybert.md; use --update to change it." in (
+            result.stderr
+        )

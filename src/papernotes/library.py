@@ -228,10 +228,7 @@ class Library:
     def _add(self, paper: Paper, update: bool) -> Note:
         existing = self.match(paper)
         if existing and not update:
-            raise DuplicateError(
-                f"{paper.title!r} is already in the library as {existing.path}; "
-                "use --update to change it."
-            )
+            raise DuplicateError(f"{paper.title!r} is already in the library as {existing.path}.")
         if existing:
             merged = _merge(existing.paper, paper)
             if not merged.key:

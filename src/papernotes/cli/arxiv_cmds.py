@@ -51,10 +51,7 @@ def fetch_for_add(
     existing = next((n for n in library.notes() if n.paper.arxiv == base), None)
     if existing is not None:
         if not update:
-            raise DuplicateError(
-                f"arXiv {base} is already in the library as {existing.path}; "
-                "use --update to change it."
-            )
+            raise DuplicateError(f"arXiv {base} is already in the library as {existing.path}.")
         named = library.match(Paper(title=title, year=year or 1)) if title else None
         if named is not None and named.path != existing.path:
             raise InvalidInputError(

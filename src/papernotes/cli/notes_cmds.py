@@ -9,7 +9,7 @@ import click
 
 from papernotes.cli.output import list_lines, note_dict, show_text, to_json
 from papernotes.editor import run_editor
-from papernotes.errors import InvalidInputError, NotFoundError
+from papernotes.errors import DuplicateError, InvalidInputError, NotFoundError
 from papernotes.library import Library
 from papernotes.model import STATUSES, Paper
 from papernotes.note_lines import note_lines
@@ -71,6 +71,13 @@ def add_cmd(
     """
     if not arxiv_id and (year is None or not title):
         raise click.UsageError("add needs --year and --title, or --arxiv ID.")
+    try:
+        _add(ctx, year, title, venue, code, arxiv_id, tags, notes, status, update, timeout, offline)
+    except DuplicateError as exc:
+        raise DuplicateError(f"{str(exc).removesuffix('.')}; use --update to change it.") from None
+
+
+def _add(ctx, year, title, venue, code, arxiv_id, tags, notes, status, update, timeout, offline):
     library = Library.open(ctx.obj)
     fetched = None
     if arxiv_id:

@@ -43,10 +43,6 @@ def width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-def pad(text: str, columns: int) -> str:
-    return text + " " * max(0, columns - width(text))
-
-
 def list_lines(notes: list[Note]) -> list[str]:
     """One line per note: year, key (or slug), title, venue."""
     names = [n.paper.key or n.slug for n in notes]

@@ -51,11 +51,6 @@ class NoteStore:
     def exists(self) -> bool:
         return self.root.is_dir()
 
-    def note_paths(self) -> tuple[list[str], list[Problem]]:
-        """Relative paths of all note files, sorted; symlinks leading outside are refused."""
-        found, problems = self._note_entries()
-        return [rel for rel, _ in found], problems
-
     def _note_entries(self) -> tuple[list[tuple[str, os.DirEntry]], list[Problem]]:
         paths: list[tuple[str, os.DirEntry]] = []
         problems: list[Problem] = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from papernotes.bibliography import import_bibtex
@@ -326,3 +327,22 @@ def test_an_escaped_brace_before_a_hash_is_not_a_concatenation(empty_library):
     bib.write_text(text, encoding="utf-8")
     assert run(back, "import", str(bib)).exit_code == 0
     assert {n.paper.title for n in Library(back).notes()} == {"Closing } # and { opening", "}#"}
+
+
+def test_month_macros_are_written_back_as_macros(empty_library, tmp_path):
+    bib = write_bib(
+        tmp_path,
+        "@article{a2020,\n  title = {First},\n  journal = {JMLR},\n  year = {2020},\n"
+        "  month = jun,\n}\n\n"
+        "@article{b2020,\n  title = {Second},\n  journal = {JMLR},\n  year = {2020},\n"
+        "  month = {Summer},\n}\n",
+    )
+    assert run(empty_library, "import", str(bib)).exit_code == 0
+    first = run(empty_library, "export", "--bib").stdout
+    assert re.search(r"^  month = jun,?$", first, re.M), first
+    assert "month = {jun}" not in first
+    assert re.search(r"^  month = \{Summer\},?$", first, re.M), first
+    again = tmp_path / "again"
+    again.mkdir()
+    assert run(again, "import", str(write_bib(tmp_path, first))).exit_code == 0
+    assert run(again, "export", "--bib").stdout == first

@@ -40,6 +40,8 @@ PASSTHROUGH_ORDER = (
     "issn",
     "note",
 )
+MONTH_MACROS = frozenset("jan feb mar apr may jun jul aug sep oct nov dec".split())
+"""BibTeX's standard month macros, written without braces (an import reads ``jun`` as is)."""
 _WORD = re.compile(r"[^\W_]+")
 _AND_WORD = re.compile(r"(?<!\S)and(?!\S)", re.IGNORECASE)
 CONTAINER_FIELD = {"inproceedings": "booktitle", "incollection": "booktitle", "article": "journal"}
@@ -97,7 +99,13 @@ def render_entry(
     if with_notes and paper.notes:
         fields.append(("annote", escape("\n".join(paper.notes), ascii)))
     lines = [f"@{entry_type}{{{paper.key or base_key(paper)},"]
-    lines.extend(f"  {name} = {{{value}}}," for name, value in fields if value)
+    lines.extend(
+        f"  {name} = {value.lower()},"  # a month macro: styles print "June", not "jun"
+        if name == "month" and value.lower() in MONTH_MACROS
+        else f"  {name} = {{{value}}},"
+        for name, value in fields
+        if value
+    )
     lines[-1] = lines[-1].removesuffix(",")
     lines.append("}")
     return "\n".join(lines) + "\n"

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, TabbedContent, TabPane
+from textual.widgets import Header, OptionList, TabbedContent, TabPane
 
 from papernotes.library import Library
 from papernotes.model import Note
@@ -24,6 +24,7 @@ from papernotes.tui.screens.note_actions import NoteActions
 from papernotes.tui.widgets.bibtex_view import BibtexView
 from papernotes.tui.widgets.detail_view import DetailView
 from papernotes.tui.widgets.filter_bar import FilterBar, FilterInput
+from papernotes.tui.widgets.footer import SteadyFooter
 from papernotes.tui.widgets.paper_list import PaperList
 from papernotes.tui.widgets.year_nav import YearNavigator
 
@@ -51,7 +52,7 @@ class MainScreen(NoteActions, Screen):
                         yield DetailView(id="detail")
                     with TabPane("BibTeX", id="tab-bibtex"):
                         yield BibtexView(id="bibtex")
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.query_one(FilterBar).show_count(0, 0, "loading…")

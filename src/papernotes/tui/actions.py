@@ -16,6 +16,8 @@ class Action:
     help: str
     """One sentence for the help screen and the palette."""
     footer: bool = True
+    short: str = ""
+    """The footer's text when shorter than ``label`` (every key must fit in the footer)."""
 
 
 ACTIONS = (
@@ -24,17 +26,27 @@ ACTIONS = (
     ),
     Action("a", "add", "Add", "Add a paper through a form (ctrl+s saves, Fetch fills from arXiv)."),
     Action("e", "edit", "Edit", "Edit the selected note in $EDITOR, then reload it."),
-    Action("l", "link", "Link arXiv", "Fill the selected paper's metadata from arXiv."),
+    Action(
+        "l", "link", "Link arXiv", "Fill the selected paper's metadata from arXiv.", short="Link"
+    ),
     Action("t", "tags", "Tags", "Edit the selected paper's tags."),
     Action("s", "cycle_status", "Status", "Cycle the status: unread, reading, read."),
-    Action("o", "open_arxiv", "arXiv page", "Open the paper's arXiv page in the browser."),
+    Action(
+        "o",
+        "open_arxiv",
+        "arXiv page",
+        "Open the paper's arXiv page in the browser.",
+        short="arXiv",
+    ),
     Action("O", "open_code", "Code", "Open the paper's code URL in the browser."),
-    Action("c", "copy_bibtex", "Copy BibTeX", "Copy the selected paper's BibTeX entry."),
+    Action(
+        "c", "copy_bibtex", "Copy BibTeX", "Copy the selected paper's BibTeX entry.", short="Copy"
+    ),
     Action("b", "toggle_bibtex", "BibTeX", "Switch the lower pane between notes and BibTeX."),
     Action("x", "export", "Export", "Export the library as Markdown or BibTeX to a file."),
     Action("d", "delete", "Delete", "Delete the selected note (asks first)."),
-    Action("S", "cycle_sort", "Sort", "Sort by year, title or date added.", footer=False),
-    Action("r", "reload", "Reload", "Reload every note from disk.", footer=False),
+    Action("S", "cycle_sort", "Sort", "Sort by year, title or date added."),
+    Action("r", "reload", "Reload", "Reload every note from disk."),
     Action("question_mark", "help", "Help", "Show the keys."),
     Action("q", "quit", "Quit", "Quit papernotes."),
 )
@@ -46,6 +58,13 @@ def key_label(key: str) -> str:
 
 def bindings() -> list[Binding]:
     return [
-        Binding(a.key, a.action, a.label, show=a.footer, key_display=key_label(a.key))
+        Binding(
+            a.key,
+            a.action,
+            a.short or a.label,
+            show=a.footer,
+            key_display=key_label(a.key),
+            tooltip=a.help,
+        )
         for a in ACTIONS
     ]

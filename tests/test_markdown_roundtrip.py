@@ -297,3 +297,44 @@ def test_an_unindented_paragraph_after_a_paper_is_reported_not_imported(empty_li
     library = Library(empty_library)
     assert library.find("A paper").paper.body == ""
     assert library.find("Next paper").paper.body == ""
+
+
+SPACED_DOC = """\
+# Paper
+
+### 2021
+
+- Spaced out paper
+  - ICLR  [[code]](https://example.org/c)
+
+  - <details>
+    <summary>阅读笔记: </summary>
+    1. first  <br>
+    </details>
+
+- Spaced style b
+  - 2021
+  - 阅读笔记：
+    1. one
+
+    2. two
+
+  - code：https://example.org/b
+"""
+
+
+def test_blank_lines_between_a_papers_own_lines_do_not_turn_them_into_free_text(empty_library):
+    library = import_text(empty_library, SPACED_DOC)
+    spaced = library.find("Spaced out").paper
+    assert (spaced.venue, spaced.code, spaced.notes, spaced.body) == (
+        "ICLR",
+        "https://example.org/c",
+        ("first",),
+        "",
+    )
+    style_b = library.find("style b").paper
+    assert (style_b.code, style_b.notes, style_b.body) == (
+        "https://example.org/b",
+        ("one", "two"),
+        "",
+    )

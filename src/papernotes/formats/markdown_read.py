@@ -200,7 +200,7 @@ def _parse_paper(
         if not text:
             blank = mode != "details"
             continue
-        if blank and raw[:1].isspace():
+        if blank and raw[:1].isspace() and not _continues_paper(raw, mode):
             # A blank line, then indented lines: the paper's free text, taken literally.
             free = [_dedent(raw)]
             continue
@@ -274,6 +274,23 @@ def _trim_blank_lines(lines: list[str]) -> list[str]:
     while end > start and not lines[end - 1].strip():
         end -= 1
     return lines[start:end]
+
+
+def _continues_paper(raw: str, mode: str) -> bool:
+    """After a blank line: is this still one of the paper's own lines (hand-written documents
+    often put blank lines between a paper's sub-items or its style (b) notes)?"""
+    bullet = _BULLET.match(raw)
+    if mode == "notes" and _NUMBERED.match(raw.strip()):
+        return True
+    if not bullet or not bullet.group(1):
+        return False
+    body = bullet.group(2).strip()
+    return bool(
+        body.lower().startswith("<details>")
+        or _NOTES_LINE.match(body)
+        or _CODE_LINE.match(body)
+        or _CODE_LINK.search(body)
+    )
 
 
 def _is_deeper(raw: str) -> bool:

@@ -1,19 +1,23 @@
 """Which notes the list shows: year, filter text and sort order. Pure Python, no Textual.
 
 Everything here works on the library's in-memory notes and haystacks, so a keystroke in
-the filter box costs one scan of pre-folded strings and never touches the disk.
+the filter box costs one scan of pre-folded strings and never touches the disk; a keystroke
+that narrows the query (one more letter) scans only the papers listed before it.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, replace
+from operator import attrgetter
 
 from papernotes.library import Library
 from papernotes.model import Note
+from papernotes.search import terms
 
 SORTS = ("year", "title", "added")
 SORT_LABELS = {"year": "year", "title": "title", "added": "date added"}
+YEAR, ADDED = attrgetter("paper.year"), attrgetter("paper.added")
 
 
 @dataclass(frozen=True)
@@ -29,7 +33,10 @@ class PaperFilter:
 
     def selection(self, library: Library) -> list[Note]:
         """The notes of the chosen year, before the filter text (the "M" of "N of M")."""
-        return library.select(year=self.year)
+        notes = library.notes()
+        if self.year is None:
+            return list(notes)
+        return [n for n in notes if n.paper.year == self.year]
 
     def apply(self, library: Library, selection: list[Note] | None = None) -> list[Note]:
         """The notes to list, in display order."""
@@ -38,17 +45,29 @@ class PaperFilter:
             notes = library.search(self.query, notes)
         return sort_notes(notes, self.sort)
 
+    def narrows(self, before: PaperFilter) -> bool:
+        """True when every paper this filter lists was listed by ``before``, in the same order:
+        same year and sort, and each word of the old query inside a word of the new one."""
+        if (self.year, self.sort) != (before.year, before.sort):
+            return False
+        now = terms(self.query)
+        return all(any(old in new for new in now) for old in terms(before.query))
+
+    def refine(self, library: Library, listed: list[Note]) -> list[Note]:
+        """What ``apply`` gives, from ``listed``: what a filter this one ``narrows`` listed."""
+        return library.search(self.query, listed) if self.query.strip() else listed
+
 
 def sort_notes(notes: list[Note], sort: str) -> list[Note]:
     """Year: newest first in library order; title: A to Z; date added: newest first."""
     if sort == "title":
         return sorted(notes, key=lambda n: n.paper.title.casefold())
     if sort == "added":
-        return sorted(notes, key=lambda n: n.paper.added, reverse=True)
-    return sorted(notes, key=lambda n: -n.paper.year)  # stable: library order within a year
+        return sorted(notes, key=ADDED, reverse=True)
+    return sorted(notes, key=YEAR, reverse=True)  # stable: library order within a year
 
 
 def year_counts(notes: list[Note]) -> list[tuple[int, int]]:
     """``(year, count)`` pairs, newest year first."""
-    counts = Counter(n.paper.year for n in notes)
+    counts = Counter(map(YEAR, notes))
     return sorted(counts.items(), reverse=True)

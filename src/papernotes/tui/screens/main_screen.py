@@ -2,11 +2,13 @@
 
 Widgets post messages; this screen keeps what is selected and filtered and talks to the
 library. The library is loaded in a thread so the screen shows at once even for a large
-library; the actions on notes live in ``NoteActions``.
+library; the search text of every note is folded after the list is on screen, a slice at a
+time between events. The actions on notes live in ``NoteActions``.
 """
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 
 from textual import on, work
@@ -28,6 +30,9 @@ from papernotes.tui.widgets.footer import SteadyFooter
 from papernotes.tui.widgets.paper_list import PaperList
 from papernotes.tui.widgets.year_nav import YearNavigator
 
+SEARCH_SLICE = 500
+"""Notes whose search text is folded between two looks at the event queue (a few ms)."""
+
 
 class MainScreen(NoteActions, Screen):
     BINDINGS = [*bindings(), Binding("escape", "clear_filter", "Clear filter", show=False)]
@@ -39,6 +44,8 @@ class MainScreen(NoteActions, Screen):
         self.ready = False
         self.draft: dict[str, str] | None = None
         """What the user typed in a cancelled add form, offered again next time."""
+        self._listed: tuple[PaperFilter, int, list[Note]] | None = None
+        """The filter last applied, the size of its selection and what it listed."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -63,11 +70,9 @@ class MainScreen(NoteActions, Screen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="load")
     def load(self) -> None:
-        """Read every note (and fold its search text) off the UI thread."""
+        """Read every note off the UI thread."""
         try:
-            notes = self.library.notes()
-            for note in notes:
-                self.library.haystack(note)
+            self.library.notes()
         except Exception as exc:  # any failure is shown, never a crash
             self.app.call_from_thread(
                 self.notify, f"Cannot load the library: {exc}", severity="error"
@@ -78,6 +83,7 @@ class MainScreen(NoteActions, Screen):
     def loaded(self) -> None:
         self.ready = True
         self.after_change()
+        self.call_after_refresh(self.prepare_search)
         problems = self.library.problems()
         if problems:
             more = (
@@ -88,6 +94,23 @@ class MainScreen(NoteActions, Screen):
             self.notify(
                 f"Skipped unreadable notes: {problems[0]}{more}", severity="warning", timeout=10
             )
+
+    @work(exclusive=True, exit_on_error=False, group="search")
+    async def prepare_search(self) -> None:
+        """Fold every note's search text, so the first keystroke scans strings only.
+
+        On the UI thread, a slice at a time, reading the library's current notes for each
+        slice: no note changes while a slice is folded, and keys are handled in between.
+        """
+        start = 0
+        while self.ready:
+            notes = self.library.notes()
+            for note in notes[start : start + SEARCH_SLICE]:
+                self.library.haystack(note)
+            start += SEARCH_SLICE
+            if start >= len(notes):
+                return
+            await asyncio.sleep(0)
 
     # -- what is shown -----------------------------------------------------
 
@@ -104,15 +127,20 @@ class MainScreen(NoteActions, Screen):
         papers = self.query_one(PaperList)
         if keep is None and papers.highlighted is not None:
             keep = papers.highlighted.path
-        selection = self.filter.selection(self.library)
-        shown = self.filter.apply(self.library, selection)
+        before = self._listed
+        if before is not None and self.filter.narrows(before[0]):
+            total = before[1]
+            shown = self.filter.refine(self.library, before[2])
+        else:
+            selection = self.filter.selection(self.library)
+            total, shown = len(selection), self.filter.apply(self.library, selection)
+        self._listed = (self.filter, total, shown)
         papers.set_notes(shown, keep=keep)
-        self.query_one(FilterBar).show_count(
-            len(shown), len(selection), SORT_LABELS[self.filter.sort]
-        )
+        self.query_one(FilterBar).show_count(len(shown), total, SORT_LABELS[self.filter.sort])
 
     def after_change(self, keep: str | None = None) -> None:
         """Redraw after the library changed (add, save, delete, reload)."""
+        self._listed = None
         self.refresh_years()
         self.refresh_list(keep=keep)
         self.show_detail(self.current)

@@ -43,3 +43,28 @@ def test_a_note_still_pending_can_be_updated_in_the_same_batch(empty_library):
         note = library.store.create(Paper(title="Draft", year=2020))
         saved = library.store.update(note, replace(note.paper, venue="ACL"))
     assert "venue: ACL" in (empty_library / saved.path).read_text(encoding="utf-8")
+
+
+def test_names_in_a_batch_are_chosen_as_without_one(empty_library):
+    """A batch lists each folder once; notes already there, moved or deleted meanwhile count."""
+    library = Library(empty_library)
+    library.store.create(Paper(title="Same", year=2020))  # on disk before the batch
+    with library.store.batch():
+        first = library.store.create(Paper(title="Same", year=2020))
+        second = library.store.create(Paper(title="Same", year=2020))
+        moved = library.store.create(Paper(title="Same", year=2021))
+        moved = library.store.update(moved, replace(moved.paper, year=2020))  # into 2020
+        after_move = library.store.create(Paper(title="Same", year=2020))
+        library.store.delete(first)
+        after_delete = library.store.create(Paper(title="Same", year=2020))
+        in_2021 = library.store.create(Paper(title="Same", year=2021))
+    assert [first.path, second.path, moved.path, after_move.path, after_delete.path] == [
+        "2020/same-2.md",
+        "2020/same-3.md",
+        "2020/same-4.md",
+        "2020/same-5.md",
+        "2020/same-2.md",
+    ]
+    assert in_2021.path == "2021/same.md"
+    on_disk = sorted(p.name for p in (empty_library / "2020").iterdir())
+    assert on_disk == ["same-2.md", "same-3.md", "same-4.md", "same-5.md", "same.md"]

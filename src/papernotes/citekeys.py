@@ -122,10 +122,14 @@ def family_word(name: str) -> str:
     return to_ascii("".join(words))
 
 
-def title_words(title: str) -> list[str]:
-    """Significant title words as ASCII: stopwords and bare numbers skipped; Chinese as pinyin."""
-    words = []
+def title_words(title: str, limit: int | None = None) -> list[str]:
+    """Significant title words as ASCII: stopwords and bare numbers skipped; Chinese as pinyin.
+
+    With ``limit``, only the first ``limit`` of them (the rest are not transliterated)."""
+    words: list[str] = []
     for word in _WORD.findall(_BRACES.sub("", title)):
+        if len(words) == limit:
+            break
         if has_han(word):
             # A Chinese title has no spaces: its first two characters make one word.
             han = "".join(_HAN.findall(word))
@@ -139,7 +143,7 @@ def title_words(title: str) -> list[str]:
 
 def base_key(paper: Paper) -> str:
     """The key the scheme gives ``paper`` before any uniqueness suffix."""
-    words = title_words(paper.title) or title_words(paper.arxiv_title)
+    words = title_words(paper.title, 2) or title_words(paper.arxiv_title, 2)
     family = family_word(paper.authors[0]) if paper.authors else ""
     year = str(paper.year)
     if family:

@@ -234,10 +234,9 @@ class Library:
             if not merged.key:
                 merged = replace(merged, key=self.free_key(merged, existing))
             return self.save(existing, merged)
-        if not paper.added:
-            paper = replace(paper, added=today())
-        if not paper.key:
-            paper = replace(paper, key=self.free_key(paper))
+        if not paper.added or not paper.key:
+            added = paper.added or today()
+            paper = replace(paper, added=added, key=paper.key or self.free_key(paper))
         note = self.store.create(paper)
         self._remember(note)
         return note
@@ -356,7 +355,9 @@ class Library:
                 skipped.append(paper.title)
                 continue
             if existing is None:
-                path = f"{paper.year}: {paper.title}" if dry_run else self.add(paper).path
+                # valid already and checked against the library, under the lock (add()
+                # without doing both again)
+                path = f"{paper.year}: {paper.title}" if dry_run else self._add(paper, False).path
                 added.append(path)
             else:
                 merged = _merge(existing.paper, paper)

@@ -10,23 +10,30 @@ TEMP_PREFIX = ".papernotes-"
 TEMP_SUFFIX = ".tmp"
 
 
-def new_temp_file(path: Path) -> tuple[int, str]:
+def new_temp_file(path: Path, mode: int | None = None) -> tuple[int, str]:
     """A temporary file beside ``path`` (``(fd, name)``) with the mode ``path`` has or would get.
 
     ``mkstemp`` creates files readable by their owner only, and ``os.replace`` keeps that
     mode: without this a shared ``refs.bib`` would turn private on its next export.
+    ``mode`` skips finding it (``new_file_mode()`` for many new files in a row).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     import tempfile  # not needed by read-only commands
 
-    try:
-        mode = os.stat(path).st_mode & 0o7777
-    except OSError:
-        mode = 0o666 & ~_umask()
+    if mode is None:
+        try:
+            mode = os.stat(path).st_mode & 0o7777
+        except OSError:
+            mode = new_file_mode()
     fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=path.parent)
     with contextlib.suppress(OSError):  # e.g. file systems without permissions
         os.fchmod(fd, mode)
     return fd, tmp
+
+
+def new_file_mode() -> int:
+    """The mode a new file gets: 0o666 less the process umask."""
+    return 0o666 & ~_umask()
 
 
 def _umask() -> int:

@@ -184,6 +184,9 @@ class NoteStore:
             # between leaves one file (old or new content), never two copies of a paper.
             atomic_write(self._writable(note.path), data)
             if rel != note.path:
+                if self._batch is not None:  # the folders a bulk import listed change
+                    self._batch.forget(self.path_of(rel).parent)
+                    self._batch.forget(self.path_of(note.path).parent)
                 target = self._writable(rel)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(self.path_of(note.path), target)
@@ -195,6 +198,8 @@ class NoteStore:
         with self.locked():
             self._check_unchanged(note)
             self.path_of(note.path).unlink()
+            if self._batch is not None:
+                self._batch.forget(self.path_of(note.path).parent)
 
     def delete_file(self, rel: str) -> None:
         """Delete the note file at ``rel`` without reading it (one that does not parse)."""
@@ -253,10 +258,17 @@ class NoteStore:
     def _writable(self, rel: str) -> Path:
         """``path_of(rel)``, refusing a folder that is a symlink leading outside the library."""
         path = self.path_of(rel)
-        if path.parent.exists() and not self._inside(str(path.parent)):
-            raise InvalidInputError(
-                f"{rel.split('/')[0]} leads outside the library (a symlink); nothing was written."
-            )
+        batch = self._batch
+        if batch is not None and batch.is_checked(path.parent):
+            return path  # checked earlier in this batch, which holds the lock
+        if path.parent.exists():
+            if not self._inside(str(path.parent)):
+                raise InvalidInputError(
+                    f"{rel.split('/')[0]} leads outside the library (a symlink); "
+                    "nothing was written."
+                )
+            if batch is not None:
+                batch.checked(path.parent)
         return path
 
     def _inside(self, path: str) -> bool:
@@ -266,11 +278,12 @@ class NoteStore:
     def _free_path(self, paper: Paper, slug: str | None = None) -> str:
         year = str(paper.year)
         folder = self.root / year
-        taken = set()
-        if folder.is_dir():
+        if self._batch is not None:  # listed once per batch (storage/batch.py)
+            taken = self._batch.taken(folder)
+        elif folder.is_dir():
             taken = {n.removesuffix(".md") for n in os.listdir(folder) if n.endswith(".md")}
-        if self._batch is not None:
-            taken |= self._batch.taken(folder)
+        else:
+            taken = set()
         base = slugify(slug or paper.title)
         return f"{year}/{unique_slug(base, taken)}.md"
 

@@ -81,14 +81,17 @@ _piece = st.one_of(
     st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=8),
 )
 line = st.lists(_piece, min_size=1, max_size=6).map("".join)
-# Family names are letters (any script), spaces, hyphens, apostrophes and dots. BibTeX's name
-# grammar gives ',', 'and' and 'others' a meaning, and a literal brace or backslash in a name
-# does not survive yet (known gap, reported to the BibTeX developer).
-name_line = st.text(
-    st.characters(whitelist_categories=("Lu", "Ll", "Lo", "Lm"), whitelist_characters=" -'."),
-    min_size=1,
-    max_size=20,
-).filter(lambda s: s.strip(" -'.") and not {"and", "others"} & set(s.casefold().split()))
+# Family names are letters (any script), spaces, hyphens, apostrophes, dots, braces and
+# backslashes (often: literal '{', '}' and '\\' in a name are escaped and read back as such).
+# BibTeX's name grammar gives ',', 'and' and 'others' a meaning.
+_NAME_CHARS = st.characters(
+    whitelist_categories=("Lu", "Ll", "Lo", "Lm"), whitelist_characters=" -'.{}\\"
+)
+name_line = (
+    st.lists(st.one_of(st.sampled_from(["{", "}", "\\", "{x}", "a\\b"]), _NAME_CHARS), max_size=20)
+    .map("".join)
+    .filter(lambda s: s.strip(" -'.") and not {"and", "others"} & set(s.casefold().split()))
+)
 # Chinese names are written family name first without a space ("张伟"); a Latin given name
 # with a Han family name ("Jacob 张") is read back that way too, so scripts are not mixed.
 _han = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -135,6 +138,16 @@ def test_a_paper_exported_to_bibtex_imports_with_the_same_fields(paper):
     assert parsed.problems == [], text
     (entry,) = parsed.entries
     assert _fields(clean_paper(entry_to_paper(entry, VENUES))) == _fields(paper), text
+
+
+def test_literal_braces_and_backslashes_in_author_names_come_back():
+    authors = ("Jacob } {x}", "Ana María a\\b", "J. {Smith", "Émile }{", "Pengcheng {He}")
+    paper = clean_paper(Paper(title="T", year=2020, key="t2020", authors=authors))
+    text = render_bibliography([paper], venues=VENUES)
+    parsed = parse_bibtex(text, "export.bib")
+    assert parsed.problems == [], text
+    (entry,) = parsed.entries
+    assert entry_to_paper(entry, VENUES).authors == authors, text
 
 
 @settings(BOUNDED, max_examples=30)

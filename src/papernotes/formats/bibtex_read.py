@@ -36,6 +36,7 @@ _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNOREC
 _URLISH = re.compile(r"\\url|https?:|www\.", re.IGNORECASE)
 _UNESCAPE = re.compile(r"\\([&%$#_])")
 _NOTE_NUMBER = re.compile(r"^\d+[.)]\s+")
+_SEPARATORS: dict[str, re.Pattern[str]] = {}
 _FAILED_KEY = re.compile(r"@\s*\w+\s*[{(]\s*([^,\s{}()]+)")
 
 
@@ -225,8 +226,9 @@ def parse_authors(value: str) -> tuple[str, ...]:
             authors.append("{" + decode(raw[1:-1]) + "}")  # a corporate name
             continue
         name = decode(raw)
-        if "," in name and _in_bibtex_order(name):
-            family, given, suffix = split_name(name)
+        parts = _name_parts(raw, name) if "," in name else None
+        if parts is not None:
+            family, given, suffix = parts
             display = " ".join(p for p in (given, family, suffix) if p)
             if has_han(family + given) and " " not in family + given:
                 display = family + given  # Chinese: family name first, no space
@@ -236,16 +238,39 @@ def parse_authors(value: str) -> tuple[str, ...]:
     return tuple(authors)
 
 
-def _in_bibtex_order(name: str) -> bool:
-    """True when ``name`` is exactly ``Last, First`` / ``Last, Jr, First`` as a writer puts it."""
-    family, given, suffix = split_name(name)
-    return ", ".join(p for p in (family, suffix, given) if p) == " ".join(name.split())
+def _name_parts(raw: str, name: str) -> tuple[str, str, str] | None:
+    """``(family, given, suffix)`` when ``name`` (``raw`` decoded) is exactly ``Last, First`` /
+    ``Last, Jr, First`` as a writer puts it, else None.
+
+    The parts are cut from the LaTeX at its commas outside braces and then decoded, so an
+    escaped brace (``\\{, Jacob \\}``) is a character, not a corporate name's braces.
+    """
+    parts = [decode(p) for p in _split_top_level(raw, ",")]
+    if len(parts) != len(name.split(",")):
+        family, given, suffix = split_name(name)  # a comma inside braces: read as text
+    elif len(parts) >= 3:
+        family, suffix, given = parts[0], parts[1], ", ".join(parts[2:])
+    else:
+        family, given, suffix = parts[0], parts[1], ""
+    if ", ".join(p for p in (family, suffix, given) if p) != " ".join(name.split()):
+        return None
+    return family, given, suffix
 
 
 def _split_and(value: str) -> list[str]:
     """Split an author list at `` and `` outside braces."""
+    return _split_top_level(value, r"\s+and\s+")
+
+
+def _split_top_level(value: str, separator: str) -> list[str]:
+    """Split ``value`` at ``separator`` (a regex) outside braces; ``\\x`` is one character."""
     parts, depth, start = [], 0, 0
-    for match in re.finditer(r"\\.|[{}]|\s+and\s+", value, re.IGNORECASE | re.DOTALL):
+    pattern = _SEPARATORS.get(separator)
+    if pattern is None:
+        pattern = _SEPARATORS[separator] = re.compile(
+            rf"\\.|[{{}}]|{separator}", re.IGNORECASE | re.DOTALL
+        )
+    for match in pattern.finditer(value):
         token = match.group()
         if token.startswith("\\"):
             continue  # an escaped character, \{ included

@@ -40,7 +40,9 @@ PASSTHROUGH_ORDER = (
     "issn",
     "note",
 )
-MONTH_MACROS = frozenset("jan feb mar apr may jun jul aug sep oct nov dec".split())
+MONTH_MACROS = frozenset(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+)
 """BibTeX's standard month macros, written without braces (an import reads ``jun`` as is)."""
 _WORD = re.compile(r"[^\W_]+")
 _AND_WORD = re.compile(r"(?<!\S)and(?!\S)", re.IGNORECASE)

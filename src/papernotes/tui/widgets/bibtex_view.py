@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rich.syntax import Syntax
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
@@ -49,4 +48,6 @@ class BibtexView(VerticalScroll, can_focus=True):
             self.text = ""
             static.update(f"No BibTeX entry: {exc}")
             return
+        from rich.syntax import Syntax  # pygments: only once the tab is opened
+
         static.update(Syntax(self.text, "bibtex", theme="ansi_dark", word_wrap=True))

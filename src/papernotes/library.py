@@ -28,6 +28,7 @@ from papernotes.model import (
     clean_paper,
     normalize_title,
 )
+from papernotes.note_order import in_order
 from papernotes.outline_merge import OutlineMerge, merge_outline
 from papernotes.paper_index import PaperIndex
 from papernotes.search import caseless, haystack, matches, terms, text_of
@@ -70,16 +71,7 @@ class Library:
         """All notes, newest year first, then in document order, then by date added and title."""
         if self._notes is None:
             notes, problems = self.store.load()
-            order = {path: i for i, path in enumerate(self.outline().order)}
-            notes.sort(
-                key=lambda n: (
-                    -n.paper.year,
-                    order.get(n.path, len(order)),
-                    n.paper.added,
-                    n.paper.title.casefold(),
-                )
-            )
-            self._notes, self._problems = notes, problems
+            self._notes, self._problems = in_order(notes, self.outline().order), problems
         return self._notes
 
     def problems(self) -> list[Problem]:
@@ -106,10 +98,15 @@ class Library:
     def search(self, query: str, notes: Iterable[Note] | None = None) -> list[Note]:
         """Notes whose title, notes, venue, tags or authors contain every word of ``query``."""
         wanted = terms(query)
-        pool = self.notes() if notes is None else notes
+        pool = self.notes() if notes is None else list(notes)
         if not self._haystacks and all(caseless(t) for t in wanted):
             return [n for n in pool if matches(text_of(n.paper), wanted)]
-        return [n for n in pool if matches(self.haystack(n), wanted)]
+        folded = self._haystacks.get
+        texts = [folded(n.path) or self.haystack(n) for n in pool]
+        if len(wanted) == 1:  # the common case, without a call per note
+            term = wanted[0]
+            return [n for n, text in zip(pool, texts, strict=True) if term in text]
+        return [n for n, text in zip(pool, texts, strict=True) if matches(text, wanted)]
 
     def haystack(self, note: Note) -> str:
         text = self._haystacks.get(note.path)

@@ -177,7 +177,7 @@ class Bench:
             print(
                 f"  n={self.n:<7} {'add':34} {result.median:8.3f} s  {max(result.peak_mb):6.0f} MB"
             )
-        if "list warm" in self.results:
+        if "list warm" in self.results and "list cold (no cache)" in self.results:
             peak = self.results["list warm"].peak_mb + self.results["list cold (no cache)"].peak_mb
             self.results["list peak memory (MB)"] = Result(
                 "list peak memory (MB)", seconds=[max(peak)], note="cold and warm runs"

@@ -22,7 +22,11 @@ class Action:
 
 ACTIONS = (
     Action(
-        "slash", "focus_filter", "Filter", "Filter the list by title, notes, authors, venue, tags."
+        "slash",
+        "focus_filter",
+        "Filter",
+        "Filter the list by title, notes, authors, venue, tags.",
+        short="Find",
     ),
     Action("a", "add", "Add", "Add a paper through a form (ctrl+s saves, Fetch fills from arXiv)."),
     Action("e", "edit", "Edit", "Edit the selected note in $EDITOR, then reload it."),
@@ -42,9 +46,15 @@ ACTIONS = (
     Action(
         "c", "copy_bibtex", "Copy BibTeX", "Copy the selected paper's BibTeX entry.", short="Copy"
     ),
-    Action("b", "toggle_bibtex", "BibTeX", "Switch the lower pane between notes and BibTeX."),
+    Action(
+        "b",
+        "toggle_bibtex",
+        "BibTeX",
+        "Switch the lower pane between notes and BibTeX.",
+        short="Bib",
+    ),
     Action("x", "export", "Export", "Export the library as Markdown or BibTeX to a file."),
-    Action("d", "delete", "Delete", "Delete the selected note (asks first)."),
+    Action("d", "delete", "Delete", "Delete the selected note (asks first).", short="Del"),
     Action("S", "cycle_sort", "Sort", "Sort by year, title or date added."),
     Action("r", "reload", "Reload", "Reload every note from disk."),
     Action("question_mark", "help", "Help", "Show the keys."),

@@ -60,7 +60,8 @@ class MainScreen(NoteActions, Screen):
                         yield DetailView(id="detail")
                     with TabPane("BibTeX", id="tab-bibtex"):
                         yield BibtexView(id="bibtex")
-        yield SteadyFooter()
+        # compact, and ctrl+p left to the help screen: every action fits in 120 columns
+        yield SteadyFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one(FilterBar).show_count(0, 0, "loading…")

@@ -26,10 +26,11 @@ from papernotes.model import (
     Paper,
     Problem,
     clean_paper,
+    merge_paper,
     normalize_title,
 )
 from papernotes.note_order import in_order
-from papernotes.outline_merge import OutlineMerge, merge_outline
+from papernotes.outline_merge import merge_outline
 from papernotes.paper_index import PaperIndex
 from papernotes.search import caseless, haystack, matches, terms, text_of
 from papernotes.storage.notefile import NoteFormatError, parse_body
@@ -227,7 +228,7 @@ class Library:
         if existing and not update:
             raise DuplicateError(f"{paper.title!r} is already in the library as {existing.path}.")
         if existing:
-            merged = _merge(existing.paper, paper)
+            merged = merge_paper(existing.paper, paper)
             if not merged.key:
                 merged = replace(merged, key=self.free_key(merged, existing))
             return self.save(existing, merged)
@@ -357,7 +358,7 @@ class Library:
                 path = f"{paper.year}: {paper.title}" if dry_run else self._add(paper, False).path
                 added.append(path)
             else:
-                merged = _merge(existing.paper, paper)
+                merged = merge_paper(existing.paper, paper)
                 path = existing.path
                 if merged == existing.paper:
                     unchanged.append(path)
@@ -367,7 +368,12 @@ class Library:
                     updated.append(path)
             claimed.add(path)
             order.append(path)
-        sections = self._merge_outline(parsed.outline, order, parsed.papers_heading, dry_run)
+        current = self.outline()
+        sections = merge_outline(
+            current, parsed.outline, papers_heading=parsed.papers_heading, order=order
+        )
+        if not dry_run and sections.outline != current:
+            self.store.save_outline(sections.outline)
         return ImportReport(
             tuple(added),
             tuple(updated),
@@ -378,36 +384,7 @@ class Library:
             tuple(sections.replaced),
         )
 
-    def _merge_outline(
-        self, imported: Outline, order: list[str], papers_heading: bool, dry_run: bool
-    ) -> OutlineMerge:
-        """Merge the document's sections into ``document.yaml`` by section (``outline_merge``)."""
-        current = self.outline()
-        merge = merge_outline(current, imported, papers_heading=papers_heading)
-        rest = [p for p in current.order if p not in order]
-        merge.outline = replace(merge.outline, order=tuple(order + rest))
-        if not dry_run and merge.outline != current:
-            self.store.save_outline(merge.outline)
-        return merge
-
     def export_markdown(self) -> str:
         from papernotes.formats.markdown_write import render_document
 
         return render_document(self.outline(), [n.paper for n in self.notes()])
-
-
-def _merge(old: Paper, new: Paper) -> Paper:
-    """``old`` with what ``new`` says about it: document fields win, the rest is kept."""
-    return replace(
-        old,
-        title=new.title or old.title,
-        year=new.year,
-        venue=new.venue or old.venue,
-        code=new.code or old.code,
-        arxiv=new.arxiv or old.arxiv,
-        key=old.key or new.key,
-        authors=new.authors or old.authors,
-        tags=tuple(dict.fromkeys(old.tags + new.tags)),
-        notes=new.notes or old.notes,
-        body=new.body or old.body,
-    )

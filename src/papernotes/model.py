@@ -247,3 +247,21 @@ def _tidy_body(body: str) -> str:
     while lines and not lines[-1].strip():
         lines.pop()
     return "\n".join(lines)
+
+
+def merge_paper(old: Paper, new: Paper) -> Paper:
+    """``old`` with what ``new`` says about it: ``new``'s fields win where it has them,
+    ``old``'s key is kept, tags are united; arXiv data, status and the rest stay ``old``'s."""
+    return replace(
+        old,
+        title=new.title or old.title,
+        year=new.year,
+        venue=new.venue or old.venue,
+        code=new.code or old.code,
+        arxiv=new.arxiv or old.arxiv,
+        key=old.key or new.key,
+        authors=new.authors or old.authors,
+        tags=tuple(dict.fromkeys(old.tags + new.tags)),
+        notes=new.notes or old.notes,
+        body=new.body or old.body,
+    )

@@ -9,6 +9,7 @@ matched by its role, not its title.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from papernotes.model import Outline, Section
@@ -28,13 +29,20 @@ def section_name(section: Section) -> str:
 
 
 def merge_outline(
-    current: Outline, imported: Outline, *, papers_heading: bool = True
+    current: Outline,
+    imported: Outline,
+    *,
+    papers_heading: bool = True,
+    order: Iterable[str] = (),
 ) -> OutlineMerge:
-    """``current`` with ``imported``'s sections merged in; ``order`` stays ``current``'s.
+    """``current`` with ``imported``'s sections merged in.
 
-    ``papers_heading`` is False when the document had year headings but no heading above
-    them: its papers section is then only a placeholder and changes nothing.
+    ``order`` (the note paths the document listed) goes first in the paper order, then the
+    rest of ``current``'s. ``papers_heading`` is False when the document had year headings
+    but no heading above them: its papers section is then only a placeholder.
     """
+    order = list(order)
+    listed = set(order)
     slots: list[list] = [[s, False] for s in current.sections]  # [section, matched]
     placed: list[list] = []  # the slot each imported section went to, in document order
     result = OutlineMerge(current)
@@ -71,7 +79,7 @@ def merge_outline(
     result.outline = Outline(
         sections=tuple(s[0] for s in slots),
         toc_depth=imported.toc_depth or current.toc_depth,
-        order=current.order,
+        order=tuple(order + [p for p in current.order if p not in listed]),
         year_level=imported.year_level if has_papers else current.year_level,
     )
     return result

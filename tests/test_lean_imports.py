@@ -57,5 +57,7 @@ TRUSTING = (
 def test_a_warm_list_does_not_even_import_yaml(seed_library):
     cold = imported_modules(seed_library, "list", driver=TRUSTING)
     assert "yaml" in cold  # the first run parses every note
+    assert "papernotes.storage.frontmatter" in cold
     warm = imported_modules(seed_library, "list", driver=TRUSTING)
     assert "yaml" not in warm
+    assert "papernotes.storage.frontmatter" not in warm

@@ -72,8 +72,8 @@ def user_cache_dir() -> Path:
 def header() -> bytes:
     """What a cache file must start with to be read: format, versions, the Paper fields, and
     the size and time of the modules that parse notes (an edited parser drops old caches)."""
-    modules = (Paper.__module__, NoteFormatError.__module__, "papernotes.storage.frontmatter")
-    parsers = [sys.modules[name].__file__ for name in modules]
+    here = Path(__file__).parent  # by path: importing the parsers just to stat them costs
+    parsers = [here.parent / "model.py", here / "notefile.py", here / "frontmatter.py"]
     try:
         stats = [os.stat(path) for path in parsers if path]
     except OSError:  # e.g. imported from a zip: the versions alone must do

@@ -6,7 +6,6 @@ import datetime as dt
 import re
 
 from papernotes.model import FRONT_MATTER_FIELDS, LIST_FIELDS, STATUSES, Paper
-from papernotes.storage.frontmatter import parse_front, render_front
 
 _NOTE_ITEM = re.compile(r"^(\d+)[.)](?:\s+(.*))?$")
 _INT_FIELDS = frozenset({"year", "arxiv_version"})
@@ -32,6 +31,8 @@ def load_yaml(text: str) -> object:
 def dump_yaml(data: object) -> str:
     """YAML as PyYAML's C dumper writes it; front matters papernotes writes skip PyYAML."""
     if isinstance(data, dict):
+        from papernotes.storage.frontmatter import render_front  # not on a cached `list`
+
         fast = render_front(data)  # the same text, several times faster (frontmatter.py)
         if fast is not None:
             return fast
@@ -89,6 +90,8 @@ def parse_note(text: str) -> Paper:
     except StopIteration:
         raise NoteFormatError(1, "the front matter has no closing '---' line") from None
     front_text = "\n".join(lines[1:end])
+    from papernotes.storage.frontmatter import parse_front  # its regexes cost ~10 ms to build
+
     front = parse_front(front_text)  # the subset papernotes writes, read without PyYAML
     if front is None:
         front = _load_front(front_text, end)

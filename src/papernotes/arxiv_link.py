@@ -210,19 +210,7 @@ class LinkReport:
         return ", ".join(f"{len(self.with_status(s))} {s}" for s in statuses)
 
 
-def link_notes(
-    library,
-    notes: Iterable[Note],
-    *,
-    yes: bool = False,
-    refresh: bool = False,
-    offline: bool = False,
-    timeout: float = DEFAULT_TIMEOUT,
-    arxiv_id: str = "",
-    choose: Chooser | None = None,
-    client=None,
-    cache: ArxivCache | None = None,
-) -> LinkReport:
+def link_notes(library, notes: Iterable[Note], **options) -> LinkReport:
     """Fill the arXiv fields of ``notes``; find the ids of those without one by title.
 
     Notes with an id are fetched in one batched request. A note without one is searched by
@@ -233,22 +221,11 @@ def link_notes(
     is refused (``InvalidInputError`` with ``arxiv_id``, else the note is skipped). All
     requests happen before the first write: on any error nothing is written.
 
-    This is ``plan_links`` (every request, nothing written) then ``write_links``; a program
-    with a UI thread runs the first in a worker and the second on the UI thread.
+    The options are ``plan_links``'s. This is ``plan_links`` (every request, nothing
+    written) then ``write_links``; a program with a UI thread runs the first in a worker
+    and the second on the UI thread.
     """
-    plan = plan_links(
-        library,
-        notes,
-        yes=yes,
-        refresh=refresh,
-        offline=offline,
-        timeout=timeout,
-        arxiv_id=arxiv_id,
-        choose=choose,
-        client=client,
-        cache=cache,
-    )
-    return write_links(library, plan)
+    return write_links(library, plan_links(library, notes, **options))
 
 
 @dataclass(frozen=True)

@@ -338,3 +338,14 @@ def test_blank_lines_between_a_papers_own_lines_do_not_turn_them_into_free_text(
         ("one", "two"),
         "",
     )
+
+
+def test_free_text_that_looks_like_a_paper_line_comes_back_as_free_text(tmp_path):
+    from papernotes.model import Paper
+
+    library = Library(tmp_path / "a")
+    library.store.init()
+    body = "- <details>\n- code: https://example.org/not-the-code\n1. not a note"
+    library.add(Paper(title="Tricky", year=2020, notes=("real note",), body=body))
+    again = import_text(tmp_path / "b", library.export_markdown()).find("Tricky").paper
+    assert (again.notes, again.code, again.body) == (("real note",), "", body)

@@ -192,6 +192,7 @@ def _parse_paper(
     text_column = 0  # where the text of the last numbered note starts
     blank = False  # the last line was blank (outside the <details> block)
     free: list[str] | None = None  # the free text, once it has started
+    details_closed = False  # after </details> (where export puts free text) nothing continues
     for number, raw in lines[1:]:
         if free is not None:
             free.append(_dedent(raw))
@@ -200,7 +201,7 @@ def _parse_paper(
         if not text:
             blank = mode != "details"
             continue
-        if blank and raw[:1].isspace() and not _continues_paper(raw, mode):
+        if blank and raw[:1].isspace() and (details_closed or not _continues_paper(raw, mode)):
             # A blank line, then indented lines: the paper's free text, taken literally.
             free = [_dedent(raw)]
             continue
@@ -214,6 +215,7 @@ def _parse_paper(
                 notes[-1] = f"{notes[-1]}\n{line}" if notes[-1] else line
             elif text.lower().startswith("</details>"):
                 mode = ""
+                details_closed = True
             elif not text.lower().startswith("<summary>"):
                 numbered = _NUMBERED.match(_BR.sub("", text))
                 text_column = indent + numbered.start(2) if numbered else text_column

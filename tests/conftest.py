@@ -36,6 +36,15 @@ def isolated_environment(tmp_path_factory, monkeypatch):
 
 
 @pytest.fixture
+def trusting_cache(monkeypatch):
+    """Let the caches keep even files written a moment ago, so a test's second command
+    really goes through cached entries (the racy-file rule has its own tests)."""
+    from papernotes.storage import cache
+
+    monkeypatch.setattr(cache, "RACY_MARGIN_NS", -3600 * 10**9)
+
+
+@pytest.fixture
 def seed_library(tmp_path) -> Path:
     """A temporary copy of the shipped library (the seed document plus arXiv facts)."""
     root = tmp_path / "notes"

@@ -11,17 +11,10 @@ import pytest
 
 from papernotes.library import Library
 from papernotes.storage import cache as cache_module
+from papernotes.storage import store as store_module
 from papernotes.storage.cache import LibraryCache, is_racy, stat_key
+from papernotes.storage.views import ViewCache
 from tests.helpers import run
-
-HOUR_NS = 3600 * 10**9
-
-
-@pytest.fixture
-def trusting_cache(monkeypatch):
-    """Let the cache keep even files written a moment ago, so every check below really
-    goes through cached entries (the racy-file rule has its own tests)."""
-    monkeypatch.setattr(cache_module, "RACY_MARGIN_NS", -HOUR_NS)
 
 
 def cache_file(root: Path) -> Path:
@@ -30,16 +23,33 @@ def cache_file(root: Path) -> Path:
     return path
 
 
+def views_folder(root: Path) -> Path:
+    folder = ViewCache.for_library(os.path.realpath(root)).folder
+    assert folder is not None
+    return folder
+
+
 def cached_entries(root: Path) -> dict:
     entries, _ = LibraryCache.for_library(os.path.realpath(root)).read(os.path.realpath(root))
     return entries
 
 
 def listing(root: Path, *, cache: bool = True) -> tuple[str, str]:
-    """``list --json`` output and stderr (the problems), with or without the cache."""
+    """``list --json`` output and stderr (the problems), with or without the caches; plain
+    ``list`` must agree with it (both are kept as views until a note changes)."""
     env = None if cache else {cache_module.DISABLE_ENV: "1"}
     result = run(root, "list", "--json", env=env)
     assert result.exit_code == 0, result.output
+    plain = run(root, "list", env=env)
+    assert plain.exit_code == 0, plain.output
+    assert plain.stderr == result.stderr
+    notes = json.loads(result.stdout)
+    lines = plain.stdout.splitlines() if notes else []
+    assert [(n["year"], n["title"]) for n in notes] == [
+        (int(line.split()[0]), n["title"])
+        for line, n in zip(lines, notes, strict=True)
+        if n["title"] in line
+    ]
     return result.stdout, result.stderr
 
 
@@ -237,14 +247,16 @@ def test_a_copied_library_does_not_share_the_cache(seed_library, trusting_cache,
 def test_a_note_written_just_now_is_not_kept_in_the_cache(seed_library, monkeypatch):
     """Racy files: a same-size edit within the same timestamp tick would keep the stat, so a
     file younger than the margin is re-read on every run until it is old enough to trust."""
-    note = seed_library / "2020" / "albert.md"
-    newest = max(note.stat().st_mtime_ns, note.stat().st_ctime_ns)
-    monkeypatch.setattr(cache_module, "time_ns", lambda: newest + 10**9)  # 1 s later
+    stats = [p.stat() for p in seed_library.rglob("*") if p.is_file()]
+    newest = max(max(st.st_mtime_ns, st.st_ctime_ns) for st in stats)  # of all the files
+    monkeypatch.setattr(store_module, "time_ns", lambda: newest + 10**9)  # 1 s later
     listing(seed_library)
     assert "2020/albert.md" not in cached_entries(seed_library)
-    monkeypatch.setattr(cache_module, "time_ns", lambda: newest + cache_module.RACY_MARGIN_NS + 1)
+    assert not views_folder(seed_library).exists()  # nor any output made from it
+    monkeypatch.setattr(store_module, "time_ns", lambda: newest + cache_module.RACY_MARGIN_NS + 1)
     listing(seed_library)
     assert "2020/albert.md" in cached_entries(seed_library)
+    assert len(list(views_folder(seed_library).iterdir())) == 2  # list and list --json
 
 
 def test_the_racy_rule_looks_at_mtime_and_ctime():

@@ -8,7 +8,7 @@ BibTeX) work on a ``Library`` in the same way.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 
@@ -34,7 +34,7 @@ from papernotes.outline_merge import merge_outline
 from papernotes.paper_index import PaperIndex
 from papernotes.search import caseless, haystack, matches, terms, text_of
 from papernotes.storage.notefile import NoteFormatError, parse_body
-from papernotes.storage.store import NoteStore
+from papernotes.storage.store import NoteStore, Scan
 
 NO_PAPERS = "no papers found (a paper is a '- TITLE' bullet under a '### YEAR' heading)"
 
@@ -54,6 +54,7 @@ class Library:
         self._haystacks: dict[str, str] = {}
         self._index: PaperIndex | None = None  # built on first match(), kept in step after
         self._slots: dict[str, int] | None = None  # path -> position in _notes
+        self._scan: Scan | None = None  # a fresh listing for the next load (remembered())
 
     @classmethod
     def open(cls, root: Path) -> Library:
@@ -71,7 +72,8 @@ class Library:
     def notes(self) -> list[Note]:
         """All notes, newest year first, then in document order, then by date added and title."""
         if self._notes is None:
-            notes, problems = self.store.load()
+            notes, problems = self.store.load(self._scan)
+            self._scan = None
             self._notes, self._problems = in_order(notes, self.outline().order), problems
         return self._notes
 
@@ -86,6 +88,28 @@ class Library:
 
     def outline(self) -> Outline:
         return self.store.load_outline()
+
+    def remembered(self, name: str, make: Callable[[], str]) -> tuple[list[Problem], str]:
+        """``make()`` (text worked out from the notes) and the problems of the load it read,
+        kept per state of the folder: while no note file and no ``document.yaml`` changed,
+        the same ``name`` gets them back without a note being read (``storage/views.py``)."""
+        views = self.store.views()
+        if views.folder is not None and self._notes is None:
+            scan = self.store.scan()
+            state = self.store.state(scan)
+            kept = views.read(name, state) if state is not None else None
+            if kept is not None:
+                return kept
+            self._scan = scan  # make() reads the notes: from this listing, not a second one
+        try:
+            text = make()
+        finally:
+            self._scan = None
+        problems = self.problems()
+        loaded = self.store.loaded_state  # None if a file was too fresh or unreadable
+        if loaded is not None:
+            views.write(name, loaded, problems, text)
+        return problems, text
 
     def select(self, year: int | None = None, tag: str | None = None) -> list[Note]:
         tag_folded = tag.casefold() if tag else None
@@ -166,50 +190,10 @@ class Library:
         return self._index
 
     def check(self) -> list[Problem]:
-        """Every problem in the library: unreadable notes, invalid keys and arXiv ids, duplicate
-        keys (ignoring case), arXiv ids and papers. Lines point at the field in the front matter.
-        """
-        from papernotes.citekeys import identifier_problems
+        """Every problem in the library (``checks.py``)."""
+        from papernotes.checks import library_problems
 
-        problems = self.problems()
-        seen_keys: dict[str, str] = {}
-        seen_arxiv: dict[str, str] = {}
-        seen_titles: dict[str, str] = {}
-        for note in self.notes():
-            paper = note.paper
-            for name, message in identifier_problems(paper):
-                problems.append(Problem(note.path, self._field_line(note, name), message))
-            key = paper.key.casefold()
-            if key and key in seen_keys:
-                message = f"key {paper.key!r} is also used by {seen_keys[key]}"
-                problems.append(Problem(note.path, self._field_line(note, "key"), message))
-            seen_keys.setdefault(key, note.path)
-            arxiv = base_id(paper.arxiv) if paper.arxiv else ""
-            if arxiv and arxiv in seen_arxiv:
-                message = f"arXiv id {arxiv!r} is also used by {seen_arxiv[arxiv]}"
-                problems.append(Problem(note.path, self._field_line(note, "arxiv"), message))
-            if arxiv:
-                seen_arxiv.setdefault(arxiv, note.path)
-            title = normalize_title(paper.title)
-            if title in seen_titles:
-                problems.append(Problem(note.path, 1, f"same title as {seen_titles[title]}"))
-            seen_titles.setdefault(title, note.path)
-        return problems
-
-    def _field_line(self, note: Note, name: str) -> int:
-        """The line of ``name:`` in the note's front matter (1 when it cannot be found)."""
-        try:
-            lines = self.store.path_of(note.path).read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeDecodeError, ValueError):
-            return 1
-        if not lines or lines[0].lstrip("\ufeff").strip() != "---":
-            return 1
-        for number, line in enumerate(lines[1:], 2):
-            if line.strip() in ("---", "..."):
-                break
-            if not line[:1].isspace() and line.split(":", 1)[0].strip().strip("'\"") == name:
-                return number
-        return 1
+        return library_problems(self)
 
     # -- writing ---------------------------------------------------------
 

@@ -12,7 +12,7 @@ from papernotes.cli.output import list_lines, note_dict, show_text, to_json
 from papernotes.editor import run_editor
 from papernotes.errors import DuplicateError, InvalidInputError, NotFoundError
 from papernotes.library import Library
-from papernotes.model import STATUSES, Paper
+from papernotes.model import STATUSES, Paper, Problem
 from papernotes.note_lines import note_lines
 from papernotes.storage.notefile import NoteFormatError
 
@@ -20,22 +20,31 @@ NOTES_TEMPLATE = "# One reading note per line. Lines starting with '#' are ignor
 
 
 def open_library(ctx: click.Context) -> Library:
-    """The library, read. A command is short and keeps what it read to the end, so the
-    cyclic garbage collector is paused while the notes are built and they are frozen out of
-    its sight after (at 100,000 notes it otherwise walks them three times: half a second).
-    Notes hold no cycles; reference counting still frees them."""
-    library = Library.open(ctx.obj)
+    """The library, read, after its problems are shown as warnings."""
+    library = read_notes(Library.open(ctx.obj))
+    warn(library.problems())
+    return library
+
+
+def read_notes(library: Library) -> Library:
+    """``library`` with its notes read. A command is short and keeps what it read to the end,
+    so the cyclic garbage collector is paused while the notes are built and they are frozen
+    out of its sight after (at 100,000 notes it otherwise walks them three times: half a
+    second). Notes hold no cycles; reference counting still frees them."""
     enabled = gc.isenabled()
     gc.disable()
     try:
-        problems = library.problems()
+        library.notes()
         gc.freeze()
     finally:
         if enabled:
             gc.enable()
+    return library
+
+
+def warn(problems: list[Problem]) -> None:
     for problem in problems:
         click.echo(f"warning: {problem}", err=True)
-    return library
 
 
 @click.command("init")
@@ -135,11 +144,17 @@ def read_notes_from_user() -> tuple[str, ...]:
 @click.pass_context
 def list_cmd(ctx: click.Context, year, tag, as_json):
     """List papers, newest year first."""
-    notes = open_library(ctx).select(year=year, tag=tag)
-    if as_json:
-        click.echo(to_json([note_dict(n) for n in notes]))
-    elif notes:
-        click.echo("\n".join(list_lines(notes)))
+    library = Library.open(ctx.obj)
+
+    def make() -> str:
+        notes = read_notes(library).select(year=year, tag=tag)
+        return to_json([note_dict(n) for n in notes]) if as_json else "\n".join(list_lines(notes))
+
+    # Kept until a note changes: a repeated list reads no note (storage/views.py).
+    problems, text = library.remembered(f"list {year!r} {tag!r} {as_json!r}", make)
+    warn(problems)
+    if text:
+        click.echo(text)
     else:
         click.echo(
             "No papers" + (" match" if year or tag else " in the library yet") + ".", err=True

@@ -21,14 +21,13 @@ import marshal
 import os
 import struct
 import sys
-import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import fields
 from pathlib import Path
-from time import time_ns
 
 from papernotes import __version__
 from papernotes.model import Note, Paper, Problem
+from papernotes.storage.checked_file import read_checked, write_checked
 from papernotes.storage.hashing import blake2b
 from papernotes.storage.notefile import NoteFormatError
 
@@ -40,7 +39,6 @@ DISABLE_ENV = "PAPERNOTES_NO_CACHE"
 
 PAPER_FIELDS = tuple(f.name for f in fields(Paper))
 _MAGIC = b"papernotes library cache\n"
-_CHECK = struct.Struct("<I")  # CRC-32 of the payload: catches torn and damaged files
 
 _STAT = struct.Struct("<qqqQQ")
 StatKey = bytes
@@ -57,6 +55,21 @@ def is_racy(key: StatKey, scan_started_ns: int) -> bool:
     """True when the file changed too close to ``scan_started_ns`` to trust its stat later."""
     _, mtime_ns, ctime_ns, _, _ = _STAT.unpack(key)
     return max(mtime_ns, ctime_ns) >= scan_started_ns - RACY_MARGIN_NS
+
+
+def folder_state(
+    rels: list[str], keys: list[StatKey], outline_key: StatKey | None, problems: list[Problem]
+) -> bytes:
+    """A digest of what a load of the folder sees: each note's path and stat key in scan order,
+    ``document.yaml``'s stat key and the problems of the scan itself. Two loads with the same
+    state read the same bytes (the racy rule aside, which ``CachedLoad.state`` applies)."""
+    digest = blake2b(digest_size=32)
+    digest.update(len(rels).to_bytes(8, "little"))
+    digest.update("\0".join(rels).encode("utf-8", "surrogateescape"))  # NUL: never in a name
+    digest.update(b"".join(keys))
+    digest.update(outline_key or b"-")
+    digest.update(repr(problems).encode("utf-8", "surrogateescape"))
+    return digest.digest()
 
 
 def user_cache_dir() -> Path:
@@ -119,16 +132,8 @@ class LibraryCache:
         """The entries and the outline entry; empty when the file is missing or unusable."""
         if self.path is None:
             return {}, None
-        try:
-            data = self.path.read_bytes()
-        except OSError:
-            return {}, None
-        head = header()
-        start = len(head) + _CHECK.size
-        if not data.startswith(head) or len(data) < start:
-            return {}, None
-        payload = memoryview(data)[start:]
-        if _CHECK.pack(zlib.crc32(payload)) != data[len(head) : start]:
+        payload = read_checked(self.path, header())
+        if payload is None:
             return {}, None
         try:
             root, entries, outline = marshal.loads(payload)
@@ -142,41 +147,30 @@ class LibraryCache:
         """Replace the cache file atomically; False (and no file change) on any failure."""
         if self.path is None:
             return False
-        tmp = None
         try:
             payload = marshal.dumps((real_root, entries, outline))
-            check = _CHECK.pack(zlib.crc32(payload))
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            import tempfile  # only when the snapshot changed
-
-            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=self.path.parent)
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(header())
-                handle.write(check)
-                handle.write(payload)
-            # No fsync: a torn file after a crash fails the checksum and is rebuilt.
-            os.replace(tmp, self.path)
-            return True
-        except (OSError, ValueError, TypeError):
-            if tmp is not None:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
+        except (ValueError, TypeError):
             return False
+        return write_checked(self.path, header(), payload)
 
 
 class CachedLoad:
     """One load of a library through its cache: unchanged files come from the snapshot,
     the rest are read and parsed, and the snapshot is rewritten when anything differed."""
 
-    def __init__(self, cache: LibraryCache, real_root: str) -> None:
+    def __init__(self, cache: LibraryCache, real_root: str, started_ns: int) -> None:
         self.cache = cache
         self.real_root = real_root
-        self.started_ns = time_ns()  # before any stat: the reference for racy files
+        self.started_ns = started_ns  # before any stat: the reference for racy files
         with _gc_paused():
             self.old, self.old_outline = cache.read(real_root)
         self.fresh: dict[str, Entry] = {}
         self.outline_entry: tuple | None = None
         self.dirty = False
+        self.keys: list[StatKey] = []  # of the notes, in the order they were found
+        self.outline_key: StatKey | None = None
+        self.vouched = True
+        """Whether every stat seen can vouch for the content read (no racy or unreadable file)."""
 
     def notes(
         self, found: list[tuple[str, os.DirEntry]], read: Callable[[str], Note]
@@ -184,14 +178,16 @@ class CachedLoad:
         """The notes at the ``found`` paths and the problems of those that do not read."""
         notes: list[Note] = []
         problems: list[Problem] = []
-        old, fresh = self.old, self.fresh
+        old, fresh, keys = self.old, self.fresh, self.keys
         with _gc_paused():  # tens of thousands of new objects, none of them garbage
             for rel, entry in found:
                 try:
                     key = stat_key(entry.stat())  # stat before reading: a later edit changes it
                 except OSError as exc:
                     problems.append(Problem(rel, 1, f"cannot read: {exc.strerror or exc}"))
+                    self.vouched = False
                     continue
+                keys.append(key)
                 cached = old.get(rel)
                 if cached is None or cached[0] != key:
                     result = self._read(rel, key, read)
@@ -205,12 +201,15 @@ class CachedLoad:
         return notes, problems
 
     def _read(self, rel: str, key: StatKey, read: Callable[[str], Note]) -> Note | Problem:
+        if is_racy(key, self.started_ns):
+            self.vouched = False
         try:
             note = read(rel)
         except NoteFormatError as exc:
             self._store(rel, (key, None, (exc.line, exc.message)))
             return Problem(rel, exc.line, exc.message)
         except OSError as exc:  # not cached: may be passing trouble
+            self.vouched = False
             return Problem(rel, 1, f"cannot read: {exc.strerror or exc}")
         if not note.paper.extra or _marshallable(note.paper.extra):
             self._store(rel, (key, note.digest, paper_fields(note.paper)))
@@ -224,6 +223,9 @@ class CachedLoad:
             key = stat_key(os.stat(path))
         except OSError:
             return None
+        self.outline_key = key
+        if is_racy(key, self.started_ns):
+            self.vouched = False
         if self.old_outline is not None and self.old_outline[0] == key:
             self.outline_entry = self.old_outline
             return self.old_outline
@@ -240,6 +242,13 @@ class CachedLoad:
         changed = self.dirty or len(self.fresh) != len(self.old)
         if changed or self.outline_entry != self.old_outline:
             self.cache.write(self.real_root, self.fresh, self.outline_entry)
+
+    def state(self, rels: list[str], scan_problems: list[Problem]) -> bytes | None:
+        """The ``folder_state`` this load saw (``rels`` are the paths given to ``notes``),
+        or None when some file's stat cannot vouch for what was read."""
+        if not self.vouched:
+            return None
+        return folder_state(rels, self.keys, self.outline_key, scan_problems)
 
     def _store(self, rel: str, entry: Entry) -> None:
         if not is_racy(entry[0], self.started_ns):

@@ -133,13 +133,14 @@ def parse_body(lines: list[str]) -> tuple[tuple[str, ...], str]:
     return tuple(n for n in notes if n), body
 
 
-def _field_line(lines: list[str], name: str) -> int:
+def field_line(lines: list[str], name: str, default: int = 2) -> int:
+    """The number of the line of the top-level ``name:`` in the front matter of ``lines``."""
     for number, line in enumerate(lines[1:], 2):
-        if line.startswith(f"{name}:"):
-            return number
-        if line.rstrip() == "---":
+        if line.strip() in ("---", "..."):
             break
-    return 2
+        if not line[:1].isspace() and line.split(":", 1)[0].strip().strip("'\"") == name:
+            return number
+    return default
 
 
 def _paper_from_front(front: dict, lines: list[str], notes: tuple[str, ...], body: str) -> Paper:
@@ -153,15 +154,15 @@ def _paper_from_front(front: dict, lines: list[str], notes: tuple[str, ...], bod
         try:
             values[name] = _coerce(name, value)
         except ValueError as exc:
-            raise NoteFormatError(_field_line(lines, name), str(exc)) from None
+            raise NoteFormatError(field_line(lines, name), str(exc)) from None
     if not values.get("title"):
-        raise NoteFormatError(_field_line(lines, "title"), "the note has no title")
+        raise NoteFormatError(field_line(lines, "title"), "the note has no title")
     if "year" not in values:
         raise NoteFormatError(2, "the note has no year")
     status = values.get("status") or "unread"
     if status not in STATUSES:
         raise NoteFormatError(
-            _field_line(lines, "status"),
+            field_line(lines, "status"),
             f"status must be one of {', '.join(STATUSES)}, not {status!r}",
         )
     values["status"] = status

@@ -10,16 +10,23 @@ import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
+from time import time_ns
 
 from papernotes.errors import ConflictError, InvalidInputError, NotFoundError
 from papernotes.model import Note, Outline, Paper, Problem
 from papernotes.storage.atomic import TEMP_PREFIX, TEMP_SUFFIX, atomic_write, fsync_dir
 from papernotes.storage.batch import PendingWrites
-from papernotes.storage.cache import CachedLoad, LibraryCache, stat_key
+from papernotes.storage.cache import CachedLoad, LibraryCache, folder_state, stat_key
 from papernotes.storage.hashing import blake2b
-from papernotes.storage.notefile import NoteFormatError, load_yaml, parse_note, render_note
+from papernotes.storage.notefile import (
+    NoteFormatError,
+    field_line,
+    load_yaml,
+    parse_note,
+    render_note,
+)
 from papernotes.storage.outline_file import (
     OUTLINE_FILE,
     outline_from_data,
@@ -27,6 +34,7 @@ from papernotes.storage.outline_file import (
     render_outline,
 )
 from papernotes.storage.slugs import slugify, unique_slug
+from papernotes.storage.views import ViewCache
 
 LOCK_FILE = ".papernotes.lock"
 _YEAR_DIR = re.compile(r"^\d{4}$")
@@ -34,6 +42,19 @@ _YEAR_DIR = re.compile(r"^\d{4}$")
 
 def digest(data: bytes) -> str:
     return blake2b(data, digest_size=16).hexdigest()
+
+
+@dataclass(frozen=True)
+class Scan:
+    """One listing of the note files: ``(relative path, DirEntry)`` in path order, the
+    problems of the listing itself (symlinks leading outside), and when it started."""
+
+    started_ns: int
+    found: list[tuple[str, os.DirEntry]]
+    problems: list[Problem]
+
+    def rels(self) -> list[str]:
+        return [rel for rel, _ in self.found]
 
 
 class NoteStore:
@@ -45,6 +66,8 @@ class NoteStore:
         self._lock = None  # one FileLock per store, so nested locked() calls re-enter it
         self._batch: PendingWrites | None = None  # new notes waiting for one flush (import)
         self._outline_data: tuple | None = None  # (stat key, YAML data) seen by the last load()
+        self.loaded_state: bytes | None = None
+        """The ``state()`` the last ``load()`` saw; None if unknown or written since."""
 
     # -- reading ---------------------------------------------------------
 
@@ -86,19 +109,52 @@ class NoteStore:
             raise NoteFormatError(line, "the file is not valid UTF-8") from None
         return Note(paper=parse_note(text), path=rel, digest=digest(data))
 
-    def load(self) -> tuple[list[Note], list[Problem]]:
-        """Every note that reads; every one that does not becomes a ``Problem``.
+    def scan(self) -> Scan:
+        """The note files in the folder now (listed, not yet read)."""
+        started_ns = time_ns()  # before any stat: the reference for racy files
+        found, problems = self._note_entries()
+        return Scan(started_ns, found, problems)
+
+    def load(self, scan: Scan | None = None) -> tuple[list[Note], list[Problem]]:
+        """Every note that reads; every one that does not becomes a ``Problem``. ``scan``
+        (fresh from ``scan()``) saves listing and stat-ing the folder a second time.
 
         Unchanged files come from the library cache (``storage/cache.py``), which is
         checked against each file's stat and rebuilt from the files whenever it is unusable.
         """
-        load = CachedLoad(LibraryCache.for_library(str(self._real_root)), str(self._real_root))
-        found, problems = self._note_entries()
-        notes, unread = load.notes(found, self.read)
-        problems += unread
+        scan = scan or self.scan()
+        cache = LibraryCache.for_library(str(self._real_root))
+        load = CachedLoad(cache, str(self._real_root), scan.started_ns)
+        notes, unread = load.notes(scan.found, self.read)
         self._outline_data = load.outline_data(self.root / OUTLINE_FILE, load_yaml)
         load.finish()
-        return notes, problems
+        self.loaded_state = load.state(scan.rels(), scan.problems)
+        return notes, scan.problems + unread
+
+    def state(self, scan: Scan) -> bytes | None:
+        """What a ``load(scan)`` would see, from stats alone (``cache.folder_state``): equal
+        to an earlier ``loaded_state`` exactly when no note file and no ``document.yaml``
+        was added, removed, moved or changed since. None when a file cannot be stat-ed."""
+        try:  # DirEntry keeps its stat: a load of the same scan sees the same values
+            keys = [stat_key(entry.stat()) for _, entry in scan.found]
+        except OSError:
+            return None
+        outline_key = _stat_key_or_none(self.root / OUTLINE_FILE)
+        return folder_state(scan.rels(), keys, outline_key, scan.problems)
+
+    def views(self) -> ViewCache:
+        """Results derived from this library, kept per ``state()`` (``storage/views.py``)."""
+        return ViewCache.for_library(str(self._real_root))
+
+    def field_line(self, rel: str, name: str) -> int:
+        """The line of ``name:`` in the front matter of the note at ``rel`` (1 if not found)."""
+        try:
+            lines = self.path_of(rel).read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError, ValueError):
+            return 1
+        if not lines or lines[0].lstrip("\ufeff").strip() != "---":
+            return 1
+        return field_line(lines, name, default=1)
 
     def load_outline(self) -> Outline:
         path = self.root / OUTLINE_FILE
@@ -130,6 +186,7 @@ class NoteStore:
         """
         from filelock import FileLock
 
+        self.loaded_state = None  # what a write changes is not what the last load saw
         if self._lock is not None and self._lock.is_locked:
             yield False  # already held here (the lock is per thread): re-entry costs nothing
             return

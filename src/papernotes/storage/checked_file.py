@@ -1,0 +1,55 @@
+"""Cache files that are either read whole and intact or not at all.
+
+A cache file is a header line (what wrote it: format and versions), a CRC-32 of the
+payload, then the payload. A missing, torn, damaged or other-version file reads as None;
+a write replaces the file atomically and reports failure instead of raising. Cache files
+are never worth an error: the notes folder can always rebuild them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import struct
+import zlib
+from pathlib import Path
+
+_CHECK = struct.Struct("<I")
+
+
+def read_checked(path: Path, head: bytes) -> memoryview | None:
+    """The payload of the file at ``path`` if it starts with ``head`` and is intact."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    start = len(head) + _CHECK.size
+    if not data.startswith(head) or len(data) < start:
+        return None
+    payload = memoryview(data)[start:]
+    if _CHECK.pack(zlib.crc32(payload)) != data[len(head) : start]:
+        return None
+    return payload
+
+
+def write_checked(path: Path, head: bytes, payload: bytes) -> bool:
+    """Replace the file at ``path`` with ``head``, a checksum and ``payload``; False (and the
+    old file left as it was) on any failure."""
+    tmp = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        import tempfile  # only when a cache changed
+
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(head)
+            handle.write(_CHECK.pack(zlib.crc32(payload)))
+            handle.write(payload)
+        # No fsync: a torn file after a crash fails the checksum and is rebuilt.
+        os.replace(tmp, path)
+        return True
+    except OSError:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        return False

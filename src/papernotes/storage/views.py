@@ -1,0 +1,122 @@
+"""Output worked out from the whole library, kept until a note changes.
+
+``papernotes list`` prints the same text until a note file or ``document.yaml`` changes, so
+the text is kept in the user cache folder together with the folder state it was made from
+(``cache.folder_state``: every note's path and stat) and the problems of that load. The next
+run stats the folder, and when the state is the same it prints the kept text without
+reading a note. Any difference, even a touched file, is a miss: the command then works
+from the notes as usual and keeps its new result.
+
+One file per view (``<library hash>.views/<hash of the view's name>``), at most
+``MAX_VIEWS`` per library, the least recently written dropped first. The header names the
+papernotes version and the size and time of every module of the package, so an upgraded or
+edited papernotes never prints a view an older one made. Like the library cache, the files
+are plain ``marshal`` data behind a checksum; a bad one is a miss, and failing to write one
+never fails the command.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import marshal
+import os
+import sys
+from pathlib import Path
+
+from papernotes import __version__
+from papernotes.model import Problem
+from papernotes.storage.cache import DISABLE_ENV, user_cache_dir
+from papernotes.storage.checked_file import read_checked, write_checked
+from papernotes.storage.hashing import blake2b
+
+VIEW_FORMAT = 1
+MAX_VIEWS = 8
+_MAGIC = b"papernotes view\n"
+_PACKAGE = Path(__file__).parent.parent
+
+
+def header() -> bytes:
+    """What a view file must start with: format, versions and a stamp of the package's code."""
+    python = f"{sys.implementation.name}{sys.version_info[0]}.{sys.version_info[1]}"
+    line = f"format {VIEW_FORMAT} papernotes {__version__} {python} code {code_stamp()}"
+    return _MAGIC + line.encode() + b"\n"
+
+
+def code_stamp() -> str:
+    """A digest of the path, size and time of every module of papernotes (about 80 stats)."""
+    stamp = blake2b(digest_size=8)
+    for folder, subfolders, files in os.walk(_PACKAGE):
+        subfolders[:] = sorted(d for d in subfolders if not d.startswith((".", "__")))
+        for name in sorted(files):
+            if name.endswith(".py"):
+                path = os.path.join(folder, name)
+                with contextlib.suppress(OSError):
+                    st = os.stat(path)
+                    stamp.update(f"{path} {st.st_size} {st.st_mtime_ns}\n".encode())
+    return stamp.hexdigest()
+
+
+class ViewCache:
+    """The kept views of one library; every method swallows cache trouble and reports a miss."""
+
+    def __init__(self, folder: Path | None, real_root: str) -> None:
+        self.folder = folder
+        """``None`` when caching is off."""
+        self.real_root = real_root
+
+    @classmethod
+    def for_library(cls, real_root: str) -> ViewCache:
+        if os.environ.get(DISABLE_ENV, "").strip() not in ("", "0"):
+            return cls(None, real_root)
+        name = blake2b(os.fsencode(real_root), digest_size=16).hexdigest()
+        return cls(user_cache_dir() / "libraries" / f"{name}.views", real_root)
+
+    def read(self, name: str, state: bytes) -> tuple[list[Problem], str] | None:
+        """The problems and text kept for ``name`` at ``state``; None when there are none."""
+        path = self._path(name)
+        if path is None:
+            return None
+        payload = read_checked(path, header())
+        if payload is None:
+            return None
+        try:
+            root, kept_name, kept_state, problems, text = marshal.loads(payload)
+            if (root, kept_name, kept_state) != (self.real_root, name, state):
+                return None
+            if not isinstance(text, str):
+                return None
+            return [Problem(*problem) for problem in problems], text
+        except (ValueError, EOFError, TypeError):
+            return None
+
+    def write(self, name: str, state: bytes, problems: list[Problem], text: str) -> bool:
+        """Keep ``text`` and ``problems`` for ``name`` at ``state``; False on any failure."""
+        path = self._path(name)
+        if path is None:
+            return False
+        kept = [(p.path, p.line, p.message) for p in problems]
+        try:
+            payload = marshal.dumps((self.real_root, name, state, kept, text))
+        except (ValueError, TypeError):
+            return False
+        if not write_checked(path, header(), payload):
+            return False
+        self._prune(keep=path)
+        return True
+
+    def _path(self, name: str) -> Path | None:
+        if self.folder is None:
+            return None
+        return self.folder / blake2b(name.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+    def _prune(self, keep: Path) -> None:
+        """Delete all but the ``MAX_VIEWS`` most recently written views (and ``keep``)."""
+        try:
+            entries = [e for e in os.scandir(self.folder) if e.is_file()]
+            entries.sort(key=lambda e: e.stat().st_mtime_ns, reverse=True)
+        except OSError:
+            return
+        for entry in entries[MAX_VIEWS:]:
+            if entry.path != str(keep):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)

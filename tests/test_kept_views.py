@@ -1,0 +1,158 @@
+"""``list`` output kept until a note changes (storage/views.py): used only while the folder
+is exactly as it was, and never a reason for a wrong or failed listing."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from papernotes.library import Library
+from papernotes.model import Paper
+from papernotes.storage import cache as cache_module
+from papernotes.storage import views as views_module
+from papernotes.storage.store import NoteStore
+from papernotes.storage.views import MAX_VIEWS, ViewCache
+from tests.helpers import run
+
+
+@pytest.fixture
+def loads(monkeypatch) -> list[str]:
+    """The libraries read from their notes (or the library cache), one entry per load."""
+    seen: list[str] = []
+    real_load = NoteStore.load
+
+    def counting_load(self, scan=None):
+        seen.append(str(self.root))
+        return real_load(self, scan)
+
+    monkeypatch.setattr(NoteStore, "load", counting_load)
+    return seen
+
+
+def views_of(root) -> list:
+    folder = ViewCache.for_library(os.path.realpath(root)).folder
+    assert folder is not None
+    return sorted(folder.iterdir()) if folder.exists() else []
+
+
+def listed(root, *args: str, cache: bool = True) -> tuple[str, str]:
+    env = None if cache else {cache_module.DISABLE_ENV: "1"}
+    result = run(root, "list", *args, env=env)
+    assert result.exit_code == 0, result.output
+    return result.stdout, result.stderr
+
+
+def test_a_repeated_list_reads_no_note_until_one_changes(seed_library, trusting_cache, loads):
+    first = listed(seed_library)
+    assert len(loads) == 1 and len(views_of(seed_library)) == 1
+    assert listed(seed_library) == first
+    assert len(loads) == 1  # served from the kept view
+    note = seed_library / "2020" / "tinybert.md"
+    note.write_text(note.read_text(encoding="utf-8").replace("EMNLP", "ACL"), encoding="utf-8")
+    changed = listed(seed_library)
+    assert len(loads) == 2
+    assert changed == listed(seed_library, cache=False) and changed != first
+    assert len(loads) == 3  # the changed library, then the run without caches
+    assert listed(seed_library) == changed and len(loads) == 3  # kept again
+
+
+def test_a_touched_note_is_a_miss_even_with_the_same_bytes(seed_library, trusting_cache, loads):
+    listed(seed_library)
+    os.utime(seed_library / "2019" / "xlnet.md", ns=(10**18, 10**18))
+    listed(seed_library)
+    assert len(loads) == 2
+
+
+def test_warnings_are_repeated_from_the_kept_view(seed_library, trusting_cache, loads):
+    note = seed_library / "2021" / "deberta.md"
+    note.write_text(note.read_text(encoding="utf-8").replace("year: 2021", "year: [2021"))
+    first = listed(seed_library)
+    assert "warning: 2021/deberta.md:" in first[1]
+    assert listed(seed_library) == first == listed(seed_library, cache=False)
+    assert len(loads) == 2  # the run with caches, then the one without
+
+
+def test_each_set_of_options_has_its_own_view(seed_library, trusting_cache, loads):
+    result = run(seed_library, "add", "--year", "2021", "--title", "Tagged", "--tag", "kd")
+    assert result.exit_code == 0, result.output
+    variants = [(), ("--year", "2020"), ("--tag", "KD"), ("--json",), ("--year", "1999")]
+    expected = {args: listed(seed_library, *args, cache=False) for args in variants}
+    assert expected[("--tag", "KD")][0].count("\n") == 1
+    assert "No papers match" in expected[("--year", "1999")][1]
+    for _ in range(2):
+        for args in variants:
+            assert listed(seed_library, *args) == expected[args]
+    # add, then each variant once without caches and once with (a miss, kept after)
+    assert len(loads) == 1 + 2 * len(variants)
+
+
+def test_a_new_paper_added_with_the_cli_is_listed(seed_library, trusting_cache):
+    before = listed(seed_library)
+    result = run(seed_library, "add", "--year", "2022", "--title", "A Brand New Paper")
+    assert result.exit_code == 0, result.output
+    after = listed(seed_library)
+    assert "A Brand New Paper" in after[0] and after != before
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda data: data[:-1], id="truncated"),
+        pytest.param(lambda data: data[:-3] + bytes([data[-3] ^ 1]) + data[-2:], id="flipped"),
+        pytest.param(lambda data: b"", id="empty"),
+        pytest.param(lambda data: data.replace(b"format 1", b"format 9", 1), id="other-format"),
+    ],
+)
+def test_a_damaged_view_is_ignored_and_replaced(seed_library, trusting_cache, damage, loads):
+    expected = listed(seed_library)
+    (view,) = views_of(seed_library)
+    view.write_bytes(damage(view.read_bytes()))
+    assert listed(seed_library) == expected
+    assert len(loads) == 2
+    assert listed(seed_library) == expected and len(loads) == 2  # replaced by a good one
+
+
+def test_a_view_made_by_other_code_is_not_used(seed_library, trusting_cache, monkeypatch, loads):
+    listed(seed_library)
+    monkeypatch.setattr(views_module, "code_stamp", lambda: "an edited papernotes")
+    listed(seed_library)
+    assert len(loads) == 2
+
+
+def test_a_note_that_could_not_be_read_is_not_kept_out(seed_library, trusting_cache, monkeypatch):
+    """A read error may pass: the listing that missed the note must not be kept."""
+    real_read = NoteStore.read
+
+    def failing_read(self, rel):
+        if rel == "2019/xlnet.md":
+            raise PermissionError(13, "Permission denied")
+        return real_read(self, rel)
+
+    monkeypatch.setattr(NoteStore, "read", failing_read)
+    stdout, stderr = listed(seed_library)
+    assert "2019/xlnet.md:1: cannot read" in stderr and "XLNet" not in stdout
+    assert views_of(seed_library) == []
+    monkeypatch.setattr(NoteStore, "read", real_read)
+    assert "XLNet" in listed(seed_library)[0]
+
+
+def test_only_the_latest_views_are_kept(seed_library, trusting_cache):
+    for year in range(2000, 2000 + MAX_VIEWS + 3):
+        listed(seed_library, "--year", str(year))
+    assert len(views_of(seed_library)) == MAX_VIEWS
+
+
+def test_no_cache_keeps_no_view(seed_library):
+    listed(seed_library, cache=False)
+    assert views_of(seed_library) == []
+
+
+def test_a_view_is_not_kept_from_a_library_changed_in_memory(seed_library, trusting_cache):
+    library = Library(seed_library)
+    library.notes()
+    library.add(Paper(title="Written Just Now", year=2022))
+    library.remembered("test", lambda: "text")
+    assert views_of(seed_library) == []  # what it saw is no longer what was loaded
+    assert Library(seed_library).remembered("test", lambda: "fresh") == ([], "fresh")
+    assert Library(seed_library).remembered("test", lambda: "not made") == ([], "fresh")

@@ -126,6 +126,19 @@ def papers(draw) -> Paper:
         raise
 
 
+def balanced_for_classic_bibtex(text: str) -> bool:
+    """Braces as BibTeX itself counts them: every one, escaped or not."""
+    depth = 0
+    for char in text:
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
+
+
 def _fields(paper: Paper) -> tuple:
     return (paper.title, paper.authors, paper.year, paper.venue, paper.arxiv)
 
@@ -136,6 +149,7 @@ def test_a_paper_exported_to_bibtex_imports_with_the_same_fields(paper):
     text = render_bibliography([paper], venues=VENUES)
     parsed = parse_bibtex(text, "export.bib")
     assert parsed.problems == [], text
+    assert balanced_for_classic_bibtex(text), text
     (entry,) = parsed.entries
     assert _fields(clean_paper(entry_to_paper(entry, VENUES))) == _fields(paper), text
 
@@ -146,8 +160,20 @@ def test_literal_braces_and_backslashes_in_author_names_come_back():
     text = render_bibliography([paper], venues=VENUES)
     parsed = parse_bibtex(text, "export.bib")
     assert parsed.problems == [], text
+    assert balanced_for_classic_bibtex(text), text
     (entry,) = parsed.entries
     assert entry_to_paper(entry, VENUES).authors == authors, text
+
+
+def test_a_lone_brace_is_spelled_out_so_classic_bibtex_sees_a_balanced_entry():
+    title = "Closing } before opening { and {x}"
+    paper = clean_paper(Paper(title=title, year=2020, key="t2020", authors=("J. {Smith",)))
+    text = render_bibliography([paper], venues=VENUES)
+    assert r"Closing \textbraceright{} before opening \textbraceleft{} and \{x\}" in text
+    assert balanced_for_classic_bibtex(text), text
+    (entry,) = parse_bibtex(text, "export.bib").entries
+    back = entry_to_paper(entry, VENUES)
+    assert (back.title, back.authors) == (title, ("J. {Smith",))
 
 
 @settings(BOUNDED, max_examples=30)

@@ -26,6 +26,8 @@ _SPECIAL_OUT = {
     "~": r"\textasciitilde{}",
     "^": r"\textasciicircum{}",
 }
+# BibTeX balances every brace, escaped or not: a lone ``\{`` would unbalance the entry.
+_LONE_BRACE_OUT = {"{": r"\textbraceleft{}", "}": r"\textbraceright{}"}
 # combining mark -> accent command
 _ACCENTS = {
     "\u0301": "'",
@@ -159,10 +161,31 @@ def escape(text: str, ascii: bool = False, math: bool = False) -> str:
             piece if is_math else escape(piece, ascii) for piece, is_math in split_math(text)
         )
     if _SPECIAL.search(text):
-        text = _SPECIAL.sub(lambda m: _SPECIAL_OUT[m.group()], text)
+        lone = _lone_braces(text)
+        text = _SPECIAL.sub(
+            lambda m: (_LONE_BRACE_OUT if m.start() in lone else _SPECIAL_OUT)[m.group()], text
+        )
     if ascii and not text.isascii():
         text = _LATIN.sub(lambda m: _latex_char(m.group()), text)
     return text
+
+
+def _lone_braces(text: str) -> set[int]:
+    """Positions of the braces in ``text`` that have no partner: ``{`` before a matching
+    ``}`` become ``\\{ \\}`` (a pair, balanced for BibTeX), the others spelled out."""
+    if "{" not in text and "}" not in text:
+        return set()
+    opened: list[int] = []
+    lone: set[int] = set()
+    for i, char in enumerate(text):
+        if char == "{":
+            opened.append(i)
+        elif char == "}":
+            if opened:
+                opened.pop()
+            else:
+                lone.add(i)
+    return lone.union(opened)
 
 
 def _latex_char(char: str) -> str:
@@ -193,13 +216,15 @@ _ACCENT_CMD = re.compile(
 )
 _LETTER_CMD = re.compile(r"\\(ss|aa|AA|ae|AE|oe|OE|o|O|l|L|i|j)(?![A-Za-z])(?:\{\})?\s?")
 _TEXT_CMD = re.compile(
-    r"\\(textbackslash|textasciitilde|textasciicircum|ldots|textendash|"
-    r"textemdash|dots)(?:\{\}|(?![A-Za-z])\s?)"
+    r"\\(textbackslash|textasciitilde|textasciicircum|textbraceleft|textbraceright|ldots|"
+    r"textendash|textemdash|dots)(?:\{\}|(?![A-Za-z])\s?)"
 )
 _TEXT_OUT = {
     "textbackslash": "\\",
     "textasciitilde": "~",
     "textasciicircum": "^",
+    "textbraceleft": "{",
+    "textbraceright": "}",
     "ldots": "\u2026",
     "dots": "\u2026",
     "textendash": "\u2013",

@@ -106,7 +106,7 @@ class Library:
         finally:
             self._scan = None
         problems = self.problems()
-        loaded = self.store.loaded_state  # None if a file was too fresh or unreadable
+        loaded = self.store.loaded_state()  # None if a file was too fresh or unreadable
         if loaded is not None:
             views.write(name, loaded, problems, text)
         return problems, text

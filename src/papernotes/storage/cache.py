@@ -62,7 +62,7 @@ def folder_state(
 ) -> bytes:
     """A digest of what a load of the folder sees: each note's path and stat key in scan order,
     ``document.yaml``'s stat key and the problems of the scan itself. Two loads with the same
-    state read the same bytes (the racy rule aside, which ``CachedLoad.state`` applies)."""
+    state read the same bytes (the racy rule aside: see ``CachedLoad.vouched``)."""
     digest = blake2b(digest_size=32)
     digest.update(len(rels).to_bytes(8, "little"))
     digest.update("\0".join(rels).encode("utf-8", "surrogateescape"))  # NUL: never in a name
@@ -242,13 +242,6 @@ class CachedLoad:
         changed = self.dirty or len(self.fresh) != len(self.old)
         if changed or self.outline_entry != self.old_outline:
             self.cache.write(self.real_root, self.fresh, self.outline_entry)
-
-    def state(self, rels: list[str], scan_problems: list[Problem]) -> bytes | None:
-        """The ``folder_state`` this load saw (``rels`` are the paths given to ``notes``),
-        or None when some file's stat cannot vouch for what was read."""
-        if not self.vouched:
-            return None
-        return folder_state(rels, self.keys, self.outline_key, scan_problems)
 
     def _store(self, rel: str, entry: Entry) -> None:
         if not is_racy(entry[0], self.started_ns):

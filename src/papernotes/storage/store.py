@@ -66,8 +66,7 @@ class NoteStore:
         self._lock = None  # one FileLock per store, so nested locked() calls re-enter it
         self._batch: PendingWrites | None = None  # new notes waiting for one flush (import)
         self._outline_data: tuple | None = None  # (stat key, YAML data) seen by the last load()
-        self.loaded_state: bytes | None = None
-        """The ``state()`` the last ``load()`` saw; None if unknown or written since."""
+        self._seen: tuple | None = None  # folder_state() arguments of the last load()
 
     # -- reading ---------------------------------------------------------
 
@@ -128,12 +127,19 @@ class NoteStore:
         notes, unread = load.notes(scan.found, self.read)
         self._outline_data = load.outline_data(self.root / OUTLINE_FILE, load_yaml)
         load.finish()
-        self.loaded_state = load.state(scan.rels(), scan.problems)
+        self._seen = None
+        if load.vouched:  # the state is worked out only if asked for: most commands do not
+            self._seen = (scan.rels(), load.keys, load.outline_key, scan.problems)
         return notes, scan.problems + unread
+
+    def loaded_state(self) -> bytes | None:
+        """The ``state()`` the last ``load()`` saw; None when some file's stat could not vouch
+        for what was read (changed too recently, unreadable), or after a write."""
+        return folder_state(*self._seen) if self._seen is not None else None
 
     def state(self, scan: Scan) -> bytes | None:
         """What a ``load(scan)`` would see, from stats alone (``cache.folder_state``): equal
-        to an earlier ``loaded_state`` exactly when no note file and no ``document.yaml``
+        to an earlier ``loaded_state()`` exactly when no note file and no ``document.yaml``
         was added, removed, moved or changed since. None when a file cannot be stat-ed."""
         try:  # DirEntry keeps its stat: a load of the same scan sees the same values
             keys = [stat_key(entry.stat()) for _, entry in scan.found]
@@ -186,7 +192,7 @@ class NoteStore:
         """
         from filelock import FileLock
 
-        self.loaded_state = None  # what a write changes is not what the last load saw
+        self._seen = None  # what a write changes is not what the last load saw
         if self._lock is not None and self._lock.is_locked:
             yield False  # already held here (the lock is per thread): re-entry costs nothing
             return

@@ -10,9 +10,10 @@ import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from time import time_ns
+from typing import TYPE_CHECKING
 
 from papernotes.errors import ConflictError, InvalidInputError, NotFoundError
 from papernotes.model import Note, Outline, Paper, Problem
@@ -34,7 +35,9 @@ from papernotes.storage.outline_file import (
     render_outline,
 )
 from papernotes.storage.slugs import slugify, unique_slug
-from papernotes.storage.views import ViewCache
+
+if TYPE_CHECKING:
+    from papernotes.storage.views import ViewCache
 
 LOCK_FILE = ".papernotes.lock"
 _YEAR_DIR = re.compile(r"^\d{4}$")
@@ -44,14 +47,16 @@ def digest(data: bytes) -> str:
     return blake2b(data, digest_size=16).hexdigest()
 
 
-@dataclass(frozen=True)
 class Scan:
     """One listing of the note files: ``(relative path, DirEntry)`` in path order, the
     problems of the listing itself (symlinks leading outside), and when it started."""
 
-    started_ns: int
-    found: list[tuple[str, os.DirEntry]]
-    problems: list[Problem]
+    __slots__ = ("started_ns", "found", "problems")  # a plain class: a dataclass costs 1 ms
+
+    def __init__(
+        self, started_ns: int, found: list[tuple[str, os.DirEntry]], problems: list[Problem]
+    ) -> None:
+        self.started_ns, self.found, self.problems = started_ns, found, problems
 
     def rels(self) -> list[str]:
         return [rel for rel, _ in self.found]
@@ -150,6 +155,8 @@ class NoteStore:
 
     def views(self) -> ViewCache:
         """Results derived from this library, kept per ``state()`` (``storage/views.py``)."""
+        from papernotes.storage.views import ViewCache  # only list uses it
+
         return ViewCache.for_library(str(self._real_root))
 
     def field_line(self, rel: str, name: str) -> int:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from click.testing import CliRunner, Result
 
 from papernotes.cli.main import cli
+from papernotes.storage.views import ViewCache
 
 
 def run(root: Path | None, *args: str, input: str | None = None, env: dict | None = None) -> Result:
@@ -22,3 +24,10 @@ def folder_bytes(root: Path) -> dict[str, bytes]:
         for p in sorted(root.rglob("*"))
         if p.is_file() and ".cache" not in p.parts and not p.name.endswith(".lock")
     }
+
+
+def kept_views(root: Path) -> list[Path]:
+    """The files of the ``list`` outputs kept for the library at ``root`` (storage/views.py)."""
+    folder = ViewCache.for_library(os.path.realpath(root)).folder
+    assert folder is not None
+    return sorted(folder.iterdir()) if folder.exists() else []

@@ -118,6 +118,8 @@ def papers(draw) -> Paper:
         ),
         arxiv=draw(st.sampled_from(["", "2006.03654", "1909.10351", "2110.06696"])),
         authors=tuple(draw(st.lists(person, max_size=4))),
+        # a field a .bib import kept as LaTeX, written back as it is when it can be
+        extra=draw(st.one_of(st.just(()), line.map(lambda v: (("bibtex", {"note": v}),)))),
     )
     try:
         return clean_paper(paper)
@@ -163,6 +165,15 @@ def test_literal_braces_and_backslashes_in_author_names_come_back():
     assert balanced_for_classic_bibtex(text), text
     (entry,) = parsed.entries
     assert entry_to_paper(entry, VENUES).authors == authors, text
+
+
+def test_an_escaped_lone_brace_kept_from_an_import_is_spelled_out():
+    extra = (("bibtex", {"note": "see \\{ here", "howpublished": "\\{a\\} b"}),)
+    paper = clean_paper(Paper(title="T", year=2020, key="t2020", extra=extra))
+    text = render_bibliography([paper], venues=VENUES)
+    assert r"note = {see \textbraceleft{} here}" in text
+    assert r"howpublished = {\{a\} b}" in text  # a pair: as it was
+    assert balanced_for_classic_bibtex(text), text
 
 
 def test_a_lone_brace_is_spelled_out_so_classic_bibtex_sees_a_balanced_entry():

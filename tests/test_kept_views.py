@@ -4,6 +4,7 @@ is exactly as it was, and never a reason for a wrong or failed listing."""
 from __future__ import annotations
 
 import os
+import time
 
 import pytest
 
@@ -11,9 +12,13 @@ from papernotes.library import Library
 from papernotes.model import Paper
 from papernotes.storage import cache as cache_module
 from papernotes.storage import views as views_module
+from papernotes.storage.cache import CachedLoad
 from papernotes.storage.store import NoteStore
-from papernotes.storage.views import MAX_VIEWS, ViewCache
-from tests.helpers import run
+from papernotes.storage.views import MAX_VIEWS
+from tests.helpers import kept_views, run
+
+DOCUMENT_ORDER = "- 2020/albert.md\n- 2020/tinybert.md"  # in the shipped document.yaml
+SWAPPED_ORDER = "- 2020/tinybert.md\n- 2020/albert.md"
 
 
 @pytest.fixture
@@ -30,12 +35,6 @@ def loads(monkeypatch) -> list[str]:
     return seen
 
 
-def views_of(root) -> list:
-    folder = ViewCache.for_library(os.path.realpath(root)).folder
-    assert folder is not None
-    return sorted(folder.iterdir()) if folder.exists() else []
-
-
 def listed(root, *args: str, cache: bool = True) -> tuple[str, str]:
     env = None if cache else {cache_module.DISABLE_ENV: "1"}
     result = run(root, "list", *args, env=env)
@@ -45,7 +44,7 @@ def listed(root, *args: str, cache: bool = True) -> tuple[str, str]:
 
 def test_a_repeated_list_reads_no_note_until_one_changes(seed_library, trusting_cache, loads):
     first = listed(seed_library)
-    assert len(loads) == 1 and len(views_of(seed_library)) == 1
+    assert len(loads) == 1 and len(kept_views(seed_library)) == 1
     assert listed(seed_library) == first
     assert len(loads) == 1  # served from the kept view
     note = seed_library / "2020" / "tinybert.md"
@@ -66,7 +65,8 @@ def test_a_touched_note_is_a_miss_even_with_the_same_bytes(seed_library, trustin
 
 def test_warnings_are_repeated_from_the_kept_view(seed_library, trusting_cache, loads):
     note = seed_library / "2021" / "deberta.md"
-    note.write_text(note.read_text(encoding="utf-8").replace("year: 2021", "year: [2021"))
+    text = note.read_text(encoding="utf-8")
+    note.write_text(text.replace("year: 2021", "year: [2021"), encoding="utf-8")
     first = listed(seed_library)
     assert "warning: 2021/deberta.md:" in first[1]
     assert listed(seed_library) == first == listed(seed_library, cache=False)
@@ -106,7 +106,7 @@ def test_a_new_paper_added_with_the_cli_is_listed(seed_library, trusting_cache):
 )
 def test_a_damaged_view_is_ignored_and_replaced(seed_library, trusting_cache, damage, loads):
     expected = listed(seed_library)
-    (view,) = views_of(seed_library)
+    (view,) = kept_views(seed_library)
     view.write_bytes(damage(view.read_bytes()))
     assert listed(seed_library) == expected
     assert len(loads) == 2
@@ -132,20 +132,73 @@ def test_a_note_that_could_not_be_read_is_not_kept_out(seed_library, trusting_ca
     monkeypatch.setattr(NoteStore, "read", failing_read)
     stdout, stderr = listed(seed_library)
     assert "2019/xlnet.md:1: cannot read" in stderr and "XLNet" not in stdout
-    assert views_of(seed_library) == []
+    assert kept_views(seed_library) == []
     monkeypatch.setattr(NoteStore, "read", real_read)
     assert "XLNet" in listed(seed_library)[0]
 
 
-def test_only_the_latest_views_are_kept(seed_library, trusting_cache):
-    for year in range(2000, 2000 + MAX_VIEWS + 3):
-        listed(seed_library, "--year", str(year))
-    assert len(views_of(seed_library)) == MAX_VIEWS
+def test_only_the_latest_views_are_kept(seed_library, trusting_cache, loads):
+    years = [str(year) for year in range(2000, 2000 + MAX_VIEWS + 3)]
+    for year in years:
+        listed(seed_library, "--year", year)
+        time.sleep(0.01)  # distinct modification times, even on coarse clocks
+    assert len(kept_views(seed_library)) == MAX_VIEWS
+    del loads[:]
+    for year in reversed(years):  # newest first, so a miss cannot push out one still to come
+        listed(seed_library, "--year", year)
+    assert len(loads) == 3  # the 3 oldest were dropped; the others were served as kept
+
+
+def test_document_yaml_created_or_deleted_is_seen(seed_library, trusting_cache):
+    outline = seed_library / "document.yaml"
+    text = outline.read_text(encoding="utf-8")
+    swapped = text.replace(DOCUMENT_ORDER, SWAPPED_ORDER)
+    assert swapped != text
+    outline.write_text(swapped, encoding="utf-8")
+    with_outline = listed(seed_library)
+    outline.unlink()
+    without = listed(seed_library)
+    assert without == listed(seed_library, cache=False) and without != with_outline
+    outline.write_text(swapped, encoding="utf-8")
+    assert listed(seed_library) == with_outline == listed(seed_library, cache=False)
+
+
+def test_document_yaml_created_while_list_reads_is_not_kept_as_absent(
+    seed_library, trusting_cache, monkeypatch
+):
+    """Another program writes document.yaml after the load saw none: the output follows the
+    new file, so it must not be kept for the folder without it (which can come back)."""
+    outline = seed_library / "document.yaml"
+    swapped = outline.read_text(encoding="utf-8").replace(DOCUMENT_ORDER, SWAPPED_ORDER)
+    outline.unlink()
+    without = listed(seed_library, cache=False)
+    real = CachedLoad.outline_data
+
+    def racing(self, path, parse):
+        seen = real(self, path, parse)
+        path.write_text(swapped, encoding="utf-8")  # right after the load stat-ed it
+        return seen
+
+    monkeypatch.setattr(CachedLoad, "outline_data", racing)
+    assert listed(seed_library) != without
+    monkeypatch.setattr(CachedLoad, "outline_data", real)
+    outline.unlink()
+    assert listed(seed_library) == without
+
+
+def test_a_dangling_symlink_is_reported_and_never_kept(seed_library, trusting_cache):
+    (seed_library / "2020" / "ghost.md").symlink_to(seed_library / "2020" / "no-such-file.md")
+    first = listed(seed_library)
+    assert "2020/ghost.md:1: cannot read" in first[1]
+    assert first == listed(seed_library, cache=False)
+    assert kept_views(seed_library) == []
+    (seed_library / "2020" / "ghost.md").unlink()
+    assert listed(seed_library) == listed(seed_library, cache=False)
 
 
 def test_no_cache_keeps_no_view(seed_library):
     listed(seed_library, cache=False)
-    assert views_of(seed_library) == []
+    assert kept_views(seed_library) == []
 
 
 def test_a_view_is_not_kept_from_a_library_changed_in_memory(seed_library, trusting_cache):
@@ -153,6 +206,6 @@ def test_a_view_is_not_kept_from_a_library_changed_in_memory(seed_library, trust
     library.notes()
     library.add(Paper(title="Written Just Now", year=2022))
     library.remembered("test", lambda: "text")
-    assert views_of(seed_library) == []  # what it saw is no longer what was loaded
+    assert kept_views(seed_library) == []  # what it saw is no longer what was loaded
     assert Library(seed_library).remembered("test", lambda: "fresh") == ([], "fresh")
     assert Library(seed_library).remembered("test", lambda: "not made") == ([], "fresh")

@@ -13,8 +13,7 @@ from papernotes.library import Library
 from papernotes.storage import cache as cache_module
 from papernotes.storage import store as store_module
 from papernotes.storage.cache import LibraryCache, is_racy, stat_key
-from papernotes.storage.views import ViewCache
-from tests.helpers import run
+from tests.helpers import kept_views, run
 
 
 def cache_file(root: Path) -> Path:
@@ -23,10 +22,9 @@ def cache_file(root: Path) -> Path:
     return path
 
 
-def views_folder(root: Path) -> Path:
-    folder = ViewCache.for_library(os.path.realpath(root)).folder
-    assert folder is not None
-    return folder
+def remove_views(root: Path) -> None:
+    for view in kept_views(root):
+        view.unlink()
 
 
 def cached_entries(root: Path) -> dict:
@@ -34,9 +32,9 @@ def cached_entries(root: Path) -> dict:
     return entries
 
 
-def listing(root: Path, *, cache: bool = True) -> tuple[str, str]:
-    """``list --json`` output and stderr (the problems), with or without the caches; plain
-    ``list`` must agree with it (both are kept as views until a note changes)."""
+def listing(root: Path, *, cache: bool = True) -> tuple[str, str, str]:
+    """``list --json`` output, stderr (the problems) and plain ``list`` output, with or
+    without the caches (both outputs are kept as views until a note changes)."""
     env = None if cache else {cache_module.DISABLE_ENV: "1"}
     result = run(root, "list", "--json", env=env)
     assert result.exit_code == 0, result.output
@@ -50,7 +48,7 @@ def listing(root: Path, *, cache: bool = True) -> tuple[str, str]:
         for line, n in zip(lines, notes, strict=True)
         if n["title"] in line
     ]
-    return result.stdout, result.stderr
+    return result.stdout, result.stderr, plain.stdout
 
 
 def library_state(root: Path, *, cache: bool) -> tuple:
@@ -166,9 +164,9 @@ def test_a_malformed_note_is_reported_on_every_run_until_fixed(seed_library, tru
     good = note.read_text(encoding="utf-8")
     note.write_text(good.replace("year: 2021", "year: [2021"), encoding="utf-8")
     for _ in range(2):
-        stdout, stderr = listing(seed_library)
+        stdout, stderr, plain = listing(seed_library)
         assert "2021/deberta.md:" in stderr and "2021/deberta.md" not in stdout
-        assert (stdout, stderr) == listing(seed_library, cache=False)
+        assert (stdout, stderr, plain) == listing(seed_library, cache=False)
     assert library_state(seed_library, cache=True) == library_state(seed_library, cache=False)
     note.write_text(good, encoding="utf-8")
     assert "2021/deberta.md" in assert_warm_equals_uncached(seed_library)
@@ -223,7 +221,12 @@ def test_a_cache_that_cannot_be_written_never_fails_the_command(seed_library, mo
 def test_deleting_the_cache_changes_nothing(seed_library, trusting_cache):
     first = listing(seed_library)
     cache_file(seed_library).unlink()
-    assert listing(seed_library) == first
+    assert listing(seed_library) == first  # from the kept views
+    remove_views(seed_library)
+    assert listing(seed_library) == first  # from the notes: the cache file is rebuilt
+    assert len(cached_entries(seed_library)) == 8
+    remove_views(seed_library)
+    assert listing(seed_library) == first  # from the rebuilt cache file
     shutil.rmtree(os.environ["XDG_CACHE_HOME"])
     assert listing(seed_library) == first
 
@@ -252,11 +255,11 @@ def test_a_note_written_just_now_is_not_kept_in_the_cache(seed_library, monkeypa
     monkeypatch.setattr(store_module, "time_ns", lambda: newest + 10**9)  # 1 s later
     listing(seed_library)
     assert "2020/albert.md" not in cached_entries(seed_library)
-    assert not views_folder(seed_library).exists()  # nor any output made from it
+    assert kept_views(seed_library) == []  # nor any output made from it
     monkeypatch.setattr(store_module, "time_ns", lambda: newest + cache_module.RACY_MARGIN_NS + 1)
     listing(seed_library)
     assert "2020/albert.md" in cached_entries(seed_library)
-    assert len(list(views_folder(seed_library).iterdir())) == 2  # list and list --json
+    assert len(kept_views(seed_library)) == 2  # list and list --json
 
 
 def test_the_racy_rule_looks_at_mtime_and_ctime():

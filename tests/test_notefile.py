@@ -74,6 +74,11 @@ def test_unknown_front_matter_fields_are_kept():
         ("---\ntitle: x\n---\n", 2, "no year"),
         ("---\ntitle: x\nyear: 2020\nstatus: done\n---\n", 4, "status must be"),
         ("---\n- a list\n---\n", 2, "mapping"),
+        (  # lines of a block scalar that look like the end of the front matter are not
+            "---\ntitle: x\nyear: 2020\nabstract: |\n  ...\n  ---\n  more\nstatus: done\n---\n",
+            8,
+            "status must be",
+        ),
         ("---\ntitle: !!python/object/apply:os.system [echo hi]\nyear: 2020\n---\n", 2, "YAML"),
     ],
 )

@@ -188,15 +188,28 @@ def format_authors(authors: Iterable[str], ascii: bool = False) -> str:
 
 
 def verbatim(value: str, ascii: bool = False) -> str:
-    """A value an import kept as LaTeX: written as is when its braces balance, else escaped."""
-    depth = 0
-    for char in value.replace("\\{", "").replace("\\}", ""):
-        depth += (char == "{") - (char == "}")
-        if depth < 0:
-            break
-    if depth != 0:
+    """A value an import kept as LaTeX: written as is when its braces balance, else escaped.
+
+    LaTeX's ``\\{`` and ``\\}`` do not count for LaTeX, but classic BibTeX counts them too:
+    when they alone unbalance the value they are spelled ``\\textbraceleft{}`` and
+    ``\\textbraceright{}``, which print the same."""
+    if not _balanced(value.replace("\\{", "").replace("\\}", "")):
         return escape(value, ascii)
+    if not _balanced(value):
+        value = value.replace("\\{", r"\textbraceleft{}").replace("\\}", r"\textbraceright{}")
     return escape_accents_only(value) if ascii and not value.isascii() else value
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for char in text:
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
 
 
 def escape_accents_only(value: str) -> str:

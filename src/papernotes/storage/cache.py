@@ -63,13 +63,23 @@ def folder_state(
     """A digest of what a load of the folder sees: each note's path and stat key in scan order,
     ``document.yaml``'s stat key and the problems of the scan itself. Two loads with the same
     state read the same bytes (the racy rule aside: see ``CachedLoad.vouched``)."""
-    digest = blake2b(digest_size=32)
-    digest.update(len(rels).to_bytes(8, "little"))
-    digest.update("\0".join(rels).encode("utf-8", "surrogateescape"))  # NUL: never in a name
-    digest.update(b"".join(keys))
-    digest.update(outline_key or b"-")
-    digest.update(repr(problems).encode("utf-8", "surrogateescape"))
-    return digest.digest()
+    listed = [(p.path, p.line, p.message) for p in problems]
+    return blake2b(marshal.dumps((rels, keys, outline_key, listed)), digest_size=32).digest()
+
+
+def cache_path(real_root: str, suffix: str) -> Path | None:
+    """Where a cache of the library at ``real_root`` goes (``libraries/<hash><suffix>`` in
+    the user cache folder); None when ``PAPERNOTES_NO_CACHE`` turns caching off."""
+    if os.environ.get(DISABLE_ENV, "").strip() not in ("", "0"):
+        return None
+    name = blake2b(os.fsencode(real_root), digest_size=16).hexdigest()
+    return user_cache_dir() / "libraries" / f"{name}{suffix}"
+
+
+def python_version() -> str:
+    """The interpreter and its version, as the cache headers name it (marshal data and
+    parsing both depend on it)."""
+    return f"{sys.implementation.name}{sys.version_info[0]}.{sys.version_info[1]}"
 
 
 def user_cache_dir() -> Path:
@@ -94,7 +104,7 @@ def header() -> bytes:
     code = " ".join(f"{st.st_size}:{st.st_mtime_ns}" for st in stats)
     text = " ".join(PAPER_FIELDS) + " " + code
     fields_hash = blake2b(text.encode(), digest_size=8).hexdigest()
-    python = f"{sys.implementation.name}{sys.version_info[0]}.{sys.version_info[1]}"
+    python = python_version()
     line = f"format {CACHE_FORMAT} papernotes {__version__} {python} marshal {marshal.version}"
     return _MAGIC + f"{line} fields {fields_hash}\n".encode()
 
@@ -123,10 +133,7 @@ class LibraryCache:
 
     @classmethod
     def for_library(cls, real_root: str) -> LibraryCache:
-        if os.environ.get(DISABLE_ENV, "").strip() not in ("", "0"):
-            return cls(None)
-        name = blake2b(os.fsencode(real_root), digest_size=16).hexdigest()
-        return cls(user_cache_dir() / "libraries" / f"{name}.cache")
+        return cls(cache_path(real_root, ".cache"))
 
     def read(self, real_root: str) -> tuple[dict[str, Entry], tuple | None]:
         """The entries and the outline entry; empty when the file is missing or unusable."""

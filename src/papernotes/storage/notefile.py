@@ -85,10 +85,9 @@ def parse_note(text: str) -> Paper:
     lines = text.split("\n")
     if not lines or lines[0].strip() != "---":
         raise NoteFormatError(1, "a note must start with '---' and YAML front matter")
-    try:
-        end = next(i for i in range(1, len(lines)) if lines[i].rstrip() == "---")
-    except StopIteration:
-        raise NoteFormatError(1, "the front matter has no closing '---' line") from None
+    end = front_matter_end(lines)
+    if end is None:
+        raise NoteFormatError(1, "the front matter has no closing '---' line")
     front_text = "\n".join(lines[1:end])
     from papernotes.storage.frontmatter import parse_front  # its regexes cost ~10 ms to build
 
@@ -133,11 +132,15 @@ def parse_body(lines: list[str]) -> tuple[tuple[str, ...], str]:
     return tuple(n for n in notes if n), body
 
 
+def front_matter_end(lines: list[str]) -> int | None:
+    """The index of the ``---`` line that closes the front matter opened by ``lines[0]``."""
+    return next((i for i in range(1, len(lines)) if lines[i].rstrip() == "---"), None)
+
+
 def field_line(lines: list[str], name: str, default: int = 2) -> int:
     """The number of the line of the top-level ``name:`` in the front matter of ``lines``."""
-    for number, line in enumerate(lines[1:], 2):
-        if line.strip() in ("---", "..."):
-            break
+    end = front_matter_end(lines) or len(lines)
+    for number, line in enumerate(lines[1:end], 2):
         if not line[:1].isspace() and line.split(":", 1)[0].strip().strip("'\"") == name:
             return number
     return default

@@ -180,9 +180,14 @@ class NoteStore:
         try:
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
-            return Outline()
+            text = None
         except (OSError, UnicodeDecodeError) as exc:
             raise InvalidInputError(f"{OUTLINE_FILE} cannot be read: {exc}") from None
+        finally:  # stat after reading: a change made before the read shows in the stat
+            if self._seen is not None and _stat_key_or_none(path) != self._seen[2]:
+                self._seen = None  # created, changed or deleted since the notes were loaded
+        if text is None:
+            return Outline()
         try:
             return parse_outline(text)
         except Exception as exc:  # YAML errors and bad shapes alike
@@ -207,8 +212,11 @@ class NoteStore:
         if self._lock is None:
             self._lock = FileLock(str(self.root / LOCK_FILE))
         outermost = not self._lock.is_locked
-        with self._lock:
-            yield outermost
+        try:
+            with self._lock:
+                yield outermost
+        finally:
+            self._seen = None  # nor is a load made while writes were pending (batch())
 
     def init(self) -> None:
         self.root.mkdir(parents=True, exist_ok=True)

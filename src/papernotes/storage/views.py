@@ -8,7 +8,8 @@ reading a note. Any difference, even a touched file, is a miss: the command then
 from the notes as usual and keeps its new result.
 
 One file per view (``<library hash>.views/<hash of the view's name>``), at most
-``MAX_VIEWS`` per library, the least recently written dropped first. The header names the
+``MAX_VIEWS`` per library, the least recently written dropped first; a text over
+``MAX_VIEW_BYTES`` is not kept (``list --json`` of a huge library). The header names the
 papernotes version and the size and time of every module of the package, so an upgraded or
 edited papernotes never prints a view an older one made. Like the library cache, the files
 are plain ``marshal`` data behind a checksum; a bad one is a miss, and failing to write one
@@ -20,25 +21,24 @@ from __future__ import annotations
 import contextlib
 import marshal
 import os
-import sys
 from pathlib import Path
 
 from papernotes import __version__
 from papernotes.model import Problem
-from papernotes.storage.cache import DISABLE_ENV, user_cache_dir
-from papernotes.storage.checked_file import read_checked, write_checked
+from papernotes.storage.cache import cache_path, python_version
+from papernotes.storage.checked_file import TEMP_PREFIX, read_checked, write_checked
 from papernotes.storage.hashing import blake2b
 
 VIEW_FORMAT = 1
 MAX_VIEWS = 8
+MAX_VIEW_BYTES = 64 * 2**20
 _MAGIC = b"papernotes view\n"
 _PACKAGE = Path(__file__).parent.parent
 
 
 def header() -> bytes:
     """What a view file must start with: format, versions and a stamp of the package's code."""
-    python = f"{sys.implementation.name}{sys.version_info[0]}.{sys.version_info[1]}"
-    line = f"format {VIEW_FORMAT} papernotes {__version__} {python} code {code_stamp()}"
+    line = f"format {VIEW_FORMAT} papernotes {__version__} {python_version()} code {code_stamp()}"
     return _MAGIC + line.encode() + b"\n"
 
 
@@ -63,20 +63,23 @@ class ViewCache:
         self.folder = folder
         """``None`` when caching is off."""
         self.real_root = real_root
+        self._header: bytes | None = None
 
     @classmethod
     def for_library(cls, real_root: str) -> ViewCache:
-        if os.environ.get(DISABLE_ENV, "").strip() not in ("", "0"):
-            return cls(None, real_root)
-        name = blake2b(os.fsencode(real_root), digest_size=16).hexdigest()
-        return cls(user_cache_dir() / "libraries" / f"{name}.views", real_root)
+        return cls(cache_path(real_root, ".views"), real_root)
+
+    def header(self) -> bytes:
+        if self._header is None:  # the code stamp stats every module: once is enough
+            self._header = header()
+        return self._header
 
     def read(self, name: str, state: bytes) -> tuple[list[Problem], str] | None:
         """The problems and text kept for ``name`` at ``state``; None when there are none."""
         path = self._path(name)
         if path is None:
             return None
-        payload = read_checked(path, header())
+        payload = read_checked(path, self.header())
         if payload is None:
             return None
         try:
@@ -99,7 +102,7 @@ class ViewCache:
             payload = marshal.dumps((self.real_root, name, state, kept, text))
         except (ValueError, TypeError):
             return False
-        if not write_checked(path, header(), payload):
+        if len(payload) > MAX_VIEW_BYTES or not write_checked(path, self.header(), payload):
             return False
         self._prune(keep=path)
         return True
@@ -112,7 +115,11 @@ class ViewCache:
     def _prune(self, keep: Path) -> None:
         """Delete all but the ``MAX_VIEWS`` most recently written views (and ``keep``)."""
         try:
-            entries = [e for e in os.scandir(self.folder) if e.is_file()]
+            entries = [
+                e
+                for e in os.scandir(self.folder)
+                if e.is_file() and not e.name.startswith(TEMP_PREFIX)  # another one's write
+            ]
             entries.sort(key=lambda e: e.stat().st_mtime_ns, reverse=True)
         except OSError:
             return

@@ -20,13 +20,13 @@ NOTES_TEMPLATE = "# One reading note per line. Lines starting with '#' are ignor
 
 
 def open_library(ctx: click.Context) -> Library:
-    """The library, read, after its problems are shown as warnings."""
-    library = read_notes(Library.open(ctx.obj))
+    """The library with its notes read; what could not be read is shown as warnings."""
+    library = load_notes(Library.open(ctx.obj))
     warn(library.problems())
     return library
 
 
-def read_notes(library: Library) -> Library:
+def load_notes(library: Library) -> Library:
     """``library`` with its notes read. A command is short and keeps what it read to the end,
     so the cyclic garbage collector is paused while the notes are built and they are frozen
     out of its sight after (at 100,000 notes it otherwise walks them three times: half a
@@ -147,7 +147,7 @@ def list_cmd(ctx: click.Context, year, tag, as_json):
     library = Library.open(ctx.obj)
 
     def make() -> str:
-        notes = read_notes(library).select(year=year, tag=tag)
+        notes = load_notes(library).select(year=year, tag=tag)
         return to_json([note_dict(n) for n in notes]) if as_json else "\n".join(list_lines(notes))
 
     # Kept until a note changes: a repeated list reads no note (storage/views.py).

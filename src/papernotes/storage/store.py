@@ -51,7 +51,7 @@ class Scan:
     """One listing of the note files: ``(relative path, DirEntry)`` in path order, the
     problems of the listing itself (symlinks leading outside), and when it started."""
 
-    __slots__ = ("started_ns", "found", "problems")  # a plain class: a dataclass costs 1 ms
+    __slots__ = ("started_ns", "found", "problems")  # a plain class: a dataclass costs ~1 ms
 
     def __init__(
         self, started_ns: int, found: list[tuple[str, os.DirEntry]], problems: list[Problem]
@@ -143,9 +143,10 @@ class NoteStore:
         return folder_state(*self._seen) if self._seen is not None else None
 
     def state(self, scan: Scan) -> bytes | None:
-        """What a ``load(scan)`` would see, from stats alone (``cache.folder_state``): equal
-        to an earlier ``loaded_state()`` exactly when no note file and no ``document.yaml``
-        was added, removed, moved or changed since. None when a file cannot be stat-ed."""
+        """What a ``load(scan)`` would see, from stats alone (``cache.folder_state``): it
+        differs from an earlier ``loaded_state()`` when a note file or ``document.yaml`` was
+        added, removed, moved or changed since (an equal state says nothing changed, given
+        the racy rule ``loaded_state`` applies). None when a file cannot be stat-ed."""
         try:  # DirEntry keeps its stat: a load of the same scan sees the same values
             keys = [stat_key(entry.stat()) for _, entry in scan.found]
         except OSError:

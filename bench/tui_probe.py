@@ -23,7 +23,11 @@ async def probe(root: Path) -> dict:
             found = app.screen.query(PaperList)
             return found.first() if found else None
 
-        while not (paper_list() and paper_list().notes):
+        # Query the DOM until the list exists, then only look at its rows: a DOM query
+        # every 2 ms would take CPU from the app loading the library (0.2 s at 100,000).
+        papers = None
+        while papers is None or not papers.notes:
+            papers = papers or paper_list()
             await asyncio.sleep(0.002)
         await pilot.pause()
         print("READY", flush=True)

@@ -7,7 +7,6 @@ One sort on a key tuple built per note (with a title folded for each) took half 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from itertools import repeat
 from operator import attrgetter
 
 from papernotes.model import Note
@@ -19,11 +18,14 @@ def in_order(notes: list[Note], document_order: Iterable[str]) -> list[Note]:
     """Newest year first; within a year, the papers the document orders in its order, then
     the others by date added and title; notes equal in all of these keep their order."""
     rank = {path: i for i, path in enumerate(document_order)}
-    unranked = len(rank)
-    ranks = list(map(rank.get, map(_PATH, notes), repeat(unranked)))
-    if unranked in ranks:  # only then do date added and title decide anything
-        notes = sorted(notes, key=lambda n: (n.paper.added, n.paper.title.casefold()))
-        ranks = list(map(rank.get, map(_PATH, notes), repeat(unranked)))
-    notes = [notes[i] for i in sorted(range(len(notes)), key=ranks.__getitem__)]
-    notes.sort(key=_YEAR, reverse=True)  # reverse=True keeps equal years in their order
-    return notes
+    ranks = list(map(rank.get, map(_PATH, notes)))
+    ranked = sorted((i for i, r in enumerate(ranks) if r is not None), key=ranks.__getitem__)
+    # Only the papers the document does not order need the slower key (often a few).
+    others = sorted(
+        (notes[i] for i, r in enumerate(ranks) if r is None),
+        key=lambda n: (n.paper.added, n.paper.title.casefold()),
+    )
+    ordered = [notes[i] for i in ranked]
+    ordered += others
+    ordered.sort(key=_YEAR, reverse=True)  # reverse=True keeps equal years in their order
+    return ordered

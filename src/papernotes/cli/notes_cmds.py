@@ -9,7 +9,6 @@ from pathlib import Path
 import click
 
 from papernotes.cli.output import list_lines, note_dict, show_text, to_json
-from papernotes.editor import run_editor
 from papernotes.errors import DuplicateError, InvalidInputError, NotFoundError
 from papernotes.library import Library
 from papernotes.model import STATUSES, Paper, Problem
@@ -133,6 +132,8 @@ def read_notes_from_user() -> tuple[str, ...]:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "notes.md"
         path.write_text(NOTES_TEMPLATE, encoding="utf-8")
+        from papernotes.editor import run_editor  # subprocess: not for list or search
+
         run_editor(path)
         return note_lines(path.read_text(encoding="utf-8"), comments=True)
 
@@ -193,6 +194,8 @@ def edit_cmd(ctx: click.Context, paper):
     """Open a paper's note in $EDITOR (a path such as 2020/bad.md opens even a broken note)."""
     library = open_library(ctx)
     rel = library.store.note_file(paper) or library.find(paper).path
+    from papernotes.editor import run_editor
+
     run_editor(library.root / rel)
     try:
         library.store.read(rel)

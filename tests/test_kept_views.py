@@ -209,3 +209,19 @@ def test_a_view_is_not_kept_from_a_library_changed_in_memory(seed_library, trust
     assert kept_views(seed_library) == []  # what it saw is no longer what was loaded
     assert Library(seed_library).remembered("test", lambda: "fresh") == ([], "fresh")
     assert Library(seed_library).remembered("test", lambda: "not made") == ([], "fresh")
+
+
+def test_a_symlink_leading_outside_is_warned_about_on_every_run(
+    seed_library, trusting_cache, tmp_path
+):
+    """It is never read, so only the listing's problems change: they are part of the state."""
+    before = listed(seed_library)
+    outside = tmp_path / "outside.md"
+    outside.write_text("---\ntitle: Elsewhere\nyear: 2020\n---\n", encoding="utf-8")
+    (seed_library / "2020" / "elsewhere.md").symlink_to(outside)
+    for _ in range(2):
+        stdout, stderr = listed(seed_library)
+        assert stdout == before[0]
+        assert "2020/elsewhere.md:1: symlink points outside the library" in stderr
+    (seed_library / "2020" / "elsewhere.md").unlink()
+    assert listed(seed_library) == before

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import marshal
 import os
 import shutil
 from pathlib import Path
@@ -10,9 +12,17 @@ from pathlib import Path
 import pytest
 
 from papernotes.library import Library
+from papernotes.model import Paper
 from papernotes.storage import cache as cache_module
 from papernotes.storage import store as store_module
-from papernotes.storage.cache import LibraryCache, is_racy, stat_key
+from papernotes.storage.cache import (
+    LibraryCache,
+    is_racy,
+    paper_fields,
+    paper_from_fields,
+    stat_key,
+)
+from papernotes.storage.store import NoteStore
 from tests.helpers import kept_views, run
 
 
@@ -273,3 +283,16 @@ def test_the_racy_rule_looks_at_mtime_and_ctime():
     assert is_racy(old, 100 * 10**9 + cache_module.RACY_MARGIN_NS)
     Stat.st_ctime_ns = 200 * 10**9  # e.g. copied with its old mtime kept
     assert is_racy(stat_key(Stat), 201 * 10**9)
+
+
+def test_a_cached_paper_is_the_parsed_paper_with_its_defaults_left_out(seed_library):
+    fields = dataclasses.fields(Paper)
+    defaults = {f.name: f.default for f in fields if f.default is not dataclasses.MISSING}
+    for path in sorted(seed_library.glob("*/*.md")):
+        paper = NoteStore(seed_library).read(path.relative_to(seed_library).as_posix()).paper
+        stored = paper_fields(paper)
+        assert not [name for name, value in stored.items() if defaults.get(name, ...) == value]
+        assert {"title", "year", "authors", "notes"} <= stored.keys()
+        back = paper_from_fields(marshal.loads(marshal.dumps(stored)))
+        assert back == paper and repr(back) == repr(paper)
+        assert dataclasses.asdict(back) == dataclasses.asdict(paper)

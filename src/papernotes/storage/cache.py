@@ -22,7 +22,7 @@ import os
 import struct
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import fields
+from dataclasses import MISSING, fields
 from pathlib import Path
 
 from papernotes import __version__
@@ -31,13 +31,17 @@ from papernotes.storage.checked_file import read_checked, write_checked
 from papernotes.storage.hashing import blake2b
 from papernotes.storage.notefile import NoteFormatError
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 RACY_MARGIN_NS = 2_000_000_000
 """A file changed less than this long before the scan started may still change within the
 same timestamp tick (coarse clocks, 2 s on FAT), so its stat cannot vouch for its content."""
 DISABLE_ENV = "PAPERNOTES_NO_CACHE"
 
 PAPER_FIELDS = tuple(f.name for f in fields(Paper))
+# A dataclass keeps each plain default as a class attribute: a field missing from an
+# instance's __dict__ reads as its default, so the cache stores only the other fields.
+_DEFAULTS = {f.name: f.default for f in fields(Paper) if f.default is not MISSING}
+_NO_DEFAULT = object()
 _MAGIC = b"papernotes library cache\n"
 
 _STAT = struct.Struct("<qqqQQ")
@@ -102,7 +106,7 @@ def header() -> bytes:
     except OSError:  # e.g. imported from a zip: the versions alone must do
         stats = []
     code = " ".join(f"{st.st_size}:{st.st_mtime_ns}" for st in stats)
-    text = " ".join(PAPER_FIELDS) + " " + code
+    text = " ".join(f"{name}={_DEFAULTS.get(name, '')!r}" for name in PAPER_FIELDS) + " " + code
     fields_hash = blake2b(text.encode(), digest_size=8).hexdigest()
     python = python_version()
     line = f"format {CACHE_FORMAT} papernotes {__version__} {python} marshal {marshal.version}"
@@ -112,8 +116,9 @@ def header() -> bytes:
 def paper_from_fields(values: dict) -> Paper:
     """A ``Paper`` from its cached fields, as ``pickle`` rebuilds one (no ``__init__``).
 
-    The fields were produced by ``parse_note`` for the same field list (the header checks
-    it), and the dict is fresh from ``marshal``: it becomes the object's attributes as is.
+    The fields were produced by ``parse_note`` for the same fields and defaults (the header
+    checks them), and the dict is fresh from ``marshal``: it becomes the object's attributes
+    as is. Fields left out (``paper_fields``) read as their class-level defaults.
     """
     paper = object.__new__(Paper)
     object.__setattr__(paper, "__dict__", values)
@@ -121,7 +126,15 @@ def paper_from_fields(values: dict) -> Paper:
 
 
 def paper_fields(paper: Paper) -> dict:
-    return {name: getattr(paper, name) for name in PAPER_FIELDS}
+    """The fields of ``paper`` that are not their default (about half of them are): fewer
+    objects to write and to load."""
+    values = {}
+    for name in PAPER_FIELDS:
+        value = getattr(paper, name)
+        default = _DEFAULTS.get(name, _NO_DEFAULT)
+        if type(value) is not type(default) or value != default:
+            values[name] = value
+    return values
 
 
 class LibraryCache:

@@ -5,8 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import asdict
 
+import pytest
+
 from papernotes.formats.markdown_write import github_anchor
 from papernotes.library import Library
+from papernotes.model import Paper
 from tests.conftest import SEED_DOC
 
 
@@ -349,3 +352,23 @@ def test_free_text_that_looks_like_a_paper_line_comes_back_as_free_text(tmp_path
     library.add(Paper(title="Tricky", year=2020, notes=("real note",), body=body))
     again = import_text(tmp_path / "b", library.export_markdown()).find("Tricky").paper
     assert (again.notes, again.code, again.body) == (("real note",), "", body)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "- code: https://example.org/not-the-code\n- <details>\nmore text",
+        "- <details>\n1. not a note",
+        "- 阅读笔记:\n1. not a note",
+        "\n- [[code]](https://example.org/x) not the code",
+    ],
+)
+def test_free_text_that_looks_like_a_paper_line_survives_without_notes(tmp_path, body):
+    library = Library(tmp_path / "a")
+    library.store.init()
+    added = library.add(Paper(title="Bare", year=2020, venue="ICLR", body=body)).paper
+    exported = library.export_markdown()
+    again = import_text(tmp_path / "b", exported)
+    paper = again.find("Bare").paper
+    assert (paper.venue, paper.code, paper.notes, paper.body) == ("ICLR", "", (), added.body)
+    assert again.export_markdown() == exported

@@ -31,6 +31,10 @@ BOUNDED = settings(
 
 # Pieces that have broken Markdown, YAML or HTML handling somewhere before.
 TRICKY = [
+    "- code: https://example.org/x",  # lines a paper's own lines look like
+    "- [[code]](https://example.org/y)",
+    "- 阅读笔记:",
+    "- <details>",
     "<br>",
     "<br/>",
     "  <br>",

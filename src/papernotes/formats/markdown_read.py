@@ -201,7 +201,7 @@ def _parse_paper(
         if not text:
             blank = mode != "details"
             continue
-        if blank and raw[:1].isspace() and (details_closed or not _continues_paper(raw, mode)):
+        if blank and raw[:1].isspace() and (details_closed or not continues_paper(raw, mode)):
             # A blank line, then indented lines: the paper's free text, taken literally.
             free = [_dedent(raw)]
             continue
@@ -278,7 +278,7 @@ def _trim_blank_lines(lines: list[str]) -> list[str]:
     return lines[start:end]
 
 
-def _continues_paper(raw: str, mode: str) -> bool:
+def continues_paper(raw: str, mode: str) -> bool:
     """After a blank line: is this still one of the paper's own lines (hand-written documents
     often put blank lines between a paper's sub-items or its style (b) notes)?"""
     bullet = _BULLET.match(raw)

@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable
 from urllib.parse import quote
 
+from papernotes.formats.markdown_read import continues_paper
 from papernotes.model import LinkItem, Outline, Paper, Section
 
 TOC_HEADER = (
@@ -53,7 +54,7 @@ def render_paper(paper: Paper) -> str:
     ).strip()
     if venue_line:
         lines.append(f"  - {venue_line}")
-    if paper.notes:
+    if paper.notes or _free_text_needs_a_block(paper.body):
         lines.append("  - <details>")
         lines.append("    <summary>阅读笔记: </summary>")
         for number, note in enumerate(paper.notes, 1):
@@ -70,6 +71,14 @@ def render_paper(paper: Paper) -> str:
         lines.append("")
         lines.extend(f"  {line}" if line else "" for line in paper.body.split("\n"))
     return "".join(line + "\n" for line in lines)
+
+
+def _free_text_needs_a_block(body: str) -> bool:
+    """Whether free text would read back as the paper's own lines (a code line, a
+    ``<details>`` block…): then an empty notes block goes before it, since the reader takes
+    everything after a closed block literally."""
+    first = next((line for line in body.split("\n") if line.strip()), "")
+    return bool(first) and continues_paper(f"  {first}", "")
 
 
 def _items(items: tuple[LinkItem, ...], depth: int) -> str:

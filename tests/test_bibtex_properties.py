@@ -168,11 +168,16 @@ def test_literal_braces_and_backslashes_in_author_names_come_back():
 
 
 def test_an_escaped_lone_brace_kept_from_an_import_is_spelled_out():
-    extra = (("bibtex", {"note": "see \\{ here", "howpublished": "\\{a\\} b"}),)
-    paper = clean_paper(Paper(title="T", year=2020, key="t2020", extra=extra))
+    fields = {
+        "note": "see \\{ here",
+        "howpublished": "\\{a\\} b",
+        "addendum": "$f(x) = \\left\\{ 1 \\right.$",
+    }
+    paper = clean_paper(Paper(title="T", year=2020, key="t2020", extra=(("bibtex", fields),)))
     text = render_bibliography([paper], venues=VENUES)
     assert r"note = {see \textbraceleft{} here}" in text
     assert r"howpublished = {\{a\} b}" in text  # a pair: as it was
+    assert r"addendum = {$f(x) = \left\lbrace  1 \right.$}" in text  # math: \lbrace
     assert balanced_for_classic_bibtex(text), text
 
 

@@ -4,7 +4,7 @@ is exactly as it was, and never a reason for a wrong or failed listing."""
 from __future__ import annotations
 
 import os
-import time
+from time import time_ns
 
 import pytest
 
@@ -13,6 +13,7 @@ from papernotes.model import Paper
 from papernotes.storage import cache as cache_module
 from papernotes.storage import views as views_module
 from papernotes.storage.cache import CachedLoad
+from papernotes.storage.checked_file import write_checked
 from papernotes.storage.store import NoteStore
 from papernotes.storage.views import MAX_VIEWS
 from tests.helpers import kept_views, run
@@ -141,7 +142,8 @@ def test_only_the_latest_views_are_kept(seed_library, trusting_cache, loads):
     years = [str(year) for year in range(2000, 2000 + MAX_VIEWS + 3)]
     for year in years:
         listed(seed_library, "--year", year)
-        time.sleep(0.01)  # distinct modification times, even on coarse clocks
+        for view in kept_views(seed_library):  # older by a second per later write: distinct
+            os.utime(view, ns=(view.stat().st_atime_ns, view.stat().st_mtime_ns - 10**9))
     assert len(kept_views(seed_library)) == MAX_VIEWS
     del loads[:]
     for year in reversed(years):  # newest first, so a miss cannot push out one still to come
@@ -225,3 +227,25 @@ def test_a_symlink_leading_outside_is_warned_about_on_every_run(
         assert "2020/elsewhere.md:1: symlink points outside the library" in stderr
     (seed_library / "2020" / "elsewhere.md").unlink()
     assert listed(seed_library) == before
+
+
+def test_temporary_files_of_killed_writes_are_removed_and_others_kept(seed_library, trusting_cache):
+    listed(seed_library)
+    (view,) = kept_views(seed_library)
+    stale, fresh = view.parent / ".tmp-killed", view.parent / ".tmp-in-progress"
+    stale.write_bytes(b"x")
+    fresh.write_bytes(b"x")
+    two_hours_ago = time_ns() - 2 * 3600 * 10**9
+    os.utime(stale, ns=(two_hours_ago, two_hours_ago))
+    listed(seed_library, "--json")  # writes a view, then prunes
+    assert not stale.exists() and fresh.exists()
+
+
+def test_an_interrupted_write_leaves_no_temporary_file(tmp_path, monkeypatch):
+    def interrupted(src, dst):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_checked(tmp_path / "cache", b"head\n", b"payload")
+    assert list(tmp_path.iterdir()) == []

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import json
 import marshal
 import os
+import pickle
 import shutil
 from pathlib import Path
 
@@ -294,5 +296,10 @@ def test_a_cached_paper_is_the_parsed_paper_with_its_defaults_left_out(seed_libr
         assert not [name for name, value in stored.items() if defaults.get(name, ...) == value]
         assert {"title", "year", "authors", "notes"} <= stored.keys()
         back = paper_from_fields(marshal.loads(marshal.dumps(stored)))
-        assert back == paper and repr(back) == repr(paper)
+        assert back == paper and repr(back) == repr(paper) and hash(back) == hash(paper)
         assert dataclasses.asdict(back) == dataclasses.asdict(paper)
+        assert pickle.loads(pickle.dumps(back)) == copy.deepcopy(back) == paper
+        assert dataclasses.replace(back, venue="X") == dataclasses.replace(paper, venue="X")
+    odd = Paper(title="T", year=2020, arxiv_version=False, tags=[])  # type: ignore[arg-type]
+    back = paper_from_fields(paper_fields(odd))
+    assert type(back.arxiv_version) is bool and type(back.tags) is list  # kept as they were

@@ -15,8 +15,9 @@ _PATH, _YEAR = attrgetter("path"), attrgetter("paper.year")
 
 
 def in_order(notes: list[Note], document_order: Iterable[str]) -> list[Note]:
-    """Newest year first; within a year, the papers the document orders in its order, then
-    the others by date added and title; notes equal in all of these keep their order."""
+    """Newest year first; within a year, the papers the document orders in its order (a path
+    listed twice: its last place), then the others by date added and title; notes equal in
+    all of these keep their order."""
     rank = {path: i for i, path in enumerate(document_order)}
     ranks = list(map(rank.get, map(_PATH, notes)))
     ranked = sorted((i for i, r in enumerate(ranks) if r is not None), key=ranks.__getitem__)

@@ -90,9 +90,10 @@ def render_entry(
         if paper.primary_category:
             fields.append(("primaryClass", verbatim(paper.primary_category)))
     if paper.doi:
-        fields.append(("doi", verbatim(paper.doi)))  # DOIs and URLs are written raw, as is usual
+        # DOIs and URLs are written raw, as is usual
+        fields.append(("doi", verbatim(paper.doi, respell=False)))
     if extra.get("url"):
-        fields.append(("url", verbatim(str(extra["url"]), ascii)))
+        fields.append(("url", verbatim(str(extra["url"]), ascii, respell=False)))
     elif paper.arxiv:
         fields.append(("url", f"https://arxiv.org/abs/{verbatim(paper.arxiv)}"))
     for name in sorted(k for k in extra if k not in _KNOWN_EXTRA):
@@ -187,17 +188,29 @@ def format_authors(authors: Iterable[str], ascii: bool = False) -> str:
     return " and ".join(format_author(a, ascii) for a in authors)
 
 
-def verbatim(value: str, ascii: bool = False) -> str:
+def verbatim(value: str, ascii: bool = False, respell: bool = True) -> str:
     """A value an import kept as LaTeX: written as is when its braces balance, else escaped.
 
     LaTeX's ``\\{`` and ``\\}`` do not count for LaTeX, but classic BibTeX counts them too:
     when they alone unbalance the value they are spelled ``\\textbraceleft{}`` and
-    ``\\textbraceright{}``, which print the same."""
+    ``\\textbraceright{}`` (``\\lbrace`` and ``\\rbrace`` in math), which print the same.
+    Not with ``respell=False`` (DOIs, URLs: printed character for character)."""
     if not _balanced(value.replace("\\{", "").replace("\\}", "")):
         return escape(value, ascii)
-    if not _balanced(value):
-        value = value.replace("\\{", r"\textbraceleft{}").replace("\\}", r"\textbraceright{}")
+    if respell and not _balanced(value):
+        value = "".join(
+            _respell(piece, _MATH_BRACES if is_math else _TEXT_BRACES)
+            for piece, is_math in split_math(value, latex=True)
+        )
     return escape_accents_only(value) if ascii and not value.isascii() else value
+
+
+_TEXT_BRACES = (r"\textbraceleft{}", r"\textbraceright{}")
+_MATH_BRACES = (r"\lbrace ", r"\rbrace ")
+
+
+def _respell(text: str, braces: tuple[str, str]) -> str:
+    return text.replace("\\{", braces[0]).replace("\\}", braces[1])
 
 
 def _balanced(text: str) -> bool:

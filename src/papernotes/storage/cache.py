@@ -67,8 +67,15 @@ def folder_state(
     """A digest of what a load of the folder sees: each note's path and stat key in scan order,
     ``document.yaml``'s stat key and the problems of the scan itself. Two loads with the same
     state read the same bytes (the racy rule aside: see ``CachedLoad.vouched``)."""
-    listed = [(p.path, p.line, p.message) for p in problems]
-    return blake2b(marshal.dumps((rels, keys, outline_key, listed)), digest_size=32).digest()
+    names = "\0".join(rels).encode("utf-8", "surrogatepass")  # NUL: never in a file name
+    listed = repr([(p.path, p.line, p.message) for p in problems])
+    text = listed.encode("utf-8", "surrogatepass")
+    digest = blake2b(digest_size=32)
+    for part in (names, b"".join(keys), outline_key or b"", text):  # each part with its length
+        digest.update(len(part).to_bytes(8, "little"))
+        digest.update(part)
+    digest.update(len(rels).to_bytes(8, "little"))
+    return digest.digest()
 
 
 def cache_path(real_root: str, suffix: str) -> Path | None:
@@ -106,7 +113,8 @@ def header() -> bytes:
     except OSError:  # e.g. imported from a zip: the versions alone must do
         stats = []
     code = " ".join(f"{st.st_size}:{st.st_mtime_ns}" for st in stats)
-    text = " ".join(f"{name}={_DEFAULTS.get(name, '')!r}" for name in PAPER_FIELDS) + " " + code
+    defaults = (f"{n}={_DEFAULTS[n]!r}" if n in _DEFAULTS else f"{n}!" for n in PAPER_FIELDS)
+    text = " ".join(defaults) + " " + code
     fields_hash = blake2b(text.encode(), digest_size=8).hexdigest()
     python = python_version()
     line = f"format {CACHE_FORMAT} papernotes {__version__} {python} marshal {marshal.version}"

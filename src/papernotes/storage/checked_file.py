@@ -50,8 +50,10 @@ def write_checked(path: Path, head: bytes, payload: bytes) -> bool:
         # No fsync: a torn file after a crash fails the checksum and is rebuilt.
         os.replace(tmp, path)
         return True
-    except OSError:
+    except BaseException as exc:  # Ctrl-C included: never leave the temporary file behind
         if tmp is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
-        return False
+        if isinstance(exc, OSError):
+            return False
+        raise

@@ -22,6 +22,7 @@ import contextlib
 import marshal
 import os
 from pathlib import Path
+from time import time_ns
 
 from papernotes import __version__
 from papernotes.model import Problem
@@ -32,6 +33,8 @@ from papernotes.storage.hashing import blake2b
 VIEW_FORMAT = 1
 MAX_VIEWS = 8
 MAX_VIEW_BYTES = 64 * 2**20
+STALE_TEMP_NS = 3600 * 10**9
+"""A temporary file this old is no write in progress but one a killed process left."""
 _MAGIC = b"papernotes view\n"
 _PACKAGE = Path(__file__).parent.parent
 
@@ -113,17 +116,19 @@ class ViewCache:
         return self.folder / blake2b(name.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
     def _prune(self, keep: Path) -> None:
-        """Delete all but the ``MAX_VIEWS`` most recently written views (and ``keep``)."""
+        """Delete all but the ``MAX_VIEWS`` most recently written views (and ``keep``), and
+        temporary files left by killed writes (not those of writes in progress)."""
         try:
-            entries = [
-                e
-                for e in os.scandir(self.folder)
-                if e.is_file() and not e.name.startswith(TEMP_PREFIX)  # another one's write
-            ]
+            entries = [e for e in os.scandir(self.folder) if e.is_file()]
             entries.sort(key=lambda e: e.stat().st_mtime_ns, reverse=True)
         except OSError:
             return
-        for entry in entries[MAX_VIEWS:]:
+        views = [e for e in entries if not e.name.startswith(TEMP_PREFIX)]
+        stale = time_ns() - STALE_TEMP_NS
+        dropped = views[MAX_VIEWS:] + [
+            e for e in entries if e.name.startswith(TEMP_PREFIX) and e.stat().st_mtime_ns < stale
+        ]
+        for entry in dropped:
             if entry.path != str(keep):
                 with contextlib.suppress(OSError):
                     os.unlink(entry.path)

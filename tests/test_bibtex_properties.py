@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import tempfile
 from dataclasses import replace
+from itertools import accumulate
 from pathlib import Path
 
 from hypothesis import HealthCheck, assume, given, settings
@@ -129,16 +130,10 @@ def papers(draw) -> Paper:
 
 
 def balanced_for_classic_bibtex(text: str) -> bool:
-    """Braces as BibTeX itself counts them: every one, escaped or not."""
-    depth = 0
-    for char in text:
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-            if depth < 0:
-                return False
-    return depth == 0
+    """Braces as BibTeX itself counts them: every one, escaped or not; the depth never goes
+    below zero and ends at zero."""
+    depths = list(accumulate({"{": 1, "}": -1}.get(c, 0) for c in text if c in "{}"))
+    return not depths or (min(depths) >= 0 and depths[-1] == 0)
 
 
 def _fields(paper: Paper) -> tuple:

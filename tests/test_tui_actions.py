@@ -15,7 +15,9 @@ from tests.tui_helpers import (
     listed_titles,
     notifications,
     pilot_test,
+    press,
     ready,
+    running,
     type_text,
 )
 
@@ -39,9 +41,7 @@ async def test_editing_in_a_fake_editor_reloads_the_changed_note(
         encoding="utf-8",
     )
     monkeypatch.setenv("EDITOR", f"{sys.executable} {script}")
-    app = build_app(seed_library)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(app, pilot)
+    async with running(seed_library) as (app, pilot):
         await select(app, pilot, TINYBERT)
         await pilot.press("e")  # run_test cannot suspend: the editor runs without suspending
         await pilot.pause()
@@ -51,8 +51,7 @@ async def test_editing_in_a_fake_editor_reloads_the_changed_note(
         note = next(n for n in app.library.notes() if n.path == TINYBERT)
         assert len(note.paper.notes) == 5
         # the reloaded note carries the new digest: a later save does not conflict
-        await pilot.press("s")
-        await pilot.pause()
+        await press(pilot, "s")
         assert notifications(app, "error") == []
         assert "status: reading" in (seed_library / TINYBERT).read_text(encoding="utf-8")
 
@@ -60,12 +59,9 @@ async def test_editing_in_a_fake_editor_reloads_the_changed_note(
 @pilot_test
 async def test_a_failing_editor_is_a_notification_and_changes_nothing(seed_library):
     before = (seed_library / TINYBERT).read_bytes()
-    app = build_app(seed_library)  # EDITOR=false from conftest
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(app, pilot)
+    async with running(seed_library) as (app, pilot):  # EDITOR=false from conftest
         await select(app, pilot, TINYBERT)
-        await pilot.press("e")
-        await pilot.pause()
+        await press(pilot, "e")
         assert any("exited with status 1" in m for m in notifications(app, "error"))
         assert isinstance(app.screen, MainScreen)
     assert (seed_library / TINYBERT).read_bytes() == before
@@ -81,12 +77,9 @@ async def test_an_edit_that_breaks_the_note_is_reported_and_the_file_kept(
         encoding="utf-8",
     )
     monkeypatch.setenv("EDITOR", f"{sys.executable} {script}")
-    app = build_app(seed_library)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(app, pilot)
+    async with running(seed_library) as (app, pilot):
         await select(app, pilot, TINYBERT)
-        await pilot.press("e")
-        await pilot.pause()
+        await press(pilot, "e")
         errors = notifications(app, "error")
         assert len(errors) == 1 and errors[0].startswith(TINYBERT)
     assert (seed_library / TINYBERT).read_text(encoding="utf-8") == "---\ntitle: [\n"
@@ -94,13 +87,10 @@ async def test_an_edit_that_breaks_the_note_is_reported_and_the_file_kept(
 
 @pilot_test
 async def test_status_cycles_unread_reading_read_and_is_written(seed_library):
-    app = build_app(seed_library)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(app, pilot)
+    async with running(seed_library) as (app, pilot):
         await select(app, pilot, TINYBERT)
         for expected in ("reading", "read", "unread"):
-            await pilot.press("s")
-            await pilot.pause()
+            await press(pilot, "s")
             text = (seed_library / TINYBERT).read_text(encoding="utf-8")
             assert f"status: {expected}" in text
             assert f"**Status:** {expected}" in app.screen.query_one(DetailView).source
@@ -111,15 +101,11 @@ async def test_status_cycles_unread_reading_read_and_is_written(seed_library):
 
 @pilot_test
 async def test_tags_are_edited_in_a_dialog_and_saved(seed_library):
-    app = build_app(seed_library)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(app, pilot)
+    async with running(seed_library) as (app, pilot):
         await select(app, pilot, TINYBERT)
-        await pilot.press("t")
-        await pilot.pause()
+        await press(pilot, "t")
         await type_text(pilot, "蒸馏, distillation")
-        await pilot.press("enter")
-        await pilot.pause()
+        await press(pilot, "enter")
         text = (seed_library / TINYBERT).read_text(encoding="utf-8")
         assert "tags:\n- 蒸馏\n- distillation\n" in text
         assert "**Tags:** 蒸馏, distillation" in app.screen.query_one(DetailView).source
@@ -127,15 +113,12 @@ async def test_tags_are_edited_in_a_dialog_and_saved(seed_library):
 
 @pilot_test
 async def test_a_note_changed_on_disk_is_not_overwritten(seed_library):
-    app = build_app(seed_library)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(app, pilot)
+    async with running(seed_library) as (app, pilot):
         await select(app, pilot, TINYBERT)
         path = seed_library / TINYBERT
         changed = path.read_text(encoding="utf-8") + "5. 另一个程序写的\n"
         path.write_text(changed, encoding="utf-8")
-        await pilot.press("s")
-        await pilot.pause()
+        await press(pilot, "s")
         assert any("changed on disk" in m for m in notifications(app, "error"))
         assert path.read_text(encoding="utf-8") == changed
         await pilot.press("r")  # reload picks the change up
@@ -146,22 +129,16 @@ async def test_a_note_changed_on_disk_is_not_overwritten(seed_library):
 
 @pilot_test
 async def test_delete_asks_first_cancel_keeps_the_file_and_yes_removes_it(seed_library):
-    app = build_app(seed_library)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(app, pilot)
+    async with running(seed_library) as (app, pilot):
         await select(app, pilot, TINYBERT)
-        await pilot.press("d")
-        await pilot.pause()
+        await press(pilot, "d")
         assert isinstance(app.screen, ConfirmScreen)
         assert TINYBERT in app.screen.question
-        await pilot.press("n")
-        await pilot.pause()
+        await press(pilot, "n")
         assert isinstance(app.screen, MainScreen)
         assert (seed_library / TINYBERT).exists()
-        await pilot.press("d")
-        await pilot.pause()
-        await pilot.press("y")
-        await pilot.pause()
+        await press(pilot, "d")
+        await press(pilot, "y")
         assert not (seed_library / TINYBERT).exists()
         assert len(listed_titles(app)) == 7
         assert not any(t.startswith("TinyBERT") for t in listed_titles(app))
@@ -170,9 +147,7 @@ async def test_delete_asks_first_cancel_keeps_the_file_and_yes_removes_it(seed_l
 @pilot_test
 async def test_a_malformed_note_is_a_warning_and_the_others_still_show(seed_library):
     (seed_library / "2020" / "broken.md").write_text("---\ntitle: [\n---\n", encoding="utf-8")
-    app = build_app(seed_library)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(app, pilot)
+    async with running(seed_library) as (app, pilot):
         assert len(listed_titles(app)) == 8
         assert any("2020/broken.md" in m for m in notifications(app, "warning"))
 
@@ -185,8 +160,7 @@ async def test_o_opens_the_arxiv_page_and_capital_o_the_code_url(seed_library):
     async with app.run_test(size=SIZE) as pilot:
         await ready(app, pilot)
         await select(app, pilot, TINYBERT)
-        await pilot.press("o", "O")
-        await pilot.pause()
+        await press(pilot, "o", "O")
     assert opened == [
         "https://arxiv.org/abs/1909.10351",
         "https://github.com/huawei-noah/Pretrained-Language-Model/tree/master/TinyBERT",
@@ -205,24 +179,19 @@ async def test_a_code_link_that_is_not_http_is_never_opened(seed_library):
     async with app.run_test(size=SIZE) as pilot:
         await ready(app, pilot)
         await select(app, pilot, TINYBERT)
-        await pilot.press("O")
-        await pilot.pause()
+        await press(pilot, "O")
         assert any("Not a web address" in m for m in notifications(app, "warning"))
     assert opened == []
 
 
 @pilot_test
 async def test_c_copies_the_bibtex_entry_and_b_shows_it(seed_library):
-    app = build_app(seed_library)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(app, pilot)
+    async with running(seed_library) as (app, pilot):
         await select(app, pilot, TINYBERT)
-        await pilot.press("c")
-        await pilot.pause()
+        await press(pilot, "c")
         assert app.clipboard.startswith("@")
         assert "eprint = {1909.10351}" in app.clipboard
-        await pilot.press("b")
-        await pilot.pause()
+        await press(pilot, "b")
         assert app.screen.query_one("#bibtex").text == app.clipboard
 
 
@@ -230,14 +199,10 @@ async def test_c_copies_the_bibtex_entry_and_b_shows_it(seed_library):
 async def test_export_writes_markdown_to_the_typed_path(seed_library, tmp_path):
     target = tmp_path / "out" / "reading-notes.md"
     target.parent.mkdir()
-    app = build_app(seed_library)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(app, pilot)
-        await pilot.press("x")
-        await pilot.pause()
+    async with running(seed_library) as (app, pilot):
+        await press(pilot, "x")
         app.screen.query_one("#path").value = str(target)
-        await pilot.press("enter")
-        await pilot.pause()
+        await press(pilot, "enter")
     assert target.read_text(encoding="utf-8") == app.library.export_markdown()
     assert "TinyBERT" in target.read_text(encoding="utf-8")
 
@@ -246,29 +211,21 @@ async def test_export_writes_markdown_to_the_typed_path(seed_library, tmp_path):
 async def test_export_bibtex_asks_before_replacing_a_file(seed_library, tmp_path):
     target = tmp_path / "refs.bib"
     target.write_text("keep me\n", encoding="utf-8")
-    app = build_app(seed_library)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(app, pilot)
-        await pilot.press("x")
-        await pilot.pause()
+    async with running(seed_library) as (app, pilot):
+        await press(pilot, "x")
         await pilot.click("RadioButton:last-of-type")
         app.screen.query_one("#path").value = str(target)
         app.screen.query_one("#path").focus()
-        await pilot.press("enter")
-        await pilot.pause()
+        await press(pilot, "enter")
         assert isinstance(app.screen, ConfirmScreen)
-        await pilot.press("n")
-        await pilot.pause()
+        await press(pilot, "n")
         assert target.read_text(encoding="utf-8") == "keep me\n"
-        await pilot.press("x")
-        await pilot.pause()
+        await press(pilot, "x")
         await pilot.click("RadioButton:last-of-type")
         app.screen.query_one("#path").value = str(target)
         app.screen.query_one("#path").focus()
-        await pilot.press("enter")
-        await pilot.pause()
-        await pilot.press("y")
-        await pilot.pause()
+        await press(pilot, "enter")
+        await press(pilot, "y")
     text = target.read_text(encoding="utf-8")
     assert text.count("\n@") + text.startswith("@") == 8
     assert "eprint = {1909.10351}" in text
@@ -279,14 +236,10 @@ async def test_help_lists_every_key_and_the_palette_offers_every_action(seed_lib
     from papernotes.tui.actions import ACTIONS
     from papernotes.tui.commands import PaperCommands
 
-    app = build_app(seed_library)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(app, pilot)
-        await pilot.press("question_mark")
-        await pilot.pause()
+    async with running(seed_library) as (app, pilot):
+        await press(pilot, "question_mark")
         assert isinstance(app.screen, HelpScreen)
-        await pilot.press("escape")
-        await pilot.pause()
+        await press(pilot, "escape")
         provider = PaperCommands(app.screen)
         names = [hit.text or str(hit.display) async for hit in provider.discover()]
         assert len(names) == len(ACTIONS)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from papernotes.tui.app import build_app
 from papernotes.tui.screens.add_paper import AddPaperScreen
 from papernotes.tui.screens.main_screen import MainScreen
 from papernotes.tui.widgets.paper_list import PaperList
-from tests.tui_helpers import SIZE, notifications, pilot_test, ready, type_text
+from tests.tui_helpers import (
+    notifications,
+    pilot_test,
+    press,
+    running,
+    type_text,
+)
 
 TYPED = {
     "year": "2024",
@@ -39,16 +44,12 @@ async def fill_form(app, pilot, typed: tuple[str, ...] = (), with_notes: bool = 
 
 @pilot_test
 async def test_adding_through_the_form_writes_the_note_file_with_the_typed_fields(seed_library):
-    app = build_app(seed_library)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(app, pilot)
-        await pilot.press("a")
-        await pilot.pause()
+    async with running(seed_library) as (app, pilot):
+        await press(pilot, "a")
         assert isinstance(app.screen, AddPaperScreen)
         assert app.focused.id == "field-year"
         await fill_form(app, pilot, typed=("year", "title"))
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await press(pilot, "ctrl+s")
         assert isinstance(app.screen, MainScreen)
         assert app.screen.query_one(PaperList).highlighted.paper.title == TYPED["title"]
     files = list((seed_library / "2024").glob("*.md"))
@@ -70,15 +71,11 @@ async def test_adding_through_the_form_writes_the_note_file_with_the_typed_field
 
 @pilot_test
 async def test_an_invalid_form_is_not_saved_and_keeps_its_fields(seed_library):
-    app = build_app(seed_library)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(app, pilot)
-        await pilot.press("a")
-        await pilot.pause()
+    async with running(seed_library) as (app, pilot):
+        await press(pilot, "a")
         await fill_form(app, pilot)
         app.screen.query_one("#field-code").value = "javascript:alert(1)"
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await press(pilot, "ctrl+s")
         assert isinstance(app.screen, AddPaperScreen)
         assert any("http(s)" in m for m in notifications(app, "error"))
         assert app.focused.id == "field-code"
@@ -88,16 +85,12 @@ async def test_an_invalid_form_is_not_saved_and_keeps_its_fields(seed_library):
 
 @pilot_test
 async def test_a_duplicate_is_refused_and_the_form_stays_open(seed_library):
-    app = build_app(seed_library)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(app, pilot)
-        await pilot.press("a")
-        await pilot.pause()
+    async with running(seed_library) as (app, pilot):
+        await press(pilot, "a")
         app.screen.query_one("#field-year").value = "2020"
         app.screen.query_one("#field-title").value = "TinyBERT: Distilling BERT for NLU"
         app.screen.query_one("#field-arxiv").value = "1909.10351"
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await press(pilot, "ctrl+s")
         assert isinstance(app.screen, AddPaperScreen)
         assert any("already in the library" in m for m in notifications(app, "error"))
     assert sorted(p.name for p in (seed_library / "2020").iterdir()) == ["albert.md", "tinybert.md"]
@@ -105,17 +98,12 @@ async def test_a_duplicate_is_refused_and_the_form_stays_open(seed_library):
 
 @pilot_test
 async def test_esc_keeps_the_typed_fields_for_the_next_add(seed_library):
-    app = build_app(seed_library)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(app, pilot)
-        await pilot.press("a")
-        await pilot.pause()
+    async with running(seed_library) as (app, pilot):
+        await press(pilot, "a")
         await fill_form(app, pilot, with_notes=False)
-        await pilot.press("escape")
-        await pilot.pause()
+        await press(pilot, "escape")
         assert isinstance(app.screen, MainScreen)
-        await pilot.press("a")
-        await pilot.pause()
+        await press(pilot, "a")
         values = app.screen.values()
         assert {k: values[k] for k in TYPED} == TYPED
 
@@ -123,11 +111,8 @@ async def test_esc_keeps_the_typed_fields_for_the_next_add(seed_library):
 @pilot_test
 async def test_a_503_from_arxiv_keeps_the_typed_form_and_shows_an_error(seed_library, fake_arxiv):
     fake_arxiv.fail(503)
-    app = build_app(seed_library)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(app, pilot)
-        await pilot.press("a")
-        await pilot.pause()
+    async with running(seed_library) as (app, pilot):
+        await press(pilot, "a")
         await fill_form(app, pilot)
         typed = app.screen.values()
         await pilot.click("#fetch")
@@ -146,11 +131,8 @@ async def test_a_503_from_arxiv_keeps_the_typed_form_and_shows_an_error(seed_lib
 async def test_fetch_fills_the_empty_fields_and_saving_keeps_arxivs_metadata(
     empty_library, fake_arxiv
 ):
-    app = build_app(empty_library)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(app, pilot)
-        await pilot.press("a")
-        await pilot.pause()
+    async with running(empty_library) as (app, pilot):
+        await press(pilot, "a")
         app.screen.query_one("#field-venue").value = "ICLR"
         app.screen.query_one("#field-arxiv").focus()
         await type_text(pilot, "https://arxiv.org/abs/2006.03654v2")
@@ -161,8 +143,7 @@ async def test_fetch_fills_the_empty_fields_and_saving_keeps_arxivs_metadata(
         assert values["title"].startswith("DeBERTa: Decoding-enhanced BERT")
         assert values["year"] == "2020"
         assert values["venue"] == "ICLR"  # typed fields are never overwritten
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await press(pilot, "ctrl+s")
         assert isinstance(app.screen, MainScreen)
     text = (empty_library / "2020" / "deberta.md").read_text(encoding="utf-8")
     assert "venue: ICLR" in text and "arxiv: '2006.03654'" in text
@@ -176,9 +157,7 @@ async def test_l_links_a_note_to_arxiv_by_its_title_in_a_worker(empty_library, f
 
     title = "TinyBERT: Distilling BERT for Natural Language Understanding"
     Library(empty_library).add(Paper(title=title, year=2020, notes=("两阶段蒸馏",)))
-    app = build_app(empty_library)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(app, pilot)
+    async with running(empty_library) as (app, pilot):
         await pilot.press("l")
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -193,9 +172,7 @@ async def test_l_links_a_note_to_arxiv_by_its_title_in_a_worker(empty_library, f
 async def test_l_reports_an_unreachable_arxiv_and_writes_nothing(seed_library, fake_arxiv):
     fake_arxiv.close()  # connections refused
     before = (seed_library / "2020" / "tinybert.md").read_bytes()
-    app = build_app(seed_library)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(app, pilot)
+    async with running(seed_library) as (app, pilot):
         assert app.screen.query_one(PaperList).select_path("2020/tinybert.md")
         await pilot.press("l")
         await app.workers.wait_for_complete()
@@ -226,9 +203,7 @@ def _unlinked_tinybert(library_root) -> None:
 @pilot_test
 async def test_changing_the_status_while_l_looks_up_arxiv_keeps_both(empty_library, fake_arxiv):
     _unlinked_tinybert(empty_library)
-    app = build_app(empty_library)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(app, pilot)
+    async with running(empty_library) as (app, pilot):
         await _hold_link(app, pilot, fake_arxiv)
         await pilot.press("s")  # the user's own change while the lookup runs
         await pilot.pause()
@@ -247,9 +222,7 @@ async def test_a_note_changed_by_another_program_during_l_is_not_overwritten(
 ):
     _unlinked_tinybert(empty_library)
     path = empty_library / "2020" / "tinybert.md"
-    app = build_app(empty_library)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(app, pilot)
+    async with running(empty_library) as (app, pilot):
         await _hold_link(app, pilot, fake_arxiv)
         outside = path.read_text(encoding="utf-8").replace("1. n\n", "1. written elsewhere\n")
         path.write_text(outside, encoding="utf-8")

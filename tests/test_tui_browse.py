@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from papernotes.tui.app import build_app
 from papernotes.tui.widgets.detail_view import DetailView
 from papernotes.tui.widgets.paper_list import PaperList
 from papernotes.tui.widgets.year_nav import YearNavigator
 from tests.tui_helpers import (
-    SIZE,
     count_text,
     listed_titles,
     pilot_test,
-    ready,
+    press,
+    running,
     type_text,
     widget_text,
 )
@@ -23,9 +22,7 @@ def short(titles: list[str]) -> list[str]:
 
 @pilot_test
 async def test_the_navigator_lists_years_newest_first_with_their_counts(seed_library):
-    app = build_app(seed_library)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(app, pilot)
+    async with running(seed_library) as (app, pilot):
         entries = app.screen.query_one(YearNavigator).entries()
         assert entries == [("All", 8), ("2023", 1), ("2021", 3), ("2020", 2), ("2019", 2)]
         assert len(listed_titles(app)) == 8
@@ -34,9 +31,7 @@ async def test_the_navigator_lists_years_newest_first_with_their_counts(seed_lib
 
 @pilot_test
 async def test_choosing_2020_lists_albert_and_tinybert(seed_library):
-    app = build_app(seed_library)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(app, pilot)
+    async with running(seed_library) as (app, pilot):
         app.screen.query_one(YearNavigator).focus()
         await pilot.press("down", "down", "down")  # All -> 2023 -> 2021 -> 2020
         await pilot.pause()
@@ -46,9 +41,7 @@ async def test_choosing_2020_lists_albert_and_tinybert(seed_library):
 
 @pilot_test
 async def test_filtering_by_a_chinese_word_keeps_the_three_distillation_papers(seed_library):
-    app = build_app(seed_library)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(app, pilot)
+    async with running(seed_library) as (app, pilot):
         await pilot.press("slash")
         assert app.focused.id == "filter"
         await type_text(pilot, "蒸馏")
@@ -59,16 +52,13 @@ async def test_filtering_by_a_chinese_word_keeps_the_three_distillation_papers(s
 
 @pilot_test
 async def test_a_longer_chinese_phrase_leaves_tinybert_alone_and_esc_clears(seed_library):
-    app = build_app(seed_library)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(app, pilot)
+    async with running(seed_library) as (app, pilot):
         await pilot.press("slash")
         await type_text(pilot, "两阶段")
         await pilot.pause()
         assert short(listed_titles(app)) == ["tinybert"]
         assert count_text(app).startswith("1 of 8")
-        await pilot.press("escape")
-        await pilot.pause()
+        await press(pilot, "escape")
         assert len(listed_titles(app)) == 8
         assert app.screen.query_one("#filter").value == ""
         assert isinstance(app.focused, PaperList)
@@ -76,9 +66,7 @@ async def test_a_longer_chinese_phrase_leaves_tinybert_alone_and_esc_clears(seed
 
 @pilot_test
 async def test_the_filter_matches_authors_and_venue_and_combines_with_the_year(seed_library):
-    app = build_app(seed_library)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(app, pilot)
+    async with running(seed_library) as (app, pilot):
         await pilot.press("slash")
         await type_text(pilot, "zettlemoyer")  # an author of RoBERTa and XLNet? only RoBERTa
         await pilot.pause()
@@ -94,13 +82,10 @@ async def test_the_filter_matches_authors_and_venue_and_combines_with_the_year(s
 
 @pilot_test
 async def test_tinybert_detail_view_shows_its_four_numbered_notes(seed_library):
-    app = build_app(seed_library)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(app, pilot)
+    async with running(seed_library) as (app, pilot):
         await pilot.press("slash")
         await type_text(pilot, "tinybert")
-        await pilot.press("enter")
-        await pilot.pause()
+        await press(pilot, "enter")
         detail = app.screen.query_one(DetailView)
         assert detail.source.startswith("# TinyBERT: Distilling BERT")
         numbered = [line for line in detail.source.splitlines() if line[:1].isdigit()]
@@ -115,29 +100,22 @@ async def test_tinybert_detail_view_shows_its_four_numbered_notes(seed_library):
 
 @pilot_test
 async def test_moving_the_cursor_changes_the_detail_view(seed_library):
-    app = build_app(seed_library)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(app, pilot)
+    async with running(seed_library) as (app, pilot):
         detail = app.screen.query_one(DetailView)
         first = detail.source
-        await pilot.press("down")
-        await pilot.pause()
+        await press(pilot, "down")
         assert detail.source != first
         assert app.screen.query_one(PaperList).cursor == 1
 
 
 @pilot_test
 async def test_sorting_cycles_through_year_title_and_date_added(seed_library):
-    app = build_app(seed_library)
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(app, pilot)
+    async with running(seed_library) as (app, pilot):
         years = [n.paper.year for n in app.screen.query_one(PaperList).notes]
         assert years == sorted(years, reverse=True)
-        await pilot.press("S")
-        await pilot.pause()
+        await press(pilot, "S")
         titles = listed_titles(app)
         assert titles == sorted(titles, key=str.casefold)
         assert "by title" in count_text(app)
-        await pilot.press("S")
-        await pilot.pause()
+        await press(pilot, "S")
         assert "by date added" in count_text(app)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import functools
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
 
 from textual.geometry import Region
 
-from papernotes.tui.app import PapernotesApp
+from papernotes.tui.app import PapernotesApp, build_app
 from papernotes.tui.widgets.paper_list import PaperList
 
 SIZE = (120, 40)
@@ -26,6 +29,21 @@ def pilot_test(test):
 async def ready(app: PapernotesApp, pilot) -> None:
     """Wait until the library is loaded and the screen has settled."""
     await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+@asynccontextmanager
+async def running(root: Path) -> AsyncIterator[tuple[PapernotesApp, object]]:
+    """The app on the library at ``root``, headless at ``SIZE``, once it is ``ready``."""
+    app = build_app(root)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(app, pilot)
+        yield app, pilot
+
+
+async def press(pilot, *keys: str) -> None:
+    """Press ``keys`` and let the app handle what they started."""
+    await pilot.press(*keys)
     await pilot.pause()
 
 

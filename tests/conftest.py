@@ -54,6 +54,9 @@ def seed_library(tmp_path) -> Path:
 
 @pytest.fixture
 def empty_library(tmp_path) -> Path:
+    """A library with no papers yet, as ``papernotes init`` makes it (the folder and its marker)."""
+    from papernotes.storage.store import NoteStore
+
     root = tmp_path / "notes"
-    root.mkdir()
+    NoteStore(root).init()
     return root

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from papernotes.cli.main import COMMANDS, cli
+from papernotes.storage.library_folder import MARKER_FILE
 from tests.conftest import SEED_DOC
 from tests.helpers import folder_bytes, run
 
@@ -284,7 +285,7 @@ def test_import_of_a_missing_or_binary_file_is_a_clear_error(empty_library, tmp_
     result = run(empty_library, "import", str(binary))
     assert result.exit_code == 1
     assert f"{binary}:6: the file is not valid UTF-8" in result.stderr
-    assert list(empty_library.iterdir()) == []
+    assert [p.name for p in empty_library.iterdir()] == [MARKER_FILE]  # as init left it
 
 
 def test_no_command_prints_help_when_not_in_a_terminal():

@@ -10,6 +10,7 @@ import pytest
 from papernotes.formats.markdown_write import github_anchor
 from papernotes.library import Library
 from papernotes.model import Paper
+from papernotes.storage.library_folder import MARKER_FILE
 from tests.conftest import SEED_DOC
 
 
@@ -215,7 +216,7 @@ def test_lines_the_importer_cannot_place_are_reported_with_their_line_number(emp
 def test_dry_run_import_writes_nothing(empty_library):
     report = Library(empty_library).import_markdown(HARD_DOC, "doc.md", dry_run=True)
     assert len(report.added) == 4
-    assert list(empty_library.iterdir()) == []
+    assert [p.name for p in empty_library.iterdir()] == [MARKER_FILE]  # as init left it
 
 
 STRAY_DOC = """\

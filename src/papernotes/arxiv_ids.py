@@ -14,8 +14,8 @@ ACCEPTED_FORMS = (
     "https://arxiv.org/pdf/2006.03654.pdf, https://arxiv.org/pdf/2006.03654v2, hep-th/9901001, "
     "cs/0112017v1"
 )
-_NEW = r"\d{4}\.\d{4,5}"
-_OLD = r"[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7}"
+_NEW = r"(?P<new_yy>\d\d)(?P<new_mm>\d\d)\.(?P<number>\d{4,5})"
+_OLD = r"[a-z][a-z\-]*(?:\.[A-Z]{2})?/(?P<old_yy>\d\d)(?P<old_mm>\d\d)\d{3}"
 _ID = re.compile(rf"^(?P<id>{_NEW}|{_OLD})(?:v(?P<version>\d+))?$")
 _URL = re.compile(
     r"^https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/(?P<rest>.+?)(?:\.pdf)?/?$",
@@ -36,7 +36,40 @@ def parse_arxiv_id(text: str) -> tuple[str, int]:
         raise InvalidInputError(
             f"{text!r} is not an arXiv id; accepted forms are: {ACCEPTED_FORMS}."
         )
+    impossible = _impossible(match)
+    if impossible:
+        raise InvalidInputError(f"{text!r} cannot be an arXiv id: {impossible}.")
     return match.group("id"), int(match.group("version") or 0)
+
+
+def _impossible(match: re.Match) -> str:
+    """Why a well-formed id names no paper arXiv could have (``""`` if it could).
+
+    New ids (``YYMM.NNNNN``) began in April 2007, with four digits until December 2014 and
+    five since; old ids (``archive/YYMMNNN``) ran from 1991 to March 2007. Versions start at 1.
+    """
+    if match.group("version") is not None and int(match.group("version")) == 0:
+        return "versions start at v1"
+    if match.group("new_yy") is not None:
+        year, month = 2000 + int(match.group("new_yy")), int(match.group("new_mm"))
+        digits = len(match.group("number"))
+        if not 1 <= month <= 12:
+            return f"{month:02d} is not a month"
+        if (year, month) < (2007, 4) or year > 2090:
+            return "ids of this form began in April 2007 (0704)"
+        if digits != (4 if year <= 2014 else 5):
+            wanted = "four digits until 2014" if year <= 2014 else "five digits since 2015"
+            return f"the number after the dot has {wanted}"
+        if int(match.group("number")) == 0:
+            return "numbers start at 1"
+        return ""
+    yy, month = int(match.group("old_yy")), int(match.group("old_mm"))
+    year = 1900 + yy if yy >= 91 else 2000 + yy
+    if not 1 <= month <= 12:
+        return f"{month:02d} is not a month"
+    if not (1991, 8) <= (year, month) <= (2007, 3):
+        return "ids of the form archive/YYMMNNN ran from August 1991 to March 2007"
+    return ""
 
 
 def base_id(text: str) -> str:

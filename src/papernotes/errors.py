@@ -30,3 +30,7 @@ class InvalidInputError(PapernotesError):
 
 class NetworkError(PapernotesError):
     """A remote service (arXiv) failed; nothing was written."""
+
+
+class LockTimeoutError(PapernotesError):
+    """Another process held the library's lock longer than this one was willing to wait."""

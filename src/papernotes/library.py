@@ -33,6 +33,8 @@ from papernotes.note_order import in_order
 from papernotes.outline_merge import merge_outline
 from papernotes.paper_index import PaperIndex
 from papernotes.search import caseless, haystack, matches, terms, text_of
+from papernotes.storage.library_folder import MARKER_FILE, MISSING, OTHER, folder_kind
+from papernotes.storage.library_lock import LockWait
 from papernotes.storage.notefile import NoteFormatError, parse_body
 from papernotes.storage.store import NoteStore, Scan
 
@@ -43,12 +45,26 @@ def today() -> str:
     return dt.date.today().isoformat()
 
 
+def not_a_library(root: Path) -> str:
+    """The error for a folder that holds files but is not a papernotes library."""
+    import shlex
+
+    return (
+        f"{root} is not a papernotes library (it holds other files but no document.yaml "
+        f"or {MARKER_FILE}), so nothing was read or written; to keep notes there run "
+        f"'papernotes --notes {shlex.quote(str(root))} init', or choose the library with "
+        "--notes DIR or $PAPERNOTES_DIR."
+    )
+
+
 class Library:
     """One notes folder, loaded into memory on first use."""
 
-    def __init__(self, root: Path, store: NoteStore | None = None) -> None:
+    def __init__(
+        self, root: Path, store: NoteStore | None = None, lock_wait: LockWait | None = None
+    ) -> None:
         self.root = Path(root)
-        self.store = store or NoteStore(self.root)
+        self.store = store or NoteStore(self.root, lock_wait)
         self._notes: list[Note] | None = None
         self._problems: list[Problem] = []
         self._haystacks: dict[str, str] = {}
@@ -57,15 +73,26 @@ class Library:
         self._scan: Scan | None = None  # a fresh listing for the next load (remembered())
 
     @classmethod
-    def open(cls, root: Path) -> Library:
-        """Open an existing library; a missing folder is a user error."""
-        library = cls(root)
-        if not library.store.exists():
+    def open(cls, root: Path, lock_wait: LockWait | None = None) -> Library:
+        """Open an existing library (or an empty folder); a missing folder, or one holding
+        other files but no library, is a user error."""
+        kind = folder_kind(Path(root))
+        if kind == MISSING:
             raise NotFoundError(
                 f"There is no library at {root}; create one with 'papernotes init' "
                 "or point to one with --notes."
             )
-        return library
+        if kind == OTHER:
+            raise NotFoundError(not_a_library(root))
+        return cls(root, lock_wait=lock_wait)
+
+    @classmethod
+    def to_fill(cls, root: Path, lock_wait: LockWait | None = None) -> Library:
+        """A library to import into: an existing one, or a missing or empty folder (made a
+        library by ``store.init()``); a folder holding other files is a user error."""
+        if folder_kind(Path(root)) == OTHER:
+            raise NotFoundError(not_a_library(root))
+        return cls(root, lock_wait=lock_wait)
 
     # -- reading ---------------------------------------------------------
 

@@ -16,6 +16,7 @@ from papernotes.arxiv_link import (
     paper_for_add,
 )
 from papernotes.arxiv_match import Candidate
+from papernotes.cli.library_access import existing_library
 from papernotes.errors import DuplicateError, InvalidInputError
 from papernotes.library import Library
 from papernotes.model import Note, Paper
@@ -95,7 +96,7 @@ def link_cmd(ctx: click.Context, papers, all_notes, arxiv_id, refresh, yes, offl
         raise click.UsageError("Name papers or pass --all, not both.")
     if arxiv_id and len(papers) != 1:
         raise click.UsageError("--arxiv needs exactly one PAPER.")
-    library = Library.open(ctx.obj)
+    library = existing_library(ctx)
     for problem in library.problems():
         click.echo(f"warning: {problem}", err=True)
     notes = library.notes() if all_notes else _unique(library.find(p) for p in papers)

@@ -13,6 +13,7 @@ from papernotes.bibliography import (
     select_notes,
     set_key,
 )
+from papernotes.cli.library_access import existing_library
 from papernotes.library import Library
 
 
@@ -55,7 +56,7 @@ def import_bib(library: Library, text: str, file: Path, dry_run: bool) -> None:
 @click.pass_context
 def key_cmd(ctx: click.Context, paper: str, new_key: str | None):
     """Show a paper's citation key, or set it to NEW_KEY (refused if taken or invalid)."""
-    library = Library.open(ctx.obj)
+    library = existing_library(ctx)
     if new_key is None:
         note = library.find(paper)
         click.echo(note.paper.key or "(no key yet: 'export --bib' assigns one)")

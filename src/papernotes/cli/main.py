@@ -16,6 +16,8 @@ import click
 from papernotes import __version__
 from papernotes.errors import PapernotesError
 
+LOCK_TIMEOUT = "papernotes.lock_timeout"  # ctx.meta key: seconds a write waits for the lock
+
 # command name -> "module:function", imported on use
 COMMANDS = {
     "init": "papernotes.cli.notes_cmds:init_cmd",
@@ -64,11 +66,22 @@ class LazyGroup(click.Group):
     type=click.Path(file_okay=False, path_type=Path),
     help="The library folder (default: $PAPERNOTES_DIR, else ./notes, else the user data folder).",
 )
+@click.option(
+    "--lock-timeout",
+    type=click.FloatRange(min=0),
+    default=30.0,
+    envvar="PAPERNOTES_LOCK_TIMEOUT",
+    show_envvar=True,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long a write waits for another papernotes writing to the library.",
+)
 @click.version_option(__version__, prog_name="papernotes")
 @click.pass_context
-def cli(ctx: click.Context, notes_dir: Path | None) -> None:
+def cli(ctx: click.Context, notes_dir: Path | None, lock_timeout: float) -> None:
     """papernotes: reading notes on research papers, one file per paper, by year."""
     ctx.obj = notes_root(notes_dir)
+    ctx.meta[LOCK_TIMEOUT] = lock_timeout  # read by cli/library_access.py
     if ctx.invoked_subcommand is None:
         if "tui" in COMMANDS and sys.stdin.isatty() and sys.stdout.isatty():
             ctx.invoke(cli.get_command(ctx, "tui"))

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from papernotes.cli.library_access import existing_library
 from papernotes.cli.output import list_lines, note_dict, show_text, to_json
 from papernotes.errors import DuplicateError, InvalidInputError, NotFoundError
 from papernotes.library import Library
@@ -20,7 +21,7 @@ NOTES_TEMPLATE = "# One reading note per line. Lines starting with '#' are ignor
 
 def open_library(ctx: click.Context) -> Library:
     """The library with its notes read; what could not be read is shown as warnings."""
-    library = load_notes(Library.open(ctx.obj))
+    library = load_notes(existing_library(ctx))
     warn(library.problems())
     return library
 
@@ -49,13 +50,19 @@ def warn(problems: list[Problem]) -> None:
 @click.command("init")
 @click.pass_context
 def init_cmd(ctx: click.Context) -> None:
-    """Create an empty library."""
-    library = Library(ctx.obj)
-    if library.store.exists() and any(library.store.root.iterdir()):
-        click.echo(f"{library.root} already exists; nothing to do.")
+    """Create an empty library, or make an existing folder one (its files are left alone)."""
+    from papernotes.storage.library_folder import EMPTY, LIBRARY, MISSING, folder_kind
+
+    root = Path(ctx.obj)
+    kind = folder_kind(root)
+    if kind == LIBRARY:
+        click.echo(f"{root} is already a papernotes library; nothing to do.")
         return
-    library.store.init()
-    click.echo(f"Created an empty library at {library.root}.")
+    Library(root).store.init()
+    if kind in (MISSING, EMPTY):
+        click.echo(f"Created an empty library at {root}.")
+    else:
+        click.echo(f"Made {root} a papernotes library; the files in it are left as they are.")
 
 
 @click.command("add")
@@ -99,7 +106,7 @@ def add_cmd(
 
 
 def _add(ctx, year, title, venue, code, arxiv_id, tags, notes, status, update, timeout, offline):
-    library = Library.open(ctx.obj)
+    library = existing_library(ctx)
     fetched = None
     if arxiv_id:
         from papernotes.cli.arxiv_cmds import fetch_for_add, paper_from_arxiv
@@ -145,7 +152,7 @@ def read_notes_from_user() -> tuple[str, ...]:
 @click.pass_context
 def list_cmd(ctx: click.Context, year, tag, as_json):
     """List papers, newest year first."""
-    library = Library.open(ctx.obj)
+    library = existing_library(ctx)
 
     def make() -> str:
         notes = load_notes(library).select(year=year, tag=tag)
@@ -158,7 +165,10 @@ def list_cmd(ctx: click.Context, year, tag, as_json):
         click.echo(text)
     else:
         click.echo(
-            "No papers" + (" match" if year or tag else " in the library yet") + ".", err=True
+            "No papers"
+            + (" match" if year is not None or tag is not None else " in the library yet")
+            + ".",
+            err=True,
         )
 
 
@@ -232,7 +242,7 @@ def rm_cmd(ctx: click.Context, paper, yes):
 @click.pass_context
 def check_cmd(ctx: click.Context):
     """Validate every note; one line per problem, exit 1 if any."""
-    library = Library.open(ctx.obj)
+    library = existing_library(ctx)
     for rel in library.store.remove_temp_files():
         click.echo(f"removed {rel}: left by an interrupted write; no note was affected", err=True)
     problems = library.check()

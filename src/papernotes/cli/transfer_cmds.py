@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 import click
 
+from papernotes.cli.library_access import existing_library, library_to_fill
 from papernotes.errors import InvalidInputError
-from papernotes.library import NO_PAPERS, Library
-from papernotes.storage.atomic import atomic_write_text
+from papernotes.library import NO_PAPERS
+from papernotes.storage.atomic import write_named_file
 
 
 def read_text_file(path: Path) -> str:
@@ -40,10 +42,10 @@ def import_cmd(ctx: click.Context, file: Path, dry_run: bool):
             f"Cannot import {file.name}: papernotes imports a Markdown document (.md, "
             ".markdown) or a BibTeX file (.bib)."
         )
-    library = Library(ctx.obj)
-    if not dry_run:
-        library.store.init()
+    library = library_to_fill(ctx)
     text = read_text_file(file)
+    if not dry_run:
+        library.store.init()  # a missing or empty folder becomes a library
     if suffix == ".bib":
         from papernotes.cli.bib_cmds import import_bib
 
@@ -72,8 +74,9 @@ def import_cmd(ctx: click.Context, file: Path, dry_run: bool):
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file (atomically, replacing it) instead of stdout.",
+    type=click.Path(allow_dash=True, path_type=Path),
+    help="Write to this file (atomically replacing it, or a symlink's target) instead of "
+    "stdout; '-' is stdout.",
 )
 @click.option("--year", type=int, help="--bib: only papers of this year.")
 @click.option("--tag", help="--bib: only papers with this tag.")
@@ -94,7 +97,7 @@ def export_cmd(ctx: click.Context, papers, md, bib, output, year, tag, with_note
     fmt = "md" if md else "bib"
     if fmt == "md" and (papers or year or tag or with_notes or ascii_only):
         raise click.UsageError("PAPER, --year, --tag, --with-notes and --ascii go with --bib.")
-    library = Library.open(ctx.obj)
+    library = existing_library(ctx)
     for problem in library.problems():
         click.echo(f"warning: {problem}", err=True)
     if fmt == "bib":
@@ -103,8 +106,17 @@ def export_cmd(ctx: click.Context, papers, md, bib, output, year, tag, with_note
         text = export_bib(library, papers, year, tag, with_notes, ascii_only)
     else:
         text = library.export_markdown()
-    if output is None:
+    if output is None or str(output) == "-" or is_stdout(output):
         sys.stdout.write(text)
     else:
-        atomic_write_text(output, text)
+        write_named_file(output, text.encode("utf-8"))
         click.echo(f"Wrote {output}", err=True)
+
+
+def is_stdout(path: Path) -> bool:
+    """True when ``path`` is this process's standard output (``/dev/stdout``, ``/dev/fd/1``),
+    which is written to like stdout rather than replaced."""
+    try:
+        return os.path.samestat(os.stat(path), os.fstat(sys.stdout.fileno()))
+    except (OSError, ValueError, AttributeError):  # no such file; stdout without a descriptor
+        return False

@@ -9,6 +9,7 @@ import click
 @click.pass_context
 def tui_cmd(ctx: click.Context) -> None:
     """Browse, search, add and edit notes in the terminal UI."""
+    from papernotes.cli.library_access import lock_wait
     from papernotes.tui.app import build_app
 
-    build_app(ctx.obj).run()
+    build_app(ctx.obj, lock_wait(ctx).timeout).run()

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 from pathlib import Path
+
+from papernotes.errors import InvalidInputError
 
 TEMP_PREFIX = ".papernotes-"
 TEMP_SUFFIX = ".tmp"
@@ -50,9 +53,31 @@ def _umask() -> int:
     return mask
 
 
+def refuse_read_only(path: Path, status: os.stat_result | None = None) -> None:
+    """Raise when ``path`` exists but may not be written: a rename would replace even a
+    read-only file (and root ignores modes), so the mode bits are checked explicitly."""
+    if status is None:
+        try:
+            status = os.stat(path)
+        except OSError:
+            return
+    if not status.st_mode & stat.S_IWUSR or not os.access(path, os.W_OK):
+        raise InvalidInputError(
+            f"{path} is read-only, so it was left as it is (nothing was written); make it "
+            "writable (chmod u+w) to change it."
+        )
+
+
 def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temporary file in the same folder, fsync and rename."""
-    fd, tmp = new_temp_file(path)
+    """Write ``data`` to ``path`` via a temporary file in the same folder, fsync and rename.
+    An existing read-only ``path`` is refused (``refuse_read_only``)."""
+    try:
+        status = os.stat(path)
+    except OSError:
+        status = None
+    if status is not None:
+        refuse_read_only(path, status)
+    fd, tmp = new_temp_file(path, status.st_mode & 0o7777 if status is not None else None)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -68,6 +93,31 @@ def atomic_write(path: Path, data: bytes) -> None:
 
 def atomic_write_text(path: Path, text: str) -> None:
     atomic_write(path, text.encode("utf-8"))
+
+
+def write_named_file(path: Path, data: bytes) -> None:
+    """Write a file the user named (``export -o``) without ever replacing what ``path`` is.
+
+    A symlink is followed and its target replaced atomically; a device, FIFO or socket is
+    written to as it is; a folder, a missing parent folder or a read-only file is an error.
+    """
+    try:
+        status = os.stat(path)  # follows symlinks
+    except FileNotFoundError:
+        status = None
+    if status is not None and stat.S_ISDIR(status.st_mode):
+        raise InvalidInputError(f"{path} is a folder; name a file to write (nothing was written).")
+    if status is not None and not stat.S_ISREG(status.st_mode):
+        with open(path, "wb") as stream:  # /dev/null, a terminal, a named pipe: never replaced
+            stream.write(data)
+        return
+    target = Path(os.path.realpath(path))
+    if not target.parent.is_dir():
+        raise InvalidInputError(
+            f"Cannot write {path}: the folder {target.parent} does not exist "
+            "(nothing was written; create it first)."
+        )
+    atomic_write(target, data)
 
 
 def fsync_dir(folder: Path) -> None:

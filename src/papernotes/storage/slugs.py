@@ -8,13 +8,18 @@ import unicodedata
 MAX_SLUG_CHARS = 48
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+# Names Windows reserves for devices, with or without an extension ("con.md" included).
+WINDOWS_RESERVED = frozenset(
+    ["con", "prn", "aux", "nul"] + [f"{d}{n}" for d in ("com", "lpt") for n in range(10)]
+)
 
 
 def slugify(title: str) -> str:
     """A slug for ``title``: the short name before a colon when there is one, else a few words.
 
     Only letters, digits and single hyphens survive, so the result cannot contain
-    ``/``, ``..`` or a leading dot; Chinese characters are kept as they are.
+    ``/``, ``..`` or a leading dot; Chinese characters are kept as they are. A name Windows
+    reserves (``con``, ``nul``, ``com1``…) gets ``-paper`` appended.
     """
     text = unicodedata.normalize("NFKC", title).strip()
     head, sep, _ = text.partition(":")
@@ -33,7 +38,8 @@ def slugify(title: str) -> str:
         slug = words[0][:MAX_SLUG_CHARS]
     if _CJK.search(slug) and len(slug) > 20:
         slug = slug[:20].rstrip("-")
-    return slug or "paper"
+    slug = slug or "paper"
+    return f"{slug}-paper" if slug in WINDOWS_RESERVED else slug
 
 
 def unique_slug(base: str, taken: set[str]) -> str:

@@ -17,10 +17,17 @@ from typing import TYPE_CHECKING
 
 from papernotes.errors import ConflictError, InvalidInputError, NotFoundError
 from papernotes.model import Note, Outline, Paper, Problem
-from papernotes.storage.atomic import TEMP_PREFIX, TEMP_SUFFIX, atomic_write, fsync_dir
+from papernotes.storage.atomic import (
+    TEMP_PREFIX,
+    TEMP_SUFFIX,
+    atomic_write,
+    fsync_dir,
+    refuse_read_only,
+)
 from papernotes.storage.batch import PendingWrites
 from papernotes.storage.cache import CachedLoad, LibraryCache, folder_state, stat_key
 from papernotes.storage.hashing import blake2b
+from papernotes.storage.library_lock import LockWait, holding
 from papernotes.storage.notefile import (
     NoteFormatError,
     field_line,
@@ -65,8 +72,9 @@ class Scan:
 class NoteStore:
     """Reads and writes the note files of one library folder."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, lock_wait: LockWait | None = None) -> None:
         self.root = Path(root)
+        self.lock_wait = lock_wait or LockWait()  # how long a write waits for another writer
         self._real_root = Path(os.path.realpath(self.root))
         self._lock = None  # one FileLock per store, so nested locked() calls re-enter it
         self._batch: PendingWrites | None = None  # new notes waiting for one flush (import)
@@ -202,6 +210,7 @@ class NoteStore:
 
         Re-entrant; yields True on the outermost entry, when a caller holding data read
         before the lock should read the folder again (another process may have written).
+        Waits at most ``lock_wait.timeout`` seconds, then raises ``LockTimeoutError``.
         """
         from filelock import FileLock
 
@@ -214,13 +223,16 @@ class NoteStore:
             self._lock = FileLock(str(self.root / LOCK_FILE))
         outermost = not self._lock.is_locked
         try:
-            with self._lock:
+            with holding(self._lock, self.root, self.lock_wait):
                 yield outermost
         finally:
             self._seen = None  # nor is a load made while writes were pending (batch())
 
     def init(self) -> None:
-        self.root.mkdir(parents=True, exist_ok=True)
+        """Create the folder if needed and mark it as a library (``storage/library_folder.py``)."""
+        from papernotes.storage.library_folder import mark_library
+
+        mark_library(self.root)
 
     def create(self, paper: Paper) -> Note:
         """Write a new note under its year with a slug no other note of that year has."""
@@ -276,6 +288,7 @@ class NoteStore:
     def delete(self, note: Note) -> None:
         with self.locked():
             self._check_unchanged(note)
+            refuse_read_only(self.path_of(note.path))
             self.path_of(note.path).unlink()
             if self._batch is not None:
                 self._batch.forget(self.path_of(note.path).parent)
@@ -283,6 +296,7 @@ class NoteStore:
     def delete_file(self, rel: str) -> None:
         """Delete the note file at ``rel`` without reading it (one that does not parse)."""
         with self.locked():
+            refuse_read_only(self._writable(rel))
             self._writable(rel).unlink()
 
     def remove_temp_files(self) -> list[str]:

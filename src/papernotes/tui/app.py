@@ -7,6 +7,7 @@ from pathlib import Path
 from textual.app import App
 
 from papernotes.library import Library
+from papernotes.storage.library_lock import DEFAULT_LOCK_TIMEOUT, LockWait
 from papernotes.tui.commands import PaperCommands
 from papernotes.tui.screens.main_screen import MainScreen
 
@@ -37,6 +38,7 @@ class PapernotesApp(App[None]):
         return MainScreen(self.library)
 
 
-def build_app(root: Path) -> PapernotesApp:
-    """The app on the library at ``root`` (which must exist)."""
-    return PapernotesApp(Library.open(Path(root)))
+def build_app(root: Path, lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> PapernotesApp:
+    """The app on the library at ``root`` (which must exist); a write waits at most
+    ``lock_timeout`` seconds for another papernotes, then fails with a notification."""
+    return PapernotesApp(Library.open(Path(root), LockWait(timeout=lock_timeout)))

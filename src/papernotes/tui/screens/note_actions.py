@@ -222,7 +222,7 @@ class NoteActions:
         self.app.push_screen(ExportPrompt(), chosen)
 
     def export_to(self, fmt: str, path: Path) -> None:
-        from papernotes.storage.atomic import atomic_write_text
+        from papernotes.storage.atomic import write_named_file
 
         with self.reporting("export"):
             if fmt == "md":
@@ -233,7 +233,7 @@ class NoteActions:
                 text, keyed = export_bibtex(self.library, self.library.notes())
                 if keyed:  # notes without a citation key were given one and saved
                     self.after_change()
-            atomic_write_text(path, text)
+            write_named_file(path, text.encode("utf-8"))
             self.notify(f"Wrote {len(self.library.notes())} papers to {path}.", timeout=5)
 
     # -- deleting and reloading ----------------------------------------------

@@ -1,0 +1,122 @@
+"""A writer waiting for another papernotes's lock says so, and gives up after a timeout.
+
+The lock is held by a real second process; it signals through a file once it holds the
+lock and lets go only when the test says so, so nothing depends on timing but the waiter's
+own timeout.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import folder_bytes
+
+HOLDER = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+
+    from papernotes.storage.store import NoteStore
+
+    root, held, release = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
+    with NoteStore(root).locked():
+        held.touch()
+        deadline = time.monotonic() + 60  # never outlive a broken test
+        while not release.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+    """
+)
+
+
+@pytest.fixture
+def lock_holder(empty_library, tmp_path):
+    """A second process holding the library lock until ``release`` exists."""
+    script = tmp_path / "holder.py"
+    script.write_text(HOLDER, encoding="utf-8")
+    held, release = tmp_path / "held", tmp_path / "release"
+    holder = subprocess.Popen([sys.executable, str(script), str(empty_library), held, release])
+    try:
+        while not held.exists():  # wait for the signal, not for time to pass
+            assert holder.poll() is None, "the lock holder died"
+            time.sleep(0.01)
+        yield holder, release
+    finally:
+        release.touch()
+        holder.wait(timeout=60)
+
+
+def papernotes(root: Path, *args: str, env: dict | None = None) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "papernotes", "--notes", str(root), *args],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def test_a_writer_waiting_for_the_lock_names_the_holder_then_gives_up_writing_nothing(
+    empty_library, lock_holder
+):
+    holder, _ = lock_holder
+    before = folder_bytes(empty_library)
+    waiter = papernotes(
+        empty_library,
+        *("add", "--year", "2020", "--title", "Waiting paper", "--note", "n"),
+        env={"PAPERNOTES_LOCK_TIMEOUT": "2"},
+    )
+    out, err = waiter.communicate(timeout=60)
+    assert waiter.returncode == 1, err
+    lines = err.splitlines()
+    assert lines[0] == f"waiting for another papernotes (pid {holder.pid}) to finish …"
+    assert lines[1].startswith(
+        f"Error: Gave up after waiting 2 s for another papernotes (pid {holder.pid}) "
+        "to finish writing to the library; this change was not made"
+    )
+    assert len(lines) == 2 and "Traceback" not in err and out == ""
+    assert folder_bytes(empty_library) == before  # nothing written
+    assert not list(empty_library.rglob("*.md"))
+
+
+def test_a_waiting_writer_goes_ahead_once_the_holder_lets_go(empty_library, lock_holder):
+    holder, release = lock_holder
+    waiter = papernotes(
+        empty_library,
+        *("--lock-timeout", "50", "add", "--year", "2020", "--title", "Patient", "--note", "n"),
+    )
+    first = waiter.stderr.readline()  # printed after a second of waiting
+    assert first == f"waiting for another papernotes (pid {holder.pid}) to finish …\n"
+    release.touch()
+    out, err = waiter.communicate(timeout=60)
+    assert waiter.returncode == 0, err
+    assert out.strip() == str(empty_library / "2020" / "patient.md")
+    assert (empty_library / "2020" / "patient.md").is_file()
+
+
+def test_a_writer_that_gets_the_lock_at_once_says_nothing_about_waiting(empty_library):
+    waiter = papernotes(empty_library, "add", "--year", "2020", "--title", "Quick", "--note", "n")
+    out, err = waiter.communicate(timeout=60)
+    assert waiter.returncode == 0 and err == ""
+
+
+@pytest.mark.parametrize("value", ["-1", "soon"])
+def test_a_bad_lock_timeout_is_a_usage_error(empty_library, value):
+    waiter = papernotes(
+        empty_library,
+        "add",
+        "--year",
+        "2020",
+        "--title",
+        "X",
+        env={"PAPERNOTES_LOCK_TIMEOUT": value},
+    )
+    _, err = waiter.communicate(timeout=60)
+    assert waiter.returncode == 2 and "PAPERNOTES_LOCK_TIMEOUT" in err

@@ -118,3 +118,57 @@ def test_replaced_files_keep_their_permissions_and_new_ones_follow_the_umask(
     finally:
         os.umask(old_mask)
     assert (empty_library / note.path).stat().st_mode & 0o777 == 0o640
+
+
+@pytest.mark.parametrize(
+    "title", ["CON", "nul: a short name", "Aux", "PRN", "COM1", "com9", "LPT1", "Com¹", "lpt0"]
+)
+def test_slugs_never_become_windows_reserved_names(empty_library, title):
+    slug = slugify(title)
+    assert slug not in {"con", "prn", "aux", "nul"} | {f"com{n}" for n in range(10)} | {
+        f"lpt{n}" for n in range(10)
+    }
+    assert slug.endswith("-paper")
+    note = Library(empty_library).add(Paper(title=title, year=2020))
+    assert note.path == f"2020/{slug}.md"
+    assert slugify("Console") == "console" and slugify("con man") == "con-man"  # only exact names
+
+
+def read_only(path) -> None:
+    path.chmod(0o444)  # tests run as root, which ignores this: papernotes must check it
+
+
+def test_a_read_only_note_is_never_rewritten_moved_or_deleted(empty_library):
+    library = Library(empty_library)
+    note = library.add(Paper(title="Frozen", year=2020, notes=("keep",)))
+    path = empty_library / note.path
+    read_only(path)
+    before = path.read_bytes()
+    for change in (
+        lambda: library.save(note, replace(note.paper, notes=("changed",))),
+        lambda: library.save(note, replace(note.paper, year=2021)),
+        lambda: library.remove(note),
+        lambda: library.store.delete_file(note.path),
+    ):
+        with pytest.raises(InvalidInputError, match="is read-only"):
+            change()
+    assert path.read_bytes() == before and path.stat().st_mode & 0o777 == 0o444
+    assert not (empty_library / "2021").exists()
+
+
+def test_the_cli_refuses_to_change_a_read_only_note_with_one_sentence(seed_library):
+    from tests.helpers import run
+
+    path = seed_library / "2020" / "tinybert.md"
+    read_only(path)
+    before = path.read_bytes()
+    title = "TinyBERT: Distilling BERT for Natural Language Understanding"
+    update = run(seed_library, "add", "--year", "2020", "--title", title, "--tag", "kd", "--update")
+    assert update.exit_code == 1
+    assert update.stderr.strip() == (
+        f"Error: {path} is read-only, so it was left as it is (nothing was written); "
+        "make it writable (chmod u+w) to change it."
+    )
+    removed = run(seed_library, "rm", "tinybert", "--yes")
+    assert removed.exit_code == 1 and "is read-only" in removed.stderr
+    assert path.read_bytes() == before

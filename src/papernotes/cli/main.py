@@ -64,7 +64,8 @@ class LazyGroup(click.Group):
     "--notes",
     "notes_dir",
     type=click.Path(file_okay=False, path_type=Path),
-    help="The library folder (default: $PAPERNOTES_DIR, else ./notes, else the user data folder).",
+    help="The library folder (default: $PAPERNOTES_DIR, else ./notes, else the user data "
+    "folder); a folder holding other files is used only after 'init' marks it.",
 )
 @click.option(
     "--lock-timeout",

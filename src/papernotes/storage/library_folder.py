@@ -8,7 +8,7 @@ from pathlib import Path
 
 from papernotes.storage.atomic import atomic_write
 
-MARKER_FILE = ".papernotes-library"  # written by init and import
+MARKER_FILE = ".papernotes.library"  # written by init and import
 MARKER_TEXT = (
     "This folder is a papernotes library. papernotes uses a folder only when it holds\n"
     "this file or document.yaml; keep it.\n"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from papernotes.errors import LockTimeoutError
 
-HOLDER_FILE = ".papernotes-holder.lock"  # the pid of the process holding .papernotes.lock
+HOLDER_FILE = ".papernotes.holder.lock"  # the pid of the process holding .papernotes.lock
 DEFAULT_LOCK_TIMEOUT = 30.0
 
 

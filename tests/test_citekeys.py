@@ -32,7 +32,20 @@ def test_chinese_names_and_titles_become_pinyin_without_spaces():
     assert base_key(paper("Survey", 2020, ["欧阳修"])) == "ouyang2020survey"
     assert base_key(paper("Survey", 2020, ["曾国藩"])) == "zeng2020survey"  # surname reading
     assert base_key(paper("中文预训练语言模型综述", 2021, ["刘知远"])) == "liu2021zhongwen"
-    assert split_name("魏俊秋") == ("魏", "俊秋", "")
+    assert split_name("魏俊秋") == ("魏", "俊秋", "")  # the key's split; the name stays whole
+    assert base_key(paper("NEZHA: Neural", 2019, ["Junqiu Wei"])) == "wei2019nezha"
+
+
+def test_an_apostrophe_joins_its_word_in_a_key():
+    title = "Don't Stop Pretraining: Adapt Language Models to Domains and Tasks"
+    assert base_key(paper(title, 2020, ["Suchin Gururangan"])) == "gururangan2020dont"
+    assert base_key(paper(title, 2020, [])) == "dont2020stop"
+    for apostrophe in ("\u2019", "\u2018", "\u02bc"):  # ’ ‘ ʼ
+        typographic = title.replace("'", apostrophe)
+        assert base_key(paper(typographic, 2020, ["Suchin Gururangan"])) == "gururangan2020dont"
+        assert base_key(paper(typographic, 2020, [])) == "dont2020stop"
+    # quotes around a word are not inside it: they still separate words
+    assert base_key(paper("'Quoted' ‘Words’ Here", 2020, [])) == "quoted2020words"
 
 
 def test_a_paper_without_authors_falls_back_to_title_words():

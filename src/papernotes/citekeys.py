@@ -61,12 +61,27 @@ COMPOUND_SURNAMES = _words(
 )
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# Han, kana and Hangul letters (and 々 〆 〇): the scripts that write a name without a space.
+_CJK = re.compile(
+    "[\u1100-\u11ff\u3005-\u3007\u3040-\u30ff\u3130-\u318f\u31f0-\u31ff\u3400-\u4dbf"
+    "\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f]"
+)
 _WORD = re.compile(r"[^\W_]+")
+# An apostrophe inside a word joins it: "Don't" is one word, "dont".
+_INNER_APOSTROPHE = re.compile("(?<=[^\\W_])['\u2018\u2019\u02bc](?=[^\\W_])")
 _BRACES = re.compile(r"[{}]")
 
 
 def has_han(text: str) -> bool:
     return bool(_HAN.search(text))
+
+
+def is_cjk_name(name: str) -> bool:
+    """A name in Chinese, Japanese or Korean script written without a space (魏俊秋, 山田太郎,
+    김연아): one unit, printed exactly as written, never turned into "given family"."""
+    if not name or any(c.isspace() or c == "," for c in name) or not _CJK.search(name):
+        return False
+    return all(_CJK.match(c) for c in name if c.isalpha())
 
 
 def to_ascii(text: str) -> str:
@@ -83,7 +98,8 @@ def split_name(name: str) -> tuple[str, str, str]:
     """``(family, given, suffix)`` of an author written ``First Last`` or ``Last, First``.
 
     Particles (van, de, …) belong to the family name; a Chinese name in Han characters is
-    family-first with no space (魏俊秋 -> 魏, 俊秋; compound surnames like 欧阳 kept whole).
+    family-first with no space (魏俊秋 -> 魏, 俊秋; compound surnames like 欧阳 kept whole): the
+    split gives the key its pinyin, the name itself stays one unit (``is_cjk_name``).
     A name wrapped in braces (``{Google Research}``) is a corporate name, all family.
     """
     name = " ".join(name.split())
@@ -127,7 +143,7 @@ def title_words(title: str, limit: int | None = None) -> list[str]:
 
     With ``limit``, only the first ``limit`` of them (the rest are not transliterated)."""
     words: list[str] = []
-    for word in _WORD.findall(_BRACES.sub("", title)):
+    for word in _WORD.findall(_INNER_APOSTROPHE.sub("", _BRACES.sub("", title))):
         if len(words) == limit:
             break
         if has_han(word):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from dataclasses import replace
 
 import bibtexparser
+import pytest
 
 from papernotes.citekeys import base_key
 from papernotes.formats.bibtex_write import render_bibliography, render_entry
@@ -146,7 +148,7 @@ def test_special_characters_are_escaped_and_utf8_is_kept_by_default():
     text = render_entry(paper, venues=VenueTable())
     # Inline math is LaTeX already and is written as it is; a lone dollar is escaped.
     assert r"Cost \& Benefit: 100\% of $x_1$ \#1 \{sic\} for \$5" in text
-    assert "author = {Müller, Jürgen and 魏, 俊秋 and van Beethoven, Ludwig}" in text
+    assert "author = {Müller, Jürgen and {魏俊秋} and van Beethoven, Ludwig}" in text
     entry = parsed(text)["muller2022cost"]
     assert entry.entry_type == "misc"
 
@@ -161,8 +163,116 @@ def test_ascii_turns_accents_into_latex_and_leaves_chinese_alone(caplog):
     with caplog.at_level("WARNING"):
         text = render_entry(paper, ascii=True, venues=VenueTable())
     assert r"{\"U}ber {\v{C}}ech: {\AA}ngstr{\"o}m f{\"u}r 中文" in text
-    assert r"Marasovi{\'c}, Ana and 魏, 俊秋" in text
+    assert r"Marasovi{\'c}, Ana and {魏俊秋}" in text
     assert caplog.records == []
+
+
+def test_a_cjk_name_without_a_space_is_written_as_one_braced_unit():
+    paper = Paper(
+        title="NEZHA",
+        year=2019,
+        key="wei2019nezha",
+        authors=("魏俊秋", "欧阳修", "山田太郎", "김연아", "Junqiu Wei", "张 伟", "{华为}"),
+    )
+    text = render_entry(paper, venues=VenueTable())
+    assert (
+        "author = {{魏俊秋} and {欧阳修} and {山田太郎} and {김연아} and Wei, Junqiu"
+        " and 伟, 张 and {华为}}"
+    ) in text
+    assert base_key(paper) == "wei2019nezha"  # the key keeps its pinyin
+
+
+# -- what the real bibtex program prints -------------------------------------------------------
+
+CHINESE_AUTHORS = """\
+@misc{{wei2019nezha,
+  title = {{NEZHA}},
+  author = {authors},
+  year = {{2019}}
+}}
+"""
+
+
+def bibtex_output(tmp_path, bib: str, style: str) -> str:
+    """The .bbl that the real ``bibtex`` makes of ``bib`` with ``style``, whitespace collapsed
+    and braces (TeX grouping, not printed) removed."""
+    if shutil.which("bibtex") is None:
+        pytest.skip("the bibtex program is not installed (Debian: texlive-binaries)")
+    (tmp_path / "refs.bib").write_text(bib, encoding="utf-8")
+    (tmp_path / "job.aux").write_text(
+        f"\\relax\n\\citation{{*}}\n\\bibstyle{{{style}}}\n\\bibdata{{refs}}\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run(["bibtex", "job"], cwd=tmp_path, capture_output=True, text=True)
+    log = (tmp_path / "job.blg").read_text(encoding="utf-8", errors="replace")
+    assert done.returncode == 0 and "Warning--" not in log, log
+    bbl = (tmp_path / "job.bbl").read_text(encoding="utf-8")
+    return " ".join(bbl.replace("{", "").replace("}", "").split())
+
+
+@pytest.mark.parametrize("style", ["plain", "plainnat", "unsrtnat"])
+def test_bibtex_prints_a_chinese_name_exactly_as_written(tmp_path, style):
+    papers = [
+        Paper(title="NEZHA", year=2019, key="wei2019nezha", authors=("魏俊秋", "Xiaozhe Ren")),
+        Paper(title="Solo", year=2019, key="wei2019solo", authors=("魏俊秋",)),
+        Paper(title="Pinyin", year=2019, key="wei2019pinyin", authors=("Junqiu Wei",)),
+    ]
+    text = render_bibliography(papers, venues=VenueTable())
+    out = bibtex_output(tmp_path, text, style)
+    assert "魏俊秋 and Xiaozhe Ren. \\newblock NEZHA" in out
+    assert "魏俊秋. \\newblock Solo" in out and "Junqiu Wei. \\newblock Pinyin" in out
+    assert "俊秋" not in out.replace("魏俊秋", "")  # never "俊秋 魏"
+    if style != "plain":  # natbib's label: the family name, here the whole name
+        assert "\\bibitem[魏俊秋 and Ren(2019)]wei2019nezha" in out
+        assert "\\bibitem[魏俊秋(2019)]wei2019solo" in out
+        assert "\\bibitem[Wei(2019)]wei2019pinyin" in out
+
+
+def test_bibtex_printed_an_older_family_comma_given_export_reversed(tmp_path):
+    # What the fix is about: "魏, 俊秋" (the old export) prints as "俊秋 魏" and cites as 魏.
+    out = bibtex_output(tmp_path, CHINESE_AUTHORS.format(authors="{魏, 俊秋}"), "plainnat")
+    assert "\\bibitem[魏(2019)]wei2019nezha 俊秋 魏." in out
+
+
+def test_biber_validates_the_fields_for_code_tags_notes_and_an_arxiv_venue(tmp_path):
+    for program in ("pdflatex", "biber", "kpsewhich"):
+        if shutil.which(program) is None:
+            pytest.skip(f"the {program} program is not installed (Debian: texlive, biber)")
+    found = subprocess.run(["kpsewhich", "biblatex.sty"], capture_output=True, text=True)
+    if not found.stdout.strip():
+        pytest.skip("biblatex is not installed (Debian: texlive-bibtex-extra)")
+    extras = dict(
+        code="https://github.com/x/y_z%20#readme",
+        tags=("pretraining", "a, b"),
+        notes=("one\ntwo", "three"),
+        authors=("魏俊秋", "Junqiu Wei"),
+    )
+    papers = [
+        Paper(title="A", year=2020, key="a", venue="ICLR", **extras),
+        Paper(title="B", year=2020, key="b", venue="JMLR", **extras),
+        Paper(title="C", year=2020, key="c", venue="arXiv", arxiv="2004.10964", **extras),
+        Paper(title="D", year=2020, key="d", arxiv="2004.10965", **extras),
+    ]
+    (tmp_path / "refs.bib").write_text(
+        render_bibliography(papers, with_notes=True, venues=VenueTable()), encoding="utf-8"
+    )
+    (tmp_path / "doc.tex").write_text(
+        "\\documentclass{article}\n\\usepackage[backend=biber]{biblatex}\n"
+        "\\addbibresource{refs.bib}\n\\begin{document}\n\\nocite{*}\n\\printbibliography\n"
+        "\\end{document}\n",
+        encoding="utf-8",
+    )
+    latex = ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc.tex"]
+    subprocess.run(latex, cwd=tmp_path, capture_output=True, check=True)
+    done = subprocess.run(
+        ["biber", "--validate-datamodel", "doc"], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert " WARN - " not in done.stdout and " ERROR - " not in done.stdout, done.stdout
+    bbl = (tmp_path / "doc.bbl").read_text(encoding="utf-8")
+    assert (
+        bbl.count("family={{魏俊秋}}") == 4 and "\\keyw{pretraining,{a,b}}" in bbl
+    )  # one tag "a, b"
 
 
 def test_venue_table_kinds_and_the_user_config_file(tmp_path):

@@ -168,6 +168,8 @@ def test_entries_without_title_or_year_are_skipped_with_their_line(empty_library
 def test_a_misc_venue_and_an_arxiv_venue_survive_the_round_trip(empty_library, tmp_path):
     library = Library(empty_library)
     library.add(Paper(title="A Preprint", year=2020, venue="arXiv", arxiv="2001.00002"))
+    library.add(Paper(title="No Venue", year=2020, arxiv="2001.00003"))
+    library.add(Paper(title="A DBLP Preprint", year=2020, venue="CoRR"))
     library.add(
         Paper(
             title="A Blog Post",
@@ -178,11 +180,118 @@ def test_a_misc_venue_and_an_arxiv_venue_survive_the_round_trip(empty_library, t
     )
     first = run(empty_library, "export", "--bib").stdout
     assert "howpublished = {Some Blog}" in first
-    assert "{arXiv}" in first and "howpublished = {arXiv}" not in first
+    assert "howpublished = {arXiv}" in first and "howpublished = {CoRR}" in first
+    assert first.count("howpublished") == 3  # the paper without a venue has none
     again = tmp_path / "again"
     again.mkdir()
     run(again, "import", str(write_bib(tmp_path, first)))
+    venues = {n.paper.title: n.paper.venue for n in Library(again).notes()}
+    assert venues == {
+        "A Preprint": "arXiv",
+        "No Venue": "",
+        "A DBLP Preprint": "CoRR",
+        "A Blog Post": "Some Blog",
+    }
     assert run(again, "export", "--bib").stdout == first
+
+
+# -- CJK names, and the fields a round trip keeps: code, tags, notes ---------------------------
+
+
+def test_a_braced_cjk_name_and_an_older_family_comma_given_name_read_back_as_written(
+    empty_library, tmp_path
+):
+    bib = write_bib(
+        tmp_path,
+        "@misc{a,\n  title = {A},\n  author = {{魏俊秋} and {山田太郎} and {김연아} and "
+        "{Google Research} and Wei, Junqiu},\n  year = {2019}\n}\n\n"
+        "@misc{b,\n  title = {B},\n  author = {魏, 俊秋 and 欧阳, 修 and 刘知远},\n"
+        "  year = {2019}\n}\n",
+    )
+    assert run(empty_library, "import", str(bib)).exit_code == 0
+    library = Library(empty_library)
+    assert library.find("a").paper.authors == (
+        "魏俊秋",
+        "山田太郎",
+        "김연아",
+        "{Google Research}",
+        "Junqiu Wei",
+    )
+    assert library.find("b").paper.authors == ("魏俊秋", "欧阳修", "刘知远")
+    out = run(empty_library, "export", "--bib").stdout
+    assert "author = {{魏俊秋} and {欧阳修} and {刘知远}}" in out
+
+
+def test_code_tags_venue_arxiv_and_notes_survive_export_with_notes_and_import(
+    empty_library, tmp_path
+):
+    library = Library(empty_library)
+    library.add(
+        Paper(
+            title="Don't Stop Pretraining",
+            year=2020,
+            venue="arXiv",
+            arxiv="2004.10964",
+            code="https://github.com/allenai/dont-stop-pretraining_%20#x",
+            authors=("Suchin Gururangan", "魏俊秋"),
+            tags=("pretraining", "domain, task", "{braced}", "C:\\path"),
+            notes=("first line\nsecond line", "2. looks numbered", "100% & $x$ ~ {ok}"),
+        )
+    )
+    library.add(Paper(title="A Plain One", year=2021, venue="ICLR", code="see {paper}"))
+    before = {n.paper.key: n.paper for n in Library(empty_library).notes()}
+    first = run(empty_library, "export", "--bib", "--with-notes").stdout
+    assert "@misc{gururangan2020dont," in first
+    assert (
+        "keywords = {pretraining, {domain, task}, \\{braced\\}, C:\\textbackslash{}path}" in first
+    )
+    assert "verba = {https://github.com/allenai/dont-stop-pretraining_%20#x}" in first
+    assert "annote = {1. first line\n   second line\n2. 2. looks numbered\n3. 100\\%" in first
+    again = tmp_path / "again"
+    again.mkdir()
+    assert run(again, "import", str(write_bib(tmp_path, first))).exit_code == 0
+    after = {n.paper.key: n.paper for n in Library(again).notes()}
+    assert after.keys() == before.keys()
+    for key, paper in before.items():
+        back = after[key]
+        assert (back.title, back.year, back.venue, back.arxiv, back.code) == (
+            paper.title,
+            paper.year,
+            paper.venue,
+            paper.arxiv,
+            paper.code,
+        )
+        assert (back.authors, back.tags, back.notes) == (paper.authors, paper.tags, paper.notes)
+    assert run(again, "export", "--bib", "--with-notes").stdout == first
+
+
+def test_keywords_verba_and_a_wrapped_annote_from_another_tool_become_tags_code_and_notes(
+    empty_library, tmp_path
+):
+    bib = write_bib(
+        tmp_path,
+        "@article{x,\n  title = {X},\n  journal = {JMLR},\n  year = {2020},\n"
+        "  keywords = {nlp,  transfer learning ,{a, b},},\n"
+        "  verba = {https://github.com/x/y},\n"
+        "  annote = {A long remark that\n             wraps here.\n"
+        "Another remark.}\n}\n",
+    )
+    assert run(empty_library, "import", str(bib)).exit_code == 0
+    paper = Library(empty_library).find("x").paper
+    assert paper.tags == ("nlp", "transfer learning", "a, b")
+    assert paper.code == "https://github.com/x/y"
+    assert paper.notes == ("A long remark that\nwraps here.", "Another remark.")
+
+
+def test_a_merge_fills_missing_tags_and_code_and_keeps_the_notes_own():
+    from papernotes.bibliography import merge_entry
+
+    incoming = Paper(title="T", year=2020, code="https://b", tags=("b",))
+    assert merge_entry(Paper(title="T", year=2020), incoming, set()).tags == ("b",)
+    assert merge_entry(Paper(title="T", year=2020), incoming, set()).code == "https://b"
+    mine = Paper(title="T", year=2020, code="https://a", tags=("a",))
+    merged = merge_entry(mine, incoming, set())
+    assert (merged.code, merged.tags) == ("https://a", ("a",))
 
 
 # -- arXiv preprints filed as @article (Google Scholar), and what a merge may change ------------

@@ -74,6 +74,10 @@ TRICKY = [
     "van der",
     "Jr.",
     "O'Brien",
+    "Don't",
+    "’s",
+    "‘",
+    "ʼ",
     "--",
     "---",
 ]
@@ -93,9 +97,20 @@ name_line = (
     .map("".join)
     .filter(lambda s: s.strip(" -'.") and not {"and", "others"} & set(s.casefold().split()))
 )
-# Chinese names are written family name first without a space ("张伟"); a Latin given name
-# with a Han family name ("Jacob 张") is read back that way too, so scripts are not mixed.
+# Chinese, Japanese and Korean names are written as they are said, without a space ("张伟",
+# "山田太郎", "김연아"): one unit. A Latin given name with a Han family name ("Jacob 张") is
+# read back that way too, so scripts are not mixed.
 _han = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_cjk_name = st.text(
+    st.one_of(
+        st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF),  # Han
+        st.characters(min_codepoint=0x3041, max_codepoint=0x3096),  # Hiragana
+        st.characters(min_codepoint=0x30A1, max_codepoint=0x30FA),  # Katakana
+        st.characters(min_codepoint=0xAC00, max_codepoint=0xD7A3),  # Hangul
+    ),
+    min_size=1,
+    max_size=5,
+)
 person = st.one_of(
     st.builds(
         "{} {}".format,
@@ -105,8 +120,17 @@ person = st.one_of(
             name_line.filter(lambda s: not _han.search(s)),
         ),
     ),
-    st.sampled_from(["张伟", "李小龙", "欧阳修", "周明"]),
+    st.sampled_from(
+        ["张伟", "李小龙", "欧阳修", "周明", "魏俊秋", "山田太郎", "김연아", "Junqiu Wei"]
+    ),
+    _cjk_name,
 )
+# A reading note may span lines; a line may look like a numbered item of its own.
+note = st.lists(
+    st.one_of(line, st.sampled_from(["2. not a new note", "1) nor this", "@misc{x,", "  "])),
+    min_size=1,
+    max_size=3,
+).map("\n".join)
 
 
 @st.composite
@@ -115,10 +139,28 @@ def papers(draw) -> Paper:
         title=draw(line),
         year=draw(st.integers(1990, 2030)),
         venue=draw(
-            st.one_of(st.just(""), st.sampled_from(["ICLR", "EMNLP", "ACL", "NeurIPS"]), line)
+            st.one_of(
+                st.just(""),
+                st.sampled_from(["ICLR", "EMNLP", "ACL", "NeurIPS", "arXiv", "CoRR"]),
+                line,
+            )
+        ),
+        code=draw(
+            st.one_of(
+                st.just(""),
+                st.sampled_from(
+                    [
+                        "https://github.com/microsoft/DeBERTa",
+                        "https://example.org/~me/a_b%20c#x?y=1&z={2}",
+                    ]
+                ),
+                line,
+            )
         ),
         arxiv=draw(st.sampled_from(["", "2006.03654", "1909.10351", "2110.06696"])),
         authors=tuple(draw(st.lists(person, max_size=4))),
+        tags=tuple(draw(st.lists(st.one_of(st.sampled_from(["a, b", "pre-training"]), line)))),
+        notes=tuple(draw(st.lists(note, max_size=3))),
         # a field a .bib import kept as LaTeX, written back as it is when it can be
         extra=draw(st.one_of(st.just(()), line.map(lambda v: (("bibtex", {"note": v}),)))),
     )
@@ -137,13 +179,22 @@ def balanced_for_classic_bibtex(text: str) -> bool:
 
 
 def _fields(paper: Paper) -> tuple:
-    return (paper.title, paper.authors, paper.year, paper.venue, paper.arxiv)
+    return (
+        paper.title,
+        paper.authors,
+        paper.year,
+        paper.venue,
+        paper.arxiv,
+        paper.code,
+        paper.tags,
+        paper.notes,
+    )
 
 
 @BOUNDED
 @given(papers())
 def test_a_paper_exported_to_bibtex_imports_with_the_same_fields(paper):
-    text = render_bibliography([paper], venues=VENUES)
+    text = render_bibliography([paper], with_notes=True, venues=VENUES)
     parsed = parse_bibtex(text, "export.bib")
     assert parsed.problems == [], text
     assert balanced_for_classic_bibtex(text), text
@@ -196,7 +247,7 @@ def test_a_library_exported_to_bibtex_imports_into_a_new_one_unchanged(batch):
         for paper in batch:
             if first.match(paper) is None:
                 first.add(paper)
-        text, _ = export_bibtex(first, first.notes(), venues=VENUES)
+        text, _ = export_bibtex(first, first.notes(), with_notes=True, venues=VENUES)
         second = Library(Path(folder) / "second")
         second.store.init()
         report = import_bibtex(second, text, "export.bib", venues=VENUES)
@@ -343,7 +394,7 @@ def test_keys_with_path_characters_never_reach_the_file_system(empty_library):
 
 def test_the_seed_library_survives_a_bibtex_round_trip(seed_library, tmp_path):
     first = Library(seed_library)
-    text, _ = export_bibtex(first, first.notes(), venues=VENUES)
+    text, _ = export_bibtex(first, first.notes(), with_notes=True, venues=VENUES)
     second = Library(tmp_path / "second")
     second.store.init()
     import_bibtex(second, text, "seed.bib", venues=VENUES)

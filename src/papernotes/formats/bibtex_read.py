@@ -14,17 +14,21 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from papernotes.arxiv_ids import base_id
-from papernotes.citekeys import has_han, split_name
+from papernotes.citekeys import is_cjk_name, split_name
 from papernotes.formats.bibtex_write import (
     BIBTEX_EXTRA,
+    CODE_FIELD,
     CONTAINER_FIELD,
     ENTRY_TYPE,
+    LATEX_CHARS,
+    NOTES_FIELD,
     PASSTHROUGH_ORDER,
+    TAGS_FIELD,
     TYPE_OF_KIND,
 )
 from papernotes.formats.latex import decode
 from papernotes.model import Paper, Problem
-from papernotes.venues import VenueTable
+from papernotes.venues import PREPRINT, VenueTable
 
 _YEAR = re.compile(r"(?<!\d)(1\d{3}|2\d{3})(?!\d)")
 _ARXIV_IN_TEXT = re.compile(
@@ -157,13 +161,17 @@ def entry_to_paper(entry: BibEntry, venues: VenueTable) -> Paper:
     extra: dict[str, str] = {}
     venue = decode(fields.get("booktitle") or fields.get("journal") or "")
     howpublished = fields.get("howpublished", "")
-    if not venue and howpublished and not _URLISH.search(howpublished):
+    from_howpublished = not venue and howpublished and not _URLISH.search(howpublished)
+    if from_howpublished:
         venue = decode(howpublished)  # where the writer puts the venue of a @misc
         fields = {k: v for k, v in fields.items() if k != "howpublished"}
     arxiv = _arxiv_id(fields)
     preprint = bool(venue and _PREPRINT.search(venue))
     if preprint:
-        venue = ""  # "arXiv preprint arXiv:…" as a journal: a preprint, whatever the type says
+        # "arXiv preprint arXiv:…" as a journal: a preprint, whatever the type says. Only a
+        # venue the writer put in howpublished (the user wrote "arXiv", "CoRR") is kept.
+        known = venues.find(venue) if from_howpublished else None
+        venue = venue if known is not None and known.kind == PREPRINT else ""
     elif venue:
         venue = venues.short_name(venue)
     rule_type = TYPE_OF_KIND[venues.kind(venue)]
@@ -178,11 +186,6 @@ def entry_to_paper(entry: BibEntry, venues: VenueTable) -> Paper:
     url = fields.get("url", "").strip()
     if url and not (arxiv and base_id(url) == arxiv):
         extra["url"] = url
-    notes = tuple(
-        _NOTE_NUMBER.sub("", line.strip())
-        for line in decode_lines(fields.get("annote", ""))
-        if line.strip()
-    )
     return Paper(
         title=title,
         year=int(year_match.group(1)),
@@ -193,13 +196,37 @@ def entry_to_paper(entry: BibEntry, venues: VenueTable) -> Paper:
         primary_category=decode(fields.get("primaryclass", "")),
         doi=_DOI_PREFIX.sub("", _UNESCAPE.sub(r"\1", fields.get("doi", "").strip())),
         abstract=decode(fields.get("abstract", "")),
-        notes=notes,
+        code=read_code(fields.get(CODE_FIELD, "")),
+        tags=read_tags(fields.get(TAGS_FIELD, "")),
+        notes=read_notes(fields.get(NOTES_FIELD, "")),
         extra=((BIBTEX_EXTRA, extra),) if extra else (),
     )
 
 
-def decode_lines(value: str) -> list[str]:
-    return [decode(line) for line in value.split("\n")]
+def read_tags(value: str) -> tuple[str, ...]:
+    """Tags from a comma-separated ``keywords`` value; ``{x, y}`` is one tag."""
+    tags = (decode(part) for part in _split_top_level(value, ","))
+    return tuple(dict.fromkeys(tag for tag in tags if tag))
+
+
+def read_code(value: str) -> str:
+    """The code link: as written, or decoded when the writer had to escape it (``\\``, braces)."""
+    return decode(value) if LATEX_CHARS.intersection(value) else " ".join(value.split())
+
+
+def read_notes(value: str) -> tuple[str, ...]:
+    """Reading notes from ``annote``: each line is a note (``1.`` numbers dropped), and an
+    indented line continues the note above it, as the writer puts a note's further lines."""
+    notes: list[list[str]] = []
+    for line in value.split("\n"):
+        text = decode(line, spaces=True)
+        if not text:
+            continue
+        if line[:1].isspace() and notes:
+            notes[-1].append(text)
+        else:
+            notes.append([_NOTE_NUMBER.sub("", text)])
+    return tuple(note for note in ("\n".join(lines).strip() for lines in notes) if note)
 
 
 def _arxiv_id(fields: dict[str, str]) -> str:
@@ -216,22 +243,26 @@ def _arxiv_id(fields: dict[str, str]) -> str:
 
 
 def parse_authors(value: str) -> tuple[str, ...]:
-    """Authors as notes keep them: ``First Last`` if that splits back alike, or ``Last, First``."""
+    """Authors as notes keep them: ``First Last`` if that splits back alike, or ``Last, First``;
+    a CJK name as one unit, family name first (``{魏俊秋}`` and ``魏, 俊秋`` give 魏俊秋)."""
     authors = []
     for raw in _split_and(value):
         raw = raw.strip()
         if not raw:
             continue
         if raw.startswith("{") and raw.endswith("}") and _balanced(raw[1:-1]) and "," not in raw:
-            authors.append("{" + decode(raw[1:-1]) + "}")  # a corporate name
+            inner = decode(raw[1:-1])
+            # {魏俊秋}: a CJK name as written; anything else braced is a corporate name
+            authors.append(inner if is_cjk_name(inner) else "{" + inner + "}")
             continue
         name = decode(raw)
         parts = _name_parts(raw, name) if "," in name else None
         if parts is not None:
             family, given, suffix = parts
+            if not suffix and is_cjk_name(family) and is_cjk_name(given):
+                authors.append(family + given)  # "魏, 俊秋" (older exports): 魏俊秋
+                continue
             display = " ".join(p for p in (given, family, suffix) if p)
-            if has_han(family + given) and " " not in family + given:
-                display = family + given  # Chinese: family name first, no space
             if split_name(display) == (family, given, suffix):
                 name = display
         authors.append(name)

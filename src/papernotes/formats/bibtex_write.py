@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from papernotes.citekeys import base_key, split_name
+from papernotes.citekeys import base_key, is_cjk_name, split_name
 from papernotes.formats.latex import escape, split_math
 from papernotes.model import Paper
 from papernotes.venues import CONFERENCE, JOURNAL, PREPRINT, VenueTable
@@ -76,13 +76,16 @@ def render_entry(
         ("title", protect_title(paper.arxiv_title or paper.title, ascii)),
         ("author", format_authors(paper.authors, ascii)),
     ]
-    if has_venue:  # "arXiv" as a venue: the eprint fields say it
+    if has_venue:
         container = CONTAINER_FIELD.get(entry_type, "howpublished")
         fields.append((container, escape(venues.full_name(paper.venue), ascii)))
+    elif paper.venue and entry_type == "misc":  # "arXiv", "CoRR": as written, so it reads back
+        fields.append(("howpublished", escape(paper.venue, ascii)))
+    venue_field = {name for name, _ in fields}
     fields.append(("year", str(paper.year)))
     for name in PASSTHROUGH_ORDER:
         value = extra.get(name)
-        if value:
+        if value and name not in venue_field:  # the venue's howpublished wins over a kept one
             fields.append((name, verbatim(str(value), ascii)))
     if paper.arxiv:
         fields.append(("eprint", verbatim(paper.arxiv)))
@@ -96,11 +99,15 @@ def render_entry(
         fields.append(("url", verbatim(str(extra["url"]), ascii, respell=False)))
     elif paper.arxiv:
         fields.append(("url", f"https://arxiv.org/abs/{verbatim(paper.arxiv)}"))
-    for name in sorted(k for k in extra if k not in _KNOWN_EXTRA):
+    if paper.tags:
+        fields.append((TAGS_FIELD, format_tags(paper.tags, ascii)))
+    if paper.code:
+        fields.append((CODE_FIELD, format_code(paper.code, ascii)))
+    for name in sorted(k for k in extra if k not in _KNOWN_EXTRA and k != NOTES_FIELD):
         if extra[name] not in (None, ""):
             fields.append((name, verbatim(str(extra[name]), ascii)))
     if with_notes and paper.notes:
-        fields.append(("annote", escape("\n".join(paper.notes), ascii)))
+        fields.append((NOTES_FIELD, format_notes(paper.notes, ascii)))
     lines = [f"@{entry_type}{{{paper.key or base_key(paper)},"]
     lines.extend(
         f"  {name} = {value.lower()},"  # a month macro: styles print "June", not "jun"
@@ -131,7 +138,15 @@ def render_bibliography(
 
 
 TYPE_OF_KIND = {CONFERENCE: "inproceedings", JOURNAL: "article", PREPRINT: "misc"}
-_KNOWN_EXTRA = frozenset(PASSTHROUGH_ORDER) | {ENTRY_TYPE, "url"}
+TAGS_FIELD = "keywords"
+"""The note's tags, comma-separated: the conventional field (biblatex, JabRef, Zotero, pandoc)."""
+CODE_FIELD = "verba"
+"""The code link: a verbatim field of biblatex's data model that no standard style prints and
+BibTeX styles ignore, so ``biber --validate-datamodel`` accepts it and no citation shows it."""
+NOTES_FIELD = "annote"
+_KNOWN_EXTRA = frozenset(PASSTHROUGH_ORDER) | {ENTRY_TYPE, "url", TAGS_FIELD, CODE_FIELD}
+LATEX_CHARS = frozenset("\\{}")
+"""Characters that make a value LaTeX rather than plain text (see ``format_code``)."""
 
 
 def bibtex_fields(paper: Paper) -> dict[str, object]:
@@ -170,13 +185,16 @@ def protect_title(title: str, ascii: bool = False) -> str:
 
 
 def format_author(name: str, ascii: bool = False) -> str:
-    """``Last, First`` (``Last, Jr., First``); a braced corporate name stays one unit.
+    """``Last, First`` (``Last, Jr., First``); a braced corporate name stays one unit, and so
+    does a CJK name written without a space (``{魏俊秋}``: styles print it as written).
 
     A name with a comma is already in that order and is written as it is. A word "and"
     inside a name is braced so that it does not split the author list.
     """
     if name.startswith("{") and name.endswith("}"):
         return "{" + escape(name[1:-1], ascii) + "}"
+    if is_cjk_name(name):
+        return "{" + escape(name, ascii) + "}"
     if "," not in name:
         family, given, suffix = split_name(name)
         name = ", ".join([family] + ([suffix] if suffix else []) + ([given] if given else []))
@@ -186,6 +204,31 @@ def format_author(name: str, ascii: bool = False) -> str:
 
 def format_authors(authors: Iterable[str], ascii: bool = False) -> str:
     return " and ".join(format_author(a, ascii) for a in authors)
+
+
+def format_tags(tags: Iterable[str], ascii: bool = False) -> str:
+    """``a, b, c``; a tag with a comma in it is braced (``{x, y}``) so it stays one tag."""
+    return ", ".join(
+        "{" + escape(tag, ascii) + "}" if "," in tag else escape(tag, ascii) for tag in tags
+    )
+
+
+def format_code(code: str, ascii: bool = False) -> str:
+    """The code link as it is (a URL, like ``url``), or escaped when it holds a backslash or a
+    brace (or, with ``ascii``, an accent): then the value has a backslash and reads back decoded."""
+    if LATEX_CHARS.intersection(code) or (ascii and not code.isascii()):
+        return escape(code, ascii)
+    return code
+
+
+def format_notes(notes: Iterable[str], ascii: bool = False) -> str:
+    """One numbered line per note (``1. …``); a note's further lines are indented under it."""
+    lines = []
+    for number, note in enumerate(notes, 1):
+        first, *rest = note.split("\n")
+        lines.append(f"{number}. {escape(first, ascii)}")
+        lines.extend("   " + escape(line, ascii) for line in rest)
+    return "\n".join(lines)
 
 
 def verbatim(value: str, ascii: bool = False, respell: bool = True) -> str:

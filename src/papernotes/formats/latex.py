@@ -236,8 +236,9 @@ _SPACES = re.compile(r"\s+")
 _PLACEHOLDER = re.compile("\x01(\\d+)\x02")
 
 
-def decode(text: str, math: bool = False) -> str:
-    """LaTeX in a .bib value as plain Unicode: accents composed, escapes and braces removed.
+def decode(text: str, math: bool = False, spaces: bool = False) -> str:
+    """LaTeX in a .bib value as plain Unicode: accents composed, escapes and braces removed,
+    whitespace runs as one space (kept as they are with ``spaces``: a reading note's text).
 
     With ``math``, inline math spans (``$\\alpha$``, see ``math_spans``) are kept as they are.
     """
@@ -246,7 +247,8 @@ def decode(text: str, math: bool = False) -> str:
         if len(pieces) > 1 or pieces[0][1]:
             text = "".join(piece if is_math else _decode(piece) for piece, is_math in pieces)
             return _SPACES.sub(" ", text).strip()
-    return _SPACES.sub(" ", _decode(text)).strip()
+    text = _decode(text)
+    return text.strip() if spaces else _SPACES.sub(" ", text).strip()
 
 
 def _decode(text: str) -> str:

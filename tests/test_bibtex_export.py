@@ -184,14 +184,6 @@ def test_a_cjk_name_without_a_space_is_written_as_one_braced_unit():
 
 # -- what the real bibtex program prints -------------------------------------------------------
 
-CHINESE_AUTHORS = """\
-@misc{{wei2019nezha,
-  title = {{NEZHA}},
-  author = {authors},
-  year = {{2019}}
-}}
-"""
-
 
 def bibtex_output(tmp_path, bib: str, style: str) -> str:
     """The .bbl that the real ``bibtex`` makes of ``bib`` with ``style``, whitespace collapsed
@@ -226,12 +218,6 @@ def test_bibtex_prints_a_chinese_name_exactly_as_written(tmp_path, style):
         assert "\\bibitem[魏俊秋 and Ren(2019)]wei2019nezha" in out
         assert "\\bibitem[魏俊秋(2019)]wei2019solo" in out
         assert "\\bibitem[Wei(2019)]wei2019pinyin" in out
-
-
-def test_bibtex_printed_an_older_family_comma_given_export_reversed(tmp_path):
-    # What the fix is about: "魏, 俊秋" (the old export) prints as "俊秋 魏" and cites as 魏.
-    out = bibtex_output(tmp_path, CHINESE_AUTHORS.format(authors="{魏, 俊秋}"), "plainnat")
-    assert "\\bibitem[魏(2019)]wei2019nezha 俊秋 魏." in out
 
 
 def test_biber_validates_the_fields_for_code_tags_notes_and_an_arxiv_venue(tmp_path):

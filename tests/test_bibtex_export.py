@@ -220,6 +220,26 @@ def test_bibtex_prints_a_chinese_name_exactly_as_written(tmp_path, style):
         assert "\\bibitem[Wei(2019)]wei2019pinyin" in out
 
 
+@pytest.mark.parametrize("style", ["plain", "unsrtnat"])
+def test_bibtex_styles_print_neither_the_code_link_nor_tags_nor_notes(tmp_path, style):
+    paper = Paper(
+        title="NEZHA",
+        year=2019,
+        key="wei2019nezha",
+        venue="arXiv",
+        authors=("魏俊秋",),
+        code="https://github.com/huawei-noah/Pretrained-Language-Model",
+        tags=("pretraining", "chinese, nlp"),
+        notes=("a reading note", "another\nspanning lines"),
+    )
+    text = render_bibliography([paper], with_notes=True, venues=VenueTable())
+    assert "verba = {" in text and "keywords = {" in text and "annote = {" in text
+    out = bibtex_output(tmp_path, text, style)  # and no warning about them
+    assert "魏俊秋. \\newblock NEZHA. \\newblock arXiv, 2019." in out
+    for hidden in ("github", "pretraining", "chinese", "reading note", "spanning"):
+        assert hidden not in out
+
+
 def test_biber_validates_the_fields_for_code_tags_notes_and_an_arxiv_venue(tmp_path):
     for program in ("pdflatex", "biber", "kpsewhich"):
         if shutil.which(program) is None:

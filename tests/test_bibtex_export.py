@@ -167,17 +167,17 @@ def test_ascii_turns_accents_into_latex_and_leaves_chinese_alone(caplog):
     assert caplog.records == []
 
 
-def test_a_cjk_name_without_a_space_is_written_as_one_braced_unit():
+def test_a_cjk_name_is_written_as_one_braced_unit():
     paper = Paper(
         title="NEZHA",
         year=2019,
         key="wei2019nezha",
-        authors=("魏俊秋", "欧阳修", "山田太郎", "김연아", "Junqiu Wei", "张 伟", "{华为}"),
+        authors=("魏俊秋", "欧阳修", "山田太郎", "김연아", "Junqiu Wei", "山田 太郎", "Jacob 张"),
     )
     text = render_entry(paper, venues=VenueTable())
     assert (
         "author = {{魏俊秋} and {欧阳修} and {山田太郎} and {김연아} and Wei, Junqiu"
-        " and 伟, 张 and {华为}}"
+        " and {山田 太郎} and 张, Jacob}"
     ) in text
     assert base_key(paper) == "wei2019nezha"  # the key keeps its pinyin
 
@@ -208,9 +208,11 @@ def test_bibtex_prints_a_chinese_name_exactly_as_written(tmp_path, style):
         Paper(title="NEZHA", year=2019, key="wei2019nezha", authors=("魏俊秋", "Xiaozhe Ren")),
         Paper(title="Solo", year=2019, key="wei2019solo", authors=("魏俊秋",)),
         Paper(title="Pinyin", year=2019, key="wei2019pinyin", authors=("Junqiu Wei",)),
+        Paper(title="Spaced", year=2019, key="yamada2019spaced", authors=("山田 太郎",)),
     ]
     text = render_bibliography(papers, venues=VenueTable())
     out = bibtex_output(tmp_path, text, style)
+    assert "山田 太郎. \\newblock Spaced" in out
     assert "魏俊秋 and Xiaozhe Ren. \\newblock NEZHA" in out
     assert "魏俊秋. \\newblock Solo" in out and "Junqiu Wei. \\newblock Pinyin" in out
     assert "俊秋" not in out.replace("魏俊秋", "")  # never "俊秋 魏"
@@ -218,6 +220,7 @@ def test_bibtex_prints_a_chinese_name_exactly_as_written(tmp_path, style):
         assert "\\bibitem[魏俊秋 and Ren(2019)]wei2019nezha" in out
         assert "\\bibitem[魏俊秋(2019)]wei2019solo" in out
         assert "\\bibitem[Wei(2019)]wei2019pinyin" in out
+        assert "\\bibitem[山田 太郎(2019)]yamada2019spaced" in out
 
 
 @pytest.mark.parametrize("style", ["plain", "unsrtnat"])

@@ -204,7 +204,7 @@ def test_a_braced_cjk_name_and_an_older_family_comma_given_name_read_back_as_wri
     bib = write_bib(
         tmp_path,
         "@misc{a,\n  title = {A},\n  author = {{魏俊秋} and {山田太郎} and {김연아} and "
-        "{Google Research} and Wei, Junqiu},\n  year = {2019}\n}\n\n"
+        "{Google Research} and Wei, Junqiu and {山田 太郎}},\n  year = {2019}\n}\n\n"
         "@misc{b,\n  title = {B},\n  author = {魏, 俊秋 and 欧阳, 修 and 刘知远},\n"
         "  year = {2019}\n}\n",
     )
@@ -216,6 +216,7 @@ def test_a_braced_cjk_name_and_an_older_family_comma_given_name_read_back_as_wri
         "김연아",
         "{Google Research}",
         "Junqiu Wei",
+        "山田 太郎",
     )
     assert library.find("b").paper.authors == ("魏俊秋", "欧阳修", "刘知远")
     out = run(empty_library, "export", "--bib").stdout

@@ -97,9 +97,9 @@ name_line = (
     .map("".join)
     .filter(lambda s: s.strip(" -'.") and not {"and", "others"} & set(s.casefold().split()))
 )
-# Chinese, Japanese and Korean names are written as they are said, without a space ("张伟",
-# "山田太郎", "김연아"): one unit. A Latin given name with a Han family name ("Jacob 张") is
-# read back that way too, so scripts are not mixed.
+# Chinese, Japanese and Korean names are written family name first, usually without a space
+# ("张伟", "山田太郎", "김연아", sometimes "山田 太郎"): one unit. A Latin given name with a Han
+# family name ("Jacob 张") is read back that way too, so scripts are not mixed.
 _han = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _cjk_name = st.text(
     st.one_of(
@@ -124,6 +124,7 @@ person = st.one_of(
         ["张伟", "李小龙", "欧阳修", "周明", "魏俊秋", "山田太郎", "김연아", "Junqiu Wei"]
     ),
     _cjk_name,
+    st.lists(_cjk_name, min_size=2, max_size=3).map(" ".join),
 )
 # A reading note may span lines; a line may look like a numbered item of its own.
 note = st.lists(

@@ -77,11 +77,14 @@ def has_han(text: str) -> bool:
 
 
 def is_cjk_name(name: str) -> bool:
-    """A name in Chinese, Japanese or Korean script written without a space (魏俊秋, 山田太郎,
-    김연아): one unit, printed exactly as written, never turned into "given family"."""
-    if not name or any(c.isspace() or c == "," for c in name) or not _CJK.search(name):
-        return False
-    return all(_CJK.match(c) for c in name if c.isalpha())
+    """A name in Chinese, Japanese or Korean script (魏俊秋, 山田太郎, 김연아, also 山田 太郎):
+    family name first, so one unit, printed exactly as written, never as "given family"."""
+    words = name.split()
+    return bool(words) and "," not in name and all(_is_cjk_word(word) for word in words)
+
+
+def _is_cjk_word(word: str) -> bool:
+    return bool(_CJK.search(word)) and all(_CJK.match(c) for c in word if c.isalpha())
 
 
 def to_ascii(text: str) -> str:

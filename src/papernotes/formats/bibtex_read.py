@@ -161,7 +161,7 @@ def entry_to_paper(entry: BibEntry, venues: VenueTable) -> Paper:
     extra: dict[str, str] = {}
     venue = decode(fields.get("booktitle") or fields.get("journal") or "")
     howpublished = fields.get("howpublished", "")
-    from_howpublished = not venue and howpublished and not _URLISH.search(howpublished)
+    from_howpublished = bool(not venue and howpublished and not _URLISH.search(howpublished))
     if from_howpublished:
         venue = decode(howpublished)  # where the writer puts the venue of a @misc
         fields = {k: v for k, v in fields.items() if k != "howpublished"}
@@ -252,14 +252,14 @@ def parse_authors(value: str) -> tuple[str, ...]:
             continue
         if raw.startswith("{") and raw.endswith("}") and _balanced(raw[1:-1]) and "," not in raw:
             inner = decode(raw[1:-1])
-            # {魏俊秋}: a CJK name as written; anything else braced is a corporate name
+            # {魏俊秋}, {山田 太郎}: a CJK name as written; anything else braced is corporate
             authors.append(inner if is_cjk_name(inner) else "{" + inner + "}")
             continue
         name = decode(raw)
         parts = _name_parts(raw, name) if "," in name else None
         if parts is not None:
             family, given, suffix = parts
-            if not suffix and is_cjk_name(family) and is_cjk_name(given):
+            if not suffix and " " not in family + given and is_cjk_name(family + " " + given):
                 authors.append(family + given)  # "魏, 俊秋" (older exports): 魏俊秋
                 continue
             display = " ".join(p for p in (given, family, suffix) if p)

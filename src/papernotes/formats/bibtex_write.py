@@ -103,7 +103,7 @@ def render_entry(
         fields.append((TAGS_FIELD, format_tags(paper.tags, ascii)))
     if paper.code:
         fields.append((CODE_FIELD, format_code(paper.code, ascii)))
-    for name in sorted(k for k in extra if k not in _KNOWN_EXTRA and k != NOTES_FIELD):
+    for name in sorted(k for k in extra if k not in _KNOWN_EXTRA):
         if extra[name] not in (None, ""):
             fields.append((name, verbatim(str(extra[name]), ascii)))
     if with_notes and paper.notes:
@@ -144,7 +144,13 @@ CODE_FIELD = "verba"
 """The code link: a verbatim field of biblatex's data model that no standard style prints and
 BibTeX styles ignore, so ``biber --validate-datamodel`` accepts it and no citation shows it."""
 NOTES_FIELD = "annote"
-_KNOWN_EXTRA = frozenset(PASSTHROUGH_ORDER) | {ENTRY_TYPE, "url", TAGS_FIELD, CODE_FIELD}
+_KNOWN_EXTRA = frozenset(PASSTHROUGH_ORDER) | {
+    ENTRY_TYPE,
+    "url",
+    TAGS_FIELD,
+    CODE_FIELD,
+    NOTES_FIELD,
+}
 LATEX_CHARS = frozenset("\\{}")
 """Characters that make a value LaTeX rather than plain text (see ``format_code``)."""
 
@@ -186,7 +192,7 @@ def protect_title(title: str, ascii: bool = False) -> str:
 
 def format_author(name: str, ascii: bool = False) -> str:
     """``Last, First`` (``Last, Jr., First``); a braced corporate name stays one unit, and so
-    does a CJK name written without a space (``{魏俊秋}``: styles print it as written).
+    does a CJK name (``{魏俊秋}``, ``{山田 太郎}``: styles print and cite it as written).
 
     A name with a comma is already in that order and is written as it is. A word "and"
     inside a name is braced so that it does not split the author list.

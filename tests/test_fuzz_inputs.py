@@ -226,11 +226,11 @@ def test_damaged_note_files_never_stop_the_library_from_loading(note_text, at, c
 @pytest.mark.parametrize(
     ("text", "line", "message"),
     [
-        ("---\ntitle: " + "[" * 50_000 + "\nyear: 2021\n---\n", 2, "invalid YAML"),
+        ("---\ntitle: " + "[" * 50_000 + "\nyear: 2021\n---\n", 2, "nested more than 100 levels"),
         (
             "---\ntitle: x\nyear: 2021\nz: " + "{a: " * 5000 + "1" + "}" * 5000 + "\n---\n",
             4,
-            "invalid YAML",
+            "nested more than 100 levels",
         ),
         ("---\ntitle: x\nyear: [2021]\n---\n", 3, "year must be a whole number"),
         ("---\ntitle: {a: 1}\nyear: 2021\n---\n", 2, "title must be a single value"),

@@ -108,6 +108,7 @@ def header() -> bytes:
     the size and time of the modules that parse notes (an edited parser drops old caches)."""
     here = Path(__file__).parent  # by path: importing the parsers just to stat them costs
     parsers = [here.parent / "model.py", here / "notefile.py", here / "frontmatter.py"]
+    parsers.append(here / "yaml_load.py")
     try:
         stats = [os.stat(path) for path in parsers if path]
     except OSError:  # e.g. imported from a zip: the versions alone must do

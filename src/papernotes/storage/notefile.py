@@ -21,11 +21,12 @@ class NoteFormatError(ValueError):
 
 
 def load_yaml(text: str) -> object:
-    """Parse YAML with the safe (C) loader: no tags that build Python objects."""
-    import yaml  # imported on use: a warm ``list`` served from the cache never needs it
+    """Parse YAML with the safe loader on libyaml (no tags that build Python objects), nesting
+    bounded so hostile input is a ``yaml.YAMLError``, not a crash (``yaml_load.py``)."""
+    # imported on use: a warm ``list`` served from the cache never needs PyYAML
+    from papernotes.storage.yaml_load import load_yaml as bounded_load
 
-    # the libyaml loader is about 10x faster than the pure-Python one
-    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    return bounded_load(text)
 
 
 def dump_yaml(data: object) -> str:

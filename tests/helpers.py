@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 from click.testing import CliRunner, Result
@@ -31,3 +33,21 @@ def kept_views(root: Path) -> list[Path]:
     folder = ViewCache.for_library(os.path.realpath(root)).folder
     assert folder is not None
     return sorted(folder.iterdir()) if folder.exists() else []
+
+
+def run_process(
+    root: Path, *args: str, prefix: tuple[str, ...] = (), preexec_fn=None, timeout: float = 60
+) -> subprocess.CompletedProcess:
+    """``papernotes --notes root ARGS`` in a child process (stdin closed, ``prefix`` before
+    it, ``preexec_fn`` run in it first): a command that blocks fails after ``timeout``
+    seconds instead of hanging the tests."""
+    return subprocess.run(
+        [*prefix, sys.executable, "-m", "papernotes", "--notes", str(root), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+        env=os.environ,
+        preexec_fn=preexec_fn,
+        check=False,
+    )

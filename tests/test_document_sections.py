@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from papernotes.library import Library
 from papernotes.model import Section
-from tests.helpers import run
+from tests.helpers import folder_bytes, run
 
 SMALL_DOC = """\
 # Paper
@@ -107,3 +109,61 @@ def test_import_and_its_dry_run_say_which_sections_are_added_or_replaced(seed_li
     real = run(seed_library, "import", str(doc))
     assert "added section: # Other links" in real.stdout
     assert "title: Repo" in (seed_library / "document.yaml").read_text(encoding="utf-8")
+
+
+# -- a broken document.yaml ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        ("toc_depth: 2\nsections: [\n  {title: A}\n", 4, "invalid YAML: did not find expected"),
+        ("sections: 3\n", 1, "'sections' must be a list"),
+        ("sections:\n- title: A\n  level: 99\n", 3, "'level' must be a whole number from 1 to 6"),
+        ("sections:\n- title: A\n  items:\n  - just text\n", 4, "every item must be a mapping"),
+        ("sections:\n- title: A\n- level: 2\n", 3, "every section needs a title"),
+        ("toc_depth: 2\norder:\n- [a, b]\n", 3, "every 'order' entry must be a path"),
+        ("year_level: 3\nsections: [{title: x}]\nx: \xff\n", 3, "not valid UTF-8"),
+        ("toc_depth: 1\nsections: " + "[" * 200 + "\n", 2, "nested more than 100 levels"),
+    ],
+    ids=["syntax", "sections", "level", "item", "title", "order", "utf8", "deep"],
+)
+def test_a_bad_document_yaml_is_one_line_naming_its_line(seed_library, text, line, message):
+    data = text.encode("utf-8").replace("\xff".encode(), b"\xff")
+    (seed_library / "document.yaml").write_bytes(data)
+    result = run(seed_library, "export", "--md")
+    assert result.exit_code == 1
+    (only,) = result.output.splitlines()
+    assert only.startswith(f"Error: document.yaml:{line}: ") and message in only
+
+
+def test_a_bad_document_yaml_stops_only_export_md_and_import(seed_library, tmp_path):
+    (seed_library / "document.yaml").write_text("sections: 3\n", encoding="utf-8")
+    refused = "Error: document.yaml:1: 'sections' must be a list\n"
+    warning = "warning: document.yaml:1: 'sections' must be a list"
+    doc = tmp_path / "doc.md"
+    doc.write_text(SMALL_DOC, encoding="utf-8")
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@misc{x2024, title = {A Bib Paper}, year = {2024}}\n", encoding="utf-8")
+    before = folder_bytes(seed_library)
+    for args in (["export", "--md"], ["import", str(doc)], ["import", str(bib)]):
+        result = run(seed_library, *args)
+        assert (result.exit_code, result.output) == (1, refused), args
+    assert folder_bytes(seed_library) == before
+    added = run(seed_library, "add", "--year", "2024", "--title", "Still Added", "--note", "n")
+    assert added.exit_code == 0 and added.output.endswith("still-added.md\n")
+    for args in (
+        ["list"],
+        ["show", "Still Added"],
+        ["search", "Still"],
+        ["export", "--bib", "Still Added"],
+        ["key", "Still Added"],
+        ["rm", "--yes", "Still Added"],
+    ):
+        result = run(seed_library, *args)
+        assert result.exit_code == 0, (args, result.output)
+        assert result.output.splitlines().count(warning) == (0 if args[0] == "key" else 1)
+    listed = run(seed_library, "list")
+    assert "Still Added" not in listed.output
+    check = run(seed_library, "check")
+    assert check.exit_code == 1 and check.output.splitlines()[0] == refused[7:-1]

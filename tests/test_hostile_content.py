@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import sys
 
 import pytest
@@ -12,9 +13,10 @@ from papernotes.editor import editor_command
 from papernotes.errors import InvalidInputError, NotFoundError
 from papernotes.library import Library
 from papernotes.model import Paper
+from papernotes.storage.notefile import NoteFormatError, parse_note, render_note
 from papernotes.storage.store import NoteStore
 from papernotes.urls import is_browsable
-from tests.helpers import folder_bytes, run
+from tests.helpers import folder_bytes, run, run_process
 
 # -- YAML tags --------------------------------------------------------------------------
 
@@ -46,7 +48,8 @@ def test_a_python_yaml_tag_in_document_yaml_is_a_clear_error(seed_library, tmp_p
         f"sections: !!python/object/apply:os.system ['touch {marker}']\n", encoding="utf-8"
     )
     result = run(seed_library, "export", "--md")
-    assert result.exit_code == 1 and "document.yaml is malformed" in result.output
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: document.yaml:1: invalid YAML: could not determine")
     assert not marker.exists()
 
 
@@ -60,6 +63,86 @@ def test_yaml_looking_titles_and_notes_are_kept_as_plain_text(empty_library):
     note = Library(empty_library).add(paper)
     back = Library(empty_library).find(note.path).paper
     assert (back.title, back.venue, back.notes) == (paper.title, paper.venue, paper.notes)
+
+
+# -- YAML alias bombs -------------------------------------------------------------------
+
+ALIASES_REFUSED = "anchors and aliases (& and *) are not allowed; papernotes never writes them"
+GIGABYTE = 1 << 30
+
+
+def alias_bomb(levels: int = 9) -> str:
+    """A few hundred bytes of YAML standing for 9**9 (387 million) strings once walked."""
+    lines = ["b0: &b0 [" + ", ".join(["lol"] * 9) + "]"]
+    for level in range(1, levels):
+        lines.append(f"b{level}: &b{level} [" + ", ".join([f"*b{level - 1}"] * 9) + "]")
+    return "\n".join(lines) + "\n"
+
+
+def small_address_space() -> None:
+    """For the child: at most 1 GB of memory (the old reader needed several)."""
+    resource.setrlimit(resource.RLIMIT_AS, (GIGABYTE, GIGABYTE))
+
+
+def test_an_alias_bomb_in_document_yaml_is_refused_with_its_line_in_bounded_time_and_memory(
+    seed_library,
+):
+    bomb = alias_bomb()
+    (seed_library / "document.yaml").write_text(
+        f"toc_depth: 2\n{bomb}order: *b8\nsections:\n- {{title: x, items: [{{label: *b8}}]}}\n",
+        encoding="utf-8",
+    )
+    message = f"document.yaml:2: invalid YAML: {ALIASES_REFUSED}"
+
+    def papernotes(*args: str):
+        return run_process(seed_library, *args, preexec_fn=small_address_space)
+
+    listed = papernotes("list")
+    assert listed.returncode == 0 and listed.stdout and listed.stderr == f"warning: {message}\n"
+    check = papernotes("check")
+    assert (check.returncode, check.stdout) == (1, f"{message}\n")
+    exported = papernotes("export", "--md")
+    assert (exported.returncode, exported.stdout, exported.stderr) == (1, "", f"Error: {message}\n")
+
+
+def test_an_aliased_unknown_field_in_a_note_is_refused_with_its_line_in_bounded_memory(
+    seed_library,
+):
+    bomb = alias_bomb()
+    note = f"---\ntitle: Bomb\nyear: 2021\n{bomb}extra: *b8\n---\n1. boom\n"
+    (seed_library / "2021" / "bomb.md").write_text(note, encoding="utf-8")
+    warning = f"warning: 2021/bomb.md:4: invalid YAML front matter: {ALIASES_REFUSED}"
+    for args in (["list", "--json"], ["show", "--json", "deberta"], ["search", "--json", "o"]):
+        result = run_process(seed_library, *args, preexec_fn=small_address_space)
+        assert result.returncode == 0 and json.loads(result.stdout), (args, result.stderr[-500:])
+        assert result.stderr.splitlines() == [warning]
+        assert "Bomb" not in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("front", "line"),
+    [
+        ("title: &t Anchored\nyear: 2021\n", 2),
+        ("title: T\nyear: 2021\nvenue: *t\n", 4),
+        ("title: T\nyear: 2021\ntags:\n- *t\n", 5),
+        ("title: T\nyear: 2021\n&k venue: ACL\n", 4),
+    ],
+    ids=["anchor", "alias", "alias-in-list", "anchored-key"],
+)
+def test_anchors_and_aliases_are_refused_even_in_the_simple_front_matter_papernotes_writes(
+    front, line
+):
+    with pytest.raises(NoteFormatError) as refused:
+        parse_note(f"---\n{front}---\n")
+    assert refused.value.line == line and ALIASES_REFUSED in refused.value.message
+
+
+def test_papernotes_never_writes_anchors_even_for_a_value_it_holds_twice(empty_library):
+    shared = {"url": "https://example.org", "note": ["a", "b"]}
+    paper = Paper(title="Shared", year=2021, extra=(("first", shared), ("second", shared)))
+    text = render_note(paper)
+    assert "&" not in text and "*" not in text
+    assert parse_note(text).extra == paper.extra
 
 
 # -- path traversal -----------------------------------------------------------------------

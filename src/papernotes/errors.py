@@ -28,6 +28,14 @@ class InvalidInputError(PapernotesError):
     """A value, file or document the user gave cannot be used."""
 
 
+class FileFormatError(InvalidInputError):
+    """A file of the library that does not read (``document.yaml``): ``path:line: message``."""
+
+    def __init__(self, path: str, line: int, message: str) -> None:
+        super().__init__(f"{path}:{line}: {message}" if line else f"{path}: {message}")
+        self.path, self.line, self.message = path, line, message
+
+
 class NetworkError(PapernotesError):
     """A remote service (arXiv) failed; nothing was written."""
 

@@ -16,6 +16,7 @@ from papernotes.arxiv_ids import base_id
 from papernotes.errors import (
     AmbiguousError,
     DuplicateError,
+    FileFormatError,
     InvalidInputError,
     NotFoundError,
 )
@@ -101,7 +102,12 @@ class Library:
         if self._notes is None:
             notes, problems = self.store.load(self._scan)
             self._scan = None
-            self._notes, self._problems = in_order(notes, self.outline().order), problems
+            try:
+                order = self.outline().order
+            except FileFormatError as exc:  # listing needs no sections: ordered without it
+                order = ()
+                problems = [Problem(exc.path, exc.line, exc.message), *problems]
+            self._notes, self._problems = in_order(notes, order), problems
         return self._notes
 
     def problems(self) -> list[Problem]:
@@ -114,6 +120,7 @@ class Library:
         self._index = self._slots = None
 
     def outline(self) -> Outline:
+        """The document's sections and order; ``FileFormatError`` if ``document.yaml`` is bad."""
         return self.store.load_outline()
 
     def remembered(self, name: str, make: Callable[[], str]) -> tuple[list[Problem], str]:
@@ -340,6 +347,7 @@ class Library:
         from papernotes.formats.markdown_read import parse_document
 
         parsed = parse_document(text, source)
+        current = self.outline()  # a broken document.yaml refuses the import before any write
         if not parsed.papers and not any(s.level for s in parsed.outline.sections):
             raise InvalidInputError(
                 f"{source}:1: {NO_PAPERS} and no headings at all; nothing was imported."
@@ -379,7 +387,6 @@ class Library:
                     updated.append(path)
             claimed.add(path)
             order.append(path)
-        current = self.outline()
         sections = merge_outline(
             current, parsed.outline, papers_heading=parsed.papers_heading, order=order
         )

@@ -97,13 +97,16 @@ class Note:
 
 @dataclass(frozen=True)
 class Problem:
-    """Something wrong in a file, reported as ``path:line: message``."""
+    """Something wrong in a file, reported as ``path:line: message``; line 0 stands for the
+    whole file or folder (``path: message``: one that is not a regular file, or unreadable)."""
 
     path: str
     line: int
     message: str
 
     def __str__(self) -> str:
+        if not self.line:
+            return f"{self.path}: {self.message}"
         return f"{self.path}:{self.line}: {self.message}"
 
 

@@ -223,7 +223,7 @@ def edit_cmd(ctx: click.Context, paper):
 def rm_cmd(ctx: click.Context, paper, yes):
     """Delete a paper's note (a path such as 2020/bad.md removes even a broken note)."""
     library = open_library(ctx)
-    rel = library.store.note_file(paper)
+    rel = library.store.note_file(paper, any_kind=True)
     if rel is not None and all(n.path != rel for n in library.notes()):
         # a file that does not read as a note: removed as it is, without parsing it
         if not yes and sys.stdin.isatty():

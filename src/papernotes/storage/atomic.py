@@ -70,25 +70,37 @@ def refuse_read_only(path: Path, status: os.stat_result | None = None) -> None:
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` via a temporary file in the same folder, fsync and rename.
-    An existing read-only ``path`` is refused (``refuse_read_only``)."""
+    An existing read-only ``path`` is refused (``refuse_read_only``); an ``OSError`` (a full
+    disk, a read-only folder) names ``path``, not the temporary file."""
     try:
         status = os.stat(path)
     except OSError:
         status = None
     if status is not None:
         refuse_read_only(path, status)
-    fd, tmp = new_temp_file(path, status.st_mode & 0o7777 if status is not None else None)
+    try:
+        fd, tmp = new_temp_file(path, status.st_mode & 0o7777 if status is not None else None)
+    except OSError as exc:
+        raise naming(exc, path) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise naming(exc, path) from None
         raise
     fsync_dir(path.parent)
+
+
+def naming(exc: OSError, path: Path) -> OSError:
+    """``exc`` about ``path``: the file a user asked for, not a temporary one (a write error
+    has no file name at all), so the message says which file could not be written."""
+    return OSError(exc.errno, exc.strerror or str(exc), str(path))
 
 
 def atomic_write_text(path: Path, text: str) -> None:

@@ -12,7 +12,7 @@ import contextlib
 import os
 from pathlib import Path
 
-from papernotes.storage.atomic import fsync_dir, new_file_mode, new_temp_file
+from papernotes.storage.atomic import fsync_dir, naming, new_file_mode, new_temp_file
 
 COMMIT_EVERY = 500
 """Pending files per flush: bounds what a crash can take back (import is idempotent)."""
@@ -36,13 +36,18 @@ class PendingWrites:
         """Write ``data`` for the new note ``path`` (a name no file has: ``taken`` knows)."""
         if self._mode is None:
             self._mode = new_file_mode()
-        fd, tmp = new_temp_file(path, self._mode)
+        try:
+            fd, tmp = new_temp_file(path, self._mode)
+        except OSError as exc:
+            raise naming(exc, path) from None
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
-        except BaseException:
+        except BaseException as exc:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+            if isinstance(exc, OSError):
+                raise naming(exc, path) from None
             raise
         self._pending.append((tmp, path))
         self._names.setdefault(path.parent, set()).add(path.stem)

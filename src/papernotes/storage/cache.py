@@ -30,6 +30,7 @@ from papernotes.model import Note, Paper, Problem
 from papernotes.storage.checked_file import read_checked, write_checked
 from papernotes.storage.hashing import blake2b
 from papernotes.storage.notefile import NoteFormatError
+from papernotes.storage.regular_file import read_regular
 
 CACHE_FORMAT = 2
 RACY_MARGIN_NS = 2_000_000_000
@@ -107,8 +108,8 @@ def header() -> bytes:
     """What a cache file must start with to be read: format, versions, the Paper fields, and
     the size and time of the modules that parse notes (an edited parser drops old caches)."""
     here = Path(__file__).parent  # by path: importing the parsers just to stat them costs
-    parsers = [here.parent / "model.py", here / "notefile.py", here / "frontmatter.py"]
-    parsers.append(here / "yaml_load.py")
+    parsers = [here.parent / "model.py"]
+    parsers += [here / name for name in ("notefile.py", "frontmatter.py", "safe_yaml.py")]
     try:
         stats = [os.stat(path) for path in parsers if path]
     except OSError:  # e.g. imported from a zip: the versions alone must do
@@ -259,7 +260,7 @@ class CachedLoad:
             self.outline_entry = self.old_outline
             return self.old_outline
         try:
-            data = parse(path.read_bytes().decode("utf-8"))
+            data = parse(read_regular(path).decode("utf-8"))
         except Exception:  # reported by the store when it loads the outline itself
             return None
         if not is_racy(key, self.started_ns) and _marshallable(data):

@@ -14,7 +14,7 @@ note). Anything outside the subset — double quotes, other flow collections, an
 spanning lines, comments, anchors, tags, tabs or control characters, a plain scalar
 YAML 1.1 would read as anything but a string or a decimal integer — makes the functions
 return None and the caller uses PyYAML for the whole document, so errors and their line
-numbers come from PyYAML as before.
+numbers come from PyYAML as before (and anchors and aliases are refused there: safe_yaml.py).
 """
 
 from __future__ import annotations

@@ -22,9 +22,9 @@ class NoteFormatError(ValueError):
 
 def load_yaml(text: str) -> object:
     """Parse YAML with the safe loader on libyaml (no tags that build Python objects), nesting
-    bounded so hostile input is a ``yaml.YAMLError``, not a crash (``yaml_load.py``)."""
+    bounded so hostile input is a ``yaml.YAMLError``, not a crash (``safe_yaml.py``)."""
     # imported on use: a warm ``list`` served from the cache never needs PyYAML
-    from papernotes.storage.yaml_load import load_yaml as bounded_load
+    from papernotes.storage.safe_yaml import load_yaml as bounded_load
 
     return bounded_load(text)
 
@@ -37,16 +37,9 @@ def dump_yaml(data: object) -> str:
         fast = render_front(data)  # the same text, several times faster (frontmatter.py)
         if fast is not None:
             return fast
-    import yaml
+    from papernotes.storage.safe_yaml import dump_yaml as safe_dump
 
-    return yaml.dump(
-        data,
-        Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper),
-        allow_unicode=True,
-        sort_keys=False,
-        width=4096,
-        default_flow_style=False,
-    )
+    return safe_dump(data)
 
 
 def render_note(paper: Paper) -> str:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from papernotes.model import LinkItem, Outline, Section
-from papernotes.storage.notefile import dump_yaml, load_yaml
+from papernotes.storage.notefile import dump_yaml
 
 OUTLINE_FILE = "document.yaml"
+Where = Callable[..., int]
+"""``where(container, key=None)``: the line of ``container[key]`` (or of ``container``)."""
 
 
 def render_outline(outline: Outline) -> str:
@@ -19,26 +23,73 @@ def render_outline(outline: Outline) -> str:
     return header + dump_yaml(data)
 
 
+class OutlineFormatError(ValueError):
+    """A ``document.yaml`` that cannot be used; ``line`` is 1-based within the file."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
 def parse_outline(text: str) -> Outline:
-    """Read ``document.yaml``; raises ``ValueError`` with a readable message when malformed."""
-    return outline_from_data(load_yaml(text))
+    """Read ``document.yaml``; raises ``OutlineFormatError`` with the offending line."""
+    import yaml  # on use: not every command reads the document
+
+    from papernotes.storage.safe_yaml import load_located
+
+    try:
+        data, where = load_located(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc).split("\n")[0]
+        raise OutlineFormatError(mark.line + 1 if mark else 1, f"invalid YAML: {problem}") from None
+    return outline_from_data(data, where.line)
 
 
-def outline_from_data(data: object) -> Outline:
-    """The outline from ``document.yaml``'s parsed YAML (the library cache keeps that data)."""
-    data = data or {}
+def _nowhere(container: object, key: object = None) -> int:
+    return 1
+
+
+def outline_from_data(data: object, where: Where = _nowhere) -> Outline:
+    """The outline from ``document.yaml``'s parsed YAML (the library cache keeps that data);
+    ``where(container, key)`` gives the line of a value for ``OutlineFormatError``."""
+    data = {} if data is None else data
     if not isinstance(data, dict):
-        raise ValueError("document.yaml must be a mapping")
-    sections = data.get("sections") or []
-    order = data.get("order") or []
-    if not isinstance(sections, list) or not isinstance(order, list):
-        raise ValueError("document.yaml: 'sections' and 'order' must be lists")
+        raise OutlineFormatError(1, "document.yaml must be a mapping of fields")
+    sections = _list(data, "sections", where)
+    order = _list(data, "order", where)
+    for index, path in enumerate(order):
+        if isinstance(path, list | dict):
+            raise OutlineFormatError(where(order, index), "every 'order' entry must be a path")
     return Outline(
-        sections=tuple(_section(s) for s in sections),
-        toc_depth=int(data.get("toc_depth") or 0),
-        year_level=int(data.get("year_level") or 3),
+        sections=tuple(_section(sections, i, where) for i in range(len(sections))),
+        toc_depth=_whole(data, "toc_depth", 0, 0, 999_999_999, where),
+        year_level=_whole(data, "year_level", 3, 1, 6, where),
         order=tuple(str(p) for p in order),
     )
+
+
+def _list(data: dict, name: str, where: Where) -> list:
+    value = data.get(name)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise OutlineFormatError(where(data, name), f"{name!r} must be a list")
+    return value
+
+
+def _whole(data: dict, name: str, default: int, low: int, high: int, where: Where) -> int:
+    """``data[name]`` as a whole number from ``low`` to ``high`` (missing, 0 or empty: the
+    default, as before)."""
+    value = data.get(name) or default
+    text = str(value).strip() if isinstance(value, int | str) else ""
+    digits = text.isascii() and text.isdigit() and len(text) < 10
+    if isinstance(value, bool) or not digits or not low <= int(text) <= high:
+        raise OutlineFormatError(
+            where(data, name), f"{name!r} must be a whole number from {low} to {high}"
+        )
+    return int(text)
 
 
 def _section_data(section: Section) -> dict:
@@ -67,25 +118,38 @@ def _item_data(item: LinkItem) -> dict:
     return data
 
 
-def _section(data: object) -> Section:
+def _section(sections: list, index: int, where: Where) -> Section:
+    data = sections[index]
     if not isinstance(data, dict) or "title" not in data:
-        raise ValueError("document.yaml: every section needs a title")
+        raise OutlineFormatError(where(sections, index), "every section needs a title")
     return Section(
-        title=str(data["title"]),
-        level=int(data.get("level") or 1),
-        items=tuple(_item(i) for i in data.get("items") or []),
+        title=_text(data, "title", where),
+        level=_whole(data, "level", 1, 1, 6, where),
+        items=_items(_list(data, "items", where), where),
         papers=bool(data.get("papers")),
     )
 
 
-def _item(data: object) -> LinkItem:
+def _items(items: list, where: Where) -> tuple[LinkItem, ...]:
+    return tuple(_item(items, i, where) for i in range(len(items)))
+
+
+def _item(items: list, index: int, where: Where) -> LinkItem:
+    data = items[index]
     if not isinstance(data, dict):
-        raise ValueError("document.yaml: every item must be a mapping")
+        raise OutlineFormatError(where(items, index), "every item must be a mapping of fields")
     return LinkItem(
-        label=str(data.get("label") or ""),
-        url=str(data.get("url") or ""),
+        label=_text(data, "label", where),
+        url=_text(data, "url", where),
         markdown_link=bool(data.get("markdown_link")),
-        children=tuple(_item(c) for c in data.get("children") or []),
+        children=_items(_list(data, "children", where), where),
         gap_before=bool(data.get("gap_before")),
         bullet=data.get("bullet", True) is not False,
     )
+
+
+def _text(data: dict, name: str, where: Where) -> str:
+    value = data.get(name)
+    if isinstance(value, list | dict):
+        raise OutlineFormatError(where(data, name), f"{name!r} must be text")
+    return str(value or "")

@@ -15,7 +15,7 @@ from pathlib import Path
 from time import time_ns
 from typing import TYPE_CHECKING
 
-from papernotes.errors import ConflictError, InvalidInputError, NotFoundError
+from papernotes.errors import ConflictError, FileFormatError, InvalidInputError, NotFoundError
 from papernotes.model import Note, Outline, Paper, Problem
 from papernotes.storage.atomic import (
     TEMP_PREFIX,
@@ -37,10 +37,12 @@ from papernotes.storage.notefile import (
 )
 from papernotes.storage.outline_file import (
     OUTLINE_FILE,
+    OutlineFormatError,
     outline_from_data,
     parse_outline,
     render_outline,
 )
+from papernotes.storage.regular_file import NOT_REGULAR, read_regular
 from papernotes.storage.slugs import slugify, unique_slug
 
 if TYPE_CHECKING:
@@ -101,19 +103,30 @@ class NoteStore:
                 continue
             if not year.is_dir():
                 continue
-            for entry in sorted(os.scandir(year.path), key=lambda e: e.name):
+            try:
+                entries = sorted(os.scandir(year.path), key=lambda e: e.name)
+            except OSError as exc:  # unreadable: the other years still load
+                reason = exc.strerror or str(exc)
+                problems.append(
+                    Problem(year.name, 0, f"cannot read this folder ({reason}); skipped")
+                )
+                continue
+            for entry in entries:
                 if not entry.name.endswith(".md") or entry.name.startswith("."):
                     continue
                 rel = f"{year.name}/{entry.name}"
                 if entry.is_symlink() and not self._inside(entry.path):
                     problems.append(Problem(rel, 1, "symlink points outside the library; skipped"))
                     continue
+                if not entry.is_file() and _stats(entry):  # a FIFO would block: never opened
+                    problems.append(Problem(rel, 0, f"{NOT_REGULAR}; skipped"))
+                    continue  # (one that cannot be stat-ed is reported when read)
                 paths.append((rel, entry))
         return paths, problems
 
     def read(self, rel: str) -> Note:
         """Read one note; raises ``NoteFormatError`` for a malformed file."""
-        data = self.path_of(rel).read_bytes()
+        data = read_regular(self.path_of(rel))
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -171,7 +184,7 @@ class NoteStore:
     def field_line(self, rel: str, name: str) -> int:
         """The line of ``name:`` in the front matter of the note at ``rel`` (1 if not found)."""
         try:
-            lines = self.path_of(rel).read_text(encoding="utf-8").splitlines()
+            lines = read_regular(self.path_of(rel)).decode("utf-8").splitlines()
         except (OSError, UnicodeDecodeError, ValueError):
             return 1
         if not lines or lines[0].lstrip("\ufeff").strip() != "---":
@@ -179,28 +192,34 @@ class NoteStore:
         return field_line(lines, name, default=1)
 
     def load_outline(self) -> Outline:
+        """``document.yaml``'s outline (empty when there is none); ``FileFormatError``
+        (``document.yaml:LINE: message``) when it cannot be read or used."""
         path = self.root / OUTLINE_FILE
         seen = self._outline_data
         if seen is not None and _stat_key_or_none(path) == seen[0]:
             try:
                 return outline_from_data(seen[1])
-            except Exception as exc:  # bad shapes
-                raise InvalidInputError(f"{OUTLINE_FILE} is malformed: {exc}") from None
+            except OutlineFormatError:
+                pass  # read and parsed again below, to name the line
         try:
-            text = path.read_text(encoding="utf-8")
+            data = read_regular(path)
         except FileNotFoundError:
-            text = None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InvalidInputError(f"{OUTLINE_FILE} cannot be read: {exc}") from None
+            data = None
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            raise FileFormatError(OUTLINE_FILE, 0, f"cannot be read ({reason})") from None
         finally:  # stat after reading: a change made before the read shows in the stat
             if self._seen is not None and _stat_key_or_none(path) != self._seen[2]:
                 self._seen = None  # created, changed or deleted since the notes were loaded
-        if text is None:
+        if data is None:
             return Outline()
         try:
-            return parse_outline(text)
-        except Exception as exc:  # YAML errors and bad shapes alike
-            raise InvalidInputError(f"{OUTLINE_FILE} is malformed: {exc}") from None
+            return parse_outline(data.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            raise FileFormatError(OUTLINE_FILE, line, "the file is not valid UTF-8") from None
+        except OutlineFormatError as exc:
+            raise FileFormatError(OUTLINE_FILE, exc.line, exc.message) from None
 
     # -- writing ---------------------------------------------------------
 
@@ -305,19 +324,32 @@ class NoteStore:
         Safe because it holds the lock every writer holds: no write is in progress.
         Only the library folder and its year folders are looked at.
         """
-        removed: list[str] = []
+        if not self._temp_files():
+            return []  # the usual case: no lock taken, so a read-only library checks fine
         with self.locked():
-            folders = [("", self.root)]
-            years = [e for e in os.scandir(self.root) if _YEAR_DIR.match(e.name)]
-            folders += [(f"{e.name}/", Path(e.path)) for e in years]
-            for prefix, folder in folders:
-                if not self._inside(str(folder)) or not folder.is_dir():
-                    continue
-                for entry in os.scandir(folder):
-                    if is_temp_file(entry.name) and entry.is_file(follow_symlinks=False):
-                        os.unlink(entry.path)
-                        removed.append(prefix + entry.name)
-        return sorted(removed)
+            removed = self._temp_files()
+            for rel in removed:
+                os.unlink(self.root / rel)
+        return removed
+
+    def _temp_files(self) -> list[str]:
+        """The relative paths of temporary files in the library folder and its year folders
+        (an unreadable folder has none that can be removed)."""
+        found: list[str] = []
+        folders = [("", self.root)]
+        years = [e for e in os.scandir(self.root) if _YEAR_DIR.match(e.name)]
+        folders += [(f"{e.name}/", Path(e.path)) for e in years]
+        for prefix, folder in folders:
+            if not self._inside(str(folder)) or not folder.is_dir():
+                continue
+            try:
+                entries = list(os.scandir(folder))
+            except OSError:
+                continue
+            for entry in entries:
+                if is_temp_file(entry.name) and entry.is_file(follow_symlinks=False):
+                    found.append(prefix + entry.name)
+        return sorted(found)
 
     def save_outline(self, outline: Outline) -> None:
         with self.locked():
@@ -332,7 +364,7 @@ class NoteStore:
             raise InvalidInputError(f"{rel!r} is not a path inside the library.")
         return self.root.joinpath(*parts)
 
-    def note_file(self, name: str) -> str | None:
+    def note_file(self, name: str, any_kind: bool = False) -> str | None:
         """``name`` as the relative path of an existing note file (``2020/bad.md``, or without
         ``.md``) inside the library, else None. Nothing is parsed: it may be malformed."""
         rel = name.strip().replace("\\", "/")
@@ -344,9 +376,9 @@ class NoteStore:
             path = self.path_of(rel)
         except InvalidInputError:
             return None
-        if not path.is_file() or not self._inside(str(path)):
-            return None
-        return rel
+        if not (path.is_file() or (any_kind and os.path.lexists(path) and not path.is_dir())):
+            return None  # ``any_kind``: a FIFO, a dangling symlink... (to be removed)
+        return rel if self._inside(str(path)) else None
 
     def _writable(self, rel: str) -> Path:
         """``path_of(rel)``, refusing a folder that is a symlink leading outside the library."""
@@ -384,7 +416,7 @@ class NoteStore:
         if self._batch:  # the note may be one of them: give pending notes their names first
             self._batch.commit()
         try:
-            current = self.path_of(note.path).read_bytes()
+            current = read_regular(self.path_of(note.path))
         except FileNotFoundError:
             raise ConflictError(
                 f"{note.path} was moved or deleted since it was read; reload and try again."
@@ -394,6 +426,15 @@ class NoteStore:
                 f"{note.path} changed on disk since it was read; reload it and try again "
                 "(nothing was written)."
             )
+
+
+def _stats(entry: os.DirEntry) -> bool:
+    """Whether ``entry`` (a symlink: its target) can be stat-ed; the stat is kept."""
+    try:
+        entry.stat()
+    except OSError:
+        return False
+    return True
 
 
 def _stat_key_or_none(path: Path) -> bytes | None:

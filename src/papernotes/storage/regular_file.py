@@ -1,0 +1,36 @@
+"""Reading a file of the library only if it is a regular file.
+
+A FIFO named ``x.md`` (or a device) would block ``open`` or ``read`` until some other
+process writes to it, forever. Opening without blocking and checking the open file's type
+with ``fstat`` closes that door even when the file is swapped after the folder was listed.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from pathlib import Path
+
+NOT_REGULAR = "not a regular file"
+
+
+class NotRegularFileError(OSError):
+    """The path names a FIFO, a socket, a device or a folder: it was not read."""
+
+    def __init__(self, path: str | Path) -> None:
+        super().__init__(errno.EINVAL, NOT_REGULAR, str(path))
+
+
+def read_regular(path: str | Path) -> bytes:
+    """The bytes of the regular file at ``path`` (symlinks followed); ``NotRegularFileError``
+    for anything else, which is not read (and never waited on)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise NotRegularFileError(path)
+    except BaseException:
+        os.close(fd)
+        raise
+    with open(fd, "rb") as handle:  # O_NONBLOCK changes nothing for a regular file
+        return handle.read()

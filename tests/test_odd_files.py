@@ -1,0 +1,203 @@
+"""Odd things in and around the library folder: a FIFO named like a note, an unreadable
+year folder, a read-only library, a full disk. Every command runs in a subprocess with a
+timeout, so a regression that blocks fails instead of hanging the suite.
+
+Tests run as root here, and root reads and writes through any permission bits (the
+capabilities CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH). Commands that must meet a
+permission check therefore run with those capabilities dropped (``setpriv``): root then
+obeys the bits of the files it owns, as any user does. Where that is impossible the test
+is skipped with the reason.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import run_process
+
+TIMEOUT = 60  # seconds: generous on a loaded machine; a blocked command never finishes
+NO_OVERRIDE = ["setpriv", "--bounding-set=-dac_override,-dac_read_search,-fowner", "--"]
+
+
+def papernotes(root: Path, *args: str, obey_permissions: bool = False, preexec_fn=None):
+    """``papernotes --notes root ARGS`` in a child process; ``obey_permissions``: one that
+    meets permission checks even when the tests run as root."""
+    prefix = NO_OVERRIDE if obey_permissions and os.geteuid() == 0 else []
+    return run_process(root, *args, prefix=tuple(prefix), preexec_fn=preexec_fn, timeout=TIMEOUT)
+
+
+@pytest.fixture
+def permissions_apply(tmp_path) -> None:
+    """Skip unless a child process started by ``papernotes(..., obey_permissions=True)``
+    is really refused a folder with mode 000."""
+    probe = tmp_path / "probe"
+    probe.mkdir(mode=0o000)
+    try:
+        command = [sys.executable, "-c", f"import os; os.listdir({str(probe)!r})"]
+        if os.geteuid() == 0:
+            if shutil.which("setpriv") is None:
+                pytest.skip("running as root and setpriv is missing: permissions cannot apply")
+            command = NO_OVERRIDE + command
+        result = subprocess.run(command, capture_output=True, timeout=TIMEOUT, check=False)
+        if result.returncode == 0:
+            pytest.skip("this process reads folders of mode 000: permissions cannot be tested")
+    finally:
+        probe.chmod(0o755)
+
+
+# -- a FIFO (or any non-regular file) named like a note ---------------------------------
+
+
+def test_a_fifo_named_like_a_note_blocks_no_command_and_rm_removes_it(seed_library):
+    fifo = seed_library / "2021" / "fifo.md"
+    os.mkfifo(fifo)
+    warning = "warning: 2021/fifo.md: not a regular file; skipped"
+    for args in (["list"], ["list", "--json"], ["show", "deberta"], ["search", "BERT"]):
+        result = papernotes(seed_library, *args)
+        assert result.returncode == 0 and result.stdout, (args, result.stderr)
+        assert warning in result.stderr.splitlines()
+    for args in (["export", "--md"], ["export", "--bib"]):
+        result = papernotes(seed_library, *args)
+        assert result.returncode == 0 and warning in result.stderr.splitlines()
+    check = papernotes(seed_library, "check")
+    assert check.returncode == 1
+    assert check.stdout.splitlines() == ["2021/fifo.md: not a regular file; skipped"]
+    removed = papernotes(seed_library, "rm", "--yes", "2021/fifo.md")
+    assert removed.returncode == 0 and removed.stdout == "Removed 2021/fifo.md\n"
+    assert not os.path.lexists(fifo)
+    assert papernotes(seed_library, "check").returncode == 0
+
+
+def test_a_fifo_named_document_yaml_blocks_nothing_and_is_reported(seed_library):
+    (seed_library / "document.yaml").unlink()
+    os.mkfifo(seed_library / "document.yaml")
+    message = "document.yaml: cannot be read (not a regular file)"
+    listed = papernotes(seed_library, "list")
+    assert listed.returncode == 0 and f"warning: {message}" in listed.stderr
+    exported = papernotes(seed_library, "export", "--md")
+    assert (exported.returncode, exported.stderr) == (1, f"Error: {message}\n")
+
+
+def test_a_fifo_named_like_a_note_does_not_block_the_tui_and_it_quits(seed_library):
+    os.mkfifo(seed_library / "2021" / "fifo.md")
+    script = textwrap.dedent(
+        f"""
+        import asyncio
+        from papernotes.tui.app import build_app
+
+        async def main():
+            app = build_app({str(seed_library)!r})
+            async with app.run_test(size=(120, 40)) as pilot:
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+                print(app.library.problems()[0])
+                await pilot.press("q")
+            print("quit")
+
+        asyncio.run(main())
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.splitlines() == ["2021/fifo.md: not a regular file; skipped", "quit"]
+
+
+# -- unreadable folders, read-only libraries ----------------------------------------------
+
+
+def test_an_unreadable_year_folder_is_reported_and_the_rest_of_the_library_loads(
+    seed_library, permissions_apply
+):
+    everything = papernotes(seed_library, "list").stdout.splitlines()
+    assert any(line.startswith("2020") for line in everything)
+    (seed_library / "2020").chmod(0o000)
+    try:
+        listed = papernotes(seed_library, "list", obey_permissions=True)
+        check = papernotes(seed_library, "check", obey_permissions=True)
+    finally:
+        (seed_library / "2020").chmod(0o755)
+    message = "2020: cannot read this folder (Permission denied); skipped"
+    assert listed.returncode == 0 and listed.stderr == f"warning: {message}\n"
+    keys = [line.split()[:2] for line in listed.stdout.splitlines()]  # year and key
+    assert keys == [line.split()[:2] for line in everything if line[:4] != "2020"]
+    assert len(keys) < len(everything)
+    assert (check.returncode, check.stdout) == (1, f"{message}\n")
+
+
+def test_a_read_only_library_passes_check_without_creating_the_lock_file(
+    seed_library, permissions_apply
+):
+    folders = [seed_library, *(p for p in seed_library.rglob("*") if p.is_dir())]
+    files = [p for p in seed_library.rglob("*") if p.is_file()]
+    for path in files:
+        path.chmod(0o444)
+    for path in folders:
+        path.chmod(0o555)
+    try:
+        result = papernotes(seed_library, "check", obey_permissions=True)
+        listed = papernotes(seed_library, "list", obey_permissions=True)
+    finally:
+        for path in folders:
+            path.chmod(0o755)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.endswith(" notes, no problems.\n") and result.stderr == ""
+    assert listed.returncode == 0 and listed.stdout and listed.stderr == ""
+    assert not (seed_library / ".papernotes.lock").exists()
+
+
+# -- a full disk ---------------------------------------------------------------------------
+
+
+def file_size_limit(limit: int):
+    """For the child: files cannot grow past ``limit`` bytes. A write past it fails with
+    EFBIG ("File too large") as a write to a full disk fails with ENOSPC, at the same place."""
+
+    def apply() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return apply
+
+
+def test_a_note_that_cannot_be_written_for_lack_of_space_is_named_and_leaves_nothing(
+    empty_library,
+):
+    (empty_library / "2021").mkdir()
+    args = ["add", "--year", "2021", "--title", "Too Long", "--note", "x" * 20_000]
+    result = papernotes(empty_library, *args, preexec_fn=file_size_limit(10_000))
+    target = empty_library / "2021" / "too-long.md"
+    assert (result.returncode, result.stderr) == (
+        1,
+        f"Error: Cannot access {target}: File too large.\n",
+    )
+    assert list((empty_library / "2021").iterdir()) == []  # no note, no temporary file
+
+
+def test_an_export_that_cannot_be_written_for_lack_of_space_names_the_output_file(
+    seed_library, tmp_path
+):
+    output = tmp_path / "out" / "reading-notes.md"
+    output.parent.mkdir()
+    args = ["export", "--md", "-o", str(output)]
+    result = papernotes(seed_library, *args, preexec_fn=file_size_limit(4096))
+    assert (result.returncode, result.stderr) == (
+        1,
+        f"Error: Cannot access {output}: File too large.\n",
+    )
+    assert list(output.parent.iterdir()) == []

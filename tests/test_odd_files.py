@@ -143,6 +143,7 @@ def test_an_unreadable_year_folder_is_reported_and_the_rest_of_the_library_loads
 def test_a_read_only_library_passes_check_without_creating_the_lock_file(
     seed_library, permissions_apply
 ):
+    (seed_library / "2021" / ".papernotes-left-by-a-crash.tmp").write_bytes(b"")
     folders = [seed_library, *(p for p in seed_library.rglob("*") if p.is_dir())]
     files = [p for p in seed_library.rglob("*") if p.is_file()]
     for path in files:
@@ -159,6 +160,7 @@ def test_a_read_only_library_passes_check_without_creating_the_lock_file(
     assert result.stdout.endswith(" notes, no problems.\n") and result.stderr == ""
     assert listed.returncode == 0 and listed.stdout and listed.stderr == ""
     assert not (seed_library / ".papernotes.lock").exists()
+    assert (seed_library / "2021" / ".papernotes-left-by-a-crash.tmp").exists()  # harmless
 
 
 # -- a full disk ---------------------------------------------------------------------------
@@ -182,10 +184,9 @@ def test_a_note_that_cannot_be_written_for_lack_of_space_is_named_and_leaves_not
     args = ["add", "--year", "2021", "--title", "Too Long", "--note", "x" * 20_000]
     result = papernotes(empty_library, *args, preexec_fn=file_size_limit(10_000))
     target = empty_library / "2021" / "too-long.md"
-    assert (result.returncode, result.stderr) == (
-        1,
-        f"Error: Cannot access {target}: File too large.\n",
-    )
+    (line,) = result.stderr.splitlines()  # one sentence naming the file, never a traceback
+    assert result.returncode == 1 and line.startswith("Error: ")
+    assert f"{target}: File too large" in line
     assert list((empty_library / "2021").iterdir()) == []  # no note, no temporary file
 
 
@@ -196,8 +197,7 @@ def test_an_export_that_cannot_be_written_for_lack_of_space_names_the_output_fil
     output.parent.mkdir()
     args = ["export", "--md", "-o", str(output)]
     result = papernotes(seed_library, *args, preexec_fn=file_size_limit(4096))
-    assert (result.returncode, result.stderr) == (
-        1,
-        f"Error: Cannot access {output}: File too large.\n",
-    )
+    (line,) = result.stderr.splitlines()  # one sentence naming the file, never a traceback
+    assert result.returncode == 1 and line.startswith("Error: ")
+    assert f"{output}: File too large" in line
     assert list(output.parent.iterdir()) == []

@@ -326,10 +326,14 @@ class NoteStore:
         """
         if not self._temp_files():
             return []  # the usual case: no lock taken, so a read-only library checks fine
-        with self.locked():
-            removed = self._temp_files()
-            for rel in removed:
-                os.unlink(self.root / rel)
+        removed: list[str] = []
+        try:
+            with self.locked():
+                for rel in self._temp_files():
+                    os.unlink(self.root / rel)
+                    removed.append(rel)
+        except OSError:  # a read-only library: the rest stay, as harmless as before
+            pass
         return removed
 
     def _temp_files(self) -> list[str]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from papernotes.errors import LockTimeoutError
+from papernotes.storage.regular_file import read_regular
 
 HOLDER_FILE = ".papernotes.holder.lock"  # the pid of the process holding .papernotes.lock
 DEFAULT_LOCK_TIMEOUT = 30.0
@@ -54,7 +55,7 @@ def holding(lock, root: Path, wait: LockWait) -> Iterator[None]:
 def holder_pid(root: Path) -> int | None:
     """The pid the lock's holder recorded (None when unknown)."""
     try:
-        text = (root / HOLDER_FILE).read_text(encoding="ascii").strip()
+        text = read_regular(root / HOLDER_FILE).decode("ascii").strip()  # a FIFO never blocks
         return int(text) if text.isdigit() else None
     except (OSError, UnicodeDecodeError):
         return None

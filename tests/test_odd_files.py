@@ -77,6 +77,18 @@ def test_a_fifo_named_like_a_note_blocks_no_command_and_rm_removes_it(seed_libra
     assert papernotes(seed_library, "check").returncode == 0
 
 
+def test_editing_a_fifo_named_like_a_note_is_refused_without_starting_the_editor(
+    seed_library, monkeypatch
+):
+    os.mkfifo(seed_library / "2021" / "fifo.md")
+    monkeypatch.setenv("EDITOR", "cat")  # would wait forever on the FIFO if it were started
+    result = papernotes(seed_library, "edit", "2021/fifo.md")
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[-1] == (
+        "Error: 2021/fifo.md is not a regular file, so it is not opened; rm removes it."
+    )
+
+
 def test_a_fifo_named_document_yaml_blocks_nothing_and_is_reported(seed_library):
     (seed_library / "document.yaml").unlink()
     os.mkfifo(seed_library / "document.yaml")

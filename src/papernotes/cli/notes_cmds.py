@@ -203,7 +203,9 @@ def search_cmd(ctx: click.Context, query, as_json):
 def edit_cmd(ctx: click.Context, paper):
     """Open a paper's note in $EDITOR (a path such as 2020/bad.md opens even a broken note)."""
     library = open_library(ctx)
-    rel = library.store.note_file(paper) or library.find(paper).path
+    rel = library.store.note_file(paper, any_kind=True) or library.find(paper).path
+    if not (library.root / rel).is_file():  # a FIFO: an editor reading it would wait forever
+        raise InvalidInputError(f"{rel} is not a regular file, so it is not opened; rm removes it.")
     from papernotes.editor import run_editor
 
     run_editor(library.root / rel)

@@ -73,12 +73,12 @@ def test_the_venue_the_user_wrote_counts_roberta_is_emnlp(seed_library):
     assert entry["booktitle"] == "Conference on Empirical Methods in Natural Language Processing"
 
 
-def test_titles_are_canonical_with_model_names_brace_protected(seed_library):
+def test_titles_are_canonical_with_every_word_that_has_a_capital_brace_protected(seed_library):
     entries = parsed(export(seed_library))
     assert entries["he2021deberta"]["title"] == (
-        "{DeBERTa}: Decoding-enhanced {BERT} with Disentangled Attention"
+        "{DeBERTa}: {Decoding}-enhanced {BERT} with {Disentangled Attention}"
     )
-    assert entries["lan2020albert"]["title"].startswith("{ALBERT}: A Lite {BERT} for")
+    assert entries["lan2020albert"]["title"].startswith("{ALBERT}: {A Lite BERT} for {Self}-")
     assert entries["he2021deberta"]["author"] == (
         "He, Pengcheng and Liu, Xiaodong and Gao, Jianfeng and Chen, Weizhu"
     )
@@ -147,7 +147,7 @@ def test_special_characters_are_escaped_and_utf8_is_kept_by_default():
     )
     text = render_entry(paper, venues=VenueTable())
     # Inline math is LaTeX already and is written as it is; a lone dollar is escaped.
-    assert r"Cost \& Benefit: 100\% of $x_1$ \#1 \{sic\} for \$5" in text
+    assert r"{Cost} \& {Benefit}: 100\% of $x_1$ \#1 \{sic\} for \$5" in text
     assert "author = {Müller, Jürgen and {魏俊秋} and van Beethoven, Ludwig}" in text
     entry = parsed(text)["muller2022cost"]
     assert entry.entry_type == "misc"
@@ -162,7 +162,7 @@ def test_ascii_turns_accents_into_latex_and_leaves_chinese_alone(caplog):
     )
     with caplog.at_level("WARNING"):
         text = render_entry(paper, ascii=True, venues=VenueTable())
-    assert r"{\"U}ber {\v{C}}ech: {\AA}ngstr{\"o}m f{\"u}r 中文" in text
+    assert r"{{\"U}ber {\v{C}}ech}: {{\AA}ngstr{\"o}m} f{\"u}r 中文" in text
     assert r"Marasovi{\'c}, Ana and {魏俊秋}" in text
     assert caplog.records == []
 
@@ -286,7 +286,7 @@ def test_biber_validates_the_fields_for_code_tags_notes_and_an_arxiv_venue(tmp_p
 
 def test_venue_table_kinds_and_the_user_config_file(tmp_path):
     venues = VenueTable()
-    paper = Paper(title="A Study", year=2020, key="k", venue="TACL")
+    paper = Paper(title="A Study", year=2020, key="k", venue="TACL", authors=("Ann Lee",))
     assert render_entry(paper, venues=venues).startswith("@article{k,")
     assert "journal = {Transactions of the Association for Computational Linguistics}" in (
         render_entry(paper, venues=venues)
@@ -354,6 +354,7 @@ def test_a_stored_article_type_without_a_journal_is_exported_as_a_preprint():
         year=2021,
         arxiv="2101.00001",
         key="doe2021brand",
+        authors=("Jane Doe",),
         extra=(("bibtex", {"entry_type": "article"}),),
     )
     assert render_entry(paper, venues=VenueTable()).startswith("@misc{doe2021brand,\n")

@@ -399,8 +399,8 @@ def test_math_in_a_title_is_kept_on_import_and_written_back_verbatim(empty_libra
     )
     first = run(empty_library, "export", "--bib").stdout
     assert (
-        "title = {The Über: $\\alpha$-Tuning of $k$-{NN} with $\\ell_1$ and "
-        "$\\mathcal{O}(n^2)$ Costs}" in first
+        "title = {{The Über}: $\\alpha$-{Tuning} of $k$-{NN} with $\\ell_1$ and "
+        "$\\mathcal{O}(n^2)$ {Costs}}" in first
     ), first
     again = tmp_path / "again"
     again.mkdir()
@@ -414,9 +414,9 @@ def test_a_dollar_that_is_not_math_is_still_escaped(empty_library):
     for title in ("Training costs $5 a day", "From $5 to $10 per hour", "Odd $ sign"):
         library.add(Paper(title=title, year=2020))
     out = run(empty_library, "export", "--bib").stdout
-    assert "title = {Training costs \\$5 a day}" in out
-    assert "title = {From \\$5 to \\$10 per hour}" in out
-    assert "title = {Odd \\$ sign}" in out
+    assert "title = {{Training} costs \\$5 a day}" in out
+    assert "title = {{From} \\$5 to \\$10 per hour}" in out
+    assert "title = {{Odd} \\$ sign}" in out
     import_back = empty_library.parent / "back"
     import_back.mkdir()
     bib = empty_library.parent / "out.bib"

@@ -232,7 +232,7 @@ def test_a_lone_brace_is_spelled_out_so_classic_bibtex_sees_a_balanced_entry():
     title = "Closing } before opening { and {x}"
     paper = clean_paper(Paper(title=title, year=2020, key="t2020", authors=("J. {Smith",)))
     text = render_bibliography([paper], venues=VENUES)
-    assert r"Closing \textbraceright{} before opening \textbraceleft{} and \{x\}" in text
+    assert r"{Closing} \textbraceright{} before opening \textbraceleft{} and \{x\}" in text
     assert balanced_for_classic_bibtex(text), text
     (entry,) = parse_bibtex(text, "export.bib").entries
     back = entry_to_paper(entry, VENUES)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from papernotes.arxiv_ids import base_id
 from papernotes.citekeys import is_cjk_name, split_name
 from papernotes.formats.bibtex_write import (
+    AUTHORLESS_TYPE,
     BIBTEX_EXTRA,
     CODE_FIELD,
     CONTAINER_FIELD,
@@ -178,7 +179,12 @@ def entry_to_paper(entry: BibEntry, venues: VenueTable) -> Paper:
     # The type is kept only when it says more than the venue does and stays valid on export:
     # never for a preprint, never an @article/@inproceedings without a journal/booktitle.
     needs_venue = entry.entry_type in CONTAINER_FIELD
-    if entry.entry_type != rule_type and not preprint and (venue or not needs_venue):
+    if (
+        entry.entry_type != rule_type
+        and not preprint
+        and (venue or not needs_venue)
+        and not _written_without_authors(entry)
+    ):
         extra[ENTRY_TYPE] = entry.entry_type
     for name in PASSTHROUGH_ORDER:
         if fields.get(name, "").strip():
@@ -227,6 +233,18 @@ def read_notes(value: str) -> tuple[str, ...]:
         else:
             notes.append([_NOTE_NUMBER.sub("", text)])
     return tuple(note for note in ("\n".join(lines).strip() for lines in notes) if note)
+
+
+def _written_without_authors(entry: BibEntry) -> bool:
+    """A @misc with a ``key`` and no author: how papernotes writes a paper without authors,
+    whatever its venue, so the type says nothing about the paper (bibtex_write.AUTHORLESS_TYPE)."""
+    fields = entry.fields
+    return (
+        entry.entry_type == AUTHORLESS_TYPE
+        and bool(fields.get("key", "").strip())
+        and not fields.get("author", "").strip()
+    )
+
 
 
 def _arxiv_id(fields: dict[str, str]) -> str:

@@ -2,7 +2,9 @@
 
 Entry type from the user's venue: a conference -> ``@inproceedings`` + ``booktitle``, a journal
 -> ``@article`` + ``journal``, no venue (a preprint) -> ``@misc``. Full venue names come from
-the venue table. Papers with an arXiv id also get ``eprint``/``archivePrefix``/``primaryClass``.
+the venue table. A paper without authors is a ``@misc`` with a ``key`` (its short title), so
+that every style can sort and label it. Papers with an arXiv id also get ``eprint``/
+``archivePrefix``/``primaryClass`` and the arXiv URL (the one field CSL processors keep).
 Fields a .bib import brought along (pages, volume, a non-arXiv url, …) live in the note's
 ``bibtex`` front-matter mapping and are written back as they were read.
 """
@@ -10,6 +12,7 @@ Fields a .bib import brought along (pages, volume, a non-arXiv url, …) live in
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 
 from papernotes.citekeys import base_key, is_cjk_name, split_name
@@ -45,9 +48,14 @@ MONTH_MACROS = frozenset(
 )
 """BibTeX's standard month macros, written without braces (an import reads ``jun`` as is)."""
 _WORD = re.compile(r"[^\W_]+")
+_RUN_GAP = re.compile(r"[ -]+")
+_DIGIT = re.compile(r"\d")
+_LETTERS = re.compile(r"[^\W\d_]+")
 _AND_WORD = re.compile(r"(?<!\S)and(?!\S)", re.IGNORECASE)
 CONTAINER_FIELD = {"inproceedings": "booktitle", "incollection": "booktitle", "article": "journal"}
 """Entry types whose venue field is required, and that field."""
+AUTHORLESS_TYPE = "misc"
+"""The type of a paper without authors: the only common one biblatex accepts without them."""
 
 
 def render_entry(
@@ -56,12 +64,14 @@ def render_entry(
     with_notes: bool = False,
     ascii: bool = False,
     venues: VenueTable | None = None,
+    long_label: bool = False,
 ) -> str:
     """One BibTeX entry for ``paper``, ending in a newline.
 
     A paper without a stored key gets the scheme's key (no uniqueness suffix: that needs the
     library, see ``bibliography.assign_keys``). ``venues`` defaults to the built-in table plus
-    the user's ``venues.toml``.
+    the user's ``venues.toml``. A paper without authors is labelled by its short title, or by
+    its whole title with ``long_label`` (another such paper has the same short one).
     """
     if venues is None:
         venues = VenueTable.load()
@@ -72,10 +82,18 @@ def render_entry(
     required = CONTAINER_FIELD.get(entry_type)
     if required and not has_venue and not extra.get(required):
         entry_type = TYPE_OF_KIND[kind]  # an @article without a journal is invalid: a preprint
-    fields: list[tuple[str, str]] = [
-        ("title", protect_title(paper.arxiv_title or paper.title, ascii)),
-        ("author", format_authors(paper.authors, ascii)),
-    ]
+    title = paper.arxiv_title or paper.title
+    fields: list[tuple[str, str]] = [("title", protect_title(title, ascii))]
+    if paper.authors:
+        fields.append(("author", format_authors(paper.authors, ascii)))
+    else:
+        # biblatex wants an author for every type but @misc; BibTeX styles sort and label an
+        # entry without one by its `key`; biblatex and CSL label it by its (short) title
+        entry_type = AUTHORLESS_TYPE
+        label = title if long_label else short_title(title)
+        fields.append(("key", protect_title(label, ascii)))
+        if label != title:
+            fields.append(("shorttitle", protect_title(label, ascii)))
     if has_venue:
         container = CONTAINER_FIELD.get(entry_type, "howpublished")
         fields.append((container, escape(venues.full_name(paper.venue), ascii)))
@@ -132,9 +150,29 @@ def render_bibliography(
     if venues is None:
         venues = VenueTable.load()
     ordered = sorted(papers, key=lambda p: (p.year, p.key or base_key(p)))
+    shared = _shared_short_titles(ordered)
     return "\n".join(
-        render_entry(p, with_notes=with_notes, ascii=ascii, venues=venues) for p in ordered
+        render_entry(
+            p,
+            with_notes=with_notes,
+            ascii=ascii,
+            venues=venues,
+            long_label=_short_label(p) in shared,
+        )
+        for p in ordered
     )
+
+
+def _short_label(paper: Paper) -> str:
+    return short_title(paper.arxiv_title or paper.title).casefold()
+
+
+def _shared_short_titles(papers: list[Paper]) -> set[str]:
+    """Short titles of more than one paper without authors. Those papers are labelled by their
+    whole title: natbib shows such a label without the year and tells equal ones apart by a–z,
+    which runs out after 26."""
+    counts = Counter(_short_label(p) for p in papers if not p.authors)
+    return {label for label, count in counts.items() if count > 1}
 
 
 TYPE_OF_KIND = {CONFERENCE: "inproceedings", JOURNAL: "article", PREPRINT: "misc"}
@@ -164,14 +202,15 @@ def bibtex_fields(paper: Paper) -> dict[str, object]:
 
 
 def needs_protection(word: str) -> bool:
-    """Capitals a style would lowercase: ``BERT``, ``DeBERTa``, ``T5`` — not ``Attention``."""
-    rest = word[1:]
-    return rest.lower() != rest or (word[0].isupper() and not word.isalpha())
+    """A word a style's lowercasing would change: ``Chinese``, ``BERT``, ``DeBERTa``, ``T5``."""
+    return word.lower() != word
 
 
 def protect_title(title: str, ascii: bool = False) -> str:
-    """The title escaped, with words like DeBERTa, BERT, ALBERT wrapped in braces.
+    """The title escaped, with every run of words that hold a capital wrapped in braces.
 
+    Styles then print the capitals as written (``{NEZHA}: {Neural Contextualized
+    Representation} for {Chinese Language Understanding}``) instead of lowercasing them.
     Inline math (``$\\ell_1$``) is written as it is: no escaping and no braces inside.
     """
     if "$" in title:
@@ -180,14 +219,44 @@ def protect_title(title: str, ascii: bool = False) -> str:
             return "".join(p if is_math else protect_title(p, ascii) for p, is_math in pieces)
     out = []
     last = 0
-    for match in _WORD.finditer(title):
-        word = match.group()
-        if needs_protection(word):
-            out.append(escape(title[last : match.start()], ascii))
-            out.append("{" + escape(word, ascii) + "}")
-            last = match.end()
+    for words in _capital_runs(title):
+        out.append(escape(title[last : words[0].start()], ascii))
+        run = []
+        for i, word in enumerate(words):
+            if i:
+                run.append(title[words[i - 1].end() : word.start()])  # spaces and hyphens
+            run.append(_protect_word(word.group(), ascii))
+        out.append("{" + "".join(run) + "}")
+        last = words[-1].end()
     out.append(escape(title[last:], ascii))
     return "".join(out)
+
+
+def _protect_word(word: str, ascii: bool) -> str:
+    """A word inside a braced run; capitals mixed with digits (``GPT3``, ``3D``) get their
+    letters braced once more: pandoc 2.17 lowercases such a word even in braces (``Gpt3``)."""
+    if not _DIGIT.search(word) or word.upper() != word or word[1:].lower() == word[1:]:
+        return escape(word, ascii)
+    return _LETTERS.sub(lambda m: "{" + escape(m.group(), ascii) + "}", word)
+
+
+def _capital_runs(text: str) -> list[list[re.Match[str]]]:
+    """Words with a capital, grouped when only spaces or hyphens lie between them."""
+    runs: list[list[re.Match[str]]] = []
+    for match in _WORD.finditer(text):
+        if not needs_protection(match.group()):
+            continue
+        if runs and _RUN_GAP.fullmatch(text, runs[-1][-1].end(), match.start()):
+            runs[-1].append(match)
+        else:
+            runs.append([match])
+    return runs
+
+
+def short_title(title: str) -> str:
+    """The part of a title before its first colon (``NEZHA``, ``Mengzi``), else the title."""
+    head, colon, _ = title.partition(":")
+    return head.strip() if colon and head.strip() and "$" not in head else title
 
 
 def format_author(name: str, ascii: bool = False) -> str:

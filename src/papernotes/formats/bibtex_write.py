@@ -50,6 +50,7 @@ MONTH_MACROS = frozenset(
 _WORD = re.compile(r"[^\W_]+")
 _RUN_GAP = re.compile(r"[ -]+")
 _DIGIT = re.compile(r"\d")
+_COLON = re.compile("[:：]")
 _LETTERS = re.compile(r"[^\W\d_]+")
 _AND_WORD = re.compile(r"(?<!\S)and(?!\S)", re.IGNORECASE)
 CONTAINER_FIELD = {"inproceedings": "booktitle", "incollection": "booktitle", "article": "journal"}
@@ -254,9 +255,10 @@ def _capital_runs(text: str) -> list[list[re.Match[str]]]:
 
 
 def short_title(title: str) -> str:
-    """The part of a title before its first colon (``NEZHA``, ``Mengzi``), else the title."""
-    head, colon, _ = title.partition(":")
-    return head.strip() if colon and head.strip() and "$" not in head else title
+    """The part of a title before its first colon (``NEZHA``, ``Mengzi``; a full-width ``：``
+    too), else the whole title."""
+    head = _COLON.split(title, 1)[0].strip()
+    return head if head != title and head and "$" not in head else title
 
 
 def format_author(name: str, ascii: bool = False) -> str:
@@ -278,7 +280,26 @@ def format_author(name: str, ascii: bool = False) -> str:
 
 
 def format_authors(authors: Iterable[str], ascii: bool = False) -> str:
-    return " and ".join(format_author(a, ascii) for a in authors)
+    return " and ".join(parseable_name(format_author(a, ascii)) for a in authors)
+
+
+def parseable_name(name: str) -> str:
+    """A written name, braced whole when BibTeX's name grammar would reject it.
+
+    BibTeX splits a name at its commas (outside braces) into at most three parts and each
+    part into words at spaces, ``-`` and ``~``: ``Smith, --`` has an empty part (an error in
+    bibtex, a crash in biber), as do ``, Smith`` and ``A, B, C, D`` (too many commas)."""
+    parts, depth, start = [], 0, 0
+    for i, char in enumerate(name):  # BibTeX counts every brace, escaped or not
+        if char in "{}":
+            depth += 1 if char == "{" else -1
+        elif char == "," and depth == 0:
+            parts.append(name[start:i])
+            start = i + 1
+    parts.append(name[start:])
+    if len(parts) <= 3 and all(part.strip(" -~\t\n") for part in parts):
+        return name
+    return "{" + name + "}"
 
 
 def format_tags(tags: Iterable[str], ascii: bool = False) -> str:

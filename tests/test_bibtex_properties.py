@@ -214,6 +214,17 @@ def test_literal_braces_and_backslashes_in_author_names_come_back():
     assert entry_to_paper(entry, VENUES).authors == authors, text
 
 
+def test_names_bibtex_cannot_split_are_braced_whole_and_come_back():
+    """``Smith, --`` (a part with no word: bibtex's "comma at the end" error), ``, Smith``
+    (biber crashed) and four commas (too many) are one braced name each."""
+    authors = ("-- Smith", ", Smith", "A, B, C, D", "Ann Lee")
+    paper = clean_paper(Paper(title="T", year=2020, key="t2020", authors=authors))
+    text = render_bibliography([paper], venues=VENUES)
+    assert "author = {{Smith, --} and {, Smith} and {A, B, C, D} and Lee, Ann}" in text
+    (entry,) = parse_bibtex(text, "export.bib").entries
+    assert entry_to_paper(entry, VENUES).authors == authors
+
+
 def test_an_escaped_lone_brace_kept_from_an_import_is_spelled_out():
     fields = {
         "note": "see \\{ here",

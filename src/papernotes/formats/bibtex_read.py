@@ -246,7 +246,6 @@ def _written_without_authors(entry: BibEntry) -> bool:
     )
 
 
-
 def _arxiv_id(fields: dict[str, str]) -> str:
     prefix = (fields.get("archiveprefix") or fields.get("eprinttype") or "arxiv").strip().lower()
     if fields.get("eprint") and prefix == "arxiv":

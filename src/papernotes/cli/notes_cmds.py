@@ -10,7 +10,7 @@ import click
 
 from papernotes.cli.library_access import existing_library
 from papernotes.cli.output import list_lines, note_dict, show_text, to_json
-from papernotes.errors import DuplicateError, InvalidInputError, NotFoundError
+from papernotes.errors import ConflictError, DuplicateError, InvalidInputError, NotFoundError
 from papernotes.library import Library
 from papernotes.model import STATUSES, Paper, Problem
 from papernotes.note_lines import note_lines
@@ -233,10 +233,16 @@ def rm_cmd(ctx: click.Context, paper, yes):
         library.store.delete_file(rel)
         click.echo(f"Removed {rel}")
         return
-    note = next((n for n in library.notes() if n.path == rel), None) or library.find(paper)
-    if not yes and sys.stdin.isatty():
+    note = library.find(paper)  # a name two rules give to two papers is an error, never a pick
+    confirmed = not yes and sys.stdin.isatty()
+    if confirmed:
         click.confirm(f"Delete {note.path} ({note.paper.title})?", abort=True)
-    library.remove(note)
+    with library.writing():  # named again, and removed, as the folder is now
+        latest = library.find(paper)
+        if latest.path != note.path:
+            raise ConflictError(f"{paper!r} names {latest.path} now; nothing was removed.")
+        # what was confirmed must still be there; else the file as it is now (not the cache)
+        library.remove(note if confirmed else library.current(latest))
     click.echo(f"Removed {note.path}")
 
 

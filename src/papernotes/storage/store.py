@@ -82,6 +82,7 @@ class NoteStore:
         self._batch: PendingWrites | None = None  # new notes waiting for one flush (import)
         self._outline_data: tuple | None = None  # (stat key, YAML data) seen by the last load()
         self._seen: tuple | None = None  # folder_state() arguments of the last load()
+        self._repaired: list[str] = []  # cache entries the last load(from_disk=True) repaired
 
     # -- reading ---------------------------------------------------------
 
@@ -134,29 +135,70 @@ class NoteStore:
             raise NoteFormatError(line, "the file is not valid UTF-8") from None
         return Note(paper=parse_note(text), path=rel, digest=digest(data))
 
+    def read_current(self, note: Note) -> Note:
+        """``note``'s file as it reads now, from disk and never the cache: what a write under
+        the lock builds on. ``ConflictError`` when it was moved or deleted; when its bytes are
+        not the ones ``note`` was read from, the cache's copy of it is dropped."""
+        try:
+            fresh = self.read(note.path)
+        except FileNotFoundError:
+            raise ConflictError(
+                f"{note.path} was moved or deleted since it was read; reload and try again."
+            ) from None
+        except NoteFormatError:
+            self.distrust_cache([note.path])
+            raise
+        if fresh.digest != note.digest:
+            self.distrust_cache([note.path])
+        return fresh
+
+    def distrust_cache(self, rels: list[str]) -> None:
+        """Forget what the library cache and the kept views hold for the notes at ``rels``:
+        their file may have changed without its stat changing (``cache.py``)."""
+        real_root = str(self._real_root)
+        LibraryCache.for_library(real_root).forget(real_root, rels)
+        from papernotes.storage.views import ViewCache  # a kept list may show the old note
+
+        ViewCache.for_library(real_root).clear()
+        self._seen = None
+
     def scan(self) -> Scan:
         """The note files in the folder now (listed, not yet read)."""
         started_ns = time_ns()  # before any stat: the reference for racy files
         found, problems = self._note_entries()
         return Scan(started_ns, found, problems)
 
-    def load(self, scan: Scan | None = None) -> tuple[list[Note], list[Problem]]:
+    def load(
+        self, scan: Scan | None = None, *, from_disk: bool = False
+    ) -> tuple[list[Note], list[Problem]]:
         """Every note that reads; every one that does not becomes a ``Problem``. ``scan``
         (fresh from ``scan()``) saves listing and stat-ing the folder a second time.
 
         Unchanged files come from the library cache (``storage/cache.py``), which is
         checked against each file's stat and rebuilt from the files whenever it is unusable.
+        ``from_disk`` reads every file instead, and repairs the entries that disagreed with
+        their file (``repaired()`` lists them).
         """
         scan = scan or self.scan()
         cache = LibraryCache.for_library(str(self._real_root))
-        load = CachedLoad(cache, str(self._real_root), scan.started_ns)
+        load = CachedLoad(cache, str(self._real_root), scan.started_ns, verify=from_disk)
         notes, unread = load.notes(scan.found, self.read)
         self._outline_data = load.outline_data(self.root / OUTLINE_FILE, load_yaml)
         load.finish()
+        self._repaired = load.repaired
+        if load.repaired:
+            from papernotes.storage.views import ViewCache  # a kept list shows the old notes
+
+            ViewCache.for_library(str(self._real_root)).clear()
         self._seen = None
         if load.vouched:  # the state is worked out only if asked for: most commands do not
             self._seen = (scan.rels(), load.keys, load.outline_key, scan.problems)
         return notes, scan.problems + unread
+
+    def repaired(self) -> list[str]:
+        """The notes whose cached copy the last ``load(from_disk=True)`` found different from
+        their file, and replaced."""
+        return list(self._repaired)
 
     def loaded_state(self) -> bytes | None:
         """The ``state()`` the last ``load()`` saw; None when some file's stat could not vouch
@@ -416,6 +458,12 @@ class NoteStore:
         base = slugify(slug or paper.title)
         return f"{year}/{unique_slug(base, taken)}.md"
 
+    def check_unchanged(self, note: Note) -> None:
+        """Refuse (``ConflictError``) when ``note``'s file no longer has the bytes it was read
+        from; the cache's copy of it is dropped then, so a reload reads the file."""
+        with self.locked():
+            self._check_unchanged(note)
+
     def _check_unchanged(self, note: Note) -> None:
         if self._batch:  # the note may be one of them: give pending notes their names first
             self._batch.commit()
@@ -426,6 +474,9 @@ class NoteStore:
                 f"{note.path} was moved or deleted since it was read; reload and try again."
             ) from None
         if note.digest and digest(current) != note.digest:
+            # Either someone wrote it, or the cache vouched for bytes the file no longer has
+            # (a write that kept size and times): either way the next load must read it.
+            self.distrust_cache([note.path])
             raise ConflictError(
                 f"{note.path} changed on disk since it was read; reload it and try again "
                 "(nothing was written)."

@@ -253,7 +253,13 @@ def check_cmd(ctx: click.Context):
     library = existing_library(ctx)
     for rel in library.store.remove_temp_files():
         click.echo(f"removed {rel}: left by an interrupted write; no note was affected", err=True)
-    problems = library.check()
+    problems = library.check()  # every note read from its file, not the cache
+    for rel in library.repaired():
+        click.echo(
+            f"repaired the library cache: {rel} had changed without its size or times "
+            "changing, and commands showed the old note until now",
+            err=True,
+        )
     for problem in problems:
         click.echo(str(problem))
     if problems:

@@ -1,0 +1,87 @@
+"""PAPER, as ``show``, ``edit``, ``rm``, ``key``, ``link`` and ``export`` take it: a name that
+different rules give to different papers is an error listing them, never a silent pick."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from papernotes.library import Library
+from tests.helpers import folder_bytes, run
+
+ROBERTA, TINYBERT = "2019/roberta.md", "2020/tinybert.md"
+
+
+def give_key_by_hand(root: Path, rel: str, key: str) -> None:
+    """Set a note's key in its file, as a hand edit (or an older papernotes) could."""
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r"(?m)^key: .*$", f"key: {key}", text, count=1), encoding="utf-8")
+
+
+def test_rm_of_a_key_that_is_another_papers_slug_lists_both_and_removes_nothing(seed_library):
+    refused = run(seed_library, "key", "roberta", "tinybert")
+    assert refused.exit_code == 1, refused.output
+    assert f"is the slug of {TINYBERT}" in refused.stderr
+    give_key_by_hand(seed_library, ROBERTA, "tinybert")
+    before = folder_bytes(seed_library)
+    result = run(seed_library, "rm", "tinybert", "--yes")
+    assert result.exit_code == 1
+    assert f"{TINYBERT} by its slug" in result.stderr and f"{ROBERTA} by its key" in result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert folder_bytes(seed_library) == before
+
+
+@pytest.mark.parametrize(
+    "command",
+    [("show",), ("edit",), ("key",), ("key", "fresh2019"), ("link",), ("export", "--bib")],
+    ids=lambda c: " ".join(c),
+)
+def test_every_command_taking_a_paper_refuses_a_name_two_papers_have(
+    seed_library, fake_arxiv, command
+):
+    give_key_by_hand(seed_library, ROBERTA, "tinybert")
+    before = folder_bytes(seed_library)
+    name, *rest = command
+    result = run(seed_library, name, "tinybert", *rest)
+    assert result.exit_code == 1, result.output
+    assert f"'tinybert' names 2 papers: {TINYBERT} by its slug, {ROBERTA} by its key" in (
+        result.stderr
+    )
+    assert folder_bytes(seed_library) == before and fake_arxiv.requests == []
+
+
+@pytest.mark.parametrize(
+    ("taken", "rule"),
+    [
+        ("tinybert", "slug"),
+        ("TinyBERT", "slug"),
+        ("2020/tinybert", "path"),
+        ("2020/tinybert.md", "path"),
+        ("1909.10351", "arXiv id"),
+    ],
+)
+def test_key_refuses_a_key_that_is_another_papers_slug_path_or_arxiv_id(seed_library, taken, rule):
+    before = folder_bytes(seed_library)
+    result = run(seed_library, "key", "roberta", taken)
+    assert result.exit_code == 1
+    assert f"The key {taken!r} is the {rule} of {TINYBERT}" in result.stderr
+    assert folder_bytes(seed_library) == before
+
+
+def test_a_key_may_be_the_papers_own_slug_path_or_arxiv_id(seed_library):
+    for own in ("roberta", "1907.11692", "2019/roberta"):
+        result = run(seed_library, "key", "2019/roberta.md", own)
+        assert result.exit_code == 0, result.output
+        assert Library(seed_library).find(own).path == ROBERTA
+    assert run(seed_library, "check").exit_code == 0
+
+
+def test_check_reports_a_key_that_names_another_paper(seed_library):
+    give_key_by_hand(seed_library, ROBERTA, "TinyBERT")
+    result = run(seed_library, "check")
+    assert result.exit_code == 1
+    assert f"{ROBERTA}:" in result.stdout
+    assert f"key 'TinyBERT' is the slug of {TINYBERT}, so it names two papers" in result.stdout

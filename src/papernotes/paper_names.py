@@ -7,7 +7,8 @@ papers (a key equal to another paper's slug) is an error listing both, never a s
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable
 
 from papernotes.arxiv_ids import base_id
 from papernotes.errors import AmbiguousError, InvalidInputError, NotFoundError
@@ -18,29 +19,53 @@ MAX_LISTED = 5
 
 def exact_matches(notes: Iterable[Note], name: str) -> dict[str, list[str]]:
     """The notes ``name`` names by an exact rule: path -> the rules (``key``, ``path``,
-    ``slug``, ``arXiv id``, ``title``), in the library's order."""
+    ``slug``, ``arXiv id``, ``title``), in the library's order.
+
+    One pass per rule, each skipped when ``name`` cannot match by it (a path has a ``/``,
+    a slug has none), so naming a paper in 100,000 notes stays a fraction of a second."""
+    notes = list(notes)
     name = name.strip()
     folded = name.casefold()
-    paths = (folded, f"{folded}.md")
     arxiv = base_id(name)
     wanted = normalize_title(name)
+    matched: list[tuple[str, list[Note]]] = [
+        ("key", [n for n in notes if n.paper.key.casefold() == folded]),
+    ]
+    if "/" in folded:
+        paths = (folded, f"{folded}.md")
+        matched.append(("path", [n for n in notes if n.path.casefold() in paths]))
+    else:
+        end = f"/{folded}.md"
+        matched.append(("slug", [n for n in notes if n.path.casefold().endswith(end)]))
+    if arxiv:
+        matched.append(("arXiv id", [n for n in notes if n.paper.arxiv == arxiv]))
+    if wanted:
+        same = _title_test(wanted)
+        matched.append(("title", [n for n in notes if same(n.paper.title)]))
     found: dict[str, list[str]] = {}
-    for note in notes:
-        paper = note.paper
-        rules = []
-        if paper.key and paper.key.casefold() == folded:
-            rules.append("key")
-        if note.path.casefold() in paths:
-            rules.append("path")
-        if note.slug.casefold() == folded:
-            rules.append("slug")
-        if arxiv and paper.arxiv == arxiv:
-            rules.append("arXiv id")
-        if wanted and normalize_title(paper.title) == wanted:
-            rules.append("title")
-        if rules:
-            found[note.path] = rules
+    for rule, rule_notes in matched:
+        for note in rule_notes:
+            found.setdefault(note.path, []).append(rule)
+    if len(found) > 1:  # listed in the library's order
+        found = {n.path: found[n.path] for n in notes if n.path in found}
     return found
+
+
+def _title_test(wanted: str) -> Callable[[str], bool]:
+    """A test for ``normalize_title(title) == wanted`` that decides an ASCII title with one
+    regular expression instead of normalising it (``[\\W_]`` is what normalising turns
+    into one space)."""
+    words = wanted.split()
+    ascii_words = all(word.isascii() for word in words)
+    gap = r"[\W_]+"
+    pattern = re.compile(f"[\\W_]*{gap.join(map(re.escape, words))}[\\W_]*", re.IGNORECASE)
+
+    def same(title: str) -> bool:
+        if title.isascii():
+            return ascii_words and pattern.fullmatch(title) is not None
+        return normalize_title(title) == wanted
+
+    return same
 
 
 def find_note(notes: list[Note], query: str) -> Note:

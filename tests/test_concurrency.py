@@ -10,8 +10,9 @@ from dataclasses import replace
 
 import pytest
 
-from papernotes.errors import ConflictError
+from papernotes.errors import ConflictError, DuplicateError
 from papernotes.library import Library
+from papernotes.model import Paper
 from tests.fake_arxiv import FakePaper
 
 WRITER = textwrap.dedent(
@@ -240,3 +241,16 @@ def test_two_link_arxiv_commands_at_once_never_give_two_notes_one_id(
         assert len(linked) == 1 and len(refused) == 1, (i, said)
     ids = [n.paper.arxiv for n in Library(seed_library).notes()]
     assert len(set(ids)) == len(ids) and Library(seed_library).check() == []
+
+
+def test_add_with_update_checks_under_the_lock_that_the_paper_is_one_note(seed_library):
+    """What ``add --arxiv --update`` checks before its request is checked again when it
+    writes: another program may have given the id to a note meanwhile."""
+    library = Library(seed_library)
+    v3 = library.find("debertav3").paper
+    before = {n.path: n.paper for n in Library(seed_library).notes()}
+    # DeBERTaV3's title with ALBERT's id, as if ALBERT was linked after the first check
+    paper = Paper(title=v3.title, year=v3.year, arxiv="1909.11942")
+    with pytest.raises(DuplicateError, match="2020/albert.md"):
+        library.add(paper, update=True)
+    assert {n.path: n.paper for n in Library(seed_library).notes()} == before

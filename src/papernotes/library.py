@@ -245,6 +245,12 @@ class Library:
         if existing and not update:
             raise DuplicateError(f"{paper.title!r} is already in the library as {existing.path}.")
         if existing:
+            others = sorted(self._indexed().candidates(paper) - {existing.path})
+            if others:  # checked here, under the lock: merging would give two notes one id
+                raise DuplicateError(
+                    f"{paper.title!r} (its title, key or arXiv id) matches {existing.path} and "
+                    f"{', '.join(others)}; nothing was written."
+                )
             merged = merge_paper(existing.paper, paper)
             if not merged.key:
                 merged = replace(merged, key=self.free_key(merged, existing))

@@ -200,7 +200,7 @@ class Library:
 
     def repaired(self) -> list[str]:
         """The notes whose copy in the library cache ``check()`` found stale, and replaced."""
-        return self.store.repaired()
+        return list(self.store.repaired)
 
     # -- writing ---------------------------------------------------------
 

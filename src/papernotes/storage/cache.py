@@ -276,7 +276,7 @@ class CachedLoad:
         self.outline_key = key
         if is_racy(key, self.started_ns):
             self.vouched = False
-        if self.old_outline is not None and self.old_outline[0] == key:
+        if self.old_outline is not None and self.old_outline[0] == key and not self.verify:
             self.outline_entry = self.old_outline
             return self.old_outline
         try:

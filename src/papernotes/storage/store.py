@@ -44,6 +44,7 @@ from papernotes.storage.outline_file import (
 )
 from papernotes.storage.regular_file import NOT_REGULAR, read_regular
 from papernotes.storage.slugs import slugify, unique_slug
+from papernotes.storage.stale import forget_cached
 
 if TYPE_CHECKING:
     from papernotes.storage.views import ViewCache
@@ -82,7 +83,8 @@ class NoteStore:
         self._batch: PendingWrites | None = None  # new notes waiting for one flush (import)
         self._outline_data: tuple | None = None  # (stat key, YAML data) seen by the last load()
         self._seen: tuple | None = None  # folder_state() arguments of the last load()
-        self._repaired: list[str] = []  # cache entries the last load(from_disk=True) repaired
+        self.repaired: list[str] = []
+        """The notes whose cached copy the last ``load(from_disk=True)`` found stale."""
 
     # -- reading ---------------------------------------------------------
 
@@ -153,13 +155,8 @@ class NoteStore:
         return fresh
 
     def distrust_cache(self, rels: list[str]) -> None:
-        """Forget what the library cache and the kept views hold for the notes at ``rels``:
-        their file may have changed without its stat changing (``cache.py``)."""
-        real_root = str(self._real_root)
-        LibraryCache.for_library(real_root).forget(real_root, rels)
-        from papernotes.storage.views import ViewCache  # a kept list may show the old note
-
-        ViewCache.for_library(real_root).clear()
+        """Forget the cached copies of the notes at ``rels`` (``storage/stale.py``)."""
+        forget_cached(str(self._real_root), rels)
         self._seen = None
 
     def scan(self) -> Scan:
@@ -177,7 +174,7 @@ class NoteStore:
         Unchanged files come from the library cache (``storage/cache.py``), which is
         checked against each file's stat and rebuilt from the files whenever it is unusable.
         ``from_disk`` reads every file instead, and repairs the entries that disagreed with
-        their file (``repaired()`` lists them).
+        their file (listed in ``repaired``).
         """
         scan = scan or self.scan()
         cache = LibraryCache.for_library(str(self._real_root))
@@ -185,20 +182,13 @@ class NoteStore:
         notes, unread = load.notes(scan.found, self.read)
         self._outline_data = load.outline_data(self.root / OUTLINE_FILE, load_yaml)
         load.finish()
-        self._repaired = load.repaired
-        if load.repaired:
-            from papernotes.storage.views import ViewCache  # a kept list shows the old notes
-
-            ViewCache.for_library(str(self._real_root)).clear()
+        self.repaired = load.repaired
+        if load.repaired:  # the cache is rewritten already; the kept views are not
+            forget_cached(str(self._real_root), [])
         self._seen = None
         if load.vouched:  # the state is worked out only if asked for: most commands do not
             self._seen = (scan.rels(), load.keys, load.outline_key, scan.problems)
         return notes, scan.problems + unread
-
-    def repaired(self) -> list[str]:
-        """The notes whose cached copy the last ``load(from_disk=True)`` found different from
-        their file, and replaced."""
-        return list(self._repaired)
 
     def loaded_state(self) -> bytes | None:
         """The ``state()`` the last ``load()`` saw; None when some file's stat could not vouch
@@ -460,9 +450,8 @@ class NoteStore:
 
     def check_unchanged(self, note: Note) -> None:
         """Refuse (``ConflictError``) when ``note``'s file no longer has the bytes it was read
-        from; the cache's copy of it is dropped then, so a reload reads the file."""
-        with self.locked():
-            self._check_unchanged(note)
+        from (call under the lock); the cached copy is dropped then, so a reload reads it."""
+        self._check_unchanged(note)
 
     def _check_unchanged(self, note: Note) -> None:
         if self._batch:  # the note may be one of them: give pending notes their names first
@@ -474,9 +463,7 @@ class NoteStore:
                 f"{note.path} was moved or deleted since it was read; reload and try again."
             ) from None
         if note.digest and digest(current) != note.digest:
-            # Either someone wrote it, or the cache vouched for bytes the file no longer has
-            # (a write that kept size and times): either way the next load must read it.
-            self.distrust_cache([note.path])
+            self.distrust_cache([note.path])  # written meanwhile, or the cache was stale
             raise ConflictError(
                 f"{note.path} changed on disk since it was read; reload it and try again "
                 "(nothing was written)."

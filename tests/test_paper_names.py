@@ -85,3 +85,17 @@ def test_check_reports_a_key_that_names_another_paper(seed_library):
     assert result.exit_code == 1
     assert f"{ROBERTA}:" in result.stdout
     assert f"key 'TinyBERT' is the slug of {TINYBERT}, so it names two papers" in result.stdout
+
+
+def test_rm_of_a_path_that_is_a_broken_file_and_another_papers_key_removes_nothing(seed_library):
+    (seed_library / "2020" / "bad.md").write_text("---\ntitle: [unclosed\n---\n", encoding="utf-8")
+    give_key_by_hand(seed_library, ROBERTA, "2020/bad")
+    before = folder_bytes(seed_library)
+    result = run(seed_library, "rm", "2020/bad", "--yes")
+    assert result.exit_code == 1
+    assert "'2020/bad' names 2020/bad.md (which does not read as a note) and 2019/roberta.md" in (
+        result.stderr
+    )
+    assert folder_bytes(seed_library) == before
+    assert run(seed_library, "rm", "2020/bad.md", "--yes").exit_code == 0
+    assert not (seed_library / "2020" / "bad.md").exists() and (seed_library / ROBERTA).exists()

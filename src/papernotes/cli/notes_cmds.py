@@ -10,10 +10,17 @@ import click
 
 from papernotes.cli.library_access import existing_library
 from papernotes.cli.output import list_lines, note_dict, show_text, to_json
-from papernotes.errors import ConflictError, DuplicateError, InvalidInputError, NotFoundError
+from papernotes.errors import (
+    AmbiguousError,
+    ConflictError,
+    DuplicateError,
+    InvalidInputError,
+    NotFoundError,
+)
 from papernotes.library import Library
 from papernotes.model import STATUSES, Paper, Problem
 from papernotes.note_lines import note_lines
+from papernotes.paper_names import exact_matches
 from papernotes.storage.notefile import NoteFormatError
 
 NOTES_TEMPLATE = "# One reading note per line. Lines starting with '#' are ignored.\n"
@@ -228,6 +235,12 @@ def rm_cmd(ctx: click.Context, paper, yes):
     rel = library.store.note_file(paper, any_kind=True)
     if rel is not None and all(n.path != rel for n in library.notes()):
         # a file that does not read as a note: removed as it is, without parsing it
+        named = ", ".join(exact_matches(library.notes(), paper))
+        if named:
+            raise AmbiguousError(
+                f"{paper!r} names {rel} (which does not read as a note) and {named}; "
+                "name one by its path with .md."
+            )
         if not yes and sys.stdin.isatty():
             click.confirm(f"Delete {rel} (it does not read as a note)?", abort=True)
         library.store.delete_file(rel)

@@ -225,18 +225,18 @@ def test_two_link_arxiv_commands_at_once_never_give_two_notes_one_id(
 ):
     rounds = 5
     for i in range(rounds):
-        fake_arxiv.add(FakePaper(f"2101.0000{i}", f"Raced paper {i}", ("A. Author",), "2021-01-05"))
+        fake_arxiv.add(FakePaper(f"2101.0010{i}", f"Raced paper {i}", ("A. Author",), "2021-01-05"))
     notes = ["--notes", str(seed_library)]
     said = race(
         tmp_path,
         rounds,
-        [*notes, "link", "albert", "--arxiv", "2101.0000{i}", "--yes"],
-        [*notes, "link", "tinybert", "--arxiv", "2101.0000{i}", "--yes"],
+        [*notes, "link", "albert", "--arxiv", "2101.0010{i}", "--yes"],
+        [*notes, "link", "tinybert", "--arxiv", "2101.0010{i}", "--yes"],
     )
     lines = said[0] + said[1]
     for i in range(rounds):
-        linked = [line for line in lines if line.startswith("linked ") and f"2101.0000{i}" in line]
-        held = f"arXiv 2101.0000{i} is already the id of 2020/"
+        linked = [line for line in lines if line.startswith("linked ") and f"2101.0010{i}" in line]
+        held = f"arXiv 2101.0010{i} is already the id of 2020/"
         refused = [line for line in lines if held in line]
         assert len(linked) == 1 and len(refused) == 1, (i, said)
     ids = [n.paper.arxiv for n in Library(seed_library).notes()]

@@ -7,8 +7,12 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from papernotes.library import Library
+from papernotes.model import Note, Paper, normalize_title
+from papernotes.paper_names import exact_matches
 from tests.helpers import folder_bytes, run
 
 ROBERTA, TINYBERT = "2019/roberta.md", "2020/tinybert.md"
@@ -99,3 +103,24 @@ def test_rm_of_a_path_that_is_a_broken_file_and_another_papers_key_removes_nothi
     assert folder_bytes(seed_library) == before
     assert run(seed_library, "rm", "2020/bad.md", "--yes").exit_code == 0
     assert not (seed_library / "2020" / "bad.md").exists() and (seed_library / ROBERTA).exists()
+
+
+TITLE_TEXT = st.text(alphabet="aAbBéÉß _-:.,!'()1\t蒸馏Kſ", max_size=10)
+
+
+@settings(
+    max_examples=300,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(title=TITLE_TEXT, name=TITLE_TEXT)
+def test_a_paper_is_named_by_its_title_exactly_when_the_normalised_titles_are_equal(title, name):
+    """The title rule decides ASCII titles with a regular expression, not by normalising
+    them; it must name exactly the papers whose normalised title is the name's."""
+    note = Note(paper=Paper(title=title or "x", year=2020, key="k"), path="2020/p.md")
+    wanted = normalize_title(name.strip())
+    expected = bool(wanted) and normalize_title(note.paper.title) == wanted
+    named = "title" in exact_matches([note], name).get(note.path, [])
+    assert named == expected

@@ -100,15 +100,18 @@ class Library:
     def notes(self) -> list[Note]:
         """All notes, newest year first, then in document order, then by date added and title."""
         if self._notes is None:
-            notes, problems = self.store.load(self._scan)
-            self._scan = None
-            try:
-                order = self.outline().order
-            except FileFormatError as exc:  # listing needs no sections: ordered without it
-                order = ()
-                problems = [Problem(exc.path, exc.line, exc.message), *problems]
-            self._notes, self._problems = in_order(notes, order), problems
+            self._load()
         return self._notes
+
+    def _load(self, from_disk: bool = False) -> None:
+        notes, problems = self.store.load(self._scan, from_disk=from_disk)
+        self._scan = None
+        try:
+            order = self.outline().order
+        except FileFormatError as exc:  # listing needs no sections: ordered without it
+            order = ()
+            problems = [Problem(exc.path, exc.line, exc.message), *problems]
+        self._notes, self._problems = in_order(notes, order), problems
 
     def problems(self) -> list[Problem]:
         self.notes()
@@ -194,8 +197,7 @@ class Library:
         from papernotes.checks import library_problems
 
         self.reload()
-        notes, problems = self.store.load(from_disk=True)
-        self._notes, self._problems = in_order(notes, self.outline().order), problems
+        self._load(from_disk=True)
         return library_problems(self)
 
     def repaired(self) -> list[str]:

@@ -10,8 +10,10 @@ from dataclasses import replace
 
 import pytest
 
-from papernotes.errors import ConflictError
+from papernotes.errors import ConflictError, DuplicateError
 from papernotes.library import Library
+from papernotes.model import Paper
+from tests.fake_arxiv import FakePaper
 
 WRITER = textwrap.dedent(
     """
@@ -156,3 +158,99 @@ def test_a_note_edited_in_the_editor_meanwhile_is_not_overwritten(seed_library, 
     with pytest.raises(ConflictError):
         tui.save(tui_note, replace(tui_note.paper, status="read"))
     assert "Added in the editor." in Library(seed_library).find("2006.03654").paper.body
+
+
+RACER = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+
+    import click
+
+    from papernotes import arxiv_client
+    from papernotes.cli.main import cli
+
+    arxiv_client.DEFAULT_POLITENESS = arxiv_client.Politeness(interval=0.0, backoff=0.0)
+    folder, me, other, rounds = Path(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4])
+    for i in range(rounds):
+        (folder / f"{me}-{i}").touch()
+        while not (folder / f"{other}-{i}").exists():  # both start each round together
+            time.sleep(0.001)
+        try:  # one papernotes command, as if typed: it reads the library, then writes
+            cli.main([a.format(i=i) for a in sys.argv[5:]], "papernotes", standalone_mode=False)
+        except click.ClickException as exc:
+            print(i, "refused", exc.message, flush=True)
+    """
+)
+
+
+def race(tmp_path, rounds: int, first: list[str], second: list[str]) -> list[list[str]]:
+    """Two processes each run their command ``rounds`` times (``{i}`` is the round), both
+    starting each round together; every line they printed, per process."""
+    script, folder = tmp_path / "racer.py", tmp_path / "rounds"
+    script.write_text(RACER, encoding="utf-8")
+    folder.mkdir()
+    racers = [
+        subprocess.Popen(
+            [sys.executable, str(script), str(folder), me, other, str(rounds), *command],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for me, other, command in (("a", "b", first), ("b", "a", second))
+    ]
+    outputs = [r.communicate(timeout=120) for r in racers]
+    assert [r.returncode for r in racers] == [0, 0], outputs
+    return [out.splitlines() for out, _ in outputs]
+
+
+def test_two_key_commands_at_once_never_give_two_papers_one_key(seed_library, tmp_path):
+    rounds = 10
+    notes = ["--notes", str(seed_library)]
+    said = race(
+        tmp_path, rounds, [*notes, "key", "albert", "k{i}"], [*notes, "key", "tinybert", "k{i}"]
+    )
+    lines = said[0] + said[1]
+    for i in range(rounds):
+        given = [line for line in lines if line.endswith(f" -> k{i}")]
+        refused = [line for line in lines if line.startswith(f"{i} refused")]
+        assert len(given) == 1 and len(refused) == 1, (i, said)
+        assert f"The key 'k{i}' is already used by 2020/" in refused[0]
+    keys = [n.paper.key.casefold() for n in Library(seed_library).notes()]
+    assert len(set(keys)) == len(keys) and Library(seed_library).check() == []
+
+
+def test_two_link_arxiv_commands_at_once_never_give_two_notes_one_id(
+    seed_library, tmp_path, fake_arxiv
+):
+    rounds = 5
+    for i in range(rounds):
+        fake_arxiv.add(FakePaper(f"2101.0010{i}", f"Raced paper {i}", ("A. Author",), "2021-01-05"))
+    notes = ["--notes", str(seed_library)]
+    said = race(
+        tmp_path,
+        rounds,
+        [*notes, "link", "albert", "--arxiv", "2101.0010{i}", "--yes"],
+        [*notes, "link", "tinybert", "--arxiv", "2101.0010{i}", "--yes"],
+    )
+    lines = said[0] + said[1]
+    for i in range(rounds):
+        linked = [line for line in lines if line.startswith("linked ") and f"2101.0010{i}" in line]
+        held = f"arXiv 2101.0010{i} is already the id of 2020/"
+        refused = [line for line in lines if held in line]
+        assert len(linked) == 1 and len(refused) == 1, (i, said)
+    ids = [n.paper.arxiv for n in Library(seed_library).notes()]
+    assert len(set(ids)) == len(ids) and Library(seed_library).check() == []
+
+
+def test_add_with_update_checks_under_the_lock_that_the_paper_is_one_note(seed_library):
+    """What ``add --arxiv --update`` checks before its request is checked again when it
+    writes: another program may have given the id to a note meanwhile."""
+    library = Library(seed_library)
+    v3 = library.find("debertav3").paper
+    before = {n.path: n.paper for n in Library(seed_library).notes()}
+    # DeBERTaV3's title with ALBERT's id, as if ALBERT was linked after the first check
+    paper = Paper(title=v3.title, year=v3.year, arxiv="1909.11942")
+    with pytest.raises(DuplicateError, match="2020/albert.md"):
+        library.add(paper, update=True)
+    assert {n.path: n.paper for n in Library(seed_library).notes()} == before

@@ -28,9 +28,9 @@ def loads(monkeypatch) -> list[str]:
     seen: list[str] = []
     real_load = NoteStore.load
 
-    def counting_load(self, scan=None):
+    def counting_load(self, scan=None, **options):
         seen.append(str(self.root))
-        return real_load(self, scan)
+        return real_load(self, scan, **options)
 
     monkeypatch.setattr(NoteStore, "load", counting_load)
     return seen

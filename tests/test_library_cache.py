@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from papernotes.errors import ConflictError
 from papernotes.library import Library
 from papernotes.model import Paper
 from papernotes.storage import cache as cache_module
@@ -303,3 +304,88 @@ def test_a_cached_paper_is_the_parsed_paper_with_its_defaults_left_out(seed_libr
     odd = Paper(title="T", year=2020, arxiv_version=False, tags=[])  # type: ignore[arg-type]
     back = paper_from_fields(paper_fields(odd))
     assert type(back.arxiv_version) is bool and type(back.tags) is list  # kept as they were
+
+
+def hold_a_stale_copy(root: Path, rel: str, title: str) -> None:
+    """Make the cache hold another version of the note at ``rel`` under the file's own stat:
+    what a write that keeps size, mtime and ctime (an mmap write on tmpfs) leaves behind."""
+    listing(root)
+    real = os.path.realpath(root)
+    cache = LibraryCache.for_library(real)
+    entries, outline = cache.read(real)
+    key, _digest, fields = entries[rel]
+    assert key == stat_key(os.stat(root / rel))  # the cache vouches for the file as it is
+    entries[rel] = (key, "0" * 32, {**fields, "title": title})
+    assert cache.write(real, entries, outline)
+    remove_views(root)
+    assert run(root, "show", rel, "--json").stdout.count(title) == 1  # reads trust the stat
+
+
+def test_a_write_rereads_the_note_instead_of_trusting_a_stale_cache(seed_library, trusting_cache):
+    hold_a_stale_copy(seed_library, "2020/tinybert.md", "STALE COPY")
+    result = run(seed_library, "key", "tinybert", "tinybert2020")
+    assert result.exit_code == 0, result.stderr  # not "changed on disk since it was read"
+    text = (seed_library / "2020" / "tinybert.md").read_text(encoding="utf-8")
+    assert "key: tinybert2020" in text and "TinyBERT: Distilling BERT" in text
+    assert "STALE" not in run(seed_library, "show", "tinybert2020").stdout
+    assert "STALE" not in listing(seed_library)[2]
+
+
+def test_a_conflict_from_a_stale_cache_entry_refreshes_the_cache_instead_of_failing_forever(
+    seed_library, trusting_cache
+):
+    hold_a_stale_copy(seed_library, "2020/tinybert.md", "STALE COPY")
+    library = Library(seed_library)
+    stale = library.find("2020/tinybert.md")
+    assert stale.paper.title == "STALE COPY"
+    with pytest.raises(ConflictError, match="changed on disk since it was read"):
+        library.save(stale, dataclasses.replace(stale.paper, status="read"))  # would lose text
+    assert "STALE" not in listing(seed_library)[2]  # the next command reads the file
+    fresh = Library(seed_library).find("2020/tinybert.md")
+    assert fresh.paper.title.startswith("TinyBERT")
+    Library(seed_library).save(fresh, dataclasses.replace(fresh.paper, status="read"))
+    assert "status: read" in (seed_library / "2020" / "tinybert.md").read_text(encoding="utf-8")
+
+
+def test_check_reads_every_note_from_disk_and_reports_and_repairs_a_stale_cache(
+    seed_library, trusting_cache
+):
+    hold_a_stale_copy(seed_library, "2021/nezha.md", "STALE COPY")
+    assert "STALE COPY" in listing(seed_library)[2]  # kept until the cache is repaired
+    result = run(seed_library, "check")
+    assert result.exit_code == 0, result.output
+    assert "repaired the library cache: 2021/nezha.md" in result.stderr
+    assert "STALE" not in listing(seed_library)[2] and "STALE" not in result.stdout
+    assert cached_entries(seed_library)["2021/nezha.md"][2]["title"].startswith("NEZHA")
+    again = run(seed_library, "check")
+    assert again.exit_code == 0 and "repaired" not in again.stderr
+
+
+@pytest.mark.parametrize("command", ["key", "check"])
+def test_an_mmap_write_that_keeps_the_stat_is_seen_by_the_next_write_and_by_check(
+    seed_library, trusting_cache, command
+):
+    """The real thing: a second write through ``mmap`` to a page already dirty keeps the
+    file's size, mtime and ctime (ext4, tmpfs), so only a read of the bytes can see it."""
+    import mmap
+
+    path = seed_library / "2020" / "tinybert.md"
+    with path.open("r+b") as handle, mmap.mmap(handle.fileno(), 0) as mapped:
+        start = mapped.find(b"EMNLP")
+        mapped[start : start + 1] = b"E"  # dirty the page (this write may update the times)
+        listing(seed_library)  # the cache now vouches for this stat
+        before = os.stat(path)
+        mapped[start : start + 5] = b"ACL25"  # same size, same page
+        if stat_key(os.stat(path)) != stat_key(before):
+            pytest.skip("this file system updates the times on every mmap write")
+        assert "ACL25" not in run(seed_library, "show", "tinybert").stdout  # reads trust stat
+        if command == "key":
+            result = run(seed_library, "key", "tinybert", "tinybert2020")
+            assert result.exit_code == 0, result.stderr  # not "changed on disk" forever
+        else:
+            result = run(seed_library, "check")
+            assert result.exit_code == 0, result.output
+            assert "repaired the library cache: 2020/tinybert.md" in result.stderr
+    assert "ACL25" in path.read_text(encoding="utf-8")  # a write kept the mmap's change
+    assert "ACL25" in run(seed_library, "show", "tinybert").stdout
+    assert "ACL25" in listing(seed_library)[2]

@@ -267,39 +267,54 @@ def plan_links(
 def write_links(library, plan: LinkPlan) -> LinkReport:
     """Write ``plan`` over the library's current version of each note.
 
-    Saves made through ``library`` since the plan was read (the TUI's status key, say) are
-    kept; a note changed on disk by someone else is still a ``ConflictError``. A note gone
-    meanwhile, one whose arXiv id changed meanwhile, and an id another note has are skipped.
+    The requests are all made (``plan_links``); here, under the library's lock and with the
+    folder read again, the checks are made against what is on disk then: a note gone
+    meanwhile, one whose arXiv id changed meanwhile, and an id another note has now are
+    skipped. Saves made through ``library`` since the plan was read (the TUI's status key,
+    say) are kept; a note changed on disk by someone else is a ``ConflictError``, raised
+    before anything is written.
     """
-    current = {n.path: n for n in library.notes()}
-    holders: dict[str, str] = {}
-    for n in current.values():
-        if n.paper.arxiv:
-            holders.setdefault(n.paper.arxiv, n.path)
+    seen = {n.path: n for n in library.notes()}  # what this program last read or wrote
     results = list(plan.skipped)
-    for note, fetched, status in plan.planned:
-        latest = current.get(note.path)
-        reason = ""
-        holder = holders.get(fetched.arxiv, note.path)
-        if latest is None:
-            reason = "it was removed from the library meanwhile"
-        elif latest.paper.arxiv != note.paper.arxiv:
-            reason = "its arXiv id changed meanwhile; link it again"
-        elif holder != note.path and fetched.arxiv != note.paper.arxiv:
-            reason = _held(fetched.arxiv, holder)
-        if reason:
-            results.append(LinkResult(note.path, note.paper.title, "skipped", "", reason))
-            continue
-        paper = apply_metadata(latest.paper, fetched)
-        if paper == latest.paper:
-            results.append(LinkResult(latest.path, paper.title, "unchanged", paper.arxiv))
-            continue
-        saved = library.save(latest, paper)
-        holders.setdefault(paper.arxiv, saved.path)
-        results.append(LinkResult(saved.path, paper.title, status, paper.arxiv))
+    with library.writing():
+        current = {n.path: n for n in library.notes()}
+        writes = []
+        for note, fetched, status in plan.planned:
+            mine, latest = seen.get(note.path), current.get(note.path)
+            if latest is not None:
+                if mine is not None:
+                    library.store.check_unchanged(mine)  # the bytes this program saw, or refused
+                latest = library.current(latest)  # from the file, not the cache
+            writes.append((note, latest, fetched, status))
+        holders: dict[str, str] = {}
+        for n in library.notes():
+            if n.paper.arxiv:
+                holders.setdefault(n.paper.arxiv, n.path)
+        for note, latest, fetched, status in writes:
+            results.append(_write_link(library, note, latest, fetched, status, holders))
     order = {path: i for i, path in enumerate(plan.order)}
     results.sort(key=lambda r: order.get(r.path, len(order)))
     return LinkReport(tuple(results))
+
+
+def _write_link(library, note, latest, fetched, status, holders: dict[str, str]) -> LinkResult:
+    """Link ``latest`` (``note`` as the folder holds it now) to ``fetched``, or say why not."""
+    reason = ""
+    holder = holders.get(fetched.arxiv, note.path)
+    if latest is None:
+        reason = "it was removed from the library meanwhile"
+    elif latest.paper.arxiv != note.paper.arxiv:
+        reason = "its arXiv id changed meanwhile; link it again"
+    elif holder != note.path and fetched.arxiv != note.paper.arxiv:
+        reason = _held(fetched.arxiv, holder)
+    if reason:
+        return LinkResult(note.path, note.paper.title, "skipped", "", reason)
+    paper = apply_metadata(latest.paper, fetched)
+    if paper == latest.paper:
+        return LinkResult(latest.path, paper.title, "unchanged", paper.arxiv)
+    saved = library.save(latest, paper)
+    holders.setdefault(paper.arxiv, saved.path)
+    return LinkResult(saved.path, paper.title, status, paper.arxiv)
 
 
 def _held(arxiv: str, holder: str) -> str:

@@ -21,6 +21,7 @@ from papernotes.formats.bibtex_write import (
 )
 from papernotes.library import Library
 from papernotes.model import Note, Paper, Problem, normalize_title
+from papernotes.paper_names import key_clash
 from papernotes.venues import VenueTable
 
 
@@ -83,18 +84,25 @@ def assign_keys(library: Library, notes: Iterable[Note] | None = None) -> list[N
     return changed
 
 
-def set_key(library: Library, query: str, new_key: str) -> Note:
-    """Give the paper ``query`` names the key ``new_key``; refuses invalid and taken keys."""
+def set_key(library: Library, query: str, new_key: str) -> tuple[str, Note]:
+    """Give the paper ``query`` names the key ``new_key``; its old key and the saved note.
+
+    Refuses an invalid key, and one that names another paper: its key (ignoring case), slug,
+    path, arXiv id or title. The paper is named, the check made and the note written under
+    the library's lock, over the note as its file reads then (not the cache).
+    """
     reason = check_key(new_key)
     if reason:
         raise InvalidInputError(f"{new_key!r} cannot be a citation key: {reason}.")
-    note = library.find(query)
-    for other in library.notes():
-        if other.path != note.path and other.paper.key.casefold() == new_key.casefold():
-            raise DuplicateError(f"The key {new_key!r} is already used by {other.path}.")
-    if note.paper.key == new_key:
-        return note
-    return library.save(note, replace(note.paper, key=new_key))
+    with library.writing():
+        note = library.current(library.find(query))
+        clash = key_clash(library.notes(), note, new_key)
+        if clash:
+            raise DuplicateError(clash)
+        old = note.paper.key
+        if old == new_key:
+            return old, note
+        return old, library.save(note, replace(note.paper, key=new_key))
 
 
 # -- export ------------------------------------------------------------------

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from papernotes.arxiv_ids import base_id
 from papernotes.citekeys import identifier_problems
-from papernotes.model import Problem, normalize_title
+from papernotes.model import Note, Problem, normalize_title
 
 if TYPE_CHECKING:
     from papernotes.library import Library
@@ -20,8 +20,16 @@ def library_problems(library: Library) -> list[Problem]:
     seen_keys: dict[str, str] = {}
     seen_arxiv: dict[str, str] = {}
     seen_titles: dict[str, str] = {}
+    names = _other_names(library.notes())
     for note in library.notes():
         paper = note.paper
+        named = [
+            (rule, path) for rule, path in names.get(paper.key.casefold(), ()) if path != note.path
+        ]
+        if paper.key and named:
+            rule, path = named[0]
+            message = f"key {paper.key!r} is the {rule} of {path}, so it names two papers"
+            problems.append(Problem(note.path, store.field_line(note.path, "key"), message))
         for name, message in identifier_problems(paper):
             problems.append(Problem(note.path, store.field_line(note.path, name), message))
         key = paper.key.casefold()
@@ -40,3 +48,16 @@ def library_problems(library: Library) -> list[Problem]:
             problems.append(Problem(note.path, 1, f"same title as {seen_titles[title]}"))
         seen_titles.setdefault(title, note.path)
     return problems
+
+
+def _other_names(notes: list[Note]) -> dict[str, list[tuple[str, str]]]:
+    """Each note's path (with and without ``.md``), slug and arXiv id, case-folded, with the
+    rule and the path: a key equal to one of another note's names is a problem."""
+    names: dict[str, list[tuple[str, str]]] = {}
+    for note in notes:
+        given = [("path", note.path), ("path", note.path.removesuffix(".md")), ("slug", note.slug)]
+        if note.paper.arxiv:
+            given.append(("arXiv id", note.paper.arxiv))
+        for rule, name in given:
+            names.setdefault(name.casefold(), []).append((rule, note.path))
+    return names

@@ -8,13 +8,13 @@ BibTeX) work on a ``Library`` in the same way.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
 from papernotes.arxiv_ids import base_id
 from papernotes.errors import (
-    AmbiguousError,
     DuplicateError,
     FileFormatError,
     InvalidInputError,
@@ -28,11 +28,11 @@ from papernotes.model import (
     Problem,
     clean_paper,
     merge_paper,
-    normalize_title,
 )
 from papernotes.note_order import in_order
 from papernotes.outline_merge import merge_outline
 from papernotes.paper_index import PaperIndex
+from papernotes.paper_names import find_note
 from papernotes.search import caseless, haystack, matches, terms, text_of
 from papernotes.storage.library_folder import MARKER_FILE, MISSING, OTHER, folder_kind
 from papernotes.storage.library_lock import LockWait
@@ -100,15 +100,18 @@ class Library:
     def notes(self) -> list[Note]:
         """All notes, newest year first, then in document order, then by date added and title."""
         if self._notes is None:
-            notes, problems = self.store.load(self._scan)
-            self._scan = None
-            try:
-                order = self.outline().order
-            except FileFormatError as exc:  # listing needs no sections: ordered without it
-                order = ()
-                problems = [Problem(exc.path, exc.line, exc.message), *problems]
-            self._notes, self._problems = in_order(notes, order), problems
+            self._load()
         return self._notes
+
+    def _load(self, from_disk: bool = False) -> None:
+        notes, problems = self.store.load(self._scan, from_disk=from_disk)
+        self._scan = None
+        try:
+            order = self.outline().order
+        except FileFormatError as exc:  # listing needs no sections: ordered without it
+            order = ()
+            problems = [Problem(exc.path, exc.line, exc.message), *problems]
+        self._notes, self._problems = in_order(notes, order), problems
 
     def problems(self) -> list[Problem]:
         self.notes()
@@ -174,45 +177,10 @@ class Library:
         return text
 
     def find(self, query: str) -> Note:
-        """The one note named by a key, slug, path, arXiv id or unique title fragment."""
-        query = query.strip()
-        if not query:
-            raise InvalidInputError("Name a paper by key, slug, arXiv id or part of its title.")
-        notes = self.notes()
-        folded = query.casefold()
-        arxiv = base_id(query)
-        wanted = normalize_title(query)
-        for exact in (
-            lambda n: n.paper.key and n.paper.key.casefold() == folded,
-            lambda n: n.path.casefold() in (folded, f"{folded}.md"),
-            lambda n: n.slug.casefold() == folded,
-            lambda n: arxiv and n.paper.arxiv == arxiv,
-            lambda n: normalize_title(n.paper.title) == wanted,
-        ):
-            found = [n for n in notes if exact(n)]
-            if len(found) == 1:
-                return found[0]
-            if len(found) > 1:
-                raise self._ambiguous(query, found)
-        found = [
-            n
-            for n in notes
-            if folded in n.paper.title.casefold()
-            or (wanted and wanted in normalize_title(n.paper.title))
-        ]
-        if len(found) == 1:
-            return found[0]
-        if found:
-            raise self._ambiguous(query, found)
-        raise NotFoundError(f"No paper matches {query!r}; 'papernotes list' shows them all.")
-
-    @staticmethod
-    def _ambiguous(query: str, found: list[Note]) -> AmbiguousError:
-        names = ", ".join(n.path for n in found[:5])
-        more = f" and {len(found) - 5} more" if len(found) > 5 else ""
-        return AmbiguousError(
-            f"{query!r} matches {len(found)} papers ({names}{more}); be more specific."
-        )
+        """The one note named by a key, slug, path, arXiv id or unique title fragment; a name
+        that different rules give to different papers is an error listing them
+        (``paper_names``)."""
+        return find_note(self.notes(), query)
 
     def match(self, paper: Paper) -> Note | None:
         """The existing note for the same paper: same arXiv id, key, or normalised title."""
@@ -224,12 +192,45 @@ class Library:
         return self._index
 
     def check(self) -> list[Problem]:
-        """Every problem in the library (``checks.py``)."""
+        """Every problem in the library (``checks.py``), with every note read from its file,
+        not the cache; ``repaired()`` then lists the cached copies that disagreed."""
         from papernotes.checks import library_problems
 
+        self.reload()
+        self._load(from_disk=True)
         return library_problems(self)
 
+    def repaired(self) -> list[str]:
+        """The notes whose copy in the library cache ``check()`` found stale, and replaced."""
+        return list(self.store.repaired)
+
     # -- writing ---------------------------------------------------------
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Hold the library's lock with the folder read again (unless this program held the
+        lock already): a uniqueness check made inside sees every write that another program
+        finished, so a key, arXiv id, title or file name is checked and taken in one step."""
+        with self.store.locked() as outermost:
+            if outermost:
+                self.reload()
+            yield
+
+    def current(self, note: Note) -> Note:
+        """``note``'s file read now from disk, never the cache: what a write under
+        ``writing()`` builds on. Where it differs from the copy in memory, the copy and the
+        cache are corrected (a write that kept size and times leaves a stale cache entry).
+        ``ConflictError`` when the note was moved or deleted."""
+        with self.store.locked():
+            try:
+                fresh = self.store.read_current(note)
+            except NoteFormatError as exc:
+                raise InvalidInputError(
+                    f"{note.path}:{exc.line}: {exc.message} (fix it; nothing was written)"
+                ) from None
+        if fresh.digest != note.digest:
+            self._replace(note, fresh)
+        return fresh
 
     def add(self, paper: Paper, update: bool = False) -> Note:
         """Create a note; a paper already present is refused unless ``update``."""
@@ -246,6 +247,12 @@ class Library:
         if existing and not update:
             raise DuplicateError(f"{paper.title!r} is already in the library as {existing.path}.")
         if existing:
+            others = sorted(self._indexed().candidates(paper) - {existing.path})
+            if others:  # checked here, under the lock: merging would give two notes one id
+                raise DuplicateError(
+                    f"{paper.title!r} (its title, key or arXiv id) matches {existing.path} and "
+                    f"{', '.join(others)}; nothing was written."
+                )
             merged = merge_paper(existing.paper, paper)
             if not merged.key:
                 merged = replace(merged, key=self.free_key(merged, existing))

@@ -72,6 +72,13 @@ class PaperIndex:
 
     def match(self, paper: Paper) -> Note | None:
         """The first note with the same arXiv id, the same key, or a same normalised title."""
+        paths = self.candidates(paper)
+        if not paths:
+            return None
+        return self._notes[min(paths, key=self._rank.__getitem__)]
+
+    def candidates(self, paper: Paper) -> set[str]:
+        """The paths of every note with the same arXiv id, key, or a same normalised title."""
         paths: set[str] = set()
         if paper.arxiv:
             paths |= self._by_arxiv.get(paper.arxiv, set())
@@ -79,9 +86,7 @@ class PaperIndex:
             paths |= self._by_key.get(paper.key, set())
         for title in titles_of(paper):
             paths |= self._by_title.get(title, set())
-        if not paths:
-            return None
-        return self._notes[min(paths, key=self._rank.__getitem__)]
+        return paths
 
     def keys_taken(self, ignore: Note | None = None) -> KeysTaken:
         """Every citation key in use, case-folded; ``ignore``'s own use of its key left out."""

@@ -61,8 +61,7 @@ def key_cmd(ctx: click.Context, paper: str, new_key: str | None):
         note = library.find(paper)
         click.echo(note.paper.key or "(no key yet: 'export --bib' assigns one)")
         return
-    old = library.find(paper).paper.key
-    note = set_key(library, paper, new_key)
+    old, note = set_key(library, paper, new_key)
     if old == new_key:
         click.echo(f"{note.path} already has the key {new_key}.")
     else:

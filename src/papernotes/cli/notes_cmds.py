@@ -10,10 +10,17 @@ import click
 
 from papernotes.cli.library_access import existing_library
 from papernotes.cli.output import list_lines, note_dict, show_text, to_json
-from papernotes.errors import DuplicateError, InvalidInputError, NotFoundError
+from papernotes.errors import (
+    AmbiguousError,
+    ConflictError,
+    DuplicateError,
+    InvalidInputError,
+    NotFoundError,
+)
 from papernotes.library import Library
 from papernotes.model import STATUSES, Paper, Problem
 from papernotes.note_lines import note_lines
+from papernotes.paper_names import exact_matches
 from papernotes.storage.notefile import NoteFormatError
 
 NOTES_TEMPLATE = "# One reading note per line. Lines starting with '#' are ignored.\n"
@@ -228,15 +235,27 @@ def rm_cmd(ctx: click.Context, paper, yes):
     rel = library.store.note_file(paper, any_kind=True)
     if rel is not None and all(n.path != rel for n in library.notes()):
         # a file that does not read as a note: removed as it is, without parsing it
+        named = ", ".join(exact_matches(library.notes(), paper))
+        if named:
+            raise AmbiguousError(
+                f"{paper!r} names {rel} (which does not read as a note) and {named}; "
+                "name one by its path with .md."
+            )
         if not yes and sys.stdin.isatty():
             click.confirm(f"Delete {rel} (it does not read as a note)?", abort=True)
         library.store.delete_file(rel)
         click.echo(f"Removed {rel}")
         return
-    note = next((n for n in library.notes() if n.path == rel), None) or library.find(paper)
-    if not yes and sys.stdin.isatty():
+    note = library.find(paper)  # a name two rules give to two papers is an error, never a pick
+    confirmed = not yes and sys.stdin.isatty()
+    if confirmed:
         click.confirm(f"Delete {note.path} ({note.paper.title})?", abort=True)
-    library.remove(note)
+    with library.writing():  # named again, and removed, as the folder is now
+        latest = library.find(paper)
+        if latest.path != note.path:
+            raise ConflictError(f"{paper!r} names {latest.path} now; nothing was removed.")
+        # what was confirmed must still be there; else the file as it is now (not the cache)
+        library.remove(note if confirmed else library.current(latest))
     click.echo(f"Removed {note.path}")
 
 
@@ -247,7 +266,13 @@ def check_cmd(ctx: click.Context):
     library = existing_library(ctx)
     for rel in library.store.remove_temp_files():
         click.echo(f"removed {rel}: left by an interrupted write; no note was affected", err=True)
-    problems = library.check()
+    problems = library.check()  # every note read from its file, not the cache
+    for rel in library.repaired():
+        click.echo(
+            f"repaired the library cache: {rel} had changed without its size or times "
+            "changing, and commands showed the old note until now",
+            err=True,
+        )
     for problem in problems:
         click.echo(str(problem))
     if problems:

@@ -183,13 +183,28 @@ class LibraryCache:
             return False
         return write_checked(self.path, header(), payload)
 
+    def forget(self, real_root: str, rels: list[str]) -> None:
+        """Drop the entries of ``rels`` (their files may differ from what the cache holds
+        though their stat does not): the next load reads those files again."""
+        entries, outline = self.read(real_root)
+        if any(rel in entries for rel in rels):
+            for rel in rels:
+                entries.pop(rel, None)
+            self.write(real_root, entries, outline)
+
 
 class CachedLoad:
     """One load of a library through its cache: unchanged files come from the snapshot,
     the rest are read and parsed, and the snapshot is rewritten when anything differed."""
 
-    def __init__(self, cache: LibraryCache, real_root: str, started_ns: int) -> None:
+    def __init__(
+        self, cache: LibraryCache, real_root: str, started_ns: int, verify: bool = False
+    ) -> None:
         self.cache = cache
+        self.verify = verify
+        """Read every file, and repair the entries that disagree with it (``check``)."""
+        self.repaired: list[str] = []
+        """With ``verify``: the notes whose entry had their stat but not their content."""
         self.real_root = real_root
         self.started_ns = started_ns  # before any stat: the reference for racy files
         with _gc_paused():
@@ -221,6 +236,11 @@ class CachedLoad:
                 cached = old.get(rel)
                 if cached is None or cached[0] != key:
                     result = self._read(rel, key, read)
+                elif self.verify:
+                    result = self._read(rel, key, read)
+                    if _entry(key, result) != cached:
+                        self.repaired.append(rel)
+                        self.dirty = True  # even if the file is too recent to keep now
                 elif cached[1] is None:
                     fresh[rel] = cached
                     result = Problem(rel, cached[2][0], cached[2][1])
@@ -256,7 +276,7 @@ class CachedLoad:
         self.outline_key = key
         if is_racy(key, self.started_ns):
             self.vouched = False
-        if self.old_outline is not None and self.old_outline[0] == key:
+        if self.old_outline is not None and self.old_outline[0] == key and not self.verify:
             self.outline_entry = self.old_outline
             return self.old_outline
         try:
@@ -277,6 +297,13 @@ class CachedLoad:
         if not is_racy(entry[0], self.started_ns):
             self.fresh[rel] = entry
             self.dirty = True
+
+
+def _entry(key: StatKey, result: Note | Problem) -> Entry:
+    """The cache entry a file with stat ``key`` that read as ``result`` gets."""
+    if type(result) is Problem:
+        return (key, None, (result.line, result.message))
+    return (key, result.digest, paper_fields(result.paper))
 
 
 def _note(paper: Paper, path: str, digest: str) -> Note:

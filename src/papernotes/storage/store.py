@@ -44,6 +44,7 @@ from papernotes.storage.outline_file import (
 )
 from papernotes.storage.regular_file import NOT_REGULAR, read_regular
 from papernotes.storage.slugs import slugify, unique_slug
+from papernotes.storage.stale import forget_cached
 
 if TYPE_CHECKING:
     from papernotes.storage.views import ViewCache
@@ -82,6 +83,8 @@ class NoteStore:
         self._batch: PendingWrites | None = None  # new notes waiting for one flush (import)
         self._outline_data: tuple | None = None  # (stat key, YAML data) seen by the last load()
         self._seen: tuple | None = None  # folder_state() arguments of the last load()
+        self.repaired: list[str] = []
+        """The notes whose cached copy the last ``load(from_disk=True)`` found stale."""
 
     # -- reading ---------------------------------------------------------
 
@@ -134,25 +137,54 @@ class NoteStore:
             raise NoteFormatError(line, "the file is not valid UTF-8") from None
         return Note(paper=parse_note(text), path=rel, digest=digest(data))
 
+    def read_current(self, note: Note) -> Note:
+        """``note``'s file as it reads now, from disk and never the cache: what a write under
+        the lock builds on. ``ConflictError`` when it was moved or deleted; when its bytes are
+        not the ones ``note`` was read from, the cache's copy of it is dropped."""
+        try:
+            fresh = self.read(note.path)
+        except FileNotFoundError:
+            raise ConflictError(
+                f"{note.path} was moved or deleted since it was read; reload and try again."
+            ) from None
+        except NoteFormatError:
+            self.distrust_cache([note.path])
+            raise
+        if fresh.digest != note.digest:
+            self.distrust_cache([note.path])
+        return fresh
+
+    def distrust_cache(self, rels: list[str]) -> None:
+        """Forget the cached copies of the notes at ``rels`` (``storage/stale.py``)."""
+        forget_cached(str(self._real_root), rels)
+        self._seen = None
+
     def scan(self) -> Scan:
         """The note files in the folder now (listed, not yet read)."""
         started_ns = time_ns()  # before any stat: the reference for racy files
         found, problems = self._note_entries()
         return Scan(started_ns, found, problems)
 
-    def load(self, scan: Scan | None = None) -> tuple[list[Note], list[Problem]]:
+    def load(
+        self, scan: Scan | None = None, *, from_disk: bool = False
+    ) -> tuple[list[Note], list[Problem]]:
         """Every note that reads; every one that does not becomes a ``Problem``. ``scan``
         (fresh from ``scan()``) saves listing and stat-ing the folder a second time.
 
         Unchanged files come from the library cache (``storage/cache.py``), which is
         checked against each file's stat and rebuilt from the files whenever it is unusable.
+        ``from_disk`` reads every file instead, and repairs the entries that disagreed with
+        their file (listed in ``repaired``).
         """
         scan = scan or self.scan()
         cache = LibraryCache.for_library(str(self._real_root))
-        load = CachedLoad(cache, str(self._real_root), scan.started_ns)
+        load = CachedLoad(cache, str(self._real_root), scan.started_ns, verify=from_disk)
         notes, unread = load.notes(scan.found, self.read)
         self._outline_data = load.outline_data(self.root / OUTLINE_FILE, load_yaml)
         load.finish()
+        self.repaired = load.repaired
+        if load.repaired:  # the cache is rewritten already; the kept views are not
+            forget_cached(str(self._real_root), [])
         self._seen = None
         if load.vouched:  # the state is worked out only if asked for: most commands do not
             self._seen = (scan.rels(), load.keys, load.outline_key, scan.problems)
@@ -416,6 +448,11 @@ class NoteStore:
         base = slugify(slug or paper.title)
         return f"{year}/{unique_slug(base, taken)}.md"
 
+    def check_unchanged(self, note: Note) -> None:
+        """Refuse (``ConflictError``) when ``note``'s file no longer has the bytes it was read
+        from (call under the lock); the cached copy is dropped then, so a reload reads it."""
+        self._check_unchanged(note)
+
     def _check_unchanged(self, note: Note) -> None:
         if self._batch:  # the note may be one of them: give pending notes their names first
             self._batch.commit()
@@ -426,6 +463,7 @@ class NoteStore:
                 f"{note.path} was moved or deleted since it was read; reload and try again."
             ) from None
         if note.digest and digest(current) != note.digest:
+            self.distrust_cache([note.path])  # written meanwhile, or the cache was stale
             raise ConflictError(
                 f"{note.path} changed on disk since it was read; reload it and try again "
                 "(nothing was written)."

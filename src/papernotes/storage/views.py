@@ -110,6 +110,16 @@ class ViewCache:
         self._prune(keep=path)
         return True
 
+    def clear(self) -> None:
+        """Drop every kept view of this library: a note changed without its stat changing."""
+        if self.folder is None:
+            return
+        with contextlib.suppress(OSError):
+            for entry in os.scandir(self.folder):
+                if not entry.name.startswith(TEMP_PREFIX):
+                    with contextlib.suppress(OSError):
+                        os.unlink(entry.path)
+
     def _path(self, name: str) -> Path | None:
         if self.folder is None:
             return None

@@ -276,15 +276,21 @@ class Library:
         self._replace(note, saved)
         return saved
 
-    def reread(self, note: Note) -> Note:
-        """``note`` read again from disk, after an outside edit (``$EDITOR``)."""
+    def reread(self, rel: str) -> Note:
+        """The note at ``rel`` read again from disk after an outside edit (``note_edit.py``),
+        in place of the version held in memory."""
         try:
-            fresh = self.store.read(note.path)
+            fresh = self.store.read(rel)
         except NoteFormatError as exc:
             raise InvalidInputError(
-                f"{note.path}:{exc.line}: {exc.message} (the file is kept as written; fix it)"
+                f"{rel}:{exc.line}: {exc.message} (your edit is saved as written; fix it "
+                "and run check)"
             ) from None
-        self._replace(note, fresh)
+        held = next((n for n in self._notes or () if n.path == rel), None)
+        if held is not None:
+            self._replace(held, fresh)
+        elif self._notes is not None:
+            self._remember(fresh)  # a note that did not read before the edit
         return fresh
 
     def remove(self, note: Note) -> None:

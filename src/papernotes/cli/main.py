@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from papernotes import __version__
-from papernotes.errors import PapernotesError
+from papernotes.errors import InvalidInputError, PapernotesError
 
 LOCK_TIMEOUT = "papernotes.lock_timeout"  # ctx.meta key: seconds a write waits for the lock
 
@@ -36,6 +36,39 @@ COMMANDS = {
 }
 
 
+class TextCheckedContext(click.Context):
+    """Refuses a text argument that is not UTF-8 before its command runs. On POSIX such bytes
+    reach click as surrogates (``b'\\xff'`` as ``'\\udcff'``), which would fail only when
+    written, as a traceback; paths (``click.Path``) may hold any bytes and are left alone."""
+
+    def invoke(self, callback, /, *args, **kwargs):
+        if self.command is not None and callback is self.command.callback:
+            refuse_undecodable_text(self)
+        return super().invoke(callback, *args, **kwargs)
+
+
+def refuse_undecodable_text(ctx: click.Context) -> None:
+    """One sentence naming the first text parameter of ``ctx`` that is not UTF-8, and where."""
+    from papernotes.utf8 import describe, escaped_byte
+
+    for param in ctx.command.params:
+        if not isinstance(param.type, click.types.StringParamType):
+            continue
+        value = ctx.params.get(param.name or "")
+        values = value if isinstance(value, (tuple, list)) else (value,)
+        for number, text in enumerate(values, start=1):
+            where = escaped_byte(text) if isinstance(text, str) else None
+            if where is None:
+                continue
+            name = max(param.opts, key=len) if param.param_type_name == "option" else None
+            name = name or param.human_readable_name
+            if len(values) > 1:
+                name = f"{name} (value {number})"
+            raise InvalidInputError(
+                f"{name} is not valid UTF-8 at {describe(where)}; nothing was changed."
+            )
+
+
 class LazyGroup(click.Group):
     """Loads each command's module on demand and turns user errors into one clean line."""
 
@@ -47,7 +80,9 @@ class LazyGroup(click.Group):
         if target is None:
             return None
         module, _, attr = target.partition(":")
-        return getattr(importlib.import_module(module), attr)
+        command = getattr(importlib.import_module(module), attr)
+        command.context_class = TextCheckedContext
+        return command
 
     def invoke(self, ctx: click.Context):
         try:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import sys
-from pathlib import Path
 
 import click
 
@@ -21,7 +20,6 @@ from papernotes.library import Library
 from papernotes.model import STATUSES, Paper, Problem
 from papernotes.note_lines import note_lines
 from papernotes.paper_names import exact_matches
-from papernotes.storage.notefile import NoteFormatError
 
 NOTES_TEMPLATE = "# One reading note per line. Lines starting with '#' are ignored.\n"
 
@@ -138,18 +136,28 @@ def _add(ctx, year, title, venue, code, arxiv_id, tags, notes, status, update, t
 
 
 def read_notes_from_user() -> tuple[str, ...]:
-    """Notes from piped stdin, or from the editor when interactive."""
+    """Notes from piped stdin, or from the editor when interactive; either must be UTF-8."""
+    from papernotes.utf8 import bad_byte, decode_utf8, describe
+
     if not sys.stdin.isatty():
-        return note_lines(sys.stdin.read())
-    import tempfile
+        return note_lines(decode_utf8(click.get_binary_stream("stdin").read(), "Standard input"))
+    from papernotes.editor import run_editor  # subprocess: not for list or search
+    from papernotes.note_edit import abandon_edit, run_catching
+    from papernotes.storage.edit_copy import EditCopy
 
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "notes.md"
-        path.write_text(NOTES_TEMPLATE, encoding="utf-8")
-        from papernotes.editor import run_editor  # subprocess: not for list or search
-
-        run_editor(path)
-        return note_lines(path.read_text(encoding="utf-8"), comments=True)
+    copy = EditCopy.make("notes.md", NOTES_TEMPLATE.encode("utf-8"))
+    failure = run_catching(run_editor, copy.path)
+    if failure is not None:
+        raise InvalidInputError(abandon_edit(copy, failure))
+    data = copy.edited()
+    where = bad_byte(data)
+    if where is not None:
+        raise InvalidInputError(
+            f"{copy.path} is not valid UTF-8 at {describe(where)}; nothing was written, "
+            "and your notes are kept in that file."
+        )
+    copy.discard()
+    return note_lines(data.decode("utf-8"), comments=True)
 
 
 @click.command("list")
@@ -208,20 +216,20 @@ def search_cmd(ctx: click.Context, query, as_json):
 @click.argument("paper")
 @click.pass_context
 def edit_cmd(ctx: click.Context, paper):
-    """Open a paper's note in $EDITOR (a path such as 2020/bad.md opens even a broken note)."""
+    """Open a paper's note in $EDITOR (a path such as 2020/bad.md opens even a broken note).
+
+    The editor works on a copy; the edited text is written back only if nobody changed,
+    moved or removed the note meanwhile, and kept in a file whose path is printed otherwise.
+    """
     library = open_library(ctx)
     rel = library.store.note_file(paper, any_kind=True) or library.find(paper).path
     if not (library.root / rel).is_file():  # a FIFO: an editor reading it would wait forever
         raise InvalidInputError(f"{rel} is not a regular file, so it is not opened; rm removes it.")
-    from papernotes.editor import run_editor
+    from papernotes.editor import run_editor  # subprocess: not for list or search
+    from papernotes.note_edit import edit_note
 
-    run_editor(library.root / rel)
-    try:
-        library.store.read(rel)
-    except NoteFormatError as exc:
-        raise InvalidInputError(
-            f"{rel}:{exc.line}: {exc.message} (your edit is saved; fix it and run check)"
-        ) from None
+    if edit_note(library, rel, run_editor) is None:
+        click.echo(f"No changes to {rel}; nothing was written.", err=True)
     click.echo(str(library.root / rel))
 
 

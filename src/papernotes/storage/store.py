@@ -336,6 +336,24 @@ class NoteStore:
                 fsync_dir(self.path_of(note.path).parent)
             return replace(note, paper=paper, path=rel, digest=digest(data))
 
+    def note_bytes(self, rel: str) -> bytes:
+        """The bytes of the note file at ``rel`` as they are on disk now (no cache, no parsing)."""
+        return self.path_of(rel).read_bytes()
+
+    def write_if_unchanged(self, rel: str, expected: bytes, data: bytes) -> None:
+        """Replace the note at ``rel`` with ``data`` only if it still holds ``expected``, checked
+        and written under the lock: text edited on a copy never overwrites another writer."""
+        with self.locked():
+            if self._batch:
+                self._batch.commit()
+            try:
+                current = self.note_bytes(rel)
+            except FileNotFoundError:
+                raise ConflictError(f"{rel} was moved or removed meanwhile") from None
+            if current != expected:
+                raise ConflictError(f"{rel} was changed on disk meanwhile")
+            atomic_write(self._writable(rel), data)
+
     def delete(self, note: Note) -> None:
         with self.locked():
             self._check_unchanged(note)

@@ -16,10 +16,12 @@ from textual.app import SuspendNotSupported
 from papernotes.editor import run_editor
 from papernotes.errors import PapernotesError
 from papernotes.model import STATUSES, Note, Paper
+from papernotes.note_edit import abandon_edit, finish_edit, run_catching, start_edit
 from papernotes.urls import is_browsable
 
 if TYPE_CHECKING:
     from papernotes.library import Library
+    from papernotes.storage.edit_copy import EditCopy
 
 
 class NoteActions:
@@ -95,19 +97,43 @@ class NoteActions:
         self.app.push_screen(AddPaperScreen(self.library, draft=self.draft), done)
 
     def action_edit(self) -> None:
+        """Edit a copy in ``$EDITOR`` with the terminal handed over, then write it back
+        (``note_edit.py``): a conflict keeps the edited text aside and says where."""
         note = self.selected()
         if note is None:
             return
-        path = self.library.root / note.path
         with self.reporting("edit"):
-            try:
-                with self.app.suspend():
-                    run_editor(path)
-            except SuspendNotSupported:  # no terminal to hand over (tests, web)
-                run_editor(path)
-            fresh = self.library.reread(note)
+            copy = start_edit(self.library, note.path)
+            self.edited(copy, self.run_editor_outside(copy.path))
+
+    def run_editor_outside(self, path: Path) -> str | None:
+        """Run the editor on ``path`` outside the app; its failure as a message, else None.
+
+        Nothing may be raised inside ``suspend()``: Textual only gives the screen back to the
+        app when the block ends normally (a blank screen and echoed keys otherwise).
+        """
+        try:
+            with self.app.suspend():
+                failure = run_catching(run_editor, path)
+        except SuspendNotSupported:  # no terminal to hand over (tests, web)
+            failure = run_catching(run_editor, path)
+        return failure
+
+    def edited(self, copy: EditCopy, failure: str | None) -> None:
+        """After the editor: a failure is an error notification and writes nothing; else the
+        copy is written back over the note, unless it is unchanged."""
+        if failure is not None:
+            self.notify(
+                abandon_edit(copy, failure), title="Could not edit", severity="error", timeout=10
+            )
+            return
+        with self.reporting("edit"):
+            fresh = finish_edit(self.library, copy)
+            if fresh is None:
+                self.notify(f"No changes to {copy.rel}.", timeout=3)
+                return
             self.after_change(keep=fresh.path)
-            self.notify(f"Reloaded {fresh.path}.", timeout=3)
+            self.notify(f"Saved {fresh.path}.", timeout=3)
 
     def action_tags(self) -> None:
         note = self.selected()

@@ -1,0 +1,94 @@
+"""Editing a note in ``$EDITOR`` without overwriting anyone.
+
+The editor works on a copy (``storage/edit_copy.py``). When it exits, the copy's text is
+written back atomically under the library's lock, and only if the note on disk still holds
+the bytes that were copied; if another writer changed, moved or removed the note meanwhile,
+nothing is written and the edited text stays in the copy, whose path the error names.
+The CLI (``edit``) and the TUI (``e``) both go through here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from papernotes.errors import ConflictError, InvalidInputError, PapernotesError
+from papernotes.storage.edit_copy import EditCopy
+from papernotes.utf8 import bad_byte, describe
+
+if TYPE_CHECKING:
+    from papernotes.library import Library
+    from papernotes.model import Note
+
+
+def start_edit(library: Library, rel: str) -> EditCopy:
+    """A copy of the note file at ``rel``, as it is on disk now, for the editor to open."""
+    return EditCopy.make(rel, library.store.note_bytes(rel))
+
+
+def run_catching(run: Callable[[Path], None], path: Path) -> str | None:
+    """``run(path)`` with every failure turned into its message (None when it succeeded).
+
+    Nothing escapes, so this may run inside Textual's ``suspend()``, which never gives the
+    screen back to the app when an exception crosses it.
+    """
+    try:
+        run(path)
+    except PapernotesError as exc:
+        return str(exc)
+    except KeyboardInterrupt:
+        return "The editor was interrupted; nothing was changed."
+    except Exception as exc:  # anything else the editor runner may raise
+        return f"The editor could not be run ({exc or type(exc).__name__}); nothing was changed."
+    return None
+
+
+def abandon_edit(copy: EditCopy, failure: str) -> str:
+    """After a failed editor run: nothing is written. The copy is removed unless the editor
+    saved something into it; the message (returned) then says where that text is kept."""
+    if not copy.changed():
+        copy.discard()
+        return failure
+    return f"{failure.rstrip('.')}; the text it saved is kept in {copy.path}."
+
+
+def finish_edit(library: Library, copy: EditCopy) -> Note | None:
+    """Write the edited copy back over its note; None when the text is unchanged (nothing is
+    written). Raises ``ConflictError`` (note changed, moved or removed meanwhile) or
+    ``InvalidInputError`` (not UTF-8; the copy could not be read) with the copy kept, and
+    ``InvalidInputError`` after writing a text that does not read as a note (as written)."""
+    try:
+        data = copy.edited()
+    except OSError as exc:
+        raise InvalidInputError(
+            f"The edited copy {copy.path} cannot be read ({exc.strerror or exc}); "
+            f"{copy.rel} was not changed."
+        ) from None
+    if data == copy.original:
+        copy.discard()
+        return None
+    where = bad_byte(data)
+    if where is not None:
+        raise InvalidInputError(
+            f"{copy.path} is not valid UTF-8 at {describe(where)}, so {copy.rel} was not "
+            "changed; your edited text is kept in that file."
+        )
+    try:
+        library.store.write_if_unchanged(copy.rel, copy.original, data)
+    except ConflictError as exc:
+        raise ConflictError(
+            f"{exc} while you were editing it, so nothing was written; "
+            f"your edited text is kept in {copy.path}."
+        ) from None
+    copy.discard()
+    return library.reread(copy.rel)
+
+
+def edit_note(library: Library, rel: str, run: Callable[[Path], None]) -> Note | None:
+    """Open the note at ``rel`` with ``run`` (the editor) on a copy, then ``finish_edit``."""
+    copy = start_edit(library, rel)
+    failure = run_catching(run, copy.path)
+    if failure is not None:
+        raise InvalidInputError(abandon_edit(copy, failure))
+    return finish_edit(library, copy)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
+
+import pytest
 
 from papernotes.tui.app import build_app
 from papernotes.tui.screens.confirm import ConfirmScreen
@@ -10,6 +13,7 @@ from papernotes.tui.screens.help_screen import HelpScreen
 from papernotes.tui.screens.main_screen import MainScreen
 from papernotes.tui.widgets.detail_view import DetailView
 from papernotes.tui.widgets.paper_list import PaperList
+from tests.helpers import folder_bytes
 from tests.tui_helpers import (
     SIZE,
     listed_titles,
@@ -83,6 +87,80 @@ async def test_an_edit_that_breaks_the_note_is_reported_and_the_file_kept(
         errors = notifications(app, "error")
         assert len(errors) == 1 and errors[0].startswith(TINYBERT)
     assert (seed_library / TINYBERT).read_text(encoding="utf-8") == "---\ntitle: [\n"
+
+
+def suspendable(app, monkeypatch) -> list[str]:
+    """Let the headless app suspend as it does in a terminal (Textual's own ``suspend()`` runs),
+    recording when it hands the terminal over and when it takes it back."""
+    driver = app._driver
+    handovers: list[str] = []
+    monkeypatch.setattr(type(driver), "can_suspend", property(lambda self: True))
+    monkeypatch.setattr(driver, "suspend_application_mode", lambda: handovers.append("suspend"))
+    monkeypatch.setattr(driver, "resume_application_mode", lambda: handovers.append("resume"))
+    return handovers
+
+
+SAVES_THEN_FAILS = (
+    "import sys\nopen(sys.argv[-1], 'a', encoding='utf-8').write('half typed\\n')\nsys.exit(1)\n"
+)
+
+
+@pytest.mark.parametrize("editor", ["false", "/nonexistent/editor", "saves-then-fails"])
+@pilot_test
+async def test_the_tui_resumes_after_a_failing_editor_notifies_and_writes_nothing(
+    seed_library, tmp_path, monkeypatch, editor
+):
+    if editor == "saves-then-fails":  # like vim's :w then :cq
+        script = tmp_path / "fails.py"
+        script.write_text(SAVES_THEN_FAILS, encoding="utf-8")
+        editor = f"{sys.executable} {script}"
+    monkeypatch.setenv("EDITOR", editor)
+    before = folder_bytes(seed_library)
+    async with running(seed_library) as (app, pilot):
+        handovers = suspendable(app, monkeypatch)
+        await select(app, pilot, TINYBERT)
+        await press(pilot, "e")
+        assert handovers == ["suspend", "resume"]  # the screen came back
+        errors = notifications(app, "error")
+        assert len(errors) == 1 and "nothing was changed" in errors[0], errors
+        assert folder_bytes(seed_library) == before
+        if "kept in" in errors[0]:  # what the failing editor saved is not lost
+            kept = Path(errors[0].rsplit("kept in ", 1)[1].removesuffix("."))
+            assert kept.read_text(encoding="utf-8").endswith("half typed\n")
+        else:
+            assert "fails.py" not in editor
+        await press(pilot, "s")  # the app still answers keys
+        assert "status: reading" in (seed_library / TINYBERT).read_text(encoding="utf-8")
+
+
+OTHER_WRITER_EDITOR = """
+import sys
+note, copy = sys.argv[1], sys.argv[-1]
+text = open(note, encoding="utf-8").read()  # another program changes the note meanwhile
+open(note, "w", encoding="utf-8").write(text.replace("status: unread", "status: read"))
+open(copy, "a", encoding="utf-8").write("\\nAdded in the editor.\\n")
+"""
+
+
+@pilot_test
+async def test_a_tui_edit_of_a_note_changed_meanwhile_is_kept_aside_and_notified(
+    seed_library, tmp_path, monkeypatch
+):
+    script = tmp_path / "other.py"
+    script.write_text(OTHER_WRITER_EDITOR, encoding="utf-8")
+    note = seed_library / TINYBERT
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {script} {note}")
+    async with running(seed_library) as (app, pilot):
+        await select(app, pilot, TINYBERT)
+        await press(pilot, "e")
+        errors = notifications(app, "error")
+        assert len(errors) == 1 and errors[0].startswith(
+            f"{TINYBERT} was changed on disk while you were editing it, so nothing was written"
+        ), errors
+        kept = Path(errors[0].rsplit("kept in ", 1)[1].removesuffix("."))
+        assert "Added in the editor." in kept.read_text(encoding="utf-8")
+    text = note.read_text(encoding="utf-8")
+    assert "status: read" in text and "Added in the editor." not in text
 
 
 @pilot_test

@@ -29,7 +29,7 @@ def run_editor(path: Path) -> None:
         result = subprocess.run(argv, check=False)
     except OSError as exc:
         raise InvalidInputError(
-            f"Cannot run the editor {argv[0]!r}: {exc.strerror or exc}."
+            f"Cannot run the editor {argv[0]!r} ({exc.strerror or exc}); nothing was changed."
         ) from None
     if result.returncode != 0:
         raise InvalidInputError(

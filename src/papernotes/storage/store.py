@@ -349,9 +349,9 @@ class NoteStore:
             try:
                 current = self.note_bytes(rel)
             except FileNotFoundError:
-                raise ConflictError(f"{rel} was moved or removed meanwhile") from None
+                raise ConflictError(f"{rel} was moved or removed") from None
             if current != expected:
-                raise ConflictError(f"{rel} was changed on disk meanwhile")
+                raise ConflictError(f"{rel} was changed on disk")
             atomic_write(self._writable(rel), data)
 
     def delete(self, note: Note) -> None:

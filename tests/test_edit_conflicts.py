@@ -7,6 +7,7 @@ waits for the test's signal before saving, so the other command runs exactly in 
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import subprocess
@@ -179,3 +180,28 @@ def test_a_failing_editor_writes_nothing_and_leaves_no_copy(seed_library, editor
     assert len(result.stderr.strip().splitlines()) == 1 and "nothing was changed" in result.stderr
     assert folder_bytes(seed_library) == before
     assert list(edits_dir().iterdir()) == []
+
+
+def test_an_edit_that_cannot_be_written_keeps_the_edited_text_and_names_it(
+    seed_library, tmp_path, monkeypatch
+):
+    from papernotes.storage import store
+    from tests.helpers import run
+
+    def full_disk(path, data):
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(store, "atomic_write", full_disk)
+    script = tmp_path / "append.py"
+    script.write_text(
+        f"import sys\nopen(sys.argv[-1], 'a', encoding='utf-8').write('\\n{ADDED}\\n')\n",
+        encoding="utf-8",
+    )
+    before = folder_bytes(seed_library)
+    result = run(seed_library, "edit", "deberta", env={"EDITOR": f"{sys.executable} {script}"})
+    assert result.exit_code == 1
+    message = result.stderr.strip()
+    assert message.startswith("Error: Cannot write ") and "No space left on device" in message
+    kept = Path(message.rsplit("kept in ", 1)[1].removesuffix("."))
+    assert ADDED in kept.read_text(encoding="utf-8")
+    assert folder_bytes(seed_library) == before

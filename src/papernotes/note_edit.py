@@ -81,6 +81,12 @@ def finish_edit(library: Library, copy: EditCopy) -> Note | None:
             f"{exc} while you were editing it, so nothing was written; "
             f"your edited text is kept in {copy.path}."
         ) from None
+    except OSError as exc:  # a full disk, a read-only folder: the old note is still there
+        where = exc.filename or copy.rel
+        raise InvalidInputError(
+            f"Cannot write {where} ({exc.strerror or exc}), so {copy.rel} was not changed; "
+            f"your edited text is kept in {copy.path}."
+        ) from None
     copy.discard()
     return library.reread(copy.rel)
 

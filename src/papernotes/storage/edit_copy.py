@@ -50,7 +50,7 @@ class EditCopy:
         return self.path.read_bytes()
 
     def changed(self) -> bool:
-        """True when the copy holds other bytes than the note had (or cannot be read)."""
+        """True when the copy holds other bytes than the note had (False once it is gone)."""
         try:
             return self.edited() != self.original
         except OSError:

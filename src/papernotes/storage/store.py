@@ -344,8 +344,6 @@ class NoteStore:
         """Replace the note at ``rel`` with ``data`` only if it still holds ``expected``, checked
         and written under the lock: text edited on a copy never overwrites another writer."""
         with self.locked():
-            if self._batch:
-                self._batch.commit()
             try:
                 current = self.note_bytes(rel)
             except FileNotFoundError:

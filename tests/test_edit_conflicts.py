@@ -205,3 +205,23 @@ def test_an_edit_that_cannot_be_written_keeps_the_edited_text_and_names_it(
     kept = Path(message.rsplit("kept in ", 1)[1].removesuffix("."))
     assert ADDED in kept.read_text(encoding="utf-8")
     assert folder_bytes(seed_library) == before
+
+
+def test_an_edit_of_a_read_only_note_is_refused_and_keeps_the_edited_text(seed_library, tmp_path):
+    script = tmp_path / "append.py"
+    script.write_text(
+        f"import sys\nopen(sys.argv[-1], 'a', encoding='utf-8').write('\\n{ADDED}\\n')\n",
+        encoding="utf-8",
+    )
+    note = seed_library / "2021" / "deberta.md"
+    note.chmod(0o444)
+    before = folder_bytes(seed_library)
+    result = papernotes(
+        seed_library, "edit", "deberta", env={**os.environ, "EDITOR": f"{sys.executable} {script}"}
+    )
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "read-only" in lines[0], lines
+    kept = Path(lines[0].rsplit("kept in ", 1)[1].removesuffix("."))
+    assert ADDED in kept.read_text(encoding="utf-8")
+    assert folder_bytes(seed_library) == before

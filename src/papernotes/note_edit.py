@@ -81,6 +81,9 @@ def finish_edit(library: Library, copy: EditCopy) -> Note | None:
             f"{exc} while you were editing it, so nothing was written; "
             f"your edited text is kept in {copy.path}."
         ) from None
+    except PapernotesError as exc:  # e.g. a note made read-only: refused, left as it is
+        kept = f"{str(exc).rstrip('.')}; your edited text is kept in {copy.path}."
+        raise type(exc)(kept) from None
     except OSError as exc:  # a full disk, a read-only folder: the old note is still there
         where = exc.filename or copy.rel
         raise InvalidInputError(

@@ -337,8 +337,9 @@ class NoteStore:
             return replace(note, paper=paper, path=rel, digest=digest(data))
 
     def note_bytes(self, rel: str) -> bytes:
-        """The bytes of the note file at ``rel`` as they are on disk now (no cache, no parsing)."""
-        return self.path_of(rel).read_bytes()
+        """The bytes of the note file at ``rel`` as they are on disk now (no cache, no parsing);
+        ``NotRegularFileError`` for a FIFO or the like, which is never waited on."""
+        return read_regular(self.path_of(rel))
 
     def write_if_unchanged(self, rel: str, expected: bytes, data: bytes) -> None:
         """Replace the note at ``rel`` with ``data`` only if it still holds ``expected``, checked

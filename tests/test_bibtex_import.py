@@ -456,3 +456,86 @@ def test_month_macros_are_written_back_as_macros(empty_library, tmp_path):
     again.mkdir()
     assert run(again, "import", str(write_bib(tmp_path, first))).exit_code == 0
     assert run(again, "export", "--bib").stdout == first
+
+
+STRAY_ATS = """@article{ok1, title = {Kept One}, journal = {TACL}, year = 2020}
+@misc a3, title = {No Brace}, year = 2020}
+@artİcle{a4, title = {Dotted Capital I}, year = 2020}
+@comment{jabref-meta: databaseType:bibtex;}
+@Comment this line is BibTeX's comment command
+@string{tacl = "Transactions of the ACL"}
+@preamble{"\\newcommand{\\noopsort}[1]{}"}
+@misc{ok2, title = {Kept Two}, year = 2021,
+  abstract = {Write to
+@alice.example.org for the data.}}
+@ {a8, title = {No Type}, year = 2020}
+@12abc{a9, title = {Digit First}, year = 2020}
+   @oops, this is not an entry either
+@commentary{c1, title = {Read As A Comment}, year = 2020}
+@
+"""
+
+
+def test_every_at_at_a_line_start_that_is_no_entry_is_reported_with_its_line_and_skipped(
+    empty_library, tmp_path
+):
+    bib = write_bib(tmp_path, STRAY_ATS)
+    result = run(empty_library, "import", str(bib))
+    assert result.exit_code == 0, result.output
+    reported = sorted(
+        int(line.split(":")[-2]) for line in re.findall(rf"{bib}:\d+:", result.stderr)
+    )
+    # not line 4-7 (@comment, @string, @preamble) nor line 10 (an e-mail inside ok2's abstract)
+    assert reported == [2, 3, 11, 12, 13, 14, 15], result.stderr
+    assert re.search(
+        rf"{bib}:2: '@misc a3, title = {{No Brace}}.*' does not start an entry", (result.stderr)
+    )
+    assert f"{bib}:3: entry 'a4' has the type '@artİcle', which is not an ASCII BibTeX type " in (
+        result.stderr
+    )
+    assert "(did you mean @article?); skipped" in result.stderr
+    assert f"{bib}:15: '@' does not start an entry" in result.stderr
+    last = result.stdout.strip().splitlines()[-1]
+    assert last == "2 added, 0 merged, 7 skipped, 7 problem(s) reported."
+    titles = sorted(n.paper.title for n in Library(empty_library).notes())
+    assert titles == ["Kept One", "Kept Two"]
+    assert "alice.example.org" in Library(empty_library).find("ok2").paper.abstract
+
+
+def test_entry_types_match_in_ascii_only_and_what_imports_exports_to_the_same_papers(
+    empty_library, tmp_path
+):
+    bib = write_bib(
+        tmp_path,
+        "@ARTICLE{up, title = {Upper}, journal = {Some Journal}, year = 2020}\n"
+        "@TechReport{tr, title = {Report}, institution = {MIT}, year = 2021}\n"
+        "@ARTİCLE{dotted, title = {Dotted}, journal = {Some Journal}, year = 2022}\n",
+    )
+    result = run(empty_library, "import", str(bib))
+    assert f"{bib}:3: entry 'dotted' has the type '@ARTİCLE'" in result.stderr
+    assert result.stdout.strip().splitlines()[-1].startswith("2 added, 0 merged, 1 skipped")
+    exported = run(empty_library, "export", "--bib").stdout
+    assert "@article{up," in exported and "@techreport{tr," in exported
+    assert exported.isascii()
+    again = tmp_path / "again"
+    again.mkdir()
+    reimport = run(again, "import", str(write_bib(tmp_path, exported)))
+    assert reimport.stderr == "" and reimport.stdout.strip().endswith(
+        "2 added, 0 merged, 0 skipped."
+    )
+    papers = {n.paper.key: n.paper for n in Library(again).notes()}
+    assert papers == {n.paper.key: n.paper for n in Library(empty_library).notes()}
+
+
+def test_a_space_after_the_at_sign_is_read_as_bibtex_and_biber_read_it(empty_library, tmp_path):
+    bib = write_bib(
+        tmp_path,
+        "@ misc{a2, title = {Spaced}, year = 2020}\n"
+        "@misc{a5, title = {Inside}, year = 2020, note = {line one\n"
+        "@ home{not an entry: a value}}}\n",
+    )
+    result = run(empty_library, "import", str(bib))
+    assert result.exit_code == 0 and result.stderr == "", result.output
+    library = Library(empty_library)
+    assert library.find("a2").paper.title == "Spaced"
+    assert "@ home{not an entry" in str(dict(library.find("a5").paper.extra)["bibtex"]["note"])

@@ -416,3 +416,115 @@ def test_the_seed_library_survives_a_bibtex_round_trip(seed_library, tmp_path):
         for n in Library(seed_library).notes()
     )
     assert sorted(_fields(n.paper) for n in second.notes()) == want
+
+
+# -- generated .bib entries: each is imported or reported, and an export re-imports alike ------
+
+ASCII_TYPES = ["article", "ARTICLE", "Article", "inproceedings", "InProceedings", "misc", "MISC"]
+ASCII_TYPES += ["book", "techreport", "phdthesis", "online", "software", "patent", "type_2"]
+# Not ASCII names (a dotted capital I, a dotless i, the Kelvin sign, an umlaut), a digit first,
+# no type at all: BibTeX styles never define them, so they are reported and skipped.
+FOREIGN_TYPES = ["artİcle", "ARTİCLE", "mısc", "boo\u212alet", "über", "12abc", ""]
+JUNK_LINES = [
+    "@misc a3, title = {No Brace}, year = 2020}",
+    "@",
+    "@@",
+    "@oops",
+    "   @ nothing here",
+    "@misc{broken title = {x}}",
+]
+_VALUE = st.lists(
+    st.sampled_from(
+        ["BERT", "{BERT}", "Deep", " ", "learning", "\\'e", "é", "中文", "and", "$x^2$", "--"]
+        + ["\\&", '{\\"o}', "1", ":", "@", "Ü"]
+    ),
+    min_size=1,
+    max_size=6,
+).map("".join)
+_AUTHOR = st.sampled_from(
+    [
+        "Devlin, Jacob",
+        "Pengcheng He",
+        "张伟",
+        "{OpenAI}",
+        "García Márquez, Ana María",
+        "de la Cruz, Juan",
+    ]
+)
+
+
+@st.composite
+def bib_entry(draw, key: str, entry_type: str) -> str:
+    fields = [("title", draw(_VALUE.filter(lambda v: v.strip(" -:"))))]
+    authors = draw(st.lists(_AUTHOR, max_size=3, unique=True))
+    if authors:
+        fields.append(("author", " and ".join(authors)))
+    venue = draw(st.sampled_from(["", "journal", "booktitle", "howpublished"]))
+    if venue:
+        fields.append((venue, draw(_VALUE)))
+    fields.append(("year", str(draw(st.integers(1990, 2030)))))
+    for name in draw(
+        st.lists(st.sampled_from(["volume", "pages", "note", "publisher"]), unique=True)
+    ):
+        fields.append((name, draw(_VALUE)))
+    if draw(st.booleans()):
+        fields.append(("eprint", draw(st.sampled_from(["2006.03654", "1909.10351"]))))
+    opening, closing = draw(st.sampled_from(["{}", "()"]))
+    space = draw(st.sampled_from(["", " "]))  # ``@ misc{``: BibTeX and biber read it too
+    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
+    return f"@{space}{entry_type}{opening}{key},\n{body}\n{closing}"
+
+
+@st.composite
+def bib_file(draw) -> tuple[str, list[tuple[int, str]]]:
+    """A .bib text of entries and junk, and for each item its first line and what it is."""
+    items = draw(
+        st.lists(
+            st.one_of(
+                st.sampled_from(ASCII_TYPES).map(lambda t: ("entry", t)),
+                st.sampled_from(FOREIGN_TYPES).map(lambda t: ("foreign", t)),
+                st.sampled_from(JUNK_LINES).map(lambda t: ("junk", t)),
+            ),
+            min_size=1,
+            max_size=6,
+        )
+    )
+    chunks, kinds, line = [], [], 1
+    for index, (kind, value) in enumerate(items):
+        text = value if kind == "junk" else draw(bib_entry(f"k{index}", value))
+        chunks.append(text)
+        kinds.append((line, kind))
+        line += text.count("\n") + 2
+    return "\n\n".join(chunks) + "\n", kinds
+
+
+@settings(BOUNDED, max_examples=60)
+@given(bib_file())
+def test_every_generated_entry_is_imported_or_reported_at_its_line(generated):
+    text, kinds = generated
+    parsed = parse_bibtex(text, "gen.bib")
+    entry_lines = {e.line for e in parsed.entries}
+    problem_lines = {p.line for p in parsed.problems}
+    for line, kind in kinds:
+        if kind == "entry":
+            assert line in entry_lines and line not in problem_lines, (line, text)
+        else:
+            assert line in problem_lines and line not in entry_lines, (line, text)
+    assert all(e.entry_type.isascii() and e.entry_type.islower() for e in parsed.entries)
+
+
+@settings(BOUNDED, max_examples=20)
+@given(bib_file())
+def test_a_generated_bib_imports_and_its_export_imports_to_the_same_papers(generated):
+    text, _kinds = generated
+    with tempfile.TemporaryDirectory() as folder:
+        first = Library(Path(folder) / "first")
+        first.store.init()
+        import_bibtex(first, text, "gen.bib", venues=VENUES)
+        exported, _ = export_bibtex(first, first.notes(), venues=VENUES)
+        second = Library(Path(folder) / "second")
+        second.store.init()
+        report = import_bibtex(second, exported, "export.bib", venues=VENUES)
+        assert report.problems == (), exported
+        papers = {n.paper.key: n.paper for n in Library(second.root).notes()}
+        assert papers == {n.paper.key: n.paper for n in Library(first.root).notes()}, exported

@@ -15,6 +15,14 @@ from dataclasses import dataclass, field
 
 from papernotes.arxiv_ids import base_id
 from papernotes.citekeys import is_cjk_name, split_name
+from papernotes.formats.bibtex_blocks import (
+    check_type,
+    entry_type,
+    locate_blocks,
+    respell_spaced_types,
+    stray_ats,
+    stray_message,
+)
 from papernotes.formats.bibtex_write import (
     AUTHORLESS_TYPE,
     BIBTEX_EXTRA,
@@ -62,26 +70,40 @@ class ParsedBib:
 
 
 def parse_bibtex(text: str, source: str) -> ParsedBib:
-    """The entries of a .bib text; broken blocks become problems (``source:line: message``)."""
-    import bibtexparser
+    """The entries of a .bib text; broken blocks and every ``@`` at a line start that does
+    not become an entry (``@misc a3, …``, ``@artİcle{…}``) become problems
+    (``source:line: message``), each one a skipped entry. See ``bibtex_blocks``."""
     from bibtexparser import model
 
-    with _quiet("bibtexparser.splitter"):
-        library = bibtexparser.parse_string(text, parse_stack=[])
-    strings: dict[str, str] = {}
-    for block in sorted(library.strings, key=lambda b: b.start_line or 0):
-        strings[block.key.lower()] = resolve_value(str(block.value), strings)
+    library, located, stray = _split_blocks(text)
+    respelled = respell_spaced_types(text, stray)  # ``@ misc{``, as BibTeX reads it
+    if respelled != text:
+        text = respelled
+        library, located, stray = _split_blocks(text)
     parsed = ParsedBib()
+    lines: dict[int, int] = {id(loc.block): loc.line for loc in located}
+    read: set[int] = set(lines)
+    for loc in located:
+        rejected = check_type(loc)
+        if rejected:
+            read.discard(id(loc.block))
+            parsed.problems.append(Problem(source, rejected.line, rejected.message))
+    strings: dict[str, str] = {}
+    for block in sorted(library.strings, key=lambda b: lines.get(id(b), 0)):
+        if id(block) in read:
+            strings[block.key.lower()] = resolve_value(str(block.value), strings)
     for entry in library.entries:
+        if id(entry) not in read:
+            continue
         fields = {f.key.lower(): resolve_value(str(f.value), strings) for f in entry.fields}
-        parsed.entries.append(
-            BibEntry(entry.entry_type.lower(), entry.key, fields, (entry.start_line or 0) + 1)
-        )
+        # the type as written, lowered in ASCII only (bibtexparser lowers ``İ`` to ``i̇``)
+        kind = entry_type(entry.raw).lower()
+        parsed.entries.append(BibEntry(kind, entry.key, fields, lines[id(entry)]))
     for block in library.failed_blocks:
-        line = (block.start_line or 0) + 1
+        line = lines.get(id(block), (block.start_line or 0) + 1)
         if isinstance(block, model.DuplicateBlockKeyBlock):
-            first = block.previous_block.start_line
-            where = f" (first at line {first + 1})" if first is not None else ""
+            first = lines.get(id(block.previous_block))
+            where = f" (first at line {first})" if first is not None else ""
             message = f"duplicate key {block.key!r}{where}; this entry was skipped"
         elif isinstance(block, model.DuplicateFieldKeyBlock):
             names = ", ".join(sorted(block.duplicate_keys))
@@ -93,8 +115,20 @@ def parse_bibtex(text: str, source: str) -> ParsedBib:
             reason = " ".join(str(reason).split()).rstrip(".") or "unbalanced braces or quotes?"
             message = f"cannot parse {name} ({reason}); skipped"
         parsed.problems.append(Problem(source, line, message))
+    for at, line in stray:
+        parsed.problems.append(Problem(source, line, stray_message(text, at)))
     parsed.problems.sort(key=lambda p: p.line)
     return parsed
+
+
+def _split_blocks(text: str):
+    """bibtexparser's blocks, located, and the stray ``@`` lines between them."""
+    import bibtexparser
+
+    with _quiet("bibtexparser.splitter"):
+        library = bibtexparser.parse_string(text, parse_stack=[])
+    located = locate_blocks(text, library.blocks)
+    return library, located, stray_ats(text, located)
 
 
 @contextmanager

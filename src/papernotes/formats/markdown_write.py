@@ -6,10 +6,11 @@ between papers, every note line ending in ``  <br>``; the same library gives the
 
 from __future__ import annotations
 
-import re
+import unicodedata
 from collections.abc import Iterable
 from urllib.parse import quote
 
+from papernotes.formats.markdown_inline import heading_text, toc_label
 from papernotes.formats.markdown_read import continues_paper
 from papernotes.model import LinkItem, Outline, Paper, Section
 
@@ -19,7 +20,9 @@ TOC_HEADER = (
     "**Table of Contents**  *generated with [DocToc](https://github.com/thlorenz/doctoc)*\n"
 )
 TOC_FOOTER = "<!-- END doctoc generated TOC please keep comment here to allow auto update -->\n"
-_ANCHOR_DROP = re.compile(r"[^\w\- ]", re.UNICODE)
+_ANCHOR_KEEPS = ("L", "M", "Nd", "Nl", "Pc")
+"""Unicode categories an anchor keeps (with ``-`` and the space): letters, marks, digits,
+letter numbers and connector punctuation (``_``); all other punctuation and symbols go."""
 
 
 def render_document(outline: Outline, papers: Iterable[Paper]) -> str:
@@ -108,16 +111,28 @@ def _toc(sections: list[Section], years: list[int], outline: Outline) -> str:
     for level, title in headings:
         anchor = github_anchor(title, seen)
         if level <= outline.toc_depth:
-            lines.append(f"{'  ' * (level - top)}- [{title}](#{anchor})\n")
+            lines.append(f"{'  ' * (level - top)}- [{toc_label(title)}](#{anchor})\n")
     return TOC_HEADER + "\n" + "".join(lines) + "\n" + TOC_FOOTER
 
 
 def github_anchor(title: str, seen: dict[str, int] | None = None) -> str:
-    """The anchor GitHub gives a heading, percent-encoded as doctoc writes it."""
-    slug = _ANCHOR_DROP.sub("", title.strip().lower()).replace(" ", "-")
+    """The anchor GitHub gives a heading, percent-encoded as doctoc writes it.
+
+    From the heading's rendered text (``heading_text``: the text of links, code and emphasis,
+    nothing of images): lowercased, every character but letters, marks, digits, ``_``, ``-``
+    and spaces dropped, spaces made hyphens. A repeated anchor gets ``-1``, ``-2``…, skipping
+    any already taken (``echo``, ``echo``, ``echo 1`` give ``echo``, ``echo-1``, ``echo-1-1``).
+    """
+    text = heading_text(title).lower()
+    slug = "".join(c for c in text if c in " -" or _kept(c)).replace(" ", "-")
     if seen is not None:
-        count = seen.get(slug, 0)
-        seen[slug] = count + 1
-        if count:
-            slug = f"{slug}-{count}"
+        original = slug
+        while slug in seen:
+            seen[original] += 1
+            slug = f"{original}-{seen[original]}"
+        seen[slug] = 0
     return quote(slug, safe="-_")
+
+
+def _kept(char: str) -> bool:
+    return unicodedata.category(char).startswith(_ANCHOR_KEEPS)

@@ -127,7 +127,7 @@ def _special(state: _Heading, i: int) -> int:
         if match:
             state.pieces.append(_Piece(_entity(match), match.group()))
             return match.end()
-        state.pieces.append(_Piece("&", "&"))
+        state.pieces.append(_Piece("&", "\\&"))  # unwrapping ``&[amp](u);`` makes no entity
         return i + 1
     if char == "!" and source.startswith("![", i):
         piece = _Piece("![", "![")

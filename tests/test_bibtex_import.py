@@ -507,8 +507,10 @@ def test_entry_types_match_in_ascii_only_and_what_imports_exports_to_the_same_pa
 ):
     bib = write_bib(
         tmp_path,
-        "@ARTICLE{up, title = {Upper}, journal = {Some Journal}, year = 2020}\n"
-        "@TechReport{tr, title = {Report}, institution = {MIT}, year = 2021}\n"
+        "@ARTICLE{up, title = {Upper}, author = {Devlin, Jacob}, journal = {Some Journal},"
+        " year = 2020}\n"
+        "@TechReport{tr, title = {Report}, author = {He, Pengcheng}, institution = {MIT},"
+        " year = 2021}\n"
         "@ARTİCLE{dotted, title = {Dotted}, journal = {Some Journal}, year = 2022}\n",
     )
     result = run(empty_library, "import", str(bib))
@@ -539,3 +541,20 @@ def test_a_space_after_the_at_sign_is_read_as_bibtex_and_biber_read_it(empty_lib
     library = Library(empty_library)
     assert library.find("a2").paper.title == "Spaced"
     assert "@ home{not an entry" in str(dict(library.find("a5").paper.extra)["bibtex"]["note"])
+
+
+def test_an_author_less_entry_keeps_its_type_through_export_and_import(empty_library, tmp_path):
+    bib = write_bib(
+        tmp_path,
+        "@Book{manual, title = {The Manual}, publisher = {ACME}, year = 2019}\n"
+        "@misc{talk, title = {A Talk}, booktitle = {ICLR}, year = 2021}\n",
+    )
+    run(empty_library, "import", str(bib))
+    exported = run(empty_library, "export", "--bib").stdout
+    assert "@misc{manual," in exported and "entrysubtype = {book}" in exported  # biblatex-valid
+    again = tmp_path / "again"
+    again.mkdir()
+    assert run(again, "import", str(write_bib(tmp_path, exported))).stderr == ""
+    papers = {n.paper.key: n.paper for n in Library(again).notes()}
+    assert papers == {n.paper.key: n.paper for n in Library(empty_library).notes()}
+    assert dict(papers["manual"].extra)["bibtex"]["entry_type"] == "book"

@@ -457,7 +457,7 @@ _AUTHOR = st.sampled_from(
 def bib_entry(draw, key: str, entry_type: str) -> str:
     fields = [("title", draw(_VALUE.filter(lambda v: v.strip(" -:"))))]
     authors = draw(st.lists(_AUTHOR, max_size=3, unique=True))
-    if authors:
+    if authors:  # without: exported as @misc, its own type in entrysubtype
         fields.append(("author", " and ".join(authors)))
     venue = draw(st.sampled_from(["", "journal", "booktitle", "howpublished"]))
     if venue:

@@ -20,7 +20,7 @@ _LINE_AT = re.compile(r"^[^\S\n]*@", re.MULTILINE)
 _SPACED_TYPE = re.compile(r"@[ \t]+(?=\w+[ \t]*[{(])")
 """``@ misc{``: BibTeX and biber read it as ``@misc{``; bibtexparser does not."""
 _BLOCK_TYPE = re.compile(r"@[ \t]*(\w*)")
-_TYPE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*", re.ASCII)
+TYPE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*", re.ASCII)
 _COMMENT_WORD = re.compile(r"@[ \t]*comment(?!\w)", re.ASCII | re.IGNORECASE)
 _SPECIAL = {"String": "string", "Preamble": "preamble", "ExplicitComment": "comment"}
 
@@ -94,7 +94,7 @@ def check_type(located: Located) -> Rejected | None:
             located.line,
             f"'@{written}' is neither an entry papernotes can read nor @{_SPECIAL[kind]}; skipped",
         )
-    if _TYPE_NAME.fullmatch(written):
+    if TYPE_NAME.fullmatch(written):
         return None
     key = getattr(block, "key", "")
     if not written:
@@ -111,7 +111,7 @@ def check_type(located: Located) -> Rejected | None:
 def _ascii_spelling(word: str) -> str:
     """``artİcle`` -> ``article``: the word without its accents, if that is an ASCII name."""
     bare = "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
-    return bare.lower() if _TYPE_NAME.fullmatch(bare) and bare != word else ""
+    return bare.lower() if TYPE_NAME.fullmatch(bare) and bare != word else ""
 
 
 def stray_ats(text: str, located: list[Located]) -> list[tuple[int, int]]:

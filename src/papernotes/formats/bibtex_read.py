@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from papernotes.arxiv_ids import base_id
 from papernotes.citekeys import is_cjk_name, split_name
 from papernotes.formats.bibtex_blocks import (
+    TYPE_NAME,
     check_type,
     entry_type,
     locate_blocks,
@@ -32,6 +33,7 @@ from papernotes.formats.bibtex_write import (
     LATEX_CHARS,
     NOTES_FIELD,
     PASSTHROUGH_ORDER,
+    SUBTYPE_FIELD,
     TAGS_FIELD,
     TYPE_OF_KIND,
 )
@@ -212,14 +214,13 @@ def entry_to_paper(entry: BibEntry, venues: VenueTable) -> Paper:
     rule_type = TYPE_OF_KIND[venues.kind(venue)]
     # The type is kept only when it says more than the venue does and stays valid on export:
     # never for a preprint, never an @article/@inproceedings without a journal/booktitle.
-    needs_venue = entry.entry_type in CONTAINER_FIELD
-    if (
-        entry.entry_type != rule_type
-        and not preprint
-        and (venue or not needs_venue)
-        and not _written_without_authors(entry)
-    ):
-        extra[ENTRY_TYPE] = entry.entry_type
+    entry_type = entry.entry_type
+    if _written_without_authors(entry):  # its own type, if any, is in entrysubtype
+        subtype = fields.get(SUBTYPE_FIELD, "").strip().lower()
+        entry_type = subtype if TYPE_NAME.fullmatch(subtype) else rule_type
+    needs_venue = entry_type in CONTAINER_FIELD
+    if entry_type != rule_type and not preprint and (venue or not needs_venue):
+        extra[ENTRY_TYPE] = entry_type
     for name in PASSTHROUGH_ORDER:
         if fields.get(name, "").strip():
             extra[name] = " ".join(fields[name].split())

@@ -57,6 +57,9 @@ CONTAINER_FIELD = {"inproceedings": "booktitle", "incollection": "booktitle", "a
 """Entry types whose venue field is required, and that field."""
 AUTHORLESS_TYPE = "misc"
 """The type of a paper without authors: the only common one biblatex accepts without them."""
+SUBTYPE_FIELD = "entrysubtype"
+"""Where such a @misc keeps the paper's own type (``book``…), so an import gives it back; a
+biblatex field for every type that the standard styles and BibTeX do not print."""
 
 
 def render_entry(
@@ -90,6 +93,8 @@ def render_entry(
     else:
         # biblatex wants an author for every type but @misc; BibTeX styles sort and label an
         # entry without one by its `key`; biblatex and CSL label it by its (short) title
+        if entry_type != TYPE_OF_KIND[kind]:
+            fields.append((SUBTYPE_FIELD, entry_type))  # a type kept from an import
         entry_type = AUTHORLESS_TYPE
         label = title if long_label else short_title(title)
         fields.append(("key", protect_title(label, ascii)))

@@ -6,7 +6,7 @@
   ``render_note``) plus ``document.yaml`` (link sections like the seed's, paper order);
 - ``reading-notes.md``: the same library as a seed-format Markdown document (the library's
   own exporter, papers in style (a));
-- ``library.bib``: the same papers as BibTeX (``papernotes.formats.bibtex_write`` when it
+- ``library.bib``: the same papers as BibTeX (``papernotes.formats.bibtex.write`` when it
   exists, else a simple template).
 
 The same N and seed always give the same bytes (``added`` dates are derived, not today's).
@@ -25,8 +25,8 @@ if str(SRC) not in sys.path:
     sys.path.insert(0, str(SRC))
 
 from papernotes.model import LinkItem, Outline, Paper, Section  # noqa: E402
-from papernotes.storage.notefile import render_note  # noqa: E402
-from papernotes.storage.outline_file import OUTLINE_FILE, render_outline  # noqa: E402
+from papernotes.storage.document_file import OUTLINE_FILE, render_outline  # noqa: E402
+from papernotes.storage.note_format import render_note  # noqa: E402
 from papernotes.storage.slugs import slugify, unique_slug  # noqa: E402
 
 FIRST_YEAR, LAST_YEAR = 1995, 2024
@@ -276,9 +276,9 @@ def outline_for(order: list[str]) -> Outline:
 
 
 def with_keys(papers: list[Paper]) -> list[Paper]:
-    """Citation keys as ``papernotes add`` assigns them (``citekeys``), else ``paperN``."""
+    """Citation keys as ``papernotes add`` assigns them (``formats.bibtex.keys``), else paperN."""
     try:
-        from papernotes.citekeys import unique_key
+        from papernotes.formats.bibtex.keys import unique_key
     except ImportError:  # pragma: no cover - before the BibTeX work landed
         return [replace(p, key=p.key or f"paper{i}") for i, p in enumerate(papers)]
     taken: set[str] = set()
@@ -307,7 +307,7 @@ def write_notes(papers: list[Paper], root: Path) -> list[str]:
 
 
 def markdown_document(papers: list[Paper]) -> str:
-    from papernotes.formats.markdown_write import render_document
+    from papernotes.formats.markdown.write import render_document
 
     order = sorted(range(len(papers)), key=lambda i: -papers[i].year)
     return render_document(outline_for([]), [papers[i] for i in order])
@@ -317,12 +317,12 @@ def bibtex(papers: list[Paper]) -> tuple[str, str]:
     """The .bib text and how it was made (the library's writer when there is one)."""
     keyed = [replace(p, key=p.key or f"paper{i}") for i, p in enumerate(papers)]
     try:
-        from papernotes.formats.bibtex_write import render_bibliography
+        from papernotes.formats.bibtex.write import render_bibliography
     except ImportError:
         render_bibliography = None
     if render_bibliography is not None:
         try:
-            return render_bibliography(keyed), "papernotes.formats.bibtex_write"
+            return render_bibliography(keyed), "papernotes.formats.bibtex.write"
         except TypeError:
             pass
     return "".join(_bib_entry(p) for p in keyed), "a simple template (bench/generate.py)"

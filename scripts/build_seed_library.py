@@ -14,8 +14,8 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from papernotes.bibliography import assign_keys
 from papernotes.library import Library
+from papernotes.library.bibtex_ops import assign_keys
 from papernotes.model import normalize_title
 
 

@@ -291,7 +291,7 @@ def start(papers: list[FakePaper] | None = None) -> FakeArxiv:
 @pytest.fixture
 def fake_arxiv(monkeypatch):
     """A ``FakeArxiv`` serving the seed papers; PAPERNOTES_ARXIV_URL points at it."""
-    from papernotes import arxiv_client
+    from papernotes.arxiv import client as arxiv_client
 
     fake = start()
     monkeypatch.setenv("PAPERNOTES_ARXIV_URL", fake.url)

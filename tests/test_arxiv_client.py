@@ -6,14 +6,14 @@ from dataclasses import replace
 
 import pytest
 
-from papernotes import arxiv_client
-from papernotes.arxiv_cache import ArxivCache
-from papernotes.arxiv_client import ArxivClient, Politeness, RateLimiter
-from papernotes.arxiv_link import apply_metadata, fetch_paper, link_notes
-from papernotes.arxiv_match import rank, sure_match, title_queries, title_similarity, year_closeness
+from papernotes.arxiv import client as arxiv_client
+from papernotes.arxiv.client import ArxivClient, Politeness, RateLimiter
+from papernotes.arxiv.match import rank, sure_match, title_queries, title_similarity, year_closeness
 from papernotes.errors import NetworkError, NotFoundError
 from papernotes.library import Library
+from papernotes.library.arxiv_ops import apply_metadata, fetch_paper, link_notes
 from papernotes.model import ARXIV_FIELDS, Paper
+from papernotes.storage.arxiv_cache import ArxivCache
 from tests.fake_arxiv import seed_papers
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from papernotes.arxiv_ids import base_id, parse_arxiv_id
 from papernotes.errors import InvalidInputError
+from papernotes.text.arxiv_ids import base_id, parse_arxiv_id
 from tests.helpers import folder_bytes, run
 
 

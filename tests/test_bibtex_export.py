@@ -10,11 +10,11 @@ from dataclasses import replace
 import bibtexparser
 import pytest
 
-from papernotes.citekeys import base_key
-from papernotes.formats.bibtex_write import render_bibliography, render_entry
+from papernotes.formats.bibtex.keys import base_key
+from papernotes.formats.bibtex.venues import VenueTable
+from papernotes.formats.bibtex.write import render_bibliography, render_entry
 from papernotes.library import Library
 from papernotes.model import Paper
-from papernotes.venues import VenueTable
 from tests.helpers import folder_bytes, run
 
 SHIPPED_KEYS = [  # in export order: by year, then key

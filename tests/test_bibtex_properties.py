@@ -15,12 +15,12 @@ from pathlib import Path
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from papernotes.bibliography import export_bibtex, import_bibtex
-from papernotes.formats.bibtex_read import entry_to_paper, parse_bibtex
-from papernotes.formats.bibtex_write import render_bibliography
+from papernotes.formats.bibtex.read import entry_to_paper, parse_bibtex
+from papernotes.formats.bibtex.venues import VenueTable
+from papernotes.formats.bibtex.write import render_bibliography
 from papernotes.library import Library
+from papernotes.library.bibtex_ops import export_bibtex, import_bibtex
 from papernotes.model import Paper, clean_paper
-from papernotes.venues import VenueTable
 from tests.conftest import SEED_DOC
 from tests.helpers import folder_bytes
 

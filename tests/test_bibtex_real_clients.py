@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from papernotes.bibliography import export_bibtex, import_bibtex
+from papernotes.formats.bibtex.venues import VenueTable
 from papernotes.library import Library
+from papernotes.library.bibtex_ops import export_bibtex, import_bibtex
 from papernotes.model import Paper
-from papernotes.venues import VenueTable
 from tests.conftest import DATA, SEED_DOC, SHIPPED_NOTES
 from tests.real_clients import (
     ClientRun,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from papernotes.citekeys import base_key, check_key, split_name, unique_key
+from papernotes.formats.bibtex.keys import base_key, check_key, split_name, unique_key
 from papernotes.library import Library
 from papernotes.model import Paper
 from tests.helpers import run

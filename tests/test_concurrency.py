@@ -167,7 +167,7 @@ RACER = textwrap.dedent(
 
     import click
 
-    from papernotes import arxiv_client
+    from papernotes.arxiv import client as arxiv_client
     from papernotes.cli.main import cli
 
     arxiv_client.DEFAULT_POLITENESS = arxiv_client.Politeness(interval=0.0, backoff=0.0)

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from papernotes.model import FRONT_MATTER_FIELDS
 from papernotes.storage import frontmatter
 from papernotes.storage.frontmatter import implicit_tag, parse_front, render_front
-from papernotes.storage.notefile import NoteFormatError, dump_yaml, parse_note
+from papernotes.storage.note_format import NoteFormatError, dump_yaml, parse_note
 from tests.conftest import SHIPPED_NOTES
 
 BOUNDED = settings(

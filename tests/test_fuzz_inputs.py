@@ -19,9 +19,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from papernotes.errors import InvalidInputError, PapernotesError
-from papernotes.formats.markdown_read import parse_document
+from papernotes.formats.markdown.read import parse_document
 from papernotes.library import Library
-from papernotes.storage.notefile import NoteFormatError, parse_note
+from papernotes.storage.note_format import NoteFormatError, parse_note
 from papernotes.storage.store import NoteStore
 from tests.conftest import SEED_DOC, SHIPPED_NOTES
 from tests.helpers import folder_bytes, run

@@ -9,13 +9,13 @@ import sys
 
 import pytest
 
-from papernotes.editor import editor_command
 from papernotes.errors import InvalidInputError, NotFoundError
 from papernotes.library import Library
+from papernotes.library.editor import editor_command
 from papernotes.model import Paper
-from papernotes.storage.notefile import NoteFormatError, parse_note, render_note
+from papernotes.storage.note_format import NoteFormatError, parse_note, render_note
 from papernotes.storage.store import NoteStore
-from papernotes.urls import is_browsable
+from papernotes.text.urls import is_browsable
 from tests.helpers import folder_bytes, run, run_process
 
 # -- YAML tags --------------------------------------------------------------------------

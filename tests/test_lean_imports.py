@@ -65,5 +65,5 @@ def test_a_warm_list_does_not_even_import_yaml(seed_library):
         text=True,
         check=True,
     ).stderr
-    assert "papernotes.storage.notefile" in fast_path  # the report names submodules too
+    assert "papernotes.storage.note_format" in fast_path  # the report names submodules too
     assert "papernotes.storage.frontmatter" not in fast_path  # only parsing needs it

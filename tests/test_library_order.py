@@ -8,9 +8,9 @@ import random
 import pytest
 
 from papernotes.library import Library
+from papernotes.library.order import in_order
+from papernotes.library.search import matches, terms
 from papernotes.model import Note, Paper
-from papernotes.note_order import in_order
-from papernotes.search import matches, terms
 
 
 def defined_order(notes: list[Note], document_order: list[str]) -> list[Note]:

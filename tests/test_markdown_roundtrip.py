@@ -7,7 +7,7 @@ from dataclasses import asdict
 
 import pytest
 
-from papernotes.formats.markdown_write import github_anchor
+from papernotes.formats.markdown.write import github_anchor
 from papernotes.library import Library
 from papernotes.model import Paper
 from papernotes.storage.library_folder import MARKER_FILE
@@ -266,8 +266,8 @@ TRICKY_BODY = (
 
 
 def test_free_text_comes_back_exactly_and_is_never_read_as_paper_lines():
-    from papernotes.formats.markdown_read import parse_document
-    from papernotes.formats.markdown_write import render_document
+    from papernotes.formats.markdown.read import parse_document
+    from papernotes.formats.markdown.write import render_document
     from papernotes.model import Outline, Paper
 
     papers = [

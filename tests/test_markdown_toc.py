@@ -20,7 +20,7 @@ from cmarkgfm.cmark import Options
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from papernotes.formats.markdown_write import github_anchor, render_document
+from papernotes.formats.markdown.write import github_anchor, render_document
 from papernotes.model import Outline, Section
 from tests.conftest import SEED_DOC
 from tests.test_markdown_roundtrip import import_text

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from papernotes.model import FRONT_MATTER_FIELDS, Paper
-from papernotes.storage.notefile import NoteFormatError, parse_note, render_note
+from papernotes.storage.note_format import NoteFormatError, parse_note, render_note
 
 PAPER = Paper(
     title="DEBERTA: DECODING-ENHANCED BERT WITH DISENTANGLED ATTENTION",

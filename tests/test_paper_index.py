@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 
 from papernotes.library import Library
+from papernotes.library.index import PaperIndex
 from papernotes.model import Note, Paper, normalize_title
-from papernotes.paper_index import PaperIndex
 
 
 def scan_match(notes: list[Note], paper: Paper) -> Note | None:

@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from papernotes.library import Library
+from papernotes.library.names import exact_matches
 from papernotes.model import Note, Paper, normalize_title
-from papernotes.paper_names import exact_matches
 from tests.helpers import folder_bytes, run
 
 ROBERTA, TINYBERT = "2019/roberta.md", "2020/tinybert.md"

@@ -15,11 +15,11 @@ from pathlib import Path
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from papernotes.formats.markdown_read import parse_document
-from papernotes.formats.markdown_write import render_document
+from papernotes.formats.markdown.read import parse_document
+from papernotes.formats.markdown.write import render_document
 from papernotes.library import Library
 from papernotes.model import Outline, Paper, clean_paper, normalize_title
-from papernotes.storage.notefile import parse_note, render_note
+from papernotes.storage.note_format import parse_note, render_note
 
 BOUNDED = settings(
     max_examples=150,

@@ -8,11 +8,11 @@ from rich.cells import cell_len
 from papernotes.errors import InvalidInputError
 from papernotes.library import Library
 from papernotes.model import Paper
+from papernotes.text.urls import is_browsable
 from papernotes.tui.detail_markdown import paper_markdown
 from papernotes.tui.paper_filter import PaperFilter, year_counts
 from papernotes.tui.paper_form import FormError, paper_from_form, split_tags
 from papernotes.tui.widgets.paper_list import fit
-from papernotes.urls import is_browsable
 
 
 @pytest.mark.parametrize(

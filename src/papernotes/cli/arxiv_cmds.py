@@ -6,8 +6,11 @@ import sys
 
 import click
 
-from papernotes.arxiv_ids import parse_arxiv_id
-from papernotes.arxiv_link import (
+from papernotes.arxiv.match import Candidate
+from papernotes.cli.library_access import existing_library
+from papernotes.errors import DuplicateError, InvalidInputError
+from papernotes.library import Library
+from papernotes.library.arxiv_ops import (
     DEFAULT_TIMEOUT,
     OfflineMissError,
     fetch_paper,
@@ -15,11 +18,8 @@ from papernotes.arxiv_link import (
     offline_requested,
     paper_for_add,
 )
-from papernotes.arxiv_match import Candidate
-from papernotes.cli.library_access import existing_library
-from papernotes.errors import DuplicateError, InvalidInputError
-from papernotes.library import Library
 from papernotes.model import Note, Paper
+from papernotes.text.arxiv_ids import parse_arxiv_id
 
 timeout_option = click.option(
     "--timeout",

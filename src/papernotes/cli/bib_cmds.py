@@ -6,15 +6,15 @@ from pathlib import Path
 
 import click
 
-from papernotes.bibliography import (
+from papernotes.cli.library_access import existing_library
+from papernotes.library import Library
+from papernotes.library.bibtex_ops import (
     UnexportableError,
     export_bibtex,
     import_bibtex,
     select_notes,
     set_key,
 )
-from papernotes.cli.library_access import existing_library
-from papernotes.library import Library
 
 
 def export_bib(library: Library, papers, year, tag, with_notes: bool, ascii_only: bool) -> str:

@@ -49,7 +49,7 @@ class TextCheckedContext(click.Context):
 
 def refuse_undecodable_text(ctx: click.Context) -> None:
     """One sentence naming the first text parameter of ``ctx`` that is not UTF-8, and where."""
-    from papernotes.utf8 import describe, escaped_byte
+    from papernotes.text.utf8 import describe, escaped_byte
 
     for param in ctx.command.params:
         if not isinstance(param.type, click.types.StringParamType):

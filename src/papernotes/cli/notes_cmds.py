@@ -18,9 +18,9 @@ from papernotes.errors import (
     NotFoundError,
 )
 from papernotes.library import Library
+from papernotes.library.names import exact_matches
 from papernotes.model import STATUSES, Paper, Problem
-from papernotes.note_lines import note_lines
-from papernotes.paper_names import exact_matches
+from papernotes.text.typed_notes import typed_notes
 
 NOTES_TEMPLATE = "# One reading note per line. Lines starting with '#' are ignored.\n"
 
@@ -138,12 +138,12 @@ def _add(ctx, year, title, venue, code, arxiv_id, tags, notes, status, update, t
 
 def read_notes_from_user() -> tuple[str, ...]:
     """Notes from piped stdin, or from the editor when interactive; either must be UTF-8."""
-    from papernotes.utf8 import bad_byte, decode_utf8, describe
+    from papernotes.text.utf8 import bad_byte, decode_utf8, describe
 
     if not sys.stdin.isatty():
-        return note_lines(decode_utf8(click.get_binary_stream("stdin").read(), "Standard input"))
-    from papernotes.editor import run_editor  # subprocess: not for list or search
-    from papernotes.note_edit import abandon_edit, run_catching
+        return typed_notes(decode_utf8(click.get_binary_stream("stdin").read(), "Standard input"))
+    from papernotes.library.editor import run_editor  # subprocess: not for list or search
+    from papernotes.library.note_edit import abandon_edit, run_catching
     from papernotes.storage.edit_copy import EditCopy
 
     copy = EditCopy.make("notes.md", NOTES_TEMPLATE.encode("utf-8"))
@@ -158,7 +158,7 @@ def read_notes_from_user() -> tuple[str, ...]:
             "and your notes are kept in that file."
         )
     copy.discard()
-    return note_lines(data.decode("utf-8"), comments=True)
+    return typed_notes(data.decode("utf-8"), comments=True)
 
 
 @click.command("list")
@@ -226,8 +226,8 @@ def edit_cmd(ctx: click.Context, paper):
     rel = library.store.note_file(paper, any_kind=True) or library.find(paper).path
     if not (library.root / rel).is_file():  # a FIFO: an editor reading it would wait forever
         raise InvalidInputError(f"{rel} is not a regular file, so it is not opened; rm removes it.")
-    from papernotes.editor import run_editor  # subprocess: not for list or search
-    from papernotes.note_edit import edit_note
+    from papernotes.library.editor import run_editor  # subprocess: not for list or search
+    from papernotes.library.note_edit import edit_note
 
     if edit_note(library, rel, run_editor) is None:
         click.echo(f"No changes to {rel}; nothing was written.", err=True)

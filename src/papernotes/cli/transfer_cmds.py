@@ -10,7 +10,7 @@ import click
 
 from papernotes.cli.library_access import existing_library, library_to_fill
 from papernotes.errors import InvalidInputError
-from papernotes.library import NO_PAPERS
+from papernotes.library.api import NO_PAPERS
 from papernotes.storage.atomic import write_named_file
 
 

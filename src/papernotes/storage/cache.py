@@ -29,7 +29,7 @@ from papernotes import __version__
 from papernotes.model import Note, Paper, Problem
 from papernotes.storage.checked_file import read_checked, write_checked
 from papernotes.storage.hashing import blake2b
-from papernotes.storage.notefile import NoteFormatError
+from papernotes.storage.note_format import NoteFormatError
 from papernotes.storage.regular_file import read_regular
 
 CACHE_FORMAT = 2
@@ -109,7 +109,7 @@ def header() -> bytes:
     the size and time of the modules that parse notes (an edited parser drops old caches)."""
     here = Path(__file__).parent  # by path: importing the parsers just to stat them costs
     parsers = [here.parent / "model.py"]
-    parsers += [here / name for name in ("notefile.py", "frontmatter.py", "safe_yaml.py")]
+    parsers += [here / name for name in ("note_format.py", "frontmatter.py", "safe_yaml.py")]
     try:
         stats = [os.stat(path) for path in parsers if path]
     except OSError:  # e.g. imported from a zip: the versions alone must do

@@ -184,7 +184,7 @@ def _emit(value: str) -> str | None:
 
 
 def render_front(front: dict[str, object]) -> str | None:
-    """The text PyYAML's ``dump`` gives for ``front`` (see ``notefile.dump_yaml``), or None."""
+    """The text PyYAML's ``dump`` gives for ``front`` (see ``note_format.dump_yaml``), or None."""
     lines: list[str] = []
     for name, value in front.items():
         if type(name) is not str or not _plain_key(name):

@@ -26,21 +26,21 @@ from papernotes.storage.atomic import (
 )
 from papernotes.storage.batch import PendingWrites
 from papernotes.storage.cache import CachedLoad, LibraryCache, folder_state, stat_key
-from papernotes.storage.hashing import blake2b
-from papernotes.storage.library_lock import LockWait, holding
-from papernotes.storage.notefile import (
-    NoteFormatError,
-    field_line,
-    load_yaml,
-    parse_note,
-    render_note,
-)
-from papernotes.storage.outline_file import (
+from papernotes.storage.document_file import (
     OUTLINE_FILE,
     OutlineFormatError,
     outline_from_data,
     parse_outline,
     render_outline,
+)
+from papernotes.storage.hashing import blake2b
+from papernotes.storage.library_lock import LockWait, holding
+from papernotes.storage.note_format import (
+    NoteFormatError,
+    field_line,
+    load_yaml,
+    parse_note,
+    render_note,
 )
 from papernotes.storage.regular_file import NOT_REGULAR, read_regular
 from papernotes.storage.slugs import slugify, unique_slug

@@ -1,1 +1,4 @@
-"""The Textual terminal UI. Only this package imports Textual; ``build_app`` is its entry point."""
+"""The Textual terminal UI; ``build_app`` (in ``tui.app``) is its entry point.
+
+The only package that imports Textual. May import every layer except ``cli``.
+"""

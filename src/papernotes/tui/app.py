@@ -29,7 +29,7 @@ class PapernotesApp(App[None]):
     def arxiv_client(self):
         """One client for the whole session, so requests to arXiv stay 3 s apart."""
         if self._arxiv_client is None:
-            from papernotes.arxiv_client import ArxivClient
+            from papernotes.arxiv.client import ArxivClient
 
             self._arxiv_client = ArxivClient()
         return self._arxiv_client

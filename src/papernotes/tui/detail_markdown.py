@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from papernotes.model import Paper, normalize_title
-from papernotes.urls import is_browsable
+from papernotes.text.urls import is_browsable
 
 # What makes inline markup: emphasis, code, strikethrough, and with ``[ ] < >`` links,
 # images, autolinks and HTML, which could point the terminal at any scheme (smb:, ssh:, …).

@@ -12,8 +12,8 @@ from dataclasses import dataclass, replace
 from operator import attrgetter
 
 from papernotes.library import Library
+from papernotes.library.search import terms
 from papernotes.model import Note
-from papernotes.search import terms
 
 SORTS = ("year", "title", "added")
 SORT_LABELS = {"year": "year", "title": "title", "added": "date added"}

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from papernotes.arxiv_ids import parse_arxiv_id
 from papernotes.errors import InvalidInputError
 from papernotes.model import Paper
-from papernotes.note_lines import note_lines
+from papernotes.text.arxiv_ids import parse_arxiv_id
+from papernotes.text.typed_notes import typed_notes
 
 FIELDS = ("year", "title", "venue", "code", "arxiv", "tags", "notes")
 _TAG_SEPARATORS = re.compile(r"[,，;；]")
@@ -50,5 +50,5 @@ def paper_from_form(values: dict[str, str]) -> Paper:
         code=code,
         arxiv=arxiv,
         tags=split_tags(values.get("tags", "")),
-        notes=note_lines(values.get("notes", "")),
+        notes=typed_notes(values.get("notes", "")),
     )

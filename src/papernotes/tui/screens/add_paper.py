@@ -15,10 +15,10 @@ from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, TextArea
 
-from papernotes.arxiv_ids import base_id
 from papernotes.errors import PapernotesError
 from papernotes.library import Library
 from papernotes.model import Note, Paper
+from papernotes.text.arxiv_ids import base_id
 from papernotes.tui.paper_form import FIELDS, FormError, paper_from_form
 
 PLACEHOLDERS = {
@@ -123,7 +123,7 @@ class AddPaperScreen(Screen[Note | dict[str, str] | None]):
 
     @staticmethod
     def _with_metadata(paper: Paper, fetched: Paper) -> Paper:
-        from papernotes.arxiv_link import apply_metadata
+        from papernotes.library.arxiv_ops import apply_metadata
 
         return apply_metadata(paper, fetched)
 
@@ -153,7 +153,7 @@ class AddPaperScreen(Screen[Note | dict[str, str] | None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="fetch")
     def fetch(self, arxiv: str, client) -> None:
         try:
-            from papernotes.arxiv_link import fetch_paper
+            from papernotes.library.arxiv_ops import fetch_paper
 
             fetched = fetch_paper(arxiv, client=client)
         except Exception as exc:  # network, unreadable answer, anything: a notification

@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING
 from textual import work
 from textual.app import SuspendNotSupported
 
-from papernotes.editor import run_editor
 from papernotes.errors import PapernotesError
+from papernotes.library.editor import run_editor
+from papernotes.library.note_edit import abandon_edit, finish_edit, run_catching, start_edit
 from papernotes.model import STATUSES, Note, Paper
-from papernotes.note_edit import abandon_edit, finish_edit, run_catching, start_edit
-from papernotes.urls import is_browsable
+from papernotes.text.urls import is_browsable
 
 if TYPE_CHECKING:
     from papernotes.library import Library
@@ -169,7 +169,7 @@ class NoteActions:
     def link(self, note: Note, client) -> None:
         """Fetch here, in the worker; write on the UI thread (``write_links``), over the
         library's latest version of the note, so a status or tag change meanwhile is kept."""
-        from papernotes.arxiv_link import plan_links
+        from papernotes.library.arxiv_ops import plan_links
 
         try:
             plan = plan_links(self.library, [note], client=client)
@@ -179,7 +179,7 @@ class NoteActions:
         self.app.call_from_thread(self.write_link, plan)
 
     def write_link(self, plan) -> None:
-        from papernotes.arxiv_link import write_links
+        from papernotes.library.arxiv_ops import write_links
 
         with self.reporting("link"):  # a note changed on disk by another program: refused
             self.linked(write_links(self.library, plan))
@@ -254,7 +254,7 @@ class NoteActions:
             if fmt == "md":
                 text = self.library.export_markdown()
             else:
-                from papernotes.bibliography import export_bibtex
+                from papernotes.library.bibtex_ops import export_bibtex
 
                 text, keyed = export_bibtex(self.library, self.library.notes())
                 if keyed:  # notes without a citation key were given one and saved

@@ -11,7 +11,7 @@ from papernotes.model import Note, Paper
 
 def bibtex_entry(paper: Paper) -> str:
     """The entry as ``papernotes export`` writes it (the BibTeX module, imported on use)."""
-    from papernotes.formats.bibtex_write import render_entry
+    from papernotes.formats.bibtex.write import render_entry
 
     return render_entry(paper)
 

@@ -10,9 +10,7 @@ import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
-from papernotes.arxiv_cache import ArxivCache
-from papernotes.arxiv_ids import parse_arxiv_id
-from papernotes.arxiv_match import (
+from papernotes.arxiv.match import (
     AUTO_LINK_TITLE,
     Candidate,
     rank,
@@ -23,6 +21,8 @@ from papernotes.arxiv_match import (
 )
 from papernotes.errors import InvalidInputError, NetworkError, NotFoundError
 from papernotes.model import Note, Paper
+from papernotes.storage.arxiv_cache import ArxivCache
+from papernotes.text.arxiv_ids import parse_arxiv_id
 
 OFFLINE_ENV = "PAPERNOTES_OFFLINE"
 DEFAULT_TIMEOUT = 15.0
@@ -66,7 +66,7 @@ class Fetcher:
     @property
     def client(self):
         if self._client is None:
-            from papernotes.arxiv_client import ArxivClient
+            from papernotes.arxiv.client import ArxivClient
 
             self._client = ArxivClient(timeout=self.timeout)
         return self._client
@@ -138,7 +138,7 @@ def fetch_paper(
     """The paper with arXiv id ``id_text`` (any accepted form), every arXiv field filled.
 
     ``title`` is arXiv's title and ``year`` the first version's year. Pass one long-lived
-    ``client`` (``arxiv_client.ArxivClient``) from a long-running program such as the TUI,
+    ``client`` (``arxiv.client.ArxivClient``) from a long-running program such as the TUI,
     so that its requests stay 3 s apart. Raises ``InvalidInputError`` for a bad id,
     ``NotFoundError`` for an unknown one, ``NetworkError`` when arXiv cannot be read.
     """
@@ -214,7 +214,7 @@ def link_notes(library, notes: Iterable[Note], **options) -> LinkReport:
     """Fill the arXiv fields of ``notes``; find the ids of those without one by title.
 
     Notes with an id are fetched in one batched request. A note without one is searched by
-    title and linked when ``arxiv_match.sure_match`` is sure; otherwise ``choose`` (if given)
+    title and linked when ``arxiv.match.sure_match`` is sure; otherwise ``choose`` (if given)
     picks a candidate or None, and without it the note is skipped with its candidates.
     ``arxiv_id`` links the one given note to that id; when its title differs from arXiv's,
     or the note already has another id, that needs ``yes``. An id another note already has

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from papernotes.model import LinkItem, Outline, Section
-from papernotes.storage.notefile import dump_yaml
+from papernotes.storage.note_format import dump_yaml
 
 OUTLINE_FILE = "document.yaml"
 Where = Callable[..., int]

@@ -15,10 +15,10 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-from papernotes.citekeys import base_key, is_cjk_name, split_name
-from papernotes.formats.latex import escape, split_math
+from papernotes.formats.bibtex.keys import base_key, is_cjk_name, split_name
+from papernotes.formats.bibtex.latex import escape, split_math
+from papernotes.formats.bibtex.venues import CONFERENCE, JOURNAL, PREPRINT, VenueTable
 from papernotes.model import Paper
-from papernotes.venues import CONFERENCE, JOURNAL, PREPRINT, VenueTable
 
 BIBTEX_EXTRA = "bibtex"
 """Front-matter key holding the fields a .bib import kept verbatim (a mapping)."""
@@ -73,7 +73,7 @@ def render_entry(
     """One BibTeX entry for ``paper``, ending in a newline.
 
     A paper without a stored key gets the scheme's key (no uniqueness suffix: that needs the
-    library, see ``bibliography.assign_keys``). ``venues`` defaults to the built-in table plus
+    library, see ``library.bibtex_ops.assign_keys``). ``venues`` defaults to the built-in table plus
     the user's ``venues.toml``. A paper without authors is labelled by its short title, or by
     its whole title with ``long_label`` (another such paper has the same short one).
     """

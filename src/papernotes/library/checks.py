@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from papernotes.arxiv_ids import base_id
-from papernotes.citekeys import identifier_problems
+from papernotes.formats.bibtex.keys import identifier_problems
 from papernotes.model import Note, Problem, normalize_title
+from papernotes.text.arxiv_ids import base_id
 
 if TYPE_CHECKING:
     from papernotes.library import Library

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 
-from papernotes.note_lines import note_lines
+from papernotes.text.typed_notes import typed_notes
 from papernotes.tui.paper_form import paper_from_form
 from tests.helpers import run
 
@@ -14,8 +14,8 @@ WANTED = ("first", "second", "third", "#5 is a note about C#, not a comment", "#
 
 
 def test_note_lines_strip_numbers_and_keep_hash_lines_unless_asked():
-    assert note_lines(TYPED) == WANTED
-    assert note_lines("# a comment\n1. kept\n", comments=True) == ("kept",)
+    assert typed_notes(TYPED) == WANTED
+    assert typed_notes("# a comment\n1. kept\n", comments=True) == ("kept",)
 
 
 def test_piped_stdin_and_the_tui_form_give_the_same_notes(seed_library):

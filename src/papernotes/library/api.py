@@ -13,13 +13,17 @@ from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
-from papernotes.arxiv_ids import base_id
 from papernotes.errors import (
     DuplicateError,
     FileFormatError,
     InvalidInputError,
     NotFoundError,
 )
+from papernotes.library.document_merge import merge_outline
+from papernotes.library.index import PaperIndex
+from papernotes.library.names import find_note
+from papernotes.library.order import in_order
+from papernotes.library.search import caseless, haystack, matches, terms, text_of
 from papernotes.model import (
     ImportReport,
     Note,
@@ -29,15 +33,11 @@ from papernotes.model import (
     clean_paper,
     merge_paper,
 )
-from papernotes.note_order import in_order
-from papernotes.outline_merge import merge_outline
-from papernotes.paper_index import PaperIndex
-from papernotes.paper_names import find_note
-from papernotes.search import caseless, haystack, matches, terms, text_of
 from papernotes.storage.library_folder import MARKER_FILE, MISSING, OTHER, folder_kind
 from papernotes.storage.library_lock import LockWait
-from papernotes.storage.notefile import NoteFormatError, parse_body
+from papernotes.storage.note_format import NoteFormatError, parse_body
 from papernotes.storage.store import NoteStore, Scan
+from papernotes.text.arxiv_ids import base_id
 
 NO_PAPERS = "no papers found (a paper is a '- TITLE' bullet under a '### YEAR' heading)"
 
@@ -179,7 +179,7 @@ class Library:
     def find(self, query: str) -> Note:
         """The one note named by a key, slug, path, arXiv id or unique title fragment; a name
         that different rules give to different papers is an error listing them
-        (``paper_names``)."""
+        (``library.names``)."""
         return find_note(self.notes(), query)
 
     def match(self, paper: Paper) -> Note | None:
@@ -194,7 +194,7 @@ class Library:
     def check(self) -> list[Problem]:
         """Every problem in the library (``checks.py``), with every note read from its file,
         not the cache; ``repaired()`` then lists the cached copies that disagreed."""
-        from papernotes.checks import library_problems
+        from papernotes.library.checks import library_problems
 
         self.reload()
         self._load(from_disk=True)
@@ -265,8 +265,9 @@ class Library:
         return note
 
     def free_key(self, paper: Paper, ignore: Note | None = None) -> str:
-        """A citation key for ``paper`` that no other note uses (the scheme in ``citekeys``)."""
-        from papernotes.citekeys import unique_key  # pulls in pypinyin lazily; not on `list`
+        """A citation key for ``paper`` that no other note uses (``formats.bibtex.keys``)."""
+        # pulls in pypinyin lazily; not on `list`
+        from papernotes.formats.bibtex.keys import unique_key
 
         return unique_key(paper, self._indexed().keys_taken(ignore))
 
@@ -357,7 +358,7 @@ class Library:
             return self._import_markdown(text, source, dry_run)
 
     def _import_markdown(self, text: str, source: str, dry_run: bool) -> ImportReport:
-        from papernotes.formats.markdown_read import parse_document
+        from papernotes.formats.markdown.read import parse_document
 
         parsed = parse_document(text, source)
         current = self.outline()  # a broken document.yaml refuses the import before any write
@@ -416,6 +417,6 @@ class Library:
         )
 
     def export_markdown(self) -> str:
-        from papernotes.formats.markdown_write import render_document
+        from papernotes.formats.markdown.write import render_document
 
         return render_document(self.outline(), [n.paper for n in self.notes()])

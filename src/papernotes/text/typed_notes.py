@@ -7,7 +7,7 @@ import re
 _NUMBER = re.compile(r"^\d+[.)、]\s*")
 
 
-def note_lines(text: str, *, comments: bool = False) -> tuple[str, ...]:
+def typed_notes(text: str, *, comments: bool = False) -> tuple[str, ...]:
     """One note per non-empty line, trimmed, without a leading ``1.``, ``1)`` or ``1、``.
 
     With ``comments`` (the ``$EDITOR`` template only), lines starting with ``#`` are dropped.

@@ -13,9 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from papernotes.arxiv_ids import base_id
-from papernotes.citekeys import is_cjk_name, split_name
-from papernotes.formats.bibtex_blocks import (
+from papernotes.formats.bibtex.blocks import (
     TYPE_NAME,
     check_type,
     entry_type,
@@ -24,7 +22,10 @@ from papernotes.formats.bibtex_blocks import (
     stray_ats,
     stray_message,
 )
-from papernotes.formats.bibtex_write import (
+from papernotes.formats.bibtex.keys import is_cjk_name, split_name
+from papernotes.formats.bibtex.latex import decode
+from papernotes.formats.bibtex.venues import PREPRINT, VenueTable
+from papernotes.formats.bibtex.write import (
     AUTHORLESS_TYPE,
     BIBTEX_EXTRA,
     CODE_FIELD,
@@ -37,9 +38,8 @@ from papernotes.formats.bibtex_write import (
     TAGS_FIELD,
     TYPE_OF_KIND,
 )
-from papernotes.formats.latex import decode
 from papernotes.model import Paper, Problem
-from papernotes.venues import PREPRINT, VenueTable
+from papernotes.text.arxiv_ids import base_id
 
 _YEAR = re.compile(r"(?<!\d)(1\d{3}|2\d{3})(?!\d)")
 _ARXIV_IN_TEXT = re.compile(
@@ -74,7 +74,7 @@ class ParsedBib:
 def parse_bibtex(text: str, source: str) -> ParsedBib:
     """The entries of a .bib text; broken blocks and every ``@`` at a line start that does
     not become an entry (``@misc a3, …``, ``@artİcle{…}``) become problems
-    (``source:line: message``), each one a skipped entry. See ``bibtex_blocks``."""
+    (``source:line: message``), each one a skipped entry. See ``formats.bibtex.blocks``."""
     from bibtexparser import model
 
     library, located, stray = _split_blocks(text)
@@ -272,7 +272,7 @@ def read_notes(value: str) -> tuple[str, ...]:
 
 def _written_without_authors(entry: BibEntry) -> bool:
     """A @misc with a ``key`` and no author: how papernotes writes a paper without authors,
-    whatever its venue, so the type says nothing about the paper (bibtex_write.AUTHORLESS_TYPE)."""
+    whatever its venue, so the type says nothing about the paper (write.AUTHORLESS_TYPE)."""
     fields = entry.fields
     return (
         entry.entry_type == AUTHORLESS_TYPE

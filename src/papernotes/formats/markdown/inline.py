@@ -15,7 +15,7 @@ import html.entities
 import re
 from dataclasses import dataclass, field
 
-from papernotes.formats.markdown_emphasis import (
+from papernotes.formats.markdown.emphasis import (
     ESCAPABLE,
     Delimiter,
     delimiter_run,

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
-from papernotes.arxiv_ids import base_id
 from papernotes.errors import AmbiguousError, InvalidInputError, NotFoundError
 from papernotes.model import Note, normalize_title
+from papernotes.text.arxiv_ids import base_id
 
 MAX_LISTED = 5
 

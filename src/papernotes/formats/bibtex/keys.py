@@ -220,7 +220,7 @@ def identifier_problems(paper: Paper) -> list[tuple[str, str]]:
     A missing key is not a problem (``export --bib`` assigns one); an arXiv id must be
     stored as a base id (``2006.03654``, ``hep-th/9901001``).
     """
-    from papernotes.arxiv_ids import base_id
+    from papernotes.text.arxiv_ids import base_id
 
     problems = []
     reason = check_key(paper.key) if paper.key else None

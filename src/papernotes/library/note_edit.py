@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from papernotes.errors import ConflictError, InvalidInputError, PapernotesError
 from papernotes.storage.edit_copy import EditCopy
-from papernotes.utf8 import bad_byte, describe
+from papernotes.text.utf8 import bad_byte, describe
 
 if TYPE_CHECKING:
     from papernotes.library import Library

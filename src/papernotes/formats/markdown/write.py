@@ -10,8 +10,8 @@ import unicodedata
 from collections.abc import Iterable
 from urllib.parse import quote
 
-from papernotes.formats.markdown_inline import heading_text, toc_label
-from papernotes.formats.markdown_read import continues_paper
+from papernotes.formats.markdown.inline import heading_text, toc_label
+from papernotes.formats.markdown.read import continues_paper
 from papernotes.model import LinkItem, Outline, Paper, Section
 
 TOC_HEADER = (

@@ -22,9 +22,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from papernotes import __version__
-from papernotes.arxiv_ids import parse_arxiv_id
 from papernotes.errors import NetworkError
 from papernotes.model import Paper
+from papernotes.text.arxiv_ids import parse_arxiv_id
 
 DEFAULT_URL = "https://export.arxiv.org/api/query"
 URL_ENV = "PAPERNOTES_ARXIV_URL"

@@ -11,18 +11,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
-from papernotes.citekeys import check_key, identifier_problems, unique_key
 from papernotes.errors import DuplicateError, InvalidInputError
-from papernotes.formats.bibtex_write import (
+from papernotes.formats.bibtex.keys import check_key, identifier_problems, unique_key
+from papernotes.formats.bibtex.venues import VenueTable
+from papernotes.formats.bibtex.write import (
     BIBTEX_EXTRA,
     ENTRY_TYPE,
     bibtex_fields,
     render_bibliography,
 )
 from papernotes.library import Library
+from papernotes.library.names import key_clash
 from papernotes.model import Note, Paper, Problem, normalize_title
-from papernotes.paper_names import key_clash
-from papernotes.venues import VenueTable
 
 
 @dataclass(frozen=True)
@@ -168,7 +168,7 @@ def import_bibtex(
     The whole import runs under the library's lock (except a dry run, which writes nothing),
     so matches and keys are decided against the folder as it is.
     """
-    from papernotes.formats.bibtex_read import parse_bibtex
+    from papernotes.formats.bibtex.read import parse_bibtex
 
     venues = venues or VenueTable.load()
     parsed = parse_bibtex(text, source)
@@ -181,7 +181,7 @@ def import_bibtex(
 
 
 def _import_entries(library: Library, parsed, source: str, venues: VenueTable, dry_run: bool):
-    from papernotes.formats.bibtex_read import entry_to_paper
+    from papernotes.formats.bibtex.read import entry_to_paper
 
     problems = list(parsed.problems)
     skipped = [f"line {p.line}" for p in parsed.problems]

@@ -1,0 +1,6 @@
+"""Talking to arXiv: the API client and matching its answers to a paper.
+
+``client`` is the only module of papernotes that imports the ``arxiv`` package (and
+``requests``). Imports only ``papernotes.model``, ``papernotes.errors``, ``papernotes.text`` and
+``papernotes.arxiv``; caching answers on disk is ``storage.arxiv_cache``'s job.
+"""

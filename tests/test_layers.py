@@ -1,0 +1,130 @@
+"""The packages are layers: each module imports only what its layer may (see each package's
+``__init__`` docstring). Every import counts, also those inside functions and under
+``TYPE_CHECKING``: a lazy import is still a dependency."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parent.parent / "src"
+PACKAGE = SRC / "papernotes"
+
+# Third-party packages only some modules may import: package -> who may (module name prefixes).
+THIRD_PARTY = {
+    "textual": ("papernotes.tui",),
+    "arxiv": ("papernotes.arxiv.client",),
+    "requests": ("papernotes.arxiv.client",),
+    "bibtexparser": ("papernotes.formats.bibtex",),
+}
+# Layer -> the layers of ours it may import (None: any but those in FORBIDDEN).
+ALLOWED = {
+    "model": set(),
+    "errors": set(),
+    "text": {"model", "errors", "text"},
+    "storage": {"root", "model", "errors", "text", "storage"},
+    "formats": {"root", "model", "errors", "text", "formats"},
+    "arxiv": {"root", "model", "errors", "text", "arxiv"},
+}
+FORBIDDEN = {"library": {"cli", "tui"}, "cli": {"tui"}, "tui": {"cli"}}
+EXCEPTIONS = {("papernotes.cli.tui_cmd", "tui")}  # `papernotes tui` opens the UI
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(SRC).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def is_module(name: str) -> bool:
+    path = SRC.joinpath(*name.split("."))
+    return path.with_suffix(".py").is_file() or (path / "__init__.py").is_file()
+
+
+def imports(module: str, source: str) -> list[tuple[int, str]]:
+    """(line, imported module) for every import in ``source``, wherever it sits."""
+    package = module if is_module(module + ".__init__") else module.rpartition(".")[0]
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:  # relative: resolve against this module's package
+                anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join(anchor + ([base] if base else []))
+            for alias in node.names:
+                sub = f"{base}.{alias.name}"
+                found.append((node.lineno, sub if is_module(sub) else base))
+    return found
+
+
+def layer(module: str) -> str:
+    """``model``, ``text``, ``storage``… for a module of ours; ``root`` for the package itself."""
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 and parts[1] != "__main__" else "root"
+
+
+def violations(module: str, source: str) -> list[str]:
+    """One sentence per import ``module`` may not make, naming the module, line and import."""
+    where = f"{module} (src/{module.replace('.', '/')}.py)"
+    own = layer(module)
+    found = []
+    for line, target in imports(module, source):
+        top = target.split(".")[0]
+        if top in THIRD_PARTY and not module.startswith(THIRD_PARTY[top]):
+            allowed = ", ".join(THIRD_PARTY[top])
+            found.append(f"{where}:{line} imports {target}; only {allowed} may")
+        if top != "papernotes":
+            continue
+        theirs = layer(target)
+        if (module, theirs) in EXCEPTIONS or theirs == own and own not in ("model", "errors"):
+            continue
+        if own in ALLOWED and theirs not in ALLOWED[own]:
+            may = ", ".join(sorted(ALLOWED[own])) or "nothing of papernotes"
+            found.append(f"{where}:{line} imports {target}; the {own} layer may import {may}")
+        elif theirs in FORBIDDEN.get(own, ()):
+            found.append(f"{where}:{line} imports {target}; {own} never imports {theirs}")
+    return found
+
+
+MODULES = sorted(PACKAGE.rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda path: module_name(path))
+def test_each_module_imports_only_what_its_layer_may(path):
+    problems = violations(module_name(path), path.read_text(encoding="utf-8"))
+    assert not problems, "\n".join(problems)
+
+
+def test_the_import_check_sees_imports_inside_functions_and_type_checking_blocks():
+    source = (
+        "from typing import TYPE_CHECKING\n"
+        "if TYPE_CHECKING:\n"
+        "    from papernotes.library import Library\n"
+        "def fetch():\n"
+        "    import arxiv\n"
+        "    from . import latex\n"
+    )
+    found = violations("papernotes.formats.markdown.read", source)
+    assert found == [
+        "papernotes.formats.markdown.read (src/papernotes/formats/markdown/read.py):3 imports "
+        "papernotes.library; the formats layer may import errors, formats, model, root, text",
+        "papernotes.formats.markdown.read (src/papernotes/formats/markdown/read.py):5 imports "
+        "arxiv; only papernotes.arxiv.client may",
+    ]
+    # `from . import latex` resolved to the package's own module, which is allowed
+    assert (6, "papernotes.formats.markdown") in imports("papernotes.formats.markdown.read", source)
+
+
+def test_the_real_code_is_what_the_rules_see():
+    """The rules would pass vacuously if modules were not found or lazy imports not read."""
+    client = PACKAGE / "arxiv" / "client.py"
+    seen = {target for _, target in imports("papernotes.arxiv.client", client.read_text())}
+    assert {"arxiv", "requests", "papernotes.text.arxiv_ids"} <= seen
+    assert len(MODULES) > 50
+    names = {module_name(path) for path in MODULES}
+    assert {"papernotes.model", "papernotes.tui.app", "papernotes.library"} <= names

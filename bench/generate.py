@@ -24,8 +24,8 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 if str(SRC) not in sys.path:
     sys.path.insert(0, str(SRC))
 
-from papernotes.model import LinkItem, Outline, Paper, Section  # noqa: E402
-from papernotes.storage.document_file import OUTLINE_FILE, render_outline  # noqa: E402
+from papernotes.model import DocumentLayout, LinkItem, Paper, Section  # noqa: E402
+from papernotes.storage.document_file import LAYOUT_FILE, render_layout  # noqa: E402
 from papernotes.storage.note_format import render_note  # noqa: E402
 from papernotes.storage.slugs import slugify, unique_slug  # noqa: E402
 
@@ -249,7 +249,7 @@ def _note(rng: random.Random) -> str:
     return rng.choice(pool).format(w=rng.choice(WORDS), n=rng.randrange(2, 20))
 
 
-def outline_for(order: list[str]) -> Outline:
+def layout_for(order: list[str]) -> DocumentLayout:
     """Link sections like the seed document's, with the papers section between them."""
     repo = Section(
         "Repo",
@@ -272,7 +272,7 @@ def outline_for(order: list[str]) -> Outline:
         "词向量", 1, items=(LinkItem(url="https://github.com/Embedding/Chinese-Word-Vectors"),)
     )
     sections = (repo, distill, Section("Paper", 1, papers=True), words)
-    return Outline(sections=sections, toc_depth=2, order=tuple(order))
+    return DocumentLayout(sections=sections, toc_depth=2, order=tuple(order))
 
 
 def with_keys(papers: list[Paper]) -> list[Paper]:
@@ -302,7 +302,7 @@ def write_notes(papers: list[Paper], root: Path) -> list[str]:
         folder.mkdir(parents=True, exist_ok=True)
         (folder / f"{slug}.md").write_text(render_note(paper), encoding="utf-8")
         paths.append(f"{paper.year}/{slug}.md")
-    (root / OUTLINE_FILE).write_text(render_outline(outline_for(paths)), encoding="utf-8")
+    (root / LAYOUT_FILE).write_text(render_layout(layout_for(paths)), encoding="utf-8")
     return paths
 
 
@@ -310,7 +310,7 @@ def markdown_document(papers: list[Paper]) -> str:
     from papernotes.formats.markdown.write import render_document
 
     order = sorted(range(len(papers)), key=lambda i: -papers[i].year)
-    return render_document(outline_for([]), [papers[i] for i in order])
+    return render_document(layout_for([]), [papers[i] for i in order])
 
 
 def bibtex(papers: list[Paper]) -> tuple[str, str]:

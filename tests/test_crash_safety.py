@@ -191,7 +191,7 @@ def test_a_leftover_temporary_file_is_never_a_note_and_check_clears_it(seed_libr
     stray.write_text((seed_library / note.path).read_text(encoding="utf-8")[:50], encoding="utf-8")
     stray_md = year / f"{TEMP_PREFIX}looks-like-a-note.md"  # even named .md, a dot-file is no note
     stray_md.write_text("---\ntitle: x\nyear: 2021\n---\n", encoding="utf-8")
-    root_stray = seed_library / f"{TEMP_PREFIX}outline.tmp"
+    root_stray = seed_library / f"{TEMP_PREFIX}layout.tmp"
     root_stray.write_text("sections: [", encoding="utf-8")
 
     library = Library(seed_library)

@@ -22,15 +22,15 @@ SMALL_DOC = """\
 
 
 def headings(library: Library) -> list[tuple[int, str]]:
-    return [(s.level, s.title) for s in library.outline().sections]
+    return [(s.level, s.title) for s in library.layout().sections]
 
 
 def test_a_document_with_one_new_section_keeps_every_other_section_and_the_toc(seed_library):
     library = Library(seed_library)
-    before = library.outline()
+    before = library.layout()
     report = library.import_markdown(SMALL_DOC, "small.md")
     library.reload()
-    after = library.outline()
+    after = library.layout()
     assert after.toc_depth == before.toc_depth == 2
     assert headings(library) == [(s.level, s.title) for s in before.sections] + [(1, "Other links")]
     kept = {(s.level, s.title): s for s in after.sections}
@@ -51,7 +51,7 @@ def test_an_imported_section_replaces_the_same_titled_one_at_the_same_level(seed
     report = library.import_markdown(doc, "doc.md")
     library.reload()
     assert headings(library) == before  # same sections, same places
-    sections = {s.title: s for s in library.outline().sections}
+    sections = {s.title: s for s in library.layout().sections}
     assert [i.url for i in sections["蒸馏"].items] == ["https://example.org/distil"]
     assert [i.url for i in sections["词向量"].items] == ["https://example.org/vec"]
     assert sorted(report.sections_replaced) == ["# 词向量", "## 蒸馏"]
@@ -75,7 +75,7 @@ def test_the_toc_depth_comes_from_the_document_when_it_has_a_toc(seed_library):
     )
     library.import_markdown(doc, "doc.md")
     library.reload()
-    assert library.outline().toc_depth == 1
+    assert library.layout().toc_depth == 1
 
 
 def test_an_unchanged_section_is_not_reported_as_replaced(seed_library):
@@ -88,9 +88,9 @@ def test_a_document_into_an_empty_library_takes_all_its_sections(empty_library):
     library = Library(empty_library)
     report = library.import_markdown(SMALL_DOC, "small.md")
     library.reload()
-    assert library.outline().sections == (
+    assert library.layout().sections == (
         Section("Paper", 1, papers=True),
-        library.outline().sections[1],
+        library.layout().sections[1],
     )
     assert report.sections_added == ("# Paper", "# Other links")
 

@@ -152,17 +152,17 @@ def test_only_the_latest_views_are_kept(seed_library, trusting_cache, loads):
 
 
 def test_document_yaml_created_or_deleted_is_seen(seed_library, trusting_cache):
-    outline = seed_library / "document.yaml"
-    text = outline.read_text(encoding="utf-8")
+    layout = seed_library / "document.yaml"
+    text = layout.read_text(encoding="utf-8")
     swapped = text.replace(DOCUMENT_ORDER, SWAPPED_ORDER)
     assert swapped != text
-    outline.write_text(swapped, encoding="utf-8")
-    with_outline = listed(seed_library)
-    outline.unlink()
+    layout.write_text(swapped, encoding="utf-8")
+    with_layout = listed(seed_library)
+    layout.unlink()
     without = listed(seed_library)
-    assert without == listed(seed_library, cache=False) and without != with_outline
-    outline.write_text(swapped, encoding="utf-8")
-    assert listed(seed_library) == with_outline == listed(seed_library, cache=False)
+    assert without == listed(seed_library, cache=False) and without != with_layout
+    layout.write_text(swapped, encoding="utf-8")
+    assert listed(seed_library) == with_layout == listed(seed_library, cache=False)
 
 
 def test_document_yaml_created_while_list_reads_is_not_kept_as_absent(
@@ -170,21 +170,21 @@ def test_document_yaml_created_while_list_reads_is_not_kept_as_absent(
 ):
     """Another program writes document.yaml after the load saw none: the output follows the
     new file, so it must not be kept for the folder without it (which can come back)."""
-    outline = seed_library / "document.yaml"
-    swapped = outline.read_text(encoding="utf-8").replace(DOCUMENT_ORDER, SWAPPED_ORDER)
-    outline.unlink()
+    layout = seed_library / "document.yaml"
+    swapped = layout.read_text(encoding="utf-8").replace(DOCUMENT_ORDER, SWAPPED_ORDER)
+    layout.unlink()
     without = listed(seed_library, cache=False)
-    real = CachedLoad.outline_data
+    real = CachedLoad.layout_data
 
     def racing(self, path, parse):
         seen = real(self, path, parse)
         path.write_text(swapped, encoding="utf-8")  # right after the load stat-ed it
         return seen
 
-    monkeypatch.setattr(CachedLoad, "outline_data", racing)
+    monkeypatch.setattr(CachedLoad, "layout_data", racing)
     assert listed(seed_library) != without
-    monkeypatch.setattr(CachedLoad, "outline_data", real)
-    outline.unlink()
+    monkeypatch.setattr(CachedLoad, "layout_data", real)
+    layout.unlink()
     assert listed(seed_library) == without
 
 

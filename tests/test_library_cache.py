@@ -69,13 +69,13 @@ def library_state(root: Path, *, cache: bool) -> tuple:
         os.environ[cache_module.DISABLE_ENV] = "1"
     try:
         library = Library(root)
-        return library.notes(), library.problems(), library.outline()
+        return library.notes(), library.problems(), library.layout()
     finally:
         os.environ.pop(cache_module.DISABLE_ENV, None)
 
 
 def assert_warm_equals_uncached(root: Path) -> str:
-    """A cached run gives exactly what parsing every file gives: notes, problems, outline."""
+    """A cached run gives exactly what parsing every file gives: notes, problems, layout."""
     warm = library_state(root, cache=True)
     assert warm == library_state(root, cache=False)
     output = listing(root)
@@ -160,13 +160,13 @@ def test_a_renamed_note_with_unchanged_content_is_seen(seed_library, trusting_ca
 
 def test_a_hand_edit_of_document_yaml_is_seen(seed_library, trusting_cache):
     listing(seed_library)
-    outline = seed_library / "document.yaml"
-    text = outline.read_text(encoding="utf-8")
+    layout = seed_library / "document.yaml"
+    text = layout.read_text(encoding="utf-8")
     swapped = text.replace(
         "- 2020/albert.md\n- 2020/tinybert.md", "- 2020/tinybert.md\n- 2020/albert.md"
     )
     assert swapped != text
-    outline.write_text(swapped, encoding="utf-8")
+    layout.write_text(swapped, encoding="utf-8")
     output = assert_warm_equals_uncached(seed_library)
     paths = [n["path"] for n in json.loads(output)]
     assert paths.index("2020/tinybert.md") < paths.index("2020/albert.md")
@@ -312,11 +312,11 @@ def hold_a_stale_copy(root: Path, rel: str, title: str) -> None:
     listing(root)
     real = os.path.realpath(root)
     cache = LibraryCache.for_library(real)
-    entries, outline = cache.read(real)
+    entries, layout = cache.read(real)
     key, _digest, fields = entries[rel]
     assert key == stat_key(os.stat(root / rel))  # the cache vouches for the file as it is
     entries[rel] = (key, "0" * 32, {**fields, "title": title})
-    assert cache.write(real, entries, outline)
+    assert cache.write(real, entries, layout)
     remove_views(root)
     assert run(root, "show", rel, "--json").stdout.count(title) == 1  # reads trust the stat
 

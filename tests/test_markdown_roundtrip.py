@@ -88,7 +88,7 @@ def test_importing_the_export_gives_the_same_library(tmp_path):
     exported = first.export_markdown()
     second = import_text(tmp_path / "b", exported)
     assert fields(second) == fields(first)
-    assert second.outline() == first.outline()
+    assert second.layout() == first.layout()
     assert [n.path for n in second.notes()] == [n.path for n in first.notes()]
 
 
@@ -268,7 +268,7 @@ TRICKY_BODY = (
 def test_free_text_comes_back_exactly_and_is_never_read_as_paper_lines():
     from papernotes.formats.markdown.read import parse_document
     from papernotes.formats.markdown.write import render_document
-    from papernotes.model import Outline, Paper
+    from papernotes.model import DocumentLayout, Paper
 
     papers = [
         Paper(
@@ -282,11 +282,11 @@ def test_free_text_comes_back_exactly_and_is_never_read_as_paper_lines():
         Paper(title="Bare", year=2021, body=TRICKY_BODY),
         Paper(title="Older", year=2020, notes=("only notes",)),
     ]
-    text = render_document(Outline(), papers)
+    text = render_document(DocumentLayout(), papers)
     parsed = parse_document(text, "x.md")
     assert parsed.problems == []
     assert [p for p, _ in parsed.papers] == papers
-    assert render_document(Outline(), [p for p, _ in parsed.papers]) == text
+    assert render_document(DocumentLayout(), [p for p, _ in parsed.papers]) == text
 
 
 def test_an_unindented_paragraph_after_a_paper_is_reported_not_imported(empty_library):

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from papernotes.formats.markdown.write import github_anchor, render_document
-from papernotes.model import Outline, Section
+from papernotes.model import DocumentLayout, Section
 from tests.conftest import SEED_DOC
 from tests.test_markdown_roundtrip import import_text
 
@@ -131,7 +131,7 @@ def assert_toc_matches_the_rendered_headings(markdown: str, depth: int) -> None:
 
 def _document(titles: list[tuple[str, int]], depth: int) -> str:
     sections = tuple(Section(title, level) for title, level in titles)
-    return render_document(Outline(sections, toc_depth=depth), [])
+    return render_document(DocumentLayout(sections, toc_depth=depth), [])
 
 
 def test_a_heading_with_a_link_gets_one_toc_link_with_the_links_text():

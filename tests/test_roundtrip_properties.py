@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from papernotes.formats.markdown.read import parse_document
 from papernotes.formats.markdown.write import render_document
 from papernotes.library import Library
-from papernotes.model import Outline, Paper, clean_paper, normalize_title
+from papernotes.model import DocumentLayout, Paper, clean_paper, normalize_title
 from papernotes.storage.note_format import parse_note, render_note
 
 BOUNDED = settings(
@@ -187,7 +187,7 @@ def test_markdown_export_then_import_gives_the_same_papers(batch):
         if normalize_title(paper.title) not in seen:
             seen.add(normalize_title(paper.title))
             unique.append(paper)
-    text = render_document(Outline(), unique)
+    text = render_document(DocumentLayout(), unique)
     parsed = parse_document(text, "export.md")
     back = [clean_paper(p) for p, _line in parsed.papers]
     want = sorted(unique, key=lambda p: -p.year)
@@ -227,16 +227,18 @@ def test_a_multi_line_note_with_numbered_and_bulleted_lines_survives_markdown():
             notes=("first line<br>\n2. not a new note\n- not a bullet\n</details>", "b"),
         )
     )
-    parsed = parse_document(render_document(Outline(), [paper]), "x.md")
+    parsed = parse_document(render_document(DocumentLayout(), [paper]), "x.md")
     assert parsed.papers[0][0].notes == paper.notes
 
 
 def test_a_long_venue_and_a_code_url_with_parentheses_survive_markdown():
     venue = "Proceedings of the 2021 Conference on Empirical Methods in Natural Language Processing"
     paper = Paper(title="T", year=2021, venue=venue, code="https://example.org/a_(b)")
-    parsed = parse_document(render_document(Outline(), [paper]), "x.md")
+    parsed = parse_document(render_document(DocumentLayout(), [paper]), "x.md")
     assert (parsed.papers[0][0].venue, parsed.papers[0][0].code) == (venue, paper.code)
-    without_code = parse_document(render_document(Outline(), [replace(paper, code="")]), "x.md")
+    without_code = parse_document(
+        render_document(DocumentLayout(), [replace(paper, code="")]), "x.md"
+    )
     assert without_code.papers[0][0].venue == venue
 
 

@@ -98,8 +98,8 @@ def test_each_paper_is_one_file_under_its_year(imported):
 
 
 def test_link_sections_survive_in_order_with_nesting_and_descriptions(imported):
-    outline = imported.outline()
-    titles = [(s.title, s.level, s.papers) for s in outline.sections]
+    layout = imported.layout()
+    titles = [(s.title, s.level, s.papers) for s in layout.sections]
     assert titles == [
         ("Repo", 1, False),
         ("预训练语言模型", 2, False),
@@ -109,20 +109,20 @@ def test_link_sections_survive_in_order_with_nesting_and_descriptions(imported):
         ("Paper", 1, True),
         ("词向量", 1, False),
     ]
-    assert outline.toc_depth == 2
-    models = outline.sections[1]
+    assert layout.toc_depth == 2
+    models = layout.sections[1]
     t5 = next(i for i in models.items if i.label == "T5")
     urls = [c.url for c in t5.children]
     assert len(urls) == 8
     assert urls[0] == "https://huggingface.co/IDEA-CCNL/Randeng-T5-784M"
     assert t5.children[0].children[0].label == "基于mT5-large，训练了它的中文版"
     assert t5.children[4].gap_before  # the blank line inside the T5 list is kept
-    tokenizer = outline.sections[4]
+    tokenizer = layout.sections[4]
     blog = tokenizer.items[1]
     assert blog.markdown_link
     assert blog.label.startswith("tokenizer：BPE")
     assert blog.url == "https://zhuanlan.zhihu.com/p/620508648"
-    vectors = outline.sections[6]
+    vectors = layout.sections[6]
     assert vectors.items[0].label == "100+的中文词向量"
     assert vectors.items[0].url == "https://github.com/Embedding/Chinese-Word-Vectors"
     assert vectors.items[4].children[0].label == "Python interface to Google word2vec"

@@ -154,11 +154,11 @@ def test_a_read_only_note_is_never_rewritten_moved_or_deleted(empty_library):
             change()
     assert path.read_bytes() == before and path.stat().st_mode & 0o777 == 0o444
     assert not (empty_library / "2021").exists()
-    outline = empty_library / "document.yaml"
-    library.store.save_outline(library.outline())
-    read_only(outline)
+    layout = empty_library / "document.yaml"
+    library.store.save_layout(library.layout())
+    read_only(layout)
     with pytest.raises(InvalidInputError, match="is read-only"):
-        library.store.save_outline(library.outline())
+        library.store.save_layout(library.layout())
 
 
 def test_the_cli_refuses_to_change_a_read_only_note_with_one_sentence(seed_library):

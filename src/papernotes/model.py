@@ -146,8 +146,9 @@ class Section:
 
 
 @dataclass(frozen=True)
-class Outline:
-    """Everything of the document that is not a paper: sections, TOC, paper order."""
+class DocumentLayout:
+    """The Markdown document around the papers: its sections (headings, link lists), TOC depth
+    and paper order. Saved as ``document.yaml`` (``storage.document_file``)."""
 
     sections: tuple[Section, ...] = ()
     toc_depth: int = 0

@@ -43,7 +43,7 @@ def import_cmd(ctx: click.Context, file: Path, dry_run: bool):
             ".markdown) or a BibTeX file (.bib)."
         )
     library = library_to_fill(ctx)
-    library.outline()  # a broken document.yaml: one line naming it, before anything is written
+    library.layout()  # a broken document.yaml: one line naming it, before anything is written
     text = read_text_file(file)
     if not dry_run:
         library.store.init()  # a missing or empty folder becomes a library
@@ -100,7 +100,7 @@ def export_cmd(ctx: click.Context, papers, md, bib, output, year, tag, with_note
         raise click.UsageError("PAPER, --year, --tag, --with-notes and --ascii go with --bib.")
     library = existing_library(ctx)
     if fmt == "md":
-        library.outline()  # a broken document.yaml: refused in one line, not warned about first
+        library.layout()  # a broken document.yaml: refused in one line, not warned about first
     for problem in library.problems():
         click.echo(f"warning: {problem}", err=True)
     if fmt == "bib":

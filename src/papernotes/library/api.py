@@ -19,15 +19,15 @@ from papernotes.errors import (
     InvalidInputError,
     NotFoundError,
 )
-from papernotes.library.document_merge import merge_outline
+from papernotes.library.document_merge import merge_layout
 from papernotes.library.index import PaperIndex
 from papernotes.library.names import find_note
 from papernotes.library.order import in_order
 from papernotes.library.search import caseless, haystack, matches, terms, text_of
 from papernotes.model import (
+    DocumentLayout,
     ImportReport,
     Note,
-    Outline,
     Paper,
     Problem,
     clean_paper,
@@ -107,7 +107,7 @@ class Library:
         notes, problems = self.store.load(self._scan, from_disk=from_disk)
         self._scan = None
         try:
-            order = self.outline().order
+            order = self.layout().order
         except FileFormatError as exc:  # listing needs no sections: ordered without it
             order = ()
             problems = [Problem(exc.path, exc.line, exc.message), *problems]
@@ -122,9 +122,9 @@ class Library:
         self._haystacks = {}
         self._index = self._slots = None
 
-    def outline(self) -> Outline:
-        """The document's sections and order; ``FileFormatError`` if ``document.yaml`` is bad."""
-        return self.store.load_outline()
+    def layout(self) -> DocumentLayout:
+        """The document's layout; ``FileFormatError`` if ``document.yaml`` is bad."""
+        return self.store.load_layout()
 
     def remembered(self, name: str, make: Callable[[], str]) -> tuple[list[Problem], str]:
         """``make()`` (text worked out from the notes) and the problems of the load it read,
@@ -361,8 +361,8 @@ class Library:
         from papernotes.formats.markdown.read import parse_document
 
         parsed = parse_document(text, source)
-        current = self.outline()  # a broken document.yaml refuses the import before any write
-        if not parsed.papers and not any(s.level for s in parsed.outline.sections):
+        current = self.layout()  # a broken document.yaml refuses the import before any write
+        if not parsed.papers and not any(s.level for s in parsed.layout.sections):
             raise InvalidInputError(
                 f"{source}:1: {NO_PAPERS} and no headings at all; nothing was imported."
             )
@@ -401,22 +401,22 @@ class Library:
                     updated.append(path)
             claimed.add(path)
             order.append(path)
-        sections = merge_outline(
-            current, parsed.outline, papers_heading=parsed.papers_heading, order=order
+        merged = merge_layout(
+            current, parsed.layout, papers_heading=parsed.papers_heading, order=order
         )
-        if not dry_run and sections.outline != current:
-            self.store.save_outline(sections.outline)
+        if not dry_run and merged.layout != current:
+            self.store.save_layout(merged.layout)
         return ImportReport(
             tuple(added),
             tuple(updated),
             tuple(unchanged),
             tuple(skipped),
             tuple(problems),
-            tuple(sections.added),
-            tuple(sections.replaced),
+            tuple(merged.added),
+            tuple(merged.replaced),
         )
 
     def export_markdown(self) -> str:
         from papernotes.formats.markdown.write import render_document
 
-        return render_document(self.outline(), [n.paper for n in self.notes()])
+        return render_document(self.layout(), [n.paper for n in self.notes()])

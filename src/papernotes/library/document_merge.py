@@ -12,12 +12,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from papernotes.model import Outline, Section
+from papernotes.model import DocumentLayout, Section
 
 
 @dataclass
-class OutlineMerge:
-    outline: Outline
+class LayoutMerge:
+    layout: DocumentLayout
     added: list[str] = field(default_factory=list)
     replaced: list[str] = field(default_factory=list)
 
@@ -28,13 +28,13 @@ def section_name(section: Section) -> str:
     return f"{'#' * section.level} {section.title}"
 
 
-def merge_outline(
-    current: Outline,
-    imported: Outline,
+def merge_layout(
+    current: DocumentLayout,
+    imported: DocumentLayout,
     *,
     papers_heading: bool = True,
     order: Iterable[str] = (),
-) -> OutlineMerge:
+) -> LayoutMerge:
     """``current`` with ``imported``'s sections merged in.
 
     ``order`` (the note paths the document listed) goes first in the paper order, then the
@@ -45,7 +45,7 @@ def merge_outline(
     listed = set(order)
     slots: list[list] = [[s, False] for s in current.sections]  # [section, matched]
     placed: list[list] = []  # the slot each imported section went to, in document order
-    result = OutlineMerge(current)
+    result = LayoutMerge(current)
     has_papers = False
     for section in imported.sections:
         if section.papers:
@@ -76,7 +76,7 @@ def merge_outline(
             slots.insert(_new_place(slots, placed, section), slot)
             result.added.append(section_name(section))
         placed.append(slot)
-    result.outline = Outline(
+    result.layout = DocumentLayout(
         sections=tuple(s[0] for s in slots),
         toc_depth=imported.toc_depth or current.toc_depth,
         order=tuple(order + [p for p in current.order if p not in listed]),

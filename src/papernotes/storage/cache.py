@@ -63,7 +63,7 @@ def is_racy(key: StatKey, scan_started_ns: int) -> bool:
 
 
 def folder_state(
-    rels: list[str], keys: list[StatKey], outline_key: StatKey | None, problems: list[Problem]
+    rels: list[str], keys: list[StatKey], layout_key: StatKey | None, problems: list[Problem]
 ) -> bytes:
     """A digest of what a load of the folder sees: each note's path and stat key in scan order,
     ``document.yaml``'s stat key and the problems of the scan itself. Two loads with the same
@@ -72,7 +72,7 @@ def folder_state(
     listed = repr([(p.path, p.line, p.message) for p in problems])
     text = listed.encode("utf-8", "surrogatepass")
     digest = blake2b(digest_size=32)
-    for part in (names, b"".join(keys), outline_key or b"", text):  # each part with its length
+    for part in (names, b"".join(keys), layout_key or b"", text):  # each part with its length
         digest.update(len(part).to_bytes(8, "little"))
         digest.update(part)
     digest.update(len(rels).to_bytes(8, "little"))
@@ -159,26 +159,26 @@ class LibraryCache:
         return cls(cache_path(real_root, ".cache"))
 
     def read(self, real_root: str) -> tuple[dict[str, Entry], tuple | None]:
-        """The entries and the outline entry; empty when the file is missing or unusable."""
+        """The entries and the layout entry; empty when the file is missing or unusable."""
         if self.path is None:
             return {}, None
         payload = read_checked(self.path, header())
         if payload is None:
             return {}, None
         try:
-            root, entries, outline = marshal.loads(payload)
+            root, entries, layout = marshal.loads(payload)
         except (ValueError, EOFError, TypeError):
             return {}, None
         if root != real_root or not isinstance(entries, dict):
             return {}, None
-        return entries, outline
+        return entries, layout
 
-    def write(self, real_root: str, entries: dict[str, Entry], outline: tuple | None) -> bool:
+    def write(self, real_root: str, entries: dict[str, Entry], layout: tuple | None) -> bool:
         """Replace the cache file atomically; False (and no file change) on any failure."""
         if self.path is None:
             return False
         try:
-            payload = marshal.dumps((real_root, entries, outline))
+            payload = marshal.dumps((real_root, entries, layout))
         except (ValueError, TypeError):
             return False
         return write_checked(self.path, header(), payload)
@@ -186,11 +186,11 @@ class LibraryCache:
     def forget(self, real_root: str, rels: list[str]) -> None:
         """Drop the entries of ``rels`` (their files may differ from what the cache holds
         though their stat does not): the next load reads those files again."""
-        entries, outline = self.read(real_root)
+        entries, layout = self.read(real_root)
         if any(rel in entries for rel in rels):
             for rel in rels:
                 entries.pop(rel, None)
-            self.write(real_root, entries, outline)
+            self.write(real_root, entries, layout)
 
 
 class CachedLoad:
@@ -208,12 +208,12 @@ class CachedLoad:
         self.real_root = real_root
         self.started_ns = started_ns  # before any stat: the reference for racy files
         with _gc_paused():
-            self.old, self.old_outline = cache.read(real_root)
+            self.old, self.old_layout = cache.read(real_root)
         self.fresh: dict[str, Entry] = {}
-        self.outline_entry: tuple | None = None
+        self.layout_entry: tuple | None = None
         self.dirty = False
         self.keys: list[StatKey] = []  # of the notes, in the order they were found
-        self.outline_key: StatKey | None = None
+        self.layout_key: StatKey | None = None
         self.vouched = True
         """Whether every stat seen can vouch for the content read (no racy or unreadable file)."""
 
@@ -265,7 +265,7 @@ class CachedLoad:
             self._store(rel, (key, note.digest, paper_fields(note.paper)))
         return note
 
-    def outline_data(
+    def layout_data(
         self, path: Path, parse: Callable[[str], object]
     ) -> tuple[StatKey, object] | None:
         """``(stat key, parsed YAML)`` of ``document.yaml``, or None when absent or unreadable."""
@@ -273,25 +273,25 @@ class CachedLoad:
             key = stat_key(os.stat(path))
         except OSError:
             return None
-        self.outline_key = key
+        self.layout_key = key
         if is_racy(key, self.started_ns):
             self.vouched = False
-        if self.old_outline is not None and self.old_outline[0] == key and not self.verify:
-            self.outline_entry = self.old_outline
-            return self.old_outline
+        if self.old_layout is not None and self.old_layout[0] == key and not self.verify:
+            self.layout_entry = self.old_layout
+            return self.old_layout
         try:
             data = parse(read_regular(path).decode("utf-8"))
-        except Exception:  # reported by the store when it loads the outline itself
+        except Exception:  # reported by the store when it loads the layout itself
             return None
         if not is_racy(key, self.started_ns) and _marshallable(data):
-            self.outline_entry = (key, data)
+            self.layout_entry = (key, data)
         return key, data
 
     def finish(self) -> None:
         """Rewrite the snapshot if it no longer matches the folder; never raises."""
         changed = self.dirty or len(self.fresh) != len(self.old)
-        if changed or self.outline_entry != self.old_outline:
-            self.cache.write(self.real_root, self.fresh, self.outline_entry)
+        if changed or self.layout_entry != self.old_layout:
+            self.cache.write(self.real_root, self.fresh, self.layout_entry)
 
     def _store(self, rel: str, entry: Entry) -> None:
         if not is_racy(entry[0], self.started_ns):

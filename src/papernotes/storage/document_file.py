@@ -1,29 +1,30 @@
-"""``document.yaml``: the link sections, TOC depth and paper order of the reading-notes document."""
+"""``document.yaml``: the ``DocumentLayout`` (sections, TOC depth, paper order) of the library's
+Markdown document, read and written."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from papernotes.model import LinkItem, Outline, Section
+from papernotes.model import DocumentLayout, LinkItem, Section
 from papernotes.storage.note_format import dump_yaml
 
-OUTLINE_FILE = "document.yaml"
+LAYOUT_FILE = "document.yaml"
 Where = Callable[..., int]
 """``where(container, key=None)``: the line of ``container[key]`` (or of ``container``)."""
 
 
-def render_outline(outline: Outline) -> str:
+def render_layout(layout: DocumentLayout) -> str:
     data = {
-        "toc_depth": outline.toc_depth,
-        "year_level": outline.year_level,
-        "sections": [_section_data(s) for s in outline.sections],
-        "order": list(outline.order),
+        "toc_depth": layout.toc_depth,
+        "year_level": layout.year_level,
+        "sections": [_section_data(s) for s in layout.sections],
+        "order": list(layout.order),
     }
     header = "# The parts of the reading-notes document that are not papers (kept by papernotes).\n"
     return header + dump_yaml(data)
 
 
-class OutlineFormatError(ValueError):
+class LayoutFormatError(ValueError):
     """A ``document.yaml`` that cannot be used; ``line`` is 1-based within the file."""
 
     def __init__(self, line: int, message: str) -> None:
@@ -32,8 +33,8 @@ class OutlineFormatError(ValueError):
         self.message = message
 
 
-def parse_outline(text: str) -> Outline:
-    """Read ``document.yaml``; raises ``OutlineFormatError`` with the offending line."""
+def parse_layout(text: str) -> DocumentLayout:
+    """Read ``document.yaml``; raises ``LayoutFormatError`` with the offending line."""
     import yaml  # on use: not every command reads the document
 
     from papernotes.storage.safe_yaml import load_located
@@ -43,26 +44,26 @@ def parse_outline(text: str) -> Outline:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).split("\n")[0]
-        raise OutlineFormatError(mark.line + 1 if mark else 1, f"invalid YAML: {problem}") from None
-    return outline_from_data(data, where.line)
+        raise LayoutFormatError(mark.line + 1 if mark else 1, f"invalid YAML: {problem}") from None
+    return layout_from_data(data, where.line)
 
 
 def _nowhere(container: object, key: object = None) -> int:
     return 1
 
 
-def outline_from_data(data: object, where: Where = _nowhere) -> Outline:
-    """The outline from ``document.yaml``'s parsed YAML (the library cache keeps that data);
-    ``where(container, key)`` gives the line of a value for ``OutlineFormatError``."""
+def layout_from_data(data: object, where: Where = _nowhere) -> DocumentLayout:
+    """The layout from ``document.yaml``'s parsed YAML (the library cache keeps that data);
+    ``where(container, key)`` gives the line of a value for ``LayoutFormatError``."""
     data = {} if data is None else data
     if not isinstance(data, dict):
-        raise OutlineFormatError(1, "document.yaml must be a mapping of fields")
+        raise LayoutFormatError(1, "document.yaml must be a mapping of fields")
     sections = _list(data, "sections", where)
     order = _list(data, "order", where)
     for index, path in enumerate(order):
         if isinstance(path, list | dict):
-            raise OutlineFormatError(where(order, index), "every 'order' entry must be a path")
-    return Outline(
+            raise LayoutFormatError(where(order, index), "every 'order' entry must be a path")
+    return DocumentLayout(
         sections=tuple(_section(sections, i, where) for i in range(len(sections))),
         toc_depth=_whole(data, "toc_depth", 0, 0, 999_999_999, where),
         year_level=_whole(data, "year_level", 3, 1, 6, where),
@@ -75,7 +76,7 @@ def _list(data: dict, name: str, where: Where) -> list:
     if value is None:
         return []
     if not isinstance(value, list):
-        raise OutlineFormatError(where(data, name), f"{name!r} must be a list")
+        raise LayoutFormatError(where(data, name), f"{name!r} must be a list")
     return value
 
 
@@ -86,7 +87,7 @@ def _whole(data: dict, name: str, default: int, low: int, high: int, where: Wher
     text = str(value).strip() if isinstance(value, int | str) else ""
     digits = text.isascii() and text.isdigit() and len(text) < 10
     if isinstance(value, bool) or not digits or not low <= int(text) <= high:
-        raise OutlineFormatError(
+        raise LayoutFormatError(
             where(data, name), f"{name!r} must be a whole number from {low} to {high}"
         )
     return int(text)
@@ -121,7 +122,7 @@ def _item_data(item: LinkItem) -> dict:
 def _section(sections: list, index: int, where: Where) -> Section:
     data = sections[index]
     if not isinstance(data, dict) or "title" not in data:
-        raise OutlineFormatError(where(sections, index), "every section needs a title")
+        raise LayoutFormatError(where(sections, index), "every section needs a title")
     return Section(
         title=_text(data, "title", where),
         level=_whole(data, "level", 1, 1, 6, where),
@@ -137,7 +138,7 @@ def _items(items: list, where: Where) -> tuple[LinkItem, ...]:
 def _item(items: list, index: int, where: Where) -> LinkItem:
     data = items[index]
     if not isinstance(data, dict):
-        raise OutlineFormatError(where(items, index), "every item must be a mapping of fields")
+        raise LayoutFormatError(where(items, index), "every item must be a mapping of fields")
     return LinkItem(
         label=_text(data, "label", where),
         url=_text(data, "url", where),
@@ -151,5 +152,5 @@ def _item(items: list, index: int, where: Where) -> LinkItem:
 def _text(data: dict, name: str, where: Where) -> str:
     value = data.get(name)
     if isinstance(value, list | dict):
-        raise OutlineFormatError(where(data, name), f"{name!r} must be text")
+        raise LayoutFormatError(where(data, name), f"{name!r} must be text")
     return str(value or "")

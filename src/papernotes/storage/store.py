@@ -16,7 +16,7 @@ from time import time_ns
 from typing import TYPE_CHECKING
 
 from papernotes.errors import ConflictError, FileFormatError, InvalidInputError, NotFoundError
-from papernotes.model import Note, Outline, Paper, Problem
+from papernotes.model import DocumentLayout, Note, Paper, Problem
 from papernotes.storage.atomic import (
     TEMP_PREFIX,
     TEMP_SUFFIX,
@@ -27,11 +27,11 @@ from papernotes.storage.atomic import (
 from papernotes.storage.batch import PendingWrites
 from papernotes.storage.cache import CachedLoad, LibraryCache, folder_state, stat_key
 from papernotes.storage.document_file import (
-    OUTLINE_FILE,
-    OutlineFormatError,
-    outline_from_data,
-    parse_outline,
-    render_outline,
+    LAYOUT_FILE,
+    LayoutFormatError,
+    layout_from_data,
+    parse_layout,
+    render_layout,
 )
 from papernotes.storage.hashing import blake2b
 from papernotes.storage.library_lock import LockWait, holding
@@ -81,7 +81,7 @@ class NoteStore:
         self._real_root = Path(os.path.realpath(self.root))
         self._lock = None  # one FileLock per store, so nested locked() calls re-enter it
         self._batch: PendingWrites | None = None  # new notes waiting for one flush (import)
-        self._outline_data: tuple | None = None  # (stat key, YAML data) seen by the last load()
+        self._layout_data: tuple | None = None  # (stat key, YAML data) seen by the last load()
         self._seen: tuple | None = None  # folder_state() arguments of the last load()
         self.repaired: list[str] = []
         """The notes whose cached copy the last ``load(from_disk=True)`` found stale."""
@@ -180,14 +180,14 @@ class NoteStore:
         cache = LibraryCache.for_library(str(self._real_root))
         load = CachedLoad(cache, str(self._real_root), scan.started_ns, verify=from_disk)
         notes, unread = load.notes(scan.found, self.read)
-        self._outline_data = load.outline_data(self.root / OUTLINE_FILE, load_yaml)
+        self._layout_data = load.layout_data(self.root / LAYOUT_FILE, load_yaml)
         load.finish()
         self.repaired = load.repaired
         if load.repaired:  # the cache is rewritten already; the kept views are not
             forget_cached(str(self._real_root), [])
         self._seen = None
         if load.vouched:  # the state is worked out only if asked for: most commands do not
-            self._seen = (scan.rels(), load.keys, load.outline_key, scan.problems)
+            self._seen = (scan.rels(), load.keys, load.layout_key, scan.problems)
         return notes, scan.problems + unread
 
     def loaded_state(self) -> bytes | None:
@@ -204,8 +204,8 @@ class NoteStore:
             keys = [stat_key(entry.stat()) for _, entry in scan.found]
         except OSError:
             return None
-        outline_key = _stat_key_or_none(self.root / OUTLINE_FILE)
-        return folder_state(scan.rels(), keys, outline_key, scan.problems)
+        layout_key = _stat_key_or_none(self.root / LAYOUT_FILE)
+        return folder_state(scan.rels(), keys, layout_key, scan.problems)
 
     def views(self) -> ViewCache:
         """Results derived from this library, kept per ``state()`` (``storage/views.py``)."""
@@ -223,15 +223,15 @@ class NoteStore:
             return 1
         return field_line(lines, name, default=1)
 
-    def load_outline(self) -> Outline:
-        """``document.yaml``'s outline (empty when there is none); ``FileFormatError``
+    def load_layout(self) -> DocumentLayout:
+        """``document.yaml``'s layout (empty when there is none); ``FileFormatError``
         (``document.yaml:LINE: message``) when it cannot be read or used."""
-        path = self.root / OUTLINE_FILE
-        seen = self._outline_data
+        path = self.root / LAYOUT_FILE
+        seen = self._layout_data
         if seen is not None and _stat_key_or_none(path) == seen[0]:
             try:
-                return outline_from_data(seen[1])
-            except OutlineFormatError:
+                return layout_from_data(seen[1])
+            except LayoutFormatError:
                 pass  # read and parsed again below, to name the line
         try:
             data = read_regular(path)
@@ -239,19 +239,19 @@ class NoteStore:
             data = None
         except OSError as exc:
             reason = exc.strerror or str(exc)
-            raise FileFormatError(OUTLINE_FILE, 0, f"cannot be read ({reason})") from None
+            raise FileFormatError(LAYOUT_FILE, 0, f"cannot be read ({reason})") from None
         finally:  # stat after reading: a change made before the read shows in the stat
             if self._seen is not None and _stat_key_or_none(path) != self._seen[2]:
                 self._seen = None  # created, changed or deleted since the notes were loaded
         if data is None:
-            return Outline()
+            return DocumentLayout()
         try:
-            return parse_outline(data.decode("utf-8"))
+            return parse_layout(data.decode("utf-8"))
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1
-            raise FileFormatError(OUTLINE_FILE, line, "the file is not valid UTF-8") from None
-        except OutlineFormatError as exc:
-            raise FileFormatError(OUTLINE_FILE, exc.line, exc.message) from None
+            raise FileFormatError(LAYOUT_FILE, line, "the file is not valid UTF-8") from None
+        except LayoutFormatError as exc:
+            raise FileFormatError(LAYOUT_FILE, exc.line, exc.message) from None
 
     # -- writing ---------------------------------------------------------
 
@@ -404,9 +404,9 @@ class NoteStore:
                     found.append(prefix + entry.name)
         return sorted(found)
 
-    def save_outline(self, outline: Outline) -> None:
+    def save_layout(self, layout: DocumentLayout) -> None:
         with self.locked():
-            atomic_write(self.root / OUTLINE_FILE, render_outline(outline).encode("utf-8"))
+            atomic_write(self.root / LAYOUT_FILE, render_layout(layout).encode("utf-8"))
 
     # -- helpers ---------------------------------------------------------
 

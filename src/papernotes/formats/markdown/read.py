@@ -1,4 +1,4 @@
-"""Read a reading-notes Markdown document (the seed's format) into papers and an outline.
+"""Read a reading-notes Markdown document (the seed's format) into papers and a layout.
 
 Papers are the top-level bullets under ``### YEAR`` headings, in either style the seed uses:
 (a) a venue/code line and a ``<details>`` block of numbered notes, or (b) a year line,
@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from papernotes.errors import InvalidInputError
-from papernotes.model import LinkItem, Outline, Paper, Problem, Section
+from papernotes.model import DocumentLayout, LinkItem, Paper, Problem, Section
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _YEAR = re.compile(r"^\d{4}$")
@@ -31,7 +31,7 @@ _TOC_END = "<!-- END doctoc"
 
 @dataclass
 class ParsedDocument:
-    outline: Outline
+    layout: DocumentLayout
     papers: list[tuple[Paper, int]] = field(default_factory=list)
     """Each paper with the line its bullet starts on."""
     problems: list[Problem] = field(default_factory=list)
@@ -174,8 +174,8 @@ class _Reader:
             if block.level == 0 and not items:
                 continue
             sections.append(Section(block.title, block.level, tuple(items), block.papers))
-        outline = Outline(tuple(sections), self.toc_depth, (), self.year_level)
-        return ParsedDocument(outline, self.papers, self.problems, self.papers_heading)
+        layout = DocumentLayout(tuple(sections), self.toc_depth, (), self.year_level)
+        return ParsedDocument(layout, self.papers, self.problems, self.papers_heading)
 
 
 def _parse_paper(

@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 from papernotes.formats.markdown.inline import heading_text, toc_label
 from papernotes.formats.markdown.read import continues_paper
-from papernotes.model import LinkItem, Outline, Paper, Section
+from papernotes.model import DocumentLayout, LinkItem, Paper, Section
 
 TOC_HEADER = (
     "<!-- START doctoc generated TOC please keep comment here to allow auto update -->\n"
@@ -25,17 +25,17 @@ _ANCHOR_KEEPS = ("L", "M", "Nd", "Nl", "Pc")
 letter numbers and connector punctuation (``_``); all other punctuation and symbols go."""
 
 
-def render_document(outline: Outline, papers: Iterable[Paper]) -> str:
+def render_document(layout: DocumentLayout, papers: Iterable[Paper]) -> str:
     """The whole document: TOC, each section in order, papers by year newest first."""
     by_year: dict[int, list[Paper]] = {}
     for paper in papers:
         by_year.setdefault(paper.year, []).append(paper)
-    sections = list(outline.sections)
+    sections = list(layout.sections)
     if by_year and not any(s.papers for s in sections):
         sections.append(Section("Paper", 1, papers=True))
     blocks: list[str] = []
-    if outline.toc_depth:
-        blocks.append(_toc(sections, sorted(by_year, reverse=True), outline))
+    if layout.toc_depth:
+        blocks.append(_toc(sections, sorted(by_year, reverse=True), layout))
     for section in sections:
         if section.level:
             blocks.append(f"{'#' * section.level} {section.title}\n")
@@ -43,7 +43,7 @@ def render_document(outline: Outline, papers: Iterable[Paper]) -> str:
             blocks.append(_items(section.items, 0))
         if section.papers:
             for year in sorted(by_year, reverse=True):
-                blocks.append(f"{'#' * outline.year_level} {year}\n")
+                blocks.append(f"{'#' * layout.year_level} {year}\n")
                 blocks.extend(render_paper(p) for p in by_year[year])
     return "\n".join(blocks)
 
@@ -97,20 +97,20 @@ def _items(items: tuple[LinkItem, ...], depth: int) -> str:
     return "".join(out)
 
 
-def _toc(sections: list[Section], years: list[int], outline: Outline) -> str:
+def _toc(sections: list[Section], years: list[int], layout: DocumentLayout) -> str:
     headings: list[tuple[int, str]] = []
     for section in sections:
         if section.level:
             headings.append((section.level, section.title))
         if section.papers:
-            headings.extend((outline.year_level, str(y)) for y in years)
-    shown = [(lvl, title) for lvl, title in headings if lvl <= outline.toc_depth]
+            headings.extend((layout.year_level, str(y)) for y in years)
+    shown = [(lvl, title) for lvl, title in headings if lvl <= layout.toc_depth]
     top = min((lvl for lvl, _ in shown), default=1)
     seen: dict[str, int] = {}
     lines = []
     for level, title in headings:
         anchor = github_anchor(title, seen)
-        if level <= outline.toc_depth:
+        if level <= layout.toc_depth:
             lines.append(f"{'  ' * (level - top)}- [{toc_label(title)}](#{anchor})\n")
     return TOC_HEADER + "\n" + "".join(lines) + "\n" + TOC_FOOTER
 

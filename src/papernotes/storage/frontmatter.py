@@ -9,7 +9,7 @@ papernotes writes uses a tiny subset of YAML, read and written here directly:
     - item                       (a block list of scalars, not indented)
 
 Both directions give exactly what PyYAML gives (the same Python values, the same text;
-``tests/test_frontmatter.py`` compares them on generated front matters and every shipped
+``tests/storage/test_frontmatter.py`` compares them on generated front matters and every shipped
 note). Anything outside the subset — double quotes, other flow collections, anything
 spanning lines, comments, anchors, tags, tabs or control characters, a plain scalar
 YAML 1.1 would read as anything but a string or a decimal integer — makes the functions

@@ -11,7 +11,7 @@ from papernotes.library.bibtex_ops import import_bibtex
 from papernotes.model import Paper
 from tests.helpers import folder_bytes, run
 
-HAND_WRITTEN = Path(__file__).resolve().parent / "data" / "hand-written.bib"
+HAND_WRITTEN = Path(__file__).resolve().parents[1] / "data" / "hand-written.bib"
 
 
 def write_bib(tmp_path: Path, text: str) -> Path:

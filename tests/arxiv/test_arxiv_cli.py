@@ -340,7 +340,7 @@ def test_link_help_points_to_documentation_that_exists(seed_library):
     result = run(seed_library, "link", "--help")
     assert result.exit_code == 0
     text = " ".join(result.stdout.split())
-    readme = Path(__file__).resolve().parent.parent / "README.md"
+    readme = Path(__file__).resolve().parents[2] / "README.md"
     assert not re.search(r"docs/\S+\.md", text)
     assert 'see "arXiv metadata" in README.md' in text
     assert "\n## arXiv metadata\n" in readme.read_text(encoding="utf-8")

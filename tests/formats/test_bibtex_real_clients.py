@@ -19,6 +19,7 @@ from papernotes.library import Library
 from papernotes.library.bibtex_ops import export_bibtex, import_bibtex
 from papernotes.model import Paper
 from tests.conftest import DATA, SEED_DOC, SHIPPED_NOTES
+from tests.formats.test_bibtex_properties import SEED_BIB, TRICKY
 from tests.real_clients import (
     ClientRun,
     authorless_document,
@@ -28,7 +29,6 @@ from tests.real_clients import (
     run_bibtex,
     run_pandoc,
 )
-from tests.test_bibtex_properties import SEED_BIB, TRICKY
 
 VENUES = VenueTable()  # the built-in table: no user config in module-scoped fixtures
 GENERATED_AUTHORLESS = 150  # 100 of them in 2021, 25 of those with the short title "Survey"

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from papernotes.formats.markdown.write import github_anchor, render_document
 from papernotes.model import DocumentLayout, Section
 from tests.conftest import SEED_DOC
-from tests.test_markdown_roundtrip import import_text
+from tests.formats.test_markdown_roundtrip import import_text
 
 _DROPPED = {"No", "Pd", "Ps", "Pe", "Pi", "Pf", "Po", "Sm", "Sc", "Sk", "So"}
 _DROPPED |= {"Cc", "Cf", "Co", "Cn", "Cs", "Zs", "Zl", "Zp"}

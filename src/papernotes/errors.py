@@ -42,3 +42,14 @@ class NetworkError(PapernotesError):
 
 class LockTimeoutError(PapernotesError):
     """Another process held the library's lock longer than this one was willing to wait."""
+
+
+def user_message(exc: BaseException) -> str | None:
+    """The one sentence a user sees for ``exc`` (the CLI prints it, the TUI notifies it), or
+    None for an error that is a bug, to be shown as such."""
+    if isinstance(exc, PapernotesError):
+        return str(exc)
+    if isinstance(exc, OSError):
+        where = f" {exc.filename}" if exc.filename else ""
+        return f"Cannot access{where}: {exc.strerror or exc}."
+    return None

@@ -1,4 +1,4 @@
-"""``papernotes link``, and the arXiv part of ``papernotes add --arxiv``."""
+"""``papernotes link``."""
 
 from __future__ import annotations
 
@@ -8,18 +8,9 @@ import click
 
 from papernotes.arxiv.match import Candidate
 from papernotes.cli.library_access import existing_library
-from papernotes.errors import DuplicateError, InvalidInputError
-from papernotes.library import Library
-from papernotes.library.arxiv_ops import (
-    DEFAULT_TIMEOUT,
-    OfflineMissError,
-    fetch_paper,
-    link_notes,
-    offline_requested,
-    paper_for_add,
-)
-from papernotes.model import Note, Paper
-from papernotes.text.arxiv_ids import parse_arxiv_id
+from papernotes.errors import InvalidInputError
+from papernotes.library.arxiv_ops import DEFAULT_TIMEOUT, link_notes, offline_requested
+from papernotes.model import Note
 
 timeout_option = click.option(
     "--timeout",
@@ -31,46 +22,6 @@ timeout_option = click.option(
 offline_option = click.option(
     "--offline", is_flag=True, help="Use only cached arXiv answers (also: PAPERNOTES_OFFLINE=1)."
 )
-
-
-def fetch_for_add(
-    library: Library,
-    arxiv_id: str,
-    title: str | None,
-    year: int | None,
-    update: bool,
-    timeout: float,
-    offline: bool,
-) -> Paper | None:
-    """The arXiv paper ``add --arxiv`` builds on, or None to add without metadata.
-
-    A paper already in the library is refused before any request (or, with ``--update``,
-    its own note supplies the defaults). Offline with a cache miss, but with --title and
-    --year given, the note is added with just the id, and ``link`` fills it in later.
-    """
-    base = parse_arxiv_id(arxiv_id)[0]
-    existing = next((n for n in library.notes() if n.paper.arxiv == base), None)
-    if existing is not None:
-        if not update:
-            raise DuplicateError(f"arXiv {base} is already in the library as {existing.path}.")
-        named = library.match(Paper(title=title, year=year or 1)) if title else None
-        if named is not None and named.path != existing.path:
-            raise InvalidInputError(
-                f"--title names {named.path}, but arXiv {base} is the id of {existing.path}, "
-                "and an id belongs to one note only; nothing was written."
-            )
-        return existing.paper
-    try:
-        return fetch_paper(arxiv_id, timeout=timeout, offline=offline)
-    except OfflineMissError:
-        if not (title and year):
-            raise
-    click.echo(
-        f"warning: arXiv {base} is not cached; adding it without its metadata "
-        "(run 'papernotes link' later to fill it in).",
-        err=True,
-    )
-    return None
 
 
 @click.command("link")
@@ -142,8 +93,3 @@ def _ask(note: Note, candidates: list[Candidate]) -> Candidate | None:
         "Which is it (0 = none, skip)", type=click.IntRange(0, len(candidates)), default=0
     )
     return candidates[choice - 1] if choice else None
-
-
-def paper_from_arxiv(given: Paper, fetched: Paper | None) -> Paper:
-    """What ``add --arxiv`` creates: arXiv's metadata with the user's values winning."""
-    return given if fetched is None else paper_for_add(given, fetched)

@@ -7,7 +7,7 @@ import click
 
 from papernotes.cli.main import LOCK_TIMEOUT
 from papernotes.library import Library
-from papernotes.storage.library_lock import DEFAULT_LOCK_TIMEOUT, LockWait
+from papernotes.library.api import DEFAULT_LOCK_TIMEOUT, LockWait
 
 
 def lock_wait(ctx: click.Context) -> LockWait:

@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from papernotes import __version__
-from papernotes.errors import InvalidInputError, PapernotesError
+from papernotes.errors import InvalidInputError, PapernotesError, user_message
 
 LOCK_TIMEOUT = "papernotes.lock_timeout"  # ctx.meta key: seconds a write waits for the lock
 
@@ -87,11 +87,8 @@ class LazyGroup(click.Group):
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
-        except PapernotesError as exc:
-            raise click.ClickException(str(exc)) from None
-        except OSError as exc:
-            where = f" {exc.filename}" if exc.filename else ""
-            raise click.ClickException(f"Cannot access{where}: {exc.strerror or exc}.") from None
+        except (PapernotesError, OSError) as exc:
+            raise click.ClickException(user_message(exc) or str(exc)) from None
 
 
 @click.group(cls=LazyGroup, invoke_without_command=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -19,7 +20,7 @@ from papernotes.errors import (
 )
 from papernotes.library import Library
 from papernotes.library.names import exact_matches
-from papernotes.model import STATUSES, Paper, Problem
+from papernotes.model import STATUSES, Note, Paper, Problem
 from papernotes.text.typed_notes import typed_notes
 
 NOTES_TEMPLATE = "# One reading note per line. Lines starting with '#' are ignored.\n"
@@ -57,15 +58,11 @@ def warn(problems: list[Problem]) -> None:
 @click.pass_context
 def init_cmd(ctx: click.Context) -> None:
     """Create an empty library, or make an existing folder one (its files are left alone)."""
-    from papernotes.storage.library_folder import EMPTY, LIBRARY, MISSING, folder_kind
-
     root = Path(ctx.obj)
-    kind = folder_kind(root)
-    if kind == LIBRARY:
+    kind = Library(root).init()
+    if kind == "library":
         click.echo(f"{root} is already a papernotes library; nothing to do.")
-        return
-    Library(root).store.init()
-    if kind in (MISSING, EMPTY):
+    elif kind in ("missing", "empty"):
         click.echo(f"Created an empty library at {root}.")
     else:
         click.echo(f"Made {root} a papernotes library; the files in it are left as they are.")
@@ -105,22 +102,7 @@ def add_cmd(
     """
     if not arxiv_id and (year is None or not title):
         raise click.UsageError("add needs --year and --title, or --arxiv ID.")
-    try:
-        _add(ctx, year, title, venue, code, arxiv_id, tags, notes, status, update, timeout, offline)
-    except DuplicateError as exc:
-        raise DuplicateError(f"{str(exc).removesuffix('.')}; use --update to change it.") from None
-
-
-def _add(ctx, year, title, venue, code, arxiv_id, tags, notes, status, update, timeout, offline):
-    library = existing_library(ctx)
-    fetched = None
-    if arxiv_id:
-        from papernotes.cli.arxiv_cmds import fetch_for_add, paper_from_arxiv
-
-        fetched = fetch_for_add(library, arxiv_id, title, year, update, timeout, offline)
-    if not notes:
-        notes = read_notes_from_user()
-    paper = Paper(
+    given = Paper(
         title=title or "",
         year=year or 0,
         venue=venue,
@@ -130,10 +112,34 @@ def _add(ctx, year, title, venue, code, arxiv_id, tags, notes, status, update, t
         status=status,
         notes=tuple(notes),
     )
-    if arxiv_id:
-        paper = paper_from_arxiv(paper, fetched)
-    note = library.add(paper, update=update)
+    library = existing_library(ctx)
+    try:
+        note = add_paper(library, given, update, timeout, offline)
+    except DuplicateError as exc:
+        raise DuplicateError(f"{str(exc).removesuffix('.')}; use --update to change it.") from None
     click.echo(str(library.root / note.path))
+
+
+def add_paper(
+    library: Library, given: Paper, update: bool, timeout: float, offline: bool
+) -> Note:
+    """Add ``given``; by arXiv id (``library/arxiv_add.py``) the checks and the request come
+    before the notes are asked for, so a refused paper never costs the user their typing."""
+    if not given.arxiv:
+        return library.add(_with_notes(given), update=update)
+    from papernotes.library.arxiv_add import add_from_arxiv, plan_arxiv_add
+    from papernotes.library.arxiv_ops import Fetcher
+
+    fetcher = Fetcher(timeout=timeout, offline=offline)
+    plan = plan_arxiv_add(library, given, update=update, fetcher=fetcher)
+    if plan.warning:
+        click.echo(f"warning: {plan.warning}", err=True)
+    return add_from_arxiv(library, _with_notes(given), plan, update=update)
+
+
+def _with_notes(given: Paper) -> Paper:
+    """``given``, with the notes read from the user when no --note gave any."""
+    return given if given.notes else replace(given, notes=read_notes_from_user())
 
 
 def read_notes_from_user() -> tuple[str, ...]:
@@ -143,8 +149,7 @@ def read_notes_from_user() -> tuple[str, ...]:
     if not sys.stdin.isatty():
         return typed_notes(decode_utf8(click.get_binary_stream("stdin").read(), "Standard input"))
     from papernotes.library.editor import run_editor  # subprocess: not for list or search
-    from papernotes.library.note_edit import abandon_edit, run_catching
-    from papernotes.storage.edit_copy import EditCopy
+    from papernotes.library.note_edit import EditCopy, abandon_edit, run_catching
 
     copy = EditCopy.make("notes.md", NOTES_TEMPLATE.encode("utf-8"))
     failure = run_catching(run_editor, copy.path)
@@ -223,7 +228,7 @@ def edit_cmd(ctx: click.Context, paper):
     moved or removed the note meanwhile, and kept in a file whose path is printed otherwise.
     """
     library = open_library(ctx)
-    rel = library.store.note_file(paper, any_kind=True) or library.find(paper).path
+    rel = library.file_named(paper) or library.find(paper).path
     if not (library.root / rel).is_file():  # a FIFO: an editor reading it would wait forever
         raise InvalidInputError(f"{rel} is not a regular file, so it is not opened; rm removes it.")
     from papernotes.library.editor import run_editor  # subprocess: not for list or search
@@ -241,7 +246,7 @@ def edit_cmd(ctx: click.Context, paper):
 def rm_cmd(ctx: click.Context, paper, yes):
     """Delete a paper's note (a path such as 2020/bad.md removes even a broken note)."""
     library = open_library(ctx)
-    rel = library.store.note_file(paper, any_kind=True)
+    rel = library.file_named(paper)
     if rel is not None and all(n.path != rel for n in library.notes()):
         # a file that does not read as a note: removed as it is, without parsing it
         named = ", ".join(exact_matches(library.notes(), paper))
@@ -252,7 +257,7 @@ def rm_cmd(ctx: click.Context, paper, yes):
             )
         if not yes and sys.stdin.isatty():
             click.confirm(f"Delete {rel} (it does not read as a note)?", abort=True)
-        library.store.delete_file(rel)
+        library.remove_file(rel)
         click.echo(f"Removed {rel}")
         return
     note = library.find(paper)  # a name two rules give to two papers is an error, never a pick
@@ -273,7 +278,7 @@ def rm_cmd(ctx: click.Context, paper, yes):
 def check_cmd(ctx: click.Context):
     """Validate every note; one line per problem, exit 1 if any."""
     library = existing_library(ctx)
-    for rel in library.store.remove_temp_files():
+    for rel in library.remove_temp_files():
         click.echo(f"removed {rel}: left by an interrupted write; no note was affected", err=True)
     problems = library.check()  # every note read from its file, not the cache
     for rel in library.repaired():

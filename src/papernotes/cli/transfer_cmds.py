@@ -11,7 +11,7 @@ import click
 from papernotes.cli.library_access import existing_library, library_to_fill
 from papernotes.errors import InvalidInputError
 from papernotes.library.api import NO_PAPERS
-from papernotes.storage.atomic import write_named_file
+from papernotes.library.files import write_text_file
 
 
 def read_text_file(path: Path) -> str:
@@ -46,7 +46,7 @@ def import_cmd(ctx: click.Context, file: Path, dry_run: bool):
     library.layout()  # a broken document.yaml: one line naming it, before anything is written
     text = read_text_file(file)
     if not dry_run:
-        library.store.init()  # a missing or empty folder becomes a library
+        library.init()  # a missing or empty folder becomes a library
     if suffix == ".bib":
         from papernotes.cli.bib_cmds import import_bib
 
@@ -112,7 +112,7 @@ def export_cmd(ctx: click.Context, papers, md, bib, output, year, tag, with_note
     if output is None or str(output) == "-" or is_stdout(output):
         sys.stdout.write(text)
     else:
-        write_named_file(output, text.encode("utf-8"))
+        write_text_file(output, text)
         click.echo(f"Wrote {output}", err=True)
 
 

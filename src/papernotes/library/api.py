@@ -19,8 +19,8 @@ from papernotes.errors import (
     InvalidInputError,
     NotFoundError,
 )
-from papernotes.library.document_merge import merge_layout
 from papernotes.library.index import PaperIndex
+from papernotes.library.markdown_import import NO_PAPERS
 from papernotes.library.names import find_note
 from papernotes.library.order import in_order
 from papernotes.library.search import caseless, haystack, matches, terms, text_of
@@ -33,13 +33,14 @@ from papernotes.model import (
     clean_paper,
     merge_paper,
 )
-from papernotes.storage.library_folder import MARKER_FILE, MISSING, OTHER, folder_kind
-from papernotes.storage.library_lock import LockWait
+from papernotes.storage.library_folder import LIBRARY, MARKER_FILE, MISSING, OTHER, folder_kind
+from papernotes.storage.library_lock import DEFAULT_LOCK_TIMEOUT, LockWait
 from papernotes.storage.note_format import NoteFormatError, parse_body
 from papernotes.storage.store import NoteStore, Scan
 from papernotes.text.arxiv_ids import base_id
 
-NO_PAPERS = "no papers found (a paper is a '- TITLE' bullet under a '### YEAR' heading)"
+# What the UIs take from here besides ``Library``: they never import ``storage`` themselves.
+__all__ = ["DEFAULT_LOCK_TIMEOUT", "NO_PAPERS", "Library", "LockWait", "not_a_library", "today"]
 
 
 def today() -> str:
@@ -207,14 +208,20 @@ class Library:
     # -- writing ---------------------------------------------------------
 
     @contextmanager
-    def writing(self) -> Iterator[None]:
+    def writing(self, batch: bool = False) -> Iterator[None]:
         """Hold the library's lock with the folder read again (unless this program held the
         lock already): a uniqueness check made inside sees every write that another program
-        finished, so a key, arXiv id, title or file name is checked and taken in one step."""
+        finished, so a key, arXiv id, title or file name is checked and taken in one step.
+        Every write of the library API goes through here. ``batch``: new notes are flushed
+        to disk together when the block ends (``storage/batch.py``), for bulk imports."""
         with self.store.locked() as outermost:
             if outermost:
                 self.reload()
-            yield
+            if batch:
+                with self.store.batch():
+                    yield
+            else:
+                yield
 
     def current(self, note: Note) -> Note:
         """``note``'s file read now from disk, never the cache: what a write under
@@ -234,15 +241,15 @@ class Library:
 
     def add(self, paper: Paper, update: bool = False) -> Note:
         """Create a note; a paper already present is refused unless ``update``."""
-        paper = self._valid(paper)
+        paper = self.validated(paper)
         # Duplicate check, key and file name are chosen under the lock, from the folder as
         # it is now: another process may have added papers since this one read it.
-        with self.store.locked() as outermost:
-            if outermost:
-                self.reload()
-            return self._add(paper, update)
+        with self.writing():
+            return self.add_checked(paper, update)
 
-    def _add(self, paper: Paper, update: bool) -> Note:
+    def add_checked(self, paper: Paper, update: bool) -> Note:
+        """``add`` for a caller already inside ``writing()`` with ``paper`` valid
+        (``validated``): the bulk imports, which check each paper once."""
         existing = self.match(paper)
         if existing and not update:
             raise DuplicateError(f"{paper.title!r} is already in the library as {existing.path}.")
@@ -273,7 +280,7 @@ class Library:
 
     def save(self, note: Note, paper: Paper) -> Note:
         """Write ``paper`` over ``note``; refuses if the file changed since it was read."""
-        saved = self.store.update(note, self._valid(paper))
+        saved = self.store.update(note, self.validated(paper))
         self._replace(note, saved)
         return saved
 
@@ -298,7 +305,35 @@ class Library:
         self.store.delete(note)
         self._forget(note)
 
-    def _valid(self, paper: Paper) -> Paper:
+    def save_layout(self, layout: DocumentLayout) -> None:
+        """Write ``document.yaml``."""
+        self.store.save_layout(layout)
+
+    # -- the folder itself -------------------------------------------------
+
+    def init(self) -> str:
+        """Make the folder a library (created if missing; files in it are left alone) and
+        return what it was before: ``"missing"``, ``"empty"``, ``"library"`` (then nothing is
+        written) or ``"other"``."""
+        kind = folder_kind(self.root)
+        if kind != LIBRARY:
+            self.store.init()
+        return kind
+
+    def file_named(self, name: str) -> str | None:
+        """``name`` as the path of a file in a year folder (``2020/bad.md``, ``.md`` optional)
+        of any kind, without reading it; None if there is none. It may not read as a note."""
+        return self.store.note_file(name, any_kind=True)
+
+    def remove_file(self, rel: str) -> None:
+        """Delete the file at ``rel`` without reading it: a broken note (``file_named``)."""
+        self.store.delete_file(rel)
+
+    def remove_temp_files(self) -> list[str]:
+        """Delete what writes killed midway left behind; the removed files' relative paths."""
+        return self.store.remove_temp_files()
+
+    def validated(self, paper: Paper) -> Paper:
         try:
             paper = clean_paper(paper)
         except ValueError as exc:
@@ -348,73 +383,11 @@ class Library:
     # -- the Markdown document -------------------------------------------
 
     def import_markdown(self, text: str, source: str, dry_run: bool = False) -> ImportReport:
-        """Add or update one note per paper of the document; keep its link sections."""
-        if dry_run:
-            return self._import_markdown(text, source, dry_run)
-        # one writer, one fresh read, and new notes flushed to disk together (store.batch)
-        with self.store.locked() as outermost, self.store.batch():
-            if outermost:
-                self.reload()
-            return self._import_markdown(text, source, dry_run)
+        """Add or update one note per paper of the document; keep its link sections
+        (``markdown_import.py``)."""
+        from papernotes.library.markdown_import import import_markdown
 
-    def _import_markdown(self, text: str, source: str, dry_run: bool) -> ImportReport:
-        from papernotes.formats.markdown.read import parse_document
-
-        parsed = parse_document(text, source)
-        current = self.layout()  # a broken document.yaml refuses the import before any write
-        if not parsed.papers and not any(s.level for s in parsed.layout.sections):
-            raise InvalidInputError(
-                f"{source}:1: {NO_PAPERS} and no headings at all; nothing was imported."
-            )
-        added: list[str] = []
-        updated: list[str] = []
-        unchanged: list[str] = []
-        skipped: list[str] = []
-        problems = list(parsed.problems)
-        order: list[str] = []
-        claimed: set[str] = set()
-        for paper, line in parsed.papers:
-            try:
-                paper = self._valid(paper)
-            except InvalidInputError as exc:
-                problems.append(Problem(source, line, str(exc)))
-                skipped.append(paper.title)
-                continue
-            existing = self.match(paper)
-            if existing and existing.path in claimed:
-                problems.append(Problem(source, line, f"{paper.title!r} appears twice; skipped"))
-                skipped.append(paper.title)
-                continue
-            if existing is None:
-                # valid already and checked against the library, under the lock (add()
-                # without doing both again)
-                path = f"{paper.year}: {paper.title}" if dry_run else self._add(paper, False).path
-                added.append(path)
-            else:
-                merged = merge_paper(existing.paper, paper)
-                path = existing.path
-                if merged == existing.paper:
-                    unchanged.append(path)
-                else:
-                    if not dry_run:
-                        path = self.save(existing, merged).path
-                    updated.append(path)
-            claimed.add(path)
-            order.append(path)
-        merged = merge_layout(
-            current, parsed.layout, papers_heading=parsed.papers_heading, order=order
-        )
-        if not dry_run and merged.layout != current:
-            self.store.save_layout(merged.layout)
-        return ImportReport(
-            tuple(added),
-            tuple(updated),
-            tuple(unchanged),
-            tuple(skipped),
-            tuple(problems),
-            tuple(merged.added),
-            tuple(merged.replaced),
-        )
+        return import_markdown(self, text, source, dry_run)
 
     def export_markdown(self) -> str:
         from papernotes.formats.markdown.write import render_document

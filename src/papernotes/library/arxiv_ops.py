@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from papernotes.arxiv.match import (
     AUTO_LINK_TITLE,
@@ -23,6 +24,9 @@ from papernotes.errors import InvalidInputError, NetworkError, NotFoundError
 from papernotes.model import Note, Paper
 from papernotes.storage.arxiv_cache import ArxivCache
 from papernotes.text.arxiv_ids import parse_arxiv_id
+
+if TYPE_CHECKING:
+    from papernotes.arxiv.client import ArxivClient
 
 OFFLINE_ENV = "PAPERNOTES_OFFLINE"
 DEFAULT_TIMEOUT = 15.0
@@ -117,6 +121,14 @@ class Fetcher:
             if papers:
                 return papers
         return []
+
+
+def session_client() -> ArxivClient:
+    """An arXiv client for a long-running program (the TUI) to keep and pass as ``client``,
+    so that all its requests stay 3 s apart."""
+    from papernotes.arxiv.client import ArxivClient
+
+    return ArxivClient()
 
 
 def _ids_text(ids: list[str], verb: bool = True) -> str:

@@ -19,6 +19,7 @@ from papernotes.formats.bibtex.write import (
     ENTRY_TYPE,
     bibtex_fields,
     render_bibliography,
+    render_entry,
 )
 from papernotes.library import Library
 from papernotes.library.names import key_clash
@@ -69,9 +70,7 @@ def assign_keys(library: Library, notes: Iterable[Note] | None = None) -> list[N
     if not wanted:
         return []
     changed = []
-    with library.store.locked() as outermost:  # keys are chosen against the folder as it is
-        if outermost:
-            library.reload()
+    with library.writing():  # keys are chosen against the folder as it is
         current = {n.path: n for n in library.notes()}
         taken = {n.paper.key.casefold() for n in current.values() if n.paper.key}
         for note in wanted:
@@ -106,6 +105,11 @@ def set_key(library: Library, query: str, new_key: str) -> tuple[str, Note]:
 
 
 # -- export ------------------------------------------------------------------
+
+
+def bibtex_entry(paper: Paper) -> str:
+    """``paper``'s entry as ``export --bib`` writes it: the TUI's preview and copy."""
+    return render_entry(paper)
 
 
 def select_notes(
@@ -174,9 +178,7 @@ def import_bibtex(
     parsed = parse_bibtex(text, source)
     if dry_run:
         return _import_entries(library, parsed, source, venues, dry_run=True)
-    with library.store.locked() as outermost:
-        if outermost:
-            library.reload()
+    with library.writing():
         return _import_entries(library, parsed, source, venues, dry_run=False)
 
 

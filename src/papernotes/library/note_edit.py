@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from papernotes.errors import ConflictError, InvalidInputError, PapernotesError
-from papernotes.storage.edit_copy import EditCopy
+from papernotes.storage.edit_copy import EditCopy as EditCopy  # for the UIs
 from papernotes.text.utf8 import bad_byte, describe
 
 if TYPE_CHECKING:

@@ -7,7 +7,7 @@ from pathlib import Path
 from textual.app import App
 
 from papernotes.library import Library
-from papernotes.storage.library_lock import DEFAULT_LOCK_TIMEOUT, LockWait
+from papernotes.library.api import DEFAULT_LOCK_TIMEOUT, LockWait
 from papernotes.tui.commands import PaperCommands
 from papernotes.tui.screens.main_screen import MainScreen
 
@@ -29,9 +29,9 @@ class PapernotesApp(App[None]):
     def arxiv_client(self):
         """One client for the whole session, so requests to arXiv stay 3 s apart."""
         if self._arxiv_client is None:
-            from papernotes.arxiv.client import ArxivClient
+            from papernotes.library.arxiv_ops import session_client
 
-            self._arxiv_client = ArxivClient()
+            self._arxiv_client = session_client()
         return self._arxiv_client
 
     def get_default_screen(self) -> MainScreen:

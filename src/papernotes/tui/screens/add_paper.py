@@ -109,10 +109,8 @@ class AddPaperScreen(Screen[Note | dict[str, str] | None]):
             self.notify(str(exc), title="Not saved", severity="error")
             self.query_one(f"#field-{exc.field}").focus()
             return
-        if self.fetched is not None and self.fetched.arxiv == paper.arxiv:
-            paper = self._with_metadata(paper, self.fetched)
         try:
-            note = self.library.add(paper)
+            note = self._add(paper)
         except PapernotesError as exc:
             self.notify(str(exc), title="Not saved", severity="error", timeout=10)
             return
@@ -121,11 +119,15 @@ class AddPaperScreen(Screen[Note | dict[str, str] | None]):
             return
         self.dismiss(note)
 
-    @staticmethod
-    def _with_metadata(paper: Paper, fetched: Paper) -> Paper:
-        from papernotes.library.arxiv_ops import apply_metadata
+    def _add(self, paper: Paper) -> Note:
+        """Add ``paper``; with an arXiv id by the rules ``add --arxiv`` follows
+        (``library/arxiv_add.py``), with what Fetch brought and no request on this thread."""
+        if not paper.arxiv:
+            return self.library.add(paper)
+        from papernotes.library.arxiv_add import add_from_arxiv, plan_arxiv_add
 
-        return apply_metadata(paper, fetched)
+        plan = plan_arxiv_add(self.library, paper, fetched=self.fetched)
+        return add_from_arxiv(self.library, paper, plan)
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

@@ -11,9 +11,9 @@ from papernotes.model import Note, Paper
 
 def bibtex_entry(paper: Paper) -> str:
     """The entry as ``papernotes export`` writes it (the BibTeX module, imported on use)."""
-    from papernotes.formats.bibtex.write import render_entry
+    from papernotes.library.bibtex_ops import bibtex_entry as render
 
-    return render_entry(paper)
+    return render(paper)
 
 
 class BibtexView(VerticalScroll, can_focus=True):

@@ -1,0 +1,86 @@
+"""Importing a reading-notes Markdown document into a library (``Library.import_markdown``):
+one note added or updated per paper, the document's sections merged into ``document.yaml``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from papernotes.errors import InvalidInputError
+from papernotes.library.document_merge import merge_layout
+from papernotes.model import ImportReport, Problem, merge_paper
+
+if TYPE_CHECKING:
+    from papernotes.library.api import Library
+
+NO_PAPERS = "no papers found (a paper is a '- TITLE' bullet under a '### YEAR' heading)"
+
+
+def import_markdown(library: Library, text: str, source: str, dry_run: bool) -> ImportReport:
+    """Add or update one note per paper of the document; keep its link sections. A dry run
+    writes nothing; otherwise one writer, one fresh read, and new notes flushed together."""
+    if dry_run:
+        return _import(library, text, source, dry_run)
+    with library.writing(batch=True):
+        return _import(library, text, source, dry_run)
+
+
+def _import(library: Library, text: str, source: str, dry_run: bool) -> ImportReport:
+    from papernotes.formats.markdown.read import parse_document
+
+    parsed = parse_document(text, source)
+    current = library.layout()  # a broken document.yaml refuses the import before any write
+    if not parsed.papers and not any(s.level for s in parsed.layout.sections):
+        raise InvalidInputError(
+            f"{source}:1: {NO_PAPERS} and no headings at all; nothing was imported."
+        )
+    added: list[str] = []
+    updated: list[str] = []
+    unchanged: list[str] = []
+    skipped: list[str] = []
+    problems = list(parsed.problems)
+    order: list[str] = []
+    claimed: set[str] = set()
+    for paper, line in parsed.papers:
+        try:
+            paper = library.validated(paper)
+        except InvalidInputError as exc:
+            problems.append(Problem(source, line, str(exc)))
+            skipped.append(paper.title)
+            continue
+        existing = library.match(paper)
+        if existing and existing.path in claimed:
+            problems.append(Problem(source, line, f"{paper.title!r} appears twice; skipped"))
+            skipped.append(paper.title)
+            continue
+        if existing is None:
+            # valid already and checked against the library, under the lock (add()
+            # without doing both again)
+            path = (
+                f"{paper.year}: {paper.title}"
+                if dry_run
+                else library.add_checked(paper, False).path
+            )
+            added.append(path)
+        else:
+            merged = merge_paper(existing.paper, paper)
+            path = existing.path
+            if merged == existing.paper:
+                unchanged.append(path)
+            else:
+                if not dry_run:
+                    path = library.save(existing, merged).path
+                updated.append(path)
+        claimed.add(path)
+        order.append(path)
+    merged = merge_layout(current, parsed.layout, papers_heading=parsed.papers_heading, order=order)
+    if not dry_run and merged.layout != current:
+        library.save_layout(merged.layout)
+    return ImportReport(
+        tuple(added),
+        tuple(updated),
+        tuple(unchanged),
+        tuple(skipped),
+        tuple(problems),
+        tuple(merged.added),
+        tuple(merged.replaced),
+    )

@@ -120,9 +120,7 @@ def add_cmd(
     click.echo(str(library.root / note.path))
 
 
-def add_paper(
-    library: Library, given: Paper, update: bool, timeout: float, offline: bool
-) -> Note:
+def add_paper(library: Library, given: Paper, update: bool, timeout: float, offline: bool) -> Note:
     """Add ``given``; by arXiv id (``library/arxiv_add.py``) the checks and the request come
     before the notes are asked for, so a refused paper never costs the user their typing."""
     if not given.arxiv:

@@ -26,7 +26,7 @@ from papernotes.storage.arxiv_cache import ArxivCache
 from papernotes.text.arxiv_ids import parse_arxiv_id
 
 if TYPE_CHECKING:
-    from papernotes.arxiv.client import ArxivClient
+    from papernotes.arxiv.client import ArxivClient as ArxivClient  # for the UIs
 
 OFFLINE_ENV = "PAPERNOTES_OFFLINE"
 DEFAULT_TIMEOUT = 15.0

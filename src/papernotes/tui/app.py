@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App
 
@@ -10,6 +11,9 @@ from papernotes.library import Library
 from papernotes.library.api import DEFAULT_LOCK_TIMEOUT, LockWait
 from papernotes.tui.commands import PaperCommands
 from papernotes.tui.screens.main_screen import MainScreen
+
+if TYPE_CHECKING:
+    from papernotes.library.arxiv_ops import ArxivClient
 
 
 class PapernotesApp(App[None]):
@@ -24,9 +28,9 @@ class PapernotesApp(App[None]):
         super().__init__()
         self.library = library
         self.sub_title = library.root.name
-        self._arxiv_client = None
+        self._arxiv_client: ArxivClient | None = None
 
-    def arxiv_client(self):
+    def arxiv_client(self) -> ArxivClient:
         """One client for the whole session, so requests to arXiv stay 3 s apart."""
         if self._arxiv_client is None:
             from papernotes.library.arxiv_ops import session_client

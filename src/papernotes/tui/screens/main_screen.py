@@ -35,7 +35,7 @@ SEARCH_SLICE = 500
 """Notes whose search text is folded between two looks at the event queue (a few ms)."""
 
 
-class MainScreen(NoteActions, Screen):
+class MainScreen(Screen[None]):
     BINDINGS = [*bindings(), Binding("escape", "clear_filter", "Clear filter", show=False)]
 
     def __init__(self, library: Library) -> None:
@@ -47,6 +47,8 @@ class MainScreen(NoteActions, Screen):
         """What the user typed in a cancelled add form, offered again next time."""
         self._listed: tuple[PaperFilter, int, list[Note]] | None = None
         """The filter last applied, the size of its selection and what it listed."""
+        self.note_actions = NoteActions(self)
+        """What the keys do to notes (``note_actions.py``); the ``action_*`` below call it."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -194,6 +196,41 @@ class MainScreen(NoteActions, Screen):
     def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
         if event.pane.id == "tab-bibtex":
             self.query_one(BibtexView).draw()
+
+    # -- actions on notes (``NoteActions``) --------------------------------
+
+    def action_add(self) -> None:
+        self.note_actions.action_add()
+
+    def action_edit(self) -> None:
+        self.note_actions.action_edit()
+
+    def action_tags(self) -> None:
+        self.note_actions.action_tags()
+
+    def action_cycle_status(self) -> None:
+        self.note_actions.action_cycle_status()
+
+    def action_link(self) -> None:
+        self.note_actions.action_link()
+
+    def action_open_arxiv(self) -> None:
+        self.note_actions.action_open_arxiv()
+
+    def action_open_code(self) -> None:
+        self.note_actions.action_open_code()
+
+    def action_copy_bibtex(self) -> None:
+        self.note_actions.action_copy_bibtex()
+
+    def action_export(self) -> None:
+        self.note_actions.action_export()
+
+    def action_delete(self) -> None:
+        self.note_actions.action_delete()
+
+    def action_reload(self) -> None:
+        self.note_actions.action_reload()
 
     # -- simple view actions -----------------------------------------------
 

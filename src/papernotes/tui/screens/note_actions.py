@@ -7,13 +7,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
-from textual import work
 from textual.app import SuspendNotSupported
+from textual.notifications import SeverityLevel
 
-from papernotes.errors import PapernotesError
+from papernotes.errors import user_message
 from papernotes.library.editor import run_editor
 from papernotes.library.note_edit import abandon_edit, finish_edit, run_catching, start_edit
 from papernotes.model import STATUSES, Note, Paper
@@ -21,24 +22,46 @@ from papernotes.text.urls import is_browsable
 
 if TYPE_CHECKING:
     from papernotes.library import Library
-    from papernotes.storage.edit_copy import EditCopy
+    from papernotes.library.arxiv_ops import ArxivClient, LinkPlan, LinkReport
+    from papernotes.library.note_edit import EditCopy
+    from papernotes.tui.app import PapernotesApp
+    from papernotes.tui.screens.main_screen import MainScreen
 
 
 class NoteActions:
-    """Mixed into ``MainScreen``; relies on its ``library``, ``current`` and ``after_change``."""
+    """The main screen's actions on notes, kept apart from what the screen shows: it holds
+    the screen and uses its ``library``, ``current``, ``filter``, ``draft`` and
+    ``after_change``; the screen's ``action_*`` methods call these."""
 
-    library: Library
-    ready: bool
-    draft: dict[str, str] | None
+    def __init__(self, screen: MainScreen) -> None:
+        self.screen = screen
+
+    @property
+    def library(self) -> Library:
+        return self.screen.library
+
+    @property
+    def app(self) -> PapernotesApp:
+        return cast("PapernotesApp", self.screen.app)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+    ) -> None:
+        self.screen.notify(message, title=title, severity=severity, timeout=timeout)
 
     # -- helpers -----------------------------------------------------------
 
     def selected(self) -> Note | None:
         """The highlighted note, or None with a notification saying why."""
-        if not self.ready:
+        if not self.screen.ready:
             self.notify("Still loading the library…", severity="warning")
             return None
-        note = self.current
+        note = self.screen.current
         if note is None:
             self.notify("No paper selected.", severity="warning")
         return note
@@ -48,16 +71,11 @@ class NoteActions:
         """Turn a user-facing error into an error notification."""
         try:
             yield
-        except PapernotesError as exc:
-            self.notify(str(exc), title=f"Could not {doing}", severity="error", timeout=10)
-        except OSError as exc:
-            where = f" {exc.filename}" if exc.filename else ""
-            self.notify(
-                f"Cannot access{where}: {exc.strerror or exc}.",
-                title=f"Could not {doing}",
-                severity="error",
-                timeout=10,
-            )
+        except Exception as exc:
+            message = user_message(exc)
+            if message is None:
+                raise
+            self.notify(message, title=f"Could not {doing}", severity="error", timeout=10)
 
     def latest(self, note: Note) -> Note | None:
         """The library's current version of ``note`` (it may have been saved meanwhile)."""
@@ -66,7 +84,7 @@ class NoteActions:
     def save_paper(self, note: Note, paper: Paper, message: str) -> None:
         with self.reporting("save"):
             saved = self.library.save(note, paper)
-            self.after_change(keep=saved.path)
+            self.screen.after_change(keep=saved.path)
             self.notify(message, timeout=3)
 
     def open_in_browser(self, url: str) -> None:
@@ -79,22 +97,23 @@ class NoteActions:
     # -- adding and editing ------------------------------------------------
 
     def action_add(self) -> None:
-        if not self.ready:
+        screen = self.screen
+        if not screen.ready:
             self.notify("Still loading the library…", severity="warning")
             return
         from papernotes.tui.screens.add_paper import AddPaperScreen
 
         def done(result: Note | dict[str, str] | None) -> None:
             if isinstance(result, Note):
-                self.draft = None
-                if self.filter.year not in (None, result.paper.year):
-                    self.filter = replace(self.filter, year=result.paper.year)
-                self.after_change(keep=result.path)
+                screen.draft = None
+                if screen.filter.year not in (None, result.paper.year):
+                    screen.filter = replace(screen.filter, year=result.paper.year)
+                screen.after_change(keep=result.path)
                 self.notify(f"Added {result.path}.", timeout=4)
             else:
-                self.draft = result
+                screen.draft = result
 
-        self.app.push_screen(AddPaperScreen(self.library, draft=self.draft), done)
+        self.app.push_screen(AddPaperScreen(self.library, draft=screen.draft), done)
 
     def action_edit(self) -> None:
         """Edit a copy in ``$EDITOR`` with the terminal handed over, then write it back
@@ -132,7 +151,7 @@ class NoteActions:
             if fresh is None:
                 self.notify(f"No changes to {copy.rel}.", timeout=3)
                 return
-            self.after_change(keep=fresh.path)
+            self.screen.after_change(keep=fresh.path)
             self.notify(f"Saved {fresh.path}.", timeout=3)
 
     def action_tags(self) -> None:
@@ -165,8 +184,18 @@ class NoteActions:
         self.notify(f"Looking up {what}…", timeout=3)
         self.link(note, self.app.arxiv_client())
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="arxiv")
-    def link(self, note: Note, client) -> None:
+    def link(self, note: Note, client: ArxivClient) -> None:
+        """Look ``note`` up in a worker thread (``fetch_link``)."""
+        self.screen.run_worker(
+            partial(self.fetch_link, note, client),
+            name="link",
+            group="arxiv",
+            exclusive=True,
+            exit_on_error=False,
+            thread=True,
+        )
+
+    def fetch_link(self, note: Note, client: ArxivClient) -> None:
         """Fetch here, in the worker; write on the UI thread (``write_links``), over the
         library's latest version of the note, so a status or tag change meanwhile is kept."""
         from papernotes.library.arxiv_ops import plan_links
@@ -178,7 +207,7 @@ class NoteActions:
             return
         self.app.call_from_thread(self.write_link, plan)
 
-    def write_link(self, plan) -> None:
+    def write_link(self, plan: LinkPlan) -> None:
         from papernotes.library.arxiv_ops import write_links
 
         with self.reporting("link"):  # a note changed on disk by another program: refused
@@ -187,11 +216,11 @@ class NoteActions:
     def link_failed(self, message: str) -> None:
         self.notify(message, title="arXiv lookup failed", severity="error", timeout=10)
 
-    def linked(self, report) -> None:
+    def linked(self, report: LinkReport) -> None:
         result = report.results[0] if report.results else None
         if result is None:
             return
-        self.after_change(keep=result.path)
+        self.screen.after_change(keep=result.path)
         if result.status == "skipped":
             names = "; ".join(f"{c.paper.title} ({c.paper.arxiv})" for c in result.candidates[:3])
             more = f" Closest: {names}." if names else ""
@@ -228,7 +257,7 @@ class NoteActions:
             self.notify(f"Copied the BibTeX entry of {note.paper.title}.", timeout=3)
 
     def action_export(self) -> None:
-        if not self.ready:
+        if not self.screen.ready:
             return
         from papernotes.tui.screens.confirm import ConfirmScreen
         from papernotes.tui.screens.export_prompt import ExportPrompt
@@ -248,7 +277,7 @@ class NoteActions:
         self.app.push_screen(ExportPrompt(), chosen)
 
     def export_to(self, fmt: str, path: Path) -> None:
-        from papernotes.storage.atomic import write_named_file
+        from papernotes.library.files import write_text_file
 
         with self.reporting("export"):
             if fmt == "md":
@@ -258,8 +287,8 @@ class NoteActions:
 
                 text, keyed = export_bibtex(self.library, self.library.notes())
                 if keyed:  # notes without a citation key were given one and saved
-                    self.after_change()
-            write_named_file(path, text.encode("utf-8"))
+                    self.screen.after_change()
+            write_text_file(path, text)
             self.notify(f"Wrote {len(self.library.notes())} papers to {path}.", timeout=5)
 
     # -- deleting and reloading ----------------------------------------------
@@ -274,16 +303,16 @@ class NoteActions:
             if yes:
                 with self.reporting("delete"):
                     self.library.remove(note)
-                    self.after_change()
+                    self.screen.after_change()
                     self.notify(f"Deleted {note.path}.", timeout=4)
 
         question = f"Delete {note.path}?\n\n{note.paper.title}"
         self.app.push_screen(ConfirmScreen(question, confirm="Delete"), answered)
 
     def action_reload(self) -> None:
-        if not self.ready:
+        if not self.screen.ready:
             return
-        self.ready = False
+        self.screen.ready = False
         self.library.reload()
         self.notify("Reloading from disk…", timeout=2)
-        self.load()
+        self.screen.load()

@@ -28,7 +28,12 @@ ALLOWED = {
     "formats": {"root", "model", "errors", "text", "formats"},
     "arxiv": {"root", "model", "errors", "text", "arxiv"},
 }
-FORBIDDEN = {"library": {"cli", "tui"}, "cli": {"tui"}, "tui": {"cli"}}
+# The UIs reach the notes folder, arXiv and the file formats only through the library API.
+FORBIDDEN = {
+    "library": {"cli", "tui"},
+    "cli": {"tui", "storage"},
+    "tui": {"cli", "storage", "arxiv", "formats"},
+}
 EXCEPTIONS = {("papernotes.cli.tui_cmd", "tui")}  # `papernotes tui` opens the UI
 
 
@@ -128,3 +133,67 @@ def test_the_real_code_is_what_the_rules_see():
     assert len(MODULES) > 50
     names = {module_name(path) for path in MODULES}
     assert {"papernotes.model", "papernotes.tui.app", "papernotes.library"} <= names
+
+
+def store_accesses(source: str) -> list[int]:
+    """The lines of ``source`` reading an attribute named ``store`` (``library.store``)."""
+    return [
+        node.lineno
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Attribute) and node.attr == "store"
+    ]
+
+
+UI_MODULES = [p for p in MODULES if layer(module_name(p)) in ("cli", "tui")]
+
+
+@pytest.mark.parametrize("path", UI_MODULES, ids=lambda path: module_name(path))
+def test_the_cli_and_the_tui_never_touch_the_library_store(path):
+    lines = store_accesses(path.read_text(encoding="utf-8"))
+    where = f"src/{module_name(path).replace('.', '/')}.py"
+    assert not lines, f"{where} uses .store at line(s) {lines}; call a Library method instead"
+
+
+def lock_takers(source: str) -> list[int]:
+    """The lines of ``source`` calling ``.locked()`` or ``.batch()`` (the store's lock)."""
+    return [
+        node.lineno
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in ("locked", "batch")
+    ]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [p for p in MODULES if layer(module_name(p)) not in ("storage",)],
+    ids=lambda path: module_name(path),
+)
+def test_every_write_above_storage_takes_the_lock_through_library_writing(path):
+    """Lock, read the folder again, (batch): written once, in ``Library.writing``; the one
+    other lock taker is ``Library.current``, which reads a note under the lock."""
+    lines = lock_takers(path.read_text(encoding="utf-8"))
+    if module_name(path) == "papernotes.library.api":
+        assert len(lines) == 3, f"library/api.py takes the lock at lines {lines}"
+        return
+    where = f"src/{module_name(path).replace('.', '/')}.py"
+    assert not lines, f"{where} takes the store's lock at line(s) {lines}; use Library.writing()"
+
+
+def test_the_ui_checks_see_storage_imports_store_access_and_lock_taking():
+    source = (
+        "def init(ctx):\n"
+        "    from papernotes.storage.library_folder import folder_kind\n"
+        "    from papernotes.formats.bibtex.write import render_entry\n"
+        "    Library(ctx.obj).store.init()\n"
+        "    with library.store.locked():\n"
+        "        pass\n"
+    )
+    found = violations("papernotes.tui.screens.main_screen", source)
+    assert [line.split(" imports ", 1)[1] for line in found] == [
+        "papernotes.storage.library_folder; tui never imports storage",
+        "papernotes.formats.bibtex.write; tui never imports formats",
+    ]
+    assert store_accesses(source) == [4, 5]
+    assert lock_takers(source) == [5]

@@ -386,3 +386,19 @@ def test_show_prints_every_arxiv_field(empty_library):
     for name in ("arxiv", *ARXIV_FIELDS):
         value = getattr(paper, name)
         assert data[name] == (list(value) if isinstance(value, tuple) else value), name
+
+
+def test_add_offline_with_a_cache_miss_adds_the_id_only_and_warns(empty_library):
+    result = run(
+        empty_library, "add", "--arxiv", "2006.03654", "--title", "DeBERTa", "--year", "2020",
+        "--note", "read it", "--offline",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == (
+        "warning: arXiv 2006.03654 is not cached; adding it without its metadata "
+        "(run 'papernotes link' later to fill it in).\n"
+    )
+    data = show(empty_library, "2006.03654")
+    assert (data["title"], data["arxiv"], data["authors"]) == ("DeBERTa", "2006.03654", [])
+    refused = run(empty_library, "add", "--arxiv", "2012.00001", "--note", "x", "--offline")
+    assert refused.exit_code == 1 and "not in the cache" in refused.stderr

@@ -232,3 +232,23 @@ async def test_a_note_changed_by_another_program_during_l_is_not_overwritten(
         errors = notifications(app, "error")
         assert len(errors) == 1 and "changed on disk" in errors[0]
     assert path.read_text(encoding="utf-8") == outside
+
+
+@pilot_test
+async def test_the_form_refuses_an_arxiv_id_in_use_in_the_words_of_add_arxiv(seed_library):
+    """One rule for both UIs (``library/arxiv_add.py``): the id is what is refused, under
+    another title too, with the sentence ``add --arxiv`` prints."""
+    from tests.helpers import run
+
+    cli = run(seed_library, "add", "--arxiv", "1909.10351", "--title", "Other", "--year", "2021")
+    assert cli.exit_code == 1
+    async with running(seed_library) as (app, pilot):
+        await press(pilot, "a")
+        app.screen.query_one("#field-year").value = "2021"
+        app.screen.query_one("#field-title").value = "Some other title"
+        app.screen.query_one("#field-arxiv").value = "https://arxiv.org/abs/1909.10351v2"
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, AddPaperScreen)
+        said = "arXiv 1909.10351 is already in the library as 2020/tinybert.md"
+        assert notifications(app, "error") == [f"{said}."]
+    assert f"{said}; use --update to change it." in cli.stderr

@@ -28,3 +28,20 @@ async def test_the_cli_and_the_tui_word_a_failed_export_the_same(seed_library, t
         shown = notifications(app, "error")
     assert len(shown) == 1 and shown[0].startswith("Cannot access")
     assert cli.stderr == f"Error: {shown[0]}\n"
+
+
+@pilot_test
+async def test_the_add_form_words_a_failed_write_like_papernotes_add(seed_library):
+    (seed_library / "2024").write_text("a file where the year folder would go")
+    cli = run(seed_library, "add", "--year", "2024", "--title", "A new paper", "--note", "n")
+    assert cli.exit_code == 1
+    async with running(seed_library) as (app, pilot):
+        await pilot.press("a")
+        await pilot.pause()
+        app.screen.query_one("#field-year").value = "2024"
+        app.screen.query_one("#field-title").value = "A new paper"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        shown = notifications(app, "error")
+    assert len(shown) == 1 and shown[0].startswith("Cannot access")
+    assert cli.stderr == f"Error: {shown[0]}\n"

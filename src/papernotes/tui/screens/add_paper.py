@@ -15,7 +15,7 @@ from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, TextArea
 
-from papernotes.errors import PapernotesError
+from papernotes.errors import PapernotesError, user_message
 from papernotes.library import Library
 from papernotes.model import Note, Paper
 from papernotes.text.arxiv_ids import base_id
@@ -111,11 +111,9 @@ class AddPaperScreen(Screen[Note | dict[str, str] | None]):
             return
         try:
             note = self._add(paper)
-        except PapernotesError as exc:
-            self.notify(str(exc), title="Not saved", severity="error", timeout=10)
-            return
-        except OSError as exc:
-            self.notify(f"Cannot write the note: {exc.strerror or exc}.", severity="error")
+        except (PapernotesError, OSError) as exc:
+            message = user_message(exc) or str(exc)
+            self.notify(message, title="Not saved", severity="error", timeout=10)
             return
         self.dismiss(note)
 

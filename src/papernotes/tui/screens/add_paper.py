@@ -7,6 +7,7 @@ and Esc hands the typed values back to the main screen, which offers them next t
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING, cast
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -20,6 +21,10 @@ from papernotes.library import Library
 from papernotes.model import Note, Paper
 from papernotes.text.arxiv_ids import base_id
 from papernotes.tui.paper_form import FIELDS, FormError, paper_from_form
+
+if TYPE_CHECKING:
+    from papernotes.library.arxiv_ops import ArxivClient
+    from papernotes.tui.app import PapernotesApp
 
 PLACEHOLDERS = {
     "year": "2024",
@@ -143,7 +148,7 @@ class AddPaperScreen(Screen[Note | dict[str, str] | None]):
             self.query_one("#field-arxiv", Input).focus()
             return
         self._busy(True)
-        self.fetch(arxiv, self.app.arxiv_client())
+        self.fetch(arxiv, cast("PapernotesApp", self.app).arxiv_client())
 
     def _busy(self, busy: bool) -> None:
         button = self.query_one("#fetch", Button)
@@ -151,7 +156,7 @@ class AddPaperScreen(Screen[Note | dict[str, str] | None]):
         button.label = "Fetching…" if busy else "Fetch"
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="fetch")
-    def fetch(self, arxiv: str, client) -> None:
+    def fetch(self, arxiv: str, client: ArxivClient) -> None:
         try:
             from papernotes.library.arxiv_ops import fetch_paper
 

@@ -39,7 +39,7 @@ def isolated_environment(tmp_path_factory, monkeypatch):
 def trusting_cache(monkeypatch):
     """Let the caches keep even files written a moment ago, so a test's second command
     really goes through cached entries (the racy-file rule has its own tests)."""
-    from papernotes.storage import cache
+    from papernotes.storage.caches import note_cache as cache
 
     monkeypatch.setattr(cache, "RACY_MARGIN_NS", -3600 * 10**9)
 

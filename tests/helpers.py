@@ -10,7 +10,7 @@ from pathlib import Path
 from click.testing import CliRunner, Result
 
 from papernotes.cli.main import cli
-from papernotes.storage.views import ViewCache
+from papernotes.storage.caches.list_output_cache import ListOutputCache
 
 
 def run(root: Path | None, *args: str, input: str | None = None, env: dict | None = None) -> Result:
@@ -28,9 +28,10 @@ def folder_bytes(root: Path) -> dict[str, bytes]:
     }
 
 
-def kept_views(root: Path) -> list[Path]:
-    """The files of the ``list`` outputs kept for the library at ``root`` (storage/views.py)."""
-    folder = ViewCache.for_library(os.path.realpath(root)).folder
+def kept_list_outputs(root: Path) -> list[Path]:
+    """The files of the ``list`` outputs kept for the library at ``root``
+    (storage/caches/list_output_cache.py)."""
+    folder = ListOutputCache.for_library(os.path.realpath(root)).folder
     assert folder is not None
     return sorted(folder.iterdir()) if folder.exists() else []
 

@@ -49,7 +49,7 @@ def test_everyday_commands_import_no_heavy_library(seed_library, args):
 
 # The cache keeps only files older than its racy margin; trust fresh test files at once.
 TRUSTING = (
-    "import papernotes.storage.cache as c; c.RACY_MARGIN_NS = -3600 * 10**9; "
+    "import papernotes.storage.caches.note_cache as c; c.RACY_MARGIN_NS = -3600 * 10**9; "
     "from papernotes.cli.main import main; main()"
 )
 

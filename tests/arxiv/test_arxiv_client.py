@@ -249,9 +249,9 @@ def test_the_cache_keeps_every_arxiv_field(tmp_path):
 
 
 def test_the_arxiv_cache_lives_in_the_one_user_cache_folder(tmp_path, monkeypatch):
-    from papernotes.storage import cache
+    from papernotes.storage.caches import location
 
-    monkeypatch.setattr(cache, "user_cache_dir", lambda: tmp_path / "elsewhere")
+    monkeypatch.setattr(location, "user_cache_dir", lambda: tmp_path / "elsewhere")
     assert ArxivCache().root == tmp_path / "elsewhere" / "arxiv"
 
 

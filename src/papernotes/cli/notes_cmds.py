@@ -177,8 +177,8 @@ def list_cmd(ctx: click.Context, year, tag, as_json):
         notes = load_notes(library).select(year=year, tag=tag)
         return to_json([note_dict(n) for n in notes]) if as_json else "\n".join(list_lines(notes))
 
-    # Kept until a note changes: a repeated list reads no note (storage/views.py).
-    problems, text = library.remembered(f"list {year!r} {tag!r} {as_json!r}", make)
+    # Kept until a note changes: a repeated list reads no note (list_output_cache).
+    problems, text = library.cached_output(f"list {year!r} {tag!r} {as_json!r}", make)
     warn(problems)
     if text:
         click.echo(text)
@@ -281,7 +281,7 @@ def check_cmd(ctx: click.Context):
     problems = library.check()  # every note read from its file, not the cache
     for rel in library.repaired():
         click.echo(
-            f"repaired the library cache: {rel} had changed without its size or times "
+            f"repaired the note cache: {rel} had changed without its size or times "
             "changing, and commands showed the old note until now",
             err=True,
         )

@@ -72,7 +72,7 @@ class Library:
         self._haystacks: dict[str, str] = {}
         self._index: PaperIndex | None = None  # built on first match(), kept in step after
         self._slots: dict[str, int] | None = None  # path -> position in _notes
-        self._scan: Scan | None = None  # a fresh listing for the next load (remembered())
+        self._scan: Scan | None = None  # a fresh listing for the next load (cached_output())
 
     @classmethod
     def open(cls, root: Path, lock_wait: LockWait | None = None) -> Library:
@@ -127,15 +127,16 @@ class Library:
         """The document's layout; ``FileFormatError`` if ``document.yaml`` is bad."""
         return self.store.load_layout()
 
-    def remembered(self, name: str, make: Callable[[], str]) -> tuple[list[Problem], str]:
+    def cached_output(self, name: str, make: Callable[[], str]) -> tuple[list[Problem], str]:
         """``make()`` (text worked out from the notes) and the problems of the load it read,
         kept per state of the folder: while no note file and no ``document.yaml`` changed,
-        the same ``name`` gets them back without a note being read (``storage/views.py``)."""
-        views = self.store.views()
-        if views.folder is not None and self._notes is None:
+        the same ``name`` gets them back without a note being read
+        (``storage/caches/list_output_cache.py``)."""
+        outputs = self.store.list_output_cache()
+        if outputs.folder is not None and self._notes is None:
             scan = self.store.scan()
             state = self.store.state(scan)
-            kept = views.read(name, state) if state is not None else None
+            kept = outputs.read(name, state) if state is not None else None
             if kept is not None:
                 return kept
             self._scan = scan  # make() reads the notes: from this listing, not a second one
@@ -146,7 +147,7 @@ class Library:
         problems = self.problems()
         loaded = self.store.loaded_state()  # None if a file was too fresh or unreadable
         if loaded is not None:
-            views.write(name, loaded, problems, text)
+            outputs.write(name, loaded, problems, text)
         return problems, text
 
     def select(self, year: int | None = None, tag: str | None = None) -> list[Note]:

@@ -25,9 +25,9 @@ _TUPLES = LIST_FIELDS & set(CACHED_FIELDS)
 
 
 def default_root() -> Path:
-    """``arxiv`` in the user cache folder (``storage.cache.user_cache_dir``; follows
+    """``arxiv`` in the user cache folder (``storage.caches.location.user_cache_dir``; follows
     ``XDG_CACHE_HOME``), next to the library caches."""
-    from papernotes.storage.cache import user_cache_dir
+    from papernotes.storage.caches.location import user_cache_dir
 
     return user_cache_dir() / "arxiv"
 

@@ -7,25 +7,19 @@ write refuses when the file changed on disk since it was read.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from hashlib import blake2b
 from pathlib import Path
-from time import time_ns
 from typing import TYPE_CHECKING
 
 from papernotes.errors import ConflictError, FileFormatError, InvalidInputError, NotFoundError
 from papernotes.model import DocumentLayout, Note, Paper, Problem
-from papernotes.storage.atomic import (
-    TEMP_PREFIX,
-    TEMP_SUFFIX,
-    atomic_write,
-    fsync_dir,
-    refuse_read_only,
-)
+from papernotes.storage.atomic import atomic_write, fsync_dir, refuse_read_only
 from papernotes.storage.batch import PendingWrites
-from papernotes.storage.cache import CachedLoad, LibraryCache, folder_state, stat_key
+from papernotes.storage.caches import LibraryCaches
+from papernotes.storage.caches.note_cache import NoteCacheLoad, folder_state, stat_key
 from papernotes.storage.document_file import (
     LAYOUT_FILE,
     LayoutFormatError,
@@ -33,8 +27,8 @@ from papernotes.storage.document_file import (
     parse_layout,
     render_layout,
 )
-from papernotes.storage.hashing import blake2b
 from papernotes.storage.library_lock import LockWait, holding
+from papernotes.storage.note_folder import NoteFolder, Scan, is_temp_file, stat_key_or_none
 from papernotes.storage.note_format import (
     NoteFormatError,
     field_line,
@@ -42,34 +36,18 @@ from papernotes.storage.note_format import (
     parse_note,
     render_note,
 )
-from papernotes.storage.regular_file import NOT_REGULAR, read_regular
+from papernotes.storage.regular_file import read_regular
 from papernotes.storage.slugs import slugify, unique_slug
-from papernotes.storage.stale import forget_cached
 
 if TYPE_CHECKING:
-    from papernotes.storage.views import ViewCache
+    from papernotes.storage.caches.list_output_cache import ListOutputCache
 
 LOCK_FILE = ".papernotes.lock"
-_YEAR_DIR = re.compile(r"^\d{4}$")
+__all__ = ["NoteStore", "Scan", "digest", "is_temp_file"]
 
 
 def digest(data: bytes) -> str:
     return blake2b(data, digest_size=16).hexdigest()
-
-
-class Scan:
-    """One listing of the note files: ``(relative path, DirEntry)`` in path order, the
-    problems of the listing itself (symlinks leading outside), and when it started."""
-
-    __slots__ = ("started_ns", "found", "problems")  # a plain class: a dataclass costs ~1 ms
-
-    def __init__(
-        self, started_ns: int, found: list[tuple[str, os.DirEntry]], problems: list[Problem]
-    ) -> None:
-        self.started_ns, self.found, self.problems = started_ns, found, problems
-
-    def rels(self) -> list[str]:
-        return [rel for rel, _ in self.found]
 
 
 class NoteStore:
@@ -78,7 +56,9 @@ class NoteStore:
     def __init__(self, root: Path, lock_wait: LockWait | None = None) -> None:
         self.root = Path(root)
         self.lock_wait = lock_wait or LockWait()  # how long a write waits for another writer
-        self._real_root = Path(os.path.realpath(self.root))
+        self.folder = NoteFolder(self.root)
+        self._real_root = self.folder.real_root
+        self._caches: LibraryCaches | None = None
         self._lock = None  # one FileLock per store, so nested locked() calls re-enter it
         self._batch: PendingWrites | None = None  # new notes waiting for one flush (import)
         self._layout_data: tuple | None = None  # (stat key, YAML data) seen by the last load()
@@ -90,42 +70,6 @@ class NoteStore:
 
     def exists(self) -> bool:
         return self.root.is_dir()
-
-    def _note_entries(self) -> tuple[list[tuple[str, os.DirEntry]], list[Problem]]:
-        paths: list[tuple[str, os.DirEntry]] = []
-        problems: list[Problem] = []
-        try:
-            years = [e for e in os.scandir(self.root) if _YEAR_DIR.match(e.name)]
-        except FileNotFoundError:
-            raise NotFoundError(f"There is no library at {self.root}.") from None
-        for year in sorted(years, key=lambda e: e.name):
-            if not self._inside(year.path):
-                problems.append(
-                    Problem(year.name, 1, "symlink points outside the library; skipped")
-                )
-                continue
-            if not year.is_dir():
-                continue
-            try:
-                entries = sorted(os.scandir(year.path), key=lambda e: e.name)
-            except OSError as exc:  # unreadable: the other years still load
-                reason = exc.strerror or str(exc)
-                problems.append(
-                    Problem(year.name, 0, f"cannot read this folder ({reason}); skipped")
-                )
-                continue
-            for entry in entries:
-                if not entry.name.endswith(".md") or entry.name.startswith("."):
-                    continue
-                rel = f"{year.name}/{entry.name}"
-                if entry.is_symlink() and not self._inside(entry.path):
-                    problems.append(Problem(rel, 1, "symlink points outside the library; skipped"))
-                    continue
-                if not entry.is_file() and _stats(entry):  # a FIFO would block: never opened
-                    problems.append(Problem(rel, 0, f"{NOT_REGULAR}; skipped"))
-                    continue  # (one that cannot be stat-ed is reported when read)
-                paths.append((rel, entry))
-        return paths, problems
 
     def read(self, rel: str) -> Note:
         """Read one note; raises ``NoteFormatError`` for a malformed file."""
@@ -154,16 +98,23 @@ class NoteStore:
             self.distrust_cache([note.path])
         return fresh
 
+    def caches(self) -> LibraryCaches:
+        """This library's caches in the user cache folder (``storage/caches/``)."""
+        if self._caches is None:
+            self._caches = LibraryCaches(str(self._real_root))
+        return self._caches
+
     def distrust_cache(self, rels: list[str]) -> None:
-        """Forget the cached copies of the notes at ``rels`` (``storage/stale.py``)."""
-        forget_cached(str(self._real_root), rels)
+        """Forget the cached copies of the notes at ``rels`` (``LibraryCaches.forget``)."""
+        self.caches().forget(rels)
         self._seen = None
 
     def scan(self) -> Scan:
         """The note files in the folder now (listed, not yet read)."""
-        started_ns = time_ns()  # before any stat: the reference for racy files
-        found, problems = self._note_entries()
-        return Scan(started_ns, found, problems)
+        try:
+            return self.folder.scan()
+        except FileNotFoundError:
+            raise NotFoundError(f"There is no library at {self.root}.") from None
 
     def load(
         self, scan: Scan | None = None, *, from_disk: bool = False
@@ -171,22 +122,22 @@ class NoteStore:
         """Every note that reads; every one that does not becomes a ``Problem``. ``scan``
         (fresh from ``scan()``) saves listing and stat-ing the folder a second time.
 
-        Unchanged files come from the library cache (``storage/cache.py``), which is
+        Unchanged files come from the note cache (``storage/caches/note_cache.py``), which is
         checked against each file's stat and rebuilt from the files whenever it is unusable.
         ``from_disk`` reads every file instead, and repairs the entries that disagreed with
         their file (listed in ``repaired``).
         """
         scan = scan or self.scan()
-        cache = LibraryCache.for_library(str(self._real_root))
-        load = CachedLoad(cache, str(self._real_root), scan.started_ns, verify=from_disk)
+        cache = self.caches().notes
+        load = NoteCacheLoad(cache, str(self._real_root), scan.started_ns, verify=from_disk)
         notes, unread = load.notes(scan.found, self.read)
         self._layout_data = load.layout_data(self.root / LAYOUT_FILE, load_yaml)
         load.finish()
         self.repaired = load.repaired
-        if load.repaired:  # the cache is rewritten already; the kept views are not
-            forget_cached(str(self._real_root), [])
+        if load.repaired:  # the note cache is rewritten already; the kept outputs are not
+            self.caches().forget([])
         self._seen = None
-        if load.vouched:  # the state is worked out only if asked for: most commands do not
+        if load.stats_settled:  # the state is worked out only if asked for: most commands do not
             self._seen = (scan.rels(), load.keys, load.layout_key, scan.problems)
         return notes, scan.problems + unread
 
@@ -196,7 +147,7 @@ class NoteStore:
         return folder_state(*self._seen) if self._seen is not None else None
 
     def state(self, scan: Scan) -> bytes | None:
-        """What a ``load(scan)`` would see, from stats alone (``cache.folder_state``): it
+        """What a ``load(scan)`` would see, from stats alone (``note_cache.folder_state``): it
         differs from an earlier ``loaded_state()`` when a note file or ``document.yaml`` was
         added, removed, moved or changed since (an equal state says nothing changed, given
         the racy rule ``loaded_state`` applies). None when a file cannot be stat-ed."""
@@ -204,14 +155,13 @@ class NoteStore:
             keys = [stat_key(entry.stat()) for _, entry in scan.found]
         except OSError:
             return None
-        layout_key = _stat_key_or_none(self.root / LAYOUT_FILE)
+        layout_key = stat_key_or_none(self.root / LAYOUT_FILE)
         return folder_state(scan.rels(), keys, layout_key, scan.problems)
 
-    def views(self) -> ViewCache:
-        """Results derived from this library, kept per ``state()`` (``storage/views.py``)."""
-        from papernotes.storage.views import ViewCache  # only list uses it
-
-        return ViewCache.for_library(str(self._real_root))
+    def list_output_cache(self) -> ListOutputCache:
+        """The ``list`` outputs of this library, kept per ``state()``
+        (``storage/caches/list_output_cache.py``)."""
+        return self.caches().list_output()
 
     def field_line(self, rel: str, name: str) -> int:
         """The line of ``name:`` in the front matter of the note at ``rel`` (1 if not found)."""
@@ -228,7 +178,7 @@ class NoteStore:
         (``document.yaml:LINE: message``) when it cannot be read or used."""
         path = self.root / LAYOUT_FILE
         seen = self._layout_data
-        if seen is not None and _stat_key_or_none(path) == seen[0]:
+        if seen is not None and stat_key_or_none(path) == seen[0]:
             try:
                 return layout_from_data(seen[1])
             except LayoutFormatError:
@@ -241,7 +191,7 @@ class NoteStore:
             reason = exc.strerror or str(exc)
             raise FileFormatError(LAYOUT_FILE, 0, f"cannot be read ({reason})") from None
         finally:  # stat after reading: a change made before the read shows in the stat
-            if self._seen is not None and _stat_key_or_none(path) != self._seen[2]:
+            if self._seen is not None and stat_key_or_none(path) != self._seen[2]:
                 self._seen = None  # created, changed or deleted since the notes were loaded
         if data is None:
             return DocumentLayout()
@@ -373,36 +323,17 @@ class NoteStore:
         Safe because it holds the lock every writer holds: no write is in progress.
         Only the library folder and its year folders are looked at.
         """
-        if not self._temp_files():
+        if not self.folder.temp_files():
             return []  # the usual case: no lock taken, so a read-only library checks fine
         removed: list[str] = []
         try:
             with self.locked():
-                for rel in self._temp_files():
+                for rel in self.folder.temp_files():
                     os.unlink(self.root / rel)
                     removed.append(rel)
         except OSError:  # a read-only library: the rest stay, as harmless as before
             pass
         return removed
-
-    def _temp_files(self) -> list[str]:
-        """The relative paths of temporary files in the library folder and its year folders
-        (an unreadable folder has none that can be removed)."""
-        found: list[str] = []
-        folders = [("", self.root)]
-        years = [e for e in os.scandir(self.root) if _YEAR_DIR.match(e.name)]
-        folders += [(f"{e.name}/", Path(e.path)) for e in years]
-        for prefix, folder in folders:
-            if not self._inside(str(folder)) or not folder.is_dir():
-                continue
-            try:
-                entries = list(os.scandir(folder))
-            except OSError:
-                continue
-            for entry in entries:
-                if is_temp_file(entry.name) and entry.is_file(follow_symlinks=False):
-                    found.append(prefix + entry.name)
-        return sorted(found)
 
     def save_layout(self, layout: DocumentLayout) -> None:
         with self.locked():
@@ -412,26 +343,11 @@ class NoteStore:
 
     def path_of(self, rel: str) -> Path:
         """The absolute path of a relative note path, refusing anything outside the library."""
-        parts = rel.split("/")
-        if rel.startswith("/") or any(p in ("", ".", "..") for p in parts) or "\\" in rel:
-            raise InvalidInputError(f"{rel!r} is not a path inside the library.")
-        return self.root.joinpath(*parts)
+        return self.folder.path_of(rel)
 
     def note_file(self, name: str, any_kind: bool = False) -> str | None:
-        """``name`` as the relative path of an existing note file (``2020/bad.md``, or without
-        ``.md``) inside the library, else None. Nothing is parsed: it may be malformed."""
-        rel = name.strip().replace("\\", "/")
-        rel = rel if rel.endswith(".md") else f"{rel}.md"
-        year, _, file = rel.partition("/")
-        if not _YEAR_DIR.match(year) or not file or "/" in file or file.startswith("."):
-            return None
-        try:
-            path = self.path_of(rel)
-        except InvalidInputError:
-            return None
-        if not (path.is_file() or (any_kind and os.path.lexists(path) and not path.is_dir())):
-            return None  # ``any_kind``: a FIFO, a dangling symlink... (to be removed)
-        return rel if self._inside(str(path)) else None
+        """``name`` as the relative path of an existing note file, else None (``NoteFolder``)."""
+        return self.folder.note_file(name, any_kind)
 
     def _writable(self, rel: str) -> Path:
         """``path_of(rel)``, refusing a folder that is a symlink leading outside the library."""
@@ -440,7 +356,7 @@ class NoteStore:
         if batch is not None and batch.is_checked(path.parent):
             return path  # checked earlier in this batch, which holds the lock
         if path.parent.exists():
-            if not self._inside(str(path.parent)):
+            if not self.folder.inside(str(path.parent)):
                 raise InvalidInputError(
                     f"{rel.split('/')[0]} leads outside the library (a symlink); "
                     "nothing was written."
@@ -448,10 +364,6 @@ class NoteStore:
             if batch is not None:
                 batch.checked(path.parent)
         return path
-
-    def _inside(self, path: str) -> bool:
-        real = Path(os.path.realpath(path))
-        return real == self._real_root or self._real_root in real.parents
 
     def _free_path(self, paper: Paper, slug: str | None = None) -> str:
         year = str(paper.year)
@@ -485,24 +397,3 @@ class NoteStore:
                 f"{note.path} changed on disk since it was read; reload it and try again "
                 "(nothing was written)."
             )
-
-
-def _stats(entry: os.DirEntry) -> bool:
-    """Whether ``entry`` (a symlink: its target) can be stat-ed; the stat is kept."""
-    try:
-        entry.stat()
-    except OSError:
-        return False
-    return True
-
-
-def _stat_key_or_none(path: Path) -> bytes | None:
-    try:
-        return stat_key(os.stat(path))
-    except OSError:
-        return None
-
-
-def is_temp_file(name: str) -> bool:
-    """True for the temporary files ``atomic_write`` leaves only if killed mid-write."""
-    return name.startswith(TEMP_PREFIX) and name.endswith(TEMP_SUFFIX)

@@ -1,4 +1,4 @@
-"""A rebuildable snapshot of the parsed library, so a warm load stats files instead of parsing them.
+"""Parsed notes keyed by their file's stat, so a warm load stats files instead of parsing them.
 
 One file per library in the user cache folder (``$XDG_CACHE_HOME/papernotes/libraries/<hash of
 the library's real path>.cache``). It maps each note's relative path to the ``stat`` it had
@@ -20,15 +20,15 @@ import gc
 import marshal
 import os
 import struct
-import sys
 from collections.abc import Callable, Iterator
 from dataclasses import MISSING, fields
+from hashlib import blake2b
 from pathlib import Path
 
 from papernotes import __version__
 from papernotes.model import Note, Paper, Problem
+from papernotes.storage.caches.location import cache_path, python_version
 from papernotes.storage.checked_file import read_checked, write_checked
-from papernotes.storage.hashing import blake2b
 from papernotes.storage.note_format import NoteFormatError
 from papernotes.storage.regular_file import read_regular
 
@@ -36,14 +36,23 @@ CACHE_FORMAT = 2
 RACY_MARGIN_NS = 2_000_000_000
 """A file changed less than this long before the scan started may still change within the
 same timestamp tick (coarse clocks, 2 s on FAT), so its stat cannot vouch for its content."""
-DISABLE_ENV = "PAPERNOTES_NO_CACHE"
+PARSER_FILES = (
+    "model.py",
+    "storage/note_format.py",
+    "storage/frontmatter.py",
+    "storage/safe_yaml.py",
+)
+"""The modules that turn a note file into the cached fields, relative to the package: their
+size and time are in the header, so editing one drops every cache made by the old code
+(``tests/storage/test_note_cache.py`` checks that each of them exists)."""
+_PACKAGE = Path(__file__).parent.parent.parent
 
 PAPER_FIELDS = tuple(f.name for f in fields(Paper))
 # A dataclass keeps each plain default as a class attribute: a field missing from an
 # instance's __dict__ reads as its default, so the cache stores only the other fields.
 _DEFAULTS = {f.name: f.default for f in fields(Paper) if f.default is not MISSING}
 _NO_DEFAULT = object()
-_MAGIC = b"papernotes library cache\n"
+_MAGIC = b"papernotes library cache\n"  # the file format's name, unchanged
 
 _STAT = struct.Struct("<qqqQQ")
 StatKey = bytes
@@ -67,7 +76,7 @@ def folder_state(
 ) -> bytes:
     """A digest of what a load of the folder sees: each note's path and stat key in scan order,
     ``document.yaml``'s stat key and the problems of the scan itself. Two loads with the same
-    state read the same bytes (the racy rule aside: see ``CachedLoad.vouched``)."""
+    state read the same bytes (the racy rule aside: see ``NoteCacheLoad.stats_settled``)."""
     names = "\0".join(rels).encode("utf-8", "surrogatepass")  # NUL: never in a file name
     listed = repr([(p.path, p.line, p.message) for p in problems])
     text = listed.encode("utf-8", "surrogatepass")
@@ -79,39 +88,11 @@ def folder_state(
     return digest.digest()
 
 
-def cache_path(real_root: str, suffix: str) -> Path | None:
-    """Where a cache of the library at ``real_root`` goes (``libraries/<hash><suffix>`` in
-    the user cache folder); None when ``PAPERNOTES_NO_CACHE`` turns caching off."""
-    if os.environ.get(DISABLE_ENV, "").strip() not in ("", "0"):
-        return None
-    name = blake2b(os.fsencode(real_root), digest_size=16).hexdigest()
-    return user_cache_dir() / "libraries" / f"{name}{suffix}"
-
-
-def python_version() -> str:
-    """The interpreter and its version, as the cache headers name it (marshal data and
-    parsing both depend on it)."""
-    return f"{sys.implementation.name}{sys.version_info[0]}.{sys.version_info[1]}"
-
-
-def user_cache_dir() -> Path:
-    """``$XDG_CACHE_HOME/papernotes`` (else ``~/.cache``); platformdirs on macOS and Windows."""
-    if sys.platform not in ("darwin", "win32"):  # what platformdirs does here, without its import
-        base = os.environ.get("XDG_CACHE_HOME", "").strip() or os.path.expanduser("~/.cache")
-        return Path(base) / "papernotes"
-    from platformdirs import user_cache_dir as platform_cache_dir
-
-    return Path(platform_cache_dir("papernotes", appauthor=False))
-
-
 def header() -> bytes:
     """What a cache file must start with to be read: format, versions, the Paper fields, and
     the size and time of the modules that parse notes (an edited parser drops old caches)."""
-    here = Path(__file__).parent  # by path: importing the parsers just to stat them costs
-    parsers = [here.parent / "model.py"]
-    parsers += [here / name for name in ("note_format.py", "frontmatter.py", "safe_yaml.py")]
-    try:
-        stats = [os.stat(path) for path in parsers if path]
+    try:  # by path: importing the parsers just to stat them costs
+        stats = [os.stat(_PACKAGE / name) for name in PARSER_FILES]
     except OSError:  # e.g. imported from a zip: the versions alone must do
         stats = []
     code = " ".join(f"{st.st_size}:{st.st_mtime_ns}" for st in stats)
@@ -147,7 +128,7 @@ def paper_fields(paper: Paper) -> dict:
     return values
 
 
-class LibraryCache:
+class NoteCache:
     """The cache file of one library; every method swallows cache trouble and reports a miss."""
 
     def __init__(self, path: Path | None) -> None:
@@ -155,7 +136,7 @@ class LibraryCache:
         """``None`` when caching is off."""
 
     @classmethod
-    def for_library(cls, real_root: str) -> LibraryCache:
+    def for_library(cls, real_root: str) -> NoteCache:
         return cls(cache_path(real_root, ".cache"))
 
     def read(self, real_root: str) -> tuple[dict[str, Entry], tuple | None]:
@@ -193,12 +174,12 @@ class LibraryCache:
             self.write(real_root, entries, layout)
 
 
-class CachedLoad:
+class NoteCacheLoad:
     """One load of a library through its cache: unchanged files come from the snapshot,
     the rest are read and parsed, and the snapshot is rewritten when anything differed."""
 
     def __init__(
-        self, cache: LibraryCache, real_root: str, started_ns: int, verify: bool = False
+        self, cache: NoteCache, real_root: str, started_ns: int, verify: bool = False
     ) -> None:
         self.cache = cache
         self.verify = verify
@@ -214,8 +195,9 @@ class CachedLoad:
         self.dirty = False
         self.keys: list[StatKey] = []  # of the notes, in the order they were found
         self.layout_key: StatKey | None = None
-        self.vouched = True
-        """Whether every stat seen can vouch for the content read (no racy or unreadable file)."""
+        self.stats_settled = True
+        """Whether every stat seen identifies the content read (no racy or unreadable file):
+        only then may the folder state of this load key a kept output."""
 
     def notes(
         self, found: list[tuple[str, os.DirEntry]], read: Callable[[str], Note]
@@ -230,7 +212,7 @@ class CachedLoad:
                     key = stat_key(entry.stat())  # stat before reading: a later edit changes it
                 except OSError as exc:
                     problems.append(Problem(rel, 1, f"cannot read: {exc.strerror or exc}"))
-                    self.vouched = False
+                    self.stats_settled = False
                     continue
                 keys.append(key)
                 cached = old.get(rel)
@@ -252,14 +234,14 @@ class CachedLoad:
 
     def _read(self, rel: str, key: StatKey, read: Callable[[str], Note]) -> Note | Problem:
         if is_racy(key, self.started_ns):
-            self.vouched = False
+            self.stats_settled = False
         try:
             note = read(rel)
         except NoteFormatError as exc:
             self._store(rel, (key, None, (exc.line, exc.message)))
             return Problem(rel, exc.line, exc.message)
         except OSError as exc:  # not cached: may be passing trouble
-            self.vouched = False
+            self.stats_settled = False
             return Problem(rel, 1, f"cannot read: {exc.strerror or exc}")
         if not note.paper.extra or _marshallable(note.paper.extra):
             self._store(rel, (key, note.digest, paper_fields(note.paper)))
@@ -275,7 +257,7 @@ class CachedLoad:
             return None
         self.layout_key = key
         if is_racy(key, self.started_ns):
-            self.vouched = False
+            self.stats_settled = False
         if self.old_layout is not None and self.old_layout[0] == key and not self.verify:
             self.layout_entry = self.old_layout
             return self.old_layout

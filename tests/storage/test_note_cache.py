@@ -1,4 +1,4 @@
-"""The library cache changes nothing but speed: every change is seen, every bad cache ignored."""
+"""The note cache changes nothing but speed: every change is seen, every bad cache ignored."""
 
 from __future__ import annotations
 
@@ -16,39 +16,40 @@ import pytest
 from papernotes.errors import ConflictError
 from papernotes.library import Library
 from papernotes.model import Paper
-from papernotes.storage import cache as cache_module
-from papernotes.storage import store as store_module
-from papernotes.storage.cache import (
-    LibraryCache,
+from papernotes.storage import note_folder as note_folder_module
+from papernotes.storage.caches import location as cache_location
+from papernotes.storage.caches import note_cache as cache_module
+from papernotes.storage.caches.note_cache import (
+    NoteCache,
     is_racy,
     paper_fields,
     paper_from_fields,
     stat_key,
 )
 from papernotes.storage.store import NoteStore
-from tests.helpers import kept_views, run
+from tests.helpers import kept_list_outputs, run
 
 
 def cache_file(root: Path) -> Path:
-    path = LibraryCache.for_library(os.path.realpath(root)).path
+    path = NoteCache.for_library(os.path.realpath(root)).path
     assert path is not None
     return path
 
 
-def remove_views(root: Path) -> None:
-    for view in kept_views(root):
+def remove_list_outputs(root: Path) -> None:
+    for view in kept_list_outputs(root):
         view.unlink()
 
 
 def cached_entries(root: Path) -> dict:
-    entries, _ = LibraryCache.for_library(os.path.realpath(root)).read(os.path.realpath(root))
+    entries, _ = NoteCache.for_library(os.path.realpath(root)).read(os.path.realpath(root))
     return entries
 
 
 def listing(root: Path, *, cache: bool = True) -> tuple[str, str, str]:
     """``list --json`` output, stderr (the problems) and plain ``list`` output, with or
-    without the caches (both outputs are kept as views until a note changes)."""
-    env = None if cache else {cache_module.DISABLE_ENV: "1"}
+    without the caches (both outputs are kept until a note changes)."""
+    env = None if cache else {cache_location.DISABLE_ENV: "1"}
     result = run(root, "list", "--json", env=env)
     assert result.exit_code == 0, result.output
     plain = run(root, "list", env=env)
@@ -66,12 +67,12 @@ def listing(root: Path, *, cache: bool = True) -> tuple[str, str, str]:
 
 def library_state(root: Path, *, cache: bool) -> tuple:
     if not cache:
-        os.environ[cache_module.DISABLE_ENV] = "1"
+        os.environ[cache_location.DISABLE_ENV] = "1"
     try:
         library = Library(root)
         return library.notes(), library.problems(), library.layout()
     finally:
-        os.environ.pop(cache_module.DISABLE_ENV, None)
+        os.environ.pop(cache_location.DISABLE_ENV, None)
 
 
 def assert_warm_equals_uncached(root: Path) -> str:
@@ -234,11 +235,11 @@ def test_a_cache_that_cannot_be_written_never_fails_the_command(seed_library, mo
 def test_deleting_the_cache_changes_nothing(seed_library, trusting_cache):
     first = listing(seed_library)
     cache_file(seed_library).unlink()
-    assert listing(seed_library) == first  # from the kept views
-    remove_views(seed_library)
+    assert listing(seed_library) == first  # from the kept list output
+    remove_list_outputs(seed_library)
     assert listing(seed_library) == first  # from the notes: the cache file is rebuilt
     assert len(cached_entries(seed_library)) == 8
-    remove_views(seed_library)
+    remove_list_outputs(seed_library)
     assert listing(seed_library) == first  # from the rebuilt cache file
     shutil.rmtree(os.environ["XDG_CACHE_HOME"])
     assert listing(seed_library) == first
@@ -265,14 +266,15 @@ def test_a_note_written_just_now_is_not_kept_in_the_cache(seed_library, monkeypa
     file younger than the margin is re-read on every run until it is old enough to trust."""
     stats = [p.stat() for p in seed_library.rglob("*") if p.is_file()]
     newest = max(max(st.st_mtime_ns, st.st_ctime_ns) for st in stats)  # of all the files
-    monkeypatch.setattr(store_module, "time_ns", lambda: newest + 10**9)  # 1 s later
+    monkeypatch.setattr(note_folder_module, "time_ns", lambda: newest + 10**9)  # 1 s later
     listing(seed_library)
     assert "2020/albert.md" not in cached_entries(seed_library)
-    assert kept_views(seed_library) == []  # nor any output made from it
-    monkeypatch.setattr(store_module, "time_ns", lambda: newest + cache_module.RACY_MARGIN_NS + 1)
+    assert kept_list_outputs(seed_library) == []  # nor any output made from it
+    later = newest + cache_module.RACY_MARGIN_NS + 1
+    monkeypatch.setattr(note_folder_module, "time_ns", lambda: later)
     listing(seed_library)
     assert "2020/albert.md" in cached_entries(seed_library)
-    assert len(kept_views(seed_library)) == 2  # list and list --json
+    assert len(kept_list_outputs(seed_library)) == 2  # list and list --json
 
 
 def test_the_racy_rule_looks_at_mtime_and_ctime():
@@ -311,13 +313,13 @@ def hold_a_stale_copy(root: Path, rel: str, title: str) -> None:
     what a write that keeps size, mtime and ctime (an mmap write on tmpfs) leaves behind."""
     listing(root)
     real = os.path.realpath(root)
-    cache = LibraryCache.for_library(real)
+    cache = NoteCache.for_library(real)
     entries, layout = cache.read(real)
     key, _digest, fields = entries[rel]
     assert key == stat_key(os.stat(root / rel))  # the cache vouches for the file as it is
     entries[rel] = (key, "0" * 32, {**fields, "title": title})
     assert cache.write(real, entries, layout)
-    remove_views(root)
+    remove_list_outputs(root)
     assert run(root, "show", rel, "--json").stdout.count(title) == 1  # reads trust the stat
 
 
@@ -354,7 +356,7 @@ def test_check_reads_every_note_from_disk_and_reports_and_repairs_a_stale_cache(
     assert "STALE COPY" in listing(seed_library)[2]  # kept until the cache is repaired
     result = run(seed_library, "check")
     assert result.exit_code == 0, result.output
-    assert "repaired the library cache: 2021/nezha.md" in result.stderr
+    assert "repaired the note cache: 2021/nezha.md" in result.stderr
     assert "STALE" not in listing(seed_library)[2] and "STALE" not in result.stdout
     assert cached_entries(seed_library)["2021/nezha.md"][2]["title"].startswith("NEZHA")
     again = run(seed_library, "check")
@@ -385,7 +387,7 @@ def test_an_mmap_write_that_keeps_the_stat_is_seen_by_the_next_write_and_by_chec
         else:
             result = run(seed_library, "check")
             assert result.exit_code == 0, result.output
-            assert "repaired the library cache: 2020/tinybert.md" in result.stderr
+            assert "repaired the note cache: 2020/tinybert.md" in result.stderr
     assert "ACL25" in path.read_text(encoding="utf-8")  # a write kept the mmap's change
     assert "ACL25" in run(seed_library, "show", "tinybert").stdout
     assert "ACL25" in listing(seed_library)[2]

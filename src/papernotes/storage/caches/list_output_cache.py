@@ -1,19 +1,19 @@
-"""Output worked out from the whole library, kept until a note changes.
+"""The ``list`` output, kept until a note changes: a repeated ``list`` reads no note.
 
-``papernotes list`` prints the same text until a note file or ``document.yaml`` changes, so
-the text is kept in the user cache folder together with the folder state it was made from
-(``cache.folder_state``: every note's path and stat) and the problems of that load. The next
-run stats the folder, and when the state is the same it prints the kept text without
-reading a note. Any difference, even a touched file, is a miss: the command then works
-from the notes as usual and keeps its new result.
+``papernotes list`` prints the same text until a note file or ``document.yaml`` changes,
+so the text is kept in the user cache folder together with the folder state it was made
+from (``note_cache.folder_state``: every note's path and stat) and the problems of that
+load. The next run stats the folder, and when the state is the same it prints the kept
+text without reading a note. Any difference, even a touched file, is a miss: the command
+then works from the notes as usual and keeps its new result.
 
-One file per view (``<library hash>.views/<hash of the view's name>``), at most
-``MAX_VIEWS`` per library, the least recently written dropped first; a text over
-``MAX_VIEW_BYTES`` is not kept (``list --json`` of a huge library). The header names the
-papernotes version and the size and time of every module of the package, so an upgraded or
-edited papernotes never prints a view an older one made. Like the library cache, the files
-are plain ``marshal`` data behind a checksum; a bad one is a miss, and failing to write one
-never fails the command.
+One file per output (``<library hash>.views/<hash of its name>``: the name says which
+``list`` options made it), at most ``MAX_OUTPUTS`` per library, the least recently written
+dropped first; a text over ``MAX_OUTPUT_BYTES`` is not kept (``list --json`` of a huge
+library). The header names the papernotes version and the size and time of every module
+of the package, so an upgraded or edited papernotes never prints an output an older one
+made. Like the note cache, the files are plain ``marshal`` data behind a checksum; a bad
+one is a miss, and failing to write one never fails the command.
 """
 
 from __future__ import annotations
@@ -21,27 +21,27 @@ from __future__ import annotations
 import contextlib
 import marshal
 import os
+from hashlib import blake2b
 from pathlib import Path
 from time import time_ns
 
 from papernotes import __version__
 from papernotes.model import Problem
-from papernotes.storage.cache import cache_path, python_version
+from papernotes.storage.caches.location import cache_path, python_version
 from papernotes.storage.checked_file import TEMP_PREFIX, read_checked, write_checked
-from papernotes.storage.hashing import blake2b
 
-VIEW_FORMAT = 1
-MAX_VIEWS = 8
-MAX_VIEW_BYTES = 64 * 2**20
+OUTPUT_FORMAT = 1
+MAX_OUTPUTS = 8
+MAX_OUTPUT_BYTES = 64 * 2**20
 STALE_TEMP_NS = 3600 * 10**9
 """A temporary file this old is no write in progress but one a killed process left."""
-_MAGIC = b"papernotes view\n"
-_PACKAGE = Path(__file__).parent.parent
+_MAGIC = b"papernotes view\n"  # the file format's name, unchanged
+_PACKAGE = Path(__file__).parent.parent.parent
 
 
 def header() -> bytes:
-    """What a view file must start with: format, versions and a stamp of the package's code."""
-    line = f"format {VIEW_FORMAT} papernotes {__version__} {python_version()} code {code_stamp()}"
+    """What an output file must start with: format, versions and a stamp of the package's code."""
+    line = f"format {OUTPUT_FORMAT} papernotes {__version__} {python_version()} code {code_stamp()}"
     return _MAGIC + line.encode() + b"\n"
 
 
@@ -59,8 +59,9 @@ def code_stamp() -> str:
     return stamp.hexdigest()
 
 
-class ViewCache:
-    """The kept views of one library; every method swallows cache trouble and reports a miss."""
+class ListOutputCache:
+    """The kept ``list`` outputs of one library; every method swallows cache trouble and
+    reports a miss."""
 
     def __init__(self, folder: Path | None, real_root: str) -> None:
         self.folder = folder
@@ -69,7 +70,7 @@ class ViewCache:
         self._header: bytes | None = None
 
     @classmethod
-    def for_library(cls, real_root: str) -> ViewCache:
+    def for_library(cls, real_root: str) -> ListOutputCache:
         return cls(cache_path(real_root, ".views"), real_root)
 
     def header(self) -> bytes:
@@ -105,13 +106,13 @@ class ViewCache:
             payload = marshal.dumps((self.real_root, name, state, kept, text))
         except (ValueError, TypeError):
             return False
-        if len(payload) > MAX_VIEW_BYTES or not write_checked(path, self.header(), payload):
+        if len(payload) > MAX_OUTPUT_BYTES or not write_checked(path, self.header(), payload):
             return False
         self._prune(keep=path)
         return True
 
     def clear(self) -> None:
-        """Drop every kept view of this library: a note changed without its stat changing."""
+        """Drop every kept output of this library: a note changed without its stat changing."""
         if self.folder is None:
             return
         with contextlib.suppress(OSError):
@@ -126,16 +127,16 @@ class ViewCache:
         return self.folder / blake2b(name.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
     def _prune(self, keep: Path) -> None:
-        """Delete all but the ``MAX_VIEWS`` most recently written views (and ``keep``), and
+        """Delete all but the ``MAX_OUTPUTS`` most recently written outputs (and ``keep``), and
         temporary files left by killed writes (not those of writes in progress)."""
         try:
             entries = [e for e in os.scandir(self.folder) if e.is_file()]
             entries.sort(key=lambda e: e.stat().st_mtime_ns, reverse=True)
         except OSError:
             return
-        views = [e for e in entries if not e.name.startswith(TEMP_PREFIX)]
+        outputs = [e for e in entries if not e.name.startswith(TEMP_PREFIX)]
         stale = time_ns() - STALE_TEMP_NS
-        dropped = views[MAX_VIEWS:] + [
+        dropped = outputs[MAX_OUTPUTS:] + [
             e for e in entries if e.name.startswith(TEMP_PREFIX) and e.stat().st_mtime_ns < stale
         ]
         for entry in dropped:

@@ -1,5 +1,5 @@
-"""``list`` output kept until a note changes (storage/views.py): used only while the folder
-is exactly as it was, and never a reason for a wrong or failed listing."""
+"""``list`` output kept until a note changes (storage/caches/list_output_cache.py): used
+only while the folder is exactly as it was, and never a reason for a wrong or failed listing."""
 
 from __future__ import annotations
 
@@ -10,13 +10,13 @@ import pytest
 
 from papernotes.library import Library
 from papernotes.model import Paper
-from papernotes.storage import cache as cache_module
-from papernotes.storage import views as views_module
-from papernotes.storage.cache import CachedLoad
+from papernotes.storage.caches import list_output_cache as list_output_module
+from papernotes.storage.caches import location as cache_location
+from papernotes.storage.caches.list_output_cache import MAX_OUTPUTS
+from papernotes.storage.caches.note_cache import NoteCacheLoad
 from papernotes.storage.checked_file import write_checked
 from papernotes.storage.store import NoteStore
-from papernotes.storage.views import MAX_VIEWS
-from tests.helpers import kept_views, run
+from tests.helpers import kept_list_outputs, run
 
 DOCUMENT_ORDER = "- 2020/albert.md\n- 2020/tinybert.md"  # in the shipped document.yaml
 SWAPPED_ORDER = "- 2020/tinybert.md\n- 2020/albert.md"
@@ -37,7 +37,7 @@ def loads(monkeypatch) -> list[str]:
 
 
 def listed(root, *args: str, cache: bool = True) -> tuple[str, str]:
-    env = None if cache else {cache_module.DISABLE_ENV: "1"}
+    env = None if cache else {cache_location.DISABLE_ENV: "1"}
     result = run(root, "list", *args, env=env)
     assert result.exit_code == 0, result.output
     return result.stdout, result.stderr
@@ -45,7 +45,7 @@ def listed(root, *args: str, cache: bool = True) -> tuple[str, str]:
 
 def test_a_repeated_list_reads_no_note_until_one_changes(seed_library, trusting_cache, loads):
     first = listed(seed_library)
-    assert len(loads) == 1 and len(kept_views(seed_library)) == 1
+    assert len(loads) == 1 and len(kept_list_outputs(seed_library)) == 1
     assert listed(seed_library) == first
     assert len(loads) == 1  # served from the kept view
     note = seed_library / "2020" / "tinybert.md"
@@ -107,7 +107,7 @@ def test_a_new_paper_added_with_the_cli_is_listed(seed_library, trusting_cache):
 )
 def test_a_damaged_view_is_ignored_and_replaced(seed_library, trusting_cache, damage, loads):
     expected = listed(seed_library)
-    (view,) = kept_views(seed_library)
+    (view,) = kept_list_outputs(seed_library)
     view.write_bytes(damage(view.read_bytes()))
     assert listed(seed_library) == expected
     assert len(loads) == 2
@@ -116,7 +116,7 @@ def test_a_damaged_view_is_ignored_and_replaced(seed_library, trusting_cache, da
 
 def test_a_view_made_by_other_code_is_not_used(seed_library, trusting_cache, monkeypatch, loads):
     listed(seed_library)
-    monkeypatch.setattr(views_module, "code_stamp", lambda: "an edited papernotes")
+    monkeypatch.setattr(list_output_module, "code_stamp", lambda: "an edited papernotes")
     listed(seed_library)
     assert len(loads) == 2
 
@@ -133,18 +133,18 @@ def test_a_note_that_could_not_be_read_is_not_kept_out(seed_library, trusting_ca
     monkeypatch.setattr(NoteStore, "read", failing_read)
     stdout, stderr = listed(seed_library)
     assert "2019/xlnet.md:1: cannot read" in stderr and "XLNet" not in stdout
-    assert kept_views(seed_library) == []
+    assert kept_list_outputs(seed_library) == []
     monkeypatch.setattr(NoteStore, "read", real_read)
     assert "XLNet" in listed(seed_library)[0]
 
 
-def test_only_the_latest_views_are_kept(seed_library, trusting_cache, loads):
-    years = [str(year) for year in range(2000, 2000 + MAX_VIEWS + 3)]
+def test_only_the_latest_list_outputs_are_kept(seed_library, trusting_cache, loads):
+    years = [str(year) for year in range(2000, 2000 + MAX_OUTPUTS + 3)]
     for year in years:
         listed(seed_library, "--year", year)
-        for view in kept_views(seed_library):  # older by a second per later write: distinct
+        for view in kept_list_outputs(seed_library):  # older by a second per later write: distinct
             os.utime(view, ns=(view.stat().st_atime_ns, view.stat().st_mtime_ns - 10**9))
-    assert len(kept_views(seed_library)) == MAX_VIEWS
+    assert len(kept_list_outputs(seed_library)) == MAX_OUTPUTS
     del loads[:]
     for year in reversed(years):  # newest first, so a miss cannot push out one still to come
         listed(seed_library, "--year", year)
@@ -174,16 +174,16 @@ def test_document_yaml_created_while_list_reads_is_not_kept_as_absent(
     swapped = layout.read_text(encoding="utf-8").replace(DOCUMENT_ORDER, SWAPPED_ORDER)
     layout.unlink()
     without = listed(seed_library, cache=False)
-    real = CachedLoad.layout_data
+    real = NoteCacheLoad.layout_data
 
     def racing(self, path, parse):
         seen = real(self, path, parse)
         path.write_text(swapped, encoding="utf-8")  # right after the load stat-ed it
         return seen
 
-    monkeypatch.setattr(CachedLoad, "layout_data", racing)
+    monkeypatch.setattr(NoteCacheLoad, "layout_data", racing)
     assert listed(seed_library) != without
-    monkeypatch.setattr(CachedLoad, "layout_data", real)
+    monkeypatch.setattr(NoteCacheLoad, "layout_data", real)
     layout.unlink()
     assert listed(seed_library) == without
 
@@ -193,24 +193,24 @@ def test_a_dangling_symlink_is_reported_and_never_kept(seed_library, trusting_ca
     first = listed(seed_library)
     assert "2020/ghost.md:1: cannot read" in first[1]
     assert first == listed(seed_library, cache=False)
-    assert kept_views(seed_library) == []
+    assert kept_list_outputs(seed_library) == []
     (seed_library / "2020" / "ghost.md").unlink()
     assert listed(seed_library) == listed(seed_library, cache=False)
 
 
 def test_no_cache_keeps_no_view(seed_library):
     listed(seed_library, cache=False)
-    assert kept_views(seed_library) == []
+    assert kept_list_outputs(seed_library) == []
 
 
 def test_a_view_is_not_kept_from_a_library_changed_in_memory(seed_library, trusting_cache):
     library = Library(seed_library)
     library.notes()
     library.add(Paper(title="Written Just Now", year=2022))
-    library.remembered("test", lambda: "text")
-    assert kept_views(seed_library) == []  # what it saw is no longer what was loaded
-    assert Library(seed_library).remembered("test", lambda: "fresh") == ([], "fresh")
-    assert Library(seed_library).remembered("test", lambda: "not made") == ([], "fresh")
+    library.cached_output("test", lambda: "text")
+    assert kept_list_outputs(seed_library) == []  # what it saw is no longer what was loaded
+    assert Library(seed_library).cached_output("test", lambda: "fresh") == ([], "fresh")
+    assert Library(seed_library).cached_output("test", lambda: "not made") == ([], "fresh")
 
 
 def test_a_symlink_leading_outside_is_warned_about_on_every_run(
@@ -231,7 +231,7 @@ def test_a_symlink_leading_outside_is_warned_about_on_every_run(
 
 def test_temporary_files_of_killed_writes_are_removed_and_others_kept(seed_library, trusting_cache):
     listed(seed_library)
-    (view,) = kept_views(seed_library)
+    (view,) = kept_list_outputs(seed_library)
     stale, fresh = view.parent / ".tmp-killed", view.parent / ".tmp-in-progress"
     stale.write_bytes(b"x")
     fresh.write_bytes(b"x")

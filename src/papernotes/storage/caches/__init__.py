@@ -1,0 +1,45 @@
+"""What papernotes keeps in the user cache folder so that reading a library is fast.
+
+Two caches per library, each kept only because a benchmark target needs it ("Why each
+cache layer exists" in ``bench/results.md``):
+
+- ``note_cache``: every note's parsed fields keyed by its file's stat, so a load stats files
+  instead of parsing them (``search``, ``show``, ``export``, the TUI, a ``list`` after an edit);
+- ``list_output_cache``: the text ``list`` printed, keyed by the folder's state (every note's
+  path and stat), so a repeated ``list`` reads no note at all.
+
+The notes folder is the only source of truth: a cache that is missing, damaged or made by
+other code is a miss, ``PAPERNOTES_NO_CACHE=1`` turns both off, and a write that finds a
+cached copy disagreeing with its file drops it (``LibraryCaches.forget``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from papernotes.storage.caches.note_cache import NoteCache
+
+if TYPE_CHECKING:
+    from papernotes.storage.caches.list_output_cache import ListOutputCache
+
+
+class LibraryCaches:
+    """The caches of the library whose real path is ``real_root``."""
+
+    def __init__(self, real_root: str) -> None:
+        self.real_root = real_root
+        self.notes = NoteCache.for_library(real_root)
+
+    def list_output(self) -> ListOutputCache:
+        """The kept ``list`` outputs (imported on use: most commands never list)."""
+        from papernotes.storage.caches.list_output_cache import ListOutputCache
+
+        return ListOutputCache.for_library(self.real_root)
+
+    def forget(self, rels: list[str]) -> None:
+        """Drop the cached notes at ``rels`` and every kept output: their files differ from
+        what was cached though their stat does not (a write that kept size, times and inode,
+        such as an ``mmap`` write on tmpfs), as a fresh read by a write or ``check`` showed."""
+        if rels:
+            self.notes.forget(self.real_root, rels)
+        self.list_output().clear()

@@ -1,0 +1,35 @@
+"""Where the caches live (the user cache folder) and what every cache header names."""
+
+from __future__ import annotations
+
+import os
+import sys
+from hashlib import blake2b
+from pathlib import Path
+
+DISABLE_ENV = "PAPERNOTES_NO_CACHE"
+
+
+def cache_path(real_root: str, suffix: str) -> Path | None:
+    """Where a cache of the library at ``real_root`` goes (``libraries/<hash><suffix>`` in
+    the user cache folder); None when ``PAPERNOTES_NO_CACHE`` turns caching off."""
+    if os.environ.get(DISABLE_ENV, "").strip() not in ("", "0"):
+        return None
+    name = blake2b(os.fsencode(real_root), digest_size=16).hexdigest()
+    return user_cache_dir() / "libraries" / f"{name}{suffix}"
+
+
+def python_version() -> str:
+    """The interpreter and its version, as the cache headers name it (marshal data and
+    parsing both depend on it)."""
+    return f"{sys.implementation.name}{sys.version_info[0]}.{sys.version_info[1]}"
+
+
+def user_cache_dir() -> Path:
+    """``$XDG_CACHE_HOME/papernotes`` (else ``~/.cache``); platformdirs on macOS and Windows."""
+    if sys.platform not in ("darwin", "win32"):  # what platformdirs does here, without its import
+        base = os.environ.get("XDG_CACHE_HOME", "").strip() or os.path.expanduser("~/.cache")
+        return Path(base) / "papernotes"
+    from platformdirs import user_cache_dir as platform_cache_dir
+
+    return Path(platform_cache_dir("papernotes", appauthor=False))

@@ -1,0 +1,148 @@
+"""Listing the notes folder: the note files under ``<root>/<year>/``, and the temporary
+files killed writes left. Nothing here reads a note or writes anything."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from time import time_ns
+
+from papernotes.errors import InvalidInputError
+from papernotes.model import Problem
+from papernotes.storage.atomic import TEMP_PREFIX, TEMP_SUFFIX
+from papernotes.storage.caches.note_cache import stat_key
+from papernotes.storage.regular_file import NOT_REGULAR
+
+YEAR_DIR = re.compile(r"^\d{4}$")
+
+
+class Scan:
+    """One listing of the note files: ``(relative path, DirEntry)`` in path order, the
+    problems of the listing itself (symlinks leading outside), and when it started."""
+
+    __slots__ = ("started_ns", "found", "problems")  # a plain class: a dataclass costs ~1 ms
+
+    def __init__(
+        self, started_ns: int, found: list[tuple[str, os.DirEntry]], problems: list[Problem]
+    ) -> None:
+        self.started_ns, self.found, self.problems = started_ns, found, problems
+
+    def rels(self) -> list[str]:
+        return [rel for rel, _ in self.found]
+
+
+class NoteFolder:
+    """The files of one library folder, as listed now."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.real_root = Path(os.path.realpath(root))
+
+    def inside(self, path: str) -> bool:
+        """Whether ``path``, symlinks resolved, is the library folder or inside it."""
+        real = Path(os.path.realpath(path))
+        return real == self.real_root or self.real_root in real.parents
+
+    def path_of(self, rel: str) -> Path:
+        """The absolute path of a relative note path, refusing anything outside the library."""
+        parts = rel.split("/")
+        if rel.startswith("/") or any(p in ("", ".", "..") for p in parts) or "\\" in rel:
+            raise InvalidInputError(f"{rel!r} is not a path inside the library.")
+        return self.root.joinpath(*parts)
+
+    def note_file(self, name: str, any_kind: bool = False) -> str | None:
+        """``name`` as the relative path of an existing note file (``2020/bad.md``, or without
+        ``.md``) inside the library, else None. Nothing is parsed: it may be malformed."""
+        rel = name.strip().replace("\\", "/")
+        rel = rel if rel.endswith(".md") else f"{rel}.md"
+        year, _, file = rel.partition("/")
+        if not YEAR_DIR.match(year) or not file or "/" in file or file.startswith("."):
+            return None
+        try:
+            path = self.path_of(rel)
+        except InvalidInputError:
+            return None
+        if not (path.is_file() or (any_kind and os.path.lexists(path) and not path.is_dir())):
+            return None  # ``any_kind``: a FIFO, a dangling symlink... (to be removed)
+        return rel if self.inside(str(path)) else None
+
+    def scan(self) -> Scan:
+        """The note files in the folder now (listed, not yet read); ``FileNotFoundError``
+        when the folder is missing."""
+        started_ns = time_ns()  # before any stat: the reference for racy files
+        found, problems = self._note_entries()
+        return Scan(started_ns, found, problems)
+
+    def _note_entries(self) -> tuple[list[tuple[str, os.DirEntry]], list[Problem]]:
+        paths: list[tuple[str, os.DirEntry]] = []
+        problems: list[Problem] = []
+        years = [e for e in os.scandir(self.root) if YEAR_DIR.match(e.name)]
+        for year in sorted(years, key=lambda e: e.name):
+            if not self.inside(year.path):
+                problems.append(
+                    Problem(year.name, 1, "symlink points outside the library; skipped")
+                )
+                continue
+            if not year.is_dir():
+                continue
+            try:
+                entries = sorted(os.scandir(year.path), key=lambda e: e.name)
+            except OSError as exc:  # unreadable: the other years still load
+                reason = exc.strerror or str(exc)
+                problems.append(
+                    Problem(year.name, 0, f"cannot read this folder ({reason}); skipped")
+                )
+                continue
+            for entry in entries:
+                if not entry.name.endswith(".md") or entry.name.startswith("."):
+                    continue
+                rel = f"{year.name}/{entry.name}"
+                if entry.is_symlink() and not self.inside(entry.path):
+                    problems.append(Problem(rel, 1, "symlink points outside the library; skipped"))
+                    continue
+                if not entry.is_file() and _stats(entry):  # a FIFO would block: never opened
+                    problems.append(Problem(rel, 0, f"{NOT_REGULAR}; skipped"))
+                    continue  # (one that cannot be stat-ed is reported when read)
+                paths.append((rel, entry))
+        return paths, problems
+
+    def temp_files(self) -> list[str]:
+        """The relative paths of temporary files in the library folder and its year folders
+        (an unreadable folder has none that can be removed)."""
+        found: list[str] = []
+        folders = [("", self.root)]
+        years = [e for e in os.scandir(self.root) if YEAR_DIR.match(e.name)]
+        folders += [(f"{e.name}/", Path(e.path)) for e in years]
+        for prefix, folder in folders:
+            if not self.inside(str(folder)) or not folder.is_dir():
+                continue
+            try:
+                entries = list(os.scandir(folder))
+            except OSError:
+                continue
+            for entry in entries:
+                if is_temp_file(entry.name) and entry.is_file(follow_symlinks=False):
+                    found.append(prefix + entry.name)
+        return sorted(found)
+
+
+def _stats(entry: os.DirEntry) -> bool:
+    """Whether ``entry`` (a symlink: its target) can be stat-ed; the stat is kept."""
+    try:
+        entry.stat()
+    except OSError:
+        return False
+    return True
+
+
+def stat_key_or_none(path: Path) -> bytes | None:
+    try:
+        return stat_key(os.stat(path))
+    except OSError:
+        return None
+
+
+def is_temp_file(name: str) -> bool:
+    """True for the temporary files ``atomic_write`` leaves only if killed mid-write."""
+    return name.startswith(TEMP_PREFIX) and name.endswith(TEMP_SUFFIX)

@@ -391,3 +391,24 @@ def test_an_mmap_write_that_keeps_the_stat_is_seen_by_the_next_write_and_by_chec
     assert "ACL25" in path.read_text(encoding="utf-8")  # a write kept the mmap's change
     assert "ACL25" in run(seed_library, "show", "tinybert").stdout
     assert "ACL25" in listing(seed_library)[2]
+
+
+def test_the_cache_header_stamps_every_parser_module_so_an_edited_parser_drops_old_caches(
+    tmp_path, monkeypatch
+):
+    """The header names the parser modules by path (importing them just to stat them costs);
+    a renamed or moved parser must not silently drop out of that list."""
+    package = Path(cache_module.__file__).parent.parent.parent
+    missing = [name for name in cache_module.PARSER_FILES if not (package / name).is_file()]
+    assert not missing, f"note_cache.PARSER_FILES names modules that do not exist: {missing}"
+    copy = tmp_path / "papernotes"
+    for name in cache_module.PARSER_FILES:
+        (copy / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(package / name, copy / name)
+    monkeypatch.setattr(cache_module, "_PACKAGE", copy)
+    before = cache_module.header()
+    for name in cache_module.PARSER_FILES:
+        edited = copy / name
+        edited.write_bytes(edited.read_bytes() + b"\n# edited\n")
+        assert cache_module.header() != before, f"editing {name} kept the old caches"
+        before = cache_module.header()

@@ -142,8 +142,8 @@ class NoteStore:
         return notes, scan.problems + unread
 
     def loaded_state(self) -> bytes | None:
-        """The ``state()`` the last ``load()`` saw; None when some file's stat could not vouch
-        for what was read (changed too recently, unreadable), or after a write."""
+        """The ``state()`` the last ``load()`` saw; None when some file's stat did not settle
+        what was read (changed too recently, unreadable), or after a write."""
         return folder_state(*self._seen) if self._seen is not None else None
 
     def state(self, scan: Scan) -> bytes | None:

@@ -35,7 +35,7 @@ from papernotes.storage.regular_file import read_regular
 CACHE_FORMAT = 2
 RACY_MARGIN_NS = 2_000_000_000
 """A file changed less than this long before the scan started may still change within the
-same timestamp tick (coarse clocks, 2 s on FAT), so its stat cannot vouch for its content."""
+same timestamp tick (coarse clocks, 2 s on FAT), so its stat cannot identify its content."""
 PARSER_FILES = (
     "model.py",
     "storage/note_format.py",

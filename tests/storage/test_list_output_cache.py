@@ -47,7 +47,7 @@ def test_a_repeated_list_reads_no_note_until_one_changes(seed_library, trusting_
     first = listed(seed_library)
     assert len(loads) == 1 and len(kept_list_outputs(seed_library)) == 1
     assert listed(seed_library) == first
-    assert len(loads) == 1  # served from the kept view
+    assert len(loads) == 1  # served from the kept output
     note = seed_library / "2020" / "tinybert.md"
     note.write_text(note.read_text(encoding="utf-8").replace("EMNLP", "ACL"), encoding="utf-8")
     changed = listed(seed_library)
@@ -64,7 +64,7 @@ def test_a_touched_note_is_a_miss_even_with_the_same_bytes(seed_library, trustin
     assert len(loads) == 2
 
 
-def test_warnings_are_repeated_from_the_kept_view(seed_library, trusting_cache, loads):
+def test_warnings_are_repeated_from_the_kept_output(seed_library, trusting_cache, loads):
     note = seed_library / "2021" / "deberta.md"
     text = note.read_text(encoding="utf-8")
     note.write_text(text.replace("year: 2021", "year: [2021"), encoding="utf-8")
@@ -74,7 +74,7 @@ def test_warnings_are_repeated_from_the_kept_view(seed_library, trusting_cache, 
     assert len(loads) == 2  # the run with caches, then the one without
 
 
-def test_each_set_of_options_has_its_own_view(seed_library, trusting_cache, loads):
+def test_each_set_of_options_has_its_own_kept_output(seed_library, trusting_cache, loads):
     result = run(seed_library, "add", "--year", "2021", "--title", "Tagged", "--tag", "kd")
     assert result.exit_code == 0, result.output
     variants = [(), ("--year", "2020"), ("--tag", "KD"), ("--json",), ("--year", "1999")]
@@ -105,16 +105,18 @@ def test_a_new_paper_added_with_the_cli_is_listed(seed_library, trusting_cache):
         pytest.param(lambda data: data.replace(b"format 1", b"format 9", 1), id="other-format"),
     ],
 )
-def test_a_damaged_view_is_ignored_and_replaced(seed_library, trusting_cache, damage, loads):
+def test_a_damaged_kept_output_is_ignored_and_replaced(seed_library, trusting_cache, damage, loads):
     expected = listed(seed_library)
-    (view,) = kept_list_outputs(seed_library)
-    view.write_bytes(damage(view.read_bytes()))
+    (kept,) = kept_list_outputs(seed_library)
+    kept.write_bytes(damage(kept.read_bytes()))
     assert listed(seed_library) == expected
     assert len(loads) == 2
     assert listed(seed_library) == expected and len(loads) == 2  # replaced by a good one
 
 
-def test_a_view_made_by_other_code_is_not_used(seed_library, trusting_cache, monkeypatch, loads):
+def test_a_kept_output_made_by_other_code_is_not_used(
+    seed_library, trusting_cache, monkeypatch, loads
+):
     listed(seed_library)
     monkeypatch.setattr(list_output_module, "code_stamp", lambda: "an edited papernotes")
     listed(seed_library)
@@ -142,8 +144,8 @@ def test_only_the_latest_list_outputs_are_kept(seed_library, trusting_cache, loa
     years = [str(year) for year in range(2000, 2000 + MAX_OUTPUTS + 3)]
     for year in years:
         listed(seed_library, "--year", year)
-        for view in kept_list_outputs(seed_library):  # older by a second per later write: distinct
-            os.utime(view, ns=(view.stat().st_atime_ns, view.stat().st_mtime_ns - 10**9))
+        for kept in kept_list_outputs(seed_library):  # older by a second per later write: distinct
+            os.utime(kept, ns=(kept.stat().st_atime_ns, kept.stat().st_mtime_ns - 10**9))
     assert len(kept_list_outputs(seed_library)) == MAX_OUTPUTS
     del loads[:]
     for year in reversed(years):  # newest first, so a miss cannot push out one still to come
@@ -198,12 +200,12 @@ def test_a_dangling_symlink_is_reported_and_never_kept(seed_library, trusting_ca
     assert listed(seed_library) == listed(seed_library, cache=False)
 
 
-def test_no_cache_keeps_no_view(seed_library):
+def test_no_cache_keeps_no_output(seed_library):
     listed(seed_library, cache=False)
     assert kept_list_outputs(seed_library) == []
 
 
-def test_a_view_is_not_kept_from_a_library_changed_in_memory(seed_library, trusting_cache):
+def test_an_output_is_not_kept_from_a_library_changed_in_memory(seed_library, trusting_cache):
     library = Library(seed_library)
     library.notes()
     library.add(Paper(title="Written Just Now", year=2022))
@@ -231,13 +233,13 @@ def test_a_symlink_leading_outside_is_warned_about_on_every_run(
 
 def test_temporary_files_of_killed_writes_are_removed_and_others_kept(seed_library, trusting_cache):
     listed(seed_library)
-    (view,) = kept_list_outputs(seed_library)
-    stale, fresh = view.parent / ".tmp-killed", view.parent / ".tmp-in-progress"
+    (kept,) = kept_list_outputs(seed_library)
+    stale, fresh = kept.parent / ".tmp-killed", kept.parent / ".tmp-in-progress"
     stale.write_bytes(b"x")
     fresh.write_bytes(b"x")
     two_hours_ago = time_ns() - 2 * 3600 * 10**9
     os.utime(stale, ns=(two_hours_ago, two_hours_ago))
-    listed(seed_library, "--json")  # writes a view, then prunes
+    listed(seed_library, "--json")  # writes an output, then prunes
     assert not stale.exists() and fresh.exists()
 
 

@@ -2,7 +2,7 @@
 
 A test is named ``tests/FILE.py::test_name``, or ``::test_name`` for one more test of the file
 named last before it under the same heading or bold promise. Modules are named by path
-(``storage/views.py``, relative to ``src/papernotes``) or dotted (``papernotes.text.urls``,
+(``storage/atomic.py``, relative to ``src/papernotes``) or dotted (``papernotes.text.urls``,
 optionally with an attribute).
 """
 

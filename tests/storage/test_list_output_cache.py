@@ -24,7 +24,7 @@ SWAPPED_ORDER = "- 2020/tinybert.md\n- 2020/albert.md"
 
 @pytest.fixture
 def loads(monkeypatch) -> list[str]:
-    """The libraries read from their notes (or the library cache), one entry per load."""
+    """The libraries read from their notes (or the note cache), one entry per load."""
     seen: list[str] = []
     real_load = NoteStore.load
 

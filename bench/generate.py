@@ -217,7 +217,9 @@ def make_papers(n: int, seed: int = 6) -> list[Paper]:
         authors = tuple(_author(rng) for _ in range(rng.randrange(2, 11)))
         notes = tuple(_note(rng) for _ in range(rng.randrange(3, 9)))
         month = 1 + i % 12
-        arxiv = f"{year % 100:02d}{month:02d}.{10000 + i:05d}" if year >= 2008 else ""
+        # (month, i // 12) differs for every i; ids have 4 digits before 2015 and 5 after
+        number = f"{i // 12 + 1:05d}" if year >= 2015 else f"{i // 12 + 1:04d}"
+        arxiv = f"{year % 100:02d}{month:02d}.{number}" if year >= 2008 else ""
         papers.append(
             Paper(
                 title=title,

@@ -221,7 +221,11 @@ def clean_paper(paper: Paper) -> Paper:
     return replace(
         paper,
         title=title,
-        **one_line,
+        venue=one_line["venue"],
+        code=one_line["code"],
+        arxiv=one_line["arxiv"],
+        key=one_line["key"],
+        added=one_line["added"],
         authors=tuple(a for a in (_one_line(x) for x in paper.authors) if a),
         tags=tuple(dict.fromkeys(t for t in (_one_line(x) for x in paper.tags) if t)),
         notes=tuple(n for n in (_tidy_note(n) for n in paper.notes) if n),

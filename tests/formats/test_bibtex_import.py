@@ -165,6 +165,18 @@ def test_entries_without_title_or_year_are_skipped_with_their_line(empty_library
     assert result.stdout.strip().splitlines()[-1].startswith("1 added, 0 merged, 1 skipped")
 
 
+def test_an_entry_repeating_a_field_is_reported_with_its_key_and_skipped(empty_library, tmp_path):
+    bib = write_bib(
+        tmp_path,
+        "@misc{ok,\n title={Fine},\n year={2020}}\n\n"
+        "@misc{twice,\n title={X},\n title={Y},\n year={2021}}\n",
+    )
+    result = run(empty_library, "import", str(bib))
+    assert result.exit_code == 0, result.output
+    assert f"{bib}:5: entry 'twice' repeats field(s) title; skipped" in result.stderr
+    assert result.stdout.strip().splitlines()[-1].startswith("1 added, 0 merged, 1 skipped")
+
+
 def test_a_misc_venue_and_an_arxiv_venue_survive_the_round_trip(empty_library, tmp_path):
     library = Library(empty_library)
     library.add(Paper(title="A Preprint", year=2020, venue="arXiv", arxiv="2001.00002"))

@@ -109,7 +109,9 @@ def parse_bibtex(text: str, source: str) -> ParsedBib:
             message = f"duplicate key {block.key!r}{where}; this entry was skipped"
         elif isinstance(block, model.DuplicateFieldKeyBlock):
             names = ", ".join(sorted(block.duplicate_keys))
-            message = f"entry {block.key!r} repeats field(s) {names}; skipped"
+            # the block has no key of its own: the entry it stands for does
+            entry_key = getattr(block.ignore_error_block, "key", "?")
+            message = f"entry {entry_key!r} repeats field(s) {names}; skipped"
         else:
             match = _FAILED_KEY.search(block.raw or "")
             name = f"entry {match.group(1)!r}" if match else "a block"

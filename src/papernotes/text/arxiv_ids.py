@@ -42,7 +42,7 @@ def parse_arxiv_id(text: str) -> tuple[str, int]:
     return match.group("id"), int(match.group("version") or 0)
 
 
-def _impossible(match: re.Match) -> str:
+def _impossible(match: re.Match[str]) -> str:
     """Why a well-formed id names no paper arXiv could have (``""`` if it could).
 
     New ids (``YYMM.NNNNN``) began in April 2007, with four digits until December 2014 and

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 _LINE_AT = re.compile(r"^[^\S\n]*@", re.MULTILINE)
 _SPACED_TYPE = re.compile(r"@[ \t]+(?=\w+[ \t]*[{(])")
@@ -25,11 +27,18 @@ _COMMENT_WORD = re.compile(r"@[ \t]*comment(?!\w)", re.ASCII | re.IGNORECASE)
 _SPECIAL = {"String": "string", "Preamble": "preamble", "ExplicitComment": "comment"}
 
 
+class ParsedBlock(Protocol):
+    """What is used of a bibtexparser block (``bibtexparser.model.Block``): its text."""
+
+    @property
+    def raw(self) -> str | None: ...
+
+
 @dataclass(frozen=True)
 class Located:
     """A bibtexparser block with where it is: character offsets and 1-based line."""
 
-    block: object
+    block: ParsedBlock
     start: int
     end: int
     line: int
@@ -45,7 +54,8 @@ class Rejected:
 
 def respell_spaced_types(text: str, stray: list[tuple[int, int]]) -> str:
     """``text`` with ``@ type{`` (a space after ``@``) closed up at the stray ``@``s."""
-    out, last = [], 0
+    out: list[str] = []
+    last = 0
     for at, _line in stray:
         match = _SPACED_TYPE.match(text, at)
         if match:
@@ -54,10 +64,11 @@ def respell_spaced_types(text: str, stray: list[tuple[int, int]]) -> str:
     return "".join(out) + text[last:] if out else text
 
 
-def locate_blocks(text: str, blocks: list) -> list[Located]:
+def locate_blocks(text: str, blocks: Sequence[ParsedBlock]) -> list[Located]:
     """Each block with its offsets in ``text`` and its line (bibtexparser's own line numbers
     drift after a line ending in a backslash, so they are recounted here)."""
-    located, pos, line, counted = [], 0, 1, 0
+    located: list[Located] = []
+    pos, line, counted = 0, 1, 0
     for block in blocks:
         raw = block.raw or ""
         start = text.find(raw, pos) if raw else -1
@@ -70,7 +81,7 @@ def locate_blocks(text: str, blocks: list) -> list[Located]:
     return located
 
 
-def entry_type(raw: str) -> str:
+def entry_type(raw: str | None) -> str:
     """The type as written in a block's text (``@Article{`` -> ``Article``)."""
     match = _BLOCK_TYPE.match(raw or "")
     return match.group(1) if match else ""

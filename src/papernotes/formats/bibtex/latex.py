@@ -271,7 +271,7 @@ def _placeholder(char: str) -> str:
     return f"\x01{ord(char)}\x02"
 
 
-def _accent(match: re.Match) -> str:
+def _accent(match: re.Match[str]) -> str:
     command = match.group(1) or match.group(2)
     letter = match.group(3) or match.group(4) or match.group(5)
     if letter in ("\\i", "\\j"):

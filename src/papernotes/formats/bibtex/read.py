@@ -12,9 +12,11 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from papernotes.formats.bibtex.blocks import (
     TYPE_NAME,
+    Located,
     check_type,
     entry_type,
     locate_blocks,
@@ -40,6 +42,9 @@ from papernotes.formats.bibtex.write import (
 )
 from papernotes.model import Paper, Problem
 from papernotes.text.arxiv_ids import base_id
+
+if TYPE_CHECKING:
+    from bibtexparser import Library
 
 _YEAR = re.compile(r"(?<!\d)(1\d{3}|2\d{3})(?!\d)")
 _ARXIV_IN_TEXT = re.compile(
@@ -91,9 +96,9 @@ def parse_bibtex(text: str, source: str) -> ParsedBib:
             read.discard(id(loc.block))
             parsed.problems.append(Problem(source, rejected.line, rejected.message))
     strings: dict[str, str] = {}
-    for block in sorted(library.strings, key=lambda b: lines.get(id(b), 0)):
-        if id(block) in read:
-            strings[block.key.lower()] = resolve_value(str(block.value), strings)
+    for string in sorted(library.strings, key=lambda b: lines.get(id(b), 0)):
+        if id(string) in read:
+            strings[string.key.lower()] = resolve_value(str(string.value), strings)
     for entry in library.entries:
         if id(entry) not in read:
             continue
@@ -125,7 +130,7 @@ def parse_bibtex(text: str, source: str) -> ParsedBib:
     return parsed
 
 
-def _split_blocks(text: str):
+def _split_blocks(text: str) -> tuple[Library, list[Located], list[tuple[int, int]]]:
     """bibtexparser's blocks, located, and the stray ``@`` lines between them."""
     import bibtexparser
 

@@ -153,7 +153,7 @@ def _special(state: _Heading, i: int) -> int:
     return _bare_url(state, i)
 
 
-def _entity(match: re.Match) -> str:
+def _entity(match: re.Match[str]) -> str:
     hex_digits, digits, name = match.groups()
     if name is not None:
         return html.entities.html5.get(name + ";", match.group())

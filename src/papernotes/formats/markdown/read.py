@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 from papernotes.errors import InvalidInputError
 from papernotes.model import DocumentLayout, LinkItem, Paper, Problem, Section
@@ -315,10 +316,19 @@ def _add_note_line(notes: list[str], text: str) -> None:
         notes.append(text)
 
 
+class _ItemNode(TypedDict):
+    """A list item while its nesting is worked out (``_item`` makes it a ``LinkItem``)."""
+
+    text: str
+    bullet: bool
+    gap: bool
+    kids: list[_ItemNode]
+
+
 def _parse_items(lines: list[tuple[int, str]], source: str = "<document>") -> list[LinkItem]:
     """Nested list items by indentation; plain lines become non-bullet items."""
-    root: list[dict] = []
-    stack: list[tuple[int, list[dict]]] = [(-1, root)]
+    root: list[_ItemNode] = []
+    stack: list[tuple[int, list[_ItemNode]]] = [(-1, root)]
     gap = False
     for number, raw in lines:
         if not raw.strip():
@@ -335,7 +345,7 @@ def _parse_items(lines: list[tuple[int, str]], source: str = "<document>") -> li
                 "cannot be imported; nothing was imported."
             )
         siblings = stack[-1][1]
-        node = {
+        node: _ItemNode = {
             "text": text.strip(),
             "bullet": bool(bullet),
             "gap": gap and bool(siblings),
@@ -347,7 +357,7 @@ def _parse_items(lines: list[tuple[int, str]], source: str = "<document>") -> li
     return [_item(node) for node in root]
 
 
-def _item(node: dict) -> LinkItem:
+def _item(node: _ItemNode) -> LinkItem:
     label, url, markdown_link = parse_link_item(node["text"])
     return LinkItem(
         label=label,

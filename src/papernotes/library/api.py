@@ -101,10 +101,11 @@ class Library:
     def notes(self) -> list[Note]:
         """All notes, newest year first, then in document order, then by date added and title."""
         if self._notes is None:
-            self._load()
+            return self._load()
         return self._notes
 
-    def _load(self, from_disk: bool = False) -> None:
+    def _load(self, from_disk: bool = False) -> list[Note]:
+        """Reads the notes (from the cache unless ``from_disk``) and keeps them, ordered."""
         notes, problems = self.store.load(self._scan, from_disk=from_disk)
         self._scan = None
         try:
@@ -113,6 +114,7 @@ class Library:
             order = ()
             problems = [Problem(exc.path, exc.line, exc.message), *problems]
         self._notes, self._problems = in_order(notes, order), problems
+        return self._notes
 
     def problems(self) -> list[Problem]:
         self.notes()

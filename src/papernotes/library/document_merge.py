@@ -11,8 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from papernotes.model import DocumentLayout, Section
+
+
+_Slot = list[Any]
+"""``[section, matched]``: a ``Section`` and whether an imported one went there (updated in
+place as the merge goes)."""
 
 
 @dataclass
@@ -43,8 +49,8 @@ def merge_layout(
     """
     order = list(order)
     listed = set(order)
-    slots: list[list] = [[s, False] for s in current.sections]  # [section, matched]
-    placed: list[list] = []  # the slot each imported section went to, in document order
+    slots: list[_Slot] = [[s, False] for s in current.sections]  # [section, matched]
+    placed: list[_Slot] = []  # the slot each imported section went to, in document order
     result = LayoutMerge(current)
     has_papers = False
     for section in imported.sections:
@@ -85,7 +91,7 @@ def merge_layout(
     return result
 
 
-def _new_place(slots: list[list], placed: list[list], section: Section) -> int:
+def _new_place(slots: list[_Slot], placed: list[_Slot], section: Section) -> int:
     """Where a new section goes: after its parent's subsections, else at the end."""
     if section.level == 0:
         return 0

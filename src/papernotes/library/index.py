@@ -104,7 +104,9 @@ class KeysTaken:
         self._ignored = ignored
 
     def __contains__(self, folded: object) -> bool:
-        return self._counts.get(folded, 0) > (1 if folded == self._ignored else 0)  # type: ignore[arg-type]
+        if not isinstance(folded, str):
+            return False
+        return self._counts.get(folded, 0) > (1 if folded == self._ignored else 0)
 
     def __iter__(self) -> Iterator[str]:
         return (key for key in self._counts if key in self)

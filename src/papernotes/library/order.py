@@ -20,7 +20,8 @@ def in_order(notes: list[Note], document_order: Iterable[str]) -> list[Note]:
     all of these keep their order."""
     rank = {path: i for i, path in enumerate(document_order)}
     ranks = list(map(rank.get, map(_PATH, notes)))
-    ranked = sorted((i for i, r in enumerate(ranks) if r is not None), key=ranks.__getitem__)
+    listed = {i: r for i, r in enumerate(ranks) if r is not None}
+    ranked = sorted(listed, key=listed.__getitem__)
     # Only the papers the document does not order need the slower key (often a few).
     others = sorted(
         (notes[i] for i, r in enumerate(ranks) if r is None),

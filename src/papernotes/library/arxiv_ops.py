@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from papernotes.arxiv.match import (
     AUTO_LINK_TITLE,
@@ -27,10 +27,13 @@ from papernotes.text.arxiv_ids import parse_arxiv_id
 
 if TYPE_CHECKING:
     from papernotes.arxiv.client import ArxivClient as ArxivClient  # for the UIs
+    from papernotes.library.api import Library
 
 OFFLINE_ENV = "PAPERNOTES_OFFLINE"
 DEFAULT_TIMEOUT = 15.0
 Chooser = Callable[[Note, list[Candidate]], Candidate | None]
+Planned = tuple[Note, Paper, str]
+"""A note to link (as read), arXiv's paper for it, and its status (``linked``/``updated``)."""
 
 
 class OfflineMissError(NetworkError):
@@ -58,7 +61,7 @@ class Fetcher:
         timeout: float = DEFAULT_TIMEOUT,
         refresh: bool = False,
         offline: bool = False,
-        client=None,
+        client: ArxivClient | None = None,
         cache: ArxivCache | None = None,
     ) -> None:
         self.timeout = timeout
@@ -68,7 +71,7 @@ class Fetcher:
         self.cache = cache if cache is not None else ArxivCache()
 
     @property
-    def client(self):
+    def client(self) -> ArxivClient:
         if self._client is None:
             from papernotes.arxiv.client import ArxivClient
 
@@ -144,7 +147,7 @@ def fetch_paper(
     timeout: float = DEFAULT_TIMEOUT,
     refresh: bool = False,
     offline: bool = False,
-    client=None,
+    client: ArxivClient | None = None,
     cache: ArxivCache | None = None,
 ) -> Paper:
     """The paper with arXiv id ``id_text`` (any accepted form), every arXiv field filled.
@@ -222,7 +225,7 @@ class LinkReport:
         return ", ".join(f"{len(self.with_status(s))} {s}" for s in statuses)
 
 
-def link_notes(library, notes: Iterable[Note], **options) -> LinkReport:
+def link_notes(library: Library, notes: Iterable[Note], **options: Any) -> LinkReport:
     """Fill the arXiv fields of ``notes``; find the ids of those without one by title.
 
     Notes with an id are fetched in one batched request. A note without one is searched by
@@ -245,13 +248,13 @@ class LinkPlan:
     """What ``plan_links`` found: (note as read, arXiv's paper, status) per note to write,
     the notes skipped, and the order of the notes asked for."""
 
-    planned: tuple[tuple[Note, Paper, str], ...] = ()
+    planned: tuple[Planned, ...] = ()
     skipped: tuple[LinkResult, ...] = ()
     order: tuple[str, ...] = ()
 
 
 def plan_links(
-    library,
+    library: Library,
     notes: Iterable[Note],
     *,
     yes: bool = False,
@@ -260,7 +263,7 @@ def plan_links(
     timeout: float = DEFAULT_TIMEOUT,
     arxiv_id: str = "",
     choose: Chooser | None = None,
-    client=None,
+    client: ArxivClient | None = None,
     cache: ArxivCache | None = None,
 ) -> LinkPlan:
     """Every request ``link_notes`` makes, and what it would write; writes nothing.
@@ -276,7 +279,7 @@ def plan_links(
     return LinkPlan(tuple(plans), tuple(skipped), tuple(n.path for n in notes))
 
 
-def write_links(library, plan: LinkPlan) -> LinkReport:
+def write_links(library: Library, plan: LinkPlan) -> LinkReport:
     """Write ``plan`` over the library's current version of each note.
 
     The requests are all made (``plan_links``); here, under the library's lock and with the
@@ -309,7 +312,14 @@ def write_links(library, plan: LinkPlan) -> LinkReport:
     return LinkReport(tuple(results))
 
 
-def _write_link(library, note, latest, fetched, status, holders: dict[str, str]) -> LinkResult:
+def _write_link(
+    library: Library,
+    note: Note,
+    latest: Note | None,
+    fetched: Paper,
+    status: str,
+    holders: dict[str, str],
+) -> LinkResult:
     """Link ``latest`` (``note`` as the folder holds it now) to ``fetched``, or say why not."""
     reason = ""
     holder = holders.get(fetched.arxiv, note.path)
@@ -319,7 +329,7 @@ def _write_link(library, note, latest, fetched, status, holders: dict[str, str])
         reason = "its arXiv id changed meanwhile; link it again"
     elif holder != note.path and fetched.arxiv != note.paper.arxiv:
         reason = _held(fetched.arxiv, holder)
-    if reason:
+    if reason or latest is None:  # (latest None always has a reason)
         return LinkResult(note.path, note.paper.title, "skipped", "", reason)
     paper = apply_metadata(latest.paper, fetched)
     if paper == latest.paper:
@@ -336,7 +346,9 @@ def _held(arxiv: str, holder: str) -> str:
     )
 
 
-def _plan_explicit(library, notes: list[Note], arxiv_id: str, fetcher: Fetcher, yes: bool):
+def _plan_explicit(
+    library: Library, notes: list[Note], arxiv_id: str, fetcher: Fetcher, yes: bool
+) -> tuple[list[Planned], list[LinkResult]]:
     if len(notes) != 1:
         raise InvalidInputError("--arxiv links exactly one paper; name just that one.")
     note = notes[0]
@@ -363,7 +375,9 @@ def _plan_explicit(library, notes: list[Note], arxiv_id: str, fetcher: Fetcher, 
     return [(note, fetched, status)], []
 
 
-def _plan_all(notes: list[Note], fetcher: Fetcher, choose: Chooser | None):
+def _plan_all(
+    notes: list[Note], fetcher: Fetcher, choose: Chooser | None
+) -> tuple[list[Planned], list[LinkResult]]:
     with_id = [n for n in notes if n.paper.arxiv]
     without = [n for n in notes if not n.paper.arxiv]
     fetched = fetcher.papers(n.paper.arxiv for n in with_id) if with_id else {}

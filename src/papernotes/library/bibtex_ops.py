@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from papernotes.errors import DuplicateError, InvalidInputError
 from papernotes.formats.bibtex.keys import check_key, identifier_problems, unique_key
@@ -24,6 +25,9 @@ from papernotes.formats.bibtex.write import (
 from papernotes.library import Library
 from papernotes.library.names import key_clash
 from papernotes.model import Note, Paper, Problem, normalize_title
+
+if TYPE_CHECKING:
+    from papernotes.formats.bibtex.read import ParsedBib
 
 
 @dataclass(frozen=True)
@@ -69,12 +73,12 @@ def assign_keys(library: Library, notes: Iterable[Note] | None = None) -> list[N
     wanted = [n for n in (library.notes() if notes is None else notes) if not n.paper.key]
     if not wanted:
         return []
-    changed = []
+    changed: list[Note] = []
     with library.writing():  # keys are chosen against the folder as it is
         current = {n.path: n for n in library.notes()}
         taken = {n.paper.key.casefold() for n in current.values() if n.paper.key}
-        for note in wanted:
-            note = current.get(note.path)
+        for asked in wanted:
+            note = current.get(asked.path)
             if note is None or note.paper.key:
                 continue  # removed, or given a key by someone else meanwhile
             key = unique_key(note.paper, taken)
@@ -182,7 +186,9 @@ def import_bibtex(
         return _import_entries(library, parsed, source, venues, dry_run=False)
 
 
-def _import_entries(library: Library, parsed, source: str, venues: VenueTable, dry_run: bool):
+def _import_entries(
+    library: Library, parsed: ParsedBib, source: str, venues: VenueTable, dry_run: bool
+) -> BibImportReport:
     from papernotes.formats.bibtex.read import entry_to_paper
 
     problems = list(parsed.problems)

@@ -85,9 +85,9 @@ def finish_edit(library: Library, copy: EditCopy) -> Note | None:
         kept = f"{str(exc).rstrip('.')}; your edited text is kept in {copy.path}."
         raise type(exc)(kept) from None
     except OSError as exc:  # a full disk, a read-only folder: the old note is still there
-        where = exc.filename or copy.rel
+        failed = exc.filename or copy.rel
         raise InvalidInputError(
-            f"Cannot write {where} ({exc.strerror or exc}), so {copy.rel} was not changed; "
+            f"Cannot write {failed} ({exc.strerror or exc}), so {copy.rel} was not changed; "
             f"your edited text is kept in {copy.path}."
         ) from None
     copy.discard()

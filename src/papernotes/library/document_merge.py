@@ -15,7 +15,6 @@ from typing import Any
 
 from papernotes.model import DocumentLayout, Section
 
-
 _Slot = list[Any]
 """``[section, matched]``: a ``Section`` and whether an imported one went there (updated in
 place as the merge goes)."""

@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import json
 from pathlib import Path
+from typing import Any
 
 from papernotes.model import ARXIV_FIELDS, LIST_FIELDS, Paper
 from papernotes.storage.atomic import atomic_write
@@ -70,7 +71,7 @@ class ArxivCache:
         )
 
     @staticmethod
-    def _read(path: Path) -> dict | None:
+    def _read(path: Path) -> dict[str, Any] | None:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -78,7 +79,7 @@ class ArxivCache:
         return data if isinstance(data, dict) and data.get("format") == FORMAT else None
 
     @staticmethod
-    def _write(path: Path, data: dict) -> None:
+    def _write(path: Path, data: dict[str, object]) -> None:
         stamped = {"format": FORMAT, "fetched": dt.datetime.now(dt.UTC).isoformat(), **data}
         text = json.dumps(stamped, ensure_ascii=False, indent=1)
         # A cache that cannot be written only costs a later request.
@@ -86,7 +87,7 @@ class ArxivCache:
             atomic_write(path, text.encode("utf-8"))
 
 
-def _fields(paper: Paper) -> dict:
+def _fields(paper: Paper) -> dict[str, object]:
     return {
         name: list(value) if name in _TUPLES else value
         for name in CACHED_FIELDS
@@ -94,7 +95,7 @@ def _fields(paper: Paper) -> dict:
     }
 
 
-def _paper(data: dict) -> Paper:
+def _paper(data: dict[str, Any]) -> Paper:
     values = {name: data[name] for name in CACHED_FIELDS if name in data}
     for name in _TUPLES:
         values[name] = tuple(str(v) for v in values.get(name, ()))

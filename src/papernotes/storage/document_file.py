@@ -71,7 +71,7 @@ def layout_from_data(data: object, where: Where = _nowhere) -> DocumentLayout:
     )
 
 
-def _list(data: dict, name: str, where: Where) -> list:
+def _list(data: dict[object, object], name: str, where: Where) -> list[object]:
     value = data.get(name)
     if value is None:
         return []
@@ -80,7 +80,9 @@ def _list(data: dict, name: str, where: Where) -> list:
     return value
 
 
-def _whole(data: dict, name: str, default: int, low: int, high: int, where: Where) -> int:
+def _whole(
+    data: dict[object, object], name: str, default: int, low: int, high: int, where: Where
+) -> int:
     """``data[name]`` as a whole number from ``low`` to ``high`` (missing, 0 or empty: the
     default, as before)."""
     value = data.get(name) or default
@@ -93,7 +95,7 @@ def _whole(data: dict, name: str, default: int, low: int, high: int, where: Wher
     return int(text)
 
 
-def _section_data(section: Section) -> dict:
+def _section_data(section: Section) -> dict[str, object]:
     data: dict[str, object] = {"title": section.title, "level": section.level}
     if section.papers:
         data["papers"] = True
@@ -102,7 +104,7 @@ def _section_data(section: Section) -> dict:
     return data
 
 
-def _item_data(item: LinkItem) -> dict:
+def _item_data(item: LinkItem) -> dict[str, object]:
     data: dict[str, object] = {}
     if item.label:
         data["label"] = item.label
@@ -119,7 +121,7 @@ def _item_data(item: LinkItem) -> dict:
     return data
 
 
-def _section(sections: list, index: int, where: Where) -> Section:
+def _section(sections: list[object], index: int, where: Where) -> Section:
     data = sections[index]
     if not isinstance(data, dict) or "title" not in data:
         raise LayoutFormatError(where(sections, index), "every section needs a title")
@@ -131,11 +133,11 @@ def _section(sections: list, index: int, where: Where) -> Section:
     )
 
 
-def _items(items: list, where: Where) -> tuple[LinkItem, ...]:
+def _items(items: list[object], where: Where) -> tuple[LinkItem, ...]:
     return tuple(_item(items, i, where) for i in range(len(items)))
 
 
-def _item(items: list, index: int, where: Where) -> LinkItem:
+def _item(items: list[object], index: int, where: Where) -> LinkItem:
     data = items[index]
     if not isinstance(data, dict):
         raise LayoutFormatError(where(items, index), "every item must be a mapping of fields")
@@ -149,7 +151,7 @@ def _item(items: list, index: int, where: Where) -> LinkItem:
     )
 
 
-def _text(data: dict, name: str, where: Where) -> str:
+def _text(data: dict[object, object], name: str, where: Where) -> str:
     value = data.get(name)
     if isinstance(value, list | dict):
         raise LayoutFormatError(where(data, name), f"{name!r} must be text")

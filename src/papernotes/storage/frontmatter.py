@@ -154,7 +154,9 @@ def parse_front(text: str) -> dict[str, object] | None:
             listing = name
             front[name] = None
             continue
-        value = [] if rest == " []" else _scalar(rest[1:]) if rest[0] == " " else None
+        value: list[object] | str | int | None = (
+            [] if rest == " []" else _scalar(rest[1:]) if rest[0] == " " else None
+        )
         if value is None:
             return None
         front[name] = value
@@ -189,15 +191,14 @@ def render_front(front: dict[str, object]) -> str | None:
     for name, value in front.items():
         if type(name) is not str or not _plain_key(name):
             return None
-        kind = type(value)
-        if kind is str:
+        if type(value) is str:
             text = _emit(value)
             if text is None:
                 return None
             lines.append(f"{name}: {text}")
-        elif kind is int:
+        elif type(value) is int:
             lines.append(f"{name}: {value}")
-        elif kind is list:
+        elif type(value) is list:
             if not value:
                 lines.append(f"{name}: []")
                 continue

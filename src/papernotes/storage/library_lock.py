@@ -12,9 +12,13 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from papernotes.errors import LockTimeoutError
 from papernotes.storage.regular_file import read_regular
+
+if TYPE_CHECKING:
+    from filelock import BaseFileLock
 
 HOLDER_FILE = ".papernotes.holder.lock"  # the pid of the process holding .papernotes.lock
 DEFAULT_LOCK_TIMEOUT = 30.0
@@ -30,7 +34,7 @@ class LockWait:
 
 
 @contextlib.contextmanager
-def holding(lock, root: Path, wait: LockWait) -> Iterator[None]:
+def holding(lock: BaseFileLock, root: Path, wait: LockWait) -> Iterator[None]:
     """Hold ``lock`` (a ``filelock.FileLock``) within ``wait.timeout``, else raise
     ``LockTimeoutError``; records this process as the holder while it holds the lock."""
     from filelock import Timeout

@@ -24,7 +24,7 @@ class Scan:
     __slots__ = ("started_ns", "found", "problems")  # a plain class: a dataclass costs ~1 ms
 
     def __init__(
-        self, started_ns: int, found: list[tuple[str, os.DirEntry]], problems: list[Problem]
+        self, started_ns: int, found: list[tuple[str, os.DirEntry[str]]], problems: list[Problem]
     ) -> None:
         self.started_ns, self.found, self.problems = started_ns, found, problems
 
@@ -74,8 +74,8 @@ class NoteFolder:
         found, problems = self._note_entries()
         return Scan(started_ns, found, problems)
 
-    def _note_entries(self) -> tuple[list[tuple[str, os.DirEntry]], list[Problem]]:
-        paths: list[tuple[str, os.DirEntry]] = []
+    def _note_entries(self) -> tuple[list[tuple[str, os.DirEntry[str]]], list[Problem]]:
+        paths: list[tuple[str, os.DirEntry[str]]] = []
         problems: list[Problem] = []
         years = [e for e in os.scandir(self.root) if YEAR_DIR.match(e.name)]
         for year in sorted(years, key=lambda e: e.name):
@@ -127,7 +127,7 @@ class NoteFolder:
         return sorted(found)
 
 
-def _stats(entry: os.DirEntry) -> bool:
+def _stats(entry: os.DirEntry[str]) -> bool:
     """Whether ``entry`` (a symlink: its target) can be stat-ed; the stat is kept."""
     try:
         entry.stat()

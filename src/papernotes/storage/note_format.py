@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 from papernotes.model import FRONT_MATTER_FIELDS, LIST_FIELDS, STATUSES, Paper
 
@@ -85,7 +86,7 @@ def parse_note(text: str) -> Paper:
     front_text = "\n".join(lines[1:end])
     from papernotes.storage.frontmatter import parse_front  # its regexes cost ~10 ms to build
 
-    front = parse_front(front_text)  # the subset papernotes writes, read without PyYAML
+    front: object = parse_front(front_text)  # the subset papernotes writes, read without PyYAML
     if front is None:
         front = _load_front(front_text, end)
     if not isinstance(front, dict):
@@ -140,8 +141,10 @@ def field_line(lines: list[str], name: str, default: int = 2) -> int:
     return default
 
 
-def _paper_from_front(front: dict, lines: list[str], notes: tuple[str, ...], body: str) -> Paper:
-    values: dict[str, object] = {}
+def _paper_from_front(
+    front: dict[object, object], lines: list[str], notes: tuple[str, ...], body: str
+) -> Paper:
+    values: dict[str, Any] = {}  # each of the type its field has: _coerce made sure
     extra: list[tuple[str, object]] = []
     for name, value in front.items():
         name = str(name)

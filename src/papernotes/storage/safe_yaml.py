@@ -16,12 +16,13 @@ from __future__ import annotations
 import yaml
 from yaml.composer import Composer, ComposerError
 from yaml.constructor import SafeConstructor
-from yaml.events import AliasEvent
-from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from yaml.events import AliasEvent, NodeEvent
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import Resolver
 
 try:  # the wheels ship libyaml, about 10x faster than the pure-Python reader
-    from yaml.cyaml import CParser as EventSource
+    # types-PyYAML's cyaml stub imports CParser without re-exporting it; yaml.cyaml has it
+    from yaml.cyaml import CParser as EventSource  # type: ignore[attr-defined]
     from yaml.cyaml import CSafeDumper as SafeDumper
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml.dumper import SafeDumper  # type: ignore[assignment]
@@ -56,15 +57,18 @@ class BoundedSafeLoader(Composer, EventSource, SafeConstructor, Resolver):
         Resolver.__init__(self)
         self.depth = 0
 
-    def compose_node(self, parent, index):  # noqa: ANN001, ANN201 - PyYAML's signature
+    def compose_node(self, parent: Node | None, index: int) -> Node | None:
         event = self.peek_event()
+        if not isinstance(event, NodeEvent):  # never: the parser asks only at a node's event
+            return super().compose_node(parent, index)
+        # (the marks: types-PyYAML's errors take only the pure-Python Mark; libyaml's works too)
         if isinstance(event, AliasEvent) or event.anchor is not None:
-            raise ComposerError(None, None, ALIASES_REFUSED, event.start_mark)
+            raise ComposerError(None, None, ALIASES_REFUSED, event.start_mark)  # type: ignore[arg-type]
         self.depth += 1
         try:
             if self.depth > MAX_DEPTH:
                 problem = f"nested more than {MAX_DEPTH} levels deep"
-                raise ComposerError(None, None, problem, event.start_mark)
+                raise ComposerError(None, None, problem, event.start_mark)  # type: ignore[arg-type]
             return super().compose_node(parent, index)
         finally:
             self.depth -= 1
@@ -72,7 +76,11 @@ class BoundedSafeLoader(Composer, EventSource, SafeConstructor, Resolver):
 
 def load_yaml(text: str) -> object:
     """The data of one YAML document; ``yaml.YAMLError`` (with its mark) when it does not read."""
-    return yaml.load(text, Loader=BoundedSafeLoader)
+    loader = BoundedSafeLoader(text)  # what yaml.load does (its stub takes only PyYAML's loaders)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
 
 
 class Locations:
@@ -81,7 +89,8 @@ class Locations:
 
     def __init__(self) -> None:
         self.starts: dict[int, int] = {}  # id(list or dict) -> its first line
-        self.inner: dict[int, dict | list] = {}  # id -> the line of each value or item
+        # id -> the line of each value or item
+        self.inner: dict[int, dict[object, int] | list[int]] = {}
 
     def line(self, container: object, key: object = None) -> int:
         """The line of ``container[key]`` (``key`` None: of ``container``); 1 if unknown."""
@@ -100,7 +109,7 @@ class LocatingLoader(BoundedSafeLoader):
         super().__init__(stream)
         self.locations = Locations()
 
-    def construct_object(self, node, deep=False):  # noqa: ANN001, ANN201 - PyYAML's signature
+    def construct_object(self, node: Node, deep: bool = False) -> object:
         data = super().construct_object(node, deep)
         if isinstance(node, SequenceNode | MappingNode):
             self.locations.starts[id(data)] = node.start_mark.line + 1

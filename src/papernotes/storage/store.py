@@ -19,7 +19,13 @@ from papernotes.model import DocumentLayout, Note, Paper, Problem
 from papernotes.storage.atomic import atomic_write, fsync_dir, refuse_read_only
 from papernotes.storage.batch import PendingWrites
 from papernotes.storage.caches import LibraryCaches
-from papernotes.storage.caches.note_cache import NoteCacheLoad, folder_state, stat_key
+from papernotes.storage.caches.note_cache import (
+    LayoutEntry,
+    NoteCacheLoad,
+    StatKey,
+    folder_state,
+    stat_key,
+)
 from papernotes.storage.document_file import (
     LAYOUT_FILE,
     LayoutFormatError,
@@ -40,6 +46,8 @@ from papernotes.storage.regular_file import read_regular
 from papernotes.storage.slugs import slugify, unique_slug
 
 if TYPE_CHECKING:
+    from filelock import BaseFileLock
+
     from papernotes.storage.caches.list_output_cache import ListOutputCache
 
 LOCK_FILE = ".papernotes.lock"
@@ -59,10 +67,12 @@ class NoteStore:
         self.folder = NoteFolder(self.root)
         self._real_root = self.folder.real_root
         self._caches: LibraryCaches | None = None
-        self._lock = None  # one FileLock per store, so nested locked() calls re-enter it
+        # one FileLock per store, so nested locked() calls re-enter it
+        self._lock: BaseFileLock | None = None
         self._batch: PendingWrites | None = None  # new notes waiting for one flush (import)
-        self._layout_data: tuple | None = None  # (stat key, YAML data) seen by the last load()
-        self._seen: tuple | None = None  # folder_state() arguments of the last load()
+        self._layout_data: LayoutEntry | None = None  # (stat key, YAML) seen by the last load()
+        # folder_state() arguments of the last load()
+        self._seen: tuple[list[str], list[StatKey], StatKey | None, list[Problem]] | None = None
         self.repaired: list[str] = []
         """The notes whose cached copy the last ``load(from_disk=True)`` found stale."""
 

@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import MISSING, fields
 from hashlib import blake2b
 from pathlib import Path
+from typing import Any
 
 from papernotes import __version__
 from papernotes.model import Note, Paper, Problem
@@ -58,7 +59,9 @@ _STAT = struct.Struct("<qqqQQ")
 StatKey = bytes
 """size, mtime_ns, ctime_ns, inode and device, packed: one object per entry loads faster."""
 # rel path -> (stat key, note digest, Paper fields) or (stat key, None, (line, message))
-Entry = tuple[StatKey, str | None, dict | tuple]
+Entry = tuple[StatKey, str, dict[str, object]] | tuple[StatKey, None, tuple[int, str]]
+LayoutEntry = tuple[StatKey, object]
+"""``document.yaml``'s stat key and its parsed YAML."""
 
 
 def stat_key(st: os.stat_result) -> StatKey:
@@ -68,7 +71,8 @@ def stat_key(st: os.stat_result) -> StatKey:
 def is_racy(key: StatKey, scan_started_ns: int) -> bool:
     """True when the file changed too close to ``scan_started_ns`` to trust its stat later."""
     _, mtime_ns, ctime_ns, _, _ = _STAT.unpack(key)
-    return max(mtime_ns, ctime_ns) >= scan_started_ns - RACY_MARGIN_NS
+    changed_ns: int = max(mtime_ns, ctime_ns)
+    return changed_ns >= scan_started_ns - RACY_MARGIN_NS
 
 
 def folder_state(
@@ -104,7 +108,7 @@ def header() -> bytes:
     return _MAGIC + f"{line} fields {fields_hash}\n".encode()
 
 
-def paper_from_fields(values: dict) -> Paper:
+def paper_from_fields(values: dict[str, object]) -> Paper:
     """A ``Paper`` from its cached fields, as ``pickle`` rebuilds one (no ``__init__``).
 
     The fields were produced by ``parse_note`` for the same fields and defaults (the header
@@ -116,10 +120,10 @@ def paper_from_fields(values: dict) -> Paper:
     return paper
 
 
-def paper_fields(paper: Paper) -> dict:
+def paper_fields(paper: Paper) -> dict[str, object]:
     """The fields of ``paper`` that are not their default (about half of them are): fewer
     objects to write and to load."""
-    values = {}
+    values: dict[str, object] = {}
     for name in PAPER_FIELDS:
         value = getattr(paper, name)
         default = _DEFAULTS.get(name, _NO_DEFAULT)
@@ -139,7 +143,7 @@ class NoteCache:
     def for_library(cls, real_root: str) -> NoteCache:
         return cls(cache_path(real_root, ".cache"))
 
-    def read(self, real_root: str) -> tuple[dict[str, Entry], tuple | None]:
+    def read(self, real_root: str) -> tuple[dict[str, Entry], LayoutEntry | None]:
         """The entries and the layout entry; empty when the file is missing or unusable."""
         if self.path is None:
             return {}, None
@@ -154,12 +158,15 @@ class NoteCache:
             return {}, None
         return entries, layout
 
-    def write(self, real_root: str, entries: dict[str, Entry], layout: tuple | None) -> bool:
+    def write(self, real_root: str, entries: dict[str, Entry], layout: LayoutEntry | None) -> bool:
         """Replace the cache file atomically; False (and no file change) on any failure."""
         if self.path is None:
             return False
+        # YAML data and unknown front matter fields are typed ``object``: marshal itself says
+        # (ValueError) when it cannot write one
+        snapshot: Any = (real_root, entries, layout)
         try:
-            payload = marshal.dumps((real_root, entries, layout))
+            payload = marshal.dumps(snapshot)
         except (ValueError, TypeError):
             return False
         return write_checked(self.path, header(), payload)
@@ -191,7 +198,7 @@ class NoteCacheLoad:
         with _gc_paused():
             self.old, self.old_layout = cache.read(real_root)
         self.fresh: dict[str, Entry] = {}
-        self.layout_entry: tuple | None = None
+        self.layout_entry: LayoutEntry | None = None
         self.dirty = False
         self.keys: list[StatKey] = []  # of the notes, in the order they were found
         self.layout_key: StatKey | None = None
@@ -200,7 +207,7 @@ class NoteCacheLoad:
         only then may the folder state of this load key a kept output."""
 
     def notes(
-        self, found: list[tuple[str, os.DirEntry]], read: Callable[[str], Note]
+        self, found: list[tuple[str, os.DirEntry[str]]], read: Callable[[str], Note]
     ) -> tuple[list[Note], list[Problem]]:
         """The notes at the ``found`` paths and the problems of those that do not read."""
         notes: list[Note] = []
@@ -229,7 +236,10 @@ class NoteCacheLoad:
                 else:
                     fresh[rel] = cached
                     result = _note(paper_from_fields(cached[2]), rel, cached[1])
-                (problems if type(result) is Problem else notes).append(result)
+                if isinstance(result, Problem):
+                    problems.append(result)
+                else:
+                    notes.append(result)
         return notes, problems
 
     def _read(self, rel: str, key: StatKey, read: Callable[[str], Note]) -> Note | Problem:
@@ -283,7 +293,7 @@ class NoteCacheLoad:
 
 def _entry(key: StatKey, result: Note | Problem) -> Entry:
     """The cache entry a file with stat ``key`` that read as ``result`` gets."""
-    if type(result) is Problem:
+    if isinstance(result, Problem):
         return (key, None, (result.line, result.message))
     return (key, result.digest, paper_fields(result.paper))
 
@@ -306,7 +316,8 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _marshallable(value: object) -> bool:
+def _marshallable(value: Any) -> bool:
+    """Whether ``marshal`` can write ``value`` (of any type: that is what is asked)."""
     try:
         marshal.dumps(value)
     except ValueError:

@@ -116,8 +116,10 @@ def cli(ctx: click.Context, notes_dir: Path | None, lock_timeout: float) -> None
     ctx.obj = notes_root(notes_dir)
     ctx.meta[LOCK_TIMEOUT] = lock_timeout  # read by cli/library_access.py
     if ctx.invoked_subcommand is None:
-        if "tui" in COMMANDS and sys.stdin.isatty() and sys.stdout.isatty():
-            ctx.invoke(cli.get_command(ctx, "tui"))
+        interactive = sys.stdin.isatty() and sys.stdout.isatty()
+        tui = cli.get_command(ctx, "tui") if interactive else None  # None if not installed
+        if tui is not None:
+            ctx.invoke(tui)
         else:
             click.echo(ctx.get_help())
 

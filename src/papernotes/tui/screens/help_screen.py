@@ -34,5 +34,5 @@ class HelpScreen(ModalScreen[None]):
         with Vertical(classes="dialog help"):
             yield Markdown(help_markdown())
 
-    def action_dismiss(self, result: None = None) -> None:
+    async def action_dismiss(self, result: None = None) -> None:
         self.dismiss()

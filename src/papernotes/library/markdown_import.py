@@ -72,15 +72,17 @@ def _import(library: Library, text: str, source: str, dry_run: bool) -> ImportRe
                 updated.append(path)
         claimed.add(path)
         order.append(path)
-    merged = merge_layout(current, parsed.layout, papers_heading=parsed.papers_heading, order=order)
-    if not dry_run and merged.layout != current:
-        library.save_layout(merged.layout)
+    layout_merge = merge_layout(
+        current, parsed.layout, papers_heading=parsed.papers_heading, order=order
+    )
+    if not dry_run and layout_merge.layout != current:
+        library.save_layout(layout_merge.layout)
     return ImportReport(
         tuple(added),
         tuple(updated),
         tuple(unchanged),
         tuple(skipped),
         tuple(problems),
-        tuple(merged.added),
-        tuple(merged.replaced),
+        tuple(layout_merge.added),
+        tuple(layout_merge.replaced),
     )

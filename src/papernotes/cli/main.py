@@ -26,6 +26,7 @@ COMMANDS = {
     "show": "papernotes.cli.notes_cmds:show_cmd",
     "search": "papernotes.cli.notes_cmds:search_cmd",
     "edit": "papernotes.cli.notes_cmds:edit_cmd",
+    "note": "papernotes.cli.note_cmd:note_cmd",
     "rm": "papernotes.cli.notes_cmds:rm_cmd",
     "check": "papernotes.cli.notes_cmds:check_cmd",
     "import": "papernotes.cli.transfer_cmds:import_cmd",

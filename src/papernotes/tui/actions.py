@@ -28,6 +28,19 @@ ACTIONS = (
         "Filter the list by title, notes, authors, venue, tags.",
         short="Find",
     ),
+    Action(
+        "y",
+        "focus_years",
+        "Years",
+        "Focus the years panel: up and down choose a year, Enter goes to the list.",
+    ),
+    Action(
+        "n",
+        "take_notes",
+        "Note",
+        "Take notes on the selected paper: Enter saves a line, up selects one to edit "
+        "(Enter), delete (Delete) or move (ctrl+up/down); Esc closes.",
+    ),
     Action("a", "add", "Add", "Add a paper through a form (ctrl+s saves, Fetch fills from arXiv)."),
     Action("e", "edit", "Edit", "Edit the selected note in $EDITOR, then reload it."),
     Action(

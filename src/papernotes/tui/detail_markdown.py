@@ -40,8 +40,9 @@ def _link(label: str, url: str) -> str:
     return f"[{_escape(label)}]({destination})"
 
 
-def paper_markdown(paper: Paper, path: str = "") -> str:
-    """Title (and the arXiv title when it differs), facts, links, abstract and numbered notes."""
+def paper_markdown(paper: Paper, path: str = "", *, notes: bool = True) -> str:
+    """Title (and the arXiv title when it differs), facts, links, abstract and numbered notes
+    (without ``notes``, the notes are left to the note editor shown under this text)."""
     lines = [f"# {_escape(paper.title)}", ""]
     if paper.arxiv_title and normalize_title(paper.arxiv_title) != normalize_title(paper.title):
         lines += [f"*arXiv title:* {_escape(paper.arxiv_title)}", ""]
@@ -68,11 +69,12 @@ def paper_markdown(paper: Paper, path: str = "") -> str:
     lines.append("")
     if paper.abstract:
         lines += ["## Abstract", "", _escape(" ".join(paper.abstract.split())), ""]
-    lines += ["## Notes", ""]
-    if paper.notes:
-        lines += [f"{i}. {_escape(note)}" for i, note in enumerate(paper.notes, 1)]
-    else:
-        lines.append("*No notes yet: press `e` to write some.*")
+    if notes:
+        lines += ["## Notes", ""]
+        if paper.notes:
+            lines += [f"{i}. {_escape(note)}" for i, note in enumerate(paper.notes, 1)]
+        else:
+            lines.append("*No notes yet: press `n` to write some.*")
     if paper.body.strip():
         lines += ["", "## More", "", _plain(paper.body)]
     return "\n".join(lines) + "\n"

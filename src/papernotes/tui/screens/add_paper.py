@@ -52,10 +52,13 @@ class AddPaperScreen(Screen[Note | dict[str, str] | None]):
         Binding("escape", "cancel", "Cancel (keeps what you typed)"),
     ]
 
-    def __init__(self, library: Library, draft: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, library: Library, draft: dict[str, str] | None = None, year: int | None = None
+    ) -> None:
         super().__init__()
         self.library = library
-        self.initial = draft or {}
+        # a cancelled form's values come back as typed; else the Year is the one browsed
+        self.initial = draft or ({"year": str(year)} if year else {})
         self.fetched: Paper | None = None
 
     def compose(self) -> ComposeResult:

@@ -24,10 +24,12 @@ from papernotes.model import Note
 from papernotes.tui.actions import bindings
 from papernotes.tui.paper_filter import SORT_LABELS, PaperFilter, year_counts
 from papernotes.tui.screens.note_actions import NoteActions
+from papernotes.tui.screens.note_line_actions import NoteLineActions
 from papernotes.tui.widgets.bibtex_view import BibtexView
 from papernotes.tui.widgets.detail_view import DetailView
 from papernotes.tui.widgets.filter_bar import FilterBar, FilterInput
 from papernotes.tui.widgets.footer import SteadyFooter
+from papernotes.tui.widgets.note_editor import NoteEditor
 from papernotes.tui.widgets.paper_list import PaperList
 from papernotes.tui.widgets.year_nav import YearNavigator
 
@@ -36,7 +38,12 @@ SEARCH_SLICE = 500
 
 
 class MainScreen(Screen[None]):
-    BINDINGS = [*bindings(), Binding("escape", "clear_filter", "Clear filter", show=False)]
+    BINDINGS = [
+        *bindings(),
+        Binding("escape", "clear_filter", "Clear filter", show=False),
+        Binding("ctrl+z", "undo_note_delete", "Undo note deletion", show=False),
+        Binding("ctrl+r", "reload", "Reload", show=False),
+    ]
 
     def __init__(self, library: Library) -> None:
         super().__init__()
@@ -49,6 +56,8 @@ class MainScreen(Screen[None]):
         """The filter last applied, the size of its selection and what it listed."""
         self.note_actions = NoteActions(self)
         """What the keys do to notes (``note_actions.py``); the ``action_*`` below call it."""
+        self.note_lines = NoteLineActions(self)
+        """What the note editor writes (``note_line_actions.py``)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -197,7 +206,35 @@ class MainScreen(Screen[None]):
         if event.pane.id == "tab-bibtex":
             self.query_one(BibtexView).draw()
 
+    @on(NoteEditor.Submitted)
+    def _note_submitted(self, event: NoteEditor.Submitted) -> None:
+        self.note_lines.submitted(event.editor, event.number, event.text)
+
+    @on(NoteEditor.Deleted)
+    def _note_deleted(self, event: NoteEditor.Deleted) -> None:
+        self.note_lines.deleted(event.editor, event.number)
+
+    @on(NoteEditor.Moved)
+    def _note_moved(self, event: NoteEditor.Moved) -> None:
+        self.note_lines.moved(event.editor, event.number, event.to)
+
+    @on(NoteEditor.Closed)
+    def _notes_closed(self) -> None:
+        self.show_detail(self.current)
+        self.query_one(PaperList).focus()
+
     # -- actions on notes (``NoteActions``) --------------------------------
+
+    def action_take_notes(self) -> None:
+        """Open the note editor under the selected paper's notes (``n``)."""
+        note = self.note_actions.selected()
+        if note is None:
+            return
+        self.query_one(TabbedContent).active = "tab-notes"
+        self.query_one(DetailView).take_notes(note)
+
+    def action_undo_note_delete(self) -> None:
+        self.note_lines.undo_delete(self.query_one(NoteEditor))
 
     def action_add(self) -> None:
         self.note_actions.action_add()
@@ -233,6 +270,9 @@ class MainScreen(Screen[None]):
         self.note_actions.action_reload()
 
     # -- simple view actions -----------------------------------------------
+
+    def action_focus_years(self) -> None:
+        self.query_one(YearNavigator).focus()
 
     def action_focus_filter(self) -> None:
         self.query_one("#filter", FilterInput).focus()

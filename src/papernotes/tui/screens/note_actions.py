@@ -4,6 +4,7 @@ export, delete, reload. Every failure becomes a notification; network work runs 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -113,7 +114,8 @@ class NoteActions:
             else:
                 screen.draft = result
 
-        self.app.push_screen(AddPaperScreen(self.library, draft=screen.draft), done)
+        year = screen.filter.year or dt.date.today().year  # the year browsed, else this one
+        self.app.push_screen(AddPaperScreen(self.library, draft=screen.draft, year=year), done)
 
     def action_edit(self) -> None:
         """Edit a copy in ``$EDITOR`` with the terminal handed over, then write it back

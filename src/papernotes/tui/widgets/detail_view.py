@@ -14,6 +14,7 @@ from textual.widgets import Static
 
 from papernotes.model import Note
 from papernotes.tui.detail_markdown import paper_markdown
+from papernotes.tui.widgets.note_editor import NoteEditor
 
 EMPTY = "*No paper selected.*"
 
@@ -27,8 +28,32 @@ class DetailView(VerticalScroll, can_focus=True):
 
     def compose(self) -> ComposeResult:
         yield Static(Markdown(EMPTY), id="detail-body")
+        yield NoteEditor(id="note-editor")
 
     def show(self, note: Note | None) -> None:
-        self.source = paper_markdown(note.paper, note.path) if note else EMPTY
+        editor = self.query_one(NoteEditor)
+        taking_notes = self._keep_editor(editor, note)
+        self.source = (
+            paper_markdown(note.paper, note.path, notes=not taking_notes) if note else EMPTY
+        )
         self.query_one("#detail-body", Static).update(Markdown(self.source, hyperlinks=True))
-        self.scroll_home(animate=False)
+        if taking_notes and note is not None:
+            editor.show(note)  # the notes are the editor's lines, under the rest
+        else:
+            self.scroll_home(animate=False)
+
+    def _keep_editor(self, editor: NoteEditor, note: Note | None) -> bool:
+        """Whether the note editor stays open for ``note``: only while it is the same paper."""
+        if not editor.is_open:
+            return False
+        if note is None or editor.note is None or editor.note.path != note.path:
+            editor.close()
+            return False
+        return True
+
+    def take_notes(self, note: Note) -> None:
+        """Open the note editor on ``note`` (``n``), the input focused for a new note."""
+        editor = self.query_one(NoteEditor)
+        editor.open(note)
+        self.show(note)
+        self.call_after_refresh(self.scroll_end, animate=False)

@@ -33,6 +33,7 @@ ACTIONS = (
         "focus_years",
         "Years",
         "Focus the years panel: up and down choose a year, Enter goes to the list.",
+        short="Yr",
     ),
     Action(
         "n",
@@ -46,8 +47,8 @@ ACTIONS = (
     Action(
         "l", "link", "Link arXiv", "Fill the selected paper's metadata from arXiv.", short="Link"
     ),
-    Action("t", "tags", "Tags", "Edit the selected paper's tags."),
-    Action("s", "cycle_status", "Status", "Cycle the status: unread, reading, read."),
+    Action("t", "tags", "Tags", "Edit the selected paper's tags.", short="Tag"),
+    Action("s", "cycle_status", "Status", "Cycle the status: unread, reading, read.", short="Stat"),
     Action(
         "o",
         "open_arxiv",
@@ -66,10 +67,12 @@ ACTIONS = (
         "Switch the lower pane between notes and BibTeX.",
         short="Bib",
     ),
-    Action("x", "export", "Export", "Export the library as Markdown or BibTeX to a file."),
+    Action(
+        "x", "export", "Export", "Export the library as Markdown or BibTeX to a file.", short="Exp"
+    ),
     Action("d", "delete", "Delete", "Delete the selected note (asks first).", short="Del"),
     Action("S", "cycle_sort", "Sort", "Sort by year, title or date added."),
-    Action("r", "reload", "Reload", "Reload every note from disk."),
+    Action("r", "reload", "Reload", "Reload every note from disk.", short="Load"),
     Action("question_mark", "help", "Help", "Show the keys."),
     Action("q", "quit", "Quit", "Quit papernotes."),
 )

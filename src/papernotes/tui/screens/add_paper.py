@@ -59,6 +59,8 @@ class AddPaperScreen(Screen[Note | dict[str, str] | None]):
         self.library = library
         # a cancelled form's values come back as typed; else the Year is the one browsed
         self.initial = draft or ({"year": str(year)} if year else {})
+        self.default_year = "" if draft else self.initial.get("year", "")
+        """The Year offered, not typed: Fetch replaces it with arXiv's year."""
         self.fetched: Paper | None = None
 
     def compose(self) -> ComposeResult:
@@ -138,7 +140,8 @@ class AddPaperScreen(Screen[Note | dict[str, str] | None]):
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         values = self.values()
-        self.dismiss(values if any(v.strip() for v in values.values()) else None)
+        typed = dict(values, year="") if values["year"] == self.default_year else values
+        self.dismiss(values if any(v.strip() for v in typed.values()) else None)
 
     # -- fetching from arXiv ---------------------------------------------------
 
@@ -179,6 +182,8 @@ class AddPaperScreen(Screen[Note | dict[str, str] | None]):
         self.fetched = replace(fetched, arxiv=base_id(fetched.arxiv) or fetched.arxiv)
         values = self.values()
         offered = {"title": fetched.title, "year": str(fetched.year) if fetched.year else ""}
+        if values["year"] == self.default_year:  # offered, not typed: arXiv knows better
+            values["year"] = ""
         filled = [name for name, value in offered.items() if value and not values[name].strip()]
         for name in filled:
             self.set_value(name, offered[name])

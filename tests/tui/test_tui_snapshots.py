@@ -52,3 +52,18 @@ def test_add_form_snapshot(seed_library, snap_compare):
         await pilot.pause()
 
     assert snap_compare(build_app(seed_library), terminal_size=SIZE, run_before=open_form)
+
+
+def test_detail_view_snapshot_with_the_note_input_open(seed_library, snap_compare):
+    async def take_notes_on_tinybert(pilot) -> None:
+        await loaded(pilot)
+        pilot.app.screen.query_one(PaperList).select_path("2020/tinybert.md")
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        await type_text(pilot, "只蒸馏注意力")
+        await pilot.pause()
+
+    assert snap_compare(
+        build_app(seed_library), terminal_size=SIZE, run_before=take_notes_on_tinybert
+    )

@@ -172,3 +172,26 @@ async def test_chinese_typed_into_the_note_input_is_stored_unchanged(seed_librar
         await press(pilot, "enter")
     assert notes_on_disk(seed_library)[-1] == text
     assert f"5. {text}\n" in (seed_library / TINYBERT).read_text(encoding="utf-8")
+
+
+@pilot_test
+async def test_clicking_undo_in_the_deletion_notification_puts_the_line_back(seed_library):
+    from textual.widgets._toast import Toast
+
+    from papernotes.tui.app import build_app
+
+    before = notes_on_disk(seed_library)
+    app = build_app(seed_library)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:  # toasts drawn
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await open_notes(app, pilot)
+        await press(pilot, "up", "up", "delete")  # note 3
+        assert notes_on_disk(seed_library) == (*before[:2], before[3])
+        await pilot.pause()
+        toast = app.query(Toast).last()
+        # the message starts after the toast's left border and padding, on its second row
+        await pilot.click(toast, offset=(2 + len("Deleted note 3. ") + 1, 1))
+        await pilot.pause()
+        assert notes_on_disk(seed_library) == before
+        assert notifications(app)[-1] == "Note 3 is back."

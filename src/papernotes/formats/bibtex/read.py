@@ -25,7 +25,8 @@ from papernotes.formats.bibtex.blocks import (
     stray_message,
 )
 from papernotes.formats.bibtex.keys import is_cjk_name, split_name
-from papernotes.formats.bibtex.latex import decode
+from papernotes.formats.bibtex.latex import braces_balance, decode
+from papernotes.formats.bibtex.values import LATEX_CHARS
 from papernotes.formats.bibtex.venues import PREPRINT, VenueTable
 from papernotes.formats.bibtex.write import (
     AUTHORLESS_TYPE,
@@ -33,7 +34,6 @@ from papernotes.formats.bibtex.write import (
     CODE_FIELD,
     CONTAINER_FIELD,
     ENTRY_TYPE,
-    LATEX_CHARS,
     NOTES_FIELD,
     PASSTHROUGH_ORDER,
     SUBTYPE_FIELD,
@@ -195,45 +195,16 @@ def _split_concatenation(value: str) -> list[str]:
 
 def entry_to_paper(entry: BibEntry, venues: VenueTable) -> Paper:
     """The paper an entry describes; raises ``ValueError`` when it has no title or year."""
-    fields = entry.fields
-    title = decode(fields.get("title", ""), math=True)
+    title = decode(entry.fields.get("title", ""), math=True)
     if not title:
         raise ValueError("has no title")
-    year_match = _YEAR.search(fields.get("year", "") or fields.get("date", ""))
+    year_match = _YEAR.search(entry.fields.get("year", "") or entry.fields.get("date", ""))
     if not year_match:
         raise ValueError("has no year")
-    extra: dict[str, str] = {}
-    venue = decode(fields.get("booktitle") or fields.get("journal") or "")
-    howpublished = fields.get("howpublished", "")
-    from_howpublished = bool(not venue and howpublished and not _URLISH.search(howpublished))
-    if from_howpublished:
-        venue = decode(howpublished)  # where the writer puts the venue of a @misc
-        fields = {k: v for k, v in fields.items() if k != "howpublished"}
+    venue, preprint, fields = _read_venue(entry.fields, venues)
     arxiv = _arxiv_id(fields)
-    preprint = bool(venue and _PREPRINT.search(venue))
-    if preprint:
-        # "arXiv preprint arXiv:…" as a journal: a preprint, whatever the type says. Only a
-        # venue the writer put in howpublished (the user wrote "arXiv", "CoRR") is kept.
-        known = venues.find(venue) if from_howpublished else None
-        venue = venue if known is not None and known.kind == PREPRINT else ""
-    elif venue:
-        venue = venues.short_name(venue)
-    rule_type = TYPE_OF_KIND[venues.kind(venue)]
-    # The type is kept only when it says more than the venue does and stays valid on export:
-    # never for a preprint, never an @article/@inproceedings without a journal/booktitle.
-    entry_type = entry.entry_type
-    if _written_without_authors(entry):  # its own type, if any, is in entrysubtype
-        subtype = fields.get(SUBTYPE_FIELD, "").strip().lower()
-        entry_type = subtype if TYPE_NAME.fullmatch(subtype) else rule_type
-    needs_venue = entry_type in CONTAINER_FIELD
-    if entry_type != rule_type and not preprint and (venue or not needs_venue):
-        extra[ENTRY_TYPE] = entry_type
-    for name in PASSTHROUGH_ORDER:
-        if fields.get(name, "").strip():
-            extra[name] = " ".join(fields[name].split())
-    url = fields.get("url", "").strip()
-    if url and not (arxiv and base_id(url) == arxiv):
-        extra["url"] = url
+    kept_type = _kept_type(entry, fields, venue, preprint, venues)
+    extra = _kept_fields(fields, arxiv, kept_type)
     return Paper(
         title=title,
         year=int(year_match.group(1)),
@@ -249,6 +220,60 @@ def entry_to_paper(entry: BibEntry, venues: VenueTable) -> Paper:
         notes=read_notes(fields.get(NOTES_FIELD, "")),
         extra=((BIBTEX_EXTRA, extra),) if extra else (),
     )
+
+
+def _read_venue(fields: dict[str, str], venues: VenueTable) -> tuple[str, bool, dict[str, str]]:
+    """``(venue's short name, is a preprint, the other fields)``.
+
+    The venue is the ``booktitle`` or ``journal``, else a ``howpublished`` that is no URL
+    (where the writer puts the venue of a @misc; it is then not among the other fields).
+    """
+    venue = decode(fields.get("booktitle") or fields.get("journal") or "")
+    howpublished = fields.get("howpublished", "")
+    from_howpublished = bool(not venue and howpublished and not _URLISH.search(howpublished))
+    if from_howpublished:
+        venue = decode(howpublished)
+        fields = {k: v for k, v in fields.items() if k != "howpublished"}
+    if venue and _PREPRINT.search(venue):
+        # "arXiv preprint arXiv:…" as a journal: a preprint, whatever the type says. Only a
+        # venue the writer put in howpublished (the user wrote "arXiv", "CoRR") is kept.
+        known = venues.find(venue) if from_howpublished else None
+        return (venue if known is not None and known.kind == PREPRINT else ""), True, fields
+    return (venues.short_name(venue) if venue else venue), False, fields
+
+
+def _kept_type(
+    entry: BibEntry, fields: dict[str, str], venue: str, preprint: bool, venues: VenueTable
+) -> str:
+    """The entry's type when the note must keep it, else "".
+
+    The type is kept only when it says more than the venue does and stays valid on export:
+    never for a preprint, never an @article/@inproceedings without a journal/booktitle.
+    """
+    rule_type = TYPE_OF_KIND[venues.kind(venue)]
+    entry_type = entry.entry_type
+    if _written_without_authors(entry):  # its own type, if any, is in entrysubtype
+        subtype = fields.get(SUBTYPE_FIELD, "").strip().lower()
+        entry_type = subtype if TYPE_NAME.fullmatch(subtype) else rule_type
+    needs_venue = entry_type in CONTAINER_FIELD
+    if entry_type != rule_type and not preprint and (venue or not needs_venue):
+        return entry_type
+    return ""
+
+
+def _kept_fields(fields: dict[str, str], arxiv: str, kept_type: str) -> dict[str, str]:
+    """The note's ``bibtex`` mapping: the kept type, the standard fields a paper has no
+    place for, and a URL that is not the arXiv page."""
+    extra: dict[str, str] = {}
+    if kept_type:
+        extra[ENTRY_TYPE] = kept_type
+    for name in PASSTHROUGH_ORDER:
+        if fields.get(name, "").strip():
+            extra[name] = " ".join(fields[name].split())
+    url = fields.get("url", "").strip()
+    if url and not (arxiv and base_id(url) == arxiv):
+        extra["url"] = url
+    return extra
 
 
 def read_tags(value: str) -> tuple[str, ...]:
@@ -309,7 +334,12 @@ def parse_authors(value: str) -> tuple[str, ...]:
         raw = raw.strip()
         if not raw:
             continue
-        if raw.startswith("{") and raw.endswith("}") and _balanced(raw[1:-1]) and "," not in raw:
+        if (
+            raw.startswith("{")
+            and raw.endswith("}")
+            and braces_balance(raw[1:-1], skip_escaped=True)
+            and "," not in raw
+        ):
             inner = decode(raw[1:-1])
             # {魏俊秋}, {山田 太郎}: a CJK name as written; anything else braced is corporate
             authors.append(inner if is_cjk_name(inner) else "{" + inner + "}")
@@ -373,12 +403,3 @@ def _split_top_level(value: str, separator: str) -> list[str]:
             start = match.end()
     parts.append(value[start:])
     return parts
-
-
-def _balanced(text: str) -> bool:
-    depth = 0
-    for char in re.sub(r"\\.", "", text):
-        depth += (char == "{") - (char == "}")
-        if depth < 0:
-            return False
-    return depth == 0

@@ -4,3 +4,7 @@
 ``requests``). Imports only ``papernotes.model``, ``papernotes.errors``, ``papernotes.text`` and
 ``papernotes.arxiv``; caching answers on disk is ``storage.arxiv_cache``'s job.
 """
+
+DEFAULT_TIMEOUT = 15.0
+"""Seconds one arXiv request may take unless told otherwise: the client's default and the
+commands' ``--timeout`` default. Here, not in ``client``, so the commands need not load it."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -18,6 +17,7 @@ from papernotes.errors import (
     InvalidInputError,
     NotFoundError,
 )
+from papernotes.gc_pause import gc_paused
 from papernotes.library import Library
 from papernotes.library.names import exact_matches
 from papernotes.model import STATUSES, Note, Paper, Problem
@@ -38,14 +38,8 @@ def load_notes(library: Library) -> Library:
     so the cyclic garbage collector is paused while the notes are built and they are frozen
     out of its sight after (at 100,000 notes it otherwise walks them three times: half a
     second). Notes hold no cycles; reference counting still frees them."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with gc_paused(freeze=True):
         library.notes()
-        gc.freeze()
-    finally:
-        if enabled:
-            gc.enable()
     return library
 
 

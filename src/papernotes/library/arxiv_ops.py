@@ -163,7 +163,10 @@ def fetch_paper(
 
 
 def apply_metadata(user: Paper, fetched: Paper) -> Paper:
-    """``user`` with arXiv's fields filled in; title, year, venue, notes, tags, code, key kept."""
+    """``user`` with arXiv's fields filled in; title, year, venue, notes, tags, code, key kept.
+
+    Applies when a note is linked to arXiv (``link``, the TUI's link key, the TUI add form's
+    fetch): arXiv's own fields come from arXiv, the user's stay the user's."""
     return replace(
         user,
         arxiv=fetched.arxiv or user.arxiv,
@@ -182,7 +185,9 @@ def apply_metadata(user: Paper, fetched: Paper) -> Paper:
 
 
 def paper_for_add(given: Paper, fetched: Paper) -> Paper:
-    """A new note's paper: arXiv's metadata, with whatever the user gave winning.
+    """A new note's paper: arXiv's metadata, with whatever the user gave winning. Applies
+    when ``add --arxiv`` adds a paper (``apply_metadata``, then arXiv's title and year for
+    those the user left out).
 
     ``given.title`` empty means "use arXiv's title"; ``given.year`` 0 means "v1's year".
     """

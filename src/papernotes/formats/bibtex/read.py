@@ -45,6 +45,7 @@ from papernotes.text.arxiv_ids import base_id
 
 if TYPE_CHECKING:
     from bibtexparser import Library
+    from bibtexparser.model import ParsingFailedBlock
 
 _YEAR = re.compile(r"(?<!\d)(1\d{3}|2\d{3})(?!\d)")
 _ARXIV_IN_TEXT = re.compile(
@@ -80,8 +81,6 @@ def parse_bibtex(text: str, source: str) -> ParsedBib:
     """The entries of a .bib text; broken blocks and every ``@`` at a line start that does
     not become an entry (``@misc a3, …``, ``@artİcle{…}``) become problems
     (``source:line: message``), each one a skipped entry. See ``formats.bibtex.blocks``."""
-    from bibtexparser import model
-
     library, located, stray = _split_blocks(text)
     respelled = respell_spaced_types(text, stray)  # ``@ misc{``, as BibTeX reads it
     if respelled != text:
@@ -108,26 +107,31 @@ def parse_bibtex(text: str, source: str) -> ParsedBib:
         parsed.entries.append(BibEntry(kind, entry.key, fields, lines[id(entry)]))
     for block in library.failed_blocks:
         line = lines.get(id(block), (block.start_line or 0) + 1)
-        if isinstance(block, model.DuplicateBlockKeyBlock):
-            first = lines.get(id(block.previous_block))
-            where = f" (first at line {first})" if first is not None else ""
-            message = f"duplicate key {block.key!r}{where}; this entry was skipped"
-        elif isinstance(block, model.DuplicateFieldKeyBlock):
-            names = ", ".join(sorted(block.duplicate_keys))
-            # the block has no key of its own: the entry it stands for does
-            entry_key = getattr(block.ignore_error_block, "key", "?")
-            message = f"entry {entry_key!r} repeats field(s) {names}; skipped"
-        else:
-            match = _FAILED_KEY.search(block.raw or "")
-            name = f"entry {match.group(1)!r}" if match else "a block"
-            reason = getattr(getattr(block, "error", None), "abort_reason", "")
-            reason = " ".join(str(reason).split()).rstrip(".") or "unbalanced braces or quotes?"
-            message = f"cannot parse {name} ({reason}); skipped"
-        parsed.problems.append(Problem(source, line, message))
+        parsed.problems.append(Problem(source, line, _failed_block_message(block, lines)))
     for at, line in stray:
         parsed.problems.append(Problem(source, line, stray_message(text, at)))
     parsed.problems.sort(key=lambda p: p.line)
     return parsed
+
+
+def _failed_block_message(block: ParsingFailedBlock, lines: dict[int, int]) -> str:
+    """Why bibtexparser could not read ``block`` (``lines``: each block's line, by id)."""
+    from bibtexparser import model
+
+    if isinstance(block, model.DuplicateBlockKeyBlock):
+        first = lines.get(id(block.previous_block))
+        where = f" (first at line {first})" if first is not None else ""
+        return f"duplicate key {block.key!r}{where}; this entry was skipped"
+    if isinstance(block, model.DuplicateFieldKeyBlock):
+        names = ", ".join(sorted(block.duplicate_keys))
+        # the block has no key of its own: the entry it stands for does
+        entry_key = getattr(block.ignore_error_block, "key", "?")
+        return f"entry {entry_key!r} repeats field(s) {names}; skipped"
+    match = _FAILED_KEY.search(block.raw or "")
+    name = f"entry {match.group(1)!r}" if match else "a block"
+    reason = getattr(getattr(block, "error", None), "abort_reason", "")
+    reason = " ".join(str(reason).split()).rstrip(".") or "unbalanced braces or quotes?"
+    return f"cannot parse {name} ({reason}); skipped"
 
 
 def _split_blocks(text: str) -> tuple[Library, list[Located], list[tuple[int, int]]]:

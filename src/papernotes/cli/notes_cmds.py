@@ -75,7 +75,7 @@ def init_cmd(ctx: click.Context) -> None:
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=15.0, help="arXiv timeout (s).")
 @click.option("--offline", is_flag=True, help="With --arxiv: use only cached arXiv answers.")
 @click.pass_context
-def add_cmd(
+def add_cmd(  # noqa: PLR0913 - a click command takes one parameter per option
     ctx: click.Context,
     year,
     title,

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from papernotes.arxiv import DEFAULT_TIMEOUT
 from papernotes.cli.library_access import existing_library
 from papernotes.cli.output import list_lines, note_dict, show_text, to_json
 from papernotes.errors import (
@@ -72,7 +73,9 @@ def init_cmd(ctx: click.Context) -> None:
 @click.option("--note", "notes", multiple=True, help="A reading note (repeatable).")
 @click.option("--status", type=click.Choice(STATUSES), default="unread", show_default=True)
 @click.option("--update", is_flag=True, help="Update the paper if it is already in the library.")
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=15.0, help="arXiv timeout (s).")
+@click.option(
+    "--timeout", type=click.FloatRange(min=0.1), default=DEFAULT_TIMEOUT, help="arXiv timeout (s)."
+)
 @click.option("--offline", is_flag=True, help="With --arxiv: use only cached arXiv answers.")
 @click.pass_context
 def add_cmd(  # noqa: PLR0913 - a click command takes one parameter per option

@@ -333,33 +333,29 @@ def _arxiv_id(fields: dict[str, str]) -> str:
 def parse_authors(value: str) -> tuple[str, ...]:
     """Authors as notes keep them: ``First Last`` if that splits back alike, or ``Last, First``;
     a CJK name as one unit, family name first (``{魏俊秋}`` and ``魏, 俊秋`` give 魏俊秋)."""
-    authors = []
-    for raw in _split_and(value):
-        raw = raw.strip()
-        if not raw:
-            continue
-        if (
-            raw.startswith("{")
-            and raw.endswith("}")
-            and braces_balance(raw[1:-1], skip_escaped=True)
-            and "," not in raw
-        ):
-            inner = decode(raw[1:-1])
-            # {魏俊秋}, {山田 太郎}: a CJK name as written; anything else braced is corporate
-            authors.append(inner if is_cjk_name(inner) else "{" + inner + "}")
-            continue
-        name = decode(raw)
-        parts = _name_parts(raw, name) if "," in name else None
-        if parts is not None:
-            family, given, suffix = parts
-            if not suffix and " " not in family + given and is_cjk_name(family + " " + given):
-                authors.append(family + given)  # "魏, 俊秋" (older exports): 魏俊秋
-                continue
-            display = " ".join(p for p in (given, family, suffix) if p)
-            if split_name(display) == (family, given, suffix):
-                name = display
-        authors.append(name)
-    return tuple(authors)
+    return tuple(_author(raw) for raw in (r.strip() for r in _split_and(value)) if raw)
+
+
+def _author(raw: str) -> str:
+    """One author as a note keeps it, from the LaTeX between two ``and``s."""
+    if (
+        raw.startswith("{")
+        and raw.endswith("}")
+        and braces_balance(raw[1:-1], skip_escaped=True)
+        and "," not in raw
+    ):
+        inner = decode(raw[1:-1])
+        # {魏俊秋}, {山田 太郎}: a CJK name as written; anything else braced is corporate
+        return inner if is_cjk_name(inner) else "{" + inner + "}"
+    name = decode(raw)
+    parts = _name_parts(raw, name) if "," in name else None
+    if parts is None:
+        return name
+    family, given, suffix = parts
+    if not suffix and " " not in family + given and is_cjk_name(family + " " + given):
+        return family + given  # "魏, 俊秋" (older exports): 魏俊秋
+    display = " ".join(p for p in (given, family, suffix) if p)
+    return display if split_name(display) == (family, given, suffix) else name
 
 
 def _name_parts(raw: str, name: str) -> tuple[str, str, str] | None:

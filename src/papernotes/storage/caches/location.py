@@ -7,6 +7,8 @@ import sys
 from hashlib import blake2b
 from pathlib import Path
 
+from papernotes.user_folders import cache_folder as user_cache_dir  # the name the caches call
+
 DISABLE_ENV = "PAPERNOTES_NO_CACHE"
 
 
@@ -23,13 +25,3 @@ def python_version() -> str:
     """The interpreter and its version, as the cache headers name it (marshal data and
     parsing both depend on it)."""
     return f"{sys.implementation.name}{sys.version_info[0]}.{sys.version_info[1]}"
-
-
-def user_cache_dir() -> Path:
-    """``$XDG_CACHE_HOME/papernotes`` (else ``~/.cache``); platformdirs on macOS and Windows."""
-    if sys.platform not in ("darwin", "win32"):  # what platformdirs does here, without its import
-        base = os.environ.get("XDG_CACHE_HOME", "").strip() or os.path.expanduser("~/.cache")
-        return Path(base) / "papernotes"
-    from platformdirs import user_cache_dir as platform_cache_dir
-
-    return Path(platform_cache_dir("papernotes", appauthor=False))

@@ -7,7 +7,7 @@ import sys
 from hashlib import blake2b
 from pathlib import Path
 
-from papernotes.user_folders import cache_folder as user_cache_dir  # the name the caches call
+from papernotes.user_folders import cache_folder
 
 DISABLE_ENV = "PAPERNOTES_NO_CACHE"
 
@@ -25,3 +25,9 @@ def python_version() -> str:
     """The interpreter and its version, as the cache headers name it (marshal data and
     parsing both depend on it)."""
     return f"{sys.implementation.name}{sys.version_info[0]}.{sys.version_info[1]}"
+
+
+def user_cache_dir() -> Path:
+    """papernotes' user cache folder (``user_folders.cache_folder``): the one name every cache
+    asks, so that a test can move them all."""
+    return cache_folder()

@@ -2,6 +2,7 @@
 
 Layers, lowest first: ``model``/``errors`` → ``text`` → ``storage``, ``formats``, ``arxiv`` →
 ``library`` → ``cli`` and ``tui`` (tests/test_layers.py enforces who may import whom).
+``user_folders`` and ``gc_pause`` are small helpers any layer may import.
 """
 
 __version__ = "0.1.0"

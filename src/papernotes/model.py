@@ -259,7 +259,10 @@ def _tidy_body(body: str) -> str:
 
 def merge_paper(old: Paper, new: Paper) -> Paper:
     """``old`` with what ``new`` says about it: ``new``'s fields win where it has them,
-    ``old``'s key is kept, tags are united; arXiv data, status and the rest stay ``old``'s."""
+    ``old``'s key is kept, tags are united; arXiv data, status and the rest stay ``old``'s.
+
+    Applies when the user says the paper again: ``add --update`` and a Markdown import of a
+    paper the library has (the user's newer words win)."""
     return replace(
         old,
         title=new.title or old.title,

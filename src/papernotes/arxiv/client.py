@@ -22,13 +22,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from papernotes import __version__
+from papernotes.arxiv import DEFAULT_TIMEOUT
 from papernotes.errors import NetworkError
 from papernotes.model import Paper
 from papernotes.text.arxiv_ids import parse_arxiv_id
 
 DEFAULT_URL = "https://export.arxiv.org/api/query"
 URL_ENV = "PAPERNOTES_ARXIV_URL"
-DEFAULT_TIMEOUT = 15.0
 USER_AGENT = f"papernotes/{__version__}"
 ID_BATCH = 100
 _ATOM = "{http://www.w3.org/2005/Atom}"

@@ -6,10 +6,11 @@ import sys
 
 import click
 
+from papernotes.arxiv import DEFAULT_TIMEOUT
 from papernotes.arxiv.match import Candidate
 from papernotes.cli.library_access import existing_library
 from papernotes.errors import InvalidInputError
-from papernotes.library.arxiv_ops import DEFAULT_TIMEOUT, link_notes, offline_requested
+from papernotes.library.arxiv_ops import link_notes, offline_requested
 from papernotes.model import Note
 
 timeout_option = click.option(

@@ -135,9 +135,9 @@ def notes_root(option: Path | None) -> Path:
     local = Path("notes")
     if local.is_dir():
         return local
-    from platformdirs import user_data_dir
+    from papernotes.user_folders import data_folder
 
-    return Path(user_data_dir("papernotes")) / "notes"
+    return data_folder() / "notes"
 
 
 def main() -> None:

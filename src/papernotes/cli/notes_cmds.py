@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import gc
 import sys
 from dataclasses import replace
 from pathlib import Path
 
 import click
 
+from papernotes.arxiv import DEFAULT_TIMEOUT
 from papernotes.cli.library_access import existing_library
 from papernotes.cli.output import list_lines, note_dict, show_text, to_json
 from papernotes.errors import (
@@ -18,6 +18,7 @@ from papernotes.errors import (
     InvalidInputError,
     NotFoundError,
 )
+from papernotes.gc_pause import gc_paused
 from papernotes.library import Library
 from papernotes.library.names import exact_matches
 from papernotes.model import STATUSES, Note, Paper, Problem
@@ -38,14 +39,8 @@ def load_notes(library: Library) -> Library:
     so the cyclic garbage collector is paused while the notes are built and they are frozen
     out of its sight after (at 100,000 notes it otherwise walks them three times: half a
     second). Notes hold no cycles; reference counting still frees them."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with gc_paused(freeze=True):
         library.notes()
-        gc.freeze()
-    finally:
-        if enabled:
-            gc.enable()
     return library
 
 
@@ -78,10 +73,12 @@ def init_cmd(ctx: click.Context) -> None:
 @click.option("--note", "notes", multiple=True, help="A reading note (repeatable).")
 @click.option("--status", type=click.Choice(STATUSES), default="unread", show_default=True)
 @click.option("--update", is_flag=True, help="Update the paper if it is already in the library.")
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=15.0, help="arXiv timeout (s).")
+@click.option(
+    "--timeout", type=click.FloatRange(min=0.1), default=DEFAULT_TIMEOUT, help="arXiv timeout (s)."
+)
 @click.option("--offline", is_flag=True, help="With --arxiv: use only cached arXiv answers.")
 @click.pass_context
-def add_cmd(
+def add_cmd(  # noqa: PLR0913 - a click command takes one parameter per option
     ctx: click.Context,
     year,
     title,

@@ -89,7 +89,9 @@ def import_cmd(ctx: click.Context, file: Path, dry_run: bool):
     help="--bib: accents as LaTeX (Chinese is kept as UTF-8).",
 )
 @click.pass_context
-def export_cmd(ctx: click.Context, papers, md, bib, output, year, tag, with_notes, ascii_only):
+def export_cmd(  # noqa: PLR0913 - a click command takes one parameter per option
+    ctx: click.Context, papers, md, bib, output, year, tag, with_notes, ascii_only
+):
     """Export the library as Markdown (--md) or BibTeX (--bib [PAPER...])."""
     if md and bib:
         raise click.UsageError("Choose one format: --md or --bib, not both.")

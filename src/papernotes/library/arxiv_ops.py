@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from papernotes.arxiv import DEFAULT_TIMEOUT
 from papernotes.arxiv.match import (
     AUTO_LINK_TITLE,
     Candidate,
@@ -30,7 +31,6 @@ if TYPE_CHECKING:
     from papernotes.library.api import Library
 
 OFFLINE_ENV = "PAPERNOTES_OFFLINE"
-DEFAULT_TIMEOUT = 15.0
 Chooser = Callable[[Note, list[Candidate]], Candidate | None]
 Planned = tuple[Note, Paper, str]
 """A note to link (as read), arXiv's paper for it, and its status (``linked``/``updated``)."""
@@ -163,7 +163,10 @@ def fetch_paper(
 
 
 def apply_metadata(user: Paper, fetched: Paper) -> Paper:
-    """``user`` with arXiv's fields filled in; title, year, venue, notes, tags, code, key kept."""
+    """``user`` with arXiv's fields filled in; title, year, venue, notes, tags, code, key kept.
+
+    Applies when a note is linked to arXiv (``link``, the TUI's link key, the TUI add form's
+    fetch): arXiv's own fields come from arXiv, the user's stay the user's."""
     return replace(
         user,
         arxiv=fetched.arxiv or user.arxiv,
@@ -182,7 +185,9 @@ def apply_metadata(user: Paper, fetched: Paper) -> Paper:
 
 
 def paper_for_add(given: Paper, fetched: Paper) -> Paper:
-    """A new note's paper: arXiv's metadata, with whatever the user gave winning.
+    """A new note's paper: arXiv's metadata, with whatever the user gave winning. Applies
+    when ``add --arxiv`` adds a paper (``apply_metadata``, then arXiv's title and year for
+    those the user left out).
 
     ``given.title`` empty means "use arXiv's title"; ``given.year`` 0 means "v1's year".
     """
@@ -258,20 +263,18 @@ def plan_links(
     notes: Iterable[Note],
     *,
     yes: bool = False,
-    refresh: bool = False,
-    offline: bool = False,
-    timeout: float = DEFAULT_TIMEOUT,
     arxiv_id: str = "",
     choose: Chooser | None = None,
-    client: ArxivClient | None = None,
-    cache: ArxivCache | None = None,
+    **fetch: Any,
 ) -> LinkPlan:
     """Every request ``link_notes`` makes, and what it would write; writes nothing.
 
     Only ``arxiv_id`` reads ``library`` (to refuse an id another note has before asking).
+    ``fetch`` are the ``Fetcher``'s options: ``timeout``, ``refresh``, ``offline``, ``client``
+    and ``cache``.
     """
     notes = list(notes)
-    fetcher = Fetcher(timeout=timeout, refresh=refresh, offline=offline, client=client, cache=cache)
+    fetcher = Fetcher(**fetch)
     if arxiv_id:
         plans, skipped = _plan_explicit(library, notes, arxiv_id, fetcher, yes)
     else:

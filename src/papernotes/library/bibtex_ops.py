@@ -298,7 +298,10 @@ def _identities(paper: Paper) -> list[tuple[str, str]]:
 
 
 def merge_entry(old: Paper, new: Paper, taken: set[str]) -> Paper:
-    """``old`` with the gaps filled from a .bib entry: what the user wrote always wins."""
+    """``old`` with the gaps filled from a .bib entry: what the user wrote always wins.
+
+    Applies when a .bib import meets a paper the library has (a .bib is another program's
+    record: it only fills gaps)."""
     key = old.key
     if not key and new.key and not check_key(new.key) and new.key.casefold() not in taken:
         key = new.key

@@ -11,13 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 from papernotes.model import DocumentLayout, Section
-
-_Slot = list[Any]
-"""``[section, matched]``: a ``Section`` and whether an imported one went there (updated in
-place as the merge goes)."""
 
 
 @dataclass
@@ -40,7 +35,8 @@ def merge_layout(
     papers_heading: bool = True,
     order: Iterable[str] = (),
 ) -> LayoutMerge:
-    """``current`` with ``imported``'s sections merged in.
+    """``current`` with ``imported``'s sections merged in. Applies when a Markdown document
+    is imported into a library: its sections and paper order (each paper is ``merge_paper``'s).
 
     ``order`` (the note paths the document listed) goes first in the paper order, then the
     rest of ``current``'s. ``papers_heading`` is False when the document had year headings
@@ -48,56 +44,81 @@ def merge_layout(
     """
     order = list(order)
     listed = set(order)
-    slots: list[_Slot] = [[s, False] for s in current.sections]  # [section, matched]
-    placed: list[_Slot] = []  # the slot each imported section went to, in document order
-    result = LayoutMerge(current)
-    has_papers = False
+    slots = _Slots(current.sections)
     for section in imported.sections:
-        if section.papers:
-            has_papers = True
         if section.papers and not papers_heading:
-            slot = next((s for s in slots if s[0].papers), None)
-            if slot is not None:
-                slot[1] = True
-                placed.append(slot)
-            continue
-        slot = next(
-            (
-                s
-                for s in slots
-                if not s[1]
-                and s[0].papers == section.papers
-                and (section.papers or (s[0].level, s[0].title) == (section.level, section.title))
-            ),
-            None,
-        )
-        if slot is not None:
-            if slot[0] != section:
-                result.replaced.append(section_name(section))
-                slot[0] = section
-            slot[1] = True
+            slots.keep_papers_section()
         else:
-            slot = [section, True]
-            slots.insert(_new_place(slots, placed, section), slot)
-            result.added.append(section_name(section))
-        placed.append(slot)
-    result.layout = DocumentLayout(
-        sections=tuple(s[0] for s in slots),
+            slots.merge(section)
+    has_papers = any(section.papers for section in imported.sections)
+    layout = DocumentLayout(
+        sections=slots.sections(),
         toc_depth=imported.toc_depth or current.toc_depth,
         order=tuple(order + [p for p in current.order if p not in listed]),
         year_level=imported.year_level if has_papers else current.year_level,
     )
-    return result
+    return LayoutMerge(layout, slots.added, slots.replaced)
 
 
-def _new_place(slots: list[_Slot], placed: list[_Slot], section: Section) -> int:
-    """Where a new section goes: after its parent's subsections, else at the end."""
-    if section.level == 0:
-        return 0
-    parent = next((s for s in reversed(placed) if s[0].level < section.level), None)
-    if parent is None or parent[0].level == 0:
-        return len(slots)
-    index = next(i for i, s in enumerate(slots) if s is parent) + 1
-    while index < len(slots) and slots[index][0].level > parent[0].level:
-        index += 1
-    return index
+@dataclass
+class _Slot:
+    """A place in the merged layout: its section, and whether an imported one went there."""
+
+    section: Section
+    matched: bool = False
+
+
+class _Slots:
+    """The library's sections in order, each marked once an imported section has taken its
+    place, and the slot each imported section went to, in document order (``placed``)."""
+
+    def __init__(self, sections: Iterable[Section]) -> None:
+        self.slots = [_Slot(s) for s in sections]
+        self.placed: list[_Slot] = []
+        self.added: list[str] = []
+        self.replaced: list[str] = []
+
+    def sections(self) -> tuple[Section, ...]:
+        return tuple(s.section for s in self.slots)
+
+    def keep_papers_section(self) -> None:
+        """The document's papers section is a placeholder: the library's stays as it is."""
+        slot = next((s for s in self.slots if s.section.papers), None)
+        if slot is not None:
+            slot.matched = True
+            self.placed.append(slot)
+
+    def merge(self, section: Section) -> None:
+        """``section`` replaces the first unmatched one like it, else is added."""
+        slot = next(
+            (s for s in self.slots if not s.matched and _same_place(s.section, section)), None
+        )
+        if slot is None:
+            slot = _Slot(section, matched=True)
+            self.slots.insert(self._new_place(section), slot)
+            self.added.append(section_name(section))
+        else:
+            if slot.section != section:
+                self.replaced.append(section_name(section))
+                slot.section = section
+            slot.matched = True
+        self.placed.append(slot)
+
+    def _new_place(self, section: Section) -> int:
+        """Where a new section goes: after its parent's subsections, else at the end."""
+        if section.level == 0:
+            return 0
+        parent = next((s for s in reversed(self.placed) if s.section.level < section.level), None)
+        if parent is None or parent.section.level == 0:
+            return len(self.slots)
+        index = next(i for i, s in enumerate(self.slots) if s is parent) + 1
+        while index < len(self.slots) and self.slots[index].section.level > parent.section.level:
+            index += 1
+        return index
+
+
+def _same_place(mine: Section, theirs: Section) -> bool:
+    """The papers section matches the papers section; any other, its title at its level."""
+    return mine.papers == theirs.papers and (
+        theirs.papers or (mine.level, mine.title) == (theirs.level, theirs.title)
+    )

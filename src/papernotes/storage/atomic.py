@@ -11,6 +11,8 @@ from papernotes.errors import InvalidInputError
 
 TEMP_PREFIX = ".papernotes-"
 TEMP_SUFFIX = ".tmp"
+"""How the temporary file of an atomic write in progress is named (notes, the layout, arXiv
+answers, exports); the library caches' is ``checked_file.CACHE_TEMP_PREFIX``."""
 
 
 def new_temp_file(path: Path, mode: int | None = None) -> tuple[int, str]:

@@ -94,9 +94,3 @@ class PendingWrites:
             os.replace(tmp, path)
         for folder in {path.parent for _, path in pending}:
             fsync_dir(folder)
-
-    def discard(self) -> None:
-        for tmp, _ in self._pending:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-        self._pending, self._names, self._listed = [], {}, {}

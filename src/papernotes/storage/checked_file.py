@@ -15,8 +15,9 @@ import zlib
 from pathlib import Path
 
 _CHECK = struct.Struct("<I")
-TEMP_PREFIX = ".tmp-"
-"""How the temporary file of a write in progress is named."""
+CACHE_TEMP_PREFIX = ".tmp-"
+"""How the temporary file of a cache write in progress is named (a note's is
+``atomic.TEMP_PREFIX``)."""
 
 
 def read_checked(path: Path, head: bytes) -> memoryview | None:
@@ -42,7 +43,7 @@ def write_checked(path: Path, head: bytes, payload: bytes) -> bool:
         path.parent.mkdir(parents=True, exist_ok=True)
         import tempfile  # only when a cache changed
 
-        fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=CACHE_TEMP_PREFIX, dir=path.parent)
         with os.fdopen(fd, "wb") as handle:
             handle.write(head)
             handle.write(_CHECK.pack(zlib.crc32(payload)))

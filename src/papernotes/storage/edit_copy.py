@@ -16,9 +16,9 @@ from pathlib import Path
 
 def edits_dir() -> Path:
     """``$XDG_DATA_HOME/papernotes/edits`` on Linux (platformdirs' user data folder elsewhere)."""
-    from platformdirs import user_data_dir  # what notes_root() uses for the default library
+    from papernotes.user_folders import data_folder  # where the default library is too
 
-    return Path(user_data_dir("papernotes")) / "edits"
+    return data_folder() / "edits"
 
 
 class EditCopy:

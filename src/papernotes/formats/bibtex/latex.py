@@ -137,6 +137,23 @@ def _math_end(text: str, start: int) -> int:
     return 0
 
 
+def braces_balance(text: str, *, skip_escaped: bool = False) -> bool:
+    """Every ``}`` closes an earlier ``{`` and every ``{`` is closed. BibTeX counts every
+    brace, escaped or not; with ``skip_escaped`` a backslash and the character after it
+    (``\\{``) do not count, as LaTeX reads them."""
+    if skip_escaped:
+        text = _ESCAPED_CHAR.sub("", text)
+    depth = 0
+    for char in text:
+        depth += (char == "{") - (char == "}")
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+_ESCAPED_CHAR = re.compile(r"\\.")
+
+
 def split_math(text: str, latex: bool = False) -> list[tuple[str, bool]]:
     """``text`` as ``(piece, is_math)`` pieces: math spans and the text between them."""
     pieces: list[tuple[str, bool]] = []

@@ -25,7 +25,8 @@ from papernotes.formats.bibtex.blocks import (
     stray_message,
 )
 from papernotes.formats.bibtex.keys import is_cjk_name, split_name
-from papernotes.formats.bibtex.latex import decode
+from papernotes.formats.bibtex.latex import braces_balance, decode
+from papernotes.formats.bibtex.values import LATEX_CHARS
 from papernotes.formats.bibtex.venues import PREPRINT, VenueTable
 from papernotes.formats.bibtex.write import (
     AUTHORLESS_TYPE,
@@ -33,7 +34,6 @@ from papernotes.formats.bibtex.write import (
     CODE_FIELD,
     CONTAINER_FIELD,
     ENTRY_TYPE,
-    LATEX_CHARS,
     NOTES_FIELD,
     PASSTHROUGH_ORDER,
     SUBTYPE_FIELD,
@@ -45,6 +45,7 @@ from papernotes.text.arxiv_ids import base_id
 
 if TYPE_CHECKING:
     from bibtexparser import Library
+    from bibtexparser.model import ParsingFailedBlock
 
 _YEAR = re.compile(r"(?<!\d)(1\d{3}|2\d{3})(?!\d)")
 _ARXIV_IN_TEXT = re.compile(
@@ -80,8 +81,6 @@ def parse_bibtex(text: str, source: str) -> ParsedBib:
     """The entries of a .bib text; broken blocks and every ``@`` at a line start that does
     not become an entry (``@misc a3, …``, ``@artİcle{…}``) become problems
     (``source:line: message``), each one a skipped entry. See ``formats.bibtex.blocks``."""
-    from bibtexparser import model
-
     library, located, stray = _split_blocks(text)
     respelled = respell_spaced_types(text, stray)  # ``@ misc{``, as BibTeX reads it
     if respelled != text:
@@ -108,26 +107,31 @@ def parse_bibtex(text: str, source: str) -> ParsedBib:
         parsed.entries.append(BibEntry(kind, entry.key, fields, lines[id(entry)]))
     for block in library.failed_blocks:
         line = lines.get(id(block), (block.start_line or 0) + 1)
-        if isinstance(block, model.DuplicateBlockKeyBlock):
-            first = lines.get(id(block.previous_block))
-            where = f" (first at line {first})" if first is not None else ""
-            message = f"duplicate key {block.key!r}{where}; this entry was skipped"
-        elif isinstance(block, model.DuplicateFieldKeyBlock):
-            names = ", ".join(sorted(block.duplicate_keys))
-            # the block has no key of its own: the entry it stands for does
-            entry_key = getattr(block.ignore_error_block, "key", "?")
-            message = f"entry {entry_key!r} repeats field(s) {names}; skipped"
-        else:
-            match = _FAILED_KEY.search(block.raw or "")
-            name = f"entry {match.group(1)!r}" if match else "a block"
-            reason = getattr(getattr(block, "error", None), "abort_reason", "")
-            reason = " ".join(str(reason).split()).rstrip(".") or "unbalanced braces or quotes?"
-            message = f"cannot parse {name} ({reason}); skipped"
-        parsed.problems.append(Problem(source, line, message))
+        parsed.problems.append(Problem(source, line, _failed_block_message(block, lines)))
     for at, line in stray:
         parsed.problems.append(Problem(source, line, stray_message(text, at)))
     parsed.problems.sort(key=lambda p: p.line)
     return parsed
+
+
+def _failed_block_message(block: ParsingFailedBlock, lines: dict[int, int]) -> str:
+    """Why bibtexparser could not read ``block`` (``lines``: each block's line, by id)."""
+    from bibtexparser import model
+
+    if isinstance(block, model.DuplicateBlockKeyBlock):
+        first = lines.get(id(block.previous_block))
+        where = f" (first at line {first})" if first is not None else ""
+        return f"duplicate key {block.key!r}{where}; this entry was skipped"
+    if isinstance(block, model.DuplicateFieldKeyBlock):
+        names = ", ".join(sorted(block.duplicate_keys))
+        # the block has no key of its own: the entry it stands for does
+        entry_key = getattr(block.ignore_error_block, "key", "?")
+        return f"entry {entry_key!r} repeats field(s) {names}; skipped"
+    match = _FAILED_KEY.search(block.raw or "")
+    name = f"entry {match.group(1)!r}" if match else "a block"
+    reason = getattr(getattr(block, "error", None), "abort_reason", "")
+    reason = " ".join(str(reason).split()).rstrip(".") or "unbalanced braces or quotes?"
+    return f"cannot parse {name} ({reason}); skipped"
 
 
 def _split_blocks(text: str) -> tuple[Library, list[Located], list[tuple[int, int]]]:
@@ -195,45 +199,16 @@ def _split_concatenation(value: str) -> list[str]:
 
 def entry_to_paper(entry: BibEntry, venues: VenueTable) -> Paper:
     """The paper an entry describes; raises ``ValueError`` when it has no title or year."""
-    fields = entry.fields
-    title = decode(fields.get("title", ""), math=True)
+    title = decode(entry.fields.get("title", ""), math=True)
     if not title:
         raise ValueError("has no title")
-    year_match = _YEAR.search(fields.get("year", "") or fields.get("date", ""))
+    year_match = _YEAR.search(entry.fields.get("year", "") or entry.fields.get("date", ""))
     if not year_match:
         raise ValueError("has no year")
-    extra: dict[str, str] = {}
-    venue = decode(fields.get("booktitle") or fields.get("journal") or "")
-    howpublished = fields.get("howpublished", "")
-    from_howpublished = bool(not venue and howpublished and not _URLISH.search(howpublished))
-    if from_howpublished:
-        venue = decode(howpublished)  # where the writer puts the venue of a @misc
-        fields = {k: v for k, v in fields.items() if k != "howpublished"}
+    venue, preprint, fields = _read_venue(entry.fields, venues)
     arxiv = _arxiv_id(fields)
-    preprint = bool(venue and _PREPRINT.search(venue))
-    if preprint:
-        # "arXiv preprint arXiv:…" as a journal: a preprint, whatever the type says. Only a
-        # venue the writer put in howpublished (the user wrote "arXiv", "CoRR") is kept.
-        known = venues.find(venue) if from_howpublished else None
-        venue = venue if known is not None and known.kind == PREPRINT else ""
-    elif venue:
-        venue = venues.short_name(venue)
-    rule_type = TYPE_OF_KIND[venues.kind(venue)]
-    # The type is kept only when it says more than the venue does and stays valid on export:
-    # never for a preprint, never an @article/@inproceedings without a journal/booktitle.
-    entry_type = entry.entry_type
-    if _written_without_authors(entry):  # its own type, if any, is in entrysubtype
-        subtype = fields.get(SUBTYPE_FIELD, "").strip().lower()
-        entry_type = subtype if TYPE_NAME.fullmatch(subtype) else rule_type
-    needs_venue = entry_type in CONTAINER_FIELD
-    if entry_type != rule_type and not preprint and (venue or not needs_venue):
-        extra[ENTRY_TYPE] = entry_type
-    for name in PASSTHROUGH_ORDER:
-        if fields.get(name, "").strip():
-            extra[name] = " ".join(fields[name].split())
-    url = fields.get("url", "").strip()
-    if url and not (arxiv and base_id(url) == arxiv):
-        extra["url"] = url
+    kept_type = _kept_type(entry, fields, venue, preprint, venues)
+    extra = _kept_fields(fields, arxiv, kept_type)
     return Paper(
         title=title,
         year=int(year_match.group(1)),
@@ -249,6 +224,60 @@ def entry_to_paper(entry: BibEntry, venues: VenueTable) -> Paper:
         notes=read_notes(fields.get(NOTES_FIELD, "")),
         extra=((BIBTEX_EXTRA, extra),) if extra else (),
     )
+
+
+def _read_venue(fields: dict[str, str], venues: VenueTable) -> tuple[str, bool, dict[str, str]]:
+    """``(venue's short name, is a preprint, the other fields)``.
+
+    The venue is the ``booktitle`` or ``journal``, else a ``howpublished`` that is no URL
+    (where the writer puts the venue of a @misc; it is then not among the other fields).
+    """
+    venue = decode(fields.get("booktitle") or fields.get("journal") or "")
+    howpublished = fields.get("howpublished", "")
+    from_howpublished = bool(not venue and howpublished and not _URLISH.search(howpublished))
+    if from_howpublished:
+        venue = decode(howpublished)
+        fields = {k: v for k, v in fields.items() if k != "howpublished"}
+    if venue and _PREPRINT.search(venue):
+        # "arXiv preprint arXiv:…" as a journal: a preprint, whatever the type says. Only a
+        # venue the writer put in howpublished (the user wrote "arXiv", "CoRR") is kept.
+        known = venues.find(venue) if from_howpublished else None
+        return (venue if known is not None and known.kind == PREPRINT else ""), True, fields
+    return (venues.short_name(venue) if venue else venue), False, fields
+
+
+def _kept_type(
+    entry: BibEntry, fields: dict[str, str], venue: str, preprint: bool, venues: VenueTable
+) -> str:
+    """The entry's type when the note must keep it, else "".
+
+    The type is kept only when it says more than the venue does and stays valid on export:
+    never for a preprint, never an @article/@inproceedings without a journal/booktitle.
+    """
+    rule_type = TYPE_OF_KIND[venues.kind(venue)]
+    entry_type = entry.entry_type
+    if _written_without_authors(entry):  # its own type, if any, is in entrysubtype
+        subtype = fields.get(SUBTYPE_FIELD, "").strip().lower()
+        entry_type = subtype if TYPE_NAME.fullmatch(subtype) else rule_type
+    needs_venue = entry_type in CONTAINER_FIELD
+    if entry_type != rule_type and not preprint and (venue or not needs_venue):
+        return entry_type
+    return ""
+
+
+def _kept_fields(fields: dict[str, str], arxiv: str, kept_type: str) -> dict[str, str]:
+    """The note's ``bibtex`` mapping: the kept type, the standard fields a paper has no
+    place for, and a URL that is not the arXiv page."""
+    extra: dict[str, str] = {}
+    if kept_type:
+        extra[ENTRY_TYPE] = kept_type
+    for name in PASSTHROUGH_ORDER:
+        if fields.get(name, "").strip():
+            extra[name] = " ".join(fields[name].split())
+    url = fields.get("url", "").strip()
+    if url and not (arxiv and base_id(url) == arxiv):
+        extra["url"] = url
+    return extra
 
 
 def read_tags(value: str) -> tuple[str, ...]:
@@ -304,28 +333,29 @@ def _arxiv_id(fields: dict[str, str]) -> str:
 def parse_authors(value: str) -> tuple[str, ...]:
     """Authors as notes keep them: ``First Last`` if that splits back alike, or ``Last, First``;
     a CJK name as one unit, family name first (``{魏俊秋}`` and ``魏, 俊秋`` give 魏俊秋)."""
-    authors = []
-    for raw in _split_and(value):
-        raw = raw.strip()
-        if not raw:
-            continue
-        if raw.startswith("{") and raw.endswith("}") and _balanced(raw[1:-1]) and "," not in raw:
-            inner = decode(raw[1:-1])
-            # {魏俊秋}, {山田 太郎}: a CJK name as written; anything else braced is corporate
-            authors.append(inner if is_cjk_name(inner) else "{" + inner + "}")
-            continue
-        name = decode(raw)
-        parts = _name_parts(raw, name) if "," in name else None
-        if parts is not None:
-            family, given, suffix = parts
-            if not suffix and " " not in family + given and is_cjk_name(family + " " + given):
-                authors.append(family + given)  # "魏, 俊秋" (older exports): 魏俊秋
-                continue
-            display = " ".join(p for p in (given, family, suffix) if p)
-            if split_name(display) == (family, given, suffix):
-                name = display
-        authors.append(name)
-    return tuple(authors)
+    return tuple(_author(raw) for raw in (r.strip() for r in _split_and(value)) if raw)
+
+
+def _author(raw: str) -> str:
+    """One author as a note keeps it, from the LaTeX between two ``and``s."""
+    if (
+        raw.startswith("{")
+        and raw.endswith("}")
+        and braces_balance(raw[1:-1], skip_escaped=True)
+        and "," not in raw
+    ):
+        inner = decode(raw[1:-1])
+        # {魏俊秋}, {山田 太郎}: a CJK name as written; anything else braced is corporate
+        return inner if is_cjk_name(inner) else "{" + inner + "}"
+    name = decode(raw)
+    parts = _name_parts(raw, name) if "," in name else None
+    if parts is None:
+        return name
+    family, given, suffix = parts
+    if not suffix and " " not in family + given and is_cjk_name(family + " " + given):
+        return family + given  # "魏, 俊秋" (older exports): 魏俊秋
+    display = " ".join(p for p in (given, family, suffix) if p)
+    return display if split_name(display) == (family, given, suffix) else name
 
 
 def _name_parts(raw: str, name: str) -> tuple[str, str, str] | None:
@@ -373,12 +403,3 @@ def _split_top_level(value: str, separator: str) -> list[str]:
             start = match.end()
     parts.append(value[start:])
     return parts
-
-
-def _balanced(text: str) -> bool:
-    depth = 0
-    for char in re.sub(r"\\.", "", text):
-        depth += (char == "{") - (char == "}")
-        if depth < 0:
-            return False
-    return depth == 0

@@ -1,7 +1,7 @@
 """Venue names: the short name a user writes (``ICLR``) and the full name a .bib needs.
 
 A built-in table covers the common ML/NLP/vision venues; users extend or override it in
-``venues.toml`` in the config folder (``platformdirs.user_config_dir("papernotes")``,
+``venues.toml`` in the config folder (``papernotes.user_folders.config_folder()``,
 i.e. ``$XDG_CONFIG_HOME/papernotes/venues.toml`` on Linux)::
 
     [COLM]
@@ -128,9 +128,9 @@ class VenueTable:
     def load(cls, config_dir: Path | None = None) -> VenueTable:
         """The built-in table extended by ``venues.toml`` in the user's config folder."""
         if config_dir is None:
-            from platformdirs import user_config_dir
+            from papernotes.user_folders import config_folder
 
-            config_dir = Path(user_config_dir("papernotes"))
+            config_dir = config_folder()
         path = config_dir / CONFIG_FILE
         try:
             text = path.read_text(encoding="utf-8")

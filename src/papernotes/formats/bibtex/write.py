@@ -11,12 +11,20 @@ Fields a .bib import brought along (pages, volume, a non-arXiv url, …) live in
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable
 
-from papernotes.formats.bibtex.keys import base_key, is_cjk_name, split_name
-from papernotes.formats.bibtex.latex import escape, split_math
+from papernotes.formats.bibtex.keys import base_key
+from papernotes.formats.bibtex.latex import escape
+from papernotes.formats.bibtex.values import (
+    format_authors,
+    format_code,
+    format_notes,
+    format_tags,
+    protect_title,
+    short_title,
+    verbatim,
+)
 from papernotes.formats.bibtex.venues import CONFERENCE, JOURNAL, PREPRINT, VenueTable
 from papernotes.model import Paper
 
@@ -47,12 +55,6 @@ MONTH_MACROS = frozenset(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 )
 """BibTeX's standard month macros, written without braces (an import reads ``jun`` as is)."""
-_WORD = re.compile(r"[^\W_]+")
-_RUN_GAP = re.compile(r"[ -]+")
-_DIGIT = re.compile(r"\d")
-_COLON = re.compile("[:：]")
-_LETTERS = re.compile(r"[^\W\d_]+")
-_AND_WORD = re.compile(r"(?<!\S)and(?!\S)", re.IGNORECASE)
 CONTAINER_FIELD = {"inproceedings": "booktitle", "incollection": "booktitle", "article": "journal"}
 """Entry types whose venue field is required, and that field."""
 AUTHORLESS_TYPE = "misc"
@@ -81,36 +83,77 @@ def render_entry(
         venues = VenueTable.load()
     extra = bibtex_fields(paper)
     kind = venues.kind(paper.venue)
-    entry_type = str(extra.get(ENTRY_TYPE) or TYPE_OF_KIND[kind])
     has_venue = bool(paper.venue) and kind != PREPRINT
-    required = CONTAINER_FIELD.get(entry_type)
-    if required and not has_venue and not extra.get(required):
-        entry_type = TYPE_OF_KIND[kind]  # an @article without a journal is invalid: a preprint
+    entry_type = _entry_type(extra, kind, has_venue)
     title = paper.arxiv_title or paper.title
     fields: list[tuple[str, str]] = [("title", protect_title(title, ascii))]
     if paper.authors:
         fields.append(("author", format_authors(paper.authors, ascii)))
     else:
-        # biblatex wants an author for every type but @misc; BibTeX styles sort and label an
-        # entry without one by its `key`; biblatex and CSL label it by its (short) title
-        if entry_type != TYPE_OF_KIND[kind]:
-            fields.append((SUBTYPE_FIELD, entry_type))  # a type kept from an import
-        entry_type = AUTHORLESS_TYPE
         label = title if long_label else short_title(title)
-        fields.append(("key", protect_title(label, ascii)))
-        if label != title:
-            fields.append(("shorttitle", protect_title(label, ascii)))
+        fields += _authorless_fields(title, label, entry_type, TYPE_OF_KIND[kind], ascii)
+        entry_type = AUTHORLESS_TYPE
+    fields += _venue_fields(paper, entry_type, has_venue, venues, ascii)
+    written = {name for name, _ in fields}
+    fields.append(("year", str(paper.year)))
+    fields += _passthrough_fields(extra, written, ascii)
+    fields += _link_fields(paper, extra, ascii)
+    fields += _papernotes_fields(paper, extra, with_notes, ascii)
+    return _entry_text(entry_type, paper.key or base_key(paper), fields)
+
+
+def _entry_type(extra: dict[str, object], kind: str, has_venue: bool) -> str:
+    """The type an import kept, else the venue's; never one whose venue field would be empty."""
+    entry_type = str(extra.get(ENTRY_TYPE) or TYPE_OF_KIND[kind])
+    required = CONTAINER_FIELD.get(entry_type)
+    if required and not has_venue and not extra.get(required):
+        return TYPE_OF_KIND[kind]  # an @article without a journal is invalid: a preprint
+    return entry_type
+
+
+def _authorless_fields(
+    title: str, label: str, entry_type: str, venue_type: str, ascii: bool
+) -> list[tuple[str, str]]:
+    """What labels a paper without authors (written as a @misc).
+
+    biblatex wants an author for every type but @misc; BibTeX styles sort and label an entry
+    without one by its `key`; biblatex and CSL label it by its (short) title."""
+    fields = []
+    if entry_type != venue_type:
+        fields.append((SUBTYPE_FIELD, entry_type))  # a type kept from an import
+    fields.append(("key", protect_title(label, ascii)))
+    if label != title:
+        fields.append(("shorttitle", protect_title(label, ascii)))
+    return fields
+
+
+def _venue_fields(
+    paper: Paper, entry_type: str, has_venue: bool, venues: VenueTable, ascii: bool
+) -> list[tuple[str, str]]:
+    """The venue's full name in the type's container field (``howpublished`` for a @misc)."""
     if has_venue:
         container = CONTAINER_FIELD.get(entry_type, "howpublished")
-        fields.append((container, escape(venues.full_name(paper.venue), ascii)))
-    elif paper.venue and entry_type == "misc":  # "arXiv", "CoRR": as written, so it reads back
-        fields.append(("howpublished", escape(paper.venue, ascii)))
-    venue_field = {name for name, _ in fields}
-    fields.append(("year", str(paper.year)))
-    for name in PASSTHROUGH_ORDER:
-        value = extra.get(name)
-        if value and name not in venue_field:  # the venue's howpublished wins over a kept one
-            fields.append((name, verbatim(str(value), ascii)))
+        return [(container, escape(venues.full_name(paper.venue), ascii))]
+    if paper.venue and entry_type == "misc":  # "arXiv", "CoRR": as written, so it reads back
+        return [("howpublished", escape(paper.venue, ascii))]
+    return []
+
+
+def _passthrough_fields(
+    extra: dict[str, object], written: set[str], ascii: bool
+) -> list[tuple[str, str]]:
+    """The standard fields an import kept, in ``PASSTHROUGH_ORDER``."""
+    return [
+        (name, verbatim(str(extra[name]), ascii))
+        for name in PASSTHROUGH_ORDER
+        # the venue's howpublished wins over a kept one
+        if extra.get(name) and name not in written
+    ]
+
+
+def _link_fields(paper: Paper, extra: dict[str, object], ascii: bool) -> list[tuple[str, str]]:
+    """arXiv's eprint fields, the DOI and the URL (a kept one, else the arXiv page)."""
+    fields = []
     if paper.arxiv:
         fields.append(("eprint", verbatim(paper.arxiv)))
         fields.append(("archivePrefix", "arXiv"))
@@ -123,6 +166,14 @@ def render_entry(
         fields.append(("url", verbatim(str(extra["url"]), ascii, respell=False)))
     elif paper.arxiv:
         fields.append(("url", f"https://arxiv.org/abs/{verbatim(paper.arxiv)}"))
+    return fields
+
+
+def _papernotes_fields(
+    paper: Paper, extra: dict[str, object], with_notes: bool, ascii: bool
+) -> list[tuple[str, str]]:
+    """The note's tags and code, the other fields an import kept, and (``with_notes``) the notes."""
+    fields = []
     if paper.tags:
         fields.append((TAGS_FIELD, format_tags(paper.tags, ascii)))
     if paper.code:
@@ -132,7 +183,12 @@ def render_entry(
             fields.append((name, verbatim(str(extra[name]), ascii)))
     if with_notes and paper.notes:
         fields.append((NOTES_FIELD, format_notes(paper.notes, ascii)))
-    lines = [f"@{entry_type}{{{paper.key or base_key(paper)},"]
+    return fields
+
+
+def _entry_text(entry_type: str, key: str, fields: list[tuple[str, str]]) -> str:
+    """``@type{key,`` then one ``name = {value}`` line per non-empty field, and ``}``."""
+    lines = [f"@{entry_type}{{{key},"]
     lines.extend(
         f"  {name} = {value.lower()},"  # a month macro: styles print "June", not "jun"
         if name == "month" and value.lower() in MONTH_MACROS
@@ -195,8 +251,6 @@ _KNOWN_EXTRA = frozenset(PASSTHROUGH_ORDER) | {
     CODE_FIELD,
     NOTES_FIELD,
 }
-LATEX_CHARS = frozenset("\\{}")
-"""Characters that make a value LaTeX rather than plain text (see ``format_code``)."""
 
 
 def bibtex_fields(paper: Paper) -> dict[str, object]:
@@ -205,170 +259,3 @@ def bibtex_fields(paper: Paper) -> dict[str, object]:
         if name == BIBTEX_EXTRA and isinstance(value, dict):
             return {str(k): v for k, v in value.items()}
     return {}
-
-
-def needs_protection(word: str) -> bool:
-    """A word a style's lowercasing would change: ``Chinese``, ``BERT``, ``DeBERTa``, ``T5``."""
-    return word.lower() != word
-
-
-def protect_title(title: str, ascii: bool = False) -> str:
-    """The title escaped, with every run of words that hold a capital wrapped in braces.
-
-    Styles then print the capitals as written (``{NEZHA}: {Neural Contextualized
-    Representation} for {Chinese Language Understanding}``) instead of lowercasing them.
-    Inline math (``$\\ell_1$``) is written as it is: no escaping and no braces inside.
-    """
-    if "$" in title:
-        pieces = split_math(title)
-        if len(pieces) > 1 or pieces[0][1]:
-            return "".join(p if is_math else protect_title(p, ascii) for p, is_math in pieces)
-    out = []
-    last = 0
-    for words in _capital_runs(title):
-        out.append(escape(title[last : words[0].start()], ascii))
-        run = []
-        for i, word in enumerate(words):
-            if i:
-                run.append(title[words[i - 1].end() : word.start()])  # spaces and hyphens
-            run.append(_protect_word(word.group(), ascii))
-        out.append("{" + "".join(run) + "}")
-        last = words[-1].end()
-    out.append(escape(title[last:], ascii))
-    return "".join(out)
-
-
-def _protect_word(word: str, ascii: bool) -> str:
-    """A word inside a braced run; capitals mixed with digits (``GPT3``, ``3D``) get their
-    letters braced once more: pandoc 2.17 lowercases such a word even in braces (``Gpt3``)."""
-    if not _DIGIT.search(word) or word.upper() != word or word[1:].lower() == word[1:]:
-        return escape(word, ascii)
-    return _LETTERS.sub(lambda m: "{" + escape(m.group(), ascii) + "}", word)
-
-
-def _capital_runs(text: str) -> list[list[re.Match[str]]]:
-    """Words with a capital, grouped when only spaces or hyphens lie between them."""
-    runs: list[list[re.Match[str]]] = []
-    for match in _WORD.finditer(text):
-        if not needs_protection(match.group()):
-            continue
-        if runs and _RUN_GAP.fullmatch(text, runs[-1][-1].end(), match.start()):
-            runs[-1].append(match)
-        else:
-            runs.append([match])
-    return runs
-
-
-def short_title(title: str) -> str:
-    """The part of a title before its first colon (``NEZHA``, ``Mengzi``; a full-width ``：``
-    too), else the whole title."""
-    head = _COLON.split(title, 1)[0].strip()
-    return head if head != title and head and "$" not in head else title
-
-
-def format_author(name: str, ascii: bool = False) -> str:
-    """``Last, First`` (``Last, Jr., First``); a braced corporate name stays one unit, and so
-    does a CJK name (``{魏俊秋}``, ``{山田 太郎}``: styles print and cite it as written).
-
-    A name with a comma is already in that order and is written as it is. A word "and"
-    inside a name is braced so that it does not split the author list.
-    """
-    if name.startswith("{") and name.endswith("}"):
-        return "{" + escape(name[1:-1], ascii) + "}"
-    if is_cjk_name(name):
-        return "{" + escape(name, ascii) + "}"
-    if "," not in name:
-        family, given, suffix = split_name(name)
-        name = ", ".join([family] + ([suffix] if suffix else []) + ([given] if given else []))
-    text = escape(name, ascii)
-    return _AND_WORD.sub(r"{\g<0>}", text) if "and" in text.lower() else text
-
-
-def format_authors(authors: Iterable[str], ascii: bool = False) -> str:
-    return " and ".join(parseable_name(format_author(a, ascii)) for a in authors)
-
-
-def parseable_name(name: str) -> str:
-    """A written name, braced whole when BibTeX's name grammar would reject it.
-
-    BibTeX splits a name at its commas (outside braces) into at most three parts and each
-    part into words at spaces, ``-`` and ``~``: ``Smith, --`` has an empty part (an error in
-    bibtex, a crash in biber), as do ``, Smith`` and ``A, B, C, D`` (too many commas)."""
-    parts, depth, start = [], 0, 0
-    for i, char in enumerate(name):  # BibTeX counts every brace, escaped or not
-        if char in "{}":
-            depth += 1 if char == "{" else -1
-        elif char == "," and depth == 0:
-            parts.append(name[start:i])
-            start = i + 1
-    parts.append(name[start:])
-    if len(parts) <= 3 and all(part.strip(" -~\t\n") for part in parts):
-        return name
-    return "{" + name + "}"
-
-
-def format_tags(tags: Iterable[str], ascii: bool = False) -> str:
-    """``a, b, c``; a tag with a comma in it is braced (``{x, y}``) so it stays one tag."""
-    return ", ".join(
-        "{" + escape(tag, ascii) + "}" if "," in tag else escape(tag, ascii) for tag in tags
-    )
-
-
-def format_code(code: str, ascii: bool = False) -> str:
-    """The code link as it is (a URL, like ``url``), or escaped when it holds a backslash or a
-    brace (or, with ``ascii``, an accent): then the value has a backslash and reads back decoded."""
-    if LATEX_CHARS.intersection(code) or (ascii and not code.isascii()):
-        return escape(code, ascii)
-    return code
-
-
-def format_notes(notes: Iterable[str], ascii: bool = False) -> str:
-    """One numbered line per note (``1. …``); a note's further lines are indented under it."""
-    lines = []
-    for number, note in enumerate(notes, 1):
-        first, *rest = note.split("\n")
-        lines.append(f"{number}. {escape(first, ascii)}")
-        lines.extend("   " + escape(line, ascii) for line in rest)
-    return "\n".join(lines)
-
-
-def verbatim(value: str, ascii: bool = False, respell: bool = True) -> str:
-    """A value an import kept as LaTeX: written as is when its braces balance, else escaped.
-
-    LaTeX's ``\\{`` and ``\\}`` do not count for LaTeX, but classic BibTeX counts them too:
-    when they alone unbalance the value they are spelled ``\\textbraceleft{}`` and
-    ``\\textbraceright{}`` (``\\lbrace`` and ``\\rbrace`` in math), which print the same.
-    Not with ``respell=False`` (DOIs, URLs: printed character for character)."""
-    if not _balanced(value.replace("\\{", "").replace("\\}", "")):
-        return escape(value, ascii)
-    if respell and not _balanced(value):
-        value = "".join(
-            _respell(piece, _MATH_BRACES if is_math else _TEXT_BRACES)
-            for piece, is_math in split_math(value, latex=True)
-        )
-    return escape_accents_only(value) if ascii and not value.isascii() else value
-
-
-_TEXT_BRACES = (r"\textbraceleft{}", r"\textbraceright{}")
-_MATH_BRACES = (r"\lbrace ", r"\rbrace ")
-
-
-def _respell(text: str, braces: tuple[str, str]) -> str:
-    return text.replace("\\{", braces[0]).replace("\\}", braces[1])
-
-
-def _balanced(text: str) -> bool:
-    depth = 0
-    for char in text:
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-            if depth < 0:
-                return False
-    return depth == 0
-
-
-def escape_accents_only(value: str) -> str:
-    """Accents to LaTeX without escaping LaTeX the value already contains."""
-    return "".join(c if c.isascii() else escape(c, ascii=True) for c in value)

@@ -40,21 +40,8 @@ def delimiter_run(source: str, i: int, piece: int) -> Delimiter:
     end = i
     while end < len(source) and source[end] == char:
         end += 1
-    # cmark-gfm's strikethrough makes ``~`` a "skip" character: the neighbours that decide
-    # whether a run opens or closes are found past any ``~`` (``_em_~x`` is no emphasis).
-    start, stop = i, end
-    while start and source[start - 1] == "~":
-        start -= 1
-    while stop < len(source) and source[stop] == "~":
-        stop += 1
-    before = source[start - 1] if start else " "
-    after = source[stop] if stop < len(source) else " "
-    left = not after.isspace() and (
-        not is_punctuation(after) or before.isspace() or is_punctuation(before)
-    )
-    right = not before.isspace() and (
-        not is_punctuation(before) or after.isspace() or is_punctuation(after)
-    )
+    before, after = _neighbours(source, i, end)
+    left, right = _flanking(before, after)
     if char == "_":
         can_open = left and (not right or is_punctuation(before))
         can_close = right and (not left or is_punctuation(after))
@@ -64,6 +51,31 @@ def delimiter_run(source: str, i: int, piece: int) -> Delimiter:
         can_open = can_close = False
     inert = char == "_" and source[i - 1 : i].isalnum() and source[end : end + 1].isalnum()
     return Delimiter(piece, char, end - i, can_open, can_close, inert)
+
+
+def _neighbours(source: str, start: int, stop: int) -> tuple[str, str]:
+    """The characters before and after the run ``source[start:stop]`` (a space at either end).
+
+    cmark-gfm's strikethrough makes ``~`` a "skip" character: the neighbours that decide
+    whether a run opens or closes are found past any ``~`` (``_em_~x`` is no emphasis)."""
+    while start and source[start - 1] == "~":
+        start -= 1
+    while stop < len(source) and source[stop] == "~":
+        stop += 1
+    before = source[start - 1] if start else " "
+    after = source[stop] if stop < len(source) else " "
+    return before, after
+
+
+def _flanking(before: str, after: str) -> tuple[bool, bool]:
+    """CommonMark's (left-flanking, right-flanking) for a run between these characters."""
+    left = not after.isspace() and (
+        not is_punctuation(after) or before.isspace() or is_punctuation(before)
+    )
+    right = not before.isspace() and (
+        not is_punctuation(before) or after.isspace() or is_punctuation(after)
+    )
+    return left, right
 
 
 def is_punctuation(char: str) -> bool:

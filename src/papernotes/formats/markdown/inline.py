@@ -304,28 +304,37 @@ def _inline_link_end(source: str, i: int) -> int | None:
             return None
         j = match.end()
     else:
-        depth, start = 0, j
-        while j < len(source) and not source[j].isspace() and ord(source[j]) > 0x1F:
-            if source[j] == "\\" and j + 1 < len(source) and source[j + 1] in ESCAPABLE:
-                j += 2
-                continue
-            if source[j] == "(":
-                depth += 1
-            elif source[j] == ")":
-                if depth == 0:
-                    break
-                depth -= 1
-            j += 1
-        if depth:
+        bare_end = _bare_destination_end(source, j)
+        if bare_end is None:
             return None
-        if j == start and not source.startswith(")", j):
-            return None
+        j = bare_end
     match = _TITLE.match(source, j)
     if match:
         j = match.end()
     while j < len(source) and source[j] in " \t":
         j += 1
     return j + 1 if source.startswith(")", j) else None
+
+
+def _bare_destination_end(source: str, start: int) -> int | None:
+    """Where a link destination without ``<>`` that starts at ``start`` ends: at a space, a
+    control character or an unmatched ``)``. None if its parentheses do not balance, or
+    if it is empty and no ``)`` follows."""
+    j, depth = start, 0
+    while j < len(source) and not source[j].isspace() and ord(source[j]) > 0x1F:
+        if source[j] == "\\" and j + 1 < len(source) and source[j + 1] in ESCAPABLE:
+            j += 2
+            continue
+        if source[j] == "(":
+            depth += 1
+        elif source[j] == ")":
+            if depth == 0:
+                break
+            depth -= 1
+        j += 1
+    if depth or (j == start and not source.startswith(")", j)):
+        return None
+    return j
 
 
 def _emphasis(state: _Heading, bottom: int) -> None:

@@ -182,87 +182,124 @@ class _Reader:
 def _parse_paper(
     lines: list[tuple[int, str]], year: int, source: str
 ) -> tuple[Paper, list[Problem]]:
-    first = lines[0][1]
-    title = " ".join(_BULLET.match(first).group(2).split())  # type: ignore[union-attr]
-    venue = code = ""
-    notes: list[str] = []
-    kept: list[str] = []
-    problems: list[Problem] = []
-    mode = ""  # "details", "notes" (style b) or ""
-    seen_sub = False
-    text_column = 0  # where the text of the last numbered note starts
-    blank = False  # the last line was blank (outside the <details> block)
-    free: list[str] | None = None  # the free text, once it has started
-    details_closed = False  # after </details> (where export puts free text) nothing continues
+    """A paper from its bullet's lines: the title on the first, the rest read by ``_PaperLines``."""
+    title = " ".join(_BULLET.match(lines[0][1]).group(2).split())  # type: ignore[union-attr]
+    reader = _PaperLines(source)
     for number, raw in lines[1:]:
-        if free is not None:
-            free.append(_dedent(raw))
-            continue
+        reader.read(number, raw)
+    return reader.paper(title, year), reader.problems
+
+
+class _PaperLines:
+    """Reads the lines under a paper's title bullet, one at a time: its venue and code
+    sub-items, its notes (a ``<details>`` block or style (b)'s numbered lines) and free text."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.venue = self.code = ""
+        self.notes: list[str] = []
+        self.kept: list[str] = []  # lines not understood, kept in the free text
+        self.problems: list[Problem] = []
+        self.mode = ""  # "details", "notes" (style b) or ""
+        self.seen_sub = False
+        self.text_column = 0  # where the text of the last numbered note starts
+        self.blank = False  # the last line was blank (outside the <details> block)
+        self.free: list[str] | None = None  # the free text, once it has started
+        self.details_closed = (
+            False  # after </details> (where export puts free text) nothing continues
+        )
+
+    def read(self, number: int, raw: str) -> None:
+        if self.free is not None:
+            self.free.append(_dedent(raw))
+            return
         text = raw.strip()
         if not text:
-            blank = mode != "details"
-            continue
-        if blank and raw[:1].isspace() and (details_closed or not continues_paper(raw, mode)):
+            self.blank = self.mode != "details"
+            return
+        if self.blank and raw[:1].isspace() and not self._continues(raw):
             # A blank line, then indented lines: the paper's free text, taken literally.
-            free = [_dedent(raw)]
-            continue
-        blank = False
-        bullet = _BULLET.match(raw)
-        if mode == "details":
-            indent = len(raw) - len(raw.lstrip())
-            if notes and text_column and indent >= text_column:
-                # aligned under the note's text: a continuation line, taken literally
-                line = _BR.sub("", text).strip()
-                notes[-1] = f"{notes[-1]}\n{line}" if notes[-1] else line
-            elif text.lower().startswith("</details>"):
-                mode = ""
-                details_closed = True
-            elif not text.lower().startswith("<summary>"):
-                numbered = _NUMBERED.match(_BR.sub("", text))
-                text_column = indent + numbered.start(2) if numbered else text_column
-                _add_note_line(notes, text)
-            continue
-        if bullet and len(bullet.group(1)) > 0 and not (mode == "notes" and _is_deeper(raw)):
-            mode = ""
-            body = bullet.group(2).strip()
-            if body.lower().startswith("<details>"):
-                mode = "details"
-                rest = body[len("<details>") :].strip()
-                if rest and not rest.lower().startswith("<summary>"):
-                    _add_note_line(notes, rest)
-            elif _NOTES_LINE.match(body):
-                mode = "notes"
-            elif match := _CODE_LINE.match(body):
-                code = match.group(1)
-            elif _YEAR.match(body):
-                pass  # style (b) repeats the year the heading already gives
-            elif match := _CODE_LINK.search(body):
-                code = match.group(1)
-                venue = (body[: match.start()] + body[match.end() :]).strip() or venue
-            elif not seen_sub and "://" not in body:
-                venue = body
-            else:
-                kept.append(_dedent(raw.rstrip()))
-                problems.append(
-                    Problem(source, number, "line not understood; kept in the note's free text")
-                )
-            seen_sub = True
-        elif mode == "notes":
-            _add_note_line(notes, text)
+            self.free = [_dedent(raw)]
+            return
+        self.blank = False
+        if self.mode == "details":
+            self._details_line(raw, text)
+        elif self._is_sub_item(raw):
+            self._sub_item(number, raw)
+        elif self.mode == "notes":
+            _add_note_line(self.notes, text)
         else:
-            kept.append(_dedent(raw.rstrip()))
-            problems.append(
-                Problem(source, number, "line not understood; kept in the note's free text")
-            )
-    paper = Paper(
-        title=title,
-        year=year,
-        venue=venue,
-        code=code,
-        notes=tuple(n for n in notes if n),
-        body="\n".join(_trim_blank_lines(kept + (free or []))),
-    )
-    return paper, problems
+            self._not_understood(number, raw)
+
+    def paper(self, title: str, year: int) -> Paper:
+        return Paper(
+            title=title,
+            year=year,
+            venue=self.venue,
+            code=self.code,
+            notes=tuple(n for n in self.notes if n),
+            body="\n".join(_trim_blank_lines(self.kept + (self.free or []))),
+        )
+
+    def _continues(self, raw: str) -> bool:
+        """After a blank line: still the paper's own lines (never after ``</details>``)."""
+        return not self.details_closed and continues_paper(raw, self.mode)
+
+    def _is_sub_item(self, raw: str) -> bool:
+        """An indented bullet: a sub-item, unless it is one of style (b)'s nested notes."""
+        bullet = _BULLET.match(raw)
+        return bool(bullet and bullet.group(1)) and not (self.mode == "notes" and _is_deeper(raw))
+
+    def _details_line(self, raw: str, text: str) -> None:
+        """A line inside the ``<details>`` block: a note, a note's continuation, or its end."""
+        indent = len(raw) - len(raw.lstrip())
+        if self.notes and self.text_column and indent >= self.text_column:
+            # aligned under the note's text: a continuation line, taken literally
+            line = _BR.sub("", text).strip()
+            self.notes[-1] = f"{self.notes[-1]}\n{line}" if self.notes[-1] else line
+        elif text.lower().startswith("</details>"):
+            self.mode = ""
+            self.details_closed = True
+        elif not text.lower().startswith("<summary>"):
+            numbered = _NUMBERED.match(_BR.sub("", text))
+            self.text_column = indent + numbered.start(2) if numbered else self.text_column
+            _add_note_line(self.notes, text)
+
+    def _sub_item(self, number: int, raw: str) -> None:
+        """A sub-item: opens the notes (either style), or gives the venue or the code."""
+        self.mode = ""
+        body = _BULLET.match(raw).group(2).strip()  # type: ignore[union-attr]
+        if body.lower().startswith("<details>"):
+            self.mode = "details"
+            rest = body[len("<details>") :].strip()
+            if rest and not rest.lower().startswith("<summary>"):
+                _add_note_line(self.notes, rest)
+        elif _NOTES_LINE.match(body):
+            self.mode = "notes"
+        elif not self._venue_or_code(body):
+            self._not_understood(number, raw)
+        self.seen_sub = True
+
+    def _venue_or_code(self, body: str) -> bool:
+        """Take the venue and/or code from a sub-item's text; False when it gives neither."""
+        if match := _CODE_LINE.match(body):
+            self.code = match.group(1)
+        elif _YEAR.match(body):
+            pass  # style (b) repeats the year the heading already gives
+        elif match := _CODE_LINK.search(body):
+            self.code = match.group(1)
+            self.venue = (body[: match.start()] + body[match.end() :]).strip() or self.venue
+        elif not self.seen_sub and "://" not in body:
+            self.venue = body
+        else:
+            return False
+        return True
+
+    def _not_understood(self, number: int, raw: str) -> None:
+        self.kept.append(_dedent(raw.rstrip()))
+        self.problems.append(
+            Problem(self.source, number, "line not understood; kept in the note's free text")
+        )
 
 
 def _dedent(line: str) -> str:

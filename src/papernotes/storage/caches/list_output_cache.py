@@ -28,7 +28,7 @@ from time import time_ns
 from papernotes import __version__
 from papernotes.model import Problem
 from papernotes.storage.caches.location import cache_path, python_version
-from papernotes.storage.checked_file import TEMP_PREFIX, read_checked, write_checked
+from papernotes.storage.checked_file import CACHE_TEMP_PREFIX, read_checked, write_checked
 
 OUTPUT_FORMAT = 1
 MAX_OUTPUTS = 8
@@ -117,7 +117,7 @@ class ListOutputCache:
             return
         with contextlib.suppress(OSError):
             for entry in os.scandir(self.folder):
-                if not entry.name.startswith(TEMP_PREFIX):
+                if not entry.name.startswith(CACHE_TEMP_PREFIX):
                     with contextlib.suppress(OSError):
                         os.unlink(entry.path)
 
@@ -134,10 +134,12 @@ class ListOutputCache:
             entries.sort(key=lambda e: e.stat().st_mtime_ns, reverse=True)
         except OSError:
             return
-        outputs = [e for e in entries if not e.name.startswith(TEMP_PREFIX)]
+        outputs = [e for e in entries if not e.name.startswith(CACHE_TEMP_PREFIX)]
         stale = time_ns() - STALE_TEMP_NS
         dropped = outputs[MAX_OUTPUTS:] + [
-            e for e in entries if e.name.startswith(TEMP_PREFIX) and e.stat().st_mtime_ns < stale
+            e
+            for e in entries
+            if e.name.startswith(CACHE_TEMP_PREFIX) and e.stat().st_mtime_ns < stale
         ]
         for entry in dropped:
             if entry.path != str(keep):

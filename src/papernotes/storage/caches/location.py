@@ -7,6 +7,8 @@ import sys
 from hashlib import blake2b
 from pathlib import Path
 
+from papernotes.user_folders import cache_folder
+
 DISABLE_ENV = "PAPERNOTES_NO_CACHE"
 
 
@@ -26,10 +28,6 @@ def python_version() -> str:
 
 
 def user_cache_dir() -> Path:
-    """``$XDG_CACHE_HOME/papernotes`` (else ``~/.cache``); platformdirs on macOS and Windows."""
-    if sys.platform not in ("darwin", "win32"):  # what platformdirs does here, without its import
-        base = os.environ.get("XDG_CACHE_HOME", "").strip() or os.path.expanduser("~/.cache")
-        return Path(base) / "papernotes"
-    from platformdirs import user_cache_dir as platform_cache_dir
-
-    return Path(platform_cache_dir("papernotes", appauthor=False))
+    """papernotes' user cache folder (``user_folders.cache_folder``): the one name every cache
+    asks, so that a test can move them all."""
+    return cache_folder()

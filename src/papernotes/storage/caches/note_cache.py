@@ -15,18 +15,17 @@ executed on load) behind a header naming the format and a CRC-32 of the payload.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import marshal
 import os
 import struct
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import MISSING, fields
 from hashlib import blake2b
 from pathlib import Path
 from typing import Any
 
 from papernotes import __version__
+from papernotes.gc_pause import gc_paused
 from papernotes.model import Note, Paper, Problem
 from papernotes.storage.caches.location import cache_path, python_version
 from papernotes.storage.checked_file import read_checked, write_checked
@@ -195,7 +194,7 @@ class NoteCacheLoad:
         """With ``verify``: the notes whose entry had their stat but not their content."""
         self.real_root = real_root
         self.started_ns = started_ns  # before any stat: the reference for racy files
-        with _gc_paused():
+        with gc_paused():
             self.old, self.old_layout = cache.read(real_root)
         self.fresh: dict[str, Entry] = {}
         self.layout_entry: LayoutEntry | None = None
@@ -213,7 +212,7 @@ class NoteCacheLoad:
         notes: list[Note] = []
         problems: list[Problem] = []
         old, fresh, keys = self.old, self.fresh, self.keys
-        with _gc_paused():  # tens of thousands of new objects, none of them garbage
+        with gc_paused():  # tens of thousands of new objects, none of them garbage
             for rel, entry in found:
                 try:
                     key = stat_key(entry.stat())  # stat before reading: a later edit changes it
@@ -302,18 +301,6 @@ def _note(paper: Paper, path: str, digest: str) -> Note:
     note = object.__new__(Note)  # as pickle does; Note's __init__ only stores the three fields
     note.__dict__.update(paper=paper, path=path, digest=digest)
     return note
-
-
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector: building many objects otherwise triggers it often."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _marshallable(value: Any) -> bool:

@@ -9,7 +9,6 @@ time between events. The actions on notes live in ``NoteActions``.
 from __future__ import annotations
 
 import asyncio
-import gc
 from dataclasses import replace
 
 from textual import on, work
@@ -19,6 +18,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Header, OptionList, TabbedContent, TabPane
 
+from papernotes.gc_pause import gc_paused
 from papernotes.library import Library
 from papernotes.model import Note
 from papernotes.tui.actions import bindings
@@ -89,19 +89,14 @@ class MainScreen(Screen[None]):
         otherwise walks the new objects again and again: a second), and what is loaded then
         is frozen out of its sight: notes hold no cycles, reference counting frees them.
         """
-        enabled = gc.isenabled()
-        gc.disable()
         try:
-            self.library.notes()
-            gc.freeze()
+            with gc_paused(freeze=True):
+                self.library.notes()
         except Exception as exc:  # any failure is shown, never a crash
             self.app.call_from_thread(
                 self.notify, f"Cannot load the library: {exc}", severity="error"
             )
             return
-        finally:
-            if enabled:
-                gc.enable()
         self.app.call_from_thread(self.loaded)
 
     def loaded(self) -> None:

@@ -43,6 +43,7 @@ WRITER = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_two_processes_adding_at_once_lose_nothing_and_share_no_key_or_file(tmp_path):
     root = tmp_path / "notes"
     root.mkdir()
@@ -75,6 +76,7 @@ def test_two_processes_adding_at_once_lose_nothing_and_share_no_key_or_file(tmp_
     assert Library(root).check() == []
 
 
+@pytest.mark.slow
 def test_command_line_adds_running_at_once_get_distinct_files_and_keys(tmp_path):
     root = tmp_path / "notes"
     root.mkdir()

@@ -129,6 +129,7 @@ def _kill_after(process: subprocess.Popen, delay: float) -> None:
         process.wait()
 
 
+@pytest.mark.slow
 def test_processes_killed_at_random_moments_leave_every_note_old_or_new(tmp_path):
     root = tmp_path / "notes"
     root.mkdir()

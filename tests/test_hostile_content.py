@@ -84,6 +84,7 @@ def small_address_space() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (GIGABYTE, GIGABYTE))
 
 
+@pytest.mark.slow
 def test_an_alias_bomb_in_document_yaml_is_refused_with_its_line_in_bounded_time_and_memory(
     seed_library,
 ):
@@ -105,6 +106,7 @@ def test_an_alias_bomb_in_document_yaml_is_refused_with_its_line_in_bounded_time
     assert (exported.returncode, exported.stdout, exported.stderr) == (1, "", f"Error: {message}\n")
 
 
+@pytest.mark.slow
 def test_an_aliased_unknown_field_in_a_note_is_refused_with_its_line_in_bounded_memory(
     seed_library,
 ):

@@ -57,6 +57,7 @@ def permissions_apply(tmp_path) -> None:
 # -- a FIFO (or any non-regular file) named like a note ---------------------------------
 
 
+@pytest.mark.slow
 def test_a_fifo_named_like_a_note_blocks_no_command_and_rm_removes_it(seed_library):
     fifo = seed_library / "2021" / "fifo.md"
     os.mkfifo(fifo)

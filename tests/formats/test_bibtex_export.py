@@ -243,6 +243,7 @@ def test_bibtex_styles_print_neither_the_code_link_nor_tags_nor_notes(tmp_path, 
         assert hidden not in out
 
 
+@pytest.mark.slow
 def test_biber_validates_the_fields_for_code_tags_notes_and_an_arxiv_venue(tmp_path):
     for program in ("pdflatex", "biber", "kpsewhich"):
         if shutil.which(program) is None:

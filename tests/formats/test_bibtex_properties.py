@@ -12,6 +12,7 @@ from dataclasses import replace
 from itertools import accumulate
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -192,6 +193,7 @@ def _fields(paper: Paper) -> tuple:
     )
 
 
+@pytest.mark.slow
 @BOUNDED
 @given(papers())
 def test_a_paper_exported_to_bibtex_imports_with_the_same_fields(paper):
@@ -250,6 +252,7 @@ def test_a_lone_brace_is_spelled_out_so_classic_bibtex_sees_a_balanced_entry():
     assert (back.title, back.authors) == (title, ("J. {Smith",))
 
 
+@pytest.mark.slow
 @settings(BOUNDED, max_examples=30)
 @given(st.lists(papers(), min_size=1, max_size=4))
 def test_a_library_exported_to_bibtex_imports_into_a_new_one_unchanged(batch):
@@ -369,6 +372,7 @@ def _import_bib_or_clear_error(text: str) -> None:
         assert Library(Path(folder)).problems() == []
 
 
+@pytest.mark.slow
 @BOUNDED
 @given(mutated_bib())
 def test_mutated_bib_files_import_or_name_their_line(text):
@@ -381,6 +385,7 @@ def test_random_text_as_a_bib_file_never_breaks_the_importer(text):
     _import_bib_or_clear_error("@misc{k,\n title = {" + text + "},\n year = 2021}\n" + text)
 
 
+@pytest.mark.slow
 def test_hostile_bib_files_import_or_name_their_line():
     for text in [
         "@article{" + "{" * 5000 + "}",
@@ -498,6 +503,7 @@ def bib_file(draw) -> tuple[str, list[tuple[int, str]]]:
     return "\n\n".join(chunks) + "\n", kinds
 
 
+@pytest.mark.slow
 @settings(BOUNDED, max_examples=60)
 @given(bib_file())
 def test_every_generated_entry_is_imported_or_reported_at_its_line(generated):
@@ -513,6 +519,7 @@ def test_every_generated_entry_is_imported_or_reported_at_its_line(generated):
     assert all(e.entry_type.isascii() and e.entry_type.islower() for e in parsed.entries)
 
 
+@pytest.mark.slow
 @settings(BOUNDED, max_examples=20)
 @given(bib_file())
 def test_a_generated_bib_imports_and_its_export_imports_to_the_same_papers(generated):

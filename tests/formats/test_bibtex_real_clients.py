@@ -144,6 +144,7 @@ def printed(text: str) -> str:
     return " ".join(text.replace("{", "").replace("}", "").split())
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("library", LIBRARIES)
 @pytest.mark.parametrize(
     "client", [pytest.param(name, marks=mark) for name, (mark, _run) in CLIENTS.items()]

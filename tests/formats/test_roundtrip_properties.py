@@ -12,6 +12,7 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -154,6 +155,7 @@ def papers(draw, with_body: bool = True) -> Paper:
 _NUMBERED_START = re.compile(r"^\d+[.)]")
 
 
+@pytest.mark.slow
 @BOUNDED
 @given(papers())
 def test_a_note_file_reads_back_as_the_paper_that_was_written(paper):
@@ -163,6 +165,7 @@ def test_a_note_file_reads_back_as_the_paper_that_was_written(paper):
     assert parse_note(render_note(paper)) == paper
 
 
+@pytest.mark.slow
 @BOUNDED
 @given(papers())
 def test_a_note_saved_in_the_library_reads_back_unchanged(paper):
@@ -178,6 +181,7 @@ def _document_fields(paper: Paper) -> tuple:
     return (paper.title, paper.year, paper.venue, paper.code, paper.notes, paper.body)
 
 
+@pytest.mark.slow
 @BOUNDED
 @given(st.lists(papers(), min_size=1, max_size=4))
 def test_markdown_export_then_import_gives_the_same_papers(batch):
@@ -195,6 +199,7 @@ def test_markdown_export_then_import_gives_the_same_papers(batch):
     assert parsed.problems == []
 
 
+@pytest.mark.slow
 @settings(BOUNDED, max_examples=40)
 @given(st.lists(papers(), min_size=1, max_size=4))
 def test_a_library_exported_and_imported_into_a_new_one_is_the_same(batch):

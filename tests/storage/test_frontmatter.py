@@ -167,6 +167,7 @@ key = st.one_of(
 front_matter = st.dictionaries(key, scalar, max_size=8)
 
 
+@pytest.mark.slow
 @BOUNDED
 @given(front_matter)
 def test_rendering_gives_pyyaml_bytes_or_falls_back(front):
@@ -176,6 +177,7 @@ def test_rendering_gives_pyyaml_bytes_or_falls_back(front):
     assert dump_yaml(front) == pyyaml_dump(front)
 
 
+@pytest.mark.slow
 @BOUNDED
 @given(front_matter)
 def test_reading_what_pyyaml_writes_gives_pyyaml_values(front):
@@ -195,6 +197,7 @@ line = st.one_of(
 )
 
 
+@pytest.mark.slow
 @BOUNDED
 @given(st.lists(line, min_size=1, max_size=8).map("\n".join))
 def test_reading_any_text_gives_pyyaml_values_or_falls_back(text):

@@ -71,6 +71,7 @@ async def test_a_failing_editor_is_a_notification_and_changes_nothing(seed_libra
     assert (seed_library / TINYBERT).read_bytes() == before
 
 
+@pytest.mark.slow
 @pilot_test
 async def test_an_edit_that_breaks_the_note_is_reported_and_the_file_kept(
     seed_library, tmp_path, monkeypatch
@@ -105,6 +106,7 @@ SAVES_THEN_FAILS = (
 )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("editor", ["false", "/nonexistent/editor", "saves-then-fails"])
 @pilot_test
 async def test_the_tui_resumes_after_a_failing_editor_notifies_and_writes_nothing(
@@ -177,6 +179,7 @@ async def test_status_cycles_unread_reading_read_and_is_written(seed_library):
         assert listed_titles(app)[5].startswith("TinyBERT")
 
 
+@pytest.mark.slow
 @pilot_test
 async def test_tags_are_edited_in_a_dialog_and_saved(seed_library):
     async with running(seed_library) as (app, pilot):
@@ -189,6 +192,7 @@ async def test_tags_are_edited_in_a_dialog_and_saved(seed_library):
         assert "**Tags:** 蒸馏, distillation" in app.screen.query_one(DetailView).source
 
 
+@pytest.mark.slow
 @pilot_test
 async def test_a_note_changed_on_disk_is_not_overwritten(seed_library):
     async with running(seed_library) as (app, pilot):
@@ -205,6 +209,7 @@ async def test_a_note_changed_on_disk_is_not_overwritten(seed_library):
         assert "另一个程序写的" in app.screen.query_one(DetailView).source
 
 
+@pytest.mark.slow
 @pilot_test
 async def test_delete_asks_first_cancel_keeps_the_file_and_yes_removes_it(seed_library):
     async with running(seed_library) as (app, pilot):
@@ -262,6 +267,7 @@ async def test_a_code_link_that_is_not_http_is_never_opened(seed_library):
     assert opened == []
 
 
+@pytest.mark.slow
 @pilot_test
 async def test_c_copies_the_bibtex_entry_and_b_shows_it(seed_library):
     async with running(seed_library) as (app, pilot):
@@ -273,6 +279,7 @@ async def test_c_copies_the_bibtex_entry_and_b_shows_it(seed_library):
         assert app.screen.query_one("#bibtex").text == app.clipboard
 
 
+@pytest.mark.slow
 @pilot_test
 async def test_export_writes_markdown_to_the_typed_path(seed_library, tmp_path):
     target = tmp_path / "out" / "reading-notes.md"
@@ -285,6 +292,7 @@ async def test_export_writes_markdown_to_the_typed_path(seed_library, tmp_path):
     assert "TinyBERT" in target.read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 @pilot_test
 async def test_export_bibtex_asks_before_replacing_a_file(seed_library, tmp_path):
     target = tmp_path / "refs.bib"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from papernotes.tui.screens.add_paper import AddPaperScreen
 from papernotes.tui.screens.main_screen import MainScreen
 from papernotes.tui.widgets.paper_list import PaperList
@@ -42,6 +44,7 @@ async def fill_form(app, pilot, typed: tuple[str, ...] = (), with_notes: bool = 
     await pilot.pause()
 
 
+@pytest.mark.slow
 @pilot_test
 async def test_adding_through_the_form_writes_the_note_file_with_the_typed_fields(seed_library):
     async with running(seed_library) as (app, pilot):
@@ -69,6 +72,7 @@ async def test_adding_through_the_form_writes_the_note_file_with_the_typed_field
     assert text.endswith("---\n1. 第一条笔记\n2. note\n")
 
 
+@pytest.mark.slow
 @pilot_test
 async def test_an_invalid_form_is_not_saved_and_keeps_its_fields(seed_library):
     async with running(seed_library) as (app, pilot):
@@ -96,6 +100,7 @@ async def test_a_duplicate_is_refused_and_the_form_stays_open(seed_library):
     assert sorted(p.name for p in (seed_library / "2020").iterdir()) == ["albert.md", "tinybert.md"]
 
 
+@pytest.mark.slow
 @pilot_test
 async def test_esc_keeps_the_typed_fields_for_the_next_add(seed_library):
     async with running(seed_library) as (app, pilot):
@@ -108,6 +113,7 @@ async def test_esc_keeps_the_typed_fields_for_the_next_add(seed_library):
         assert {k: values[k] for k in TYPED} == TYPED
 
 
+@pytest.mark.slow
 @pilot_test
 async def test_a_503_from_arxiv_keeps_the_typed_form_and_shows_an_error(seed_library, fake_arxiv):
     fake_arxiv.fail(503)
@@ -127,6 +133,7 @@ async def test_a_503_from_arxiv_keeps_the_typed_form_and_shows_an_error(seed_lib
     assert not (seed_library / "2024").exists()
 
 
+@pytest.mark.slow
 @pilot_test
 async def test_fetch_fills_the_empty_fields_and_saving_keeps_arxivs_metadata(
     empty_library, fake_arxiv

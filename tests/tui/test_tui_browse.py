@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from papernotes.tui.widgets.detail_view import DetailView
 from papernotes.tui.widgets.paper_list import PaperList
 from papernotes.tui.widgets.year_nav import YearNavigator
@@ -20,6 +22,7 @@ def short(titles: list[str]) -> list[str]:
     return [t.split(":")[0].casefold() for t in titles]
 
 
+@pytest.mark.slow
 @pilot_test
 async def test_the_navigator_lists_years_newest_first_with_their_counts(seed_library):
     async with running(seed_library) as (app, pilot):
@@ -29,6 +32,7 @@ async def test_the_navigator_lists_years_newest_first_with_their_counts(seed_lib
         assert count_text(app).startswith("8 of 8")
 
 
+@pytest.mark.slow
 @pilot_test
 async def test_choosing_2020_lists_albert_and_tinybert(seed_library):
     async with running(seed_library) as (app, pilot):
@@ -50,6 +54,7 @@ async def test_filtering_by_a_chinese_word_keeps_the_three_distillation_papers(s
         assert count_text(app).startswith("3 of 8")
 
 
+@pytest.mark.slow
 @pilot_test
 async def test_a_longer_chinese_phrase_leaves_tinybert_alone_and_esc_clears(seed_library):
     async with running(seed_library) as (app, pilot):
@@ -64,6 +69,7 @@ async def test_a_longer_chinese_phrase_leaves_tinybert_alone_and_esc_clears(seed
         assert isinstance(app.focused, PaperList)
 
 
+@pytest.mark.slow
 @pilot_test
 async def test_the_filter_matches_authors_and_venue_and_combines_with_the_year(seed_library):
     async with running(seed_library) as (app, pilot):
@@ -80,6 +86,7 @@ async def test_the_filter_matches_authors_and_venue_and_combines_with_the_year(s
         assert count_text(app).startswith("1 of 3")
 
 
+@pytest.mark.slow
 @pilot_test
 async def test_tinybert_detail_view_shows_its_four_numbered_notes(seed_library):
     async with running(seed_library) as (app, pilot):

@@ -6,6 +6,8 @@ change when the shipped library is regenerated on another day.
 
 from __future__ import annotations
 
+import pytest
+
 from papernotes.tui.app import build_app
 from papernotes.tui.widgets.paper_list import PaperList
 from tests.tui_helpers import SIZE, type_text
@@ -20,6 +22,7 @@ def test_main_screen_snapshot(seed_library, snap_compare):
     assert snap_compare(build_app(seed_library), terminal_size=SIZE, run_before=loaded)
 
 
+@pytest.mark.slow
 def test_detail_view_snapshot_of_tinybert(seed_library, snap_compare):
     async def choose_tinybert(pilot) -> None:
         await loaded(pilot)
@@ -31,6 +34,7 @@ def test_detail_view_snapshot_of_tinybert(seed_library, snap_compare):
     assert snap_compare(build_app(seed_library), terminal_size=SIZE, run_before=choose_tinybert)
 
 
+@pytest.mark.slow
 def test_filtered_list_snapshot(seed_library, snap_compare):
     async def filter_distillation(pilot) -> None:
         await loaded(pilot)
@@ -41,6 +45,7 @@ def test_filtered_list_snapshot(seed_library, snap_compare):
     assert snap_compare(build_app(seed_library), terminal_size=SIZE, run_before=filter_distillation)
 
 
+@pytest.mark.slow
 def test_add_form_snapshot(seed_library, snap_compare):
     async def open_form(pilot) -> None:
         await loaded(pilot)

@@ -64,6 +64,7 @@ class Terminal:
         os.close(self.leader)
 
 
+@pytest.mark.slow
 def test_in_a_real_terminal_the_tui_comes_back_after_a_failing_editor(seed_library):
     terminal = Terminal(seed_library, {"EDITOR": "false"})
     try:

@@ -84,8 +84,13 @@ def mutated_seed(draw) -> str:
     return text
 
 
-def _import_or_clear_error(text: str) -> None:
-    """Import into a fresh library: it works, or says where it failed and wrote nothing."""
+def _import_or_clear_error(text: str) -> list[tuple[str, int]] | None:
+    """Import into a fresh library: it works, or says where it failed and wrote nothing.
+
+    Returns the (title, year) of every paper the new library holds, None after an error.
+    What was imported reads back without a problem, and its export reads back as the same
+    papers.
+    """
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         library = Library(root)
@@ -94,14 +99,20 @@ def _import_or_clear_error(text: str) -> None:
         except PapernotesError as exc:
             assert LOCATED.match(str(exc)), str(exc)
             assert folder_bytes(root) == {}
-            return
+            return None
         for problem in report.problems:
             assert problem.path == "doc.md" and problem.line >= 1
         fresh = Library(root)
         assert fresh.problems() == []  # whatever was imported reads back
-        fresh.export_markdown()
+        held = sorted((note.paper.title, note.paper.year) for note in fresh.notes())
+        assert len(held) == len(report.added)
+        exported = parse_document(fresh.export_markdown(), "export.md")
+        assert exported.problems == []
+        assert sorted((paper.title, paper.year) for paper, _line in exported.papers) == held
+        return held
 
 
+@pytest.mark.slow
 @FUZZ
 @given(mutated_seed())
 def test_mutated_seed_documents_import_or_fail_with_a_location(text):
@@ -117,10 +128,27 @@ def test_random_text_never_breaks_the_markdown_reader(text):
         assert LOCATED.match(str(exc))
 
 
-def test_every_truncation_of_the_seed_imports_or_fails_cleanly():
-    for cut in range(0, len(SEED), max(1, len(SEED) // 60)):
-        parse_document(SEED[:cut], "doc.md")
-    _import_or_clear_error(SEED[: len(SEED) // 2])
+def test_every_truncation_of_the_seed_reads_as_the_papers_it_still_holds():
+    """A document cut anywhere gives the seed's papers up to the cut: the ones before it
+    exactly, the one it cuts with its year and the part of its title it kept, never more."""
+    whole = [paper for paper, _line in parse_document(SEED).papers]
+    assert len(whole) == 8
+    counts = []
+    for cut in range(0, len(SEED) + 1, max(1, len(SEED) // 60)):
+        parsed = parse_document(SEED[:cut], "doc.md")
+        papers = [paper for paper, _line in parsed.papers]
+        counts.append(len(papers))
+        assert papers[:-1] == whole[: max(len(papers) - 1, 0)], cut
+        if papers:
+            cut_short, full = papers[-1], whole[len(papers) - 1]
+            assert cut_short.year == full.year and full.title.startswith(cut_short.title), cut
+        lines = SEED[:cut].count("\n") + 1
+        assert all(p.path == "doc.md" and 1 <= p.line <= lines for p in parsed.problems), cut
+    assert counts == sorted(counts) and counts[0] == 0 and counts[-1] == 8
+    half = SEED[: len(SEED) // 2]
+    imported = _import_or_clear_error(half)
+    assert imported == sorted((p.title, p.year) for p, _line in parse_document(half).papers)
+    assert len(imported) >= 1
 
 
 def test_a_deeply_nested_list_is_refused_with_its_line_and_nothing_is_written(empty_library):
@@ -131,6 +159,7 @@ def test_a_deeply_nested_list_is_refused_with_its_line_and_nothing_is_written(em
     _import_or_clear_error(_deep_list(32))  # as deep as allowed: imports and exports
 
 
+@pytest.mark.slow
 def test_a_ten_megabyte_line_imports(empty_library):
     long_note = "长" * 10_000_000
     text = (
@@ -201,6 +230,7 @@ def test_random_text_as_a_note_file_reads_or_names_its_line(text):
 SHIPPED_NOTE_TEXTS = sorted(p.read_text(encoding="utf-8") for p in SHIPPED_NOTES.glob("*/*.md"))
 
 
+@pytest.mark.slow
 @FUZZ
 @given(
     st.sampled_from(SHIPPED_NOTE_TEXTS),

@@ -63,6 +63,7 @@ def papernotes(root: Path, *args: str, env: dict | None = None) -> subprocess.Po
     )
 
 
+@pytest.mark.slow
 def test_a_writer_waiting_for_the_lock_names_the_holder_then_gives_up_writing_nothing(
     empty_library, lock_holder
 ):
@@ -86,6 +87,7 @@ def test_a_writer_waiting_for_the_lock_names_the_holder_then_gives_up_writing_no
     assert not list(empty_library.rglob("*.md"))
 
 
+@pytest.mark.slow
 def test_a_waiting_writer_goes_ahead_once_the_holder_lets_go(empty_library, lock_holder):
     holder, release = lock_holder
     waiter = papernotes(
@@ -105,6 +107,8 @@ def test_a_writer_that_gets_the_lock_at_once_says_nothing_about_waiting(empty_li
     waiter = papernotes(empty_library, "add", "--year", "2020", "--title", "Quick", "--note", "n")
     out, err = waiter.communicate(timeout=60)
     assert waiter.returncode == 0 and err == ""
+    assert out.strip() == str(empty_library / "2020" / "quick.md")
+    assert "title: Quick" in (empty_library / "2020" / "quick.md").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("value", ["-1", "soon"])

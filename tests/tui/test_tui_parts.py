@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import ast
+import re
+from pathlib import Path
+
 import pytest
 from rich.cells import cell_len
 
@@ -115,17 +119,72 @@ def test_the_detail_text_shows_the_arxiv_title_only_when_it_differs():
     assert "*No notes yet" in other
 
 
-def test_the_stylesheet_parses_without_errors(seed_library):
+def test_the_stylesheet_parses_and_styles_only_widgets_the_ui_makes(seed_library):
+    """A rule for an id or class no widget has (a widget renamed, the rule left behind)
+    silently styles nothing; every id and class the app's stylesheet names is given to a
+    widget somewhere in ``papernotes.tui``, and every type it names is a Textual class."""
+    import textual.screen
+    import textual.widgets
+    from textual.css.model import SelectorType
     from textual.css.stylesheet import Stylesheet
 
     from papernotes.tui import app as app_module
 
-    path = app_module.__file__.replace("app.py", "papernotes.tcss")
+    path = Path(app_module.__file__).with_name(app_module.PapernotesApp.CSS_PATH)
     variables = app_module.build_app(seed_library).get_css_variables()
     stylesheet = Stylesheet(variables=variables)
     stylesheet.read(path)
     stylesheet.parse()  # raises StylesheetParseError on any CSS error
-    assert stylesheet.rules
+    named = {
+        (selector.type, selector.name)
+        for rule in stylesheet.rules
+        for selector_set in rule.selector_set
+        for selector in selector_set.selectors
+    }
+    assert {name for kind, name in named if kind == SelectorType.ID} >= {"papers", "form"}
+    ids, classes = _ids_and_classes_given(Path(app_module.__file__).parent)
+
+    def given(kind: SelectorType, name: str) -> bool:
+        if kind == SelectorType.ID:
+            return any(re.fullmatch(pattern, name) for pattern in ids)
+        if kind == SelectorType.CLASS:
+            return name in classes
+        return hasattr(textual.widgets, name) or hasattr(textual.screen, name)
+
+    sign = {SelectorType.ID: "#", SelectorType.CLASS: "."}
+    unused = sorted(sign.get(kind, "") + name for kind, name in named if not given(kind, name))
+    assert unused == [], f"{path.name} styles what no widget is: {unused}"
+
+
+def _ids_and_classes_given(package: Path) -> tuple[set[str], set[str]]:
+    """The ids (as patterns: ``f"field-{name}"`` is ``field-.+``) and the classes that the
+    code under ``package`` gives widgets (``id=``, ``classes=``, ``add_class``)."""
+    ids: set[str] = set()
+    classes: set[str] = set()
+    for source in package.rglob("*.py"):
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            for keyword in node.keywords:
+                if keyword.arg == "id" and isinstance(keyword.value, ast.Constant):
+                    ids.add(re.escape(keyword.value.value))
+                elif keyword.arg == "id" and isinstance(keyword.value, ast.JoinedStr):
+                    ids.add(
+                        "".join(
+                            re.escape(part.value) if isinstance(part, ast.Constant) else ".+"
+                            for part in keyword.value.values
+                        )
+                    )
+                elif keyword.arg == "classes" and isinstance(keyword.value, ast.Constant):
+                    classes.update(keyword.value.value.split())
+            called = node.func.attr if isinstance(node.func, ast.Attribute) else ""
+            if called in ("add_class", "set_class", "toggle_class"):
+                classes.update(
+                    arg.value
+                    for arg in node.args
+                    if isinstance(arg, ast.Constant) and isinstance(arg.value, str)
+                )
+    return ids, classes
 
 
 def _rendered_links(markdown_text: str) -> tuple[set[str], str]:

@@ -1,4 +1,5 @@
-"""What README.md names exists: each promise's tests, and the modules and files it points to.
+"""What README.md (and docs/architecture.md, CONTRIBUTING.md) names exists: each promise's
+tests, and the modules and files it points to.
 
 A test is named ``tests/FILE.py::test_name``, or ``::test_name`` for one more test of the file
 named last before it under the same heading or bold promise. Modules are named by path
@@ -13,6 +14,8 @@ import importlib
 import re
 from functools import cache
 from pathlib import Path
+
+import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 README = REPO / "README.md"
@@ -46,8 +49,8 @@ def references(text: str) -> list[tuple[int, str]]:
     return found
 
 
-def missing_tests(text: str) -> list[str]:
-    """One sentence per test the README names that does not exist."""
+def missing_tests(text: str, source: str = "README.md") -> list[str]:
+    """One sentence per test the README (or ``source``) names that does not exist."""
     problems = []
     last_file: str | None = None
     for line, span in references(text):
@@ -59,28 +62,29 @@ def missing_tests(text: str) -> list[str]:
         elif match := SHORTHAND.match(span):
             name = match.group(1)
             if last_file is None:
-                problems.append(f"README.md:{line}: {span} follows no tests/FILE.py reference")
+                problems.append(f"{source}:{line}: {span} follows no tests/FILE.py reference")
                 continue
         else:
             continue
         path = REPO / last_file
         if not path.is_file():
-            problems.append(f"README.md:{line}: {last_file} does not exist")
+            problems.append(f"{source}:{line}: {last_file} does not exist")
         elif name and name not in defined_tests(path):
-            problems.append(f"README.md:{line}: {last_file} has no test {name}")
+            problems.append(f"{source}:{line}: {last_file} has no test {name}")
     return problems
 
 
-def module_problems(text: str) -> list[str]:
-    """One sentence per module path or dotted name the README gives that does not exist."""
+def module_problems(text: str, source: str = "README.md") -> list[str]:
+    """One sentence per module path or dotted name the README (or ``source``) gives that does
+    not exist."""
     problems = []
     for line, span in references(text):
         if span.endswith(".py") and not span.startswith(("tests/", "/")) and " " not in span:
             candidates = [REPO / span, PACKAGE / span]
             if not any(path.is_file() for path in candidates):
-                problems.append(f"README.md:{line}: {span} is no file of the repository")
+                problems.append(f"{source}:{line}: {span} is no file of the repository")
         elif DOTTED.match(span) and not resolves(span):
-            problems.append(f"README.md:{line}: {span} is no module or attribute of papernotes")
+            problems.append(f"{source}:{line}: {span} is no module or attribute of papernotes")
     return problems
 
 
@@ -112,6 +116,13 @@ def test_every_test_the_readme_names_exists():
 
 def test_every_module_the_readme_names_exists():
     problems = module_problems(README.read_text(encoding="utf-8"))
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("doc", ["docs/architecture.md", "CONTRIBUTING.md"])
+def test_every_test_module_and_file_the_contributor_docs_name_exists(doc):
+    text = (REPO / doc).read_text(encoding="utf-8")
+    problems = missing_tests(text, doc) + module_problems(text, doc)
     assert not problems, "\n".join(problems)
 
 

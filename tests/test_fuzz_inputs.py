@@ -89,7 +89,7 @@ def _import_or_clear_error(text: str) -> list[tuple[str, int]] | None:
 
     Returns the (title, year) of every paper the new library holds, None after an error.
     What was imported reads back without a problem, and its export reads back as the same
-    papers.
+    papers with no problem the import did not have.
     """
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
@@ -107,7 +107,10 @@ def _import_or_clear_error(text: str) -> list[tuple[str, int]] | None:
         held = sorted((note.paper.title, note.paper.year) for note in fresh.notes())
         assert len(held) == len(report.added)
         exported = parse_document(fresh.export_markdown(), "export.md")
-        assert exported.problems == []
+        # a section the import kept with a problem (a "## 2021" among the years) is exported
+        # as it was and reported again; the export adds no problem of its own
+        old = {problem.message for problem in report.problems}
+        assert [p for p in exported.problems if p.message not in old] == []
         assert sorted((paper.title, paper.year) for paper, _line in exported.papers) == held
         return held
 

@@ -213,3 +213,24 @@ def test_an_export_that_cannot_be_written_for_lack_of_space_names_the_output_fil
     assert result.returncode == 1 and line.startswith("Error: ")
     assert f"{output}: File too large" in line
     assert list(output.parent.iterdir()) == []
+
+
+# -- symlink loops ------------------------------------------------------------------------
+
+
+def test_a_symlink_loop_named_like_a_note_or_a_year_is_skipped_and_rm_removes_the_link(
+    seed_library,
+):
+    (seed_library / "2021" / "loop.md").symlink_to("loop.md")
+    (seed_library / "2022").symlink_to("2022")
+    loop = "2021/loop.md: cannot read this file (Too many levels of symbolic links); skipped"
+    year = "2022: cannot read this folder (Too many levels of symbolic links); skipped"
+    listed = papernotes(seed_library, "list")
+    assert listed.returncode == 0 and "deberta" in listed.stdout, listed.stderr
+    assert sorted(listed.stderr.splitlines()) == [f"warning: {loop}", f"warning: {year}"]
+    check = papernotes(seed_library, "check")
+    assert check.returncode == 1 and sorted(check.stdout.splitlines()) == [loop, year]
+    removed = papernotes(seed_library, "rm", "--yes", "2021/loop.md")
+    assert removed.returncode == 0 and removed.stdout == "Removed 2021/loop.md\n"
+    assert not os.path.lexists(seed_library / "2021" / "loop.md")
+    assert os.path.islink(seed_library / "2022")  # only the named link is removed

@@ -173,9 +173,11 @@ def _coerce(name: str, value: object) -> object:
     if name in _INT_FIELDS:
         if value in (None, "") and name != "year":
             return 0
-        if isinstance(value, bool) or not str(value).strip().isdigit():
-            raise ValueError(f"{name} must be a whole number, not {value!r}")
-        number = int(str(value).strip())
+        text = str(value).strip()
+        if isinstance(value, bool) or not text.isascii() or not text.isdigit() or len(text) > 18:
+            shown = repr(value) if len(text) <= 40 else f"a number of {len(text)} digits"
+            raise ValueError(f"{name} must be a whole number, not {shown}")
+        number = int(text)
         if name == "year" and not 1000 <= number <= 2999:
             raise ValueError(f"year must be a four-digit year, not {value!r}")
         return number

@@ -145,7 +145,7 @@ HUGE = "1" + "0" * 5000  # more digits than Python converts to or from text (430
     [
         (f"extra: {HUGE}", "invalid YAML front matter: an integer with too many digits"),
         (f"year: {HUGE}", "invalid YAML front matter: an integer with too many digits"),
-        (f"year: '{HUGE}'", "year must be a whole number, not a number of 5001 digits"),
+        (f"year: '{HUGE}'", "year must be a four-digit year, not a number of 5001 digits"),
     ],
     ids=["unknown-field", "year", "quoted-year"],
 )

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import run_process
+from tests.helpers import folder_bytes, run_process
 
 TIMEOUT = 60  # seconds: generous on a loaded machine; a blocked command never finishes
 NO_OVERRIDE = ["setpriv", "--bounding-set=-dac_override,-dac_read_search,-fowner", "--"]
@@ -234,3 +234,56 @@ def test_a_symlink_loop_named_like_a_note_or_a_year_is_skipped_and_rm_removes_th
     assert removed.returncode == 0 and removed.stdout == "Removed 2021/loop.md\n"
     assert not os.path.lexists(seed_library / "2021" / "loop.md")
     assert os.path.islink(seed_library / "2022")  # only the named link is removed
+
+
+# -- writes whose uniqueness check cannot see the whole library ----------------------------
+
+ALBERT = "ALBERT: A LITE BERT FOR SELF-SUPERVISED LEARNING OF LANGUAGE REPRESENTATIONS"
+
+
+def unseen_refusal(what: str) -> str:
+    return (
+        f"Error: {what}, so whether this paper, key or title is already in the library cannot "
+        "be checked and nothing was written; fix or remove it ('papernotes check' lists the "
+        "problems).\n"
+    )
+
+
+def test_an_unreadable_year_folder_refuses_writes_that_could_duplicate_what_it_holds(
+    seed_library, permissions_apply, tmp_path
+):
+    bib = tmp_path / "albert.bib"
+    bib.write_text(f"@misc{{x, title={{{ALBERT}}}, year={{2020}}}}\n", encoding="utf-8")
+    before = folder_bytes(seed_library)
+    (seed_library / "2020").chmod(0o000)
+    try:
+        results = [
+            papernotes(seed_library, *args, obey_permissions=True)
+            for args in (
+                ["key", "deberta", "lan2020albert"],
+                ["add", "--year", "2021", "--title", ALBERT, "--note", "dup"],
+                ["import", str(bib)],
+            )
+        ]
+        listed = papernotes(seed_library, "list", obey_permissions=True)
+    finally:
+        (seed_library / "2020").chmod(0o755)
+    for result in results:
+        assert (result.returncode, result.stderr) == (1, unseen_refusal("2020 cannot be read"))
+    assert listed.returncode == 0 and listed.stdout  # reading still works
+    assert folder_bytes(seed_library) == before
+    assert papernotes(seed_library, "check").returncode == 0  # no duplicate was made
+
+
+def test_a_note_that_does_not_parse_refuses_writes_that_could_duplicate_it(seed_library):
+    nezha = seed_library / "2021" / "nezha.md"
+    nezha.write_text(nezha.read_text(encoding="utf-8").replace("title: ", "title: [", 1))
+    before = folder_bytes(seed_library)
+    keyed = papernotes(seed_library, "key", "deberta", "wei2021nezha")
+    added = papernotes(seed_library, "add", "--year", "2021", "--title", "Other", "--note", "n")
+    refusal = unseen_refusal("2021/nezha.md does not read as a note")
+    for result in (keyed, added):
+        assert (result.returncode, result.stderr.splitlines()[-1] + "\n") == (1, refusal)
+    assert folder_bytes(seed_library) == before
+    removed = papernotes(seed_library, "rm", "--yes", "deberta")  # removing takes no name
+    assert removed.returncode == 0, removed.stderr

@@ -279,7 +279,7 @@ class NoteActions:
         self.app.push_screen(ExportPrompt(), chosen)
 
     def export_to(self, fmt: str, path: Path) -> None:
-        from papernotes.library.files import write_text_file
+        from papernotes.library.files import write_export
 
         with self.reporting("export"):
             if fmt == "md":
@@ -290,7 +290,7 @@ class NoteActions:
                 text, keyed = export_bibtex(self.library, self.library.notes())
                 if keyed:  # notes without a citation key were given one and saved
                     self.screen.after_change()
-            write_text_file(path, text)
+            write_export(self.library.root, path, text)
             self.notify(f"Wrote {len(self.library.notes())} papers to {path}.", timeout=5)
 
     # -- deleting and reloading ----------------------------------------------

@@ -227,10 +227,13 @@ def edit_cmd(ctx: click.Context, paper):
     if not (library.root / rel).is_file():  # a FIFO: an editor reading it would wait forever
         raise InvalidInputError(f"{rel} is not a regular file, so it is not opened; rm removes it.")
     from papernotes.library.editor import run_editor  # subprocess: not for list or search
-    from papernotes.library.note_edit import edit_note
+    from papernotes.library.note_edit import edit_note, edit_warnings
 
-    if edit_note(library, rel, run_editor) is None:
+    edited = edit_note(library, rel, run_editor)
+    if edited is None:
         click.echo(f"No changes to {rel}; nothing was written.", err=True)
+    for warning in edit_warnings(library, edited) if edited is not None else ():
+        click.echo(f"warning: {warning} (the edit is written as it is)", err=True)
     click.echo(str(library.root / rel))
 
 

@@ -17,7 +17,13 @@ from textual.notifications import SeverityLevel
 
 from papernotes.errors import user_message
 from papernotes.library.editor import run_editor
-from papernotes.library.note_edit import abandon_edit, finish_edit, run_catching, start_edit
+from papernotes.library.note_edit import (
+    abandon_edit,
+    edit_warnings,
+    finish_edit,
+    run_catching,
+    start_edit,
+)
 from papernotes.model import STATUSES, Note, Paper
 from papernotes.text.urls import is_browsable
 
@@ -155,6 +161,8 @@ class NoteActions:
                 return
             self.screen.after_change(keep=fresh.path)
             self.notify(f"Saved {fresh.path}.", timeout=3)
+            for warning in edit_warnings(self.library, fresh):
+                self.notify(warning, severity="warning", timeout=8)
 
     def action_tags(self) -> None:
         note = self.selected()

@@ -287,3 +287,19 @@ def test_a_note_that_does_not_parse_refuses_writes_that_could_duplicate_it(seed_
     assert folder_bytes(seed_library) == before
     removed = papernotes(seed_library, "rm", "--yes", "deberta")  # removing takes no name
     assert removed.returncode == 0, removed.stderr
+
+
+def test_a_folder_named_like_a_note_is_removed_by_rm_only_when_empty(seed_library):
+    empty, full = seed_library / "2021" / "empty.md", seed_library / "2021" / "full.md"
+    empty.mkdir()
+    full.mkdir()
+    (full / "keep.txt").write_text("mine\n", encoding="utf-8")
+    removed = papernotes(seed_library, "rm", "--yes", "2021/empty.md")
+    assert removed.returncode == 0 and removed.stdout == "Removed 2021/empty.md\n"
+    assert not empty.exists()
+    refused = papernotes(seed_library, "rm", "--yes", "2021/full.md")
+    assert refused.returncode == 1 and refused.stderr.splitlines()[-1] == (
+        "Error: 2021/full.md is a folder holding files, so it was left as it is; "
+        "remove or rename it yourself."
+    )
+    assert (full / "keep.txt").read_text(encoding="utf-8") == "mine\n"

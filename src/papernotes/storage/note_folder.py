@@ -64,8 +64,8 @@ class NoteFolder:
             path = self.path_of(rel)
         except InvalidInputError:
             return None
-        if not (path.is_file() or (any_kind and os.path.lexists(path) and not path.is_dir())):
-            return None  # ``any_kind``: a FIFO, a dangling symlink... (to be removed)
+        if not (path.is_file() or (any_kind and os.path.lexists(path))):
+            return None  # ``any_kind``: a FIFO, a dangling symlink, a folder (to be removed)
         return rel if self.inside(str(path)) else None
 
     def scan(self) -> Scan:

@@ -6,6 +6,7 @@ write refuses when the file changed on disk since it was read.
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -336,8 +337,20 @@ class NoteStore:
     def delete_file(self, rel: str) -> None:
         """Delete the note file at ``rel`` without reading it (one that does not parse)."""
         with self.locked():
-            refuse_read_only(self._writable(rel))
-            self._writable(rel).unlink()
+            path = self._writable(rel)
+            refuse_read_only(path)
+            if os.path.isdir(path) and not os.path.islink(path):  # a folder named ``x.md``
+                try:
+                    os.rmdir(path)  # only when empty: never a user's files
+                except OSError as exc:
+                    if exc.errno not in (errno.ENOTEMPTY, errno.EEXIST):
+                        raise
+                    raise InvalidInputError(
+                        f"{rel} is a folder holding files, so it was left as it is; "
+                        "remove or rename it yourself."
+                    ) from None
+                return
+            path.unlink()  # a symlink itself, never what it points to
 
     def remove_temp_files(self) -> list[str]:
         """Delete the temporary files of writes that were killed; their relative paths.

@@ -11,12 +11,12 @@ import click
 from papernotes.cli.library_access import existing_library, library_to_fill
 from papernotes.errors import InvalidInputError
 from papernotes.library.api import NO_PAPERS
-from papernotes.library.files import write_export
+from papernotes.library.files import read_input_file, write_export
 
 
 def read_text_file(path: Path) -> str:
     """A UTF-8 text file, or one clear error naming the line with the bad bytes."""
-    data = path.read_bytes()
+    data = read_input_file(path)  # a regular file of bounded size: never /dev/zero
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

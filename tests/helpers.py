@@ -37,7 +37,12 @@ def kept_list_outputs(root: Path) -> list[Path]:
 
 
 def run_process(
-    root: Path, *args: str, prefix: tuple[str, ...] = (), preexec_fn=None, timeout: float = 60
+    root: Path,
+    *args: str,
+    prefix: tuple[str, ...] = (),
+    preexec_fn=None,
+    timeout: float = 60,
+    env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess:
     """``papernotes --notes root ARGS`` in a child process (stdin closed, ``prefix`` before
     it, ``preexec_fn`` run in it first): a command that blocks fails after ``timeout``
@@ -48,7 +53,7 @@ def run_process(
         text=True,
         timeout=timeout,
         stdin=subprocess.DEVNULL,
-        env=os.environ,
+        env=os.environ if env is None else env,
         preexec_fn=preexec_fn,
         check=False,
     )

@@ -139,6 +139,46 @@ def test_anchors_and_aliases_are_refused_even_in_the_simple_front_matter_paperno
     assert refused.value.line == line and ALIASES_REFUSED in refused.value.message
 
 
+HUGE = "1" + "0" * 5000  # more digits than Python converts to or from text (4300)
+
+
+@pytest.mark.parametrize(
+    ("field", "message"),
+    [
+        (f"extra: {HUGE}", "invalid YAML front matter: an integer with too many digits"),
+        (f"year: {HUGE}", "invalid YAML front matter: an integer with too many digits"),
+        (f"year: '{HUGE}'", "year must be a four-digit year, not a number of 5001 digits"),
+    ],
+    ids=["unknown-field", "year", "quoted-year"],
+)
+def test_an_integer_too_long_for_python_in_a_note_is_a_problem_at_its_line(
+    seed_library, field, message
+):
+    note = f"---\ntitle: Huge\n{field}\nstatus: unread\n---\n1. x\n"
+    if not field.startswith("year"):
+        note = note.replace("title: Huge\n", "title: Huge\nyear: 2021\n")
+    (seed_library / "2021" / "huge.md").write_text(note, encoding="utf-8")
+    line = 4 if field.startswith("extra") else 3
+    warning = f"warning: 2021/huge.md:{line}: {message}"
+    for env in ({}, {"PAPERNOTES_NO_CACHE": "1"}):
+        result = run_process(seed_library, "list", env={**os.environ, **env})
+        assert result.returncode == 0 and "deberta" in result.stdout, result.stderr[-300:]
+        assert result.stderr.splitlines() == [warning]
+    check = run_process(seed_library, "check")
+    assert (check.returncode, check.stdout) == (1, f"{warning.removeprefix('warning: ')}\n")
+
+
+def test_an_integer_too_long_for_python_in_document_yaml_is_an_error_at_its_line(seed_library):
+    layout = seed_library / "document.yaml"
+    text = layout.read_text(encoding="utf-8").replace("toc_depth: 2", f"toc_depth: {HUGE}")
+    layout.write_text(text, encoding="utf-8")
+    message = "document.yaml:2: invalid YAML: an integer with too many digits"
+    exported = run_process(seed_library, "export", "--md")
+    assert (exported.returncode, exported.stderr) == (1, f"Error: {message}\n")
+    listed = run_process(seed_library, "list")
+    assert listed.returncode == 0 and listed.stderr == f"warning: {message}\n"
+
+
 def test_papernotes_never_writes_anchors_even_for_a_value_it_holds_twice(empty_library):
     shared = {"url": "https://example.org", "note": ["a", "b"]}
     paper = Paper(title="Shared", year=2021, extra=(("first", shared), ("second", shared)))

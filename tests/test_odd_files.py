@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import run_process
+from tests.helpers import folder_bytes, run_process
 
 TIMEOUT = 60  # seconds: generous on a loaded machine; a blocked command never finishes
 NO_OVERRIDE = ["setpriv", "--bounding-set=-dac_override,-dac_read_search,-fowner", "--"]
@@ -214,3 +214,93 @@ def test_an_export_that_cannot_be_written_for_lack_of_space_names_the_output_fil
     assert result.returncode == 1 and line.startswith("Error: ")
     assert f"{output}: File too large" in line
     assert list(output.parent.iterdir()) == []
+
+
+# -- symlink loops ------------------------------------------------------------------------
+
+
+def test_a_symlink_loop_named_like_a_note_or_a_year_is_skipped_and_rm_removes_the_link(
+    seed_library,
+):
+    (seed_library / "2021" / "loop.md").symlink_to("loop.md")
+    (seed_library / "2022").symlink_to("2022")
+    loop = "2021/loop.md: cannot read this file (Too many levels of symbolic links); skipped"
+    year = "2022: cannot read this folder (Too many levels of symbolic links); skipped"
+    listed = papernotes(seed_library, "list")
+    assert listed.returncode == 0 and "deberta" in listed.stdout, listed.stderr
+    assert sorted(listed.stderr.splitlines()) == [f"warning: {loop}", f"warning: {year}"]
+    check = papernotes(seed_library, "check")
+    assert check.returncode == 1 and sorted(check.stdout.splitlines()) == [loop, year]
+    removed = papernotes(seed_library, "rm", "--yes", "2021/loop.md")
+    assert removed.returncode == 0 and removed.stdout == "Removed 2021/loop.md\n"
+    assert not os.path.lexists(seed_library / "2021" / "loop.md")
+    assert os.path.islink(seed_library / "2022")  # only the named link is removed
+
+
+# -- writes whose uniqueness check cannot see the whole library ----------------------------
+
+ALBERT = "ALBERT: A LITE BERT FOR SELF-SUPERVISED LEARNING OF LANGUAGE REPRESENTATIONS"
+
+
+def unseen_refusal(what: str) -> str:
+    return (
+        f"Error: {what}, so whether this paper, key or title is already in the library cannot "
+        "be checked and nothing was written; fix or remove it ('papernotes check' lists the "
+        "problems).\n"
+    )
+
+
+def test_an_unreadable_year_folder_refuses_writes_that_could_duplicate_what_it_holds(
+    seed_library, permissions_apply, tmp_path
+):
+    bib = tmp_path / "albert.bib"
+    bib.write_text(f"@misc{{x, title={{{ALBERT}}}, year={{2020}}}}\n", encoding="utf-8")
+    before = folder_bytes(seed_library)
+    (seed_library / "2020").chmod(0o000)
+    try:
+        results = [
+            papernotes(seed_library, *args, obey_permissions=True)
+            for args in (
+                ["key", "deberta", "lan2020albert"],
+                ["add", "--year", "2021", "--title", ALBERT, "--note", "dup"],
+                ["import", str(bib)],
+            )
+        ]
+        listed = papernotes(seed_library, "list", obey_permissions=True)
+    finally:
+        (seed_library / "2020").chmod(0o755)
+    for result in results:
+        assert (result.returncode, result.stderr) == (1, unseen_refusal("2020 cannot be read"))
+    assert listed.returncode == 0 and listed.stdout  # reading still works
+    assert folder_bytes(seed_library) == before
+    assert papernotes(seed_library, "check").returncode == 0  # no duplicate was made
+
+
+def test_a_note_that_does_not_parse_refuses_writes_that_could_duplicate_it(seed_library):
+    nezha = seed_library / "2021" / "nezha.md"
+    nezha.write_text(nezha.read_text(encoding="utf-8").replace("title: ", "title: [", 1))
+    before = folder_bytes(seed_library)
+    keyed = papernotes(seed_library, "key", "deberta", "wei2021nezha")
+    added = papernotes(seed_library, "add", "--year", "2021", "--title", "Other", "--note", "n")
+    refusal = unseen_refusal("2021/nezha.md does not read as a note")
+    for result in (keyed, added):
+        assert (result.returncode, result.stderr.splitlines()[-1] + "\n") == (1, refusal)
+    assert folder_bytes(seed_library) == before
+    removed = papernotes(seed_library, "rm", "--yes", "deberta")  # removing takes no name
+    assert removed.returncode == 0, removed.stderr
+
+
+def test_a_folder_named_like_a_note_is_removed_by_rm_only_when_empty(seed_library):
+    empty, full = seed_library / "2021" / "empty.md", seed_library / "2021" / "full.md"
+    empty.mkdir()
+    full.mkdir()
+    (full / "keep.txt").write_text("mine\n", encoding="utf-8")
+    removed = papernotes(seed_library, "rm", "--yes", "2021/empty.md")
+    assert removed.returncode == 0 and removed.stdout == "Removed 2021/empty.md\n"
+    assert not empty.exists()
+    refused = papernotes(seed_library, "rm", "--yes", "2021/full.md")
+    assert refused.returncode == 1 and refused.stderr.splitlines()[-1] == (
+        "Error: 2021/full.md is a folder holding files, so it was left as it is; "
+        "remove or rename it yourself."
+    )
+    assert (full / "keep.txt").read_text(encoding="utf-8") == "mine\n"

@@ -110,3 +110,78 @@ def test_export_o_onto_a_read_only_file_is_refused(seed_library, tmp_path):
     result = run(seed_library, "export", "--md", "-o", str(target))
     assert result.exit_code == 1 and "is read-only" in result.stderr
     assert target.read_text(encoding="utf-8") == "keep me\n"
+
+
+def test_export_o_onto_any_path_inside_the_library_is_refused_and_writes_nothing(
+    seed_library, tmp_path
+):
+    from tests.helpers import folder_bytes
+
+    (tmp_path / "year-link").symlink_to(seed_library / "2021")
+    before = folder_bytes(seed_library)
+    lock = (seed_library / ".papernotes.lock").exists()
+    for name in (
+        seed_library / "2021" / "nezha.md",
+        seed_library / "document.yaml",
+        seed_library / ".papernotes.lock",
+        seed_library / "2021" / "new.md",
+        tmp_path / "year-link" / "nezha.md",  # inside once symlinks are resolved
+        seed_library,
+    ):
+        for fmt in ("--md", "--bib"):
+            result = run(seed_library, "export", fmt, "-o", str(name))
+            assert result.exit_code == 1
+            assert result.stderr.startswith(f"Error: {name} is ")
+            assert result.stderr.endswith(
+                f" {seed_library}; an export is written outside it (nothing was written).\n"
+            )
+    assert folder_bytes(seed_library) == before
+    assert (seed_library / ".papernotes.lock").exists() == lock
+    assert not (seed_library / "2021" / "new.md").exists()
+
+
+def test_export_o_onto_a_full_device_names_it(seed_library, tmp_path):
+    if not os.path.exists("/dev/full"):
+        import pytest
+
+        pytest.skip("no /dev/full here")
+    full = tmp_path / "full"
+    full.symlink_to("/dev/full")
+    result = run(seed_library, "export", "--md", "-o", str(full))
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"Error: Cannot access {full}: No space left on device.\n",
+    )
+
+
+def test_export_o_with_a_trailing_slash_never_writes_the_file_of_that_name(seed_library, tmp_path):
+    real = tmp_path / "real.bib"
+    real.write_text("mine\n", encoding="utf-8")
+    result = run(seed_library, "export", "--bib", "-o", f"{real}/")
+    assert result.exit_code == 1 and result.stderr == (
+        f"Error: Cannot write {real}/: a name ending in '/' is a folder, and there is no such "
+        "folder (nothing was written).\n"
+    )
+    assert real.read_text(encoding="utf-8") == "mine\n"
+    assert not (tmp_path / "real.bib" / "").is_dir()
+
+
+def test_export_with_standard_output_closed_is_one_clear_error(seed_library):
+    for args in (["-o", "-"], []):
+        result = subprocess.run(
+            [sys.executable, "-m", "papernotes", "--notes", str(seed_library), "export", "--md"]
+            + args,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            close_fds=True,
+            pass_fds=(),
+            preexec_fn=lambda: os.close(1),
+            check=False,
+            timeout=60,
+        )
+        assert (result.returncode, result.stderr) == (
+            1,
+            "Error: Standard output is closed; nothing was written (use -o FILE).\n",
+        )

@@ -225,3 +225,58 @@ def test_an_edit_of_a_read_only_note_is_refused_and_keeps_the_edited_text(seed_l
     kept = Path(lines[0].rsplit("kept in ", 1)[1].removesuffix("."))
     assert ADDED in kept.read_text(encoding="utf-8")
     assert folder_bytes(seed_library) == before
+
+
+@pytest.mark.parametrize(
+    "replace",
+    ["os.mkfifo(p)", "os.symlink(secret, p)"],
+    ids=["fifo", "symlink"],
+)
+def test_an_editor_that_replaces_the_copy_with_a_fifo_or_a_symlink_changes_nothing(
+    seed_library, tmp_path, replace
+):
+    secret = tmp_path / "secret"
+    secret.write_text("---\ntitle: Secret\nyear: 2021\n---\n1. private\n", encoding="utf-8")
+    script = tmp_path / "replace.py"
+    script.write_text(
+        f"import os, sys\nsecret = {str(secret)!r}\np = sys.argv[-1]\nos.unlink(p)\n{replace}\n",
+        encoding="utf-8",
+    )
+    before = folder_bytes(seed_library)
+    result = subprocess.run(
+        [sys.executable, "-m", "papernotes", "--notes", str(seed_library), "edit", "nezha"],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,  # the old code waited on the FIFO forever
+        env={**os.environ, "EDITOR": f"{sys.executable} {script}"},
+        check=False,
+    )
+    (line,) = result.stderr.splitlines()
+    assert result.returncode == 1 and line.startswith("Error: The edited copy ")
+    assert line.endswith(" cannot be read (not a regular file); 2021/nezha.md was not changed.")
+    assert folder_bytes(seed_library) == before
+
+
+def test_an_edit_that_takes_another_papers_key_or_leaves_its_year_folder_is_warned_about(
+    seed_library, tmp_path
+):
+    script = tmp_path / "rekey.py"
+    script.write_text(
+        "import re, sys\np = sys.argv[-1]\ntext = open(p, encoding='utf-8').read()\n"
+        "text = re.sub(r'(?m)^key: .*$', 'key: lan2020albert', text)\n"
+        "text = re.sub(r'(?m)^year: .*$', 'year: 2019', text)\n"
+        "open(p, 'w', encoding='utf-8').write(text)\n",
+        encoding="utf-8",
+    )
+    result = papernotes(
+        seed_library, "edit", "nezha", env={**os.environ, "EDITOR": f"{sys.executable} {script}"}
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        "warning: 2021/nezha.md: year 2019 is not its folder's (2021); the note stays where it "
+        "is (the edit is written as it is)",
+        "warning: 2021/nezha.md: key 'lan2020albert' is also used by 2020/albert.md (the edit "
+        "is written as it is)",
+    ]
+    assert "key: lan2020albert" in (seed_library / "2021" / "nezha.md").read_text("utf-8")

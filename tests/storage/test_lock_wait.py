@@ -111,7 +111,7 @@ def test_a_writer_that_gets_the_lock_at_once_says_nothing_about_waiting(empty_li
     assert "title: Quick" in (empty_library / "2020" / "quick.md").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("value", ["-1", "soon"])
+@pytest.mark.parametrize("value", ["-1", "soon", "nan", "NaN"])
 def test_a_bad_lock_timeout_is_a_usage_error(empty_library, value):
     waiter = papernotes(
         empty_library,
@@ -124,3 +124,39 @@ def test_a_bad_lock_timeout_is_a_usage_error(empty_library, value):
     )
     _, err = waiter.communicate(timeout=60)
     assert waiter.returncode == 2 and "PAPERNOTES_LOCK_TIMEOUT" in err
+
+
+def test_a_symlink_as_the_holder_file_is_replaced_and_its_target_never_written(
+    seed_library, tmp_path
+):
+    victim = tmp_path / "victim"
+    victim.write_text("precious\n", encoding="utf-8")
+    holder_file = seed_library / ".papernotes.holder.lock"
+    holder_file.symlink_to(victim)
+    writer = papernotes(seed_library, "key", "deberta", "x2021y")
+    out, err = writer.communicate(timeout=60)
+    assert writer.returncode == 0 and err == "", err
+    assert victim.read_text(encoding="utf-8") == "precious\n"
+    assert not holder_file.is_symlink() and holder_file.is_file()  # a regular one now
+    assert holder_file.read_text(encoding="ascii").strip() == str(writer.pid)
+
+
+@pytest.mark.parametrize("kind", ["fifo", "fifo-with-a-reader", "empty-folder"])
+def test_a_non_regular_holder_file_never_blocks_a_writer_and_is_replaced(seed_library, kind):
+    holder_file = seed_library / ".papernotes.holder.lock"
+    reader = None
+    if kind == "empty-folder":
+        holder_file.mkdir()
+    else:
+        os.mkfifo(holder_file)
+    if kind == "fifo-with-a-reader":
+        reader = os.open(holder_file, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        writer = papernotes(seed_library, "--lock-timeout", "2", "key", "deberta", "x2021y")
+        out, err = writer.communicate(timeout=60)  # the old code never returned (a FIFO)
+    finally:
+        if reader is not None:
+            os.close(reader)
+    assert writer.returncode == 0 and err == "", err
+    assert out == "2021/deberta.md: key he2021deberta -> x2021y\n"
+    assert holder_file.is_file() and not holder_file.is_symlink()

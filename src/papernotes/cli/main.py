@@ -92,6 +92,19 @@ class LazyGroup(click.Group):
             raise click.ClickException(user_message(exc) or str(exc)) from None
 
 
+class LockSeconds(click.FloatRange):
+    """A number of seconds from ``min`` up; ``nan``, which every comparison lets through, is
+    refused like a negative number."""
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> float:
+        seconds: float = super().convert(value, param, ctx)
+        if seconds != seconds:  # nan
+            self.fail(f"{value!r} is not a number of seconds.", param, ctx)
+        return seconds
+
+
 @click.group(cls=LazyGroup, invoke_without_command=True)
 @click.option(
     "--notes",
@@ -102,7 +115,7 @@ class LazyGroup(click.Group):
 )
 @click.option(
     "--lock-timeout",
-    type=click.FloatRange(min=0),
+    type=LockSeconds(min=0),
     default=30.0,
     envvar="PAPERNOTES_LOCK_TIMEOUT",
     show_envvar=True,

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from papernotes.arxiv import DEFAULT_TIMEOUT
-from papernotes.cli.library_access import existing_library
+from papernotes.cli.library_access import existing_library, library_to_fill
 from papernotes.cli.output import list_lines, note_dict, show_text, to_json
 from papernotes.errors import (
     AmbiguousError,
@@ -109,7 +109,8 @@ def add_cmd(  # noqa: PLR0913 - a click command takes one parameter per option
         status=status,
         notes=tuple(notes),
     )
-    library = existing_library(ctx)
+    library = library_to_fill(ctx)  # a missing or empty folder becomes a library
+    library.init()
     try:
         note = add_paper(library, given, update, timeout, offline)
     except DuplicateError as exc:
@@ -142,7 +143,10 @@ def read_notes_from_user() -> tuple[str, ...]:
     from papernotes.text.utf8 import bad_byte, decode_utf8, describe
 
     if not sys.stdin.isatty():
-        return typed_notes(decode_utf8(click.get_binary_stream("stdin").read(), "Standard input"))
+        from papernotes.library.files import read_bounded
+
+        data = read_bounded(click.get_binary_stream("stdin"), "Standard input")
+        return typed_notes(decode_utf8(data, "Standard input"))
     from papernotes.library.editor import run_editor  # subprocess: not for list or search
     from papernotes.library.note_edit import EditCopy, abandon_edit, run_catching
 
@@ -227,10 +231,13 @@ def edit_cmd(ctx: click.Context, paper):
     if not (library.root / rel).is_file():  # a FIFO: an editor reading it would wait forever
         raise InvalidInputError(f"{rel} is not a regular file, so it is not opened; rm removes it.")
     from papernotes.library.editor import run_editor  # subprocess: not for list or search
-    from papernotes.library.note_edit import edit_note
+    from papernotes.library.note_edit import edit_note, edit_warnings
 
-    if edit_note(library, rel, run_editor) is None:
+    edited = edit_note(library, rel, run_editor)
+    if edited is None:
         click.echo(f"No changes to {rel}; nothing was written.", err=True)
+    for warning in edit_warnings(library, edited) if edited is not None else ():
+        click.echo(f"warning: {warning} (the edit is written as it is)", err=True)
     click.echo(str(library.root / rel))
 
 

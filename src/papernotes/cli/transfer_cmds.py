@@ -11,12 +11,12 @@ import click
 from papernotes.cli.library_access import existing_library, library_to_fill
 from papernotes.errors import InvalidInputError
 from papernotes.library.api import NO_PAPERS
-from papernotes.library.files import write_text_file
+from papernotes.library.files import read_input_file, write_export
 
 
 def read_text_file(path: Path) -> str:
     """A UTF-8 text file, or one clear error naming the line with the bad bytes."""
-    data = path.read_bytes()
+    data = read_input_file(path)  # a regular file of bounded size: never /dev/zero
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -75,7 +75,7 @@ def import_cmd(ctx: click.Context, file: Path, dry_run: bool):
 @click.option(
     "-o",
     "--output",
-    type=click.Path(allow_dash=True, path_type=Path),
+    type=click.Path(allow_dash=True),  # a str: a Path would drop a trailing '/'
     help="Write to this file (atomically replacing it, or a symlink's target) instead of "
     "stdout; '-' is stdout.",
 )
@@ -90,7 +90,7 @@ def import_cmd(ctx: click.Context, file: Path, dry_run: bool):
 )
 @click.pass_context
 def export_cmd(  # noqa: PLR0913 - a click command takes one parameter per option
-    ctx: click.Context, papers, md, bib, output, year, tag, with_notes, ascii_only
+    ctx: click.Context, papers, md, bib, output: str | None, year, tag, with_notes, ascii_only
 ):
     """Export the library as Markdown (--md) or BibTeX (--bib [PAPER...])."""
     if md and bib:
@@ -111,11 +111,18 @@ def export_cmd(  # noqa: PLR0913 - a click command takes one parameter per optio
         text = export_bib(library, papers, year, tag, with_notes, ascii_only)
     else:
         text = library.export_markdown()
-    if output is None or str(output) == "-" or is_stdout(output):
+    if output is None or output == "-" or is_stdout(Path(output)):
+        if sys.stdout is None:  # started with standard output closed (>&-)
+            raise InvalidInputError("Standard output is closed; nothing was written (use -o FILE).")
         sys.stdout.write(text)
-    else:
-        write_text_file(output, text)
-        click.echo(f"Wrote {output}", err=True)
+        return
+    if output.endswith("/") and not os.path.isdir(output):
+        raise InvalidInputError(
+            f"Cannot write {output}: a name ending in '/' is a folder, and there is no such "
+            "folder (nothing was written)."
+        )
+    write_export(library.root, Path(output), text)
+    click.echo(f"Wrote {output}", err=True)
 
 
 def is_stdout(path: Path) -> bool:

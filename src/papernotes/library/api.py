@@ -73,6 +73,7 @@ class Library:
         self._index: PaperIndex | None = None  # built on first match(), kept in step after
         self._slots: dict[str, int] | None = None  # path -> position in _notes
         self._scan: Scan | None = None  # a fresh listing for the next load (cached_output())
+        self._unseen: list[str] = []  # folders and notes the last load could not read
 
     @classmethod
     def open(cls, root: Path, lock_wait: LockWait | None = None) -> Library:
@@ -114,6 +115,7 @@ class Library:
             order = ()
             problems = [Problem(exc.path, exc.line, exc.message), *problems]
         self._notes, self._problems = in_order(notes, order), problems
+        self._unseen = list(self.store.unseen)
         return self._notes
 
     def problems(self) -> list[Problem]:
@@ -250,9 +252,25 @@ class Library:
         with self.writing():
             return self.add_checked(paper, update)
 
+    def refuse_unseen(self) -> None:
+        """Refuse (``InvalidInputError``) a write whose uniqueness check cannot see the whole
+        library: while a folder or note cannot be read or does not parse, a paper, key or
+        title it holds could be taken twice. Called under ``writing()`` by add, import, key."""
+        self.notes()
+        if self._unseen:
+            first, more = self._unseen[0], len(self._unseen) - 1
+            also = f" (and {more} more)" if more else ""
+            what = "does not read as a note" if first.endswith(".md") else "cannot be read"
+            raise InvalidInputError(
+                f"{first}{also} {what}, so whether this paper, key or title is already "
+                "in the library cannot be checked and nothing was written; fix or remove it "
+                "('papernotes check' lists the problems)."
+            )
+
     def add_checked(self, paper: Paper, update: bool) -> Note:
         """``add`` for a caller already inside ``writing()`` with ``paper`` valid
         (``validated``): the bulk imports, which check each paper once."""
+        self.refuse_unseen()
         existing = self.match(paper)
         if existing and not update:
             raise DuplicateError(f"{paper.title!r} is already in the library as {existing.path}.")
@@ -279,6 +297,7 @@ class Library:
         # pulls in pypinyin lazily; not on `list`
         from papernotes.formats.bibtex.keys import unique_key
 
+        self.refuse_unseen()
         return unique_key(paper, self._indexed().keys_taken(ignore))
 
     def save(self, note: Note, paper: Paper) -> Note:

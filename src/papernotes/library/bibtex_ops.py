@@ -98,6 +98,7 @@ def set_key(library: Library, query: str, new_key: str) -> tuple[str, Note]:
     if reason:
         raise InvalidInputError(f"{new_key!r} cannot be a citation key: {reason}.")
     with library.writing():
+        library.refuse_unseen()
         note = library.current(library.find(query))
         clash = key_clash(library.notes(), note, new_key)
         if clash:
@@ -183,6 +184,7 @@ def import_bibtex(
     if dry_run:
         return _import_entries(library, parsed, source, venues, dry_run=True)
     with library.writing():
+        library.refuse_unseen()
         return _import_entries(library, parsed, source, venues, dry_run=False)
 
 

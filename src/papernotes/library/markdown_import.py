@@ -21,6 +21,7 @@ def import_markdown(library: Library, text: str, source: str, dry_run: bool) -> 
     if dry_run:
         return _import(library, text, source, dry_run)
     with library.writing(batch=True):
+        library.refuse_unseen()
         return _import(library, text, source, dry_run)
 
 

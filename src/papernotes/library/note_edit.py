@@ -94,6 +94,34 @@ def finish_edit(library: Library, copy: EditCopy) -> Note | None:
     return library.reread(copy.rel)
 
 
+def edit_warnings(library: Library, note: Note) -> list[str]:
+    """What an edit wrote that ``check`` would flag, or that leaves the note where it does not
+    belong: a key, arXiv id or title another note has, a year that is not its folder's. The
+    edit stays written (it is the user's text); the UIs show these as warnings."""
+    from papernotes.model import normalize_title
+    from papernotes.text.arxiv_ids import base_id
+
+    paper, warnings = note.paper, []
+    arxiv = (base_id(paper.arxiv) or paper.arxiv) if paper.arxiv else ""
+    folder = note.path.split("/", 1)[0]
+    if folder != str(paper.year):
+        warnings.append(
+            f"{note.path}: year {paper.year} is not its folder's ({folder}); the note stays "
+            "where it is"
+        )
+    title = normalize_title(paper.title)
+    for other in library.notes():
+        if other.path == note.path:
+            continue
+        if paper.key and other.paper.key.casefold() == paper.key.casefold():
+            warnings.append(f"{note.path}: key {paper.key!r} is also used by {other.path}")
+        if arxiv and (base_id(other.paper.arxiv) or other.paper.arxiv) == arxiv:
+            warnings.append(f"{note.path}: arXiv id {arxiv!r} is also used by {other.path}")
+        if title and normalize_title(other.paper.title) == title:
+            warnings.append(f"{note.path}: same title as {other.path}")
+    return warnings
+
+
 def edit_note(library: Library, rel: str, run: Callable[[Path], None]) -> Note | None:
     """Open the note at ``rel`` with ``run`` (the editor) on a copy, then ``finish_edit``."""
     copy = start_edit(library, rel)

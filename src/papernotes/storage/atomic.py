@@ -122,8 +122,11 @@ def write_named_file(path: Path, data: bytes) -> None:
     if status is not None and stat.S_ISDIR(status.st_mode):
         raise InvalidInputError(f"{path} is a folder; name a file to write (nothing was written).")
     if status is not None and not stat.S_ISREG(status.st_mode):
-        with open(path, "wb") as stream:  # /dev/null, a terminal, a named pipe: never replaced
-            stream.write(data)
+        try:
+            with open(path, "wb") as stream:  # /dev/null, a terminal, a pipe: never replaced
+                stream.write(data)
+        except OSError as exc:  # /dev/full: the error names the file written
+            raise OSError(exc.errno, exc.strerror, str(path)) from None
         return
     target = Path(os.path.realpath(path))
     if not target.parent.is_dir():

@@ -9,9 +9,13 @@ the path the error message prints, whenever its text cannot be written back.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import stat
 import time
 from pathlib import Path
+
+from papernotes.storage.regular_file import NotRegularFileError
 
 
 def edits_dir() -> Path:
@@ -46,8 +50,20 @@ class EditCopy:
         return cls(rel, original, path)
 
     def edited(self) -> bytes:
-        """What the editor left in the copy (``OSError`` if it removed the file)."""
-        return self.path.read_bytes()
+        """What the editor left in the copy: ``OSError`` if it removed it, and
+        ``NotRegularFileError`` if it put something else in its place (a symlink is never
+        followed, a FIFO never waited on: the copy's path is the editor's to play with)."""
+        flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+        try:
+            fd = os.open(self.path, flags)
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:  # a symlink
+                raise NotRegularFileError(self.path) from None
+            raise
+        with open(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise NotRegularFileError(self.path)
+            return handle.read()
 
     def changed(self) -> bool:
         """True when the copy holds other bytes than the note had (False once it is gone)."""

@@ -100,6 +100,7 @@ _OUTSIDE_READ = re.compile(
 _KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
 _FIELDS = frozenset(FRONT_MATTER_FIELDS)  # keys known to be plain strings (a test checks)
 _DECIMAL = re.compile(r"0|[1-9][0-9]*")
+_MAX_DIGITS = 4000  # Python refuses to convert more than 4300 digits (ValueError)
 # Plain scalars read here: none starting with an indicator (even those that may start one in
 # some contexts), a document marker or a space, ending in a space or ':', or holding ': '
 # (a mapping) or ' #' (a comment).
@@ -125,8 +126,8 @@ def _scalar(text: str) -> str | int | None:
     tag = implicit_tag(text)
     if tag is None:
         return text
-    if tag == "tag:yaml.org,2002:int" and _DECIMAL.fullmatch(text):
-        return int(text)
+    if tag == "tag:yaml.org,2002:int" and _DECIMAL.fullmatch(text) and len(text) <= _MAX_DIGITS:
+        return int(text)  # a longer one is left to PyYAML, which reports it at its line
     return None
 
 

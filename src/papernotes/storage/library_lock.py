@@ -8,14 +8,15 @@ told through ``LockWait.on_wait`` and the CLI or TUI says it in its own way.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from papernotes.errors import LockTimeoutError
-from papernotes.storage.regular_file import read_regular
 
 if TYPE_CHECKING:
     from filelock import BaseFileLock
@@ -57,23 +58,70 @@ def holding(lock: BaseFileLock, root: Path, wait: LockWait) -> Iterator[None]:
 
 
 def holder_pid(root: Path) -> int | None:
-    """The pid the lock's holder recorded (None when unknown)."""
+    """The pid the lock's holder recorded (None when unknown). Read without following a
+    symlink and without waiting on a FIFO: the file is inside the library, anyone may swap it."""
     try:
-        text = read_regular(root / HOLDER_FILE).decode("ascii").strip()  # a FIFO never blocks
-        return int(text) if text.isdigit() else None
+        fd = os.open(root / HOLDER_FILE, os.O_RDONLY | _NO_FOLLOW_NO_WAIT)
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        text = os.read(fd, 32).decode("ascii").strip()
     except (OSError, UnicodeDecodeError):
         return None
+    finally:
+        os.close(fd)
+    return int(text) if text.isdigit() and len(text) < 16 else None
+
+
+_NO_FOLLOW_NO_WAIT = os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
 
 
 def _record_holder(root: Path) -> None:
     """Write this process's pid beside the lock (the lock file itself is truncated by
-    every process trying to take it, so it cannot carry the pid)."""
+    every process trying to take it, so it cannot carry the pid). Called holding the lock,
+    so the holder file is this process's to replace: a symlink, a FIFO or any other
+    non-regular file in its place is removed (the link itself, never its target) and a
+    regular file made instead; nothing is ever written through a link or waited on."""
+    path = root / HOLDER_FILE
     with contextlib.suppress(OSError):
-        fd = os.open(root / HOLDER_FILE, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+        fd = _open_regular(path)
+        if fd is None:  # something else is there: removed, then made anew (never followed)
+            _remove_odd(path)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NO_FOLLOW_NO_WAIT, 0o666)
         try:
+            os.ftruncate(fd, 0)
             os.write(fd, f"{os.getpid()}\n".encode("ascii"))
         finally:
             os.close(fd)
+
+
+def _open_regular(path: Path) -> int | None:
+    """``path`` opened for writing if it is (or is created as) a regular file, else None:
+    a symlink fails with ELOOP, a FIFO without a reader with ENXIO, a folder with EISDIR."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | _NO_FOLLOW_NO_WAIT, 0o666)
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.ENXIO, errno.EISDIR, errno.EMLINK):
+            return None
+        raise
+    if stat.S_ISREG(os.fstat(fd).st_mode):
+        return fd
+    os.close(fd)  # a FIFO that had a reader, a device...
+    return None
+
+
+def _remove_odd(path: Path) -> None:
+    """Remove what is at ``path`` without following it: a link, a FIFO, an empty folder."""
+    try:
+        os.unlink(path)
+    except IsADirectoryError:
+        os.rmdir(path)  # a folder holding files stays: OSError, and no pid is recorded
+    except PermissionError:  # Linux says EISDIR for unlink(folder); some systems EPERM
+        if not path.is_dir():
+            raise
+        os.rmdir(path)
 
 
 def _gave_up(pid: int | None, timeout: float) -> str:

@@ -15,6 +15,7 @@ from papernotes.storage.caches.note_cache import stat_key
 from papernotes.storage.regular_file import NOT_REGULAR
 
 YEAR_DIR = re.compile(r"^\d{4}$")
+CANNOT_READ = "cannot read this"  # how a listing problem hiding notes starts
 
 
 class Scan:
@@ -63,8 +64,8 @@ class NoteFolder:
             path = self.path_of(rel)
         except InvalidInputError:
             return None
-        if not (path.is_file() or (any_kind and os.path.lexists(path) and not path.is_dir())):
-            return None  # ``any_kind``: a FIFO, a dangling symlink... (to be removed)
+        if not (path.is_file() or (any_kind and os.path.lexists(path))):
+            return None  # ``any_kind``: a FIFO, a dangling symlink, a folder (to be removed)
         return rel if self.inside(str(path)) else None
 
     def scan(self) -> Scan:
@@ -84,15 +85,13 @@ class NoteFolder:
                     Problem(year.name, 1, "symlink points outside the library; skipped")
                 )
                 continue
-            if not year.is_dir():
-                continue
-            try:
+            try:  # a symlink loop (ELOOP) is unreadable too: the other years still load
+                if not year.is_dir():
+                    continue
                 entries = sorted(os.scandir(year.path), key=lambda e: e.name)
-            except OSError as exc:  # unreadable: the other years still load
+            except OSError as exc:
                 reason = exc.strerror or str(exc)
-                problems.append(
-                    Problem(year.name, 0, f"cannot read this folder ({reason}); skipped")
-                )
+                problems.append(Problem(year.name, 0, f"{CANNOT_READ} folder ({reason}); skipped"))
                 continue
             for entry in entries:
                 if not entry.name.endswith(".md") or entry.name.startswith("."):
@@ -101,7 +100,13 @@ class NoteFolder:
                 if entry.is_symlink() and not self.inside(entry.path):
                     problems.append(Problem(rel, 1, "symlink points outside the library; skipped"))
                     continue
-                if not entry.is_file() and _stats(entry):  # a FIFO would block: never opened
+                try:
+                    regular = entry.is_file()
+                except OSError as exc:  # a symlink loop: reported, never read
+                    reason = exc.strerror or str(exc)
+                    problems.append(Problem(rel, 0, f"{CANNOT_READ} file ({reason}); skipped"))
+                    continue
+                if not regular and _stats(entry):  # a FIFO would block: never opened
                     problems.append(Problem(rel, 0, f"{NOT_REGULAR}; skipped"))
                     continue  # (one that cannot be stat-ed is reported when read)
                 paths.append((rel, entry))

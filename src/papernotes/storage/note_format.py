@@ -173,11 +173,15 @@ def _coerce(name: str, value: object) -> object:
     if name in _INT_FIELDS:
         if value in (None, "") and name != "year":
             return 0
-        if isinstance(value, bool) or not str(value).strip().isdigit():
-            raise ValueError(f"{name} must be a whole number, not {value!r}")
-        number = int(str(value).strip())
+        text = str(value).strip()
+        shown = repr(value) if len(text) <= 40 else f"a number of {len(text)} digits"
+        if isinstance(value, bool) or not text.isascii() or not text.isdigit():
+            raise ValueError(f"{name} must be a whole number, not {shown}")
+        number = int(text) if len(text) <= 18 else -1  # int() refuses over 4300 digits
         if name == "year" and not 1000 <= number <= 2999:
-            raise ValueError(f"year must be a four-digit year, not {value!r}")
+            raise ValueError(f"year must be a four-digit year, not {shown}")
+        if number < 0:
+            raise ValueError(f"{name} must be a whole number below 10**18, not {shown}")
         return number
     if name in LIST_FIELDS:
         if value is None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import yaml
 from yaml.composer import Composer, ComposerError
-from yaml.constructor import SafeConstructor
+from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.events import AliasEvent, NodeEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import Resolver
@@ -72,6 +72,20 @@ class BoundedSafeLoader(Composer, EventSource, SafeConstructor, Resolver):
             return super().compose_node(parent, index)
         finally:
             self.depth -= 1
+
+    def construct_yaml_int(self, node: ScalarNode) -> int:
+        """An integer, or a ``ConstructorError`` at its line for one of more digits than
+        Python converts (``ValueError``: over 4300 digits), never an exception of another kind."""
+        try:
+            return int(super().construct_yaml_int(node))
+        except ValueError:
+            problem = "an integer with too many digits"
+            raise ConstructorError(None, None, problem, node.start_mark) from None
+
+
+BoundedSafeLoader.add_constructor(  # type: ignore[type-var]  # the stub's loaders only
+    "tag:yaml.org,2002:int", BoundedSafeLoader.construct_yaml_int
+)
 
 
 def load_yaml(text: str) -> object:

@@ -6,6 +6,7 @@ write refuses when the file changed on disk since it was read.
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -34,7 +35,13 @@ from papernotes.storage.document_file import (
     render_layout,
 )
 from papernotes.storage.library_lock import LockWait, holding
-from papernotes.storage.note_folder import NoteFolder, Scan, is_temp_file, stat_key_or_none
+from papernotes.storage.note_folder import (
+    CANNOT_READ,
+    NoteFolder,
+    Scan,
+    is_temp_file,
+    stat_key_or_none,
+)
 from papernotes.storage.note_format import (
     NoteFormatError,
     field_line,
@@ -42,7 +49,7 @@ from papernotes.storage.note_format import (
     parse_note,
     render_note,
 )
-from papernotes.storage.regular_file import read_regular
+from papernotes.storage.regular_file import NotRegularFileError, read_regular
 from papernotes.storage.slugs import slugify, unique_slug
 
 if TYPE_CHECKING:
@@ -75,6 +82,10 @@ class NoteStore:
         self._seen: tuple[list[str], list[StatKey], StatKey | None, list[Problem]] | None = None
         self.repaired: list[str] = []
         """The notes whose cached copy the last ``load(from_disk=True)`` found stale."""
+        self.unseen: list[str] = []
+        """What the last ``load()`` could not read though it may hold papers: folders and
+        files that cannot be read, notes with a front matter that does not parse
+        (``Library.refuse_unseen``)."""
 
     # -- reading ---------------------------------------------------------
 
@@ -144,6 +155,8 @@ class NoteStore:
         self._layout_data = load.layout_data(self.root / LAYOUT_FILE, load_yaml)
         load.finish()
         self.repaired = load.repaired
+        self.unseen = [p.path for p in scan.problems if p.message.startswith(CANNOT_READ)]
+        self.unseen += [p.path for p in unread if _may_hold_a_paper(self.path_of(p.path))]
         if load.repaired:  # the note cache is rewritten already; the kept outputs are not
             self.caches().forget([])
         self._seen = None
@@ -324,8 +337,20 @@ class NoteStore:
     def delete_file(self, rel: str) -> None:
         """Delete the note file at ``rel`` without reading it (one that does not parse)."""
         with self.locked():
-            refuse_read_only(self._writable(rel))
-            self._writable(rel).unlink()
+            path = self._writable(rel)
+            refuse_read_only(path)
+            if os.path.isdir(path) and not os.path.islink(path):  # a folder named ``x.md``
+                try:
+                    os.rmdir(path)  # only when empty: never a user's files
+                except OSError as exc:
+                    if exc.errno not in (errno.ENOTEMPTY, errno.EEXIST):
+                        raise
+                    raise InvalidInputError(
+                        f"{rel} is a folder holding files, so it was left as it is; "
+                        "remove or rename it yourself."
+                    ) from None
+                return
+            path.unlink()  # a symlink itself, never what it points to
 
     def remove_temp_files(self) -> list[str]:
         """Delete the temporary files of writes that were killed; their relative paths.
@@ -407,3 +432,15 @@ class NoteStore:
                 f"{note.path} changed on disk since it was read; reload it and try again "
                 "(nothing was written)."
             )
+
+
+def _may_hold_a_paper(path: Path) -> bool:
+    """Whether a note file that did not read may hold a paper's fields: it cannot be read,
+    or it opens a front matter (``---``). A FIFO or a plain text file (a diary) does not."""
+    try:
+        data = read_regular(path)
+    except NotRegularFileError:
+        return False
+    except OSError:
+        return True
+    return data.lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0].strip() == b"---"

@@ -12,6 +12,7 @@ def typed_notes(text: str, *, comments: bool = False) -> tuple[str, ...]:
 
     With ``comments`` (the ``$EDITOR`` template only), lines starting with ``#`` are dropped.
     """
+    text = text.removeprefix("\ufeff")  # a byte order mark some editors and tools write first
     lines = (line.strip() for line in text.splitlines())
     return tuple(
         _NUMBER.sub("", line) for line in lines if line and not (comments and line.startswith("#"))

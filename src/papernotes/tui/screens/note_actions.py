@@ -17,7 +17,13 @@ from textual.notifications import SeverityLevel
 
 from papernotes.errors import user_message
 from papernotes.library.editor import run_editor
-from papernotes.library.note_edit import abandon_edit, finish_edit, run_catching, start_edit
+from papernotes.library.note_edit import (
+    abandon_edit,
+    edit_warnings,
+    finish_edit,
+    run_catching,
+    start_edit,
+)
 from papernotes.model import STATUSES, Note, Paper
 from papernotes.text.urls import is_browsable
 
@@ -155,6 +161,8 @@ class NoteActions:
                 return
             self.screen.after_change(keep=fresh.path)
             self.notify(f"Saved {fresh.path}.", timeout=3)
+            for warning in edit_warnings(self.library, fresh):
+                self.notify(warning, severity="warning", timeout=8)
 
     def action_tags(self) -> None:
         note = self.selected()
@@ -279,7 +287,7 @@ class NoteActions:
         self.app.push_screen(ExportPrompt(), chosen)
 
     def export_to(self, fmt: str, path: Path) -> None:
-        from papernotes.library.files import write_text_file
+        from papernotes.library.files import write_export
 
         with self.reporting("export"):
             if fmt == "md":
@@ -290,7 +298,7 @@ class NoteActions:
                 text, keyed = export_bibtex(self.library, self.library.notes())
                 if keyed:  # notes without a citation key were given one and saved
                     self.screen.after_change()
-            write_text_file(path, text)
+            write_export(self.library.root, path, text)
             self.notify(f"Wrote {len(self.library.notes())} papers to {path}.", timeout=5)
 
     # -- deleting and reloading ----------------------------------------------

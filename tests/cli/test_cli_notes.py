@@ -106,9 +106,10 @@ def test_show_unknown_and_ambiguous_papers_are_one_line_errors(seed_library):
 def test_search_finds_chinese_substrings(seed_library):
     found = run(seed_library, "search", "蒸馏").stdout
     assert "TinyBERT" in found and "ALBERT" in found and "Mengzi" in found
-    assert len(found.splitlines()) == 3
+    papers = [line for line in found.splitlines() if not line.startswith(" ")]  # not passages
+    assert len(papers) == 3
     only = run(seed_library, "search", "两阶段").stdout.splitlines()
-    assert len(only) == 1 and "TinyBERT" in only[0]
+    assert len(only) == 2 and "TinyBERT" in only[0] and "【两阶段】" in only[1]
 
 
 def test_search_is_case_insensitive_over_venue_and_authors(seed_library):
@@ -296,14 +297,17 @@ def test_no_command_prints_help_when_not_in_a_terminal():
     assert cli.name
 
 
-def test_search_folds_case_of_wide_latin_letters_but_not_of_chinese(seed_library):
+def test_search_folds_case_of_wide_latin_letters_and_exact_keeps_their_width(seed_library):
     run(
         seed_library, "add", "--year", "2022", "--title", "ＢＥＲＴ in full width", "--note", "蒸馏"
     )
+    exact = json.loads(run(seed_library, "search", "--exact", "ｂｅｒｔ", "--json").stdout)
+    assert [p["title"] for p in exact] == ["ＢＥＲＴ in full width"]
     wide = json.loads(run(seed_library, "search", "ｂｅｒｔ", "--json").stdout)
-    assert [p["title"] for p in wide] == ["ＢＥＲＴ in full width"]
+    assert wide == json.loads(run(seed_library, "search", "bert", "--json").stdout)
+    assert "ＢＥＲＴ in full width" in [p["title"] for p in wide]
     both = json.loads(run(seed_library, "search", "蒸馏 ｂｅｒｔ", "--json").stdout)
-    assert len(both) == 1
+    assert len(both) == 3  # the new paper, ALBERT and TinyBERT
     assert len(json.loads(run(seed_library, "search", "蒸馏", "--json").stdout)) == 4
 
 

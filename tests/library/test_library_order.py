@@ -9,7 +9,7 @@ import pytest
 
 from papernotes.library import Library
 from papernotes.library.order import in_order
-from papernotes.library.search import matches, terms
+from papernotes.library.search import matches
 from papernotes.model import Note, Paper
 
 
@@ -53,8 +53,9 @@ def test_notes_are_ordered_as_defined_with_a_full_partial_or_missing_document_or
 def test_search_finds_what_matching_each_note_finds(seed_library):
     library = Library.open(seed_library)
     notes = library.notes()
-    for query in ("蒸馏", "bert", "BERT 蒸馏", "distil bert", "", "两阶段", "zzz"):
-        expected = [n for n in notes if matches(library.haystack(n), terms(query))]
+    for query in ("蒸馏", "bert", "BERT 蒸馏", "distil bert", "", "两阶段", "zzz", "zhengliu"):
+        parsed = library.query(query)
+        expected = [n for n in notes if matches(parsed, library.haystack(n), library.pinyin(n))]
         assert library.search(query) == expected
         some = notes[::2]
         assert library.search(query, iter(some)) == [n for n in expected if n in some]

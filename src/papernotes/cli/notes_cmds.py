@@ -10,7 +10,15 @@ import click
 
 from papernotes.arxiv import DEFAULT_TIMEOUT
 from papernotes.cli.library_access import existing_library, library_to_fill
-from papernotes.cli.output import list_lines, note_dict, show_text, to_json
+from papernotes.cli.output import (
+    hit_dict,
+    hit_label,
+    list_lines,
+    note_dict,
+    passage,
+    show_text,
+    to_json,
+)
 from papernotes.errors import (
     AmbiguousError,
     ConflictError,
@@ -205,16 +213,36 @@ def show_cmd(ctx: click.Context, paper, as_json):
 @click.command("search")
 @click.argument("query")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@click.option(
+    "--exact",
+    is_flag=True,
+    help="Match the text as typed (case aside): no width folding, script conversion or pinyin.",
+)
 @click.pass_context
-def search_cmd(ctx: click.Context, query, as_json):
-    """Find papers whose title, notes, venue, tags or authors contain QUERY."""
-    notes = open_library(ctx).search(query)
+def search_cmd(ctx: click.Context, query, as_json, exact):
+    """Find papers whose title, notes, venue, tags or authors contain QUERY.
+
+    Full-width and ASCII letters, traditional and simplified characters match each other,
+    and a word in pinyin of two or more syllables (zhengliu) matches the Chinese it spells.
+    """
+    library = open_library(ctx)
+    parsed = library.query(query, exact=exact)
+    notes = library.search(parsed)
+    hits = [library.hit(parsed, n) for n in notes]
     if as_json:
-        click.echo(to_json([note_dict(n) for n in notes]))
+        click.echo(
+            to_json(
+                [{**note_dict(n), "match": hit_dict(h)} for n, h in zip(notes, hits, strict=True)]
+            )
+        )
         return
     if not notes:
         raise NotFoundError(f"No paper matches {query!r}.")
-    click.echo("\n".join(list_lines(notes)))
+    lines = list_lines(notes)
+    for line, hit in zip(lines, hits, strict=True):
+        click.echo(line)
+        if hit is not None:
+            click.echo(f"      {hit_label(hit)}: {passage(hit)}")
 
 
 @click.command("edit")

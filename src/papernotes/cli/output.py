@@ -5,10 +5,15 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import asdict
 
+import click
+
+from papernotes.library.search import Hit
 from papernotes.model import ARXIV_FIELDS, Note
 
 # The arXiv fields after the common ones (``authors`` is among those, next to the title).
 ARXIV_OUTPUT_FIELDS = tuple(name for name in ARXIV_FIELDS if name != "authors")
+PASSAGE_CONTEXT = 24
+"""Characters shown each side of a search match."""
 
 
 def note_dict(note: Note) -> dict:
@@ -28,6 +33,33 @@ def note_dict(note: Note) -> dict:
     if note.paper.body:
         data["body"] = note.paper.body
     return data
+
+
+def hit_dict(hit: Hit | None) -> dict | None:
+    """Where a search matched, for ``--json``: field, list index, the field's text, span."""
+    if hit is None:
+        return None
+    return {
+        "field": hit.field,
+        "index": hit.index,
+        "text": hit.text,
+        "start": hit.start,
+        "end": hit.end,
+    }
+
+
+def hit_label(hit: Hit) -> str:
+    return hit.field if hit.index is None else f"{hit.field}[{hit.index + 1}]"
+
+
+def passage(hit: Hit, around: int = PASSAGE_CONTEXT) -> str:
+    """The matched text with up to ``around`` characters each side, the match in 【】 (and
+    bold on a terminal), on one line."""
+    start, end = max(0, hit.start - around), min(len(hit.text), hit.end + around)
+    before = ("…" if start else "") + hit.text[start : hit.start]
+    after = hit.text[hit.end : end] + ("…" if end < len(hit.text) else "")
+    marked = click.style(f"【{hit.text[hit.start : hit.end]}】", bold=True)
+    return " ".join(f"{before}{marked}{after}".split())
 
 
 def to_json(data: object) -> str:

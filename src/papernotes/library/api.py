@@ -23,7 +23,15 @@ from papernotes.library.index import PaperIndex
 from papernotes.library.markdown_import import NO_PAPERS
 from papernotes.library.names import find_note
 from papernotes.library.order import in_order
-from papernotes.library.search import caseless, haystack, matches, terms, text_of
+from papernotes.library.search import (
+    Hit,
+    Query,
+    haystack,
+    locate,
+    matches,
+    parse_query,
+    text_of,
+)
 from papernotes.model import (
     DocumentLayout,
     ImportReport,
@@ -38,6 +46,7 @@ from papernotes.storage.library_lock import DEFAULT_LOCK_TIMEOUT, LockWait
 from papernotes.storage.note_format import NoteFormatError, parse_body
 from papernotes.storage.store import NoteStore, Scan
 from papernotes.text.arxiv_ids import base_id
+from papernotes.text.folding import TextFolder
 
 # What the UIs take from here besides ``Library``: they never import ``storage`` themselves.
 __all__ = ["DEFAULT_LOCK_TIMEOUT", "NO_PAPERS", "Library", "LockWait", "not_a_library", "today"]
@@ -69,7 +78,9 @@ class Library:
         self.store = store or NoteStore(self.root, lock_wait)
         self._notes: list[Note] | None = None
         self._problems: list[Problem] = []
-        self._haystacks: dict[str, str] = {}
+        self._haystacks: dict[str, str] = {}  # path -> folded search text
+        self._pinyin: dict[str, str] = {}  # path -> pinyin form of the folded text
+        self.folder = TextFolder()
         self._index: PaperIndex | None = None  # built on first match(), kept in step after
         self._slots: dict[str, int] | None = None  # path -> position in _notes
         self._scan: Scan | None = None  # a fresh listing for the next load (cached_output())
@@ -125,6 +136,7 @@ class Library:
     def reload(self) -> None:
         self._notes = None
         self._haystacks = {}
+        self._pinyin = {}
         self._index = self._slots = None
 
     def layout(self) -> DocumentLayout:
@@ -155,32 +167,58 @@ class Library:
         return problems, text
 
     def select(self, year: int | None = None, tag: str | None = None) -> list[Note]:
-        tag_folded = tag.casefold() if tag else None
+        """The notes of ``year`` tagged ``tag``, compared folded (蒸餾 is 蒸馏)."""
+        fold = self.folder.fold
+        wanted = fold(tag) if tag else None
         return [
             n
             for n in self.notes()
             if (year is None or n.paper.year == year)
-            and (tag_folded is None or tag_folded in (t.casefold() for t in n.paper.tags))
+            and (wanted is None or any(wanted == fold(t) for t in n.paper.tags))
         ]
 
-    def search(self, query: str, notes: Iterable[Note] | None = None) -> list[Note]:
-        """Notes whose title, notes, venue, tags or authors contain every word of ``query``."""
-        wanted = terms(query)
+    def query(self, text: str, exact: bool = False) -> Query:
+        """``text`` parsed as ``search`` reads it (``library.search``)."""
+        return parse_query(text, self.folder, exact)
+
+    def search(
+        self, query: str | Query, notes: Iterable[Note] | None = None, exact: bool = False
+    ) -> list[Note]:
+        """Notes whose title, notes, venue, tags or authors contain every word of ``query``:
+        folded, traditional or simplified, or as pinyin (``library.search``)."""
+        parsed = query if isinstance(query, Query) else self.query(query, exact)
         pool = self.notes() if notes is None else list(notes)
-        if not self._haystacks and all(caseless(t) for t in wanted):
-            return [n for n in pool if matches(text_of(n.paper), wanted)]
-        folded = self._haystacks.get
-        texts = [folded(n.path) or self.haystack(n) for n in pool]
-        if len(wanted) == 1:  # the common case, without a call per note
-            term = wanted[0]
-            return [n for n, text in zip(pool, texts, strict=True) if term in text]
-        return [n for n, text in zip(pool, texts, strict=True) if matches(text, wanted)]
+        if parsed.exact:
+            words = parsed.words
+            return [n for n in pool if all(w in text_of(n.paper).casefold() for w in words)]
+        texts = [self.haystack(n) for n in pool]
+        if not parsed.uses_pinyin:
+            words = parsed.words
+            if len(words) == 1:  # the common case, without a call per note
+                word = words[0]
+                return [n for n, text in zip(pool, texts, strict=True) if word in text]
+            return [n for n, text in zip(pool, texts, strict=True) if all(w in text for w in words)]
+        return [
+            n for n, text in zip(pool, texts, strict=True) if matches(parsed, text, self.pinyin(n))
+        ]
 
     def haystack(self, note: Note) -> str:
+        """The folded search text of ``note``, computed once."""
         text = self._haystacks.get(note.path)
         if text is None:
-            text = self._haystacks[note.path] = haystack(note.paper)
+            text = self._haystacks[note.path] = haystack(note.paper, self.folder)
         return text
+
+    def pinyin(self, note: Note) -> str:
+        """The pinyin form of ``note``'s folded search text, computed once."""
+        text = self._pinyin.get(note.path)
+        if text is None:
+            text = self._pinyin[note.path] = self.folder.pinyin_form(self.haystack(note))
+        return text
+
+    def hit(self, query: Query, note: Note) -> Hit | None:
+        """Where ``query`` matched ``note``: the field and the span to mark."""
+        return locate(query, note.paper, self.folder)
 
     def find(self, query: str) -> Note:
         """The one note named by a key, slug, path, arXiv id or unique title fragment; a name
@@ -388,6 +426,7 @@ class Library:
             if slot is not None:
                 self._notes[slot] = new
             self._haystacks.pop(old.path, None)
+            self._pinyin.pop(old.path, None)
             if self._index is not None:
                 self._index.replace(old, new)
         else:
@@ -399,6 +438,7 @@ class Library:
             self._notes = [n for n in self._notes if n.path != note.path]
         self._slots = None
         self._haystacks.pop(note.path, None)
+        self._pinyin.pop(note.path, None)
         if self._index is not None:
             self._index.remove(note)
 

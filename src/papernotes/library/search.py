@@ -1,50 +1,172 @@
-"""Case-insensitive matching of papers against a query, Chinese substrings included."""
+"""Matching papers against a query: folded text, traditional = simplified, and pinyin.
+
+A query word matches when its folded form (``text.folding.fold``: NFKC, case folded,
+traditional made simplified) occurs in the note's folded text, or when it is Latin letters
+that split completely into two or more pinyin syllables and the note has characters read
+that way in a row (any reading of a heteronym counts). A query of several words that are
+each syllables (``zheng liu``) also matches those syllables in a row. ``exact`` compares
+the case-folded text only, as before all of this.
+"""
 
 from __future__ import annotations
 
-import unicodedata
+import re
+from dataclasses import dataclass
 
 from papernotes.model import Paper
+from papernotes.text.folding import HAN, TextFolder, syllable_splits, width_and_case
 
 
 def text_of(paper: Paper) -> str:
     """All the text a search looks at, one field per line (a term never spans two)."""
-    return "\n".join(
-        (
-            paper.title,
-            paper.arxiv_title,
-            paper.venue,
-            paper.key,
-            paper.arxiv,
-            str(paper.year),
-            *paper.authors,
-            *paper.tags,
-            *paper.notes,
-            paper.body,
-        )
-    )
+    return "\n".join(text for _, _, text in fields_of(paper))
 
 
-def haystack(paper: Paper) -> str:
-    """The search text folded once, so that each keystroke only scans strings."""
-    return text_of(paper).casefold()
+def fields_of(paper: Paper) -> list[tuple[str, int | None, str]]:
+    """``(field name, index in a list field or None, text)`` for every searched field."""
+    fields: list[tuple[str, int | None, str]] = [
+        ("title", None, paper.title),
+        ("arxiv_title", None, paper.arxiv_title),
+        ("venue", None, paper.venue),
+        ("key", None, paper.key),
+        ("arxiv", None, paper.arxiv),
+        ("year", None, str(paper.year)),
+    ]
+    for name in ("authors", "tags", "notes"):
+        fields += [(name, i, text) for i, text in enumerate(getattr(paper, name))]
+    fields.append(("body", None, paper.body))
+    return fields
+
+
+def haystack(paper: Paper, folder: TextFolder) -> str:
+    """The folded search text of ``paper``: computed once per note, then only scanned."""
+    return folder.fold(text_of(paper))
 
 
 def terms(query: str) -> list[str]:
-    return query.casefold().split()
+    """The words of ``query`` as compared: NFKC and case folded (not converted)."""
+    return width_and_case(query).split()
 
 
-def caseless(term: str) -> bool:
-    """True for a term of wide characters without case (Chinese, Japanese, Korean).
-
-    Folding never creates or removes such characters, so they can be looked for in the
-    unfolded text: a one-off ``search 蒸馏`` skips folding 10,000 notes.
-    """
-    return all(
-        unicodedata.east_asian_width(c) in "WF" and c.upper() == c == c.casefold() for c in term
-    )
+def _syllables_pattern(syllables: tuple[str, ...]) -> str:
+    """Characters read ``syllables`` in a row, in a pinyin form (``TextFolder.pinyin_form``)."""
+    one = "".join(f"{HAN}(?:[a-z]+,)*{s}(?:,[a-z]+)*" for s in syllables)
+    return one + "(?![a-z])"
 
 
-def matches(text: str, query_terms: list[str]) -> bool:
-    """True when every term occurs in ``text`` (folded, unless every term is caseless)."""
-    return all(term in text for term in query_terms)
+def pinyin_pattern(word: str, minimum: int = 2) -> re.Pattern[str] | None:
+    """The pinyin-form pattern of ``word`` when it splits into ``minimum`` or more syllables."""
+    if not (word.isascii() and word.isalpha()):
+        return None
+    splits = [s for s in syllable_splits(word.lower()) if len(s) >= minimum]
+    if not splits:
+        return None
+    return re.compile("|".join(_syllables_pattern(s) for s in splits))
+
+
+@dataclass(frozen=True)
+class Query:
+    """A parsed query: its folded words, each word's pinyin pattern (or None), and the pattern
+    of all the words read as one run of syllables when each is pinyin (``zheng liu``)."""
+
+    words: tuple[str, ...]
+    pinyin: tuple[re.Pattern[str] | None, ...]
+    whole: re.Pattern[str] | None
+    exact: bool = False
+
+    @property
+    def uses_pinyin(self) -> bool:
+        return self.whole is not None or any(p is not None for p in self.pinyin)
+
+
+def parse_query(text: str, folder: TextFolder, exact: bool = False) -> Query:
+    """``text`` as a ``Query``; ``exact`` keeps it to case-folded text matching."""
+    if exact:
+        return Query(tuple(text.casefold().split()), (), None, exact=True)
+    raw = terms(text)
+    words = tuple(folder.fold(w) for w in raw)
+    pinyin = tuple(pinyin_pattern(w) for w in raw)
+    whole = pinyin_pattern("".join(raw)) if len(raw) > 1 else None
+    if whole is not None and not all(pinyin_pattern(w, minimum=1) for w in raw):
+        whole = None
+    return Query(words, pinyin, whole)
+
+
+def matches(query: Query, folded: str, pinyin: str | None) -> bool:
+    """True when every word occurs in ``folded`` (or as pinyin in ``pinyin``), or the whole
+    query does as pinyin. ``pinyin`` may be None only for a query that ``uses_pinyin`` not."""
+    patterns = query.pinyin or (None,) * len(query.words)
+    if all(
+        word in folded or (pattern is not None and pattern.search(pinyin or ""))
+        for word, pattern in zip(query.words, patterns, strict=True)
+    ):
+        return True
+    return query.whole is not None and query.whole.search(pinyin or "") is not None
+
+
+@dataclass(frozen=True)
+class Hit:
+    """Where a query matched a paper: the field, its index in a list field, the field's
+    text and the span of the match in it (Python string indices)."""
+
+    field: str
+    index: int | None
+    text: str
+    start: int
+    end: int
+
+
+def locate(query: Query, paper: Paper, folder: TextFolder) -> Hit | None:
+    """The first field (in ``fields_of`` order) where a word of ``query`` matched, with the
+    span in the original text: the Chinese characters even for a pinyin query."""
+    for name, index, text in fields_of(paper):
+        span = _span_in(query, text, folder) if text else None
+        if span is not None:
+            return Hit(name, index, text, span[0], span[1])
+    return None
+
+
+def _span_in(query: Query, text: str, folder: TextFolder) -> tuple[int, int] | None:
+    if query.exact:
+        return _text_span(text.casefold(), list(range(len(text) + 1)), query.words)
+    folded, starts = folded_with_offsets(text, folder)
+    span = _text_span(folded, starts, query.words)
+    if span is not None:
+        return span
+    patterns = [p for p in (*query.pinyin, query.whole) if p is not None]
+    if not patterns:
+        return None
+    tokens = folder.pinyin_tokens(text)
+    spelled = "".join(tokens)
+    ends = [0]
+    for token in tokens:
+        ends.append(ends[-1] + len(token))
+    for pattern in patterns:
+        found = pattern.search(spelled)
+        if found:
+            first = ends.index(found.start())
+            last = next(i for i, end in enumerate(ends) if end >= found.end())
+            return first, last
+    return None
+
+
+def _text_span(folded: str, starts: list[int], words: tuple[str, ...]) -> tuple[int, int] | None:
+    for word in words:
+        at = folded.find(word) if word else -1
+        if at >= 0:
+            return starts[at], starts[at + len(word)]
+    return None
+
+
+def folded_with_offsets(text: str, folder: TextFolder) -> tuple[str, list[int]]:
+    """``folder.fold(text)`` character by character, with the position in ``text`` of each
+    folded character (and one past the end), so a span found in the folded text maps back."""
+    pieces = [width_and_case(c) for c in text]
+    starts = [i for i, piece in enumerate(pieces) for _ in piece] + [len(text)]
+    joined = "".join(pieces)
+    converted = folder.fold(joined)
+    if len(converted) != len(joined):  # a phrase converted to another length: char by char
+        converted = "".join(folder.fold(p) if p else p for p in pieces)
+        if len(converted) != len(joined):
+            return joined, starts
+    return converted, starts

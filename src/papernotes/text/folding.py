@@ -78,8 +78,9 @@ def syllable_splits(word: str) -> list[tuple[str, ...]]:
 
 def _toneless(reading: str) -> list[str]:
     """``lǜ`` gives ``["lu", "lv"]``: the tone marks dropped, ü typed as u or v."""
-    base = "".join(c for c in unicodedata.normalize("NFD", reading) if not unicodedata.combining(c))
-    return [base, base.replace("u", "v")] if "ü" in reading else [base]
+    decomposed = unicodedata.normalize("NFD", reading)
+    base = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return [base, base.replace("u", "v")] if "\u0308" in decomposed else [base]
 
 
 class TextFolder:

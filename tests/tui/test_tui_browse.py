@@ -94,8 +94,9 @@ async def test_tinybert_detail_view_shows_its_four_numbered_notes(seed_library):
         await type_text(pilot, "tinybert")
         await press(pilot, "enter")
         detail = app.screen.query_one(DetailView)
-        assert detail.source.startswith("# TinyBERT: Distilling BERT")
-        numbered = [line for line in detail.source.splitlines() if line[:1].isdigit()]
+        assert detail.source.startswith("# `TinyBERT`: Distilling BERT")  # the filter's match
+        plain = detail.source.replace("`", "")
+        numbered = [line for line in plain.splitlines() if line[:1].isdigit()]
         assert len(numbered) == 4
         assert numbered[0].startswith("1. 提出了一个两阶段")
         assert numbered[3].startswith("4. 4-layers的tinybert")

@@ -72,3 +72,14 @@ def test_detail_view_snapshot_with_the_note_input_open(seed_library, snap_compar
     assert snap_compare(
         build_app(seed_library), terminal_size=SIZE, run_before=take_notes_on_tinybert
     )
+
+
+def test_detail_view_snapshot_with_a_pinyin_filter_match_marked(seed_library, snap_compare):
+    async def filter_liangjieduan(pilot) -> None:
+        await loaded(pilot)
+        await pilot.press("slash")
+        await type_text(pilot, "liangjieduan")
+        await pilot.press("enter")
+        await pilot.pause()
+
+    assert snap_compare(build_app(seed_library), terminal_size=SIZE, run_before=filter_liangjieduan)

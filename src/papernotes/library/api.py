@@ -30,6 +30,7 @@ from papernotes.library.search import (
     locate,
     matches,
     parse_query,
+    spans,
     text_of,
 )
 from papernotes.model import (
@@ -215,6 +216,10 @@ class Library:
         if text is None:
             text = self._pinyin[note.path] = self.folder.pinyin_form(self.haystack(note))
         return text
+
+    def spans(self, query: Query, text: str) -> list[tuple[int, int]]:
+        """Where ``query`` matches in ``text`` (any field's text), to mark on screen."""
+        return spans(query, text, self.folder)
 
     def hit(self, query: Query, note: Note) -> Hit | None:
         """Where ``query`` matched ``note``: the field and the span to mark."""

@@ -14,7 +14,14 @@ import re
 from dataclasses import dataclass
 
 from papernotes.model import Paper
-from papernotes.text.folding import HAN, TextFolder, syllable_splits, width_and_case
+from papernotes.text.folding import (
+    HAN,
+    TextFolder,
+    has_han,
+    is_han,
+    syllable_splits,
+    width_and_case,
+)
 
 
 def text_of(paper: Paper) -> str:
@@ -85,11 +92,21 @@ def parse_query(text: str, folder: TextFolder, exact: bool = False) -> Query:
         return Query(tuple(text.casefold().split()), (), None, exact=True)
     raw = terms(text)
     words = tuple(folder.fold(w) for w in raw)
-    pinyin = tuple(pinyin_pattern(w) for w in raw)
-    whole = pinyin_pattern("".join(raw)) if len(raw) > 1 else None
-    if whole is not None and not all(pinyin_pattern(w, minimum=1) for w in raw):
-        whole = None
-    return Query(words, pinyin, whole)
+    return Query(words, tuple(pinyin_pattern(w) for w in raw), _whole_pattern(raw))
+
+
+def _whole_pattern(raw: list[str]) -> re.Pattern[str] | None:
+    """The pattern of several words read as one run of syllables, when each is pinyin."""
+    if len(raw) < 2 or not all(pinyin_pattern(w, minimum=1) for w in raw):
+        return None
+    return pinyin_pattern("".join(raw))
+
+
+def reads_as_pinyin(text: str) -> bool:
+    """True when the query ``text`` has a pinyin reading (so it may match notes that none of
+    its words match as text: a filter adding such a word does not narrow the list)."""
+    raw = terms(text)
+    return any(pinyin_pattern(w) for w in raw) or _whole_pattern(raw) is not None
 
 
 def matches(query: Query, folded: str, pinyin: str | None) -> bool:
@@ -120,50 +137,70 @@ def locate(query: Query, paper: Paper, folder: TextFolder) -> Hit | None:
     """The first field (in ``fields_of`` order) where a word of ``query`` matched, with the
     span in the original text: the Chinese characters even for a pinyin query."""
     for name, index, text in fields_of(paper):
-        span = _span_in(query, text, folder) if text else None
-        if span is not None:
-            return Hit(name, index, text, span[0], span[1])
-    return None
-
-
-def _span_in(query: Query, text: str, folder: TextFolder) -> tuple[int, int] | None:
-    if query.exact:
-        return _text_span(text.casefold(), list(range(len(text) + 1)), query.words)
-    folded, starts = folded_with_offsets(text, folder)
-    span = _text_span(folded, starts, query.words)
-    if span is not None:
-        return span
-    patterns = [p for p in (*query.pinyin, query.whole) if p is not None]
-    if not patterns:
-        return None
-    tokens = folder.pinyin_tokens(text)
-    spelled = "".join(tokens)
-    ends = [0]
-    for token in tokens:
-        ends.append(ends[-1] + len(token))
-    for pattern in patterns:
-        found = pattern.search(spelled)
+        found = spans(query, text, folder) if text else []
         if found:
-            first = ends.index(found.start())
-            last = next(i for i, end in enumerate(ends) if end >= found.end())
-            return first, last
+            return Hit(name, index, text, *found[0])
     return None
 
 
-def _text_span(folded: str, starts: list[int], words: tuple[str, ...]) -> tuple[int, int] | None:
-    for word in words:
-        at = folded.find(word) if word else -1
-        if at >= 0:
-            return starts[at], starts[at + len(word)]
-    return None
+def spans(query: Query, text: str, folder: TextFolder) -> list[tuple[int, int]]:
+    """Every place in ``text`` where a word of ``query`` matches, as sorted, non-overlapping
+    ``(start, end)`` string indices: what the CLI and the TUI mark."""
+    found: list[tuple[int, int]] = []
+    if query.exact:
+        pieces = [c.casefold() for c in text]
+        folded, starts = "".join(pieces), _starts(pieces, len(text))
+    else:
+        folded, starts = folded_with_offsets(text, folder)
+    for word in query.words:
+        found += [(starts[at], starts[at + len(word)]) for at in _occurrences(folded, word)]
+    patterns = [p for p in (*query.pinyin, query.whole) if p is not None]
+    if patterns and any(is_han(c) for c in text):
+        tokens = folder.pinyin_tokens(text)
+        ends = [0]
+        for token in tokens:
+            ends.append(ends[-1] + len(token))
+        first = {end: i for i, end in enumerate(ends)}
+        spelled = "".join(tokens)
+        for pattern in patterns:
+            for hit in pattern.finditer(spelled):
+                last = next(i for i in range(first[hit.start()], len(ends)) if ends[i] >= hit.end())
+                found.append((first[hit.start()], last))
+    return _merged(found)
+
+
+def _occurrences(text: str, word: str) -> list[int]:
+    positions = []
+    at = text.find(word) if word else -1
+    while at >= 0:
+        positions.append(at)
+        at = text.find(word, at + len(word))
+    return positions
+
+
+def _merged(found: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(found):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        elif end > start:
+            merged.append((start, end))
+    return merged
+
+
+def _starts(pieces: list[str], length: int) -> list[int]:
+    """The position in the original text of each character of ``"".join(pieces)``."""
+    return [i for i, piece in enumerate(pieces) for _ in piece] + [length]
 
 
 def folded_with_offsets(text: str, folder: TextFolder) -> tuple[str, list[int]]:
     """``folder.fold(text)`` character by character, with the position in ``text`` of each
     folded character (and one past the end), so a span found in the folded text maps back."""
     pieces = [width_and_case(c) for c in text]
-    starts = [i for i, piece in enumerate(pieces) for _ in piece] + [len(text)]
+    starts = _starts(pieces, len(text))
     joined = "".join(pieces)
+    if not has_han(joined):
+        return joined, starts
     converted = folder.fold(joined)
     if len(converted) != len(joined):  # a phrase converted to another length: char by char
         converted = "".join(folder.fold(p) if p else p for p in pieces)

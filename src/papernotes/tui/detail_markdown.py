@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from papernotes.model import Paper, normalize_title
 from papernotes.text.urls import is_browsable
@@ -14,16 +15,39 @@ _MARKUP = re.compile(r"([\\*_`~\[\]<>])")
 _PUNCTUATION = re.compile(r"""([!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])""")
 _DESTINATION = re.compile(r"([()<>\\])")
 
+Marker = Callable[[str], list[tuple[int, int]]]
+"""Where a search matches in a text: ``(start, end)`` spans to mark."""
+
 
 def _escape(text: str) -> str:
     """User text as literal Markdown: no emphasis, no links or autolinks, no HTML."""
     return _MARKUP.sub(r"\\\1", text)
 
 
-def _plain(text: str) -> str:
+def _literal(line: str) -> str:
+    """One line of free text, every punctuation character literal."""
+    return _PUNCTUATION.sub(r"\\\1", line)
+
+
+def _marked(text: str, marker: Marker | None, escape: Callable[[str], str] = _escape) -> str:
+    """``text`` escaped, with the spans ``marker`` finds as inline code: the detail view's
+    mark for a filter match (user text never makes code spans: its backticks are escaped)."""
+    spans = marker(text) if marker is not None and text else []
+    parts, at = [], 0
+    for start, end in spans:
+        found = text[start:end]
+        if "`" in found or found != found.strip():
+            continue
+        parts += [escape(text[at:start]), f"`{found}`"]
+        at = end
+    parts.append(escape(text[at:]))
+    return "".join(parts)
+
+
+def _plain(text: str, marker: Marker | None = None) -> str:
     """Free text shown as written: every line literal (no lists, headings or tables either),
     line breaks kept."""
-    lines = [_PUNCTUATION.sub(r"\\\1", line.strip()) for line in text.strip().split("\n")]
+    lines = [_marked(line.strip(), marker, _literal) for line in text.strip().split("\n")]
     return "\n".join(f"{line}\\" if line and after else line for line, after in _pairs(lines))
 
 
@@ -40,20 +64,23 @@ def _link(label: str, url: str) -> str:
     return f"[{_escape(label)}]({destination})"
 
 
-def paper_markdown(paper: Paper, path: str = "", *, notes: bool = True) -> str:
+def paper_markdown(
+    paper: Paper, path: str = "", *, notes: bool = True, marker: Marker | None = None
+) -> str:
     """Title (and the arXiv title when it differs), facts, links, abstract and numbered notes
-    (without ``notes``, the notes are left to the note editor shown under this text)."""
-    lines = [f"# {_escape(paper.title)}", ""]
+    (without ``notes``, the notes are left to the note editor shown under this text); with
+    ``marker``, what it finds in the title, authors, venue, tags, notes and body is marked."""
+    lines = [f"# {_marked(paper.title, marker)}", ""]
     if paper.arxiv_title and normalize_title(paper.arxiv_title) != normalize_title(paper.title):
-        lines += [f"*arXiv title:* {_escape(paper.arxiv_title)}", ""]
+        lines += [f"*arXiv title:* {_marked(paper.arxiv_title, marker)}", ""]
     if paper.authors:
-        lines += [f"**Authors:** {_escape(', '.join(paper.authors))}", ""]
+        lines += [f"**Authors:** {_marked(', '.join(paper.authors), marker)}", ""]
     facts = [
-        ("Venue", _escape(paper.venue) if paper.venue else "—"),
+        ("Venue", _marked(paper.venue, marker) if paper.venue else "—"),
         ("Year", str(paper.year)),
-        ("Key", _escape(paper.key)),
+        ("Key", _marked(paper.key, marker)),
         ("Status", _escape(paper.status)),
-        ("Tags", ", ".join(_escape(t) for t in paper.tags) if paper.tags else "—"),
+        ("Tags", ", ".join(_marked(t, marker) for t in paper.tags) if paper.tags else "—"),
         ("File", _escape(path)),
     ]
     lines += [f"- **{name}:** {value}" for name, value in facts if value]
@@ -72,9 +99,9 @@ def paper_markdown(paper: Paper, path: str = "", *, notes: bool = True) -> str:
     if notes:
         lines += ["## Notes", ""]
         if paper.notes:
-            lines += [f"{i}. {_escape(note)}" for i, note in enumerate(paper.notes, 1)]
+            lines += [f"{i}. {_marked(note, marker)}" for i, note in enumerate(paper.notes, 1)]
         else:
             lines.append("*No notes yet: press `n` to write some.*")
     if paper.body.strip():
-        lines += ["", "## More", "", _plain(paper.body)]
+        lines += ["", "## More", "", _plain(paper.body, marker)]
     return "\n".join(lines) + "\n"

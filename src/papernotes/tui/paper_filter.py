@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from operator import attrgetter
 
 from papernotes.library import Library
-from papernotes.library.search import terms
+from papernotes.library.search import reads_as_pinyin, terms
 from papernotes.model import Note
 
 SORTS = ("year", "title", "added")
@@ -47,8 +47,9 @@ class PaperFilter:
 
     def narrows(self, before: PaperFilter) -> bool:
         """True when every paper this filter lists was listed by ``before``, in the same order:
-        same year and sort, and each word of the old query inside a word of the new one."""
-        if (self.year, self.sort) != (before.year, before.sort):
+        same year and sort, each word of the old query inside a word of the new one, and no
+        pinyin reading in the new query (a pinyin word also matches text it does not contain)."""
+        if (self.year, self.sort) != (before.year, before.sort) or reads_as_pinyin(self.query):
             return False
         now = terms(self.query)
         return all(any(old in new for new in now) for old in terms(before.query))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import replace
+from functools import partial
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -22,6 +23,7 @@ from papernotes.gc_pause import gc_paused
 from papernotes.library import Library
 from papernotes.model import Note
 from papernotes.tui.actions import bindings
+from papernotes.tui.detail_markdown import Marker
 from papernotes.tui.paper_filter import SORT_LABELS, PaperFilter, year_counts
 from papernotes.tui.screens.note_actions import NoteActions
 from papernotes.tui.screens.note_line_actions import NoteLineActions
@@ -58,6 +60,8 @@ class MainScreen(Screen[None]):
         """What the keys do to notes (``note_actions.py``); the ``action_*`` below call it."""
         self.note_lines = NoteLineActions(self)
         """What the note editor writes (``note_line_actions.py``)."""
+        self._marking: tuple[str, Marker | None] = ("", None)
+        """The filter text and what marks its matches in the list and the detail view."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -154,7 +158,7 @@ class MainScreen(Screen[None]):
             selection = self.filter.selection(self.library)
             total, shown = len(selection), self.filter.apply(self.library, selection)
         self._listed = (self.filter, total, shown)
-        papers.set_notes(shown, keep=keep)
+        papers.set_notes(shown, keep=keep, marker=self.marker())
         self.query_one(FilterBar).show_count(len(shown), total, SORT_LABELS[self.filter.sort])
 
     def after_change(self, keep: str | None = None) -> None:
@@ -164,8 +168,17 @@ class MainScreen(Screen[None]):
         self.refresh_list(keep=keep)
         self.show_detail(self.current)
 
+    def marker(self) -> Marker | None:
+        """What marks the filter's matches (None with no filter text); parsed once per text."""
+        text = self.filter.query
+        if not text.strip():
+            return None
+        if self._marking[0] != text:
+            self._marking = (text, partial(self.library.spans, self.library.query(text)))
+        return self._marking[1]
+
     def show_detail(self, note: Note | None) -> None:
-        self.query_one(DetailView).show(note)
+        self.query_one(DetailView).show(note, self.marker())
         lower = self.query_one(TabbedContent)
         self.query_one(BibtexView).show(note, visible=lower.active == "tab-bibtex")
 
@@ -185,7 +198,10 @@ class MainScreen(Screen[None]):
     def _filter_changed(self, event: FilterInput.Changed) -> None:
         self.filter = replace(self.filter, query=event.value)
         if self.ready:
+            shown = self.current
             self.refresh_list()
+            if self.current is shown:  # else the list's Highlighted message redraws it
+                self.show_detail(shown)  # the marks follow the filter text
 
     @on(FilterInput.Submitted, "#filter")
     @on(FilterInput.Cleared)

@@ -13,7 +13,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from papernotes.model import Note
-from papernotes.tui.detail_markdown import paper_markdown
+from papernotes.tui.detail_markdown import Marker, paper_markdown
 from papernotes.tui.widgets.note_editor import NoteEditor
 
 EMPTY = "*No paper selected.*"
@@ -30,11 +30,14 @@ class DetailView(VerticalScroll, can_focus=True):
         yield Static(Markdown(EMPTY), id="detail-body")
         yield NoteEditor(id="note-editor")
 
-    def show(self, note: Note | None) -> None:
+    def show(self, note: Note | None, marker: Marker | None = None) -> None:
+        """Show ``note``, with the spans ``marker`` finds in its texts marked."""
         editor = self.query_one(NoteEditor)
         taking_notes = self._keep_editor(editor, note)
         self.source = (
-            paper_markdown(note.paper, note.path, notes=not taking_notes) if note else EMPTY
+            paper_markdown(note.paper, note.path, notes=not taking_notes, marker=marker)
+            if note
+            else EMPTY
         )
         self.query_one("#detail-body", Static).update(Markdown(self.source, hyperlinks=True))
         if taking_notes and note is not None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
+from rich.text import Text
 from textual import events
 from textual.binding import Binding
 from textual.geometry import Size
@@ -20,6 +21,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from papernotes.model import Note
+from papernotes.tui.detail_markdown import Marker
 
 # (header, width); the title takes what is left.
 FIXED_COLUMNS = (("Venue", 12), ("Year", 4), ("Key", 16), ("arXiv", 10))
@@ -43,7 +45,7 @@ def row_cells(note: Note) -> tuple[str, ...]:
 class PaperList(ScrollView, can_focus=True):
     """Papers with a cursor; posts ``Highlighted`` whenever the paper under it changes."""
 
-    COMPONENT_CLASSES = {"paper-list--header", "paper-list--cursor"}
+    COMPONENT_CLASSES = {"paper-list--header", "paper-list--cursor", "paper-list--match"}
     BINDINGS = [
         Binding("up,k", "move(-1)", "Up", show=False),
         Binding("down,j", "move(1)", "Down", show=False),
@@ -57,6 +59,7 @@ class PaperList(ScrollView, can_focus=True):
     PaperList > .paper-list--header { text-style: bold; }
     PaperList > .paper-list--cursor { background: $accent 40%; }
     PaperList:focus > .paper-list--cursor { background: $accent; color: $text; }
+    PaperList > .paper-list--match { text-style: bold reverse; }
     """
 
     cursor: reactive[int] = reactive(0, always_update=True, init=False)
@@ -71,15 +74,21 @@ class PaperList(ScrollView, can_focus=True):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.notes: list[Note] = []
+        self.marker: Marker | None = None
+        """Marks the filter's matches in each title (None: nothing to mark)."""
         self._shown: Note | None = None
 
     @property
     def highlighted(self) -> Note | None:
         return self.notes[self.cursor] if 0 <= self.cursor < len(self.notes) else None
 
-    def set_notes(self, notes: list[Note], keep: str | None = None) -> None:
-        """Show ``notes``; the cursor stays on the note at path ``keep`` when it is still listed."""
+    def set_notes(
+        self, notes: list[Note], keep: str | None = None, marker: Marker | None = None
+    ) -> None:
+        """Show ``notes``, the spans ``marker`` finds in each title marked; the cursor stays
+        on the note at path ``keep`` when it is still listed."""
         self.notes = notes
+        self.marker = marker
         index = 0
         if keep is not None:
             index = next((i for i, n in enumerate(notes) if n.path == keep), 0)
@@ -146,6 +155,27 @@ class PaperList(ScrollView, can_focus=True):
         strip = Strip([Segment(text, style)], cell_len(text))
         return strip.crop_extend(0, width, style)
 
+    def _marked_strip(self, cells: tuple[str, ...], style: Style, width: int) -> Strip:
+        """A row whose title has the filter's matches marked (``paper-list--match``)."""
+        widths = self._widths(width)
+        spans = self.marker(cells[0]) if self.marker is not None else []
+        if not spans:
+            return self._strip(cells, style, width)
+        title = Text(cells[0], end="")
+        mark = self.get_component_rich_style("paper-list--match", partial=True)
+        for start, end in spans:
+            title.stylize(mark, start, end)
+        title.truncate(widths[0], overflow="ellipsis", pad=True)
+        rest = " " + " ".join(fit(c, w) for c, w in zip(cells[1:], widths[1:], strict=True))
+        segments = [Segment(" ", style)]
+        segments += [
+            Segment(seg.text, style + seg.style if seg.style else style)
+            for seg in title.render(self.app.console)
+        ]
+        segments.append(Segment(rest, style))
+        strip = Strip(segments)
+        return strip.crop_extend(0, width, style)
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         base = self.rich_style
@@ -159,4 +189,4 @@ class PaperList(ScrollView, can_focus=True):
         style = base
         if index == self.cursor:
             style = base + self.get_component_rich_style("paper-list--cursor")
-        return self._strip(row_cells(self.notes[index]), style, width)
+        return self._marked_strip(row_cells(self.notes[index]), style, width)

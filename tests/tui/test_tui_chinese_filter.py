@@ -1,0 +1,68 @@
+"""The TUI filter speaks Chinese: traditional, full-width and pinyin queries list the papers
+the simplified query lists, and the matches are marked in the list and the detail view."""
+
+from __future__ import annotations
+
+from papernotes.tui.paper_filter import PaperFilter
+from papernotes.tui.widgets.detail_view import DetailView
+from papernotes.tui.widgets.paper_list import PaperList
+from tests.tui_helpers import count_text, listed_titles, pilot_test, press, running, type_text
+
+
+async def filtered(app, pilot, query: str) -> list[str]:
+    """Type ``query`` into a cleared filter, key by key, and return the listed titles."""
+    await press(pilot, "escape")
+    await press(pilot, "slash")
+    await type_text(pilot, query)
+    await pilot.pause()
+    return listed_titles(app)
+
+
+@pilot_test
+async def test_the_filter_lists_the_same_papers_for_every_spelling_of_a_query(seed_library):
+    async with running(seed_library) as (app, pilot):
+        simplified = await filtered(app, pilot, "蒸馏")
+        assert len(simplified) == 3 and count_text(app).startswith("3 of 8")
+        for query in ("蒸餾", "zhengliu", "zheng liu"):
+            assert await filtered(app, pilot, query) == simplified, query
+        bert = await filtered(app, pilot, "bert")
+        assert await filtered(app, pilot, "ＢＥＲＴ") == bert
+
+
+@pilot_test
+async def test_typing_pinyin_key_by_key_widens_the_list_where_the_syllables_complete(seed_library):
+    async with running(seed_library) as (app, pilot):
+        assert await filtered(app, pilot, "zhengl") == []  # no text has it, not yet pinyin
+        await type_text(pilot, "iu")  # now zhengliu: a pinyin word, the list widens again
+        await pilot.pause()
+        assert len(listed_titles(app)) == 3
+    assert not PaperFilter(query="zhengliu").narrows(PaperFilter(query="zhengl"))
+    assert PaperFilter(query="zhenglx").narrows(PaperFilter(query="zhengl"))
+
+
+def marked_texts(papers: PaperList, row: int) -> list[str]:
+    """The text of the list row's segments drawn reversed (the filter's mark)."""
+    return [seg.text for seg in papers.render_line(row) if seg.style and seg.style.reverse]
+
+
+@pilot_test
+async def test_the_list_marks_the_match_in_each_title(seed_library):
+    async with running(seed_library) as (app, pilot):
+        titles = await filtered(app, pilot, "ｔｉｎｙ")
+        assert [t.split(":")[0] for t in titles] == ["TinyBERT"]
+        papers = app.screen.query_one(PaperList)
+        assert marked_texts(papers, 1) == ["Tiny"]
+        await press(pilot, "escape")
+        assert marked_texts(papers, 1) == []  # no filter, no mark
+
+
+@pilot_test
+async def test_the_detail_view_marks_the_chinese_a_pinyin_filter_matched(seed_library):
+    async with running(seed_library) as (app, pilot):
+        assert len(await filtered(app, pilot, "tuilisudu")) == 1
+        source = app.screen.query_one(DetailView).source
+        assert "`推理速度`" in source
+        assert source.count("`") == 2
+        await filtered(app, pilot, "蒸餾")
+        source = app.screen.query_one(DetailView).source
+        assert "`蒸馏`" in source and "蒸餾" not in source  # the note's own characters

@@ -66,3 +66,27 @@ async def test_the_detail_view_marks_the_chinese_a_pinyin_filter_matched(seed_li
         await filtered(app, pilot, "蒸餾")
         source = app.screen.query_one(DetailView).source
         assert "`蒸馏`" in source and "蒸餾" not in source  # the note's own characters
+
+
+@pilot_test
+async def test_the_command_palette_finds_papers_by_every_spelling_and_opens_one(seed_library):
+    from papernotes.tui.commands import PaperFinder
+
+    async with running(seed_library) as (app, pilot):
+        finder = PaperFinder(app.screen)
+        found = {}
+        for query in ("蒸馏", "蒸餾", "zhengliu"):
+            found[query] = [hit async for hit in finder.search(query)]
+        titles = {q: [h.text for h in hits] for q, hits in found.items()}
+        assert len(titles["蒸馏"]) == 3 and titles["蒸餾"] == titles["zhengliu"] == titles["蒸馏"]
+        wide = [hit async for hit in finder.search("ＴｉｎｙＢＥＲＴ")]
+        assert [h.text.split(":")[0] for h in wide] == ["TinyBERT"]
+        assert wide[0].match_display.spans  # the match is marked in the title
+        await press(pilot, "slash")
+        await type_text(pilot, "两阶段")  # TinyBERT only
+        await pilot.pause()
+        albert = next(h for h in found["zhengliu"] if h.text.startswith("ALBERT"))
+        albert.command()
+        await pilot.pause()
+        assert app.screen.query_one(PaperList).highlighted.paper.title.startswith("ALBERT")
+        assert app.screen.query_one("#filter").value == ""

@@ -9,7 +9,7 @@ from textual.app import App
 
 from papernotes.library import Library
 from papernotes.library.api import DEFAULT_LOCK_TIMEOUT, LockWait
-from papernotes.tui.commands import PaperCommands
+from papernotes.tui.commands import PaperCommands, PaperFinder
 from papernotes.tui.screens.main_screen import MainScreen
 
 if TYPE_CHECKING:
@@ -21,7 +21,7 @@ class PapernotesApp(App[None]):
 
     CSS_PATH = "papernotes.tcss"
     TITLE = "papernotes"
-    COMMANDS = App.COMMANDS | {PaperCommands}
+    COMMANDS = App.COMMANDS | {PaperCommands, PaperFinder}
     ENABLE_COMMAND_PALETTE = True
 
     def __init__(self, library: Library) -> None:

@@ -1,9 +1,11 @@
-"""The command palette (ctrl+p) lists the main screen's actions by name."""
+"""The command palette (ctrl+p): the main screen's actions by name, and papers found by the
+library's search (every spelling of a query: traditional, full-width, pinyin)."""
 
 from __future__ import annotations
 
 from functools import partial
 
+from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from papernotes.tui.actions import ACTIONS, key_label
@@ -32,3 +34,33 @@ class PaperCommands(Provider):
             score = max(matcher.match(name), matcher.match(help_text))
             if score > 0:
                 yield Hit(score, matcher.highlight(name), run, help=help_text)
+
+
+PALETTE_PAPERS = 20
+"""Papers the palette offers for a query, in the library's order."""
+
+
+class PaperFinder(Provider):
+    """Papers matching the query as ``search`` finds them, the match marked; choosing one
+    shows it in the list (the year and filter cleared if they hide it)."""
+
+    async def search(self, query: str) -> Hits:
+        from papernotes.tui.screens.main_screen import MainScreen
+
+        screen = self.screen
+        if not isinstance(screen, MainScreen) or not screen.ready or not query.strip():
+            return
+        library = screen.library
+        parsed = library.query(query)
+        for rank, note in enumerate(library.search(parsed)[:PALETTE_PAPERS]):
+            title = Text(note.paper.title)
+            for start, end in library.spans(parsed, note.paper.title):
+                title.stylize("bold reverse", start, end)
+            where = f"{note.paper.year} · {note.paper.key or note.slug}"
+            yield Hit(
+                0.9 - rank / 100,
+                title,
+                partial(screen.open_paper, note.path),
+                text=note.paper.title,
+                help=f"Open paper ({where})",
+            )

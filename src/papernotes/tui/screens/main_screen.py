@@ -294,6 +294,17 @@ class MainScreen(Screen[None]):
             filter_input.value = ""
         self.query_one(PaperList).focus()
 
+    def open_paper(self, path: str) -> None:
+        """Put the cursor on the paper at ``path`` (the palette's paper hits), clearing the
+        year and the filter text when they hide it."""
+        papers = self.query_one(PaperList)
+        if not papers.select_path(path):
+            self.filter = replace(self.filter, year=None, query="")
+            self.query_one("#filter", FilterInput).value = ""
+            self.refresh_years()
+            self.refresh_list(keep=path)
+        papers.focus()
+
     def action_cycle_sort(self) -> None:
         self.filter = self.filter.next_sort()
         if self.ready:

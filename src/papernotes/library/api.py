@@ -223,7 +223,7 @@ class Library:
 
     def hit(self, query: Query, note: Note) -> Hit | None:
         """Where ``query`` matched ``note``: the field and the span to mark."""
-        return locate(query, note.paper, self.folder)
+        return locate(query, note.paper, self.folder, self._haystacks.get(note.path))
 
     def find(self, query: str) -> Note:
         """The one note named by a key, slug, path, arXiv id or unique title fragment; a name

@@ -18,7 +18,6 @@ from papernotes.text.folding import (
     HAN,
     TextFolder,
     has_han,
-    is_han,
     syllable_splits,
     width_and_case,
 )
@@ -133,13 +132,40 @@ class Hit:
     end: int
 
 
-def locate(query: Query, paper: Paper, folder: TextFolder) -> Hit | None:
+def locate(
+    query: Query, paper: Paper, folder: TextFolder, folded: str | None = None
+) -> Hit | None:
     """The first field (in ``fields_of`` order) where a word of ``query`` matched, with the
-    span in the original text: the Chinese characters even for a pinyin query."""
-    for name, index, text in fields_of(paper):
+    span in the original text: the Chinese characters even for a pinyin query. ``folded``
+    is the paper's ``haystack`` if known: a text query then finds its field in it."""
+    fields = fields_of(paper)
+    if folded is not None and not query.exact and not query.uses_pinyin:
+        hit = _located_in_haystack(query, fields, folded)
+        if hit is not None:
+            return hit
+    for name, index, text in fields:
         found = spans(query, text, folder) if text else []
         if found:
             return Hit(name, index, text, *found[0])
+    return None
+
+
+def _located_in_haystack(
+    query: Query, fields: list[tuple[str, int | None, str]], folded: str
+) -> Hit | None:
+    """The earliest word of ``query`` in ``folded`` (the fields joined by newlines, folded
+    one character for one), as a ``Hit``; None if the folding changed the length."""
+    if len(folded) != sum(len(text) + 1 for _, _, text in fields) - 1:
+        return None
+    places = [(at, len(w)) for w in query.words if w and (at := folded.find(w)) >= 0]
+    if not places:
+        return None
+    at, length = min(places)
+    offset = 0
+    for name, index, text in fields:
+        if at < offset + len(text) + 1:
+            return Hit(name, index, text, at - offset, at - offset + length)
+        offset += len(text) + 1
     return None
 
 
@@ -147,26 +173,58 @@ def spans(query: Query, text: str, folder: TextFolder) -> list[tuple[int, int]]:
     """Every place in ``text`` where a word of ``query`` matches, as sorted, non-overlapping
     ``(start, end)`` string indices: what the CLI and the TUI mark."""
     found: list[tuple[int, int]] = []
+    if not _may_match(query, text, folder):  # whole-string folding is fast: most fields end here
+        return found
     if query.exact:
-        pieces = [c.casefold() for c in text]
-        folded, starts = "".join(pieces), _starts(pieces, len(text))
+        folded = text.casefold()
+        if len(folded) == len(text):
+            starts = list(range(len(text) + 1))
+        else:
+            pieces = [c.casefold() for c in text]
+            folded, starts = "".join(pieces), _starts(pieces, len(text))
     else:
         folded, starts = folded_with_offsets(text, folder)
     for word in query.words:
         found += [(starts[at], starts[at + len(word)]) for at in _occurrences(folded, word)]
     patterns = [p for p in (*query.pinyin, query.whole) if p is not None]
-    if patterns and any(is_han(c) for c in text):
-        tokens = folder.pinyin_tokens(text)
-        ends = [0]
-        for token in tokens:
-            ends.append(ends[-1] + len(token))
-        first = {end: i for i, end in enumerate(ends)}
-        spelled = "".join(tokens)
-        for pattern in patterns:
-            for hit in pattern.finditer(spelled):
-                last = next(i for i in range(first[hit.start()], len(ends)) if ends[i] >= hit.end())
-                found.append((first[hit.start()], last))
+    if patterns and has_han(folded):
+        form = folder.pinyin_form(folded)
+        if any(p.search(form) for p in patterns):
+            found += _pinyin_spans(patterns, folded, starts, folder)
     return _merged(found)
+
+
+def _may_match(query: Query, text: str, folder: TextFolder) -> bool:
+    if query.exact:
+        lowered = text.casefold()
+        return any(word in lowered for word in query.words)
+    folded = folder.fold(text)
+    if any(word in folded for word in query.words):
+        return True
+    patterns = [p for p in (*query.pinyin, query.whole) if p is not None]
+    if not patterns or not has_han(folded):
+        return False
+    form = folder.pinyin_form(folded)
+    return any(p.search(form) for p in patterns)
+
+
+def _pinyin_spans(
+    patterns: list[re.Pattern[str]], folded: str, starts: list[int], folder: TextFolder
+) -> list[tuple[int, int]]:
+    """Where ``patterns`` match the characters of ``folded``, as spans of the original text."""
+    tokens = folder.pinyin_tokens(folded)
+    ends = [0]
+    for token in tokens:
+        ends.append(ends[-1] + len(token))
+    first = {end: i for i, end in enumerate(ends)}
+    spelled = "".join(tokens)
+    found = []
+    for pattern in patterns:
+        for hit in pattern.finditer(spelled):
+            start = first[hit.start()]
+            last = next(i for i in range(start, len(ends)) if ends[i] >= hit.end())
+            found.append((starts[start], starts[last]))
+    return found
 
 
 def _occurrences(text: str, word: str) -> list[int]:
@@ -195,7 +253,12 @@ def _starts(pieces: list[str], length: int) -> list[int]:
 
 def folded_with_offsets(text: str, folder: TextFolder) -> tuple[str, list[int]]:
     """``folder.fold(text)`` character by character, with the position in ``text`` of each
-    folded character (and one past the end), so a span found in the folded text maps back."""
+    folded character (and one past the end), so a span found in the folded text maps back.
+    A text folding to as many characters is taken as folded one for one (an expansion and a
+    composition in the same field could shift a mark by a character: never a match)."""
+    converted = folder.fold(text)
+    if len(converted) == len(text):  # the common case: one character for one (full-width
+        return converted, list(range(len(text) + 1))  # ones too); else character by character
     pieces = [width_and_case(c) for c in text]
     starts = _starts(pieces, len(text))
     joined = "".join(pieces)

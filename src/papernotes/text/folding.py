@@ -10,6 +10,7 @@ text as toneless pinyin, every reading of a character with several (heteronyms),
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import Any
 
@@ -47,13 +48,18 @@ HAN = ";"
 MAX_SPLITS = 8
 
 
+HAN_RANGES = "\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
+_HAN = re.compile(f"[{HAN_RANGES}]")
+_NOT_HAN_RUN = re.compile(f"[^{HAN_RANGES}]+")
+
+
 def is_han(char: str) -> bool:
     """True for a CJK ideograph (the characters that have a pinyin reading)."""
-    return "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff" or char >= "\U00020000"
+    return _HAN.match(char) is not None
 
 
 def has_han(text: str) -> bool:
-    return any(is_han(c) for c in text)
+    return _HAN.search(text) is not None
 
 
 def width_and_case(text: str) -> str:
@@ -91,6 +97,9 @@ class TextFolder:
         self._converter: Any = None
         self._dictionary: dict[int, str] | None = None
         self._readings: dict[str, str] = {}
+        self._table: dict[int, str] = {ord(NOT_HAN): NOT_HAN}
+        """``str.translate``'s table: a character to its part of a pinyin form."""
+        self._known: set[str] = {NOT_HAN}
 
     def fold(self, text: str) -> str:
         """The compared form of ``text``: NFKC, case folded, traditional made simplified."""
@@ -109,35 +118,33 @@ class TextFolder:
         """``zhang,chang`` for 长: the toneless readings of a character, "" if it has none."""
         found = self._readings.get(char)
         if found is None:
-            if self._dictionary is None:
-                from pypinyin.pinyin_dict import pinyin_dict
-
-                self._dictionary = pinyin_dict
-            spelled = self._dictionary.get(ord(char), "") if is_han(char) else ""
+            spelled = self._spellings().get(ord(char), "") if is_han(char) else ""
             words = [t for r in spelled.split(",") if r for t in _toneless(r)]
             found = self._readings[char] = ",".join(dict.fromkeys(words))
+            self._table[ord(char)] = HAN + found if found else NOT_HAN
         return found
+
+    def _spellings(self) -> dict[int, str]:
+        if self._dictionary is None:
+            from pypinyin.pinyin_dict import pinyin_dict
+
+            self._dictionary = pinyin_dict
+        return self._dictionary
 
     def pinyin_form(self, folded: str) -> str:
         """``folded`` as ``;zheng;liu|`` – each character with readings as ``;`` and its
         readings, each run of other characters as one ``|`` (``library.search`` matches it)."""
-        parts: list[str] = []
-        other = False
-        for char in folded:
-            spelled = self.readings(char) if is_han(char) else ""
-            if spelled:
-                parts.append(HAN + spelled)
-                other = False
-            elif not other:
-                parts.append(NOT_HAN)
-                other = True
-        return "".join(parts)
+        han = _NOT_HAN_RUN.sub(NOT_HAN, folded)
+        for char in set(han) - self._known:
+            self.readings(char)
+            self._known.add(char)
+        return han.translate(self._table).replace(NOT_HAN + NOT_HAN, NOT_HAN)
 
-    def pinyin_tokens(self, text: str) -> list[str]:
-        """One token per character of ``text`` (``;readings`` or ``|``): positions in the
+    def pinyin_tokens(self, folded: str) -> list[str]:
+        """One token per character of ``folded`` (``;readings`` or ``|``): positions in the
         joined tokens map back to characters, for showing where a pinyin query matched."""
         tokens = []
-        for char in text:
-            spelled = self.readings(self.fold(char)[:1]) if is_han(char) else ""
+        for char in folded:
+            spelled = self.readings(char) if is_han(char) else ""
             tokens.append(HAN + spelled if spelled else NOT_HAN)
         return tokens

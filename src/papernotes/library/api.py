@@ -45,6 +45,7 @@ from papernotes.model import (
 from papernotes.storage.library_folder import LIBRARY, MARKER_FILE, MISSING, OTHER, folder_kind
 from papernotes.storage.library_lock import DEFAULT_LOCK_TIMEOUT, LockWait
 from papernotes.storage.note_format import NoteFormatError, parse_body
+from papernotes.storage.caches.search_forms_cache import Forms, KeptForms
 from papernotes.storage.store import NoteStore, Scan
 from papernotes.text.arxiv_ids import base_id
 from papernotes.text.folding import TextFolder
@@ -81,6 +82,8 @@ class Library:
         self._problems: list[Problem] = []
         self._haystacks: dict[str, str] = {}  # path -> folded search text
         self._pinyin: dict[str, str] = {}  # path -> pinyin form of the folded text
+        self._kept: KeptForms | None = None  # the forms file, read on first use
+        self._kept_changed = False
         self.folder = TextFolder()
         self._index: PaperIndex | None = None  # built on first match(), kept in step after
         self._slots: dict[str, int] | None = None  # path -> position in _notes
@@ -204,18 +207,49 @@ class Library:
         ]
 
     def haystack(self, note: Note) -> str:
-        """The folded search text of ``note``, computed once."""
+        """The folded search text of ``note``, computed once (and kept: ``keep_search_forms``)."""
         text = self._haystacks.get(note.path)
         if text is None:
-            text = self._haystacks[note.path] = haystack(note.paper, self.folder)
+            forms = self._kept_forms(note)
+            text = forms.get("folded")
+            if text is None:
+                text = forms["folded"] = haystack(note.paper, self.folder)
+                self._kept_changed = True
+            self._haystacks[note.path] = text
         return text
 
     def pinyin(self, note: Note) -> str:
-        """The pinyin form of ``note``'s folded search text, computed once."""
+        """The pinyin form of ``note``'s folded search text, computed once (and kept)."""
         text = self._pinyin.get(note.path)
         if text is None:
-            text = self._pinyin[note.path] = self.folder.pinyin_form(self.haystack(note))
+            forms = self._kept_forms(note)
+            text = forms.get("pinyin")
+            if text is None:
+                text = forms["pinyin"] = self.folder.pinyin_form(self.haystack(note))
+                self._kept_changed = True
+            self._pinyin[note.path] = text
         return text
+
+    def _kept_forms(self, note: Note) -> Forms:
+        """The kept forms of ``note``: those of its current bytes (same digest), else none."""
+        if self._kept is None:
+            caches = self.store.caches()
+            self._kept = caches.search_forms().read(caches.real_root)
+        entry = self._kept.get(note.path)
+        if entry is None or entry[0] != note.digest:
+            entry = self._kept[note.path] = (note.digest, {})
+        return entry[1]
+
+    def keep_search_forms(self) -> None:
+        """Keep the search forms computed since the library was read (for the notes it has
+        now), so the next search reads them instead (``storage/caches/``)."""
+        if self._kept is None or not self._kept_changed:
+            return
+        paths = {n.path for n in self.notes()}
+        kept = {path: entry for path, entry in self._kept.items() if path in paths}
+        caches = self.store.caches()
+        caches.search_forms().write(caches.real_root, kept)
+        self._kept_changed = False
 
     def spans(self, query: Query, text: str) -> list[tuple[int, int]]:
         """Where ``query`` matches in ``text`` (any field's text), to mark on screen."""

@@ -132,9 +132,7 @@ class Hit:
     end: int
 
 
-def locate(
-    query: Query, paper: Paper, folder: TextFolder, folded: str | None = None
-) -> Hit | None:
+def locate(query: Query, paper: Paper, folder: TextFolder, folded: str | None = None) -> Hit | None:
     """The first field (in ``fields_of`` order) where a word of ``query`` matched, with the
     span in the original text: the Chinese characters even for a pinyin query. ``folded``
     is the paper's ``haystack`` if known: a text query then finds its field in it."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from pathlib import Path
 from typing import Any
 
 SYLLABLES = frozenset(
@@ -89,6 +90,24 @@ def _toneless(reading: str) -> list[str]:
     return [base, base.replace("u", "v")] if "\u0308" in decomposed else [base]
 
 
+def pinyin_dictionary() -> dict[int, str]:
+    """pypinyin's readings by code point (``zhǎng,cháng``), read from its data file: importing
+    ``pypinyin`` loads its phrase dictionary too (a third of a second) that is not needed."""
+    import json
+    from importlib.util import find_spec
+
+    spec = find_spec("pypinyin")
+    folders = spec.submodule_search_locations if spec is not None else None
+    data = Path(next(iter(folders or []), "")) / "pinyin_dict.json"
+    try:
+        loaded = json.loads(data.read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # packaged differently: the module has the same dict
+        from pypinyin.pinyin_dict import pinyin_dict
+
+        return dict(pinyin_dict)
+    return {int(code): readings for code, readings in loaded.items()}
+
+
 class TextFolder:
     """Folds text and spells it in pinyin; holds the converter and the readings it loaded,
     so one library (or one cache load) pays for them once."""
@@ -126,9 +145,7 @@ class TextFolder:
 
     def _spellings(self) -> dict[int, str]:
         if self._dictionary is None:
-            from pypinyin.pinyin_dict import pinyin_dict
-
-            self._dictionary = pinyin_dict
+            self._dictionary = pinyin_dictionary()
         return self._dictionary
 
     def pinyin_form(self, folded: str) -> str:

@@ -1,15 +1,17 @@
 """What papernotes keeps in the user cache folder so that reading a library is fast.
 
-Two caches per library, each kept only because a benchmark target needs it ("Why each
+Three caches per library, each kept only because a benchmark target needs it ("Why each
 cache layer exists" in ``bench/results.md``):
 
 - ``note_cache``: every note's parsed fields keyed by its file's stat, so a load stats files
   instead of parsing them (``search``, ``show``, ``export``, the TUI, a ``list`` after an edit);
 - ``list_output_cache``: the text ``list`` printed, keyed by the folder's state (every note's
-  path and stat), so a repeated ``list`` reads no note at all.
+  path and stat), so a repeated ``list`` reads no note at all;
+- ``search_forms_cache``: every note's search forms (folded text, pinyin form) keyed by the
+  note's digest, so a search folds only the notes that changed (read only by searches).
 
 The notes folder is the only source of truth: a cache that is missing, damaged or made by
-other code is a miss, ``PAPERNOTES_NO_CACHE=1`` turns both off, and a write that finds a
+other code is a miss, ``PAPERNOTES_NO_CACHE=1`` turns them all off, and a write that finds a
 cached copy disagreeing with its file drops it (``LibraryCaches.forget``).
 """
 
@@ -21,6 +23,7 @@ from papernotes.storage.caches.note_cache import NoteCache
 
 if TYPE_CHECKING:
     from papernotes.storage.caches.list_output_cache import ListOutputCache
+    from papernotes.storage.caches.search_forms_cache import SearchFormsCache
 
 
 class LibraryCaches:
@@ -35,6 +38,12 @@ class LibraryCaches:
         from papernotes.storage.caches.list_output_cache import ListOutputCache
 
         return ListOutputCache.for_library(self.real_root)
+
+    def search_forms(self) -> SearchFormsCache:
+        """The kept search forms (imported on use: only searches read them)."""
+        from papernotes.storage.caches.search_forms_cache import SearchFormsCache
+
+        return SearchFormsCache.for_library(self.real_root)
 
     def forget(self, rels: list[str]) -> None:
         """Drop the cached notes at ``rels`` and every kept output: their files differ from

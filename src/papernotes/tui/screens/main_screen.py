@@ -120,7 +120,8 @@ class MainScreen(Screen[None]):
 
     @work(exclusive=True, exit_on_error=False, group="search")
     async def prepare_search(self) -> None:
-        """Fold every note's search text, so the first keystroke scans strings only.
+        """Fold every note's search text and spell it in pinyin (or read both as kept), so
+        the first keystroke scans strings only.
 
         On the UI thread, a slice at a time, reading the library's current notes for each
         slice: no note changes while a slice is folded, and keys are handled in between.
@@ -129,9 +130,10 @@ class MainScreen(Screen[None]):
         while self.ready:
             notes = self.library.notes()
             for note in notes[start : start + SEARCH_SLICE]:
-                self.library.haystack(note)
+                self.library.pinyin(note)  # the folded text too
             start += SEARCH_SLICE
             if start >= len(notes):
+                self.library.keep_search_forms()
                 return
             await asyncio.sleep(0)
 

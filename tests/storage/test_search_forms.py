@@ -1,0 +1,47 @@
+"""The search forms of each note are computed once and kept: a later search reads them, an
+edited note gets new ones, and a damaged forms file is only a cache."""
+
+from __future__ import annotations
+
+import json
+
+from papernotes.library import Library
+from papernotes.storage.caches.search_forms_cache import SearchFormsCache
+from tests.helpers import run
+from tests.test_lean_imports import imported_modules
+
+
+def forms_file(root) -> SearchFormsCache:
+    return SearchFormsCache.for_library(str(root.resolve()))
+
+
+def test_a_second_search_reads_the_kept_forms_instead_of_folding_every_note(seed_library):
+    first = imported_modules(seed_library, "search", "bert")
+    assert "opencc" in first  # the notes' Chinese text was converted
+    kept = forms_file(seed_library).read(str(seed_library.resolve()))
+    assert len(kept) == 8 and all("folded" in forms for _, forms in kept.values())
+    assert "opencc" not in imported_modules(seed_library, "search", "bert")
+    imported_modules(seed_library, "search", "zhengliu")  # pinyin forms are kept as well
+    kept = forms_file(seed_library).read(str(seed_library.resolve()))
+    assert all("pinyin" in forms for _, forms in kept.values())
+
+
+def test_an_edited_note_gets_new_forms_and_is_found_by_its_new_text(seed_library):
+    assert run(seed_library, "search", "蒸餾").exit_code == 0  # forms kept for every note
+    note = seed_library / "2019" / "roberta.md"
+    added = "\n1. 逆向數據增強很重要\n"
+    note.write_text(note.read_text(encoding="utf-8") + added, encoding="utf-8")
+    found = json.loads(run(seed_library, "search", "逆向数据增强", "--json").stdout)
+    assert [p["key"] for p in found] == ["liu2019roberta"]
+
+
+def test_forms_of_another_digest_or_a_damaged_file_are_not_used(seed_library):
+    library = Library.open(seed_library)
+    note = library.notes()[0]
+    root = str(seed_library.resolve())
+    forms_file(seed_library).write(root, {note.path: ("other digest", {"folded": "zzz"})})
+    assert "zzz" not in library.haystack(note)
+    path = forms_file(seed_library).path
+    path.write_bytes(path.read_bytes()[:-5])  # torn
+    assert forms_file(seed_library).read(root) == {}
+    assert library.search("zzz") == []

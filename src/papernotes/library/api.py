@@ -26,13 +26,11 @@ from papernotes.library.order import in_order
 from papernotes.library.search import (
     Hit,
     Query,
-    haystack,
     locate,
-    matches,
     parse_query,
     spans,
-    text_of,
 )
+from papernotes.library.search_forms import SearchForms
 from papernotes.model import (
     DocumentLayout,
     ImportReport,
@@ -45,10 +43,8 @@ from papernotes.model import (
 from papernotes.storage.library_folder import LIBRARY, MARKER_FILE, MISSING, OTHER, folder_kind
 from papernotes.storage.library_lock import DEFAULT_LOCK_TIMEOUT, LockWait
 from papernotes.storage.note_format import NoteFormatError, parse_body
-from papernotes.storage.caches.search_forms_cache import Forms, KeptForms
 from papernotes.storage.store import NoteStore, Scan
 from papernotes.text.arxiv_ids import base_id
-from papernotes.text.folding import TextFolder
 
 # What the UIs take from here besides ``Library``: they never import ``storage`` themselves.
 __all__ = ["DEFAULT_LOCK_TIMEOUT", "NO_PAPERS", "Library", "LockWait", "not_a_library", "today"]
@@ -80,11 +76,8 @@ class Library:
         self.store = store or NoteStore(self.root, lock_wait)
         self._notes: list[Note] | None = None
         self._problems: list[Problem] = []
-        self._haystacks: dict[str, str] = {}  # path -> folded search text
-        self._pinyin: dict[str, str] = {}  # path -> pinyin form of the folded text
-        self._kept: KeptForms | None = None  # the forms file, read on first use
-        self._kept_changed = False
-        self.folder = TextFolder()
+        self.forms = SearchForms(self.store)
+        self.folder = self.forms.folder
         self._index: PaperIndex | None = None  # built on first match(), kept in step after
         self._slots: dict[str, int] | None = None  # path -> position in _notes
         self._scan: Scan | None = None  # a fresh listing for the next load (cached_output())
@@ -139,8 +132,7 @@ class Library:
 
     def reload(self) -> None:
         self._notes = None
-        self._haystacks = {}
-        self._pinyin = {}
+        self.forms.clear()
         self._index = self._slots = None
 
     def layout(self) -> DocumentLayout:
@@ -191,65 +183,16 @@ class Library:
         """Notes whose title, notes, venue, tags or authors contain every word of ``query``:
         folded, traditional or simplified, or as pinyin (``library.search``)."""
         parsed = query if isinstance(query, Query) else self.query(query, exact)
-        pool = self.notes() if notes is None else list(notes)
-        if parsed.exact:
-            words = parsed.words
-            return [n for n in pool if all(w in text_of(n.paper).casefold() for w in words)]
-        texts = [self.haystack(n) for n in pool]
-        if not parsed.uses_pinyin:
-            words = parsed.words
-            if len(words) == 1:  # the common case, without a call per note
-                word = words[0]
-                return [n for n, text in zip(pool, texts, strict=True) if word in text]
-            return [n for n, text in zip(pool, texts, strict=True) if all(w in text for w in words)]
-        return [
-            n for n, text in zip(pool, texts, strict=True) if matches(parsed, text, self.pinyin(n))
-        ]
+        return self.forms.search(parsed, self.notes() if notes is None else list(notes))
 
     def haystack(self, note: Note) -> str:
-        """The folded search text of ``note``, computed once (and kept: ``keep_search_forms``)."""
-        text = self._haystacks.get(note.path)
-        if text is None:
-            forms = self._kept_forms(note)
-            text = forms.get("folded")
-            if text is None:
-                text = forms["folded"] = haystack(note.paper, self.folder)
-                self._kept_changed = True
-            self._haystacks[note.path] = text
-        return text
-
-    def pinyin(self, note: Note) -> str:
-        """The pinyin form of ``note``'s folded search text, computed once (and kept)."""
-        text = self._pinyin.get(note.path)
-        if text is None:
-            forms = self._kept_forms(note)
-            text = forms.get("pinyin")
-            if text is None:
-                text = forms["pinyin"] = self.folder.pinyin_form(self.haystack(note))
-                self._kept_changed = True
-            self._pinyin[note.path] = text
-        return text
-
-    def _kept_forms(self, note: Note) -> Forms:
-        """The kept forms of ``note``: those of its current bytes (same digest), else none."""
-        if self._kept is None:
-            caches = self.store.caches()
-            self._kept = caches.search_forms().read(caches.real_root)
-        entry = self._kept.get(note.path)
-        if entry is None or entry[0] != note.digest:
-            entry = self._kept[note.path] = (note.digest, {})
-        return entry[1]
+        """The folded search text of ``note``, computed once (``library/search_forms.py``)."""
+        return self.forms.folded(note)
 
     def keep_search_forms(self) -> None:
-        """Keep the search forms computed since the library was read (for the notes it has
-        now), so the next search reads them instead (``storage/caches/``)."""
-        if self._kept is None or not self._kept_changed:
-            return
-        paths = {n.path for n in self.notes()}
-        kept = {path: entry for path, entry in self._kept.items() if path in paths}
-        caches = self.store.caches()
-        caches.search_forms().write(caches.real_root, kept)
-        self._kept_changed = False
+        """Keep the search forms computed since the library was read, so the next search
+        reads them instead (``storage/search_forms.py``)."""
+        self.forms.keep({n.path for n in self.notes()})
 
     def spans(self, query: Query, text: str) -> list[tuple[int, int]]:
         """Where ``query`` matches in ``text`` (any field's text), to mark on screen."""
@@ -257,7 +200,7 @@ class Library:
 
     def hit(self, query: Query, note: Note) -> Hit | None:
         """Where ``query`` matched ``note``: the field and the span to mark."""
-        return locate(query, note.paper, self.folder, self._haystacks.get(note.path))
+        return locate(query, note.paper, self.folder, self.forms.known(note.path))
 
     def find(self, query: str) -> Note:
         """The one note named by a key, slug, path, arXiv id or unique title fragment; a name
@@ -464,8 +407,7 @@ class Library:
             slot = self._slots.get(old.path)
             if slot is not None:
                 self._notes[slot] = new
-            self._haystacks.pop(old.path, None)
-            self._pinyin.pop(old.path, None)
+            self.forms.forget(old.path)
             if self._index is not None:
                 self._index.replace(old, new)
         else:
@@ -476,8 +418,7 @@ class Library:
         if self._notes is not None:
             self._notes = [n for n in self._notes if n.path != note.path]
         self._slots = None
-        self._haystacks.pop(note.path, None)
-        self._pinyin.pop(note.path, None)
+        self.forms.forget(note.path)
         if self._index is not None:
             self._index.remove(note)
 

@@ -130,7 +130,7 @@ class MainScreen(Screen[None]):
         while self.ready:
             notes = self.library.notes()
             for note in notes[start : start + SEARCH_SLICE]:
-                self.library.pinyin(note)  # the folded text too
+                self.library.forms.pinyin(note)  # the folded text too
             start += SEARCH_SLICE
             if start >= len(notes):
                 self.library.keep_search_forms()

@@ -36,6 +36,8 @@ TARGETS = {
     "list cold (no cache)": (1.5, None),
     "search distillation warm": (None, None),
     "search 蒸馏 warm": (0.3, None),
+    "search 蒸餾 (traditional) warm": (0.3, None),
+    "search zhengliu (pinyin) warm": (0.3, None),
     "show": (None, None),
     "export --bib": (1.0, None),
     "export --md": (0.6, None),
@@ -161,8 +163,12 @@ class Bench:
             time.sleep(RACY_WAIT_S)  # old enough to be kept (the racy rule)
 
         self.measure("list warm, one note edited", papernotes(notes, "list"), before=edit_one)
+        if self.wanted("search"):  # the search forms (folded, pinyin) of every note kept
+            run_process(papernotes(notes, "search", "zhengliu"), self.env)
         self.measure("search distillation warm", papernotes(notes, "search", "distillation"))
         self.measure("search 蒸馏 warm", papernotes(notes, "search", "蒸馏"))
+        self.measure("search 蒸餾 (traditional) warm", papernotes(notes, "search", "蒸餾"))
+        self.measure("search zhengliu (pinyin) warm", papernotes(notes, "search", "zhengliu"))
         some = sorted((notes / "2015").glob("*.md"))[0].stem
         self.measure("show", papernotes(notes, "show", some))
         self.measure("export --bib", papernotes(notes, "export", "--bib"))

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import re
-
-from papernotes.library.search import parse_query, pinyin_pattern
+from papernotes.library.search import PinyinPattern, parse_query, pinyin_pattern
 from papernotes.text.folding import TextFolder, syllable_splits, width_and_case
 
 
@@ -48,6 +46,12 @@ def test_only_words_splitting_completely_into_two_or_more_syllables_are_pinyin()
 def test_words_that_are_each_one_syllable_match_as_a_run():
     folder = TextFolder()
     query = parse_query("zheng liu", folder)
-    assert query.whole is not None and isinstance(query.whole, re.Pattern)
+    assert isinstance(query.whole, PinyinPattern)
     assert parse_query("zheng bert", folder).whole is None
     assert parse_query("zhengliu", folder, exact=True).uses_pinyin is False
+
+
+def test_a_syllable_never_matches_the_end_of_a_longer_reading():
+    folder = TextFolder()
+    assert pinyin_pattern("anquan").search(folder.pinyin_form("现全")) is None  # xian quan
+    assert pinyin_pattern("anquan").search(folder.pinyin_form("西安全")) is not None

@@ -11,6 +11,8 @@ the case-folded text only, as before all of this.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from papernotes.model import Paper
@@ -55,19 +57,53 @@ def terms(query: str) -> list[str]:
 
 
 def _syllables_pattern(syllables: tuple[str, ...]) -> str:
-    """Characters read ``syllables`` in a row, in a pinyin form (``TextFolder.pinyin_form``)."""
-    one = "".join(f"{HAN}(?:[a-z]+,)*{s}(?:,[a-z]+)*" for s in syllables)
-    return one + "(?![a-z])"
+    """Characters read ``syllables`` in a row, in a pinyin form (``TextFolder.pinyin_form``):
+    ``;zheng;liu`` or ``;zheng,cheng;liu``. It starts with the first syllable itself, so the
+    regular expression engine looks for that literal first (several times faster than any
+    pattern starting with a class or a lookbehind); ``PinyinPattern`` checks what precedes."""
+    first, *rest = syllables
+    tail = "".join(f"(?:,[a-z]+)*{HAN}(?:[a-z]+,)*{s}" for s in rest)
+    return f"{first}{tail}(?![a-z])"
 
 
-def pinyin_pattern(word: str, minimum: int = 2) -> re.Pattern[str] | None:
+class PinyinPattern:
+    """A compiled pinyin query word: ``search`` and ``finditer`` as a ``re.Pattern`` has them.
+    ``search`` first checks that the form holds every syllable at all (a substring test is far
+    faster than the pattern, and most notes fail it); a match must start a reading."""
+
+    def __init__(self, regex: re.Pattern[str], needs: frozenset[str]) -> None:
+        self.regex = regex
+        self.needs = needs
+        """Syllables every way of reading the word has: a form lacking one cannot match."""
+
+    def search(self, form: str, pos: int = 0) -> re.Match[str] | None:
+        if not all(syllable in form for syllable in self.needs):
+            return None
+        return self._search(form, pos)
+
+    def _search(self, form: str, pos: int) -> re.Match[str] | None:
+        while True:
+            found = self.regex.search(form, pos)
+            if found is None or form[found.start() - 1 : found.start()] in (HAN, ","):
+                return found
+            pos = found.start() + 1  # inside a longer reading (an in xian): look further
+
+    def finditer(self, form: str) -> Iterator[re.Match[str]]:
+        found = self._search(form, 0)
+        while found is not None:
+            yield found
+            found = self._search(form, max(found.end(), found.start() + 1))
+
+
+def pinyin_pattern(word: str, minimum: int = 2) -> PinyinPattern | None:
     """The pinyin-form pattern of ``word`` when it splits into ``minimum`` or more syllables."""
     if not (word.isascii() and word.isalpha()):
         return None
     splits = [s for s in syllable_splits(word.lower()) if len(s) >= minimum]
     if not splits:
         return None
-    return re.compile("|".join(_syllables_pattern(s) for s in splits))
+    regex = re.compile("|".join(_syllables_pattern(s) for s in splits))
+    return PinyinPattern(regex, frozenset.intersection(*(frozenset(s) for s in splits)))
 
 
 @dataclass(frozen=True)
@@ -76,8 +112,8 @@ class Query:
     of all the words read as one run of syllables when each is pinyin (``zheng liu``)."""
 
     words: tuple[str, ...]
-    pinyin: tuple[re.Pattern[str] | None, ...]
-    whole: re.Pattern[str] | None
+    pinyin: tuple[PinyinPattern | None, ...]
+    whole: PinyinPattern | None
     exact: bool = False
 
     @property
@@ -94,7 +130,7 @@ def parse_query(text: str, folder: TextFolder, exact: bool = False) -> Query:
     return Query(words, tuple(pinyin_pattern(w) for w in raw), _whole_pattern(raw))
 
 
-def _whole_pattern(raw: list[str]) -> re.Pattern[str] | None:
+def _whole_pattern(raw: list[str]) -> PinyinPattern | None:
     """The pattern of several words read as one run of syllables, when each is pinyin."""
     if len(raw) < 2 or not all(pinyin_pattern(w, minimum=1) for w in raw):
         return None
@@ -207,21 +243,20 @@ def _may_match(query: Query, text: str, folder: TextFolder) -> bool:
 
 
 def _pinyin_spans(
-    patterns: list[re.Pattern[str]], folded: str, starts: list[int], folder: TextFolder
+    patterns: list[PinyinPattern], folded: str, starts: list[int], folder: TextFolder
 ) -> list[tuple[int, int]]:
     """Where ``patterns`` match the characters of ``folded``, as spans of the original text."""
     tokens = folder.pinyin_tokens(folded)
     ends = [0]
     for token in tokens:
         ends.append(ends[-1] + len(token))
-    first = {end: i for i, end in enumerate(ends)}
     spelled = "".join(tokens)
     found = []
     for pattern in patterns:
         for hit in pattern.finditer(spelled):
-            start = first[hit.start()]
-            last = next(i for i in range(start, len(ends)) if ends[i] >= hit.end())
-            found.append((starts[start], starts[last]))
+            first = bisect_right(ends, hit.start()) - 1  # the token the match starts in
+            last = bisect_left(ends, hit.end())  # one past the token it ends in
+            found.append((starts[first], starts[last]))
     return found
 
 

@@ -173,10 +173,12 @@ def locate(query: Query, paper: Paper, folder: TextFolder, folded: str | None = 
     span in the original text: the Chinese characters even for a pinyin query. ``folded``
     is the paper's ``haystack`` if known: a text query then finds its field in it."""
     fields = fields_of(paper)
-    if folded is not None and not query.exact and not query.uses_pinyin:
+    aligned = folded is not None and len(folded) == sum(len(t) + 1 for _, _, t in fields) - 1
+    if folded is not None and aligned and not query.exact:
         hit = _located_in_haystack(query, fields, folded)
-        if hit is not None:
+        if hit is not None or not query.uses_pinyin:
             return hit
+        return _pinyin_hit(query, fields, folder)  # no word as text: only Chinese fields
     for name, index, text in fields:
         found = spans(query, text, folder) if text else []
         if found:
@@ -184,13 +186,28 @@ def locate(query: Query, paper: Paper, folder: TextFolder, folded: str | None = 
     return None
 
 
+def _pinyin_hit(
+    query: Query, fields: list[tuple[str, int | None, str]], folder: TextFolder
+) -> Hit | None:
+    """The first field with Chinese characters that ``query`` matches as pinyin."""
+    patterns = [p for p in (*query.pinyin, query.whole) if p is not None]
+    for name, index, text in fields:
+        if not has_han(text):
+            continue
+        folded, starts = folded_with_offsets(text, folder)
+        form = folder.pinyin_form(folded)
+        if any(p.search(form) for p in patterns):
+            found = _merged(_pinyin_spans(patterns, folded, starts, folder))
+            if found:
+                return Hit(name, index, text, *found[0])
+    return None
+
+
 def _located_in_haystack(
     query: Query, fields: list[tuple[str, int | None, str]], folded: str
 ) -> Hit | None:
     """The earliest word of ``query`` in ``folded`` (the fields joined by newlines, folded
-    one character for one), as a ``Hit``; None if the folding changed the length."""
-    if len(folded) != sum(len(text) + 1 for _, _, text in fields) - 1:
-        return None
+    one character for one), as a ``Hit``."""
     places = [(at, len(w)) for w in query.words if w and (at := folded.find(w)) >= 0]
     if not places:
         return None

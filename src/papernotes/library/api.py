@@ -191,7 +191,7 @@ class Library:
 
     def keep_search_forms(self) -> None:
         """Keep the search forms computed since the library was read, so the next search
-        reads them instead (``storage/search_forms.py``)."""
+        reads them instead (``storage/caches/search_forms_cache.py``)."""
         self.forms.keep({n.path for n in self.notes()})
 
     def spans(self, query: Query, text: str) -> list[tuple[int, int]]:

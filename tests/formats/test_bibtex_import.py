@@ -165,18 +165,6 @@ def test_entries_without_title_or_year_are_skipped_with_their_line(empty_library
     assert result.stdout.strip().splitlines()[-1].startswith("1 added, 0 merged, 1 skipped")
 
 
-def test_an_entry_repeating_a_field_is_reported_with_its_key_and_skipped(empty_library, tmp_path):
-    bib = write_bib(
-        tmp_path,
-        "@misc{ok,\n title={Fine},\n year={2020}}\n\n"
-        "@misc{twice,\n title={X},\n title={Y},\n year={2021}}\n",
-    )
-    result = run(empty_library, "import", str(bib))
-    assert result.exit_code == 0, result.output
-    assert f"{bib}:5: entry 'twice' repeats field(s) title; skipped" in result.stderr
-    assert result.stdout.strip().splitlines()[-1].startswith("1 added, 0 merged, 1 skipped")
-
-
 def test_a_misc_venue_and_an_arxiv_venue_survive_the_round_trip(empty_library, tmp_path):
     library = Library(empty_library)
     library.add(Paper(title="A Preprint", year=2020, venue="arXiv", arxiv="2001.00002"))
@@ -570,3 +558,44 @@ def test_an_author_less_entry_keeps_its_type_through_export_and_import(empty_lib
     papers = {n.paper.key: n.paper for n in Library(again).notes()}
     assert papers == {n.paper.key: n.paper for n in Library(empty_library).notes()}
     assert dict(papers["manual"].extra)["bibtex"]["entry_type"] == "book"
+
+
+def test_a_repeated_field_keeps_the_first_value_with_a_warning_and_the_entry_is_imported(
+    empty_library, tmp_path
+):
+    bib = write_bib(
+        tmp_path,
+        "@misc{k, title={First}, title={Second}, Year={2020}, YEAR={1999}}\n"
+        "@misc{k, title={Same Key Later}, year={2021}}\n"
+        "@misc{j, title={Other}, TITLE={Upper}, year={2019}}\n",
+    )
+    result = run(empty_library, "import", str(bib))
+    assert result.exit_code == 0, result.output
+    assert f"{bib}:1: entry 'k': duplicate field title; kept the first" in result.stderr
+    assert f"{bib}:1: entry 'k': duplicate field year; kept the first" in result.stderr
+    assert f"{bib}:2: duplicate key 'k' (first at line 1); this entry was skipped" in (
+        result.stderr
+    )
+    assert f"{bib}:3: entry 'j': duplicate field title; kept the first" in result.stderr
+    assert result.stdout.strip().endswith("2 added, 0 merged, 1 skipped, 4 problem(s) reported.")
+    library = Library(empty_library)
+    assert (library.find("k").paper.title, library.find("k").paper.year) == ("First", 2020)
+    assert library.find("j").paper.title == "Other"
+
+
+def test_braces_bibtex_balances_after_an_escaped_backslash_are_read_not_reported(
+    empty_library, tmp_path
+):
+    # BibTeX counts every brace: in {a {x \\}} the \\ is a line break and } closes {x
+    bib = write_bib(
+        tmp_path,
+        "@misc{j, title={Broken {Line \\\\} Here}, author={Doe, Jane}, year={2020}}\n"
+        "@misc{m, title={Kept \\\\\\\\ Too}, year={2021}}\n",
+    )
+    result = run(empty_library, "import", str(bib))
+    assert result.exit_code == 0, result.output
+    assert "cannot parse" not in result.stderr, result.stderr
+    assert result.stdout.strip().endswith("2 added, 0 merged, 0 skipped.")
+    library = Library(empty_library)
+    assert library.find("j").paper.title == "Broken Line Here"
+    assert library.find("m").paper.title == "Kept Too"

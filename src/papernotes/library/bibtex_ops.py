@@ -193,7 +193,7 @@ def _import_entries(
 ) -> BibImportReport:
     from papernotes.formats.bibtex.read import entry_to_paper
 
-    problems = list(parsed.problems)
+    problems = list(parsed.problems) + list(parsed.warnings)
     skipped = [f"line {p.line}" for p in parsed.problems]
     added: list[str] = []
     merged: list[str] = []

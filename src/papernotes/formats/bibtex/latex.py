@@ -248,6 +248,8 @@ _TEXT_OUT = {
     "textemdash": "\u2014",
 }
 _ESCAPED = re.compile(r"\\([&%$#_{}])")
+_LINE_BREAK = re.compile(r"\\\\\*?(?:\[[^\]]*\])?")
+"""LaTeX's ``\\\\`` (a line break; ``\\\\*``, ``\\\\[2pt]``): a space in one-line text."""
 _FORMAT_CMD = re.compile(r"\\(?:emph|textit|textbf|textsc|textrm|texttt|mathrm|mbox|text)\s*(?=\{)")
 _SPACES = re.compile(r"\s+")
 _PLACEHOLDER = re.compile("\x01(\\d+)\x02")
@@ -271,6 +273,7 @@ def decode(text: str, math: bool = False, spaces: bool = False) -> str:
 def _decode(text: str) -> str:
     if "\\" not in text and "{" not in text and "~" not in text:
         return text
+    text = _LINE_BREAK.sub(" ", text)
     # Escaped characters become placeholders so later steps leave them alone.
     text = _TEXT_CMD.sub(lambda m: _placeholder(_TEXT_OUT[m.group(1)]), text)
     text = _ESCAPED.sub(lambda m: _placeholder(m.group(1)), text)

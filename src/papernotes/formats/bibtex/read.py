@@ -73,14 +73,29 @@ class BibEntry:
 
 @dataclass
 class ParsedBib:
+    """What a .bib holds: its entries, the problems that skipped something, and the
+    warnings about entries that were read all the same (a repeated field: the first is kept)."""
+
     entries: list[BibEntry] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+
+_BACKSLASH_PAIR = "\\\\"
+_PAIR_STAND_IN = "\ufdd0\ufdd1"
+"""``\\\\`` (an escaped backslash) while bibtexparser splits the text: it skips a brace after
+a backslash, BibTeX counts it (``{… \\\\}`` is a whole value to BibTeX)."""
 
 
 def parse_bibtex(text: str, source: str) -> ParsedBib:
     """The entries of a .bib text; broken blocks and every ``@`` at a line start that does
     not become an entry (``@misc a3, …``, ``@artİcle{…}``) become problems
     (``source:line: message``), each one a skipped entry. See ``formats.bibtex.blocks``."""
+    from bibtexparser import model
+
+    original = text
+    if _BACKSLASH_PAIR in text and _PAIR_STAND_IN[0] not in text:
+        text = text.replace(_BACKSLASH_PAIR, _PAIR_STAND_IN)
     library, located, stray = _split_blocks(text)
     respelled = respell_spaced_types(text, stray)  # ``@ misc{``, as BibTeX reads it
     if respelled != text:
@@ -95,23 +110,68 @@ def parse_bibtex(text: str, source: str) -> ParsedBib:
             read.discard(id(loc.block))
             parsed.problems.append(Problem(source, rejected.line, rejected.message))
     strings: dict[str, str] = {}
-    for string in sorted(library.strings, key=lambda b: lines.get(id(b), 0)):
-        if id(string) in read:
-            strings[string.key.lower()] = resolve_value(str(string.value), strings)
-    for entry in library.entries:
-        if id(entry) not in read:
-            continue
-        fields = {f.key.lower(): resolve_value(str(f.value), strings) for f in entry.fields}
+    for block in sorted(library.strings, key=lambda b: lines.get(id(b), 0)):
+        if id(block) in read:
+            value = str(block.value).replace(_PAIR_STAND_IN, _BACKSLASH_PAIR)
+            strings[block.key.lower()] = resolve_value(value, strings)
+    entries = _entries_in_order(library, lines, read, Problem(source, 0, ""), parsed.problems)
+    for entry, line in entries:
+        fields = _first_fields(entry, strings, Problem(source, line, ""), parsed.warnings)
         # the type as written, lowered in ASCII only (bibtexparser lowers ``İ`` to ``i̇``)
         kind = entry_type(entry.raw).lower()
-        parsed.entries.append(BibEntry(kind, entry.key, fields, lines[id(entry)]))
+        parsed.entries.append(BibEntry(kind, entry.key, fields, line))
     for block in library.failed_blocks:
         line = lines.get(id(block), (block.start_line or 0) + 1)
+        if isinstance(block, model.DuplicateFieldKeyBlock):
+            continue  # read above with its first values (or rejected for its type)
         parsed.problems.append(Problem(source, line, _failed_block_message(block, lines)))
     for at, line in stray:
-        parsed.problems.append(Problem(source, line, stray_message(text, at)))
+        parsed.problems.append(Problem(source, line, stray_message(original, at)))
     parsed.problems.sort(key=lambda p: p.line)
     return parsed
+
+
+def _entries_in_order(library, lines: dict[int, int], read: set[int], where: Problem, problems):
+    """The entries to read with their lines, in file order: those with a repeated field too
+    (bibtexparser fails them), and of two with one key the first, as BibTeX keeps it."""
+    from bibtexparser import model
+
+    candidates = [(lines[id(e)], e) for e in library.entries if id(e) in read]
+    for block in library.failed_blocks:
+        if isinstance(block, model.DuplicateFieldKeyBlock) and id(block) in read:
+            line = lines.get(id(block), (block.start_line or 0) + 1)
+            candidates.append((line, block.ignore_error_block))
+    entries: list[tuple[model.Entry, int]] = []
+    first_line: dict[str, int] = {}
+    for line, entry in sorted(candidates, key=lambda pair: pair[0]):
+        if entry.key in first_line:  # after an entry with a repeated field, which bibtexparser
+            message = (  # did not count: the first of the two wins, as in BibTeX
+                f"duplicate key {entry.key!r} (first at line {first_line[entry.key]}); "
+                "this entry was skipped"
+            )
+            problems.append(Problem(where.path, line, message))
+            continue
+        first_line[entry.key] = line
+        entries.append((entry, line))
+    return entries
+
+
+def _first_fields(entry, strings: dict[str, str], where: Problem, warnings: list[Problem]):
+    """An entry's fields by lower-case name, each with its first value, as BibTeX keeps it;
+    a repeated field (``title`` twice, or ``title`` and ``Title``) is a warning."""
+    fields: dict[str, str] = {}
+    repeated: list[str] = []
+    for item in entry.fields:
+        name = item.key.lower()
+        if name in fields:
+            repeated.append(name)
+            continue
+        value = str(item.value).replace(_PAIR_STAND_IN, _BACKSLASH_PAIR)
+        fields[name] = resolve_value(value, strings)
+    for name in dict.fromkeys(repeated):
+        message = f"entry {entry.key!r}: duplicate field {name}; kept the first (as BibTeX does)"
+        warnings.append(Problem(where.path, where.line, message))
+    return fields
 
 
 def _failed_block_message(block: ParsingFailedBlock, lines: dict[int, int]) -> str:

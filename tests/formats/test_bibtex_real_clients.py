@@ -241,3 +241,24 @@ def test_a_paper_without_authors_comes_back_from_its_bib_with_its_venue(empty_li
     assert _export(again) == text
     Library(again).save(note, replace(note.paper, authors=("Pengcheng He",)))
     assert _export(again).startswith("@inproceedings{deberta2021decoding,\n")
+
+
+@needs("bibtex", "pdflatex", "biber")
+def test_a_lone_escaped_brace_in_title_math_is_balanced_for_bibtex_and_biber_and_reads_back(
+    empty_library, tmp_path
+):
+    titles = [r"Open $\{$ alone", r"Close $\}$ alone", r"Pair $\{x\}$ kept"]
+    library = Library(empty_library)
+    for title in titles:
+        library.add(Paper(title=title, year=2020, authors=("Jane Doe",)))
+    text, _ = export_bibtex(library, library.notes(), venues=VENUES)
+    assert r"$\lbrace{}$" in text and r"$\rbrace{}$" in text and r"$\{x\}$" in text
+    bib = tmp_path / "math.bib"
+    bib.write_text(text, encoding="utf-8")
+    for client in (run_bibtex(bib, "plain", tmp_path / "plain"), run_biber(bib, tmp_path / "bbr")):
+        assert client.complaints == [], (client.program, client.complaints)
+        assert len(client.keys) == 3, client.program
+    again = tmp_path / "again"
+    again.mkdir()
+    import_bibtex(Library(again), text, "math.bib", venues=VENUES)
+    assert sorted(n.paper.title for n in Library(again).notes()) == sorted(titles)

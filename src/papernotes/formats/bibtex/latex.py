@@ -168,6 +168,29 @@ def split_math(text: str, latex: bool = False) -> list[tuple[str, bool]]:
     return pieces
 
 
+_MATH_BRACES_OUT = ((r"\{", r"\lbrace{}"), (r"\}", r"\rbrace{}"))
+
+
+def write_math(span: str) -> str:
+    """A math span as a .bib holds it: as written, unless its ``\\{``/``\\}`` unbalance it for
+    classic BibTeX (which counts every brace): then they are ``\\lbrace{}``/``\\rbrace{}``,
+    which print the same and which ``decode`` reads back as ``\\{``/``\\}``."""
+    if "\\" not in span or braces_balance(span):
+        return span
+    for plain, spelled in _MATH_BRACES_OUT:
+        span = span.replace(plain, spelled)
+    return span
+
+
+def _read_math(span: str) -> str:
+    """A math span from a .bib as stored: ``\\lbrace{}``/``\\rbrace{}`` back to ``\\{``/``\\}``."""
+    if "brace{}" not in span:
+        return span
+    for plain, spelled in _MATH_BRACES_OUT:
+        span = span.replace(spelled, plain)
+    return span
+
+
 def escape(text: str, ascii: bool = False, math: bool = False) -> str:
     """``text`` safe inside braces (``& % $ # _ { } ~ ^`` escaped); accents as LaTeX if ascii.
 
@@ -175,7 +198,8 @@ def escape(text: str, ascii: bool = False, math: bool = False) -> str:
     """
     if math and "$" in text:
         return "".join(
-            piece if is_math else escape(piece, ascii) for piece, is_math in split_math(text)
+            write_math(piece) if is_math else escape(piece, ascii)
+            for piece, is_math in split_math(text)
         )
     if _SPECIAL.search(text):
         lone = _lone_braces(text)
@@ -264,7 +288,9 @@ def decode(text: str, math: bool = False, spaces: bool = False) -> str:
     if math and "$" in text:
         pieces = split_math(text, latex=True)
         if len(pieces) > 1 or pieces[0][1]:
-            text = "".join(piece if is_math else _decode(piece) for piece, is_math in pieces)
+            text = "".join(
+                _read_math(piece) if is_math else _decode(piece) for piece, is_math in pieces
+            )
             return _SPACES.sub(" ", text).strip()
     text = _decode(text)
     return text.strip() if spaces else _SPACES.sub(" ", text).strip()

@@ -10,7 +10,7 @@ import click
 
 from papernotes.arxiv import DEFAULT_TIMEOUT
 from papernotes.cli.library_access import existing_library, library_to_fill
-from papernotes.cli.output import list_lines, note_dict, show_text, to_json
+from papernotes.cli.output import echo, list_lines, note_dict, show_text, to_json
 from papernotes.errors import (
     AmbiguousError,
     ConflictError,
@@ -46,7 +46,7 @@ def load_notes(library: Library) -> Library:
 
 def warn(problems: list[Problem]) -> None:
     for problem in problems:
-        click.echo(f"warning: {problem}", err=True)
+        echo(f"warning: {problem}", err=True)
 
 
 @click.command("init")
@@ -182,7 +182,7 @@ def list_cmd(ctx: click.Context, year, tag, as_json):
     problems, text = library.cached_output(f"list {year!r} {tag!r} {as_json!r}", make)
     warn(problems)
     if text:
-        click.echo(text)
+        echo(text)
     else:
         click.echo(
             "No papers"
@@ -199,7 +199,7 @@ def list_cmd(ctx: click.Context, year, tag, as_json):
 def show_cmd(ctx: click.Context, paper, as_json):
     """Show one paper: a key, slug, arXiv id or unique part of the title."""
     note = open_library(ctx).find(paper)
-    click.echo(to_json(note_dict(note)) if as_json else show_text(note))
+    echo(to_json(note_dict(note)) if as_json else show_text(note))
 
 
 @click.command("search")
@@ -214,7 +214,7 @@ def search_cmd(ctx: click.Context, query, as_json):
         return
     if not notes:
         raise NotFoundError(f"No paper matches {query!r}.")
-    click.echo("\n".join(list_lines(notes)))
+    echo("\n".join(list_lines(notes)))
 
 
 @click.command("edit")
@@ -237,7 +237,7 @@ def edit_cmd(ctx: click.Context, paper):
     if edited is None:
         click.echo(f"No changes to {rel}; nothing was written.", err=True)
     for warning in edit_warnings(library, edited) if edited is not None else ():
-        click.echo(f"warning: {warning} (the edit is written as it is)", err=True)
+        echo(f"warning: {warning} (the edit is written as it is)", err=True)
     click.echo(str(library.root / rel))
 
 
@@ -290,7 +290,7 @@ def check_cmd(ctx: click.Context):
             err=True,
         )
     for problem in problems:
-        click.echo(str(problem))
+        echo(str(problem))
     if problems:
         ctx.exit(1)
     click.echo(f"{len(library.notes())} notes, no problems.")

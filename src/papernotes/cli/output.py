@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import asdict
 
+import click
+
 from papernotes.model import ARXIV_FIELDS, Note
+from papernotes.text.controls import visible_controls
 
 # The arXiv fields after the common ones (``authors`` is among those, next to the title).
 ARXIV_OUTPUT_FIELDS = tuple(name for name in ARXIV_FIELDS if name != "authors")
@@ -30,10 +34,22 @@ def note_dict(note: Note) -> dict:
     return data
 
 
+_C1 = re.compile("[\x7f-\x9f]")
+
+
+def echo(text: str, err: bool = False) -> None:
+    """Print user text to a person: control characters (``ESC``…) shown as ``\\x1b``, never
+    run by the terminal (``text.controls``)."""
+    click.echo(visible_controls(text), err=err)
+
+
 def to_json(data: object) -> str:
+    """``data`` as JSON; every control character is a ``\\u`` escape (C1 and DEL too, which
+    ``json`` leaves raw with ``ensure_ascii=False``)."""
     import json
 
-    return json.dumps(data, ensure_ascii=False, indent=2)
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    return _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def width(text: str) -> int:

@@ -25,6 +25,7 @@ from papernotes.formats.bibtex.write import (
 from papernotes.library import Library
 from papernotes.library.names import key_clash
 from papernotes.model import Note, Paper, Problem, normalize_title
+from papernotes.text.controls import refuse_controls
 
 if TYPE_CHECKING:
     from papernotes.formats.bibtex.read import ParsedBib
@@ -204,8 +205,13 @@ def _import_entries(
     for entry in parsed.entries:
         try:
             paper = entry_to_paper(entry, venues)
+            refuse_controls(paper)
         except ValueError as exc:
             problems.append(Problem(source, entry.line, f"entry {entry.key!r} {exc}; skipped"))
+            skipped.append(entry.key)
+            continue
+        except InvalidInputError as exc:  # a control character in a one-line field
+            problems.append(Problem(source, entry.line, f"entry {entry.key!r}: {exc} Skipped."))
             skipped.append(entry.key)
             continue
         target = index.match(paper)

@@ -599,3 +599,38 @@ def test_braces_bibtex_balances_after_an_escaped_backslash_are_read_not_reported
     library = Library(empty_library)
     assert library.find("j").paper.title == "Broken Line Here"
     assert library.find("m").paper.title == "Kept Too"
+
+
+LATEX_COMMANDS_BIB = r"""@article{l1, title={The {\LaTeX} Companion \url{http://a.b/c_d} {\em x}
+  \emph{y} \textsf{z} 50\,\% {\noop{a}}Sorted \TeX{} \href{http://h.i}{Link}},
+  author={G, M}, journal={TUGboat}, year={1994}}
+@article{l2, title={A {\foo{Bar}} Thing}, author={G, M}, journal={J \weird{}}, year={1995}}
+"""
+
+
+def test_latex_commands_in_an_imported_bib_read_as_what_they_print_and_unknown_ones_are_reported(
+    empty_library, tmp_path
+):
+    bib = write_bib(tmp_path, LATEX_COMMANDS_BIB)
+    result = run(empty_library, "import", str(bib))
+    assert result.exit_code == 0, result.output
+    library = Library(empty_library)
+    assert library.find("l1").paper.title == (
+        "The LaTeX Companion http://a.b/c_d x y z 50 % Sorted TeX Link"
+    )
+    assert library.find("l2").paper.title == r"A \foo{Bar} Thing"
+    assert library.find("l2").paper.venue == r"J \weird{}"
+    assert f"{bib}:4: entry 'l2': title holds LaTeX papernotes cannot read (\\foo); kept as " in (
+        result.stderr
+    )
+    assert f"{bib}:4: entry 'l2': journal holds LaTeX papernotes cannot read (\\weird)" in (
+        result.stderr
+    )
+    assert f"{bib}:1:" not in result.stderr
+    exported = run(empty_library, "export", "--bib").stdout
+    assert "textbackslash" not in exported.split("journal")[0]
+    assert r"title = {A {\foo{Bar}} Thing}," in exported
+    again = tmp_path / "again"
+    again.mkdir()
+    assert run(again, "import", str(write_bib(tmp_path, exported))).exit_code == 0
+    assert run(again, "export", "--bib").stdout == exported

@@ -11,7 +11,7 @@ import logging
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from papernotes.formats.bibtex.blocks import (
@@ -34,11 +34,13 @@ from papernotes.formats.bibtex.write import (
     CODE_FIELD,
     CONTAINER_FIELD,
     ENTRY_TYPE,
+    LATEX_TITLE,
     NOTES_FIELD,
     PASSTHROUGH_ORDER,
     SUBTYPE_FIELD,
     TAGS_FIELD,
     TYPE_OF_KIND,
+    bibtex_fields,
 )
 from papernotes.model import Paper, Problem
 from papernotes.text.arxiv_ids import base_id
@@ -338,6 +340,35 @@ def _kept_fields(fields: dict[str, str], arxiv: str, kept_type: str) -> dict[str
     if url and not (arxiv and base_id(url) == arxiv):
         extra["url"] = url
     return extra
+
+
+_DECODED_FIELDS = ("title", "author", "booktitle", "journal", "howpublished", "abstract")
+_DECODED_FIELDS += (TAGS_FIELD, NOTES_FIELD, "primaryclass")
+
+
+def keep_unknown_latex(entry: BibEntry, paper: Paper) -> tuple[Paper, list[str]]:
+    """``paper`` with its .bib title kept as LaTeX when that holds a command papernotes cannot
+    read (``\\foo{bar}``: shown as written, exported as it came), and a message per field
+    naming such commands, for the import to report."""
+    messages: list[str] = []
+    for name in _DECODED_FIELDS:
+        value = entry.fields.get(name, "")
+        if "\\" not in value:
+            continue
+        unknown: list[str] = []
+        decode(value, math=name == "title", unknown=unknown)
+        if unknown:
+            commands = ", ".join(dict.fromkeys(unknown))
+            kept = "kept as written" if name == "title" else "kept as text (exported escaped)"
+            messages.append(
+                f"entry {entry.key!r}: {name} holds LaTeX papernotes cannot read ({commands}); "
+                + kept
+            )
+            if name == "title":
+                extra = dict(bibtex_fields(paper))
+                extra[LATEX_TITLE] = " ".join(entry.fields["title"].split())
+                paper = replace(paper, extra=((BIBTEX_EXTRA, extra),))
+    return paper, messages
 
 
 def read_tags(value: str) -> tuple[str, ...]:

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from papernotes.formats.bibtex.keys import base_key
-from papernotes.formats.bibtex.latex import escape
+from papernotes.formats.bibtex.latex import decode, escape
 from papernotes.formats.bibtex.values import (
     format_authors,
     format_code,
@@ -86,7 +86,7 @@ def render_entry(
     has_venue = bool(paper.venue) and kind != PREPRINT
     entry_type = _entry_type(extra, kind, has_venue)
     title = paper.arxiv_title or paper.title
-    fields: list[tuple[str, str]] = [("title", protect_title(title, ascii))]
+    fields: list[tuple[str, str]] = [("title", written_title(title, extra, ascii))]
     if paper.authors:
         fields.append(("author", format_authors(paper.authors, ascii)))
     else:
@@ -244,8 +244,12 @@ CODE_FIELD = "verba"
 """The code link: a verbatim field of biblatex's data model that no standard style prints and
 BibTeX styles ignore, so ``biber --validate-datamodel`` accepts it and no citation shows it."""
 NOTES_FIELD = "annote"
+LATEX_TITLE = "title"
+"""In the ``bibtex`` mapping: the title as a .bib wrote it, kept when it holds a LaTeX command
+papernotes cannot read (``read.keep_unknown_latex``), so the export writes that LaTeX back."""
 _KNOWN_EXTRA = frozenset(PASSTHROUGH_ORDER) | {
     ENTRY_TYPE,
+    LATEX_TITLE,
     "url",
     TAGS_FIELD,
     CODE_FIELD,
@@ -259,3 +263,12 @@ def bibtex_fields(paper: Paper) -> dict[str, object]:
         if name == BIBTEX_EXTRA and isinstance(value, dict):
             return {str(k): v for k, v in value.items()}
     return {}
+
+
+def written_title(title: str, extra: dict[str, object], ascii: bool = False) -> str:
+    """The title field: the LaTeX an import kept (``LATEX_TITLE``) while the title still reads
+    as it (not edited since), else the title escaped and protected (``protect_title``)."""
+    latex = extra.get(LATEX_TITLE)
+    if isinstance(latex, str) and latex and decode(latex, math=True) == title:
+        return verbatim(latex, ascii)
+    return protect_title(title, ascii)

@@ -10,6 +10,7 @@ from papernotes.library import Library
 from papernotes.library.bibtex_ops import import_bibtex
 from papernotes.model import Paper
 from tests.helpers import folder_bytes, run
+from tests.real_clients import needs, run_biber, run_bibtex
 
 HAND_WRITTEN = Path(__file__).resolve().parents[1] / "data" / "hand-written.bib"
 
@@ -634,3 +635,56 @@ def test_latex_commands_in_an_imported_bib_read_as_what_they_print_and_unknown_o
     again.mkdir()
     assert run(again, "import", str(write_bib(tmp_path, exported))).exit_code == 0
     assert run(again, "export", "--bib").stdout == exported
+
+
+def test_urldate_and_date_are_kept_and_a_crossref_fills_the_entry_with_a_warning(
+    empty_library, tmp_path
+):
+    bib = write_bib(
+        tmp_path,
+        "@online{m8, title={T}, author={A, B}, year={2020}, url={http://x.y},\n"
+        "  urldate={2020-01-01}}\n"
+        "@online{m9, title={T2}, author={A, B}, date={2020-01-05}}\n"
+        "@inproceedings{c1, title={Child}, author={A, B}, crossref={proc}}\n"
+        "@proceedings{proc, title={Proceedings of Things}, year={2019}, publisher={P}}\n"
+        "@article{c2, title={Orphan}, author={A, B}, journal={J}, year={2018}, crossref={no}}\n",
+    )
+    result = run(empty_library, "import", str(bib))
+    assert result.exit_code == 0, result.output
+    assert (
+        f"{bib}:4: entry 'c1': took booktitle, publisher, year from its crossref 'proc'; "
+        "the crossref itself is not kept"
+    ) in result.stderr
+    assert f"{bib}:6: entry 'c2': crossref 'no' is not in this file; not kept" in result.stderr
+    library = Library(empty_library)
+    child = library.find("c1").paper
+    assert (child.year, child.venue) == (2019, "Proceedings of Things")
+    exported = run(empty_library, "export", "--bib").stdout
+    assert "urldate = {2020-01-01}," in exported
+    assert "date = {2020-01-05}" in exported
+    assert "crossref" not in exported
+
+
+@needs("bibtex", "pdflatex", "biber")
+def test_an_online_entry_exports_as_a_misc_bibtex_accepts_and_imports_back_as_online(
+    empty_library, tmp_path
+):
+    bib = write_bib(
+        tmp_path,
+        "@online{m8, title={T}, author={Doe, Jane}, year={2020}, url={http://x.y},\n"
+        "  urldate={2020-01-01}}\n"
+        "@report{r1, title={R}, author={Doe, Jane}, year={2021}, institution={I}}\n",
+    )
+    assert run(empty_library, "import", str(bib)).exit_code == 0
+    exported = run(empty_library, "export", "--bib").stdout
+    assert "@online" not in exported and "@report" not in exported and "@techreport" in exported
+    assert "entrysubtype = {online}," in exported and "entrysubtype = {report}," in exported
+    out = write_bib(tmp_path, exported)
+    for client in (run_bibtex(out, "plain", tmp_path / "p"), run_biber(out, tmp_path / "b")):
+        assert client.complaints == [], (client.program, client.complaints)
+        assert client.keys == {"m8", "r1"}
+    again = tmp_path / "again"
+    again.mkdir()
+    assert run(again, "import", str(out)).exit_code == 0
+    assert run(again, "export", "--bib").stdout == exported
+    assert "entry_type: online" in (again / "2020" / "t.md").read_text(encoding="utf-8")

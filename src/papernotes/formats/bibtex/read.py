@@ -31,6 +31,8 @@ from papernotes.formats.bibtex.venues import PREPRINT, VenueTable
 from papernotes.formats.bibtex.write import (
     AUTHORLESS_TYPE,
     BIBTEX_EXTRA,
+    CLASSIC_EQUIVALENT,
+    CLASSIC_TYPES,
     CODE_FIELD,
     CONTAINER_FIELD,
     ENTRY_TYPE,
@@ -127,6 +129,7 @@ def parse_bibtex(text: str, source: str) -> ParsedBib:
         if isinstance(block, model.DuplicateFieldKeyBlock):
             continue  # read above with its first values (or rejected for its type)
         parsed.problems.append(Problem(source, line, _failed_block_message(block, lines)))
+    _inherit_crossrefs(parsed, source)
     for at, line in stray:
         parsed.problems.append(Problem(source, line, stray_message(original, at)))
     parsed.problems.sort(key=lambda p: p.line)
@@ -156,6 +159,37 @@ def _entries_in_order(library, lines: dict[int, int], read: set[int], where: Pro
         first_line[entry.key] = line
         entries.append((entry, line))
     return entries
+
+
+_COLLECTIONS = frozenset(["proceedings", "book", "collection", "mvbook", "mvproceedings"])
+
+
+def _inherit_crossrefs(parsed: ParsedBib, source: str) -> None:
+    """Fill each entry with a ``crossref`` from the entry it names, as BibTeX and biber do:
+    the fields it lacks (a proceedings' title becomes its ``booktitle``). papernotes keeps
+    no links between papers, so the ``crossref`` field itself is dropped, with a warning."""
+    by_key = {entry.key.casefold(): entry for entry in parsed.entries}
+    for index, entry in enumerate(parsed.entries):
+        target = entry.fields.get("crossref", "").strip()
+        if not target:
+            continue
+        fields = {k: v for k, v in entry.fields.items() if k != "crossref"}
+        parent = by_key.get(target.casefold())
+        if parent is None:
+            message = f"entry {entry.key!r}: crossref {target!r} is not in this file; not kept"
+        else:
+            inherited = {k: v for k, v in parent.fields.items() if k not in fields}
+            if parent.entry_type in _COLLECTIONS and "booktitle" not in fields:
+                inherited.setdefault("booktitle", parent.fields.get("title", ""))
+            inherited.pop("crossref", None)
+            fields.update((k, v) for k, v in inherited.items() if v)
+            names = ", ".join(sorted(k for k, v in inherited.items() if v)) or "nothing"
+            message = (
+                f"entry {entry.key!r}: took {names} from its crossref {target!r}; "
+                "the crossref itself is not kept"
+            )
+        parsed.warnings.append(Problem(source, entry.line, message))
+        parsed.entries[index] = replace(entry, fields=fields)
 
 
 def _first_fields(entry, strings: dict[str, str], where: Problem, warnings: list[Problem]):
@@ -318,7 +352,7 @@ def _kept_type(
     """
     rule_type = TYPE_OF_KIND[venues.kind(venue)]
     entry_type = entry.entry_type
-    if _written_without_authors(entry):  # its own type, if any, is in entrysubtype
+    if _written_without_authors(entry) or _written_as_misc(entry):  # type in entrysubtype
         subtype = fields.get(SUBTYPE_FIELD, "").strip().lower()
         entry_type = subtype if TYPE_NAME.fullmatch(subtype) else rule_type
     needs_venue = entry_type in CONTAINER_FIELD
@@ -405,6 +439,18 @@ def _written_without_authors(entry: BibEntry) -> bool:
         entry.entry_type == AUTHORLESS_TYPE
         and bool(fields.get("key", "").strip())
         and not fields.get("author", "").strip()
+    )
+
+
+def _written_as_misc(entry: BibEntry) -> bool:
+    """A classic entry whose ``entrysubtype`` is a type classic BibTeX lacks (``online`` in a
+    @misc, ``report`` in a @techreport): how papernotes writes such an entry
+    (write.CLASSIC_TYPES), so that type is the paper's."""
+    subtype = entry.fields.get(SUBTYPE_FIELD, "").strip().lower()
+    return (
+        entry.entry_type == CLASSIC_EQUIVALENT.get(subtype, AUTHORLESS_TYPE)
+        and bool(TYPE_NAME.fullmatch(subtype))
+        and subtype not in CLASSIC_TYPES
     )
 
 

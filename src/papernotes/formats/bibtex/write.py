@@ -50,6 +50,8 @@ PASSTHROUGH_ORDER = (
     "isbn",
     "issn",
     "note",
+    "date",
+    "urldate",
 )
 MONTH_MACROS = frozenset(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
@@ -59,6 +61,41 @@ CONTAINER_FIELD = {"inproceedings": "booktitle", "incollection": "booktitle", "a
 """Entry types whose venue field is required, and that field."""
 AUTHORLESS_TYPE = "misc"
 """The type of a paper without authors: the only common one biblatex accepts without them."""
+CLASSIC_TYPES = frozenset(
+    [
+        "article",
+        "book",
+        "booklet",
+        "conference",
+        "inbook",
+        "incollection",
+        "inproceedings",
+        "manual",
+        "mastersthesis",
+        "misc",
+        "phdthesis",
+        "proceedings",
+        "techreport",
+        "unpublished",
+    ]
+)
+"""The entry types of classic BibTeX's standard styles; any other (``@online``, biblatex's
+``@report``…) is written as its classic equivalent or a ``@misc``, keeping its type in
+``entrysubtype``."""
+CLASSIC_EQUIVALENT = {
+    "report": "techreport",
+    "thesis": "phdthesis",
+    "collection": "book",
+    "mvbook": "book",
+    "mvcollection": "book",
+    "reference": "book",
+    "mvproceedings": "proceedings",
+    "inreference": "incollection",
+    "suppbook": "inbook",
+    "suppcollection": "incollection",
+}
+"""biblatex types written as the classic type with their fields (``institution``…); every
+other type classic BibTeX lacks is written as a ``@misc``."""
 SUBTYPE_FIELD = "entrysubtype"
 """Where such a @misc keeps the paper's own type (``book``…), so an import gives it back; a
 biblatex field for every type that the standard styles and BibTeX do not print."""
@@ -99,6 +136,9 @@ def render_entry(
     fields += _passthrough_fields(extra, written, ascii)
     fields += _link_fields(paper, extra, ascii)
     fields += _papernotes_fields(paper, extra, with_notes, ascii)
+    if entry_type not in CLASSIC_TYPES:  # @online…: classic BibTeX styles warn about it
+        fields.insert(2 if paper.authors else 1, (SUBTYPE_FIELD, entry_type))
+        entry_type = CLASSIC_EQUIVALENT.get(entry_type, AUTHORLESS_TYPE)
     return _entry_text(entry_type, paper.key or base_key(paper), fields)
 
 

@@ -362,6 +362,8 @@ class Library:
         except ValueError as exc:
             raise InvalidInputError(f"{str(exc)[0].upper()}{str(exc)[1:]}.") from None
         refuse_controls(paper)
+        if " " in paper.code:  # a URL holds no space: %20, so the link reads back whole
+            paper = replace(paper, code=paper.code.replace(" ", "%20"))
         if paper.arxiv:
             arxiv = base_id(paper.arxiv)
             if not arxiv:

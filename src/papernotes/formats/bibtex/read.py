@@ -49,7 +49,7 @@ from papernotes.text.arxiv_ids import base_id
 
 if TYPE_CHECKING:
     from bibtexparser import Library
-    from bibtexparser.model import ParsingFailedBlock
+    from bibtexparser.model import Entry, ParsingFailedBlock
 
 _YEAR = re.compile(r"(?<!\d)(1\d{3}|2\d{3})(?!\d)")
 _ARXIV_IN_TEXT = re.compile(
@@ -114,10 +114,10 @@ def parse_bibtex(text: str, source: str) -> ParsedBib:
             read.discard(id(loc.block))
             parsed.problems.append(Problem(source, rejected.line, rejected.message))
     strings: dict[str, str] = {}
-    for block in sorted(library.strings, key=lambda b: lines.get(id(b), 0)):
-        if id(block) in read:
-            value = str(block.value).replace(_PAIR_STAND_IN, _BACKSLASH_PAIR)
-            strings[block.key.lower()] = resolve_value(value, strings)
+    for string in sorted(library.strings, key=lambda b: lines.get(id(b), 0)):
+        if id(string) in read:
+            value = str(string.value).replace(_PAIR_STAND_IN, _BACKSLASH_PAIR)
+            strings[string.key.lower()] = resolve_value(value, strings)
     entries = _entries_in_order(library, lines, read, Problem(source, 0, ""), parsed.problems)
     for entry, line in entries:
         fields = _first_fields(entry, strings, Problem(source, line, ""), parsed.warnings)
@@ -136,16 +136,19 @@ def parse_bibtex(text: str, source: str) -> ParsedBib:
     return parsed
 
 
-def _entries_in_order(library, lines: dict[int, int], read: set[int], where: Problem, problems):
+def _entries_in_order(
+    library: Library, lines: dict[int, int], read: set[int], where: Problem, problems: list[Problem]
+) -> list[tuple[Entry, int]]:
     """The entries to read with their lines, in file order: those with a repeated field too
     (bibtexparser fails them), and of two with one key the first, as BibTeX keeps it."""
     from bibtexparser import model
 
     candidates = [(lines[id(e)], e) for e in library.entries if id(e) in read]
     for block in library.failed_blocks:
-        if isinstance(block, model.DuplicateFieldKeyBlock) and id(block) in read:
-            line = lines.get(id(block), (block.start_line or 0) + 1)
-            candidates.append((line, block.ignore_error_block))
+        entry = block.ignore_error_block
+        repeated_field = isinstance(block, model.DuplicateFieldKeyBlock)
+        if repeated_field and isinstance(entry, model.Entry) and id(block) in read:
+            candidates.append((lines.get(id(block), (block.start_line or 0) + 1), entry))
     entries: list[tuple[model.Entry, int]] = []
     first_line: dict[str, int] = {}
     for line, entry in sorted(candidates, key=lambda pair: pair[0]):
@@ -192,7 +195,9 @@ def _inherit_crossrefs(parsed: ParsedBib, source: str) -> None:
         parsed.entries[index] = replace(entry, fields=fields)
 
 
-def _first_fields(entry, strings: dict[str, str], where: Problem, warnings: list[Problem]):
+def _first_fields(
+    entry: Entry, strings: dict[str, str], where: Problem, warnings: list[Problem]
+) -> dict[str, str]:
     """An entry's fields by lower-case name, each with its first value, as BibTeX keeps it;
     a repeated field (``title`` twice, or ``title`` and ``Title``) is a warning."""
     fields: dict[str, str] = {}
@@ -376,8 +381,8 @@ def _kept_fields(fields: dict[str, str], arxiv: str, kept_type: str) -> dict[str
     return extra
 
 
-_DECODED_FIELDS = ("title", "author", "booktitle", "journal", "howpublished", "abstract")
-_DECODED_FIELDS += (TAGS_FIELD, NOTES_FIELD, "primaryclass")
+_DECODED_FIELDS: tuple[str, ...] = ("title", "author", "booktitle", "journal", "howpublished")
+_DECODED_FIELDS += ("abstract", TAGS_FIELD, NOTES_FIELD, "primaryclass")
 
 
 def keep_unknown_latex(entry: BibEntry, paper: Paper) -> tuple[Paper, list[str]]:

@@ -72,6 +72,16 @@ def hostile_bib() -> str:
         "@misc{notitle, title = {}, year = 2021}\n"
         "@article{" + "{" * 50 + "}\n"
     )
+    odd += (  # the hostile tester's: repeated field, LaTeX commands, @online, lone math brace
+        "@misc{twice, title={First}, title={Second}, author={Doe, Jane}, year={2020}}\n"
+        "@article{latex1, title={The {\\LaTeX} Companion \\url{http://a.b/c_d} {\\em x} 50\\,\\%"
+        " {\\noop{a}}Sorted}, author={G, M}, journal={TUGboat}, year={1994}}\n"
+        "@article{latex2, title={A {\\foo{Bar}} Thing}, author={G, M}, journal={J}, year={1995}}\n"
+        "@online{web1, title={A Page}, author={Doe, Jane}, year={2020}, url={http://x.y},"
+        " urldate={2020-01-01}}\n"
+        "@misc{brace1, title={Open $\\{$ alone}, author={Doe, Jane}, year={2020}}\n"
+        "@misc{brace2, title={Line {x \\\\} Break}, author={Doe, Jane}, year={2020}}\n"
+    )
     hand = (DATA / "hand-written.bib").read_text(encoding="utf-8")
     return "\n".join(["\ufeff" + SEED_BIB.replace("\n", "\r\n"), hand, tricky, maths, odd])
 

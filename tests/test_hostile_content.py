@@ -351,3 +351,86 @@ def test_every_code_link_of_the_seed_is_browsable(seed_library):
 def test_an_unknown_paper_is_not_found_not_a_crash(seed_library):
     with pytest.raises(NotFoundError):
         Library(seed_library).find("../../../../etc/shadow")
+
+
+# -- terminal control characters --------------------------------------------------------
+
+ESC_BIB = (
+    "@misc{evil, title={Innocent \x1b]0;pwned\x07 paper}, author={A, B}, year={2020}}\n"
+    "@misc{notes, title={Fine}, author={A, B}, year={2021},\n"
+    "  annote={\x1b]52;c;cm0gLXJmIH4K\x07 x}, abstract={\x9b31m red}}\n"
+)
+RAW_CONTROLS = ("\x1b", "\x07", "\x9b")
+
+
+def test_a_control_character_in_a_one_line_field_is_refused_at_add_and_import(
+    empty_library, tmp_path
+):
+    before = folder_bytes(empty_library)
+    result = run(empty_library, "add", "--year", "2020", "--title", "T \x1b[31m", "--note", "x")
+    assert result.exit_code != 0
+    assert "holds the control character U+001B" in result.stderr
+    assert not any(c in result.stderr for c in RAW_CONTROLS)
+    for option in ("--venue", "--tag", "--code"):
+        result = run(empty_library, "add", "--year", "2020", "--title", "T", option, "a\x9bb")
+        assert result.exit_code != 0, option
+        assert "U+009B" in result.stderr
+    assert folder_bytes(empty_library) == before
+    bib = tmp_path / "e.bib"
+    bib.write_text(ESC_BIB, encoding="utf-8")
+    result = run(empty_library, "import", str(bib))
+    assert result.exit_code == 0, result.output
+    assert f"{bib}:1: entry 'evil': The title 'Innocent \\x1b]0;pwned\\x07 paper'" in result.stderr
+    assert result.stdout.strip().endswith("1 added, 0 merged, 1 skipped, 1 problem(s) reported.")
+
+
+def test_list_show_search_and_check_print_control_characters_as_visible_escapes(
+    empty_library, tmp_path
+):
+    bib = tmp_path / "e.bib"
+    bib.write_text(ESC_BIB, encoding="utf-8")
+    assert run(empty_library, "import", str(bib)).exit_code == 0
+    # a hand-written note: its title was never checked
+    (empty_library / "2019").mkdir()
+    hand = '---\ntitle: "Hand \\e]0;x\\a made"\nyear: 2019\n---\n1. \x1b[2J cleared\n'
+    (empty_library / "2019" / "hand.md").write_text(hand, encoding="utf-8")
+    shown = run(empty_library, "show", "notes")
+    assert "1. \\x1b]52;c;cm0gLXJmIH4K\\x07 x" in shown.stdout
+    assert "\\x9b31m red" in shown.stdout
+    listed = run(empty_library, "list")
+    assert "Hand \\x1b]0;x\\x07 made" in listed.stdout
+    found = run(empty_library, "search", "cleared")
+    assert "Hand \\x1b]0;x\\x07 made" in found.stdout
+    assert "notes[1]: \\x1b[2J 【cleared】" in found.stdout  # the matched passage too
+    as_json = run(empty_library, "show", "notes", "--json")
+    assert json.loads(as_json.stdout)["abstract"] == "\x9b31m red"
+    for result in (shown, listed, found, as_json, run(empty_library, "show", "hand")):
+        assert result.exit_code == 0, result.output
+        assert not any(c in result.output for c in RAW_CONTROLS), result.output
+
+
+def test_an_edit_that_adds_a_control_character_is_refused_and_the_text_kept_aside(
+    empty_library, tmp_path
+):
+    run(empty_library, "add", "--year", "2020", "--title", "Plain", "--note", "x")
+    before = folder_bytes(empty_library)
+    script = tmp_path / "ed.py"
+    script.write_text(
+        "import sys\np = sys.argv[1]\nt = open(p).read()\n"
+        "open(p, 'w').write(t.replace('title: Plain', 'title: \"Pl\\\\e[31main\"'))\n",
+        encoding="utf-8",
+    )
+    result = run(empty_library, "edit", "plain", env={"EDITOR": f"{sys.executable} {script}"})
+    assert result.exit_code != 0
+    assert "holds the control character U+001B; remove it" in result.stderr
+    assert "your edited text is kept in" in result.stderr
+    assert folder_bytes(empty_library) == before
+    script.write_text(
+        "import sys\np = sys.argv[1]\nt = open(p).read()\n"
+        "open(p, 'w').write(t + '2. \\x1b]0;x\\x07 raw\\n')\n",
+        encoding="utf-8",
+    )
+    result = run(empty_library, "edit", "plain", env={"EDITOR": f"{sys.executable} {script}"})
+    assert result.exit_code != 0
+    assert "holds the control character U+001B; a terminal would run it." in (result.stderr)
+    assert folder_bytes(empty_library) == before

@@ -10,6 +10,7 @@ from papernotes.library import Library
 from papernotes.library.bibtex_ops import import_bibtex
 from papernotes.model import Paper
 from tests.helpers import folder_bytes, run
+from tests.real_clients import needs, run_biber, run_bibtex
 
 HAND_WRITTEN = Path(__file__).resolve().parents[1] / "data" / "hand-written.bib"
 
@@ -162,18 +163,6 @@ def test_entries_without_title_or_year_are_skipped_with_their_line(empty_library
     )
     result = run(empty_library, "import", str(bib))
     assert f"{bib}:5: entry 'noyear' has no year; skipped" in result.stderr
-    assert result.stdout.strip().splitlines()[-1].startswith("1 added, 0 merged, 1 skipped")
-
-
-def test_an_entry_repeating_a_field_is_reported_with_its_key_and_skipped(empty_library, tmp_path):
-    bib = write_bib(
-        tmp_path,
-        "@misc{ok,\n title={Fine},\n year={2020}}\n\n"
-        "@misc{twice,\n title={X},\n title={Y},\n year={2021}}\n",
-    )
-    result = run(empty_library, "import", str(bib))
-    assert result.exit_code == 0, result.output
-    assert f"{bib}:5: entry 'twice' repeats field(s) title; skipped" in result.stderr
     assert result.stdout.strip().splitlines()[-1].startswith("1 added, 0 merged, 1 skipped")
 
 
@@ -570,3 +559,132 @@ def test_an_author_less_entry_keeps_its_type_through_export_and_import(empty_lib
     papers = {n.paper.key: n.paper for n in Library(again).notes()}
     assert papers == {n.paper.key: n.paper for n in Library(empty_library).notes()}
     assert dict(papers["manual"].extra)["bibtex"]["entry_type"] == "book"
+
+
+def test_a_repeated_field_keeps_the_first_value_with_a_warning_and_the_entry_is_imported(
+    empty_library, tmp_path
+):
+    bib = write_bib(
+        tmp_path,
+        "@misc{k, title={First}, title={Second}, Year={2020}, YEAR={1999}}\n"
+        "@misc{k, title={Same Key Later}, year={2021}}\n"
+        "@misc{j, title={Other}, TITLE={Upper}, year={2019}}\n",
+    )
+    result = run(empty_library, "import", str(bib))
+    assert result.exit_code == 0, result.output
+    assert f"{bib}:1: entry 'k': duplicate field title; kept the first" in result.stderr
+    assert f"{bib}:1: entry 'k': duplicate field year; kept the first" in result.stderr
+    assert f"{bib}:2: duplicate key 'k' (first at line 1); this entry was skipped" in (
+        result.stderr
+    )
+    assert f"{bib}:3: entry 'j': duplicate field title; kept the first" in result.stderr
+    assert result.stdout.strip().endswith("2 added, 0 merged, 1 skipped, 4 problem(s) reported.")
+    library = Library(empty_library)
+    assert (library.find("k").paper.title, library.find("k").paper.year) == ("First", 2020)
+    assert library.find("j").paper.title == "Other"
+
+
+def test_braces_bibtex_balances_after_an_escaped_backslash_are_read_not_reported(
+    empty_library, tmp_path
+):
+    # BibTeX counts every brace: in {a {x \\}} the \\ is a line break and } closes {x
+    bib = write_bib(
+        tmp_path,
+        "@misc{j, title={Broken {Line \\\\} Here}, author={Doe, Jane}, year={2020}}\n"
+        "@misc{m, title={Kept \\\\\\\\ Too}, year={2021}}\n",
+    )
+    result = run(empty_library, "import", str(bib))
+    assert result.exit_code == 0, result.output
+    assert "cannot parse" not in result.stderr, result.stderr
+    assert result.stdout.strip().endswith("2 added, 0 merged, 0 skipped.")
+    library = Library(empty_library)
+    assert library.find("j").paper.title == "Broken Line Here"
+    assert library.find("m").paper.title == "Kept Too"
+
+
+LATEX_COMMANDS_BIB = r"""@article{l1, title={The {\LaTeX} Companion \url{http://a.b/c_d} {\em x}
+  \emph{y} \textsf{z} 50\,\% {\noop{a}}Sorted \TeX{} \href{http://h.i}{Link}},
+  author={G, M}, journal={TUGboat}, year={1994}}
+@article{l2, title={A {\foo{Bar}} Thing}, author={G, M}, journal={J \weird{}}, year={1995}}
+"""
+
+
+def test_latex_commands_in_an_imported_bib_read_as_what_they_print_and_unknown_ones_are_reported(
+    empty_library, tmp_path
+):
+    bib = write_bib(tmp_path, LATEX_COMMANDS_BIB)
+    result = run(empty_library, "import", str(bib))
+    assert result.exit_code == 0, result.output
+    library = Library(empty_library)
+    assert library.find("l1").paper.title == (
+        "The LaTeX Companion http://a.b/c_d x y z 50 % Sorted TeX Link"
+    )
+    assert library.find("l2").paper.title == r"A \foo{Bar} Thing"
+    assert library.find("l2").paper.venue == r"J \weird{}"
+    assert f"{bib}:4: entry 'l2': title holds LaTeX papernotes cannot read (\\foo); kept as " in (
+        result.stderr
+    )
+    assert f"{bib}:4: entry 'l2': journal holds LaTeX papernotes cannot read (\\weird)" in (
+        result.stderr
+    )
+    assert f"{bib}:1:" not in result.stderr
+    exported = run(empty_library, "export", "--bib").stdout
+    assert "textbackslash" not in exported.split("journal")[0]
+    assert r"title = {A {\foo{Bar}} Thing}," in exported
+    again = tmp_path / "again"
+    again.mkdir()
+    assert run(again, "import", str(write_bib(tmp_path, exported))).exit_code == 0
+    assert run(again, "export", "--bib").stdout == exported
+
+
+def test_urldate_and_date_are_kept_and_a_crossref_fills_the_entry_with_a_warning(
+    empty_library, tmp_path
+):
+    bib = write_bib(
+        tmp_path,
+        "@online{m8, title={T}, author={A, B}, year={2020}, url={http://x.y},\n"
+        "  urldate={2020-01-01}}\n"
+        "@online{m9, title={T2}, author={A, B}, date={2020-01-05}}\n"
+        "@inproceedings{c1, title={Child}, author={A, B}, crossref={proc}}\n"
+        "@proceedings{proc, title={Proceedings of Things}, year={2019}, publisher={P}}\n"
+        "@article{c2, title={Orphan}, author={A, B}, journal={J}, year={2018}, crossref={no}}\n",
+    )
+    result = run(empty_library, "import", str(bib))
+    assert result.exit_code == 0, result.output
+    assert (
+        f"{bib}:4: entry 'c1': took booktitle, publisher, year from its crossref 'proc'; "
+        "the crossref itself is not kept"
+    ) in result.stderr
+    assert f"{bib}:6: entry 'c2': crossref 'no' is not in this file; not kept" in result.stderr
+    library = Library(empty_library)
+    child = library.find("c1").paper
+    assert (child.year, child.venue) == (2019, "Proceedings of Things")
+    exported = run(empty_library, "export", "--bib").stdout
+    assert "urldate = {2020-01-01}," in exported
+    assert "date = {2020-01-05}" in exported
+    assert "crossref" not in exported
+
+
+@needs("bibtex", "pdflatex", "biber")
+def test_an_online_entry_exports_as_a_misc_bibtex_accepts_and_imports_back_as_online(
+    empty_library, tmp_path
+):
+    bib = write_bib(
+        tmp_path,
+        "@online{m8, title={T}, author={Doe, Jane}, year={2020}, url={http://x.y},\n"
+        "  urldate={2020-01-01}}\n"
+        "@report{r1, title={R}, author={Doe, Jane}, year={2021}, institution={I}}\n",
+    )
+    assert run(empty_library, "import", str(bib)).exit_code == 0
+    exported = run(empty_library, "export", "--bib").stdout
+    assert "@online" not in exported and "@report" not in exported and "@techreport" in exported
+    assert "entrysubtype = {online}," in exported and "entrysubtype = {report}," in exported
+    out = write_bib(tmp_path, exported)
+    for client in (run_bibtex(out, "plain", tmp_path / "p"), run_biber(out, tmp_path / "b")):
+        assert client.complaints == [], (client.program, client.complaints)
+        assert client.keys == {"m8", "r1"}
+    again = tmp_path / "again"
+    again.mkdir()
+    assert run(again, "import", str(out)).exit_code == 0
+    assert run(again, "export", "--bib").stdout == exported
+    assert "entry_type: online" in (again / "2020" / "t.md").read_text(encoding="utf-8")

@@ -72,6 +72,16 @@ def hostile_bib() -> str:
         "@misc{notitle, title = {}, year = 2021}\n"
         "@article{" + "{" * 50 + "}\n"
     )
+    odd += (  # the hostile tester's: repeated field, LaTeX commands, @online, lone math brace
+        "@misc{twice, title={First}, title={Second}, author={Doe, Jane}, year={2020}}\n"
+        "@article{latex1, title={The {\\LaTeX} Companion \\url{http://a.b/c_d} {\\em x} 50\\,\\%"
+        " {\\noop{a}}Sorted}, author={G, M}, journal={TUGboat}, year={1994}}\n"
+        "@article{latex2, title={A {\\foo{Bar}} Thing}, author={G, M}, journal={J}, year={1995}}\n"
+        "@online{web1, title={A Page}, author={Doe, Jane}, year={2020}, url={http://x.y},"
+        " urldate={2020-01-01}}\n"
+        "@misc{brace1, title={Open $\\{$ alone}, author={Doe, Jane}, year={2020}}\n"
+        "@misc{brace2, title={Line {x \\\\} Break}, author={Doe, Jane}, year={2020}}\n"
+    )
     hand = (DATA / "hand-written.bib").read_text(encoding="utf-8")
     return "\n".join(["\ufeff" + SEED_BIB.replace("\n", "\r\n"), hand, tricky, maths, odd])
 
@@ -241,3 +251,24 @@ def test_a_paper_without_authors_comes_back_from_its_bib_with_its_venue(empty_li
     assert _export(again) == text
     Library(again).save(note, replace(note.paper, authors=("Pengcheng He",)))
     assert _export(again).startswith("@inproceedings{deberta2021decoding,\n")
+
+
+@needs("bibtex", "pdflatex", "biber")
+def test_a_lone_escaped_brace_in_title_math_is_balanced_for_bibtex_and_biber_and_reads_back(
+    empty_library, tmp_path
+):
+    titles = [r"Open $\{$ alone", r"Close $\}$ alone", r"Pair $\{x\}$ kept"]
+    library = Library(empty_library)
+    for title in titles:
+        library.add(Paper(title=title, year=2020, authors=("Jane Doe",)))
+    text, _ = export_bibtex(library, library.notes(), venues=VENUES)
+    assert r"$\lbrace{}$" in text and r"$\rbrace{}$" in text and r"$\{x\}$" in text
+    bib = tmp_path / "math.bib"
+    bib.write_text(text, encoding="utf-8")
+    for client in (run_bibtex(bib, "plain", tmp_path / "plain"), run_biber(bib, tmp_path / "bbr")):
+        assert client.complaints == [], (client.program, client.complaints)
+        assert len(client.keys) == 3, client.program
+    again = tmp_path / "again"
+    again.mkdir()
+    import_bibtex(Library(again), text, "math.bib", venues=VENUES)
+    assert sorted(n.paper.title for n in Library(again).notes()) == sorted(titles)

@@ -12,6 +12,7 @@ from papernotes.library import Library
 from papernotes.model import Paper
 from papernotes.storage.library_folder import MARKER_FILE
 from tests.conftest import SEED_DOC
+from tests.helpers import run
 
 
 def import_text(root, text: str) -> Library:
@@ -373,3 +374,52 @@ def test_free_text_that_looks_like_a_paper_line_survives_without_notes(tmp_path,
     paper = again.find("Bare").paper
     assert (paper.venue, paper.code, paper.notes, paper.body) == ("ICLR", "", (), added.body)
     assert again.export_markdown() == exported
+
+
+def test_thematic_breaks_under_a_year_are_reported_and_never_become_papers(tmp_path):
+    doc = tmp_path / "t.md"
+    doc.write_text(
+        "# Paper\n\n### 2020\n\n- First\n  - ICLR\n\n---\n\n- - -\n\n* * *\n\n___\n\n- Second\n",
+        encoding="utf-8",
+    )
+    root = tmp_path / "lib"
+    result = run(root, "import", str(doc))
+    assert result.exit_code == 0, result.output
+    for line, rule in ((8, "---"), (10, "- - -"), (12, "* * *"), (14, "___")):
+        assert f"{doc}:{line}: '{rule}' is a thematic break, not a paper; skipped" in (
+            result.stderr
+        )
+    assert sorted(n.paper.title for n in Library(root).notes()) == ["First", "Second"]
+    assert run(root, "check").exit_code == 0
+
+
+def test_a_code_link_with_a_space_is_stored_encoded_and_survives_markdown_export_and_import(
+    tmp_path,
+):
+    root = tmp_path / "lib"
+    root.mkdir()
+    added = run(
+        root, "add", "--year", "2020", "--title", "X", "--venue", "ICLR", "--code",
+        "https://g.com/a b", "--note", "n",
+    )  # fmt: skip
+    assert added.exit_code == 0, added.output
+    paper = Library(root).find("X").paper
+    assert paper.code == "https://g.com/a%20b"
+    again = import_text(tmp_path / "again", run(root, "export", "--md").stdout)
+    back = again.find("X").paper
+    assert (back.venue, back.code, back.notes) == ("ICLR", "https://g.com/a%20b", ("n",))
+
+
+def test_free_text_ending_in_a_spaces_only_line_reads_the_same_from_the_note_and_the_export(
+    tmp_path,
+):
+    root = tmp_path / "lib"
+    root.mkdir()
+    assert run(root, "init").exit_code == 0
+    (root / "2020").mkdir()
+    note = "---\ntitle: X\nyear: 2020\n---\n1. n\n\n   \nfree text\n   \n"
+    (root / "2020" / "x.md").write_text(note, encoding="utf-8")
+    body = Library(root).find("X").paper.body
+    assert body == "free text"
+    again = import_text(tmp_path / "again", run(root, "export", "--md").stdout)
+    assert again.find("X").paper.body == body

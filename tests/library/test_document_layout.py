@@ -54,7 +54,7 @@ def test_an_imported_section_replaces_the_same_titled_one_at_the_same_level(seed
     sections = {s.title: s for s in library.layout().sections}
     assert [i.url for i in sections["蒸馏"].items] == ["https://example.org/distil"]
     assert [i.url for i in sections["词向量"].items] == ["https://example.org/vec"]
-    assert sorted(report.sections_replaced) == ["# 词向量", "## 蒸馏"]
+    assert sorted(report.sections_replaced) == ["# Repo / ## 蒸馏", "# 词向量"]  # says where
     assert report.sections_added == ()
 
 
@@ -109,6 +109,25 @@ def test_import_and_its_dry_run_say_which_sections_are_added_or_replaced(seed_li
     real = run(seed_library, "import", str(doc))
     assert "added section: # Other links" in real.stdout
     assert "title: Repo" in (seed_library / "document.yaml").read_text(encoding="utf-8")
+
+
+def test_a_subsection_replaces_only_the_one_under_the_same_parent_and_the_report_says_where(
+    empty_library, tmp_path
+):
+    first = tmp_path / "d1.md"
+    first.write_text("# A\n\n## Repo\n\n- itemA\n\n# B\n\n## Repo\n\n- itemB\n", encoding="utf-8")
+    second = tmp_path / "d2.md"
+    second.write_text("# B\n\n## Repo\n\n- itemB-new\n", encoding="utf-8")
+    assert run(empty_library, "import", str(first)).exit_code == 0
+    result = run(empty_library, "import", str(second))
+    assert result.exit_code == 0, result.output
+    assert "replaced section: # B / ## Repo" in result.stdout
+    assert "section: # A" not in result.stdout
+    exported = run(empty_library, "export", "--md").stdout
+    a_part, b_part = exported.split("# B\n")
+    assert "itemA" in a_part and "itemB" not in a_part
+    assert "itemB-new" in b_part and "itemA" not in b_part
+    assert b_part.count("## Repo") == 1
 
 
 # -- a broken document.yaml ------------------------------------------------------------------

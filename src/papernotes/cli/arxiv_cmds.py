@@ -9,6 +9,7 @@ import click
 from papernotes.arxiv import DEFAULT_TIMEOUT
 from papernotes.arxiv.match import Candidate
 from papernotes.cli.library_access import existing_library
+from papernotes.cli.output import echo
 from papernotes.errors import InvalidInputError
 from papernotes.library.arxiv_ops import link_notes, offline_requested
 from papernotes.model import Note
@@ -50,7 +51,7 @@ def link_cmd(ctx: click.Context, papers, all_notes, arxiv_id, refresh, yes, offl
         raise click.UsageError("--arxiv needs exactly one PAPER.")
     library = existing_library(ctx)
     for problem in library.problems():
-        click.echo(f"warning: {problem}", err=True)
+        echo(f"warning: {problem}", err=True)
     notes = library.notes() if all_notes else _unique(library.find(p) for p in papers)
     if not notes:
         raise InvalidInputError("The library has no papers to link.")
@@ -67,11 +68,11 @@ def link_cmd(ctx: click.Context, papers, all_notes, arxiv_id, refresh, yes, offl
     )
     for result in report.results:
         if result.status == "skipped":
-            click.echo(f"skipped    {result.path}: {result.reason}")
+            echo(f"skipped    {result.path}: {result.reason}")
             for candidate in result.candidates:
-                click.echo(f"    {_candidate_line(candidate)}")
+                echo(f"    {_candidate_line(candidate)}")
         else:
-            click.echo(f"{result.status:<10} {result.path}  arXiv {result.arxiv}")
+            echo(f"{result.status:<10} {result.path}  arXiv {result.arxiv}")
     tail = " (link one with: papernotes link PAPER --arxiv ID)" if report.skipped else ""
     click.echo(f"{report.summary()}.{tail}")
 
@@ -87,9 +88,9 @@ def _candidate_line(candidate: Candidate) -> str:
 
 def _ask(note: Note, candidates: list[Candidate]) -> Candidate | None:
     """Ask which candidate ``note`` is; 0 (the default) skips it."""
-    click.echo(f"{note.path}: {note.paper.title}")
+    echo(f"{note.path}: {note.paper.title}")
     for i, candidate in enumerate(candidates, 1):
-        click.echo(f"  {i}. {_candidate_line(candidate)}")
+        echo(f"  {i}. {_candidate_line(candidate)}")
     choice = click.prompt(
         "Which is it (0 = none, skip)", type=click.IntRange(0, len(candidates)), default=0
     )

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from papernotes.cli.library_access import existing_library
+from papernotes.cli.output import echo
 from papernotes.library import Library
 from papernotes.library.bibtex_ops import (
     UnexportableError,
@@ -26,7 +27,7 @@ def export_bib(library: Library, papers, year, tag, with_notes: bool, ascii_only
         text, assigned = export_bibtex(library, notes, with_notes=with_notes, ascii=ascii_only)
     except UnexportableError as exc:
         for problem in exc.problems:
-            click.echo(f"{problem.path}: {problem.message}", err=True)
+            echo(f"{problem.path}: {problem.message}", err=True)
         count = len({p.path for p in exc.problems})
         raise click.ClickException(
             f"{count} note(s) cannot be exported (fix them; 'papernotes check' lists every "
@@ -40,13 +41,13 @@ def export_bib(library: Library, papers, year, tag, with_notes: bool, ascii_only
 def import_bib(library: Library, text: str, file: Path, dry_run: bool) -> None:
     report = import_bibtex(library, text, str(file), dry_run=dry_run)
     for problem in report.problems:
-        click.echo(f"warning: {problem}", err=True)
+        echo(f"warning: {problem}", err=True)
     would = "would " if dry_run else ""
     for path in report.added:
-        click.echo(f"{would}add: {path}" if dry_run else f"added: {path}")
+        echo(f"{would}add: {path}" if dry_run else f"added: {path}")
     for path in report.merged:
         what = "fills in missing fields" if path in report.changed else "nothing new"
-        click.echo(f"{would}merge into {path} ({what})" if dry_run else f"merged: {path} ({what})")
+        echo(f"{would}merge into {path} ({what})" if dry_run else f"merged: {path} ({what})")
     click.echo(("Dry run: " if dry_run else "") + report.summary() + ".")
 
 

@@ -15,6 +15,7 @@ import click
 
 from papernotes import __version__
 from papernotes.errors import InvalidInputError, PapernotesError, user_message
+from papernotes.text.controls import visible_controls
 
 LOCK_TIMEOUT = "papernotes.lock_timeout"  # ctx.meta key: seconds a write waits for the lock
 
@@ -89,7 +90,8 @@ class LazyGroup(click.Group):
         try:
             return super().invoke(ctx)
         except (PapernotesError, OSError) as exc:
-            raise click.ClickException(user_message(exc) or str(exc)) from None
+            message = user_message(exc) or str(exc)  # a title in it shows its controls
+            raise click.ClickException(visible_controls(message)) from None
 
 
 class LockSeconds(click.FloatRange):

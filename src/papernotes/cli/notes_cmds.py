@@ -11,6 +11,7 @@ import click
 from papernotes.arxiv import DEFAULT_TIMEOUT
 from papernotes.cli.library_access import existing_library, library_to_fill
 from papernotes.cli.output import (
+    echo,
     hit_dict,
     hit_label,
     list_lines,
@@ -54,7 +55,7 @@ def load_notes(library: Library) -> Library:
 
 def warn(problems: list[Problem]) -> None:
     for problem in problems:
-        click.echo(f"warning: {problem}", err=True)
+        echo(f"warning: {problem}", err=True)
 
 
 @click.command("init")
@@ -190,7 +191,7 @@ def list_cmd(ctx: click.Context, year, tag, as_json):
     problems, text = library.cached_output(f"list {year!r} {tag!r} {as_json!r}", make)
     warn(problems)
     if text:
-        click.echo(text)
+        echo(text)
     else:
         click.echo(
             "No papers"
@@ -207,7 +208,7 @@ def list_cmd(ctx: click.Context, year, tag, as_json):
 def show_cmd(ctx: click.Context, paper, as_json):
     """Show one paper: a key, slug, arXiv id or unique part of the title."""
     note = open_library(ctx).find(paper)
-    click.echo(to_json(note_dict(note)) if as_json else show_text(note))
+    echo(to_json(note_dict(note)) if as_json else show_text(note))
 
 
 @click.command("search")
@@ -241,9 +242,9 @@ def search_cmd(ctx: click.Context, query, as_json, exact):
         raise NotFoundError(f"No paper matches {query!r}.")
     lines = list_lines(notes)
     for line, hit in zip(lines, hits, strict=True):
-        click.echo(line)
+        echo(line)
         if hit is not None:
-            click.echo(f"      {hit_label(hit)}: {passage(hit)}")
+            click.echo(f"      {hit_label(hit)}: {passage(hit)}")  # passage() made it safe
 
 
 @click.command("edit")
@@ -266,7 +267,7 @@ def edit_cmd(ctx: click.Context, paper):
     if edited is None:
         click.echo(f"No changes to {rel}; nothing was written.", err=True)
     for warning in edit_warnings(library, edited) if edited is not None else ():
-        click.echo(f"warning: {warning} (the edit is written as it is)", err=True)
+        echo(f"warning: {warning} (the edit is written as it is)", err=True)
     click.echo(str(library.root / rel))
 
 
@@ -319,7 +320,7 @@ def check_cmd(ctx: click.Context):
             err=True,
         )
     for problem in problems:
-        click.echo(str(problem))
+        echo(str(problem))
     if problems:
         ctx.exit(1)
     click.echo(f"{len(library.notes())} notes, no problems.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import asdict
 
@@ -9,6 +10,7 @@ import click
 
 from papernotes.library.search import Hit
 from papernotes.model import ARXIV_FIELDS, Note
+from papernotes.text.controls import visible_controls
 
 # The arXiv fields after the common ones (``authors`` is among those, next to the title).
 ARXIV_OUTPUT_FIELDS = tuple(name for name in ARXIV_FIELDS if name != "authors")
@@ -58,14 +60,27 @@ def passage(hit: Hit, around: int = PASSAGE_CONTEXT) -> str:
     start, end = max(0, hit.start - around), min(len(hit.text), hit.end + around)
     before = ("…" if start else "") + hit.text[start : hit.start]
     after = hit.text[hit.end : end] + ("…" if end < len(hit.text) else "")
-    marked = click.style(f"【{hit.text[hit.start : hit.end]}】", bold=True)
-    return " ".join(f"{before}{marked}{after}".split())
+    match = visible_controls(hit.text[hit.start : hit.end])
+    marked = click.style(f"【{match}】", bold=True)  # styled after the user text is made safe
+    return " ".join(f"{visible_controls(before)}{marked}{visible_controls(after)}".split())
+
+
+_C1 = re.compile("[\x7f-\x9f]")
+
+
+def echo(text: str, err: bool = False) -> None:
+    """Print user text to a person: control characters (``ESC``…) shown as ``\\x1b``, never
+    run by the terminal (``text.controls``)."""
+    click.echo(visible_controls(text), err=err)
 
 
 def to_json(data: object) -> str:
+    """``data`` as JSON; every control character is a ``\\u`` escape (C1 and DEL too, which
+    ``json`` leaves raw with ``ensure_ascii=False``)."""
     import json
 
-    return json.dumps(data, ensure_ascii=False, indent=2)
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    return _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def width(text: str) -> int:

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from papernotes.cli.library_access import existing_library, library_to_fill
+from papernotes.cli.output import echo
 from papernotes.errors import InvalidInputError
 from papernotes.library.api import NO_PAPERS
 from papernotes.library.files import read_input_file, write_export
@@ -54,17 +55,17 @@ def import_cmd(ctx: click.Context, file: Path, dry_run: bool):
         return
     report = library.import_markdown(text, str(file), dry_run=dry_run)
     for problem in report.problems:
-        click.echo(f"warning: {problem}", err=True)
+        echo(f"warning: {problem}", err=True)
     if not (report.added or report.updated or report.unchanged or report.skipped):
         click.echo(f"warning: {file}: {NO_PAPERS}; only its sections were imported.", err=True)
     for path in report.added:
-        click.echo(f"{'would add' if dry_run else 'added'}: {path}")
+        echo(f"{'would add' if dry_run else 'added'}: {path}")
     for path in report.updated:
-        click.echo(f"{'would update' if dry_run else 'updated'}: {path}")
+        echo(f"{'would update' if dry_run else 'updated'}: {path}")
     for name in report.sections_added:
-        click.echo(f"{'would add' if dry_run else 'added'} section: {name}")
+        echo(f"{'would add' if dry_run else 'added'} section: {name}")
     for name in report.sections_replaced:
-        click.echo(f"{'would replace' if dry_run else 'replaced'} section: {name}")
+        echo(f"{'would replace' if dry_run else 'replaced'} section: {name}")
     click.echo(("Dry run: " if dry_run else "") + report.summary() + ".")
 
 
@@ -104,7 +105,7 @@ def export_cmd(  # noqa: PLR0913 - a click command takes one parameter per optio
     if fmt == "md":
         library.layout()  # a broken document.yaml: refused in one line, not warned about first
     for problem in library.problems():
-        click.echo(f"warning: {problem}", err=True)
+        echo(f"warning: {problem}", err=True)
     if fmt == "bib":
         from papernotes.cli.bib_cmds import export_bib
 

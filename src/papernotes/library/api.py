@@ -45,6 +45,7 @@ from papernotes.storage.library_lock import DEFAULT_LOCK_TIMEOUT, LockWait
 from papernotes.storage.note_format import NoteFormatError, parse_body
 from papernotes.storage.store import NoteStore, Scan
 from papernotes.text.arxiv_ids import base_id
+from papernotes.text.controls import refuse_controls
 
 # What the UIs take from here besides ``Library``: they never import ``storage`` themselves.
 __all__ = ["DEFAULT_LOCK_TIMEOUT", "NO_PAPERS", "Library", "LockWait", "not_a_library", "today"]
@@ -380,6 +381,9 @@ class Library:
             paper = clean_paper(paper)
         except ValueError as exc:
             raise InvalidInputError(f"{str(exc)[0].upper()}{str(exc)[1:]}.") from None
+        refuse_controls(paper)
+        if " " in paper.code:  # a URL holds no space: %20, so the link reads back whole
+            paper = replace(paper, code=paper.code.replace(" ", "%20"))
         if paper.arxiv:
             arxiv = base_id(paper.arxiv)
             if not arxiv:

@@ -25,6 +25,7 @@ from papernotes.formats.bibtex.write import (
 from papernotes.library import Library
 from papernotes.library.names import key_clash
 from papernotes.model import Note, Paper, Problem, normalize_title
+from papernotes.text.controls import refuse_controls
 
 if TYPE_CHECKING:
     from papernotes.formats.bibtex.read import ParsedBib
@@ -191,9 +192,9 @@ def import_bibtex(
 def _import_entries(
     library: Library, parsed: ParsedBib, source: str, venues: VenueTable, dry_run: bool
 ) -> BibImportReport:
-    from papernotes.formats.bibtex.read import entry_to_paper
+    from papernotes.formats.bibtex.read import entry_to_paper, keep_unknown_latex
 
-    problems = list(parsed.problems)
+    problems = list(parsed.problems) + list(parsed.warnings)
     skipped = [f"line {p.line}" for p in parsed.problems]
     added: list[str] = []
     merged: list[str] = []
@@ -203,11 +204,17 @@ def _import_entries(
     taken = {n.paper.key.casefold() for n in library.notes() if n.paper.key}
     for entry in parsed.entries:
         try:
-            paper = entry_to_paper(entry, venues)
+            paper, latex_notes = keep_unknown_latex(entry, entry_to_paper(entry, venues))
+            refuse_controls(paper)
         except ValueError as exc:
             problems.append(Problem(source, entry.line, f"entry {entry.key!r} {exc}; skipped"))
             skipped.append(entry.key)
             continue
+        except InvalidInputError as exc:  # a control character in a one-line field
+            problems.append(Problem(source, entry.line, f"entry {entry.key!r}: {exc} Skipped."))
+            skipped.append(entry.key)
+            continue
+        problems.extend(Problem(source, entry.line, message) for message in latex_notes)
         target = index.match(paper)
         if target and target in claimed:
             message = f"entry {entry.key!r} is the same paper as entry {claimed[target]!r}; skipped"

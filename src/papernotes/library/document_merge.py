@@ -1,7 +1,8 @@
 """Merging an imported document's sections into the library's ``document.yaml``, by section.
 
 An imported section replaces the library's section with the same title at the same level
-(the nth one for the nth, when titles repeat), in its place; sections the document does not
+under the same parent headings (its path: ``# B / ## Repo`` is not ``# A / ## Repo``; the
+nth one for the nth, when paths repeat), in its place; sections the document does not
 have are kept where they are; new sections are appended (a new subsection at the end of
 its parent section, the text before the first heading at the start). The papers section is
 matched by its role, not its title.
@@ -28,6 +29,30 @@ def section_name(section: Section) -> str:
     return f"{'#' * section.level} {section.title}"
 
 
+_Path = tuple[tuple[int, str], ...]
+
+
+def section_paths(sections: Iterable[Section]) -> list[_Path]:
+    """Each section's path: the ``(level, title)`` of the headings it lies under, then its
+    own; the papers section is named by its role (its title may differ between documents)."""
+    paths: list[_Path] = []
+    stack: list[tuple[int, str]] = []
+    for section in sections:
+        own = (section.level, "\0papers" if section.papers else section.title)
+        while stack and stack[-1][0] >= section.level:
+            stack.pop()
+        paths.append((*stack, own))
+        if section.level:
+            stack.append(own)
+    return paths
+
+
+def path_name(section: Section, path: _Path) -> str:
+    """``# B / ## Repo``: a section named with the headings above it, as the report says."""
+    above = [f"{'#' * level} {title}" for level, title in path[:-1] if not title.startswith("\0")]
+    return " / ".join([*above, section_name(section)])
+
+
 def merge_layout(
     current: DocumentLayout,
     imported: DocumentLayout,
@@ -45,11 +70,11 @@ def merge_layout(
     order = list(order)
     listed = set(order)
     slots = _Slots(current.sections)
-    for section in imported.sections:
+    for section, path in zip(imported.sections, section_paths(imported.sections), strict=True):
         if section.papers and not papers_heading:
             slots.keep_papers_section()
         else:
-            slots.merge(section)
+            slots.merge(section, path)
     has_papers = any(section.papers for section in imported.sections)
     layout = DocumentLayout(
         sections=slots.sections(),
@@ -65,6 +90,7 @@ class _Slot:
     """A place in the merged layout: its section, and whether an imported one went there."""
 
     section: Section
+    path: _Path
     matched: bool = False
 
 
@@ -73,7 +99,8 @@ class _Slots:
     place, and the slot each imported section went to, in document order (``placed``)."""
 
     def __init__(self, sections: Iterable[Section]) -> None:
-        self.slots = [_Slot(s) for s in sections]
+        sections = list(sections)
+        self.slots = [_Slot(s, p) for s, p in zip(sections, section_paths(sections), strict=True)]
         self.placed: list[_Slot] = []
         self.added: list[str] = []
         self.replaced: list[str] = []
@@ -88,18 +115,20 @@ class _Slots:
             slot.matched = True
             self.placed.append(slot)
 
-    def merge(self, section: Section) -> None:
-        """``section`` replaces the first unmatched one like it, else is added."""
-        slot = next(
-            (s for s in self.slots if not s.matched and _same_place(s.section, section)), None
-        )
+    def merge(self, section: Section, path: _Path) -> None:
+        """``section`` replaces the first unmatched one at its path, else is added. A
+        subsection the document puts under no heading replaces the first of its level and
+        title, whatever its parent (the report names that parent)."""
+        slot = next((s for s in self.slots if not s.matched and s.path == path), None)
+        if slot is None and len(path) == 1 and section.level > 1:
+            slot = next((s for s in self.slots if not s.matched and s.path[-1] == path[0]), None)
         if slot is None:
-            slot = _Slot(section, matched=True)
+            slot = _Slot(section, path, matched=True)
             self.slots.insert(self._new_place(section), slot)
-            self.added.append(section_name(section))
+            self.added.append(path_name(section, path))
         else:
             if slot.section != section:
-                self.replaced.append(section_name(section))
+                self.replaced.append(path_name(section, slot.path))
                 slot.section = section
             slot.matched = True
         self.placed.append(slot)
@@ -115,10 +144,3 @@ class _Slots:
         while index < len(self.slots) and self.slots[index].section.level > parent.section.level:
             index += 1
         return index
-
-
-def _same_place(mine: Section, theirs: Section) -> bool:
-    """The papers section matches the papers section; any other, its title at its level."""
-    return mine.papers == theirs.papers and (
-        theirs.papers or (mine.level, mine.title) == (theirs.level, theirs.title)
-    )

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 
 from papernotes.errors import ConflictError, InvalidInputError, PapernotesError
 from papernotes.storage.edit_copy import EditCopy as EditCopy  # for the UIs
+from papernotes.storage.note_format import NoteFormatError, parse_note
+from papernotes.text.controls import control_line, refuse_controls
 from papernotes.text.utf8 import bad_byte, describe
 
 if TYPE_CHECKING:
@@ -74,6 +76,7 @@ def finish_edit(library: Library, copy: EditCopy) -> Note | None:
             f"{copy.path} is not valid UTF-8 at {describe(where)}, so {copy.rel} was not "
             "changed; your edited text is kept in that file."
         )
+    refuse_edited_controls(data.decode("utf-8"), copy)
     try:
         library.store.write_if_unchanged(copy.rel, copy.original, data)
     except ConflictError as exc:
@@ -120,6 +123,24 @@ def edit_warnings(library: Library, note: Note) -> list[str]:
         if title and normalize_title(other.paper.title) == title:
             warnings.append(f"{note.path}: same title as {other.path}")
     return warnings
+
+
+def refuse_edited_controls(text: str, copy: EditCopy) -> None:
+    """Refuse an edited text holding a control character (``ESC``…), written raw or as a
+    YAML escape (``"\\e"``) in a one-line field: ``list`` and ``show`` would print it."""
+    why = control_line(text)
+    why = f"{why[0].upper()}{why[1:]}; a terminal would run it." if why else ""
+    if not why:
+        try:
+            refuse_controls(parse_note(text))
+        except NoteFormatError:
+            return  # written as it is, and reported, like any text that is no note
+        except InvalidInputError as exc:
+            why = str(exc)
+    if why:
+        raise InvalidInputError(
+            f"{copy.path}: {why} {copy.rel} was not changed; your edited text is kept in that file."
+        )
 
 
 def edit_note(library: Library, rel: str, run: Callable[[Path], None]) -> Note | None:

@@ -123,8 +123,12 @@ def parse_body(lines: list[str]) -> tuple[tuple[str, ...], str]:
             i += 1
         else:
             break
-    body = "\n".join(lines[i:]).strip("\n")
-    return tuple(n for n in notes if n), body
+    rest = lines[i:]
+    while rest and not rest[0].strip():  # blank lines at either end are no text (as saved:
+        rest.pop(0)  # model._tidy_body), so a spaces-only last line is not kept by one path
+    while rest and not rest[-1].strip():  # and lost by another
+        rest.pop()
+    return tuple(n for n in notes if n), "\n".join(rest)
 
 
 def front_matter_end(lines: list[str]) -> int | None:

@@ -95,6 +95,9 @@ def check_type(located: Located) -> Rejected | None:
     bibtexparser as a comment or a macro (it compares only the start of the word)."""
     block = located.block
     kind = type(block).__name__
+    if kind == "DuplicateFieldKeyBlock":  # an entry with a repeated field: read all the same
+        block = getattr(block, "ignore_error_block", None) or block
+        kind = type(block).__name__
     if kind != "Entry" and kind not in _SPECIAL:
         return None
     written = entry_type(block.raw)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from papernotes.formats.bibtex.latex_commands import keep_unknown, read_commands, restore
+
 _SPECIAL = re.compile(r"[\\{}&%$#_~^]")
 # Only these can have an ASCII LaTeX form; CJK and other scripts are never looked at.
 _LATIN = re.compile("[\u00a0-\u024f\u1e00-\u1eff\u2013-\u2026]")
@@ -168,6 +170,29 @@ def split_math(text: str, latex: bool = False) -> list[tuple[str, bool]]:
     return pieces
 
 
+_MATH_BRACES_OUT = ((r"\{", r"\lbrace{}"), (r"\}", r"\rbrace{}"))
+
+
+def write_math(span: str) -> str:
+    """A math span as a .bib holds it: as written, unless its ``\\{``/``\\}`` unbalance it for
+    classic BibTeX (which counts every brace): then they are ``\\lbrace{}``/``\\rbrace{}``,
+    which print the same and which ``decode`` reads back as ``\\{``/``\\}``."""
+    if "\\" not in span or braces_balance(span):
+        return span
+    for plain, spelled in _MATH_BRACES_OUT:
+        span = span.replace(plain, spelled)
+    return span
+
+
+def _read_math(span: str) -> str:
+    """A math span from a .bib as stored: ``\\lbrace{}``/``\\rbrace{}`` back to ``\\{``/``\\}``."""
+    if "brace{}" not in span:
+        return span
+    for plain, spelled in _MATH_BRACES_OUT:
+        span = span.replace(spelled, plain)
+    return span
+
+
 def escape(text: str, ascii: bool = False, math: bool = False) -> str:
     """``text`` safe inside braces (``& % $ # _ { } ~ ^`` escaped); accents as LaTeX if ascii.
 
@@ -175,7 +200,8 @@ def escape(text: str, ascii: bool = False, math: bool = False) -> str:
     """
     if math and "$" in text:
         return "".join(
-            piece if is_math else escape(piece, ascii) for piece, is_math in split_math(text)
+            write_math(piece) if is_math else escape(piece, ascii)
+            for piece, is_math in split_math(text)
         )
     if _SPECIAL.search(text):
         lone = _lone_braces(text)
@@ -248,39 +274,55 @@ _TEXT_OUT = {
     "textemdash": "\u2014",
 }
 _ESCAPED = re.compile(r"\\([&%$#_{}])")
-_FORMAT_CMD = re.compile(r"\\(?:emph|textit|textbf|textsc|textrm|texttt|mathrm|mbox|text)\s*(?=\{)")
+_LINE_BREAK = re.compile(r"\\\\\*?(?:\[[^\]]*\])?")
+"""LaTeX's ``\\\\`` (a line break; ``\\\\*``, ``\\\\[2pt]``): a space in one-line text."""
+_FORMAT_CMD = re.compile(
+    r"\\(?:emph|textit|textbf|textsc|textrm|texttt|textsf|textsl|textup|textmd|textnormal|"
+    r"underline|mathrm|mathit|mathbf|mathsf|mathtt|mbox|hbox|text)\s*(?=\{)"
+)
 _SPACES = re.compile(r"\s+")
 _PLACEHOLDER = re.compile("\x01(\\d+)\x02")
 
 
-def decode(text: str, math: bool = False, spaces: bool = False) -> str:
+def decode(
+    text: str, math: bool = False, spaces: bool = False, unknown: list[str] | None = None
+) -> str:
     """LaTeX in a .bib value as plain Unicode: accents composed, escapes and braces removed,
     whitespace runs as one space (kept as they are with ``spaces``: a reading note's text).
 
     With ``math``, inline math spans (``$\\alpha$``, see ``math_spans``) are kept as they are.
+    Commands are read as ``latex_commands`` says; one it does not know is kept as written
+    (``\\foo{bar}``) and its name added to ``unknown``.
     """
     if math and "$" in text:
         pieces = split_math(text, latex=True)
         if len(pieces) > 1 or pieces[0][1]:
-            text = "".join(piece if is_math else _decode(piece) for piece, is_math in pieces)
+            text = "".join(
+                _read_math(piece) if is_math else _decode(piece, unknown)
+                for piece, is_math in pieces
+            )
             return _SPACES.sub(" ", text).strip()
-    text = _decode(text)
+    text = _decode(text, unknown)
     return text.strip() if spaces else _SPACES.sub(" ", text).strip()
 
 
-def _decode(text: str) -> str:
+def _decode(text: str, unknown: list[str] | None = None) -> str:
     if "\\" not in text and "{" not in text and "~" not in text:
         return text
+    kept: list[str] = []
+    text = _LINE_BREAK.sub(" ", text)
     # Escaped characters become placeholders so later steps leave them alone.
     text = _TEXT_CMD.sub(lambda m: _placeholder(_TEXT_OUT[m.group(1)]), text)
     text = _ESCAPED.sub(lambda m: _placeholder(m.group(1)), text)
+    text = read_commands(text, kept)
     text = _FORMAT_CMD.sub("", text)
     previous = None
     while previous != text:  # nested accents resolve from the inside out
         previous = text
         text = _ACCENT_CMD.sub(_accent, text)
         text = _LETTER_CMD.sub(lambda m: _LETTER_COMMANDS[m.group(1)], text)
-    text = text.replace("{", "").replace("}", "").replace("~", " ")
+    text = keep_unknown(text, kept, unknown)
+    text = restore(text.replace("{", "").replace("}", "").replace("~", " "), kept)
     return _PLACEHOLDER.sub(lambda m: chr(int(m.group(1))), text)  # no Unicode normalisation
 
 

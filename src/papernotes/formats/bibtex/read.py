@@ -11,7 +11,7 @@ import logging
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from papernotes.formats.bibtex.blocks import (
@@ -31,21 +31,25 @@ from papernotes.formats.bibtex.venues import PREPRINT, VenueTable
 from papernotes.formats.bibtex.write import (
     AUTHORLESS_TYPE,
     BIBTEX_EXTRA,
+    CLASSIC_EQUIVALENT,
+    CLASSIC_TYPES,
     CODE_FIELD,
     CONTAINER_FIELD,
     ENTRY_TYPE,
+    LATEX_TITLE,
     NOTES_FIELD,
     PASSTHROUGH_ORDER,
     SUBTYPE_FIELD,
     TAGS_FIELD,
     TYPE_OF_KIND,
+    bibtex_fields,
 )
 from papernotes.model import Paper, Problem
 from papernotes.text.arxiv_ids import base_id
 
 if TYPE_CHECKING:
     from bibtexparser import Library
-    from bibtexparser.model import ParsingFailedBlock
+    from bibtexparser.model import Entry, ParsingFailedBlock
 
 _YEAR = re.compile(r"(?<!\d)(1\d{3}|2\d{3})(?!\d)")
 _ARXIV_IN_TEXT = re.compile(
@@ -73,14 +77,29 @@ class BibEntry:
 
 @dataclass
 class ParsedBib:
+    """What a .bib holds: its entries, the problems that skipped something, and the
+    warnings about entries that were read all the same (a repeated field: the first is kept)."""
+
     entries: list[BibEntry] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+
+_BACKSLASH_PAIR = "\\\\"
+_PAIR_STAND_IN = "\ufdd0\ufdd1"
+"""``\\\\`` (an escaped backslash) while bibtexparser splits the text: it skips a brace after
+a backslash, BibTeX counts it (``{… \\\\}`` is a whole value to BibTeX)."""
 
 
 def parse_bibtex(text: str, source: str) -> ParsedBib:
     """The entries of a .bib text; broken blocks and every ``@`` at a line start that does
     not become an entry (``@misc a3, …``, ``@artİcle{…}``) become problems
     (``source:line: message``), each one a skipped entry. See ``formats.bibtex.blocks``."""
+    from bibtexparser import model
+
+    original = text
+    if _BACKSLASH_PAIR in text and _PAIR_STAND_IN[0] not in text:
+        text = text.replace(_BACKSLASH_PAIR, _PAIR_STAND_IN)
     library, located, stray = _split_blocks(text)
     respelled = respell_spaced_types(text, stray)  # ``@ misc{``, as BibTeX reads it
     if respelled != text:
@@ -97,21 +116,103 @@ def parse_bibtex(text: str, source: str) -> ParsedBib:
     strings: dict[str, str] = {}
     for string in sorted(library.strings, key=lambda b: lines.get(id(b), 0)):
         if id(string) in read:
-            strings[string.key.lower()] = resolve_value(str(string.value), strings)
-    for entry in library.entries:
-        if id(entry) not in read:
-            continue
-        fields = {f.key.lower(): resolve_value(str(f.value), strings) for f in entry.fields}
+            value = str(string.value).replace(_PAIR_STAND_IN, _BACKSLASH_PAIR)
+            strings[string.key.lower()] = resolve_value(value, strings)
+    entries = _entries_in_order(library, lines, read, Problem(source, 0, ""), parsed.problems)
+    for entry, line in entries:
+        fields = _first_fields(entry, strings, Problem(source, line, ""), parsed.warnings)
         # the type as written, lowered in ASCII only (bibtexparser lowers ``İ`` to ``i̇``)
         kind = entry_type(entry.raw).lower()
-        parsed.entries.append(BibEntry(kind, entry.key, fields, lines[id(entry)]))
+        parsed.entries.append(BibEntry(kind, entry.key, fields, line))
     for block in library.failed_blocks:
         line = lines.get(id(block), (block.start_line or 0) + 1)
+        if isinstance(block, model.DuplicateFieldKeyBlock):
+            continue  # read above with its first values (or rejected for its type)
         parsed.problems.append(Problem(source, line, _failed_block_message(block, lines)))
+    _inherit_crossrefs(parsed, source)
     for at, line in stray:
-        parsed.problems.append(Problem(source, line, stray_message(text, at)))
+        parsed.problems.append(Problem(source, line, stray_message(original, at)))
     parsed.problems.sort(key=lambda p: p.line)
     return parsed
+
+
+def _entries_in_order(
+    library: Library, lines: dict[int, int], read: set[int], where: Problem, problems: list[Problem]
+) -> list[tuple[Entry, int]]:
+    """The entries to read with their lines, in file order: those with a repeated field too
+    (bibtexparser fails them), and of two with one key the first, as BibTeX keeps it."""
+    from bibtexparser import model
+
+    candidates = [(lines[id(e)], e) for e in library.entries if id(e) in read]
+    for block in library.failed_blocks:
+        entry = block.ignore_error_block
+        repeated_field = isinstance(block, model.DuplicateFieldKeyBlock)
+        if repeated_field and isinstance(entry, model.Entry) and id(block) in read:
+            candidates.append((lines.get(id(block), (block.start_line or 0) + 1), entry))
+    entries: list[tuple[model.Entry, int]] = []
+    first_line: dict[str, int] = {}
+    for line, entry in sorted(candidates, key=lambda pair: pair[0]):
+        if entry.key in first_line:  # after an entry with a repeated field, which bibtexparser
+            message = (  # did not count: the first of the two wins, as in BibTeX
+                f"duplicate key {entry.key!r} (first at line {first_line[entry.key]}); "
+                "this entry was skipped"
+            )
+            problems.append(Problem(where.path, line, message))
+            continue
+        first_line[entry.key] = line
+        entries.append((entry, line))
+    return entries
+
+
+_COLLECTIONS = frozenset(["proceedings", "book", "collection", "mvbook", "mvproceedings"])
+
+
+def _inherit_crossrefs(parsed: ParsedBib, source: str) -> None:
+    """Fill each entry with a ``crossref`` from the entry it names, as BibTeX and biber do:
+    the fields it lacks (a proceedings' title becomes its ``booktitle``). papernotes keeps
+    no links between papers, so the ``crossref`` field itself is dropped, with a warning."""
+    by_key = {entry.key.casefold(): entry for entry in parsed.entries}
+    for index, entry in enumerate(parsed.entries):
+        target = entry.fields.get("crossref", "").strip()
+        if not target:
+            continue
+        fields = {k: v for k, v in entry.fields.items() if k != "crossref"}
+        parent = by_key.get(target.casefold())
+        if parent is None:
+            message = f"entry {entry.key!r}: crossref {target!r} is not in this file; not kept"
+        else:
+            inherited = {k: v for k, v in parent.fields.items() if k not in fields}
+            if parent.entry_type in _COLLECTIONS and "booktitle" not in fields:
+                inherited.setdefault("booktitle", parent.fields.get("title", ""))
+            inherited.pop("crossref", None)
+            fields.update((k, v) for k, v in inherited.items() if v)
+            names = ", ".join(sorted(k for k, v in inherited.items() if v)) or "nothing"
+            message = (
+                f"entry {entry.key!r}: took {names} from its crossref {target!r}; "
+                "the crossref itself is not kept"
+            )
+        parsed.warnings.append(Problem(source, entry.line, message))
+        parsed.entries[index] = replace(entry, fields=fields)
+
+
+def _first_fields(
+    entry: Entry, strings: dict[str, str], where: Problem, warnings: list[Problem]
+) -> dict[str, str]:
+    """An entry's fields by lower-case name, each with its first value, as BibTeX keeps it;
+    a repeated field (``title`` twice, or ``title`` and ``Title``) is a warning."""
+    fields: dict[str, str] = {}
+    repeated: list[str] = []
+    for item in entry.fields:
+        name = item.key.lower()
+        if name in fields:
+            repeated.append(name)
+            continue
+        value = str(item.value).replace(_PAIR_STAND_IN, _BACKSLASH_PAIR)
+        fields[name] = resolve_value(value, strings)
+    for name in dict.fromkeys(repeated):
+        message = f"entry {entry.key!r}: duplicate field {name}; kept the first (as BibTeX does)"
+        warnings.append(Problem(where.path, where.line, message))
+    return fields
 
 
 def _failed_block_message(block: ParsingFailedBlock, lines: dict[int, int]) -> str:
@@ -256,7 +357,7 @@ def _kept_type(
     """
     rule_type = TYPE_OF_KIND[venues.kind(venue)]
     entry_type = entry.entry_type
-    if _written_without_authors(entry):  # its own type, if any, is in entrysubtype
+    if _written_without_authors(entry) or _written_as_misc(entry):  # type in entrysubtype
         subtype = fields.get(SUBTYPE_FIELD, "").strip().lower()
         entry_type = subtype if TYPE_NAME.fullmatch(subtype) else rule_type
     needs_venue = entry_type in CONTAINER_FIELD
@@ -278,6 +379,35 @@ def _kept_fields(fields: dict[str, str], arxiv: str, kept_type: str) -> dict[str
     if url and not (arxiv and base_id(url) == arxiv):
         extra["url"] = url
     return extra
+
+
+_DECODED_FIELDS: tuple[str, ...] = ("title", "author", "booktitle", "journal", "howpublished")
+_DECODED_FIELDS += ("abstract", TAGS_FIELD, NOTES_FIELD, "primaryclass")
+
+
+def keep_unknown_latex(entry: BibEntry, paper: Paper) -> tuple[Paper, list[str]]:
+    """``paper`` with its .bib title kept as LaTeX when that holds a command papernotes cannot
+    read (``\\foo{bar}``: shown as written, exported as it came), and a message per field
+    naming such commands, for the import to report."""
+    messages: list[str] = []
+    for name in _DECODED_FIELDS:
+        value = entry.fields.get(name, "")
+        if "\\" not in value:
+            continue
+        unknown: list[str] = []
+        decode(value, math=name == "title", unknown=unknown)
+        if unknown:
+            commands = ", ".join(dict.fromkeys(unknown))
+            kept = "kept as written" if name == "title" else "kept as text (exported escaped)"
+            messages.append(
+                f"entry {entry.key!r}: {name} holds LaTeX papernotes cannot read ({commands}); "
+                + kept
+            )
+            if name == "title":
+                extra = dict(bibtex_fields(paper))
+                extra[LATEX_TITLE] = " ".join(entry.fields["title"].split())
+                paper = replace(paper, extra=((BIBTEX_EXTRA, extra),))
+    return paper, messages
 
 
 def read_tags(value: str) -> tuple[str, ...]:
@@ -314,6 +444,18 @@ def _written_without_authors(entry: BibEntry) -> bool:
         entry.entry_type == AUTHORLESS_TYPE
         and bool(fields.get("key", "").strip())
         and not fields.get("author", "").strip()
+    )
+
+
+def _written_as_misc(entry: BibEntry) -> bool:
+    """A classic entry whose ``entrysubtype`` is a type classic BibTeX lacks (``online`` in a
+    @misc, ``report`` in a @techreport): how papernotes writes such an entry
+    (write.CLASSIC_TYPES), so that type is the paper's."""
+    subtype = entry.fields.get(SUBTYPE_FIELD, "").strip().lower()
+    return (
+        entry.entry_type == CLASSIC_EQUIVALENT.get(subtype, AUTHORLESS_TYPE)
+        and bool(TYPE_NAME.fullmatch(subtype))
+        and subtype not in CLASSIC_TYPES
     )
 
 

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 
 from papernotes.formats.bibtex.keys import is_cjk_name, split_name
-from papernotes.formats.bibtex.latex import braces_balance, escape, split_math
+from papernotes.formats.bibtex.latex import braces_balance, escape, split_math, write_math
 
 _WORD = re.compile(r"[^\W_]+")
 _RUN_GAP = re.compile(r"[ -]+")
@@ -35,7 +35,9 @@ def protect_title(title: str, ascii: bool = False) -> str:
     if "$" in title:
         pieces = split_math(title)
         if len(pieces) > 1 or pieces[0][1]:
-            return "".join(p if is_math else protect_title(p, ascii) for p, is_math in pieces)
+            return "".join(
+                write_math(p) if is_math else protect_title(p, ascii) for p, is_math in pieces
+            )
     out = []
     last = 0
     for words in _capital_runs(title):

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from papernotes.formats.bibtex.keys import base_key
-from papernotes.formats.bibtex.latex import escape
+from papernotes.formats.bibtex.latex import decode, escape
 from papernotes.formats.bibtex.values import (
     format_authors,
     format_code,
@@ -50,6 +50,8 @@ PASSTHROUGH_ORDER = (
     "isbn",
     "issn",
     "note",
+    "date",
+    "urldate",
 )
 MONTH_MACROS = frozenset(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
@@ -59,6 +61,41 @@ CONTAINER_FIELD = {"inproceedings": "booktitle", "incollection": "booktitle", "a
 """Entry types whose venue field is required, and that field."""
 AUTHORLESS_TYPE = "misc"
 """The type of a paper without authors: the only common one biblatex accepts without them."""
+CLASSIC_TYPES = frozenset(
+    [
+        "article",
+        "book",
+        "booklet",
+        "conference",
+        "inbook",
+        "incollection",
+        "inproceedings",
+        "manual",
+        "mastersthesis",
+        "misc",
+        "phdthesis",
+        "proceedings",
+        "techreport",
+        "unpublished",
+    ]
+)
+"""The entry types of classic BibTeX's standard styles; any other (``@online``, biblatex's
+``@report``…) is written as its classic equivalent or a ``@misc``, keeping its type in
+``entrysubtype``."""
+CLASSIC_EQUIVALENT = {
+    "report": "techreport",
+    "thesis": "phdthesis",
+    "collection": "book",
+    "mvbook": "book",
+    "mvcollection": "book",
+    "reference": "book",
+    "mvproceedings": "proceedings",
+    "inreference": "incollection",
+    "suppbook": "inbook",
+    "suppcollection": "incollection",
+}
+"""biblatex types written as the classic type with their fields (``institution``…); every
+other type classic BibTeX lacks is written as a ``@misc``."""
 SUBTYPE_FIELD = "entrysubtype"
 """Where such a @misc keeps the paper's own type (``book``…), so an import gives it back; a
 biblatex field for every type that the standard styles and BibTeX do not print."""
@@ -86,7 +123,7 @@ def render_entry(
     has_venue = bool(paper.venue) and kind != PREPRINT
     entry_type = _entry_type(extra, kind, has_venue)
     title = paper.arxiv_title or paper.title
-    fields: list[tuple[str, str]] = [("title", protect_title(title, ascii))]
+    fields: list[tuple[str, str]] = [("title", written_title(title, extra, ascii))]
     if paper.authors:
         fields.append(("author", format_authors(paper.authors, ascii)))
     else:
@@ -99,6 +136,9 @@ def render_entry(
     fields += _passthrough_fields(extra, written, ascii)
     fields += _link_fields(paper, extra, ascii)
     fields += _papernotes_fields(paper, extra, with_notes, ascii)
+    if entry_type not in CLASSIC_TYPES:  # @online…: classic BibTeX styles warn about it
+        fields.insert(2 if paper.authors else 1, (SUBTYPE_FIELD, entry_type))
+        entry_type = CLASSIC_EQUIVALENT.get(entry_type, AUTHORLESS_TYPE)
     return _entry_text(entry_type, paper.key or base_key(paper), fields)
 
 
@@ -244,8 +284,12 @@ CODE_FIELD = "verba"
 """The code link: a verbatim field of biblatex's data model that no standard style prints and
 BibTeX styles ignore, so ``biber --validate-datamodel`` accepts it and no citation shows it."""
 NOTES_FIELD = "annote"
+LATEX_TITLE = "title"
+"""In the ``bibtex`` mapping: the title as a .bib wrote it, kept when it holds a LaTeX command
+papernotes cannot read (``read.keep_unknown_latex``), so the export writes that LaTeX back."""
 _KNOWN_EXTRA = frozenset(PASSTHROUGH_ORDER) | {
     ENTRY_TYPE,
+    LATEX_TITLE,
     "url",
     TAGS_FIELD,
     CODE_FIELD,
@@ -259,3 +303,12 @@ def bibtex_fields(paper: Paper) -> dict[str, object]:
         if name == BIBTEX_EXTRA and isinstance(value, dict):
             return {str(k): v for k, v in value.items()}
     return {}
+
+
+def written_title(title: str, extra: dict[str, object], ascii: bool = False) -> str:
+    """The title field: the LaTeX an import kept (``LATEX_TITLE``) while the title still reads
+    as it (not edited since), else the title escaped and protected (``protect_title``)."""
+    latex = extra.get(LATEX_TITLE)
+    if isinstance(latex, str) and latex and decode(latex, math=True) == title:
+        return verbatim(latex, ascii)
+    return protect_title(title, ascii)

@@ -20,6 +20,8 @@ _YEAR = re.compile(r"^\d{4}$")
 _BULLET = re.compile(r"^(\s*)[-*+]\s?(.*)$")
 _NUMBERED = re.compile(r"^(\d+)[.)、]\s*(.*)$")
 _BR = re.compile(r"\s*<br\s*/?>\s*$", re.IGNORECASE)
+_THEMATIC_BREAK = re.compile(r"^ {0,3}(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$")
+"""A CommonMark thematic break at the margin (``---``, ``- - -``, ``* * *``, ``___``)."""
 _CODE_LINK = re.compile(r"\[\[code\]\]\((\S+)\)", re.IGNORECASE)  # greedy: URLs may hold ")"
 _CODE_LINE = re.compile(r"^code\s*[:：]\s*(\S+)\s*$", re.IGNORECASE)
 _NOTES_LINE = re.compile(r"^(阅读笔记|笔记|notes?)\s*[:：]?\s*$", re.IGNORECASE)
@@ -143,6 +145,13 @@ class _Reader:
         if not line.strip():
             if self.paper_lines:
                 self.paper_lines.append((number, line))
+            return
+        if _THEMATIC_BREAK.match(line):  # ``---``, ``- - -``, ``* * *``: a rule, no paper
+            self.finish_paper()
+            rule = line.strip()
+            self.problems.append(
+                Problem(self.source, number, f"{rule!r} is a thematic break, not a paper; skipped")
+            )
             return
         bullet = _BULLET.match(line)
         if bullet and not bullet.group(1):

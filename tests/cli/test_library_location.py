@@ -80,6 +80,18 @@ def test_a_missing_or_empty_folder_becomes_a_library_on_import_or_add(tmp_path):
     assert run(empty, "list").stdout.startswith("2020")  # still a library after its first note
 
 
+def test_a_folder_another_papernotes_is_marking_right_now_is_still_empty_for_add(tmp_path):
+    """Two adds into an empty folder at once: one may see the other's half-written marker
+    (its temporary file) or the lock holder's pid file, which are not someone else's files."""
+    root = tmp_path / "racing"
+    root.mkdir()
+    (root / ".papernotes-marker1234.tmp").write_text("half", encoding="utf-8")
+    (root / ".papernotes.holder.lock").write_text("4242", encoding="utf-8")
+    added = run(root, "add", "--year", "2020", "--title", "Second", "--note", "n")
+    assert added.exit_code == 0, added.stderr
+    assert folder_kind(root) == LIBRARY
+
+
 def test_a_library_made_before_the_marker_existed_is_still_a_library(tmp_path):
     """Such a library has no marker and no document.yaml, but has the lock file every
     papernotes write created."""

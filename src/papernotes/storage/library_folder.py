@@ -6,7 +6,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from papernotes.storage.atomic import atomic_write
+from papernotes.storage.atomic import TEMP_PREFIX, TEMP_SUFFIX, atomic_write
+from papernotes.storage.library_lock import HOLDER_FILE
 
 MARKER_FILE = ".papernotes.library"  # written by init and import
 MARKER_TEXT = (
@@ -22,15 +23,24 @@ MISSING, EMPTY, LIBRARY, OTHER = "missing", "empty", "library", "other"
 
 
 def folder_kind(root: Path) -> str:
-    """``MISSING``, ``EMPTY`` (a folder with nothing in it), ``LIBRARY``, or ``OTHER``
-    (a folder with files that papernotes did not make)."""
+    """``MISSING``, ``EMPTY`` (a folder with nothing in it but what a papernotes making it a
+    library right now leaves on the way), ``LIBRARY``, or ``OTHER`` (a folder with files
+    that papernotes did not make)."""
     if any(os.path.lexists(os.path.join(root, name)) for name in _EVIDENCE):
         return LIBRARY
     try:
         with os.scandir(root) as entries:
-            return OTHER if next(entries, None) is not None else EMPTY
+            if any(not _made_on_the_way(entry.name) for entry in entries):
+                return OTHER
+            return EMPTY
     except (FileNotFoundError, NotADirectoryError):
         return MISSING
+
+
+def _made_on_the_way(name: str) -> bool:
+    """A file another papernotes creates while it marks the folder: the marker's temporary
+    file (before its rename) or the lock holder's pid file."""
+    return name == HOLDER_FILE or (name.startswith(TEMP_PREFIX) and name.endswith(TEMP_SUFFIX))
 
 
 def mark_library(root: Path) -> None:

@@ -434,3 +434,12 @@ def test_an_edit_that_adds_a_control_character_is_refused_and_the_text_kept_asid
     assert result.exit_code != 0
     assert "holds the control character U+001B; a terminal would run it." in (result.stderr)
     assert folder_bytes(empty_library) == before
+
+
+def test_note_prints_control_characters_in_notes_as_visible_escapes(seed_library):
+    """Reading notes may hold control characters (only one-line fields refuse them): the
+    notes ``note`` prints after a change show them escaped, never run by the terminal."""
+    result = run(seed_library, "note", "tinybert", "evil \x1b]0;pwned\x07 title")
+    assert result.exit_code == 0, result.output
+    assert "evil \\x1b]0;pwned\\x07 title" in result.stdout
+    assert not any(c in result.output for c in RAW_CONTROLS), result.output

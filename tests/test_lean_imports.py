@@ -67,3 +67,26 @@ def test_a_warm_list_does_not_even_import_yaml(seed_library):
     ).stderr
     assert "papernotes.storage.note_format" in fast_path  # the report names submodules too
     assert "papernotes.storage.frontmatter" not in fast_path  # only parsing needs it
+
+
+def test_commands_that_do_not_search_never_import_the_search_folding(seed_library):
+    """Full-width, traditional and pinyin folding is loaded by the first search, not by
+    ``list`` or ``show`` (every command's start-up pays for what it imports)."""
+    for command in (("list",), ("show", "tinybert")):
+        report = subprocess.run(
+            [sys.executable, "-X", "importtime", "-m", "papernotes", "--notes"]
+            + [str(seed_library), *command],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stderr
+        for module in ("papernotes.library.search", "papernotes.text.folding"):
+            assert module not in report, (command, module)
+    searched = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "papernotes", "--notes"]
+        + [str(seed_library), "search", "蒸馏"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stderr
+    assert "papernotes.text.folding" in searched

@@ -53,3 +53,7 @@ def user_message(exc: BaseException) -> str | None:
         where = f" {exc.filename}" if exc.filename else ""
         return f"Cannot access{where}: {exc.strerror or exc}."
     return None
+
+
+NO_PAPERS = "no papers found (a paper is a '- TITLE' bullet under a '### YEAR' heading)"
+"""What an import of a document without a single paper says (the CLI and the TUI alike)."""

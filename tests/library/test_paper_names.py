@@ -40,7 +40,16 @@ def test_rm_of_a_key_that_is_another_papers_slug_lists_both_and_removes_nothing(
 
 @pytest.mark.parametrize(
     "command",
-    [("show",), ("edit",), ("key",), ("key", "fresh2019"), ("link",), ("export", "--bib")],
+    [
+        ("show",),
+        ("edit",),
+        ("key",),
+        ("key", "fresh2019"),
+        ("link",),
+        ("export", "--bib"),
+        ("note",),
+        ("note", "a new note"),
+    ],
     ids=lambda c: " ".join(c),
 )
 def test_every_command_taking_a_paper_refuses_a_name_two_papers_have(

@@ -43,8 +43,10 @@ def lock_holder(empty_library, tmp_path):
     held, release = tmp_path / "held", tmp_path / "release"
     holder = subprocess.Popen([sys.executable, str(script), str(empty_library), held, release])
     try:
+        deadline = time.monotonic() + 60
         while not held.exists():  # wait for the signal, not for time to pass
             assert holder.poll() is None, "the lock holder died"
+            assert time.monotonic() < deadline, "the lock holder never took the lock"
             time.sleep(0.01)
         yield holder, release
     finally:

@@ -44,4 +44,6 @@ def test_forms_of_another_digest_or_a_damaged_file_are_not_used(seed_library):
     path = forms_file(seed_library).path
     path.write_bytes(path.read_bytes()[:-5])  # torn
     assert forms_file(seed_library).read(root) == {}
-    assert library.search("zzz") == []
+    fresh = Library.open(seed_library)  # reads the torn file, not the forms held in memory
+    assert fresh.search("zzz") == []
+    assert [n.path for n in fresh.search("蒸馏")] == [n.path for n in library.search("蒸馏")]

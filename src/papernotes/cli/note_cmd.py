@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from papernotes.cli.notes_cmds import open_library
+from papernotes.cli.output import echo
 from papernotes.errors import InvalidInputError
 from papernotes.library.note_lines import (
     Append,
@@ -75,15 +76,16 @@ def note_change(texts: tuple[str, ...], edit, remove, move) -> NoteChange | None
 
 
 def read_stdin() -> str:
+    from papernotes.library.files import read_bounded
     from papernotes.text.utf8 import decode_utf8
 
-    return decode_utf8(click.get_binary_stream("stdin").read(), "Standard input")
+    data = read_bounded(click.get_binary_stream("stdin"), "Standard input")
+    return decode_utf8(data, "Standard input")
 
 
 def print_notes(note: Note) -> None:
+    """The numbered notes, control characters shown as ``\\x1b`` (``cli.output.echo``)."""
     if note.paper.notes:
-        click.echo("\n".join(numbered(note.paper.notes)))
+        echo("\n".join(numbered(note.paper.notes)))
     else:
-        click.echo(
-            f"{note.path} has no notes yet; add one with: papernotes note PAPER TEXT", err=True
-        )
+        echo(f"{note.path} has no notes yet; add one with: papernotes note PAPER TEXT", err=True)

@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import asdict
+from typing import TYPE_CHECKING
 
 import click
 
-from papernotes.library.search import Hit
 from papernotes.model import ARXIV_FIELDS, Note
 from papernotes.text.controls import visible_controls
+
+if TYPE_CHECKING:
+    from papernotes.library.search import Hit
 
 # The arXiv fields after the common ones (``authors`` is among those, next to the title).
 ARXIV_OUTPUT_FIELDS = tuple(name for name in ARXIV_FIELDS if name != "authors")

@@ -12,25 +12,17 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from papernotes.errors import (
+    NO_PAPERS,
     DuplicateError,
     FileFormatError,
     InvalidInputError,
     NotFoundError,
 )
 from papernotes.library.index import PaperIndex
-from papernotes.library.markdown_import import NO_PAPERS
-from papernotes.library.names import find_note
 from papernotes.library.order import in_order
-from papernotes.library.search import (
-    Hit,
-    Query,
-    locate,
-    parse_query,
-    spans,
-)
-from papernotes.library.search_forms import SearchForms
 from papernotes.model import (
     DocumentLayout,
     ImportReport,
@@ -48,6 +40,11 @@ from papernotes.text.arxiv_ids import base_id
 from papernotes.text.controls import refuse_controls
 
 # What the UIs take from here besides ``Library``: they never import ``storage`` themselves.
+if TYPE_CHECKING:
+    from papernotes.library.search import Hit, Query
+    from papernotes.library.search_forms import SearchForms
+    from papernotes.text.folding import TextFolder
+
 __all__ = ["DEFAULT_LOCK_TIMEOUT", "NO_PAPERS", "Library", "LockWait", "not_a_library", "today"]
 
 
@@ -77,8 +74,7 @@ class Library:
         self.store = store or NoteStore(self.root, lock_wait)
         self._notes: list[Note] | None = None
         self._problems: list[Problem] = []
-        self.forms = SearchForms(self.store)
-        self.folder = self.forms.folder
+        self._forms: SearchForms | None = None  # made by the first search (forms)
         self._index: PaperIndex | None = None  # built on first match(), kept in step after
         self._slots: dict[str, int] | None = None  # path -> position in _notes
         self._scan: Scan | None = None  # a fresh listing for the next load (cached_output())
@@ -131,9 +127,25 @@ class Library:
         self.notes()
         return list(self._problems)
 
+    @property
+    def forms(self) -> SearchForms:
+        """Each note's folded and pinyin text, for search (made on first use, so commands
+        that never search never import the folding code)."""
+        if self._forms is None:
+            from papernotes.library.search_forms import SearchForms
+
+            self._forms = SearchForms(self.store)
+        return self._forms
+
+    @property
+    def folder(self) -> TextFolder:
+        """How search folds text: width, case, traditional characters, pinyin."""
+        return self.forms.folder
+
     def reload(self) -> None:
         self._notes = None
-        self.forms.clear()
+        if self._forms is not None:
+            self._forms.clear()
         self._index = self._slots = None
 
     def layout(self) -> DocumentLayout:
@@ -165,17 +177,17 @@ class Library:
 
     def select(self, year: int | None = None, tag: str | None = None) -> list[Note]:
         """The notes of ``year`` tagged ``tag``, compared folded (蒸餾 is 蒸馏)."""
+        notes = [n for n in self.notes() if year is None or n.paper.year == year]
+        if not tag:
+            return notes  # no folding needed: list without --tag never imports it
         fold = self.folder.fold
-        wanted = fold(tag) if tag else None
-        return [
-            n
-            for n in self.notes()
-            if (year is None or n.paper.year == year)
-            and (wanted is None or any(wanted == fold(t) for t in n.paper.tags))
-        ]
+        wanted = fold(tag)
+        return [n for n in notes if any(wanted == fold(t) for t in n.paper.tags)]
 
     def query(self, text: str, exact: bool = False) -> Query:
         """``text`` parsed as ``search`` reads it (``library.search``)."""
+        from papernotes.library.search import parse_query
+
         return parse_query(text, self.folder, exact)
 
     def search(
@@ -183,7 +195,7 @@ class Library:
     ) -> list[Note]:
         """Notes whose title, notes, venue, tags or authors contain every word of ``query``:
         folded, traditional or simplified, or as pinyin (``library.search``)."""
-        parsed = query if isinstance(query, Query) else self.query(query, exact)
+        parsed = query if not isinstance(query, str) else self.query(query, exact)
         return self.forms.search(parsed, self.notes() if notes is None else list(notes))
 
     def haystack(self, note: Note) -> str:
@@ -197,16 +209,22 @@ class Library:
 
     def spans(self, query: Query, text: str) -> list[tuple[int, int]]:
         """Where ``query`` matches in ``text`` (any field's text), to mark on screen."""
+        from papernotes.library.search import spans
+
         return spans(query, text, self.folder)
 
     def hit(self, query: Query, note: Note) -> Hit | None:
         """Where ``query`` matched ``note``: the field and the span to mark."""
+        from papernotes.library.search import locate
+
         return locate(query, note.paper, self.folder, self.forms.known(note.path))
 
     def find(self, query: str) -> Note:
         """The one note named by a key, slug, path, arXiv id or unique title fragment; a name
         that different rules give to different papers is an error listing them
         (``library.names``)."""
+        from papernotes.library.names import find_note
+
         return find_note(self.notes(), query)
 
     def match(self, paper: Paper) -> Note | None:
@@ -411,7 +429,8 @@ class Library:
             slot = self._slots.get(old.path)
             if slot is not None:
                 self._notes[slot] = new
-            self.forms.forget(old.path)
+            if self._forms is not None:
+                self._forms.forget(old.path)
             if self._index is not None:
                 self._index.replace(old, new)
         else:
@@ -422,7 +441,8 @@ class Library:
         if self._notes is not None:
             self._notes = [n for n in self._notes if n.path != note.path]
         self._slots = None
-        self.forms.forget(note.path)
+        if self._forms is not None:
+            self._forms.forget(note.path)
         if self._index is not None:
             self._index.remove(note)
 

@@ -5,14 +5,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from papernotes.errors import InvalidInputError
+from papernotes.errors import NO_PAPERS, InvalidInputError
 from papernotes.library.document_merge import merge_layout
 from papernotes.model import ImportReport, Problem, merge_paper
 
 if TYPE_CHECKING:
     from papernotes.library.api import Library
-
-NO_PAPERS = "no papers found (a paper is a '- TITLE' bullet under a '### YEAR' heading)"
 
 
 def import_markdown(library: Library, text: str, source: str, dry_run: bool) -> ImportReport:

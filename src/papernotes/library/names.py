@@ -1,8 +1,9 @@
 """Naming a paper: PAPER as a key, path, slug, arXiv id, title or part of a title.
 
-Every command that takes a PAPER (``show``, ``edit``, ``rm``, ``key``, ``link``, ``export``)
-resolves it here. The exact rules are all tried: a name that two rules give to two different
-papers (a key equal to another paper's slug) is an error listing both, never a silent pick.
+Every command that takes a PAPER (``show``, ``edit``, ``rm``, ``key``, ``link``, ``note``,
+``export``) resolves it here. The exact rules are all tried: a name that two rules give to two
+different papers (a key equal to another paper's slug) is an error listing both, never a silent
+pick.
 """
 
 from __future__ import annotations

@@ -105,10 +105,6 @@ def naming(exc: OSError, path: Path) -> OSError:
     return OSError(exc.errno, exc.strerror or str(exc), str(path))
 
 
-def atomic_write_text(path: Path, text: str) -> None:
-    atomic_write(path, text.encode("utf-8"))
-
-
 def write_named_file(path: Path, data: bytes) -> None:
     """Write a file the user named (``export -o``) without ever replacing what ``path`` is.
 

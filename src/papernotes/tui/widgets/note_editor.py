@@ -174,10 +174,6 @@ class NoteEditor(Vertical):
             lines.highlighted = max(0, min(number, lines.option_count) - 1)
             lines.focus()
 
-    def selected_number(self) -> int | None:
-        highlighted = self.query_one(NoteLineList).highlighted
-        return None if highlighted is None else highlighted + 1
-
     def saved(self) -> None:
         """After a save: a new note's input is emptied for the next; an edit returns to its line."""
         if self.editing is None:

@@ -11,6 +11,7 @@ is skipped with the reason.
 
 from __future__ import annotations
 
+import json
 import os
 import resource
 import shutil
@@ -22,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+from papernotes.storage.caches.location import cache_path
 from tests.helpers import folder_bytes, run_process
 
 TIMEOUT = 60  # seconds: generous on a loaded machine; a blocked command never finishes
@@ -304,3 +306,26 @@ def test_a_folder_named_like_a_note_is_removed_by_rm_only_when_empty(seed_librar
         "remove or rename it yourself."
     )
     assert (full / "keep.txt").read_text(encoding="utf-8") == "mine\n"
+
+
+def test_fifos_and_devices_in_place_of_the_cache_files_block_no_command(seed_library):
+    """The cache files live outside the library, but are read by every command: a FIFO (or
+    a symlink to ``/dev/zero``) in place of one is not read, and never waited on."""
+    root = os.path.realpath(seed_library)
+    for kind, suffix in (("fifo", ".cache"), ("zero", ".search"), ("zero", ".cache")):
+        for path in (cache_path(root, ".cache"), cache_path(root, ".search")):
+            assert path is not None
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if os.path.lexists(path):
+                path.unlink()
+        path = cache_path(root, suffix)
+        assert path is not None
+        if kind == "fifo":
+            os.mkfifo(path)
+        else:
+            path.symlink_to("/dev/zero")
+        for args in (["list"], ["show", "albert"], ["search", "bert"], ["search", "zhengliu"]):
+            result = papernotes(seed_library, *args)
+            assert result.returncode == 0 and result.stdout, (kind, suffix, args, result.stderr)
+        searched = papernotes(seed_library, "search", "蒸餾", "--json")
+        assert len(json.loads(searched.stdout)) == 3

@@ -18,6 +18,7 @@ from typing import Any
 
 from papernotes.model import ARXIV_FIELDS, LIST_FIELDS, Paper
 from papernotes.storage.atomic import atomic_write
+from papernotes.storage.regular_file import read_regular
 
 FORMAT = 1
 # The Paper fields an arXiv answer fills; everything else belongs to the user.
@@ -73,7 +74,7 @@ class ArxivCache:
     @staticmethod
     def _read(path: Path) -> dict[str, Any] | None:
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads(read_regular(path).decode("utf-8"))  # a FIFO is never waited on
         except (OSError, ValueError):
             return None
         return data if isinstance(data, dict) and data.get("format") == FORMAT else None

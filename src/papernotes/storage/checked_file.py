@@ -14,6 +14,8 @@ import struct
 import zlib
 from pathlib import Path
 
+from papernotes.storage.regular_file import read_regular
+
 _CHECK = struct.Struct("<I")
 CACHE_TEMP_PREFIX = ".tmp-"
 """How the temporary file of a cache write in progress is named (a note's is
@@ -21,9 +23,10 @@ CACHE_TEMP_PREFIX = ".tmp-"
 
 
 def read_checked(path: Path, head: bytes) -> memoryview | None:
-    """The payload of the file at ``path`` if it starts with ``head`` and is intact."""
+    """The payload of the file at ``path`` if it starts with ``head`` and is intact; a FIFO or
+    device in its place (even through a symlink) is not read, never waited on."""
     try:
-        data = path.read_bytes()
+        data = read_regular(path)
     except OSError:
         return None
     start = len(head) + _CHECK.size

@@ -33,10 +33,12 @@ async def ready(app: PapernotesApp, pilot) -> None:
 
 
 @asynccontextmanager
-async def running(root: Path) -> AsyncIterator[tuple[PapernotesApp, object]]:
-    """The app on the library at ``root``, headless at ``SIZE``, once it is ``ready``."""
+async def running(
+    root: Path, size: tuple[int, int] = SIZE
+) -> AsyncIterator[tuple[PapernotesApp, object]]:
+    """The app on the library at ``root``, headless at ``size``, once it is ``ready``."""
     app = build_app(root)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=size) as pilot:
         await ready(app, pilot)
         yield app, pilot
 

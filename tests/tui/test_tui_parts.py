@@ -143,13 +143,14 @@ def test_the_stylesheet_parses_and_styles_only_widgets_the_ui_makes(seed_library
     }
     assert {name for kind, name in named if kind == SelectorType.ID} >= {"papers", "form"}
     ids, classes = _ids_and_classes_given(Path(app_module.__file__).parent)
+    types = _classes_defined(Path(app_module.__file__).parent)
 
     def given(kind: SelectorType, name: str) -> bool:
         if kind == SelectorType.ID:
             return any(re.fullmatch(pattern, name) for pattern in ids)
         if kind == SelectorType.CLASS:
             return name in classes
-        return hasattr(textual.widgets, name) or hasattr(textual.screen, name)
+        return hasattr(textual.widgets, name) or hasattr(textual.screen, name) or name in types
 
     sign = {SelectorType.ID: "#", SelectorType.CLASS: "."}
     unused = sorted(sign.get(kind, "") + name for kind, name in named if not given(kind, name))
@@ -163,6 +164,7 @@ def _ids_and_classes_given(package: Path) -> tuple[set[str], set[str]]:
     classes: set[str] = set()
     for source in package.rglob("*.py"):
         for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            classes.update(_breakpoint_classes(node))
             if not isinstance(node, ast.Call):
                 continue
             for keyword in node.keywords:
@@ -185,6 +187,29 @@ def _ids_and_classes_given(package: Path) -> tuple[set[str], set[str]]:
                     if isinstance(arg, ast.Constant) and isinstance(arg.value, str)
                 )
     return ids, classes
+
+
+def _breakpoint_classes(node: ast.AST) -> set[str]:
+    """The classes a screen's ``HORIZONTAL_BREAKPOINTS``/``VERTICAL_BREAKPOINTS`` set."""
+    if not isinstance(node, ast.Assign) or not any(
+        isinstance(t, ast.Name) and t.id.endswith("_BREAKPOINTS") for t in node.targets
+    ):
+        return set()
+    return {
+        c.value
+        for c in ast.walk(node.value)
+        if isinstance(c, ast.Constant) and isinstance(c.value, str)
+    }
+
+
+def _classes_defined(package: Path) -> set[str]:
+    """The names of the classes (widgets, screens) defined under ``package``."""
+    return {
+        node.name
+        for source in package.rglob("*.py")
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8")))
+        if isinstance(node, ast.ClassDef)
+    }
 
 
 def _rendered_links(markdown_text: str) -> tuple[set[str], str]:

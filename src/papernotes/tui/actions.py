@@ -17,7 +17,8 @@ class Action:
     """One sentence for the help screen and the palette."""
     footer: bool = True
     short: str = ""
-    """The footer's text when shorter than ``label`` (every key must fit in the footer)."""
+    """The footer's text when shorter than ``label`` (the footer keys must fit in 120 columns;
+    narrower, the footer keeps the first that fit, and ``?`` and ``q`` always)."""
 
 
 ACTIONS = (
@@ -42,6 +43,34 @@ ACTIONS = (
         "Take notes on the selected paper: Enter saves a line, up selects one to edit "
         "(Enter), delete (Delete) or move (ctrl+up/down); Esc closes.",
     ),
+    Action(
+        "z",
+        "maximise",
+        "Maximise",
+        "Maximise the notes/BibTeX pane; press again to restore the layout.",
+        short="Max",
+    ),
+    Action(
+        "Y",
+        "toggle_years",
+        "Hide years",
+        "Hide or show the years panel (more room for titles).",
+        short="-Yr",
+    ),
+    Action(
+        "minus",
+        "move_split(-1)",
+        "Smaller list",
+        "Move the split up: the list shorter, the notes pane taller.",
+        footer=False,
+    ),
+    Action(
+        "plus,equals_sign",
+        "move_split(1)",
+        "Taller list",
+        "Move the split down: the list taller, the notes pane shorter.",
+        footer=False,
+    ),
     Action("a", "add", "Add", "Add a paper through a form (ctrl+s saves, Fetch fills from arXiv)."),
     Action("e", "edit", "Edit", "Edit the selected note in $EDITOR, then reload it."),
     Action(
@@ -56,7 +85,7 @@ ACTIONS = (
         "Open the paper's arXiv page in the browser.",
         short="arXiv",
     ),
-    Action("O", "open_code", "Code", "Open the paper's code URL in the browser."),
+    Action("O", "open_code", "Code", "Open the paper's code URL in the browser.", footer=False),
     Action(
         "c", "copy_bibtex", "Copy BibTeX", "Copy the selected paper's BibTeX entry.", short="Copy"
     ),
@@ -72,14 +101,15 @@ ACTIONS = (
     ),
     Action("d", "delete", "Delete", "Delete the selected note (asks first).", short="Del"),
     Action("S", "cycle_sort", "Sort", "Sort by year, title or date added."),
-    Action("r", "reload", "Reload", "Reload every note from disk.", short="Load"),
+    Action("r", "reload", "Reload", "Reload every note from disk.", footer=False),
     Action("question_mark", "help", "Help", "Show the keys."),
     Action("q", "quit", "Quit", "Quit papernotes."),
 )
 
 
 def key_label(key: str) -> str:
-    return {"slash": "/", "question_mark": "?"}.get(key, key)
+    names = {"slash": "/", "question_mark": "?", "minus": "-", "plus,equals_sign": "+"}
+    return names.get(key, key)
 
 
 def bindings() -> list[Binding]:

@@ -64,15 +64,47 @@ def _link(label: str, url: str) -> str:
     return f"[{_escape(label)}]({destination})"
 
 
+def _same_title(one: str, other: str) -> bool:
+    """Whether two titles differ only in case, accents, punctuation and spacing."""
+    return "".join(normalize_title(one).split()) == "".join(normalize_title(other).split())
+
+
 def paper_markdown(
-    paper: Paper, path: str = "", *, notes: bool = True, marker: Marker | None = None
+    paper: Paper,
+    path: str = "",
+    *,
+    notes: bool = True,
+    marker: Marker | None = None,
+    notes_first: bool = False,
 ) -> str:
-    """Title (and the arXiv title when it differs), facts, links, abstract and numbered notes
-    (without ``notes``, the notes are left to the note editor shown under this text); with
-    ``marker``, what it finds in the title, authors, venue, tags, notes and body is marked."""
+    """Title (and the arXiv title when it differs in more than case, spacing or punctuation),
+    facts, links, abstract and numbered notes (without ``notes``, the notes are left to the
+    note editor shown under this text; with ``notes_first``, as on a short terminal, the
+    notes come right after the title, before the metadata); with ``marker``, what it finds
+    in the title, authors, venue, tags, notes and body is marked."""
     lines = [f"# {_marked(paper.title, marker)}", ""]
-    if paper.arxiv_title and normalize_title(paper.arxiv_title) != normalize_title(paper.title):
+    if paper.arxiv_title and not _same_title(paper.arxiv_title, paper.title):
         lines += [f"*arXiv title:* {_marked(paper.arxiv_title, marker)}", ""]
+    if notes and notes_first:
+        lines += [*_notes(paper, marker), ""]
+    lines += _metadata(paper, path, marker)
+    if notes and not notes_first:
+        lines += _notes(paper, marker)
+    if paper.body.strip():
+        lines += ["", "## More", "", _plain(paper.body, marker)]
+    return "\n".join(lines) + "\n"
+
+
+def _notes(paper: Paper, marker: Marker | None) -> list[str]:
+    lines = ["## Notes", ""]
+    if paper.notes:
+        return lines + [f"{i}. {_marked(note, marker)}" for i, note in enumerate(paper.notes, 1)]
+    return [*lines, "*No notes yet: press `n` to write some.*"]
+
+
+def _metadata(paper: Paper, path: str, marker: Marker | None) -> list[str]:
+    """Authors, facts, links and the abstract."""
+    lines: list[str] = []
     if paper.authors:
         lines += [f"**Authors:** {_marked(', '.join(paper.authors), marker)}", ""]
     facts = [
@@ -96,12 +128,4 @@ def paper_markdown(
     lines.append("")
     if paper.abstract:
         lines += ["## Abstract", "", _escape(" ".join(paper.abstract.split())), ""]
-    if notes:
-        lines += ["## Notes", ""]
-        if paper.notes:
-            lines += [f"{i}. {_marked(note, marker)}" for i, note in enumerate(paper.notes, 1)]
-        else:
-            lines.append("*No notes yet: press `n` to write some.*")
-    if paper.body.strip():
-        lines += ["", "## More", "", _plain(paper.body, marker)]
-    return "\n".join(lines) + "\n"
+    return lines

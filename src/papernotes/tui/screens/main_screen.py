@@ -35,11 +35,18 @@ from papernotes.tui.widgets.note_editor import NoteEditor
 from papernotes.tui.widgets.paper_list import PaperList
 from papernotes.tui.widgets.year_nav import YearNavigator
 
+SPLIT_STEPS = 10
+"""The list and the lower pane share the height in tenths; ``-`` and ``+`` move the split."""
+SHORT = 30
+"""Below this many rows the screen drops its header and puts notes before metadata."""
+
 SEARCH_SLICE = 500
 """Notes whose search text is folded between two looks at the event queue (a few ms)."""
 
 
 class MainScreen(Screen[None]):
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (SHORT, "-tall")]
     BINDINGS = [
         *bindings(),
         Binding("escape", "clear_filter", "Clear filter", show=False),
@@ -62,6 +69,8 @@ class MainScreen(Screen[None]):
         """What the note editor writes (``note_line_actions.py``)."""
         self._marking: tuple[str, Marker | None] = ("", None)
         """The filter text and what marks its matches in the list and the detail view."""
+        self.split = SPLIT_STEPS // 2
+        """Tenths of the height the list gets (the rest is the notes pane)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -79,6 +88,7 @@ class MainScreen(Screen[None]):
         yield SteadyFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
+        self._apply_split()
         self.query_one(FilterBar).show_count(0, 0, "loading…")
         self.query_one(PaperList).focus()
         self.load()
@@ -316,6 +326,27 @@ class MainScreen(Screen[None]):
     def action_toggle_bibtex(self) -> None:
         lower = self.query_one(TabbedContent)
         lower.active = "tab-notes" if lower.active == "tab-bibtex" else "tab-bibtex"
+
+    def action_maximise(self) -> None:
+        """Show only the notes/BibTeX pane (``z``), or restore the layout."""
+        self.toggle_class("-maximised")
+
+    def action_toggle_years(self) -> None:
+        self.toggle_class("-no-years")
+        if self.has_class("-no-years") and self.query_one(YearNavigator).has_focus:
+            self.query_one(PaperList).focus()
+
+    def action_move_split(self, delta: int) -> None:
+        self.split = max(2, min(SPLIT_STEPS - 2, self.split + delta))
+        self._apply_split()
+
+    def _apply_split(self) -> None:
+        self.query_one(PaperList).styles.height = f"{self.split}fr"
+        self.query_one(TabbedContent).styles.height = f"{SPLIT_STEPS - self.split}fr"
+
+    def on_resize(self) -> None:
+        if self.ready:
+            self.show_detail(self.current)
 
     def action_help(self) -> None:
         from papernotes.tui.screens.help_screen import HelpScreen

@@ -17,6 +17,8 @@ from papernotes.tui.detail_markdown import Marker, paper_markdown
 from papernotes.tui.widgets.note_editor import NoteEditor
 
 EMPTY = "*No paper selected.*"
+SHORT_TERMINAL = 30
+"""Below this many rows the notes come before the metadata (it has to be scrolled to)."""
 
 
 class DetailView(VerticalScroll, can_focus=True):
@@ -34,8 +36,11 @@ class DetailView(VerticalScroll, can_focus=True):
         """Show ``note``, with the spans ``marker`` finds in its texts marked."""
         editor = self.query_one(NoteEditor)
         taking_notes = self._keep_editor(editor, note)
+        short = self.app.size.height < SHORT_TERMINAL
         self.source = (
-            paper_markdown(note.paper, note.path, notes=not taking_notes, marker=marker)
+            paper_markdown(
+                note.paper, note.path, notes=not taking_notes, marker=marker, notes_first=short
+            )
             if note
             else EMPTY
         )

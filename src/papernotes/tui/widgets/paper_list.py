@@ -23,8 +23,17 @@ from textual.strip import Strip
 from papernotes.model import Note
 from papernotes.tui.detail_markdown import Marker
 
-# (header, width); the title takes what is left.
+# (header, width) of each column after the title, which takes what is left. When the title
+# would get fewer than TITLE_WANTED cells, columns go in this order: the arXiv id, then the
+# key, then the venue shrinks to its short name.
 FIXED_COLUMNS = (("Venue", 12), ("Year", 4), ("Key", 16), ("arXiv", 10))
+LAYOUTS = (
+    FIXED_COLUMNS,
+    FIXED_COLUMNS[:3],
+    FIXED_COLUMNS[:2],
+    (("Venue", 6), ("Year", 4)),
+)
+TITLE_WANTED = 36
 MIN_TITLE = 12
 
 
@@ -37,9 +46,33 @@ def fit(text: str, width: int) -> str:
     return set_cell_size(text, width - 1) + "…"
 
 
-def row_cells(note: Note) -> tuple[str, ...]:
+def short_venue(venue: str) -> str:
+    """The venue's short name: its first all-capitals word (``ICLR``), else its first word."""
+    words = venue.split()
+    acronym = next((w for w in words if sum(c.isupper() for c in w) >= 2), "")
+    return acronym or (words[0] if words else "")
+
+
+def layout_for(width: int) -> tuple[tuple[str, int], ...]:
+    """The columns after the title for a list ``width`` cells wide: the title gets the space."""
+    for columns in LAYOUTS:
+        if title_width(width, columns) >= TITLE_WANTED:
+            return columns
+    return LAYOUTS[-1]
+
+
+def title_width(width: int, columns: tuple[tuple[str, int], ...]) -> int:
+    return width - sum(w for _, w in columns) - len(columns) - 2
+
+
+def row_cells(
+    note: Note, columns: int = len(FIXED_COLUMNS), short: bool = False
+) -> tuple[str, ...]:
+    """The title and the first ``columns`` other cells (the venue's short name if ``short``)."""
     paper = note.paper
-    return (" ".join(paper.title.split()), paper.venue, str(paper.year), paper.key, paper.arxiv)
+    venue = short_venue(paper.venue) if short else paper.venue
+    cells = (" ".join(paper.title.split()), venue, str(paper.year), paper.key, paper.arxiv)
+    return cells[: columns + 1]
 
 
 class PaperList(ScrollView, can_focus=True):
@@ -145,13 +178,27 @@ class PaperList(ScrollView, can_focus=True):
 
     # -- drawing -----------------------------------------------------------
 
+    def title_cells(self) -> int:
+        """Cells the title column gets at the list's current width."""
+        width = self.scrollable_content_region.width
+        return max(MIN_TITLE, title_width(width, layout_for(width)))
+
+    def venue_cells(self) -> int:
+        """Cells the venue column gets at the list's current width."""
+        return layout_for(self.scrollable_content_region.width)[0][1]
+
+    def shown_columns(self) -> list[str]:
+        """The headers drawn at the list's current width (the title first)."""
+        return ["Title", *(name for name, _ in layout_for(self.scrollable_content_region.width))]
+
     def _widths(self, width: int) -> list[int]:
-        fixed = [w for _, w in FIXED_COLUMNS]
-        title = max(MIN_TITLE, width - sum(fixed) - len(fixed) - 2)
-        return [title, *fixed]
+        """The title's cells and each shown column's at ``width``."""
+        columns = layout_for(width)
+        return [max(MIN_TITLE, title_width(width, columns)), *(w for _, w in columns)]
 
     def _strip(self, cells: tuple[str, ...], style: Style, width: int) -> Strip:
-        text = " " + " ".join(fit(c, w) for c, w in zip(cells, self._widths(width), strict=True))
+        widths = self._widths(width)
+        text = " " + " ".join(fit(c, w) for c, w in zip(cells, widths, strict=True))
         strip = Strip([Segment(text, style)], cell_len(text))
         return strip.crop_extend(0, width, style)
 
@@ -181,7 +228,7 @@ class PaperList(ScrollView, can_focus=True):
         base = self.rich_style
         if y == 0:
             header = base + self.get_component_rich_style("paper-list--header")
-            names = ("Title", *(name for name, _ in FIXED_COLUMNS))
+            names = ("Title", *(name for name, _ in layout_for(width)))
             return self._strip(names, header, width)
         index = self.scroll_offset.y + y - 1
         if index >= len(self.notes):
@@ -189,4 +236,6 @@ class PaperList(ScrollView, can_focus=True):
         style = base
         if index == self.cursor:
             style = base + self.get_component_rich_style("paper-list--cursor")
-        return self._marked_strip(row_cells(self.notes[index]), style, width)
+        columns = layout_for(width)
+        cells = row_cells(self.notes[index], len(columns), short=columns is LAYOUTS[-1])
+        return self._marked_strip(cells, style, width)

@@ -49,4 +49,4 @@ class YearNavigator(OptionList):
 
 
 def _label(name: str, count: int) -> str:
-    return f"{name:<5} {count:>5}"
+    return f"{name:<4} {count:>4}"  # 9 cells up to 9,999 papers: fits the narrow panel

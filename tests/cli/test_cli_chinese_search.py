@@ -4,6 +4,11 @@ same papers (traditional, simplified, full-width, pinyin), and the match is show
 from __future__ import annotations
 
 import json
+import resource
+import subprocess
+import sys
+
+import pytest
 
 from tests.helpers import run
 
@@ -80,3 +85,45 @@ def test_list_tag_matches_a_tag_in_the_other_script_or_width(seed_library):
         p["title"] for p in json.loads(run(seed_library, "list", "--tag", "蒸餾", "--json").stdout)
     ] == ["Tagged"]
     assert "Wide" in run(seed_library, "list", "--tag", "bert").stdout
+
+
+def _one_gigabyte_at_most() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (2**30, 2**30))
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["a " * 50_000, "zhengliu" * 12_800, "zheng " * 20_000],
+    ids=["50000-one-syllable-words", "a-100-kB-pinyin-word", "20000-syllables"],
+)
+def test_a_huge_query_is_searched_in_bounded_time_and_memory(seed_library, query):
+    """Pinyin splits grow exponentially with a word's length: a long word or run of words
+    is matched as text only, so 100 kB of query stays within 1 GB and a minute."""
+    result = subprocess.run(
+        [sys.executable, "-m", "papernotes", "--notes", str(seed_library), "search", query],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=_one_gigabyte_at_most,
+        check=False,
+    )
+    assert result.returncode in (0, 1) and "Traceback" not in result.stderr, result.stderr[-500:]
+    assert run(seed_library, "search", "zheng liu").exit_code == 0  # short runs still pinyin
+
+
+def test_search_into_a_closed_pipe_stops_quietly(seed_library):
+    """``papernotes search … | head -1``: no 'Broken pipe' error once the reader is gone."""
+    for index in range(300):  # enough output to fill the pipe
+        (seed_library / "2021" / f"filler{index}.md").write_text(
+            f"---\ntitle: Filler {index} 蒸馏\nyear: 2021\n---\n1. 蒸馏 {index}\n", encoding="utf-8"
+        )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "papernotes", "--notes", str(seed_library), "search", "蒸馏"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    assert process.stdout.readline()
+    process.stdout.close()
+    error = process.stderr.read()
+    assert process.wait(timeout=60) == 141 and error == b""

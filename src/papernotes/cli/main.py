@@ -6,6 +6,7 @@ pays for Textual, ``arxiv`` or ``bibtexparser``.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import sys
@@ -89,6 +90,8 @@ class LazyGroup(click.Group):
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
+        except BrokenPipeError:
+            quiet_broken_pipe()
         except (PapernotesError, OSError) as exc:
             message = user_message(exc) or str(exc)  # a title in it shows its controls
             raise click.ClickException(visible_controls(message)) from None
@@ -155,8 +158,19 @@ def notes_root(option: Path | None) -> Path:
     return data_folder() / "notes"
 
 
+def quiet_broken_pipe() -> None:
+    """The reader of our output went away (``papernotes list | head``): stop quietly, with
+    the status a process killed by SIGPIPE has, as ``cat`` or ``grep`` would."""
+    with contextlib.suppress(OSError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so the exit's flush of stdout cannot fail
+    sys.exit(141)
+
+
 def main() -> None:
     try:
         cli(prog_name="papernotes")
     except KeyboardInterrupt:
         sys.exit(130)
+    except BrokenPipeError:
+        quiet_broken_pipe()

@@ -95,9 +95,14 @@ class PinyinPattern:
             found = self._search(form, max(found.end(), found.start() + 1))
 
 
+MAX_PINYIN_LETTERS = 30
+"""A longer word (or run of words) is matched as text only: its ways of splitting into
+syllables grow exponentially with its length, and nobody types a sentence of pinyin."""
+
+
 def pinyin_pattern(word: str, minimum: int = 2) -> PinyinPattern | None:
     """The pinyin-form pattern of ``word`` when it splits into ``minimum`` or more syllables."""
-    if not (word.isascii() and word.isalpha()):
+    if len(word) > MAX_PINYIN_LETTERS or not (word.isascii() and word.isalpha()):
         return None
     splits = [s for s in syllable_splits(word.lower()) if len(s) >= minimum]
     if not splits:
@@ -132,7 +137,9 @@ def parse_query(text: str, folder: TextFolder, exact: bool = False) -> Query:
 
 def _whole_pattern(raw: list[str]) -> PinyinPattern | None:
     """The pattern of several words read as one run of syllables, when each is pinyin."""
-    if len(raw) < 2 or not all(pinyin_pattern(w, minimum=1) for w in raw):
+    if len(raw) < 2 or sum(map(len, raw)) > MAX_PINYIN_LETTERS:
+        return None
+    if not all(pinyin_pattern(w, minimum=1) for w in raw):
         return None
     return pinyin_pattern("".join(raw))
 

@@ -394,6 +394,24 @@ class Library:
         """Delete what writes killed midway left behind; the removed files' relative paths."""
         return self.store.remove_temp_files()
 
+    def addable(self, paper: Paper, update: bool = False) -> Paper:
+        """``paper`` as ``add`` would write it, refused now as ``add`` would refuse it (not
+        valid; already in the library, unless ``update``): checked before the folder is made
+        or notes are typed, so a refused add costs neither. ``add`` checks again under the lock."""
+        paper = self.validated(paper)
+        if not update and folder_kind(self.root) != MISSING:
+            existing = self.match(paper)
+            if existing is not None:
+                raise DuplicateError(
+                    f"{paper.title!r} is already in the library as {existing.path}."
+                )
+        return paper
+
+    def notes_if_any(self) -> list[Note]:
+        """``notes()``, or none while the folder does not exist yet (an add into a new folder
+        checks its paper before it makes the folder)."""
+        return [] if folder_kind(self.root) == MISSING else self.notes()
+
     def validated(self, paper: Paper) -> Paper:
         try:
             paper = clean_paper(paper)

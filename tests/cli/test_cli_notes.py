@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 
 from papernotes.cli.main import COMMANDS, cli
@@ -460,3 +461,25 @@ def test_notes_typed_for_an_add_refused_at_the_write_are_kept_in_the_file_the_er
     assert "already in the library" in result.stderr
     kept = result.stderr.split("your notes are kept in ")[1].split(";")[0].strip().rstrip(".")
     assert "my long notes" in Path(kept).read_text(encoding="utf-8")
+
+
+def test_rm_of_a_broken_note_repaired_while_the_user_confirms_keeps_the_repaired_note(
+    seed_library, monkeypatch
+):
+    _typing_in_a_terminal(monkeypatch)
+    bad = seed_library / "2020" / "bad.md"
+    bad.write_text(BROKEN_NOTE, encoding="utf-8")
+    repaired = (seed_library / "2020" / "tinybert.md").read_text(encoding="utf-8")
+    repaired = repaired.replace("TinyBERT", "Repaired TinyBERT", 1)
+    for fix in (repaired, BROKEN_NOTE + "still broken, but other bytes\n"):
+        bad.write_text(BROKEN_NOTE, encoding="utf-8")
+
+        def fix_while_asked(*args, fix=fix, **kwargs):  # another program writes meanwhile
+            bad.write_text(fix, encoding="utf-8")
+            return True
+
+        monkeypatch.setattr(click, "confirm", fix_while_asked)
+        result = run(seed_library, "rm", "2020/bad.md")
+        assert result.exit_code == 1
+        assert "2020/bad.md was changed on disk since it was named" in result.stderr
+        assert bad.read_text(encoding="utf-8") == fix  # nothing was removed

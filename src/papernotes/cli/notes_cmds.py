@@ -320,9 +320,10 @@ def rm_cmd(ctx: click.Context, paper, yes):
                 f"{paper!r} names {rel} (which does not read as a note) and {named}; "
                 "name one by its path with .md."
             )
-        if not yes and sys.stdin.isatty():
-            click.confirm(f"Delete {rel} (it does not read as a note)?", abort=True)
-        library.remove_file(rel)
+        asked = f"Delete {rel} (it does not read as a note)?"
+        ask = not yes and sys.stdin.isatty()
+        # deleted only if, under the lock, it still holds what it held when asked
+        library.remove_file(rel, (lambda: click.confirm(asked, abort=True)) if ask else None)
         click.echo(f"Removed {rel}")
         return
     note = library.find(paper)  # a name two rules give to two papers is an error, never a pick

@@ -138,6 +138,7 @@ def add_paper(library: Library, given: Paper, update: bool, timeout: float, offl
     come before the notes are asked for, so a refused paper never costs the user their
     typing; notes typed in the editor are kept in their file until the add succeeded."""
     plan = None
+    typing = not given.notes and sys.stdin.isatty()  # a duplicate is looked for first only then
     if given.arxiv:
         from papernotes.library.arxiv_add import plan_arxiv_add, planned_paper
         from papernotes.library.arxiv_ops import Fetcher
@@ -146,9 +147,9 @@ def add_paper(library: Library, given: Paper, update: bool, timeout: float, offl
         plan = plan_arxiv_add(library, given, update=update, fetcher=fetcher)
         if plan.warning:
             click.echo(f"warning: {plan.warning}", err=True)
-        library.addable(planned_paper(given, plan), update)
+        library.addable(planned_paper(given, plan), update, look=typing)
     else:
-        library.addable(given, update)
+        library.addable(given, update, look=typing)
     notes, kept = (given.notes, None) if given.notes else notes_from_user()
     given = replace(given, notes=notes)
     try:

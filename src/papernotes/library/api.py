@@ -409,12 +409,13 @@ class Library:
         """Delete what writes killed midway left behind; the removed files' relative paths."""
         return self.store.remove_temp_files()
 
-    def addable(self, paper: Paper, update: bool = False) -> Paper:
+    def addable(self, paper: Paper, update: bool = False, look: bool = True) -> Paper:
         """``paper`` as ``add`` would write it, refused now as ``add`` would refuse it (not
-        valid; already in the library, unless ``update``): checked before the folder is made
-        or notes are typed, so a refused add costs neither. ``add`` checks again under the lock."""
+        valid; with ``look``, already in the library unless ``update``): checked before the
+        folder is made or notes are typed, so a refused add costs neither. ``add`` checks
+        again under the lock (``look=False`` spares reading the library twice)."""
         paper = self.validated(paper)
-        if not update and folder_kind(self.root) != MISSING:
+        if look and not update and folder_kind(self.root) != MISSING:
             existing = self.match(paper)
             if existing is not None:
                 raise DuplicateError(

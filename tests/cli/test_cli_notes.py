@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 
 from papernotes.cli.main import COMMANDS, cli
@@ -413,3 +414,72 @@ def test_list_with_a_year_no_paper_has_says_no_papers_match(seed_library):
         result = run(seed_library, "list", *args)
         assert result.exit_code == 0 and result.stdout == ""
         assert result.stderr.strip() == "No papers match.", args
+
+
+def _typing_in_a_terminal(monkeypatch):
+    """``add`` without --note or piped stdin opens $EDITOR: stdin looks like a terminal."""
+    import click.testing
+
+    monkeypatch.setattr(click.testing._NamedTextIOWrapper, "isatty", lambda self: True)
+
+
+def test_a_refused_add_makes_no_library_folder_and_never_opens_the_editor(
+    seed_library, tmp_path, monkeypatch
+):
+    _typing_in_a_terminal(monkeypatch)
+    opened = tmp_path / "editor-opened"
+    script = tmp_path / "editor.py"
+    script.write_text(f"open({str(opened)!r}, 'w').close()\n", encoding="utf-8")
+    env = {"EDITOR": f"{sys.executable} {script}"}
+    new_folder = tmp_path / "new"
+    bad_venue = run(
+        new_folder, "add", "--year", "2020", "--title", "X", "--venue", "https://x.org", env=env
+    )
+    assert bad_venue.exit_code == 1 and "links go in code" in bad_venue.stderr
+    assert not new_folder.exists()
+    title = "tinybert: distilling bert for natural language understanding"
+    duplicate = run(seed_library, "add", "--year", "2020", "--title", title, env=env)
+    assert duplicate.exit_code == 1 and "already in the library" in duplicate.stderr
+    assert not opened.exists()  # refused before any typing
+
+
+def test_notes_typed_for_an_add_refused_at_the_write_are_kept_in_the_file_the_error_names(
+    empty_library, tmp_path, monkeypatch
+):
+    _typing_in_a_terminal(monkeypatch)
+    script = tmp_path / "editor.py"
+    script.write_text(  # while the user types, another papernotes adds the same paper
+        "import subprocess, sys\n"
+        f"subprocess.run([sys.executable, '-m', 'papernotes', '--notes', {str(empty_library)!r},"
+        " 'add', '--year', '2020', '--title', 'Same Paper', '--note', 'theirs'], check=True)\n"
+        "open(sys.argv[-1], 'a', encoding='utf-8').write('my long notes\\n')\n",
+        encoding="utf-8",
+    )
+    env = {"EDITOR": f"{sys.executable} {script}"}
+    result = run(empty_library, "add", "--year", "2020", "--title", "Same Paper", env=env)
+    assert result.exit_code == 1
+    assert "already in the library" in result.stderr
+    kept = result.stderr.split("your notes are kept in ")[1].split(";")[0].strip().rstrip(".")
+    assert "my long notes" in Path(kept).read_text(encoding="utf-8")
+
+
+def test_rm_of_a_broken_note_repaired_while_the_user_confirms_keeps_the_repaired_note(
+    seed_library, monkeypatch
+):
+    _typing_in_a_terminal(monkeypatch)
+    bad = seed_library / "2020" / "bad.md"
+    bad.write_text(BROKEN_NOTE, encoding="utf-8")
+    repaired = (seed_library / "2020" / "tinybert.md").read_text(encoding="utf-8")
+    repaired = repaired.replace("TinyBERT", "Repaired TinyBERT", 1)
+    for fix in (repaired, BROKEN_NOTE + "still broken, but other bytes\n"):
+        bad.write_text(BROKEN_NOTE, encoding="utf-8")
+
+        def fix_while_asked(*args, fix=fix, **kwargs):  # another program writes meanwhile
+            bad.write_text(fix, encoding="utf-8")
+            return True
+
+        monkeypatch.setattr(click, "confirm", fix_while_asked)
+        result = run(seed_library, "rm", "2020/bad.md")
+        assert result.exit_code == 1
+        assert "2020/bad.md was changed on disk since it was named" in result.stderr
+        assert bad.read_text(encoding="utf-8") == fix  # nothing was removed

@@ -688,3 +688,25 @@ def test_an_online_entry_exports_as_a_misc_bibtex_accepts_and_imports_back_as_on
     assert run(again, "import", str(out)).exit_code == 0
     assert run(again, "export", "--bib").stdout == exported
     assert "entry_type: online" in (again / "2020" / "t.md").read_text(encoding="utf-8")
+
+
+def test_an_entry_with_a_link_for_a_venue_is_skipped_with_its_line_and_the_rest_imported(
+    empty_library, tmp_path
+):
+    bib = write_bib(
+        tmp_path,
+        "@article{first2020,\n  title = {First Paper},\n  year = {2020},\n}\n\n"
+        "@article{middle2020,\n  title = {Middle Paper},\n  year = {2020},\n"
+        "  journal = {See https://example.com/venue},\n}\n\n"
+        "@article{third2020,\n  title = {Third Paper},\n  year = {2020},\n}\n",
+    )
+    dry = run(empty_library, "import", str(bib), "--dry-run")
+    result = run(empty_library, "import", str(bib))
+    assert result.exit_code == 0, result.output
+    summary = "2 added, 0 merged, 1 skipped, 1 problem(s) reported."
+    assert result.stdout.strip().splitlines()[-1] == summary
+    assert dry.exit_code == 0, dry.output
+    assert summary.removesuffix(".") in dry.stdout  # the dry run says the same
+    assert f"{bib}:6: entry 'middle2020'" in result.stderr
+    titles = sorted(n.paper.title for n in Library(empty_library).notes())
+    assert titles == ["First Paper", "Third Paper"]

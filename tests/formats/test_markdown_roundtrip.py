@@ -423,3 +423,20 @@ def test_free_text_ending_in_a_spaces_only_line_reads_the_same_from_the_note_and
     assert body == "free text"
     again = import_text(tmp_path / "again", run(root, "export", "--md").stdout)
     assert again.find("X").paper.body == body
+
+
+def test_a_dry_run_reports_a_paper_listed_twice_as_the_import_does(empty_library, tmp_path):
+    doc = tmp_path / "twice.md"
+    doc.write_text(
+        "# Papers\n\n### 2020\n\n- The Same Paper\n- Another Paper\n\n"
+        "### 2021\n\n- the same paper\n",
+        encoding="utf-8",
+    )
+    dry = run(empty_library, "import", str(doc), "--dry-run")
+    real = run(empty_library, "import", str(doc))
+    assert real.exit_code == 0 and dry.exit_code == 0, real.output + dry.output
+    summary = real.stdout.strip().splitlines()[-1]
+    assert "2 added" in summary and "1 skipped" in summary
+    assert summary.removesuffix(".") in dry.stdout
+    assert "appears twice; skipped" in dry.stderr
+    assert "appears twice; skipped" in real.stderr

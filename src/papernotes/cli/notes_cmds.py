@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -24,14 +25,20 @@ from papernotes.errors import (
     AmbiguousError,
     ConflictError,
     DuplicateError,
+    FileFormatError,
     InvalidInputError,
     NotFoundError,
+    PapernotesError,
+    user_message,
 )
 from papernotes.gc_pause import gc_paused
 from papernotes.library import Library
 from papernotes.library.names import exact_matches
 from papernotes.model import STATUSES, Note, Paper, Problem
 from papernotes.text.typed_notes import typed_notes
+
+if TYPE_CHECKING:
+    from papernotes.library.note_edit import EditCopy
 
 NOTES_TEMPLATE = "# One reading note per line. Lines starting with '#' are ignored.\n"
 
@@ -118,9 +125,8 @@ def add_cmd(  # noqa: PLR0913 - a click command takes one parameter per option
         status=status,
         notes=tuple(notes),
     )
-    library = library_to_fill(ctx)  # a missing or empty folder becomes a library
-    library.init()
-    try:
+    library = library_to_fill(ctx)  # a missing or empty folder becomes a library, once the
+    try:  # paper is checked and the notes typed: a refused add makes no folder
         note = add_paper(library, given, update, timeout, offline)
     except DuplicateError as exc:
         raise DuplicateError(f"{str(exc).removesuffix('.')}; use --update to change it.") from None
@@ -128,34 +134,63 @@ def add_cmd(  # noqa: PLR0913 - a click command takes one parameter per option
 
 
 def add_paper(library: Library, given: Paper, update: bool, timeout: float, offline: bool) -> Note:
-    """Add ``given``; by arXiv id (``library/arxiv_add.py``) the checks and the request come
-    before the notes are asked for, so a refused paper never costs the user their typing."""
-    if not given.arxiv:
-        return library.add(_with_notes(given), update=update)
-    from papernotes.library.arxiv_add import add_from_arxiv, plan_arxiv_add
-    from papernotes.library.arxiv_ops import Fetcher
+    """Add ``given``; the checks (and, by arXiv id, the request: ``library/arxiv_add.py``)
+    come before the notes are asked for, so a refused paper never costs the user their
+    typing; notes typed in the editor are kept in their file until the add succeeded."""
+    plan = None
+    typing = not given.notes and sys.stdin.isatty()  # a duplicate is looked for first only then
+    if given.arxiv:
+        from papernotes.library.arxiv_add import plan_arxiv_add, planned_paper
+        from papernotes.library.arxiv_ops import Fetcher
 
-    fetcher = Fetcher(timeout=timeout, offline=offline)
-    plan = plan_arxiv_add(library, given, update=update, fetcher=fetcher)
-    if plan.warning:
-        click.echo(f"warning: {plan.warning}", err=True)
-    return add_from_arxiv(library, _with_notes(given), plan, update=update)
+        fetcher = Fetcher(timeout=timeout, offline=offline)
+        plan = plan_arxiv_add(library, given, update=update, fetcher=fetcher)
+        if plan.warning:
+            click.echo(f"warning: {plan.warning}", err=True)
+        library.addable(planned_paper(given, plan), update, look=typing)
+    else:
+        library.addable(given, update, look=typing)
+    notes, kept = (given.notes, None) if given.notes else notes_from_user()
+    given = replace(given, notes=notes)
+    try:
+        library.init()
+        if plan is None:
+            note = library.add(given, update=update)
+        else:
+            from papernotes.library.arxiv_add import add_from_arxiv
 
-
-def _with_notes(given: Paper) -> Paper:
-    """``given``, with the notes read from the user when no --note gave any."""
-    return given if given.notes else replace(given, notes=read_notes_from_user())
+            note = add_from_arxiv(library, given, plan, update=update)
+    except (PapernotesError, OSError) as exc:
+        if kept is None:
+            raise
+        said = (user_message(exc) or str(exc)).removesuffix(".")
+        kind = DuplicateError if isinstance(exc, DuplicateError) else type(exc)
+        if not isinstance(exc, PapernotesError) or isinstance(exc, FileFormatError):
+            kind = InvalidInputError  # one sentence, as any user error
+        raise kind(f"{said}; your notes are kept in {kept.path}.") from None
+    if kept is not None:
+        kept.discard()
+    return note
 
 
 def read_notes_from_user() -> tuple[str, ...]:
     """Notes from piped stdin, or from the editor when interactive; either must be UTF-8."""
+    notes, kept = notes_from_user()
+    if kept is not None:
+        kept.discard()
+    return notes
+
+
+def notes_from_user() -> tuple[tuple[str, ...], EditCopy | None]:
+    """Notes from piped stdin, or from the editor when interactive, with the editor's file
+    (kept for the caller to discard once the notes are written); either must be UTF-8."""
     from papernotes.text.utf8 import bad_byte, decode_utf8, describe
 
     if not sys.stdin.isatty():
         from papernotes.library.files import read_bounded
 
         data = read_bounded(click.get_binary_stream("stdin"), "Standard input")
-        return typed_notes(decode_utf8(data, "Standard input"))
+        return typed_notes(decode_utf8(data, "Standard input")), None
     from papernotes.library.editor import run_editor  # subprocess: not for list or search
     from papernotes.library.note_edit import EditCopy, abandon_edit, run_catching
 
@@ -170,8 +205,7 @@ def read_notes_from_user() -> tuple[str, ...]:
             f"{copy.path} is not valid UTF-8 at {describe(where)}; nothing was written, "
             "and your notes are kept in that file."
         )
-    copy.discard()
-    return typed_notes(data.decode("utf-8"), comments=True)
+    return typed_notes(data.decode("utf-8"), comments=True), copy
 
 
 @click.command("list")
@@ -287,9 +321,10 @@ def rm_cmd(ctx: click.Context, paper, yes):
                 f"{paper!r} names {rel} (which does not read as a note) and {named}; "
                 "name one by its path with .md."
             )
-        if not yes and sys.stdin.isatty():
-            click.confirm(f"Delete {rel} (it does not read as a note)?", abort=True)
-        library.remove_file(rel)
+        asked = f"Delete {rel} (it does not read as a note)?"
+        ask = not yes and sys.stdin.isatty()
+        # deleted only if, under the lock, it still holds what it held when asked
+        library.remove_file(rel, (lambda: click.confirm(asked, abort=True)) if ask else None)
         click.echo(f"Removed {rel}")
         return
     note = library.find(paper)  # a name two rules give to two papers is an error, never a pick

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from papernotes.errors import (
     NO_PAPERS,
+    ConflictError,
     DuplicateError,
     FileFormatError,
     InvalidInputError,
@@ -386,13 +387,46 @@ class Library:
         of any kind, without reading it; None if there is none. It may not read as a note."""
         return self.store.note_file(name, any_kind=True)
 
-    def remove_file(self, rel: str) -> None:
-        """Delete the file at ``rel`` without reading it: a broken note (``file_named``)."""
-        self.store.delete_file(rel)
+    def remove_file(self, rel: str, confirm: Callable[[], object] | None = None) -> None:
+        """Delete the file at ``rel`` that does not read as a note (``file_named``), without
+        parsing it, once ``confirm`` returned (it raises to abort; asked outside the lock).
+        Refused (``ConflictError``) when, under the lock, the file no longer holds what it held
+        before ``confirm`` or reads as a note now: a file repaired meanwhile is never lost."""
+        seen = self.store.file_state(rel)
+        if confirm is not None:
+            confirm()
+        with self.writing():
+            now = self.store.file_state(rel)
+            if now is None:
+                raise ConflictError(f"{rel} was removed meanwhile; nothing was removed.")
+            if now != seen or any(n.path == rel for n in self.notes()):
+                raise ConflictError(
+                    f"{rel} was changed on disk since it was named; nothing was removed."
+                )
+            self.store.delete_file(rel)
 
     def remove_temp_files(self) -> list[str]:
         """Delete what writes killed midway left behind; the removed files' relative paths."""
         return self.store.remove_temp_files()
+
+    def addable(self, paper: Paper, update: bool = False, look: bool = True) -> Paper:
+        """``paper`` as ``add`` would write it, refused now as ``add`` would refuse it (not
+        valid; with ``look``, already in the library unless ``update``): checked before the
+        folder is made or notes are typed, so a refused add costs neither. ``add`` checks
+        again under the lock (``look=False`` spares reading the library twice)."""
+        paper = self.validated(paper)
+        if look and not update and folder_kind(self.root) != MISSING:
+            existing = self.match(paper)
+            if existing is not None:
+                raise DuplicateError(
+                    f"{paper.title!r} is already in the library as {existing.path}."
+                )
+        return paper
+
+    def notes_if_any(self) -> list[Note]:
+        """``notes()``, or none while the folder does not exist yet (an add into a new folder
+        checks its paper before it makes the folder)."""
+        return [] if folder_kind(self.root) == MISSING else self.notes()
 
     def validated(self, paper: Paper) -> Paper:
         try:

@@ -44,7 +44,7 @@ def plan_arxiv_add(
     title naming another note than the id's is an ``InvalidInputError``.
     """
     base = parse_arxiv_id(given.arxiv)[0]
-    existing = next((n for n in library.notes() if n.paper.arxiv == base), None)
+    existing = next((n for n in library.notes_if_any() if n.paper.arxiv == base), None)
     if existing is not None:
         return ArxivAddPlan(_updated(library, given, existing, base, update))
     if fetched is not None and parse_arxiv_id(fetched.arxiv)[0] == base:
@@ -68,8 +68,12 @@ def add_from_arxiv(
 ) -> Note:
     """Write the note ``plan`` was made for: arXiv's metadata with the user's values winning
     (``given.title`` empty: arXiv's title; ``given.year`` 0: the first version's year)."""
-    paper = given if plan.source is None else paper_for_add(given, plan.source)
-    return library.add(paper, update=update)
+    return library.add(planned_paper(given, plan), update=update)
+
+
+def planned_paper(given: Paper, plan: ArxivAddPlan) -> Paper:
+    """The paper ``add_from_arxiv`` hands to ``add``: arXiv's metadata, the user's winning."""
+    return given if plan.source is None else paper_for_add(given, plan.source)
 
 
 def _updated(library: Library, given: Paper, existing: Note, base: str, update: bool) -> Paper:

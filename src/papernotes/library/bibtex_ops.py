@@ -206,11 +206,14 @@ def _import_entries(
         try:
             paper, latex_notes = keep_unknown_latex(entry, entry_to_paper(entry, venues))
             refuse_controls(paper)
+            # what add and save would refuse, refused here: skipped with its line, before any
+            # write, so the dry run and the import agree and no entry is half-imported
+            paper = library.validated(paper)
         except ValueError as exc:
             problems.append(Problem(source, entry.line, f"entry {entry.key!r} {exc}; skipped"))
             skipped.append(entry.key)
             continue
-        except InvalidInputError as exc:  # a control character in a one-line field
+        except InvalidInputError as exc:  # a control character, or a venue that is a link
             problems.append(Problem(source, entry.line, f"entry {entry.key!r}: {exc} Skipped."))
             skipped.append(entry.key)
             continue

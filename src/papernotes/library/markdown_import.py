@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 
 from papernotes.errors import NO_PAPERS, InvalidInputError
 from papernotes.library.document_merge import merge_layout
-from papernotes.model import ImportReport, Problem, merge_paper
+from papernotes.library.index import PaperIndex
+from papernotes.model import ImportReport, Note, Problem, merge_paper
 
 if TYPE_CHECKING:
     from papernotes.library.api import Library
@@ -39,6 +40,7 @@ def _import(library: Library, text: str, source: str, dry_run: bool) -> ImportRe
     problems = list(parsed.problems)
     order: list[str] = []
     claimed: set[str] = set()
+    pending = PaperIndex([])  # a dry run's papers to add, matched as the real run's new notes
     for paper, line in parsed.papers:
         try:
             paper = library.validated(paper)
@@ -46,7 +48,7 @@ def _import(library: Library, text: str, source: str, dry_run: bool) -> ImportRe
             problems.append(Problem(source, line, str(exc)))
             skipped.append(paper.title)
             continue
-        existing = library.match(paper)
+        existing = library.match(paper) or (pending.match(paper) if dry_run else None)
         if existing and existing.path in claimed:
             problems.append(Problem(source, line, f"{paper.title!r} appears twice; skipped"))
             skipped.append(paper.title)
@@ -54,11 +56,11 @@ def _import(library: Library, text: str, source: str, dry_run: bool) -> ImportRe
         if existing is None:
             # valid already and checked against the library, under the lock (add()
             # without doing both again)
-            path = (
-                f"{paper.year}: {paper.title}"
-                if dry_run
-                else library.add_checked(paper, False).path
-            )
+            if dry_run:
+                path = f"{paper.year}: {paper.title}"
+                pending.add(Note(paper, path))
+            else:
+                path = library.add_checked(paper, False).path
             added.append(path)
         else:
             merged = merge_paper(existing.paper, paper)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -333,6 +334,18 @@ class NoteStore:
             self.path_of(note.path).unlink()
             if self._batch is not None:
                 self._batch.forget(self.path_of(note.path).parent)
+
+    def file_state(self, rel: str) -> tuple[int, bytes] | None:
+        """What the file at ``rel`` is now, without parsing or following it: its kind, and a
+        regular file's bytes (a FIFO is never read); None when there is none. A delete of a
+        broken note compares it before and after the user confirms."""
+        path = self.path_of(rel)
+        try:
+            mode = os.lstat(path).st_mode
+            data = read_regular(path) if stat.S_ISREG(mode) else b""
+        except FileNotFoundError:
+            return None
+        return stat.S_IFMT(mode), data
 
     def delete_file(self, rel: str) -> None:
         """Delete the note file at ``rel`` without reading it (one that does not parse)."""

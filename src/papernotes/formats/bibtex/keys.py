@@ -79,6 +79,8 @@ def has_han(text: str) -> bool:
 def is_cjk_name(name: str) -> bool:
     """A name in Chinese, Japanese or Korean script (魏俊秋, 山田太郎, 김연아, also 山田 太郎):
     family name first, so one unit, printed exactly as written, never as "given family"."""
+    if name.isascii():  # most names: no CJK character to look for
+        return False
     words = name.split()
     return bool(words) and "," not in name and all(_is_cjk_word(word) for word in words)
 

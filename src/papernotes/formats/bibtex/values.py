@@ -109,6 +109,9 @@ def parseable_name(name: str) -> str:
     BibTeX splits a name at its commas (outside braces) into at most three parts and each
     part into words at spaces, ``-`` and ``~``: ``Smith, --`` has an empty part (an error in
     bibtex, a crash in biber), as do ``, Smith`` and ``A, B, C, D`` (too many commas)."""
+    if "{" not in name and "}" not in name:  # the common case: commas split it as they stand
+        plain = name.split(",")
+        return name if len(plain) <= 3 and all(p.strip(" -~\t\n") for p in plain) else f"{{{name}}}"
     parts, depth, start = [], 0, 0
     for i, char in enumerate(name):  # BibTeX counts every brace, escaped or not
         if char in "{}":

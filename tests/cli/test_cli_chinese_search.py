@@ -113,7 +113,7 @@ def test_a_huge_query_is_searched_in_bounded_time_and_memory(seed_library, query
 
 def test_search_into_a_closed_pipe_stops_quietly(seed_library):
     """``papernotes search … | head -1``: no 'Broken pipe' error once the reader is gone."""
-    for index in range(300):  # enough output to fill the pipe
+    for index in range(300):  # more output than a pipe holds
         (seed_library / "2021" / f"filler{index}.md").write_text(
             f"---\ntitle: Filler {index} 蒸馏\nyear: 2021\n---\n1. 蒸馏 {index}\n", encoding="utf-8"
         )
@@ -126,4 +126,5 @@ def test_search_into_a_closed_pipe_stops_quietly(seed_library):
     assert process.stdout.readline()
     process.stdout.close()
     error = process.stderr.read()
-    assert process.wait(timeout=60) == 141 and error == b""
+    # quiet either way: 141 (as if killed by SIGPIPE) or 0 where click's flush absorbed it
+    assert process.wait(timeout=60) in (0, 141) and error == b""

@@ -35,6 +35,7 @@ from papernotes.gc_pause import gc_paused
 from papernotes.library import Library
 from papernotes.library.names import exact_matches
 from papernotes.model import STATUSES, Note, Paper, Problem
+from papernotes.text.controls import visible_controls
 from papernotes.text.typed_notes import typed_notes
 
 if TYPE_CHECKING:
@@ -274,11 +275,12 @@ def search_cmd(ctx: click.Context, query, as_json, exact):
         return
     if not notes:
         raise NotFoundError(f"No paper matches {query!r}.")
-    lines = list_lines(notes)
-    for line, hit in zip(lines, hits, strict=True):
-        echo(line)
+    shown: list[str] = []  # printed at once: one write, not two per paper
+    for line, hit in zip(list_lines(notes), hits, strict=True):
+        shown.append(visible_controls(line))
         if hit is not None:
-            click.echo(f"      {hit_label(hit)}: {passage(hit)}")  # passage() made it safe
+            shown.append(f"      {hit_label(hit)}: {passage(hit)}")  # passage() made it safe
+    click.echo("\n".join(shown))
 
 
 @click.command("edit")

@@ -256,14 +256,18 @@ def test_damaged_note_files_never_stop_the_library_from_loading(note_text, at, c
         library.export_markdown()
 
 
+# papernotes' own limit, or the one PyYAML 6.0.4's scanner applies first to flow collections
+TOO_DEEP = re.compile("nested more than 100 levels|exceeded maximum nesting depth")
+
+
 @pytest.mark.parametrize(
     ("text", "line", "message"),
     [
-        ("---\ntitle: " + "[" * 50_000 + "\nyear: 2021\n---\n", 2, "nested more than 100 levels"),
+        ("---\ntitle: " + "[" * 50_000 + "\nyear: 2021\n---\n", 2, TOO_DEEP),
         (
             "---\ntitle: x\nyear: 2021\nz: " + "{a: " * 5000 + "1" + "}" * 5000 + "\n---\n",
             4,
-            "nested more than 100 levels",
+            TOO_DEEP,
         ),
         ("---\ntitle: x\nyear: [2021]\n---\n", 3, "year must be a whole number"),
         ("---\ntitle: {a: 1}\nyear: 2021\n---\n", 2, "title must be a single value"),
@@ -276,7 +280,12 @@ def test_malformed_front_matter_is_a_problem_with_its_line(empty_library, text, 
     (empty_library / "2021").mkdir()
     (empty_library / "2021" / "x.md").write_text(text, encoding="utf-8")
     (problem,) = Library(empty_library).check()
-    assert (problem.path, problem.line) == ("2021/x.md", line) and message in problem.message
+    assert (problem.path, problem.line) == ("2021/x.md", line)
+    assert (
+        message.search(problem.message)
+        if isinstance(message, re.Pattern)
+        else (message in problem.message)
+    ), problem.message
 
 
 def test_a_note_with_invalid_utf8_a_bom_or_crlf(empty_library):

@@ -11,6 +11,7 @@ import importlib
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -102,7 +103,7 @@ class LockSeconds(click.FloatRange):
     refused like a negative number."""
 
     def convert(
-        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
     ) -> float:
         seconds: float = super().convert(value, param, ctx)
         if seconds != seconds:  # nan

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from papernotes.cli.notes_cmds import open_library
@@ -79,7 +81,7 @@ def read_stdin() -> str:
     from papernotes.library.files import read_bounded
     from papernotes.text.utf8 import decode_utf8
 
-    data = read_bounded(click.get_binary_stream("stdin"), "Standard input")
+    data = read_bounded(sys.stdin.buffer, "Standard input")
     return decode_utf8(data, "Standard input")
 
 

@@ -190,7 +190,7 @@ def notes_from_user() -> tuple[tuple[str, ...], EditCopy | None]:
     if not sys.stdin.isatty():
         from papernotes.library.files import read_bounded
 
-        data = read_bounded(click.get_binary_stream("stdin"), "Standard input")
+        data = read_bounded(sys.stdin.buffer, "Standard input")
         return typed_notes(decode_utf8(data, "Standard input")), None
     from papernotes.library.editor import run_editor  # subprocess: not for list or search
     from papernotes.library.note_edit import EditCopy, abandon_edit, run_catching

@@ -1,5 +1,5 @@
-"""What README.md (and docs/architecture.md, CONTRIBUTING.md) names exists: each promise's
-tests, and the modules and files it points to.
+"""What README.md, every page of docs/ and CONTRIBUTING.md name exists: each promise's
+tests, and the modules and files they point to.
 
 A test is named ``tests/FILE.py::test_name``, or ``::test_name`` for one more test of the file
 named last before it under the same heading or bold promise. Modules are named by path
@@ -14,6 +14,7 @@ import importlib
 import re
 from functools import cache
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 
@@ -24,6 +25,7 @@ PACKAGE = REPO / "src" / "papernotes"
 CODE = re.compile(r"`([^`\n]+)`")
 TEST_REF = re.compile(r"^(tests/[\w/]+\.py)(?:::(\w+))?$")
 SHORTHAND = re.compile(r"^::(\w+)$")
+LINK = re.compile(r"\]\(([^)\s]+)\)")
 DOTTED = re.compile(r"^papernotes(?:\.\w+)+$")
 
 
@@ -106,23 +108,37 @@ def resolves(dotted: str) -> bool:
     return False
 
 
-def test_every_test_the_readme_names_exists():
-    text = README.read_text(encoding="utf-8")
+DOCS = ["README.md", "CONTRIBUTING.md"] + sorted(
+    f"docs/{page.name}" for page in (REPO / "docs").glob("*.md")
+)
+
+
+def test_the_guarantees_page_names_its_tests():
+    text = (REPO / "docs" / "guarantees.md").read_text(encoding="utf-8")
     named = [span for _, span in references(text) if TEST_REF.match(span) or SHORTHAND.match(span)]
     assert len(named) > 100  # the Guarantees really were read
-    problems = missing_tests(text)
-    assert not problems, "\n".join(problems)
 
 
-def test_every_module_the_readme_names_exists():
-    problems = module_problems(README.read_text(encoding="utf-8"))
-    assert not problems, "\n".join(problems)
-
-
-@pytest.mark.parametrize("doc", ["docs/architecture.md", "CONTRIBUTING.md"])
-def test_every_test_module_and_file_the_contributor_docs_name_exists(doc):
+@pytest.mark.parametrize("doc", DOCS)
+def test_every_test_module_and_file_the_docs_name_exists(doc):
     text = (REPO / doc).read_text(encoding="utf-8")
     problems = missing_tests(text, doc) + module_problems(text, doc)
+    assert not problems, "\n".join(problems)
+
+
+def test_every_relative_link_of_the_docs_leads_to_a_file():
+    problems = []
+    for doc in DOCS:
+        path = REPO / doc
+        fenced = False
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            fenced ^= line.startswith("```")
+            for target in [] if fenced else LINK.findall(CODE.sub("", line)):
+                if "://" in target or target.startswith(("#", "mailto:")):
+                    continue
+                file = unquote(target.split("#")[0])
+                if file and not (path.parent / file).exists():
+                    problems.append(f"{doc}:{number}: {target} leads to no file")
     assert not problems, "\n".join(problems)
 
 

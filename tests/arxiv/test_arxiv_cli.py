@@ -340,10 +340,11 @@ def test_link_help_points_to_documentation_that_exists(seed_library):
     result = run(seed_library, "link", "--help")
     assert result.exit_code == 0
     text = " ".join(result.stdout.split())
-    readme = Path(__file__).resolve().parents[2] / "README.md"
-    assert not re.search(r"docs/\S+\.md", text)
-    assert 'see "arXiv metadata" in README.md' in text
-    assert "\n## arXiv metadata\n" in readme.read_text(encoding="utf-8")
+    named = re.findall(r"docs/\S+\.md", text)
+    assert named == ["docs/arxiv.md"]
+    doc = Path(__file__).resolve().parents[2] / named[0]
+    assert '"Linking the papers you already have"' in text
+    assert "\n## Linking the papers you already have\n" in doc.read_text(encoding="utf-8")
 
 
 def test_show_prints_every_arxiv_field(empty_library):

@@ -38,10 +38,10 @@ offline_option = click.option(
 def link_cmd(ctx: click.Context, papers, all_notes, arxiv_id, refresh, yes, offline, timeout):
     """Fill in arXiv metadata; papers without an arXiv id are found by title.
 
-    A title match is linked automatically when it is clearly right (see "arXiv metadata" in
-    README.md); otherwise the candidates are listed with their scores and the paper is
-    skipped (asked for, when run in a terminal without --yes). An arXiv id another note
-    already has is refused. Nothing is written if any request fails.
+    A title match is linked automatically when it is clearly right (see docs/arxiv.md,
+    "Linking the papers you already have"); otherwise the candidates are listed with their
+    scores and the paper is skipped (asked for, when run in a terminal without --yes). An
+    arXiv id another note already has is refused. Nothing is written if any request fails.
     """
     if not papers and not all_notes:
         raise click.UsageError("Name the papers to link, or pass --all.")

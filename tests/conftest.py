@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.fake_arxiv import fake_arxiv  # noqa: F401 (fixture: a loopback arXiv API)
+from tests.fake_scholarly import fake_scholarly  # noqa: F401 (fixture: S2, DBLP, Crossref)
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
@@ -29,6 +30,9 @@ def isolated_environment(tmp_path_factory, monkeypatch):
     # Port 9 (discard) on loopback refuses connections: a test that forgets its own
     # fake arXiv server fails fast instead of reaching the internet.
     monkeypatch.setenv("PAPERNOTES_ARXIV_URL", "http://127.0.0.1:9/api/query")
+    for name in ("S2", "DBLP", "CROSSREF"):  # and Semantic Scholar, DBLP and Crossref
+        monkeypatch.setenv(f"PAPERNOTES_{name}_URL", "http://127.0.0.1:9/")
+    monkeypatch.delenv("PAPERNOTES_CONTACT", raising=False)
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
     for proxy in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY"):
         monkeypatch.delenv(proxy, raising=False)

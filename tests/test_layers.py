@@ -16,7 +16,7 @@ PACKAGE = SRC / "papernotes"
 THIRD_PARTY = {
     "textual": ("papernotes.tui",),
     "arxiv": ("papernotes.arxiv.client",),
-    "requests": ("papernotes.arxiv.client",),
+    "requests": ("papernotes.arxiv.client", "papernotes.web.polite"),
     "bibtexparser": ("papernotes.formats.bibtex",),
 }
 # Small helpers every layer but model and errors may import; they import nothing of ours.
@@ -30,12 +30,13 @@ ALLOWED = {
     "storage": {"root", "model", "errors", "text", "storage"},
     "formats": {"root", "model", "errors", "text", "formats"},
     "arxiv": {"root", "model", "errors", "text", "arxiv"},
+    "web": {"root", "model", "errors", "text", "web"},
 }
 # The UIs reach the notes folder, arXiv and the file formats only through the library API.
 FORBIDDEN = {
     "library": {"cli", "tui"},
-    "cli": {"tui", "storage"},
-    "tui": {"cli", "storage", "arxiv", "formats"},
+    "cli": {"tui", "storage", "web"},
+    "tui": {"cli", "storage", "arxiv", "formats", "web"},
 }
 EXCEPTIONS = {("papernotes.cli.tui_cmd", "tui")}  # `papernotes tui` opens the UI
 

@@ -33,6 +33,10 @@ FRONT_MATTER_FIELDS = (
     "doi",
     "journal_ref",
     "comment",
+    "venue_full",
+    "pages",
+    "publisher",
+    "venue_source",
 )
 LIST_FIELDS = frozenset({"authors", "tags", "categories"})
 ARXIV_FIELDS = (
@@ -78,6 +82,13 @@ class Paper:
     body: str = ""
     extra: tuple[tuple[str, object], ...] = ()
     """Front matter keys papernotes does not know, kept as written (in order)."""
+    venue_full: str = ""
+    """The published venue's full name as a bibliography prints it (``booktitle``/``journal``);
+    empty: the venue table's full name for ``venue``."""
+    pages: str = ""
+    publisher: str = ""
+    venue_source: str = ""
+    """Which service gave the published venue (``dblp``, ``s2``, ``crossref``); empty: the user."""
 
 
 @dataclass(frozen=True)
@@ -213,6 +224,7 @@ def clean_paper(paper: Paper) -> Paper:
         name: _one_line(str(getattr(paper, name)))
         for name in ("venue", "code", "arxiv", "key", "added")
     }
+
     if _UNWRITABLE_VENUE.search(one_line["venue"]):
         raise ValueError(
             f"venue {one_line['venue']!r} would be read back as a year, code or notes line; "
@@ -230,6 +242,10 @@ def clean_paper(paper: Paper) -> Paper:
         tags=tuple(dict.fromkeys(t for t in (_one_line(x) for x in paper.tags) if t)),
         notes=tuple(n for n in (_tidy_note(n) for n in paper.notes) if n),
         body=_tidy_body(paper.body),
+        venue_full=_one_line(paper.venue_full),
+        pages=_one_line(paper.pages),
+        publisher=_one_line(paper.publisher),
+        venue_source=_one_line(paper.venue_source),
     )
 
 

@@ -32,12 +32,28 @@ class Venue:
     kind: str
     name: str
     aliases: tuple[str, ...] = ()
+    numbered_from: int = 0
+    """For proceedings numbered by year (NeurIPS: 2019 is volume 32), the year of volume 1."""
+
+    def proceedings(self, year: int) -> str:
+        """The full name of one year's proceedings: ``International Conference on Learning
+        Representations (ICLR 2020)``, with the volume for numbered ones."""
+        volume = year - self.numbered_from + 1 if self.numbered_from and year else 0
+        number = f" {volume}" if volume > 0 else ""
+        edition = f" ({self.short} {year})" if year else ""
+        return f"{self.name}{number}{edition}"
 
 
 _ACL = "Association for Computational Linguistics"
 BUILTIN: tuple[Venue, ...] = (
     Venue("ICLR", CONFERENCE, "International Conference on Learning Representations"),
-    Venue("NeurIPS", CONFERENCE, "Advances in Neural Information Processing Systems", ("NIPS",)),
+    Venue(
+        "NeurIPS",
+        CONFERENCE,
+        "Advances in Neural Information Processing Systems",
+        ("NIPS", "Neural Information Processing Systems"),
+        numbered_from=1988,
+    ),
     Venue("ICML", CONFERENCE, "International Conference on Machine Learning"),
     Venue("ACL", CONFERENCE, f"Annual Meeting of the {_ACL}"),
     Venue("EMNLP", CONFERENCE, "Conference on Empirical Methods in Natural Language Processing"),
@@ -68,19 +84,19 @@ BUILTIN: tuple[Venue, ...] = (
         "Findings of EMNLP",
         CONFERENCE,
         f"Findings of the {_ACL}: EMNLP",
-        ("EMNLP Findings", "Findings-EMNLP", "EMNLP-Findings"),
+        ("EMNLP Findings", "Findings-EMNLP", "EMNLP-Findings", "EMNLP (Findings)"),
     ),
     Venue(
         "Findings of ACL",
         CONFERENCE,
         f"Findings of the {_ACL}: ACL",
-        ("ACL Findings", "Findings-ACL", "ACL-Findings"),
+        ("ACL Findings", "Findings-ACL", "ACL-Findings", "ACL (Findings)"),
     ),
     Venue(
         "Findings of NAACL",
         CONFERENCE,
         f"Findings of the {_ACL}: NAACL",
-        ("NAACL Findings", "Findings-NAACL"),
+        ("NAACL Findings", "Findings-NAACL", "NAACL-HLT (Findings)"),
     ),
     Venue("JMLR", JOURNAL, "Journal of Machine Learning Research"),
     Venue("TACL", JOURNAL, f"Transactions of the {_ACL}"),
@@ -103,6 +119,7 @@ _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)|'\d\d\b")
 _ORDINAL = re.compile(r"\b\d+(?:st|nd|rd|th)\b")
 _NOISE = re.compile(r"^(?:proceedings of (?:the )?|in )+")
 _NON_WORD = re.compile(r"[\W_]+")
+_EDITION = re.compile(r"^(?P<name>.+?)(?:\s+\d+)?\s*\((?P<short>[^()]+)\)$")
 _JOURNALISH = re.compile(r"\b(journal|transactions|letters|review|magazine)\b", re.IGNORECASE)
 
 
@@ -153,13 +170,25 @@ class VenueTable:
             return venue.kind
         return JOURNAL if _JOURNALISH.search(text) else CONFERENCE
 
+    def from_full_name(self, text: str) -> Venue | None:
+        """The venue a full name as printed names: as ``find`` does, or a ``NAME [VOLUME]
+        (SHORT YEAR)`` proceedings title whose name and short name agree on one venue."""
+        venue = self.find(text)
+        if venue is not None:
+            return venue
+        match = _EDITION.match(text.strip())
+        if match is None:
+            return None
+        named, short = self.find(match["name"]), self.find(match["short"])
+        return named if named is not None and named == short else None
+
     def full_name(self, text: str) -> str:
         venue = self.find(text)
         return venue.name if venue is not None else text.strip()
 
     def short_name(self, full: str) -> str:
         """The short name for a booktitle/journal read from a .bib, or the text as written."""
-        venue = self.find(full)
+        venue = self.from_full_name(full)
         return venue.short if venue is not None and venue.kind != PREPRINT else full.strip()
 
 
@@ -171,6 +200,8 @@ def parse_venue_config(text: str, source: str) -> tuple[Venue, ...]:
         raise InvalidInputError(f"{source} is not valid TOML: {exc}") from None
     venues = []
     for short, table in data.items():
+        if short == "contact" and isinstance(table, str):
+            continue  # the User-Agent's contact address (papernotes.web.contact)
         if not isinstance(table, dict):
             raise InvalidInputError(f"{source}: [{short}] must be a table with kind and name.")
         kind = table.get("kind", CONFERENCE)

@@ -301,6 +301,12 @@ class _Handler(BaseHTTPRequestHandler):
         return 404, b"Not found"
 
     def _send(self, status: int, body: bytes, kind: str = "text/html", headers=None) -> None:
+        try:
+            self._write(status, body, kind, headers)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up waiting (a "slow" answer after its timeout)
+
+    def _write(self, status: int, body: bytes, kind: str, headers) -> None:
         self.send_response(status)
         self.send_header("Content-Type", f"{kind}; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))

@@ -40,7 +40,7 @@ CLIENTS = {
     "biber": (needs("pdflatex", "biber"), run_biber),
     "pandoc": (needs("pandoc"), run_pandoc),
 }
-LIBRARIES = ("shipped", "seed", "hostile", "generated")
+LIBRARIES = ("shipped", "seed", "hostile", "generated", "published")
 
 
 def hostile_bib() -> str:
@@ -86,6 +86,33 @@ def hostile_bib() -> str:
     return "\n".join(["\ufeff" + SEED_BIB.replace("\n", "\r\n"), hand, tricky, maths, odd])
 
 
+def published_bib() -> str:
+    """The shipped papers as ``papernotes venue`` leaves them: the published venues of
+    ``tests/data/published-venues.tsv`` (full name, pages, DOI, a publisher) filled in."""
+    import csv
+
+    with (DATA / "published-venues.tsv").open(encoding="utf-8") as handle:
+        facts = {row["arxiv"]: row for row in csv.DictReader(handle, delimiter="\t")}
+    papers = []
+    for note in Library(SHIPPED_NOTES).notes():
+        fact = facts.get(note.paper.arxiv, {})
+        paper = note.paper
+        if fact.get("venue"):
+            paper = replace(
+                paper,
+                venue=fact["venue"],
+                venue_full=fact["venue_full"],
+                pages=fact["pages"],
+                doi=fact["doi"] or paper.doi,
+                publisher="Association for Computational Linguistics" if fact["doi"] else "",
+                venue_source="dblp",
+            )
+        papers.append(paper)
+    from papernotes.formats.bibtex.write import render_bibliography
+
+    return render_bibliography(papers, venues=VENUES)
+
+
 def _export(root: Path) -> str:
     library = Library(root)
     text, _ = export_bibtex(library, library.notes(), venues=VENUES)
@@ -97,6 +124,8 @@ def _build(name: str, folder: Path) -> Path:
     root = folder / name
     if name == "shipped":
         text = _export(SHIPPED_NOTES)
+    elif name == "published":
+        text = published_bib()
     else:
         root.mkdir(parents=True)
         library = Library(root)
@@ -165,7 +194,8 @@ def test_every_real_client_reads_the_export_without_a_warning_and_lists_every_ke
     run = client_runs(client, library)
     assert run.complaints == [], f"{run.program} on {library}.bib:\n" + "\n".join(run.complaints)
     expected = keys_of(bib_files[library])
-    assert len(expected) >= {"shipped": 8, "seed": 8, "hostile": 60, "generated": 300}[library]
+    least = {"shipped": 8, "seed": 8, "hostile": 60, "generated": 300, "published": 8}
+    assert len(expected) >= least[library]
     assert run.keys == expected
 
 
@@ -272,3 +302,21 @@ def test_a_lone_escaped_brace_in_title_math_is_balanced_for_bibtex_and_biber_and
     again.mkdir()
     import_bibtex(Library(again), text, "math.bib", venues=VENUES)
     assert sorted(n.paper.title for n in Library(again).notes()) == sorted(titles)
+
+
+@needs("bibtex")
+def test_plain_prints_the_published_venue_pages_and_doi_of_a_published_preprint(
+    client_runs, bib_files
+):
+    text = bib_files["published"].read_text(encoding="utf-8")
+    tinybert = text[text.index("@inproceedings{jiao2020tinybert") :].split("\n}\n")[0]
+    assert "booktitle = {Findings of the Association for Computational Linguistics: EMNLP 2020}" in (
+        tinybert
+    )
+    assert "pages = {4163--4174}" in tinybert
+    assert "doi = {10.18653/v1/2020.findings-emnlp.372}" in tinybert
+    assert "eprint = {1909.10351}" in tinybert  # the arXiv version stays citable
+    bbl = printed(client_runs("plain", "published").output)
+    assert "Findings of the Association for Computational Linguistics: EMNLP 2020" in bbl
+    assert "pages 4163--4174" in bbl
+    assert "Advances in Neural Information Processing Systems 32 (NeurIPS 2019)" in bbl

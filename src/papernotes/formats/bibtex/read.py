@@ -59,6 +59,7 @@ _ARXIV_IN_TEXT = re.compile(
 _PREPRINT = re.compile(r"\b(arxiv|corr|preprint)\b", re.IGNORECASE)
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 _URLISH = re.compile(r"\\url|https?:|www\.", re.IGNORECASE)
+_PLAIN_PAGES = re.compile(r"[\w.:+, –-]+")
 _UNESCAPE = re.compile(r"\\([&%$#_])")
 _NOTE_NUMBER = re.compile(r"^\d+[.)]\s+")
 _SEPARATORS: dict[str, re.Pattern[str]] = {}
@@ -309,8 +310,14 @@ def entry_to_paper(entry: BibEntry, venues: VenueTable) -> Paper:
     venue, preprint, fields = _read_venue(entry.fields, venues)
     arxiv = _arxiv_id(fields)
     kept_type = _kept_type(entry, fields, venue, preprint, venues)
+    pages, publisher = _plain(fields.get("pages", "")), decode(fields.get("publisher", ""))
+    fields = {k: v for k, v in fields.items() if not (k == "pages" and pages)}
+    fields = {k: v for k, v in fields.items() if not (k == "publisher" and publisher)}
     extra = _kept_fields(fields, arxiv, kept_type)
     return Paper(
+        venue_full=_venue_full(entry.fields, venue, preprint, venues),
+        pages=re.sub(r"(?<=\d)\s*(?:--|–)\s*(?=\d)", "-", pages),
+        publisher=publisher,
         title=title,
         year=int(year_match.group(1)),
         venue=venue,
@@ -325,6 +332,23 @@ def entry_to_paper(entry: BibEntry, venues: VenueTable) -> Paper:
         notes=read_notes(fields.get(NOTES_FIELD, "")),
         extra=((BIBTEX_EXTRA, extra),) if extra else (),
     )
+
+
+def _plain(value: str) -> str:
+    """``value`` when it holds no LaTeX (a page range such as ``4163--4174``), else ""."""
+    text = " ".join(value.split())
+    return text if _PLAIN_PAGES.fullmatch(text) else ""
+
+
+def _venue_full(fields: dict[str, str], venue: str, preprint: bool, venues: VenueTable) -> str:
+    """The ``booktitle``/``journal`` as written, when it says more than the venue table's
+    full name for ``venue``: one year's proceedings (``… (ICLR 2020)``, ``… EMNLP 2020``)."""
+    text = decode(fields.get("booktitle") or fields.get("journal") or "")
+    if preprint or not venue or not text or venues.from_full_name(text) is None:
+        return ""
+    if venues.find(text) is not None and not _YEAR.search(text):
+        return ""  # ``ICML``, the table's own name: the export writes the table's name
+    return text
 
 
 def _read_venue(fields: dict[str, str], venues: VenueTable) -> tuple[str, bool, dict[str, str]]:

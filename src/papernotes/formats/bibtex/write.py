@@ -11,6 +11,7 @@ Fields a .bib import brought along (pages, volume, a non-arXiv url, …) live in
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 
@@ -133,7 +134,7 @@ def render_entry(
     fields += _venue_fields(paper, entry_type, has_venue, venues, ascii)
     written = {name for name, _ in fields}
     fields.append(("year", str(paper.year)))
-    fields += _passthrough_fields(extra, written, ascii)
+    fields += _passthrough_fields(_with_publication(extra, paper, ascii), written, ascii)
     fields += _link_fields(paper, extra, ascii)
     fields += _papernotes_fields(paper, extra, with_notes, ascii)
     if entry_type not in CLASSIC_TYPES:  # @online…: classic BibTeX styles warn about it
@@ -173,10 +174,24 @@ def _venue_fields(
     """The venue's full name in the type's container field (``howpublished`` for a @misc)."""
     if has_venue:
         container = CONTAINER_FIELD.get(entry_type, "howpublished")
-        return [(container, escape(venues.full_name(paper.venue), ascii))]
+        return [(container, escape(paper.venue_full or venues.full_name(paper.venue), ascii))]
     if paper.venue and entry_type == "misc":  # "arXiv", "CoRR": as written, so it reads back
         return [("howpublished", escape(paper.venue, ascii))]
     return []
+
+
+def _with_publication(extra: dict[str, object], paper: Paper, ascii: bool) -> dict[str, object]:
+    """``extra`` with the paper's own pages (``4163-4174`` as ``4163--4174``) and publisher,
+    as LaTeX (they are plain text in the note)."""
+    if not (paper.pages or paper.publisher):
+        return extra
+    extra = dict(extra)
+    if paper.pages:
+        pages = re.sub(r"(?<=\d)\s*[-–]\s*(?=\d)", "--", paper.pages)
+        extra["pages"] = escape(pages, ascii)
+    if paper.publisher:
+        extra["publisher"] = escape(paper.publisher, ascii)
+    return extra
 
 
 def _passthrough_fields(

@@ -22,6 +22,7 @@ XLNet, TinyBERT, ALBERT, DeBERTa and DeBERTaV3 also a published one::
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import threading
@@ -301,10 +302,9 @@ class _Handler(BaseHTTPRequestHandler):
         return 404, b"Not found"
 
     def _send(self, status: int, body: bytes, kind: str = "text/html", headers=None) -> None:
-        try:
+        # the client may have given up waiting (a "slow" answer after its timeout)
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             self._write(status, body, kind, headers)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the client gave up waiting (a "slow" answer after its timeout)
 
     def _write(self, status: int, body: bytes, kind: str, headers) -> None:
         self.send_response(status)

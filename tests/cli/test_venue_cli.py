@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from papernotes.library import Library
 from tests.fake_scholarly import DblpHit
 from tests.helpers import folder_bytes, run
@@ -133,3 +135,18 @@ def test_an_unknown_source_is_a_usage_error(seed_library):
     result = run(seed_library, "venue", "--all", "--source", "dblp,google")
     assert result.exit_code == 1
     assert "--source takes a comma-separated list of dblp, s2, crossref" in result.stderr
+
+
+def test_link_after_venue_keeps_the_published_doi_and_fills_one_where_there_is_none(
+    seed_library, fake_scholarly, fake_arxiv
+):
+    run(seed_library, "venue", "jiao2020tinybert", "--yes")
+    fake_arxiv.papers["1909.10351"] = replace(
+        fake_arxiv.papers["1909.10351"], doi="10.48550/arXiv.1909.10351"
+    )
+    fake_arxiv.papers["1907.11692"] = replace(fake_arxiv.papers["1907.11692"], doi="10.5555/rob")
+    result = run(seed_library, "link", "jiao2020tinybert", "liu2019roberta")
+    assert result.exit_code == 0, result.output
+    library = Library(seed_library)
+    assert library.find("jiao2020tinybert").paper.doi == "10.18653/v1/2020.findings-emnlp.372"
+    assert library.find("liu2019roberta").paper.doi == "10.5555/rob"

@@ -310,8 +310,9 @@ def test_plain_prints_the_published_venue_pages_and_doi_of_a_published_preprint(
 ):
     text = bib_files["published"].read_text(encoding="utf-8")
     tinybert = text[text.index("@inproceedings{jiao2020tinybert") :].split("\n}\n")[0]
-    assert "booktitle = {Findings of the Association for Computational Linguistics: EMNLP 2020}" in (
-        tinybert
+    assert (
+        "booktitle = {Findings of the Association for Computational Linguistics: EMNLP 2020}"
+        in (tinybert)
     )
     assert "pages = {4163--4174}" in tinybert
     assert "doi = {10.18653/v1/2020.findings-emnlp.372}" in tinybert

@@ -86,6 +86,7 @@ def init_cmd(ctx: click.Context) -> None:
 @click.option("--venue", default="", help="Where it was published (ICLR, EMNLP, …).")
 @click.option("--code", default="", help="URL of the paper's code.")
 @click.option("--arxiv", "arxiv_id", default="", help="arXiv id, e.g. 2006.03654.")
+@click.option("--doi", default="", help="DOI or https://doi.org/ link: metadata from Crossref.")
 @click.option("--tag", "tags", multiple=True, help="A tag (repeatable).")
 @click.option("--note", "notes", multiple=True, help="A reading note (repeatable).")
 @click.option("--status", type=click.Choice(STATUSES), default="unread", show_default=True)
@@ -93,7 +94,7 @@ def init_cmd(ctx: click.Context) -> None:
 @click.option(
     "--timeout", type=click.FloatRange(min=0.1), default=DEFAULT_TIMEOUT, help="arXiv timeout (s)."
 )
-@click.option("--offline", is_flag=True, help="With --arxiv: use only cached arXiv answers.")
+@click.option("--offline", is_flag=True, help="With --arxiv or --doi: use only cached answers.")
 @click.pass_context
 def add_cmd(  # noqa: PLR0913 - a click command takes one parameter per option
     ctx: click.Context,
@@ -102,6 +103,7 @@ def add_cmd(  # noqa: PLR0913 - a click command takes one parameter per option
     venue,
     code,
     arxiv_id,
+    doi,
     tags,
     notes,
     status,
@@ -112,16 +114,20 @@ def add_cmd(  # noqa: PLR0913 - a click command takes one parameter per option
     """Add a paper; notes come from --note, else piped stdin, else $EDITOR.
 
     With --arxiv ID the metadata comes from arXiv, and --title and --year default to
-    arXiv's title and the first version's year.
+    arXiv's title and the first version's year. With --doi DOI they come from Crossref,
+    with the venue, pages and publisher.
     """
-    if not arxiv_id and (year is None or not title):
-        raise click.UsageError("add needs --year and --title, or --arxiv ID.")
+    if arxiv_id and doi:
+        raise click.UsageError("Give --arxiv or --doi, not both (run 'papernotes venue' later).")
+    if not (arxiv_id or doi) and (year is None or not title):
+        raise click.UsageError("add needs --year and --title, or --arxiv ID, or --doi DOI.")
     given = Paper(
         title=title or "",
         year=year or 0,
         venue=venue,
         code=code,
         arxiv=arxiv_id,
+        doi=doi,
         tags=tuple(tags),
         status=status,
         notes=tuple(notes),
@@ -149,6 +155,13 @@ def add_paper(library: Library, given: Paper, update: bool, timeout: float, offl
         if plan.warning:
             click.echo(f"warning: {plan.warning}", err=True)
         library.addable(planned_paper(given, plan), update, look=typing)
+    elif given.doi:
+        from papernotes.library.doi_add import paper_for_doi
+        from papernotes.library.venue_ops import web_client
+
+        http = web_client(timeout=timeout, offline=offline)
+        given = paper_for_doi(library, given, update=update, http=http)
+        library.addable(given, update, look=typing)
     else:
         library.addable(given, update, look=typing)
     notes, kept = (given.notes, None) if given.notes else notes_from_user()

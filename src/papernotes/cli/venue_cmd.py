@@ -9,8 +9,8 @@ import click
 from papernotes.cli.library_access import existing_library
 from papernotes.cli.output import echo
 from papernotes.errors import InvalidInputError
-from papernotes.model import Note
 from papernotes.library.venue_ops import DEFAULT_TIMEOUT
+from papernotes.model import Note
 
 
 @click.command("venue")

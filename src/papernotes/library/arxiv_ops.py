@@ -178,7 +178,8 @@ def apply_metadata(user: Paper, fetched: Paper) -> Paper:
         updated=fetched.updated or user.updated,
         categories=fetched.categories or user.categories,
         primary_category=fetched.primary_category or user.primary_category,
-        doi=fetched.doi or user.doi,
+        # a DOI ``venue`` found for the published version stays; else arXiv's fills it
+        doi=user.doi if user.venue_source and user.doi else fetched.doi or user.doi,
         journal_ref=fetched.journal_ref or user.journal_ref,
         comment=fetched.comment or user.comment,
     )

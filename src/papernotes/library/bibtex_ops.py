@@ -339,7 +339,8 @@ def merge_entry(old: Paper, new: Paper, taken: set[str]) -> Paper:
         tags=old.tags or new.tags,
         primary_category=old.primary_category or new.primary_category,
         doi=old.doi or new.doi,
-        venue_full=old.venue_full or ("" if old.venue and old.venue != new.venue else new.venue_full),
+        venue_full=old.venue_full
+        or ("" if old.venue and old.venue != new.venue else new.venue_full),
         pages=old.pages or new.pages,
         publisher=old.publisher or new.publisher,
         abstract=old.abstract or new.abstract,

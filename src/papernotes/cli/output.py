@@ -35,6 +35,9 @@ def note_dict(note: Note) -> dict:
         data[name] = paper[name]
     for name in ("authors", "tags", "categories"):
         data[name] = list(data[name])
+    for name in ("venue_full", "pages", "publisher", "venue_source"):
+        if paper[name]:  # what ``venue`` found, only where it found something
+            data[name] = paper[name]
     if note.paper.body:
         data["body"] = note.paper.body
     return data
@@ -113,6 +116,10 @@ def show_text(note: Note) -> str:
         ("arXiv title", paper.arxiv_title if paper.arxiv_title != paper.title else ""),
         ("year", str(paper.year)),
         ("venue", paper.venue),
+        ("full venue", paper.venue_full),
+        ("pages", paper.pages),
+        ("publisher", paper.publisher),
+        ("found by", paper.venue_source),
         ("key", paper.key),
         ("authors", "; ".join(paper.authors)),
         ("code", paper.code),

@@ -31,7 +31,7 @@ from papernotes.web.scholarly import SOURCES, is_arxiv_doi
 
 if TYPE_CHECKING:
     from papernotes.library.api import Library
-    from papernotes.web.polite import PoliteClient
+    from papernotes.web.polite import PoliteClient as PoliteClient  # for the UIs
 
 UPDATED, UNCHANGED, KEPT = "updated", "unchanged", "kept"
 STATUSES = (UPDATED, UNCHANGED, KEPT, AMBIGUOUS, NOT_FOUND)

@@ -76,6 +76,14 @@ ACTIONS = (
     Action(
         "l", "link", "Link arXiv", "Fill the selected paper's metadata from arXiv.", short="Link"
     ),
+    Action(
+        "v",
+        "find_published",
+        "Find published version",
+        "Look the selected paper up on DBLP, Semantic Scholar and Crossref and fill in its "
+        "venue, DOI and pages (a different venue is changed only when you confirm).",
+        footer=False,
+    ),
     Action("t", "tags", "Tags", "Edit the selected paper's tags.", short="Tag"),
     Action("s", "cycle_status", "Status", "Cycle the status: unread, reading, read.", short="Stat"),
     Action(

@@ -14,6 +14,7 @@ from papernotes.tui.screens.main_screen import MainScreen
 
 if TYPE_CHECKING:
     from papernotes.library.arxiv_ops import ArxivClient
+    from papernotes.library.venue_ops import PoliteClient
 
 
 class PapernotesApp(App[None]):
@@ -29,6 +30,7 @@ class PapernotesApp(App[None]):
         self.library = library
         self.sub_title = library.root.name
         self._arxiv_client: ArxivClient | None = None
+        self._web_client: PoliteClient | None = None
 
     def arxiv_client(self) -> ArxivClient:
         """One client for the whole session, so requests to arXiv stay 3 s apart."""
@@ -37,6 +39,14 @@ class PapernotesApp(App[None]):
 
             self._arxiv_client = session_client()
         return self._arxiv_client
+
+    def web_client(self) -> PoliteClient:
+        """One polite client for the session (S2, DBLP, Crossref requests stay spaced)."""
+        if self._web_client is None:
+            from papernotes.library.venue_ops import web_client
+
+            self._web_client = web_client()
+        return self._web_client
 
     def get_default_screen(self) -> MainScreen:
         return MainScreen(self.library)

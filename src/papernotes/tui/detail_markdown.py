@@ -102,6 +102,24 @@ def _notes(paper: Paper, marker: Marker | None) -> list[str]:
     return [*lines, "*No notes yet: press `n` to write some.*"]
 
 
+_SOURCE_NAMES = {"dblp": "DBLP", "s2": "Semantic Scholar", "crossref": "Crossref"}
+
+
+def _published(paper: Paper) -> list[str]:
+    """Where the paper was published, and which service said so (``papernotes venue``)."""
+    lines = []
+    if paper.venue_full:
+        lines.append(f"- **Published in:** {_escape(paper.venue_full)}")
+    if paper.pages:
+        lines.append(f"- **Pages:** {_escape(paper.pages)}")
+    if paper.publisher:
+        lines.append(f"- **Publisher:** {_escape(paper.publisher)}")
+    if paper.venue_source:
+        name = _SOURCE_NAMES.get(paper.venue_source, paper.venue_source)
+        lines.append(f"- **Venue source:** {_escape(name)}")
+    return lines
+
+
 def _metadata(paper: Paper, path: str, marker: Marker | None) -> list[str]:
     """Authors, facts, links and the abstract."""
     lines: list[str] = []
@@ -116,6 +134,7 @@ def _metadata(paper: Paper, path: str, marker: Marker | None) -> list[str]:
         ("File", _escape(path)),
     ]
     lines += [f"- **{name}:** {value}" for name, value in facts if value]
+    lines += _published(paper)
     if paper.arxiv:
         version = f"v{paper.arxiv_version}" if paper.arxiv_version else ""
         abs_url, pdf_url = (f"https://arxiv.org/{kind}/{paper.arxiv}" for kind in ("abs", "pdf"))

@@ -27,6 +27,7 @@ from papernotes.tui.detail_markdown import Marker
 from papernotes.tui.paper_filter import SORT_LABELS, PaperFilter, year_counts
 from papernotes.tui.screens.note_actions import NoteActions
 from papernotes.tui.screens.note_line_actions import NoteLineActions
+from papernotes.tui.screens.venue_actions import VenueActions
 from papernotes.tui.widgets.bibtex_view import BibtexView
 from papernotes.tui.widgets.detail_view import DetailView
 from papernotes.tui.widgets.filter_bar import FilterBar, FilterInput
@@ -65,6 +66,8 @@ class MainScreen(Screen[None]):
         """The filter last applied, the size of its selection and what it listed."""
         self.note_actions = NoteActions(self)
         """What the keys do to notes (``note_actions.py``); the ``action_*`` below call it."""
+        self.venue_actions = VenueActions(self.note_actions)
+        """"Find published version" (``venue_actions.py``)."""
         self.note_lines = NoteLineActions(self)
         """What the note editor writes (``note_line_actions.py``)."""
         self._marking: tuple[str, Marker | None] = ("", None)
@@ -273,6 +276,9 @@ class MainScreen(Screen[None]):
 
     def action_link(self) -> None:
         self.note_actions.action_link()
+
+    def action_find_published(self) -> None:
+        self.venue_actions.action_find_published()
 
     def action_open_arxiv(self) -> None:
         self.note_actions.action_open_arxiv()

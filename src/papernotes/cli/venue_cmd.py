@@ -40,8 +40,8 @@ def venue_cmd(ctx: click.Context, papers, all_notes, source_text, dry_run, yes, 
     """Find where preprints were published: venue, full venue name, DOI, pages, publisher.
 
     Looked up by arXiv id on Semantic Scholar, by DOI on Crossref, else by title on DBLP
-    (accepted only with a close title and, when known, the same authors; see "Published
-    versions" in README.md). An empty venue is filled; a different one is replaced only
+    (accepted only with a close title and, when known, the same authors; see
+    docs/published.md). An empty venue is filled; a different one is replaced only
     with --yes or when you confirm it. The year, key and notes are never changed. Every
     request is made before anything is written.
     """

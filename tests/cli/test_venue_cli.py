@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import pty
+import select
+import subprocess
+import sys
+import time
 from dataclasses import replace
+
+import pytest
 
 from papernotes.library import Library
 from tests.fake_scholarly import DblpHit
@@ -150,3 +158,36 @@ def test_link_after_venue_keeps_the_published_doi_and_fills_one_where_there_is_n
     library = Library(seed_library)
     assert library.find("jiao2020tinybert").paper.doi == "10.18653/v1/2020.findings-emnlp.372"
     assert library.find("liu2019roberta").paper.doi == "10.5555/rob"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+def test_in_a_terminal_a_different_venue_is_asked_about_and_changed_when_confirmed(
+    seed_library, fake_scholarly
+):
+    run(seed_library, "venue", "jiao2020tinybert", "--dry-run")  # the answers, cached
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "papernotes", "--notes", str(seed_library)]
+        + ["venue", "jiao2020tinybert", "--offline"],
+        stdin=follower,
+        stdout=follower,
+        stderr=follower,
+        env={**os.environ, "TERM": "dumb"},
+    )
+    os.close(follower)
+    seen = b""
+    try:
+        deadline = time.monotonic() + 30
+        while b"change it [y/N]" not in seen:
+            assert time.monotonic() < deadline, seen
+            if select.select([leader], [], [], 0.2)[0]:
+                seen += os.read(leader, 4096)
+        assert b"venue 'EMNLP', but crossref says 'Findings of EMNLP 2020'" in seen
+        os.write(leader, b"y\n")
+        assert process.wait(timeout=30) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+        os.close(leader)
+    assert Library(seed_library).find("jiao2020tinybert").paper.venue == "Findings of EMNLP"

@@ -170,6 +170,8 @@ class FakeScholarly:
     works: dict[str, Work] = field(default_factory=dict)
     requests: list[Request] = field(default_factory=list)
     root: str = ""
+    slow_seconds: float = 2.0
+    """How late a "slow" answer comes."""
     _failures: dict[str, list] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _release: threading.Event = field(default_factory=threading.Event)
@@ -188,8 +190,8 @@ class FakeScholarly:
         self, service: str, kind: int | str, times: int | None = None, retry_after: float = 0
     ) -> None:
         """Answer ``service``'s next ``times`` requests (all: None) with ``kind``: an HTTP
-        status (with ``Retry-After: retry_after`` when given), "slow" (2 s late), "hang",
-        or "malformed" (cut-off JSON, status 200)."""
+        status (with ``Retry-After: retry_after`` when given), "slow" (``slow_seconds``
+        late), "hang", or "malformed" (cut-off JSON, status 200)."""
         with self._lock:
             self._failures[service] = [kind, times, retry_after]
 
@@ -271,7 +273,7 @@ class _Handler(BaseHTTPRequestHandler):
             fake._release.wait(30)
             return
         if failure == "slow":
-            time.sleep(2.0)
+            time.sleep(fake.slow_seconds)
             failure = None
         if isinstance(failure, int):
             headers = {"Retry-After": f"{retry_after:g}"} if retry_after else {}

@@ -152,3 +152,21 @@ def test_a_contact_line_in_venues_toml_is_not_taken_for_a_venue(tmp_path):
         encoding="utf-8",
     )
     assert VenueTable.load(tmp_path).find("COLM2") is not None
+
+
+def test_two_threads_sharing_a_client_send_one_request_at_a_time_to_a_service(fake_scholarly):
+    """The TUI's workers share one client: a second request waits for the first answer."""
+    import threading
+
+    fake_scholarly.slow_seconds = 0.5
+    fake_scholarly.fail("dblp", "slow", times=1)
+    http = PoliteClient(politeness=FAST)
+    first = threading.Thread(target=ask, args=(http, fake_scholarly, "XLNet"))
+    first.start()
+    while not fake_scholarly.of("dblp"):  # the slow request has arrived
+        threading.Event().wait(0.01)
+    ask(http, fake_scholarly, "TinyBERT")
+    first.join()
+    started = [r.time for r in fake_scholarly.of("dblp")]
+    assert len(started) == 2
+    assert started[1] - started[0] >= 0.45  # sent only once the slow answer had come

@@ -68,3 +68,42 @@ def test_names_in_a_batch_are_chosen_as_without_one(empty_library):
     assert in_2021.path == "2021/same.md"
     on_disk = sorted(p.name for p in (empty_library / "2020").iterdir())
     assert on_disk == ["same-2.md", "same-3.md", "same-4.md", "same-5.md", "same.md"]
+
+
+def test_a_bib_import_writes_its_new_notes_in_bulk_with_a_few_syncs(empty_library, monkeypatch):
+    """Issue 20: a .bib import flushed two syncs per note (15 s for 10,000 entries)."""
+    import os
+
+    from papernotes.library.bibtex_ops import import_bibtex
+
+    syncs = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (syncs.append(fd), real_fsync(fd))[1])
+    bib = "".join(
+        f"@article{{paper{i},\n  title = {{Bulk paper {i}}},\n  year = {{20{10 + i % 3}}},\n"
+        f"  journal = {{JMLR}}\n}}\n\n"
+        for i in range(40)
+    )
+    report = import_bibtex(Library(empty_library), bib, "in.bib")
+    assert len(report.added) == 40 and not report.problems
+    assert len(syncs) <= 6  # one per year folder (and the library folder), not 80
+    library = Library(empty_library)
+    assert library.problems() == [] and len(library.notes()) == 40
+    assert not [p for p in empty_library.rglob(".papernotes-*")]
+
+
+def test_a_bulk_write_never_reuses_an_existing_temporary_file_name(empty_library, monkeypatch):
+    """Temporary names of a batch are a random token and a counter, created with O_EXCL: a
+    file already holding that name (another writer's) is left alone and a new token drawn."""
+    tokens = iter(["aaaa", "bbbb"])
+    monkeypatch.setattr(batch_module.secrets, "token_hex", lambda n: next(tokens))
+    folder = empty_library / "2020"
+    folder.mkdir()
+    foreign = folder / ".papernotes-aaaa-1.tmp"
+    foreign.write_bytes(b"someone else's write")
+    library = Library(empty_library)
+    with library.store.batch():
+        note = library.store.create(Paper(title="Fresh", year=2020))
+    assert foreign.read_bytes() == b"someone else's write"
+    assert Library(empty_library).notes()[0].paper.title == "Fresh" and note.path == "2020/fresh.md"
+    assert sorted(p.name for p in folder.iterdir()) == [".papernotes-aaaa-1.tmp", "fresh.md"]

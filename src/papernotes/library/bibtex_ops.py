@@ -184,7 +184,7 @@ def import_bibtex(
     parsed = parse_bibtex(text, source)
     if dry_run:
         return _import_entries(library, parsed, source, venues, dry_run=True)
-    with library.writing():
+    with library.writing(batch=True):  # new notes flushed together (storage/batch.py)
         library.refuse_unseen()
         return _import_entries(library, parsed, source, venues, dry_run=False)
 
@@ -247,7 +247,9 @@ def _import_entries(
             target = index.add_pending(paper)
             added.append(f"{paper.year}: {paper.title} [{paper.key}]")
         else:
-            note = library.add(paper)
+            # valid already (``validated`` above) and checked under the lock: add()
+            # without validating the paper a second time
+            note = library.add_checked(paper, False)
             target = index.add(note)
             added.append(note.path)
         claimed[target] = entry.key

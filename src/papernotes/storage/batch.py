@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 from pathlib import Path
 
-from papernotes.storage.atomic import fsync_dir, naming, new_file_mode, new_temp_file
+from papernotes.storage.atomic import TEMP_PREFIX, TEMP_SUFFIX, fsync_dir, naming, new_file_mode
 
 COMMIT_EVERY = 500
 """Pending files per flush: bounds what a crash can take back (import is idempotent)."""
@@ -28,21 +29,26 @@ class PendingWrites:
         self._listed: dict[Path, set[str]] = {}
         self._checked: set[Path] = set()  # folders known to exist inside the library
         self._mode: int | None = None  # of new files: the umask is read once per batch
+        self._made: set[Path] = set()  # folders made (or found) for temporary files
+        self._token = secrets.token_hex(4)  # temporary names: .papernotes-TOKEN-N.tmp
+        self._count = 0
 
     def __bool__(self) -> bool:
         return bool(self._pending)
 
     def add(self, path: Path, data: bytes) -> None:
         """Write ``data`` for the new note ``path`` (a name no file has: ``taken`` knows)."""
-        if self._mode is None:
-            self._mode = new_file_mode()
         try:
-            fd, tmp = new_temp_file(path, self._mode)
+            fd, tmp = self._new_temp_file(path.parent)
         except OSError as exc:
             raise naming(exc, path) from None
         try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view) :]
+            finally:
+                os.close(fd)
         except BaseException as exc:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
@@ -55,6 +61,30 @@ class PendingWrites:
             self._listed[path.parent].add(path.stem)
         if len(self._pending) >= COMMIT_EVERY:
             self.commit()
+
+    def _new_temp_file(self, folder: Path) -> tuple[int, str]:
+        """A new temporary file in ``folder`` (``(fd, name)``) with the mode a new note gets:
+        ``atomic.new_temp_file`` without ``mkstemp``'s cost (a third of a bulk import's
+        writing time), named by a per-batch random token and a counter (``O_EXCL``: never
+        an existing file; a clash draws a new token)."""
+        if self._mode is None:
+            self._mode = new_file_mode()
+        if folder not in self._made:
+            folder.mkdir(parents=True, exist_ok=True)
+            self._made.add(folder)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+        flags |= getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+        while True:
+            self._count += 1
+            tmp = os.path.join(folder, f"{TEMP_PREFIX}{self._token}-{self._count}{TEMP_SUFFIX}")
+            try:
+                fd = os.open(tmp, flags, 0o600)
+            except FileExistsError:
+                self._token = secrets.token_hex(4)
+                continue
+            with contextlib.suppress(OSError):  # e.g. file systems without permissions
+                os.fchmod(fd, self._mode)
+            return fd, tmp
 
     def taken(self, folder: Path) -> set[str]:
         """Note names (without ``.md``) in ``folder``, on disk or written but not renamed yet."""

@@ -315,3 +315,19 @@ def test_a_malformed_note_names_the_same_line_as_before(front, line, message):
 def test_the_known_field_names_are_plain_keys():
     for name in FRONT_MATTER_FIELDS:
         assert frontmatter._KEY.fullmatch(name) and implicit_tag(name) is None
+
+
+def test_the_character_classes_spelled_as_their_complement_match_libyamls_printable_ranges():
+    """Issue 20: the negated classes cost 60 ms to compile on every start (a fifth of `show`);
+    the cheap spellings must match exactly the same code points."""
+    import re
+
+    from papernotes.storage import frontmatter
+
+    every = "".join(map(chr, range(0x110000)))
+    printable_read = (
+        "[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+    )
+    printable_write = "[^\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]"
+    assert frontmatter._OUTSIDE_READ.findall(every) == re.findall(printable_read, every)
+    assert frontmatter._OUTSIDE_WRITE.findall(every) == re.findall(printable_write, every)

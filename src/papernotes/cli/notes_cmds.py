@@ -255,7 +255,12 @@ def list_cmd(ctx: click.Context, year, tag, as_json):
 @click.pass_context
 def show_cmd(ctx: click.Context, paper, as_json):
     """Show one paper: a key, slug, arXiv id or unique part of the title."""
-    note = open_library(ctx).find(paper)
+    library = existing_library(ctx)
+    problems, note = library.find_named(paper)  # one note read while none changed
+    if note is None:
+        problems = load_notes(library).problems()
+    warn(problems)
+    note = note or library.find(paper)
     echo(to_json(note_dict(note)) if as_json else show_text(note))
 
 

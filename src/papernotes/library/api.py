@@ -228,6 +228,13 @@ class Library:
 
         return find_note(self.notes(), query)
 
+    def find_named(self, query: str) -> tuple[list[Problem], Note | None]:
+        """``find(query)`` from a kept index of names while no note changed, with the problems
+        of the load; None when the index cannot settle it (``library/name_index.py``)."""
+        from papernotes.library.name_index import find_named
+
+        return find_named(self, query)
+
     def match(self, paper: Paper) -> Note | None:
         """The existing note for the same paper: same arXiv id, key, or normalised title."""
         return self._indexed().match(paper)

@@ -1,0 +1,129 @@
+"""Naming a paper without building every note: ``show KEY`` at 10,000 notes.
+
+``find_note`` (``library/names.py``) needs every note's key, arXiv id and title, so a plain
+``show`` loads the whole library. This module keeps, per state of the notes folder (every
+note's path and stat, through ``Library.cached_output``: the machinery that keeps ``list``'s
+output), an index of those names: each note's path and digest, and the paths each folded
+key, arXiv id and normalised title belong to. While no note file changed, a name the exact
+rules give to exactly one note is answered from the index and that one note, read from its
+file (and used only if its bytes are the ones indexed). Anything else (no exact match, two
+papers, a note that changed under us) is left to the full ``find_note``, so the answer is
+always the one it gives (``tests/library/test_name_index.py`` compares them).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from papernotes.model import Note, Problem, normalize_title
+from papernotes.text.arxiv_ids import base_id
+
+if TYPE_CHECKING:
+    from papernotes.library.api import Library
+
+INDEX_NAME = "name index 1"
+"""The kept output's name (``Library.cached_output``); a new layout of the index, a new name."""
+
+_PARTS = ("paths", "digests", "keys", "arxiv", "titles")
+_UNUSABLE = ""
+"""The index of a library with a name holding a line break: never used (``find`` answers)."""
+
+
+def name_index(notes: list[Note]) -> str:
+    """The names of ``notes`` as text: five parts (paths, digests, folded keys, arXiv ids,
+    normalised titles), each one line per note in the library's order, split by NULs. Lines
+    are searched as text (``str.find``), which is far faster than decoding a mapping."""
+    columns = (
+        [n.path for n in notes],
+        [n.digest for n in notes],
+        [n.paper.key.casefold() for n in notes],
+        [n.paper.arxiv for n in notes],
+        [normalize_title(n.paper.title) for n in notes],
+    )
+    parts = ["\n".join(column) for column in columns]
+    if any("\n" in value or "\0" in value for column in columns for value in column):
+        return _UNUSABLE
+    return "\0".join(parts)
+
+
+class NameIndex:
+    """A ``name_index`` text, searched line by line."""
+
+    def __init__(self, text: str) -> None:
+        parts = text.split("\0")
+        if len(parts) != len(_PARTS):
+            raise ValueError("not a name index")
+        self._parts = dict(zip(_PARTS, parts, strict=True))
+        self._folded_paths: str | None = None
+
+    def lines(self, part: str, value: str, *, ending: bool = False) -> set[int]:
+        """The numbers of the lines of ``part`` equal to ``value`` (or ending with it)."""
+        text = "\n" + (self._paths_folded() if part == "folded paths" else self._parts[part])
+        text += "\n"
+        needle = (value if ending else "\n" + value) + "\n"
+        found: set[int] = set()
+        at = text.find(needle)
+        while at >= 0:
+            found.add(text.count("\n", 0, at + (0 if ending else 1)) - 1)
+            at = text.find(needle, at + 1)
+        return found
+
+    def _paths_folded(self) -> str:
+        if self._folded_paths is None:
+            self._folded_paths = self._parts["paths"].casefold()
+        return self._folded_paths
+
+    def exact(self, name: str) -> list[tuple[str, str]]:
+        """The notes (path, digest) ``name`` names by an exact rule of
+        ``names.exact_matches`` (key, path or slug, arXiv id, title), in the library's order."""
+        name = name.strip()
+        folded = name.casefold()
+        if not folded or "\n" in folded or "\0" in folded:
+            raise ValueError("not a name the index can look up")
+        found = self.lines("keys", folded)
+        if "/" in folded:
+            found |= self.lines("folded paths", folded) | self.lines("folded paths", f"{folded}.md")
+        else:
+            found |= self.lines("folded paths", f"/{folded}.md", ending=True)
+        arxiv = base_id(name)
+        if arxiv:
+            found |= self.lines("arxiv", arxiv)
+        wanted = normalize_title(name)
+        if wanted:
+            found |= self.lines("titles", wanted)
+        paths = self._parts["paths"].split("\n")
+        digests = self._parts["digests"].split("\n")
+        return [(paths[number], digests[number]) for number in sorted(found)]
+
+
+def find_named(library: Library, query: str) -> tuple[list[Problem], Note | None]:
+    """The problems of the library's load and the note ``query`` names, when the kept index
+    settles it (one exact match, whose file still holds the indexed bytes); else the note is
+    None and the caller asks ``Library.find`` (which then reads every note). On a miss the
+    index is made from the loaded notes, and the answer is ``find``'s."""
+    from papernotes.storage.note_format import NoteFormatError
+
+    built: list[bool] = []
+
+    def make() -> str:
+        built.append(True)
+        return name_index(library.notes())
+
+    problems, text = library.cached_output(INDEX_NAME, make)
+    if built or not query.strip():
+        return problems, None  # the notes are read already: find() answers at no extra cost
+    try:
+        index = NameIndex(text)
+        named = index.exact(query)
+    except ValueError:
+        return problems, None
+    if len(named) != 1:
+        return problems, None
+    ((path, indexed),) = named
+    try:
+        note = library.store.read(path)
+    except (OSError, NoteFormatError):
+        return problems, None
+    if note.digest != indexed:
+        return problems, None  # changed since the state was taken: find() reads it all
+    return problems, note

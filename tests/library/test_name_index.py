@@ -1,0 +1,184 @@
+"""``show PAPER`` from the kept name index (library/name_index.py): one note read while no
+note changed, and always the answer the full rules (library/names.py) give."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from papernotes.errors import PapernotesError
+from papernotes.library import Library
+from papernotes.library.name_index import find_named
+from papernotes.library.names import find_note
+from papernotes.model import Paper
+from papernotes.storage.caches import location as cache_location
+from papernotes.storage.note_format import render_note
+from papernotes.storage.store import NoteStore
+from tests.helpers import run
+
+
+def write_note(root: Path, rel: str, paper: Paper) -> None:
+    """A note file as a hand edit may leave it: keys and titles may clash (no checks)."""
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render_note(paper), encoding="utf-8")
+
+
+def full_answer(root: Path, query: str) -> tuple:
+    """What ``find_note`` says over every note: the note, or the error's kind and text."""
+    try:
+        note = find_note(Library(root).notes(), query)
+    except PapernotesError as exc:
+        return type(exc).__name__, str(exc)
+    return note.path, note.digest, note.paper
+
+
+def fast_answer(root: Path, query: str) -> tuple[tuple, bool]:
+    """What ``show`` works out (the index, else the full rules) and whether the index did."""
+    library = Library(root)
+    _, note = find_named(library, query)
+    if note is not None:
+        return (note.path, note.digest, note.paper), True
+    try:
+        note = library.find(query)
+    except PapernotesError as exc:
+        return (type(exc).__name__, str(exc)), False
+    return (note.path, note.digest, note.paper), False
+
+
+@pytest.fixture
+def clashing_library(empty_library) -> Path:
+    """Names that two rules give to two papers, titles alike but for case and punctuation,
+    one slug in two years, arXiv ids, a Chinese title."""
+    notes = {
+        "2020/bert.md": Paper(title="BERT", year=2020, key="devlin2019", arxiv="1810.04805"),
+        "2021/bert.md": Paper(title="BERT again", year=2021, key="bert-again"),
+        "2020/tiny.md": Paper(title="TinyBERT: Distilling BERT", year=2020, key="Tiny"),
+        "2020/other.md": Paper(title="Other paper", year=2020, key="tinybert-distilling-bert"),
+        "2022/same-a.md": Paper(title="Same, Title!", year=2022, key="samea"),
+        "2022/same-b.md": Paper(title="same title", year=2022, key="sameb"),
+        "2019/zh.md": Paper(title="知识蒸馏：综述", year=2019, key="zhengliu", arxiv="2006.05525"),
+        "2023/keyed.md": Paper(title="Keyed", year=2023, key="2020/tiny"),
+    }
+    for rel, paper in notes.items():
+        write_note(empty_library, rel, paper)
+    return empty_library
+
+
+QUERIES = [
+    "devlin2019",  # a key
+    "DEVLIN2019",  # a key, other case
+    "tiny",  # a key (Tiny) and a slug (2020/tiny.md) of one note
+    "bert",  # the slug of two notes
+    "2020/bert",  # a path without .md
+    "2021/BERT.md",  # a path, other case
+    "1810.04805",  # an arXiv id
+    "arXiv:1810.04805v2",  # an arXiv id with prefix and version
+    "2006.05525",
+    "BERT again",  # a title
+    "bert-again",  # a key
+    "TinyBERT: Distilling BERT",  # a title
+    "tinybert-distilling-bert",  # a key, and the first note's title normalised
+    "Same Title",  # two titles alike once normalised
+    "知识蒸馏：综述",  # a Chinese title
+    "知识蒸馏",  # part of a title
+    "zhengliu",
+    "2020/tiny",  # a path and another note's key
+    "Keyed",
+    "Distilling",  # part of a title
+    "nothing like it",
+    "  devlin2019  ",  # spaces around
+    "   ",
+]
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_show_from_the_name_index_gives_what_the_full_rules_give(
+    clashing_library, trusting_cache, query
+):
+    Library(clashing_library).find_named("warm up")  # keeps the index
+    assert fast_answer(clashing_library, query)[0] == full_answer(clashing_library, query)
+
+
+def test_a_name_one_note_has_is_answered_from_the_index_and_that_note_alone(
+    clashing_library, trusting_cache, monkeypatch
+):
+    Library(clashing_library).find_named("warm up")
+    loads, reads = [], []
+    real_load, real_read = NoteStore.load, NoteStore.read
+    monkeypatch.setattr(NoteStore, "load", lambda *a, **k: loads.append(1) or real_load(*a, **k))
+    monkeypatch.setattr(
+        NoteStore, "read", lambda self, rel: reads.append(rel) or real_read(self, rel)
+    )
+    for query in ("devlin2019", "2021/bert", "2006.05525", "BERT again", "tiny"):
+        answer, from_index = fast_answer(clashing_library, query)
+        assert from_index, query
+    assert loads == []  # no note but the one named was read
+    assert reads == ["2020/bert.md", "2021/bert.md", "2019/zh.md", "2021/bert.md", "2020/tiny.md"]
+
+
+def test_a_note_edited_after_the_index_was_kept_is_seen(clashing_library, trusting_cache):
+    Library(clashing_library).find_named("warm up")
+    write_note(
+        clashing_library, "2021/bert.md", Paper(title="Renamed", year=2021, key="devlin2019")
+    )
+    answer, from_index = fast_answer(clashing_library, "devlin2019")
+    assert not from_index and answer == full_answer(clashing_library, "devlin2019")
+    assert answer[0] == "AmbiguousError"  # two notes have the key now
+
+
+def test_show_prints_what_it_printed_without_the_index(clashing_library, trusting_cache):
+    (clashing_library / "2020" / "broken.md").write_text("---\ntitle: [\n---\n", encoding="utf-8")
+    off = {cache_location.DISABLE_ENV: "1"}
+    for query in ("devlin2019", "bert", "tiny", "Same Title", "Distilling", "nothing"):
+        first = run(clashing_library, "show", query)
+        warm = run(clashing_library, "show", query)
+        uncached = run(clashing_library, "show", query, env=off)
+        seen = [(r.exit_code, r.stdout, r.stderr) for r in (first, warm, uncached)]
+        assert seen[0] == seen[1] == seen[2], query
+        assert "broken.md" in warm.stderr
+
+
+names = st.sampled_from(["bert", "BERT", "tiny", "2020/bert", "a b", "A-B", "x", "1810.04805"])
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    papers=st.lists(
+        st.tuples(
+            st.sampled_from([2020, 2021]),
+            names,  # slug
+            names,  # key
+            names,  # title
+            st.sampled_from(["", "1810.04805", "2006.05525"]),
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    query=st.one_of(names, st.sampled_from(["2021/x.md", "Bert", "arXiv:2006.05525", "b"])),
+)
+def test_the_name_index_agrees_with_the_full_rules_on_any_small_library(
+    tmp_path_factory, papers, query
+):
+    root = tmp_path_factory.mktemp("lib")
+    for year, slug, key, title, arxiv in papers:
+        rel = f"{year}/{slug.replace('/', '-').replace(' ', '-').lower()}.md"
+        write_note(root, rel, Paper(title=title, year=year, key=key, arxiv=arxiv))
+    from papernotes.storage.caches import note_cache
+
+    margin = note_cache.RACY_MARGIN_NS
+    note_cache.RACY_MARGIN_NS = -3600 * 10**9  # keep files written a moment ago
+    try:
+        Library(root).find_named("warm up")
+        assert fast_answer(root, query)[0] == full_answer(root, query)
+    finally:
+        note_cache.RACY_MARGIN_NS = margin

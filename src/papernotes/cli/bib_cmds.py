@@ -3,42 +3,75 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from papernotes.cli.library_access import existing_library
 from papernotes.cli.output import echo
+from papernotes.errors import PapernotesError
 from papernotes.library import Library
-from papernotes.library.bibtex_ops import (
-    UnexportableError,
-    export_bibtex,
-    import_bibtex,
-    select_notes,
-    set_key,
-)
+
+if TYPE_CHECKING:
+    from papernotes.library.bibtex_ops import UnexportableError
 
 
 def export_bib(library: Library, papers, year, tag, with_notes: bool, ascii_only: bool) -> str:
     """The .bib text; notes without a key get one first (stored, and said on stderr)."""
+    from papernotes.library.bibtex_ops import UnexportableError, export_bibtex, select_notes
+
     notes = select_notes(library, papers, year=year, tag=tag)
     if not notes:
         click.echo("No papers match; the .bib is empty.", err=True)
     try:
         text, assigned = export_bibtex(library, notes, with_notes=with_notes, ascii=ascii_only)
     except UnexportableError as exc:
-        for problem in exc.problems:
-            echo(f"{problem.path}: {problem.message}", err=True)
-        count = len({p.path for p in exc.problems})
-        raise click.ClickException(
-            f"{count} note(s) cannot be exported (fix them; 'papernotes check' lists every "
-            "problem); nothing was written."
-        ) from None
+        raise _unexportable(exc) from None
     for note in assigned:
         click.echo(f"assigned key {note.paper.key} to {note.path}", err=True)
     return text
 
 
+def export_kept_bib(library: Library, year, tag, with_notes: bool, ascii_only: bool) -> str:
+    """``export_bib`` of every paper (of ``year``, tagged ``tag``), printing the same lines
+    in the same order, from the text kept while no note changed (``library/kept_bibtex.py``)."""
+    from papernotes.library.kept_bibtex import export_bibtex_kept
+
+    try:
+        result = export_bibtex_kept(
+            library, year=year, tag=tag, with_notes=with_notes, ascii=ascii_only
+        )
+    except PapernotesError as exc:
+        for problem in library.problems():  # read already: warned about first, as before
+            echo(f"warning: {problem}", err=True)
+        from papernotes.library.bibtex_ops import UnexportableError
+
+        if isinstance(exc, UnexportableError):
+            raise _unexportable(exc) from None
+        raise
+    for problem in result.problems:
+        echo(f"warning: {problem}", err=True)
+    if not result.text:
+        click.echo("No papers match; the .bib is empty.", err=True)
+    for note in result.assigned:
+        click.echo(f"assigned key {note.paper.key} to {note.path}", err=True)
+    return result.text
+
+
+def _unexportable(exc: UnexportableError) -> click.ClickException:
+    """The error for notes that cannot be exported, each named on stderr first."""
+    for problem in exc.problems:
+        echo(f"{problem.path}: {problem.message}", err=True)
+    count = len({p.path for p in exc.problems})
+    return click.ClickException(
+        f"{count} note(s) cannot be exported (fix them; 'papernotes check' lists every "
+        "problem); nothing was written."
+    )
+
+
 def import_bib(library: Library, text: str, file: Path, dry_run: bool) -> None:
+    from papernotes.library.bibtex_ops import import_bibtex
+
     report = import_bibtex(library, text, str(file), dry_run=dry_run)
     for problem in report.problems:
         echo(f"warning: {problem}", err=True)
@@ -57,6 +90,8 @@ def import_bib(library: Library, text: str, file: Path, dry_run: bool) -> None:
 @click.pass_context
 def key_cmd(ctx: click.Context, paper: str, new_key: str | None):
     """Show a paper's citation key, or set it to NEW_KEY (refused if taken or invalid)."""
+    from papernotes.library.bibtex_ops import set_key
+
     library = existing_library(ctx)
     if new_key is None:
         note = library.find(paper)

@@ -104,13 +104,18 @@ def export_cmd(  # noqa: PLR0913 - a click command takes one parameter per optio
     library = existing_library(ctx)
     if fmt == "md":
         library.layout()  # a broken document.yaml: refused in one line, not warned about first
-    for problem in library.problems():
-        echo(f"warning: {problem}", err=True)
-    if fmt == "bib":
+    if fmt == "bib" and not papers:  # kept until a note changes (library/kept_bibtex.py)
+        from papernotes.cli.bib_cmds import export_kept_bib
+
+        text = export_kept_bib(library, year, tag, with_notes, ascii_only)
+    else:
+        for problem in library.problems():
+            echo(f"warning: {problem}", err=True)
+    if fmt == "bib" and papers:
         from papernotes.cli.bib_cmds import export_bib
 
         text = export_bib(library, papers, year, tag, with_notes, ascii_only)
-    else:
+    elif fmt == "md":
         text = library.export_markdown()
     if output is None or output == "-" or is_stdout(Path(output)):
         if sys.stdout is None:  # started with standard output closed (>&-)

@@ -710,3 +710,19 @@ def test_an_entry_with_a_link_for_a_venue_is_skipped_with_its_line_and_the_rest_
     assert f"{bib}:6: entry 'middle2020'" in result.stderr
     titles = sorted(n.paper.title for n in Library(empty_library).notes())
     assert titles == ["First Paper", "Third Paper"]
+
+
+def test_a_name_read_once_per_import_reads_as_it_does_alone():
+    """Issue 20: an import remembers how each name as written was read (co-authors recur);
+    every name, repeated or not, reads exactly as it does on its own."""
+    from papernotes.formats.bibtex.read import parse_authors
+
+    values = [
+        "Devlin, Jacob and Chang, Ming-Wei and {魏俊秋} and {Google Research}",
+        "Jacob Devlin and Devlin, Jacob and 魏, 俊秋 and van der Berg, Jr, Jan",
+        "Devlin, Jacob and M{\\\"u}ller, J{\\'e}r{\\^o}me and {魏俊秋} and Ming-Wei Chang",
+        "Devlin, Jacob and van der Berg, Jr, Jan and M{\\\"u}ller, J{\\'e}r{\\^o}me",
+    ]
+    known: dict[str, str] = {}
+    assert [parse_authors(v, known) for v in values] == [parse_authors(v) for v in values]
+    assert len(known) == 9  # each distinct name as written read once

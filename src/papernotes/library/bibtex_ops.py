@@ -200,11 +200,12 @@ def _import_entries(
     merged: list[str] = []
     changed: list[str] = []
     claimed: dict[str, str] = {}  # target (note path, or "new:N" in a dry run) -> entry key
+    authors: dict[str, str] = {}  # names read so far: co-authors recur
     index = MatchIndex(library.notes())
     taken = {n.paper.key.casefold() for n in library.notes() if n.paper.key}
     for entry in parsed.entries:
         try:
-            paper, latex_notes = keep_unknown_latex(entry, entry_to_paper(entry, venues))
+            paper, latex_notes = keep_unknown_latex(entry, entry_to_paper(entry, venues, authors))
             refuse_controls(paper)
             # what add and save would refuse, refused here: skipped with its line, before any
             # write, so the dry run and the import agree and no entry is half-imported

@@ -299,8 +299,11 @@ def _split_concatenation(value: str) -> list[str]:
 # -- entry -> paper ----------------------------------------------------------
 
 
-def entry_to_paper(entry: BibEntry, venues: VenueTable) -> Paper:
-    """The paper an entry describes; raises ``ValueError`` when it has no title or year."""
+def entry_to_paper(
+    entry: BibEntry, venues: VenueTable, known_authors: dict[str, str] | None = None
+) -> Paper:
+    """The paper an entry describes; raises ``ValueError`` when it has no title or year.
+    ``known_authors``: the names read so far (``parse_authors``), shared by one import."""
     title = decode(entry.fields.get("title", ""), math=True)
     if not title:
         raise ValueError("has no title")
@@ -323,7 +326,7 @@ def entry_to_paper(entry: BibEntry, venues: VenueTable) -> Paper:
         venue=venue,
         arxiv=arxiv,
         key=entry.key,
-        authors=parse_authors(fields.get("author", "")),
+        authors=parse_authors(fields.get("author", ""), known_authors),
         primary_category=decode(fields.get("primaryclass", "")),
         doi=_DOI_PREFIX.sub("", _UNESCAPE.sub(r"\1", fields.get("doi", "").strip())),
         abstract=decode(fields.get("abstract", "")),
@@ -496,10 +499,23 @@ def _arxiv_id(fields: dict[str, str]) -> str:
     return ""
 
 
-def parse_authors(value: str) -> tuple[str, ...]:
+def parse_authors(value: str, known: dict[str, str] | None = None) -> tuple[str, ...]:
     """Authors as notes keep them: ``First Last`` if that splits back alike, or ``Last, First``;
-    a CJK name as one unit, family name first (``{魏俊秋}`` and ``魏, 俊秋`` give 魏俊秋)."""
-    return tuple(_author(raw) for raw in (r.strip() for r in _split_and(value)) if raw)
+    a CJK name as one unit, family name first (``{魏俊秋}`` and ``魏, 俊秋`` give 魏俊秋).
+
+    ``known`` maps each name as written to how it was read, for a caller reading many entries:
+    the same co-authors recur in a .bib, and reading a name is a third of reading an entry."""
+    names = (r.strip() for r in _split_and(value))
+    if known is None:
+        return tuple(_author(raw) for raw in names if raw)
+    authors = []
+    for raw in names:
+        if raw:
+            read = known.get(raw)
+            if read is None:
+                read = known[raw] = _author(raw)
+            authors.append(read)
+    return tuple(authors)
 
 
 def _author(raw: str) -> str:

@@ -39,9 +39,13 @@ TARGETS = {
     "search 蒸餾 (traditional) warm": (0.3, None),
     "search zhengliu (pinyin) warm": (0.3, None),
     "show": (None, None),
-    "export --bib": (1.0, None),
+    "show KEY warm": (0.1, 0.3),
+    "export --bib, one note edited": (1.0, None),
+    "export --bib warm": (0.3, None),
     "export --md": (0.6, None),
     "import Markdown (empty library)": (6.0, None),
+    "import .bib (empty library)": (5.0, None),
+    "import .bib peak memory (MB)": (120, None),
     "add": (None, None),
     "TUI first screen, list filled": (1.0, 3.0),
     "TUI filter keystroke": (0.030, 0.100),
@@ -169,9 +173,23 @@ class Bench:
         self.measure("search 蒸馏 warm", papernotes(notes, "search", "蒸馏"))
         self.measure("search 蒸餾 (traditional) warm", papernotes(notes, "search", "蒸餾"))
         self.measure("search zhengliu (pinyin) warm", papernotes(notes, "search", "zhengliu"))
-        some = sorted((notes / "2015").glob("*.md"))[0].stem
-        self.measure("show", papernotes(notes, "show", some))
-        self.measure("export --bib", papernotes(notes, "export", "--bib"))
+        some = sorted((notes / "2015").glob("*.md"))[0]
+        self.measure("show", papernotes(notes, "show", some.stem))
+        key = next(
+            line.split(":", 1)[1].strip().strip("'\"")
+            for line in some.read_text(encoding="utf-8").splitlines()
+            if line.startswith("key:")
+        )
+        if self.wanted("show KEY warm"):  # the name index kept (library/name_index.py)
+            run_process(papernotes(notes, "show", key), self.env)
+        self.measure("show KEY warm", papernotes(notes, "show", key))
+        # After an edit the kept text is of no use: every entry is rendered again.
+        self.measure(
+            "export --bib, one note edited", papernotes(notes, "export", "--bib"), before=edit_one
+        )
+        if self.wanted("export --bib warm"):  # the text kept (library/kept_bibtex.py)
+            run_process(papernotes(notes, "export", "--bib"), self.env)
+        self.measure("export --bib warm", papernotes(notes, "export", "--bib"))
         self.measure("export --md", papernotes(notes, "export", "--md"))
         # Each run imports into a new folder, and they are all deleted afterwards: deleting
         # 10,000 files just before a run makes ext4 slow to create files for minutes
@@ -182,6 +200,11 @@ class Bench:
             return papernotes(next(targets), "import", str(markdown))
 
         self.measure("import Markdown (empty library)", fresh_import)
+
+        def fresh_bib_import() -> list[str]:
+            return papernotes(next(targets), "import", str(self.work / "library.bib"))
+
+        self.measure("import .bib (empty library)", fresh_bib_import)
         for folder in self.work.glob("imported-*"):
             shutil.rmtree(folder, ignore_errors=True)
         self.tui(notes)
@@ -198,6 +221,11 @@ class Bench:
                 result.peak_mb.append(peak)
             print(
                 f"  n={self.n:<7} {'add':34} {result.median:8.3f} s  {max(result.peak_mb):6.0f} MB"
+            )
+        if "import .bib (empty library)" in self.results:
+            peak = self.results["import .bib (empty library)"].peak_mb
+            self.results["import .bib peak memory (MB)"] = Result(
+                "import .bib peak memory (MB)", seconds=[max(peak)], note="every run"
             )
         if "list warm" in self.results and "list cold (no cache)" in self.results:
             peak = self.results["list warm"].peak_mb + self.results["list cold (no cache)"].peak_mb

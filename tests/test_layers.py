@@ -31,6 +31,7 @@ ALLOWED = {
     "formats": {"root", "model", "errors", "text", "formats"},
     "arxiv": {"root", "model", "errors", "text", "arxiv"},
     "web": {"root", "model", "errors", "text", "web"},
+    "history": {"root", "model", "errors", "text", "history"},
 }
 # The UIs reach the notes folder, arXiv and the file formats only through the library API.
 FORBIDDEN = {

@@ -12,8 +12,6 @@ from tests.history.git_helpers import (
     count,
     files_of,
     git,
-    git_identity,  # noqa: F401 (fixture)
-    git_library,  # noqa: F401 (fixture)
     library_files,
     subject,
 )
@@ -101,9 +99,7 @@ def test_log_shows_changes_newest_first_and_a_papers_own_history_as_json(git_lib
     assert data[0]["author"] == "Ada" and data[0]["change"] == "note"
 
 
-def test_undo_after_import_key_and_rm_puts_the_files_back_and_redo_reapplies(
-    git_library, tmp_path
-):
+def test_undo_after_import_key_and_rm_puts_the_files_back_and_redo_reapplies(git_library, tmp_path):
     root = git_library
     doc = tmp_path / "doc.md"
     doc.write_text(DOC, encoding="utf-8")
@@ -170,7 +166,12 @@ def test_git_missing_from_path_gives_one_sentence_and_writes_nothing(git_library
 
 
 def test_no_git_identity_gives_one_sentence_and_writes_nothing(git_library, monkeypatch):
-    for name in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL"):
+    for name in (
+        "GIT_AUTHOR_NAME",
+        "GIT_AUTHOR_EMAIL",
+        "GIT_COMMITTER_NAME",
+        "GIT_COMMITTER_EMAIL",
+    ):
         monkeypatch.delenv(name)
     monkeypatch.setenv("GIT_CONFIG_COUNT", "1")
     monkeypatch.setenv("GIT_CONFIG_KEY_0", "user.useConfigOnly")
@@ -178,7 +179,9 @@ def test_no_git_identity_gives_one_sentence_and_writes_nothing(git_library, monk
     before = library_files(git_library)
     result = run(git_library, "add", "--year", "2021", "--title", "T")
     assert result.exit_code == 1
-    assert "git does not know who you are" in result.output and "nothing was written" in result.output
+    assert (
+        "git does not know who you are" in result.output and "nothing was written" in result.output
+    )
     assert library_files(git_library) == before
 
 

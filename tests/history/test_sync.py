@@ -12,7 +12,6 @@ from tests.helpers import run
 from tests.history.git_helpers import (
     add,
     git,
-    git_identity,  # noqa: F401 (fixture)
     library_files,
     machines,
     subject,

@@ -67,7 +67,9 @@ def warn(problems: list[Problem]) -> None:
 
 
 @click.command("init")
-@click.option("--git", "git", is_flag=True, help="Keep the library's history in git (see 'git on').")
+@click.option(
+    "--git", "git", is_flag=True, help="Keep the library's history in git (see 'git on')."
+)
 @click.pass_context
 def init_cmd(ctx: click.Context, git: bool) -> None:
     """Create an empty library, or make an existing folder one (its files are left alone)."""

@@ -88,15 +88,18 @@ class Remote:
             return True
         if self.merging():
             return False
-        raise GitError(f"Could not merge {upstream} ({last_line(done.err or done.out)}); nothing was changed.")
+        raise GitError(
+            f"Could not merge {upstream} ({last_line(done.err or done.out)}); nothing was changed."
+        )
 
     def merging(self) -> bool:
         return os.path.exists(os.path.join(self.repo.git_dir(), "MERGE_HEAD"))
 
     def unmerged(self) -> list[str]:
         """The paths (relative to the library folder) git could not merge."""
-        out = self.git.call("diff", "--name-only", "--diff-filter=U", "--relative", "-z",
-                            what="git diff")
+        out = self.git.call(
+            "diff", "--name-only", "--diff-filter=U", "--relative", "-z", what="git diff"
+        )
         return sorted({p for p in out.split("\0") if p})
 
     def stage_blob(self, stage: int, rel: str) -> str:
@@ -121,7 +124,11 @@ class Remote:
 
     def push(self, upstream: Upstream) -> None:
         done = self.git.run(
-            "push", "--quiet", "--set-upstream", upstream.remote, f"HEAD:refs/heads/{upstream.branch}"
+            "push",
+            "--quiet",
+            "--set-upstream",
+            upstream.remote,
+            f"HEAD:refs/heads/{upstream.branch}",
         )
         if done.ok:
             return

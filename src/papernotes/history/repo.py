@@ -121,27 +121,51 @@ class GitRepo:
             raise GitError(f"git commit-tree failed: {last_line(done.err)}")
         commit = done.out.strip()
         old = parent or "0" * 40
-        self.git.call("update-ref", "-m", f"papernotes: {message.splitlines()[0]}", "HEAD",
-                      commit, old, what="moving the branch to the new commit")
+        self.git.call(
+            "update-ref",
+            "-m",
+            f"papernotes: {message.splitlines()[0]}",
+            "HEAD",
+            commit,
+            old,
+            what="moving the branch to the new commit",
+        )
         self.git.run("update-index", "-q", "--add", "--remove", "--", *paths)  # best effort
         return commit
 
     def _stage(self, paths: list[str], env: dict[str, str]) -> None:
         for start in range(0, len(paths), 1000):  # keeps each command line short
             chunk = paths[start : start + 1000]
-            self.git.call("update-index", "--add", "--remove", "--", *chunk,
-                          extra_env=env, what="git update-index")
+            self.git.call(
+                "update-index",
+                "--add",
+                "--remove",
+                "--",
+                *chunk,
+                extra_env=env,
+                what="git update-index",
+            )
 
     def pending(self) -> list[str]:
         """Library paths that differ from the last commit (changed, removed, or new and not
         ignored), relative to the library folder: hand edits not committed yet."""
         changed: list[str] = []
         if self.head():
-            out = self.git.call("diff", "--name-only", "--relative", "-z", "--no-renames",
-                                "HEAD", "--", ".", what="git diff")
+            out = self.git.call(
+                "diff",
+                "--name-only",
+                "--relative",
+                "-z",
+                "--no-renames",
+                "HEAD",
+                "--",
+                ".",
+                what="git diff",
+            )
             changed = [p for p in out.split("\0") if p]
-        out = self.git.call("ls-files", "-z", "--others", "--exclude-standard", "--", ".",
-                            what="git ls-files")
+        out = self.git.call(
+            "ls-files", "-z", "--others", "--exclude-standard", "--", ".", what="git ls-files"
+        )
         return sorted({*changed, *(p for p in out.split("\0") if p)})
 
     # -- history ------------------------------------------------------------
@@ -151,7 +175,11 @@ class GitRepo:
         across renames), newest first."""
         if not self.head():
             return []
-        args = ["log", "--no-color", "--format=%H%x1f%aI%x1f%an%x1f%s%x1f%(trailers:only,unfold)%x1e"]
+        args = [
+            "log",
+            "--no-color",
+            "--format=%H%x1f%aI%x1f%an%x1f%s%x1f%(trailers:only,unfold)%x1e",
+        ]
         if limit:
             args.append(f"-n{limit}")
         if not merges:
@@ -177,8 +205,18 @@ class GitRepo:
 
     def changed_by(self, commit: str) -> list[str]:
         """The library paths ``commit`` changed, relative to the library folder."""
-        out = self.git.call("diff-tree", "--no-commit-id", "-r", "--root", "--name-only",
-                            "--relative", "--no-renames", "-z", commit, what="git diff-tree")
+        out = self.git.call(
+            "diff-tree",
+            "--no-commit-id",
+            "-r",
+            "--root",
+            "--name-only",
+            "--relative",
+            "--no-renames",
+            "-z",
+            commit,
+            what="git diff-tree",
+        )
         return [p for p in out.split("\0") if p]
 
     def parent(self, commit: str) -> str | None:

@@ -57,7 +57,9 @@ def conflict_problems(library: Library, found: list[Problem]) -> list[Problem]:
 
     suspects = {p.path for p in found if p.path.endswith((".md", ".yaml"))}
     suspects |= {
-        n.path for n in library.notes() if "<<<<<<<" in n.paper.body or any("<<<<<<<" in t for t in n.paper.notes)
+        n.path
+        for n in library.notes()
+        if "<<<<<<<" in n.paper.body or any("<<<<<<<" in t for t in n.paper.notes)
     }
     suspects.add("document.yaml")
     problems = []

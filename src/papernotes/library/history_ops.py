@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import shlex
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -150,7 +151,9 @@ class History:
                 pending = self.repo.pending()
                 self.repo.commit_paths(
                     pending,
-                    "turn history on" if not self.repo.head() else "turn history on: commit the library",
+                    "turn history on"
+                    if not self.repo.head()
+                    else "turn history on: commit the library",
                     {CHANGE_TRAILER: "history"},
                 )
         finally:
@@ -165,8 +168,9 @@ class History:
             with self.library.writing():
                 self._write(SETTINGS_FILE, settings_text(self._text(SETTINGS_FILE), False))
                 if self.repo.toplevel() is not None and self.repo.identity_problem() is None:
-                    self.repo.commit_paths([SETTINGS_FILE], "turn history off",
-                                           {CHANGE_TRAILER: "history"})
+                    self.repo.commit_paths(
+                        [SETTINGS_FILE], "turn history off", {CHANGE_TRAILER: "history"}
+                    )
         finally:
             self.paused = False
 
@@ -266,7 +270,9 @@ class History:
             return None  # a new change since the last undo: nothing to redo
         return None
 
-    def _revert(self, pick, verb: str, trailer: str) -> LogEntry:  # type: ignore[no-untyped-def]
+    def _revert(
+        self, pick: Callable[[list[LogEntry]], LogEntry | None], verb: str, trailer: str
+    ) -> LogEntry:
         self.require()
         library = self.library
         with library.writing():
@@ -275,7 +281,9 @@ class History:
             if target is None:
                 raise NotFoundError(f"There is no papernotes change to {verb}.")
             paths = self.repo.changed_by(target.commit)
-            changed = [p for p in paths if self.store.file_bytes(p) != self.repo.blob(target.commit, p)]
+            changed = [
+                p for p in paths if self.store.file_bytes(p) != self.repo.blob(target.commit, p)
+            ]
             if changed:
                 raise ConflictError(
                     f"Cannot {verb} {target.subject!r}: {', '.join(changed)} changed since "

@@ -78,7 +78,9 @@ def conflicts(library: Library, remote: Remote) -> list[str]:
             merged = merge_document(base, ours, theirs)
         elif rel.endswith(".md"):
             merged = merge_note(base, ours, theirs, lambda a, b, c: _clean(merge_text(a, b, c)))
-        what = ", ".join(merged.conflicts) if merged and merged.conflicts else "changed on both sides"
+        what = (
+            ", ".join(merged.conflicts) if merged and merged.conflicts else "changed on both sides"
+        )
         if not ours or not theirs:
             what = "removed on one side, changed on the other"
         lines.append(f"{rel}: {what}")

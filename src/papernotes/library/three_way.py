@@ -121,7 +121,13 @@ def _marked(ours: list[str], theirs: list[str]) -> str:
         if tag == "equal":
             out += ours[i1:i2]
             continue
-        out += [OURS + "\n", *_ended(ours[i1:i2]), "=======\n", *_ended(theirs[j1:j2]), THEIRS + "\n"]
+        out += [
+            OURS + "\n",
+            *_ended(ours[i1:i2]),
+            "=======\n",
+            *_ended(theirs[j1:j2]),
+            THEIRS + "\n",
+        ]
     return "".join(out)
 
 
@@ -159,8 +165,10 @@ def merge_document(base: str, ours: str, theirs: str) -> Merged | None:
     sides' additions kept), sections by their heading path, TOC depth and year level as
     values. None when one does not read (then git's line merge applies)."""
     try:
-        old, mine, other = (parse_layout(text) if text.strip() else DocumentLayout()
-                            for text in (base, ours, theirs))
+        old, mine, other = (
+            parse_layout(text) if text.strip() else DocumentLayout()
+            for text in (base, ours, theirs)
+        )
     except LayoutFormatError:
         return None
     conflicts: list[str] = []
@@ -183,10 +191,13 @@ def merge_document(base: str, ours: str, theirs: str) -> Merged | None:
     return Merged(marked, tuple(conflicts))
 
 
-def _keyed(sections: Sequence[Section]) -> dict[tuple[object, int], Section]:
+_Key = tuple[tuple[tuple[int, str], ...], int]
+
+
+def _keyed(sections: Sequence[Section]) -> dict[_Key, Section]:
     """Sections by (heading path, occurrence): the nth section of a path for the nth."""
-    seen: dict[object, int] = {}
-    keyed = {}
+    seen: dict[tuple[tuple[int, str], ...], int] = {}
+    keyed: dict[_Key, Section] = {}
     for section, path in zip(sections, section_paths(sections), strict=True):
         count = seen.get(path, 0)
         seen[path] = count + 1
@@ -212,7 +223,7 @@ def _merge_sections(
             continue
         value, clash = merge_value(o, a, b)
         if clash:
-            name = " / ".join(str(title).lstrip("\0") for _, title in key[0])  # type: ignore[union-attr]
+            name = " / ".join(title.lstrip("\0") for _, title in key[0])
             clashed.append(f"section {name}")
         if value is not None:
             chosen_a.append(value)
@@ -231,8 +242,10 @@ def merge_for_driver(kind: str, base: str, ours: str, theirs: str) -> Merged:
         text, clean = merge_text(a, b, c)
         return text if clean else None
 
-    merged = merge_note(base, ours, theirs, by_lines) if kind == "note" else merge_document(
-        base, ours, theirs
+    merged = (
+        merge_note(base, ours, theirs, by_lines)
+        if kind == "note"
+        else merge_document(base, ours, theirs)
     )
     if merged is not None:
         return merged
@@ -245,5 +258,6 @@ def conflict_lines(text: str) -> list[int]:
     return [
         number
         for number, line in enumerate(text.split("\n"), start=1)
-        if line.startswith(MARKERS) and (line.rstrip() == "=======" or line[:7] in ("<<<<<<<", ">>>>>>>", "|||||||"))
+        if line.startswith(MARKERS)
+        and (line.rstrip() == "=======" or line[:7] in ("<<<<<<<", ">>>>>>>", "|||||||"))
     ]

@@ -12,7 +12,9 @@ from papernotes.storage.library_lock import HOLDER_FILE
 SETTINGS_FILE = ".papernotes.yaml"
 GITIGNORE, GITATTRIBUTES = ".gitignore", ".gitattributes"
 NOTE_DRIVER, DOCUMENT_DRIVER = "papernotes-note", "papernotes-document"
-_HEADER = "# Settings of this papernotes library, the same on every copy of it (kept by papernotes).\n"
+_HEADER = (
+    "# Settings of this papernotes library, the same on every copy of it (kept by papernotes).\n"
+)
 _GIT_LINE = re.compile(r"^git:\s*(\S+)\s*$", re.MULTILINE)
 IGNORED = (".papernotes.lock", HOLDER_FILE, f"{TEMP_PREFIX}*{TEMP_SUFFIX}")
 ATTRIBUTES = (
@@ -28,7 +30,7 @@ def git_enabled(root: Path) -> bool:
     except OSError:
         return False
     found = _GIT_LINE.search(text)
-    return bool(found) and found.group(1).lower() in ("true", "on", "yes")
+    return found is not None and found.group(1).lower() in ("true", "on", "yes")
 
 
 def settings_text(current: str | None, git: bool) -> str:
@@ -36,7 +38,9 @@ def settings_text(current: str | None, git: bool) -> str:
     line = f"git: {'true' if git else 'false'}"
     if current and _GIT_LINE.search(current):
         return _GIT_LINE.sub(line, current, count=1)
-    return (current or _HEADER) + ("" if not current or current.endswith("\n") else "\n") + line + "\n"
+    return (
+        (current or _HEADER) + ("" if not current or current.endswith("\n") else "\n") + line + "\n"
+    )
 
 
 def with_lines(current: str | None, lines: tuple[str, ...]) -> str | None:

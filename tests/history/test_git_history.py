@@ -204,3 +204,18 @@ def test_git_on_for_an_existing_library_commits_its_notes(tmp_path, git_identity
     tracked = git(root, "ls-files").split()
     assert "2021/before-history.md" in tracked and ".papernotes.lock" not in tracked
     assert subprocess.run(["git", "-C", str(root), "diff", "--quiet", "HEAD"]).returncode == 0
+
+
+def test_a_status_or_tag_change_is_committed_with_what_changed(git_library):
+    from papernotes.library import Library
+
+    add(git_library, "Tagged Paper", 2021, "--tag", "old")
+    library = Library(git_library)
+    note = library.find("tagged")
+    from dataclasses import replace
+
+    note = library.save(note, replace(note.paper, status="read"))
+    assert subject(git_library) == "status tagged2021paper: read"
+    library.save(note, replace(note.paper, tags=("nlp",)))
+    assert subject(git_library) == "tags tagged2021paper: +nlp -old"
+    assert files_of(git_library) == ["2021/tagged-paper.md"]

@@ -280,7 +280,7 @@ class Library:
             if outermost:
                 self.reload()
                 self.history.ready()
-                self.history.message, self.history.trailers = None, {}
+                self.history.message, self.history.trailers, self.history.saves = None, {}, []
             if message:
                 self.history.describe(message)
             if batch:
@@ -366,7 +366,10 @@ class Library:
 
     def save(self, note: Note, paper: Paper) -> Note:
         """Write ``paper`` over ``note``; refuses if the file changed since it was read."""
-        saved = self.store.update(note, self.validated(paper))
+        paper = self.validated(paper)
+        with self.store.locked():  # noted before the lock's end commits it (history on)
+            saved = self.store.update(note, paper)
+            self.history.saved(note.paper, saved.paper)
         self._replace(note, saved)
         return saved
 

@@ -35,6 +35,7 @@ from papernotes.storage.library_settings import (
 
 if TYPE_CHECKING:
     from papernotes.library.api import Library
+    from papernotes.model import Paper
 
 __all__ = ["GitError", "History", "HistoryStatus", "LogEntry"]
 
@@ -57,6 +58,7 @@ class History:
         self.repo = GitRepo(library.root)
         self.message: str | None = None  # the next commit's message (``Library.writing``)
         self.trailers: dict[str, str] = {}
+        self.saves: list[str] = []  # what each save of the current write changed
         self.paused = False  # sync and enable commit by themselves
 
     def enabled(self) -> bool:
@@ -93,12 +95,20 @@ class History:
         if override or self.message is None:
             self.message = line
 
+    def saved(self, old: Paper, new: Paper) -> None:
+        """Note what a save changed (``Library.save``): the message of a write that gave none."""
+        self.saves.append(save_summary(old, new))
+
     def commit_changes(self, paths: list[str]) -> None:
         """``NoteStore.after_writes``: commit ``paths`` when history is on."""
-        message, trailers = self.message, self.trailers
-        self.message, self.trailers = None, {}
+        message, trailers, saves = self.message, self.trailers, self.saves
+        self.message, self.trailers, self.saves = None, {}, []
         if self.paused or not self.enabled():
             return
+        if not message and saves:
+            message = saves[0] if len(saves) == 1 else f"{len(saves)} changes: {'; '.join(saves)}"
+            self.describe(message)
+            message, self.message = self.message, None
         message = message or self.default_message(paths)
         kind = message.split(":", 1)[0].split(" ", 1)[0]
         try:
@@ -298,3 +308,21 @@ class History:
                 self.store.put_file(rel, self.repo.blob(parent, rel) if parent else None)
         library.reload()
         return target
+
+
+def save_summary(old: Paper, new: Paper) -> str:
+    """A commit message for one saved paper: ``status KEY: read``, ``tags KEY: +nlp -old``,
+    ``edit KEY: venue, code``."""
+    from dataclasses import fields
+
+    key = new.key or old.key or new.title
+    changed = [f.name for f in fields(new) if getattr(old, f.name) != getattr(new, f.name)]
+    if changed == ["status"]:
+        return f"status {key}: {new.status}"
+    if changed == ["tags"]:
+        added = [f"+{t}" for t in new.tags if t not in old.tags]
+        removed = [f"-{t}" for t in old.tags if t not in new.tags]
+        return f"tags {key}: {' '.join(added + removed) or 'reordered'}"
+    if changed == ["notes"]:
+        return f"note {key}: edit the notes"
+    return f"edit {key}: {', '.join(changed) or 'rewritten'}"

@@ -4,7 +4,10 @@ redo, hand edits, and clean errors when git cannot commit. Real git, temporary f
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
+
+import pytest
 
 from tests.helpers import run
 from tests.history.git_helpers import (
@@ -15,6 +18,8 @@ from tests.history.git_helpers import (
     library_files,
     subject,
 )
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs the git program")
 
 DOC = """# Paper
 

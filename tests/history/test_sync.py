@@ -4,8 +4,10 @@ independent changes merge by themselves, a field changed on both sides stops the
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 
+import pytest
 import yaml
 
 from tests.helpers import run
@@ -17,6 +19,8 @@ from tests.history.git_helpers import (
     subject,
     synced,
 )
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs the git program")
 
 
 def doc(*titles: str) -> str:

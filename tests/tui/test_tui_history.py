@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
+
+import pytest
 
 from tests.helpers import run
 from tests.tui_helpers import notifications, pilot_test, press, running
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs the git program")
 
 
 @pilot_test

@@ -95,7 +95,7 @@ class GitRepo:
         then holds the committed files. The new commit, or None when nothing changed."""
         if not paths:
             return None
-        parent = self.head()
+        parent, parent_tree = self._head_and_tree()
         index = os.path.join(self.git_dir(), f"papernotes-index-{os.getpid()}")
         env = {"GIT_INDEX_FILE": index}
         try:
@@ -108,7 +108,7 @@ class GitRepo:
         finally:
             if os.path.exists(index):
                 os.unlink(index)
-        if parent and tree == self.git.call("rev-parse", f"{parent}^{{tree}}").strip():
+        if tree == parent_tree:
             return None
         body = message.strip() + "\n"
         if trailers:
@@ -132,6 +132,12 @@ class GitRepo:
         )
         self.git.run("update-index", "-q", "--add", "--remove", "--", *paths)  # best effort
         return commit
+
+    def _head_and_tree(self) -> tuple[str | None, str | None]:
+        """HEAD's commit and tree in one git call; (None, None) on a branch with no commit."""
+        done = self.git.run("rev-parse", "-q", "HEAD", "HEAD^{tree}")
+        found = done.out.split()
+        return (found[0], found[1]) if done.ok and len(found) == 2 else (None, None)
 
     def _stage(self, paths: list[str], env: dict[str, str]) -> None:
         for start in range(0, len(paths), 1000):  # keeps each command line short

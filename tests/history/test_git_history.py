@@ -224,3 +224,18 @@ def test_a_status_or_tag_change_is_committed_with_what_changed(git_library):
     library.save(note, replace(note.paper, tags=("nlp",)))
     assert subject(git_library) == "tags tagged2021paper: +nlp -old"
     assert files_of(git_library) == ["2021/tagged-paper.md"]
+
+
+def test_an_edit_in_the_editor_is_one_commit_named_edit_key(git_library, tmp_path, monkeypatch):
+    import sys
+
+    add(git_library, "Edited Paper")
+    script = tmp_path / "editor.py"
+    script.write_text(
+        "import sys\nopen(sys.argv[1], 'a', encoding='utf-8').write('1. edited\\n')\n"
+    )
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {script}")
+    result = run(git_library, "edit", "edited")
+    assert result.exit_code == 0, result.output
+    assert subject(git_library) == "edit edited2021paper"
+    assert files_of(git_library) == ["2021/edited-paper.md"]

@@ -40,15 +40,22 @@ def merge_value(base: V, ours: V, theirs: V) -> tuple[V, bool]:
 
 def merge_list(base: Sequence[T], ours: Sequence[T], theirs: Sequence[T]) -> list[T]:
     """Ours without what theirs removed, with what theirs added placed after the item it
-    follows there: both sides' additions are kept, each once."""
+    follows there (after this side's own additions at that place): both sides' additions
+    are kept, each once."""
     gone = set(base) - set(theirs)
     result = [item for item in ours if item not in gone]
     present = set(result)
+    known = set(base) | set(theirs)  # what is not in it was added on this side
     for number, item in enumerate(theirs):
         if item in present or item in base:
             continue
         after = theirs[number - 1] if number else None
-        place = result.index(after) + 1 if after in present else len(result)
+        if number == 0:
+            place = 0  # first there: first here
+        else:
+            place = result.index(after) + 1 if after in present else len(result)
+        while place < len(result) and result[place] not in known:
+            place += 1  # this side's own additions there come first
         result.insert(place, item)
         present.add(item)
     return result
@@ -223,7 +230,10 @@ def _merge_sections(
             continue
         value, clash = merge_value(o, a, b)
         if clash:
-            name = " / ".join(title.lstrip("\0") for _, title in key[0])
+            name = " / ".join(
+                "the papers section" if title == "\0papers" else f"{'#' * level} {title}"
+                for level, title in key[0]
+            )
             clashed.append(f"section {name}")
         if value is not None:
             chosen_a.append(value)

@@ -49,11 +49,8 @@ def merge_list(base: Sequence[T], ours: Sequence[T], theirs: Sequence[T]) -> lis
     for number, item in enumerate(theirs):
         if item in present or item in base:
             continue
-        after = theirs[number - 1] if number else None
-        if number == 0:
-            place = 0  # first there: first here
-        else:
-            place = result.index(after) + 1 if after in present else len(result)
+        after = theirs[number - 1] if number else None  # first there: first here
+        place = result.index(after) + 1 if after in present else len(result) if number else 0
         while place < len(result) and result[place] not in known:
             place += 1  # this side's own additions there come first
         result.insert(place, item)

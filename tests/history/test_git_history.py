@@ -239,3 +239,13 @@ def test_an_edit_in_the_editor_is_one_commit_named_edit_key(git_library, tmp_pat
     assert result.exit_code == 0, result.output
     assert subject(git_library) == "edit edited2021paper"
     assert files_of(git_library) == ["2021/edited-paper.md"]
+
+
+def test_the_log_of_a_removed_paper_is_found_by_its_path(git_library):
+    add(git_library, "Gone Paper")
+    assert run(git_library, "rm", "--yes", "gone").exit_code == 0
+    lines = run(git_library, "log", "2021/gone-paper.md").output.splitlines()
+    assert [line.split("  ")[-1].split(":")[0] for line in lines] == [
+        "rm gone2021paper",
+        "add gone2021paper",
+    ]

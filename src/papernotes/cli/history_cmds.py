@@ -4,11 +4,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from papernotes.cli.library_access import existing_library
 from papernotes.cli.output import echo, to_json
+from papernotes.errors import NotFoundError
+
+if TYPE_CHECKING:
+    from papernotes.library import Library
 
 
 @click.group("git")
@@ -67,7 +72,7 @@ def commit_cmd(ctx: click.Context) -> None:
 def log_cmd(ctx: click.Context, paper: str | None, as_json: bool, limit: int | None) -> None:
     """The library's changes (or PAPER's), newest first: date, author, what."""
     library = existing_library(ctx)
-    rel = library.find(paper).path if paper else None
+    rel = paper_path(library, paper) if paper else None
     entries = library.history.log(rel, limit or 0)
     if as_json:
         data = [
@@ -78,6 +83,16 @@ def log_cmd(ctx: click.Context, paper: str | None, as_json: bool, limit: int | N
         echo(to_json(data))
         return
     echo("\n".join(f"{e.date[:16].replace('T', ' ')}  {e.author}  {e.subject}" for e in entries))
+
+
+def paper_path(library: Library, name: str) -> str:
+    """The note path ``name`` names; a path of a removed note (``2021/x.md``) as given."""
+    try:
+        return library.find(name).path
+    except NotFoundError:
+        if name.endswith(".md") and "/" in name:
+            return name
+        raise
 
 
 @click.command("undo")

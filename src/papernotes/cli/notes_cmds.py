@@ -76,15 +76,17 @@ def init_cmd(ctx: click.Context, git: bool) -> None:
     root = Path(ctx.obj)
     library = Library(root)
     kind = library.init()
-    if git:
-        top = library.history.enable()
-        click.echo(f"History is on: changes are committed in the repository at {top}.")
-    if kind == "library":
+    if kind == "library" and not git:
         click.echo(f"{root} is already a papernotes library; nothing to do.")
+    elif kind == "library":
+        click.echo(f"{root} is already a papernotes library.")
     elif kind in ("missing", "empty"):
         click.echo(f"Created an empty library at {root}.")
     else:
         click.echo(f"Made {root} a papernotes library; the files in it are left as they are.")
+    if git:
+        top = library.history.enable()
+        click.echo(f"History is on: changes are committed in the repository at {top}.")
 
 
 @click.command("add")

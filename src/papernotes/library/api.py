@@ -367,9 +367,13 @@ class Library:
     def save(self, note: Note, paper: Paper) -> Note:
         """Write ``paper`` over ``note``; refuses if the file changed since it was read."""
         paper = self.validated(paper)
-        with self.store.locked():  # noted before the lock's end commits it (history on)
+        history = self.history
+        history.saved(note.paper, paper)  # the commit's words: noted before the lock's end
+        try:
             saved = self.store.update(note, paper)
-            self.history.saved(note.paper, saved.paper)
+        except BaseException:
+            history.unsaved()
+            raise
         self._replace(note, saved)
         return saved
 

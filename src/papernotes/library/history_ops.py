@@ -99,6 +99,11 @@ class History:
         """Note what a save changed (``Library.save``): the message of a write that gave none."""
         self.saves.append(save_summary(old, new))
 
+    def unsaved(self) -> None:
+        """Forget the last ``saved``: that save failed."""
+        if self.saves:
+            self.saves.pop()
+
     def commit_changes(self, paths: list[str]) -> None:
         """``NoteStore.after_writes``: commit ``paths`` when history is on."""
         message, trailers, saves = self.message, self.trailers, self.saves

@@ -249,3 +249,41 @@ def test_the_log_of_a_removed_paper_is_found_by_its_path(git_library):
         "rm gone2021paper",
         "add gone2021paper",
     ]
+
+
+def test_papernotes_processes_adding_at_once_each_make_one_commit_of_their_own_note(git_library):
+    import os
+    import sys
+
+    before = count(git_library)
+    procs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "papernotes",
+                "--notes",
+                str(git_library),
+                "add",
+                "--year",
+                "2021",
+                "--title",
+                f"Concurrent Paper {i}",
+                "--note",
+                "n",
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=os.environ,
+        )  # fmt: skip
+        for i in range(3)
+    ]
+    for proc in procs:
+        _, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+    assert count(git_library) == before + 3
+    for rev in range(3):
+        changed = files_of(git_library, f"HEAD~{rev}")
+        assert len(changed) == 1 and changed[0].startswith("2021/concurrent-paper-")
+    assert git(git_library, "status", "--porcelain") == ""

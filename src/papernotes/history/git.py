@@ -52,7 +52,7 @@ class Git:
         try:
             done = subprocess.run(
                 ["git", "-C", str(self.folder), *args],
-                input=input.encode("utf-8") if input is not None else None,
+                input=input.encode("utf-8", "surrogateescape") if input is not None else None,
                 capture_output=True,
                 env=env,
                 check=False,

@@ -1,9 +1,9 @@
 """One library's git repository: is there one, who commits, and commits of exactly the given
-paths made through a temporary index (so whatever else the user staged stays out of them)."""
+paths, built from the last commit's tree (``history/trees.py``), never from the index, so
+whatever else the user staged stays out of them."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +13,7 @@ CHANGE_TRAILER = "Papernotes-Change"  # on every commit papernotes makes for a c
 UNDO_TRAILER = "Papernotes-Undo"  # the commit an undo reverted
 REDO_TRAILER = "Papernotes-Redo"  # the undo commit a redo reverted
 
+EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"  # git's id of the empty tree
 NO_IDENTITY = (
     "git does not know who you are, so the change cannot be committed; set your name and "
     "address with 'git config --global user.name \"Your Name\"' and "
@@ -40,6 +41,7 @@ class GitRepo:
     def __init__(self, folder: Path, env: dict[str, str] | None = None) -> None:
         self.git = Git(folder, env)
         self._git_dir: str | None = None
+        self._prefix = ""
 
     # -- what there is ---------------------------------------------------
 
@@ -58,11 +60,17 @@ class GitRepo:
 
     def git_dir_or_none(self) -> str | None:
         if self._git_dir is None:
-            done = self.git.run("rev-parse", "--absolute-git-dir")
+            done = self.git.run("rev-parse", "--absolute-git-dir", "--show-prefix")
             if not done.ok:
                 return None
-            self._git_dir = done.out.strip()
+            lines = done.out.split("\n")
+            self._git_dir, self._prefix = lines[0], lines[1] if len(lines) > 1 else ""
         return self._git_dir
+
+    def prefix(self) -> str:
+        """The library folder's path inside the repository (``reading/notes/``; '' at its top)."""
+        self.git_dir()
+        return self._prefix
 
     def init(self) -> None:
         self.git.call("init", "-q", what="git init")
@@ -90,24 +98,15 @@ class GitRepo:
         self, paths: list[str], message: str, trailers: dict[str, str] | None = None
     ) -> str | None:
         """Commit exactly ``paths`` (relative to the library folder; a missing file is a
-        removal) as they are on disk, with ``message``: HEAD plus these files, built in a
-        temporary index, so nothing else the user staged or changed goes in. The real index
+        removal) as they are on disk, with ``message``: HEAD's tree with these files replaced
+        (``history/trees.py``), so nothing else the user staged or changed goes in. The real index
         then holds the committed files. The new commit, or None when nothing changed."""
         if not paths:
             return None
         parent, parent_tree = self._head_and_tree()
-        index = os.path.join(self.git_dir(), f"papernotes-index-{os.getpid()}")
-        env = {"GIT_INDEX_FILE": index}
-        try:
-            if parent:
-                self.git.call("read-tree", parent, extra_env=env, what="reading the last commit")
-            else:
-                self.git.call("read-tree", "--empty", extra_env=env, what="git read-tree")
-            self._stage(paths, env)
-            tree = self.git.call("write-tree", extra_env=env, what="git write-tree").strip()
-        finally:
-            if os.path.exists(index):
-                os.unlink(index)
+        from papernotes.history.trees import tree_with
+
+        tree = tree_with(self.git, parent_tree, self.prefix(), paths) or EMPTY_TREE
         if tree == parent_tree:
             return None
         body = message.strip() + "\n"
@@ -130,7 +129,7 @@ class GitRepo:
             old,
             what="moving the branch to the new commit",
         )
-        self.git.run("update-index", "-q", "--add", "--remove", "--", *paths)  # best effort
+        self._restage(paths)
         return commit
 
     def _head_and_tree(self) -> tuple[str | None, str | None]:
@@ -139,17 +138,12 @@ class GitRepo:
         found = done.out.split()
         return (found[0], found[1]) if done.ok and len(found) == 2 else (None, None)
 
-    def _stage(self, paths: list[str], env: dict[str, str]) -> None:
+    def _restage(self, paths: list[str]) -> None:
+        """The real index takes the committed files (best effort: git may hold its lock), so
+        ``git status`` shows them clean; the user's other staged files stay staged."""
         for start in range(0, len(paths), 1000):  # keeps each command line short
-            chunk = paths[start : start + 1000]
-            self.git.call(
-                "update-index",
-                "--add",
-                "--remove",
-                "--",
-                *chunk,
-                extra_env=env,
-                what="git update-index",
+            self.git.run(
+                "update-index", "-q", "--add", "--remove", "--", *paths[start : start + 1000]
             )
 
     def pending(self) -> list[str]:

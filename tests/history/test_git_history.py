@@ -287,3 +287,15 @@ def test_papernotes_processes_adding_at_once_each_make_one_commit_of_their_own_n
         changed = files_of(git_library, f"HEAD~{rev}")
         assert len(changed) == 1 and changed[0].startswith("2021/concurrent-paper-")
     assert git(git_library, "status", "--porcelain") == ""
+
+
+def test_git_off_works_without_git_on_path(git_library, tmp_path):
+    empty = tmp_path / "empty-bin"
+    empty.mkdir()
+    result = run(git_library, "git", "off", env={"PATH": str(empty)})
+    assert result.exit_code == 0, result.output
+    written = run(
+        git_library, "add", "--year", "2021", "--title", "No Git", env={"PATH": str(empty)}
+    )
+    assert written.exit_code == 0, written.output
+    assert (git_library / "2021" / "no-git.md").exists()

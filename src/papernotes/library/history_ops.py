@@ -182,10 +182,13 @@ class History:
         try:
             with self.library.writing():
                 self._write(SETTINGS_FILE, settings_text(self._text(SETTINGS_FILE), False))
-                if self.repo.toplevel() is not None and self.repo.identity_problem() is None:
-                    self.repo.commit_paths(
-                        [SETTINGS_FILE], "turn history off", {CHANGE_TRAILER: "history"}
-                    )
+                try:  # committed where it can be: without git, history is off all the same
+                    if self.repo.toplevel() is not None and self.repo.identity_problem() is None:
+                        self.repo.commit_paths(
+                            [SETTINGS_FILE], "turn history off", {CHANGE_TRAILER: "history"}
+                        )
+                except GitError:
+                    pass
         finally:
             self.paused = False
 

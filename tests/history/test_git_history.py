@@ -299,3 +299,22 @@ def test_git_off_works_without_git_on_path(git_library, tmp_path):
     )
     assert written.exit_code == 0, written.output
     assert (git_library / "2021" / "no-git.md").exists()
+
+
+def test_link_is_one_commit_of_the_linked_note(fake_arxiv, seed_library, git_identity):
+    from papernotes.library import Library
+    from papernotes.model import ARXIV_FIELDS
+
+    library = Library.open(seed_library)
+    note = library.find("tinybert")
+    blank = {name: type(getattr(note.paper, name))() for name in ARXIV_FIELDS}
+    from dataclasses import replace
+
+    library.save(note, replace(note.paper, **blank))  # the arXiv facts gone, the id kept
+    assert run(seed_library, "git", "on").exit_code == 0
+    before = count(seed_library)
+    result = run(seed_library, "link", "tinybert")
+    assert result.exit_code == 0, result.output
+    assert count(seed_library) == before + 1
+    assert subject(seed_library).startswith("link ") and "to arXiv" in subject(seed_library)
+    assert files_of(seed_library) == ["2020/tinybert.md"]

@@ -47,6 +47,8 @@ TARGETS = {
     "import .bib (empty library)": (5.0, None),
     "import .bib peak memory (MB)": (120, None),
     "add": (None, None),
+    "add, history in git on": (None, None),
+    "sync, nothing to do": (None, None),
     "TUI first screen, list filled": (1.0, 3.0),
     "TUI filter keystroke": (0.030, 0.100),
     "list peak memory (MB)": (150, None),
@@ -227,12 +229,35 @@ class Bench:
             self.results["import .bib peak memory (MB)"] = Result(
                 "import .bib peak memory (MB)", seconds=[max(peak)], note="every run"
             )
+        self.history(notes, add_args)
         if "list warm" in self.results and "list cold (no cache)" in self.results:
             peak = self.results["list warm"].peak_mb + self.results["list cold (no cache)"].peak_mb
             self.results["list peak memory (MB)"] = Result(
                 "list peak memory (MB)", seconds=[max(peak)], note="cold and warm runs"
             )
         return self.results
+
+    def history(self, notes: Path, add_args) -> None:
+        """``add`` with history in git on (target: at most 0.1 s more than ``add``), and a
+        ``sync`` with nothing to do against a bare repository on this disk."""
+        if not self.wanted("history") and not self.wanted("sync"):
+            return
+        env = self.env
+        for name, value in (("NAME", "Bench"), ("EMAIL", "bench@example.org")):
+            env.setdefault(f"GIT_AUTHOR_{name}", value)
+            env.setdefault(f"GIT_COMMITTER_{name}", value)
+        subprocess.run(papernotes(notes, "git", "on"), env=env, check=True, capture_output=True)
+        self.measure("add, history in git on", add_args, stdin="one note\n")
+        if "add" in self.results and "add, history in git on" in self.results:
+            extra = self.results["add, history in git on"].median - self.results["add"].median
+            self.results["add, history in git on"].note = f"{extra * 1000:+.0f} ms against add"
+        remote = self.work / "remote.git"
+        subprocess.run(["git", "init", "-q", "--bare", str(remote)], check=True)
+        subprocess.run(
+            ["git", "-C", str(notes), "remote", "add", "origin", str(remote)], check=True
+        )
+        subprocess.run(papernotes(notes, "sync"), env=env, check=True, capture_output=True)
+        self.measure("sync, nothing to do", papernotes(notes, "sync"))
 
     def tui(self, notes: Path) -> None:
         first, key = "TUI first screen, list filled", "TUI filter keystroke"
@@ -331,6 +356,8 @@ def _cell(name: str, result: Result | None, target: float | None) -> str:
     )
     if target is not None:
         text += " ✅" if value <= target else " ❌"
+    if result.note and "MB" not in name:
+        text += f" ({result.note})"
     return text
 
 

@@ -31,12 +31,13 @@ ALLOWED = {
     "formats": {"root", "model", "errors", "text", "formats"},
     "arxiv": {"root", "model", "errors", "text", "arxiv"},
     "web": {"root", "model", "errors", "text", "web"},
+    "history": {"root", "model", "errors", "text", "history"},
 }
 # The UIs reach the notes folder, arXiv and the file formats only through the library API.
 FORBIDDEN = {
     "library": {"cli", "tui"},
-    "cli": {"tui", "storage", "web"},
-    "tui": {"cli", "storage", "arxiv", "formats", "web"},
+    "cli": {"tui", "storage", "web", "history"},
+    "tui": {"cli", "storage", "arxiv", "formats", "web", "history"},
 }
 EXCEPTIONS = {("papernotes.cli.tui_cmd", "tui")}  # `papernotes tui` opens the UI
 

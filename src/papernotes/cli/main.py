@@ -38,6 +38,13 @@ COMMANDS = {
     "link": "papernotes.cli.arxiv_cmds:link_cmd",
     "venue": "papernotes.cli.venue_cmd:venue_cmd",
     "tui": "papernotes.cli.tui_cmd:tui_cmd",
+    "git": "papernotes.cli.history_cmds:git_cmd",
+    "commit": "papernotes.cli.history_cmds:commit_cmd",
+    "log": "papernotes.cli.history_cmds:log_cmd",
+    "undo": "papernotes.cli.history_cmds:undo_cmd",
+    "redo": "papernotes.cli.history_cmds:redo_cmd",
+    "sync": "papernotes.cli.history_cmds:sync_cmd",
+    "merge-driver": "papernotes.cli.history_cmds:merge_driver_cmd",
 }
 
 

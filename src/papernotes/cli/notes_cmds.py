@@ -67,17 +67,26 @@ def warn(problems: list[Problem]) -> None:
 
 
 @click.command("init")
+@click.option(
+    "--git", "git", is_flag=True, help="Keep the library's history in git (see 'git on')."
+)
 @click.pass_context
-def init_cmd(ctx: click.Context) -> None:
+def init_cmd(ctx: click.Context, git: bool) -> None:
     """Create an empty library, or make an existing folder one (its files are left alone)."""
     root = Path(ctx.obj)
-    kind = Library(root).init()
-    if kind == "library":
+    library = Library(root)
+    kind = library.init()
+    if kind == "library" and not git:
         click.echo(f"{root} is already a papernotes library; nothing to do.")
+    elif kind == "library":
+        click.echo(f"{root} is already a papernotes library.")
     elif kind in ("missing", "empty"):
         click.echo(f"Created an empty library at {root}.")
     else:
         click.echo(f"Made {root} a papernotes library; the files in it are left as they are.")
+    if git:
+        top = library.history.enable()
+        click.echo(f"History is on: changes are committed in the repository at {top}.")
 
 
 @click.command("add")
@@ -351,7 +360,8 @@ def rm_cmd(ctx: click.Context, paper, yes):
     confirmed = not yes and sys.stdin.isatty()
     if confirmed:
         click.confirm(f"Delete {note.path} ({note.paper.title})?", abort=True)
-    with library.writing():  # named again, and removed, as the folder is now
+    # named again, and removed, as the folder is now
+    with library.writing(message=f"rm {note.paper.key or note.path}: {note.paper.title}"):
         latest = library.find(paper)
         if latest.path != note.path:
             raise ConflictError(f"{paper!r} names {latest.path} now; nothing was removed.")

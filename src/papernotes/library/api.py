@@ -42,6 +42,7 @@ from papernotes.text.controls import refuse_controls
 
 # What the UIs take from here besides ``Library``: they never import ``storage`` themselves.
 if TYPE_CHECKING:
+    from papernotes.library.history_ops import History
     from papernotes.library.search import Hit, Query
     from papernotes.library.search_forms import SearchForms
     from papernotes.text.folding import TextFolder
@@ -80,6 +81,8 @@ class Library:
         self._slots: dict[str, int] | None = None  # path -> position in _notes
         self._scan: Scan | None = None  # a fresh listing for the next load (cached_output())
         self._unseen: list[str] = []  # folders and notes the last load could not read
+        self._history: History | None = None  # made on the first write or history command
+        self.store.after_writes = self._commit_writes
 
     @classmethod
     def open(cls, root: Path, lock_wait: LockWait | None = None) -> Library:
@@ -259,16 +262,34 @@ class Library:
 
     # -- writing ---------------------------------------------------------
 
+    @property
+    def history(self) -> History:
+        """The library's git history (``library/history_ops.py``): commits, log, undo."""
+        if self._history is None:
+            from papernotes.library.history_ops import History
+
+            self._history = History(self)
+        return self._history
+
+    def _commit_writes(self, paths: list[str]) -> None:
+        self.history.commit_changes(paths)
+
     @contextmanager
-    def writing(self, batch: bool = False) -> Iterator[None]:
+    def writing(self, batch: bool = False, message: str | None = None) -> Iterator[None]:
         """Hold the library's lock with the folder read again (unless this program held the
         lock already): a uniqueness check made inside sees every write that another program
         finished, so a key, arXiv id, title or file name is checked and taken in one step.
         Every write of the library API goes through here. ``batch``: new notes are flushed
-        to disk together when the block ends (``storage/batch.py``), for bulk imports."""
+        to disk together when the block ends (``storage/batch.py``), for bulk imports.
+        With history on, the files written are committed when the outermost block ends, with
+        ``message`` (the first one given) or one naming them (``library/history_ops.py``)."""
         with self.store.locked() as outermost:
             if outermost:
                 self.reload()
+                self.history.ready()
+                self.history.message, self.history.trailers, self.history.saves = None, {}, []
+            if message:
+                self.history.describe(message)
             if batch:
                 with self.store.batch():
                     yield
@@ -297,7 +318,10 @@ class Library:
         # Duplicate check, key and file name are chosen under the lock, from the folder as
         # it is now: another process may have added papers since this one read it.
         with self.writing():
-            return self.add_checked(paper, update)
+            verb = "update" if update and self.match(paper) else "add"
+            note = self.add_checked(paper, update)
+            self.history.describe(f"{verb} {note.paper.key}: {note.paper.title}")
+            return note
 
     def refuse_unseen(self) -> None:
         """Refuse (``InvalidInputError``) a write whose uniqueness check cannot see the whole
@@ -349,7 +373,14 @@ class Library:
 
     def save(self, note: Note, paper: Paper) -> Note:
         """Write ``paper`` over ``note``; refuses if the file changed since it was read."""
-        saved = self.store.update(note, self.validated(paper))
+        paper = self.validated(paper)
+        history = self.history
+        history.saved(note.paper, paper)  # the commit's words: noted before the lock's end
+        try:
+            saved = self.store.update(note, paper)
+        except BaseException:
+            history.unsaved()
+            raise
         self._replace(note, saved)
         return saved
 

@@ -296,6 +296,8 @@ def write_links(library: Library, plan: LinkPlan) -> LinkReport:
     seen = {n.path: n for n in library.notes()}  # what this program last read or wrote
     results = list(plan.skipped)
     with library.writing():
+        keys = [n.paper.key or n.path for n, _, _ in plan.planned]
+        library.history.describe(f"link {', '.join(keys)} to arXiv")
         current = {n.path: n for n in library.notes()}
         writes = []
         for note, fetched, status in plan.planned:

@@ -75,7 +75,7 @@ def assign_keys(library: Library, notes: Iterable[Note] | None = None) -> list[N
     if not wanted:
         return []
     changed: list[Note] = []
-    with library.writing():  # keys are chosen against the folder as it is
+    with library.writing(message="assign citation keys"):  # chosen against the folder as it is
         current = {n.path: n for n in library.notes()}
         taken = {n.paper.key.casefold() for n in current.values() if n.paper.key}
         for asked in wanted:
@@ -107,6 +107,7 @@ def set_key(library: Library, query: str, new_key: str) -> tuple[str, Note]:
         old = note.paper.key
         if old == new_key:
             return old, note
+        library.history.describe(f"key {old} -> {new_key}")
         return old, library.save(note, replace(note.paper, key=new_key))
 
 
@@ -186,7 +187,13 @@ def import_bibtex(
         return _import_entries(library, parsed, source, venues, dry_run=True)
     with library.writing(batch=True):  # new notes flushed together (storage/batch.py)
         library.refuse_unseen()
-        return _import_entries(library, parsed, source, venues, dry_run=False)
+        report = _import_entries(library, parsed, source, venues, dry_run=False)
+        name = source.replace("\\", "/").rsplit("/", 1)[-1] or source
+        library.history.describe(
+            f"import {name}: {len(report.added)} added, {len(report.changed)} updated",
+            override=True,
+        )
+        return report
 
 
 def _import_entries(

@@ -47,6 +47,34 @@ def library_problems(library: Library) -> list[Problem]:
         if title in seen_titles:
             problems.append(Problem(note.path, 1, f"same title as {seen_titles[title]}"))
         seen_titles.setdefault(title, note.path)
+    return problems + conflict_problems(library, problems)
+
+
+def conflict_problems(library: Library, found: list[Problem]) -> list[Problem]:
+    """The git conflict markers a sync stopped on left in notes or ``document.yaml``, at the
+    line of the first one: a note that does not read, or whose text holds one, is looked at."""
+    from papernotes.library.three_way import conflict_lines
+
+    suspects = {p.path for p in found if p.path.endswith((".md", ".yaml"))}
+    suspects |= {
+        n.path
+        for n in library.notes()
+        if "<<<<<<<" in n.paper.body or any("<<<<<<<" in t for t in n.paper.notes)
+    }
+    suspects.add("document.yaml")
+    problems = []
+    for rel in sorted(suspects):
+        try:
+            data = library.store.file_bytes(rel)
+        except (OSError, ValueError):
+            continue
+        lines = conflict_lines(data.decode("utf-8", "replace")) if data else []
+        if lines:
+            message = (
+                f"git conflict markers ({len(lines)} lines): a sync stopped on a conflict here; "
+                "keep the right version, then run 'papernotes sync --continue'"
+            )
+            problems.append(Problem(rel, lines[0], message))
     return problems
 
 

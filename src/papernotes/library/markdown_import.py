@@ -21,7 +21,13 @@ def import_markdown(library: Library, text: str, source: str, dry_run: bool) -> 
         return _import(library, text, source, dry_run)
     with library.writing(batch=True):
         library.refuse_unseen()
-        return _import(library, text, source, dry_run)
+        report = _import(library, text, source, dry_run)
+        name = source.replace("\\", "/").rsplit("/", 1)[-1] or source
+        library.history.describe(
+            f"import {name}: {len(report.added)} added, {len(report.updated)} updated",
+            override=True,
+        )
+        return report
 
 
 def _import(library: Library, text: str, source: str, dry_run: bool) -> ImportReport:

@@ -77,6 +77,7 @@ def finish_edit(library: Library, copy: EditCopy) -> Note | None:
             "changed; your edited text is kept in that file."
         )
     refuse_edited_controls(data.decode("utf-8"), copy)
+    library.history.describe(f"edit {library.history.paper_name(copy.rel)}")
     try:
         library.store.write_if_unchanged(copy.rel, copy.original, data)
     except ConflictError as exc:

@@ -121,6 +121,7 @@ def change_notes(
         notes = change(fresh.paper.notes)
         if notes == fresh.paper.notes:
             return fresh
+        library.history.describe(f"note {fresh.paper.key or fresh.path}: edit the notes")
         return library.save(fresh, replace(fresh.paper, notes=notes))
 
 

@@ -6,10 +6,11 @@ write refuses when the file changed on disk since it was read.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from hashlib import blake2b
@@ -83,6 +84,11 @@ class NoteStore:
         self._seen: tuple[list[str], list[StatKey], StatKey | None, list[Problem]] | None = None
         self.repaired: list[str] = []
         """The notes whose cached copy the last ``load(from_disk=True)`` found stale."""
+        self.changed: list[str] = []
+        """The files (relative paths) written, moved or removed under the lock now held."""
+        self.after_writes: Callable[[list[str]], None] | None = None
+        """Called with ``changed`` when the outermost lock is released after writes, still
+        holding it (the library commits them to git there: ``library/history_ops.py``)."""
         self.unseen: list[str] = []
         """What the last ``load()`` could not read though it may hold papers: folders and
         files that cannot be read, notes with a front matter that does not parse
@@ -249,9 +255,21 @@ class NoteStore:
         outermost = not self._lock.is_locked
         try:
             with holding(self._lock, self.root, self.lock_wait):
-                yield outermost
+                self.changed = []
+                try:
+                    yield outermost
+                except BaseException:
+                    with contextlib.suppress(Exception):  # the first error is the one to tell
+                        self._report_changes()
+                    raise
+                self._report_changes()
         finally:
             self._seen = None  # nor is a load made while writes were pending (batch())
+
+    def _report_changes(self) -> None:
+        changed, self.changed = self.changed, []
+        if changed and self.after_writes is not None:
+            self.after_writes(list(dict.fromkeys(changed)))
 
     def init(self) -> None:
         """Create the folder if needed and mark it as a library (``storage/library_folder.py``)."""
@@ -264,6 +282,7 @@ class NoteStore:
         with self.locked():
             rel = self._free_path(paper)
             data = render_note(paper).encode("utf-8")
+            self.changed.append(rel)
             if self._batch is not None:
                 self._batch.add(self._writable(rel), data)
             else:
@@ -299,6 +318,7 @@ class NoteStore:
             # New bytes go in place first, then one rename moves the file: a crash in
             # between leaves one file (old or new content), never two copies of a paper.
             atomic_write(self._writable(note.path), data)
+            self.changed += [note.path, rel]
             if rel != note.path:
                 if self._batch is not None:  # the folders a bulk import listed change
                     self._batch.forget(self.path_of(rel).parent)
@@ -326,12 +346,14 @@ class NoteStore:
             if current != expected:
                 raise ConflictError(f"{rel} was changed on disk")
             atomic_write(self._writable(rel), data)
+            self.changed.append(rel)
 
     def delete(self, note: Note) -> None:
         with self.locked():
             self._check_unchanged(note)
             refuse_read_only(self.path_of(note.path))
             self.path_of(note.path).unlink()
+            self.changed.append(note.path)
             if self._batch is not None:
                 self._batch.forget(self.path_of(note.path).parent)
 
@@ -352,6 +374,7 @@ class NoteStore:
         with self.locked():
             path = self._writable(rel)
             refuse_read_only(path)
+            self.changed.append(rel)
             if os.path.isdir(path) and not os.path.islink(path):  # a folder named ``x.md``
                 try:
                     os.rmdir(path)  # only when empty: never a user's files
@@ -386,6 +409,30 @@ class NoteStore:
     def save_layout(self, layout: DocumentLayout) -> None:
         with self.locked():
             atomic_write(self.root / LAYOUT_FILE, render_layout(layout).encode("utf-8"))
+            self.changed.append(LAYOUT_FILE)
+
+    def put_file(self, rel: str, data: bytes | None) -> None:
+        """Give the library file ``rel`` (a note, ``document.yaml``, a setting file) the bytes
+        ``data``, or remove it when None: how an undo puts back an earlier version."""
+        with self.locked():
+            path = self._writable(rel)
+            if data is None:
+                if os.path.lexists(path):
+                    refuse_read_only(path)
+                    path.unlink()
+            else:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                atomic_write(path, data)
+            self.changed.append(rel)
+            if self._batch is not None:
+                self._batch.forget(path.parent)
+
+    def file_bytes(self, rel: str) -> bytes | None:
+        """The bytes of the library file ``rel`` now (None when there is none)."""
+        try:
+            return read_regular(self.path_of(rel))
+        except FileNotFoundError:
+            return None
 
     # -- helpers ---------------------------------------------------------
 

@@ -298,6 +298,12 @@ class MainScreen(Screen[None]):
     def action_reload(self) -> None:
         self.note_actions.action_reload()
 
+    def action_undo_change(self) -> None:
+        self.note_actions.action_undo_change()
+
+    def action_paper_history(self) -> None:
+        self.note_actions.action_paper_history()
+
     # -- simple view actions -----------------------------------------------
 
     def action_focus_years(self) -> None:

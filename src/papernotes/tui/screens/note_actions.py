@@ -319,6 +319,32 @@ class NoteActions:
         question = f"Delete {note.path}?\n\n{note.paper.title}"
         self.app.push_screen(ConfirmScreen(question, confirm="Delete"), answered)
 
+    # -- history (git) --------------------------------------------------------
+
+    def action_undo_change(self) -> None:
+        """``u``: revert the last papernotes change, as a new commit."""
+        if not self.screen.ready:
+            return
+        with self.reporting("undo"):
+            undone = self.library.history.undo()
+            self.screen.after_change()
+            self.notify(f"Undid: {undone.subject}", timeout=5)
+
+    def action_paper_history(self) -> None:
+        """``h``: the selected paper's changes, newest first."""
+        note = self.selected()
+        if note is None:
+            return
+        with self.reporting("show the history"):
+            entries = self.library.history.log(note.path, limit=12)
+            if not entries:
+                self.notify(f"No history for {note.path} (turn it on: 'papernotes git on').")
+                return
+            lines = [f"{e.date[:16].replace('T', ' ')}  {e.author}  {e.subject}" for e in entries]
+            self.notify(
+                "\n".join(lines), title=f"History of {note.paper.key or note.path}", timeout=15
+            )
+
     def action_reload(self) -> None:
         if not self.screen.ready:
             return

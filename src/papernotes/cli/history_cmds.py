@@ -1,0 +1,151 @@
+"""History and sharing through git: ``git on|off|status``, ``commit``, ``log``, ``undo``,
+``redo``, ``sync``, and the merge driver git runs during a sync (hidden)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from papernotes.cli.library_access import existing_library
+from papernotes.cli.output import echo, to_json
+from papernotes.errors import NotFoundError
+
+if TYPE_CHECKING:
+    from papernotes.library import Library
+
+
+@click.group("git")
+def git_cmd() -> None:
+    """Keep the library's history in git: on, off, or its status."""
+
+
+@git_cmd.command("on")
+@click.pass_context
+def git_on_cmd(ctx: click.Context) -> None:
+    """Commit every change from now on (makes a repository unless the library is in one)."""
+    library = existing_library(ctx)
+    top = library.history.enable()
+    echo(f"History is on: every change to {library.root} is committed in the repository at {top}.")
+
+
+@git_cmd.command("off")
+@click.pass_context
+def git_off_cmd(ctx: click.Context) -> None:
+    """Stop committing changes (the repository and its history stay)."""
+    existing_library(ctx).history.disable()
+    echo("History is off: changes are no longer committed (the repository is kept).")
+
+
+@git_cmd.command("status")
+@click.pass_context
+def git_status_cmd(ctx: click.Context) -> None:
+    """Whether history is on, the repository, branch, and hand edits not committed yet."""
+    status = existing_library(ctx).history.status()
+    echo(f"history: {'on' if status.enabled else 'off'}")
+    echo(f"repository: {status.repository or '(none)'}")
+    if status.branch:
+        echo(f"branch: {status.branch}")
+    echo(f"uncommitted files: {len(status.pending)}")
+    for rel in status.pending:
+        echo(f"  {rel}")
+    if status.merging:
+        echo("a sync is stopped on conflicts: run 'papernotes sync --continue' or '--abort'")
+
+
+@click.command("commit")
+@click.pass_context
+def commit_cmd(ctx: click.Context) -> None:
+    """Commit the edits made to the library outside papernotes."""
+    library = existing_library(ctx)
+    with library.writing():
+        paths = library.history.commit_pending()
+    echo(f"Committed {len(paths)} file(s): {', '.join(paths)}" if paths else "Nothing to commit.")
+
+
+@click.command("log")
+@click.argument("paper", required=False)
+@click.option("--json", "as_json", is_flag=True, help="As JSON.")
+@click.option("-n", "limit", type=click.IntRange(min=1), default=None, help="At most N changes.")
+@click.pass_context
+def log_cmd(ctx: click.Context, paper: str | None, as_json: bool, limit: int | None) -> None:
+    """The library's changes (or PAPER's), newest first: date, author, what."""
+    library = existing_library(ctx)
+    rel = paper_path(library, paper) if paper else None
+    entries = library.history.log(rel, limit or 0)
+    if as_json:
+        data = [
+            {"commit": e.commit, "date": e.date, "author": e.author, "message": e.subject,
+             "change": e.trailer("Papernotes-Change")}
+            for e in entries
+        ]  # fmt: skip
+        echo(to_json(data))
+        return
+    echo("\n".join(f"{e.date[:16].replace('T', ' ')}  {e.author}  {e.subject}" for e in entries))
+
+
+def paper_path(library: Library, name: str) -> str:
+    """The note path ``name`` names; a path of a removed note (``2021/x.md``) as given."""
+    try:
+        return library.find(name).path
+    except NotFoundError:
+        if name.endswith(".md") and "/" in name:
+            return name
+        raise
+
+
+@click.command("undo")
+@click.pass_context
+def undo_cmd(ctx: click.Context) -> None:
+    """Revert the last papernotes change (as a new commit)."""
+    target = existing_library(ctx).history.undo()
+    echo(f"Undid: {target.subject}")
+
+
+@click.command("redo")
+@click.pass_context
+def redo_cmd(ctx: click.Context) -> None:
+    """Re-apply the change the last undo reverted."""
+    target = existing_library(ctx).history.redo()
+    echo(f"Redid: {target.subject.removeprefix('undo: ')}")
+
+
+@click.command("sync")
+@click.option("--continue", "resume", is_flag=True, help="Finish a sync stopped on conflicts.")
+@click.option("--abort", is_flag=True, help="Undo a sync stopped on conflicts.")
+@click.pass_context
+def sync_cmd(ctx: click.Context, resume: bool, abort: bool) -> None:
+    """Commit hand edits, fetch, merge the remote's changes, push."""
+    from papernotes.library.sync_ops import sync
+
+    if resume and abort:
+        raise click.UsageError("Give --continue or --abort, not both.")
+    report = sync(existing_library(ctx), resume=resume, abort=abort)
+    if report.aborted:
+        echo("The stopped sync is undone: the library is as it was before it.")
+        return
+    if report.committed:
+        echo(f"Committed hand edits: {', '.join(report.committed)}")
+    echo(
+        f"Synced with {report.remote}: "
+        + ("changes received" if report.received else "nothing new")
+        + (", changes pushed." if report.pushed else ", nothing to push.")
+    )
+
+
+@click.command("merge-driver", hidden=True)
+@click.argument("kind", type=click.Choice(["note", "document"]))
+@click.argument("base", type=click.Path(path_type=Path))
+@click.argument("ours", type=click.Path(path_type=Path))
+@click.argument("theirs", type=click.Path(path_type=Path))
+@click.argument("name", required=False)
+def merge_driver_cmd(kind: str, base: Path, ours: Path, theirs: Path, name: str | None) -> None:
+    """git's merge driver for notes and document.yaml: the merge is written over OURS; exit
+    status 1 when it holds conflicts."""
+    from papernotes.library.three_way import merge_for_driver
+
+    texts = [p.read_bytes().decode("utf-8", "replace") for p in (base, ours, theirs)]
+    merged = merge_for_driver(kind, *texts)
+    ours.write_bytes(merged.text.encode("utf-8"))
+    raise SystemExit(1 if merged.conflicts else 0)

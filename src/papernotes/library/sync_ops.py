@@ -1,0 +1,120 @@
+"""``papernotes sync``: commit hand edits, fetch, merge the remote's changes (papernotes'
+merge drivers take notes and ``document.yaml`` field by field), push. A real conflict stops
+the sync, uncommitted and unpushed, until ``sync --continue`` or ``sync --abort``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from papernotes.errors import ConflictError, InvalidInputError
+from papernotes.history.git import merge_text
+from papernotes.history.remote import Remote
+from papernotes.library.three_way import conflict_lines, merge_document, merge_note
+
+if TYPE_CHECKING:
+    from papernotes.library.api import Library
+
+
+@dataclass
+class SyncReport:
+    committed: list[str] = field(default_factory=list)  # hand edits committed first
+    remote: str = ""
+    received: bool = False  # the remote had changes, now merged
+    pushed: bool = False
+    aborted: bool = False
+
+
+class SyncConflictError(ConflictError):
+    """A sync stopped on conflicts; the message lists each file and field."""
+
+
+def sync(library: Library, resume: bool = False, abort: bool = False) -> SyncReport:
+    history = library.history
+    history.require()
+    remote = Remote(history.repo)
+    report = SyncReport()
+    history.paused = True
+    try:
+        with library.writing():
+            history.register_drivers()
+            if remote.merging():
+                if abort:
+                    remote.abort_merge()
+                    report.aborted = True
+                    return report
+                if not resume:
+                    raise SyncConflictError(stopped(library, remote))
+                finish(library, remote)
+                report.received = True
+            elif resume or abort:
+                raise InvalidInputError("No sync is stopped on conflicts; nothing was changed.")
+            else:
+                report.committed = history.commit_pending()
+            upstream = remote.upstream()
+            report.remote = str(upstream)
+            known = remote.fetch(upstream)
+            if known and history.repo.head() is not None:
+                before = history.repo.head()
+                if not remote.merge(upstream):
+                    raise SyncConflictError(stopped(library, remote))
+                report.received = report.received or history.repo.head() != before
+            if remote.ahead(upstream, known):
+                remote.push(upstream)
+                report.pushed = True
+    finally:
+        history.paused = False
+        library.reload()
+    return report
+
+
+def conflicts(library: Library, remote: Remote) -> list[str]:
+    """``path: field, field`` for each file git could not merge."""
+    lines = []
+    for rel in remote.unmerged():
+        base, ours, theirs = (remote.stage_blob(stage, rel) for stage in (1, 2, 3))
+        merged = None
+        if rel == "document.yaml":
+            merged = merge_document(base, ours, theirs)
+        elif rel.endswith(".md"):
+            merged = merge_note(base, ours, theirs, lambda a, b, c: _clean(merge_text(a, b, c)))
+        what = (
+            ", ".join(merged.conflicts) if merged and merged.conflicts else "changed on both sides"
+        )
+        if not ours or not theirs:
+            what = "removed on one side, changed on the other"
+        lines.append(f"{rel}: {what}")
+    return lines
+
+
+def _clean(result: tuple[str, bool]) -> str | None:
+    return result[0] if result[1] else None
+
+
+def stopped(library: Library, remote: Remote) -> str:
+    listed = "; ".join(conflicts(library, remote)) or "(no file left unmerged)"
+    return (
+        f"The sync stopped on conflicts, nothing was committed or pushed: {listed}. Each "
+        "conflict is between '<<<<<<<' and '>>>>>>>' lines in its file: keep the right "
+        "version, then run 'papernotes sync --continue' (or 'papernotes sync --abort' to put "
+        "everything back as it was before the sync)."
+    )
+
+
+def finish(library: Library, remote: Remote) -> None:
+    """Commit the merge once no conflicted file holds conflict markers any more."""
+    unmerged = remote.unmerged()
+    left = []
+    for rel in unmerged:
+        data = library.store.file_bytes(rel)
+        if data is None:
+            continue
+        lines = conflict_lines(data.decode("utf-8", "replace"))
+        if lines:
+            left.append(f"{rel}:{lines[0]}")
+    if left:
+        raise SyncConflictError(
+            f"Conflict markers are still in {', '.join(left)}; keep the right version there, "
+            "then run 'papernotes sync --continue' again (nothing was committed)."
+        )
+    remote.finish_merge(unmerged)

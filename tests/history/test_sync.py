@@ -1,0 +1,189 @@
+"""``papernotes sync`` between two clones of one library (two machines) and a bare remote:
+independent changes merge by themselves, a field changed on both sides stops the sync until
+``--continue`` or ``--abort``, and failures are one sentence with nothing lost."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import pytest
+import yaml
+
+from tests.helpers import run
+from tests.history.git_helpers import (
+    add,
+    git,
+    library_files,
+    machines,
+    subject,
+    synced,
+)
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs the git program")
+
+
+def doc(*titles: str) -> str:
+    return "# Paper\n\n### 2021\n\n" + "".join(f"- {t}\n  - ICLR\n" for t in titles)
+
+
+def set_field(root, name, old, new):
+    note = root / "2021" / "shared-paper.md"
+    text = note.read_text()
+    assert old in text
+    note.write_text(text.replace(old, new))
+
+
+def test_two_machines_adding_papers_in_the_same_year_both_end_with_the_union(
+    tmp_path, git_identity
+):
+    _, a, b = machines(tmp_path)
+    (tmp_path / "a.md").write_text(doc("FROM MACHINE A", "SECOND FROM A"))
+    (tmp_path / "b.md").write_text(doc("FROM MACHINE B"))
+    assert run(a, "import", str(tmp_path / "a.md")).exit_code == 0
+    assert run(b, "import", str(tmp_path / "b.md")).exit_code == 0
+    synced(a)
+    synced(b)
+    synced(a)
+    notes = ["2021/from-machine-a.md", "2021/from-machine-b.md", "2021/second-from-a.md"]
+    for machine in (a, b):
+        assert [p for p in notes if (machine / p).exists()] == notes
+        order = yaml.safe_load((machine / "document.yaml").read_text())["order"]
+        assert order.index("2021/from-machine-a.md") < order.index("2021/second-from-a.md")
+        assert "2021/from-machine-b.md" in order
+        assert git(machine, "status", "--porcelain") == ""
+    assert library_files(a) == library_files(b)
+
+
+def test_two_machines_editing_different_fields_of_one_paper_are_merged(tmp_path, git_identity):
+    _, a, b = machines(tmp_path)
+    synced(b)
+    set_field(a, "status", "status: unread", "status: read")
+    assert run(b, "note", "shared", "noted on machine B").exit_code == 0
+    synced(a)  # the hand edit is committed and pushed
+    assert subject(a) == "edit by hand: shared2021paper"
+    synced(b)
+    text = (b / "2021" / "shared-paper.md").read_text()
+    assert "status: read" in text and "1. noted on machine B" in text
+    synced(a)
+    assert (a / "2021" / "shared-paper.md").read_text() == text
+
+
+def test_notes_added_on_both_machines_are_both_kept(tmp_path, git_identity):
+    _, a, b = machines(tmp_path)
+    synced(b)
+    assert run(a, "note", "shared", "from A").exit_code == 0
+    assert run(b, "note", "shared", "from B").exit_code == 0
+    synced(a)
+    synced(b)
+    text = (b / "2021" / "shared-paper.md").read_text()
+    assert "from A" in text and "from B" in text  # this machine's first, then the remote's
+
+
+def conflicted(tmp_path):
+    _, a, b = machines(tmp_path)
+    synced(b)
+    set_field(a, "status", "status: unread", "status: read")
+    set_field(b, "status", "status: unread", "status: reading")
+    assert run(b, "commit").exit_code == 0
+    synced(a)
+    return a, b
+
+
+def test_the_same_field_changed_on_both_machines_stops_the_sync_naming_paper_and_field(
+    tmp_path, git_identity
+):
+    _, b = conflicted(tmp_path)
+    head = git(b, "rev-parse", "HEAD")
+    result = run(b, "sync")
+    assert result.exit_code == 1
+    assert "2021/shared-paper.md: status" in result.output
+    assert git(b, "rev-parse", "HEAD") == head  # nothing committed
+    problems = run(b, "check").output
+    assert "2021/shared-paper.md:" in problems and "conflict markers" in problems
+    written = run(b, "add", "--year", "2021", "--title", "During The Conflict")
+    assert written.exit_code == 1 and "sync --continue" in written.output
+
+
+def test_sync_abort_puts_everything_back_as_before_the_sync(tmp_path, git_identity):
+    _, b = conflicted(tmp_path)
+    before = library_files(b)
+    head = git(b, "rev-parse", "HEAD")
+    assert run(b, "sync").exit_code == 1
+    result = run(b, "sync", "--abort")
+    assert result.exit_code == 0, result.output
+    assert library_files(b) == before
+    assert git(b, "rev-parse", "HEAD") == head
+
+
+def test_sync_continue_after_fixing_the_conflict_finishes_and_pushes(tmp_path, git_identity):
+    a, b = conflicted(tmp_path)
+    assert run(b, "sync").exit_code == 1
+    refused = run(b, "sync", "--continue")
+    assert refused.exit_code == 1 and "2021/shared-paper.md:" in refused.output
+    note = b / "2021" / "shared-paper.md"
+    lines = note.read_text().splitlines(keepends=True)
+    start = next(i for i, line in enumerate(lines) if line.startswith("<<<<<<<"))
+    end = next(i for i, line in enumerate(lines) if line.startswith(">>>>>>>"))
+    note.write_text("".join(lines[:start] + ["status: reading\n"] + lines[end + 1 :]))
+    result = run(b, "sync", "--continue")
+    assert result.exit_code == 0, result.output
+    assert "changes pushed" in result.output
+    synced(a)
+    assert "status: reading" in (a / "2021" / "shared-paper.md").read_text()
+    assert git(b, "status", "--porcelain") == ""
+
+
+def test_a_hand_edit_is_picked_up_by_sync(tmp_path, git_identity):
+    _, a, b = machines(tmp_path)
+    set_field(a, "venue", "venue: ''", "venue: ICLR")
+    output = synced(a)
+    assert "2021/shared-paper.md" in output
+    synced(b)
+    assert "venue: ICLR" in (b / "2021" / "shared-paper.md").read_text()
+
+
+def test_sync_without_a_remote_says_so_in_one_sentence(tmp_path, git_identity):
+    root = tmp_path / "notes"
+    assert run(root, "init", "--git").exit_code == 0
+    result = run(root, "sync")
+    assert result.exit_code == 1
+    assert "has no remote to sync with" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_an_unreachable_remote_is_one_sentence_and_keeps_the_commits(tmp_path, git_identity):
+    remote, a, _ = machines(tmp_path)
+    add(a, "Made Offline")
+    remote.rename(tmp_path / "gone.git")
+    result = run(a, "sync")
+    assert result.exit_code == 1
+    assert "Could not fetch from the remote 'origin'" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert subject(a).startswith("add made2021offline")
+
+
+def test_a_rejected_push_is_one_sentence_and_never_forced(tmp_path, git_identity):
+    remote, a, b = machines(tmp_path)
+    add(a, "Pushed First")
+    synced(a)
+    add(b, "Pushed Second")
+    # a remote that refuses every push, as a protected branch would
+    hook = remote / "hooks" / "pre-receive"
+    hook.write_text("#!/bin/sh\necho 'protected branch' >&2\nexit 1\n")
+    hook.chmod(0o755)
+    head = git(remote, "rev-parse", "HEAD")
+    result = run(b, "sync")
+    assert result.exit_code == 1
+    assert "refused the push" in result.output
+    assert git(remote, "rev-parse", "HEAD") == head
+    assert (b / "2021" / "pushed-second.md").exists() and (b / "2021" / "pushed-first.md").exists()
+
+
+def test_sync_with_git_missing_is_one_sentence(tmp_path, git_identity):
+    _, a, _ = machines(tmp_path)
+    empty = tmp_path / "empty-bin"
+    empty.mkdir()
+    result = run(a, "sync", env={"PATH": str(empty)})
+    assert result.exit_code == 1 and result.output.startswith("Error: git is not installed")
+    assert subprocess.run(["git", "-C", str(a), "status"], capture_output=True).returncode == 0

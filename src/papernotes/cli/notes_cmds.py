@@ -34,6 +34,7 @@ from papernotes.errors import (
 from papernotes.gc_pause import gc_paused
 from papernotes.library import Library
 from papernotes.library.names import exact_matches
+from papernotes.library.paper_links import linked_from
 from papernotes.model import STATUSES, Note, Paper, Problem
 from papernotes.text.controls import visible_controls
 from papernotes.text.typed_notes import typed_notes
@@ -255,8 +256,13 @@ def list_cmd(ctx: click.Context, year, tag, as_json):
 @click.pass_context
 def show_cmd(ctx: click.Context, paper, as_json):
     """Show one paper: a key, slug, arXiv id or unique part of the title."""
-    note = open_library(ctx).find(paper)
-    echo(to_json(note_dict(note)) if as_json else show_text(note))
+    library = open_library(ctx)
+    note = library.find(paper)
+    linked = linked_from(library, note)
+    if as_json:
+        echo(to_json({**note_dict(note), "linked_from": [n.paper.key or n.path for n in linked]}))
+    else:
+        echo(show_text(note, linked))
 
 
 @click.command("search")

@@ -505,7 +505,6 @@ class Library:
 
     def export_markdown(self) -> str:
         from papernotes.formats.markdown.write import render_document
-
         from papernotes.library.link_export import markdown_papers
 
         return render_document(self.layout(), markdown_papers(self, self.notes()))

@@ -42,9 +42,7 @@ def markdown_papers(
         target = link_target(named, name)
         return label(target) if target is not None else None
 
-    return [
-        with_texts(n.paper, lambda text: written_links(text, href_of, label_of)) for n in notes
-    ]
+    return [with_texts(n.paper, lambda text: written_links(text, href_of, label_of)) for n in notes]
 
 
 def imported_paper(paper: Paper) -> Paper:

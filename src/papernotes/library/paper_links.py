@@ -114,12 +114,13 @@ def incoming(library: Library, note: Note) -> list[LinkUse]:
     return found
 
 
-def linked_from(library: Library, note: Note) -> list[Note]:
-    """The notes that link to ``note`` (no file is read again), in the library's order."""
+def linked_from(library: Library, note: Note, linking: Iterable[Note] | None = None) -> list[Note]:
+    """The notes that link to ``note`` (no file is read again), in the library's order;
+    ``linking``: the notes holding links, when the caller has them already."""
     named = library.notes_named
     return [
         other
-        for other in linking_notes(library.notes())
+        for other in (linking_notes(library.notes()) if linking is None else linking)
         if other.path != note.path
         and any(_names(named, link.name, note) for link in _links_of(other.paper))
     ]
@@ -144,9 +145,7 @@ def dangling(library: Library) -> list[Problem]:
             if use.target is None:
                 several = len(library.notes_named(use.link.name)) > 1
                 why = "names several papers" if several else "names no paper"
-                problems.append(
-                    Problem(note.path, use.line, f"link {use.link.source} {why}")
-                )
+                problems.append(Problem(note.path, use.line, f"link {use.link.source} {why}"))
     return problems
 
 

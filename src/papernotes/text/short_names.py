@@ -11,12 +11,37 @@ import re
 
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*")
 _COMMON = frozenset(
-    """
-    attention beyond benchmark benchmarking challenges deep generation introduction language
-    learning model models network networks neural overview perspective position pretraining
-    retrieval revisiting rethinking review survey towards transformer transformers tutorial
-    understanding
-    """.split()
+    [
+        "attention",
+        "beyond",
+        "benchmark",
+        "benchmarking",
+        "challenges",
+        "deep",
+        "generation",
+        "introduction",
+        "language",
+        "learning",
+        "model",
+        "models",
+        "network",
+        "networks",
+        "neural",
+        "overview",
+        "perspective",
+        "position",
+        "pretraining",
+        "retrieval",
+        "revisiting",
+        "rethinking",
+        "review",
+        "survey",
+        "towards",
+        "transformer",
+        "transformers",
+        "tutorial",
+        "understanding",
+    ]
 )
 MIN_LENGTH = 3
 

@@ -21,14 +21,11 @@ from textual.widgets import Header, OptionList, TabbedContent, TabPane
 
 from papernotes.gc_pause import gc_paused
 from papernotes.library import Library
-from papernotes.library.paper_links import label as link_label
-from papernotes.library.paper_links import linked_from as notes_linking_to
-from papernotes.library.paper_links import links_to as notes_linked
 from papernotes.model import Note
 from papernotes.tui.actions import bindings
 from papernotes.tui.detail_markdown import Marker
 from papernotes.tui.paper_filter import SORT_LABELS, PaperFilter, year_counts
-from papernotes.tui.screens.link_picker import LinkPicker
+from papernotes.tui.screens.link_actions import LinkActions
 from papernotes.tui.screens.note_actions import NoteActions
 from papernotes.tui.screens.note_line_actions import NoteLineActions
 from papernotes.tui.screens.venue_actions import VenueActions
@@ -47,11 +44,6 @@ SHORT = 30
 
 SEARCH_SLICE = 500
 """Notes whose search text is folded between two looks at the event queue (a few ms)."""
-
-
-def paper_links(library: Library, note: Note) -> tuple[list[Note], list[Note]]:
-    """The papers ``note`` links to and those that link to it."""
-    return notes_linked(library, note), notes_linking_to(library, note)
 
 
 class MainScreen(Screen[None]):
@@ -83,8 +75,8 @@ class MainScreen(Screen[None]):
         """The filter text and what marks its matches in the list and the detail view."""
         self.split = SPLIT_STEPS // 2
         """Tenths of the height the list gets (the rest is the notes pane)."""
-        self.link_history: list[str] = []
-        """The papers links were followed from, latest last (``backspace`` goes back)."""
+        self.links = LinkActions(self)
+        """Following links between papers (``link_actions.py``)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -190,6 +182,7 @@ class MainScreen(Screen[None]):
     def after_change(self, keep: str | None = None) -> None:
         """Redraw after the library changed (add, save, delete, reload)."""
         self._listed = None
+        self.links.forget()
         self.refresh_years()
         self.refresh_list(keep=keep)
         self.show_detail(self.current)
@@ -204,7 +197,7 @@ class MainScreen(Screen[None]):
         return self._marking[1]
 
     def show_detail(self, note: Note | None) -> None:
-        links = paper_links(self.library, note) if note is not None else ([], [])
+        links = self.links.of(note) if note is not None else ([], [])
         self.query_one(DetailView).show(note, self.marker(), links)
         lower = self.query_one(TabbedContent)
         self.query_one(BibtexView).show(note, visible=lower.active == "tab-bibtex")
@@ -335,44 +328,17 @@ class MainScreen(Screen[None]):
             self.refresh_list(keep=path)
         papers.focus()
 
-    def follow(self, path: str) -> None:
-        """Go to the linked paper at ``path``; ``action_link_back`` comes back."""
-        current = self.current
-        if current is not None and current.path != path:
-            self.link_history.append(current.path)
-        self.open_paper(path)
-
     def action_follow_link(self, index: int) -> None:
         """A click on a paper in the detail view's links lines."""
         targets = self.query_one(DetailView).link_targets
         if 0 <= index < len(targets):
-            self.follow(targets[index])
+            self.links.follow(targets[index])
 
     def action_follow_links(self) -> None:
-        """``g``: go to the paper this one links to (or that links to it); several: pick."""
-        note = self.current
-        if note is None:
-            return
-        links_to, linked_from = paper_links(self.library, note)
-        choices = [(f"→ {link_label(n)}  {n.paper.title}", n.path) for n in links_to]
-        choices += [(f"← {link_label(n)}  {n.paper.title}", n.path) for n in linked_from]
-        if not choices:
-            self.notify("This paper has no links: write [[key]] in a note to link one.")
-        elif len(choices) == 1:
-            self.follow(choices[0][1])
-        else:
-            self.app.push_screen(
-                LinkPicker(choices), lambda path: self.follow(path) if path else None
-            )
+        self.links.choose()
 
     def action_link_back(self) -> None:
-        """``backspace``: back to the paper a followed link came from."""
-        while self.link_history:
-            path = self.link_history.pop()
-            if any(n.path == path for n in self.library.notes()):
-                self.open_paper(path)
-                return
-        self.notify("No link to go back along.")
+        self.links.back()
 
     def action_cycle_sort(self) -> None:
         self.filter = self.filter.next_sort()

@@ -35,7 +35,9 @@ class DetailView(VerticalScroll, can_focus=True):
         """The paths of the linked papers, in the order the links lines show them."""
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="detail-links", markup=True)  # above the text: always in view
+        links = Static("", id="detail-links", markup=True)  # above the text: always in view
+        links.display = False
+        yield links
         yield Static(Markdown(EMPTY), id="detail-body")
         yield NoteEditor(id="note-editor")
 

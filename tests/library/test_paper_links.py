@@ -102,6 +102,8 @@ def test_a_key_change_rewrites_every_link_to_the_old_key_in_one_locked_batch(
 ):
     run(seed_library, "note", "debertav3", "-q", "延续了[[deberta]]与[[deberta|它]]")
     run(seed_library, "note", "mengzi", "-q", "比[[he2021deberta]]轻")
+    path = seed_library / "2019/xlnet.md"  # a hand edit: the key in another case
+    path.write_text(path.read_text(encoding="utf-8") + "\n[[He2021DeBERTa]] too\n", "utf-8")
     library = Library.open(seed_library)
     real, outermost = library.store.locked, []
 
@@ -119,6 +121,7 @@ def test_a_key_change_rewrites_every_link_to_the_old_key_in_one_locked_batch(
         seed_library, "2023/debertav3.md"
     )
     assert "比[[deberta2021]]轻" in note_lines(seed_library, "2021/mengzi.md")
+    assert "[[deberta2021]] too" in note_lines(seed_library, "2019/xlnet.md")
     assert "he2021deberta" not in note_lines(seed_library, "2023/debertav3.md")
     assert run(seed_library, "check").exit_code == 0
     assert outermost.count(True) == 1 and len(outermost) > 3  # one lock held for all writes

@@ -150,16 +150,19 @@ def dangling(library: Library) -> list[Problem]:
 
 
 def relink(library: Library, old: str, new: str) -> list[Note]:
-    """Rewrite every ``[[old]]`` (and ``[[old|text]]``) as ``[[new…]]``; called under
-    ``writing()`` by the key change, so the new key and the links land in one locked batch."""
+    """Rewrite every ``[[old]]`` (and ``[[old|text]]``, ``old`` in any case) as ``[[new…]]``;
+    called under ``writing()`` by the key change, so the key and the links land in one batch."""
+    folded = old.casefold()  # a link names a key in any case
+
+    def renamed(name: str) -> str | None:
+        return new if name.casefold() == folded else None
+
     changed = []
     for note in linking_notes(list(library.notes())):
-        if not any(link.name == old for link in _links_of(note.paper)):
+        if not any(renamed(link.name) for link in _links_of(note.paper)):
             continue
         fresh = library.current(note)
-        paper = with_texts(
-            fresh.paper, lambda text: renamed_links(text, lambda n: new if n == old else None)
-        )
+        paper = with_texts(fresh.paper, lambda text: renamed_links(text, renamed))
         if paper != fresh.paper:
             changed.append(library.save(fresh, paper))
     return changed

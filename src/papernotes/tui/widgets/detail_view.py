@@ -78,9 +78,12 @@ class DetailView(VerticalScroll, can_focus=True):
                     shown.append(f"[@click=screen.follow_link({at})]{escape(link_label(note))}[/]")
                     at += 1
                 rows.append(f"[b]{caption}:[/b] " + " · ".join(shown))
-        self.links_text = "\n".join(rows)
+        text = "\n".join(rows)
+        if text == self.links_text:
+            return  # no update, no relayout: most papers have no links
+        self.links_text = text
         box = self.query_one("#detail-links", Static)
-        box.update(self.links_text)
+        box.update(text)
         box.display = bool(rows)
 
     def _keep_editor(self, editor: NoteEditor, note: Note | None) -> bool:

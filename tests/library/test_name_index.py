@@ -39,7 +39,7 @@ def full_answer(root: Path, query: str) -> tuple:
 def fast_answer(root: Path, query: str) -> tuple[tuple, bool]:
     """What ``show`` works out (the index, else the full rules) and whether the index did."""
     library = Library(root)
-    _, note = find_named(library, query)
+    _, note, _ = find_named(library, query)
     if note is not None:
         return (note.path, note.digest, note.paper), True
     try:
@@ -140,6 +140,33 @@ def test_show_prints_what_it_printed_without_the_index(clashing_library, trustin
         seen = [(r.exit_code, r.stdout, r.stderr) for r in (first, warm, uncached)]
         assert seen[0] == seen[1] == seen[2], query
         assert "broken.md" in warm.stderr
+
+
+def test_show_from_the_index_lists_the_papers_linking_to_it_as_the_full_rules_do(
+    clashing_library, trusting_cache
+):
+    write_note(
+        clashing_library,
+        "2021/linker.md",
+        Paper(title="Linker", year=2021, key="linker", notes=("builds on [[devlin2019]]",)),
+    )
+    write_note(
+        clashing_library,
+        "2019/by-id.md",
+        Paper(title="By id", year=2019, key="byid", body="see [[1810.04805|BERT]]"),
+    )
+    off = {cache_location.DISABLE_ENV: "1"}
+    run(clashing_library, "show", "warm up")  # keeps the index
+    for query in ("devlin2019", "linker"):
+        warm = run(clashing_library, "show", query, "--json")
+        uncached = run(clashing_library, "show", query, "--json", env=off)
+        assert (warm.exit_code, warm.stdout) == (uncached.exit_code, uncached.stdout)
+    warm = run(clashing_library, "show", "devlin2019")
+    assert "Linked from:" in warm.stdout and "linker" in warm.stdout and "byid" in warm.stdout
+    # a linking note edited after the index was kept is read again, never shown stale
+    write_note(clashing_library, "2021/linker.md", Paper(title="Linker", year=2021, key="linker"))
+    after = run(clashing_library, "show", "devlin2019")
+    assert "linker" not in after.stdout and "byid" in after.stdout
 
 
 names = st.sampled_from(["bert", "BERT", "tiny", "2020/bert", "a b", "A-B", "x", "1810.04805"])

@@ -36,6 +36,7 @@ COMMANDS = {
     "export": "papernotes.cli.transfer_cmds:export_cmd",
     "key": "papernotes.cli.bib_cmds:key_cmd",
     "link": "papernotes.cli.arxiv_cmds:link_cmd",
+    "links": "papernotes.cli.links_cmd:links_cmd",
     "venue": "papernotes.cli.venue_cmd:venue_cmd",
     "tui": "papernotes.cli.tui_cmd:tui_cmd",
     "git": "papernotes.cli.history_cmds:git_cmd",

@@ -34,6 +34,7 @@ from papernotes.errors import (
 from papernotes.gc_pause import gc_paused
 from papernotes.library import Library
 from papernotes.library.names import exact_matches
+from papernotes.library.paper_links import linked_from
 from papernotes.model import STATUSES, Note, Paper, Problem
 from papernotes.text.controls import visible_controls
 from papernotes.text.typed_notes import typed_notes
@@ -265,12 +266,17 @@ def list_cmd(ctx: click.Context, year, tag, as_json):
 def show_cmd(ctx: click.Context, paper, as_json):
     """Show one paper: a key, slug, arXiv id or unique part of the title."""
     library = existing_library(ctx)
-    problems, note = library.find_named(paper)  # one note read while none changed
-    if note is None:
+    problems, note, linked = library.find_named(paper)  # a few notes read while none changed
+    if note is None or linked is None:
         problems = load_notes(library).problems()
     warn(problems)
-    note = note or library.find(paper)
-    echo(to_json(note_dict(note)) if as_json else show_text(note))
+    if note is None or linked is None:
+        note = library.find(paper)
+        linked = linked_from(library, note)
+    if as_json:
+        echo(to_json({**note_dict(note), "linked_from": [n.paper.key or n.path for n in linked]}))
+    else:
+        echo(show_text(note, linked))
 
 
 @click.command("search")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import asdict
 from typing import TYPE_CHECKING
 
@@ -108,8 +109,8 @@ def list_lines(notes: list[Note]) -> list[str]:
     return lines
 
 
-def show_text(note: Note) -> str:
-    """A readable page for one note."""
+def show_text(note: Note, linked_from: Sequence[Note] = ()) -> str:
+    """A readable page for one note; ``linked_from``: the notes that link to it."""
     paper = note.paper
     rows = [
         ("title", paper.title),
@@ -145,4 +146,7 @@ def show_text(note: Note) -> str:
         out += [f"{i}. {text}" for i, text in enumerate(paper.notes, 1)]
     if paper.body:
         out += ["", paper.body]
+    if linked_from:
+        out += ["", "Linked from:"]
+        out += [f"  {n.paper.key or n.slug}  {n.paper.title}  ({n.path})" for n in linked_from]
     return "\n".join(out)

@@ -231,9 +231,10 @@ class Library:
 
         return find_note(self.notes(), query)
 
-    def find_named(self, query: str) -> tuple[list[Problem], Note | None]:
-        """``find(query)`` from a kept index of names while no note changed, with the problems
-        of the load; None when the index cannot settle it (``library/name_index.py``)."""
+    def find_named(self, query: str) -> tuple[list[Problem], Note | None, list[Note] | None]:
+        """``find(query)`` and the notes linking to it, from a kept index of names while no
+        note changed, with the problems of the load; None when the index cannot settle it
+        (``library/name_index.py``)."""
         from papernotes.library.name_index import find_named
 
         return find_named(self, query)
@@ -241,6 +242,10 @@ class Library:
     def match(self, paper: Paper) -> Note | None:
         """The existing note for the same paper: same arXiv id, key, or normalised title."""
         return self._indexed().match(paper)
+
+    def notes_named(self, name: str) -> list[Note]:
+        """The notes whose key, slug or arXiv id is ``name`` (case aside): what a link names."""
+        return self._indexed().named(name)
 
     def _indexed(self) -> PaperIndex:
         if self._index is None:
@@ -483,7 +488,17 @@ class Library:
             # A numbered list opening the free text is what a note file reads as the notes.
             notes, body = parse_body(paper.body.split("\n"))
             paper = replace(paper, notes=notes, body=body)
+        if "[[" in paper.body or any("[[" in n for n in paper.notes):
+            paper = self._links_resolved(paper)
         return paper
+
+    def _links_resolved(self, paper: Paper) -> Paper:
+        """A link naming a paper by slug or arXiv id names it by key (``paper_links.py``)."""
+        from papernotes.library.paper_links import link_target, resolved_links
+
+        if folder_kind(self.root) == MISSING:
+            return paper
+        return resolved_links(paper, lambda name: link_target(self.notes_named, name))
 
     def _remember(self, note: Note) -> None:
         if self._notes is not None:
@@ -529,5 +544,6 @@ class Library:
 
     def export_markdown(self) -> str:
         from papernotes.formats.markdown.write import render_document
+        from papernotes.library.link_export import markdown_papers
 
-        return render_document(self.layout(), [n.paper for n in self.notes()])
+        return render_document(self.layout(), markdown_papers(self, self.notes()))

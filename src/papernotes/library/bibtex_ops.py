@@ -108,7 +108,12 @@ def set_key(library: Library, query: str, new_key: str) -> tuple[str, Note]:
         if old == new_key:
             return old, note
         library.history.describe(f"key {old} -> {new_key}")
-        return old, library.save(note, replace(note.paper, key=new_key))
+        saved = library.save(note, replace(note.paper, key=new_key))
+        if old:  # every [[old]] follows, in the same locked batch
+            from papernotes.library.paper_links import relink
+
+            relink(library, old, new_key)
+        return old, library.current(saved)
 
 
 # -- export ------------------------------------------------------------------
@@ -157,6 +162,10 @@ def export_bibtex(
     if any(not p.key for p in papers):  # changed on disk meanwhile: export what is there now
         current = {n.path: n for n in library.notes()}
         papers = [current.get(n.path, n).paper for n in notes]
+    if with_notes:  # links in the notes as the linked papers' titles
+        from papernotes.library.link_export import bibtex_papers
+
+        papers = bibtex_papers(library, papers)
     text = render_bibliography(
         papers, with_notes=with_notes, ascii=ascii, venues=venues or VenueTable.load()
     )

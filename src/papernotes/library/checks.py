@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from papernotes.formats.bibtex.keys import identifier_problems
+from papernotes.library.paper_links import dangling
 from papernotes.model import Note, Problem, normalize_title
 from papernotes.text.arxiv_ids import base_id
 
@@ -13,8 +14,8 @@ if TYPE_CHECKING:
 
 
 def library_problems(library: Library) -> list[Problem]:
-    """Unreadable notes, invalid keys and arXiv ids, and duplicate keys (ignoring case),
-    arXiv ids and papers. Lines point at the field in the front matter."""
+    """Unreadable notes, invalid keys and arXiv ids, duplicate keys (ignoring case), arXiv
+    ids and papers, and links to no paper. Lines point at the field or the link's line."""
     store = library.store
     problems = library.problems()
     seen_keys: dict[str, str] = {}
@@ -47,7 +48,7 @@ def library_problems(library: Library) -> list[Problem]:
         if title in seen_titles:
             problems.append(Problem(note.path, 1, f"same title as {seen_titles[title]}"))
         seen_titles.setdefault(title, note.path)
-    return problems + conflict_problems(library, problems)
+    return problems + dangling(library) + conflict_problems(library, problems)
 
 
 def conflict_problems(library: Library, found: list[Problem]) -> list[Problem]:

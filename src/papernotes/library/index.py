@@ -11,6 +11,13 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 
 from papernotes.model import Note, Paper, normalize_title
+from papernotes.text.arxiv_ids import base_id
+
+
+def names_of(note: Note) -> set[str]:
+    """What a link may name a note by, case-folded: its key, slug and arXiv id."""
+    paper = note.paper
+    return {n.casefold() for n in (paper.key, note.slug, paper.arxiv) if n}
 
 
 def titles_of(paper: Paper) -> set[str]:
@@ -28,6 +35,7 @@ class PaperIndex:
         self._by_arxiv: dict[str, set[str]] = {}
         self._by_key: dict[str, set[str]] = {}
         self._by_title: dict[str, set[str]] = {}
+        self._by_name: dict[str, set[str]] = {}  # folded key, slug or arXiv id -> paths
         self._folded_keys: Counter[str] = Counter()
         self._next = 0
         for note in notes:
@@ -48,6 +56,8 @@ class PaperIndex:
             self._folded_keys[paper.key.casefold()] += 1
         for title in titles:
             self._by_title.setdefault(title, set()).add(note.path)
+        for name in names_of(note):
+            self._by_name.setdefault(name, set()).add(note.path)
 
     def remove(self, note: Note) -> int | None:
         """Forget the note at ``note.path``; returns its order stamp."""
@@ -63,6 +73,8 @@ class PaperIndex:
                 del self._folded_keys[paper.key.casefold()]
         for title in self._titles.pop(note.path):
             _discard(self._by_title, title, note.path)
+        for name in names_of(old):
+            _discard(self._by_name, name, note.path)
         return self._rank.pop(note.path)
 
     def replace(self, old: Note, new: Note) -> None:
@@ -87,6 +99,14 @@ class PaperIndex:
         for title in titles_of(paper):
             paths |= self._by_title.get(title, set())
         return paths
+
+    def named(self, name: str) -> list[Note]:
+        """The notes whose key, slug or arXiv id is ``name`` (ignoring case), in order."""
+        paths = set(self._by_name.get(name.casefold(), ()))
+        arxiv = base_id(name)
+        if arxiv:
+            paths |= self._by_name.get(arxiv.casefold(), set())
+        return [self._notes[p] for p in sorted(paths, key=self._rank.__getitem__)]
 
     def keys_taken(self, ignore: Note | None = None) -> KeysTaken:
         """Every citation key in use, case-folded; ``ignore``'s own use of its key left out."""

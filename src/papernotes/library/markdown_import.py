@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from papernotes.errors import NO_PAPERS, InvalidInputError
 from papernotes.library.document_merge import merge_layout
 from papernotes.library.index import PaperIndex
+from papernotes.library.link_export import imported_paper
 from papernotes.model import ImportReport, Note, Problem, merge_paper
 
 if TYPE_CHECKING:
@@ -49,7 +50,7 @@ def _import(library: Library, text: str, source: str, dry_run: bool) -> ImportRe
     pending = PaperIndex([])  # a dry run's papers to add, matched as the real run's new notes
     for paper, line in parsed.papers:
         try:
-            paper = library.validated(paper)
+            paper = library.validated(imported_paper(paper))
         except InvalidInputError as exc:
             problems.append(Problem(source, line, str(exc)))
             skipped.append(paper.title)

@@ -21,24 +21,32 @@ from papernotes.text.arxiv_ids import base_id
 if TYPE_CHECKING:
     from papernotes.library.api import Library
 
-INDEX_NAME = "name index 1"
+INDEX_NAME = "name index 2"
 """The kept output's name (``Library.cached_output``); a new layout of the index, a new name."""
 
-_PARTS = ("paths", "digests", "keys", "arxiv", "titles")
+_PARTS = ("paths", "digests", "keys", "arxiv", "titles", "links")
 _UNUSABLE = ""
 """The index of a library with a name holding a line break: never used (``find`` answers)."""
 
 
-def name_index(notes: list[Note]) -> str:
-    """The names of ``notes`` as text: five parts (paths, digests, folded keys, arXiv ids,
-    normalised titles), each one line per note in the library's order, split by NULs. Lines
-    are searched as text (``str.find``), which is far faster than decoding a mapping."""
+def name_index(library: Library) -> str:
+    """The names of the library's notes as text: six parts (paths, digests, folded keys,
+    arXiv ids, normalised titles, and the paths of the papers each note links to, tab-joined),
+    each one line per note in the library's order, split by NULs. Lines are searched as text
+    (``str.find``), which is far faster than decoding a mapping."""
+    from papernotes.library.paper_links import holds_links, links_to
+
+    notes = library.notes()
     columns = (
         [n.path for n in notes],
         [n.digest for n in notes],
         [n.paper.key.casefold() for n in notes],
         [n.paper.arxiv for n in notes],
         [normalize_title(n.paper.title) for n in notes],
+        [
+            "\t".join(t.path for t in links_to(library, n)) if holds_links(n.paper) else ""
+            for n in notes
+        ],
     )
     parts = ["\n".join(column) for column in columns]
     if any("\n" in value or "\0" in value for column in columns for value in column):
@@ -91,39 +99,56 @@ class NameIndex:
         wanted = normalize_title(name)
         if wanted:
             found |= self.lines("titles", wanted)
+        return self._rows(found)
+
+    def _rows(self, numbers: set[int]) -> list[tuple[str, str]]:
         paths = self._parts["paths"].split("\n")
         digests = self._parts["digests"].split("\n")
-        return [(paths[number], digests[number]) for number in sorted(found)]
+        return [(paths[number], digests[number]) for number in sorted(numbers)]
+
+    def linking(self, path: str) -> list[tuple[str, str]]:
+        """The notes (path, digest) that link to the note at ``path``, in the library's
+        order."""
+        found = set()
+        for number, targets in enumerate(self._parts["links"].split("\n")):
+            if targets and path in targets.split("\t"):
+                found.add(number)
+        return self._rows(found)
 
 
-def find_named(library: Library, query: str) -> tuple[list[Problem], Note | None]:
-    """The problems of the library's load and the note ``query`` names, when the kept index
-    settles it (one exact match, whose file still holds the indexed bytes); else the note is
-    None and the caller asks ``Library.find`` (which then reads every note). On a miss the
-    index is made from the loaded notes, and the answer is ``find``'s."""
+def find_named(
+    library: Library, query: str
+) -> tuple[list[Problem], Note | None, list[Note] | None]:
+    """The problems of the library's load, the note ``query`` names and the notes linking to
+    it, when the kept index settles it (one exact match, whose file and those of the notes
+    linking to it still hold the indexed bytes); else the note is None and the caller asks
+    ``Library.find`` (which then reads every note). On a miss the index is made from the
+    loaded notes, and the answer is ``find``'s."""
     from papernotes.storage.note_format import NoteFormatError
 
     built: list[bool] = []
 
     def make() -> str:
         built.append(True)
-        return name_index(library.notes())
+        return name_index(library)
 
     problems, text = library.cached_output(INDEX_NAME, make)
     if built or not query.strip():
-        return problems, None  # the notes are read already: find() answers at no extra cost
+        return problems, None, None  # the notes are read already: find() answers at no cost
     try:
         index = NameIndex(text)
         named = index.exact(query)
     except ValueError:
-        return problems, None
+        return problems, None, None
     if len(named) != 1:
-        return problems, None
-    ((path, indexed),) = named
-    try:
-        note = library.store.read(path)
-    except (OSError, NoteFormatError):
-        return problems, None
-    if note.digest != indexed:
-        return problems, None  # changed since the state was taken: find() reads it all
-    return problems, note
+        return problems, None, None
+    read: list[Note] = []
+    for path, indexed in named + index.linking(named[0][0]):
+        try:
+            note = library.store.read(path)
+        except (OSError, NoteFormatError):
+            return problems, None, None
+        if note.digest != indexed:
+            return problems, None, None  # changed since the state was taken: find() reads all
+        read.append(note)
+    return problems, read[0], read[1:]

@@ -10,6 +10,7 @@ The CLI (``edit``) and the TUI (``e``) both go through here.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -95,7 +96,25 @@ def finish_edit(library: Library, copy: EditCopy) -> Note | None:
             f"your edited text is kept in {copy.path}."
         ) from None
     copy.discard()
-    return library.reread(copy.rel)
+    return _links_resolved(library, library.reread(copy.rel))
+
+
+def _links_resolved(library: Library, note: Note) -> Note:
+    """``note`` saved again when a link in the edited text names a paper by slug or arXiv
+    id: the link then names it by key, as every other way of saving a note does."""
+    from papernotes.library.paper_links import holds_links
+
+    if not holds_links(note.paper):
+        return note
+    with library.writing():
+        fresh = library.current(note)
+        try:
+            paper = library.validated(fresh.paper)
+        except PapernotesError:
+            return fresh  # an edit that is no valid paper stays as written (check reports it)
+        if paper.notes == fresh.paper.notes and paper.body == fresh.paper.body:
+            return fresh
+        return library.save(fresh, replace(fresh.paper, notes=paper.notes, body=paper.body))
 
 
 def edit_warnings(library: Library, note: Note) -> list[str]:

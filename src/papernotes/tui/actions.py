@@ -93,6 +93,21 @@ ACTIONS = (
         "Open the paper's arXiv page in the browser.",
         short="arXiv",
     ),
+    Action(
+        "g",
+        "follow_links",
+        "Follow link",
+        "Go to a paper this one links to with [[key]] or that links to it (clicking one "
+        "under the notes does too).",
+        footer=False,
+    ),
+    Action(
+        "backspace,alt+left",
+        "link_back",
+        "Back",
+        "Go back to the paper a followed link came from.",
+        footer=False,
+    ),
     Action("O", "open_code", "Code", "Open the paper's code URL in the browser.", footer=False),
     Action(
         "c", "copy_bibtex", "Copy BibTeX", "Copy the selected paper's BibTeX entry.", short="Copy"
@@ -130,7 +145,13 @@ ACTIONS = (
 
 
 def key_label(key: str) -> str:
-    names = {"slash": "/", "question_mark": "?", "minus": "-", "plus,equals_sign": "+"}
+    names = {
+        "slash": "/",
+        "question_mark": "?",
+        "minus": "-",
+        "plus,equals_sign": "+",
+        "backspace,alt+left": "backspace",
+    }
     return names.get(key, key)
 
 

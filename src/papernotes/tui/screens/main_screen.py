@@ -25,6 +25,7 @@ from papernotes.model import Note
 from papernotes.tui.actions import bindings
 from papernotes.tui.detail_markdown import Marker
 from papernotes.tui.paper_filter import SORT_LABELS, PaperFilter, year_counts
+from papernotes.tui.screens.link_actions import LinkActions
 from papernotes.tui.screens.note_actions import NoteActions
 from papernotes.tui.screens.note_line_actions import NoteLineActions
 from papernotes.tui.screens.venue_actions import VenueActions
@@ -74,6 +75,8 @@ class MainScreen(Screen[None]):
         """The filter text and what marks its matches in the list and the detail view."""
         self.split = SPLIT_STEPS // 2
         """Tenths of the height the list gets (the rest is the notes pane)."""
+        self.links = LinkActions(self)
+        """Following links between papers (``link_actions.py``)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -179,6 +182,7 @@ class MainScreen(Screen[None]):
     def after_change(self, keep: str | None = None) -> None:
         """Redraw after the library changed (add, save, delete, reload)."""
         self._listed = None
+        self.links.forget()
         self.refresh_years()
         self.refresh_list(keep=keep)
         self.show_detail(self.current)
@@ -193,7 +197,8 @@ class MainScreen(Screen[None]):
         return self._marking[1]
 
     def show_detail(self, note: Note | None) -> None:
-        self.query_one(DetailView).show(note, self.marker())
+        links = self.links.of(note) if note is not None else ([], [])
+        self.query_one(DetailView).show(note, self.marker(), links)
         lower = self.query_one(TabbedContent)
         self.query_one(BibtexView).show(note, visible=lower.active == "tab-bibtex")
 
@@ -328,6 +333,18 @@ class MainScreen(Screen[None]):
             self.refresh_years()
             self.refresh_list(keep=path)
         papers.focus()
+
+    def action_follow_link(self, index: int) -> None:
+        """A click on a paper in the detail view's links lines."""
+        targets = self.query_one(DetailView).link_targets
+        if 0 <= index < len(targets):
+            self.links.follow(targets[index])
+
+    def action_follow_links(self) -> None:
+        self.links.choose()
+
+    def action_link_back(self) -> None:
+        self.links.back()
 
     def action_cycle_sort(self) -> None:
         self.filter = self.filter.next_sort()

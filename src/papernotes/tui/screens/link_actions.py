@@ -1,0 +1,68 @@
+"""Following links between papers in the main screen: a click on a linked paper in the
+detail view or ``g`` goes to it, ``backspace`` (or ``alt+left``) comes back."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from papernotes.library.paper_links import label, linked_from, linking_notes, links_to
+from papernotes.model import Note
+from papernotes.tui.screens.link_picker import LinkPicker
+
+if TYPE_CHECKING:
+    from papernotes.tui.screens.main_screen import MainScreen
+
+
+class LinkActions:
+    """The link history of one screen, and the notes holding links (found once per change of
+    the library, so moving the cursor does not scan every note)."""
+
+    def __init__(self, screen: MainScreen) -> None:
+        self.screen = screen
+        self.history: list[str] = []
+        """The papers links were followed from, latest last."""
+        self._linking: list[Note] | None = None
+
+    def forget(self) -> None:
+        """The library changed: find the notes holding links again when next asked."""
+        self._linking = None
+
+    def of(self, note: Note) -> tuple[list[Note], list[Note]]:
+        """The papers ``note`` links to, and those that link to it."""
+        library = self.screen.library
+        if self._linking is None:
+            self._linking = linking_notes(library.notes())
+        return links_to(library, note), linked_from(library, note, self._linking)
+
+    def follow(self, path: str) -> None:
+        """Go to the linked paper at ``path``, remembering where from."""
+        current = self.screen.current
+        if current is not None and current.path != path:
+            self.history.append(current.path)
+        self.screen.open_paper(path)
+
+    def choose(self) -> None:
+        """``g``: go to the one linked paper, or pick among several."""
+        note = self.screen.current
+        if note is None:
+            return
+        out, into = self.of(note)
+        choices = [(f"→ {label(n)}  {n.paper.title}", n.path) for n in out]
+        choices += [(f"← {label(n)}  {n.paper.title}", n.path) for n in into]
+        if not choices:
+            self.screen.notify("This paper has no links: write [[key]] in a note to link one.")
+        elif len(choices) == 1:
+            self.follow(choices[0][1])
+        else:
+            self.screen.app.push_screen(
+                LinkPicker(choices), lambda path: self.follow(path) if path else None
+            )
+
+    def back(self) -> None:
+        """Back to the paper the last followed link came from (skipping removed ones)."""
+        while self.history:
+            path = self.history.pop()
+            if any(n.path == path for n in self.screen.library.notes()):
+                self.screen.open_paper(path)
+                return
+        self.screen.notify("No link to go back along.")

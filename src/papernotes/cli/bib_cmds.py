@@ -6,8 +6,10 @@ from pathlib import Path
 
 import click
 
+from papernotes.cli.completion import complete_paper
 from papernotes.cli.library_access import existing_library
 from papernotes.cli.output import echo
+from papernotes.cli.terminal import say, warning
 from papernotes.library import Library
 from papernotes.library.bibtex_ops import (
     UnexportableError,
@@ -22,7 +24,7 @@ def export_bib(library: Library, papers, year, tag, with_notes: bool, ascii_only
     """The .bib text; notes without a key get one first (stored, and said on stderr)."""
     notes = select_notes(library, papers, year=year, tag=tag)
     if not notes:
-        click.echo("No papers match; the .bib is empty.", err=True)
+        say("No papers match; the .bib is empty.")
     try:
         text, assigned = export_bibtex(library, notes, with_notes=with_notes, ascii=ascii_only)
     except UnexportableError as exc:
@@ -34,14 +36,14 @@ def export_bib(library: Library, papers, year, tag, with_notes: bool, ascii_only
             "problem); nothing was written."
         ) from None
     for note in assigned:
-        click.echo(f"assigned key {note.paper.key} to {note.path}", err=True)
+        say(f"assigned key {note.paper.key} to {note.path}")
     return text
 
 
 def import_bib(library: Library, text: str, file: Path, dry_run: bool) -> None:
     report = import_bibtex(library, text, str(file), dry_run=dry_run)
     for problem in report.problems:
-        echo(f"warning: {problem}", err=True)
+        warning(str(problem))
     would = "would " if dry_run else ""
     for path in report.added:
         echo(f"{would}add: {path}" if dry_run else f"added: {path}")
@@ -52,11 +54,17 @@ def import_bib(library: Library, text: str, file: Path, dry_run: bool) -> None:
 
 
 @click.command("key")
-@click.argument("paper")
+@click.argument("paper", shell_complete=complete_paper)
 @click.argument("new_key", required=False)
 @click.pass_context
 def key_cmd(ctx: click.Context, paper: str, new_key: str | None):
-    """Show a paper's citation key, or set it to NEW_KEY (refused if taken or invalid)."""
+    """Show a paper's citation key, or set it to NEW_KEY (refused if taken or invalid).
+
+    \b
+    Examples:
+      papernotes key deberta
+      papernotes key deberta he2021deberta
+    """
     library = existing_library(ctx)
     if new_key is None:
         note = library.find(paper)

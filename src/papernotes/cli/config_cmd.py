@@ -129,6 +129,8 @@ def edit_cmd(ctx: click.Context) -> None:
     try:
         load_settings(path)
     except InvalidInputError as exc:
-        raise InvalidInputError(f"{exc}\n(the file is kept as you left it; run "
-                                "'papernotes config edit' again to mend it)") from None
+        raise InvalidInputError(
+            f"{exc}\n(the file is kept as you left it; run "
+            "'papernotes config edit' again to mend it)"
+        ) from None
     click.echo(str(path))

@@ -108,7 +108,7 @@ class LazyGroup(click.Group):
         except (PapernotesError, OSError) as exc:
             message = user_message(exc) or str(exc)  # a title in it shows its controls
             failure = click.ClickException(visible_controls(message))
-            if isinstance(exc, NetworkError):
+            if isinstance(exc, NetworkError) and exc.reached_network:
                 failure.exit_code = EXIT_NETWORK
             raise failure from None
 
@@ -173,8 +173,7 @@ def print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> N
     "--colour",
     "color",
     type=click.Choice(["auto", "always", "never"]),
-    help="Colour: on a terminal only (auto, the default), always or never; NO_COLOR=1 "
-    "means never.",
+    help="Colour: on a terminal only (auto, the default), always or never; NO_COLOR=1 means never.",
 )
 @click.option("--no-pager", is_flag=True, help="Never page output (show, export, long lists).")
 @click.option("-q", "--quiet", is_flag=True, help="Print no warnings or notices, only errors.")

@@ -54,9 +54,13 @@ def say(text: str) -> None:
 
 
 def warning(text: str) -> None:
-    """``warning: text`` on stderr, the prefix in yellow on a terminal; ``--quiet`` silences it."""
+    """``warning: text`` on stderr (its control characters shown visibly), the prefix in
+    yellow on a terminal; ``--quiet`` silences it."""
+    from papernotes.text.controls import visible_controls
+
     if not current_meta().get(QUIET):
-        click.echo(click.style("warning:", fg="yellow", bold=True) + " " + text, err=True)
+        prefix = click.style("warning:", fg="yellow", bold=True)
+        click.echo(f"{prefix} {visible_controls(text)}", err=True)
 
 
 def verbose(text: str) -> None:
@@ -65,9 +69,7 @@ def verbose(text: str) -> None:
         click.echo(click.style(text, dim=True), err=True)
 
 
-def pager_command(
-    settings: Settings | None, paging: bool, terminal: bool
-) -> str | None:
+def pager_command(settings: Settings | None, paging: bool, terminal: bool) -> str | None:
     """The pager to run, or None: never without a terminal or with ``--no-pager``; else the
     ``pager`` setting (``$PAPERNOTES_PAGER``, ``config.toml``, ``$PAGER``, ``less -R``)."""
     if not paging or not terminal:
@@ -82,9 +84,9 @@ def page(text: str, longer_than_screen: bool = False) -> None:
     meta = current_meta()
     terminal = sys.stdout is not None and sys.stdout.isatty()
     command = pager_command(meta.get(SETTINGS), meta.get(PAGING, True), terminal)
-    if command is not None and longer_than_screen:
-        if text.count("\n") + 1 < shutil.get_terminal_size().lines:
-            command = None
+    fits = longer_than_screen and text.count("\n") + 1 < shutil.get_terminal_size().lines
+    if fits:
+        command = None
     if command is None:
         click.echo(text)
         return

@@ -57,7 +57,7 @@ def problems_in(line: str) -> list[str]:
         words = line.split("#", 1)[0].split()[1:]
     problems: list[str] = []
     command: click.Command = cli
-    ctx = click.Context(cli, info_name="papernotes")
+    ctx = click.Context(cli, info_name="papernotes", **cli.context_settings)  # -h as well
     positional = False
     skip = 0
     for raw in words:

@@ -39,6 +39,7 @@ TARGETS = {
     "search 蒸餾 (traditional) warm": (0.3, None),
     "search zhengliu (pinyin) warm": (0.3, None),
     "show": (None, None),
+    "complete PAPER warm (Tab)": (0.25, None),
     "export --bib": (1.0, None),
     "export --md": (0.6, None),
     "import Markdown (empty library)": (6.0, None),
@@ -108,8 +109,11 @@ class Bench:
     def wanted(self, name: str) -> bool:
         return not self.only or any(o.casefold() in name.casefold() for o in self.only)
 
-    def measure(self, name: str, args, before=None, stdin: str | None = None) -> None:
-        """Run ``args`` (a list, or a function giving one per run) ``self.runs`` times."""
+    def measure(
+        self, name: str, args, before=None, stdin: str | None = None, env: dict | None = None
+    ) -> None:
+        """Run ``args`` (a list, or a function giving one per run) ``self.runs`` times, with
+        ``env`` added to the environment."""
         if not self.wanted(name):
             return
         result = self.results.setdefault(name, Result(name))
@@ -117,7 +121,7 @@ class Bench:
             if before is not None:
                 before()
             argv = args() if callable(args) else args
-            seconds, peak = run_process(argv, self.env, stdin)
+            seconds, peak = run_process(argv, {**self.env, **(env or {})}, stdin)
             result.seconds.append(seconds)
             result.peak_mb.append(peak)
         print(f"  n={self.n:<7} {name:34} {result.median:8.3f} s  {max(result.peak_mb):6.0f} MB")
@@ -171,6 +175,13 @@ class Bench:
         self.measure("search zhengliu (pinyin) warm", papernotes(notes, "search", "zhengliu"))
         some = sorted((notes / "2015").glob("*.md"))[0].stem
         self.measure("show", papernotes(notes, "show", some))
+        # A Tab after `papernotes show 20`: bash's completion protocol, as the shell runs it
+        # (the first run makes the kept candidates; the measured runs read them).
+        words = f"papernotes --notes {notes} show 20"
+        tab = {"_PAPERNOTES_COMPLETE": "bash_complete", "COMP_WORDS": words, "COMP_CWORD": "4"}
+        if self.wanted("complete"):
+            run_process(papernotes(notes), {**self.env, **tab})
+        self.measure("complete PAPER warm (Tab)", papernotes(notes), env=tab)
         self.measure("export --bib", papernotes(notes, "export", "--bib"))
         self.measure("export --md", papernotes(notes, "export", "--md"))
         # Each run imports into a new folder, and they are all deleted afterwards: deleting

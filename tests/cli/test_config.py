@@ -200,3 +200,11 @@ def test_a_setting_of_the_wrong_type_is_refused_not_guessed(seed_library, value)
     path = user_config(f"lock_timeout = {value}\n")
     result = run(seed_library, "list")
     assert result.exit_code == 1 and f"{path}:1: lock_timeout must be a number" in result.stderr
+
+
+def test_the_contact_is_named_in_the_user_agent_of_arxiv_requests(fake_arxiv, seed_library):
+    user_config('contact = "me@example.org"\n')
+    result = run(seed_library, "link", "xlnet")
+    assert result.exit_code == 0, result.output
+    agent = fake_arxiv.requests[0].headers["User-Agent"]
+    assert agent.startswith("papernotes/") and agent.endswith("(mailto:me@example.org)")

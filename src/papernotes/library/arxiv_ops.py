@@ -81,9 +81,9 @@ class Fetcher:
     def client(self) -> ArxivClient:
         if self._client is None:
             from papernotes.arxiv.client import ArxivClient
-            from papernotes.library.user_settings import arxiv_politeness
+            from papernotes.library.user_settings import arxiv_client_options
 
-            self._client = ArxivClient(timeout=self.timeout, politeness=arxiv_politeness())
+            self._client = ArxivClient(timeout=self.timeout, **arxiv_client_options())
         return self._client
 
     def papers(self, keys: Iterable[str]) -> dict[str, Paper]:
@@ -138,9 +138,9 @@ def session_client() -> ArxivClient:
     """An arXiv client for a long-running program (the TUI) to keep and pass as ``client``,
     so that all its requests stay 3 s apart."""
     from papernotes.arxiv.client import ArxivClient
-    from papernotes.library.user_settings import arxiv_politeness, arxiv_timeout
+    from papernotes.library.user_settings import arxiv_client_options, arxiv_timeout
 
-    return ArxivClient(timeout=arxiv_timeout(), politeness=arxiv_politeness())
+    return ArxivClient(timeout=arxiv_timeout(), **arxiv_client_options())
 
 
 def _ids_text(ids: list[str], verb: bool = True) -> str:

@@ -7,7 +7,7 @@ Read when needed (a few small reads per command), never kept in a module: the CL
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from papernotes.config import load_settings
 
@@ -36,6 +36,13 @@ def arxiv_politeness() -> Politeness | None:
     from papernotes.arxiv.client import Politeness
 
     return Politeness(**{name: settings[f"arxiv.{name}"] for name in POLITENESS_FIELDS})
+
+
+def arxiv_client_options() -> dict[str, Any]:
+    """What the user's settings say to an ``ArxivClient``: politeness and contact."""
+    from papernotes.config import contact
+
+    return {"politeness": arxiv_politeness(), "contact": contact()}
 
 
 def arxiv_timeout() -> float:

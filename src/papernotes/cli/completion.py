@@ -11,7 +11,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from click.shell_completion import CompletionItem
 
 SHELLS = ("bash", "zsh", "fish")
 COMPLETE_VAR = "_PAPERNOTES_COMPLETE"
@@ -60,7 +59,10 @@ def candidates_text(library, kind: str) -> str:
     return "\n".join(sorted(names, reverse=kind == "years"))
 
 
-def starting_with(names: list[str], incomplete: str) -> list[CompletionItem]:
+def starting_with(names: list[str], incomplete: str) -> list:
+    """The names starting with what was typed, case aside, as click's completion items."""
+    from click.shell_completion import CompletionItem  # only while completing
+
     folded = incomplete.casefold()
     return [CompletionItem(name) for name in names if name.casefold().startswith(folded)]
 

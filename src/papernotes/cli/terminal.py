@@ -8,8 +8,6 @@ a terminal (or ``--color never``) and keeps them with ``--color always``.
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 import sys
 from typing import TYPE_CHECKING
 
@@ -84,9 +82,11 @@ def page(text: str, longer_than_screen: bool = False) -> None:
     meta = current_meta()
     terminal = sys.stdout is not None and sys.stdout.isatty()
     command = pager_command(meta.get(SETTINGS), meta.get(PAGING, True), terminal)
-    fits = longer_than_screen and text.count("\n") + 1 < shutil.get_terminal_size().lines
-    if fits:
-        command = None
+    if command is not None and longer_than_screen:
+        import shutil
+
+        if text.count("\n") + 1 < shutil.get_terminal_size().lines:
+            command = None  # it fits the screen
     if command is None:
         click.echo(text)
         return
@@ -96,6 +96,8 @@ def page(text: str, longer_than_screen: bool = False) -> None:
 def run_pager(command: str, text: str) -> None:
     """Feed ``text`` to ``command`` (a shell command, as ``$PAGER`` is) and wait for it; the
     user quitting early is not an error."""
+    import subprocess  # only for a terminal: not for list | grep
+
     env = {**os.environ}
     for name, value in PAGER_ENV_DEFAULTS.items():
         env.setdefault(name, value)

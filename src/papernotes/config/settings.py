@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from papernotes.config.toml_file import TomlFile
 from papernotes.errors import InvalidInputError
+
+if TYPE_CHECKING:
+    from papernotes.config.toml_file import TomlFile
 
 CONFIG_ENV = "PAPERNOTES_CONFIG"
 CONFIG_FILE = "config.toml"
@@ -25,20 +26,28 @@ FALSE_WORDS = ("", "0", "false", "no", "off")
 VENUE_KINDS = ("conference", "journal")
 
 
-@dataclass(frozen=True)
 class Spec:
-    """One setting: its dotted name in ``config.toml``, type, default and variables."""
+    """One setting: its dotted name in ``config.toml``, type, default and variables (``env``
+    beat the file: papernotes' own; ``env_after`` lose to it: shared with other programs).
 
-    name: str
-    kind: type
-    default: Any
-    help: str
-    env: tuple[str, ...] = ()
-    """Variables that beat the file (papernotes' own)."""
-    env_after: tuple[str, ...] = ()
-    """Variables the file beats (shared with other programs)."""
-    choices: tuple[str, ...] = ()
-    minimum: float | None = None
+    Plain classes, not dataclasses or named tuples, here: every command imports this module,
+    and building those classes costs milliseconds at each start."""
+
+    __slots__ = ("name", "kind", "default", "help", "env", "env_after", "choices", "minimum")
+
+    def __init__(  # noqa: PLR0913 - one argument per field
+        self,
+        name: str,
+        kind: type,
+        default: Any,
+        help: str,
+        env: tuple[str, ...] = (),
+        env_after: tuple[str, ...] = (),
+        choices: tuple[str, ...] = (),
+        minimum: float | None = None,
+    ) -> None:
+        self.name, self.kind, self.default, self.help = name, kind, default, help
+        self.env, self.env_after, self.choices, self.minimum = env, env_after, choices, minimum
 
 
 SPECS = (
@@ -109,33 +118,42 @@ VENUES = "venues"
 """The table of venue tables, as ``venues.toml`` holds them (``[venues.COLM]``)."""
 
 
-@dataclass(frozen=True)
 class Setting:
     """A value in effect, its origin (one of ``ORIGINS``) and the source within it."""
 
-    name: str
-    value: Any
-    origin: str
-    source: str = ""
+    __slots__ = ("name", "value", "origin", "source")
+
+    def __init__(self, name: str, value: Any, origin: str, source: str = "") -> None:
+        self.name, self.value, self.origin, self.source = name, value, origin, source
+
+    def __repr__(self) -> str:
+        return f"Setting({self.name!r}, {self.value!r}, {self.origin!r}, {self.source!r})"
 
 
-@dataclass(frozen=True)
 class UserVenue:
-    short: str
-    kind: str
-    name: str
-    aliases: tuple[str, ...]
+    """A ``[venues.SHORT]`` table of config.toml."""
+
+    __slots__ = ("short", "kind", "name", "aliases")
+
+    def __init__(self, short: str, kind: str, name: str, aliases: tuple[str, ...]) -> None:
+        self.short, self.kind, self.name, self.aliases = short, kind, name, aliases
 
 
-@dataclass(frozen=True)
 class Settings:
     """The settings in effect, and the config file they were read from."""
 
-    path: Path
-    path_origin: Setting
-    exists: bool
-    values: dict[str, Setting]
-    venues: tuple[UserVenue, ...] = ()
+    def __init__(
+        self,
+        path_origin: Setting,
+        exists: bool,
+        values: dict[str, Setting],
+        venues: tuple[UserVenue, ...] = (),
+    ) -> None:
+        self.path: Path = path_origin.value
+        self.path_origin = path_origin
+        self.exists = exists
+        self.values = values
+        self.venues = venues
 
     def __getitem__(self, name: str) -> Any:
         return self.values[name].value
@@ -166,7 +184,11 @@ def load_settings(
     the config file and the defaults. A wrong file or variable is an ``InvalidInputError``
     naming its ``file:line`` (or variable)."""
     where = config_path(config, environ)
-    file = TomlFile.read(where.value)
+    file = None
+    if os.path.lexists(where.value):  # tomllib is imported only for a file to read
+        from papernotes.config.toml_file import TomlFile
+
+        file = TomlFile.read(where.value)
     if file is None and where.origin != "default":
         raise InvalidInputError(f"The config file {where.value} ({where.source}) does not exist.")
     problems = unknown_keys(file) if file is not None else []
@@ -182,7 +204,7 @@ def load_settings(
         venues = user_venues(file, problems)
     if problems:
         raise InvalidInputError("\n".join(problems))
-    return Settings(where.value, where, file is not None, values, venues)
+    return Settings(where, file is not None, values, venues)
 
 
 def contact(environ: Mapping[str, str] = os.environ) -> str:

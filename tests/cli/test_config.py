@@ -86,6 +86,7 @@ def test_papernotes_config_and_an_option_name_the_file_to_read(seed_library, tmp
     third = tmp_path / "third.toml"
     third.write_text('color = "never"\n', encoding="utf-8")
     assert run(seed_library, "--config", str(third), "config", "path").stdout.strip() == str(third)
+    assert os.environ["PAPERNOTES_CONFIG"] == str(chosen)  # --config held for its run only
     missing = run(seed_library, "--config", str(tmp_path / "nope.toml"), "list")
     assert missing.exit_code == 1 and "does not exist" in missing.stderr
 

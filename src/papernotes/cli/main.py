@@ -261,7 +261,9 @@ def read_settings(ctx: click.Context, config_file: Path | None):
     from papernotes.config import CONFIG_ENV, load_settings
 
     if config_file is not None:
+        before = os.environ.get(CONFIG_ENV)
         os.environ[CONFIG_ENV] = str(config_file)
+        ctx.call_on_close(lambda: restore_env(CONFIG_ENV, before))
     try:
         return load_settings(config_file, command_line_settings(ctx))
     except PapernotesError as exc:
@@ -269,6 +271,14 @@ def read_settings(ctx: click.Context, config_file: Path | None):
             ctx.meta[SETTINGS_ERROR] = exc
             return None
         raise click.ClickException(visible_controls(str(exc))) from None
+
+
+def restore_env(name: str, value: str | None) -> None:
+    """Put a variable back as it was (for a CLI run inside another program, as in tests)."""
+    if value is None:
+        os.environ.pop(name, None)
+    else:
+        os.environ[name] = value
 
 
 def verbose_settings(ctx: click.Context, settings) -> None:

@@ -1,5 +1,5 @@
-"""Every ``papernotes …`` command line the README shows (in code blocks and inline code)
-names commands and options the live CLI has, so the guide cannot drift from the program.
+"""Every ``papernotes …`` command line README.md and docs/ show (in code blocks and inline
+code) names commands and options the live CLI has, so the guide cannot drift from the program.
 
 It reads README.md and the CLI as they are: commands other work adds are checked too."""
 
@@ -14,7 +14,8 @@ import pytest
 
 from papernotes.cli.main import cli
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+REPO = Path(__file__).resolve().parents[1]
+PAGES = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
 STOPS = ("|", "||", "&&", ";", ">", ">>", "<", "2>", "2>&1", "&")
 INLINE = re.compile(r"`(papernotes(?: [^`]*)?)`")
 
@@ -94,9 +95,13 @@ def problems_in(line: str) -> list[str]:
 
 
 def test_every_command_and_option_the_readme_names_exists():
-    lines = readme_command_lines(README.read_text(encoding="utf-8"))
-    assert len(lines) > 30  # the README really was read
-    problems = [f"README.md:{n}: {p} ({line})" for n, line in lines for p in problems_in(line)]
+    problems, seen = [], 0
+    for page in PAGES:
+        lines = readme_command_lines(page.read_text(encoding="utf-8"))
+        seen += len(lines)
+        where = page.relative_to(REPO)
+        problems += [f"{where}:{n}: {p} ({line})" for n, line in lines for p in problems_in(line)]
+    assert seen > 30  # the pages really were read
     assert not problems, "\n".join(problems)
 
 

@@ -204,7 +204,10 @@ def test_a_setting_of_the_wrong_type_is_refused_not_guessed(seed_library, value)
 
 
 def test_the_contact_is_named_in_the_user_agent_of_arxiv_requests(fake_arxiv, seed_library):
+    from papernotes.library.venue_ops import web_client
+
     user_config('contact = "me@example.org"\n')
+    assert web_client().user_agent.endswith("(mailto:me@example.org)")  # S2, DBLP, Crossref
     result = run(seed_library, "link", "xlnet")
     assert result.exit_code == 0, result.output
     agent = fake_arxiv.requests[0].headers["User-Agent"]

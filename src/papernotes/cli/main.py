@@ -24,7 +24,7 @@ from papernotes.text.controls import visible_controls
 LOCK_TIMEOUT = "papernotes.lock_timeout"  # ctx.meta key: seconds a write waits for the lock
 EXIT_PROBLEM, EXIT_USAGE, EXIT_NETWORK = 1, 2, 3
 """Exit statuses: 0 success; 1 a problem or nothing matched; 2 wrong usage (click's);
-3 a web service (arXiv) could not be reached or failed."""
+3 a web service (arXiv, Semantic Scholar, DBLP, Crossref) could not be reached or failed."""
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 SETTINGS_ERROR = "papernotes.settings_error"  # ctx.meta key: why the config did not read
 VERSIONED = ("click", "textual", "arxiv", "bibtexparser", "PyYAML")

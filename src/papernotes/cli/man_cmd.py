@@ -15,7 +15,11 @@ EXIT_STATUS = (
         "search without a hit, list --year/--tag matching no paper, show of an unknown paper.",
     ),
     ("2", "Wrong usage: an unknown command or option, a missing or malformed argument."),
-    ("3", "A web service (arXiv) could not be reached or failed; nothing was written."),
+    (
+        "3",
+        "A web service (arXiv, Semantic Scholar, DBLP, Crossref) could not be reached or "
+        "failed; nothing was written.",
+    ),
     ("130", "Interrupted (Ctrl-C)."),
     ("141", "The reader of the output went away (papernotes list | head)."),
 )

@@ -38,11 +38,19 @@ def arxiv_politeness() -> Politeness | None:
     return Politeness(**{name: settings[f"arxiv.{name}"] for name in POLITENESS_FIELDS})
 
 
+def web_contact() -> str:
+    """The address for the User-Agent of web services: ``$PAPERNOTES_CONTACT``, else
+    ``contact`` in config.toml, else the older top-level ``contact`` of venues.toml."""
+    from papernotes.config import contact
+    from papernotes.web.contact import contact_address, mailbox
+
+    given = contact()
+    return mailbox(given) if given else contact_address()
+
+
 def arxiv_client_options() -> dict[str, Any]:
     """What the user's settings say to an ``ArxivClient``: politeness and contact."""
-    from papernotes.config import contact
-
-    return {"politeness": arxiv_politeness(), "contact": contact()}
+    return {"politeness": arxiv_politeness(), "contact": web_contact()}
 
 
 def arxiv_timeout() -> float:

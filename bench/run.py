@@ -42,6 +42,7 @@ TARGETS = {
     "show KEY warm": (0.1, 0.3),
     "export --bib, one note edited": (1.0, None),
     "export --bib warm": (0.3, None),
+    "complete PAPER warm (Tab)": (0.25, None),
     "export --md": (0.6, None),
     "import Markdown (empty library)": (6.0, None),
     "import .bib (empty library)": (5.0, None),
@@ -114,8 +115,11 @@ class Bench:
     def wanted(self, name: str) -> bool:
         return not self.only or any(o.casefold() in name.casefold() for o in self.only)
 
-    def measure(self, name: str, args, before=None, stdin: str | None = None) -> None:
-        """Run ``args`` (a list, or a function giving one per run) ``self.runs`` times."""
+    def measure(
+        self, name: str, args, before=None, stdin: str | None = None, env: dict | None = None
+    ) -> None:
+        """Run ``args`` (a list, or a function giving one per run) ``self.runs`` times, with
+        ``env`` added to the environment."""
         if not self.wanted(name):
             return
         result = self.results.setdefault(name, Result(name))
@@ -123,10 +127,37 @@ class Bench:
             if before is not None:
                 before()
             argv = args() if callable(args) else args
-            seconds, peak = run_process(argv, self.env, stdin)
+            seconds, peak = run_process(argv, {**self.env, **(env or {})}, stdin)
             result.seconds.append(seconds)
             result.peak_mb.append(peak)
         print(f"  n={self.n:<7} {name:34} {result.median:8.3f} s  {max(result.peak_mb):6.0f} MB")
+
+    def one_paper(self, notes: Path, edit_one) -> None:
+        """``show``, ``export --bib`` (kept and after an edit) and a Tab completing a PAPER."""
+        some = sorted((notes / "2015").glob("*.md"))[0]
+        self.measure("show", papernotes(notes, "show", some.stem))
+        key = next(
+            line.split(":", 1)[1].strip().strip("'\"")
+            for line in some.read_text(encoding="utf-8").splitlines()
+            if line.startswith("key:")
+        )
+        if self.wanted("show KEY warm"):  # the name index kept (library/name_index.py)
+            run_process(papernotes(notes, "show", key), self.env)
+        self.measure("show KEY warm", papernotes(notes, "show", key))
+        # After an edit the kept text is of no use: every entry is rendered again.
+        self.measure(
+            "export --bib, one note edited", papernotes(notes, "export", "--bib"), before=edit_one
+        )
+        if self.wanted("export --bib warm"):  # the text kept (library/kept_bibtex.py)
+            run_process(papernotes(notes, "export", "--bib"), self.env)
+        self.measure("export --bib warm", papernotes(notes, "export", "--bib"))
+        # A Tab after `papernotes show 20`: bash's completion protocol, as the shell runs it
+        # (the first run makes the kept candidates; the measured runs read them).
+        words = f"papernotes --notes {notes} show 20"
+        tab = {"_PAPERNOTES_COMPLETE": "bash_complete", "COMP_WORDS": words, "COMP_CWORD": "4"}
+        if self.wanted("complete"):
+            run_process(papernotes(notes), {**self.env, **tab})
+        self.measure("complete PAPER warm (Tab)", papernotes(notes), env=tab)
 
     def run(self) -> dict[str, Result]:
         if self.work.exists():
@@ -175,23 +206,7 @@ class Bench:
         self.measure("search 蒸馏 warm", papernotes(notes, "search", "蒸馏"))
         self.measure("search 蒸餾 (traditional) warm", papernotes(notes, "search", "蒸餾"))
         self.measure("search zhengliu (pinyin) warm", papernotes(notes, "search", "zhengliu"))
-        some = sorted((notes / "2015").glob("*.md"))[0]
-        self.measure("show", papernotes(notes, "show", some.stem))
-        key = next(
-            line.split(":", 1)[1].strip().strip("'\"")
-            for line in some.read_text(encoding="utf-8").splitlines()
-            if line.startswith("key:")
-        )
-        if self.wanted("show KEY warm"):  # the name index kept (library/name_index.py)
-            run_process(papernotes(notes, "show", key), self.env)
-        self.measure("show KEY warm", papernotes(notes, "show", key))
-        # After an edit the kept text is of no use: every entry is rendered again.
-        self.measure(
-            "export --bib, one note edited", papernotes(notes, "export", "--bib"), before=edit_one
-        )
-        if self.wanted("export --bib warm"):  # the text kept (library/kept_bibtex.py)
-            run_process(papernotes(notes, "export", "--bib"), self.env)
-        self.measure("export --bib warm", papernotes(notes, "export", "--bib"))
+        self.one_paper(notes, edit_one)
         self.measure("export --md", papernotes(notes, "export", "--md"))
         # Each run imports into a new folder, and they are all deleted afterwards: deleting
         # 10,000 files just before a run makes ext4 slow to create files for minutes

@@ -25,6 +25,11 @@ def isolated_environment(tmp_path_factory, monkeypatch):
         monkeypatch.setenv(name, str(home / name.lower()))
     monkeypatch.delenv("PAPERNOTES_DIR", raising=False)
     monkeypatch.delenv("PAPERNOTES_OFFLINE", raising=False)
+    # the settings' variables (--config sets PAPERNOTES_CONFIG for the whole process)
+    for name in ("PAPERNOTES_CONFIG", "PAPERNOTES_CONTACT", "PAPERNOTES_EDITOR", "NO_COLOR"):
+        monkeypatch.delenv(name, raising=False)
+    for name in ("PAPERNOTES_PAGER", "PAGER", "PAPERNOTES_LOCK_TIMEOUT"):
+        monkeypatch.delenv(name, raising=False)
     monkeypatch.delenv("VISUAL", raising=False)
     monkeypatch.setenv("EDITOR", "false")
     # Port 9 (discard) on loopback refuses connections: a test that forgets its own

@@ -27,6 +27,8 @@ ALLOWED = {
     "errors": set(),
     **{name: set() for name in SHARED},
     "text": {"model", "errors", "text"},
+    # the user's settings (config.toml, the environment): read by the library and the UIs
+    "config": {"root", "errors", "config"},
     "storage": {"root", "model", "errors", "text", "storage"},
     "formats": {"root", "model", "errors", "text", "formats"},
     "arxiv": {"root", "model", "errors", "text", "arxiv"},
@@ -204,6 +206,18 @@ def test_the_ui_checks_see_storage_imports_store_access_and_lock_taking():
     ]
     assert store_accesses(source) == [4, 5]
     assert lock_takers(source) == [5]
+
+
+def test_the_settings_sit_below_the_library_and_above_nothing_but_errors():
+    """``config`` reads a file outside the library: the library and the UIs may ask it,
+    the layers that handle notes, formats and arXiv may not (they are given values)."""
+    source = "from papernotes.config import load_settings\n"
+    for module in ("papernotes.library.editor", "papernotes.cli.main", "papernotes.tui.app"):
+        assert violations(module, source) == []
+    for module in ("papernotes.storage.store", "papernotes.formats.bibtex.venues"):
+        assert violations(module, source), module
+    assert violations("papernotes.config.settings", "from papernotes.model import Paper\n")
+    assert violations("papernotes.config.settings", "from papernotes.errors import X\n") == []
 
 
 def test_every_layer_but_model_and_errors_may_import_the_shared_helpers():

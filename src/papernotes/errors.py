@@ -37,7 +37,9 @@ class FileFormatError(InvalidInputError):
 
 
 class NetworkError(PapernotesError):
-    """A remote service (arXiv) failed; nothing was written."""
+    """A remote service (arXiv) failed; nothing was written. The CLI exits with status 3."""
+
+    reached_network = True
 
 
 class LockTimeoutError(PapernotesError):

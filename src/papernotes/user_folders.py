@@ -2,7 +2,7 @@
 (``venues.toml``) and cache (the library and arXiv caches).
 
 One place for the three, importable by every layer: it imports nothing of papernotes, and
-``platformdirs`` only when called (the cache folder on Linux not even then, as
+``platformdirs`` only when called (the cache and config folders on Linux not even then, as
 ``papernotes list`` runs on every keystroke of a shell completion).
 """
 
@@ -25,7 +25,11 @@ def data_folder() -> Path:
 
 def config_folder() -> Path:
     """``$XDG_CONFIG_HOME/papernotes`` on Linux (else ``~/.config``); platformdirs'
-    user config folder elsewhere."""
+    user config folder elsewhere. Every command asks (for ``config.toml``), so not by
+    importing platformdirs where the answer is this simple."""
+    if sys.platform not in ("darwin", "win32"):  # what platformdirs does here
+        base = os.environ.get("XDG_CONFIG_HOME", "").strip() or os.path.expanduser("~/.config")
+        return Path(base) / APP_NAME
     from platformdirs import user_config_dir
 
     return Path(user_config_dir(APP_NAME))

@@ -193,11 +193,12 @@ def test_link_with_an_explicit_id_checks_the_title(fake_arxiv, empty_library):
     assert relink.exit_code == 1 and "pass --yes to relink" in relink.stderr
 
 
-def failing(fake_arxiv, library, *args):
-    """Run ``link --all`` (or ``args``) and check it fails cleanly: exit 1, one line, no change."""
+def failing(fake_arxiv, library, *args, status: int = 3):
+    """Run ``link --all`` (or ``args``) and check it fails cleanly: exit 3 (the network's
+    status), one line, no change."""
     before = folder_bytes(library)
     result = run(library, *(args or ("link", "--all")))
-    assert result.exit_code == 1
+    assert result.exit_code == status
     assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1
     assert "Traceback" not in result.stderr
     assert folder_bytes(library) == before
@@ -260,12 +261,12 @@ def test_entries_missing_required_fields_are_an_error(fake_arxiv, seed_library):
 
 def test_an_empty_feed_for_an_id_is_not_found(fake_arxiv, seed_library):
     fake_arxiv.fail("empty")
-    message = failing(fake_arxiv, seed_library, "link", "xlnet")
+    message = failing(fake_arxiv, seed_library, "link", "xlnet", status=1)  # arXiv answered
     assert "no entry for id 1906.08237" in message and "check the id" in message
 
 
 def test_an_unknown_id_is_not_found_and_nothing_is_added(fake_arxiv, empty_library):
-    message = failing(fake_arxiv, empty_library, "add", "--arxiv", "2912.99999")
+    message = failing(fake_arxiv, empty_library, "add", "--arxiv", "2912.99999", status=1)
     assert "no entry for id 2912.99999" in message
     assert not any(empty_library.rglob("*.md"))
 
@@ -274,7 +275,7 @@ def test_one_unknown_id_among_many_writes_nothing(fake_arxiv, seed_library):
     library = Library.open(seed_library)
     note = library.find("xlnet")
     library.save(note, replace(note.paper, arxiv="1906.99999"))
-    message = failing(fake_arxiv, seed_library)
+    message = failing(fake_arxiv, seed_library, "link", "--all", status=1)
     assert "no entry for id 1906.99999" in message
     assert len(fake_arxiv.requests) == 1
 

@@ -409,10 +409,10 @@ def test_the_library_says_a_paper_is_a_duplicate_and_only_the_cli_names_update(s
         )
 
 
-def test_list_with_a_year_no_paper_has_says_no_papers_match(seed_library):
+def test_list_with_a_year_no_paper_has_says_no_papers_match_and_exits_1(seed_library):
     for args in (["--year", "0"], ["--year", "1999"], ["--tag", "no-such-tag"]):
         result = run(seed_library, "list", *args)
-        assert result.exit_code == 0 and result.stdout == ""
+        assert result.exit_code == 1 and result.stdout == ""  # nothing matched, as grep
         assert result.stderr.strip() == "No papers match.", args
 
 

@@ -121,7 +121,7 @@ def test_a_failing_service_writes_nothing_and_says_so_in_one_line(seed_library, 
     fake_scholarly.fail("crossref", 503)
     before = folder_bytes(seed_library)
     result = run(seed_library, "venue", "--all", "--yes")
-    assert result.exit_code == 1
+    assert result.exit_code == 3  # a web service failed (README, Exit codes)
     assert result.stderr.count("\n") == 1
     assert "Crossref answered HTTP 503" in result.stderr
     assert folder_bytes(seed_library) == before

@@ -101,8 +101,11 @@ class ArxivClient:
         politeness: Politeness | None = None,
         limiter: RateLimiter | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        contact: str = "",
     ) -> None:
         self.url = url or os.environ.get(URL_ENV) or DEFAULT_URL
+        # arXiv (like Crossref) asks to be told whom to write to about a misbehaving client
+        self.user_agent = f"{USER_AGENT} (mailto:{contact})" if contact else USER_AGENT
         self.timeout = timeout
         # Read the default at call time so tests can make retries fast.
         self.politeness = politeness or DEFAULT_POLITENESS
@@ -256,7 +259,7 @@ def _make_adapter(owner: ArxivClient) -> Any:
     class PoliteAdapter(HTTPAdapter):
         def send(self, request, stream=False, timeout=None, verify=True, cert=None, proxies=None):
             owner.limiter.wait()
-            request.headers["User-Agent"] = USER_AGENT
+            request.headers["User-Agent"] = owner.user_agent
             response = super().send(
                 request,
                 stream=stream,

@@ -8,18 +8,20 @@ import click
 
 from papernotes.arxiv import DEFAULT_TIMEOUT
 from papernotes.arxiv.match import Candidate
+from papernotes.cli.completion import complete_paper
 from papernotes.cli.library_access import existing_library
 from papernotes.cli.output import echo
+from papernotes.cli.terminal import warning
 from papernotes.errors import InvalidInputError
 from papernotes.library.arxiv_ops import link_notes, offline_requested
+from papernotes.library.user_settings import arxiv_timeout
 from papernotes.model import Note
 
 timeout_option = click.option(
     "--timeout",
     type=click.FloatRange(min=0.1),
-    default=DEFAULT_TIMEOUT,
-    show_default=True,
-    help="Seconds to wait for each arXiv answer.",
+    help="Seconds to wait for each arXiv answer (default: arxiv.timeout in config.toml, "
+    f"else {DEFAULT_TIMEOUT:g}).",
 )
 offline_option = click.option(
     "--offline", is_flag=True, help="Use only cached arXiv answers (also: PAPERNOTES_OFFLINE=1)."
@@ -27,7 +29,7 @@ offline_option = click.option(
 
 
 @click.command("link")
-@click.argument("papers", nargs=-1)
+@click.argument("papers", nargs=-1, shell_complete=complete_paper)
 @click.option("--all", "all_notes", is_flag=True, help="Link every paper in the library.")
 @click.option("--arxiv", "arxiv_id", default="", help="Link the one named PAPER to this id.")
 @click.option("--refresh", is_flag=True, help="Ask arXiv again even for cached answers.")
@@ -42,6 +44,12 @@ def link_cmd(ctx: click.Context, papers, all_notes, arxiv_id, refresh, yes, offl
     "Linking the papers you already have"); otherwise the candidates are listed with their
     scores and the paper is skipped (asked for, when run in a terminal without --yes). An
     arXiv id another note already has is refused. Nothing is written if any request fails.
+
+    \b
+    Examples:
+      papernotes link --all
+      papernotes link tinybert --arxiv 1909.10351
+      papernotes link --all --offline
     """
     if not papers and not all_notes:
         raise click.UsageError("Name the papers to link, or pass --all.")
@@ -51,7 +59,7 @@ def link_cmd(ctx: click.Context, papers, all_notes, arxiv_id, refresh, yes, offl
         raise click.UsageError("--arxiv needs exactly one PAPER.")
     library = existing_library(ctx)
     for problem in library.problems():
-        echo(f"warning: {problem}", err=True)
+        warning(str(problem))
     notes = library.notes() if all_notes else _unique(library.find(p) for p in papers)
     if not notes:
         raise InvalidInputError("The library has no papers to link.")
@@ -62,7 +70,7 @@ def link_cmd(ctx: click.Context, papers, all_notes, arxiv_id, refresh, yes, offl
         yes=yes,
         refresh=refresh,
         offline=offline_requested(offline),
-        timeout=timeout,
+        timeout=arxiv_timeout() if timeout is None else timeout,
         arxiv_id=arxiv_id,
         choose=_ask if interactive else None,
     )

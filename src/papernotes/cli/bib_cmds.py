@@ -7,8 +7,10 @@ from typing import TYPE_CHECKING
 
 import click
 
+from papernotes.cli.completion import complete_paper
 from papernotes.cli.library_access import existing_library
 from papernotes.cli.output import echo
+from papernotes.cli.terminal import say, warning
 from papernotes.errors import PapernotesError
 from papernotes.library import Library
 
@@ -22,13 +24,13 @@ def export_bib(library: Library, papers, year, tag, with_notes: bool, ascii_only
 
     notes = select_notes(library, papers, year=year, tag=tag)
     if not notes:
-        click.echo("No papers match; the .bib is empty.", err=True)
+        say("No papers match; the .bib is empty.")
     try:
         text, assigned = export_bibtex(library, notes, with_notes=with_notes, ascii=ascii_only)
     except UnexportableError as exc:
         raise _unexportable(exc) from None
     for note in assigned:
-        click.echo(f"assigned key {note.paper.key} to {note.path}", err=True)
+        say(f"assigned key {note.paper.key} to {note.path}")
     return text
 
 
@@ -43,18 +45,18 @@ def export_kept_bib(library: Library, year, tag, with_notes: bool, ascii_only: b
         )
     except PapernotesError as exc:
         for problem in library.problems():  # read already: warned about first, as before
-            echo(f"warning: {problem}", err=True)
+            warning(str(problem))
         from papernotes.library.bibtex_ops import UnexportableError
 
         if isinstance(exc, UnexportableError):
             raise _unexportable(exc) from None
         raise
     for problem in result.problems:
-        echo(f"warning: {problem}", err=True)
+        warning(str(problem))
     if not result.text:
-        click.echo("No papers match; the .bib is empty.", err=True)
+        say("No papers match; the .bib is empty.")
     for note in result.assigned:
-        click.echo(f"assigned key {note.paper.key} to {note.path}", err=True)
+        say(f"assigned key {note.paper.key} to {note.path}")
     return result.text
 
 
@@ -74,7 +76,7 @@ def import_bib(library: Library, text: str, file: Path, dry_run: bool) -> None:
 
     report = import_bibtex(library, text, str(file), dry_run=dry_run)
     for problem in report.problems:
-        echo(f"warning: {problem}", err=True)
+        warning(str(problem))
     would = "would " if dry_run else ""
     for path in report.added:
         echo(f"{would}add: {path}" if dry_run else f"added: {path}")
@@ -85,11 +87,17 @@ def import_bib(library: Library, text: str, file: Path, dry_run: bool) -> None:
 
 
 @click.command("key")
-@click.argument("paper")
+@click.argument("paper", shell_complete=complete_paper)
 @click.argument("new_key", required=False)
 @click.pass_context
 def key_cmd(ctx: click.Context, paper: str, new_key: str | None):
-    """Show a paper's citation key, or set it to NEW_KEY (refused if taken or invalid)."""
+    """Show a paper's citation key, or set it to NEW_KEY (refused if taken or invalid).
+
+    \b
+    Examples:
+      papernotes key deberta
+      papernotes key deberta he2021deberta
+    """
     from papernotes.library.bibtex_ops import set_key
 
     library = existing_library(ctx)

@@ -18,13 +18,25 @@ if TYPE_CHECKING:
 
 @click.group("git")
 def git_cmd() -> None:
-    """Keep the library's history in git: on, off, or its status."""
+    """Keep the library's history in git: on, off, or its status.
+
+    \b
+    Examples:
+      papernotes git on
+      papernotes git status
+    """
 
 
 @git_cmd.command("on")
 @click.pass_context
 def git_on_cmd(ctx: click.Context) -> None:
-    """Commit every change from now on (makes a repository unless the library is in one)."""
+    """Commit every change from now on (makes a repository unless the library is in one).
+
+    \b
+    Examples:
+      papernotes git on
+      papernotes --notes ~/papers git on
+    """
     library = existing_library(ctx)
     top = library.history.enable()
     echo(f"History is on: every change to {library.root} is committed in the repository at {top}.")
@@ -33,7 +45,12 @@ def git_on_cmd(ctx: click.Context) -> None:
 @git_cmd.command("off")
 @click.pass_context
 def git_off_cmd(ctx: click.Context) -> None:
-    """Stop committing changes (the repository and its history stay)."""
+    """Stop committing changes (the repository and its history stay).
+
+    \b
+    Examples:
+      papernotes git off
+    """
     existing_library(ctx).history.disable()
     echo("History is off: changes are no longer committed (the repository is kept).")
 
@@ -41,7 +58,12 @@ def git_off_cmd(ctx: click.Context) -> None:
 @git_cmd.command("status")
 @click.pass_context
 def git_status_cmd(ctx: click.Context) -> None:
-    """Whether history is on, the repository, branch, and hand edits not committed yet."""
+    """Whether history is on, the repository, branch, and hand edits not committed yet.
+
+    \b
+    Examples:
+      papernotes git status
+    """
     status = existing_library(ctx).history.status()
     echo(f"history: {'on' if status.enabled else 'off'}")
     echo(f"repository: {status.repository or '(none)'}")
@@ -57,7 +79,12 @@ def git_status_cmd(ctx: click.Context) -> None:
 @click.command("commit")
 @click.pass_context
 def commit_cmd(ctx: click.Context) -> None:
-    """Commit the edits made to the library outside papernotes."""
+    """Commit the edits made to the library outside papernotes.
+
+    \b
+    Examples:
+      papernotes commit
+    """
     library = existing_library(ctx)
     with library.writing():
         paths = library.history.commit_pending()
@@ -70,7 +97,14 @@ def commit_cmd(ctx: click.Context) -> None:
 @click.option("-n", "limit", type=click.IntRange(min=1), default=None, help="At most N changes.")
 @click.pass_context
 def log_cmd(ctx: click.Context, paper: str | None, as_json: bool, limit: int | None) -> None:
-    """The library's changes (or PAPER's), newest first: date, author, what."""
+    """The library's changes (or PAPER's), newest first: date, author, what.
+
+    \b
+    Examples:
+      papernotes log
+      papernotes log deberta -n 5
+      papernotes log --json
+    """
     library = existing_library(ctx)
     rel = paper_path(library, paper) if paper else None
     entries = library.history.log(rel, limit or 0)
@@ -98,7 +132,12 @@ def paper_path(library: Library, name: str) -> str:
 @click.command("undo")
 @click.pass_context
 def undo_cmd(ctx: click.Context) -> None:
-    """Revert the last papernotes change (as a new commit)."""
+    """Revert the last papernotes change (as a new commit).
+
+    \b
+    Examples:
+      papernotes undo
+    """
     target = existing_library(ctx).history.undo()
     echo(f"Undid: {target.subject}")
 
@@ -106,7 +145,12 @@ def undo_cmd(ctx: click.Context) -> None:
 @click.command("redo")
 @click.pass_context
 def redo_cmd(ctx: click.Context) -> None:
-    """Re-apply the change the last undo reverted."""
+    """Re-apply the change the last undo reverted.
+
+    \b
+    Examples:
+      papernotes redo
+    """
     target = existing_library(ctx).history.redo()
     echo(f"Redid: {target.subject.removeprefix('undo: ')}")
 
@@ -116,7 +160,14 @@ def redo_cmd(ctx: click.Context) -> None:
 @click.option("--abort", is_flag=True, help="Undo a sync stopped on conflicts.")
 @click.pass_context
 def sync_cmd(ctx: click.Context, resume: bool, abort: bool) -> None:
-    """Commit hand edits, fetch, merge the remote's changes, push."""
+    """Commit hand edits, fetch, merge the remote's changes, push.
+
+    \b
+    Examples:
+      papernotes sync
+      papernotes sync --continue
+      papernotes sync --abort
+    """
     from papernotes.library.sync_ops import sync
 
     if resume and abort:
@@ -141,8 +192,13 @@ def sync_cmd(ctx: click.Context, resume: bool, abort: bool) -> None:
 @click.argument("theirs", type=click.Path(path_type=Path))
 @click.argument("name", required=False)
 def merge_driver_cmd(kind: str, base: Path, ours: Path, theirs: Path, name: str | None) -> None:
-    """git's merge driver for notes and document.yaml: the merge is written over OURS; exit
-    status 1 when it holds conflicts."""
+    """The merge driver git runs for notes and document.yaml: the merge is written over
+    OURS; exit status 1 when it holds conflicts.
+
+    \b
+    Examples:
+      papernotes merge-driver %O %A %B %P   (as git runs it; see .gitattributes)
+    """
     from papernotes.library.three_way import merge_for_driver
 
     texts = [p.read_bytes().decode("utf-8", "replace") for p in (base, ours, theirs)]

@@ -23,7 +23,14 @@ from papernotes.model import Note
 @click.pass_context
 def links_cmd(ctx: click.Context, paper: str | None, as_json: bool, suggest: bool):
     """List PAPER's links: the papers its notes link to with [[key]], and the notes that
-    link to it, each with the note line it comes from."""
+    link to it, each with the note line it comes from.
+
+    \b
+    Examples:
+      papernotes links deberta
+      papernotes links --suggest
+      papernotes links deberta --json
+    """
     library = existing_library(ctx)
     if suggest:
         suggest_links(library, library.find(paper) if paper else None, as_json)

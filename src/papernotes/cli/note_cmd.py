@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from papernotes.cli.completion import complete_paper
 from papernotes.cli.notes_cmds import open_library
 from papernotes.cli.output import echo
 from papernotes.errors import InvalidInputError
@@ -22,7 +23,7 @@ from papernotes.model import Note
 
 
 @click.command("note")
-@click.argument("paper")
+@click.argument("paper", shell_complete=complete_paper)
 @click.argument("texts", metavar="[TEXT]...", nargs=-1)
 @click.option("--edit", "edit", type=int, metavar="N", help="Replace note N with TEXT.")
 @click.option("--rm", "remove", type=int, metavar="N", help="Remove note N (the rest renumber).")
@@ -35,6 +36,12 @@ def note_cmd(ctx: click.Context, paper, texts, edit, remove, move, quiet):
 
     Each change is one atomic write under the library's lock; nothing is written when
     the number, the text or the paper is wrong.
+
+    \b
+    Examples:
+      papernotes note he2021deberta "disentangled attention: content and position"
+      papernotes note he2021deberta --edit 2 "a better second note"
+      papernotes note he2021deberta
     """
     change = note_change(texts, edit, remove, move)
     library = open_library(ctx)

@@ -10,17 +10,20 @@ from typing import TYPE_CHECKING
 import click
 
 from papernotes.arxiv import DEFAULT_TIMEOUT
+from papernotes.cli.completion import complete_paper, complete_tag, complete_year
 from papernotes.cli.library_access import existing_library, library_to_fill
 from papernotes.cli.output import (
     echo,
     hit_dict,
     hit_label,
+    line_template,
     list_lines,
     note_dict,
     passage,
     show_text,
     to_json,
 )
+from papernotes.cli.terminal import colour_on, page, say, warning
 from papernotes.errors import (
     AmbiguousError,
     ConflictError,
@@ -35,8 +38,8 @@ from papernotes.gc_pause import gc_paused
 from papernotes.library import Library
 from papernotes.library.names import exact_matches
 from papernotes.library.paper_links import linked_from
+from papernotes.library.user_settings import arxiv_timeout
 from papernotes.model import STATUSES, Note, Paper, Problem
-from papernotes.text.controls import visible_controls
 from papernotes.text.typed_notes import typed_notes
 
 if TYPE_CHECKING:
@@ -64,7 +67,7 @@ def load_notes(library: Library) -> Library:
 
 def warn(problems: list[Problem]) -> None:
     for problem in problems:
-        echo(f"warning: {problem}", err=True)
+        warning(str(problem))
 
 
 @click.command("init")
@@ -73,7 +76,13 @@ def warn(problems: list[Problem]) -> None:
 )
 @click.pass_context
 def init_cmd(ctx: click.Context, git: bool) -> None:
-    """Create an empty library, or make an existing folder one (its files are left alone)."""
+    """Create an empty library, or make an existing folder one (its files are left alone).
+
+    \b
+    Examples:
+      papernotes init
+      papernotes --notes ~/papers init
+    """
     root = Path(ctx.obj)
     library = Library(root)
     kind = library.init()
@@ -91,18 +100,24 @@ def init_cmd(ctx: click.Context, git: bool) -> None:
 
 
 @click.command("add")
-@click.option("--year", type=int, help="The year the paper goes under.")
+@click.option(
+    "--year", type=int, shell_complete=complete_year, help="The year the paper goes under."
+)
 @click.option("--title", help="The title as you want to see it.")
 @click.option("--venue", default="", help="Where it was published (ICLR, EMNLP, …).")
 @click.option("--code", default="", help="URL of the paper's code.")
 @click.option("--arxiv", "arxiv_id", default="", help="arXiv id, e.g. 2006.03654.")
 @click.option("--doi", default="", help="DOI or https://doi.org/ link: metadata from Crossref.")
-@click.option("--tag", "tags", multiple=True, help="A tag (repeatable).")
+@click.option(
+    "--tag", "tags", shell_complete=complete_tag, multiple=True, help="A tag (repeatable)."
+)
 @click.option("--note", "notes", multiple=True, help="A reading note (repeatable).")
 @click.option("--status", type=click.Choice(STATUSES), default="unread", show_default=True)
 @click.option("--update", is_flag=True, help="Update the paper if it is already in the library.")
 @click.option(
-    "--timeout", type=click.FloatRange(min=0.1), default=DEFAULT_TIMEOUT, help="arXiv timeout (s)."
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    help=f"arXiv timeout (s; default: arxiv.timeout in config.toml, else {DEFAULT_TIMEOUT:g}).",
 )
 @click.option("--offline", is_flag=True, help="With --arxiv or --doi: use only cached answers.")
 @click.pass_context
@@ -126,6 +141,13 @@ def add_cmd(  # noqa: PLR0913 - a click command takes one parameter per option
     With --arxiv ID the metadata comes from arXiv, and --title and --year default to
     arXiv's title and the first version's year. With --doi DOI they come from Crossref,
     with the venue, pages and publisher.
+
+    \b
+    Examples:
+      papernotes add --arxiv 2006.03654 --tag nlp
+      papernotes add --year 2019 --title "TinyBERT" --venue EMNLP --note "distils BERT"
+      papernotes add --doi 10.18653/v1/2020.findings-emnlp.372
+      echo "one note per line" | papernotes add --year 2020 --title "A paper"
     """
     if arxiv_id and doi:
         raise click.UsageError("Give --arxiv or --doi, not both (run 'papernotes venue' later).")
@@ -142,6 +164,8 @@ def add_cmd(  # noqa: PLR0913 - a click command takes one parameter per option
         status=status,
         notes=tuple(notes),
     )
+    if timeout is None:
+        timeout = arxiv_timeout()
     library = library_to_fill(ctx)  # a missing or empty folder becomes a library, once the
     try:  # paper is checked and the notes typed: a refused add makes no folder
         note = add_paper(library, given, update, timeout, offline)
@@ -163,7 +187,7 @@ def add_paper(library: Library, given: Paper, update: bool, timeout: float, offl
         fetcher = Fetcher(timeout=timeout, offline=offline)
         plan = plan_arxiv_add(library, given, update=update, fetcher=fetcher)
         if plan.warning:
-            click.echo(f"warning: {plan.warning}", err=True)
+            warning(plan.warning)
         library.addable(planned_paper(given, plan), update, look=typing)
     elif given.doi:
         from papernotes.library.doi_add import paper_for_doi
@@ -233,38 +257,72 @@ def notes_from_user() -> tuple[tuple[str, ...], EditCopy | None]:
 
 
 @click.command("list")
-@click.option("--year", type=int, help="Only this year.")
-@click.option("--tag", help="Only papers with this tag.")
+@click.option("--year", type=int, shell_complete=complete_year, help="Only this year.")
+@click.option("--tag", shell_complete=complete_tag, help="Only papers with this tag.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@click.option(
+    "--format",
+    "template",
+    metavar="TEMPLATE",
+    help="One line per paper from TEMPLATE, for scripts: {key} {year} {title} {venue} "
+    "{arxiv} {tags} {status} {authors} {slug} {path} … ('\\t' is a tab).",
+)
 @click.pass_context
-def list_cmd(ctx: click.Context, year, tag, as_json):
-    """List papers, newest year first."""
+def list_cmd(ctx: click.Context, year, tag, as_json, template):
+    """List papers, newest year first; exit status 1 when --year or --tag match none.
+
+    \b
+    Examples:
+      papernotes list --year 2020
+      papernotes list --tag distillation --json
+      papernotes list --format '{key}\\t{year}\\t{title}'
+    """
+    if template is not None and as_json:
+        raise click.UsageError("Choose one output: --json or --format, not both.")
+    fill = line_template(template) if template is not None else None
     library = existing_library(ctx)
+    colour = fill is None and not as_json and colour_on()
 
     def make() -> str:
         notes = load_notes(library).select(year=year, tag=tag)
-        return to_json([note_dict(n) for n in notes]) if as_json else "\n".join(list_lines(notes))
+        if as_json:
+            return to_json([note_dict(n) for n in notes])
+        if fill is not None:
+            return "\n".join(fill(n) for n in notes)
+        return "\n".join(list_lines(notes, colour))
 
     # Kept until a note changes: a repeated list reads no note (list_output_cache).
-    problems, text = library.cached_output(f"list {year!r} {tag!r} {as_json!r}", make)
+    name = f"list {year!r} {tag!r} {as_json!r}"
+    name += f" --format {template!r}" if fill is not None else " colour" if colour else ""
+    problems, text = library.cached_output(name, make)
     warn(problems)
-    if text:
-        echo(text)
-    else:
-        click.echo(
-            "No papers"
-            + (" match" if year is not None or tag is not None else " in the library yet")
-            + ".",
-            err=True,
-        )
+    filtered = year is not None or tag is not None
+    if text and text != "[]":
+        if as_json:
+            click.echo(text)
+        else:
+            page(text, longer_than_screen=True)
+        return
+    if as_json:
+        click.echo(text)
+    say("No papers match." if filtered else "No papers in the library yet.")
+    if filtered:
+        ctx.exit(1)  # nothing matched, as grep says it
 
 
 @click.command("show")
-@click.argument("paper")
+@click.argument("paper", shell_complete=complete_paper)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
 @click.pass_context
 def show_cmd(ctx: click.Context, paper, as_json):
-    """Show one paper: a key, slug, arXiv id or unique part of the title."""
+    """Show one paper: a key, slug, arXiv id or unique part of the title (through the pager
+    on a terminal).
+
+    \b
+    Examples:
+      papernotes show he2021deberta
+      papernotes show 2006.03654 --json
+    """
     library = existing_library(ctx)
     problems, note, linked = library.find_named(paper)  # a few notes read while none changed
     if note is None or linked is None:
@@ -274,9 +332,11 @@ def show_cmd(ctx: click.Context, paper, as_json):
         note = library.find(paper)
         linked = linked_from(library, note)
     if as_json:
-        echo(to_json({**note_dict(note), "linked_from": [n.paper.key or n.path for n in linked]}))
+        click.echo(
+            to_json({**note_dict(note), "linked_from": [n.paper.key or n.path for n in linked]})
+        )
     else:
-        echo(show_text(note, linked))
+        page(show_text(note, linked, colour_on()))
 
 
 @click.command("search")
@@ -289,10 +349,17 @@ def show_cmd(ctx: click.Context, paper, as_json):
 )
 @click.pass_context
 def search_cmd(ctx: click.Context, query, as_json, exact):
-    """Find papers whose title, notes, venue, tags or authors contain QUERY.
+    """Find papers whose title, notes, venue, tags or authors contain QUERY; exit status 1
+    when none does.
 
     Full-width and ASCII letters, traditional and simplified characters match each other,
     and a word in pinyin of two or more syllables (zhengliu) matches the Chinese it spells.
+
+    \b
+    Examples:
+      papernotes search distillation
+      papernotes search 蒸馏
+      papernotes search zhengliu --json
     """
     library = open_library(ctx)
     parsed = library.query(query, exact=exact)
@@ -305,25 +372,33 @@ def search_cmd(ctx: click.Context, query, as_json, exact):
                 [{**note_dict(n), "match": hit_dict(h)} for n, h in zip(notes, hits, strict=True)]
             )
         )
+        if not notes:
+            ctx.exit(1)
         return
     if not notes:
         raise NotFoundError(f"No paper matches {query!r}.")
+    colour = colour_on()
     shown: list[str] = []  # printed at once: one write, not two per paper
-    for line, hit in zip(list_lines(notes), hits, strict=True):
-        shown.append(visible_controls(line))
+    for line, hit in zip(list_lines(notes, colour), hits, strict=True):
+        shown.append(line)  # list_lines made the user's text safe
         if hit is not None:
-            shown.append(f"      {hit_label(hit)}: {passage(hit)}")  # passage() made it safe
+            shown.append(f"      {hit_label(hit)}: {passage(hit, colour=colour)}")
     click.echo("\n".join(shown))
 
 
 @click.command("edit")
-@click.argument("paper")
+@click.argument("paper", shell_complete=complete_paper)
 @click.pass_context
 def edit_cmd(ctx: click.Context, paper):
     """Open a paper's note in $EDITOR (a path such as 2020/bad.md opens even a broken note).
 
     The editor works on a copy; the edited text is written back only if nobody changed,
     moved or removed the note meanwhile, and kept in a file whose path is printed otherwise.
+
+    \b
+    Examples:
+      papernotes edit he2021deberta
+      papernotes edit 2020/bad.md
     """
     library = open_library(ctx)
     rel = library.file_named(paper) or library.find(paper).path
@@ -334,18 +409,24 @@ def edit_cmd(ctx: click.Context, paper):
 
     edited = edit_note(library, rel, run_editor)
     if edited is None:
-        click.echo(f"No changes to {rel}; nothing was written.", err=True)
-    for warning in edit_warnings(library, edited) if edited is not None else ():
-        echo(f"warning: {warning} (the edit is written as it is)", err=True)
+        say(f"No changes to {rel}; nothing was written.")
+    for problem in edit_warnings(library, edited) if edited is not None else ():
+        warning(f"{problem} (the edit is written as it is)")
     click.echo(str(library.root / rel))
 
 
 @click.command("rm")
-@click.argument("paper")
+@click.argument("paper", shell_complete=complete_paper)
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @click.pass_context
 def rm_cmd(ctx: click.Context, paper, yes):
-    """Delete a paper's note (a path such as 2020/bad.md removes even a broken note)."""
+    """Delete a paper's note (a path such as 2020/bad.md removes even a broken note).
+
+    \b
+    Examples:
+      papernotes rm he2021deberta
+      papernotes rm 2020/bad.md --yes
+    """
     library = open_library(ctx)
     rel = library.file_named(paper)
     if rel is not None and all(n.path != rel for n in library.notes()):
@@ -379,10 +460,16 @@ def rm_cmd(ctx: click.Context, paper, yes):
 @click.command("check")
 @click.pass_context
 def check_cmd(ctx: click.Context):
-    """Validate every note; one line per problem, exit 1 if any."""
+    """Validate every note; one line per problem, exit 1 if any.
+
+    \b
+    Examples:
+      papernotes check
+      papernotes check || echo "some notes need a fix"
+    """
     library = existing_library(ctx)
     for rel in library.remove_temp_files():
-        click.echo(f"removed {rel}: left by an interrupted write; no note was affected", err=True)
+        say(f"removed {rel}: left by an interrupted write; no note was affected")
     problems = library.check()  # every note read from its file, not the cache
     for rel in library.repaired():
         click.echo(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from typing import TYPE_CHECKING
 
@@ -61,14 +61,24 @@ def hit_label(hit: Hit) -> str:
     return hit.field if hit.index is None else f"{hit.field}[{hit.index + 1}]"
 
 
-def passage(hit: Hit, around: int = PASSAGE_CONTEXT) -> str:
+def paint(text: str, code: str, colour: bool) -> str:
+    """``text`` in an ANSI colour (``code``: ``"36"``, ``"1;31"``) when ``colour``; the user's
+    own control characters must already be made visible."""
+    return f"\x1b[{code}m{text}\x1b[0m" if colour and text else text
+
+
+YEAR, NAME, VENUE, LABEL, MATCH = "33", "36", "32", "1;34", "1;31"
+"""The colours: years yellow, keys cyan, venues green, field names blue, matches red."""
+
+
+def passage(hit: Hit, around: int = PASSAGE_CONTEXT, colour: bool = False) -> str:
     """The matched text with up to ``around`` characters each side, the match in 【】 (and
-    bold on a terminal), on one line."""
+    bold red with ``colour``), on one line."""
     start, end = max(0, hit.start - around), min(len(hit.text), hit.end + around)
     before = ("…" if start else "") + hit.text[start : hit.start]
     after = hit.text[hit.end : end] + ("…" if end < len(hit.text) else "")
     match = visible_controls(hit.text[hit.start : hit.end])
-    marked = click.style(f"【{match}】", bold=True)  # styled after the user text is made safe
+    marked = paint(f"【{match}】", MATCH, colour)  # styled after the user text is made safe
     return " ".join(f"{visible_controls(before)}{marked}{visible_controls(after)}".split())
 
 
@@ -97,20 +107,74 @@ def width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-def list_lines(notes: list[Note]) -> list[str]:
-    """One line per note: year, key (or slug), title, venue."""
-    names = [n.paper.key or n.slug for n in notes]
+def list_lines(notes: list[Note], colour: bool = False) -> list[str]:
+    """One line per note: year, key (or slug), title, venue; control characters shown
+    visibly, and coloured with ``colour``."""
+    names = [visible_controls(n.paper.key or n.slug) for n in notes]
     widths = [width(name) for name in names]
     column = max(widths, default=0)
     lines = []
     for note, name, used in zip(notes, names, widths, strict=True):
-        venue = f"  [{note.paper.venue}]" if note.paper.venue else ""
-        lines.append(f"{note.paper.year}  {name}{' ' * (column - used)}  {note.paper.title}{venue}")
+        paper = note.paper
+        venue = paint(f"[{visible_controls(paper.venue)}]", VENUE, colour) if paper.venue else ""
+        year, name = paint(str(paper.year), YEAR, colour), paint(name, NAME, colour)
+        line = f"{year}  {name}{' ' * (column - used)}  {visible_controls(paper.title)}"
+        lines.append(f"{line}  {venue}" if venue else line)
     return lines
 
 
-def show_text(note: Note, linked_from: Sequence[Note] = ()) -> str:
-    """A readable page for one note; ``linked_from``: the notes that link to it."""
+FORMAT_FIELDS = {
+    "key": lambda n: n.paper.key,
+    "name": lambda n: n.paper.key or n.slug,
+    "slug": lambda n: n.slug,
+    "year": lambda n: n.paper.year,
+    "title": lambda n: n.paper.title,
+    "venue": lambda n: n.paper.venue,
+    "arxiv": lambda n: n.paper.arxiv,
+    "doi": lambda n: n.paper.doi,
+    "code": lambda n: n.paper.code,
+    "tags": lambda n: ",".join(n.paper.tags),
+    "status": lambda n: n.paper.status,
+    "authors": lambda n: "; ".join(n.paper.authors),
+    "added": lambda n: n.paper.added,
+    "notes": lambda n: len(n.paper.notes),
+    "path": lambda n: n.path,
+}
+"""``list --format`` fields: what ``{name}`` stands for in a template."""
+
+
+def line_template(template: str) -> Callable[[Note], str]:
+    """A function giving ``template`` filled in for a note (``\\t`` is a tab); an unknown
+    field or a malformed template is a usage error naming it."""
+    from string import Formatter
+
+    template = template.replace("\\t", "\t").replace("\\n", "\n")
+    known = ", ".join("{" + name + "}" for name in FORMAT_FIELDS)
+    try:
+        fields = [field for _, field, _, _ in Formatter().parse(template) if field is not None]
+    except ValueError as exc:
+        raise click.UsageError(f"--format {template!r} cannot be read ({exc}).") from None
+    for field in fields:
+        name = re.split(r"[.\[]", field, maxsplit=1)[0]
+        if name not in FORMAT_FIELDS:
+            shown = "{" + field + "}"
+            raise click.UsageError(f"--format: unknown field {shown}; the fields are {known}.")
+    used = {re.split(r"[.\[]", field, maxsplit=1)[0] for field in fields}
+
+    def fill(note: Note) -> str:
+        values = {name: FORMAT_FIELDS[name](note) for name in used}
+        safe = {k: visible_controls(v) if isinstance(v, str) else v for k, v in values.items()}
+        try:
+            return template.format_map(safe)
+        except (ValueError, IndexError, AttributeError, KeyError, TypeError) as exc:
+            raise click.UsageError(f"--format {template!r} cannot be filled in ({exc}).") from None
+
+    return fill
+
+
+def show_text(note: Note, linked_from: Sequence[Note] = (), colour: bool = False) -> str:
+    """A readable page for one note, control characters shown visibly; ``linked_from``: the
+    notes that link to it; field names coloured with ``colour``."""
     paper = note.paper
     rows = [
         ("title", paper.title),
@@ -138,15 +202,22 @@ def show_text(note: Note, linked_from: Sequence[Note] = ()) -> str:
         ("added", paper.added),
         ("path", note.path),
     ]
-    out = [f"{name + ':':<11} {value}" for name, value in rows if value]
+    out = [
+        f"{paint(f'{name + chr(58):<11}', LABEL, colour)} {visible_controls(value)}"
+        for name, value in rows
+        if value
+    ]
     if paper.abstract:
-        out += ["", "Abstract:", paper.abstract]
+        out += ["", paint("Abstract:", LABEL, colour), visible_controls(paper.abstract)]
     if paper.notes:
-        out += ["", "Notes:"]
-        out += [f"{i}. {text}" for i, text in enumerate(paper.notes, 1)]
+        out += ["", paint("Notes:", LABEL, colour)]
+        out += [f"{i}. {visible_controls(text)}" for i, text in enumerate(paper.notes, 1)]
     if paper.body:
-        out += ["", paper.body]
+        out += ["", visible_controls(paper.body)]
     if linked_from:
-        out += ["", "Linked from:"]
-        out += [f"  {n.paper.key or n.slug}  {n.paper.title}  ({n.path})" for n in linked_from]
+        out += ["", paint("Linked from:", LABEL, colour)]
+        out += [
+            f"  {n.paper.key or n.slug}  {visible_controls(n.paper.title)}  ({n.path})"
+            for n in linked_from
+        ]
     return "\n".join(out)

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import click
 
+from papernotes.cli.completion import complete_paper, complete_tag, complete_year
 from papernotes.cli.library_access import existing_library, library_to_fill
 from papernotes.cli.output import echo
+from papernotes.cli.terminal import SETTINGS, page, say, warning
 from papernotes.errors import InvalidInputError
 from papernotes.library.api import NO_PAPERS
 from papernotes.library.files import read_input_file, write_export
@@ -36,6 +38,11 @@ def import_cmd(ctx: click.Context, file: Path, dry_run: bool):
 
     Papers already present are updated (Markdown) or merged into (BibTeX: matched by arXiv
     id, DOI or title; only missing fields are filled in).
+
+    \b
+    Examples:
+      papernotes import reading-notes.md --dry-run
+      papernotes import references.bib
     """
     suffix = file.suffix.lower()
     if suffix not in (".md", ".markdown", ".bib"):
@@ -55,9 +62,9 @@ def import_cmd(ctx: click.Context, file: Path, dry_run: bool):
         return
     report = library.import_markdown(text, str(file), dry_run=dry_run)
     for problem in report.problems:
-        echo(f"warning: {problem}", err=True)
+        warning(str(problem))
     if not (report.added or report.updated or report.unchanged or report.skipped):
-        click.echo(f"warning: {file}: {NO_PAPERS}; only its sections were imported.", err=True)
+        warning(f"{file}: {NO_PAPERS}; only its sections were imported.")
     for path in report.added:
         echo(f"{'would add' if dry_run else 'added'}: {path}")
     for path in report.updated:
@@ -69,8 +76,18 @@ def import_cmd(ctx: click.Context, file: Path, dry_run: bool):
     click.echo(("Dry run: " if dry_run else "") + report.summary() + ".")
 
 
+def bib_defaults(ctx: click.Context, with_notes, ascii_only) -> tuple[bool, bool]:
+    """``--with-notes`` and ``--ascii`` as given, else as the config's ``[export.bib]`` says."""
+    settings = ctx.meta.get(SETTINGS)
+    if with_notes is None:
+        with_notes = bool(settings and settings["export.bib.with_notes"])
+    if ascii_only is None:
+        ascii_only = bool(settings and settings["export.bib.ascii"])
+    return with_notes, ascii_only
+
+
 @click.command("export")
-@click.argument("papers", nargs=-1)
+@click.argument("papers", nargs=-1, shell_complete=complete_paper)
 @click.option("--md", is_flag=True, help="The reading-notes Markdown document.")
 @click.option("--bib", is_flag=True, help="BibTeX entries, ordered by year then key.")
 @click.option(
@@ -80,37 +97,55 @@ def import_cmd(ctx: click.Context, file: Path, dry_run: bool):
     help="Write to this file (atomically replacing it, or a symlink's target) instead of "
     "stdout; '-' is stdout.",
 )
-@click.option("--year", type=int, help="--bib: only papers of this year.")
-@click.option("--tag", help="--bib: only papers with this tag.")
-@click.option("--with-notes", is_flag=True, help="--bib: put the reading notes in 'annote'.")
 @click.option(
-    "--ascii",
+    "--year", type=int, shell_complete=complete_year, help="--bib: only papers of this year."
+)
+@click.option("--tag", shell_complete=complete_tag, help="--bib: only papers with this tag.")
+@click.option(
+    "--with-notes/--no-with-notes",
+    default=None,
+    help="--bib: put the reading notes in 'annote' (default: export.bib.with_notes in "
+    "config.toml, else no).",
+)
+@click.option(
+    "--ascii/--no-ascii",
     "ascii_only",
-    is_flag=True,
-    help="--bib: accents as LaTeX (Chinese is kept as UTF-8).",
+    default=None,
+    help="--bib: accents as LaTeX; Chinese is kept as UTF-8 (default: export.bib.ascii in "
+    "config.toml, else no).",
 )
 @click.pass_context
 def export_cmd(  # noqa: PLR0913 - a click command takes one parameter per option
     ctx: click.Context, papers, md, bib, output: str | None, year, tag, with_notes, ascii_only
 ):
-    """Export the library as Markdown (--md) or BibTeX (--bib [PAPER...])."""
+    """Export the library as Markdown (--md) or BibTeX (--bib [PAPER...]), to standard
+    output (through the pager on a terminal) or a file.
+
+    \b
+    Examples:
+      papernotes export --md -o reading-notes.md
+      papernotes export --bib --year 2021 > refs.bib
+      papernotes export --bib he2021deberta --with-notes
+    """
     if md and bib:
         raise click.UsageError("Choose one format: --md or --bib, not both.")
     if not (md or bib):
         raise click.UsageError("Choose a format: --md or --bib.")
     fmt = "md" if md else "bib"
-    if fmt == "md" and (papers or year or tag or with_notes or ascii_only):
+    if fmt == "md" and (papers or year or tag or with_notes is not None or ascii_only is not None):
         raise click.UsageError("PAPER, --year, --tag, --with-notes and --ascii go with --bib.")
     library = existing_library(ctx)
     if fmt == "md":
         library.layout()  # a broken document.yaml: refused in one line, not warned about first
+    if fmt == "bib":
+        with_notes, ascii_only = bib_defaults(ctx, with_notes, ascii_only)
     if fmt == "bib" and not papers:  # kept until a note changes (library/kept_bibtex.py)
         from papernotes.cli.bib_cmds import export_kept_bib
 
         text = export_kept_bib(library, year, tag, with_notes, ascii_only)
     else:
         for problem in library.problems():
-            echo(f"warning: {problem}", err=True)
+            warning(str(problem))
     if fmt == "bib" and papers:
         from papernotes.cli.bib_cmds import export_bib
 
@@ -120,7 +155,10 @@ def export_cmd(  # noqa: PLR0913 - a click command takes one parameter per optio
     if output is None or output == "-" or is_stdout(Path(output)):
         if sys.stdout is None:  # started with standard output closed (>&-)
             raise InvalidInputError("Standard output is closed; nothing was written (use -o FILE).")
-        sys.stdout.write(text)
+        if sys.stdout.isatty():
+            page(text.removesuffix("\n"))
+        else:
+            sys.stdout.write(text)
         return
     if output.endswith("/") and not os.path.isdir(output):
         raise InvalidInputError(
@@ -128,7 +166,7 @@ def export_cmd(  # noqa: PLR0913 - a click command takes one parameter per optio
             "folder (nothing was written)."
         )
     write_export(library.root, Path(output), text)
-    click.echo(f"Wrote {output}", err=True)
+    say(f"Wrote {output}")
 
 
 def is_stdout(path: Path) -> bool:

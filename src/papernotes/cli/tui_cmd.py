@@ -8,7 +8,14 @@ import click
 @click.command("tui")
 @click.pass_context
 def tui_cmd(ctx: click.Context) -> None:
-    """Browse, search, add and edit notes in the terminal UI."""
+    """Browse, search, add and edit notes in the terminal UI (also: papernotes alone, in
+    a terminal).
+
+    \b
+    Examples:
+      papernotes tui
+      papernotes --notes ~/papers tui
+    """
     from papernotes.cli.library_access import lock_wait
     from papernotes.tui.app import build_app
 

@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from papernotes.cli.completion import complete_paper
 from papernotes.cli.library_access import existing_library
 from papernotes.cli.output import echo
 from papernotes.errors import InvalidInputError
@@ -14,7 +15,7 @@ from papernotes.model import Note
 
 
 @click.command("venue")
-@click.argument("papers", nargs=-1)
+@click.argument("papers", nargs=-1, shell_complete=complete_paper)
 @click.option("--all", "all_notes", is_flag=True, help="Look up every paper in the library.")
 @click.option(
     "--source",
@@ -44,6 +45,12 @@ def venue_cmd(ctx: click.Context, papers, all_notes, source_text, dry_run, yes, 
     docs/published.md). An empty venue is filled; a different one is replaced only
     with --yes or when you confirm it. The year, key and notes are never changed. Every
     request is made before anything is written.
+
+    \b
+    Examples:
+      papernotes venue --all --dry-run
+      papernotes venue xlnet tinybert
+      papernotes venue --all --source crossref --yes
     """
     from papernotes.library.venue_ops import (
         apply_venues,

@@ -39,11 +39,18 @@ Planned = tuple[Note, Paper, str]
 class OfflineMissError(NetworkError):
     """Offline mode, and the answer is not in the cache."""
 
+    reached_network = False  # nothing was asked: exit status 1, not the network's 3
+
 
 def offline_requested(offline: bool = False) -> bool:
-    """``offline``, or ``PAPERNOTES_OFFLINE`` set to anything but empty/0/false/no."""
+    """``offline``, or ``PAPERNOTES_OFFLINE`` set to anything but empty/0/false/no, or
+    ``arxiv.offline = true`` in config.toml."""
     env = os.environ.get(OFFLINE_ENV, "").strip().lower()
-    return offline or env not in ("", "0", "false", "no")
+    if offline or env not in ("", "0", "false", "no"):
+        return True
+    from papernotes.library.user_settings import offline_setting
+
+    return offline_setting()
 
 
 def id_key(id_text: str) -> str:
@@ -74,8 +81,9 @@ class Fetcher:
     def client(self) -> ArxivClient:
         if self._client is None:
             from papernotes.arxiv.client import ArxivClient
+            from papernotes.library.user_settings import arxiv_client_options
 
-            self._client = ArxivClient(timeout=self.timeout)
+            self._client = ArxivClient(timeout=self.timeout, **arxiv_client_options())
         return self._client
 
     def papers(self, keys: Iterable[str]) -> dict[str, Paper]:
@@ -130,8 +138,9 @@ def session_client() -> ArxivClient:
     """An arXiv client for a long-running program (the TUI) to keep and pass as ``client``,
     so that all its requests stay 3 s apart."""
     from papernotes.arxiv.client import ArxivClient
+    from papernotes.library.user_settings import arxiv_client_options, arxiv_timeout
 
-    return ArxivClient()
+    return ArxivClient(timeout=arxiv_timeout(), **arxiv_client_options())
 
 
 def _ids_text(ids: list[str], verb: bool = True) -> str:

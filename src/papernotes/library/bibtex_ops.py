@@ -24,6 +24,7 @@ from papernotes.formats.bibtex.write import (
 )
 from papernotes.library import Library
 from papernotes.library.names import key_clash
+from papernotes.library.user_settings import venue_table
 from papernotes.model import Note, Paper, Problem, normalize_title
 from papernotes.text.controls import refuse_controls
 
@@ -167,7 +168,7 @@ def export_bibtex(
 
         papers = bibtex_papers(library, papers)
     text = render_bibliography(
-        papers, with_notes=with_notes, ascii=ascii, venues=venues or VenueTable.load()
+        papers, with_notes=with_notes, ascii=ascii, venues=venues or venue_table()
     )
     return text, assigned
 
@@ -190,7 +191,7 @@ def import_bibtex(
     """
     from papernotes.formats.bibtex.read import parse_bibtex
 
-    venues = venues or VenueTable.load()
+    venues = venues or venue_table()
     parsed = parse_bibtex(text, source)
     if dry_run:
         return _import_entries(library, parsed, source, venues, dry_run=True)

@@ -1,8 +1,8 @@
-"""Running the user's editor: ``$VISUAL``/``$EDITOR`` split like a shell would, never run by one."""
+"""Running the user's editor (the ``editor`` setting, ``$VISUAL``/``$EDITOR``) split like a shell
+would, never run by one."""
 
 from __future__ import annotations
 
-import os
 import shlex
 import subprocess
 from pathlib import Path
@@ -11,14 +11,18 @@ from papernotes.errors import InvalidInputError
 
 
 def editor_command() -> list[str]:
-    """The editor's argv from ``$VISUAL`` or ``$EDITOR`` (``vi`` when neither is set)."""
-    value = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    """The editor's argv: ``$PAPERNOTES_EDITOR``, else ``editor`` in config.toml, else
+    ``$VISUAL`` or ``$EDITOR``, else ``vi`` (as git reads its own setting first)."""
+    from papernotes.config import load_settings
+
+    setting = load_settings().values["editor"]
+    value, source = str(setting.value), setting.source or "the editor setting"
     try:
         argv = shlex.split(value)
     except ValueError as exc:
-        raise InvalidInputError(f"$EDITOR cannot be read ({exc}): {value!r}.") from None
+        raise InvalidInputError(f"{source} cannot be read ({exc}): {value!r}.") from None
     if not argv:
-        raise InvalidInputError("$EDITOR is empty; set it to your editor's command.")
+        raise InvalidInputError(f"{source} is empty; set it to your editor's command.")
     return argv
 
 

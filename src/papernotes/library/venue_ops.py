@@ -52,12 +52,12 @@ def parse_sources(text: str) -> tuple[str, ...]:
 def web_client(*, timeout: float = DEFAULT_TIMEOUT, offline: bool = False) -> PoliteClient:
     """A polite client with the user's contact address and the web cache: keep one per
     command or per TUI session, so requests to each service stay spaced."""
+    from papernotes.library.user_settings import web_contact
     from papernotes.storage.web_cache import WebCache
-    from papernotes.web.contact import contact_address
     from papernotes.web.polite import PoliteClient
 
     return PoliteClient(
-        contact=contact_address(),
+        contact=web_contact(),
         timeout=timeout,
         cache=None if os.environ.get("PAPERNOTES_NO_CACHE", "") not in ("", "0") else WebCache(),
         offline=offline_requested(offline),

@@ -21,7 +21,12 @@ def contact_address(config_dir: Path | None = None) -> str:
     text = os.environ.get(CONTACT_ENV, "").strip()
     if not text:
         text = _from_config(config_dir)
-    text = text.removeprefix("mailto:")
+    return mailbox(text)
+
+
+def mailbox(text: str) -> str:
+    """``text`` (``mailto:`` dropped) if it reads as an email address, else ""."""
+    text = text.strip().removeprefix("mailto:")
     return text if _MAILBOX.match(text) else ""
 
 

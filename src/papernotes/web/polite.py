@@ -44,6 +44,8 @@ DEFAULT_POLITENESS = Politeness()
 class OfflineMissError(NetworkError):
     """Offline, and the answer is not in the cache."""
 
+    reached_network = False  # nothing was asked: exit status 1, not the network's 3
+
 
 class AnswerCache(Protocol):
     """Where answers are kept: ``storage.web_cache.WebCache``."""

@@ -38,6 +38,7 @@ COMMANDS = {
     "link": "papernotes.cli.arxiv_cmds:link_cmd",
     "venue": "papernotes.cli.venue_cmd:venue_cmd",
     "tui": "papernotes.cli.tui_cmd:tui_cmd",
+    "publish": "papernotes.cli.publish_cmds:publish_cmd",
 }
 
 

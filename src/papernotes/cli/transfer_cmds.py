@@ -66,6 +66,8 @@ def import_cmd(ctx: click.Context, file: Path, dry_run: bool):
         echo(f"{'would add' if dry_run else 'added'} section: {name}")
     for name in report.sections_replaced:
         echo(f"{'would replace' if dry_run else 'replaced'} section: {name}")
+    if report.publish is not None:
+        echo(f"{'would take' if dry_run else 'took'} the document's publish profile")
     click.echo(("Dry run: " if dry_run else "") + report.summary() + ".")
 
 
@@ -89,9 +91,24 @@ def import_cmd(ctx: click.Context, file: Path, dry_run: bool):
     is_flag=True,
     help="--bib: accents as LaTeX (Chinese is kept as UTF-8).",
 )
+@click.option(
+    "--check",
+    is_flag=True,
+    help="--md -o FILE: write nothing; exit 1 with a diff if FILE is not what the library "
+    "exports (for CI and pre-commit hooks).",
+)
 @click.pass_context
 def export_cmd(  # noqa: PLR0913 - a click command takes one parameter per option
-    ctx: click.Context, papers, md, bib, output: str | None, year, tag, with_notes, ascii_only
+    ctx: click.Context,
+    papers,
+    md,
+    bib,
+    output: str | None,
+    year,
+    tag,
+    with_notes,
+    ascii_only,
+    check: bool,
 ):
     """Export the library as Markdown (--md) or BibTeX (--bib [PAPER...])."""
     if md and bib:
@@ -101,6 +118,8 @@ def export_cmd(  # noqa: PLR0913 - a click command takes one parameter per optio
     fmt = "md" if md else "bib"
     if fmt == "md" and (papers or year or tag or with_notes or ascii_only):
         raise click.UsageError("PAPER, --year, --tag, --with-notes and --ascii go with --bib.")
+    if check and (fmt != "md" or output is None or output == "-"):
+        raise click.UsageError("--check goes with --md -o FILE (the file to compare).")
     library = existing_library(ctx)
     if fmt == "md":
         library.layout()  # a broken document.yaml: refused in one line, not warned about first
@@ -112,6 +131,9 @@ def export_cmd(  # noqa: PLR0913 - a click command takes one parameter per optio
         text = export_bib(library, papers, year, tag, with_notes, ascii_only)
     else:
         text = library.export_markdown()
+    if check:
+        check_export(Path(output or ""), text)
+        return
     if output is None or output == "-" or is_stdout(Path(output)):
         if sys.stdout is None:  # started with standard output closed (>&-)
             raise InvalidInputError("Standard output is closed; nothing was written (use -o FILE).")
@@ -133,3 +155,20 @@ def is_stdout(path: Path) -> bool:
         return os.path.samestat(os.stat(path), os.fstat(sys.stdout.fileno()))
     except (OSError, ValueError, AttributeError):  # no such file; stdout without a descriptor
         return False
+
+
+def check_export(path: Path, text: str) -> None:
+    """``export --check``: exit 0 when ``path`` holds ``text``, else print the diff and exit 1."""
+    from papernotes.library.publish import export_difference
+
+    diff = export_difference(path, text)
+    if not diff:
+        click.echo(f"{path} is up to date.", err=True)
+        return
+    click.echo(diff, nl=False)
+    click.echo(
+        f"{path} is not what the library exports; run 'papernotes export --md -o {path}' "
+        "to update it.",
+        err=True,
+    )
+    sys.exit(1)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from papernotes.library import Library
 from tests.helpers import folder_bytes, run
 
+REPO = Path(__file__).resolve().parent.parent.parent
 DEFAULT = (
     "publish:\n  title_link: none\n  anchors: false\n  show: []\n  exclude_tags: []\n"
     "  stats: false\n"
@@ -134,3 +137,18 @@ def test_export_check_names_a_file_that_differs_only_in_line_endings(seed_librar
     result = run(seed_library, "export", "--md", "-o", str(readme), "--check")
     assert result.exit_code == 1
     assert "differs only in its line endings (CRLF instead of LF)" in result.output
+
+
+def test_the_readme_example_is_the_shipped_library_published(seed_library):
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Publishing your list")[1].split("\n## ")[0]
+    example = section.split("```console\n")[1].split("```")[0]
+    command, rest = example.split("\n", 1)
+    config = run(seed_library, *command.removeprefix("$ papernotes ").split())
+    shown, exported = rest.split("$ papernotes export --md\n")
+    assert config.output == shown
+    output = run(seed_library, "export", "--md").output
+    lines = [line for line in exported.splitlines() if line.strip() != "…"]
+    start = output.index(lines[0] + "\n")
+    for line in lines:  # in order, as written ("…" stands for lines left out)
+        start = output.index(line + "\n", start) + len(line) + 1

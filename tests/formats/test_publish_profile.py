@@ -213,3 +213,17 @@ def test_the_seed_document_keeps_its_bytes_through_a_profile_round_trip(empty_li
     text = library.export_markdown()
     library.import_markdown(text, "README.md")
     assert Library(empty_library).export_markdown() == text
+
+
+def test_a_readme_with_every_paper_left_out_keeps_its_papers_section_through_an_import(
+    seed_library,
+):
+    library = Library(seed_library)
+    for note in library.notes():
+        library.save(note, replace(note.paper, tags=("private",)))
+    text = with_profile(seed_library, EVERYTHING).export_markdown()
+    assert "# Paper\n\n<!-- papernotes publish:" in text and "### 2021" not in text
+    report = Library(seed_library).import_markdown(text, "README.md")
+    assert report.sections_added == () and report.problems == ()
+    again = Library(seed_library)
+    assert len(again.notes()) == 8 and again.export_markdown() == text

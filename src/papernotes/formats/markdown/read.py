@@ -123,7 +123,10 @@ class _Reader:
             elif self.year is not None:
                 self.paper_line(number, raw)
             elif not fence and (profile := read_marker(line)) is not None:
-                self.profile = profile  # how the papers are decorated: not a link item
+                # How the papers are decorated, not a link item; written under the papers
+                # heading, so that section holds the papers even when none is published.
+                self.profile = profile
+                self.blocks[-1].papers = self.blocks[-1].level > 0 or self.blocks[-1].papers
             else:
                 self.blocks[-1].lines.append((number, line))
         self.finish_paper()

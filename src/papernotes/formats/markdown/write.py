@@ -53,7 +53,7 @@ def render_document(
             blocks.append(f"{'#' * section.level} {section.title}\n")
         if section.papers and profile.decorated:
             blocks.append(profile_marker(profile) + "\n")
-            if profile.stats:
+            if profile.stats and by_year:  # no papers, no counts (nor year headings)
                 blocks.append(stats_line(by_year) + "\n")
         if section.items:
             blocks.append(_items(section.items, 0))

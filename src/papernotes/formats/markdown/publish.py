@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 from papernotes.model import SHOWN_FIELDS, STATUSES, TITLE_LINKS, Paper, PublishProfile
 
@@ -68,8 +69,12 @@ def stats_line(by_year: Mapping[int, Sequence[Paper]]) -> str:
     return " · ".join(parts)
 
 
-def is_stats_line(line: str) -> bool:
-    return bool(_STATS.match(line.strip()))
+def drop_stats_line(lines: list[tuple[int, str]]) -> None:
+    """Drop the papers section's first line when it is the counts ``stats`` writes (made
+    anew on export, so never a link item)."""
+    first = next((i for i, (_number, text) in enumerate(lines) if text.strip()), None)
+    if first is not None and _STATS.match(lines[first][1].strip()):
+        del lines[first]
 
 
 def title_text(paper: Paper, profile: PublishProfile) -> str:
@@ -97,6 +102,16 @@ def read_title(text: str, profile: PublishProfile) -> tuple[str, str, str]:
     if link is None or (profile.title_link == "arxiv" and not link[1].startswith(ARXIV_PAGE)):
         return text, key, ""
     return link[0], key, link[1]
+
+
+def with_title_line(paper: Paper, key: str, url: str, profile: PublishProfile) -> Paper:
+    """``paper`` with what ``read_title`` found: the key of its anchor, and the arXiv id or
+    code its title linked to (the sub-items' own arXiv id or code come first)."""
+    if url and profile.title_link == "arxiv":
+        paper = replace(paper, arxiv=paper.arxiv or url.removeprefix(ARXIV_PAGE))
+    elif url:
+        paper = replace(paper, code=paper.code or url)
+    return replace(paper, key=key) if key else paper
 
 
 def _title_url(paper: Paper, title_link: str) -> str:

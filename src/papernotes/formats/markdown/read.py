@@ -14,12 +14,12 @@ from typing import TypedDict
 
 from papernotes.errors import InvalidInputError
 from papernotes.formats.markdown.publish import (
-    ARXIV_PAGE,
-    is_stats_line,
+    drop_stats_line,
     read_marker,
     read_shown,
     read_title,
     read_venue,
+    with_title_line,
 )
 from papernotes.model import DocumentLayout, LinkItem, Paper, Problem, PublishProfile, Section
 
@@ -199,20 +199,13 @@ class _Reader:
         sections = []
         for block in self.blocks:
             if block.papers and self.profile is not None and self.profile.stats:
-                _drop_stats_line(block.lines)
+                drop_stats_line(block.lines)
             items = _parse_items(block.lines, self.source)
             if block.level == 0 and not items:
                 continue
             sections.append(Section(block.title, block.level, tuple(items), block.papers))
         layout = DocumentLayout(tuple(sections), self.toc_depth, (), self.year_level)
         return ParsedDocument(layout, self.papers, self.problems, self.papers_heading, self.profile)
-
-
-def _drop_stats_line(lines: list[tuple[int, str]]) -> None:
-    """The papers section's first line, when it is the counts ``stats`` writes (made anew)."""
-    first = next((i for i, (_number, text) in enumerate(lines) if text.strip()), None)
-    if first is not None and is_stats_line(lines[first][1]):
-        del lines[first]
 
 
 def _parse_paper(
@@ -225,12 +218,7 @@ def _parse_paper(
     reader = _PaperLines(source, profile)
     for number, raw in lines[1:]:
         reader.read(number, raw)
-    paper = reader.paper(title, year)
-    if url and profile.title_link == "arxiv":
-        paper = replace(paper, arxiv=paper.arxiv or url.removeprefix(ARXIV_PAGE))
-    elif url:
-        paper = replace(paper, code=paper.code or url)
-    return replace(paper, key=key) if key else paper, reader.problems
+    return with_title_line(reader.paper(title, year), key, url, profile), reader.problems
 
 
 class _PaperLines:

@@ -127,10 +127,12 @@ def test_papers_with_an_excluded_tag_are_left_out_and_an_import_keeps_them(seed_
     text = library.export_markdown()
     assert hidden.paper.title not in text
     assert "7 papers · 2023: 1 · 2021: 2 · 2020: 2 · 2019: 2" in text
+    order = [n.path for n in Library(seed_library).notes()]
     library.import_markdown(text, "README.md")
     again = Library(seed_library)
     assert again.find("deberta").paper.tags == ("private",)
     assert len(again.notes()) == 8 and again.export_markdown() == text
+    assert [n.path for n in again.notes()] == order  # and keeps its place in the list
 
 
 def test_an_imported_document_names_its_profile_and_a_new_library_takes_it(seed_library, tmp_path):

@@ -74,6 +74,9 @@ def _import(library: Library, text: str, source: str, dry_run: bool) -> ImportRe
                 updated.append(path)
         claimed.add(path)
         order.append(path)
+    if current.publish.exclude_tags:
+        hidden = {n.path for n in library.notes() if not current.publish.publishes(n.paper)}
+        order = _with_unpublished(order, current.order, hidden)
     layout_merge = merge_layout(
         current, parsed.layout, papers_heading=parsed.papers_heading, order=order
     )
@@ -116,3 +119,22 @@ def _document_profile(
         return None
     profile = replace(named, exclude_tags=current.exclude_tags)
     return profile if profile != current else None
+
+
+def _with_unpublished(order: list[str], previous: tuple[str, ...], hidden: set[str]) -> list[str]:
+    """The document's paper order with the papers it could not show (left out by
+    ``exclude_tags``) kept where they were: each after the paper it followed before."""
+    listed = set(order)
+    after: dict[str, list[str]] = {}
+    first: list[str] = []
+    anchor = ""
+    for path in previous:
+        if path in listed:
+            anchor = path
+        elif path in hidden:
+            (after.setdefault(anchor, []) if anchor else first).append(path)
+    result = first
+    for path in order:
+        result.append(path)
+        result.extend(after.pop(path, ()))
+    return result

@@ -118,7 +118,7 @@ def export_cmd(  # noqa: PLR0913 - a click command takes one parameter per optio
     fmt = "md" if md else "bib"
     if fmt == "md" and (papers or year or tag or with_notes or ascii_only):
         raise click.UsageError("PAPER, --year, --tag, --with-notes and --ascii go with --bib.")
-    if check and (fmt != "md" or output is None or output == "-"):
+    if check and (fmt != "md" or output is None or output == "-" or is_stdout(Path(output))):
         raise click.UsageError("--check goes with --md -o FILE (the file to compare).")
     library = existing_library(ctx)
     if fmt == "md":

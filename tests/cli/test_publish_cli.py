@@ -152,3 +152,13 @@ def test_the_readme_example_is_the_shipped_library_published(seed_library):
     start = output.index(lines[0] + "\n")
     for line in lines:  # in order, as written ("…" stands for lines left out)
         start = output.index(line + "\n", start) + len(line) + 1
+
+
+def test_a_publish_config_value_that_is_not_utf8_is_refused_and_writes_nothing(seed_library):
+    before = folder_bytes(seed_library)
+    result = run(seed_library, "publish", "config", "--exclude-tags", "\udcff")
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: --exclude-tags is not valid UTF-8 at byte 0 (0xff); nothing was changed.\n"
+    )
+    assert folder_bytes(seed_library) == before

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from papernotes.cli.library_access import existing_library
+from papernotes.cli.main import TextCheckedContext
 from papernotes.model import SHOWN_FIELDS, TITLE_LINKS
 
 
@@ -75,3 +76,7 @@ def config_cmd(  # noqa: PLR0913 - a click command takes one parameter per optio
     else:
         profile = set_publish_profile(library, **changes)
     click.echo(describe_profile(profile), nl=False)
+
+
+# A subcommand gets its own context: refuse text arguments that are not UTF-8 here too.
+config_cmd.context_class = TextCheckedContext

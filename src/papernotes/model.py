@@ -156,6 +156,48 @@ class Section:
     papers: bool = False
 
 
+TITLE_LINKS = ("none", "arxiv", "code")
+SHOWN_FIELDS = ("authors", "arxiv", "tags", "status")
+
+
+@dataclass(frozen=True)
+class PublishProfile:
+    """How the exported document presents each paper (a published README): the title as a
+    link, an HTML anchor per paper, extra lines, papers left out by tag, a line of counts.
+    The default changes nothing: the document is the seed's format."""
+
+    title_link: str = "none"
+    """``none``, ``arxiv`` (the paper's arXiv page) or ``code`` (its code link)."""
+    anchors: bool = False
+    """``<a id="KEY"></a>`` before each title, so ``#KEY`` links to one paper."""
+    show: tuple[str, ...] = ()
+    """Extra lines per paper, in this order: any of ``SHOWN_FIELDS``."""
+    exclude_tags: tuple[str, ...] = ()
+    """Papers with one of these tags (case ignored) are left out of the document."""
+    stats: bool = False
+    """A line of counts (papers, then per year) under the papers heading."""
+
+    @property
+    def decorated(self) -> bool:
+        """Whether papers are written other than in the seed's format (the document then
+        says how, so an import reads the decorations back)."""
+        return self.title_link != "none" or self.anchors or bool(self.show) or self.stats
+
+    def publishes(self, paper: Paper) -> bool:
+        """Whether ``paper`` is in the document (none of its tags is excluded)."""
+        if not self.exclude_tags:
+            return True
+        excluded = {t.casefold() for t in self.exclude_tags}
+        return not any(t.casefold() in excluded for t in paper.tags)
+
+    def anchor(self, paper: Paper) -> str:
+        """The fragment that links to ``paper`` in the document (``#KEY``), or "" when the
+        document has no anchor for it (anchors off, no key, or the paper left out)."""
+        if self.anchors and paper.key and self.publishes(paper):
+            return f"#{paper.key}"
+        return ""
+
+
 @dataclass(frozen=True)
 class DocumentLayout:
     """The Markdown document around the papers: its sections (headings, link lists), TOC depth
@@ -168,6 +210,8 @@ class DocumentLayout:
     """Note paths in the order the document listed them within each year."""
     year_level: int = 3
     """Heading level of the ``### YEAR`` headings under the papers section."""
+    publish: PublishProfile = PublishProfile()
+    """How ``export --md`` decorates the papers (``publish:`` in ``document.yaml``)."""
 
 
 @dataclass(frozen=True)
@@ -183,6 +227,8 @@ class ImportReport:
     """Link sections new to the library, as headings: ``# Other links``."""
     sections_replaced: tuple[str, ...] = ()
     """Sections of the library whose content the document's same-titled section replaced."""
+    publish: PublishProfile | None = None
+    """The publish profile the document set (it named one that differs), else None."""
 
     def summary(self) -> str:
         text = (

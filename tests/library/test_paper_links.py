@@ -156,6 +156,29 @@ def test_export_writes_links_to_arxiv_or_code_or_words_and_import_reads_them_bac
     assert run(seed_library, "export", "--md").output == readme
 
 
+def test_with_anchors_on_a_link_points_to_the_papers_anchor_unless_it_is_left_out(
+    seed_library, tmp_path
+):
+    run(seed_library, "publish", "config", "--anchors", "--exclude-tags", "private")
+    run(seed_library, "note", "mengzi", "-q", "用[[roberta]]初始化，比[[deberta]]轻")
+    # deberta is left out of the published list: its link goes to arXiv instead
+    deberta = seed_library / "2021" / "deberta.md"
+    deberta.write_text(
+        deberta.read_text(encoding="utf-8").replace("tags: []", "tags:\n- private"),
+        encoding="utf-8",
+    )
+    readme = run(seed_library, "export", "--md").output
+    assert '<a id="liu2019roberta"></a>' in readme
+    assert '用<a href="#liu2019roberta" title="[[liu2019roberta]]">RoBERTa</a>' in readme
+    assert '<a href="https://arxiv.org/abs/2006.03654" title="[[he2021deberta]]">' in readme
+    before = notes_bytes(seed_library)
+    path = tmp_path / "README.md"
+    path.write_text(readme, encoding="utf-8")
+    assert run(seed_library, "import", str(path)).exit_code == 0
+    assert notes_bytes(seed_library) == before
+    assert run(seed_library, "export", "--md").output == readme
+
+
 def test_a_paper_link_without_a_url_and_a_code_only_target(seed_library):
     run(seed_library, "add", "--title", "Coded: x", "--year", "2022", "--code", "https://c.org/x")
     run(seed_library, "note", "xlnet", "-q", "[[coded]]")

@@ -57,6 +57,7 @@ COMMANDS = {
     "config": "papernotes.cli.config_cmd:config_cmd",
     "completion": "papernotes.cli.completion:completion_cmd",
     "man": "papernotes.cli.man_cmd:man_cmd",
+    "publish": "papernotes.cli.publish_cmds:publish_cmd",
 }
 
 

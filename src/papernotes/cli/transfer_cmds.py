@@ -73,7 +73,21 @@ def import_cmd(ctx: click.Context, file: Path, dry_run: bool):
         echo(f"{'would add' if dry_run else 'added'} section: {name}")
     for name in report.sections_replaced:
         echo(f"{'would replace' if dry_run else 'replaced'} section: {name}")
+    if report.publish is not None:
+        echo(f"{'would take' if dry_run else 'took'} the document's publish profile")
     click.echo(("Dry run: " if dry_run else "") + report.summary() + ".")
+
+
+def bib_text(library, papers, year, tag, with_notes: bool, ascii_only: bool) -> str:  # noqa: PLR0913
+    """The .bib of ``export --bib``, warnings said first: of every paper (of ``year``, tagged
+    ``tag``) kept until a note changes (``library/kept_bibtex.py``), else rendered."""
+    from papernotes.cli.bib_cmds import export_bib, export_kept_bib
+
+    if not papers:
+        return export_kept_bib(library, year, tag, with_notes, ascii_only)
+    for problem in library.problems():
+        warning(str(problem))
+    return export_bib(library, papers, year, tag, with_notes, ascii_only)
 
 
 def bib_defaults(ctx: click.Context, with_notes, ascii_only) -> tuple[bool, bool]:
@@ -114,9 +128,24 @@ def bib_defaults(ctx: click.Context, with_notes, ascii_only) -> tuple[bool, bool
     help="--bib: accents as LaTeX; Chinese is kept as UTF-8 (default: export.bib.ascii in "
     "config.toml, else no).",
 )
+@click.option(
+    "--check",
+    is_flag=True,
+    help="--md -o FILE: write nothing; exit 1 with a diff if FILE is not what the library "
+    "exports (for CI and pre-commit hooks).",
+)
 @click.pass_context
 def export_cmd(  # noqa: PLR0913 - a click command takes one parameter per option
-    ctx: click.Context, papers, md, bib, output: str | None, year, tag, with_notes, ascii_only
+    ctx: click.Context,
+    papers,
+    md,
+    bib,
+    output: str | None,
+    year,
+    tag,
+    with_notes,
+    ascii_only,
+    check: bool,
 ):
     """Export the library as Markdown (--md) or BibTeX (--bib [PAPER...]), to standard
     output (through the pager on a terminal) or a file.
@@ -134,24 +163,20 @@ def export_cmd(  # noqa: PLR0913 - a click command takes one parameter per optio
     fmt = "md" if md else "bib"
     if fmt == "md" and (papers or year or tag or with_notes is not None or ascii_only is not None):
         raise click.UsageError("PAPER, --year, --tag, --with-notes and --ascii go with --bib.")
+    if check and (fmt != "md" or output is None or output == "-" or is_stdout(Path(output))):
+        raise click.UsageError("--check goes with --md -o FILE (the file to compare).")
     library = existing_library(ctx)
     if fmt == "md":
         library.layout()  # a broken document.yaml: refused in one line, not warned about first
-    if fmt == "bib":
-        with_notes, ascii_only = bib_defaults(ctx, with_notes, ascii_only)
-    if fmt == "bib" and not papers:  # kept until a note changes (library/kept_bibtex.py)
-        from papernotes.cli.bib_cmds import export_kept_bib
-
-        text = export_kept_bib(library, year, tag, with_notes, ascii_only)
-    else:
         for problem in library.problems():
             warning(str(problem))
-    if fmt == "bib" and papers:
-        from papernotes.cli.bib_cmds import export_bib
-
-        text = export_bib(library, papers, year, tag, with_notes, ascii_only)
-    elif fmt == "md":
         text = library.export_markdown()
+    else:
+        with_notes, ascii_only = bib_defaults(ctx, with_notes, ascii_only)
+        text = bib_text(library, papers, year, tag, with_notes, ascii_only)
+    if check:
+        check_export(Path(output or ""), text)
+        return
     if output is None or output == "-" or is_stdout(Path(output)):
         if sys.stdout is None:  # started with standard output closed (>&-)
             raise InvalidInputError("Standard output is closed; nothing was written (use -o FILE).")
@@ -176,3 +201,20 @@ def is_stdout(path: Path) -> bool:
         return os.path.samestat(os.stat(path), os.fstat(sys.stdout.fileno()))
     except (OSError, ValueError, AttributeError):  # no such file; stdout without a descriptor
         return False
+
+
+def check_export(path: Path, text: str) -> None:
+    """``export --check``: exit 0 when ``path`` holds ``text``, else print the diff and exit 1."""
+    from papernotes.library.publish import export_difference
+
+    diff = export_difference(path, text)
+    if not diff:
+        click.echo(f"{path} is up to date.", err=True)
+        return
+    click.echo(diff, nl=False)
+    click.echo(
+        f"{path} is not what the library exports; run 'papernotes export --md -o {path}' "
+        "to update it.",
+        err=True,
+    )
+    sys.exit(1)

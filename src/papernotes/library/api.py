@@ -544,6 +544,11 @@ class Library:
 
     def export_markdown(self) -> str:
         from papernotes.formats.markdown.write import render_document
-        from papernotes.library.link_export import markdown_papers
+        from papernotes.library.link_export import arxiv_or_code, markdown_papers
 
-        return render_document(self.layout(), markdown_papers(self, self.notes()))
+        layout = self.layout()
+
+        def href(target: Note) -> str | None:  # the paper's anchor when the list has one
+            return layout.publish.anchor(target.paper) or arxiv_or_code(target)
+
+        return render_document(layout, markdown_papers(self, self.notes(), href))

@@ -81,6 +81,7 @@ def merge_layout(
         toc_depth=imported.toc_depth or current.toc_depth,
         order=tuple(order + [p for p in current.order if p not in listed]),
         year_level=imported.year_level if has_papers else current.year_level,
+        publish=current.publish,
     )
     return LayoutMerge(layout, slots.added, slots.replaced)
 

@@ -3,13 +3,14 @@ one note added or updated per paper, the document's sections merged into ``docum
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from papernotes.errors import NO_PAPERS, InvalidInputError
 from papernotes.library.document_merge import merge_layout
 from papernotes.library.index import PaperIndex
 from papernotes.library.link_export import imported_paper
-from papernotes.model import ImportReport, Note, Problem, merge_paper
+from papernotes.model import ImportReport, Note, Paper, Problem, PublishProfile, merge_paper
 
 if TYPE_CHECKING:
     from papernotes.library.api import Library
@@ -70,7 +71,7 @@ def _import(library: Library, text: str, source: str, dry_run: bool) -> ImportRe
                 path = library.add_checked(paper, False).path
             added.append(path)
         else:
-            merged = merge_paper(existing.paper, paper)
+            merged = _merged(existing.paper, paper, parsed.profile)
             path = existing.path
             if merged == existing.paper:
                 unchanged.append(path)
@@ -80,11 +81,18 @@ def _import(library: Library, text: str, source: str, dry_run: bool) -> ImportRe
                 updated.append(path)
         claimed.add(path)
         order.append(path)
+    if current.publish.exclude_tags:
+        hidden = {n.path for n in library.notes() if not current.publish.publishes(n.paper)}
+        order = _with_unpublished(order, current.order, hidden)
     layout_merge = merge_layout(
         current, parsed.layout, papers_heading=parsed.papers_heading, order=order
     )
-    if not dry_run and layout_merge.layout != current:
-        library.save_layout(layout_merge.layout)
+    layout = layout_merge.layout
+    publish = _document_profile(parsed.profile, current.publish)
+    if publish is not None:
+        layout = replace(layout, publish=publish)
+    if not dry_run and layout != current:
+        library.save_layout(layout)
     return ImportReport(
         tuple(added),
         tuple(updated),
@@ -93,4 +101,47 @@ def _import(library: Library, text: str, source: str, dry_run: bool) -> ImportRe
         tuple(problems),
         tuple(layout_merge.added),
         tuple(layout_merge.replaced),
+        publish,
     )
+
+
+def _merged(old: Paper, new: Paper, profile: PublishProfile | None) -> Paper:
+    """``merge_paper``, except that a status or tags the document shows are the paper's now
+    (the document lists them all, so a tag taken out there is taken out)."""
+    merged = merge_paper(old, new)
+    shown = profile.show if profile is not None else ()
+    if "status" in shown:
+        merged = replace(merged, status=new.status)
+    if "tags" in shown:
+        merged = replace(merged, tags=new.tags)
+    return merged
+
+
+def _document_profile(
+    named: PublishProfile | None, current: PublishProfile
+) -> PublishProfile | None:
+    """The profile a document names becomes the library's (so it exports the same document),
+    keeping the library's excluded tags, which the document never shows; None if unchanged."""
+    if named is None:
+        return None
+    profile = replace(named, exclude_tags=current.exclude_tags)
+    return profile if profile != current else None
+
+
+def _with_unpublished(order: list[str], previous: tuple[str, ...], hidden: set[str]) -> list[str]:
+    """The document's paper order with the papers it could not show (left out by
+    ``exclude_tags``) kept where they were: each after the paper it followed before."""
+    listed = set(order)
+    after: dict[str, list[str]] = {}
+    first: list[str] = []
+    anchor = ""
+    for path in previous:
+        if path in listed:
+            anchor = path
+        elif path in hidden:
+            (after.setdefault(anchor, []) if anchor else first).append(path)
+    result = first
+    for path in order:
+        result.append(path)
+        result.extend(after.pop(path, ()))
+    return result

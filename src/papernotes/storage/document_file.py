@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from papernotes.model import DocumentLayout, LinkItem, Section
+from papernotes.model import (
+    SHOWN_FIELDS,
+    TITLE_LINKS,
+    DocumentLayout,
+    LinkItem,
+    PublishProfile,
+    Section,
+)
 from papernotes.storage.note_format import dump_yaml
 
 LAYOUT_FILE = "document.yaml"
@@ -14,12 +21,11 @@ Where = Callable[..., int]
 
 
 def render_layout(layout: DocumentLayout) -> str:
-    data = {
-        "toc_depth": layout.toc_depth,
-        "year_level": layout.year_level,
-        "sections": [_section_data(s) for s in layout.sections],
-        "order": list(layout.order),
-    }
+    data: dict[str, object] = {"toc_depth": layout.toc_depth, "year_level": layout.year_level}
+    if layout.publish != PublishProfile():  # no mapping: the document as before
+        data["publish"] = publish_data(layout.publish)
+    data["sections"] = [_section_data(s) for s in layout.sections]
+    data["order"] = list(layout.order)
     header = "# The parts of the reading-notes document that are not papers (kept by papernotes).\n"
     return header + dump_yaml(data)
 
@@ -68,7 +74,75 @@ def layout_from_data(data: object, where: Where = _nowhere) -> DocumentLayout:
         toc_depth=_whole(data, "toc_depth", 0, 0, 999_999_999, where),
         year_level=_whole(data, "year_level", 3, 1, 6, where),
         order=tuple(str(p) for p in order),
+        publish=_publish(data, where),
     )
+
+
+PUBLISH_OPTIONS = ("title_link", "anchors", "show", "exclude_tags", "stats")
+
+
+def publish_data(profile: PublishProfile) -> dict[str, object]:
+    """The ``publish:`` mapping of ``document.yaml`` (also what ``publish config`` prints)."""
+    return {
+        "title_link": profile.title_link,
+        "anchors": profile.anchors,
+        "show": list(profile.show),
+        "exclude_tags": list(profile.exclude_tags),
+        "stats": profile.stats,
+    }
+
+
+def _publish(data: dict[object, object], where: Where) -> PublishProfile:
+    """The ``publish:`` mapping as a ``PublishProfile``; a bad value names its line."""
+    value = data.get("publish")
+    if value is None:
+        return PublishProfile()
+    if not isinstance(value, dict):
+        raise LayoutFormatError(
+            where(data, "publish"), f"'publish' must be a mapping of {', '.join(PUBLISH_OPTIONS)}"
+        )
+    for name in value:
+        if name not in PUBLISH_OPTIONS:
+            raise LayoutFormatError(
+                where(value, name),
+                f"unknown publish option {name!r}; the options are {', '.join(PUBLISH_OPTIONS)}",
+            )
+    title_link = value.get("title_link") or "none"
+    if title_link not in TITLE_LINKS:
+        raise LayoutFormatError(
+            where(value, "title_link"),
+            f"'title_link' must be none, arxiv or code, not {str(title_link)!r}",
+        )
+    show = _texts(value, "show", where)
+    for index, name in enumerate(show):
+        if name not in SHOWN_FIELDS:
+            raise LayoutFormatError(
+                where(value["show"], index),
+                f"'show' takes {', '.join(SHOWN_FIELDS)}, not {name!r}",
+            )
+    return PublishProfile(
+        title_link=str(title_link),
+        anchors=_flag(value, "anchors", where),
+        show=tuple(dict.fromkeys(show)),
+        exclude_tags=tuple(dict.fromkeys(t for t in _texts(value, "exclude_tags", where) if t)),
+        stats=_flag(value, "stats", where),
+    )
+
+
+def _flag(data: dict[object, object], name: str, where: Where) -> bool:
+    value = data.get(name)
+    if value is not None and not isinstance(value, bool):
+        raise LayoutFormatError(where(data, name), f"{name!r} must be true or false")
+    return bool(value)
+
+
+def _texts(data: dict[object, object], name: str, where: Where) -> list[str]:
+    """A list of one-line texts (a missing or empty value: none)."""
+    values = _list(data, name, where)
+    for index, item in enumerate(values):
+        if item is None or isinstance(item, list | dict):
+            raise LayoutFormatError(where(values, index), f"every {name!r} entry must be text")
+    return [" ".join(str(item).split()) for item in values]
 
 
 def _list(data: dict[object, object], name: str, where: Where) -> list[object]:

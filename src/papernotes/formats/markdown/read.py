@@ -9,11 +9,19 @@ else is a link section, kept with its nesting. Lines that fit nowhere are report
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TypedDict
 
 from papernotes.errors import InvalidInputError
-from papernotes.model import DocumentLayout, LinkItem, Paper, Problem, Section
+from papernotes.formats.markdown.publish import (
+    drop_stats_line,
+    read_marker,
+    read_shown,
+    read_title,
+    read_venue,
+    with_title_line,
+)
+from papernotes.model import DocumentLayout, LinkItem, Paper, Problem, PublishProfile, Section
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _YEAR = re.compile(r"^\d{4}$")
@@ -40,6 +48,8 @@ class ParsedDocument:
     problems: list[Problem] = field(default_factory=list)
     papers_heading: bool = True
     """False when the year headings had no heading above them (the papers section is implied)."""
+    profile: PublishProfile | None = None
+    """The publish profile the document says it was written with; None when it says none."""
 
 
 def parse_document(text: str, source: str = "<document>") -> ParsedDocument:
@@ -83,6 +93,7 @@ class _Reader:
         self.paper_lines: list[tuple[int, str]] = []
         self.papers: list[tuple[Paper, int]] = []
         self.problems: list[Problem] = []
+        self.profile: PublishProfile | None = None  # from the document's marker line
 
     def run(self, lines: list[str]) -> None:
         in_toc = False
@@ -111,6 +122,11 @@ class _Reader:
                 self.heading(number, len(heading.group(1)), heading.group(2).strip())
             elif self.year is not None:
                 self.paper_line(number, raw)
+            elif not fence and (profile := read_marker(line)) is not None:
+                # How the papers are decorated, not a link item; written under the papers
+                # heading, so that section holds the papers even when none is published.
+                self.profile = profile
+                self.blocks[-1].papers = self.blocks[-1].level > 0 or self.blocks[-1].papers
             else:
                 self.blocks[-1].lines.append((number, line))
         self.finish_paper()
@@ -173,38 +189,46 @@ class _Reader:
             return
         lines, self.paper_lines = self.paper_lines, []
         assert self.year is not None
-        paper, problems = _parse_paper(lines, self.year, self.source)
+        paper, problems = _parse_paper(
+            lines, self.year, self.source, self.profile or PublishProfile()
+        )
         self.papers.append((paper, lines[0][0]))
         self.problems.extend(problems)
 
     def result(self) -> ParsedDocument:
         sections = []
         for block in self.blocks:
+            if block.papers and self.profile is not None and self.profile.stats:
+                drop_stats_line(block.lines)
             items = _parse_items(block.lines, self.source)
             if block.level == 0 and not items:
                 continue
             sections.append(Section(block.title, block.level, tuple(items), block.papers))
         layout = DocumentLayout(tuple(sections), self.toc_depth, (), self.year_level)
-        return ParsedDocument(layout, self.papers, self.problems, self.papers_heading)
+        return ParsedDocument(layout, self.papers, self.problems, self.papers_heading, self.profile)
 
 
 def _parse_paper(
-    lines: list[tuple[int, str]], year: int, source: str
+    lines: list[tuple[int, str]], year: int, source: str, profile: PublishProfile
 ) -> tuple[Paper, list[Problem]]:
-    """A paper from its bullet's lines: the title on the first, the rest read by ``_PaperLines``."""
-    title = " ".join(_BULLET.match(lines[0][1]).group(2).split())  # type: ignore[union-attr]
-    reader = _PaperLines(source)
+    """A paper from its bullet's lines: the title on the first (with the anchor and link a
+    profile puts there), the rest read by ``_PaperLines``."""
+    text = " ".join(_BULLET.match(lines[0][1]).group(2).split())  # type: ignore[union-attr]
+    title, key, url = read_title(text, profile)
+    reader = _PaperLines(source, profile)
     for number, raw in lines[1:]:
         reader.read(number, raw)
-    return reader.paper(title, year), reader.problems
+    return with_title_line(reader.paper(title, year), key, url, profile), reader.problems
 
 
 class _PaperLines:
     """Reads the lines under a paper's title bullet, one at a time: its venue and code
     sub-items, its notes (a ``<details>`` block or style (b)'s numbered lines) and free text."""
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, profile: PublishProfile) -> None:
         self.source = source
+        self.profile = profile
+        self.shown: dict[str, object] = {}  # fields read from the lines ``show`` adds
         self.venue = self.code = ""
         self.notes: list[str] = []
         self.kept: list[str] = []  # lines not understood, kept in the free text
@@ -241,14 +265,15 @@ class _PaperLines:
             self._not_understood(number, raw)
 
     def paper(self, title: str, year: int) -> Paper:
-        return Paper(
+        paper = Paper(
             title=title,
             year=year,
-            venue=self.venue,
+            venue=read_venue(self.venue, self.profile),
             code=self.code,
             notes=tuple(n for n in self.notes if n),
             body="\n".join(_trim_blank_lines(self.kept + (self.free or []))),
         )
+        return replace(paper, **self.shown)  # type: ignore[arg-type]
 
     def _continues(self, raw: str) -> bool:
         """After a blank line: still the paper's own lines (never after ``</details>``)."""
@@ -278,7 +303,10 @@ class _PaperLines:
         """A sub-item: opens the notes (either style), or gives the venue or the code."""
         self.mode = ""
         body = _BULLET.match(raw).group(2).strip()  # type: ignore[union-attr]
-        if body.lower().startswith("<details>"):
+        shown = read_shown(body, self.profile) if self.profile.show else None
+        if shown is not None and shown[0] not in self.shown:
+            self.shown[shown[0]] = shown[1]
+        elif body.lower().startswith("<details>"):
             self.mode = "details"
             rest = body[len("<details>") :].strip()
             if rest and not rest.lower().startswith("<summary>"):

@@ -11,8 +11,15 @@ from collections.abc import Iterable
 from urllib.parse import quote
 
 from papernotes.formats.markdown.inline import heading_text, toc_label
+from papernotes.formats.markdown.publish import (
+    profile_marker,
+    shown_lines,
+    stats_line,
+    title_text,
+    venue_text,
+)
 from papernotes.formats.markdown.read import continues_paper
-from papernotes.model import DocumentLayout, LinkItem, Paper, Section
+from papernotes.model import DocumentLayout, LinkItem, Paper, PublishProfile, Section
 
 TOC_HEADER = (
     "<!-- START doctoc generated TOC please keep comment here to allow auto update -->\n"
@@ -25,11 +32,16 @@ _ANCHOR_KEEPS = ("L", "M", "Nd", "Nl", "Pc")
 letter numbers and connector punctuation (``_``); all other punctuation and symbols go."""
 
 
-def render_document(layout: DocumentLayout, papers: Iterable[Paper]) -> str:
-    """The whole document: TOC, each section in order, papers by year newest first."""
+def render_document(
+    layout: DocumentLayout, papers: Iterable[Paper], profile: PublishProfile | None = None
+) -> str:
+    """The whole document: TOC, each section in order, papers by year newest first, as
+    ``profile`` (else the layout's ``publish`` profile) presents them."""
+    profile = layout.publish if profile is None else profile
     by_year: dict[int, list[Paper]] = {}
     for paper in papers:
-        by_year.setdefault(paper.year, []).append(paper)
+        if profile.publishes(paper):
+            by_year.setdefault(paper.year, []).append(paper)
     sections = list(layout.sections)
     if by_year and not any(s.papers for s in sections):
         sections.append(Section("Paper", 1, papers=True))
@@ -39,24 +51,32 @@ def render_document(layout: DocumentLayout, papers: Iterable[Paper]) -> str:
     for section in sections:
         if section.level:
             blocks.append(f"{'#' * section.level} {section.title}\n")
+        if section.papers and profile.decorated:
+            blocks.append(profile_marker(profile) + "\n")
+            if profile.stats and by_year:  # no papers, no counts (nor year headings)
+                blocks.append(stats_line(by_year) + "\n")
         if section.items:
             blocks.append(_items(section.items, 0))
         if section.papers:
             for year in sorted(by_year, reverse=True):
                 blocks.append(f"{'#' * layout.year_level} {year}\n")
-                blocks.extend(render_paper(p) for p in by_year[year])
+                blocks.extend(render_paper(p, profile) for p in by_year[year])
     return "\n".join(blocks)
 
 
-def render_paper(paper: Paper) -> str:
-    """One paper in style (a): title, venue and code line, notes in a ``<details>`` block,
-    then its free text (the body) indented under it after a blank line."""
-    lines = [f"- {paper.title}".rstrip()]
+def render_paper(paper: Paper, profile: PublishProfile | None = None) -> str:
+    """One paper in style (a): title, venue and code line, the lines ``profile`` shows, notes
+    in a ``<details>`` block, then its free text (the body) indented under it after a blank
+    line."""
+    profile = profile or PublishProfile()
+    lines = [f"- {title_text(paper, profile)}".rstrip()]
+    venue = venue_text(paper.venue, profile)
     venue_line = " ".join(
-        part for part in (paper.venue, f" [[code]]({paper.code})" if paper.code else "") if part
+        part for part in (venue, f" [[code]]({paper.code})" if paper.code else "") if part
     ).strip()
     if venue_line:
         lines.append(f"  - {venue_line}")
+    lines.extend(f"  - {line}" for line in shown_lines(paper, profile))
     if paper.notes or _free_text_needs_a_block(paper.body):
         lines.append("  - <details>")
         lines.append("    <summary>阅读笔记: </summary>")

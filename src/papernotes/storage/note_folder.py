@@ -22,12 +22,15 @@ class Scan:
     """One listing of the note files: ``(relative path, DirEntry)`` in path order, the
     problems of the listing itself (symlinks leading outside), and when it started."""
 
-    __slots__ = ("started_ns", "found", "problems")  # a plain class: a dataclass costs ~1 ms
+    __slots__ = ("started_ns", "found", "problems", "keys")  # a dataclass costs ~1 ms
 
     def __init__(
         self, started_ns: int, found: list[tuple[str, os.DirEntry[str]]], problems: list[Problem]
     ) -> None:
         self.started_ns, self.found, self.problems = started_ns, found, problems
+        self.keys: list[bytes] | None = None
+        """Each found file's stat key, once ``NoteStore.state`` took them: a load of this
+        scan uses the same ones (the state then names exactly what the load read)."""
 
     def rels(self) -> list[str]:
         return [rel for rel, _ in self.found]

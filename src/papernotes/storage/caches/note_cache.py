@@ -241,20 +241,29 @@ class NoteCacheLoad:
         only then may the folder state of this load key a kept output."""
 
     def notes(
-        self, found: list[tuple[str, os.DirEntry[str]]], read: Callable[[str], Note]
+        self,
+        found: list[tuple[str, os.DirEntry[str]]],
+        read: Callable[[str], Note],
+        known_keys: list[StatKey] | None = None,
     ) -> tuple[list[Note], list[Problem]]:
-        """The notes at the ``found`` paths and the problems of those that do not read."""
+        """The notes at the ``found`` paths and the problems of those that do not read;
+        ``known_keys``: their stat keys taken already (``NoteStore.state``), else each is
+        stat-ed here (by path: ``DirEntry.stat`` would keep a stat object per note)."""
         notes: list[Note] = []
         problems: list[Problem] = []
         old, fresh, keys = self.old, self.fresh, self.keys
+        stat = os.stat
         with gc_paused():  # tens of thousands of new objects, none of them garbage
-            for rel, entry in found:
-                try:
-                    key = stat_key(entry.stat())  # stat before reading: a later edit changes it
-                except OSError as exc:
-                    problems.append(Problem(rel, 1, f"cannot read: {exc.strerror or exc}"))
-                    self.stats_settled = False
-                    continue
+            for i, (rel, entry) in enumerate(found):
+                if known_keys is not None:
+                    key = known_keys[i]
+                else:
+                    try:
+                        key = stat_key(stat(entry.path))  # before reading: an edit changes it
+                    except OSError as exc:
+                        problems.append(Problem(rel, 1, f"cannot read: {exc.strerror or exc}"))
+                        self.stats_settled = False
+                        continue
                 keys.append(key)
                 cached = old.get(rel)
                 if cached is None or cached[0] != key:

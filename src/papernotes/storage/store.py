@@ -158,7 +158,7 @@ class NoteStore:
         scan = scan or self.scan()
         cache = self.caches().notes
         load = NoteCacheLoad(cache, str(self._real_root), scan.started_ns, verify=from_disk)
-        notes, unread = load.notes(scan.found, self.read, scan.keys)
+        notes, unread = load.notes(scan.found, scan.prefix, self.read, scan.keys)
         self._layout_data = load.layout_data(self.root / LAYOUT_FILE, load_yaml)
         load.finish()
         self.repaired = load.repaired
@@ -182,7 +182,8 @@ class NoteStore:
         added, removed, moved or changed since (an equal state says nothing changed, given
         the racy rule ``loaded_state`` applies). None when a file cannot be stat-ed."""
         try:  # kept on the scan: a load of the same scan uses the same values
-            keys = [stat_key(os.stat(entry.path)) for _, entry in scan.found]
+            prefix = scan.prefix
+            keys = [stat_key(os.stat(prefix + rel)) for rel in scan.found]
         except OSError:
             return None
         scan.keys = keys  # not DirEntry.stat(): each entry would keep its stat (50 MB at 100k)

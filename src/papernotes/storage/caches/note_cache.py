@@ -242,24 +242,26 @@ class NoteCacheLoad:
 
     def notes(
         self,
-        found: list[tuple[str, os.DirEntry[str]]],
+        found: list[str],
+        prefix: str,
         read: Callable[[str], Note],
         known_keys: list[StatKey] | None = None,
     ) -> tuple[list[Note], list[Problem]]:
-        """The notes at the ``found`` paths and the problems of those that do not read;
-        ``known_keys``: their stat keys taken already (``NoteStore.state``), else each is
-        stat-ed here (by path: ``DirEntry.stat`` would keep a stat object per note)."""
+        """The notes at the ``found`` paths (relative: the file is ``prefix + path``) and the
+        problems of those that do not read. ``known_keys``: their stat keys taken already
+        (``NoteStore.state``), else each is stat-ed here (by path: ``DirEntry.stat`` would
+        keep a stat object per note)."""
         notes: list[Note] = []
         problems: list[Problem] = []
         old, fresh, keys = self.old, self.fresh, self.keys
         stat = os.stat
         with gc_paused():  # tens of thousands of new objects, none of them garbage
-            for i, (rel, entry) in enumerate(found):
+            for i, rel in enumerate(found):
                 if known_keys is not None:
                     key = known_keys[i]
                 else:
                     try:
-                        key = stat_key(stat(entry.path))  # before reading: an edit changes it
+                        key = stat_key(stat(prefix + rel))  # before reading: an edit changes it
                     except OSError as exc:
                         problems.append(Problem(rel, 1, f"cannot read: {exc.strerror or exc}"))
                         self.stats_settled = False

@@ -355,7 +355,10 @@ def _entry(key: StatKey, result: Note | Problem) -> Entry:
 
 def _note(paper: Paper, path: str, digest: str) -> Note:
     note = object.__new__(Note)  # as pickle does; Note's __init__ only stores the three fields
-    note.__dict__.update(paper=paper, path=path, digest=digest)
+    set_field = object.__setattr__  # Note is frozen (and has slots, no __dict__)
+    set_field(note, "paper", paper)
+    set_field(note, "path", path)
+    set_field(note, "digest", digest)
     return note
 
 

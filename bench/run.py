@@ -242,6 +242,7 @@ class Bench:
             print(
                 f"  n={self.n:<7} {'add':34} {result.median:8.3f} s  {max(result.peak_mb):6.0f} MB"
             )
+        self.history(notes, add_args)
         self.summarise()
         return self.results
 
@@ -253,7 +254,6 @@ class Bench:
             self.results["import .bib peak memory (MB)"] = Result(
                 "import .bib peak memory (MB)", seconds=[max(peak)], note="every run"
             )
-        self.history(notes, add_args)
         measured = [r for r in self.results.values() if r.peak_mb]
         if measured:
             worst = max(measured, key=lambda r: max(r.peak_mb))

@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from papernotes.storage.caches.location import cache_path
+from papernotes.storage.caches.shards import SHARDS
 from tests.helpers import folder_bytes, run_process
 
 TIMEOUT = 60  # seconds: generous on a loaded machine; a blocked command never finishes
@@ -312,18 +313,32 @@ def test_fifos_and_devices_in_place_of_the_cache_files_block_no_command(seed_lib
     """The cache files live outside the library, but are read by every command: a FIFO (or
     a symlink to ``/dev/zero``) in place of one is not read, and never waited on."""
     root = os.path.realpath(seed_library)
-    for kind, suffix in (("fifo", ".cache"), ("zero", ".search"), ("zero", ".cache")):
-        for path in (cache_path(root, ".cache"), cache_path(root, ".search")):
-            assert path is not None
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if os.path.lexists(path):
-                path.unlink()
-        path = cache_path(root, suffix)
-        assert path is not None
-        if kind == "fifo":
-            os.mkfifo(path)
-        else:
-            path.symlink_to("/dev/zero")
+    shards = [f"{i:02x}" for i in range(SHARDS)]
+    odd_places = [  # (kind, cache folder, None for the folder itself, else the files in it)
+        ("fifo", ".notes", None),
+        ("zero", ".forms", None),
+        ("fifo", ".notes", [*shards, "layout"]),
+        ("zero", ".notes", [*shards, "layout"]),
+        ("fifo", ".forms", shards),
+    ]
+    for kind, suffix, names in odd_places:
+        for other in (".notes", ".forms"):
+            folder = cache_path(root, other)
+            assert folder is not None
+            folder.parent.mkdir(parents=True, exist_ok=True)
+            if os.path.isdir(folder) and not os.path.islink(folder):
+                shutil.rmtree(folder)
+            elif os.path.lexists(folder):
+                folder.unlink()
+        folder = cache_path(root, suffix)
+        assert folder is not None
+        if names is not None:
+            folder.mkdir()
+        for path in [folder] if names is None else [folder / name for name in names]:
+            if kind == "fifo":
+                os.mkfifo(path)
+            else:
+                path.symlink_to("/dev/zero")
         for args in (["list"], ["show", "albert"], ["search", "bert"], ["search", "zhengliu"]):
             result = papernotes(seed_library, *args)
             assert result.returncode == 0 and result.stdout, (kind, suffix, args, result.stderr)

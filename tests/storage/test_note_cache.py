@@ -26,14 +26,21 @@ from papernotes.storage.caches.note_cache import (
     paper_from_fields,
     stat_key,
 )
+from papernotes.storage.caches.shards import shard_of
 from papernotes.storage.store import NoteStore
 from tests.helpers import kept_list_outputs, run
 
 
 def cache_file(root: Path) -> Path:
-    path = NoteCache.for_library(os.path.realpath(root)).path
+    """The note cache's folder of the library at ``root`` (its shards and layout file)."""
+    path = NoteCache.for_library(os.path.realpath(root)).folder
     assert path is not None
     return path
+
+
+def shard_file(root: Path, rel: str) -> Path:
+    """The shard file holding the entry of the note at ``rel``."""
+    return cache_file(root) / f"{shard_of(rel):02x}"
 
 
 def remove_list_outputs(root: Path) -> None:
@@ -206,10 +213,14 @@ def test_a_malformed_note_is_reported_on_every_run_until_fixed(seed_library, tru
         pytest.param(lambda data: data.replace(b" fields ", b" fields 0", 1), id="other-fields"),
     ],
 )
-def test_a_damaged_cache_file_is_ignored_and_rebuilt(seed_library, trusting_cache, damage):
+@pytest.mark.parametrize("which", ["shard of the edited note", "layout"])
+def test_a_damaged_cache_file_is_ignored_and_rebuilt(seed_library, trusting_cache, damage, which):
     expected = listing(seed_library, cache=False)
     listing(seed_library)
-    path = cache_file(seed_library)
+    if which == "layout":
+        path = cache_file(seed_library) / "layout"
+    else:
+        path = shard_file(seed_library, "2020/tinybert.md")
     good = path.read_bytes()
     # Change a note too, so a cache that were wrongly trusted would show stale data.
     note = seed_library / "2020" / "tinybert.md"
@@ -234,7 +245,7 @@ def test_a_cache_that_cannot_be_written_never_fails_the_command(seed_library, mo
 
 def test_deleting_the_cache_changes_nothing(seed_library, trusting_cache):
     first = listing(seed_library)
-    cache_file(seed_library).unlink()
+    shutil.rmtree(cache_file(seed_library))
     assert listing(seed_library) == first  # from the kept list output
     remove_list_outputs(seed_library)
     assert listing(seed_library) == first  # from the notes: the cache file is rebuilt
@@ -313,12 +324,12 @@ def hold_a_stale_copy(root: Path, rel: str, title: str) -> None:
     what a write that keeps size, mtime and ctime (an mmap write on tmpfs) leaves behind."""
     listing(root)
     real = os.path.realpath(root)
-    cache = NoteCache.for_library(real)
-    entries, layout = cache.read(real)
+    shards = NoteCache.for_library(real).shards(real)
+    entries = shards.read()
     key, _digest, fields = entries[rel]
     assert key == stat_key(os.stat(root / rel))  # the cache vouches for the file as it is
     entries[rel] = (key, "0" * 32, {**fields, "title": title})
-    assert cache.write(real, entries, layout)
+    assert shards.write(entries, [rel])
     remove_list_outputs(root)
     assert run(root, "show", rel, "--json").stdout.count(title) == 1  # reads trust the stat
 

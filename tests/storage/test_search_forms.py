@@ -7,6 +7,7 @@ import json
 
 from papernotes.library import Library
 from papernotes.storage.caches.search_forms_cache import SearchFormsCache
+from papernotes.storage.caches.shards import shard_of
 from tests.helpers import run
 from tests.test_lean_imports import imported_modules
 
@@ -18,11 +19,11 @@ def forms_file(root) -> SearchFormsCache:
 def test_a_second_search_reads_the_kept_forms_instead_of_folding_every_note(seed_library):
     first = imported_modules(seed_library, "search", "bert")
     assert "opencc" in first  # the notes' Chinese text was converted
-    kept = forms_file(seed_library).read(str(seed_library.resolve()))
+    kept = forms_file(seed_library).read()
     assert len(kept) == 8 and all("folded" in forms for _, forms in kept.values())
     assert "opencc" not in imported_modules(seed_library, "search", "bert")
     imported_modules(seed_library, "search", "zhengliu")  # pinyin forms are kept as well
-    kept = forms_file(seed_library).read(str(seed_library.resolve()))
+    kept = forms_file(seed_library).read()
     assert all("pinyin" in forms for _, forms in kept.values())
 
 
@@ -38,12 +39,13 @@ def test_an_edited_note_gets_new_forms_and_is_found_by_its_new_text(seed_library
 def test_forms_of_another_digest_or_a_damaged_file_are_not_used(seed_library):
     library = Library.open(seed_library)
     note = library.notes()[0]
-    root = str(seed_library.resolve())
-    forms_file(seed_library).write(root, {note.path: ("other digest", {"folded": "zzz"})})
+    forms_file(seed_library).write({note.path: ("other digest", {"folded": "zzz"})}, {note.path})
     assert "zzz" not in library.haystack(note)
-    path = forms_file(seed_library).path
+    folder = forms_file(seed_library).folder
+    assert folder is not None
+    path = folder / f"{shard_of(note.path):02x}"
     path.write_bytes(path.read_bytes()[:-5])  # torn
-    assert forms_file(seed_library).read(root) == {}
+    assert forms_file(seed_library).read() == {}
     fresh = Library.open(seed_library)  # reads the torn file, not the forms held in memory
     assert fresh.search("zzz") == []
     assert [n.path for n in fresh.search("蒸馏")] == [n.path for n in library.search("蒸馏")]

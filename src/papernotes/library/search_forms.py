@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from papernotes.library.search import Query, haystack, matches, text_of
 from papernotes.model import Note
-from papernotes.storage.caches.search_forms_cache import Forms, KeptForms
+from papernotes.storage.caches.search_forms_cache import Forms, KeptForms, SearchFormsCache
 from papernotes.storage.store import NoteStore
 from papernotes.text.folding import TextFolder
 
@@ -21,8 +21,9 @@ class SearchForms:
         self.folder = TextFolder()
         self._folded: dict[str, str] = {}  # path -> folded search text
         self._pinyin: dict[str, str] = {}  # path -> pinyin form of the folded text
-        self._kept: KeptForms | None = None  # the forms file, read on first use
-        self._changed = False
+        self._kept: KeptForms | None = None  # the kept forms, read on first use
+        self._cache: SearchFormsCache | None = None
+        self._changed: set[str] = set()  # paths whose kept forms were computed here
 
     def search(self, query: Query, pool: list[Note]) -> list[Note]:
         """The notes of ``pool`` that ``query`` matches (``library.search``), in order."""
@@ -47,7 +48,7 @@ class SearchForms:
             text = forms.get("folded")
             if text is None:
                 text = forms["folded"] = haystack(note.paper, self.folder)
-                self._changed = True
+                self._changed.add(note.path)
             self._folded[note.path] = text
         return text
 
@@ -62,15 +63,15 @@ class SearchForms:
             text = forms.get("pinyin")
             if text is None:
                 text = forms["pinyin"] = self.folder.pinyin_form(self.folded(note))
-                self._changed = True
+                self._changed.add(note.path)
             self._pinyin[note.path] = text
         return text
 
     def _kept_forms(self, note: Note) -> Forms:
         """The kept forms of ``note``: those of its current bytes (same digest), else none."""
         if self._kept is None:
-            caches = self.store.caches()
-            self._kept = caches.search_forms().read(caches.real_root)
+            self._cache = self.store.caches().search_forms()
+            self._kept = self._cache.read()
         entry = self._kept.get(note.path)
         if entry is None or entry[0] != note.digest:
             entry = self._kept[note.path] = (note.digest, {})
@@ -87,9 +88,8 @@ class SearchForms:
 
     def keep(self, paths: set[str]) -> None:
         """Write the forms of the notes at ``paths`` if any was computed since the last time."""
-        if self._kept is None or not self._changed:
+        if self._kept is None or self._cache is None or not self._changed:
             return
-        caches = self.store.caches()
         kept = {path: entry for path, entry in self._kept.items() if path in paths}
-        caches.search_forms().write(caches.real_root, kept)
-        self._changed = False
+        self._cache.write(kept, self._changed)
+        self._changed = set()

@@ -19,18 +19,23 @@ CANNOT_READ = "cannot read this"  # how a listing problem hiding notes starts
 
 
 class Scan:
-    """One listing of the note files: ``(relative path, DirEntry)`` in path order, the
-    problems of the listing itself (symlinks leading outside), and when it started."""
+    """One listing of the note files: their relative paths in path order (a path is
+    ``prefix + rel``), the problems of the listing itself (symlinks leading outside), and
+    when it started. Paths, not ``DirEntry`` objects: 25 MB fewer at 100,000 notes."""
 
-    __slots__ = ("started_ns", "found", "problems")  # a plain class: a dataclass costs ~1 ms
+    __slots__ = ("started_ns", "found", "problems", "keys", "prefix")  # a dataclass: ~1 ms
 
     def __init__(
-        self, started_ns: int, found: list[tuple[str, os.DirEntry[str]]], problems: list[Problem]
+        self, started_ns: int, found: list[str], problems: list[Problem], prefix: str
     ) -> None:
         self.started_ns, self.found, self.problems = started_ns, found, problems
+        self.prefix = prefix
+        self.keys: list[bytes] | None = None
+        """Each found file's stat key, once ``NoteStore.state`` took them: a load of this
+        scan uses the same ones (the state then names exactly what the load read)."""
 
     def rels(self) -> list[str]:
-        return [rel for rel, _ in self.found]
+        return self.found
 
 
 class NoteFolder:
@@ -73,10 +78,10 @@ class NoteFolder:
         when the folder is missing."""
         started_ns = time_ns()  # before any stat: the reference for racy files
         found, problems = self._note_entries()
-        return Scan(started_ns, found, problems)
+        return Scan(started_ns, found, problems, os.path.join(self.root, ""))
 
-    def _note_entries(self) -> tuple[list[tuple[str, os.DirEntry[str]]], list[Problem]]:
-        paths: list[tuple[str, os.DirEntry[str]]] = []
+    def _note_entries(self) -> tuple[list[str], list[Problem]]:
+        paths: list[str] = []
         problems: list[Problem] = []
         years = [e for e in os.scandir(self.root) if YEAR_DIR.match(e.name)]
         for year in sorted(years, key=lambda e: e.name):
@@ -109,7 +114,7 @@ class NoteFolder:
                 if not regular and _stats(entry):  # a FIFO would block: never opened
                     problems.append(Problem(rel, 0, f"{NOT_REGULAR}; skipped"))
                     continue  # (one that cannot be stat-ed is reported when read)
-                paths.append((rel, entry))
+                paths.append(rel)
         return paths, problems
 
     def temp_files(self) -> list[str]:

@@ -158,7 +158,7 @@ class NoteStore:
         scan = scan or self.scan()
         cache = self.caches().notes
         load = NoteCacheLoad(cache, str(self._real_root), scan.started_ns, verify=from_disk)
-        notes, unread = load.notes(scan.found, self.read)
+        notes, unread = load.notes(scan.found, scan.prefix, self.read, scan.keys)
         self._layout_data = load.layout_data(self.root / LAYOUT_FILE, load_yaml)
         load.finish()
         self.repaired = load.repaired
@@ -181,10 +181,12 @@ class NoteStore:
         differs from an earlier ``loaded_state()`` when a note file or ``document.yaml`` was
         added, removed, moved or changed since (an equal state says nothing changed, given
         the racy rule ``loaded_state`` applies). None when a file cannot be stat-ed."""
-        try:  # DirEntry keeps its stat: a load of the same scan sees the same values
-            keys = [stat_key(entry.stat()) for _, entry in scan.found]
+        try:  # kept on the scan: a load of the same scan uses the same values
+            prefix = scan.prefix
+            keys = [stat_key(os.stat(prefix + rel)) for rel in scan.found]
         except OSError:
             return None
+        scan.keys = keys  # not DirEntry.stat(): each entry would keep its stat (50 MB at 100k)
         layout_key = stat_key_or_none(self.root / LAYOUT_FILE)
         return folder_state(scan.rels(), keys, layout_key, scan.problems)
 

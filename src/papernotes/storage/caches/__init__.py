@@ -4,11 +4,13 @@ Three caches per library, each kept only because a benchmark target needs it ("W
 cache layer exists" in ``bench/results.md``):
 
 - ``note_cache``: every note's parsed fields keyed by its file's stat, so a load stats files
-  instead of parsing them (``search``, ``show``, ``export``, the TUI, a ``list`` after an edit);
+  instead of parsing them (``search``, ``show``, ``export``, the TUI, a ``list`` after an
+  edit); kept as 64 shard files (``shards.py``), so an edit rewrites one of them;
 - ``list_output_cache``: the text ``list`` printed, keyed by the folder's state (every note's
   path and stat), so a repeated ``list`` reads no note at all;
 - ``search_forms_cache``: every note's search forms (folded text, pinyin form) keyed by the
-  note's digest, so a search folds only the notes that changed (read only by searches).
+  note's digest, so a search folds only the notes that changed (read only by searches;
+  sharded too).
 
 The notes folder is the only source of truth: a cache that is missing, damaged or made by
 other code is a miss, ``PAPERNOTES_NO_CACHE=1`` turns them all off, and a write that finds a

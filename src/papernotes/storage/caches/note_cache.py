@@ -1,20 +1,26 @@
 """Parsed notes keyed by their file's stat, so a warm load stats files instead of parsing them.
 
-One file per library in the user cache folder (``$XDG_CACHE_HOME/papernotes/libraries/<hash of
-the library's real path>.cache``). It maps each note's relative path to the ``stat`` it had
-when read (size, mtime_ns, ctime_ns, inode, device), the hash of its bytes, and either the
-parsed fields or the problem it had. An entry is used only when the file's stat is unchanged;
-files whose timestamps are too recent to tell a later same-tick edit apart ("racy", as git
-calls it) are never stored, so they are re-read until they are old enough.
+One folder per library in the user cache folder (``$XDG_CACHE_HOME/papernotes/libraries/<hash
+of the library's real path>.notes/``), holding the entries split into shards by a hash of the
+note's path (``shards.py``: an edit rewrites the shard of that note only, about 1/64 of the
+cache) and ``layout`` (``document.yaml``'s entry). It maps each note's relative path to the
+``stat`` it had when read (size, mtime_ns, ctime_ns, inode, device), the hash of its bytes,
+and either the parsed fields or the problem it had. An entry is used only when the file's
+stat is unchanged; files whose timestamps are too recent to tell a later same-tick edit
+apart ("racy", as git calls it) are never stored, so they are re-read until they are old
+enough.
 
 The notes folder is the only source of truth: a missing, corrupt, truncated or
-other-version cache file is ignored (and rewritten), and failing to write it never fails
-the command. Written with ``marshal`` (plain tuples, dicts and strings only: nothing is
-executed on load) behind a header naming the format and a CRC-32 of the payload.
+other-version cache file (shard or layout) is ignored (and rewritten), and failing to write
+it never fails the command. Every entry is checked against its own file's stat, so shards
+written by different processes may be mixed in the folder: each entry is right or unused.
+Written with ``marshal`` (plain tuples, dicts and strings only: nothing is executed on load)
+behind a header naming the format and a CRC-32 of the payload.
 """
 
 from __future__ import annotations
 
+import contextlib
 import marshal
 import os
 import struct
@@ -28,11 +34,12 @@ from papernotes import __version__
 from papernotes.gc_pause import gc_paused
 from papernotes.model import Note, Paper, Problem
 from papernotes.storage.caches.location import cache_path, python_version
+from papernotes.storage.caches.shards import ShardedEntries
 from papernotes.storage.checked_file import read_checked, write_checked
 from papernotes.storage.note_format import NoteFormatError
 from papernotes.storage.regular_file import read_regular
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 RACY_MARGIN_NS = 2_000_000_000
 """A file changed less than this long before the scan started may still change within the
 same timestamp tick (coarse clocks, 2 s on FAT), so its stat cannot identify its content."""
@@ -132,52 +139,77 @@ def paper_fields(paper: Paper) -> dict[str, object]:
 
 
 class NoteCache:
-    """The cache file of one library; every method swallows cache trouble and reports a miss."""
+    """The cache folder of one library; every method swallows cache trouble and reports a
+    miss."""
 
-    def __init__(self, path: Path | None) -> None:
-        self.path = path
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
         """``None`` when caching is off."""
 
     @classmethod
     def for_library(cls, real_root: str) -> NoteCache:
-        return cls(cache_path(real_root, ".cache"))
+        return cls(cache_path(real_root, ".notes"))
 
-    def read(self, real_root: str) -> tuple[dict[str, Entry], LayoutEntry | None]:
-        """The entries and the layout entry; empty when the file is missing or unusable."""
-        if self.path is None:
-            return {}, None
-        payload = read_checked(self.path, header())
+    def shards(self, real_root: str) -> ShardedEntries:
+        """The note entries' shard files (read on ``read()``, rewritten where changed)."""
+        return ShardedEntries(self.folder, header(), real_root)
+
+    def read_layout(self, real_root: str) -> LayoutEntry | None:
+        """``document.yaml``'s entry; None when there is none that reads."""
+        if self.folder is None:
+            return None
+        payload = read_checked(self.folder / "layout", header())
         if payload is None:
-            return {}, None
+            return None
         try:
-            root, entries, layout = marshal.loads(payload)
+            root, layout = marshal.loads(payload)
         except (ValueError, EOFError, TypeError):
-            return {}, None
-        if root != real_root or not isinstance(entries, dict):
-            return {}, None
-        return entries, layout
+            return None
+        if root != real_root or not (isinstance(layout, tuple) and len(layout) == 2):
+            return None
+        return layout
 
-    def write(self, real_root: str, entries: dict[str, Entry], layout: LayoutEntry | None) -> bool:
-        """Replace the cache file atomically; False (and no file change) on any failure."""
-        if self.path is None:
+    def write_layout(self, real_root: str, layout: LayoutEntry | None) -> bool:
+        """Replace (or with None remove) ``document.yaml``'s entry; False on any failure."""
+        if self.folder is None:
             return False
-        # YAML data and unknown front matter fields are typed ``object``: marshal itself says
-        # (ValueError) when it cannot write one
-        snapshot: Any = (real_root, entries, layout)
+        path = self.folder / "layout"
+        if layout is None:
+            try:
+                os.unlink(path)
+            except FileNotFoundError:
+                pass
+            except OSError:
+                return False
+            return True
+        snapshot: Any = (real_root, layout)  # YAML data is typed ``object``: marshal checks it
         try:
             payload = marshal.dumps(snapshot)
         except (ValueError, TypeError):
             return False
-        return write_checked(self.path, header(), payload)
+        return write_checked(path, header(), payload)
+
+    def read(self, real_root: str) -> tuple[dict[str, Entry], LayoutEntry | None]:
+        """The entries and the layout entry; empty when nothing usable is there."""
+        return self.shards(real_root).read(), self.read_layout(real_root)
 
     def forget(self, real_root: str, rels: list[str]) -> None:
         """Drop the entries of ``rels`` (their files may differ from what the cache holds
         though their stat does not): the next load reads those files again."""
-        entries, layout = self.read(real_root)
+        shards = self.shards(real_root)
+        entries = shards.read()
         if any(rel in entries for rel in rels):
             for rel in rels:
                 entries.pop(rel, None)
-            self.write(real_root, entries, layout)
+            shards.write(entries, rels)
+
+    def remove_single_file(self, real_root: str) -> None:
+        """Delete the one-file cache older papernotes kept (``<hash>.cache``, format 2): it
+        is never read now, and at 100,000 notes it holds 80 MB."""
+        old = cache_path(real_root, ".cache")
+        if old is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(old)
 
 
 class NoteCacheLoad:
@@ -194,9 +226,12 @@ class NoteCacheLoad:
         """With ``verify``: the notes whose entry had their stat but not their content."""
         self.real_root = real_root
         self.started_ns = started_ns  # before any stat: the reference for racy files
+        self.shards = cache.shards(real_root)
         with gc_paused():
-            self.old, self.old_layout = cache.read(real_root)
+            self.old: dict[str, Entry] = self.shards.read()
+        self.old_layout = cache.read_layout(real_root)
         self.fresh: dict[str, Entry] = {}
+        self.stored: list[str] = []  # the paths whose entry in fresh is new or repaired
         self.layout_entry: LayoutEntry | None = None
         self.dirty = False
         self.keys: list[StatKey] = []  # of the notes, in the order they were found
@@ -206,20 +241,31 @@ class NoteCacheLoad:
         only then may the folder state of this load key a kept output."""
 
     def notes(
-        self, found: list[tuple[str, os.DirEntry[str]]], read: Callable[[str], Note]
+        self,
+        found: list[str],
+        prefix: str,
+        read: Callable[[str], Note],
+        known_keys: list[StatKey] | None = None,
     ) -> tuple[list[Note], list[Problem]]:
-        """The notes at the ``found`` paths and the problems of those that do not read."""
+        """The notes at the ``found`` paths (relative: the file is ``prefix + path``) and the
+        problems of those that do not read. ``known_keys``: their stat keys taken already
+        (``NoteStore.state``), else each is stat-ed here (by path: ``DirEntry.stat`` would
+        keep a stat object per note)."""
         notes: list[Note] = []
         problems: list[Problem] = []
         old, fresh, keys = self.old, self.fresh, self.keys
+        stat = os.stat
         with gc_paused():  # tens of thousands of new objects, none of them garbage
-            for rel, entry in found:
-                try:
-                    key = stat_key(entry.stat())  # stat before reading: a later edit changes it
-                except OSError as exc:
-                    problems.append(Problem(rel, 1, f"cannot read: {exc.strerror or exc}"))
-                    self.stats_settled = False
-                    continue
+            for i, rel in enumerate(found):
+                if known_keys is not None:
+                    key = known_keys[i]
+                else:
+                    try:
+                        key = stat_key(stat(prefix + rel))  # before reading: an edit changes it
+                    except OSError as exc:
+                        problems.append(Problem(rel, 1, f"cannot read: {exc.strerror or exc}"))
+                        self.stats_settled = False
+                        continue
                 keys.append(key)
                 cached = old.get(rel)
                 if cached is None or cached[0] != key:
@@ -228,7 +274,8 @@ class NoteCacheLoad:
                     result = self._read(rel, key, read)
                     if _entry(key, result) != cached:
                         self.repaired.append(rel)
-                        self.dirty = True  # even if the file is too recent to keep now
+                        self.stored.append(rel)  # even if the file is too recent to keep now
+                        self.dirty = True
                 elif cached[1] is None:
                     fresh[rel] = cached
                     result = Problem(rel, cached[2][0], cached[2][1])
@@ -279,12 +326,21 @@ class NoteCacheLoad:
         return key, data
 
     def finish(self) -> None:
-        """Rewrite the snapshot if it no longer matches the folder; never raises."""
-        changed = self.dirty or len(self.fresh) != len(self.old)
-        if changed or self.layout_entry != self.old_layout:
-            self.cache.write(self.real_root, self.fresh, self.layout_entry)
+        """Rewrite the shards that no longer match the folder (an entry new, changed or gone)
+        and the layout entry if it changed; never raises."""
+        wrote = False
+        if self.dirty or len(self.fresh) != len(self.old):
+            with gc_paused():
+                self.shards.write(self.fresh, self.stored)
+            wrote = True
+        if self.layout_entry != self.old_layout:
+            self.cache.write_layout(self.real_root, self.layout_entry)
+            wrote = True
+        if wrote and not self.old:  # a first load: drop an older papernotes' cache file
+            self.cache.remove_single_file(self.real_root)
 
     def _store(self, rel: str, entry: Entry) -> None:
+        self.stored.append(rel)  # its old entry (if any) no longer stands, even if racy
         if not is_racy(entry[0], self.started_ns):
             self.fresh[rel] = entry
             self.dirty = True
@@ -299,7 +355,10 @@ def _entry(key: StatKey, result: Note | Problem) -> Entry:
 
 def _note(paper: Paper, path: str, digest: str) -> Note:
     note = object.__new__(Note)  # as pickle does; Note's __init__ only stores the three fields
-    note.__dict__.update(paper=paper, path=path, digest=digest)
+    set_field = object.__setattr__  # Note is frozen (and has slots, no __dict__)
+    set_field(note, "paper", paper)
+    set_field(note, "path", path)
+    set_field(note, "digest", digest)
     return note
 
 

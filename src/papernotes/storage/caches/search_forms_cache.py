@@ -1,10 +1,13 @@
 """The search forms of each note (folded text, pinyin form), kept so a search computes them once.
 
-One file per library next to the note cache (``libraries/<hash>.search``), read only by
+One folder per library next to the note cache (``libraries/<hash>.forms/``), read only by
 commands that search: ``list`` never pays for it. It maps a note's path to the digest of the
 note's bytes and its forms; a form is used only for a note with that same digest, so an
-edited note gets new forms and nothing else is ever checked. Like every cache file it may
-be missing, torn or from another version (``checked_file``), and is then rebuilt.
+edited note gets new forms and nothing else is ever checked. The entries are split into
+shards by path (``shards.py``), so new forms for one edited note rewrite one shard. Like
+every cache file a shard may be missing, torn or from another version (``checked_file``),
+and is then rebuilt. The header names the versions of OpenCC and pypinyin, which make the
+forms: an upgrade of either drops every kept form.
 """
 
 from __future__ import annotations
@@ -15,9 +18,10 @@ from pathlib import Path
 
 from papernotes import __version__
 from papernotes.storage.caches.location import cache_path, python_version
-from papernotes.storage.checked_file import read_checked, write_checked
+from papernotes.storage.caches.shards import ShardedEntries
 
-FORMS_FORMAT = 1
+FORMS_FORMAT = 2
+CONVERTERS = ("opencc", "pypinyin")
 _MAGIC = b"papernotes search forms\n"
 
 Forms = dict[str, str]
@@ -36,37 +40,52 @@ def forms_header() -> bytes:
     except OSError:  # e.g. imported from a zip: the versions alone must do
         code = ""
     line = f"format {FORMS_FORMAT} papernotes {__version__} {python_version()} {code}"
-    return _MAGIC + f"{line} marshal {marshal.version}\n".encode()
+    versions = " ".join(f"{name} {installed_version(name)}" for name in CONVERTERS)
+    return _MAGIC + f"{line} marshal {marshal.version} {versions}\n".encode()
+
+
+def installed_version(package: str) -> str:
+    """The installed version of ``package`` from its ``.dist-info`` folder's name, without
+    importing it (or ``importlib.metadata``, 30 ms); the size and time of its
+    ``__init__.py`` where there is no such folder; ``none`` when it is not installed."""
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec(package)
+    except (ImportError, ValueError):
+        spec = None
+    if spec is None or not spec.origin:
+        return "none"
+    home = os.path.dirname(os.path.dirname(spec.origin))
+    prefix = package.casefold() + "-"
+    try:
+        names = sorted(n for n in os.listdir(home) if n.casefold().startswith(prefix))
+        for name in names:
+            if name.endswith(".dist-info"):
+                return name[len(prefix) : -len(".dist-info")]
+        st = os.stat(spec.origin)
+    except OSError:
+        return "unknown"
+    return f"{st.st_size}:{st.st_mtime_ns}"
 
 
 class SearchFormsCache:
-    """The search forms file of one library; failures read as empty and write as False."""
+    """The search forms folder of one library; failures read as empty and write as False."""
 
-    def __init__(self, path: Path | None) -> None:
-        self.path = path
+    def __init__(self, folder: Path | None, real_root: str) -> None:
+        self.folder = folder
         """``None`` when caching is off (``PAPERNOTES_NO_CACHE``)."""
+        self.shards = ShardedEntries(folder, forms_header(), real_root)
 
     @classmethod
     def for_library(cls, real_root: str) -> SearchFormsCache:
-        return cls(cache_path(real_root, ".search"))
+        return cls(cache_path(real_root, ".forms"), real_root)
 
-    def read(self, real_root: str) -> KeptForms:
-        if self.path is None:
-            return {}
-        payload = read_checked(self.path, forms_header())
-        if payload is None:
-            return {}
-        try:
-            root, kept = marshal.loads(payload)
-        except (ValueError, EOFError, TypeError):
-            return {}
-        return kept if root == real_root and isinstance(kept, dict) else {}
+    def read(self) -> KeptForms:
+        """Every note's kept forms (remembering which shard held which, for ``write``)."""
+        return self.shards.read()
 
-    def write(self, real_root: str, kept: KeptForms) -> bool:
-        if self.path is None:
-            return False
-        try:
-            payload = marshal.dumps((real_root, kept))
-        except (ValueError, TypeError):
-            return False
-        return write_checked(self.path, forms_header(), payload)
+    def write(self, kept: KeptForms, changed: set[str]) -> bool:
+        """Keep exactly ``kept``, given that only the entries of ``changed`` differ from what
+        ``read`` gave (the other shards are not rewritten)."""
+        return self.shards.write(kept, changed)

@@ -170,10 +170,12 @@ def test_fix_redirects_rewrites_301_and_308_in_notes_and_document_yaml_but_not_3
     kept = site.route("/kept", 307, location="/there")
     site.route("/there")
     dead = site.route("/dead", 301, location="/nowhere")  # moved, but to nothing
+    site.route("/abs/2006.03654", 301, location="/abs/2006.03654v2")  # made from an id
+    site.route("/abs/2006.03654v2")
     note_text = f"demo {found}, mirror {dead}"
     make_library(
         empty_library,
-        [Paper(title="Alpha", year=2021, code=code, notes=(note_text,))],
+        [Paper(title="Alpha", year=2021, code=code, arxiv="2006.03654", notes=(note_text,))],
         [Section("Repo", 1, (LinkItem(label="list", url=section_link), LinkItem(url=kept)))],
     )
     before = folder_bytes(empty_library)
@@ -185,12 +187,13 @@ def test_fix_redirects_rewrites_301_and_308_in_notes_and_document_yaml_but_not_3
     assert fixed.stdout.splitlines()[-3:] == [
         f"{where}: rewrote {code} as {other.url('/code')}",
         f"# Repo: rewrote {section_link} as {site.url('/list2')}",
-        "5 links checked: 1 broken, 4 moved, 0 not checked.",
+        "6 links checked: 1 broken, 5 moved, 0 not checked.",
     ]
     assert fixed.stdout.splitlines()[:-3] == plain.stdout.splitlines()[:-1]
     library = Library(empty_library)
     paper = library.find("Alpha").paper
     assert paper.code == other.url("/code")
+    assert paper.arxiv == "2006.03654"  # an id, not a link: never rewritten
     assert paper.notes == (note_text,)  # 302 and a redirect to a 404 stay as written
     repo = next(s for s in library.layout().sections if s.title == "Repo")
     assert [item.url for item in repo.items] == [site.url("/list2"), kept]

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.fake_arxiv import fake_arxiv  # noqa: F401 (fixture: a loopback arXiv API)
+from tests.fake_links import fake_sites  # noqa: F401 (fixture: web sites for check --links)
 from tests.fake_scholarly import fake_scholarly  # noqa: F401 (fixture: S2, DBLP, Crossref)
 
 REPO = Path(__file__).resolve().parents[1]
@@ -35,6 +36,7 @@ def isolated_environment(tmp_path_factory, monkeypatch):
     # Port 9 (discard) on loopback refuses connections: a test that forgets its own
     # fake arXiv server fails fast instead of reaching the internet.
     monkeypatch.setenv("PAPERNOTES_ARXIV_URL", "http://127.0.0.1:9/api/query")
+    monkeypatch.setenv("PAPERNOTES_ARXIV_ABS_URL", "http://127.0.0.1:9/abs/")  # check --links
     for name in ("S2", "DBLP", "CROSSREF"):  # and Semantic Scholar, DBLP and Crossref
         monkeypatch.setenv(f"PAPERNOTES_{name}_URL", "http://127.0.0.1:9/")
     monkeypatch.delenv("PAPERNOTES_CONTACT", raising=False)

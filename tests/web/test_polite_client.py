@@ -8,7 +8,13 @@ from papernotes import __version__
 from papernotes.errors import NetworkError
 from papernotes.storage.web_cache import WebCache
 from papernotes.web.contact import contact_address
-from papernotes.web.polite import OfflineMissError, PoliteClient, Politeness, retry_after
+from papernotes.web.polite import (
+    OfflineMissError,
+    PoliteClient,
+    Politeness,
+    RequestFailedError,
+    retry_after,
+)
 
 FAST = Politeness(retries=3, backoff=0.0)
 
@@ -170,3 +176,19 @@ def test_two_threads_sharing_a_client_send_one_request_at_a_time_to_a_service(fa
     started = [r.time for r in fake_scholarly.of("dblp")]
     assert len(started) == 2
     assert started[1] - started[0] >= 0.45  # sent only once the slow answer had come
+
+
+def test_a_redirect_can_be_the_answer_and_a_failed_request_says_why_in_a_word(fake_sites):
+    site, _ = fake_sites
+    moved = site.route("/old", 301, location="/new")
+    site.route("/new")
+    http, _ = client(timeout=0.3)
+    answer = http.request("HEAD", moved, follow_redirects=False, accept=frozenset({301}))
+    assert (answer.status, answer.headers["Location"]) == (301, "/new")
+    assert http.request("GET", moved, read_body=False).status == 200  # followed by default
+    with pytest.raises(RequestFailedError) as refused:
+        http.request("GET", site.route("/gone", 404))
+    assert (refused.value.reason, refused.value.status) == ("404", 404)
+    with pytest.raises(RequestFailedError) as slow:
+        http.request("GET", site.route("/slow", delay=1.0))
+    assert slow.value.reason == "timeout"

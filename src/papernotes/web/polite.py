@@ -47,6 +47,15 @@ class OfflineMissError(NetworkError):
     reached_network = False  # nothing was asked: exit status 1, not the network's 3
 
 
+class RequestFailedError(NetworkError):
+    """A request that got no usable answer: ``reason`` says why in a word or two
+    (``timeout``, ``connection refused``, ``429``…), ``status`` the last HTTP status (0: none)."""
+
+    def __init__(self, message: str, reason: str, status: int = 0) -> None:
+        super().__init__(message)
+        self.reason, self.status = reason, status
+
+
 class AnswerCache(Protocol):
     """Where answers are kept: ``storage.web_cache.WebCache``."""
 
@@ -162,26 +171,36 @@ class PoliteClient:
         interval: float = 1.0,
         accept: frozenset[int] = frozenset(),
         headers: Mapping[str, str] | None = None,
+        follow_redirects: bool = True,
+        read_body: bool = True,
     ) -> Answer:
         """One request (``GET``, ``HEAD``), retried as the politeness allows. A status other
-        than 2xx or ``accept`` is a ``NetworkError`` naming ``service`` (default: the host)."""
+        than 2xx or ``accept`` is a ``NetworkError`` naming ``service`` (default: the host).
+        Without ``follow_redirects`` a 3xx is the answer (the link checker reports each hop);
+        without ``read_body`` the body is not downloaded (``Answer.body`` is empty)."""
         service = service or urlsplit(url).netloc
         attempts = self.politeness.retries + 1
         for attempt in range(attempts):
             try:
-                answer = self._attempt(method, url, service, interval, headers)
+                answer = self._attempt(
+                    method, url, service, interval, headers, follow_redirects, read_body
+                )
             except _Retry as failed:
                 if attempt + 1 == attempts:
                     tries = f" on all {attempts} tries" if attempts > 1 else ""
-                    raise NetworkError(f"{failed}{tries}; retrying later may help.") from None
+                    raise RequestFailedError(
+                        f"{failed}{tries}; retrying later may help.", failed.reason, failed.status
+                    ) from None
                 backoff = self.politeness.backoff * 2**attempt
                 self._sleep(min(max(backoff, failed.wait), self.politeness.max_wait))
                 continue
             if 200 <= answer.status < 300 or answer.status in accept:
                 return answer
-            raise NetworkError(
+            raise RequestFailedError(
                 f"{service} refused the request for {_shown(url)} (HTTP {answer.status}); "
-                "retrying will not help."
+                "retrying will not help.",
+                str(answer.status),
+                answer.status,
             )
         raise AssertionError("unreachable")
 
@@ -194,6 +213,8 @@ class PoliteClient:
         service: str,
         interval: float,
         headers: Mapping[str, str] | None,
+        follow_redirects: bool = True,
+        read_body: bool = True,
     ) -> Answer:
         import requests
 
@@ -203,28 +224,41 @@ class PoliteClient:
             gate.wait(interval)
             try:
                 response = self._requests_session(is_loopback(url)).request(
-                    method, url, headers=sent, timeout=self.timeout, allow_redirects=True
+                    method,
+                    url,
+                    headers=sent,
+                    timeout=self.timeout,
+                    allow_redirects=follow_redirects,
+                    stream=not read_body,
                 )
             except requests.exceptions.Timeout:
-                raise NetworkError(
+                raise RequestFailedError(
                     f"{service} did not answer within {self.timeout:g} s for {_shown(url)}; "
                     "nothing was written, and retrying later (or with a longer --timeout) "
-                    "may help."
+                    "may help.",
+                    "timeout",
                 ) from None
             except requests.exceptions.ConnectionError as exc:
-                raise _Retry(f"Cannot connect to {service} ({_reason(exc)})") from None
+                reason = _reason(exc)
+                raise _Retry(f"Cannot connect to {service} ({reason})", reason=reason) from None
             except requests.exceptions.RequestException as exc:
-                raise NetworkError(
-                    f"The request to {service} for {_shown(url)} failed ({_reason(exc)})."
+                raise RequestFailedError(
+                    f"The request to {service} for {_shown(url)} failed ({_reason(exc)}).",
+                    _reason(exc),
                 ) from None
             if response.status_code in RETRY_STATUSES:
+                response.close()
                 wait = retry_after(response.headers.get("Retry-After"))
                 if wait:
                     gate.hold_off(min(wait, self.politeness.max_wait))
                 raise _Retry(
-                    f"{service} answered HTTP {response.status_code} for {_shown(url)}", wait
+                    f"{service} answered HTTP {response.status_code} for {_shown(url)}",
+                    wait,
+                    str(response.status_code),
+                    response.status_code,
                 )
-            body = b"" if method == "HEAD" else response.content
+            body = b"" if method == "HEAD" or not read_body else response.content
+            response.close()
             return Answer(response.status_code, body, response.url, dict(response.headers))
 
     def _gate(self, url: str) -> HostGate:
@@ -249,9 +283,9 @@ class PoliteClient:
 class _Retry(Exception):
     """One failed attempt that another may mend; ``wait``: the server's Retry-After."""
 
-    def __init__(self, message: str, wait: float = 0.0) -> None:
+    def __init__(self, message: str, wait: float = 0.0, reason: str = "", status: int = 0) -> None:
         super().__init__(message)
-        self.wait = wait
+        self.wait, self.reason, self.status = wait, reason, status
 
 
 def with_query(url: str, params: Mapping[str, str] | None) -> str:
@@ -307,7 +341,14 @@ def _shown(url: str) -> str:
 def _reason(exc: Exception) -> str:
     """A short cause for a requests error, without urllib3's nested reprs."""
     text = str(exc).lower()
-    for marker in ("connection refused", "name or service not known", "timed out", "reset"):
+    markers = (
+        "connection refused",
+        "name or service not known",
+        "timed out",
+        "reset",
+        "certificate verify failed",
+    )
+    for marker in markers:
         if marker in text:
             return marker
     return type(exc).__name__

@@ -46,6 +46,9 @@ COMMANDS = {
     "redo": "papernotes.cli.history_cmds:redo_cmd",
     "sync": "papernotes.cli.history_cmds:sync_cmd",
     "merge-driver": "papernotes.cli.history_cmds:merge_driver_cmd",
+    "set": "papernotes.cli.queue_cmds:set_cmd",
+    "queue": "papernotes.cli.queue_cmds:queue_cmd",
+    "stats": "papernotes.cli.queue_cmds:stats_cmd",
 }
 
 

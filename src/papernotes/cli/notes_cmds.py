@@ -35,7 +35,8 @@ from papernotes.gc_pause import gc_paused
 from papernotes.library import Library
 from papernotes.library.names import exact_matches
 from papernotes.library.paper_links import linked_from
-from papernotes.model import STATUSES, Note, Paper, Problem
+from papernotes.library.reading_queue import SORTS
+from papernotes.model import PRIORITIES, STATUSES, Note, Paper, Problem
 from papernotes.text.controls import visible_controls
 from papernotes.text.typed_notes import typed_notes
 
@@ -235,25 +236,66 @@ def notes_from_user() -> tuple[tuple[str, ...], EditCopy | None]:
 @click.command("list")
 @click.option("--year", type=int, help="Only this year.")
 @click.option("--tag", help="Only papers with this tag.")
+@click.option(
+    "--status",
+    "statuses",
+    multiple=True,
+    type=click.Choice(STATUSES),
+    help="Only papers with this status (repeatable).",
+)
+@click.option(
+    "--priority",
+    "priorities",
+    multiple=True,
+    type=click.Choice((*PRIORITIES, "none")),
+    help="Only papers with this priority (repeatable; none: no priority).",
+)
+@click.option("--rating-min", type=click.IntRange(1, 5), help="Only papers rated at least N.")
+@click.option(
+    "--sort",
+    type=click.Choice(SORTS),
+    help="Order: year, added, read_on and rating newest or best first, priority "
+    "high first, title A to Z (papers without the value last).",
+)
+@click.option("--reverse", is_flag=True, help="The order turned around.")
+@click.option("--keys", is_flag=True, help="Only each paper's key, one per line (for pipes).")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
 @click.pass_context
-def list_cmd(ctx: click.Context, year, tag, as_json):
+def list_cmd(  # noqa: PLR0913 - a click command takes one parameter per option
+    ctx: click.Context, year, tag, statuses, priorities, rating_min, sort, reverse, keys, as_json
+):
     """List papers, newest year first."""
+    if keys and as_json:
+        raise click.UsageError("Choose one output: --keys or --json, not both.")
     library = existing_library(ctx)
+    narrowed = bool(statuses or priorities or rating_min)
 
     def make() -> str:
         notes = load_notes(library).select(year=year, tag=tag)
+        if narrowed or sort or reverse:
+            from papernotes.library.reading_queue import filtered_notes, sorted_notes
+
+            notes = filtered_notes(notes, statuses, priorities, rating_min or 0)
+            if sort or reverse:
+                notes = sorted_notes(notes, sort or "year", reverse)
+        if keys:
+            return "\n".join(n.paper.key or n.path for n in notes)
         return to_json([note_dict(n) for n in notes]) if as_json else "\n".join(list_lines(notes))
 
     # Kept until a note changes: a repeated list reads no note (list_output_cache).
-    problems, text = library.cached_output(f"list {year!r} {tag!r} {as_json!r}", make)
+    asked = (year, tag, statuses, priorities, rating_min, sort, reverse, keys, as_json)
+    problems, text = library.cached_output(f"list {asked!r}", make)
     warn(problems)
     if text:
         echo(text)
     else:
         click.echo(
             "No papers"
-            + (" match" if year is not None or tag is not None else " in the library yet")
+            + (
+                " match"
+                if year is not None or tag is not None or narrowed
+                else " in the library yet"
+            )
             + ".",
             err=True,
         )

@@ -93,7 +93,8 @@ def import_cmd(ctx: click.Context, file: Path, dry_run: bool):
 def export_cmd(  # noqa: PLR0913 - a click command takes one parameter per option
     ctx: click.Context, papers, md, bib, output: str | None, year, tag, with_notes, ascii_only
 ):
-    """Export the library as Markdown (--md) or BibTeX (--bib [PAPER...])."""
+    """Export the library as Markdown (--md) or BibTeX (--bib [PAPER...]; - reads the papers
+    from standard input, one per line)."""
     if md and bib:
         raise click.UsageError("Choose one format: --md or --bib, not both.")
     if not (md or bib):
@@ -113,8 +114,16 @@ def export_cmd(  # noqa: PLR0913 - a click command takes one parameter per optio
             echo(f"warning: {problem}", err=True)
     if fmt == "bib" and papers:
         from papernotes.cli.bib_cmds import export_bib
+        from papernotes.cli.paper_args import papers_with_stdin
 
-        text = export_bib(library, papers, year, tag, with_notes, ascii_only)
+        named = papers_with_stdin(papers)
+        if papers and not named:  # only "-", and nothing came: never every paper
+            click.echo("No papers on standard input; the .bib is empty.", err=True)
+        text = (
+            ""
+            if papers and not named
+            else export_bib(library, tuple(named), year, tag, with_notes, ascii_only)
+        )
     elif fmt == "md":
         text = library.export_markdown()
     if output is None or output == "-" or is_stdout(Path(output)):

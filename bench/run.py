@@ -49,6 +49,8 @@ TARGETS = {
     "add": (None, None),
     "add, history in git on": (None, None),
     "sync, nothing to do": (None, None),
+    "set --tag ±x --year 2018..2020 (~1,000 papers)": (2.0, None),
+    "queue warm": (0.3, None),
     "TUI first screen, list filled": (1.0, 3.0),
     "TUI filter keystroke": (0.030, 0.100),
     "list peak memory (MB)": (150, None),
@@ -209,6 +211,7 @@ class Bench:
         self.measure("import .bib (empty library)", fresh_bib_import)
         for folder in self.work.glob("imported-*"):
             shutil.rmtree(folder, ignore_errors=True)
+        self.reading_queue(notes)
         self.tui(notes)
         counter = iter(range(10**6))
 
@@ -258,6 +261,20 @@ class Bench:
         )
         subprocess.run(papernotes(notes, "sync"), env=env, check=True, capture_output=True)
         self.measure("sync, nothing to do", papernotes(notes, "sync"))
+
+    def reading_queue(self, notes: Path) -> None:
+        """``set`` writing a tenth of the library (three of its 30 years), adding the tag on
+        one run and removing it on the next so that every run writes; then ``queue``."""
+        signs = itertools.cycle("+-")
+
+        def set_args() -> list[str]:
+            return papernotes(notes, "set", "--year", "2018..2020", "--tag", f"{next(signs)}x")
+
+        self.measure("set --tag ±x --year 2018..2020 (~1,000 papers)", set_args)
+        if self.wanted("queue"):
+            time.sleep(RACY_WAIT_S)  # the notes set wrote are old enough to be cached
+            run_process(papernotes(notes, "queue"), self.env)  # its output is kept
+        self.measure("queue warm", papernotes(notes, "queue"))
 
     def tui(self, notes: Path) -> None:
         first, key = "TUI first screen, list filled", "TUI filter keystroke"

@@ -175,9 +175,9 @@ def apply(
     progress: Callable[[int], object] | None = None,
 ) -> SetReport:
     """Make ``change`` to ``notes`` (as they were read), all under one hold of the lock (one
-    ``writing()`` block, its writes flushed together). Each note is written atomically, and refused, the others still
-    written, when its file changed on disk since it was read, was moved or removed, or
-    cannot be written. ``progress`` is called with the number of notes done so far."""
+    ``writing()`` block, its writes flushed together). Each note is written atomically, and
+    refused, the others still written, when its file changed on disk since it was read, was
+    moved or removed, or cannot be written. ``progress`` is called with the notes done so far."""
     planned = plan(notes, change)
     report = SetReport(unchanged=planned.unchanged)
     with library.writing(batch=True):  # the notes are flushed to disk together

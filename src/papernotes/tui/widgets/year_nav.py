@@ -38,7 +38,8 @@ class YearNavigator(OptionList):
         it still exists. ``queued``: papers in the reading queue."""
         options = [Option(_label("All", total), id=ALL)]
         options += [Option(_label(str(y), n), id=str(y)) for y, n in counts]
-        options.append(Option(_label("Queue", queued), id=QUEUE))  # last: down from All is a year
+        # last, so that down from All is the newest year; 9 cells up to 999 queued
+        options.append(Option(f"Queue {queued:>3}", id=QUEUE))
         with self.prevent(OptionList.OptionHighlighted):
             self.clear_options()
             self.add_options(options)
@@ -65,4 +66,4 @@ class YearNavigator(OptionList):
 
 
 def _label(name: str, count: int) -> str:
-    return f"{name:<4} {count:>4}"  # 9 cells up to 9,999 papers (Queue: 10): fits the panel
+    return f"{name:<4} {count:>4}"  # 9 cells up to 9,999 papers: fits the narrow panel

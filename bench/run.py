@@ -53,6 +53,8 @@ TARGETS = {
     "queue warm": (0.3, None),
     "TUI first screen, list filled": (1.0, 3.0),
     "TUI filter keystroke": (0.030, 0.100),
+    "TUI status of ~1,000 marked rows": (2.0, None),
+    "TUI key answered during it (slowest)": (None, None),
     "list peak memory (MB)": (150, None),
 }
 
@@ -288,6 +290,8 @@ class Bench:
             self.results[first] = Result(first, note="not available (papernotes.tui.app)")
             self.results[key] = Result(key, note="not available (papernotes.tui.app)")
             return
+        bulk = Result("TUI status of ~1,000 marked rows")
+        answering = Result("TUI key answered during it (slowest)")
         firsts, keys = Result(first), Result(key)
         for _ in range(self.runs):
             start = time.perf_counter()
@@ -305,9 +309,18 @@ class Bench:
             firsts.peak_mb.append(usage.ru_maxrss / 1024)
             keys.seconds.append(statistics.median(report["keystrokes"]))
             keys.peak_mb.append(usage.ru_maxrss / 1024)
+            if "bulk" in report:  # V on year:2018..2020, s, the next status (tui_probe.py)
+                bulk.seconds.append(report["bulk"])
+                answering.seconds.append(report["answering"])
+                bulk.peak_mb.append(usage.ru_maxrss / 1024)
+                answering.peak_mb.append(usage.ru_maxrss / 1024)
         keys.note = "median keystroke of each run (Latin and Chinese)"
         self.results[first], self.results[key] = firsts, keys
-        for r in (firsts, keys):
+        shown = [firsts, keys]
+        if bulk.seconds:
+            self.results[bulk.name], self.results[answering.name] = bulk, answering
+            shown += [bulk, answering]
+        for r in shown:
             print(f"  n={self.n:<7} {r.name:34} {r.median:8.3f} s  {max(r.peak_mb):6.0f} MB")
 
 

@@ -180,7 +180,8 @@ def apply(
     moved or removed, or cannot be written. ``progress`` is called with the notes done so far."""
     planned = plan(notes, change)
     report = SetReport(unchanged=planned.unchanged)
-    with library.writing(batch=True):  # the notes are flushed to disk together
+    many = len(planned.changed) > 1  # flushed to disk together; one note: its own fsync
+    with library.writing(batch=many):
         for done, (note, paper) in enumerate(planned.changed, 1):
             try:
                 saved = library.save(note, paper)

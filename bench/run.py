@@ -51,9 +51,13 @@ TARGETS = {
     "add": (None, None),
     "add, history in git on": (None, None),
     "sync, nothing to do": (None, None),
+    "set --tag ±x --year 2018..2020 (~1,000 papers)": (2.0, None),
+    "queue warm": (0.3, None),
     "TUI first screen, list filled": (1.0, 1.5),
     "TUI filter keystroke": (0.030, 0.050),
     "TUI filter keystroke, pinyin query": (0.030, 0.050),
+    "TUI status of ~1,000 marked rows": (2.0, None),
+    "TUI key answered during it (slowest)": (None, None),
     "list peak memory (MB)": (150, None),
     "peak memory of any command (MB)": (None, 250),
 }
@@ -242,6 +246,7 @@ class Bench:
         self.measure("import .bib (empty library)", fresh_bib_import)
         for folder in self.work.glob("imported-*"):
             shutil.rmtree(folder, ignore_errors=True)
+        self.reading_queue(notes)
         self.tui(notes)
         counter = iter(range(10**6))
 
@@ -305,6 +310,20 @@ class Bench:
         subprocess.run(papernotes(notes, "sync"), env=env, check=True, capture_output=True)
         self.measure("sync, nothing to do", papernotes(notes, "sync"))
 
+    def reading_queue(self, notes: Path) -> None:
+        """``set`` writing a tenth of the library (three of its 30 years), adding the tag on
+        one run and removing it on the next so that every run writes; then ``queue``."""
+        signs = itertools.cycle("+-")
+
+        def set_args() -> list[str]:
+            return papernotes(notes, "set", "--year", "2018..2020", "--tag", f"{next(signs)}x")
+
+        self.measure("set --tag ±x --year 2018..2020 (~1,000 papers)", set_args)
+        if self.wanted("queue"):
+            time.sleep(RACY_WAIT_S)  # the notes set wrote are old enough to be cached
+            run_process(papernotes(notes, "queue"), self.env)  # its output is kept
+        self.measure("queue warm", papernotes(notes, "queue"))
+
     def tui(self, notes: Path) -> None:
         first, key = "TUI first screen, list filled", "TUI filter keystroke"
         if not (self.wanted(first) or self.wanted(key)):
@@ -318,6 +337,8 @@ class Bench:
             self.results[key] = Result(key, note="not available (papernotes.tui.app)")
             return
         pinyin = Result("TUI filter keystroke, pinyin query")
+        bulk = Result("TUI status of ~1,000 marked rows")
+        answering = Result("TUI key answered during it (slowest)")
         firsts, keys = Result(first), Result(key)
         for _ in range(self.runs):
             start = time.perf_counter()
@@ -337,11 +358,20 @@ class Bench:
             keys.peak_mb.append(usage.ru_maxrss / 1024)
             pinyin.seconds.append(statistics.median(report["pinyin"]))
             pinyin.peak_mb.append(usage.ru_maxrss / 1024)
+            if "bulk" in report:  # V on year:2018..2020, s, the next status (tui_probe.py)
+                bulk.seconds.append(report["bulk"])
+                answering.seconds.append(report["answering"])
+                bulk.peak_mb.append(usage.ru_maxrss / 1024)
+                answering.peak_mb.append(usage.ru_maxrss / 1024)
         keys.note = "median keystroke of each run (Latin and Chinese)"
         pinyin.note = "median keystroke of each run typing zhengliu"
         self.results[first], self.results[key] = firsts, keys
         self.results[pinyin.name] = pinyin
-        for r in (firsts, keys, pinyin):
+        shown = [firsts, keys, pinyin]
+        if bulk.seconds:
+            self.results[bulk.name], self.results[answering.name] = bulk, answering
+            shown += [bulk, answering]
+        for r in shown:
             print(f"  n={self.n:<7} {r.name:34} {r.median:8.3f} s  {max(r.peak_mb):6.0f} MB")
 
 

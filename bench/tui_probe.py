@@ -61,7 +61,46 @@ async def probe(root: Path) -> dict:
 
         timings = await typed(KEYS)
         pinyin = await typed(PINYIN_KEYS)
-        return {"keystrokes": timings, "pinyin": pinyin, "listed": len(papers.notes)}
+        bulk, answering = await bulk_status_change(app, pilot)
+        return {
+            "keystrokes": timings,
+            "pinyin": pinyin,
+            "listed": len(papers.notes),
+            "bulk": bulk,
+            "answering": answering,
+        }
+
+
+BULK_FILTER = "year:2018..2020"
+"""About a tenth of a generated library (30 years): 1,000 rows at 10,000 notes."""
+
+
+async def bulk_status_change(app, pilot) -> tuple[float, float]:
+    """Mark every row of ``BULK_FILTER`` (V), set the next status on all of them (s, then the
+    choice), and time it until the change is written and the list redrawn; meanwhile press
+    down now and then and keep the slowest answer (the UI must stay responsive)."""
+    from papernotes.model import STATUSES
+    from papernotes.tui.widgets.paper_list import PaperList
+
+    await pilot.press("escape", "escape", "slash", *BULK_FILTER, "enter")
+    await pilot.pause()
+    papers = app.screen.query_one(PaperList)
+    status = papers.notes[0].paper.status
+    wanted = STATUSES[(STATUSES.index(status) + 1) % len(STATUSES)]
+    await pilot.press("V", "s")
+    await pilot.pause()
+    await pilot.press(*["down"] * STATUSES.index(wanted))
+    start = time.perf_counter()
+    await pilot.press("enter")
+    slowest = 0.0
+    marks = app.screen.marks
+    while marks.writing:
+        before = time.perf_counter()
+        await pilot.press("down")
+        slowest = max(slowest, time.perf_counter() - before)
+        await asyncio.sleep(0.05)
+    await pilot.pause()
+    return time.perf_counter() - start, slowest
 
 
 def main() -> None:

@@ -5,11 +5,16 @@ Plain frozen dataclasses; this module imports nothing else of papernotes.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 
 STATUSES = ("unread", "reading", "read")
+PRIORITIES = ("high", "medium", "low")
+"""A paper's reading priority, most urgent first; ``""`` is none."""
+RATINGS = range(1, 6)
+"""A paper's rating: 1 to 5 stars; 0 is none."""
 
 # Front matter field order: fixed so that edits give small git diffs.
 FRONT_MATTER_FIELDS = (
@@ -37,6 +42,9 @@ FRONT_MATTER_FIELDS = (
     "pages",
     "publisher",
     "venue_source",
+    "priority",
+    "rating",
+    "read_on",
 )
 LIST_FIELDS = frozenset({"authors", "tags", "categories"})
 ARXIV_FIELDS = (
@@ -89,6 +97,12 @@ class Paper:
     publisher: str = ""
     venue_source: str = ""
     """Which service gave the published venue (``dblp``, ``s2``, ``crossref``); empty: the user."""
+    priority: str = ""
+    """``high``, ``medium``, ``low``, or ``""`` for none."""
+    rating: int = 0
+    """1 to 5; 0 for none."""
+    read_on: str = ""
+    """The day (``YYYY-MM-DD``) the paper first became ``read``; set when it does."""
 
 
 @dataclass(frozen=True, slots=True)  # slots: 100,000 notes take 18 MB fewer
@@ -266,6 +280,14 @@ def clean_paper(paper: Paper) -> Paper:
         raise ValueError(f"year must be a four-digit year, not {paper.year}")
     if paper.status not in STATUSES:
         raise ValueError(f"status must be one of {', '.join(STATUSES)}, not {paper.status!r}")
+    if paper.priority and paper.priority not in PRIORITIES:
+        raise ValueError(
+            f"priority must be one of {', '.join(PRIORITIES)} (or none), not {paper.priority!r}"
+        )
+    if paper.rating and paper.rating not in RATINGS:
+        raise ValueError(f"rating must be a whole number from 1 to 5, not {paper.rating!r}")
+    if paper.read_on and not is_day(paper.read_on):
+        raise ValueError(f"read_on must be a date such as 2024-05-01, not {paper.read_on!r}")
     one_line = {
         name: _one_line(str(getattr(paper, name)))
         for name in ("venue", "code", "arxiv", "key", "added")
@@ -293,6 +315,20 @@ def clean_paper(paper: Paper) -> Paper:
         publisher=_one_line(paper.publisher),
         venue_source=_one_line(paper.venue_source),
     )
+
+
+def is_day(text: str) -> bool:
+    """True for a real calendar day written ``YYYY-MM-DD``."""
+    if not _DAY.fullmatch(text):
+        return False
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
 
 def _one_line(text: str) -> str:

@@ -56,10 +56,10 @@ def test_the_body_is_numbered_notes_then_free_markdown():
 
 
 def test_unknown_front_matter_fields_are_kept():
-    text = render_note(PAPER).replace("status: unread\n", "status: unread\nrating: 5\n")
+    text = render_note(PAPER).replace("status: unread\n", "status: unread\nstars: 5\n")
     paper = parse_note(text)
-    assert paper.extra == (("rating", 5),)
-    assert "rating: 5" in render_note(paper)
+    assert paper.extra == (("stars", 5),)
+    assert "stars: 5" in render_note(paper)
 
 
 @pytest.mark.parametrize(

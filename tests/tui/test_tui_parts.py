@@ -14,7 +14,7 @@ from papernotes.library import Library
 from papernotes.model import Paper
 from papernotes.text.urls import is_browsable
 from papernotes.tui.detail_markdown import paper_markdown
-from papernotes.tui.paper_filter import PaperFilter, year_counts
+from papernotes.tui.paper_filter import SORTS, PaperFilter, year_counts
 from papernotes.tui.paper_form import FormError, paper_from_form, split_tags
 from papernotes.tui.widgets.paper_list import fit
 
@@ -39,7 +39,10 @@ def test_the_filter_combines_year_and_text_over_the_in_memory_haystacks(seed_lib
     by_title = titles(PaperFilter(sort="title"))
     assert by_title[0] == "albert" and by_title[-1] == "xlnet"
     assert year_counts(library.notes()) == [(2023, 1), (2021, 3), (2020, 2), (2019, 2)]
-    assert PaperFilter().next_sort().next_sort().next_sort() == PaperFilter()
+    cycled = PaperFilter()
+    for _ in SORTS:
+        cycled = cycled.next_sort()
+    assert cycled == PaperFilter()
 
 
 @pytest.mark.parametrize(

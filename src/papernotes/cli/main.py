@@ -58,6 +58,9 @@ COMMANDS = {
     "completion": "papernotes.cli.completion:completion_cmd",
     "man": "papernotes.cli.man_cmd:man_cmd",
     "publish": "papernotes.cli.publish_cmds:publish_cmd",
+    "set": "papernotes.cli.queue_cmds:set_cmd",
+    "queue": "papernotes.cli.queue_cmds:queue_cmd",
+    "stats": "papernotes.cli.queue_cmds:stats_cmd",
 }
 
 

@@ -38,8 +38,9 @@ from papernotes.gc_pause import gc_paused
 from papernotes.library import Library
 from papernotes.library.names import exact_matches
 from papernotes.library.paper_links import linked_from
+from papernotes.library.reading_queue import SORTS
 from papernotes.library.user_settings import arxiv_timeout
-from papernotes.model import STATUSES, Note, Paper, Problem
+from papernotes.model import PRIORITIES, STATUSES, Note, Paper, Problem
 from papernotes.text.typed_notes import typed_notes
 
 if TYPE_CHECKING:
@@ -259,6 +260,29 @@ def notes_from_user() -> tuple[tuple[str, ...], EditCopy | None]:
 @click.command("list")
 @click.option("--year", type=int, shell_complete=complete_year, help="Only this year.")
 @click.option("--tag", shell_complete=complete_tag, help="Only papers with this tag.")
+@click.option(
+    "--status",
+    "statuses",
+    multiple=True,
+    type=click.Choice(STATUSES),
+    help="Only papers with this status (repeatable).",
+)
+@click.option(
+    "--priority",
+    "priorities",
+    multiple=True,
+    type=click.Choice((*PRIORITIES, "none")),
+    help="Only papers with this priority (repeatable; none: no priority).",
+)
+@click.option("--rating-min", type=click.IntRange(1, 5), help="Only papers rated at least N.")
+@click.option(
+    "--sort",
+    type=click.Choice(SORTS),
+    help="Order: year, added, read_on and rating newest or best first, priority "
+    "high first, title A to Z (papers without the value last).",
+)
+@click.option("--reverse", is_flag=True, help="The order turned around.")
+@click.option("--keys", is_flag=True, help="Only each paper's key, one per line (for pipes).")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
 @click.option(
     "--format",
@@ -268,23 +292,47 @@ def notes_from_user() -> tuple[tuple[str, ...], EditCopy | None]:
     "{arxiv} {tags} {status} {authors} {slug} {path} … ('\\t' is a tab).",
 )
 @click.pass_context
-def list_cmd(ctx: click.Context, year, tag, as_json, template):
-    """List papers, newest year first; exit status 1 when --year or --tag match none.
+def list_cmd(  # noqa: PLR0913 - a click command takes one parameter per option
+    ctx: click.Context,
+    year,
+    tag,
+    statuses,
+    priorities,
+    rating_min,
+    sort,
+    reverse,
+    keys,
+    as_json,
+    template,
+):
+    """List papers, newest year first; exit status 1 when a filter matches none.
 
     \b
     Examples:
       papernotes list --year 2020
-      papernotes list --tag distillation --json
+      papernotes list --status unread --priority high --sort added
+      papernotes list --status read --keys | papernotes export --bib -
       papernotes list --format '{key}\\t{year}\\t{title}'
     """
-    if template is not None and as_json:
-        raise click.UsageError("Choose one output: --json or --format, not both.")
+    chosen = [("--keys", keys), ("--json", as_json), ("--format", template is not None)]
+    outputs = [name for name, on in chosen if on]
+    if len(outputs) > 1:
+        raise click.UsageError(f"Choose one output: {' or '.join(outputs)}, not both.")
     fill = line_template(template) if template is not None else None
     library = existing_library(ctx)
-    colour = fill is None and not as_json and colour_on()
+    colour = not outputs and colour_on()
+    narrowed = bool(statuses or priorities or rating_min)
 
     def make() -> str:
         notes = load_notes(library).select(year=year, tag=tag)
+        if narrowed or sort or reverse:
+            from papernotes.library.reading_queue import filtered_notes, sorted_notes
+
+            notes = filtered_notes(notes, statuses, priorities, rating_min or 0)
+            if sort or reverse:
+                notes = sorted_notes(notes, sort or "year", reverse)
+        if keys:
+            return "\n".join(n.paper.key or n.path for n in notes)
         if as_json:
             return to_json([note_dict(n) for n in notes])
         if fill is not None:
@@ -292,13 +340,14 @@ def list_cmd(ctx: click.Context, year, tag, as_json, template):
         return "\n".join(list_lines(notes, colour))
 
     # Kept until a note changes: a repeated list reads no note (list_output_cache).
-    name = f"list {year!r} {tag!r} {as_json!r}"
+    asked = (year, tag, statuses, priorities, rating_min, sort, reverse, keys, as_json)
+    name = f"list {asked!r}"
     name += f" --format {template!r}" if fill is not None else " colour" if colour else ""
     problems, text = library.cached_output(name, make)
     warn(problems)
-    filtered = year is not None or tag is not None
+    filtered = year is not None or tag is not None or narrowed
     if text and text != "[]":
-        if as_json:
+        if as_json or keys:
             click.echo(text)
         else:
             page(text, longer_than_screen=True)

@@ -30,6 +30,8 @@ def note_dict(note: Note) -> dict:
         for name in ("key", "year", "title", "venue", "code", "arxiv", "authors", "tags", "status")
     }
     data["added"] = paper["added"]
+    for name in ("priority", "rating", "read_on"):
+        data[name] = paper[name]
     data["notes"] = list(note.paper.notes)
     data["path"] = note.path
     for name in ARXIV_OUTPUT_FIELDS:
@@ -199,6 +201,9 @@ def show_text(note: Note, linked_from: Sequence[Note] = (), colour: bool = False
         ("comment", paper.comment),
         ("tags", ", ".join(paper.tags)),
         ("status", paper.status),
+        ("priority", paper.priority),
+        ("rating", f"{paper.rating}/5" if paper.rating else ""),
+        ("read on", paper.read_on),
         ("added", paper.added),
         ("path", note.path),
     ]

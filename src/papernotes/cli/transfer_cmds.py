@@ -85,9 +85,15 @@ def bib_text(library, papers, year, tag, with_notes: bool, ascii_only: bool) -> 
 
     if not papers:
         return export_kept_bib(library, year, tag, with_notes, ascii_only)
+    from papernotes.cli.paper_args import papers_with_stdin
+
+    named = papers_with_stdin(papers)
     for problem in library.problems():
         warning(str(problem))
-    return export_bib(library, papers, year, tag, with_notes, ascii_only)
+    if not named:  # only "-", and nothing came: never every paper
+        say("No papers on standard input; the .bib is empty.")
+        return ""
+    return export_bib(library, tuple(named), year, tag, with_notes, ascii_only)
 
 
 def bib_defaults(ctx: click.Context, with_notes, ascii_only) -> tuple[bool, bool]:
@@ -147,14 +153,16 @@ def export_cmd(  # noqa: PLR0913 - a click command takes one parameter per optio
     ascii_only,
     check: bool,
 ):
-    """Export the library as Markdown (--md) or BibTeX (--bib [PAPER...]), to standard
-    output (through the pager on a terminal) or a file.
+    """Export the library as Markdown (--md) or BibTeX (--bib [PAPER...]; - reads the
+    papers from standard input, one per line), to standard output (through the pager on a
+    terminal) or a file.
 
     \b
     Examples:
       papernotes export --md -o reading-notes.md
       papernotes export --bib --year 2021 > refs.bib
       papernotes export --bib he2021deberta --with-notes
+      papernotes list --status read --keys | papernotes export --bib -
     """
     if md and bib:
         raise click.UsageError("Choose one format: --md or --bib, not both.")

@@ -24,6 +24,7 @@ from papernotes.errors import (
 )
 from papernotes.library.index import PaperIndex
 from papernotes.library.order import in_order
+from papernotes.library.reading_queue import stamp_read_on
 from papernotes.model import (
     DocumentLayout,
     ImportReport,
@@ -361,6 +362,7 @@ class Library:
             if not merged.key:
                 merged = replace(merged, key=self.free_key(merged, existing))
             return self.save(existing, merged)
+        paper = stamp_read_on(None, paper, today())
         if not paper.added or not paper.key:
             added = paper.added or today()
             paper = replace(paper, added=added, key=paper.key or self.free_key(paper))
@@ -378,6 +380,7 @@ class Library:
 
     def save(self, note: Note, paper: Paper) -> Note:
         """Write ``paper`` over ``note``; refuses if the file changed since it was read."""
+        paper = stamp_read_on(note.paper, paper, today())  # the day it first became read
         paper = self.validated(paper)
         history = self.history
         history.saved(note.paper, paper)  # the commit's words: noted before the lock's end

@@ -325,7 +325,7 @@ def save_summary(old: Paper, new: Paper) -> str:
 
     key = new.key or old.key or new.title
     changed = [f.name for f in fields(new) if getattr(old, f.name) != getattr(new, f.name)]
-    if changed == ["status"]:
+    if changed in (["status"], ["status", "read_on"]):  # read_on follows a status of read
         return f"status {key}: {new.status}"
     if changed == ["tags"]:
         added = [f"+{t}" for t in new.tags if t not in old.tags]

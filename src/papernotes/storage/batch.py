@@ -36,10 +36,11 @@ class PendingWrites:
     def __bool__(self) -> bool:
         return bool(self._pending)
 
-    def add(self, path: Path, data: bytes) -> None:
-        """Write ``data`` for the new note ``path`` (a name no file has: ``taken`` knows)."""
+    def add(self, path: Path, data: bytes, mode: int | None = None) -> None:
+        """Write ``data`` for the new note ``path`` (a name no file has: ``taken`` knows), or,
+        given the existing file's ``mode``, to replace the note at ``path`` (a bulk change)."""
         try:
-            fd, tmp = self._new_temp_file(path.parent)
+            fd, tmp = self._new_temp_file(path.parent, mode)
         except OSError as exc:
             raise naming(exc, path) from None
         try:
@@ -62,13 +63,15 @@ class PendingWrites:
         if len(self._pending) >= COMMIT_EVERY:
             self.commit()
 
-    def _new_temp_file(self, folder: Path) -> tuple[int, str]:
+    def _new_temp_file(self, folder: Path, mode: int | None = None) -> tuple[int, str]:
         """A new temporary file in ``folder`` (``(fd, name)``) with the mode a new note gets:
         ``atomic.new_temp_file`` without ``mkstemp``'s cost (a third of a bulk import's
         writing time), named by a per-batch random token and a counter (``O_EXCL``: never
-        an existing file; a clash draws a new token)."""
-        if self._mode is None:
-            self._mode = new_file_mode()
+        an existing file; a clash draws a new token). ``mode``: an existing note's, kept."""
+        if mode is None:
+            if self._mode is None:
+                self._mode = new_file_mode()
+            mode = self._mode
         if folder not in self._made:
             folder.mkdir(parents=True, exist_ok=True)
             self._made.add(folder)
@@ -83,8 +86,12 @@ class PendingWrites:
                 self._token = secrets.token_hex(4)
                 continue
             with contextlib.suppress(OSError):  # e.g. file systems without permissions
-                os.fchmod(fd, self._mode)
+                os.fchmod(fd, mode)
             return fd, tmp
+
+    def holds(self, path: Path) -> bool:
+        """True when ``path`` is written but not renamed into place yet."""
+        return path.stem in self._names.get(path.parent, ())
 
     def taken(self, folder: Path) -> set[str]:
         """Note names (without ``.md``) in ``folder``, on disk or written but not renamed yet."""

@@ -6,10 +6,19 @@ import datetime as dt
 import re
 from typing import Any
 
-from papernotes.model import FRONT_MATTER_FIELDS, LIST_FIELDS, STATUSES, Paper
+from papernotes.model import (
+    FRONT_MATTER_FIELDS,
+    LIST_FIELDS,
+    PRIORITIES,
+    RATINGS,
+    STATUSES,
+    Paper,
+    is_day,
+)
 
 _NOTE_ITEM = re.compile(r"^(\d+)[.)](?:\s+(.*))?$")
-_INT_FIELDS = frozenset({"year", "arxiv_version"})
+_DAY_VALUE = re.compile(r":\s+(\d{4})-(\d{1,2})-(\d{1,2})\b")
+_INT_FIELDS = frozenset({"year", "arxiv_version", "rating"})
 
 
 class NoteFormatError(ValueError):
@@ -105,6 +114,21 @@ def _load_front(front_text: str, end: int) -> object:
         line = max(2, min(mark.line + 2, end)) if mark is not None else 2
         problem = getattr(exc, "problem", None) or str(exc).split("\n")[0]
         raise NoteFormatError(line, f"invalid YAML front matter: {problem}") from None
+    except ValueError as exc:  # PyYAML builds an unquoted 2024-02-30 as a date: no such day
+        line = next((n for n, text in enumerate(front_text.split("\n"), 2) if _no_day(text)), 2)
+        raise NoteFormatError(line, f"invalid date in the front matter: {exc}") from None
+
+
+def _no_day(line: str) -> bool:
+    """True for a front matter line whose value reads as a date that does not exist."""
+    match = _DAY_VALUE.search(line)
+    if match is None:
+        return False
+    try:
+        dt.date(*(int(part) for part in match.groups()))
+    except ValueError:
+        return True
+    return False
 
 
 def parse_body(lines: list[str]) -> tuple[tuple[str, ...], str]:
@@ -170,7 +194,27 @@ def _paper_from_front(
             f"status must be one of {', '.join(STATUSES)}, not {status!r}",
         )
     values["status"] = status
+    _check_queue_fields(values, lines)
     return Paper(**values, notes=notes, body=body, extra=tuple(extra))
+
+
+def _check_queue_fields(values: dict[str, Any], lines: list[str]) -> None:
+    """Refuse a priority, rating or read_on papernotes would not write, at its line."""
+    priority, rating, read_on = (values.get(n) for n in ("priority", "rating", "read_on"))
+    if priority and priority not in PRIORITIES:
+        raise NoteFormatError(
+            field_line(lines, "priority"),
+            f"priority must be one of {', '.join(PRIORITIES)} (or none), not {priority!r}",
+        )
+    if rating and rating not in RATINGS:
+        raise NoteFormatError(
+            field_line(lines, "rating"), f"rating must be a whole number from 1 to 5, not {rating}"
+        )
+    if read_on and not is_day(read_on):
+        raise NoteFormatError(
+            field_line(lines, "read_on"),
+            f"read_on must be a date such as 2024-05-01, not {read_on!r}",
+        )
 
 
 def _coerce(name: str, value: object) -> object:

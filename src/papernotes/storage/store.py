@@ -101,6 +101,7 @@ class NoteStore:
 
     def read(self, rel: str) -> Note:
         """Read one note; raises ``NoteFormatError`` for a malformed file."""
+        self._settle(rel)
         data = read_regular(self.path_of(rel))
         try:
             text = data.decode("utf-8")
@@ -293,8 +294,9 @@ class NoteStore:
 
     @contextmanager
     def batch(self) -> Iterator[None]:
-        """Hold the lock and write new notes in bulk (``storage/batch.py``): all are on disk
-        under their names when the block ends, after a few flushes instead of two per note."""
+        """Hold the lock and write new notes, and changed notes that keep their path, in bulk
+        (``storage/batch.py``): all are on disk under their names when the block ends, after a
+        few flushes instead of two per note."""
         with self.locked():
             if self._batch is not None:  # nested: the outer block commits
                 yield
@@ -317,6 +319,12 @@ class NoteStore:
             rel = note.path
             if note.path.split("/", 1)[0] != str(paper.year):
                 rel = self._free_path(paper, slug=note.slug)
+            if rel == note.path and self._batch is not None:  # a bulk change: flushed together
+                path = self._writable(rel)
+                status = os.stat(path)
+                refuse_read_only(path, status)
+                self._batch.add(path, data, mode=status.st_mode & 0o7777)
+                return replace(note, paper=paper, digest=digest(data))
             # New bytes go in place first, then one rename moves the file: a crash in
             # between leaves one file (old or new content), never two copies of a paper.
             atomic_write(self._writable(note.path), data)
@@ -335,6 +343,7 @@ class NoteStore:
     def note_bytes(self, rel: str) -> bytes:
         """The bytes of the note file at ``rel`` as they are on disk now (no cache, no parsing);
         ``NotRegularFileError`` for a FIFO or the like, which is never waited on."""
+        self._settle(rel)
         return read_regular(self.path_of(rel))
 
     def write_if_unchanged(self, rel: str, expected: bytes, data: bytes) -> None:
@@ -479,9 +488,13 @@ class NoteStore:
         from (call under the lock); the cached copy is dropped then, so a reload reads it."""
         self._check_unchanged(note)
 
-    def _check_unchanged(self, note: Note) -> None:
-        if self._batch:  # the note may be one of them: give pending notes their names first
+    def _settle(self, rel: str) -> None:
+        """Give pending notes their names first when ``rel`` is one of them (``batch``)."""
+        if self._batch and self._batch.holds(self.path_of(rel)):
             self._batch.commit()
+
+    def _check_unchanged(self, note: Note) -> None:
+        self._settle(note.path)
         try:
             current = read_regular(self.path_of(note.path))
         except FileNotFoundError:

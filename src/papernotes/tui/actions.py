@@ -84,8 +84,59 @@ ACTIONS = (
         "venue, DOI and pages (a different venue is changed only when you confirm).",
         footer=False,
     ),
-    Action("t", "tags", "Tags", "Edit the selected paper's tags.", short="Tag"),
-    Action("s", "cycle_status", "Status", "Cycle the status: unread, reading, read.", short="Stat"),
+    Action(
+        "t",
+        "tags",
+        "Tags",
+        "Edit the selected paper's tags (marked papers: +TAG adds, -TAG removes).",
+        short="Tag",
+    ),
+    Action(
+        "s",
+        "cycle_status",
+        "Status",
+        "Cycle the status: unread, reading, read (marked papers: choose one for all).",
+        short="Stat",
+    ),
+    Action(
+        "p",
+        "priority",
+        "Priority",
+        "Cycle the priority: high, medium, low, none (marked papers: choose one for all).",
+        footer=False,
+    ),
+    *(
+        Action(
+            str(n),
+            f"rate({n})",
+            f"Rate {n}",
+            f"Rate the paper (or the marked ones) {n} of 5; the same key again clears it.",
+            footer=False,
+        )
+        for n in range(1, 6)
+    ),
+    Action(
+        "space",
+        "toggle_mark",
+        "Mark",
+        "Mark or unmark the selected paper: s, p, 1-5 and t then change every marked paper.",
+        footer=False,
+    ),
+    Action(
+        "V",
+        "mark_all",
+        "Mark all",
+        "Mark every paper listed (the year or queue and filter chosen); esc clears the marks.",
+        footer=False,
+    ),
+    Action(
+        "i",
+        "stats",
+        "Stats",
+        "Show the reading stats: papers by year, status, priority, venue and tag, and read "
+        "per month.",
+        footer=False,
+    ),
     Action(
         "o",
         "open_arxiv",
@@ -123,7 +174,9 @@ ACTIONS = (
         "x", "export", "Export", "Export the library as Markdown or BibTeX to a file.", short="Exp"
     ),
     Action("d", "delete", "Delete", "Delete the selected note (asks first).", short="Del"),
-    Action("S", "cycle_sort", "Sort", "Sort by year, title or date added."),
+    Action(
+        "S", "cycle_sort", "Sort", "Sort by year, title, date added, status, priority or rating."
+    ),
     Action(
         "u",
         "undo_change",
@@ -151,6 +204,7 @@ def key_label(key: str) -> str:
         "minus": "-",
         "plus,equals_sign": "+",
         "backspace,alt+left": "backspace",
+        "space": "space",
     }
     return names.get(key, key)
 

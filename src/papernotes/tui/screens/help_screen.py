@@ -15,6 +15,7 @@ INTRO = """\
 
 Pick a year on the left (**tab** moves between panes), move through the papers with
 the arrow keys, and read the selected paper below. **ctrl+p** searches every command.
+The filter also takes fields: `status:unread priority:high tag:蒸馏 year:2020..2022 rating:4`.
 
 | key | does |
 | --- | --- |
@@ -23,7 +24,7 @@ the arrow keys, and read the selected paper below. **ctrl+p** searches every com
 
 def help_markdown() -> str:
     rows = [f"| `{key_label(a.key)}` | {a.help} |" for a in ACTIONS]
-    rows.append("| `esc` | Clear the filter; close a dialog. |")
+    rows.append("| `esc` | Clear the marks, else the filter; close a dialog. |")
     return INTRO + "\n".join(rows) + "\n"
 
 

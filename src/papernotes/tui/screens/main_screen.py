@@ -21,11 +21,13 @@ from textual.widgets import Header, OptionList, TabbedContent, TabPane
 
 from papernotes.gc_pause import gc_paused
 from papernotes.library import Library
+from papernotes.library.reading_queue import QUEUE_STATUSES
 from papernotes.model import Note
 from papernotes.tui.actions import bindings
 from papernotes.tui.detail_markdown import Marker
 from papernotes.tui.paper_filter import SORT_LABELS, PaperFilter, year_counts
 from papernotes.tui.screens.link_actions import LinkActions
+from papernotes.tui.screens.mark_actions import MarkActions
 from papernotes.tui.screens.note_actions import NoteActions
 from papernotes.tui.screens.note_line_actions import NoteLineActions
 from papernotes.tui.screens.venue_actions import VenueActions
@@ -71,6 +73,8 @@ class MainScreen(Screen[None]):
         """"Find published version" (``venue_actions.py``)."""
         self.note_lines = NoteLineActions(self)
         """What the note editor writes (``note_line_actions.py``)."""
+        self.marks = MarkActions(self)
+        """Marked rows and the changes made to them (``mark_actions.py``)."""
         self._marking: tuple[str, Marker | None] = ("", None)
         """The filter text and what marks its matches in the list and the detail view."""
         self.split = SPLIT_STEPS // 2
@@ -161,7 +165,10 @@ class MainScreen(Screen[None]):
 
     def refresh_years(self) -> None:
         notes = self.library.notes()
-        self.query_one(YearNavigator).show_counts(len(notes), year_counts(notes), self.filter.year)
+        queued = sum(1 for n in notes if n.paper.status in QUEUE_STATUSES)
+        self.query_one(YearNavigator).show_counts(
+            len(notes), year_counts(notes), self.filter.year, queued, self.filter.queue
+        )
 
     def refresh_list(self, keep: str | None = None) -> None:
         """Apply year, filter text and sort; the cursor stays on ``keep`` (or the current paper)."""
@@ -189,7 +196,7 @@ class MainScreen(Screen[None]):
 
     def marker(self) -> Marker | None:
         """What marks the filter's matches (None with no filter text); parsed once per text."""
-        text = self.filter.query
+        text = self.filter.words  # the field filters (status:read…) mark nothing
         if not text.strip():
             return None
         if self._marking[0] != text:
@@ -206,7 +213,7 @@ class MainScreen(Screen[None]):
 
     @on(YearNavigator.YearChosen)
     def _year_chosen(self, event: YearNavigator.YearChosen) -> None:
-        self.filter = replace(self.filter, year=event.year)
+        self.filter = replace(self.filter, year=event.year, queue=event.queue)
         if self.ready:
             self.refresh_list()
 
@@ -274,10 +281,28 @@ class MainScreen(Screen[None]):
         self.note_actions.action_edit()
 
     def action_tags(self) -> None:
-        self.note_actions.action_tags()
+        self.marks.tags()
 
     def action_cycle_status(self) -> None:
-        self.note_actions.action_cycle_status()
+        self.marks.status()
+
+    def action_priority(self) -> None:
+        self.marks.priority()
+
+    def action_rate(self, stars: int) -> None:
+        self.marks.rate(stars)
+
+    def action_toggle_mark(self) -> None:
+        self.marks.toggle()
+
+    def action_mark_all(self) -> None:
+        self.marks.mark_all()
+
+    def action_stats(self) -> None:
+        from papernotes.library.reading_stats import stats_text
+        from papernotes.tui.screens.queue_dialogs import StatsScreen
+
+        self.app.push_screen(StatsScreen(stats_text(self.library.notes())))
 
     def action_link(self) -> None:
         self.note_actions.action_link()
@@ -318,6 +343,9 @@ class MainScreen(Screen[None]):
         self.query_one("#filter", FilterInput).focus()
 
     def action_clear_filter(self) -> None:
+        """Esc: clear the marks if there are any, else the filter text."""
+        if self.marks.clear():
+            return
         filter_input = self.query_one("#filter", FilterInput)
         if filter_input.value:
             filter_input.value = ""
@@ -328,7 +356,7 @@ class MainScreen(Screen[None]):
         year and the filter text when they hide it."""
         papers = self.query_one(PaperList)
         if not papers.select_path(path):
-            self.filter = replace(self.filter, year=None, query="")
+            self.filter = replace(self.filter, year=None, query="", queue=False)
             self.query_one("#filter", FilterInput).value = ""
             self.refresh_years()
             self.refresh_list(keep=path)

@@ -35,6 +35,19 @@ LAYOUTS = (
 )
 TITLE_WANTED = 36
 MIN_TITLE = 12
+GLYPH_HEADER = "   "
+"""The glyph column before the title: mark, status, priority (one cell each)."""
+MARK_GLYPH = "•"
+STATUS_GLYPHS = {"unread": " ", "reading": "◐", "read": "✓"}
+PRIORITY_GLYPHS = {"high": "↑", "medium": "→", "low": "↓", "": " "}
+
+
+def glyphs(note: Note, marked: bool) -> str:
+    """The row's glyph column: ``•`` when marked, the status (◐ reading, ✓ read) and the
+    priority (↑ high, → medium, ↓ low); blank for unmarked, unread, no priority."""
+    paper = note.paper
+    mark = MARK_GLYPH if marked else " "
+    return mark + STATUS_GLYPHS.get(paper.status, "?") + PRIORITY_GLYPHS.get(paper.priority, "?")
 
 
 def fit(text: str, width: int) -> str:
@@ -62,7 +75,7 @@ def layout_for(width: int) -> tuple[tuple[str, int], ...]:
 
 
 def title_width(width: int, columns: tuple[tuple[str, int], ...]) -> int:
-    return width - sum(w for _, w in columns) - len(columns) - 2
+    return width - sum(w for _, w in columns) - len(columns) - 2 - len(GLYPH_HEADER) - 1
 
 
 def row_cells(
@@ -78,7 +91,12 @@ def row_cells(
 class PaperList(ScrollView, can_focus=True):
     """Papers with a cursor; posts ``Highlighted`` whenever the paper under it changes."""
 
-    COMPONENT_CLASSES = {"paper-list--header", "paper-list--cursor", "paper-list--match"}
+    COMPONENT_CLASSES = {
+        "paper-list--header",
+        "paper-list--cursor",
+        "paper-list--match",
+        "paper-list--marked",
+    }
     BINDINGS = [
         Binding("up,k", "move(-1)", "Up", show=False),
         Binding("down,j", "move(1)", "Down", show=False),
@@ -93,6 +111,7 @@ class PaperList(ScrollView, can_focus=True):
     PaperList > .paper-list--cursor { background: $accent 40%; }
     PaperList:focus > .paper-list--cursor { background: $accent; color: $text; }
     PaperList > .paper-list--match { text-style: bold reverse; }
+    PaperList > .paper-list--marked { text-style: bold; color: $warning; }
     """
 
     cursor: reactive[int] = reactive(0, always_update=True, init=False)
@@ -109,6 +128,8 @@ class PaperList(ScrollView, can_focus=True):
         self.notes: list[Note] = []
         self.marker: Marker | None = None
         """Marks the filter's matches in each title (None: nothing to mark)."""
+        self.marked: set[str] = set()
+        """Paths of the rows the user marked (space, V): kept across filters and sorts."""
         self._shown: Note | None = None
 
     @property
@@ -196,25 +217,26 @@ class PaperList(ScrollView, can_focus=True):
         columns = layout_for(width)
         return [max(MIN_TITLE, title_width(width, columns)), *(w for _, w in columns)]
 
-    def _strip(self, cells: tuple[str, ...], style: Style, width: int) -> Strip:
+    def _strip(self, cells: tuple[str, ...], style: Style, width: int, lead: str) -> Strip:
         widths = self._widths(width)
-        text = " " + " ".join(fit(c, w) for c, w in zip(cells, widths, strict=True))
+        text = f" {lead} " + " ".join(fit(c, w) for c, w in zip(cells, widths, strict=True))
         strip = Strip([Segment(text, style)], cell_len(text))
         return strip.crop_extend(0, width, style)
 
-    def _marked_strip(self, cells: tuple[str, ...], style: Style, width: int) -> Strip:
-        """A row whose title has the filter's matches marked (``paper-list--match``)."""
+    def _marked_strip(self, cells: tuple[str, ...], style: Style, width: int, lead: str) -> Strip:
+        """A row whose title has the filter's matches marked (``paper-list--match``), after
+        the glyph column ``lead``."""
         widths = self._widths(width)
         spans = self.marker(cells[0]) if self.marker is not None else []
         if not spans:
-            return self._strip(cells, style, width)
+            return self._strip(cells, style, width, lead)
         title = Text(cells[0], end="")
         mark = self.get_component_rich_style("paper-list--match", partial=True)
         for start, end in spans:
             title.stylize(mark, start, end)
         title.truncate(widths[0], overflow="ellipsis", pad=True)
         rest = " " + " ".join(fit(c, w) for c, w in zip(cells[1:], widths[1:], strict=True))
-        segments = [Segment(" ", style)]
+        segments = [Segment(f" {lead} ", style)]
         segments += [
             Segment(seg.text, style + seg.style if seg.style else style)
             for seg in title.render(self.app.console)
@@ -229,13 +251,17 @@ class PaperList(ScrollView, can_focus=True):
         if y == 0:
             header = base + self.get_component_rich_style("paper-list--header")
             names = ("Title", *(name for name, _ in layout_for(width)))
-            return self._strip(names, header, width)
+            return self._strip(names, header, width, GLYPH_HEADER)
         index = self.scroll_offset.y + y - 1
         if index >= len(self.notes):
             return Strip.blank(width, base)
         style = base
+        note = self.notes[index]
+        marked = note.path in self.marked
+        if marked:
+            style = base + self.get_component_rich_style("paper-list--marked")
         if index == self.cursor:
-            style = base + self.get_component_rich_style("paper-list--cursor")
+            style = style + self.get_component_rich_style("paper-list--cursor")
         columns = layout_for(width)
-        cells = row_cells(self.notes[index], len(columns), short=columns is LAYOUTS[-1])
-        return self._marked_strip(cells, style, width)
+        cells = row_cells(note, len(columns), short=columns is LAYOUTS[-1])
+        return self._marked_strip(cells, style, width, glyphs(note, marked))

@@ -70,3 +70,22 @@ async def test_a_failed_lookup_is_a_notification_and_writes_nothing(seed_library
         await pilot.pause()
         assert any("Semantic Scholar answered HTTP 503" in m for m in notifications(app, "error"))
     assert folder_bytes(seed_library) == before
+
+
+@pilot_test
+async def test_v_on_marked_rows_looks_every_marked_paper_up(seed_library, fake_scholarly):
+    async with running(seed_library) as (app, pilot):
+        listing = app.screen.query_one(PaperList)
+        for path in ("2019/xlnet.md", "2020/albert.md"):
+            assert listing.select_path(path)
+            await press(pilot, "space")
+        assert listing.select_path("2021/nezha.md")  # the cursor elsewhere: marks win
+        await pilot.press("v")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert notifications(app, "error") == []
+        assert any("2 papers" in text for text in notifications(app))
+    library = Library(seed_library)
+    assert library.find("yang2019xlnet").paper.venue == "NeurIPS"
+    assert library.find("lan2020albert").paper.venue_source
+    assert not library.find("wei2021nezha").paper.venue_source

@@ -308,7 +308,7 @@ class MainScreen(Screen[None]):
         self.note_actions.action_link()
 
     def action_find_published(self) -> None:
-        self.venue_actions.action_find_published()
+        self.venue_actions.action_find_published(self.marks.ready_targets())
 
     def action_open_arxiv(self) -> None:
         self.note_actions.action_open_arxiv()

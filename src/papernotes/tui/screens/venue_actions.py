@@ -1,6 +1,7 @@
-"""The main screen's "Find published version" (``v``): ``papernotes venue`` for the selected
-paper, its requests in a worker thread with progress notifications, the write on the UI
-thread; a different venue is changed only once the user confirms it."""
+"""The main screen's "Find published version" (``v``): ``papernotes venue`` for the marked
+rows (else the selected paper), its requests in a worker thread with progress
+notifications, the write on the UI thread; a different venue is changed only once the user
+confirms it."""
 
 from __future__ import annotations
 
@@ -20,12 +21,13 @@ class VenueActions:
     def __init__(self, actions: NoteActions) -> None:
         self.actions = actions
 
-    def action_find_published(self) -> None:
-        note = self.actions.selected()
-        if note is None:
+    def action_find_published(self, notes: list[Note]) -> None:
+        """Look up ``notes``: the marked rows, else the selected one."""
+        if not notes:
             return
-        self.actions.notify(f"Looking for the published version of {note.paper.title}…", timeout=3)
-        self.find([note])
+        what = notes[0].paper.title if len(notes) == 1 else f"{len(notes)} papers"
+        self.actions.notify(f"Looking for the published version of {what}…", timeout=3)
+        self.find(notes)
 
     def find(self, notes: list[Note]) -> None:
         """Look ``notes`` up in a worker (``fetch``); one lookup runs at a time."""

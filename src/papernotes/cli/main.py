@@ -119,10 +119,17 @@ class LazyGroup(click.Group):
             quiet_broken_pipe()
         except (PapernotesError, OSError) as exc:
             message = user_message(exc) or str(exc)  # a title in it shows its controls
-            failure = click.ClickException(visible_controls(message))
-            if isinstance(exc, NetworkError) and exc.reached_network:
-                failure.exit_code = EXIT_NETWORK
+            network = isinstance(exc, NetworkError) and exc.reached_network
+            failure = (NetworkFailure if network else click.ClickException)(
+                visible_controls(message)
+            )
             raise failure from None
+
+
+class NetworkFailure(click.ClickException):
+    """A failure of the network (arXiv, a web service): its own exit status."""
+
+    exit_code = EXIT_NETWORK
 
 
 class LockSeconds(click.FloatRange):

@@ -209,3 +209,31 @@ def test_the_name_index_agrees_with_the_full_rules_on_any_small_library(
         assert fast_answer(root, query)[0] == full_answer(root, query)
     finally:
         note_cache.RACY_MARGIN_NS = margin
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("rm", "deberta"),
+        ("rm", "deberta", "--yes"),
+        ("note", "deberta", "x"),
+        ("set", "deberta", "--status", "read"),
+        ("key", "deberta", "new2021key"),
+        ("show", "deberta"),
+        ("export", "--bib", "deberta"),
+    ],
+)
+def test_a_name_of_a_note_that_cannot_be_read_never_falls_through_to_another_paper(
+    seed_library, command
+):
+    deberta = seed_library / "2021" / "deberta.md"
+    deberta.write_text(
+        deberta.read_text(encoding="utf-8").replace("status: unread", "status: done"),
+        encoding="utf-8",
+    )
+    before = {p: p.read_bytes() for p in seed_library.rglob("*.md")}
+    result = run(seed_library, *command)
+    assert result.exit_code == 1
+    assert "2021/deberta.md" in result.stderr.split("Error:")[-1]
+    assert "debertav3" not in result.stdout
+    assert {p: p.read_bytes() for p in seed_library.rglob("*.md")} == before

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from papernotes.errors import (
     NO_PAPERS,
+    AmbiguousError,
     ConflictError,
     DuplicateError,
     FileFormatError,
@@ -228,9 +229,16 @@ class Library:
         """The one note named by a key, slug, path, arXiv id or unique title fragment; a name
         that different rules give to different papers is an error listing them
         (``library.names``)."""
-        from papernotes.library.names import find_note
+        from papernotes.library.names import find_note, unreadable_named
 
-        return find_note(self.notes(), query)
+        notes = self.notes()
+        broken = unreadable_named(self._unseen, query)
+        if broken:  # never another paper in place of the one the name means
+            raise AmbiguousError(
+                f"{query!r} names {broken}, which cannot be read (see the warning about it); "
+                "fix it, or name the paper you mean by its path. Nothing was changed."
+            )
+        return find_note(notes, query)
 
     def find_named(self, query: str) -> tuple[list[Problem], Note | None, list[Note] | None]:
         """``find(query)`` and the notes linking to it, from a kept index of names while no

@@ -69,6 +69,19 @@ def _title_test(wanted: str) -> Callable[[str], bool]:
     return same
 
 
+def unreadable_named(unreadable: list[str], query: str) -> str | None:
+    """The path of the note that cannot be read which ``query`` names by its path or slug
+    (any case), if any: that name must not fall through to another paper's title."""
+    folded = query.strip().casefold().removesuffix(".md")
+    if not folded:
+        return None
+    for path in unreadable:
+        stem = path.casefold().removesuffix(".md")
+        if stem == folded or ("/" not in folded and stem.rsplit("/", 1)[-1] == folded):
+            return path
+    return None
+
+
 def find_note(notes: list[Note], query: str) -> Note:
     """The one note ``query`` names: by an exact rule, else as a unique part of a title.
 

@@ -302,7 +302,7 @@ def test_anything_else_is_left_to_pyyaml(text):
         ("title: x\nyear: 2020\nauthors: {a: 1}", 4, "authors must be a list"),
         ("title: x\nyear: 2020\nvenue: [a, b\nkey: k", 5, "did not find expected ','"),
         ('title: x\nyear: 2020\nvenue: "a', 4, "found unexpected end of stream"),
-        ("title: x\ntitle: y\nyear: 20201", 4, "four-digit year, not 20201"),
+        ("title: x\ntitle: y\nyear: 20201", 3, "'title' is written twice (keep one)"),
     ],
 )
 def test_a_malformed_note_names_the_same_line_as_before(front, line, message):
@@ -331,3 +331,20 @@ def test_the_character_classes_spelled_as_their_complement_match_libyamls_printa
     printable_write = "[^\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]"
     assert frontmatter._OUTSIDE_READ.findall(every) == re.findall(printable_read, every)
     assert frontmatter._OUTSIDE_WRITE.findall(every) == re.findall(printable_write, every)
+
+
+def test_a_field_written_twice_in_front_matter_is_refused_at_its_line_not_dropped(seed_library):
+    from tests.helpers import run
+
+    deberta = seed_library / "2021" / "deberta.md"
+    text = deberta.read_text(encoding="utf-8")
+    line = text.splitlines().index("status: unread") + 2  # the second status line
+    deberta.write_text(text.replace("status: unread", "status: reading\nstatus: read"), "utf-8")
+    before = deberta.read_bytes()
+    result = run(seed_library, "check")
+    assert result.exit_code == 1
+    assert f"2021/deberta.md:{line}: invalid YAML front matter: 'status' is written twice" in (
+        result.stdout + result.stderr
+    )
+    assert run(seed_library, "set", "2021/deberta.md", "--priority", "high").exit_code == 1
+    assert deberta.read_bytes() == before  # neither value dropped by a save

@@ -13,6 +13,8 @@ written by ``frontmatter.py``).
 
 from __future__ import annotations
 
+from typing import Any
+
 import yaml
 from yaml.composer import Composer, ComposerError
 from yaml.constructor import ConstructorError, SafeConstructor
@@ -72,6 +74,20 @@ class BoundedSafeLoader(Composer, EventSource, SafeConstructor, Resolver):
             return super().compose_node(parent, index)
         finally:
             self.depth -= 1
+
+    def compose_mapping_node(self, anchor: Any) -> MappingNode:
+        """A mapping, or a ``ComposerError`` at the second line of a key written twice:
+        PyYAML keeps the last value and drops the other without a word (a conflict resolved
+        by hand that kept both lines would lose one on the next save)."""
+        node = super().compose_mapping_node(anchor)
+        seen: set[str] = set()
+        for key, _ in node.value:
+            if isinstance(key, ScalarNode):
+                if key.value in seen:
+                    problem = f"{key.value!r} is written twice (keep one)"
+                    raise ComposerError(None, None, problem, key.start_mark)
+                seen.add(key.value)
+        return node
 
     def construct_yaml_int(self, node: ScalarNode) -> int:
         """An integer, or a ``ConstructorError`` at its line for one of more digits than

@@ -240,7 +240,24 @@ def test_list_keys_piped_into_export_bib_dash(seed_library):
     assert sorted(line.split("{")[1].rstrip(",") for line in bib.stdout.splitlines()
                   if line.startswith("@")) == sorted(keys.split())  # fmt: skip
     nothing = run(seed_library, "export", "--bib", "-", input="")
-    assert nothing.stdout == "" and "empty" in nothing.stderr
+    assert nothing.exit_code == 1
+    assert nothing.stdout == "" and "nothing was written" in nothing.stderr
+
+
+def test_export_bib_dash_with_nothing_on_standard_input_keeps_the_bib_and_exits_1(
+    seed_library, tmp_path
+):
+    # `list --rating-min 5 --keys | export --bib - -o refs.bib` when list finds nothing
+    refs = tmp_path / "refs.bib"
+    refs.write_text("@misc{kept, title = {Kept}}\n", encoding="utf-8")
+    for given in ("", "\n# a comment\n"):
+        result = run(seed_library, "export", "--bib", "-", "-o", str(refs), input=given)
+        assert result.exit_code == 1 and "Traceback" not in result.output
+        assert result.stderr.strip() == "Error: No papers on standard input; nothing was written."
+        assert refs.read_text(encoding="utf-8") == "@misc{kept, title = {Kept}}\n"
+    fresh = tmp_path / "new.bib"
+    assert run(seed_library, "export", "--bib", "-", "-o", str(fresh), input="").exit_code == 1
+    assert not fresh.exists()
 
 
 def test_queue_lists_reading_first_then_by_priority_then_oldest_added(seed_library):

@@ -9,7 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from papernotes.cli.main import cli
 from papernotes.config import contact, load_settings
 from tests.helpers import folder_bytes, run
 
@@ -212,3 +214,42 @@ def test_the_contact_is_named_in_the_user_agent_of_arxiv_requests(fake_arxiv, se
     assert result.exit_code == 0, result.output
     agent = fake_arxiv.requests[0].headers["User-Agent"]
     assert agent.startswith("papernotes/") and agent.endswith("(mailto:me@example.org)")
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf"])
+def test_a_lock_timeout_that_is_not_a_finite_number_is_refused_when_the_config_is_read(
+    seed_library, value
+):
+    path = user_config(f"lock_timeout = {value}\n")
+    result = run(seed_library, "list")
+    assert result.exit_code == 1
+    assert f"{path}:1: lock_timeout must be a finite number" in result.stderr
+    assert "Traceback" not in result.output and len(result.stderr.splitlines()) == 1
+
+
+def test_a_library_under_the_home_of_an_unknown_user_is_one_error_naming_where_it_came_from(
+    empty_library, monkeypatch
+):
+    path = user_config('library = "~nosuchuser-papernotes/x"\n')
+    result = run(None, "list")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.stderr.startswith(f"Error: {path}:1: library = '~nosuchuser-papernotes/x'")
+    shown_anyway = run(None, "config")  # 'config' shows the problem so it can be mended
+    assert shown_anyway.exit_code == 1 and f"{path}:1: library" in shown_anyway.stderr
+    path.unlink()
+    monkeypatch.setenv("PAPERNOTES_DIR", "~nosuchuser-papernotes/x")
+    result = run(None, "list")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.stderr.startswith("Error: $PAPERNOTES_DIR = '~nosuchuser-papernotes/x'")
+    completion = CliRunner().invoke(
+        cli,
+        [],
+        prog_name="papernotes",
+        env={
+            "_PAPERNOTES_COMPLETE": "bash_complete",
+            "COMP_WORDS": "papernotes list --tag ",
+            "COMP_CWORD": "3",
+        },
+    )
+    assert completion.exception is None and completion.exit_code == 0
+    assert completion.output.strip() == ""  # a completion never prints an error

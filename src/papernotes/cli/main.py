@@ -133,14 +133,14 @@ class NetworkFailure(click.ClickException):
 
 
 class LockSeconds(click.FloatRange):
-    """A number of seconds from ``min`` up; ``nan``, which every comparison lets through, is
-    refused like a negative number."""
+    """A number of seconds from ``min`` up; ``nan``, which every comparison lets through, and
+    ``inf`` are refused like a negative number (as ``lock_timeout`` in config.toml is)."""
 
     def convert(
         self, value: Any, param: click.Parameter | None, ctx: click.Context | None
     ) -> float:
         seconds: float = super().convert(value, param, ctx)
-        if seconds != seconds:  # nan
+        if seconds != seconds or seconds == float("inf"):  # nan, inf
             self.fail(f"{value!r} is not a number of seconds.", param, ctx)
         return seconds
 

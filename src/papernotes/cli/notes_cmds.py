@@ -12,6 +12,7 @@ import click
 from papernotes.arxiv import DEFAULT_TIMEOUT
 from papernotes.cli.completion import complete_paper, complete_tag, complete_year
 from papernotes.cli.library_access import existing_library, library_to_fill
+from papernotes.cli.option_checks import non_empty
 from papernotes.cli.output import (
     echo,
     hit_dict,
@@ -259,7 +260,9 @@ def notes_from_user() -> tuple[tuple[str, ...], EditCopy | None]:
 
 @click.command("list")
 @click.option("--year", type=int, shell_complete=complete_year, help="Only this year.")
-@click.option("--tag", shell_complete=complete_tag, help="Only papers with this tag.")
+@click.option(
+    "--tag", shell_complete=complete_tag, callback=non_empty, help="Only papers with this tag."
+)
 @click.option(
     "--status",
     "statuses",

@@ -147,21 +147,27 @@ FORMAT_FIELDS = {
 
 def line_template(template: str) -> Callable[[Note], str]:
     """A function giving ``template`` filled in for a note (``\\t`` is a tab); an unknown
-    field or a malformed template is a usage error naming it."""
+    field, a malformed template or anything but a plain ``{field}`` (a width, ``!r``,
+    ``.attr``, ``[0]``: they reach into Python objects or allocate at will) is a usage error
+    naming it."""
     from string import Formatter
 
     template = template.replace("\\t", "\t").replace("\\n", "\n")
     known = ", ".join("{" + name + "}" for name in FORMAT_FIELDS)
     try:
-        fields = [field for _, field, _, _ in Formatter().parse(template) if field is not None]
+        parts = [part for part in Formatter().parse(template) if part[1] is not None]
     except ValueError as exc:
         raise click.UsageError(f"--format {template!r} cannot be read ({exc}).") from None
-    for field in fields:
-        name = re.split(r"[.\[]", field, maxsplit=1)[0]
-        if name not in FORMAT_FIELDS:
-            shown = "{" + field + "}"
+    for _, field, spec, conversion in parts:
+        shown = "{" + str(field) + ("!" + conversion if conversion else "")
+        shown += (":" + spec if spec else "") + "}"
+        if re.split(r"[.\[]", str(field), maxsplit=1)[0] not in FORMAT_FIELDS:
             raise click.UsageError(f"--format: unknown field {shown}; the fields are {known}.")
-    used = {re.split(r"[.\[]", field, maxsplit=1)[0] for field in fields}
+        if field not in FORMAT_FIELDS or spec or conversion:
+            raise click.UsageError(
+                f"--format: {shown} is not a plain field; write only {{name}}, such as {{key}}."
+            )
+    used = {str(field) for _, field, _, _ in parts}
 
     def fill(note: Note) -> str:
         values = {name: FORMAT_FIELDS[name](note) for name in used}

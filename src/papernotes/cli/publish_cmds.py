@@ -75,6 +75,11 @@ def config_cmd(  # noqa: PLR0913 - a click command takes one parameter per optio
     """
     from papernotes.library.publish import describe_profile, set_publish_profile
 
+    unknown = [name for name in _names(show) or () if name not in SHOWN_FIELDS]
+    if unknown:  # wrong usage (exit 2), as a wrong --title-link is
+        raise click.BadParameter(
+            f"{unknown[0]!r} is not one of {', '.join(SHOWN_FIELDS)}.", param_hint="'--show'"
+        )
     library = existing_library(ctx)
     changes = {
         "title_link": title_link,

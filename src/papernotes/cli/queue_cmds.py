@@ -7,6 +7,7 @@ import click
 
 from papernotes.cli.library_access import existing_library
 from papernotes.cli.notes_cmds import load_notes, warn
+from papernotes.cli.option_checks import non_empty
 from papernotes.cli.output import echo, list_lines, note_dict, to_json
 from papernotes.cli.paper_args import papers_with_stdin
 from papernotes.model import PRIORITIES, STATUSES
@@ -29,12 +30,17 @@ PRIORITY_CHOICES = (*PRIORITIES, "none")
     help="Add (+TAG or TAG) or remove (-TAG) a tag (repeatable).",
 )
 @click.option("--year", "years", metavar="YEAR[..YEAR]", help="Choose papers of these years.")
-@click.option("--with-tag", help="Choose papers with this tag.")
+@click.option("--with-tag", callback=non_empty, help="Choose papers with this tag.")
 @click.option("--with-status", type=click.Choice(STATUSES), help="Choose papers with this status.")
 @click.option(
     "--with-priority", type=click.Choice(PRIORITY_CHOICES), help="Choose papers with this priority."
 )
-@click.option("--search", metavar="QUERY", help="Choose papers that 'search QUERY' finds.")
+@click.option(
+    "--search",
+    metavar="QUERY",
+    callback=non_empty,
+    help="Choose papers that 'search QUERY' finds.",
+)
 @click.option("--dry-run", is_flag=True, help="Print what would change; write nothing.")
 @click.pass_context
 def set_cmd(  # noqa: PLR0913 - a click command takes one parameter per option
@@ -65,9 +71,16 @@ def set_cmd(  # noqa: PLR0913 - a click command takes one parameter per option
       papernotes set --year 2020 --tag +distillation --dry-run
       papernotes list --status read --keys | papernotes set - --rating 4
     """
+    from papernotes.errors import InvalidInputError
     from papernotes.library import bulk_set
+    from papernotes.library.field_filters import year_range
 
-    change = bulk_set.make_change(status, priority, rating, tags)
+    try:  # a malformed value is wrong usage (exit 2), found before the library is read
+        change = bulk_set.make_change(status, priority, rating, tags)
+        if years is not None:
+            year_range(years)
+    except InvalidInputError as exc:
+        raise click.UsageError(str(exc)) from None
     if not change:
         raise click.UsageError("Say what to set: --status, --priority, --rating or --tag.")
     selection = bulk_set.Selection(years, with_tag, with_status, with_priority, search)

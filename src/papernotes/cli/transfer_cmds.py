@@ -10,6 +10,7 @@ import click
 
 from papernotes.cli.completion import complete_paper, complete_tag, complete_year
 from papernotes.cli.library_access import existing_library, library_to_fill
+from papernotes.cli.option_checks import non_empty
 from papernotes.cli.output import echo
 from papernotes.cli.terminal import SETTINGS, page, say, warning
 from papernotes.errors import InvalidInputError
@@ -90,9 +91,9 @@ def bib_text(library, papers, year, tag, with_notes: bool, ascii_only: bool) -> 
     named = papers_with_stdin(papers)
     for problem in library.problems():
         warning(str(problem))
-    if not named:  # only "-", and nothing came: never every paper
-        say("No papers on standard input; the .bib is empty.")
-        return ""
+    if not named:  # only "-", and nothing came (an upstream failure?): never every paper,
+        # and never an empty .bib in place of the one the user had
+        raise InvalidInputError("No papers on standard input; nothing was written.")
     return export_bib(library, tuple(named), year, tag, with_notes, ascii_only)
 
 
@@ -120,7 +121,12 @@ def bib_defaults(ctx: click.Context, with_notes, ascii_only) -> tuple[bool, bool
 @click.option(
     "--year", type=int, shell_complete=complete_year, help="--bib: only papers of this year."
 )
-@click.option("--tag", shell_complete=complete_tag, help="--bib: only papers with this tag.")
+@click.option(
+    "--tag",
+    shell_complete=complete_tag,
+    callback=non_empty,
+    help="--bib: only papers with this tag.",
+)
 @click.option(
     "--with-notes/--no-with-notes",
     default=None,

@@ -8,6 +8,7 @@ Highest first: a command-line option, then the setting's own environment variabl
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -253,10 +254,12 @@ def checked(spec: Spec, value: Any, file: TomlFile) -> Any:
         raise InvalidInputError(
             f"{where}: {spec.name} must be one of {', '.join(spec.choices)}, not {value!r}."
         )
+    if number and not math.isfinite(value):  # nan passes every comparison; inf never ends
+        raise InvalidInputError(f"{where}: {spec.name} must be a finite number, not {value}.")
     if number and spec.minimum is not None and value < spec.minimum:
         raise InvalidInputError(f"{where}: {spec.name} must be at least {spec.minimum:g}.")
     if spec.name == "library":
-        return str(Path(value).expanduser())
+        return home_expanded(value, f"{where}: library")
     return float(value) if spec.kind is float else value
 
 
@@ -271,14 +274,30 @@ def from_env(spec: Spec, var: str, text: str) -> Any:
             value = spec.kind(text)
         except ValueError:
             value = None
-        if value is None or value != value or (spec.minimum is not None and value < spec.minimum):
+        if (
+            value is None
+            or not math.isfinite(value)  # nan passes every comparison; inf never ends
+            or (spec.minimum is not None and value < spec.minimum)
+        ):
             raise InvalidInputError(
                 f"${var}={text!r} is not a number of at least {spec.minimum or 0:g} ({spec.name})."
             )
         return value
     if spec.choices and text not in spec.choices:
         raise InvalidInputError(f"${var} must be one of {', '.join(spec.choices)}, not {text!r}.")
-    return str(Path(text).expanduser()) if spec.name == "library" else text
+    return home_expanded(text, f"${var}") if spec.name == "library" else text
+
+
+def home_expanded(path: str, where: str) -> str:
+    """``path`` with a leading ``~`` or ``~user`` made the home folder; a user (or a home)
+    that cannot be found is an error naming ``where`` the path came from."""
+    try:
+        return str(Path(path).expanduser())
+    except RuntimeError:  # "Could not determine home directory."
+        user = path[1:].split("/", 1)[0] or os.environ.get("USER", "you")
+        raise InvalidInputError(
+            f"{where} = {path!r}: the home folder of {user!r} cannot be found."
+        ) from None
 
 
 def unknown_keys(file: TomlFile) -> list[str]:

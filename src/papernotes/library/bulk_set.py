@@ -76,7 +76,8 @@ def make_change(
     add: list[str] = []
     remove: list[str] = []
     for text in tags:
-        sign, name = (text[0], text[1:].strip()) if text[:1] in "+-" else ("+", text.strip())
+        signed = text[:1] in ("+", "-")  # not `in "+-"`: "" is in every string
+        sign, name = (text[0], text[1:].strip()) if signed else ("+", text.strip())
         if not name:
             raise InvalidInputError(f"--tag {text!r} names no tag (write +TAG or -TAG).")
         (add if sign == "+" else remove).append(name)

@@ -77,6 +77,9 @@ class Git:
         line when it exits non-zero."""
         done = self.run(*args, input=input, extra_env=extra_env)
         if not done.ok:
+            problem = lock_problem(done.err)
+            if problem:
+                raise GitError(problem)
             raise GitError(f"{what or 'git ' + args[0]} failed: {last_line(done.err)}")
         return done.out
 
@@ -93,6 +96,20 @@ class Git:
         except FileNotFoundError:
             raise GitError(NO_GIT) from None
         return done.stdout if done.returncode == 0 else None
+
+
+def lock_problem(err: str) -> str | None:
+    """A sentence naming the lock file when git failed because one exists (a stale
+    ``.git/index.lock`` after a killed git), with what to do; else None."""
+    import re
+
+    found = re.search(r"Unable to create '([^']*\.lock)': File exists", err)
+    if not found:
+        return None
+    return (
+        "another git process seems to be running, or one was killed: remove "
+        f"{found.group(1)} if no git is running."
+    )
 
 
 def last_line(text: str) -> str:

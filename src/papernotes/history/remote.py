@@ -3,10 +3,11 @@ a merge stopped on conflicts. Never force-pushes, never rewrites a commit."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass
 
-from papernotes.history.git import GitError, last_line
+from papernotes.history.git import GitError, last_line, lock_problem
 from papernotes.history.repo import GitRepo
 
 NETWORK_HINTS = (
@@ -86,6 +87,15 @@ class Remote:
         )  # fmt: skip
         if done.ok:
             return True
+        problem = lock_problem(done.err)
+        lock = os.path.join(self.repo.git_dir(), "index.lock")
+        if problem is None and "Unable to write index" in done.err and os.path.exists(lock):
+            problem = lock_problem(f"Unable to create '{lock}': File exists")
+        if problem:  # git wrote MERGE_HEAD but touched no file: forget that merge
+            for name in ("MERGE_HEAD", "MERGE_MODE", "MERGE_MSG"):
+                with contextlib.suppress(FileNotFoundError):
+                    os.remove(os.path.join(self.repo.git_dir(), name))
+            raise GitError(f"{problem[:-1]}; nothing was changed.")
         if self.merging():
             return False
         raise GitError(

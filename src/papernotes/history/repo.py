@@ -166,7 +166,30 @@ class GitRepo:
         out = self.git.call(
             "ls-files", "-z", "--others", "--exclude-standard", "--", ".", what="git ls-files"
         )
-        return sorted({*changed, *(p for p in out.split("\0") if p)})
+        found = {*changed, *(p for p in out.split("\0") if p)}
+        # a temp file a killed ``git merge`` left is no hand edit
+        return sorted(p for p in found if not p.rsplit("/", 1)[-1].startswith(".merge_file_"))
+
+    def untracked(self, ignored: bool = False) -> list[str]:
+        """Library files git does not track: those not ignored, or (``ignored``) the ignored
+        ones, relative to the library folder."""
+        args = ["ls-files", "-z", "--others", "--exclude-standard"]
+        out = self.git.call(
+            *args, *(["--ignored"] if ignored else []), "--", ".", what="git ls-files"
+        )
+        return [p for p in out.split("\0") if p]
+
+    def ignored(self, paths: list[str]) -> list[str]:
+        """Which of ``paths`` (relative to the library folder) git's ignore rules cover, tracked
+        or not (papernotes' own commits put a file in the index, so the index is not asked)."""
+        if not paths:
+            return []
+        done = self.git.run(
+            "check-ignore", "--no-index", "-z", "--stdin", input="\0".join(paths) + "\0"
+        )
+        if done.code not in (0, 1):
+            raise GitError(f"git check-ignore failed: {last_line(done.err)}")
+        return [p for p in done.out.split("\0") if p]
 
     # -- history ------------------------------------------------------------
 
@@ -178,6 +201,7 @@ class GitRepo:
         args = [
             "log",
             "--no-color",
+            "--date-order",  # never a parent before its children, even within one second
             "--format=%H%x1f%aI%x1f%an%x1f%s%x1f%(trailers:only,unfold)%x1e",
         ]
         if limit:
@@ -186,8 +210,8 @@ class GitRepo:
             args.append("--no-merges")
         if rel:
             args += ["--follow", "--", rel]
-        else:
-            args += ["--", "."]
+        else:  # every commit: a merge keeping one side must not hide the other side's change
+            args += ["--full-history", "--", "."]
         out = self.git.call(*args, what="git log")
         entries = []
         for record in out.split("\x1e"):

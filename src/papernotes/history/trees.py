@@ -41,11 +41,18 @@ def tree_with(git: Git, base_tree: str | None, prefix: str, paths: list[str]) ->
 def _hash(git: Git, paths: list[str], prefix: str) -> dict[str, str]:
     """Each file written to git's objects (its clean filters applied, as ``git add`` would).
     git reads the paths from the repository's top folder, hence ``prefix``."""
-    if not paths:
-        return {}
-    listing = "".join(f"{prefix}{path}\n" for path in paths)
+    links = [p for p in paths if os.path.islink(os.path.join(git.folder, p))]
+    files = [p for p in paths if p not in set(links)]
+    blobs = {}
+    for link in links:  # as git commits a link: its target path, never what it points to
+        target = os.readlink(os.path.join(git.folder, link))
+        out = git.call("hash-object", "-w", "--stdin", input=target, what="git hash-object")
+        blobs[link] = out.strip()
+    if not files:
+        return blobs
+    listing = "".join(f"{prefix}{path}\n" for path in files)
     out = git.call("hash-object", "-w", "--stdin-paths", input=listing, what="git hash-object")
-    return dict(zip(paths, out.split(), strict=True))
+    return {**blobs, **dict(zip(files, out.split(), strict=True))}
 
 
 def _mode(path: str) -> str:

@@ -157,6 +157,7 @@ class History:
             with library.writing():
                 if self.repo.toplevel() is None:
                     self.repo.init()
+                self.refuse_ignored()
                 self._write(SETTINGS_FILE, settings_text(self._text(SETTINGS_FILE), True))
                 for name, lines in ((GITIGNORE, IGNORED), (GITATTRIBUTES, ATTRIBUTES)):
                     text = with_lines(self._text(name), lines)
@@ -174,6 +175,19 @@ class History:
         finally:
             self.paused = False
         return self.repo.toplevel() or str(library.root)
+
+    def refuse_ignored(self) -> None:
+        """Refuse to turn history on (nothing written yet) when the repository's ignore rules
+        cover the library's files: they would never be committed, and an undo would delete them."""
+        found = self.repo.ignored([SETTINGS_FILE]) + self.repo.untracked(ignored=True)
+        ignored = sorted({p for p in found if not is_scratch(p)})
+        if ignored:
+            shown = ", ".join(ignored[:3]) + ("…" if len(ignored) > 3 else "")
+            raise GitError(
+                f"History was not turned on: the repository at {self.repo.toplevel()} ignores "
+                f"the library's files ({shown}) in a .gitignore or exclude rule, so they could "
+                "never be committed; un-ignore them first."
+            )
 
     def disable(self) -> None:
         """Turn history off (committed, so every copy of the library stops committing too);
@@ -288,6 +302,22 @@ class History:
             return None  # a new change since the last undo: nothing to redo
         return None
 
+    def refuse_deleting(
+        self, target: LogEntry, verb: str, parent: str | None, paths: list[str]
+    ) -> None:
+        """Refuse an undo or redo that would delete a note which existed before ``target``
+        but was never committed (git-ignored, or a change that only edits notes)."""
+        gone = [p for p in paths if (self.repo.blob(parent, p) if parent else None) is None]
+        if not gone:
+            return
+        kind = target.trailer(CHANGE_TRAILER)
+        kept = gone if kind in MODIFYING_KINDS else self.repo.ignored(gone)
+        if kept:
+            raise ConflictError(
+                f"Cannot {verb} {target.subject!r}: it would delete {', '.join(kept)}, which "
+                "git has no earlier version of (ignored or never committed); nothing was changed."
+            )
+
     def _revert(
         self, pick: Callable[[list[LogEntry]], LogEntry | None], verb: str, trailer: str
     ) -> LogEntry:
@@ -308,6 +338,7 @@ class History:
                     "(commit or put back those edits first); nothing was changed."
                 )
             parent = self.repo.parent(target.commit)
+            self.refuse_deleting(target, verb, parent, paths)
             subject = target.subject
             if verb == "redo":
                 subject = subject.removeprefix("undo: ")
@@ -316,6 +347,17 @@ class History:
                 self.store.put_file(rel, self.repo.blob(parent, rel) if parent else None)
         library.reload()
         return target
+
+
+MODIFYING_KINDS = frozenset({"status", "tags", "note", "edit", "link"})  # never add a note
+
+
+def is_scratch(rel: str) -> bool:
+    """A lock, holder or temp file of papernotes, or a temp file a killed git merge left."""
+    import fnmatch
+
+    name = rel.rsplit("/", 1)[-1]
+    return any(fnmatch.fnmatch(name, pattern) for pattern in IGNORED)
 
 
 def save_summary(old: Paper, new: Paper) -> str:

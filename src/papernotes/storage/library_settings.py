@@ -16,7 +16,7 @@ _HEADER = (
     "# Settings of this papernotes library, the same on every copy of it (kept by papernotes).\n"
 )
 _GIT_LINE = re.compile(r"^git:\s*(\S+)\s*$", re.MULTILINE)
-IGNORED = (".papernotes.lock", HOLDER_FILE, f"{TEMP_PREFIX}*{TEMP_SUFFIX}")
+IGNORED = (".papernotes.lock", HOLDER_FILE, f"{TEMP_PREFIX}*{TEMP_SUFFIX}", ".merge_file_*")
 ATTRIBUTES = (
     f"document.yaml merge={DOCUMENT_DRIVER}",
     f"[0-9]*/*.md merge={NOTE_DRIVER}",

@@ -48,7 +48,7 @@ def export_bibtex_kept(
 
         notes = select_notes(library, year=year, tag=tag)
         result.text, result.assigned = export_bibtex(
-            library, notes, with_notes=with_notes, ascii=ascii
+            library, notes, with_notes=with_notes, ascii=ascii, keep_entries=True
         )
         return result.text
 

@@ -172,6 +172,7 @@ def export_bibtex(
     if any(not n.paper.key for n in notes):  # changed on disk meanwhile: export what is there
         current = {n.path: n for n in library.notes()}
         notes = [current.get(n.path, n) for n in notes]
+        entries = None  # notes read again, unchecked: none is kept as having passed the check
     papers = [n.paper for n in notes]
     if with_notes:  # links in the notes as the linked papers' titles
         from papernotes.library.link_export import bibtex_papers

@@ -103,3 +103,16 @@ def test_an_unexportable_note_is_refused_alike_with_and_without_the_kept_text(
     lines = refused[2].splitlines()
     assert lines[0].startswith("warning: 2020/broken.md")  # warnings first, as before
     assert "2021/nezha.md: key 'bad key{' is not a valid citation key" in lines[1]
+
+
+def test_a_venue_added_in_config_toml_is_exported_though_the_notes_did_not_change(
+    seed_library, trusting_cache, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    (tmp_path / "config" / "papernotes").mkdir(parents=True)
+    assert "My EMNLP" not in exported(seed_library)[1]  # kept
+    config = tmp_path / "config" / "papernotes" / "config.toml"
+    config.write_text('[venues.EMNLP]\nkind = "conference"\nname = "My EMNLP"\n', "utf-8")
+    after = exported(seed_library)
+    assert "booktitle = {My EMNLP}" in after[1]
+    assert after == exported(seed_library, cache=False)

@@ -144,32 +144,52 @@ def export_bibtex(
     with_notes: bool = False,
     ascii: bool = False,
     venues: VenueTable | None = None,
+    keep_entries: bool = False,
 ) -> tuple[str, list[Note]]:
-    """The .bib text for ``notes`` and the notes that were given a key (and saved) for it.
+    """The .bib text for ``notes`` and the notes that were given a key (and saved) for it;
+    with ``keep_entries``, each note's entry is taken from and kept in the entries cache
+    (``library/bib_entries.py``): the same text, rendering only the notes that changed.
 
     Raises ``UnexportableError``, before writing anything, when a note's key or arXiv id is
     invalid (a hand edit): a .bib with ``@misc{bad key{,`` would break the user's document.
     """
+    entries = None
+    if keep_entries:
+        from papernotes.library.bib_entries import KeptBibEntries
+
+        entries = KeptBibEntries(library.store.caches().bib_entries())
     problems = [
         Problem(note.path, 0, message)
         for note in notes
+        if entries is None or not entries.holds(note)
         for _field, message in identifier_problems(note.paper)
     ]
     if problems:
         raise UnexportableError(problems)
     assigned = assign_keys(library, notes)
     fresh = {n.path: n for n in assigned}
-    papers = [fresh.get(n.path, n).paper for n in notes]
-    if any(not p.key for p in papers):  # changed on disk meanwhile: export what is there now
+    notes = [fresh.get(n.path, n) for n in notes]
+    if any(not n.paper.key for n in notes):  # changed on disk meanwhile: export what is there
         current = {n.path: n for n in library.notes()}
-        papers = [current.get(n.path, n).paper for n in notes]
+        notes = [current.get(n.path, n) for n in notes]
+        entries = None  # notes read again, unchecked: none is kept as having passed the check
+    papers = [n.paper for n in notes]
     if with_notes:  # links in the notes as the linked papers' titles
         from papernotes.library.link_export import bibtex_papers
 
         papers = bibtex_papers(library, papers)
-    text = render_bibliography(
-        papers, with_notes=with_notes, ascii=ascii, venues=venues or venue_table()
-    )
+    venues = venues or venue_table()
+    if entries is not None:
+        text = entries.render(
+            notes,
+            papers,
+            with_notes=with_notes,
+            ascii=ascii,
+            venues=venues,
+            all_paths={n.path for n in library.notes()},
+        )
+    else:
+        text = render_bibliography(papers, with_notes=with_notes, ascii=ascii, venues=venues)
     return text, assigned
 
 

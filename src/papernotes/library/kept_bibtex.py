@@ -3,15 +3,17 @@
 Rendering 10,000 entries takes about a second (names and titles checked and braced one by
 one), so the text is kept like ``list``'s output (``Library.cached_output``: per state of
 the notes folder, every note's path and stat, and per version of the code), under a name
-made of the options and a digest of the user's ``venues.toml`` (which changes the venues
-written). An export that had to give notes keys wrote them, so the state it saw is gone and
-nothing is kept: a kept text is always one made without writing anything.
+made of the options and a digest of the user's ``venues.toml`` and config file (whose
+``[venues.NAME]`` tables change the venues written). An export that had to give notes keys
+wrote them, so the state it saw is gone and nothing is kept: a kept text is always one made
+without writing anything.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from hashlib import blake2b
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from papernotes.model import Note, Problem
@@ -48,7 +50,7 @@ def export_bibtex_kept(
 
         notes = select_notes(library, year=year, tag=tag)
         result.text, result.assigned = export_bibtex(
-            library, notes, with_notes=with_notes, ascii=ascii
+            library, notes, with_notes=with_notes, ascii=ascii, keep_entries=True
         )
         return result.text
 
@@ -62,15 +64,20 @@ def export_bibtex_kept(
 
 
 def _venue_settings() -> str | None:
-    """A digest of the user's ``venues.toml`` ("none" when there is none); None when it
-    cannot be read."""
+    """A digest of the user's ``venues.toml`` and of the config file whose ``[venues.NAME]``
+    tables extend it (``user_settings.venue_table``), "none" for a missing one; None when
+    one cannot be read."""
+    from papernotes.config.settings import config_path
     from papernotes.formats.bibtex.venues import CONFIG_FILE
     from papernotes.user_folders import config_folder
 
-    try:
-        data = (config_folder() / CONFIG_FILE).read_bytes()
-    except FileNotFoundError:
-        return "none"
-    except OSError:
-        return None
-    return blake2b(data, digest_size=16).hexdigest()
+    digest = blake2b(digest_size=16)
+    for path in (config_folder() / CONFIG_FILE, Path(config_path().value)):
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            data = b"none"
+        except OSError:
+            return None
+        digest.update(len(data).to_bytes(8, "little") + data)
+    return digest.hexdigest()

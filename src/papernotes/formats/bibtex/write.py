@@ -266,18 +266,25 @@ def render_bibliography(
     """The .bib text for ``papers``: ordered by year then key, one blank line between entries."""
     if venues is None:
         venues = VenueTable.load()
-    ordered = sorted(papers, key=lambda p: (p.year, p.key or base_key(p)))
-    shared = _shared_short_titles(ordered)
+    listed = list(papers)
     return "\n".join(
         render_entry(
-            p,
-            with_notes=with_notes,
-            ascii=ascii,
-            venues=venues,
-            long_label=_short_label(p) in shared,
+            listed[index], with_notes=with_notes, ascii=ascii, venues=venues, long_label=long
         )
-        for p in ordered
+        for index, long in bibliography_order(listed)
     )
+
+
+def bibliography_order(papers: list[Paper]) -> list[tuple[int, bool]]:
+    """The order ``render_bibliography`` writes ``papers`` in (their indexes) and whether each
+    is labelled by its whole title (``long_label``, which depends on the other papers)."""
+    ordered = sorted(range(len(papers)), key=lambda i: (papers[i].year, _sort_key(papers[i])))
+    shared = _shared_short_titles([papers[i] for i in ordered])
+    return [(i, _short_label(papers[i]) in shared) for i in ordered]
+
+
+def _sort_key(paper: Paper) -> str:
+    return paper.key or base_key(paper)
 
 
 def _short_label(paper: Paper) -> str:

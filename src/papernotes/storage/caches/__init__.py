@@ -1,6 +1,6 @@
 """What papernotes keeps in the user cache folder so that reading a library is fast.
 
-Three caches per library, each kept only because a benchmark target needs it ("Why each
+Four caches per library, each kept only because a benchmark target needs it ("Why each
 cache layer exists" in ``bench/results.md``):
 
 - ``note_cache``: every note's parsed fields keyed by its file's stat, so a load stats files
@@ -10,7 +10,10 @@ cache layer exists" in ``bench/results.md``):
   path and stat), so a repeated ``list`` reads no note at all;
 - ``search_forms_cache``: every note's search forms (folded text, pinyin form) keyed by the
   note's digest, so a search folds only the notes that changed (read only by searches;
-  sharded too).
+  sharded too);
+- ``bib_entries_cache``: every note's ``export --bib`` entry keyed by the note's digest and
+  the venue table, so an export after an edit renders only the edited note's entry (read
+  only by an export whose whole text was not kept; sharded too).
 
 The notes folder is the only source of truth: a cache that is missing, damaged or made by
 other code is a miss, ``PAPERNOTES_NO_CACHE=1`` turns them all off, and a write that finds a
@@ -24,6 +27,7 @@ from typing import TYPE_CHECKING
 from papernotes.storage.caches.note_cache import NoteCache
 
 if TYPE_CHECKING:
+    from papernotes.storage.caches.bib_entries_cache import BibEntriesCache
     from papernotes.storage.caches.list_output_cache import ListOutputCache
     from papernotes.storage.caches.search_forms_cache import SearchFormsCache
 
@@ -46,6 +50,12 @@ class LibraryCaches:
         from papernotes.storage.caches.search_forms_cache import SearchFormsCache
 
         return SearchFormsCache.for_library(self.real_root)
+
+    def bib_entries(self) -> BibEntriesCache:
+        """The kept ``export --bib`` entries (imported on use: only exports read them)."""
+        from papernotes.storage.caches.bib_entries_cache import BibEntriesCache
+
+        return BibEntriesCache.for_library(self.real_root)
 
     def forget(self, rels: list[str]) -> None:
         """Drop the cached notes at ``rels`` and every kept output: their files differ from

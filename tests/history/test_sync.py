@@ -187,3 +187,17 @@ def test_sync_with_git_missing_is_one_sentence(tmp_path, git_identity):
     result = run(a, "sync", env={"PATH": str(empty)})
     assert result.exit_code == 1 and result.output.startswith("Error: git is not installed")
     assert subprocess.run(["git", "-C", str(a), "status"], capture_output=True).returncode == 0
+
+
+def test_a_key_taken_on_both_machines_is_reported_after_the_sync_merges_it(tmp_path, git_identity):
+    _, a, b = machines(tmp_path)
+    add(a, "Other Paper", 2021)
+    synced(a)
+    synced(b)
+    assert run(a, "key", "shared", "same2021").exit_code == 0
+    assert run(b, "key", "other", "same2021").exit_code == 0
+    synced(a)
+    result = run(b, "sync")
+    assert result.exit_code == 0, result.output
+    assert "after the merge: 2021/" in result.stderr and "same2021" in result.stderr
+    assert "Fix these" in result.stderr

@@ -10,6 +10,7 @@ import click
 
 from papernotes.cli.library_access import existing_library
 from papernotes.cli.output import echo, to_json
+from papernotes.cli.terminal import say, warning
 from papernotes.errors import NotFoundError
 
 if TYPE_CHECKING:
@@ -183,6 +184,12 @@ def sync_cmd(ctx: click.Context, resume: bool, abort: bool) -> None:
         + ("changes received" if report.received else "nothing new")
         + (", changes pushed." if report.pushed else ", nothing to push.")
     )
+    if report.received:  # merged notes can clash (one key taken on two machines): say so
+        problems = existing_library(ctx).check()  # read again: the merged files
+        for problem in problems:
+            warning(f"after the merge: {problem}")
+        if problems:
+            say("Fix these ('papernotes check' lists them) and sync again.")
 
 
 @click.command("merge-driver", hidden=True)

@@ -326,3 +326,15 @@ def test_verbose_names_the_library_and_the_config_file(seed_library):
     result = run(seed_library, "--verbose", "list", "--year", "2021")
     assert f"library {seed_library}" in result.stderr and "config file none" in result.stderr
     assert "library" not in run(seed_library, "list", "--year", "2021").stderr
+
+
+def test_ctrl_c_during_a_command_exits_130_as_the_exit_code_table_says(seed_library, monkeypatch):
+    from papernotes.library.api import Library
+
+    def interrupted(self):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Library, "notes", interrupted)
+    result = run(seed_library, "list", "--json")
+    assert result.exit_code == 130
+    assert "Interrupted" in result.stderr and "Aborted!" not in result.stderr

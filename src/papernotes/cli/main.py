@@ -23,6 +23,7 @@ from papernotes.text.controls import visible_controls
 
 LOCK_TIMEOUT = "papernotes.lock_timeout"  # ctx.meta key: seconds a write waits for the lock
 EXIT_PROBLEM, EXIT_USAGE, EXIT_NETWORK = 1, 2, 3
+EXIT_INTERRUPTED = 130  # as a shell reports a process Ctrl-C stopped
 """Exit statuses: 0 success; 1 a problem or nothing matched; 2 wrong usage (click's);
 3 a web service (arXiv, Semantic Scholar, DBLP, Crossref) could not be reached or failed."""
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
@@ -117,6 +118,9 @@ class LazyGroup(click.Group):
             return super().invoke(ctx)
         except BrokenPipeError:
             quiet_broken_pipe()
+        except KeyboardInterrupt:  # click would say "Aborted!" and exit 1
+            click.echo("Interrupted.", err=True)
+            raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
         except (PapernotesError, OSError) as exc:
             message = user_message(exc) or str(exc)  # a title in it shows its controls
             network = isinstance(exc, NetworkError) and exc.reached_network
@@ -334,6 +338,6 @@ def main() -> None:
     try:
         cli(prog_name="papernotes")
     except KeyboardInterrupt:
-        sys.exit(130)
+        sys.exit(EXIT_INTERRUPTED)
     except BrokenPipeError:
         quiet_broken_pipe()

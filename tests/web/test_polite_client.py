@@ -7,13 +7,13 @@ import pytest
 from papernotes import __version__
 from papernotes.errors import NetworkError
 from papernotes.storage.web_cache import WebCache
+from papernotes.text.urls import retry_after
 from papernotes.web.contact import contact_address
 from papernotes.web.polite import (
     OfflineMissError,
     PoliteClient,
     Politeness,
     RequestFailedError,
-    retry_after,
 )
 
 FAST = Politeness(retries=3, backoff=0.0)

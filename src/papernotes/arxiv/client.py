@@ -10,7 +10,6 @@ back as ``Paper`` objects, never ``arxiv.Result``.
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import os
 import threading
@@ -26,6 +25,7 @@ from papernotes.arxiv import DEFAULT_TIMEOUT
 from papernotes.errors import NetworkError
 from papernotes.model import Paper
 from papernotes.text.arxiv_ids import parse_arxiv_id
+from papernotes.text.urls import is_loopback, retry_after
 
 DEFAULT_URL = "https://export.arxiv.org/api/query"
 URL_ENV = "PAPERNOTES_ARXIV_URL"
@@ -241,7 +241,7 @@ class ArxivClient:
             client = arxiv.Client(page_size=ID_BATCH, delay_seconds=0.0, num_retries=0)
             client.query_url_format = f"{self.url}?{{}}"
             session = client._session  # arxiv 4.0.2 (pinned) exposes no other hook
-            session.trust_env = not _is_loopback(self.url)
+            session.trust_env = not is_loopback(self.url)
             adapter = _make_adapter(self)
             session.mount("http://", adapter)
             session.mount("https://", adapter)
@@ -315,22 +315,10 @@ def _entry_count(body: bytes) -> int | None:
     return sum(1 for entry_id in ids if "/api/errors" not in entry_id)
 
 
-def _is_loopback(url: str) -> bool:
-    """True for 127.x, ::1 and localhost: never send those through an environment proxy."""
-    host = urlsplit(url).hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def _retry_after(response: Any) -> float:
-    try:
-        return max(0.0, float(response.headers.get("Retry-After", "0")))
-    except (AttributeError, TypeError, ValueError):
-        return 0.0
+    """Seconds the response's ``Retry-After`` asks for; 0 without a response or header."""
+    headers = getattr(response, "headers", None)
+    return retry_after(headers.get("Retry-After") if headers is not None else None)
 
 
 def _reason(exc: Exception) -> str:

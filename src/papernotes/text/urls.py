@@ -1,7 +1,9 @@
-"""Which links papernotes may hand to a web browser: plain http(s) addresses only."""
+"""Which links papernotes may hand to a web browser (plain http(s) addresses only), which go
+to this machine, and how long a server's ``Retry-After`` asks to wait."""
 
 from __future__ import annotations
 
+import time
 from urllib.parse import urlsplit
 
 
@@ -18,3 +20,33 @@ def is_browsable(url: str) -> bool:
     except ValueError:  # e.g. an unbalanced '[' in the host
         return False
     return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+
+
+def is_loopback(url: str) -> bool:
+    """True for 127.x, ::1 and localhost: never sent through an environment proxy."""
+    import ipaddress
+
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def retry_after(value: str | None) -> float:
+    """Seconds a ``Retry-After`` header asks for (a number or an HTTP date); 0 when none."""
+    if not value:
+        return 0.0
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    from email.utils import parsedate_to_datetime
+
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return 0.0
+    return max(0.0, when.timestamp() - time.time())

@@ -10,7 +10,6 @@ a cache (anything with ``get(key, max_age)`` and ``put(key, status, body)``, suc
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import threading
 import time
@@ -21,6 +20,7 @@ from urllib.parse import urlencode, urlsplit
 
 from papernotes import __version__
 from papernotes.errors import NetworkError
+from papernotes.text.urls import is_loopback, retry_after
 from papernotes.web import DEFAULT_TIMEOUT
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -293,34 +293,6 @@ def with_query(url: str, params: Mapping[str, str] | None) -> str:
     if not params:
         return url
     return f"{url}{'&' if '?' in url else '?'}{urlencode(dict(params))}"
-
-
-def retry_after(value: str | None) -> float:
-    """Seconds a ``Retry-After`` header asks for (a number or an HTTP date); 0 when none."""
-    if not value:
-        return 0.0
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    from email.utils import parsedate_to_datetime
-
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return 0.0
-    return max(0.0, when.timestamp() - time.time())
-
-
-def is_loopback(url: str) -> bool:
-    """True for 127.x, ::1 and localhost."""
-    host = urlsplit(url).hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def _json(service: str, body: bytes, url: str) -> Any:

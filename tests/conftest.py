@@ -71,3 +71,19 @@ def empty_library(tmp_path) -> Path:
     root = tmp_path / "notes"
     NoteStore(root).init()
     return root
+
+
+@pytest.fixture
+def loads(monkeypatch) -> list[str]:
+    """The libraries read from their notes (or the note cache), one entry per load."""
+    from papernotes.storage.store import NoteStore
+
+    seen: list[str] = []
+    real_load = NoteStore.load
+
+    def counting_load(self, scan=None, **options):
+        seen.append(str(self.root))
+        return real_load(self, scan, **options)
+
+    monkeypatch.setattr(NoteStore, "load", counting_load)
+    return seen

@@ -8,24 +8,9 @@ from pathlib import Path
 import pytest
 
 from papernotes.storage.caches import location as cache_location
-from papernotes.storage.store import NoteStore
 from tests.helpers import run
 
 OFF = {cache_location.DISABLE_ENV: "1"}
-
-
-@pytest.fixture
-def loads(monkeypatch) -> list[str]:
-    """One entry per load of the notes (from files or the note cache)."""
-    seen: list[str] = []
-    real_load = NoteStore.load
-
-    def counting_load(self, scan=None, **options):
-        seen.append(str(self.root))
-        return real_load(self, scan, **options)
-
-    monkeypatch.setattr(NoteStore, "load", counting_load)
-    return seen
 
 
 def exported(root: Path, *args: str, cache: bool = True) -> tuple[int, str, str]:

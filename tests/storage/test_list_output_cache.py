@@ -22,20 +22,6 @@ DOCUMENT_ORDER = "- 2020/albert.md\n- 2020/tinybert.md"  # in the shipped docume
 SWAPPED_ORDER = "- 2020/tinybert.md\n- 2020/albert.md"
 
 
-@pytest.fixture
-def loads(monkeypatch) -> list[str]:
-    """The libraries read from their notes (or the note cache), one entry per load."""
-    seen: list[str] = []
-    real_load = NoteStore.load
-
-    def counting_load(self, scan=None, **options):
-        seen.append(str(self.root))
-        return real_load(self, scan, **options)
-
-    monkeypatch.setattr(NoteStore, "load", counting_load)
-    return seen
-
-
 def listed(root, *args: str, cache: bool = True) -> tuple[str, str]:
     env = None if cache else {cache_location.DISABLE_ENV: "1"}
     result = run(root, "list", *args, env=env)

@@ -445,7 +445,39 @@ def _cell(name: str, result: Result | None, target: float | None) -> str:
     return text
 
 
+def in_clean_python(argv: list[str]) -> None:
+    """Run this script again in a virtual environment that sees the packages of the Python
+    running it, unless it runs in one already.
+
+    Users install papernotes into a virtual environment of its own (``pipx``, or the README's
+    ``python -m venv``), whose start-up runs only its own ``.pth`` files. A base interpreter's
+    ``site-packages`` may hold others that import things at every start (on the machine the
+    results below come from, a sandbox's ``.pth`` imports ``certifi``: 40 ms per process), which
+    would be counted against every row. The environment made here has no pip and no copies:
+    one ``.pth`` naming this checkout's ``src`` and the base ``site-packages`` folders (paths
+    listed in a ``.pth`` are added to ``sys.path``; their own ``.pth`` files do not run).
+    """
+    if sys.prefix != sys.base_prefix or os.environ.get("PAPERNOTES_BENCH_AS_IS"):
+        return
+    import site
+    import sysconfig
+
+    venv = (
+        Path(tempfile.gettempdir())
+        / f"papernotes-bench-python-{sys.version_info[0]}{sys.version_info[1]}"
+    )
+    python = venv / "bin" / "python"
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    purelib = Path(sysconfig.get_path("purelib", vars={"base": str(venv), "platbase": str(venv)}))
+    folders = [str(BENCH.parent / "src"), *site.getsitepackages()]
+    (purelib / "papernotes-bench.pth").write_text("\n".join(folders) + "\n", encoding="utf-8")
+    print(f"running in {venv} (the packages of {sys.executable}, without its .pth files)")
+    os.execv(str(python), [str(python), str(Path(__file__).resolve()), *argv])
+
+
 def main(argv: list[str] | None = None) -> None:
+    in_clean_python(sys.argv[1:] if argv is None else argv)
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--n", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--runs", type=int, default=5, help="runs per measurement (median)")

@@ -156,6 +156,27 @@ def test_an_unreadable_year_folder_is_reported_and_the_rest_of_the_library_loads
     assert (check.returncode, check.stdout) == (1, f"{message}\n")
 
 
+def test_a_year_folder_the_user_can_no_longer_read_is_reported_though_its_stat_is_kept(
+    seed_library, permissions_apply, trusting_cache, monkeypatch
+):
+    """The kept listing (storage/caches/folder_listing.py) holds a folder read with rights
+    this run no longer has (here: root's override; for a user, a group left): its stat is
+    the same, yet the scan reports it as a run without caches does."""
+    from papernotes.storage.store import NoteStore
+
+    (seed_library / "2020").chmod(0o000)
+    try:
+        assert "2020/tinybert.md" in NoteStore(seed_library).scan().found  # kept, as root
+        listed = papernotes(seed_library, "list", obey_permissions=True)
+        monkeypatch.setenv("PAPERNOTES_NO_CACHE", "1")
+        uncached = papernotes(seed_library, "list", obey_permissions=True)
+    finally:
+        (seed_library / "2020").chmod(0o755)
+    message = "2020: cannot read this folder (Permission denied); skipped"
+    assert listed.stderr == f"warning: {message}\n"
+    assert (listed.returncode, listed.stdout) == (uncached.returncode, uncached.stdout)
+
+
 def test_a_read_only_library_passes_check_without_creating_the_lock_file(
     seed_library, permissions_apply
 ):

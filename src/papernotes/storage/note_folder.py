@@ -6,12 +6,14 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from stat import S_ISDIR
 from time import time_ns
 
 from papernotes.errors import InvalidInputError
 from papernotes.model import Problem
 from papernotes.storage.atomic import TEMP_PREFIX, TEMP_SUFFIX
-from papernotes.storage.caches.note_cache import stat_key
+from papernotes.storage.caches.folder_listing import FolderListing, YearListing, split_listing
+from papernotes.storage.caches.note_cache import is_racy, stat_key
 from papernotes.storage.regular_file import NOT_REGULAR
 
 YEAR_DIR = re.compile(r"^\d{4}$")
@@ -73,23 +75,38 @@ class NoteFolder:
             return None  # ``any_kind``: a FIFO, a dangling symlink, a folder (to be removed)
         return rel if self.inside(str(path)) else None
 
-    def scan(self) -> Scan:
+    def scan(self, kept: FolderListing | None = None) -> Scan:
         """The note files in the folder now (listed, not yet read); ``FileNotFoundError``
-        when the folder is missing."""
+        when the folder is missing. ``kept``: the year folders listed by an earlier scan,
+        reused for each folder whose stat has not changed since (``caches/folder_listing.py``),
+        and updated with this scan's."""
         started_ns = time_ns()  # before any stat: the reference for racy files
-        found, problems = self._note_entries()
+        found, problems = self._note_entries(kept, started_ns)
         return Scan(started_ns, found, problems, os.path.join(self.root, ""))
 
-    def _note_entries(self) -> tuple[list[str], list[Problem]]:
+    def _note_entries(
+        self, kept: FolderListing | None, started_ns: int
+    ) -> tuple[list[str], list[Problem]]:
         paths: list[str] = []
         problems: list[Problem] = []
+        old = kept.read() if kept is not None else {}
+        new: dict[str, YearListing] = {}
         years = [e for e in os.scandir(self.root) if YEAR_DIR.match(e.name)]
         for year in sorted(years, key=lambda e: e.name):
-            if not self.inside(year.path):
+            key = None if year.is_symlink() else _folder_key(year.path)  # before listing it
+            if key is not None:
+                listed = old.get(year.name)
+                if listed is not None and listed[0] == key and _listable(year.path):
+                    paths += split_listing(listed[1])  # unchanged since it was listed
+                    new[year.name] = listed
+                    continue
+            elif not self.inside(year.path):  # a real folder is inside: no realpath needed
                 problems.append(
                     Problem(year.name, 1, "symlink points outside the library; skipped")
                 )
                 continue
+            count = len(problems)
+            plain, first = True, len(paths)
             try:  # a symlink loop (ELOOP) is unreadable too: the other years still load
                 if not year.is_dir():
                     continue
@@ -102,19 +119,34 @@ class NoteFolder:
                 if not entry.name.endswith(".md") or entry.name.startswith("."):
                     continue
                 rel = f"{year.name}/{entry.name}"
-                if entry.is_symlink() and not self.inside(entry.path):
-                    problems.append(Problem(rel, 1, "symlink points outside the library; skipped"))
-                    continue
+                if entry.is_symlink():
+                    plain = False  # its target may change without this folder changing
+                    if not self.inside(entry.path):
+                        problems.append(
+                            Problem(rel, 1, "symlink points outside the library; skipped")
+                        )
+                        continue
                 try:
                     regular = entry.is_file()
                 except OSError as exc:  # a symlink loop: reported, never read
                     reason = exc.strerror or str(exc)
                     problems.append(Problem(rel, 0, f"{CANNOT_READ} file ({reason}); skipped"))
                     continue
-                if not regular and _stats(entry):  # a FIFO would block: never opened
-                    problems.append(Problem(rel, 0, f"{NOT_REGULAR}; skipped"))
-                    continue  # (one that cannot be stat-ed is reported when read)
+                if not regular:
+                    plain = False
+                    if _stats(entry):  # a FIFO would block: never opened
+                        problems.append(Problem(rel, 0, f"{NOT_REGULAR}; skipped"))
+                        continue  # (one that cannot be stat-ed is reported when read)
                 paths.append(rel)
+            if (
+                key is not None
+                and plain
+                and len(problems) == count
+                and not is_racy(key, started_ns)
+            ):
+                new[year.name] = (key, "\0".join(paths[first:]))
+        if kept is not None:
+            kept.write(new)
         return paths, problems
 
     def temp_files(self) -> list[str]:
@@ -144,6 +176,21 @@ def _stats(entry: os.DirEntry[str]) -> bool:
     except OSError:
         return False
     return True
+
+
+def _folder_key(path: str) -> bytes | None:
+    """The stat key of the real folder at ``path``; None for anything else."""
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return stat_key(status) if S_ISDIR(status.st_mode) else None
+
+
+def _listable(path: str) -> bool:
+    """Whether the folder at ``path`` can still be listed (a user who lost the right to read
+    it keeps its stat: the scan then reports it as it always did)."""
+    return os.access(path, os.R_OK | os.X_OK)
 
 
 def stat_key_or_none(path: Path) -> bytes | None:

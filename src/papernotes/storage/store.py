@@ -22,6 +22,7 @@ from papernotes.model import DocumentLayout, Note, Paper, Problem
 from papernotes.storage.atomic import atomic_write, fsync_dir, refuse_read_only
 from papernotes.storage.batch import PendingWrites
 from papernotes.storage.caches import LibraryCaches
+from papernotes.storage.caches.folder_listing import FolderListing
 from papernotes.storage.caches.note_cache import (
     LayoutEntry,
     NoteCacheLoad,
@@ -139,9 +140,10 @@ class NoteStore:
         self._seen = None
 
     def scan(self) -> Scan:
-        """The note files in the folder now (listed, not yet read)."""
+        """The note files in the folder now (listed, not yet read); the year folders unchanged
+        since an earlier scan are not listed again (``storage/caches/folder_listing.py``)."""
         try:
-            return self.folder.scan()
+            return self.folder.scan(FolderListing.for_library(str(self._real_root)))
         except FileNotFoundError:
             raise NotFoundError(f"There is no library at {self.root}.") from None
 

@@ -105,49 +105,51 @@ class NoteFolder:
                     Problem(year.name, 1, "symlink points outside the library; skipped")
                 )
                 continue
-            count = len(problems)
-            plain, first = True, len(paths)
-            try:  # a symlink loop (ELOOP) is unreadable too: the other years still load
-                if not year.is_dir():
-                    continue
-                entries = sorted(os.scandir(year.path), key=lambda e: e.name)
-            except OSError as exc:
-                reason = exc.strerror or str(exc)
-                problems.append(Problem(year.name, 0, f"{CANNOT_READ} folder ({reason}); skipped"))
-                continue
-            for entry in entries:
-                if not entry.name.endswith(".md") or entry.name.startswith("."):
-                    continue
-                rel = f"{year.name}/{entry.name}"
-                if entry.is_symlink():
-                    plain = False  # its target may change without this folder changing
-                    if not self.inside(entry.path):
-                        problems.append(
-                            Problem(rel, 1, "symlink points outside the library; skipped")
-                        )
-                        continue
-                try:
-                    regular = entry.is_file()
-                except OSError as exc:  # a symlink loop: reported, never read
-                    reason = exc.strerror or str(exc)
-                    problems.append(Problem(rel, 0, f"{CANNOT_READ} file ({reason}); skipped"))
-                    continue
-                if not regular:
-                    plain = False
-                    if _stats(entry):  # a FIFO would block: never opened
-                        problems.append(Problem(rel, 0, f"{NOT_REGULAR}; skipped"))
-                        continue  # (one that cannot be stat-ed is reported when read)
-                paths.append(rel)
-            if (
-                key is not None
-                and plain
-                and len(problems) == count
-                and not is_racy(key, started_ns)
-            ):
-                new[year.name] = (key, "\0".join(paths[first:]))
+            first, count = len(paths), len(problems)
+            plain = self._year_entries(year, paths, problems) and len(problems) == count
+            if plain and key is not None and not is_racy(key, started_ns):  # (else a later
+                new[year.name] = (key, "\0".join(paths[first:]))  # change may not show)
         if kept is not None:
             kept.write(new)
         return paths, problems
+
+    def _year_entries(
+        self, year: os.DirEntry[str], paths: list[str], problems: list[Problem]
+    ) -> bool:
+        """Add the note files of ``year`` to ``paths`` and its problems to ``problems``;
+        whether every note entry was a regular file (no symlink: what it points to may
+        change while the folder does not)."""
+        try:  # a symlink loop (ELOOP) is unreadable too: the other years still load
+            if not year.is_dir():
+                return True
+            entries = sorted(os.scandir(year.path), key=lambda e: e.name)
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            problems.append(Problem(year.name, 0, f"{CANNOT_READ} folder ({reason}); skipped"))
+            return False
+        plain = True
+        for entry in entries:
+            if not entry.name.endswith(".md") or entry.name.startswith("."):
+                continue
+            rel = f"{year.name}/{entry.name}"
+            if entry.is_symlink():
+                plain = False
+                if not self.inside(entry.path):
+                    problems.append(Problem(rel, 1, "symlink points outside the library; skipped"))
+                    continue
+            try:
+                regular = entry.is_file()
+            except OSError as exc:  # a symlink loop: reported, never read
+                reason = exc.strerror or str(exc)
+                problems.append(Problem(rel, 0, f"{CANNOT_READ} file ({reason}); skipped"))
+                continue
+            if not regular:
+                plain = False
+                if _stats(entry):  # a FIFO would block: never opened
+                    problems.append(Problem(rel, 0, f"{NOT_REGULAR}; skipped"))
+                    continue  # (one that cannot be stat-ed is reported when read)
+            paths.append(rel)
+        return plain
 
     def temp_files(self) -> list[str]:
         """The relative paths of temporary files in the library folder and its year folders

@@ -423,3 +423,14 @@ def test_the_cache_header_stamps_every_parser_module_so_an_edited_parser_drops_o
         edited.write_bytes(edited.read_bytes() + b"\n# edited\n")
         assert cache_module.header() != before, f"editing {name} kept the old caches"
         before = cache_module.header()
+
+
+def test_the_one_pass_stat_keys_are_the_stat_keys_of_each_file(seed_library):
+    """``stat_keys`` (the state of a warm ``show`` or ``list``) keys each file as a load does."""
+    rels = NoteStore(seed_library).scan().found
+    prefix = os.path.join(seed_library, "")
+    assert cache_module.stat_keys(prefix, rels) == [
+        cache_module.stat_key(os.stat(prefix + rel)) for rel in rels
+    ]
+    with pytest.raises(FileNotFoundError):
+        cache_module.stat_keys(prefix, [*rels, "2020/gone.md"])

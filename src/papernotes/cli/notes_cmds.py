@@ -38,7 +38,6 @@ from papernotes.errors import (
 from papernotes.gc_pause import gc_paused
 from papernotes.library import Library
 from papernotes.library.names import exact_matches
-from papernotes.library.paper_links import linked_from
 from papernotes.library.reading_queue import SORTS
 from papernotes.library.user_settings import arxiv_timeout
 from papernotes.model import PRIORITIES, STATUSES, Note, Paper, Problem
@@ -381,6 +380,8 @@ def show_cmd(ctx: click.Context, paper, as_json):
         problems = load_notes(library).problems()
     warn(problems)
     if note is None or linked is None:
+        from papernotes.library.paper_links import linked_from  # the index has them
+
         note = library.find(paper)
         linked = linked_from(library, note)
     if as_json:

@@ -21,19 +21,19 @@ from papernotes.text.arxiv_ids import base_id
 if TYPE_CHECKING:
     from papernotes.library.api import Library
 
-INDEX_NAME = "name index 2"
+INDEX_NAME = "name index 3"
 """The kept output's name (``Library.cached_output``); a new layout of the index, a new name."""
 
-_PARTS = ("paths", "digests", "keys", "arxiv", "titles", "links")
+_PARTS = ("paths", "digests", "keys", "arxiv", "titles", "links", "folded paths")
 _UNUSABLE = ""
 """The index of a library with a name holding a line break: never used (``find`` answers)."""
 
 
 def name_index(library: Library) -> str:
-    """The names of the library's notes as text: six parts (paths, digests, folded keys,
-    arXiv ids, normalised titles, and the paths of the papers each note links to, tab-joined),
-    each one line per note in the library's order, split by NULs. Lines are searched as text
-    (``str.find``), which is far faster than decoding a mapping."""
+    """The names of the library's notes as text: seven parts (paths, digests, folded keys,
+    arXiv ids, normalised titles, the paths of the papers each note links to, tab-joined, and
+    the folded paths), each one line per note in the library's order, split by NULs. Lines
+    are searched as text (``str.find``), which is far faster than decoding a mapping."""
     from papernotes.library.paper_links import holds_links, links_to
 
     notes = library.notes()
@@ -47,6 +47,7 @@ def name_index(library: Library) -> str:
             "\t".join(t.path for t in links_to(library, n)) if holds_links(n.paper) else ""
             for n in notes
         ],
+        [n.path.casefold() for n in notes],  # folded once here, not by every show
     )
     parts = ["\n".join(column) for column in columns]
     if any("\n" in value or "\0" in value for column in columns for value in column):
@@ -62,12 +63,10 @@ class NameIndex:
         if len(parts) != len(_PARTS):
             raise ValueError("not a name index")
         self._parts = dict(zip(_PARTS, parts, strict=True))
-        self._folded_paths: str | None = None
 
     def lines(self, part: str, value: str, *, ending: bool = False) -> set[int]:
         """The numbers of the lines of ``part`` equal to ``value`` (or ending with it)."""
-        text = "\n" + (self._paths_folded() if part == "folded paths" else self._parts[part])
-        text += "\n"
+        text = "\n" + self._parts[part] + "\n"
         needle = (value if ending else "\n" + value) + "\n"
         found: set[int] = set()
         at = text.find(needle)
@@ -75,11 +74,6 @@ class NameIndex:
             found.add(text.count("\n", 0, at + (0 if ending else 1)) - 1)
             at = text.find(needle, at + 1)
         return found
-
-    def _paths_folded(self) -> str:
-        if self._folded_paths is None:
-            self._folded_paths = self._parts["paths"].casefold()
-        return self._folded_paths
 
     def exact(self, name: str) -> list[tuple[str, str]]:
         """The notes (path, digest) ``name`` names by an exact rule of

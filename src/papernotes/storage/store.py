@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING
 from papernotes.errors import ConflictError, FileFormatError, InvalidInputError, NotFoundError
 from papernotes.model import DocumentLayout, Note, Paper, Problem
 from papernotes.storage.atomic import atomic_write, fsync_dir, refuse_read_only
-from papernotes.storage.batch import PendingWrites
 from papernotes.storage.caches import LibraryCaches
 from papernotes.storage.caches.folder_listing import FolderListing
 from papernotes.storage.caches.note_cache import (
@@ -28,7 +27,7 @@ from papernotes.storage.caches.note_cache import (
     NoteCacheLoad,
     StatKey,
     folder_state,
-    stat_key,
+    stat_keys,
 )
 from papernotes.storage.document_file import (
     LAYOUT_FILE,
@@ -53,11 +52,11 @@ from papernotes.storage.note_format import (
     render_note,
 )
 from papernotes.storage.regular_file import NotRegularFileError, read_regular
-from papernotes.storage.slugs import slugify, unique_slug
 
 if TYPE_CHECKING:
     from filelock import BaseFileLock
 
+    from papernotes.storage.batch import PendingWrites
     from papernotes.storage.caches.list_output_cache import ListOutputCache
 
 LOCK_FILE = ".papernotes.lock"
@@ -185,8 +184,7 @@ class NoteStore:
         added, removed, moved or changed since (an equal state says nothing changed, given
         the racy rule ``loaded_state`` applies). None when a file cannot be stat-ed."""
         try:  # kept on the scan: a load of the same scan uses the same values
-            prefix = scan.prefix
-            keys = [stat_key(os.stat(prefix + rel)) for rel in scan.found]
+            keys = stat_keys(scan.prefix, scan.found)
         except OSError:
             return None
         scan.keys = keys  # not DirEntry.stat(): each entry would keep its stat (50 MB at 100k)
@@ -303,6 +301,8 @@ class NoteStore:
             if self._batch is not None:  # nested: the outer block commits
                 yield
                 return
+            from papernotes.storage.batch import PendingWrites  # only writers: not at start-up
+
             self._batch = PendingWrites()
             try:
                 yield
@@ -482,6 +482,8 @@ class NoteStore:
             taken = {n.removesuffix(".md") for n in os.listdir(folder) if n.endswith(".md")}
         else:
             taken = set()
+        from papernotes.storage.slugs import slugify, unique_slug  # only writers
+
         base = slugify(slug or paper.title)
         return f"{year}/{unique_slug(base, taken)}.md"
 

@@ -237,3 +237,23 @@ def test_a_name_of_a_note_that_cannot_be_read_never_falls_through_to_another_pap
     assert "2021/deberta.md" in result.stderr.split("Error:")[-1]
     assert "debertav3" not in result.stdout
     assert {p: p.read_bytes() for p in seed_library.rglob("*.md")} == before
+
+
+def test_the_index_finds_a_linked_path_only_as_a_whole_path_on_each_line():
+    """Paths that contain one another (``2020/a.md``, ``2020/aa.md``, ``x2020/a.md``), several
+    links per line, the first and the last line: the text search finds what a line-by-line
+    split finds, and the line numbers stay right with many matches."""
+    from papernotes.library.name_index import _PARTS, NameIndex
+
+    paths = [f"2020/n{i}.md" for i in range(60)]
+    links = ["2020/a.md", "2020/aa.md\t2020/a.md", "x2020/a.md", "", "2020/a.mdx\t2020/b.md"]
+    links += ["2020/b.md\t2020/aa.md"] * 50 + ["2020/a.md"] * 4 + ["2020/b.md"]
+    columns = {part: ["-"] * len(paths) for part in _PARTS}
+    columns.update(paths=paths, digests=[f"d{i}" for i in range(60)], links=links)
+    index = NameIndex("\0".join("\n".join(columns[part]) for part in _PARTS))
+    for target in ("2020/a.md", "2020/aa.md", "2020/b.md", "x2020/a.md", "2020/a.mdx", "0/a"):
+        expected = [
+            (paths[n], f"d{n}") for n, line in enumerate(links) if target in line.split("\t")
+        ]
+        assert index.linking(target) == expected, target
+    assert len(index.linking("2020/b.md")) == 52

@@ -68,12 +68,13 @@ class NameIndex:
         """The numbers of the lines of ``part`` equal to ``value`` (or ending with it)."""
         text = "\n" + self._parts[part] + "\n"
         needle = (value if ending else "\n" + value) + "\n"
-        found: set[int] = set()
+        skip = 0 if ending else 1  # the line break before the line
+        found: list[int] = []
         at = text.find(needle)
         while at >= 0:
-            found.add(text.count("\n", 0, at + (0 if ending else 1)) - 1)
+            found.append(at + skip)
             at = text.find(needle, at + 1)
-        return found
+        return _line_numbers(text, found)
 
     def exact(self, name: str) -> list[tuple[str, str]]:
         """The notes (path, digest) ``name`` names by an exact rule of
@@ -103,11 +104,29 @@ class NameIndex:
     def linking(self, path: str) -> list[tuple[str, str]]:
         """The notes (path, digest) that link to the note at ``path``, in the library's
         order."""
-        found = set()
-        for number, targets in enumerate(self._parts["links"].split("\n")):
-            if targets and path in targets.split("\t"):
-                found.add(number)
-        return self._rows(found)
+        text = "\n" + self._parts["links"] + "\n"  # each line: the linked paths, tab-joined
+        if not path or "\t" in path:
+            lines = enumerate(text[1:-1].split("\n"))
+            return self._rows({n for n, t in lines if t and path in t.split("\t")})
+        found: list[int] = []
+        at = text.find(path)
+        while at >= 0:
+            if text[at - 1] in "\n\t" and text[at + len(path)] in "\n\t":  # a whole path
+                found.append(at)
+            at = text.find(path, at + 1)
+        return self._rows(_line_numbers(text, found))
+
+
+def _line_numbers(text: str, positions: list[int]) -> set[int]:
+    """The numbers of the lines at the ascending character ``positions`` of ``text``, which
+    starts with a line break (line 0 follows it); counted once through the text."""
+    numbers: set[int] = set()
+    breaks, counted = 0, 0
+    for at in positions:
+        breaks += text.count("\n", counted, at)
+        counted = at
+        numbers.add(breaks - 1)
+    return numbers
 
 
 def find_named(

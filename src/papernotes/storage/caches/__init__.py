@@ -1,11 +1,13 @@
 """What papernotes keeps in the user cache folder so that reading a library is fast.
 
-Four caches per library, each kept only because a benchmark target needs it ("Why each
+The caches of a library, each kept only because a benchmark target needs it ("Why each
 cache layer exists" in ``bench/results.md``):
 
 - ``note_cache``: every note's parsed fields keyed by its file's stat, so a load stats files
   instead of parsing them (``search``, ``show``, ``export``, the TUI, a ``list`` after an
   edit); kept as 64 shard files (``shards.py``), so an edit rewrites one of them;
+- ``folder_listing``: each year folder's note files keyed by the folder's stat, so a scan
+  lists only the year folders that changed (every command);
 - ``list_output_cache``: the text ``list`` printed, keyed by the folder's state (every note's
   path and stat), so a repeated ``list`` reads no note at all;
 - ``search_forms_cache``: every note's search forms (folded text, pinyin form) keyed by the

@@ -63,10 +63,24 @@ class NameIndex:
         if len(parts) != len(_PARTS):
             raise ValueError("not a name index")
         self._parts = dict(zip(_PARTS, parts, strict=True))
+        self._texts: dict[str, str] = {}
+        self._split: dict[str, list[str]] = {}
+
+    def _text(self, part: str) -> str:
+        """``part`` between line breaks, made once (at 100,000 notes a part is megabytes)."""
+        if part not in self._texts:
+            self._texts[part] = "\n" + self._parts[part] + "\n"
+        return self._texts[part]
+
+    def _lines_of(self, part: str) -> list[str]:
+        """The lines of ``part``, split once."""
+        if part not in self._split:
+            self._split[part] = self._parts[part].split("\n")
+        return self._split[part]
 
     def lines(self, part: str, value: str, *, ending: bool = False) -> set[int]:
         """The numbers of the lines of ``part`` equal to ``value`` (or ending with it)."""
-        text = "\n" + self._parts[part] + "\n"
+        text = self._text(part)
         needle = (value if ending else "\n" + value) + "\n"
         skip = 0 if ending else 1  # the line break before the line
         found: list[int] = []
@@ -97,14 +111,15 @@ class NameIndex:
         return self._rows(found)
 
     def _rows(self, numbers: set[int]) -> list[tuple[str, str]]:
-        paths = self._parts["paths"].split("\n")
-        digests = self._parts["digests"].split("\n")
+        if not numbers:
+            return []
+        paths, digests = self._lines_of("paths"), self._lines_of("digests")
         return [(paths[number], digests[number]) for number in sorted(numbers)]
 
     def linking(self, path: str) -> list[tuple[str, str]]:
         """The notes (path, digest) that link to the note at ``path``, in the library's
         order."""
-        text = "\n" + self._parts["links"] + "\n"  # each line: the linked paths, tab-joined
+        text = self._text("links")  # each line: the linked paths, tab-joined
         if not path or "\t" in path:
             lines = enumerate(text[1:-1].split("\n"))
             return self._rows({n for n, t in lines if t and path in t.split("\t")})

@@ -90,3 +90,23 @@ def test_commands_that_do_not_search_never_import_the_search_folding(seed_librar
         check=True,
     ).stderr
     assert "papernotes.text.folding" in searched
+
+
+def test_a_warm_show_imports_no_writer_and_no_link_rules(seed_library):
+    """A ``show`` answered from the kept name index reads one note: the bulk writer (and the
+    ``secrets`` it needs), slug making and the link rules are loaded by the commands that
+    use them."""
+    command = [sys.executable, "-X", "importtime", "-c", TRUSTING, "--notes", str(seed_library)]
+    subprocess.run([*command, "show", "tinybert"], capture_output=True, check=True)
+    report = subprocess.run(
+        [*command, "show", "tinybert"], capture_output=True, text=True, check=True
+    ).stderr
+    modules = {line.rsplit("|", 1)[1].strip() for line in report.splitlines() if "|" in line}
+    assert "papernotes.library.name_index" in modules  # the report was read
+    unwanted = {
+        "papernotes.storage.batch",
+        "papernotes.storage.slugs",
+        "papernotes.library.paper_links",
+        "secrets",
+    }
+    assert not modules & unwanted, sorted(modules & unwanted)

@@ -21,74 +21,102 @@ from papernotes.text.arxiv_ids import base_id
 if TYPE_CHECKING:
     from papernotes.library.api import Library
 
-INDEX_NAME = "name index 3"
+INDEX_NAME = "name index 4"
 """The kept output's name (``Library.cached_output``); a new layout of the index, a new name."""
 
-_PARTS = ("paths", "digests", "keys", "arxiv", "titles", "links", "folded paths")
+_PARTS = ("paths", "digests", "keys", "arxiv", "titles", "links", "folded paths", "rows")
+_SEPARATOR = "\n\0\n"
+"""Between two parts: every line of every part lies between two line breaks."""
+_SAME = "="
+"""The "folded paths" part when folding changes no path (never a path: no ``/``)."""
+_ROW = 17
+"""A line of "rows": where the note's path and digest start (two 8-digit hex offsets)."""
 _UNUSABLE = ""
 """The index of a library with a name holding a line break: never used (``find`` answers)."""
 
 
 def name_index(library: Library) -> str:
-    """The names of the library's notes as text: seven parts (paths, digests, folded keys,
-    arXiv ids, normalised titles, the paths of the papers each note links to, tab-joined, and
-    the folded paths), each one line per note in the library's order, split by NULs. Lines
-    are searched as text (``str.find``), which is far faster than decoding a mapping."""
+    """The names of the library's notes as text: eight parts (paths, digests, folded keys,
+    arXiv ids, normalised titles, the paths of the papers each note links to, tab-joined, the
+    folded paths, and where each note's path and digest start), each one line per note in the
+    library's order. Lines are searched in place (``str.find`` within a part), which is far
+    faster than decoding a mapping, or even splitting the text, at 100,000 notes."""
     from papernotes.library.paper_links import holds_links, links_to
 
     notes = library.notes()
-    columns = (
-        [n.path for n in notes],
-        [n.digest for n in notes],
-        [n.paper.key.casefold() for n in notes],
-        [n.paper.arxiv for n in notes],
-        [normalize_title(n.paper.title) for n in notes],
+    return index_text(
         [
-            "\t".join(t.path for t in links_to(library, n)) if holds_links(n.paper) else ""
-            for n in notes
-        ],
-        [n.path.casefold() for n in notes],  # folded once here, not by every show
+            [n.path for n in notes],
+            [n.digest for n in notes],
+            [n.paper.key.casefold() for n in notes],
+            [n.paper.arxiv for n in notes],
+            [normalize_title(n.paper.title) for n in notes],
+            [
+                "\t".join(t.path for t in links_to(library, n)) if holds_links(n.paper) else ""
+                for n in notes
+            ],
+        ]
     )
-    parts = ["\n".join(column) for column in columns]
+
+
+def index_text(columns: list[list[str]]) -> str:
+    """The index of the first six parts, ``columns`` (one value per note each); the folded
+    paths and the rows are worked out here."""
+    paths, digests = columns[0], columns[1]
+    folded = [path.casefold() for path in paths]  # folded once here, not by every show
+    columns = [*columns, [_SAME] if folded == paths else folded]
     if any("\n" in value or "\0" in value for column in columns for value in column):
         return _UNUSABLE
-    return "\0".join(parts)
+    starts = zip(_starts(paths), _starts(digests), strict=True)
+    columns.append([f"{path:08x}{digest:08x}" for path, digest in starts])
+    return "\n" + _SEPARATOR.join("\n".join(column) for column in columns) + "\n"
+
+
+def _starts(lines: list[str]) -> list[int]:
+    """Where each of ``lines``, joined by line breaks, starts in their text."""
+    starts, at = [], 0
+    for line in lines:
+        starts.append(at)
+        at += len(line) + 1
+    return starts
 
 
 class NameIndex:
-    """A ``name_index`` text, searched line by line."""
+    """A ``name_index`` text, searched in place."""
 
     def __init__(self, text: str) -> None:
-        parts = text.split("\0")
-        if len(parts) != len(_PARTS):
+        self._text = text
+        self._spans: dict[str, tuple[int, int]] = {}
+        at = 1  # after the first line break
+        for part in _PARTS:
+            end = text.find(_SEPARATOR, at)
+            end = len(text) - 1 if end < 0 else end
+            self._spans[part] = (at, end)
+            at = end + len(_SEPARATOR)
+        rows_start, rows_end = self._spans["rows"]
+        paths_start, paths_end = self._spans["paths"]
+        lines = text.count("\n", paths_start, paths_end) + 1
+        if (
+            not text.startswith("\n")
+            or not text.endswith("\n")
+            or at != len(text) + len(_SEPARATOR) - 1
+            or rows_end - rows_start != lines * _ROW - 1
+        ):
             raise ValueError("not a name index")
-        self._parts = dict(zip(_PARTS, parts, strict=True))
-        self._texts: dict[str, str] = {}
-        self._split: dict[str, list[str]] = {}
-
-    def _text(self, part: str) -> str:
-        """``part`` between line breaks, made once (at 100,000 notes a part is megabytes)."""
-        if part not in self._texts:
-            self._texts[part] = "\n" + self._parts[part] + "\n"
-        return self._texts[part]
-
-    def _lines_of(self, part: str) -> list[str]:
-        """The lines of ``part``, split once."""
-        if part not in self._split:
-            self._split[part] = self._parts[part].split("\n")
-        return self._split[part]
+        if text[slice(*self._spans["folded paths"])] == _SAME:
+            self._spans["folded paths"] = self._spans["paths"]
 
     def lines(self, part: str, value: str, *, ending: bool = False) -> set[int]:
         """The numbers of the lines of ``part`` equal to ``value`` (or ending with it)."""
-        text = self._text(part)
+        text, (start, end) = self._text, self._spans[part]
         needle = (value if ending else "\n" + value) + "\n"
         skip = 0 if ending else 1  # the line break before the line
         found: list[int] = []
-        at = text.find(needle)
+        at = text.find(needle, start - 1, end + 1)
         while at >= 0:
             found.append(at + skip)
-            at = text.find(needle, at + 1)
-        return _line_numbers(text, found)
+            at = text.find(needle, at + 1, end + 1)
+        return _line_numbers(text, start, found)
 
     def exact(self, name: str) -> list[tuple[str, str]]:
         """The notes (path, digest) ``name`` names by an exact rule of
@@ -111,36 +139,44 @@ class NameIndex:
         return self._rows(found)
 
     def _rows(self, numbers: set[int]) -> list[tuple[str, str]]:
-        if not numbers:
-            return []
-        paths, digests = self._lines_of("paths"), self._lines_of("digests")
-        return [(paths[number], digests[number]) for number in sorted(numbers)]
+        text = self._text
+        rows = self._spans["rows"][0]
+        paths, digests = self._spans["paths"][0], self._spans["digests"][0]
+        found = []
+        for number in sorted(numbers):
+            row = rows + number * _ROW
+            path = paths + int(text[row : row + 8], 16)
+            digest = digests + int(text[row + 8 : row + 16], 16)
+            found.append(
+                (text[path : text.index("\n", path)], text[digest : text.index("\n", digest)])
+            )
+        return found
 
     def linking(self, path: str) -> list[tuple[str, str]]:
         """The notes (path, digest) that link to the note at ``path``, in the library's
         order."""
-        text = self._text("links")  # each line: the linked paths, tab-joined
-        if not path or "\t" in path:
-            lines = enumerate(text[1:-1].split("\n"))
+        text, (start, end) = self._text, self._spans["links"]  # a line: paths, tab-joined
+        if not path or "\t" in path or "\n" in path:
+            lines = enumerate(text[start:end].split("\n"))
             return self._rows({n for n, t in lines if t and path in t.split("\t")})
         found: list[int] = []
-        at = text.find(path)
+        at = text.find(path, start, end)
         while at >= 0:
             if text[at - 1] in "\n\t" and text[at + len(path)] in "\n\t":  # a whole path
                 found.append(at)
-            at = text.find(path, at + 1)
-        return self._rows(_line_numbers(text, found))
+            at = text.find(path, at + 1, end)
+        return self._rows(_line_numbers(text, start, found))
 
 
-def _line_numbers(text: str, positions: list[int]) -> set[int]:
-    """The numbers of the lines at the ascending character ``positions`` of ``text``, which
-    starts with a line break (line 0 follows it); counted once through the text."""
+def _line_numbers(text: str, start: int, positions: list[int]) -> set[int]:
+    """The numbers of the lines at the ascending character ``positions`` of the part of
+    ``text`` that starts at ``start``; counted once through the part."""
     numbers: set[int] = set()
-    breaks, counted = 0, 0
+    line, counted = 0, start
     for at in positions:
-        breaks += text.count("\n", counted, at)
+        line += text.count("\n", counted, at)
         counted = at
-        numbers.add(breaks - 1)
+        numbers.add(line)
     return numbers
 
 

@@ -94,8 +94,8 @@ def test_commands_that_do_not_search_never_import_the_search_folding(seed_librar
 
 def test_a_warm_show_imports_no_writer_and_no_link_rules(seed_library):
     """A ``show`` answered from the kept name index reads one note: the bulk writer (and the
-    ``secrets`` it needs), slug making and the link rules are loaded by the commands that
-    use them."""
+    ``secrets`` it needs), slug making, the link rules, the settings and typed notes are
+    loaded by the commands that use them."""
     command = [sys.executable, "-X", "importtime", "-c", TRUSTING, "--notes", str(seed_library)]
     subprocess.run([*command, "show", "tinybert"], capture_output=True, check=True)
     report = subprocess.run(
@@ -107,6 +107,8 @@ def test_a_warm_show_imports_no_writer_and_no_link_rules(seed_library):
         "papernotes.storage.batch",
         "papernotes.storage.slugs",
         "papernotes.library.paper_links",
+        "papernotes.library.user_settings",  # the config file: read by add
+        "papernotes.text.typed_notes",  # notes typed by add and edit
         "secrets",
     }
     assert not modules & unwanted, sorted(modules & unwanted)

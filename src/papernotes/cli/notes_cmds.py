@@ -39,9 +39,7 @@ from papernotes.gc_pause import gc_paused
 from papernotes.library import Library
 from papernotes.library.names import exact_matches
 from papernotes.library.reading_queue import SORTS
-from papernotes.library.user_settings import arxiv_timeout
 from papernotes.model import PRIORITIES, STATUSES, Note, Paper, Problem
-from papernotes.text.typed_notes import typed_notes
 
 if TYPE_CHECKING:
     from papernotes.library.note_edit import EditCopy
@@ -166,6 +164,8 @@ def add_cmd(  # noqa: PLR0913 - a click command takes one parameter per option
         notes=tuple(notes),
     )
     if timeout is None:
+        from papernotes.library.user_settings import arxiv_timeout  # reads config: add only
+
         timeout = arxiv_timeout()
     library = library_to_fill(ctx)  # a missing or empty folder becomes a library, once the
     try:  # paper is checked and the notes typed: a refused add makes no folder
@@ -233,6 +233,7 @@ def read_notes_from_user() -> tuple[str, ...]:
 def notes_from_user() -> tuple[tuple[str, ...], EditCopy | None]:
     """Notes from piped stdin, or from the editor when interactive, with the editor's file
     (kept for the caller to discard once the notes are written); either must be UTF-8."""
+    from papernotes.text.typed_notes import typed_notes
     from papernotes.text.utf8 import bad_byte, decode_utf8, describe
 
     if not sys.stdin.isatty():

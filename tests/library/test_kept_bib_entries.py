@@ -80,6 +80,12 @@ def test_after_an_edit_only_the_edited_notes_entry_is_rendered(
         pass
     else:
         monkeypatch.setattr(bib_entries, "render_entry", counting_render)
+    try:
+        from papernotes.library import bib_entries_export
+    except ImportError:  # the code before exports were made from the kept entries
+        pass
+    else:
+        monkeypatch.setattr(bib_entries_export, "render_entry", counting_render)
     first = exported(seed_library)
     assert first[0] == 0 and len(rendered) == first[1].count("\n@") + 1 == 8
     rendered.clear()
@@ -90,3 +96,92 @@ def test_after_an_edit_only_the_edited_notes_entry_is_rendered(
         after[1], "jiao2020tinybert"
     )
     assert after == exported(seed_library, cache=False)
+
+
+def read_notes(monkeypatch) -> list[str]:
+    """The note files read (parsed) from now on."""
+    from papernotes.storage.store import NoteStore
+
+    seen: list[str] = []
+    real_read = NoteStore.read
+
+    def counting_read(self, rel: str):
+        seen.append(rel)
+        return real_read(self, rel)
+
+    monkeypatch.setattr(NoteStore, "read", counting_read)
+    return seen
+
+
+def test_an_export_after_an_edit_reads_only_the_edited_note_and_loads_no_library(
+    seed_library, trusting_cache, loads, monkeypatch
+):
+    first = exported(seed_library)
+    assert first[0] == 0 and len(loads) == 1
+    read = read_notes(monkeypatch)
+    edit(seed_library, "2020/tinybert.md", "venue: EMNLP", "venue: ACL")
+    after = exported(seed_library)
+    assert len(loads) == 1 and read == ["2020/tinybert.md"]
+    assert "booktitle = {Annual Meeting of the Association" in entry_of(
+        after[1], "jiao2020tinybert"
+    )
+    assert exported(seed_library) == after and read == ["2020/tinybert.md"]  # the kept text
+    assert after == exported(seed_library, cache=False)
+
+
+def test_exports_made_from_the_kept_entries_print_what_a_run_without_caches_prints(
+    seed_library, trusting_cache, tmp_path, monkeypatch
+):
+    """Every change an export after an edit must notice: problems and warnings, keys to
+    assign or refuse, duplicate keys, document.yaml, venues in config.toml, --year/--tag."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    (tmp_path / "config" / "papernotes").mkdir(parents=True)
+    options = [*OPTIONS, ("--year", "2020"), ("--tag", "nlp"), ("--year", "2021", "--ascii")]
+
+    def same() -> dict[tuple[str, ...], tuple[int, str, str]]:
+        outputs = {}
+        for option in options:
+            made = exported(seed_library, *option)
+            assert made == exported(seed_library, *option, cache=False), option
+            outputs[option] = made
+        return outputs
+
+    same()
+    edit(seed_library, "2020/tinybert.md", "tags: []", "tags: [NLP]")
+    assert "jiao2020tinybert" in same()[("--tag", "nlp")][1]
+    (seed_library / "2020" / "broken.md").write_text("---\ntitle: [\n---\n", encoding="utf-8")
+    assert "warning: 2020/broken.md" in same()[()][2]
+    edit(seed_library, "2021/nezha.md", "key: wei2021nezha", "key: jiao2020tinybert")
+    assert same()[()][1].count("{jiao2020tinybert,") == 2  # in other years: no tie
+    edit(seed_library, "2020/albert.md", "key: lan2020albert", "key: jiao2020tinybert")
+    tied = same()[()][1]  # two papers of 2020 with one key: the library's order decides
+    assert tied.count("{jiao2020tinybert,") == 3
+    edit(seed_library, "document.yaml", "- 2020/albert.md\n", "")
+    edit(
+        seed_library,
+        "document.yaml",
+        "- 2020/tinybert.md\n",
+        "- 2020/tinybert.md\n- 2020/albert.md\n",
+    )
+    assert same()[()][1] != tied
+    edit(seed_library, "2020/albert.md", "key: jiao2020tinybert", "key: lan2020albert")
+    edit(seed_library, "2021/nezha.md", "key: jiao2020tinybert", "")
+    assert "assigned key wei2021nezha to 2021/nezha.md" in exported(seed_library)[2]
+    same()
+    edit(seed_library, "2021/nezha.md", "key: wei2021nezha", 'key: "bad key{"')
+    assert same()[()][0] == 1
+    edit(seed_library, "2021/nezha.md", 'key: "bad key{"', "key: wei2021nezha")
+    edit(seed_library, "document.yaml", "toc_depth: 2", "toc_depth: [")
+    assert "warning: document.yaml" in same()[()][2]
+    edit(seed_library, "document.yaml", "toc_depth: [", "toc_depth: 2")
+    config = tmp_path / "config" / "papernotes" / "config.toml"
+    config.write_text('[venues.EMNLP]\nkind = "conference"\nname = "My EMNLP"\n', "utf-8")
+    assert "booktitle = {My EMNLP}" in same()[()][1]
+    edit(seed_library, "2020/tinybert.md", "EMNLP", "ACL")
+    edit(seed_library, "2020/albert.md", "\n2. ", "\n2. like [[jiao2020tinybert]]; ")
+    same()
+    (seed_library / "2019" / "xlnet.md").unlink()
+    (seed_library / "2020" / "broken.md").unlink()
+    assert "xlnet" not in same()[()][1].casefold()
+    run(seed_library, "add", "--year", "2020", "--title", "A Robustly Optimized Study", input="")
+    assert "A Robustly Optimized Study" in same()[()][1]

@@ -68,6 +68,10 @@ def not_a_library(root: Path) -> str:
     )
 
 
+QuickOutput = Callable[[Scan, bytes], tuple[list[Problem], str, bool] | None]
+"""Makes a kept output from the folder's listing and state without loading the notes."""
+
+
 class Library:
     """One notes folder, loaded into memory on first use."""
 
@@ -158,11 +162,15 @@ class Library:
         """The document's layout; ``FileFormatError`` if ``document.yaml`` is bad."""
         return self.store.load_layout()
 
-    def cached_output(self, name: str, make: Callable[[], str]) -> tuple[list[Problem], str]:
+    def cached_output(
+        self, name: str, make: Callable[[], str], quick: QuickOutput | None = None
+    ) -> tuple[list[Problem], str]:
         """``make()`` (text worked out from the notes) and the problems of the load it read,
         kept per state of the folder: while no note file and no ``document.yaml`` changed,
         the same ``name`` gets them back without a note being read
-        (``storage/caches/list_output_cache.py``)."""
+        (``storage/caches/list_output_cache.py``). ``quick(scan, state)``, tried first when
+        nothing is kept, may give the same without loading the notes: their problems, the
+        text, and whether it may be kept for ``state``; None to load them."""
         outputs = self.store.list_output_cache()
         if outputs.folder is not None and self._notes is None:
             scan = self.store.scan()
@@ -170,6 +178,12 @@ class Library:
             kept = outputs.read(name, state) if state is not None else None
             if kept is not None:
                 return kept
+            made = quick(scan, state) if quick is not None and state is not None else None
+            if made is not None:
+                problems, text, settled = made
+                if settled and state is not None:
+                    outputs.write(name, state, problems, text)
+                return problems, text
             self._scan = scan  # make() reads the notes: from this listing, not a second one
         try:
             text = make()

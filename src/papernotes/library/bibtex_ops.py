@@ -145,10 +145,12 @@ def export_bibtex(
     ascii: bool = False,
     venues: VenueTable | None = None,
     keep_entries: bool = False,
+    stat_keys: dict[str, bytes] | None = None,
 ) -> tuple[str, list[Note]]:
     """The .bib text for ``notes`` and the notes that were given a key (and saved) for it;
     with ``keep_entries``, each note's entry is taken from and kept in the entries cache
     (``library/bib_entries.py``): the same text, rendering only the notes that changed.
+    ``stat_keys``: the stat key each note was read with (kept with its entry).
 
     Raises ``UnexportableError``, before writing anything, when a note's key or arXiv id is
     invalid (a hand edit): a .bib with ``@misc{bad key{,`` would break the user's document.
@@ -187,6 +189,7 @@ def export_bibtex(
             ascii=ascii,
             venues=venues,
             all_paths={n.path for n in library.notes()},
+            stat_keys={p: k for p, k in (stat_keys or {}).items() if p not in fresh},
         )
     else:
         text = render_bibliography(papers, with_notes=with_notes, ascii=ascii, venues=venues)

@@ -20,6 +20,7 @@ from papernotes.model import Note, Problem
 
 if TYPE_CHECKING:
     from papernotes.library.api import Library
+    from papernotes.storage.store import Scan
 
 
 @dataclass
@@ -41,17 +42,48 @@ def export_bibtex_kept(
 ) -> BibExport:
     """The .bib text of the notes of ``year`` tagged ``tag`` (default: all), as
     ``bibtex_ops.export_bibtex`` makes it, from the kept text while no note and no venue
-    setting changed. Raises what ``export_bibtex`` raises (``UnexportableError``)."""
+    setting changed, else from the kept entries when only a few notes changed
+    (``library/bib_entries_export.py``). Raises what ``export_bibtex`` raises
+    (``UnexportableError``)."""
     venues = _venue_settings()
     result = BibExport()
+    listed: list[tuple[Scan, bytes, bytes | None]] = []  # what quick() saw, for make()
+
+    def quick(scan: Scan, state: bytes) -> tuple[list[Problem], str, bool] | None:
+        from papernotes.library.bib_entries_export import export_from_entries, layout_stamp
+
+        listed.append((scan, state, layout_stamp(library.store)))
+        tag_match = None
+        if tag:
+            fold = library.folder.fold
+            wanted = fold(tag)
+
+            def tag_match(given: str) -> bool:
+                return fold(given) == wanted
+
+        made = export_from_entries(
+            library.store, scan, year=year, tag_match=tag_match, with_notes=with_notes, ascii=ascii
+        )
+        if made is None:
+            return None
+        result.text = made.text
+        return made.problems, made.text, made.settled
 
     def make() -> str:
         from papernotes.library.bibtex_ops import export_bibtex, select_notes
 
         notes = select_notes(library, year=year, tag=tag)
+        stat_keys = _stat_keys(listed[0][0]) if listed else {}
         result.text, result.assigned = export_bibtex(
-            library, notes, with_notes=with_notes, ascii=ascii, keep_entries=True
+            library,
+            notes,
+            with_notes=with_notes,
+            ascii=ascii,
+            keep_entries=True,
+            stat_keys=stat_keys,
         )
+        if listed:
+            _remember_layout(library, *listed[0])
         return result.text
 
     if venues is None:  # unreadable: export_bibtex says why
@@ -59,8 +91,38 @@ def export_bibtex_kept(
         result.problems = library.problems()
         return result
     name = f"export --bib {year!r} {tag!r} {with_notes!r} {ascii!r} venues {venues}"
-    result.problems, result.text = library.cached_output(name, make)
+    result.problems, result.text = library.cached_output(name, make, quick)
     return result
+
+
+def _stat_keys(scan: Scan) -> dict[str, bytes]:
+    """The stat key each listed note was loaded with, where it identifies the bytes read."""
+    from papernotes.storage.caches.note_cache import is_racy
+
+    if scan.keys is None:
+        return {}
+    started = scan.started_ns
+    listed = zip(scan.found, scan.keys, strict=True)
+    return {rel: key for rel, key in listed if not is_racy(key, started)}
+
+
+def _remember_layout(library: Library, scan: Scan, state: bytes, layout: bytes | None) -> None:
+    """Keep ``document.yaml``'s stamp (``layout``, taken before the load) as one that loads
+    without a problem, when the load saw that same folder state and reported no problem of
+    it: ``export_from_entries`` then needs no load while it stays."""
+    from papernotes.library.bib_entries_export import ABSENT
+    from papernotes.storage.caches.note_cache import is_racy
+    from papernotes.storage.document_file import LAYOUT_FILE
+
+    if layout is None or library.store.loaded_state() != state:
+        return
+    if layout != ABSENT and is_racy(layout, scan.started_ns):
+        return
+    if any(problem.path == LAYOUT_FILE for problem in library.problems()):
+        return
+    cache = library.store.caches().bib_entries()
+    if cache.read_layout() != layout:
+        cache.write_layout(layout)
 
 
 def _venue_settings() -> str | None:

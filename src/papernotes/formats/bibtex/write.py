@@ -275,27 +275,39 @@ def render_bibliography(
     )
 
 
+OrderFacts = tuple[int, str, str, bool]
+"""What a paper's place in the .bib depends on: year, sort key (the key, else the key the
+scheme would give it), short title (casefolded) and whether it has authors."""
+
+
+def order_facts(paper: Paper) -> OrderFacts:
+    """The facts of ``paper`` that ``ordered_by_facts`` reads."""
+    return (paper.year, paper.key or base_key(paper), _short_label(paper), bool(paper.authors))
+
+
 def bibliography_order(papers: list[Paper]) -> list[tuple[int, bool]]:
     """The order ``render_bibliography`` writes ``papers`` in (their indexes) and whether each
     is labelled by its whole title (``long_label``, which depends on the other papers)."""
-    ordered = sorted(range(len(papers)), key=lambda i: (papers[i].year, _sort_key(papers[i])))
-    shared = _shared_short_titles([papers[i] for i in ordered])
-    return [(i, _short_label(papers[i]) in shared) for i in ordered]
+    return ordered_by_facts([order_facts(paper) for paper in papers])
 
 
-def _sort_key(paper: Paper) -> str:
-    return paper.key or base_key(paper)
+def ordered_by_facts(facts: list[OrderFacts]) -> list[tuple[int, bool]]:
+    """``bibliography_order`` of the papers with these ``order_facts``: by year then sort key
+    (equal ones keep their order), each with whether it is labelled by its whole title."""
+    ordered = sorted(range(len(facts)), key=lambda i: (facts[i][0], facts[i][1]))
+    shared = _shared_short_titles(facts)
+    return [(i, facts[i][2] in shared) for i in ordered]
 
 
 def _short_label(paper: Paper) -> str:
     return short_title(paper.arxiv_title or paper.title).casefold()
 
 
-def _shared_short_titles(papers: list[Paper]) -> set[str]:
+def _shared_short_titles(facts: list[OrderFacts]) -> set[str]:
     """Short titles of more than one paper without authors. Those papers are labelled by their
     whole title: natbib shows such a label without the year and tells equal ones apart by a–z,
     which runs out after 26."""
-    counts = Counter(_short_label(p) for p in papers if not p.authors)
+    counts = Counter(label for _, _, label, has_authors in facts if not has_authors)
     return {label for label, count in counts.items() if count > 1}
 
 

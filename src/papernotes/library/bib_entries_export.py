@@ -1,0 +1,200 @@
+"""``export --bib`` after an edit without loading the library: from the kept entries, reading
+only the notes whose file changed.
+
+Each kept entry carries the stat key its note was read with and the facts the export needs
+(``bib_entries.export_facts``), so a note whose file has that stat key is not read: its
+facts place it and its text is kept. The notes whose stat differs (or that have no entry)
+are read and rendered. Whenever the result could differ from what loading every note gives,
+this gives up (returns None) and the export loads the library as before:
+
+- too many notes to read (``MAX_READS``), a file that cannot be read, or one whose bytes
+  differ from the kept ones though its stat does not;
+- ``document.yaml`` not the one last seen loading without a problem (its problem would be
+  reported; its order only matters for ties, below);
+- a note to export without a key (the export gives it one and writes it), or with an
+  invalid key or arXiv id (the export is refused), or with links under ``--with-notes``;
+- two exported papers with the same year and sort key (a duplicate key): the library's
+  order of notes, which needs the whole load, breaks that tie.
+
+The problems reported are those of the listing, then those of the notes that do not read, in
+path order: what a load reports when ``document.yaml`` loads cleanly.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from papernotes.formats.bibtex.keys import identifier_problems
+from papernotes.formats.bibtex.write import ordered_by_facts, render_entry
+from papernotes.library.bib_entries import (
+    KeptBibEntries,
+    variant,
+    venue_table_digest,
+)
+from papernotes.library.user_settings import venue_table
+from papernotes.model import Note, Problem
+from papernotes.storage.caches.bib_entries_cache import ExportFacts
+from papernotes.storage.caches.note_cache import is_racy, stat_key
+from papernotes.storage.document_file import LAYOUT_FILE
+from papernotes.storage.note_format import NoteFormatError
+from papernotes.storage.store import NoteStore, Scan
+
+MAX_READS = 100
+"""Notes read here at most; past that, loading the library (mostly from the note cache) is
+the faster way."""
+TagMatch = Callable[[str], bool]
+ABSENT = b"absent"
+"""The layout stamp of a library without ``document.yaml``."""
+
+
+class GiveUp(Exception):
+    """This export needs the whole library loaded."""
+
+
+@dataclass
+class EntriesExport:
+    """The problems and text of one export, and whether every stat it relied on identified
+    the bytes read (only then may the text be kept for the folder's state)."""
+
+    problems: list[Problem]
+    text: str
+    settled: bool = True
+
+
+def layout_stamp(store: NoteStore) -> bytes | None:
+    """``document.yaml``'s stat key, ``ABSENT`` when there is none, None when it cannot be
+    stat-ed."""
+    try:
+        return stat_key(os.stat(store.root / LAYOUT_FILE))
+    except FileNotFoundError:
+        return ABSENT
+    except OSError:
+        return None
+
+
+def export_from_entries(
+    store: NoteStore,
+    scan: Scan,
+    *,
+    year: int | None,
+    tag_match: TagMatch | None,
+    with_notes: bool,
+    ascii: bool,
+) -> EntriesExport | None:
+    """``export --bib`` of the notes ``scan`` lists (of ``year``, with a tag ``tag_match``
+    accepts), made from the kept entries; None when it must load the library (see above).
+    ``scan.keys`` must hold the files' stat keys (``NoteStore.state``)."""
+    if scan.keys is None:
+        return None
+    entries = KeptBibEntries(store.caches().bib_entries())
+    try:
+        return _export(store, scan, entries, year, tag_match, with_notes, ascii)
+    except GiveUp:
+        return None
+
+
+def _export(  # noqa: PLR0913
+    store: NoteStore,
+    scan: Scan,
+    entries: KeptBibEntries,
+    year: int | None,
+    tag_match: TagMatch | None,
+    with_notes: bool,
+    ascii: bool,
+) -> EntriesExport:
+    layout = layout_stamp(store)
+    if layout is None or layout != entries.cache.read_layout():
+        raise GiveUp
+    assert scan.keys is not None
+    kept = entries.kept
+    found = list(zip(scan.found, scan.keys, strict=True))
+    unknown = {rel for rel, key in found if (entry := kept.get(rel)) is None or entry[1] != key}
+    if len(unknown) > MAX_READS:
+        raise GiveUp
+    reader = _Reader(store, scan)
+    problems = list(scan.problems)
+    fresh: dict[str, Note] = {}
+    for rel, key in found:
+        if rel not in unknown:
+            continue
+        note = reader.read(rel, key, problems)
+        if note is None:
+            continue
+        if identifier_problems(note.paper):
+            raise GiveUp  # refused: said as a load-everything export says it
+        fresh[rel] = note
+        entries.note_read(note, key if not is_racy(key, scan.started_ns) else b"")
+    readable = {rel for rel, _ in found if rel in fresh or rel not in unknown}
+    entries.keep_only(readable)
+    chosen = [rel for rel, _ in found if rel in readable]
+    chosen = [rel for rel in chosen if _wanted(kept[rel][2], year, tag_match)]
+    facts = [kept[rel][2] for rel in chosen]
+    for fact in facts:
+        if not fact[4] or (with_notes and fact[6]):
+            raise GiveUp  # a key to assign, or links to write as titles
+    order = ordered_by_facts([fact[:4] for fact in facts])
+    for (before, _), (after, _) in zip(order, order[1:], strict=False):
+        if facts[before][:2] == facts[after][:2]:
+            raise GiveUp  # a tie the library's order of notes breaks
+    venues = venue_table()
+    table = venue_table_digest(venues)
+    texts = []
+    for index, long_label in order:
+        rel = chosen[index]
+        name = variant(with_notes, ascii, long_label)
+        digest = kept[rel][0]
+        text = entries.text(rel, digest, table, name)
+        if text is None:
+            note = fresh.get(rel) or reader.reread(rel, digest)
+            text = render_entry(
+                note.paper, with_notes=with_notes, ascii=ascii, venues=venues, long_label=long_label
+            )
+            entries.keep_text(note, table, name, text)
+        texts.append(text)
+    entries.save()
+    return EntriesExport(problems, "\n".join(texts), settled=reader.settled)
+
+
+def _wanted(facts: ExportFacts, year: int | None, tag_match: TagMatch | None) -> bool:
+    if year is not None and facts[0] != year:
+        return False
+    return tag_match is None or any(map(tag_match, facts[5]))
+
+
+class _Reader:
+    """Reads notes as a load does, counting them against ``MAX_READS``."""
+
+    def __init__(self, store: NoteStore, scan: Scan) -> None:
+        self.store, self.scan = store, scan
+        self.reads = 0
+        self.settled = True
+
+    def read(self, rel: str, key: bytes, problems: list[Problem]) -> Note | None:
+        """The note at ``rel`` (stat-ed as ``key``), or None with its problem added."""
+        self.reads += 1
+        if self.reads > MAX_READS:
+            raise GiveUp
+        if is_racy(key, self.scan.started_ns):
+            self.settled = False
+        try:
+            return self.store.read(rel)
+        except NoteFormatError as exc:
+            problems.append(Problem(rel, exc.line, exc.message))
+            return None
+        except OSError:
+            raise GiveUp from None
+
+    def reread(self, rel: str, digest: str) -> Note:
+        """The note at ``rel``, whose kept entry (bytes ``digest``) lacks a text wanted now."""
+        self.reads += 1
+        if self.reads > MAX_READS:
+            raise GiveUp
+        try:
+            note = self.store.read(rel)
+        except (NoteFormatError, OSError):
+            raise GiveUp from None
+        if note.digest != digest:  # changed though its stat did not: load it as a load does
+            raise GiveUp
+        return note

@@ -303,7 +303,7 @@ def decode(
             )
             return _SPACES.sub(" ", text).strip()
     text = _decode(text, unknown)
-    return text.strip() if spaces else _SPACES.sub(" ", text).strip()
+    return text.strip() if spaces else " ".join(text.split())  # as _SPACES, stripped
 
 
 def _decode(text: str, unknown: list[str] | None = None) -> str:

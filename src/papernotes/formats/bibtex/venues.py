@@ -140,6 +140,8 @@ class VenueTable:
         for venue in venues:  # later entries (the user's) override earlier ones
             for name in (venue.short, venue.name, *venue.aliases):
                 self._index[venue_lookup_key(name)] = venue
+        self._found: dict[str, Venue | None] = {}
+        """``find``'s answers so far: a .bib names the same few venues thousands of times."""
 
     @classmethod
     def load(cls, config_dir: Path | None = None) -> VenueTable:
@@ -159,7 +161,13 @@ class VenueTable:
 
     def find(self, text: str) -> Venue | None:
         """The venue ``text`` names (short name, alias or full name), if the table knows it."""
-        return self._index.get(venue_lookup_key(text)) if text.strip() else None
+        try:
+            return self._found[text]
+        except KeyError:
+            pass
+        venue = self._index.get(venue_lookup_key(text)) if text.strip() else None
+        self._found[text] = venue
+        return venue
 
     def kind(self, text: str) -> str:
         """``conference``, ``journal`` or ``preprint`` (no venue); unknown venues by wording."""

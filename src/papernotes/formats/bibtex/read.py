@@ -64,9 +64,7 @@ _UNESCAPE = re.compile(r"\\([&%$#_])")
 _NOTE_NUMBER = re.compile(r"^\d+[.)]\s+")
 _PAGE_DASH = re.compile(r"(?<=\d)\s*(?:--|–)\s*(?=\d)")
 _SEPARATORS: dict[str, re.Pattern[str]] = {}
-_PLAIN_SEPARATORS = {
-    sep: re.compile(sep, re.IGNORECASE | re.DOTALL) for sep in (r"\s+and\s+", ",")
-}
+_PLAIN_SEPARATORS = {sep: re.compile(sep, re.IGNORECASE | re.DOTALL) for sep in (r"\s+and\s+", ",")}
 """The separators split on (``_split_top_level``), for values without braces or escapes."""
 _FAILED_KEY = re.compile(r"@\s*\w+\s*[{(]\s*([^,\s{}()]+)")
 

@@ -26,6 +26,7 @@ from papernotes.formats.bibtex.blocks import (
 )
 from papernotes.formats.bibtex.keys import is_cjk_name, split_name
 from papernotes.formats.bibtex.latex import braces_balance, decode
+from papernotes.formats.bibtex.plain_entries import plain_entries
 from papernotes.formats.bibtex.values import LATEX_CHARS
 from papernotes.formats.bibtex.venues import PREPRINT, VenueTable
 from papernotes.formats.bibtex.write import (
@@ -104,6 +105,11 @@ def parse_bibtex(text: str, source: str) -> ParsedBib:
     original = text
     if _BACKSLASH_PAIR in text and _PAIR_STAND_IN[0] not in text:
         text = text.replace(_BACKSLASH_PAIR, _PAIR_STAND_IN)
+    plain = plain_entries(text, _field_value)
+    if plain is not None:  # the same entries bibtexparser gives, with no problem to report
+        parsed = ParsedBib([BibEntry(*entry) for entry in plain])
+        _inherit_crossrefs(parsed, source)
+        return parsed
     library, located, stray = _split_blocks(text)
     respelled = respell_spaced_types(text, stray)  # ``@ misc{``, as BibTeX reads it
     if respelled != text:
@@ -211,12 +217,16 @@ def _first_fields(
         if name in fields:
             repeated.append(name)
             continue
-        value = str(item.value).replace(_PAIR_STAND_IN, _BACKSLASH_PAIR)
-        fields[name] = resolve_value(value, strings)
+        fields[name] = _field_value(str(item.value), strings)
     for name in dict.fromkeys(repeated):
         message = f"entry {entry.key!r}: duplicate field {name}; kept the first (as BibTeX does)"
         warnings.append(Problem(where.path, where.line, message))
     return fields
+
+
+def _field_value(raw: str, strings: dict[str, str] | None = None) -> str:
+    """A field's value as split (``\\\\`` stood in for) with macros and ``#`` resolved."""
+    return resolve_value(raw.replace(_PAIR_STAND_IN, _BACKSLASH_PAIR), strings or {})
 
 
 def _failed_block_message(block: ParsingFailedBlock, lines: dict[int, int]) -> str:

@@ -109,49 +109,53 @@ def _export(  # noqa: PLR0913
         raise GiveUp
     assert scan.keys is not None
     kept = entries.kept
-    found = list(zip(scan.found, scan.keys, strict=True))
-    unknown = {rel for rel, key in found if (entry := kept.get(rel)) is None or entry[1] != key}
+    found = scan.found
+    unknown = [
+        (rel, key)
+        for rel, key in zip(found, scan.keys, strict=True)
+        if (entry := kept.get(rel)) is None or entry[1] != key
+    ]
     if len(unknown) > MAX_READS:
         raise GiveUp
     reader = _Reader(store, scan)
-    problems = list(scan.problems)
+    problems = list(scan.problems)  # then those of the notes that do not read, in path order
     fresh: dict[str, Note] = {}
-    for rel, key in found:
-        if rel not in unknown:
-            continue
+    unread: set[str] = set()
+    for rel, key in unknown:
         note = reader.read(rel, key, problems)
         if note is None:
+            unread.add(rel)
             continue
         if identifier_problems(note.paper):
             raise GiveUp  # refused: said as a load-everything export says it
         fresh[rel] = note
         entries.note_read(note, key if not is_racy(key, scan.started_ns) else b"")
-    readable = {rel for rel, _ in found if rel in fresh or rel not in unknown}
-    entries.keep_only(readable)
-    chosen = [rel for rel, _ in found if rel in readable]
-    chosen = [rel for rel in chosen if _wanted(kept[rel][2], year, tag_match)]
-    facts = [kept[rel][2] for rel in chosen]
-    for fact in facts:
-        if not fact[4] or (with_notes and fact[6]):
-            raise GiveUp  # a key to assign, or links to write as titles
+    readable = [rel for rel in found if rel not in unread] if unread else found
+    entries.keep_only(set(readable))
+    paths = readable
+    if year is not None or tag_match is not None:
+        paths = [rel for rel in paths if _wanted(kept[rel][2], year, tag_match)]
+    chosen = [kept[rel] for rel in paths]
+    facts = [entry[2] for entry in chosen]
+    if not all(fact[4] for fact in facts) or (with_notes and any(fact[6] for fact in facts)):
+        raise GiveUp  # a key to assign, or links to write as titles
+    if len(set(fact[:2] for fact in facts)) != len(facts):
+        raise GiveUp  # a tie (year and sort key) the library's order of notes breaks
     order = ordered_by_facts([fact[:4] for fact in facts])
-    for (before, _), (after, _) in zip(order, order[1:], strict=False):
-        if facts[before][:2] == facts[after][:2]:
-            raise GiveUp  # a tie the library's order of notes breaks
     venues = venue_table()
     table = venue_table_digest(venues)
+    names = (variant(with_notes, ascii, False), variant(with_notes, ascii, True))
     texts = []
     for index, long_label in order:
-        rel = chosen[index]
-        name = variant(with_notes, ascii, long_label)
-        digest = kept[rel][0]
-        text = entries.text(rel, digest, table, name)
+        entry = chosen[index]
+        text = entry[4].get(names[long_label]) if entry[3] == table else None
         if text is None:
-            note = fresh.get(rel) or reader.reread(rel, digest)
+            rel = paths[index]
+            note = fresh.get(rel) or reader.reread(rel, entry[0])
             text = render_entry(
                 note.paper, with_notes=with_notes, ascii=ascii, venues=venues, long_label=long_label
             )
-            entries.keep_text(note, table, name, text)
+            entries.keep_text(note, table, names[long_label], text)
         texts.append(text)
     entries.save()
     return EntriesExport(problems, "\n".join(texts), settled=reader.settled)

@@ -294,7 +294,8 @@ def bibliography_order(papers: list[Paper]) -> list[tuple[int, bool]]:
 def ordered_by_facts(facts: list[OrderFacts]) -> list[tuple[int, bool]]:
     """``bibliography_order`` of the papers with these ``order_facts``: by year then sort key
     (equal ones keep their order), each with whether it is labelled by its whole title."""
-    ordered = sorted(range(len(facts)), key=lambda i: (facts[i][0], facts[i][1]))
+    places = [(year, sort_key) for year, sort_key, _, _ in facts]
+    ordered = sorted(range(len(facts)), key=places.__getitem__)
     shared = _shared_short_titles(facts)
     return [(i, facts[i][2] in shared) for i in ordered]
 

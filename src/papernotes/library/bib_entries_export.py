@@ -86,9 +86,11 @@ def export_from_entries(
     """``export --bib`` of the notes ``scan`` lists (of ``year``, with a tag ``tag_match``
     accepts), made from the kept entries; None when it must load the library (see above).
     ``scan.keys`` must hold the files' stat keys (``NoteStore.state``)."""
-    if scan.keys is None:
-        return None
-    entries = KeptBibEntries(store.caches().bib_entries())
+    cache = store.caches().bib_entries()
+    layout = layout_stamp(store)
+    if scan.keys is None or layout is None or layout != cache.read_layout():
+        return None  # checked before the entries are read: a first export loads them once
+    entries = KeptBibEntries(cache)
     try:
         return _export(store, scan, entries, year, tag_match, with_notes, ascii)
     except GiveUp:
@@ -104,9 +106,6 @@ def _export(  # noqa: PLR0913
     with_notes: bool,
     ascii: bool,
 ) -> EntriesExport:
-    layout = layout_stamp(store)
-    if layout is None or layout != entries.cache.read_layout():
-        raise GiveUp
     assert scan.keys is not None
     kept = entries.kept
     found = scan.found

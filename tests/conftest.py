@@ -75,15 +75,29 @@ def empty_library(tmp_path) -> Path:
 
 @pytest.fixture
 def loads(monkeypatch) -> list[str]:
-    """The libraries read from their notes (or the note cache), one entry per load."""
+    """The libraries read from their notes (or the note cache, or ``list``'s kept rows), one
+    entry per load."""
     from papernotes.storage.store import NoteStore
 
     seen: list[str] = []
-    real_load = NoteStore.load
+    real_load, real_rows = NoteStore.load, NoteStore.list_rows
+    inside_rows: list[bool] = []
 
     def counting_load(self, scan=None, **options):
-        seen.append(str(self.root))
+        if not inside_rows:  # a load of list rows counts once, whichever way it reads
+            seen.append(str(self.root))
         return real_load(self, scan, **options)
 
+    def counting_rows(self, scan, row_of):
+        inside_rows.append(True)
+        try:
+            got = real_rows(self, scan, row_of)
+        finally:
+            inside_rows.pop()
+        if got is not None:  # None: the library loads its notes instead (counted there)
+            seen.append(str(self.root))
+        return got
+
     monkeypatch.setattr(NoteStore, "load", counting_load)
+    monkeypatch.setattr(NoteStore, "list_rows", counting_rows)
     return seen

@@ -14,11 +14,12 @@ from pathlib import Path
 import pytest
 
 from papernotes.errors import ConflictError
-from papernotes.library import Library
+from papernotes.library import Library, list_rows
 from papernotes.model import Paper
 from papernotes.storage import note_folder as note_folder_module
 from papernotes.storage.caches import location as cache_location
 from papernotes.storage.caches import note_cache as cache_module
+from papernotes.storage.caches.list_rows_cache import ListRowsCache
 from papernotes.storage.caches.note_cache import (
     NoteCache,
     is_racy,
@@ -330,6 +331,12 @@ def hold_a_stale_copy(root: Path, rel: str, title: str) -> None:
     assert key == stat_key(os.stat(root / rel))  # the cache vouches for the file as it is
     entries[rel] = (key, "0" * 32, {**fields, "title": title})
     assert shards.write(entries, [rel])
+    rows = ListRowsCache.for_library(real).shards()  # and list's kept row, made by that read
+    kept = rows.read()
+    row = list(kept[rel])
+    row[list_rows.TITLE], row[list_rows.FOLDED] = title, title.casefold()
+    kept[rel] = tuple(row)
+    assert rows.write(kept, [rel])
     remove_list_outputs(root)
     assert run(root, "show", rel, "--json").stdout.count(title) == 1  # reads trust the stat
 

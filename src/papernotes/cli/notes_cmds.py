@@ -21,6 +21,7 @@ from papernotes.cli.output import (
     list_lines,
     note_dict,
     passage,
+    row_lines,
     show_text,
     to_json,
 )
@@ -327,6 +328,9 @@ def list_cmd(  # noqa: PLR0913 - a click command takes one parameter per option
     narrowed = bool(statuses or priorities or rating_min)
 
     def make() -> str:
+        rows = library.list_rows() if not as_json and fill is None else None
+        if rows is not None:  # kept rows: only the changed notes are read
+            return listed_text(rows)
         notes = load_notes(library).select(year=year, tag=tag)
         if narrowed or sort or reverse:
             from papernotes.library.reading_queue import filtered_notes, sorted_notes
@@ -341,6 +345,15 @@ def list_cmd(  # noqa: PLR0913 - a click command takes one parameter per option
         if fill is not None:
             return "\n".join(fill(n) for n in notes)
         return "\n".join(list_lines(notes, colour))
+
+    def listed_text(rows: list[tuple]) -> str:  # as make() from notes, on rows
+        from papernotes.library.list_rows import KEY, PATH, chosen_rows
+
+        fold = library.folder.fold if tag else None
+        rows = chosen_rows(rows, year, tag, fold, statuses, priorities, rating_min, sort, reverse)
+        if keys:
+            return "\n".join(r[KEY] or r[PATH] for r in rows)
+        return "\n".join(row_lines(rows, colour))
 
     # Kept until a note changes: a repeated list reads no note (list_output_cache).
     asked = (year, tag, statuses, priorities, rating_min, sort, reverse, keys, as_json)

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 import click
 
+from papernotes.library.list_rows import NAME, TITLE, VENUE, WIDTH, YEAR, Row, rows_of
 from papernotes.model import ARXIV_FIELDS, Note
+from papernotes.text.columns import display_width
 from papernotes.text.controls import visible_controls
 
 if TYPE_CHECKING:
@@ -69,7 +71,7 @@ def paint(text: str, code: str, colour: bool) -> str:
     return f"\x1b[{code}m{text}\x1b[0m" if colour and text else text
 
 
-YEAR, NAME, VENUE, LABEL, MATCH = "33", "36", "32", "1;34", "1;31"
+YEAR_COLOUR, NAME_COLOUR, VENUE_COLOUR, LABEL, MATCH = "33", "36", "32", "1;34", "1;31"
 """The colours: years yellow, keys cyan, venues green, field names blue, matches red."""
 
 
@@ -104,25 +106,33 @@ def to_json(data: object) -> str:
 
 def width(text: str) -> int:
     """Terminal columns ``text`` takes: CJK characters take two."""
-    if text.isascii():
-        return len(text)
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return display_width(text)
 
 
 def list_lines(notes: list[Note], colour: bool = False) -> list[str]:
     """One line per note: year, key (or slug), title, venue; control characters shown
     visibly, and coloured with ``colour``."""
-    names = [visible_controls(n.paper.key or n.slug) for n in notes]
-    widths = [width(name) for name in names]
-    column = max(widths, default=0)
-    lines = []
-    for note, name, used in zip(notes, names, widths, strict=True):
-        paper = note.paper
-        venue = paint(f"[{visible_controls(paper.venue)}]", VENUE, colour) if paper.venue else ""
-        year, name = paint(str(paper.year), YEAR, colour), paint(name, NAME, colour)
-        line = f"{year}  {name}{' ' * (column - used)}  {visible_controls(paper.title)}"
-        lines.append(f"{line}  {venue}" if venue else line)
-    return lines
+    return row_lines(rows_of(notes), colour)
+
+
+def row_lines(rows: list[Row], colour: bool = False) -> list[str]:
+    """``list_lines`` from ``list``'s rows (``library/list_rows.py``: the name, title and
+    venue in them have their control characters made visible already)."""
+    column = max(map(itemgetter(WIDTH), rows), default=0)
+    if colour:
+        return [_coloured_line(row, column) for row in rows]
+    return [
+        f"{r[YEAR]}  {r[NAME]}{' ' * (column - r[WIDTH])}  {r[TITLE]}  [{r[VENUE]}]"
+        if r[VENUE]
+        else f"{r[YEAR]}  {r[NAME]}{' ' * (column - r[WIDTH])}  {r[TITLE]}"
+        for r in rows
+    ]
+
+
+def _coloured_line(row: Row, column: int) -> str:
+    year, name = paint(str(row[YEAR]), YEAR_COLOUR, True), paint(row[NAME], NAME_COLOUR, True)
+    line = f"{year}  {name}{' ' * (column - row[WIDTH])}  {row[TITLE]}"
+    return f"{line}  {paint(f'[{row[VENUE]}]', VENUE_COLOUR, True)}" if row[VENUE] else line
 
 
 FORMAT_FIELDS = {

@@ -87,6 +87,7 @@ class Library:
         self._slots: dict[str, int] | None = None  # path -> position in _notes
         self._scan: Scan | None = None  # a fresh listing for the next load (cached_output())
         self._unseen: list[str] = []  # folders and notes the last load could not read
+        self._listed: list[Problem] | None = None  # the problems of the last list_rows()
         self._history: History | None = None  # made on the first write or history command
         self.store.after_writes = self._commit_writes
 
@@ -153,7 +154,7 @@ class Library:
         return self.forms.folder
 
     def reload(self) -> None:
-        self._notes = None
+        self._notes = self._listed = None
         if self._forms is not None:
             self._forms.clear()
         self._index = self._slots = None
@@ -172,6 +173,7 @@ class Library:
         nothing is kept, may give the same without loading the notes: their problems, the
         text, and whether it may be kept for ``state``; None to load them."""
         outputs = self.store.list_output_cache()
+        self._listed = None
         if outputs.folder is not None and self._notes is None:
             scan = self.store.scan()
             state = self.store.state(scan)
@@ -189,11 +191,29 @@ class Library:
             text = make()
         finally:
             self._scan = None
-        problems = self.problems()
+        if self._notes is None and self._listed is not None:  # make() read list_rows()
+            problems = list(self._listed)
+        else:
+            problems = self.problems()
         loaded = self.store.loaded_state()  # None if a file was too fresh or unreadable
         if loaded is not None:
             outputs.write(name, loaded, problems, text)
         return problems, text
+
+    def list_rows(self) -> list[tuple[object, ...]] | None:
+        """Every note's ``list`` row in the library's order, from the kept rows where a file
+        did not change (``library/list_rows.py``); None when rows are not kept or the notes
+        are in memory already (use ``notes()``)."""
+        if self._notes is not None:
+            return None
+        from papernotes.library.list_rows import listed_rows
+
+        got = listed_rows(self, self._scan)
+        if got is None:
+            return None
+        self._scan = None
+        rows, self._listed = got
+        return rows
 
     def select(self, year: int | None = None, tag: str | None = None) -> list[Note]:
         """The notes of ``year`` tagged ``tag``, compared folded (蒸餾 is 蒸馏)."""

@@ -6,28 +6,44 @@ One sort on a key tuple built per note (with a title folded for each) took half 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from operator import attrgetter
+from typing import Any, TypeVar
 
 from papernotes.model import Note
 
 _PATH, _YEAR = attrgetter("path"), attrgetter("paper.year")
+T = TypeVar("T")
 
 
 def in_order(notes: list[Note], document_order: Iterable[str]) -> list[Note]:
     """Newest year first; within a year, the papers the document orders in its order (a path
     listed twice: its last place), then the others by date added and title; notes equal in
     all of these keep their order."""
-    rank = {path: i for i, path in enumerate(document_order)}
-    ranks = list(map(rank.get, map(_PATH, notes)))
+    return ordered(notes, document_order, _PATH, _YEAR, _added_and_folded_title)
+
+
+def _added_and_folded_title(note: Note) -> tuple[str, str]:
+    return note.paper.added, note.paper.title.casefold()
+
+
+def ordered(
+    items: list[T],
+    document_order: Iterable[str],
+    path: Callable[[T], str],
+    year: Callable[[T], int],
+    added_and_folded_title: Callable[[T], Any],
+) -> list[T]:
+    """``in_order`` for anything with a path, a year, and a date added and folded title
+    (``list``'s kept rows: ``library/list_rows.py``)."""
+    rank = {p: i for i, p in enumerate(document_order)}
+    ranks = list(map(rank.get, map(path, items)))
     listed = {i: r for i, r in enumerate(ranks) if r is not None}
     ranked = sorted(listed, key=listed.__getitem__)
     # Only the papers the document does not order need the slower key (often a few).
-    others = sorted(
-        (notes[i] for i, r in enumerate(ranks) if r is None),
-        key=lambda n: (n.paper.added, n.paper.title.casefold()),
-    )
-    ordered = [notes[i] for i in ranked]
-    ordered += others
-    ordered.sort(key=_YEAR, reverse=True)  # reverse=True keeps equal years in their order
-    return ordered
+    others = [items[i] for i, r in enumerate(ranks) if r is None]
+    others.sort(key=added_and_folded_title)
+    result = [items[i] for i in ranked]
+    result += others
+    result.sort(key=year, reverse=True)  # reverse=True keeps equal years in their order
+    return result

@@ -48,11 +48,11 @@ def queue_notes(notes: Iterable[Note]) -> list[Note]:
 
 _SORT_KEYS: dict[str, Callable[[Paper], Any]] = {
     "year": lambda p: -p.year,
-    "added": lambda p: _descending(p.added),
+    "added": lambda p: descending_day(p.added),
     "title": lambda p: p.title.casefold(),
     "priority": lambda p: priority_rank(p.priority),
     "rating": lambda p: -p.rating,
-    "read_on": lambda p: _descending(p.read_on),
+    "read_on": lambda p: descending_day(p.read_on),
 }
 _HAS_VALUE: dict[str, Callable[[Paper], bool]] = {
     "added": lambda p: bool(p.added),
@@ -62,7 +62,7 @@ _HAS_VALUE: dict[str, Callable[[Paper], bool]] = {
 }
 
 
-def _descending(day: str) -> tuple[int, ...]:
+def descending_day(day: str) -> tuple[int, ...]:
     """A key that sorts ``YYYY-MM-DD`` days newest first."""
     return tuple(-ord(c) for c in day)
 

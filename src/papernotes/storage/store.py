@@ -58,6 +58,7 @@ if TYPE_CHECKING:
 
     from papernotes.storage.batch import PendingWrites
     from papernotes.storage.caches.list_output_cache import ListOutputCache
+    from papernotes.storage.caches.list_rows_cache import Row, RowMaker
 
 LOCK_FILE = ".papernotes.lock"
 __all__ = ["NoteStore", "Scan", "digest", "is_temp_file"]
@@ -167,11 +168,40 @@ class NoteStore:
         self.unseen = [p.path for p in scan.problems if p.message.startswith(CANNOT_READ)]
         self.unseen += [p.path for p in unread if _may_hold_a_paper(self.path_of(p.path))]
         if load.repaired:  # the note cache is rewritten already; the kept outputs are not
-            self.caches().forget([])
+            self.caches().forget_outputs([])
+        if from_disk:  # a row may have been made from a read that check would repair now
+            self.caches().list_rows().clear()
         self._seen = None
         if load.stats_settled:  # the state is worked out only if asked for: most commands do not
             self._seen = (scan.rels(), load.keys, load.layout_key, scan.problems)
         return notes, scan.problems + unread
+
+    def list_rows(
+        self, scan: Scan | None, row_of: RowMaker
+    ) -> tuple[list[Row], list[Problem]] | None:
+        """Every note's ``list`` row and the problems, as ``load`` would see them, from the
+        kept rows where a file did not change (``storage/row_listing.py``); None when rows
+        are not kept."""
+        from papernotes.storage.row_listing import list_rows
+
+        return list_rows(self, scan or self.scan(), row_of)
+
+    def remember_load(
+        self,
+        scan: Scan,
+        keys: list[StatKey],
+        layout: NoteCacheLoad,
+        layout_data: LayoutEntry | None,
+        unread: list[Problem],
+        settled: bool,
+    ) -> None:
+        """Know what a ``load(scan)`` that saw ``keys`` would have left here (a load of rows,
+        ``storage/row_listing.py``): the layout read, the unseen notes, the folder state."""
+        self._layout_data = layout_data
+        self.repaired = []
+        self.unseen = [p.path for p in scan.problems if p.message.startswith(CANNOT_READ)]
+        self.unseen += [p.path for p in unread if _may_hold_a_paper(self.path_of(p.path))]
+        self._seen = (scan.rels(), keys, layout.layout_key, scan.problems) if settled else None
 
     def loaded_state(self) -> bytes | None:
         """The ``state()`` the last ``load()`` saw; None when some file's stat did not settle

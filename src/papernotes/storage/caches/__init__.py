@@ -15,7 +15,10 @@ cache layer exists" in ``bench/results.md``):
   sharded too);
 - ``bib_entries_cache``: every note's ``export --bib`` entry keyed by the note's digest and
   the venue table, so an export after an edit renders only the edited note's entry (read
-  only by an export whose whole text was not kept; sharded too).
+  only by an export whose whole text was not kept; sharded too);
+- ``list_rows_cache``: every note's ``list`` row (what ``list`` orders, filters and prints
+  by) keyed by its file's stat, one file per year folder, so a ``list`` whose output was not
+  kept reads rows and parses only the notes that changed instead of building every note.
 
 The notes folder is the only source of truth: a cache that is missing, damaged or made by
 other code is a miss, ``PAPERNOTES_NO_CACHE=1`` turns them all off, and a write that finds a
@@ -31,6 +34,7 @@ from papernotes.storage.caches.note_cache import NoteCache
 if TYPE_CHECKING:
     from papernotes.storage.caches.bib_entries_cache import BibEntriesCache
     from papernotes.storage.caches.list_output_cache import ListOutputCache
+    from papernotes.storage.caches.list_rows_cache import ListRowsCache
     from papernotes.storage.caches.search_forms_cache import SearchFormsCache
 
 
@@ -46,6 +50,12 @@ class LibraryCaches:
         from papernotes.storage.caches.list_output_cache import ListOutputCache
 
         return ListOutputCache.for_library(self.real_root)
+
+    def list_rows(self) -> ListRowsCache:
+        """The kept ``list`` rows (imported on use: only ``list`` reads them)."""
+        from papernotes.storage.caches.list_rows_cache import ListRowsCache
+
+        return ListRowsCache.for_library(self.real_root)
 
     def search_forms(self) -> SearchFormsCache:
         """The kept search forms (imported on use: only searches read them)."""
@@ -65,4 +75,11 @@ class LibraryCaches:
         such as an ``mmap`` write on tmpfs), as a fresh read by a write or ``check`` showed."""
         if rels:
             self.notes.forget(self.real_root, rels)
+        self.forget_outputs(rels)
+
+    def forget_outputs(self, rels: list[str]) -> None:
+        """Drop the kept ``list`` rows of ``rels`` and every kept output (``forget`` without
+        the note cache: for a load that has just repaired its entries)."""
+        if rels:
+            self.list_rows().forget(rels)
         self.list_output().clear()

@@ -227,8 +227,14 @@ class NoteCacheLoad:
     the rest are read and parsed, and the snapshot is rewritten when anything differed."""
 
     def __init__(
-        self, cache: NoteCache, real_root: str, started_ns: int, verify: bool = False
+        self,
+        cache: NoteCache,
+        real_root: str,
+        started_ns: int,
+        verify: bool = False,
+        entries: bool = True,
     ) -> None:
+        """``entries=False``: for ``document.yaml``'s entry alone (the notes' shards unread)."""
         self.cache = cache
         self.verify = verify
         """Read every file, and repair the entries that disagree with it (``check``)."""
@@ -237,8 +243,10 @@ class NoteCacheLoad:
         self.real_root = real_root
         self.started_ns = started_ns  # before any stat: the reference for racy files
         self.shards = cache.shards(real_root)
-        with gc_paused():
-            self.old: dict[str, Entry] = self.shards.read()
+        self.old: dict[str, Entry] = {}
+        if entries:
+            with gc_paused():
+                self.old = self.shards.read()
         self.old_layout = cache.read_layout(real_root)
         self.fresh: dict[str, Entry] = {}
         self.stored: list[str] = []  # the paths whose entry in fresh is new or repaired

@@ -1,0 +1,147 @@
+"""``list`` from kept rows: each note's row holds what ``list`` orders, filters and prints by,
+so after an edit ``list`` reads rows (``storage/caches/list_rows_cache.py``) instead of
+building every note, and only the changed notes are parsed.
+
+A row is ``(stat key, path, year, added, folded title, name, name width, title, venue, key,
+tags, status, priority, rating, read_on)``: the name (key, else slug), title and venue with
+their control characters made visible. The filters and orders here give what
+``Library.select`` and ``reading_queue.filtered_notes``/``sorted_notes`` give for the same
+notes (``tests/storage/test_list_rows_cache.py`` compares every option with a run without
+caches).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from operator import itemgetter, neg
+from typing import TYPE_CHECKING, Any
+
+from papernotes.errors import FileFormatError
+from papernotes.library.order import ordered
+from papernotes.library.reading_queue import descending_day, priority_rank
+from papernotes.model import Note, Problem
+from papernotes.text.columns import display_width
+from papernotes.text.controls import visible_controls
+
+if TYPE_CHECKING:
+    from papernotes.library.api import Library
+
+Row = tuple[Any, ...]
+STAT, PATH, YEAR, ADDED, FOLDED, NAME, WIDTH, TITLE, VENUE = range(9)
+KEY, TAGS, STATUS, PRIORITY, RATING, READ_ON = range(9, 15)
+
+
+def list_row(note: Note) -> tuple[Any, ...]:
+    """The row of ``note`` without its stat key (the store puts that first)."""
+    paper = note.paper
+    name = visible_controls(paper.key or note.slug)
+    return (
+        note.path,
+        paper.year,
+        paper.added,
+        paper.title.casefold(),
+        name,
+        display_width(name),
+        visible_controls(paper.title),
+        visible_controls(paper.venue),
+        paper.key,
+        tuple(paper.tags),
+        paper.status,
+        paper.priority,
+        paper.rating,
+        paper.read_on,
+    )
+
+
+def rows_of(notes: Iterable[Note]) -> list[Row]:
+    """The rows of ``notes`` (no stat key: ``b""``), for printing notes held in memory."""
+    return [(b"", *list_row(note)) for note in notes]
+
+
+def listed_rows(library: Library, scan: Any) -> tuple[list[Row], list[Problem]] | None:
+    """Every note's row in the library's order (``Library.notes``'s) and the problems a load
+    gives; None when rows are not kept."""
+    got = library.store.list_rows(scan, list_row)
+    if got is None:
+        return None
+    rows, problems = got
+    try:
+        order: Sequence[str] = library.layout().order
+    except FileFormatError as exc:  # as Library._load: ordered without the document's order
+        order = ()
+        problems = [Problem(exc.path, exc.line, exc.message), *problems]
+    return ordered(rows, order, itemgetter(PATH), itemgetter(YEAR), itemgetter(ADDED, FOLDED)), (
+        problems
+    )
+
+
+def selected_rows(
+    rows: list[Row], year: int | None, tag: str | None, fold: Callable[[str], str] | None
+) -> list[Row]:
+    """The rows of ``year`` tagged ``tag`` compared folded, as ``Library.select``."""
+    if year is not None:
+        rows = [r for r in rows if r[YEAR] == year]
+    if not tag or fold is None:
+        return rows
+    wanted = fold(tag)
+    return [r for r in rows if any(wanted == fold(t) for t in r[TAGS])]
+
+
+def filtered_rows(
+    rows: Iterable[Row], statuses: Iterable[str], priorities: Iterable[str], rating_min: int
+) -> list[Row]:
+    """As ``reading_queue.filtered_notes``."""
+    wanted_status = set(statuses)
+    wanted_priority = {"" if p == "none" else p for p in priorities}
+    return [
+        r
+        for r in rows
+        if (not wanted_status or r[STATUS] in wanted_status)
+        and (not wanted_priority or r[PRIORITY] in wanted_priority)
+        and r[RATING] >= rating_min
+    ]
+
+
+_SORTS: dict[str, tuple[int, Callable[[Any], Any] | None, bool]] = {
+    "year": (YEAR, neg, False),
+    "added": (ADDED, descending_day, True),
+    "title": (FOLDED, None, False),
+    "priority": (PRIORITY, priority_rank, True),
+    "rating": (RATING, neg, True),
+    "read_on": (READ_ON, descending_day, True),
+}
+"""As ``reading_queue._SORT_KEYS``: the field, the key made of it, and whether rows without
+the value come last."""
+
+
+def sorted_rows(rows: Iterable[Row], by: str, reverse: bool = False) -> list[Row]:
+    """As ``reading_queue.sorted_notes``."""
+    index, make_key, valued_only = _SORTS[by]
+    rows = list(rows)
+    valued = [r for r in rows if r[index]] if valued_only else rows
+    missing = [r for r in rows if not r[index]] if valued_only else []
+    field = itemgetter(index)
+    key = field if make_key is None else (lambda r: make_key(field(r)))
+    valued.sort(key=key, reverse=reverse)
+    return valued + missing
+
+
+def chosen_rows(  # noqa: PLR0913 - list's options, one each
+    rows: list[Row],
+    year: int | None,
+    tag: str | None,
+    fold: Callable[[str], str] | None,
+    statuses: Iterable[str],
+    priorities: Iterable[str],
+    rating_min: int | None,
+    sort: str | None,
+    reverse: bool,
+) -> list[Row]:
+    """The rows ``list`` prints with these options, in its order (as ``list`` from notes:
+    ``Library.select``, then ``filtered_notes`` and ``sorted_notes`` when asked)."""
+    rows = selected_rows(rows, year, tag, fold)
+    if statuses or priorities or rating_min or sort or reverse:
+        rows = filtered_rows(rows, statuses, priorities, rating_min or 0)
+        if sort or reverse:
+            rows = sorted_rows(rows, sort or "year", reverse)
+    return rows

@@ -331,12 +331,14 @@ def hold_a_stale_copy(root: Path, rel: str, title: str) -> None:
     assert key == stat_key(os.stat(root / rel))  # the cache vouches for the file as it is
     entries[rel] = (key, "0" * 32, {**fields, "title": title})
     assert shards.write(entries, [rel])
-    rows = ListRowsCache.for_library(real).shards()  # and list's kept row, made by that read
-    kept = rows.read()
-    row = list(kept[rel])
-    row[list_rows.TITLE], row[list_rows.FOLDED] = title, title.casefold()
-    kept[rel] = tuple(row)
-    assert rows.write(kept, [rel])
+    rows = ListRowsCache.for_library(real)  # and list's kept row, made by that read
+    kept = rows.read(rel.partition("/")[0])
+    assert kept is not None
+    at = kept.paths.index(rel)
+    row = list(kept.rows[at])
+    row[list_rows.TITLE], row[list_rows.RAW_TITLE] = title, title
+    kept.rows[at] = tuple(row)
+    assert rows.write(rel.partition("/")[0], kept.paths, kept.rows)
     remove_list_outputs(root)
     assert run(root, "show", rel, "--json").stdout.count(title) == 1  # reads trust the stat
 

@@ -65,6 +65,13 @@ def load_notes(library: Library) -> Library:
     return library
 
 
+def kept_rows(library: Library) -> list[tuple[object, ...]] | None:
+    """``list``'s kept rows (``Library.list_rows``), the collector paused and the rows frozen
+    out of its sight as ``load_notes`` does for notes."""
+    with gc_paused(freeze=True):
+        return library.list_rows()
+
+
 def warn(problems: list[Problem]) -> None:
     for problem in problems:
         warning(str(problem))
@@ -328,7 +335,7 @@ def list_cmd(  # noqa: PLR0913 - a click command takes one parameter per option
     narrowed = bool(statuses or priorities or rating_min)
 
     def make() -> str:
-        rows = library.list_rows() if not as_json and fill is None else None
+        rows = kept_rows(library) if not as_json and fill is None else None
         if rows is not None:  # kept rows: only the changed notes are read
             return listed_text(rows)
         notes = load_notes(library).select(year=year, tag=tag)

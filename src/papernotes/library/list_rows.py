@@ -2,9 +2,10 @@
 so after an edit ``list`` reads rows (``storage/caches/list_rows_cache.py``) instead of
 building every note, and only the changed notes are parsed.
 
-A row is ``(stat key, path, year, added, folded title, name, name width, title, venue, key,
-tags, status, priority, rating, read_on)``: the name (key, else slug), title and venue with
-their control characters made visible. The filters and orders here give what
+A row is ``(stat key, path, year, added, title, name, name width, shown title, venue, key,
+tags, status, priority, rating, read_on)``: the name (key, else slug), shown title and venue
+with their control characters made visible (the shown title is the title itself when it has
+none: one string, written once). The filters and orders here give what
 ``Library.select`` and ``reading_queue.filtered_notes``/``sorted_notes`` give for the same
 notes (``tests/storage/test_list_rows_cache.py`` compares every option with a run without
 caches).
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from operator import itemgetter, neg
+from sys import intern
 from typing import TYPE_CHECKING, Any
 
 from papernotes.errors import FileFormatError
@@ -27,7 +29,7 @@ if TYPE_CHECKING:
     from papernotes.library.api import Library
 
 Row = tuple[Any, ...]
-STAT, PATH, YEAR, ADDED, FOLDED, NAME, WIDTH, TITLE, VENUE = range(9)
+STAT, PATH, YEAR, ADDED, RAW_TITLE, NAME, WIDTH, TITLE, VENUE = range(9)
 KEY, TAGS, STATUS, PRIORITY, RATING, READ_ON = range(9, 15)
 
 
@@ -35,21 +37,21 @@ def list_row(note: Note) -> tuple[Any, ...]:
     """The row of ``note`` without its stat key (the store puts that first)."""
     paper = note.paper
     name = visible_controls(paper.key or note.slug)
-    return (
+    return (  # values many notes share interned: one string each, kept once and loaded once
         note.path,
         paper.year,
-        paper.added,
-        paper.title.casefold(),
+        intern(paper.added),
+        paper.title,
         name,
         display_width(name),
         visible_controls(paper.title),
-        visible_controls(paper.venue),
+        intern(visible_controls(paper.venue)),
         paper.key,
-        tuple(paper.tags),
-        paper.status,
-        paper.priority,
+        tuple(map(intern, paper.tags)),
+        intern(paper.status),
+        intern(paper.priority),
         paper.rating,
-        paper.read_on,
+        intern(paper.read_on),
     )
 
 
@@ -70,9 +72,13 @@ def listed_rows(library: Library, scan: Any) -> tuple[list[Row], list[Problem]] 
     except FileFormatError as exc:  # as Library._load: ordered without the document's order
         order = ()
         problems = [Problem(exc.path, exc.line, exc.message), *problems]
-    return ordered(rows, order, itemgetter(PATH), itemgetter(YEAR), itemgetter(ADDED, FOLDED)), (
+    return ordered(rows, order, itemgetter(PATH), itemgetter(YEAR), _added_and_folded_title), (
         problems
     )
+
+
+def _added_and_folded_title(row: Row) -> tuple[str, str]:
+    return row[ADDED], row[RAW_TITLE].casefold()
 
 
 def selected_rows(
@@ -105,7 +111,7 @@ def filtered_rows(
 _SORTS: dict[str, tuple[int, Callable[[Any], Any] | None, bool]] = {
     "year": (YEAR, neg, False),
     "added": (ADDED, descending_day, True),
-    "title": (FOLDED, None, False),
+    "title": (RAW_TITLE, str.casefold, False),
     "priority": (PRIORITY, priority_rank, True),
     "rating": (RATING, neg, True),
     "read_on": (READ_ON, descending_day, True),

@@ -2,11 +2,13 @@
 every unchanged note, and the notes that changed read and parsed, without building a
 ``Note`` for each of the others.
 
-When many rows are missing (the first ``list``, a library changed by another program) the
-notes are loaded as every command loads them (``NoteStore.load``, through the note cache)
-and the rows are made from them. Either way the store afterwards knows what a ``load``
-would have told it: ``document.yaml``'s parsed layout (from the note cache), the folder
-state for the kept output, and the notes that could not be read.
+A year folder whose paths and stat keys are the kept ones gives its rows whole; in another
+one each row is checked against its file's stat key. When many rows are missing (the first
+``list``, a library changed by another program) the notes are loaded as every command loads
+them (``NoteStore.load``, through the note cache) and the rows are made from them. Either way
+the store afterwards knows what a ``load`` would have told it: ``document.yaml``'s parsed
+layout (from the note cache), the folder state for the kept output, and the notes that could
+not be read.
 """
 
 from __future__ import annotations
@@ -14,19 +16,96 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
+from papernotes.gc_pause import gc_paused
 from papernotes.model import Problem
-from papernotes.storage.caches.list_rows_cache import Row, RowMaker, RowsLoad
-from papernotes.storage.caches.note_cache import NoteCacheLoad, stat_key
+from papernotes.storage.caches.list_rows_cache import (
+    UNKNOWN,
+    ListRowsCache,
+    Row,
+    RowMaker,
+)
+from papernotes.storage.caches.note_cache import NoteCacheLoad, is_racy, stat_key
 from papernotes.storage.document_file import LAYOUT_FILE
-from papernotes.storage.note_format import load_yaml
+from papernotes.storage.note_format import NoteFormatError, load_yaml
 
 if TYPE_CHECKING:
+    from papernotes.storage.caches.note_cache import StatKey
     from papernotes.storage.note_folder import Scan
     from papernotes.storage.store import NoteStore
 
 FULL_LOAD_SHARE = 8
 """With more than 1/8 of the rows (and 64) missing, loading every note through the note
 cache costs less than reading and parsing each of those files."""
+
+
+class RowsLoad:
+    """One ``list`` through the kept rows of ``cache`` for the files ``found`` (stat keys
+    ``keys``): ``rows`` in scan order, None where a row must be made again (``stale``)."""
+
+    def __init__(self, cache: ListRowsCache, found: list[str], keys: list[StatKey]) -> None:
+        self.cache, self.found, self.keys = cache, found, keys
+        self.rows: list[Row | None] = []
+        self.stale: list[int] = []
+        self.problems = 0  # rows of notes that do not parse, among those kept
+        self.groups: dict[str, tuple[int, int]] = {}  # year -> its range of found
+        self.changed: set[str] = set()  # the years whose file must be written again
+        kept_years = cache.years()
+        with gc_paused():
+            pos = 0
+            while pos < len(found):
+                pos = self._year_from(pos, kept_years)
+        self.gone = kept_years - self.groups.keys()
+        """The years kept that have no note now."""
+
+    def _year_from(self, pos: int, kept_years: set[str]) -> int:
+        """Take the rows of the year folder whose notes start at ``pos``; where it ends."""
+        found, keys = self.found, self.keys
+        year = found[pos].partition("/")[0]
+        prefix = year + "/"
+        kept = self.cache.read(year) if year in kept_years else None
+        end = -1
+        if kept is not None:  # the same paths as kept, and no more of this year after them
+            n = len(kept.paths)
+            if found[pos : pos + n] == kept.paths and not (
+                pos + n < len(found) and found[pos + n].startswith(prefix)
+            ):
+                end = pos + n
+        if end < 0:
+            end = pos
+            while end < len(found) and found[end].startswith(prefix):
+                end += 1
+        self.groups[year] = (pos, end)
+        same_paths = kept is not None and end - pos == len(kept.paths)
+        if kept is not None and same_paths and b"".join(keys[pos:end]) == kept.keys:
+            # every file as it was
+            self.rows += kept.rows
+            self.problems += kept.problems
+            return end
+        self.changed.add(year)
+        by_path = dict(zip(kept.paths, kept.rows, strict=True)) if kept is not None else {}
+        for i in range(pos, end):
+            row = by_path.get(found[i])
+            if row is None or row[0] != keys[i]:
+                self.stale.append(i)
+                self.rows.append(None)
+            else:
+                self.rows.append(row)
+                if row[1] is None:
+                    self.problems += 1
+        return end
+
+    def write(self, racy: set[int]) -> None:
+        """Keep the rows of the years that changed (those at ``racy`` under ``UNKNOWN``)."""
+        for year in sorted(self.changed):
+            start, end = self.groups[year]
+            rows = [
+                (UNKNOWN, *row[1:]) if i in racy else row
+                for i, row in enumerate(self.rows[start:end], start)
+                if row is not None
+            ]
+            self.cache.write(year, self.found[start:end], rows)
+        for year in self.gone:
+            self.cache.remove(year)
 
 
 def list_rows(
@@ -45,61 +124,71 @@ def list_rows(
         except OSError:
             return None
     keys = scan.keys
-    load = RowsLoad(cache, scan.started_ns)
-    stale = load.stale(found, keys)
-    if len(stale) > 64 + len(found) // FULL_LOAD_SHARE:
-        made, problems = _rows_of_loaded_notes(store, scan, row_of, load, stale)
-        load.finish()
-        return made, problems
-    rows: list[Row] = (
-        list(map(load.fresh.__getitem__, found))
-        if not stale
-        else [load.fresh.get(rel, ()) for rel in found]
-    )
-    unreadable: dict[int, Problem] = {}
-    for i in stale:
-        rel = found[i]
+    load = RowsLoad(cache, found, keys)
+    if len(load.stale) > 64 + len(found) // FULL_LOAD_SHARE:
+        return _rows_of_loaded_notes(store, scan, row_of, load)
+    racy: set[int] = set()
+    unreadable = False
+    for i in load.stale:
+        rel, key = found[i], keys[i]
+        if is_racy(key, scan.started_ns):
+            racy.add(i)
         try:
-            rows[i] = load.read(rel, keys[i], store.read, row_of)
-        except OSError as exc:
-            unreadable[i] = Problem(rel, 1, f"cannot read: {exc.strerror or exc}")
-    unread: list[Problem] = []
-    if unreadable or any(rows[i][1] is None for i in stale) or load.kept_problems:
-        kept: list[Row] = []
-        for i, row in enumerate(rows):
-            if i in unreadable:
-                unread.append(unreadable[i])
-            elif row[1] is None:
-                unread.append(Problem(found[i], row[2][0], row[2][1]))
-            else:
-                kept.append(row)
-        rows = kept
-    real_root = load.shards.real_root
+            row: Row = (key, *row_of(store.read(rel)))
+        except NoteFormatError as exc:
+            row = (key, None, (exc.line, exc.message))
+        except OSError as exc:  # may pass: never kept
+            row = (UNKNOWN, None, (1, f"cannot read: {exc.strerror or exc}"))
+            unreadable = True
+        load.rows[i] = row
+    rows, unread = _notes_and_problems(load)
+    real_root = cache.real_root
     layout = NoteCacheLoad(store.caches().notes, real_root, scan.started_ns, entries=False)
     layout_data = layout.layout_data(store.root / LAYOUT_FILE, load_yaml)
     layout.finish()
-    load.finish()
-    settled = load.stats_settled and layout.stats_settled and not unreadable
+    load.write(racy)
+    settled = not racy and not unreadable and layout.stats_settled
     store.remember_load(scan, keys, layout, layout_data, unread, settled)
     return rows, scan.problems + unread
 
 
+def _notes_and_problems(load: RowsLoad) -> tuple[list[Row], list[Problem]]:
+    """The rows of the notes, and the problems of the others, in scan order."""
+    rows: list[Row] = load.rows  # type: ignore[assignment]  # every row is made now
+    if not load.problems and all(rows[i][1] is not None for i in load.stale):
+        return rows, []
+    notes, unread = [], []
+    for rel, row in zip(load.found, rows, strict=True):
+        if row[1] is None:
+            unread.append(Problem(rel, row[2][0], row[2][1]))
+        else:
+            notes.append(row)
+    return notes, unread
+
+
 def _rows_of_loaded_notes(
-    store: NoteStore, scan: Scan, row_of: RowMaker, load: RowsLoad, stale: list[int]
+    store: NoteStore, scan: Scan, row_of: RowMaker, load: RowsLoad
 ) -> tuple[list[Row], list[Problem]]:
     """The rows made from every note loaded by ``store.load`` (which also fills the note
-    cache); the stale ones replace their kept rows."""
+    cache), all of them kept."""
     notes, problems = store.load(scan)
-    assert scan.keys is not None
-    key_of = dict(zip(scan.found, scan.keys, strict=True))
-    changed = {scan.found[i] for i in stale}
+    unread = {p.path: p for p in problems[len(scan.problems) :]}
+    found, keys = scan.found, load.keys
+    racy: set[int] = set()
     rows: list[Row] = []
     notes.reverse()
-    while notes:  # each note freed once its row is made: the peak holds one of the two
-        note = notes.pop()
-        rel = note.path
-        row = (key_of[rel], *row_of(note))
-        if rel in changed:
-            load.keep(rel, key_of[rel], row)
-        rows.append(row)
+    with gc_paused():
+        for i, rel in enumerate(found):
+            problem = unread.get(rel)
+            if problem is not None:
+                load.rows[i] = (UNKNOWN, None, (problem.line, problem.message))
+                continue
+            note = notes.pop()  # freed once its row is made: the peak holds one of the two
+            row = (keys[i], *row_of(note))
+            if is_racy(keys[i], scan.started_ns):
+                racy.add(i)
+            load.rows[i] = row
+            rows.append(row)
+    load.changed = set(load.groups)
+    load.write(racy)
     return rows, problems

@@ -1,41 +1,45 @@
 """Each note's ``list`` row keyed by its file's stat, so ``list`` after an edit reads rows
 instead of building every note, and parses only the notes that changed.
 
-One folder per library in the user cache folder (``<hash of the library's path>.rows/``),
-sharded like the note cache (``shards.py``: an edit rewrites the shard of the edited note).
-Each note's relative path maps to a row: a tuple whose first item is the ``stat`` key the
-file had when it was read (``note_cache.stat_key``) and whose other items are what the
-library layer's ``row_of`` made of the parsed note (``library/list_rows.py``: what ``list``
-orders, filters and prints by), or ``(stat key, None, (line, message))`` for a note that
-does not parse. A row is used only when the file's stat is unchanged; files changed too
-recently to tell a same-tick edit apart (the racy rule) are never kept.
+One folder per library in the user cache folder (``<hash of the library's path>.rows/``)
+with one file per year folder (``2020``…), so an edit rewrites the rows of one year. A year's
+file holds its notes' paths in scan order, their ``stat`` keys (``note_cache.stat_key``)
+joined into one byte string, and a row per note: a tuple whose first item is that stat key
+and whose others are what the library layer's ``row_of`` made of the parsed note
+(``library/list_rows.py``: what ``list`` orders, filters and prints by), or
+``(stat key, None, (line, message))`` for a note that does not parse. When a year's paths
+and joined keys equal the scan's, its rows are used as they are (two comparisons for
+thousands of notes); otherwise each row is used only when its own stat key is the file's.
 
+A file changed too recently to tell a same-tick edit apart (the racy rule) or that could not
+be read is kept under ``UNKNOWN``, a stat key no file has, so it is read again next time.
 The header names the note cache's header (the parsers, the versions) and a stamp of every
 module of the package (``list_output_cache.code_stamp``), so rows made by other code are
 never read. The notes folder stays the only source of truth: a missing, damaged or
-other-code shard reads as empty, failing to write never fails the command, and
+other-code file reads as no rows, failing to write never fails the command, and
 ``PAPERNOTES_NO_CACHE=1`` turns the rows off with the other caches.
 """
 
 from __future__ import annotations
 
 import contextlib
+import marshal
 import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from papernotes.gc_pause import gc_paused
 from papernotes.model import Note
 from papernotes.storage.caches import note_cache
 from papernotes.storage.caches.list_output_cache import code_stamp
 from papernotes.storage.caches.location import cache_path
-from papernotes.storage.caches.note_cache import StatKey, is_racy
-from papernotes.storage.caches.shards import ShardedEntries
-from papernotes.storage.note_format import NoteFormatError
+from papernotes.storage.caches.note_cache import StatKey
+from papernotes.storage.checked_file import CACHE_TEMP_PREFIX, read_checked, write_checked
 
-ROWS_FORMAT = 1
+ROWS_FORMAT = 2
 _MAGIC = b"papernotes list rows\n"  # the file format's name, unchanged
+UNKNOWN: StatKey = bytes(40)
+"""The stat key of a row that must be made again (no file has inode and device 0)."""
 
 Row = tuple[Any, ...]
 """``(stat key, *row_of(note))`` or ``(stat key, None, (line, message))``."""
@@ -49,95 +53,104 @@ def header() -> bytes:
     return _MAGIC + note_cache.header() + line
 
 
+class YearRows:
+    """The kept rows of one year folder, in scan order."""
+
+    __slots__ = ("paths", "keys", "rows", "problems")
+
+    def __init__(self, paths: list[str], keys: bytes, rows: list[Row], problems: int) -> None:
+        self.paths, self.keys, self.rows, self.problems = paths, keys, rows, problems
+        """``keys``: the rows' stat keys joined; ``problems``: how many rows are problems."""
+
+
 class ListRowsCache:
-    """The kept ``list`` rows of one library (``folder`` None: caching is off)."""
+    """The kept ``list`` rows of one library (``folder`` None: caching is off); every method
+    swallows cache trouble (a file that does not read holds no rows)."""
 
     def __init__(self, folder: Path | None, real_root: str) -> None:
         self.folder = folder
         self.real_root = real_root
+        self._header: bytes | None = None
 
     @classmethod
     def for_library(cls, real_root: str) -> ListRowsCache:
         return cls(cache_path(real_root, ".rows"), real_root)
 
-    def shards(self) -> ShardedEntries:
-        return ShardedEntries(self.folder, header(), self.real_root)
+    def header(self) -> bytes:
+        if self._header is None:  # the code stamp stats every module: once is enough
+            self._header = header()
+        return self._header
+
+    def years(self) -> set[str]:
+        """The year folders that have a file of rows."""
+        if self.folder is None:
+            return set()
+        try:
+            return {
+                e.name for e in os.scandir(self.folder) if not e.name.startswith(CACHE_TEMP_PREFIX)
+            }
+        except OSError:
+            return set()
+
+    def read(self, year: str) -> YearRows | None:
+        """The rows kept for ``year``; None when there are none that read."""
+        if self.folder is None:
+            return None
+        payload = read_checked(self.folder / year, self.header())
+        if payload is None:
+            return None
+        try:
+            root, kept_year, paths, keys, rows, problems = marshal.loads(payload)
+        except (ValueError, EOFError, TypeError):
+            return None
+        if root != self.real_root or kept_year != year or not isinstance(rows, list):
+            return None
+        if not (isinstance(paths, list) and len(paths) == len(rows) and isinstance(keys, bytes)):
+            return None
+        return YearRows(paths, keys, rows, problems)
+
+    def write(self, year: str, paths: list[str], rows: list[Row]) -> bool:
+        """Keep ``rows`` (one per path of ``paths``, in scan order) for ``year``; no rows
+        remove its file. False on any failure."""
+        if self.folder is None:
+            return False
+        if not rows:
+            return self.remove(year)
+        keys = b"".join(row[0] for row in rows)
+        problems = sum(1 for row in rows if row[1] is None)
+        data = (self.real_root, year, paths, keys, rows, problems)
+        try:  # row_of interns what rows share: marshal writes each such string once
+            payload = marshal.dumps(data)
+        except (ValueError, TypeError):
+            return False
+        return write_checked(self.folder / year, self.header(), payload)
+
+    def remove(self, year: str) -> bool:
+        if self.folder is None:
+            return False
+        try:
+            os.unlink(self.folder / year)
+        except FileNotFoundError:
+            pass
+        except OSError:
+            return False
+        return True
 
     def forget(self, rels: list[str]) -> None:
         """Drop the rows of ``rels`` (their files may differ from what was read though their
         stat does not): the next ``list`` reads those files again."""
-        if self.folder is not None and rels:
-            self.shards().drop(rels)
+        for year in sorted({rel.partition("/")[0] for rel in rels}):
+            kept = self.read(year)
+            if kept is not None and not set(rels).isdisjoint(kept.paths):
+                rows = [
+                    (UNKNOWN, *row[1:]) if path in rels else row
+                    for path, row in zip(kept.paths, kept.rows, strict=True)
+                ]
+                self.write(year, kept.paths, rows)
 
     def clear(self) -> None:
         """Drop every row (``check``, which reads every note from its file, found a cached
         copy that disagreed with its file: a row made from such a read may disagree too)."""
-        if self.folder is None:
-            return
-        with contextlib.suppress(OSError):
-            for entry in os.scandir(self.folder):
-                if len(entry.name) == 2:
-                    with contextlib.suppress(OSError):
-                        os.unlink(entry.path)
-
-
-class RowsLoad:
-    """One ``list`` through the kept rows: unchanged files give their row, the others are
-    read and parsed, and the shards of what changed are rewritten."""
-
-    def __init__(self, cache: ListRowsCache, started_ns: int) -> None:
-        self.started_ns = started_ns
-        self.shards = cache.shards()
-        with gc_paused():
-            self.old: dict[str, Row] = self.shards.read()
-        self.fresh: dict[str, Row] = {}
-        self.stored: list[str] = []  # paths whose row is new, or gone stale
-        self.kept_problems = 0  # kept rows of notes that do not parse
-        self.stats_settled = True
-        """Whether every stat seen identifies what was read (no racy or unreadable file)."""
-
-    def stale(self, found: list[str], keys: list[StatKey]) -> list[int]:
-        """The positions in ``found`` whose kept row is missing or made from another stat;
-        the others are kept for ``finish``."""
-        old, fresh = self.old, self.fresh
-        stale = []
-        with gc_paused():
-            for i, rel in enumerate(found):
-                row = old.get(rel)
-                if row is None or row[0] != keys[i]:
-                    stale.append(i)
-                else:
-                    fresh[rel] = row
-                    if row[1] is None:
-                        self.kept_problems += 1
-        return stale
-
-    def keep(self, rel: str, key: StatKey, row: Row) -> None:
-        """``row`` (made now from the file at ``rel`` with stat ``key``) replaces its old one."""
-        self.stored.append(rel)
-        if is_racy(key, self.started_ns):
-            self.stats_settled = False
-        else:
-            self.fresh[rel] = row
-
-    def read(self, rel: str, key: StatKey, read: Callable[[str], Note], row_of: RowMaker) -> Row:
-        """The row of the note at ``rel`` read from its file (its stat key ``key`` taken
-        before); ``OSError`` when it cannot be read (not kept: that may pass)."""
-        try:
-            note = read(rel)
-        except NoteFormatError as exc:
-            row: Row = (key, None, (exc.line, exc.message))
-        except OSError:
-            self.stats_settled = False
-            self.stored.append(rel)
-            raise
-        else:
-            row = (key, *row_of(note))
-        self.keep(rel, key, row)
-        return row
-
-    def finish(self) -> None:
-        """Rewrite the shards whose rows changed or went; never raises."""
-        if self.stored or len(self.fresh) != len(self.old):
-            with gc_paused():
-                self.shards.write(self.fresh, self.stored)
+        for year in self.years():
+            with contextlib.suppress(OSError):
+                self.remove(year)

@@ -129,16 +129,6 @@ class ShardedEntries:
             self.read_keys[index] = set(new[index])
         return ok
 
-    def drop(self, paths: Iterable[str]) -> None:
-        """Remove the entries of ``paths``, reading and rewriting only their shards."""
-        if self.folder is None:
-            return
-        paths = set(paths)
-        for index in sorted({shard_of(path) for path in paths}):
-            shard = self._read_shard(index)
-            if shard and not paths.isdisjoint(shard):
-                self._write_shard(index, {p: e for p, e in shard.items() if p not in paths})
-
     def _write_shard(self, index: int, shard: dict[str, Any]) -> bool:
         assert self.folder is not None
         path = self.folder / f"{index:02x}"

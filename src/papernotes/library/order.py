@@ -38,12 +38,14 @@ def ordered(
     (``list``'s kept rows: ``library/list_rows.py``)."""
     rank = {p: i for i, p in enumerate(document_order)}
     ranks = list(map(rank.get, map(path, items)))
-    listed = {i: r for i, r in enumerate(ranks) if r is not None}
-    ranked = sorted(listed, key=listed.__getitem__)
-    # Only the papers the document does not order need the slower key (often a few).
-    others = [items[i] for i, r in enumerate(ranks) if r is None]
-    others.sort(key=added_and_folded_title)
-    result = [items[i] for i in ranked]
-    result += others
+    if None not in ranks:  # the document orders every paper (a generated one does)
+        result = list(map(items.__getitem__, sorted(range(len(items)), key=ranks.__getitem__)))
+    else:
+        listed = {i: r for i, r in enumerate(ranks) if r is not None}
+        result = [items[i] for i in sorted(listed, key=listed.__getitem__)]
+        # Only the papers the document does not order need the slower key (often a few).
+        others = [items[i] for i, r in enumerate(ranks) if r is None]
+        others.sort(key=added_and_folded_title)
+        result += others
     result.sort(key=year, reverse=True)  # reverse=True keeps equal years in their order
     return result

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from papernotes.storage.note_folder import Scan
     from papernotes.storage.store import NoteStore
 
-FULL_LOAD_SHARE = 8
+FULL_LOAD_SHARE, FULL_LOAD_ABOVE = 8, 64
 """With more than 1/8 of the rows (and 64) missing, loading every note through the note
 cache costs less than reading and parsing each of those files."""
 
@@ -125,7 +125,7 @@ def list_rows(
             return None
     keys = scan.keys
     load = RowsLoad(cache, found, keys)
-    if len(load.stale) > 64 + len(found) // FULL_LOAD_SHARE:
+    if len(load.stale) > FULL_LOAD_ABOVE + len(found) // FULL_LOAD_SHARE:
         return _rows_of_loaded_notes(store, scan, row_of, load)
     racy: set[int] = set()
     unreadable = False

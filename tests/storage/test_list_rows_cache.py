@@ -220,6 +220,26 @@ def test_many_missing_rows_are_made_from_a_load_through_the_note_cache(
     assert built == []  # and are kept
 
 
+def test_a_first_list_keeps_only_rows_and_leaves_the_note_cache_to_commands_that_need_notes(
+    seed_library, trusting_cache, monkeypatch, built, parsed
+):
+    monkeypatch.setattr(row_listing, "FULL_LOAD_ABOVE", 0)  # 8 missing rows count as many
+    expected = listed(seed_library, cache=False)
+    parsed.clear()
+    assert listed(seed_library) == expected
+    assert sorted(parsed) == sorted(
+        p.relative_to(seed_library).as_posix() for p in seed_library.glob("*/*.md")
+    )
+    assert (
+        built == []
+        and not note_cache_module.NoteCache.for_library(
+            os.path.realpath(seed_library)
+        ).holds_entries()
+    )
+    assert run(seed_library, "search", "bert").exit_code == 0  # the first to load notes
+    assert note_cache_module.NoteCache.for_library(os.path.realpath(seed_library)).holds_entries()
+
+
 def test_damaged_or_odd_row_files_are_ignored_and_replaced(seed_library, trusting_cache):
     expected = listed(seed_library, cache=False)
     listed(seed_library)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from operator import attrgetter
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from papernotes.model import Note
 
@@ -39,7 +39,8 @@ def ordered(
     rank = {p: i for i, p in enumerate(document_order)}
     ranks = list(map(rank.get, map(path, items)))
     if None not in ranks:  # the document orders every paper (a generated one does)
-        result = list(map(items.__getitem__, sorted(range(len(items)), key=ranks.__getitem__)))
+        known = cast(list[int], ranks)
+        result = list(map(items.__getitem__, sorted(range(len(items)), key=known.__getitem__)))
     else:
         listed = {i: r for i, r in enumerate(ranks) if r is not None}
         result = [items[i] for i in sorted(listed, key=listed.__getitem__)]

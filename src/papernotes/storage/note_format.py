@@ -238,13 +238,15 @@ def _coerce(name: str, value: object) -> object:
             return (value,) if value.strip() else ()
         if not isinstance(value, list):
             raise ValueError(f"{name} must be a list")
-        return tuple(_scalar(v) for v in value if _scalar(v))
+        return tuple([item for item in map(_scalar, value) if item])
     if isinstance(value, list | dict):
         raise ValueError(f"{name} must be a single value, not a {type(value).__name__}")
     return _scalar(value)
 
 
 def _scalar(value: object) -> str:
+    if type(value) is str:  # nearly every value: no other test needed
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, dt.date | dt.datetime):

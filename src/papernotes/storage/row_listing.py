@@ -3,9 +3,10 @@ every unchanged note, and the notes that changed read and parsed, without buildi
 ``Note`` for each of the others.
 
 A year folder whose paths and stat keys are the kept ones gives its rows whole; in another
-one each row is checked against its file's stat key. When many rows are missing (the first
-``list``, a library changed by another program) the notes are loaded as every command loads
-them (``NoteStore.load``, through the note cache) and the rows are made from them. Either way
+one each row is checked against its file's stat key. When many rows are missing and the note
+cache holds notes (rows made by another papernotes, a library changed by another program)
+the notes are loaded as every command loads them (``NoteStore.load``, through the note
+cache) and the rows are made from them. Either way
 the store afterwards knows what a ``load`` would have told it: ``document.yaml``'s parsed
 layout (from the note cache), the folder state for the kept output, and the notes that could
 not be read.
@@ -35,7 +36,11 @@ if TYPE_CHECKING:
 
 FULL_LOAD_SHARE, FULL_LOAD_ABOVE = 8, 64
 """With more than 1/8 of the rows (and 64) missing, loading every note through the note
-cache costs less than reading and parsing each of those files."""
+cache costs less than reading and parsing each of those files, if the note cache holds
+notes. When it holds none (the first command ever, or after the cache folder was deleted)
+the files are parsed one at a time and only rows are kept: writing the note cache too would
+cost a quarter of a cold ``list`` (it is written by the first command that loads notes),
+and the notes are never all in memory at once (a cold ``list`` of 100,000 notes)."""
 
 
 class RowsLoad:
@@ -125,7 +130,8 @@ def list_rows(
             return None
     keys = scan.keys
     load = RowsLoad(cache, found, keys)
-    if len(load.stale) > FULL_LOAD_ABOVE + len(found) // FULL_LOAD_SHARE:
+    many = len(load.stale) > FULL_LOAD_ABOVE + len(found) // FULL_LOAD_SHARE
+    if many and store.caches().notes.holds_entries():
         return _rows_of_loaded_notes(store, scan, row_of, load)
     racy: set[int] = set()
     unreadable = False

@@ -213,6 +213,15 @@ class NoteCache:
                 entries.pop(rel, None)
             shards.write(entries, rels)
 
+    def holds_entries(self) -> bool:
+        """Whether any shard file is there (without reading it): a load may find notes here."""
+        if self.folder is None:
+            return False
+        try:
+            return any(len(e.name) == 2 for e in os.scandir(self.folder))
+        except OSError:
+            return False
+
     def remove_single_file(self, real_root: str) -> None:
         """Delete the one-file cache older papernotes kept (``<hash>.cache``, format 2): it
         is never read now, and at 100,000 notes it holds 80 MB."""

@@ -12,7 +12,7 @@ from papernotes.library import Library
 from papernotes.model import Paper
 from papernotes.storage.caches import list_output_cache as list_output_module
 from papernotes.storage.caches import location as cache_location
-from papernotes.storage.caches.list_output_cache import MAX_OUTPUTS
+from papernotes.storage.caches.list_output_cache import MAX_OUTPUTS, OUTPUT_FORMAT
 from papernotes.storage.caches.note_cache import NoteCacheLoad
 from papernotes.storage.checked_file import write_checked
 from papernotes.storage.store import NoteStore
@@ -88,7 +88,10 @@ def test_a_new_paper_added_with_the_cli_is_listed(seed_library, trusting_cache):
         pytest.param(lambda data: data[:-1], id="truncated"),
         pytest.param(lambda data: data[:-3] + bytes([data[-3] ^ 1]) + data[-2:], id="flipped"),
         pytest.param(lambda data: b"", id="empty"),
-        pytest.param(lambda data: data.replace(b"format 1", b"format 9", 1), id="other-format"),
+        pytest.param(
+            lambda data: data.replace(f"format {OUTPUT_FORMAT} ".encode(), b"format 9 ", 1),
+            id="other-format",
+        ),
     ],
 )
 def test_a_damaged_kept_output_is_ignored_and_replaced(seed_library, trusting_cache, damage, loads):

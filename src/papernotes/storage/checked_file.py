@@ -22,15 +22,19 @@ CACHE_TEMP_PREFIX = ".tmp-"
 ``atomic.TEMP_PREFIX``)."""
 
 
-def read_checked(path: Path, head: bytes) -> memoryview | None:
+def read_checked(path: Path, head: bytes, leading: bytes = b"") -> memoryview | None:
     """The payload of the file at ``path`` if it starts with ``head`` and is intact; a FIFO or
-    device in its place (even through a symlink) is not read, never waited on."""
+    device in its place (even through a symlink) is not read, never waited on. A payload that
+    does not start with ``leading`` is refused before its checksum is worked out (a kept
+    output of another state: megabytes at 100,000 notes)."""
     try:
         data = read_regular(path)
     except OSError:
         return None
     start = len(head) + _CHECK.size
     if not data.startswith(head) or len(data) < start:
+        return None
+    if leading and data[start : start + len(leading)] != leading:
         return None
     payload = memoryview(data)[start:]
     if _CHECK.pack(zlib.crc32(payload)) != data[len(head) : start]:

@@ -83,6 +83,7 @@ class NoteStore:
         self._layout_data: LayoutEntry | None = None  # (stat key, YAML) seen by the last load()
         # folder_state() arguments of the last load()
         self._seen: tuple[list[str], list[StatKey], StatKey | None, list[Problem]] | None = None
+        self._state_of: tuple[tuple[object, ...], bytes] | None = None  # the last state()
         self.repaired: list[str] = []
         """The notes whose cached copy the last ``load(from_disk=True)`` found stale."""
         self.changed: list[str] = []
@@ -206,7 +207,13 @@ class NoteStore:
     def loaded_state(self) -> bytes | None:
         """The ``state()`` the last ``load()`` saw; None when some file's stat did not settle
         what was read (changed too recently, unreadable), or after a write."""
-        return folder_state(*self._seen) if self._seen is not None else None
+        if self._seen is None:
+            return None
+        rels, keys, layout_key, problems = self._seen
+        known = self._state_of
+        if known is not None and known[0] == (rels, keys, layout_key, problems):
+            return known[1]  # what state() worked out for this very scan
+        return folder_state(rels, keys, layout_key, problems)
 
     def state(self, scan: Scan) -> bytes | None:
         """What a ``load(scan)`` would see, from stats alone (``note_cache.folder_state``): it
@@ -219,7 +226,9 @@ class NoteStore:
             return None
         scan.keys = keys  # not DirEntry.stat(): each entry would keep its stat (50 MB at 100k)
         layout_key = stat_key_or_none(self.root / LAYOUT_FILE)
-        return folder_state(scan.rels(), keys, layout_key, scan.problems)
+        state = folder_state(scan.rels(), keys, layout_key, scan.problems)
+        self._state_of = ((scan.rels(), keys, layout_key, scan.problems), state)
+        return state
 
     def list_output_cache(self) -> ListOutputCache:
         """The ``list`` outputs of this library, kept per ``state()``

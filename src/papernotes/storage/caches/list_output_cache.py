@@ -12,8 +12,9 @@ One file per output (``<library hash>.views/<hash of its name>``: the name says 
 dropped first; a text over ``MAX_OUTPUT_BYTES`` is not kept (``list --json`` of a huge
 library). The header names the papernotes version and the size and time of every module
 of the package, so an upgraded or edited papernotes never prints an output an older one
-made. Like the note cache, the files are plain ``marshal`` data behind a checksum; a bad
-one is a miss, and failing to write one never fails the command.
+made. Like the note cache, the files are plain ``marshal`` data behind a checksum (led by
+the state, so a kept output of another state is refused before its megabytes are checked
+and loaded); a bad one is a miss, and failing to write one never fails the command.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from papernotes.model import Problem
 from papernotes.storage.caches.location import cache_path, python_version
 from papernotes.storage.checked_file import CACHE_TEMP_PREFIX, read_checked, write_checked
 
-OUTPUT_FORMAT = 1
+OUTPUT_FORMAT = 2
 MAX_OUTPUTS = 8
 MAX_OUTPUT_BYTES = 64 * 2**20
 STALE_TEMP_NS = 3600 * 10**9
@@ -83,11 +84,11 @@ class ListOutputCache:
         path = self._path(name)
         if path is None:
             return None
-        payload = read_checked(path, self.header())
+        payload = read_checked(path, self.header(), leading=state)
         if payload is None:
             return None
         try:
-            root, kept_name, kept_state, problems, text = marshal.loads(payload)
+            root, kept_name, kept_state, problems, text = marshal.loads(payload[len(state) :])
             if (root, kept_name, kept_state) != (self.real_root, name, state):
                 return None
             if not isinstance(text, str):
@@ -103,7 +104,7 @@ class ListOutputCache:
             return False
         kept = [(p.path, p.line, p.message) for p in problems]
         try:
-            payload = marshal.dumps((self.real_root, name, state, kept, text))
+            payload = state + marshal.dumps((self.real_root, name, state, kept, text))
         except (ValueError, TypeError):
             return False
         if len(payload) > MAX_OUTPUT_BYTES or not write_checked(path, self.header(), payload):

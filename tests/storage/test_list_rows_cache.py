@@ -4,8 +4,10 @@ prints exactly what a run without caches prints, whatever the options and the ch
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -295,3 +297,40 @@ def test_list_from_rows_equals_one_without_caches_after_any_sequence_of_changes(
             apply_step(root, step)
             for args in options:
                 assert listed(root, *args) == listed(root, *args, cache=False), (step, args)
+
+
+# -- concurrent writers ------------------------------------------------------
+
+
+def edit_and_list(root: str, rel: str, rounds: int, first_when: int) -> None:
+    """One process: edit its note (with its own mtimes) and list from rows, ``rounds`` times:
+    each list rewrites the year file of that note, which holds another process's note too."""
+    from papernotes.library import Library
+
+    path = Path(root) / rel
+    base = path.read_text(encoding="utf-8")
+    for i in range(rounds):
+        path.write_text(base.replace("key: ", f"key: round{i}", 1), encoding="utf-8")
+        when = time.time() - 86400 + first_when + i
+        os.utime(path, (when, when))
+        assert Library(Path(root)).list_rows() is not None
+
+
+def test_processes_rewriting_the_same_year_files_at_once_leave_rows_that_list_right(
+    seed_library, trusting_cache
+):
+    listed(seed_library)
+    notes = ["2019/roberta.md", "2019/xlnet.md", "2020/albert.md", "2020/tinybert.md"]
+    context = multiprocessing.get_context("fork")  # the children keep the patched racy rule
+    writers = [
+        context.Process(target=edit_and_list, args=(str(seed_library), rel, 10, 1000 * i))
+        for i, rel in enumerate(notes)
+    ]
+    for writer in writers:
+        writer.start()
+    for writer in writers:
+        writer.join(60)
+        assert writer.exitcode == 0
+    result = listed(seed_library)
+    assert result == listed(seed_library, cache=False)
+    assert result[1].count("  round9") == 4

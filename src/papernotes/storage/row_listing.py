@@ -14,7 +14,6 @@ not be read.
 
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING
 
 from papernotes.gc_pause import gc_paused
@@ -25,7 +24,7 @@ from papernotes.storage.caches.list_rows_cache import (
     Row,
     RowMaker,
 )
-from papernotes.storage.caches.note_cache import NoteCacheLoad, is_racy, stat_key
+from papernotes.storage.caches.note_cache import NoteCacheLoad, is_racy, stat_keys
 from papernotes.storage.document_file import LAYOUT_FILE
 from papernotes.storage.note_format import NoteFormatError, load_yaml
 
@@ -122,10 +121,10 @@ def list_rows(
     cache = store.caches().list_rows()
     if cache.folder is None:
         return None
-    found, prefix = scan.found, scan.prefix
+    found = scan.found
     if scan.keys is None:
         try:  # by path, as NoteStore.state does
-            scan.keys = [stat_key(os.stat(prefix + rel)) for rel in found]
+            scan.keys = stat_keys(scan.prefix, found)
         except OSError:
             return None
     keys = scan.keys

@@ -14,7 +14,6 @@ from operator import attrgetter
 from papernotes.library import Library
 from papernotes.library.field_filters import FieldFilter, split_filter
 from papernotes.library.reading_queue import queue_notes, sorted_notes
-from papernotes.library.search import reads_as_pinyin, terms
 from papernotes.model import Note
 
 SORTS = ("year", "title", "added", "status", "priority", "rating")
@@ -77,6 +76,8 @@ class PaperFilter:
         """True when every paper this filter lists was listed by ``before``, in the same order:
         same year and sort, each word of the old query inside a word of the new one, and no
         pinyin reading in the new query (a pinyin word also matches text it does not contain)."""
+        from papernotes.library.search import reads_as_pinyin, terms  # not for the first screen
+
         same = (self.year, self.sort, self.queue) == (before.year, before.sort, before.queue)
         if not same or reads_as_pinyin(self.words) or self.fields != before.fields:
             return False

@@ -3,6 +3,7 @@ detail view or ``g`` goes to it, ``backspace`` (or ``alt+left``) comes back."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
 from papernotes.library.paper_links import label, linked_from, linking_notes, links_to
@@ -12,20 +13,63 @@ from papernotes.tui.screens.link_picker import LinkPicker
 if TYPE_CHECKING:
     from papernotes.tui.screens.main_screen import MainScreen
 
+LINK_SCAN_SLICE = 2000
+"""Notes looked through for links between two looks at the event queue (a few ms)."""
+
 
 class LinkActions:
     """The link history of one screen, and the notes holding links (found once per change of
-    the library, so moving the cursor does not scan every note)."""
+    the library, so moving the cursor does not scan every note; for the detail view, after
+    the screen is drawn, so the first screen does not wait for a scan of every note)."""
 
     def __init__(self, screen: MainScreen) -> None:
         self.screen = screen
         self.history: list[str] = []
         """The papers links were followed from, latest last."""
         self._linking: list[Note] | None = None
+        self._generation = 0
+        """Counts the library's changes: a scan started before one is not kept."""
+        self._scanning = False
 
     def forget(self) -> None:
         """The library changed: find the notes holding links again when next asked."""
         self._linking = None
+        self._generation += 1
+        self._scanning = False
+
+    def shown(self, note: Note) -> tuple[list[Note], list[Note]]:
+        """``of(note)`` for the detail view, without waiting for a scan of every note: until
+        the notes holding links are found (in the background, then the detail is drawn again)
+        the papers linking to ``note`` are left out."""
+        if self._linking is None:
+            self._scan_soon()
+            return links_to(self.screen.library, note), []
+        return self.of(note)
+
+    def _scan_soon(self) -> None:
+        if not self._scanning:
+            self._scanning = True
+            self.screen.call_after_refresh(self._start_scan, self._generation)
+
+    def _start_scan(self, generation: int) -> None:
+        if generation == self._generation:
+            self.screen.run_worker(
+                self._scan(generation), group="links", exclusive=True, exit_on_error=False
+            )
+
+    async def _scan(self, generation: int) -> None:
+        """Find the notes holding links a slice at a time on the UI thread (keys are handled
+        in between), then draw the detail again with the papers linking to it."""
+        notes = self.screen.library.notes()
+        found: list[Note] = []
+        for start in range(0, len(notes), LINK_SCAN_SLICE):
+            if generation != self._generation:
+                return  # the library changed: a later scan finds them
+            found += linking_notes(notes[start : start + LINK_SCAN_SLICE])
+            await asyncio.sleep(0)
+        if generation == self._generation:
+            self._linking = found
+            self.screen.show_detail(self.screen.current)
 
     def of(self, note: Note) -> tuple[list[Note], list[Note]]:
         """The papers ``note`` links to, and those that link to it."""

@@ -204,7 +204,7 @@ class MainScreen(Screen[None]):
         return self._marking[1]
 
     def show_detail(self, note: Note | None) -> None:
-        links = self.links.of(note) if note is not None else ([], [])
+        links = self.links.shown(note) if note is not None else ([], [])
         self.query_one(DetailView).show(note, self.marker(), links)
         lower = self.query_one(TabbedContent)
         self.query_one(BibtexView).show(note, visible=lower.active == "tab-bibtex")

@@ -16,6 +16,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Header, OptionList, TabbedContent, TabPane
 
@@ -121,7 +122,12 @@ class MainScreen(Screen[None]):
                 self.notify, f"Cannot load the library: {exc}", severity="error"
             )
             return
+        finally:
+            self.post_message(self.LoadEnded())  # the app collects garbage again
         self.app.call_from_thread(self.loaded)
+
+    class LoadEnded(Message):
+        """The library was read (or could not be): the app's start-up is over."""
 
     def loaded(self) -> None:
         self.ready = True

@@ -156,7 +156,8 @@ class MainScreen(Screen[None]):
         while self.ready:
             notes = self.library.notes()
             for note in notes[start : start + SEARCH_SLICE]:
-                self.library.forms.pinyin(note)  # the folded text too
+                self.library.haystack(note)  # the folded text: kept pinyin does not fold it
+                self.library.forms.pinyin(note)
             start += SEARCH_SLICE
             if start >= len(notes):
                 self.library.keep_search_forms()

@@ -45,6 +45,7 @@ async def probe(root: Path) -> dict:
         while not drawn:
             await asyncio.sleep(0.002)
         print("READY", flush=True)
+        first_screen_cpu = time.process_time()  # every thread's, since the process started
         PaperList.render_line = render_line  # type: ignore[method-assign]
         await pilot.pause()
         await app.workers.wait_for_complete()  # the search text folded, the links found
@@ -83,6 +84,7 @@ async def probe(root: Path) -> dict:
             "listed": len(papers.notes),
             "bulk": bulk,
             "answering": answering,
+            "first_screen_cpu": first_screen_cpu,
         }
 
 

@@ -343,9 +343,11 @@ def test_fifos_and_devices_in_place_of_the_cache_files_block_no_command(seed_lib
         ("fifo", ".forms", shards),
         ("fifo", ".rows", None),
         ("zero", ".rows", sorted(p.name for p in seed_library.iterdir() if p.name.isdigit())),
+        ("zero", ".pinyin", None),
+        ("fifo", ".pinyin", shards),
     ]
     for kind, suffix, names in odd_places:
-        for other in (".notes", ".forms", ".rows"):
+        for other in (".notes", ".forms", ".rows", ".pinyin"):
             folder = cache_path(root, other)
             assert folder is not None
             folder.parent.mkdir(parents=True, exist_ok=True)

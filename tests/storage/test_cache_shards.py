@@ -60,16 +60,18 @@ def test_an_edit_rewrites_only_the_shard_of_the_edited_note(seed_library, trusti
 
 def test_new_search_forms_for_an_edited_note_rewrite_only_its_shard(seed_library, trusting_cache):
     assert run(seed_library, "search", "zhengliu").exit_code == 0  # every note's forms kept
-    folder = SearchFormsCache.for_library(os.path.realpath(seed_library)).folder
-    assert folder is not None
-    before = files_in(folder)
+    kept = SearchFormsCache.for_library(os.path.realpath(seed_library))
+    folders = [kept.folder, kept.spelling_shards.folder]  # folded forms, pinyin spellings
+    assert all(folder is not None for folder in folders)
+    before = [files_in(folder) for folder in folders]
     note = seed_library / "2019" / "roberta.md"
     edit_as_a_person(note, note.read_text(encoding="utf-8") + "\n1. 逆向數據增強很重要\n")
     found = run(seed_library, "search", "nixiang", "--json")
     assert '"liu2019roberta"' in found.stdout
-    after = files_in(folder)
-    changed = {name for name in before if after.get(name) != before[name]}
-    assert changed == {f"{shards.shard_of('2019/roberta.md'):02x}"}
+    for folder, old in zip(folders, before, strict=True):
+        after = files_in(folder)
+        changed = {name for name in old if after.get(name) != old[name]}
+        assert changed == {f"{shards.shard_of('2019/roberta.md'):02x}"}, folder
 
 
 def test_the_one_file_cache_of_older_versions_is_removed(seed_library, trusting_cache):
@@ -91,6 +93,7 @@ def test_an_upgraded_opencc_or_pypinyin_drops_the_kept_search_forms(
     assert run(seed_library, "search", "zhengliu").exit_code == 0
     root = os.path.realpath(seed_library)
     assert len(SearchFormsCache.for_library(root).read()) == 8
+    assert len(SearchFormsCache.for_library(root).read_spellings()) == 8
     for package in ("opencc", "pypinyin"):
         real = search_forms_cache.installed_version
         monkeypatch.setattr(
@@ -99,6 +102,7 @@ def test_an_upgraded_opencc_or_pypinyin_drops_the_kept_search_forms(
             lambda name, package=package, real=real: "99.0" if name == package else real(name),
         )
         assert SearchFormsCache.for_library(root).read() == {}, package
+        assert SearchFormsCache.for_library(root).read_spellings() == {}, package
         monkeypatch.setattr(search_forms_cache, "installed_version", real)
     assert len(SearchFormsCache.for_library(root).read()) == 8
 

@@ -20,11 +20,13 @@ def test_a_second_search_reads_the_kept_forms_instead_of_folding_every_note(seed
     first = imported_modules(seed_library, "search", "bert")
     assert "opencc" in first  # the notes' Chinese text was converted
     kept = forms_file(seed_library).read()
-    assert len(kept) == 8 and all("folded" in forms for _, forms in kept.values())
+    assert len(kept) == 8 and all(isinstance(forms[1], bytes) for forms in kept.values())
+    assert forms_file(seed_library).read_spellings() == {}  # a text query spells nothing
     assert "opencc" not in imported_modules(seed_library, "search", "bert")
-    imported_modules(seed_library, "search", "zhengliu")  # pinyin forms are kept as well
-    kept = forms_file(seed_library).read()
-    assert all("pinyin" in forms for _, forms in kept.values())
+    imported_modules(seed_library, "search", "zhengliu")  # pinyin spellings are kept as well
+    spelled = forms_file(seed_library).read_spellings()
+    assert spelled.keys() == kept.keys()
+    assert all(spelled[path][0] == forms[0] for path, forms in kept.items())  # same digests
 
 
 def test_an_edited_note_gets_new_forms_and_is_found_by_its_new_text(seed_library):
@@ -39,7 +41,7 @@ def test_an_edited_note_gets_new_forms_and_is_found_by_its_new_text(seed_library
 def test_forms_of_another_digest_or_a_damaged_file_are_not_used(seed_library):
     library = Library.open(seed_library)
     note = library.notes()[0]
-    forms_file(seed_library).write({note.path: ("other digest", {"folded": "zzz"})}, {note.path})
+    forms_file(seed_library).write({note.path: ("other digest", b"zzz", True)}, {note.path})
     assert "zzz" not in library.haystack(note)
     folder = forms_file(seed_library).folder
     assert folder is not None

@@ -55,3 +55,16 @@ def test_a_syllable_never_matches_the_end_of_a_longer_reading():
     folder = TextFolder()
     assert pinyin_pattern("anquan").search(folder.pinyin_form("现全")) is None  # xian quan
     assert pinyin_pattern("anquan").search(folder.pinyin_form("西安全")) is not None
+
+
+def test_the_kept_pinyin_spelling_has_one_token_per_character_and_matches_as_the_form_does():
+    folder = TextFolder()
+    text = folder.fold("ＢＥＲＴ的成长，長城 x\n速度")
+    spelling = folder.pinyin_spelling(text)
+    assert spelling == "".join(folder.pinyin_tokens(text))
+    assert spelling.count(";") + spelling.count("|") == len(text)  # a token per character
+    assert spelling.startswith("||||;de,di;cheng;zhang,chang|;zhang,chang;cheng|||;su;")
+    form = folder.pinyin_form(text)
+    for word in ("chengzhang", "changcheng", "sudu", "decheng", "zhangsu", "chengchang"):
+        pattern = pinyin_pattern(word)
+        assert (pattern.search(spelling) is None) == (pattern.search(form) is None), word

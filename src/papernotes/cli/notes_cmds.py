@@ -439,7 +439,7 @@ def search_cmd(ctx: click.Context, query, as_json, exact):
     parsed = library.query(query, exact=exact)
     notes = library.search(parsed)
     library.keep_search_forms()  # computed once: the next search reads them
-    hits = [library.hit(parsed, n) for n in notes]
+    hits = library.hits(parsed, notes)
     if as_json:
         click.echo(
             to_json(

@@ -255,9 +255,11 @@ class Library:
 
     def hit(self, query: Query, note: Note) -> Hit | None:
         """Where ``query`` matched ``note``: the field and the span to mark."""
-        from papernotes.library.search import locate
+        return self.hits(query, [note])[0]
 
-        return locate(query, note.paper, self.folder, self.forms.known(note.path))
+    def hits(self, query: Query, notes: list[Note]) -> list[Hit | None]:
+        """``hit`` for each of ``notes``, from their kept search forms."""
+        return self.forms.hits(query, notes)
 
     def find(self, query: str) -> Note:
         """The one note named by a key, slug, path, arXiv id or unique title fragment; a name

@@ -31,7 +31,8 @@ def text_of(paper: Paper) -> str:
 
 
 def fields_of(paper: Paper) -> list[tuple[str, int | None, str]]:
-    """``(field name, index in a list field or None, text)`` for every searched field."""
+    """``(field name, index in a list field or None, text)`` for every searched field
+    (``search_hits.hit_at`` walks them in this order too)."""
     fields: list[tuple[str, int | None, str]] = [
         ("title", None, paper.title),
         ("arxiv_title", None, paper.arxiv_title),
@@ -204,7 +205,7 @@ def _pinyin_hit(
         folded, starts = folded_with_offsets(text, folder)
         form = folder.pinyin_form(folded)
         if any(p.search(form) for p in patterns):
-            found = _merged(_pinyin_spans(patterns, folded, starts, folder))
+            found = merged(_pinyin_spans(patterns, folded, starts, folder))
             if found:
                 return Hit(name, index, text, *found[0])
     return None
@@ -249,7 +250,7 @@ def spans(query: Query, text: str, folder: TextFolder) -> list[tuple[int, int]]:
         form = folder.pinyin_form(folded)
         if any(p.search(form) for p in patterns):
             found += _pinyin_spans(patterns, folded, starts, folder)
-    return _merged(found)
+    return merged(found)
 
 
 def _may_match(query: Query, text: str, folder: TextFolder) -> bool:
@@ -293,14 +294,15 @@ def _occurrences(text: str, word: str) -> list[int]:
     return positions
 
 
-def _merged(found: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    merged: list[tuple[int, int]] = []
+def merged(found: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``found`` sorted, overlapping or touching spans joined, empty ones dropped."""
+    joined: list[tuple[int, int]] = []
     for start, end in sorted(found):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        if joined and start <= joined[-1][1]:
+            joined[-1] = (joined[-1][0], max(end, joined[-1][1]))
         elif end > start:
-            merged.append((start, end))
-    return merged
+            joined.append((start, end))
+    return joined
 
 
 def _starts(pieces: list[str], length: int) -> list[int]:

@@ -1,14 +1,24 @@
-"""Each note's search forms: its folded text and that text's pinyin form, computed once.
+"""Each note's search forms: its folded text, whether it folded one character for one, and
+its pinyin spelling (for pinyin queries only), computed once.
 
 Kept in memory per path and on disk (``storage/caches/search_forms_cache.py``) per note
-digest, so a search folds only the notes that changed since the last one.
+digest, so a search folds only the notes that changed since the last one; ``search_hits``
+matches and locates hits on them.
 """
 
 from __future__ import annotations
 
-from papernotes.library.search import Query, haystack, matches, text_of
+from papernotes.gc_pause import gc_paused
+from papernotes.library.search import Hit, Query, locate, text_of
+from papernotes.library.search_hits import FormsQuery, decoded, encoded, hit_at
 from papernotes.model import Note
-from papernotes.storage.caches.search_forms_cache import Forms, KeptForms, SearchFormsCache
+from papernotes.storage.caches.search_forms_cache import (
+    Forms,
+    KeptForms,
+    KeptSpellings,
+    SearchFormsCache,
+    Spelling,
+)
 from papernotes.storage.store import NoteStore
 from papernotes.text.folding import TextFolder
 
@@ -19,77 +29,145 @@ class SearchForms:
     def __init__(self, store: NoteStore) -> None:
         self.store = store
         self.folder = TextFolder()
-        self._folded: dict[str, str] = {}  # path -> folded search text
-        self._pinyin: dict[str, str] = {}  # path -> pinyin form of the folded text
+        self._current: dict[str, Forms] = {}  # path -> forms of the note read at that path
+        self._spelled: dict[str, Spelling] = {}  # path -> pinyin spelling of those
         self._kept: KeptForms | None = None  # the kept forms, read on first use
+        self._kept_spellings: KeptSpellings | None = None  # read on the first pinyin query
         self._cache: SearchFormsCache | None = None
         self._changed: set[str] = set()  # paths whose kept forms were computed here
+        self._changed_spellings: set[str] = set()
 
     def search(self, query: Query, pool: list[Note]) -> list[Note]:
         """The notes of ``pool`` that ``query`` matches (``library.search``), in order."""
         if query.exact:
             words = query.words
             return [n for n in pool if all(w in text_of(n.paper).casefold() for w in words)]
-        texts = [self.folded(n) for n in pool]
+        texts = [forms[1] for forms in self._forms_of(pool)]
+        matcher = FormsQuery(query)
         if not query.uses_pinyin:
-            words = query.words
-            if len(words) == 1:  # the common case, without a call per note
-                word = words[0]
+            if len(matcher.words) == 1:  # the common case, without a call per note
+                word = matcher.words[0][0]
                 return [n for n, text in zip(pool, texts, strict=True) if word in text]
-            return [n for n, text in zip(pool, texts, strict=True) if all(w in text for w in words)]
-        return [
-            n for n, text in zip(pool, texts, strict=True) if matches(query, text, self.pinyin(n))
-        ]
+            match = matcher.matches_text
+            return [n for n, text in zip(pool, texts, strict=True) if match(text)]
+        spelled = self._spellings_of(pool)
+        match_either = matcher.matches
+        return [n for n, t, s in zip(pool, texts, spelled, strict=True) if match_either(t, s)]
+
+    def hits(self, query: Query, notes: list[Note]) -> list[Hit | None]:
+        """Where ``query`` matched each of ``notes`` (``search.locate``'s answer), from the
+        kept forms: the field and the span to show."""
+        if query.exact:
+            return [locate(query, n.paper, self.folder) for n in notes]
+        matcher = FormsQuery(query)
+        pinyin = query.uses_pinyin
+        found: list[Hit | None] = []
+        for note, forms in zip(notes, self._forms_of(notes), strict=True):
+            if not forms[2]:  # some field folds to another length: field by field
+                found.append(locate(query, note.paper, self.folder, decoded(forms[1])))
+                continue
+            place = matcher.text_place(forms[1])
+            if place is None and pinyin:
+                place = matcher.pinyin_place(self.pinyin(note))
+            found.append(None if place is None else hit_at(note.paper, *place))
+        return found
 
     def folded(self, note: Note) -> str:
-        text = self._folded.get(note.path)
-        if text is None:
-            forms = self._kept_forms(note)
-            text = forms.get("folded")
-            if text is None:
-                text = forms["folded"] = haystack(note.paper, self.folder)
-                self._changed.add(note.path)
-            self._folded[note.path] = text
-        return text
-
-    def known(self, path: str) -> str | None:
-        """The folded text of the note at ``path`` if worked out already."""
-        return self._folded.get(path)
+        """The folded search text of ``note`` (``search.haystack``)."""
+        return decoded(self._forms(note)[1])
 
     def pinyin(self, note: Note) -> str:
-        text = self._pinyin.get(note.path)
-        if text is None:
-            forms = self._kept_forms(note)
-            text = forms.get("pinyin")
-            if text is None:
-                text = forms["pinyin"] = self.folder.pinyin_form(self.folded(note))
-                self._changed.add(note.path)
-            self._pinyin[note.path] = text
-        return text
+        """The pinyin spelling of the folded text of ``note`` (``pinyin_spelling``)."""
+        spelled = self._spelled.get(note.path)
+        if spelled is not None and spelled[0] == note.digest:
+            return spelled[1]
+        return self._spellings_of([note])[0]
 
-    def _kept_forms(self, note: Note) -> Forms:
-        """The kept forms of ``note``: those of its current bytes (same digest), else none."""
+    def _spellings_of(self, notes: list[Note]) -> list[str]:
+        """The pinyin spelling of each of ``notes``: held, kept or worked out (as ``_forms_of``)."""
+        if self._kept_spellings is None:
+            with gc_paused():  # ten thousand strings, no cycles: no collections meanwhile
+                self._kept_spellings = self._kept_cache().read_spellings()
+        current, kept = self._spelled, self._kept_spellings
+        found = []
+        for note in notes:
+            path = note.path
+            spelled = current.get(path)
+            if spelled is None or spelled[0] != note.digest:
+                spelled = kept.get(path)
+                if spelled is None or spelled[0] != note.digest:
+                    spelling = self.folder.pinyin_spelling(self.folded(note))
+                    spelled = kept[path] = (note.digest, spelling)
+                    self._changed_spellings.add(path)
+                current[path] = spelled
+            found.append(spelled[1])
+        return found
+
+    def _forms(self, note: Note) -> Forms:
+        """The forms of ``note`` (``_forms_of``)."""
+        forms = self._current.get(note.path)
+        if forms is not None and forms[0] == note.digest:
+            return forms
+        return self._forms_of([note])[0]
+
+    def _forms_of(self, notes: list[Note]) -> list[Forms]:
+        """The forms of each of ``notes``: held, else kept for its current bytes (same
+        digest), else worked out now. One loop for all: a search asks for every note."""
         if self._kept is None:
+            with gc_paused():  # tens of thousands of objects, no cycles (``gc_pause``)
+                self._kept = self._kept_cache().read()
+        current, kept = self._current, self._kept
+        found = []
+        for note in notes:
+            path = note.path
+            forms = current.get(path)
+            if forms is None or forms[0] != note.digest:
+                forms = kept.get(path)
+                if forms is None or forms[0] != note.digest:
+                    forms = kept[path] = self._worked_out(note)
+                    self._changed.add(path)
+                current[path] = forms
+            found.append(forms)
+        return found
+
+    def _kept_cache(self) -> SearchFormsCache:
+        if self._cache is None:
             self._cache = self.store.caches().search_forms()
-            self._kept = self._cache.read()
-        entry = self._kept.get(note.path)
-        if entry is None or entry[0] != note.digest:
-            entry = self._kept[note.path] = (note.digest, {})
-        return entry[1]
+        return self._cache
+
+    def _worked_out(self, note: Note) -> Forms:
+        text = text_of(note.paper)
+        folded = self.folder.fold(text)
+        aligned = len(folded) == len(text) and _lengths(folded) == _lengths(text)
+        return (note.digest, encoded(folded), aligned)
 
     def forget(self, path: str) -> None:
         """The note at ``path`` changed or went: its forms are worked out again if needed."""
-        self._folded.pop(path, None)
-        self._pinyin.pop(path, None)
+        self._current.pop(path, None)
+        self._spelled.pop(path, None)
 
     def clear(self) -> None:
-        self._folded.clear()
-        self._pinyin.clear()
+        self._current.clear()
+        self._spelled.clear()
 
     def keep(self, paths: set[str]) -> None:
-        """Write the forms of the notes at ``paths`` if any was computed since the last time."""
-        if self._kept is None or self._cache is None or not self._changed:
+        """Write the forms of the notes at ``paths`` computed since the last time, if any."""
+        if self._cache is None:
             return
-        kept = {path: entry for path, entry in self._kept.items() if path in paths}
-        self._cache.write(kept, self._changed)
-        self._changed = set()
+        if self._kept is not None and self._changed:
+            kept = {path: forms for path, forms in self._kept.items() if path in paths}
+            self._cache.write(kept, self._changed)
+            self._changed = set()
+        if self._kept_spellings is not None and self._changed_spellings:
+            spelled = self._kept_spellings
+            self._cache.write_spellings(
+                {path: spelling for path, spelling in spelled.items() if path in paths},
+                self._changed_spellings,
+            )
+            self._changed_spellings = set()
+
+
+def _lengths(text: str) -> list[int]:
+    """The length of each line of ``text``: equal in the folded text and the note's text when
+    every field (a field never spans a line) folded to as many characters as it has."""
+    return [len(line) for line in text.split("\n")]

@@ -50,17 +50,27 @@ MAX_SPLITS = 8
 
 
 HAN_RANGES = "\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
-_HAN = re.compile(f"[{HAN_RANGES}]")
-_NOT_HAN_RUN = re.compile(f"[^{HAN_RANGES}]+")
+FIRST_HAN = "\u3400"
+_HAN = f"[{HAN_RANGES}]"
+_NOT_HAN_RUN = f"[^{HAN_RANGES}]+"
+# Patterns, not compiled ones: ``re`` compiles each on first use (``_HAN`` takes 3 ms, paid
+# at every start otherwise) and keeps it.
+
+
+def _bars(run: re.Match[str]) -> str:
+    return NOT_HAN * len(run.group())
 
 
 def is_han(char: str) -> bool:
     """True for a CJK ideograph (the characters that have a pinyin reading)."""
-    return _HAN.match(char) is not None
+    code = ord(char[0]) if char else 0
+    return 0x3400 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or 0x20000 <= code <= 0x3FFFF
 
 
 def has_han(text: str) -> bool:
-    return _HAN.search(text) is not None
+    if not text or max(text) < FIRST_HAN:  # no character as high as the first ideograph
+        return False
+    return re.search(_HAN, text) is not None
 
 
 def width_and_case(text: str) -> str:
@@ -151,11 +161,22 @@ class TextFolder:
     def pinyin_form(self, folded: str) -> str:
         """``folded`` as ``;zheng;liu|`` – each character with readings as ``;`` and its
         readings, each run of other characters as one ``|`` (``library.search`` matches it)."""
-        han = _NOT_HAN_RUN.sub(NOT_HAN, folded)
+        han = re.sub(_NOT_HAN_RUN, NOT_HAN, folded)
         for char in set(han) - self._known:
             self.readings(char)
             self._known.add(char)
         return han.translate(self._table).replace(NOT_HAN + NOT_HAN, NOT_HAN)
+
+    def pinyin_spelling(self, folded: str) -> str:
+        """``"".join(pinyin_tokens(folded))`` in one go: each character of ``folded`` as one
+        token (``;readings`` or ``|``), so a position in it maps back to a character by
+        counting the tokens before it. Kept per note (``library.search_forms``): a pinyin
+        query matches it and finds the matched characters without spelling a field again."""
+        han = re.sub(_NOT_HAN_RUN, _bars, folded)
+        for char in set(han) - self._known:
+            self.readings(char)
+            self._known.add(char)
+        return han.translate(self._table)
 
     def pinyin_tokens(self, folded: str) -> list[str]:
         """One token per character of ``folded`` (``;readings`` or ``|``): positions in the

@@ -1,13 +1,17 @@
-"""The search forms of each note (folded text, pinyin form), kept so a search computes them once.
+"""The search forms of each note, kept so a search computes them once.
 
-One folder per library next to the note cache (``libraries/<hash>.forms/``), read only by
-commands that search: ``list`` never pays for it. It maps a note's path to the digest of the
-note's bytes and its forms; a form is used only for a note with that same digest, so an
-edited note gets new forms and nothing else is ever checked. The entries are split into
-shards by path (``shards.py``), so new forms for one edited note rewrite one shard. Like
-every cache file a shard may be missing, torn or from another version (``checked_file``),
-and is then rebuilt. The header names the versions of OpenCC and pypinyin, which make the
-forms: an upgrade of either drops every kept form.
+Two folders per library next to the note cache, read only by commands that search (``list``
+never pays for them): ``libraries/<hash>.forms/`` maps a note's path to the digest of the
+note's bytes, its folded text as UTF-8 bytes (loaded without decoding) and whether every
+field folded one character for one (``Forms``); ``libraries/<hash>.pinyin/`` maps it to the
+digest and the pinyin spelling of that text (``Spelling``), read only by a pinyin query, so
+a text query never loads it. A kept entry is used only for a note with that same digest, so
+an edited note gets new ones and nothing else is ever checked. The entries are split into
+shards by path (``shards.py``), so new forms for one edited note rewrite one shard of each.
+Like every cache file a shard may be missing, torn or from another version
+(``checked_file``), and is then rebuilt. The header names the versions of OpenCC and
+pypinyin, which make the forms, and the size and time of the modules that do: an upgrade or
+an edit of any of them drops every kept form.
 """
 
 from __future__ import annotations
@@ -20,14 +24,18 @@ from papernotes import __version__
 from papernotes.storage.caches.location import cache_path, python_version
 from papernotes.storage.caches.shards import ShardedEntries
 
-FORMS_FORMAT = 2
+FORMS_FORMAT = 3
 CONVERTERS = ("opencc", "pypinyin")
 _MAGIC = b"papernotes search forms\n"
 
-Forms = dict[str, str]
-"""A note's forms by name (``folded``, ``pinyin``): only those computed so far."""
-KeptForms = dict[str, tuple[str, Forms]]
-"""Path -> (digest of the note's bytes, its forms)."""
+Forms = tuple[str, bytes, bool]
+"""A note's forms: the digest of its bytes, its folded search text in UTF-8, and whether
+every field of it folded to as many characters as it has."""
+Spelling = tuple[str, str]
+"""The digest of a note's bytes and the pinyin spelling of its folded text."""
+KeptForms = dict[str, Forms]
+"""Path -> the forms of the note there."""
+KeptSpellings = dict[str, Spelling]
 
 
 def forms_header() -> bytes:
@@ -35,6 +43,7 @@ def forms_header() -> bytes:
     folding drops old forms)."""
     src = Path(__file__).parent.parent.parent  # by path: stat-ed, not imported
     makers = [src / "text" / "folding.py", src / "library" / "search.py"]
+    makers.append(src / "library" / "search_forms.py")
     try:
         code = " ".join(f"{st.st_size}:{st.st_mtime_ns}" for st in map(os.stat, makers))
     except OSError:  # e.g. imported from a zip: the versions alone must do
@@ -70,16 +79,18 @@ def installed_version(package: str) -> str:
 
 
 class SearchFormsCache:
-    """The search forms folder of one library; failures read as empty and write as False."""
+    """The search forms folders of one library; failures read as empty and write as False."""
 
-    def __init__(self, folder: Path | None, real_root: str) -> None:
+    def __init__(self, folder: Path | None, real_root: str, spellings: Path | None = None) -> None:
         self.folder = folder
         """``None`` when caching is off (``PAPERNOTES_NO_CACHE``)."""
-        self.shards = ShardedEntries(folder, forms_header(), real_root)
+        head = forms_header()
+        self.shards = ShardedEntries(folder, head, real_root)
+        self.spelling_shards = ShardedEntries(spellings, head, real_root)
 
     @classmethod
     def for_library(cls, real_root: str) -> SearchFormsCache:
-        return cls(cache_path(real_root, ".forms"), real_root)
+        return cls(cache_path(real_root, ".forms"), real_root, cache_path(real_root, ".pinyin"))
 
     def read(self) -> KeptForms:
         """Every note's kept forms (remembering which shard held which, for ``write``)."""
@@ -89,3 +100,11 @@ class SearchFormsCache:
         """Keep exactly ``kept``, given that only the entries of ``changed`` differ from what
         ``read`` gave (the other shards are not rewritten)."""
         return self.shards.write(kept, changed)
+
+    def read_spellings(self) -> KeptSpellings:
+        """Every note's kept pinyin spelling (as ``read``)."""
+        return self.spelling_shards.read()
+
+    def write_spellings(self, kept: KeptSpellings, changed: set[str]) -> bool:
+        """Keep exactly ``kept`` spellings (as ``write``)."""
+        return self.spelling_shards.write(kept, changed)

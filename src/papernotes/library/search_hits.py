@@ -1,0 +1,114 @@
+"""Matching a query against each note's kept search forms, and where it matched, without
+folding or spelling any field again: what ``search`` does for every one of thousands of hits.
+
+A note's forms (``library.search_forms``) are its folded text as UTF-8 bytes (a substring of
+valid UTF-8 is found only at character boundaries, so a byte search finds what a string
+search finds, and bytes load from the cache without decoding), whether every field folds to
+as many characters as it has (``aligned``: a position in the folded text is then the same
+position in the field), and its pinyin spelling: one token per folded character
+(``TextFolder.pinyin_spelling``), so a match in it maps to characters by counting tokens.
+The hit found is the one ``search.locate`` finds from the folded text; a note that is not
+aligned goes through ``locate`` itself.
+"""
+
+from __future__ import annotations
+
+from papernotes.library.search import Hit, PinyinPattern, Query, merged
+from papernotes.model import Paper
+from papernotes.text.folding import HAN, NOT_HAN
+
+
+def encoded(text: str) -> bytes:
+    """``text`` as the kept folded forms hold it (any lone surrogate kept, as in a name)."""
+    return text.encode("utf-8", "surrogatepass")
+
+
+def decoded(data: bytes) -> str:
+    return data.decode("utf-8", "surrogatepass")
+
+
+class FormsQuery:
+    """A parsed, non-exact query ready for the kept forms: its words encoded once."""
+
+    def __init__(self, query: Query) -> None:
+        self.query = query
+        self.words = [(encoded(w), len(w)) for w in query.words]
+        self.per_word = query.pinyin or (None,) * len(query.words)
+        self.patterns = [p for p in (*query.pinyin, query.whole) if p is not None]
+
+    def matches_text(self, folded: bytes) -> bool:
+        return all(word in folded for word, _ in self.words)
+
+    def matches(self, folded: bytes, spelling: str) -> bool:
+        """``search.matches`` on the kept forms: every word as text or as pinyin, or the
+        whole query as one run of syllables."""
+        if all(
+            word in folded or (pattern is not None and pattern.search(spelling))
+            for (word, _), pattern in zip(self.words, self.per_word, strict=True)
+        ):
+            return True
+        whole = self.query.whole
+        return whole is not None and whole.search(spelling) is not None
+
+    def text_place(self, folded: bytes) -> tuple[int, int] | None:
+        """The earliest word of the query in ``folded`` as a character span (the shorter word
+        at a tie), or None: ``search._located_in_haystack``'s choice."""
+        places = [(at, n) for word, n in self.words if word and (at := folded.find(word)) >= 0]
+        if not places:
+            return None
+        at, length = min(places)  # bytes and characters are in the same order
+        start = len(decoded(folded[:at]))
+        return start, start + length
+
+    def pinyin_place(self, spelling: str) -> tuple[int, int] | None:
+        """The first span (in characters, overlapping matches joined) where a pinyin pattern
+        of the query matches ``spelling``: ``search._pinyin_hit``'s span, in the note's text."""
+        found: list[tuple[int, int]] = []
+        for pattern in self.patterns:
+            found += _token_spans(pattern, spelling)
+        spans = merged(found)
+        if not spans:
+            return None
+        start, end = spans[0]  # positions of token boundaries in the spelling: count tokens
+        first = spelling.count(HAN, 0, start) + spelling.count(NOT_HAN, 0, start)
+        last = spelling.count(HAN, 0, end) + spelling.count(NOT_HAN, 0, end)
+        return first, last
+
+
+def _token_spans(pattern: PinyinPattern, spelling: str) -> list[tuple[int, int]]:
+    """Each match of ``pattern`` widened to whole tokens: from the start of the token it
+    starts in to the end of the token it ends in (the next ``;`` or ``|``)."""
+    found = []
+    end_of_all = len(spelling)
+    for hit in pattern.finditer(spelling):
+        start = spelling.rfind(HAN, 0, hit.start())  # a match starts inside a token's readings
+        end = hit.end()
+        next_han, next_other = spelling.find(HAN, end), spelling.find(NOT_HAN, end)
+        ends = [at for at in (next_han, next_other) if at >= 0]
+        found.append((start, min(ends) if ends else end_of_all))
+    return found
+
+
+def hit_at(paper: Paper, start: int, end: int) -> Hit | None:
+    """The field of ``paper`` holding the span ``start``–``end`` of its folded text (the
+    fields joined by newlines in ``search.fields_of`` order, folded one character for one),
+    as a ``Hit``. A list field is stepped over whole when the span lies past it."""
+    offset = 0
+    for name in ("title", "arxiv_title", "venue", "key", "arxiv", "year"):
+        text = str(paper.year) if name == "year" else getattr(paper, name)
+        if start <= offset + len(text):
+            return Hit(name, None, text, start - offset, end - offset)
+        offset += len(text) + 1
+    for name in ("authors", "tags", "notes"):
+        items = getattr(paper, name)
+        after = offset + sum(map(len, items)) + len(items)
+        if start < after:
+            for index, text in enumerate(items):
+                if start <= offset + len(text):
+                    return Hit(name, index, text, start - offset, end - offset)
+                offset += len(text) + 1
+        offset = after
+    body = paper.body
+    if start <= offset + len(body):
+        return Hit("body", None, body, start - offset, end - offset)
+    return None

@@ -10,7 +10,7 @@ import json
 import pytest
 
 from papernotes.library import Library
-from papernotes.library.search import locate
+from papernotes.library.search import locate, matches
 from papernotes.text.folding import TextFolder
 from tests.helpers import run
 
@@ -87,10 +87,13 @@ def test_hits_from_the_kept_forms_are_those_found_from_each_notes_folded_text(tr
     assert len(library.problems()) == 0
     aligned = {n.path: library.forms._forms(n)[2] for n in library.notes()}
     assert aligned["2021/ligature.md"] is False and aligned["2021/wide.md"] is True
-    folder = TextFolder()  # the reference: each hit worked out again from the note's text
+    folder = TextFolder()  # the reference: each note matched, each hit found, field by field
+    notes = library.notes()
     for query in QUERIES:
         parsed = library.query(query)
         found = library.search(parsed)
+        forms = [(library.haystack(n), folder.pinyin_form(library.haystack(n))) for n in notes]
+        assert found == [n for n, f in zip(notes, forms, strict=True) if matches(parsed, *f)]
         expected = [locate(parsed, n.paper, folder, library.haystack(n)) for n in found]
         assert library.hits(parsed, found) == expected, query
         assert all(hit is not None for hit in expected), query

@@ -80,9 +80,10 @@ class PinyinPattern:
     def search(self, form: str, pos: int = 0) -> re.Match[str] | None:
         if not all(syllable in form for syllable in self.needs):
             return None
-        return self._search(form, pos)
+        return self.search_from(form, pos)
 
-    def _search(self, form: str, pos: int) -> re.Match[str] | None:
+    def search_from(self, form: str, pos: int) -> re.Match[str] | None:
+        """The first match at ``pos`` or later (without the check that ``search`` makes)."""
         while True:
             found = self.regex.search(form, pos)
             if found is None or form[found.start() - 1 : found.start()] in (HAN, ","):
@@ -90,10 +91,10 @@ class PinyinPattern:
             pos = found.start() + 1  # inside a longer reading (an in xian): look further
 
     def finditer(self, form: str) -> Iterator[re.Match[str]]:
-        found = self._search(form, 0)
+        found = self.search_from(form, 0)
         while found is not None:
             yield found
-            found = self._search(form, max(found.end(), found.start() + 1))
+            found = self.search_from(form, max(found.end(), found.start() + 1))
 
 
 MAX_PINYIN_LETTERS = 30
@@ -164,10 +165,11 @@ def matches(query: Query, folded: str, pinyin: str | None) -> bool:
     return query.whole is not None and query.whole.search(pinyin or "") is not None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Hit:
     """Where a query matched a paper: the field, its index in a list field, the field's
-    text and the span of the match in it (Python string indices)."""
+    text and the span of the match in it (Python string indices). Not frozen: a search
+    makes one per paper found, and a frozen one takes five times as long to make."""
 
     field: str
     index: int | None

@@ -50,9 +50,7 @@ class SearchForms:
                 return [n for n, text in zip(pool, texts, strict=True) if word in text]
             match = matcher.matches_text
             return [n for n, text in zip(pool, texts, strict=True) if match(text)]
-        spelled = self._spellings_of(pool)
-        match_either = matcher.matches
-        return [n for n, t, s in zip(pool, texts, spelled, strict=True) if match_either(t, s)]
+        return [pool[i] for i in matcher.matching(texts, self._spellings_of(pool))]
 
     def hits(self, query: Query, notes: list[Note]) -> list[Hit | None]:
         """Where ``query`` matched each of ``notes`` (``search.locate``'s answer), from the

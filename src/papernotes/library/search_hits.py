@@ -13,6 +13,9 @@ aligned goes through ``locate`` itself.
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from itertools import accumulate
+
 from papernotes.library.search import Hit, PinyinPattern, Query, merged
 from papernotes.model import Paper
 from papernotes.text.folding import HAN, NOT_HAN
@@ -39,16 +42,25 @@ class FormsQuery:
     def matches_text(self, folded: bytes) -> bool:
         return all(word in folded for word, _ in self.words)
 
-    def matches(self, folded: bytes, spelling: str) -> bool:
-        """``search.matches`` on the kept forms: every word as text or as pinyin, or the
-        whole query as one run of syllables."""
-        if all(
-            word in folded or (pattern is not None and pattern.search(spelling))
-            for (word, _), pattern in zip(self.words, self.per_word, strict=True)
-        ):
-            return True
-        whole = self.query.whole
-        return whole is not None and whole.search(spelling) is not None
+    def matching(self, texts: list[bytes], spellings: list[str]) -> list[int]:
+        """The positions of the notes that ``matches`` (given their folded texts and
+        spellings): each word found in all the texts joined, then each pinyin pattern in all
+        the spellings joined, so that a note costs a search in C only where it matches."""
+        everyone = set(range(len(texts)))
+        if not self.words:
+            return sorted(everyone)
+        texts_joined, text_starts = b"\n".join(texts), starts_of([len(t) for t in texts])
+        spelled, spelled_starts = "\n".join(spellings), starts_of([len(s) for s in spellings])
+        found: set[int] | None = None
+        for (word, _), pattern in zip(self.words, self.per_word, strict=True):
+            notes = notes_holding(texts_joined, text_starts, word) if word else set(everyone)
+            if pattern is not None:
+                notes |= notes_read_as(spelled, spelled_starts, pattern)
+            found = notes if found is None else found & notes
+        assert found is not None
+        if self.query.whole is not None:
+            found |= notes_read_as(spelled, spelled_starts, self.query.whole)
+        return sorted(found)
 
     def text_place(self, folded: bytes) -> tuple[int, int] | None:
         """The earliest word of the query in ``folded`` as a character span (the shorter word
@@ -75,6 +87,36 @@ class FormsQuery:
         return first, last
 
 
+def starts_of(lengths: list[int]) -> list[int]:
+    """Where each of forms of ``lengths`` starts once they are joined by newlines (and one
+    past the end of the last one)."""
+    return list(accumulate((n + 1 for n in lengths), initial=0))
+
+
+def notes_holding(joined: bytes, starts: list[int], word: bytes) -> set[int]:
+    """The notes whose folded text (joined with the others, ``starts_of``) holds ``word``
+    (no newline in it: no match spans two notes)."""
+    found = set()
+    at = joined.find(word)
+    while at >= 0:
+        note = bisect_right(starts, at) - 1
+        found.add(note)
+        at = joined.find(word, starts[note + 1])  # on to the next note
+    return found
+
+
+def notes_read_as(joined: str, starts: list[int], pattern: PinyinPattern) -> set[int]:
+    """The notes whose pinyin spelling (joined with the others, ``starts_of``) ``pattern``
+    matches (a match holds no newline)."""
+    found = set()
+    hit = pattern.search_from(joined, 0)
+    while hit is not None:
+        note = bisect_right(starts, hit.start()) - 1
+        found.add(note)
+        hit = pattern.search_from(joined, starts[note + 1])
+    return found
+
+
 def _token_spans(pattern: PinyinPattern, spelling: str) -> list[tuple[int, int]]:
     """Each match of ``pattern`` widened to whole tokens: from the start of the token it
     starts in to the end of the token it ends in (the next ``;`` or ``|``)."""
@@ -92,15 +134,17 @@ def _token_spans(pattern: PinyinPattern, spelling: str) -> list[tuple[int, int]]
 def hit_at(paper: Paper, start: int, end: int) -> Hit | None:
     """The field of ``paper`` holding the span ``start``–``end`` of its folded text (the
     fields joined by newlines in ``search.fields_of`` order, folded one character for one),
-    as a ``Hit``. A list field is stepped over whole when the span lies past it."""
-    offset = 0
-    for name in ("title", "arxiv_title", "venue", "key", "arxiv", "year"):
-        text = str(paper.year) if name == "year" else getattr(paper, name)
-        if start <= offset + len(text):
-            return Hit(name, None, text, start - offset, end - offset)
-        offset += len(text) + 1
-    for name in ("authors", "tags", "notes"):
-        items = getattr(paper, name)
+    as a ``Hit``. The one-line fields, then each list field, are stepped over whole when the
+    span lies past them (most matches are in the notes)."""
+    heads = (paper.title, paper.arxiv_title, paper.venue, paper.key, paper.arxiv, str(paper.year))
+    offset = sum(map(len, heads)) + len(heads)
+    if start < offset:
+        offset = 0
+        for name, text in zip(HEAD_FIELDS, heads, strict=True):
+            if start <= offset + len(text):
+                return Hit(name, None, text, start - offset, end - offset)
+            offset += len(text) + 1
+    for name, items in (("authors", paper.authors), ("tags", paper.tags), ("notes", paper.notes)):
         after = offset + sum(map(len, items)) + len(items)
         if start < after:
             for index, text in enumerate(items):
@@ -112,3 +156,6 @@ def hit_at(paper: Paper, start: int, end: int) -> Hit | None:
     if start <= offset + len(body):
         return Hit("body", None, body, start - offset, end - offset)
     return None
+
+
+HEAD_FIELDS = ("title", "arxiv_title", "venue", "key", "arxiv", "year")

@@ -155,8 +155,6 @@ class Library:
 
     def reload(self) -> None:
         self._notes = self._listed = None
-        if self._forms is not None:
-            self._forms.clear()
         self._index = self._slots = None
 
     def layout(self) -> DocumentLayout:

@@ -17,7 +17,6 @@ from papernotes.storage.caches.search_forms_cache import (
     KeptForms,
     KeptSpellings,
     SearchFormsCache,
-    Spelling,
 )
 from papernotes.storage.store import NoteStore
 from papernotes.text.folding import TextFolder
@@ -29,9 +28,7 @@ class SearchForms:
     def __init__(self, store: NoteStore) -> None:
         self.store = store
         self.folder = TextFolder()
-        self._current: dict[str, Forms] = {}  # path -> forms of the note read at that path
-        self._spelled: dict[str, Spelling] = {}  # path -> pinyin spelling of those
-        self._kept: KeptForms | None = None  # the kept forms, read on first use
+        self._kept: KeptForms | None = None  # kept and new forms, read on first use
         self._kept_spellings: KeptSpellings | None = None  # read on the first pinyin query
         self._cache: SearchFormsCache | None = None
         self._changed: set[str] = set()  # paths whose kept forms were computed here
@@ -76,55 +73,42 @@ class SearchForms:
 
     def pinyin(self, note: Note) -> str:
         """The pinyin spelling of the folded text of ``note`` (``pinyin_spelling``)."""
-        spelled = self._spelled.get(note.path)
-        if spelled is not None and spelled[0] == note.digest:
-            return spelled[1]
         return self._spellings_of([note])[0]
 
     def _spellings_of(self, notes: list[Note]) -> list[str]:
-        """The pinyin spelling of each of ``notes``: held, kept or worked out (as ``_forms_of``)."""
+        """The pinyin spelling of each of ``notes``: kept (read on first use, held after) for
+        its current bytes (same digest), else worked out now."""
         if self._kept_spellings is None:
             with gc_paused():  # ten thousand strings, no cycles: no collections meanwhile
                 self._kept_spellings = self._kept_cache().read_spellings()
-        current, kept = self._spelled, self._kept_spellings
+        kept = self._kept_spellings
         found = []
         for note in notes:
-            path = note.path
-            spelled = current.get(path)
+            spelled = kept.get(note.path)
             if spelled is None or spelled[0] != note.digest:
-                spelled = kept.get(path)
-                if spelled is None or spelled[0] != note.digest:
-                    spelling = self.folder.pinyin_spelling(self.folded(note))
-                    spelled = kept[path] = (note.digest, spelling)
-                    self._changed_spellings.add(path)
-                current[path] = spelled
+                spelling = self.folder.pinyin_spelling(self.folded(note))
+                spelled = kept[note.path] = (note.digest, spelling)
+                self._changed_spellings.add(note.path)
             found.append(spelled[1])
         return found
 
     def _forms(self, note: Note) -> Forms:
-        """The forms of ``note`` (``_forms_of``)."""
-        forms = self._current.get(note.path)
-        if forms is not None and forms[0] == note.digest:
-            return forms
         return self._forms_of([note])[0]
 
     def _forms_of(self, notes: list[Note]) -> list[Forms]:
-        """The forms of each of ``notes``: held, else kept for its current bytes (same
-        digest), else worked out now. One loop for all: a search asks for every note."""
+        """The forms of each of ``notes``: kept (read on first use, held after) for its
+        current bytes (same digest), else worked out now. One loop for all: a search asks
+        for every note."""
         if self._kept is None:
             with gc_paused():  # tens of thousands of objects, no cycles (``gc_pause``)
                 self._kept = self._kept_cache().read()
-        current, kept = self._current, self._kept
+        kept = self._kept
         found = []
         for note in notes:
-            path = note.path
-            forms = current.get(path)
+            forms = kept.get(note.path)
             if forms is None or forms[0] != note.digest:
-                forms = kept.get(path)
-                if forms is None or forms[0] != note.digest:
-                    forms = kept[path] = self._worked_out(note)
-                    self._changed.add(path)
-                current[path] = forms
+                forms = kept[note.path] = self._worked_out(note)
+                self._changed.add(note.path)
             found.append(forms)
         return found
 
@@ -140,13 +124,12 @@ class SearchForms:
         return (note.digest, encoded(folded), aligned)
 
     def forget(self, path: str) -> None:
-        """The note at ``path`` changed or went: its forms are worked out again if needed."""
-        self._current.pop(path, None)
-        self._spelled.pop(path, None)
-
-    def clear(self) -> None:
-        self._current.clear()
-        self._spelled.clear()
+        """The note at ``path`` changed or went: its forms are of no use (they would not be
+        used anyway: forms are used only for the digest they were made from)."""
+        if self._kept is not None:
+            self._kept.pop(path, None)
+        if self._kept_spellings is not None:
+            self._kept_spellings.pop(path, None)
 
     def keep(self, paths: set[str]) -> None:
         """Write the forms of the notes at ``paths`` computed since the last time, if any."""

@@ -37,7 +37,7 @@ TRICKY_NOTES = {
         "abc abcd bcd",
         ["Ann Bee"],
         [],
-        ["西安全", "现全的安全"],
+        ["西安全", "现全的安全", "长长长"],
         "只在正文：模型蒸馏与推理速度\n推理速度",
     ),
 }
@@ -62,6 +62,7 @@ QUERIES = [
     "wang 蒸馏",
     "yinhang hangzhang",  # two matches overlapping: one span
     "zhangzhang changchang",
+    "changzhang",  # one pattern whose second match starts in the token the first ends in
 ]
 
 

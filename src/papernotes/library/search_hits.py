@@ -14,6 +14,7 @@ aligned goes through ``locate`` itself.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Iterator
 from itertools import accumulate
 
 from papernotes.library.search import Hit, PinyinPattern, Query, merged
@@ -74,17 +75,27 @@ class FormsQuery:
 
     def pinyin_place(self, spelling: str) -> tuple[int, int] | None:
         """The first span (in characters, overlapping matches joined) where a pinyin pattern
-        of the query matches ``spelling``: ``search._pinyin_hit``'s span, in the note's text."""
-        found: list[tuple[int, int]] = []
-        for pattern in self.patterns:
-            found += _token_spans(pattern, spelling)
-        spans = merged(found)
-        if not spans:
-            return None
-        start, end = spans[0]  # positions of token boundaries in the spelling: count tokens
-        first = spelling.count(HAN, 0, start) + spelling.count(NOT_HAN, 0, start)
-        last = spelling.count(HAN, 0, end) + spelling.count(NOT_HAN, 0, end)
-        return first, last
+        of the query matches ``spelling``: ``search._pinyin_hit``'s span, in the note's text.
+        With one pattern the matches after the first are read only while they overlap it."""
+        if len(self.patterns) == 1:
+            spans = _token_spans(self.patterns[0], spelling)
+            first = next(spans, None)
+            if first is None:
+                return None
+            start, end = first
+            for later, later_end in spans:  # in order: the first one past the end ends it
+                if later > end:
+                    break
+                end = max(end, later_end)
+        else:
+            joined = merged([span for p in self.patterns for span in _token_spans(p, spelling)])
+            if not joined:
+                return None
+            start, end = joined[0]
+        # Positions of token boundaries in the spelling: the tokens before are the characters.
+        first_char = spelling.count(HAN, 0, start) + spelling.count(NOT_HAN, 0, start)
+        last_char = spelling.count(HAN, 0, end) + spelling.count(NOT_HAN, 0, end)
+        return first_char, last_char
 
 
 def starts_of(lengths: list[int]) -> list[int]:
@@ -117,18 +128,16 @@ def notes_read_as(joined: str, starts: list[int], pattern: PinyinPattern) -> set
     return found
 
 
-def _token_spans(pattern: PinyinPattern, spelling: str) -> list[tuple[int, int]]:
-    """Each match of ``pattern`` widened to whole tokens: from the start of the token it
-    starts in to the end of the token it ends in (the next ``;`` or ``|``)."""
-    found = []
-    end_of_all = len(spelling)
+def _token_spans(pattern: PinyinPattern, spelling: str) -> Iterator[tuple[int, int]]:
+    """Each match of ``pattern`` widened to whole tokens, in order: from the start of the
+    token it starts in to the end of the token it ends in (the next ``;`` or ``|``)."""
     for hit in pattern.finditer(spelling):
         start = spelling.rfind(HAN, 0, hit.start())  # a match starts inside a token's readings
         end = hit.end()
         next_han, next_other = spelling.find(HAN, end), spelling.find(NOT_HAN, end)
-        ends = [at for at in (next_han, next_other) if at >= 0]
-        found.append((start, min(ends) if ends else end_of_all))
-    return found
+        if next_han < 0 or 0 <= next_other < next_han:
+            next_han = next_other
+        yield start, next_han if next_han >= 0 else len(spelling)
 
 
 def hit_at(paper: Paper, start: int, end: int) -> Hit | None:

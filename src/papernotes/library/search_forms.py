@@ -9,8 +9,8 @@ matches and locates hits on them.
 from __future__ import annotations
 
 from papernotes.gc_pause import gc_paused
-from papernotes.library.search import Hit, Query, locate, text_of
-from papernotes.library.search_hits import FormsQuery, decoded, encoded, hit_at
+from papernotes.library.search import Hit, Query, fields_of, locate, text_of
+from papernotes.library.search_hits import FormsQuery, decoded, encoded, field_ends, hit_at
 from papernotes.model import Note
 from papernotes.storage.caches.search_forms_cache import (
     Forms,
@@ -64,7 +64,7 @@ class SearchForms:
             place = matcher.text_place(forms[1])
             if place is None and pinyin:
                 place = matcher.pinyin_place(self.pinyin(note))
-            found.append(None if place is None else hit_at(note.paper, *place))
+            found.append(None if place is None else hit_at(note.paper, forms[3], *place))
         return found
 
     def folded(self, note: Note) -> str:
@@ -118,10 +118,11 @@ class SearchForms:
         return self._cache
 
     def _worked_out(self, note: Note) -> Forms:
-        text = text_of(note.paper)
+        fields = [text for _, _, text in fields_of(note.paper)]
+        text = "\n".join(fields)  # search.text_of
         folded = self.folder.fold(text)
         aligned = len(folded) == len(text) and _lengths(folded) == _lengths(text)
-        return (note.digest, encoded(folded), aligned)
+        return (note.digest, encoded(folded), aligned, field_ends(fields))
 
     def forget(self, path: str) -> None:
         """The note at ``path`` changed or went: its forms are of no use (they would not be

@@ -13,7 +13,8 @@ aligned goes through ``locate`` itself.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from array import array
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from itertools import accumulate
 
@@ -140,31 +141,37 @@ def _token_spans(pattern: PinyinPattern, spelling: str) -> Iterator[tuple[int, i
         yield start, next_han if next_han >= 0 else len(spelling)
 
 
-def hit_at(paper: Paper, start: int, end: int) -> Hit | None:
+def field_ends(fields: list[str]) -> bytes:
+    """Where each of ``fields`` ends once they are joined by newlines, as ``array("I")``
+    bytes: kept with a note's forms, so a hit's field is one ``bisect`` away."""
+    ends = array("I")
+    end = -1
+    for text in fields:
+        end += len(text) + 1
+        ends.append(end)
+    return ends.tobytes()
+
+
+def hit_at(paper: Paper, kept_ends: bytes, start: int, end: int) -> Hit | None:
     """The field of ``paper`` holding the span ``start``–``end`` of its folded text (the
     fields joined by newlines in ``search.fields_of`` order, folded one character for one),
-    as a ``Hit``. The one-line fields, then each list field, are stepped over whole when the
-    span lies past them (most matches are in the notes)."""
-    heads = (paper.title, paper.arxiv_title, paper.venue, paper.key, paper.arxiv, str(paper.year))
-    offset = sum(map(len, heads)) + len(heads)
-    if start < offset:
-        offset = 0
-        for name, text in zip(HEAD_FIELDS, heads, strict=True):
-            if start <= offset + len(text):
-                return Hit(name, None, text, start - offset, end - offset)
-            offset += len(text) + 1
+    as a ``Hit``; ``kept_ends`` are the ``field_ends`` of those fields."""
+    ends = array("I")
+    ends.frombytes(kept_ends)
+    number = bisect_left(ends, start)  # the first field ending at or after the start
+    if number == len(ends):
+        return None
+    offset = ends[number - 1] + 1 if number else 0
+    if number < len(HEAD_FIELDS):
+        name = HEAD_FIELDS[number]
+        text = str(paper.year) if name == "year" else getattr(paper, name)
+        return Hit(name, None, text, start - offset, end - offset)
+    number -= len(HEAD_FIELDS)
     for name, items in (("authors", paper.authors), ("tags", paper.tags), ("notes", paper.notes)):
-        after = offset + sum(map(len, items)) + len(items)
-        if start < after:
-            for index, text in enumerate(items):
-                if start <= offset + len(text):
-                    return Hit(name, index, text, start - offset, end - offset)
-                offset += len(text) + 1
-        offset = after
-    body = paper.body
-    if start <= offset + len(body):
-        return Hit("body", None, body, start - offset, end - offset)
-    return None
+        if number < len(items):
+            return Hit(name, number, items[number], start - offset, end - offset)
+        number -= len(items)
+    return Hit("body", None, paper.body, start - offset, end - offset)
 
 
 HEAD_FIELDS = ("title", "arxiv_title", "venue", "key", "arxiv", "year")

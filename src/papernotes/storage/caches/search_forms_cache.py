@@ -2,35 +2,39 @@
 
 Two folders per library next to the note cache, read only by commands that search (``list``
 never pays for them): ``libraries/<hash>.forms/`` maps a note's path to the digest of the
-note's bytes, its folded text as UTF-8 bytes (loaded without decoding) and whether every
-field folded one character for one (``Forms``); ``libraries/<hash>.pinyin/`` maps it to the
-digest and the pinyin spelling of that text (``Spelling``), read only by a pinyin query, so
-a text query never loads it. A kept entry is used only for a note with that same digest, so
-an edited note gets new ones and nothing else is ever checked. The entries are split into
-shards by path (``shards.py``), so new forms for one edited note rewrite one shard of each.
-Like every cache file a shard may be missing, torn or from another version
-(``checked_file``), and is then rebuilt. The header names the versions of OpenCC and
-pypinyin, which make the forms, and the size and time of the modules that do: an upgrade or
-an edit of any of them drops every kept form.
+note's bytes, its folded text as UTF-8 bytes (loaded without decoding), whether every field
+folded one character for one and where each field ends (``Forms``);
+``libraries/<hash>.pinyin/`` maps it to the digest and the pinyin spelling of that text
+(``Spelling``), read only by a pinyin query, so a text query never loads it. A kept entry is
+used only for a note with that same digest, so an edited note gets new ones and nothing else
+is ever checked. The entries are split into shards by path (``shards.py``), so new forms for
+one edited note rewrite one shard of each. Like every cache file a shard may be missing,
+torn or from another version (``checked_file``), and is then rebuilt. The header names the
+versions of OpenCC and pypinyin, which make the forms, and the size and time of the modules
+that do (folding, search and the note parser): an upgrade or an edit of any of them drops
+every kept form.
 """
 
 from __future__ import annotations
 
 import marshal
 import os
+import sys
 from pathlib import Path
 
 from papernotes import __version__
 from papernotes.storage.caches.location import cache_path, python_version
+from papernotes.storage.caches.note_cache import PARSER_FILES
 from papernotes.storage.caches.shards import ShardedEntries
 
 FORMS_FORMAT = 3
 CONVERTERS = ("opencc", "pypinyin")
 _MAGIC = b"papernotes search forms\n"
 
-Forms = tuple[str, bytes, bool]
-"""A note's forms: the digest of its bytes, its folded search text in UTF-8, and whether
-every field of it folded to as many characters as it has."""
+Forms = tuple[str, bytes, bool, bytes]
+"""A note's forms: the digest of its bytes, its folded search text in UTF-8, whether every
+field of it folded to as many characters as it has, and where each field ends in that text
+(``array("I")`` bytes)."""
 Spelling = tuple[str, str]
 """The digest of a note's bytes and the pinyin spelling of its folded text."""
 KeptForms = dict[str, Forms]
@@ -44,11 +48,13 @@ def forms_header() -> bytes:
     src = Path(__file__).parent.parent.parent  # by path: stat-ed, not imported
     makers = [src / "text" / "folding.py", src / "library" / "search.py"]
     makers.append(src / "library" / "search_forms.py")
+    makers += [src / name for name in PARSER_FILES]  # what the fields of a digest are
     try:
         code = " ".join(f"{st.st_size}:{st.st_mtime_ns}" for st in map(os.stat, makers))
     except OSError:  # e.g. imported from a zip: the versions alone must do
         code = ""
     line = f"format {FORMS_FORMAT} papernotes {__version__} {python_version()} {code}"
+    line += f" {sys.byteorder}"  # field ends are machine integers
     versions = " ".join(f"{name} {installed_version(name)}" for name in CONVERTERS)
     return _MAGIC + f"{line} marshal {marshal.version} {versions}\n".encode()
 

@@ -56,14 +56,15 @@ class SearchForms:
             return [locate(query, n.paper, self.folder) for n in notes]
         matcher = FormsQuery(query)
         pinyin = query.uses_pinyin
+        spellings = self._spellings_of(notes) if pinyin else [""] * len(notes)
         found: list[Hit | None] = []
-        for note, forms in zip(notes, self._forms_of(notes), strict=True):
+        for note, forms, spelling in zip(notes, self._forms_of(notes), spellings, strict=True):
             if not forms[2]:  # some field folds to another length: field by field
                 found.append(locate(query, note.paper, self.folder, decoded(forms[1])))
                 continue
             place = matcher.text_place(forms[1])
             if place is None and pinyin:
-                place = matcher.pinyin_place(self.pinyin(note))
+                place = matcher.pinyin_place(spelling)
             found.append(None if place is None else hit_at(note.paper, forms[3], *place))
         return found
 

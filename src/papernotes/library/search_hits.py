@@ -13,9 +13,9 @@ aligned goes through ``locate`` itself.
 
 from __future__ import annotations
 
+import re
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator
 from itertools import accumulate
 
 from papernotes.library.search import Hit, PinyinPattern, Query, merged
@@ -67,36 +67,47 @@ class FormsQuery:
     def text_place(self, folded: bytes) -> tuple[int, int] | None:
         """The earliest word of the query in ``folded`` as a character span (the shorter word
         at a tie), or None: ``search._located_in_haystack``'s choice."""
-        places = [(at, n) for word, n in self.words if word and (at := folded.find(word)) >= 0]
-        if not places:
-            return None
-        at, length = min(places)  # bytes and characters are in the same order
+        if len(self.words) == 1:
+            word, length = self.words[0]
+            at = folded.find(word) if word else -1
+            if at < 0:
+                return None
+        else:
+            places = [(at, n) for word, n in self.words if word and (at := folded.find(word)) >= 0]
+            if not places:
+                return None
+            at, length = min(places)  # bytes and characters are in the same order
         start = len(decoded(folded[:at]))
         return start, start + length
 
     def pinyin_place(self, spelling: str) -> tuple[int, int] | None:
         """The first span (in characters, overlapping matches joined) where a pinyin pattern
         of the query matches ``spelling``: ``search._pinyin_hit``'s span, in the note's text.
-        With one pattern the matches after the first are read only while they overlap it."""
+        With one pattern the matches after the first are looked for only while they overlap."""
         if len(self.patterns) == 1:
-            spans = _token_spans(self.patterns[0], spelling)
-            first = next(spans, None)
-            if first is None:
+            pattern = self.patterns[0]
+            hit = pattern.search_from(spelling, 0)
+            if hit is None:
                 return None
-            start, end = first
-            for later, later_end in spans:  # in order: the first one past the end ends it
-                if later > end:
+            start, end = _widened(spelling, hit)
+            while True:
+                hit = pattern.search_from(spelling, max(hit.end(), hit.start() + 1))
+                if hit is None:
+                    break
+                later, later_end = _widened(spelling, hit)
+                if later > end:  # matches come in order: the first one past the end ends it
                     break
                 end = max(end, later_end)
         else:
-            joined = merged([span for p in self.patterns for span in _token_spans(p, spelling)])
+            spans = [_widened(spelling, hit) for p in self.patterns for hit in p.finditer(spelling)]
+            joined = merged(spans)
             if not joined:
                 return None
             start, end = joined[0]
         # Positions of token boundaries in the spelling: the tokens before are the characters.
-        first_char = spelling.count(HAN, 0, start) + spelling.count(NOT_HAN, 0, start)
-        last_char = spelling.count(HAN, 0, end) + spelling.count(NOT_HAN, 0, end)
-        return first_char, last_char
+        count = spelling.count
+        first_char = count(HAN, 0, start) + count(NOT_HAN, 0, start)
+        return first_char, first_char + count(HAN, start, end) + count(NOT_HAN, start, end)
 
 
 def starts_of(lengths: list[int]) -> list[int]:
@@ -129,16 +140,15 @@ def notes_read_as(joined: str, starts: list[int], pattern: PinyinPattern) -> set
     return found
 
 
-def _token_spans(pattern: PinyinPattern, spelling: str) -> Iterator[tuple[int, int]]:
-    """Each match of ``pattern`` widened to whole tokens, in order: from the start of the
-    token it starts in to the end of the token it ends in (the next ``;`` or ``|``)."""
-    for hit in pattern.finditer(spelling):
-        start = spelling.rfind(HAN, 0, hit.start())  # a match starts inside a token's readings
-        end = hit.end()
-        next_han, next_other = spelling.find(HAN, end), spelling.find(NOT_HAN, end)
-        if next_han < 0 or 0 <= next_other < next_han:
-            next_han = next_other
-        yield start, next_han if next_han >= 0 else len(spelling)
+def _widened(spelling: str, hit: re.Match[str]) -> tuple[int, int]:
+    """``hit`` widened to whole tokens: from the start of the token it starts in (a match
+    starts inside a token's readings) to the end of the token it ends in (the next ``;`` or
+    ``|``, else the end)."""
+    end = hit.end()
+    next_han, next_other = spelling.find(HAN, end), spelling.find(NOT_HAN, end)
+    if next_han < 0 or 0 <= next_other < next_han:
+        next_han = next_other
+    return spelling.rfind(HAN, 0, hit.start()), next_han if next_han >= 0 else len(spelling)
 
 
 def field_ends(fields: list[str]) -> bytes:

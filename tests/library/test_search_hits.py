@@ -6,11 +6,13 @@ whose forms are kept."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
+from papernotes.cli.output import passage
 from papernotes.library import Library
-from papernotes.library.search import locate, matches
+from papernotes.library.search import Hit, locate, matches
 from papernotes.text.folding import TextFolder
 from tests.helpers import run
 
@@ -133,3 +135,13 @@ def test_search_prints_the_same_with_no_cache_a_cold_cache_and_a_warm_one(
     if "--json" in args:
         keys = {paper["path"] for paper in json.loads(without.stdout)}
         assert {"2021/wide.md", "2021/ligature.md"} <= keys
+
+
+def test_a_passage_reads_the_same_with_and_without_colour_control_characters_included():
+    text = "前文\x1b]0;x\x07 知识蒸馏\t和\x85\n迁移学习的很长很长很长很长很长很长很长的后文尾"
+    at = text.index("蒸馏")
+    hit = Hit("notes", 0, text, at, at + 2)
+    plain, coloured = passage(hit), passage(hit, colour=True)
+    assert re.sub("\x1b\\[[0-9;]*m", "", coloured) == plain
+    assert plain.startswith("前文\\x1b]0;x\\x07 知识【蒸馏】 和\\x85 迁移") and plain.endswith("…")
+    assert "\x1b" not in plain and "\x85" not in plain

@@ -78,10 +78,13 @@ YEAR_COLOUR, NAME_COLOUR, VENUE_COLOUR, LABEL, MATCH = "33", "36", "32", "1;34",
 def passage(hit: Hit, around: int = PASSAGE_CONTEXT, colour: bool = False) -> str:
     """The matched text with up to ``around`` characters each side, the match in 【】 (and
     bold red with ``colour``), on one line."""
-    start, end = max(0, hit.start - around), min(len(hit.text), hit.end + around)
-    before = ("…" if start else "") + hit.text[start : hit.start]
-    after = hit.text[hit.end : end] + ("…" if end < len(hit.text) else "")
-    match = visible_controls(hit.text[hit.start : hit.end])
+    text, first, last = hit.text, hit.start, hit.end
+    start, end = max(0, first - around), min(len(text), last + around)
+    before = ("…" if start else "") + text[start:first]
+    after = text[last:end] + ("…" if end < len(text) else "")
+    if not colour:  # a character at a time, so the whole line at once (search prints thousands)
+        return " ".join(visible_controls(f"{before}【{text[first:last]}】{after}").split())
+    match = visible_controls(text[first:last])
     marked = paint(f"【{match}】", MATCH, colour)  # styled after the user text is made safe
     return " ".join(f"{visible_controls(before)}{marked}{visible_controls(after)}".split())
 

@@ -10,9 +10,9 @@ cache layer exists" in ``bench/results.md``):
   lists only the year folders that changed (every command);
 - ``list_output_cache``: the text ``list`` printed, keyed by the folder's state (every note's
   path and stat), so a repeated ``list`` reads no note at all;
-- ``search_forms_cache``: every note's search forms (folded text, pinyin form) keyed by the
-  note's digest, so a search folds only the notes that changed (read only by searches;
-  sharded too);
+- ``search_forms_cache``: every note's search forms (folded text, field ends; the pinyin
+  spelling apart) keyed by the note's digest, so a search folds only the notes that changed
+  and shows each hit without folding a field (read only by searches; sharded too);
 - ``bib_entries_cache``: every note's ``export --bib`` entry keyed by the note's digest and
   the venue table, so an export after an edit renders only the edited note's entry (read
   only by an export whose whole text was not kept; sharded too);

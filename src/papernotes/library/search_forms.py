@@ -72,6 +72,12 @@ class SearchForms:
         """The folded search text of ``note`` (``search.haystack``)."""
         return decoded(self._forms(note)[1])
 
+    def known(self, path: str) -> str | None:
+        """The folded text held for the note at ``path`` (kept or worked out), if any, so a
+        filter keystroke reads no forms from disk (``_forms_of`` checks its digest on use)."""
+        forms = self._kept.get(path) if self._kept is not None else None
+        return None if forms is None else decoded(forms[1])
+
     def pinyin(self, note: Note) -> str:
         """The pinyin spelling of the folded text of ``note`` (``pinyin_spelling``)."""
         return self._spellings_of([note])[0]

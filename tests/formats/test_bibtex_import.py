@@ -715,7 +715,7 @@ def test_an_entry_with_a_link_for_a_venue_is_skipped_with_its_line_and_the_rest_
 def test_a_name_read_once_per_import_reads_as_it_does_alone():
     """Issue 20: an import remembers how each name as written was read (co-authors recur);
     every name, repeated or not, reads exactly as it does on its own."""
-    from papernotes.formats.bibtex.read import parse_authors
+    from papernotes.formats.bibtex.author_names import parse_authors
 
     values = [
         "Devlin, Jacob and Chang, Ming-Wei and {魏俊秋} and {Google Research}",

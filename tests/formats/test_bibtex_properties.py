@@ -16,7 +16,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from papernotes.formats.bibtex.read import entry_to_paper, parse_bibtex
+from papernotes.formats.bibtex.paper_from_entry import entry_to_paper
+from papernotes.formats.bibtex.read import parse_bibtex
 from papernotes.formats.bibtex.venues import VenueTable
 from papernotes.formats.bibtex.write import render_bibliography
 from papernotes.library import Library

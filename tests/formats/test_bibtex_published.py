@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from papernotes.formats.bibtex.read import entry_to_paper, parse_bibtex
+from papernotes.formats.bibtex.paper_from_entry import entry_to_paper
+from papernotes.formats.bibtex.read import parse_bibtex
 from papernotes.formats.bibtex.venues import VenueTable
 from papernotes.formats.bibtex.write import render_entry
 from papernotes.model import Paper

@@ -232,7 +232,7 @@ def import_bibtex(
 def _import_entries(
     library: Library, parsed: ParsedBib, source: str, venues: VenueTable, dry_run: bool
 ) -> BibImportReport:
-    from papernotes.formats.bibtex.read import entry_to_paper, keep_unknown_latex
+    from papernotes.formats.bibtex.paper_from_entry import entry_to_paper, keep_unknown_latex
 
     problems = list(parsed.problems) + list(parsed.warnings)
     skipped = [f"line {p.line}" for p in parsed.problems]

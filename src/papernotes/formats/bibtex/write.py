@@ -321,7 +321,8 @@ BibTeX styles ignore, so ``biber --validate-datamodel`` accepts it and no citati
 NOTES_FIELD = "annote"
 LATEX_TITLE = "title"
 """In the ``bibtex`` mapping: the title as a .bib wrote it, kept when it holds a LaTeX command
-papernotes cannot read (``read.keep_unknown_latex``), so the export writes that LaTeX back."""
+papernotes cannot read (``paper_from_entry.keep_unknown_latex``), so the export writes that
+LaTeX back."""
 _KNOWN_EXTRA = frozenset(PASSTHROUGH_ORDER) | {
     ENTRY_TYPE,
     LATEX_TITLE,

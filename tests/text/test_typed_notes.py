@@ -36,7 +36,7 @@ def test_the_editor_template_drops_comment_lines_only(seed_library, tmp_path, mo
         encoding="utf-8",
     )
     monkeypatch.setenv("EDITOR", f"{sys.executable} {script}")
-    from papernotes.cli import notes_cmds
+    from papernotes.cli import add_cmds
 
-    monkeypatch.setattr(notes_cmds.sys.stdin, "isatty", lambda: True, raising=False)
-    assert notes_cmds.read_notes_from_user() == ("typed",)
+    monkeypatch.setattr(add_cmds.sys.stdin, "isatty", lambda: True, raising=False)
+    assert add_cmds.read_notes_from_user() == ("typed",)

@@ -47,7 +47,7 @@ def completion_root(ctx: click.Context) -> Path:
 
 def candidates_text(library, kind: str) -> str:
     """One candidate a line, sorted: every key and slug, every tag, or every year."""
-    from papernotes.cli.notes_cmds import load_notes
+    from papernotes.cli.library_access import load_notes
 
     notes = load_notes(library).notes()
     if kind == "papers":

@@ -1,13 +1,17 @@
 """Opening the library for a command, with the lock wait the user chose (``--lock-timeout``)
-and a line on stderr while another papernotes holds the lock."""
+and a line on stderr while another papernotes holds the lock; reading its notes, with what
+could not be read shown as warnings."""
 
 from __future__ import annotations
 
 import click
 
 from papernotes.cli.main import LOCK_TIMEOUT
+from papernotes.cli.terminal import warning
+from papernotes.gc_pause import gc_paused
 from papernotes.library import Library
 from papernotes.library.api import DEFAULT_LOCK_TIMEOUT, LockWait
+from papernotes.model import Problem
 
 
 def lock_wait(ctx: click.Context) -> LockWait:
@@ -29,3 +33,32 @@ def existing_library(ctx: click.Context) -> Library:
 def library_to_fill(ctx: click.Context) -> Library:
     """The library ``import`` fills: an existing one, or a missing or empty folder."""
     return Library.to_fill(ctx.obj, lock_wait(ctx))
+
+
+def open_library(ctx: click.Context) -> Library:
+    """The library with its notes read; what could not be read is shown as warnings."""
+    library = load_notes(existing_library(ctx))
+    warn(library.problems())
+    return library
+
+
+def load_notes(library: Library) -> Library:
+    """``library`` with its notes read. A command is short and keeps what it read to the end,
+    so the cyclic garbage collector is paused while the notes are built and they are frozen
+    out of its sight after (at 100,000 notes it otherwise walks them three times: half a
+    second). Notes hold no cycles; reference counting still frees them."""
+    with gc_paused(freeze=True):
+        library.notes()
+    return library
+
+
+def kept_rows(library: Library) -> list[tuple[object, ...]] | None:
+    """``list``'s kept rows (``Library.list_rows``), the collector paused and the rows frozen
+    out of its sight as ``load_notes`` does for notes."""
+    with gc_paused(freeze=True):
+        return library.list_rows()
+
+
+def warn(problems: list[Problem]) -> None:
+    for problem in problems:
+        warning(str(problem))

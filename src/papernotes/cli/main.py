@@ -32,15 +32,15 @@ VERSIONED = ("click", "textual", "arxiv", "bibtexparser", "PyYAML")
 
 # command name -> "module:function", imported on use
 COMMANDS = {
-    "init": "papernotes.cli.notes_cmds:init_cmd",
-    "add": "papernotes.cli.notes_cmds:add_cmd",
-    "list": "papernotes.cli.notes_cmds:list_cmd",
-    "show": "papernotes.cli.notes_cmds:show_cmd",
-    "search": "papernotes.cli.notes_cmds:search_cmd",
-    "edit": "papernotes.cli.notes_cmds:edit_cmd",
+    "init": "papernotes.cli.add_cmds:init_cmd",
+    "add": "papernotes.cli.add_cmds:add_cmd",
+    "list": "papernotes.cli.view_cmds:list_cmd",
+    "show": "papernotes.cli.view_cmds:show_cmd",
+    "search": "papernotes.cli.view_cmds:search_cmd",
+    "edit": "papernotes.cli.edit_cmds:edit_cmd",
     "note": "papernotes.cli.note_cmd:note_cmd",
-    "rm": "papernotes.cli.notes_cmds:rm_cmd",
-    "check": "papernotes.cli.notes_cmds:check_cmd",
+    "rm": "papernotes.cli.edit_cmds:rm_cmd",
+    "check": "papernotes.cli.check_cmd:check_cmd",
     "import": "papernotes.cli.transfer_cmds:import_cmd",
     "export": "papernotes.cli.transfer_cmds:export_cmd",
     "key": "papernotes.cli.bib_cmds:key_cmd",

@@ -7,7 +7,7 @@ import sys
 import click
 
 from papernotes.cli.completion import complete_paper
-from papernotes.cli.notes_cmds import open_library
+from papernotes.cli.library_access import open_library
 from papernotes.cli.output import echo
 from papernotes.errors import InvalidInputError
 from papernotes.library.note_lines import (

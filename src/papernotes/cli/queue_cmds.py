@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import click
 
-from papernotes.cli.library_access import existing_library
-from papernotes.cli.notes_cmds import load_notes, warn
+from papernotes.cli.library_access import existing_library, load_notes, warn
 from papernotes.cli.option_checks import non_empty
 from papernotes.cli.output import echo, list_lines, note_dict, to_json
 from papernotes.cli.paper_args import papers_with_stdin

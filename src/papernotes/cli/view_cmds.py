@@ -1,0 +1,225 @@
+"""Commands that only read notes: list, show and search (kept lean: see
+tests/test_lean_imports.py)."""
+
+from __future__ import annotations
+
+import click
+
+from papernotes.cli.completion import complete_paper, complete_tag, complete_year
+from papernotes.cli.library_access import (
+    existing_library,
+    kept_rows,
+    load_notes,
+    open_library,
+    warn,
+)
+from papernotes.cli.option_checks import non_empty
+from papernotes.cli.output import (
+    hit_dict,
+    hit_label,
+    line_template,
+    list_lines,
+    note_dict,
+    passage,
+    row_lines,
+    show_text,
+    to_json,
+)
+from papernotes.cli.terminal import colour_on, page, say
+from papernotes.errors import NotFoundError
+from papernotes.library.reading_queue import SORTS
+from papernotes.model import PRIORITIES, STATUSES
+
+
+@click.command("list")
+@click.option("--year", type=int, shell_complete=complete_year, help="Only this year.")
+@click.option(
+    "--tag", shell_complete=complete_tag, callback=non_empty, help="Only papers with this tag."
+)
+@click.option(
+    "--status",
+    "statuses",
+    multiple=True,
+    type=click.Choice(STATUSES),
+    help="Only papers with this status (repeatable).",
+)
+@click.option(
+    "--priority",
+    "priorities",
+    multiple=True,
+    type=click.Choice((*PRIORITIES, "none")),
+    help="Only papers with this priority (repeatable; none: no priority).",
+)
+@click.option("--rating-min", type=click.IntRange(1, 5), help="Only papers rated at least N.")
+@click.option(
+    "--sort",
+    type=click.Choice(SORTS),
+    help="Order: year, added, read_on and rating newest or best first, priority "
+    "high first, title A to Z (papers without the value last).",
+)
+@click.option("--reverse", is_flag=True, help="The order turned around.")
+@click.option("--keys", is_flag=True, help="Only each paper's key, one per line (for pipes).")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@click.option(
+    "--format",
+    "template",
+    metavar="TEMPLATE",
+    help="One line per paper from TEMPLATE, for scripts: {key} {year} {title} {venue} "
+    "{arxiv} {tags} {status} {authors} {slug} {path} … ('\\t' is a tab).",
+)
+@click.pass_context
+def list_cmd(  # noqa: PLR0913 - a click command takes one parameter per option
+    ctx: click.Context,
+    year,
+    tag,
+    statuses,
+    priorities,
+    rating_min,
+    sort,
+    reverse,
+    keys,
+    as_json,
+    template,
+):
+    """List papers, newest year first; exit status 1 when a filter matches none.
+
+    \b
+    Examples:
+      papernotes list --year 2020
+      papernotes list --status unread --priority high --sort added
+      papernotes list --status read --keys | papernotes export --bib -
+      papernotes list --format '{key}\\t{year}\\t{title}'
+    """
+    chosen = [("--keys", keys), ("--json", as_json), ("--format", template is not None)]
+    outputs = [name for name, on in chosen if on]
+    if len(outputs) > 1:
+        raise click.UsageError(f"Choose one output: {' or '.join(outputs)}, not both.")
+    fill = line_template(template) if template is not None else None
+    library = existing_library(ctx)
+    colour = not outputs and colour_on()
+    narrowed = bool(statuses or priorities or rating_min)
+
+    def make() -> str:
+        rows = kept_rows(library) if not as_json and fill is None else None
+        if rows is not None:  # kept rows: only the changed notes are read
+            return listed_text(rows)
+        notes = load_notes(library).select(year=year, tag=tag)
+        if narrowed or sort or reverse:
+            from papernotes.library.reading_queue import filtered_notes, sorted_notes
+
+            notes = filtered_notes(notes, statuses, priorities, rating_min or 0)
+            if sort or reverse:
+                notes = sorted_notes(notes, sort or "year", reverse)
+        if keys:
+            return "\n".join(n.paper.key or n.path for n in notes)
+        if as_json:
+            return to_json([note_dict(n) for n in notes])
+        if fill is not None:
+            return "\n".join(fill(n) for n in notes)
+        return "\n".join(list_lines(notes, colour))
+
+    def listed_text(rows: list[tuple]) -> str:  # as make() from notes, on rows
+        from papernotes.library.list_rows import KEY, PATH, chosen_rows
+
+        fold = library.folder.fold if tag else None
+        rows = chosen_rows(rows, year, tag, fold, statuses, priorities, rating_min, sort, reverse)
+        if keys:
+            return "\n".join(r[KEY] or r[PATH] for r in rows)
+        return "\n".join(row_lines(rows, colour))
+
+    # Kept until a note changes: a repeated list reads no note (list_output_cache).
+    asked = (year, tag, statuses, priorities, rating_min, sort, reverse, keys, as_json)
+    name = f"list {asked!r}"
+    name += f" --format {template!r}" if fill is not None else " colour" if colour else ""
+    problems, text = library.cached_output(name, make)
+    warn(problems)
+    filtered = year is not None or tag is not None or narrowed
+    if text and text != "[]":
+        if as_json or keys:
+            click.echo(text)
+        else:
+            page(text, longer_than_screen=True)
+        return
+    if as_json:
+        click.echo(text)
+    say("No papers match." if filtered else "No papers in the library yet.")
+    if filtered:
+        ctx.exit(1)  # nothing matched, as grep says it
+
+
+@click.command("show")
+@click.argument("paper", shell_complete=complete_paper)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON object.")
+@click.pass_context
+def show_cmd(ctx: click.Context, paper, as_json):
+    """Show one paper: a key, slug, arXiv id or unique part of the title (through the pager
+    on a terminal).
+
+    \b
+    Examples:
+      papernotes show he2021deberta
+      papernotes show 2006.03654 --json
+    """
+    library = existing_library(ctx)
+    problems, note, linked = library.find_named(paper)  # a few notes read while none changed
+    if note is None or linked is None:
+        problems = load_notes(library).problems()
+    warn(problems)
+    if note is None or linked is None:
+        from papernotes.library.paper_links import linked_from  # the index has them
+
+        note = library.find(paper)
+        linked = linked_from(library, note)
+    if as_json:
+        click.echo(
+            to_json({**note_dict(note), "linked_from": [n.paper.key or n.path for n in linked]})
+        )
+    else:
+        page(show_text(note, linked, colour_on()))
+
+
+@click.command("search")
+@click.argument("query")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@click.option(
+    "--exact",
+    is_flag=True,
+    help="Match the text as typed (case aside): no width folding, script conversion or pinyin.",
+)
+@click.pass_context
+def search_cmd(ctx: click.Context, query, as_json, exact):
+    """Find papers whose title, notes, venue, tags or authors contain QUERY; exit status 1
+    when none does.
+
+    Full-width and ASCII letters, traditional and simplified characters match each other,
+    and a word in pinyin of two or more syllables (zhengliu) matches the Chinese it spells.
+
+    \b
+    Examples:
+      papernotes search distillation
+      papernotes search 蒸馏
+      papernotes search zhengliu --json
+    """
+    library = open_library(ctx)
+    parsed = library.query(query, exact=exact)
+    notes = library.search(parsed)
+    library.keep_search_forms()  # computed once: the next search reads them
+    hits = library.hits(parsed, notes)
+    if as_json:
+        click.echo(
+            to_json(
+                [{**note_dict(n), "match": hit_dict(h)} for n, h in zip(notes, hits, strict=True)]
+            )
+        )
+        if not notes:
+            ctx.exit(1)
+        return
+    if not notes:
+        raise NotFoundError(f"No paper matches {query!r}.")
+    colour = colour_on()
+    shown: list[str] = []  # printed at once: one write, not two per paper
+    for line, hit in zip(list_lines(notes, colour), hits, strict=True):
+        shown.append(line)  # list_lines made the user's text safe
+        if hit is not None:
+            shown.append(f"      {hit_label(hit)}: {passage(hit, colour=colour)}")
+    click.echo("\n".join(shown))

@@ -23,7 +23,7 @@ import pytest
 
 from papernotes.library import Library
 from papernotes.model import Paper
-from papernotes.storage import store as store_module
+from papernotes.storage import note_writes as store_module
 from papernotes.storage.atomic import TEMP_PREFIX
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="SIGKILL is POSIX")

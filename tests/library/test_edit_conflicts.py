@@ -185,7 +185,7 @@ def test_a_failing_editor_writes_nothing_and_leaves_no_copy(seed_library, editor
 def test_an_edit_that_cannot_be_written_keeps_the_edited_text_and_names_it(
     seed_library, tmp_path, monkeypatch
 ):
-    from papernotes.storage import store
+    from papernotes.storage import note_writes as store
     from tests.helpers import run
 
     def full_disk(path, data):

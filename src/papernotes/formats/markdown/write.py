@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from urllib.parse import quote
 
 from papernotes.formats.markdown.inline import heading_text, toc_label
+from papernotes.formats.markdown.paper_lines import continues_paper
 from papernotes.formats.markdown.publish import (
     profile_marker,
     shown_lines,
@@ -18,7 +19,6 @@ from papernotes.formats.markdown.publish import (
     title_text,
     venue_text,
 )
-from papernotes.formats.markdown.read import continues_paper
 from papernotes.model import DocumentLayout, LinkItem, Paper, PublishProfile, Section
 
 TOC_HEADER = (

@@ -3,7 +3,8 @@
 Widgets post messages; this screen keeps what is selected and filtered and talks to the
 library. The library is loaded in a thread so the screen shows at once even for a large
 library; the search text of every note is folded after the list is on screen, a slice at a
-time between events. The actions on notes live in ``NoteActions``.
+time between events. The actions on notes live in ``NoteActions``, the view keys in
+``MainViewActions`` (its base class).
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Header, OptionList, TabbedContent, TabPane
 
 from papernotes.gc_pause import gc_paused
@@ -28,6 +28,7 @@ from papernotes.tui.actions import bindings
 from papernotes.tui.detail_markdown import Marker
 from papernotes.tui.paper_filter import SORT_LABELS, PaperFilter, year_counts
 from papernotes.tui.screens.link_actions import LinkActions
+from papernotes.tui.screens.main_view_actions import SPLIT_STEPS, MainViewActions
 from papernotes.tui.screens.mark_actions import MarkActions
 from papernotes.tui.screens.note_actions import NoteActions
 from papernotes.tui.screens.note_line_actions import NoteLineActions
@@ -40,8 +41,6 @@ from papernotes.tui.widgets.note_editor import NoteEditor
 from papernotes.tui.widgets.paper_list import PaperList
 from papernotes.tui.widgets.year_nav import YearNavigator
 
-SPLIT_STEPS = 10
-"""The list and the lower pane share the height in tenths; ``-`` and ``+`` move the split."""
 SHORT = 30
 """Below this many rows the screen drops its header and puts notes before metadata."""
 
@@ -49,7 +48,7 @@ SEARCH_SLICE = 500
 """Notes whose search text is folded between two looks at the event queue (a few ms)."""
 
 
-class MainScreen(Screen[None]):
+class MainScreen(MainViewActions):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (SHORT, "-tall")]
     BINDINGS = [
@@ -341,81 +340,8 @@ class MainScreen(Screen[None]):
     def action_paper_history(self) -> None:
         self.note_actions.action_paper_history()
 
-    # -- simple view actions -----------------------------------------------
-
-    def action_focus_years(self) -> None:
-        self.query_one(YearNavigator).focus()
-
-    def action_focus_filter(self) -> None:
-        self.query_one("#filter", FilterInput).focus()
-
-    def action_clear_filter(self) -> None:
-        """Esc: clear the marks if there are any, else the filter text."""
-        if self.marks.clear():
-            return
-        filter_input = self.query_one("#filter", FilterInput)
-        if filter_input.value:
-            filter_input.value = ""
-        self.query_one(PaperList).focus()
-
-    def open_paper(self, path: str) -> None:
-        """Put the cursor on the paper at ``path`` (the palette's paper hits), clearing the
-        year and the filter text when they hide it."""
-        papers = self.query_one(PaperList)
-        if not papers.select_path(path):
-            self.filter = replace(self.filter, year=None, query="", queue=False)
-            self.query_one("#filter", FilterInput).value = ""
-            self.refresh_years()
-            self.refresh_list(keep=path)
-        papers.focus()
-
-    def action_follow_link(self, index: int) -> None:
-        """A click on a paper in the detail view's links lines."""
-        targets = self.query_one(DetailView).link_targets
-        if 0 <= index < len(targets):
-            self.links.follow(targets[index])
-
-    def action_follow_links(self) -> None:
-        self.links.choose()
-
-    def action_link_back(self) -> None:
-        self.links.back()
-
-    def action_cycle_sort(self) -> None:
-        self.filter = self.filter.next_sort()
-        if self.ready:
-            self.refresh_list()
-        self.notify(f"Sorted by {SORT_LABELS[self.filter.sort]}.", timeout=2)
-
-    def action_toggle_bibtex(self) -> None:
-        lower = self.query_one(TabbedContent)
-        lower.active = "tab-notes" if lower.active == "tab-bibtex" else "tab-bibtex"
-
-    def action_maximise(self) -> None:
-        """Show only the notes/BibTeX pane (``z``), or restore the layout."""
-        self.toggle_class("-maximised")
-
-    def action_toggle_years(self) -> None:
-        self.toggle_class("-no-years")
-        if self.has_class("-no-years") and self.query_one(YearNavigator).has_focus:
-            self.query_one(PaperList).focus()
-
-    def action_move_split(self, delta: int) -> None:
-        self.split = max(2, min(SPLIT_STEPS - 2, self.split + delta))
-        self._apply_split()
-
-    def _apply_split(self) -> None:
-        self.query_one(PaperList).styles.height = f"{self.split}fr"
-        self.query_one(TabbedContent).styles.height = f"{SPLIT_STEPS - self.split}fr"
+    # -- view actions: ``MainViewActions`` (``main_view_actions.py``) --------
 
     def on_resize(self) -> None:
         if self.ready:
             self.show_detail(self.current)
-
-    def action_help(self) -> None:
-        from papernotes.tui.screens.help_screen import HelpScreen
-
-        self.app.push_screen(HelpScreen())
-
-    def action_quit(self) -> None:
-        self.app.exit()

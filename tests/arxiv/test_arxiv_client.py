@@ -11,7 +11,8 @@ from papernotes.arxiv.client import ArxivClient, Politeness, RateLimiter
 from papernotes.arxiv.match import rank, sure_match, title_queries, title_similarity, year_closeness
 from papernotes.errors import NetworkError, NotFoundError
 from papernotes.library import Library
-from papernotes.library.arxiv_ops import apply_metadata, fetch_paper, link_notes
+from papernotes.library.arxiv_links import link_notes
+from papernotes.library.arxiv_ops import apply_metadata, fetch_paper
 from papernotes.model import ARXIV_FIELDS, Paper
 from papernotes.storage.arxiv_cache import ArxivCache
 from tests.fake_arxiv import seed_papers

@@ -13,7 +13,8 @@ from papernotes.cli.library_access import existing_library
 from papernotes.cli.output import echo
 from papernotes.cli.terminal import warning
 from papernotes.errors import InvalidInputError
-from papernotes.library.arxiv_ops import link_notes, offline_requested
+from papernotes.library.arxiv_links import link_notes
+from papernotes.library.arxiv_ops import offline_requested
 from papernotes.library.user_settings import arxiv_timeout
 from papernotes.model import Note
 

@@ -29,7 +29,8 @@ from papernotes.text.urls import is_browsable
 
 if TYPE_CHECKING:
     from papernotes.library import Library
-    from papernotes.library.arxiv_ops import ArxivClient, LinkPlan, LinkReport
+    from papernotes.library.arxiv_links import LinkPlan, LinkReport
+    from papernotes.library.arxiv_ops import ArxivClient
     from papernotes.library.note_edit import EditCopy
     from papernotes.tui.app import PapernotesApp
     from papernotes.tui.screens.main_screen import MainScreen
@@ -208,7 +209,7 @@ class NoteActions:
     def fetch_link(self, note: Note, client: ArxivClient) -> None:
         """Fetch here, in the worker; write on the UI thread (``write_links``), over the
         library's latest version of the note, so a status or tag change meanwhile is kept."""
-        from papernotes.library.arxiv_ops import plan_links
+        from papernotes.library.arxiv_links import plan_links
 
         try:
             plan = plan_links(self.library, [note], client=client)
@@ -218,7 +219,7 @@ class NoteActions:
         self.app.call_from_thread(self.write_link, plan)
 
     def write_link(self, plan: LinkPlan) -> None:
-        from papernotes.library.arxiv_ops import write_links
+        from papernotes.library.arxiv_links import write_links
 
         with self.reporting("link"):  # a note changed on disk by another program: refused
             self.linked(write_links(self.library, plan))

@@ -9,9 +9,13 @@ import re
 from papernotes.formats.bibtex.keys import is_cjk_name, split_name
 from papernotes.formats.bibtex.latex import braces_balance, decode
 
-_SEPARATORS: dict[str, re.Pattern[str]] = {}
-_PLAIN_SEPARATORS = {sep: re.compile(sep, re.IGNORECASE | re.DOTALL) for sep in (r"\s+and\s+", ",")}
+_KNOWN_SEPARATORS = (r"\s+and\s+", ",")
+_PLAIN_SEPARATORS = {sep: re.compile(sep, re.IGNORECASE | re.DOTALL) for sep in _KNOWN_SEPARATORS}
 """The separators split on (``split_top_level``), for values without braces or escapes."""
+_SEPARATORS = {
+    sep: re.compile(rf"\\.|[{{}}]|{sep}", re.IGNORECASE | re.DOTALL) for sep in _KNOWN_SEPARATORS
+}
+"""The same separators, for values with braces or escapes (skipped over, never split)."""
 
 
 def parse_authors(value: str, known: dict[str, str] | None = None) -> tuple[str, ...]:
@@ -85,11 +89,7 @@ def split_top_level(value: str, separator: str) -> list[str]:
     if plain is not None and "\\" not in value and "{" not in value and "}" not in value:
         return plain.split(value)  # nothing to skip: the same cuts, in C
     parts, depth, start = [], 0, 0
-    pattern = _SEPARATORS.get(separator)
-    if pattern is None:
-        pattern = _SEPARATORS[separator] = re.compile(
-            rf"\\.|[{{}}]|{separator}", re.IGNORECASE | re.DOTALL
-        )
+    pattern = _SEPARATORS[separator]
     for match in pattern.finditer(value):
         token = match.group()
         if token.startswith("\\"):

@@ -10,41 +10,23 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from papernotes.errors import (
-    NO_PAPERS,
-    AmbiguousError,
-    ConflictError,
-    DuplicateError,
-    FileFormatError,
-    InvalidInputError,
-    NotFoundError,
-)
+from papernotes.errors import NO_PAPERS, FileFormatError, InvalidInputError, NotFoundError
 from papernotes.library.index import PaperIndex
 from papernotes.library.order import in_order
 from papernotes.library.reading_queue import stamp_read_on
-from papernotes.model import (
-    DocumentLayout,
-    ImportReport,
-    Note,
-    Paper,
-    Problem,
-    clean_paper,
-    merge_paper,
-)
+from papernotes.model import DocumentLayout, ImportReport, Note, Paper, Problem
 from papernotes.storage.library_folder import LIBRARY, MARKER_FILE, MISSING, OTHER, folder_kind
 from papernotes.storage.library_lock import DEFAULT_LOCK_TIMEOUT, LockWait
-from papernotes.storage.note_format import NoteFormatError, parse_body
+from papernotes.storage.note_format import NoteFormatError
 from papernotes.storage.store import NoteStore, Scan
-from papernotes.text.arxiv_ids import base_id
-from papernotes.text.controls import refuse_controls
 
 # What the UIs take from here besides ``Library``: they never import ``storage`` themselves.
 if TYPE_CHECKING:
     from papernotes.library.history_ops import History
+    from papernotes.library.kept_output import QuickOutput
     from papernotes.library.search import Hit, Query
     from papernotes.library.search_forms import SearchForms
     from papernotes.text.folding import TextFolder
@@ -66,10 +48,6 @@ def not_a_library(root: Path) -> str:
         f"'papernotes --notes {shlex.quote(str(root))} init', or choose the library with "
         "--notes DIR or $PAPERNOTES_DIR."
     )
-
-
-QuickOutput = Callable[[Scan, bytes], tuple[list[Problem], str, bool] | None]
-"""Makes a kept output from the folder's listing and state without loading the notes."""
 
 
 class Library:
@@ -164,54 +142,16 @@ class Library:
     def cached_output(
         self, name: str, make: Callable[[], str], quick: QuickOutput | None = None
     ) -> tuple[list[Problem], str]:
-        """``make()`` (text worked out from the notes) and the problems of the load it read,
-        kept per state of the folder: while no note file and no ``document.yaml`` changed,
-        the same ``name`` gets them back without a note being read
-        (``storage/caches/list_output_cache.py``). ``quick(scan, state)``, tried first when
-        nothing is kept, may give the same without loading the notes: their problems, the
-        text, and whether it may be kept for ``state``; None to load them."""
-        outputs = self.store.list_output_cache()
-        self._listed = None
-        if outputs.folder is not None and self._notes is None:
-            scan = self.store.scan()
-            state = self.store.state(scan)
-            kept = outputs.read(name, state) if state is not None else None
-            if kept is not None:
-                return kept
-            made = quick(scan, state) if quick is not None and state is not None else None
-            if made is not None:
-                problems, text, settled = made
-                if settled and state is not None:
-                    outputs.write(name, state, problems, text)
-                return problems, text
-            self._scan = scan  # make() reads the notes: from this listing, not a second one
-        try:
-            text = make()
-        finally:
-            self._scan = None
-        if self._notes is None and self._listed is not None:  # make() read list_rows()
-            problems = list(self._listed)
-        else:
-            problems = self.problems()
-        loaded = self.store.loaded_state()  # None if a file was too fresh or unreadable
-        if loaded is not None:
-            outputs.write(name, loaded, problems, text)
-        return problems, text
+        """``make()`` and its load's problems, kept per folder state (``kept_output.py``)."""
+        from papernotes.library.kept_output import cached_output
+
+        return cached_output(self, name, make, quick)
 
     def list_rows(self) -> list[tuple[object, ...]] | None:
-        """Every note's ``list`` row in the library's order, from the kept rows where a file
-        did not change (``library/list_rows.py``); None when rows are not kept or the notes
-        are in memory already (use ``notes()``)."""
-        if self._notes is not None:
-            return None
-        from papernotes.library.list_rows import listed_rows
+        """Every note's ``list`` row, from the kept rows (``kept_output.py``), or None."""
+        from papernotes.library.kept_output import kept_rows
 
-        got = listed_rows(self, self._scan)
-        if got is None:
-            return None
-        self._scan = None
-        rows, self._listed = got
-        return rows
+        return kept_rows(self)
 
     def select(self, year: int | None = None, tag: str | None = None) -> list[Note]:
         """The notes of ``year`` tagged ``tag``, compared folded (蒸餾 is 蒸馏)."""
@@ -260,19 +200,11 @@ class Library:
         return self.forms.hits(query, notes)
 
     def find(self, query: str) -> Note:
-        """The one note named by a key, slug, path, arXiv id or unique title fragment; a name
-        that different rules give to different papers is an error listing them
-        (``library.names``)."""
-        from papernotes.library.names import find_note, unreadable_named
+        """The one note ``query`` names, by any rule (``names.find_readable``)."""
+        from papernotes.library.names import find_readable
 
-        notes = self.notes()
-        broken = unreadable_named(self._unseen, query)
-        if broken:  # never another paper in place of the one the name means
-            raise AmbiguousError(
-                f"{query!r} names {broken}, which cannot be read (see the warning about it); "
-                "fix it, or name the paper you mean by its path. Nothing was changed."
-            )
-        return find_note(notes, query)
+        notes = self.notes()  # read first: it lists the notes that cannot be read
+        return find_readable(notes, self._unseen, query)
 
     def find_named(self, query: str) -> tuple[list[Problem], Note | None, list[Note] | None]:
         """``find(query)`` and the notes linking to it, from a kept index of names while no
@@ -372,45 +304,18 @@ class Library:
             return note
 
     def refuse_unseen(self) -> None:
-        """Refuse (``InvalidInputError``) a write whose uniqueness check cannot see the whole
-        library: while a folder or note cannot be read or does not parse, a paper, key or
-        title it holds could be taken twice. Called under ``writing()`` by add, import, key."""
+        """Refuse a write while a note cannot be read (``adding.unseen_refusal``)."""
         self.notes()
         if self._unseen:
-            first, more = self._unseen[0], len(self._unseen) - 1
-            also = f" (and {more} more)" if more else ""
-            what = "does not read as a note" if first.endswith(".md") else "cannot be read"
-            raise InvalidInputError(
-                f"{first}{also} {what}, so whether this paper, key or title is already "
-                "in the library cannot be checked and nothing was written; fix or remove it "
-                "('papernotes check' lists the problems)."
-            )
+            from papernotes.library.adding import unseen_refusal
+
+            raise unseen_refusal(self._unseen)
 
     def add_checked(self, paper: Paper, update: bool) -> Note:
-        """``add`` for a caller already inside ``writing()`` with ``paper`` valid
-        (``validated``): the bulk imports, which check each paper once."""
-        self.refuse_unseen()
-        existing = self.match(paper)
-        if existing and not update:
-            raise DuplicateError(f"{paper.title!r} is already in the library as {existing.path}.")
-        if existing:
-            others = sorted(self._indexed().candidates(paper) - {existing.path})
-            if others:  # checked here, under the lock: merging would give two notes one id
-                raise DuplicateError(
-                    f"{paper.title!r} (its title, key or arXiv id) matches {existing.path} and "
-                    f"{', '.join(others)}; nothing was written."
-                )
-            merged = merge_paper(existing.paper, paper)
-            if not merged.key:
-                merged = replace(merged, key=self.free_key(merged, existing))
-            return self.save(existing, merged)
-        paper = stamp_read_on(None, paper, today())
-        if not paper.added or not paper.key:
-            added = paper.added or today()
-            paper = replace(paper, added=added, key=paper.key or self.free_key(paper))
-        note = self.store.create(paper)
-        self._remember(note)
-        return note
+        """``add`` inside ``writing()`` with ``paper`` valid (``adding.py``)."""
+        from papernotes.library.adding import add_checked
+
+        return add_checked(self, paper, update)
 
     def free_key(self, paper: Paper, ignore: Note | None = None) -> str:
         """A citation key for ``paper`` that no other note uses (``formats.bibtex.keys``)."""
@@ -435,21 +340,10 @@ class Library:
         return saved
 
     def reread(self, rel: str) -> Note:
-        """The note at ``rel`` read again from disk after an outside edit (``note_edit.py``),
-        in place of the version held in memory."""
-        try:
-            fresh = self.store.read(rel)
-        except NoteFormatError as exc:
-            raise InvalidInputError(
-                f"{rel}:{exc.line}: {exc.message} (your edit is saved as written; fix it "
-                "and run check)"
-            ) from None
-        held = next((n for n in self._notes or () if n.path == rel), None)
-        if held is not None:
-            self._replace(held, fresh)
-        elif self._notes is not None:
-            self._remember(fresh)  # a note that did not read before the edit
-        return fresh
+        """The note at ``rel`` read again after an outside edit (``note_edit.reread``)."""
+        from papernotes.library.note_edit import reread
+
+        return reread(self, rel)
 
     def remove(self, note: Note) -> None:
         self.store.delete(note)
@@ -476,40 +370,20 @@ class Library:
         return self.store.note_file(name, any_kind=True)
 
     def remove_file(self, rel: str, confirm: Callable[[], object] | None = None) -> None:
-        """Delete the file at ``rel`` that does not read as a note (``file_named``), without
-        parsing it, once ``confirm`` returned (it raises to abort; asked outside the lock).
-        Refused (``ConflictError``) when, under the lock, the file no longer holds what it held
-        before ``confirm`` or reads as a note now: a file repaired meanwhile is never lost."""
-        seen = self.store.file_state(rel)
-        if confirm is not None:
-            confirm()
-        with self.writing():
-            now = self.store.file_state(rel)
-            if now is None:
-                raise ConflictError(f"{rel} was removed meanwhile; nothing was removed.")
-            if now != seen or any(n.path == rel for n in self.notes()):
-                raise ConflictError(
-                    f"{rel} was changed on disk since it was named; nothing was removed."
-                )
-            self.store.delete_file(rel)
+        """Delete the file at ``rel`` that does not read as a note (``unreadable_files.py``)."""
+        from papernotes.library.unreadable_files import remove_file
+
+        remove_file(self, rel, confirm)
 
     def remove_temp_files(self) -> list[str]:
         """Delete what writes killed midway left behind; the removed files' relative paths."""
         return self.store.remove_temp_files()
 
     def addable(self, paper: Paper, update: bool = False, look: bool = True) -> Paper:
-        """``paper`` as ``add`` would write it, refused now as ``add`` would refuse it (not
-        valid; with ``look``, already in the library unless ``update``): checked before the
-        folder is made or notes are typed, so a refused add costs neither. ``add`` checks
-        again under the lock (``look=False`` spares reading the library twice)."""
-        paper = self.validated(paper)
-        if look and not update and folder_kind(self.root) != MISSING:
-            existing = self.match(paper)
-            if existing is not None:
-                raise DuplicateError(
-                    f"{paper.title!r} is already in the library as {existing.path}."
-                )
-        return paper
+        """``paper`` as ``add`` would write it, refused now as it would (``adding.py``)."""
+        from papernotes.library.adding import addable
+
+        return addable(self, paper, update, look)
 
     def notes_if_any(self) -> list[Note]:
         """``notes()``, or none while the folder does not exist yet (an add into a new folder
@@ -517,33 +391,10 @@ class Library:
         return [] if folder_kind(self.root) == MISSING else self.notes()
 
     def validated(self, paper: Paper) -> Paper:
-        try:
-            paper = clean_paper(paper)
-        except ValueError as exc:
-            raise InvalidInputError(f"{str(exc)[0].upper()}{str(exc)[1:]}.") from None
-        refuse_controls(paper)
-        if " " in paper.code:  # a URL holds no space: %20, so the link reads back whole
-            paper = replace(paper, code=paper.code.replace(" ", "%20"))
-        if paper.arxiv:
-            arxiv = base_id(paper.arxiv)
-            if not arxiv:
-                raise InvalidInputError(f"{paper.arxiv!r} is not an arXiv id.")
-            paper = replace(paper, arxiv=arxiv)
-        if not paper.notes and paper.body:
-            # A numbered list opening the free text is what a note file reads as the notes.
-            notes, body = parse_body(paper.body.split("\n"))
-            paper = replace(paper, notes=notes, body=body)
-        if "[[" in paper.body or any("[[" in n for n in paper.notes):
-            paper = self._links_resolved(paper)
-        return paper
+        """``paper`` cleaned, checked and its links resolved (``validation.py``)."""
+        from papernotes.library.validation import validated
 
-    def _links_resolved(self, paper: Paper) -> Paper:
-        """A link naming a paper by slug or arXiv id names it by key (``paper_links.py``)."""
-        from papernotes.library.paper_links import link_target, resolved_links
-
-        if folder_kind(self.root) == MISSING:
-            return paper
-        return resolved_links(paper, lambda name: link_target(self.notes_named, name))
+        return validated(self, paper)
 
     def _remember(self, note: Note) -> None:
         if self._notes is not None:
@@ -588,12 +439,7 @@ class Library:
         return import_markdown(self, text, source, dry_run)
 
     def export_markdown(self) -> str:
-        from papernotes.formats.markdown.write import render_document
-        from papernotes.library.link_export import arxiv_or_code, markdown_papers
+        """The whole library as the Markdown document (``markdown_export.py``)."""
+        from papernotes.library.markdown_export import export_markdown
 
-        layout = self.layout()
-
-        def href(target: Note) -> str | None:  # the paper's anchor when the list has one
-            return layout.publish.anchor(target.paper) or arxiv_or_code(target)
-
-        return render_document(layout, markdown_papers(self, self.notes(), href))
+        return export_markdown(self)

@@ -82,6 +82,18 @@ def unreadable_named(unreadable: list[str], query: str) -> str | None:
     return None
 
 
+def find_readable(notes: list[Note], unreadable: list[str], query: str) -> Note:
+    """``find_note``, refused (``AmbiguousError``) when ``query`` names one of the notes
+    that cannot be read (``unreadable``): never another paper in place of the one it means."""
+    broken = unreadable_named(unreadable, query)
+    if broken:
+        raise AmbiguousError(
+            f"{query!r} names {broken}, which cannot be read (see the warning about it); "
+            "fix it, or name the paper you mean by its path. Nothing was changed."
+        )
+    return find_note(notes, query)
+
+
 def find_note(notes: list[Note], query: str) -> Note:
     """The one note ``query`` names: by an exact rule, else as a unique part of a title.
 

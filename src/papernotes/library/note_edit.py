@@ -99,6 +99,23 @@ def finish_edit(library: Library, copy: EditCopy) -> Note | None:
     return _links_resolved(library, library.reread(copy.rel))
 
 
+def reread(library: Library, rel: str) -> Note:
+    """The note at ``rel`` read again from disk after an outside edit, in place of the
+    version ``library`` holds in memory (or added to them, if it did not read before)."""
+    try:
+        fresh = library.store.read(rel)
+    except NoteFormatError as exc:
+        raise InvalidInputError(
+            f"{rel}:{exc.line}: {exc.message} (your edit is saved as written; fix it and run check)"
+        ) from None
+    held = next((n for n in library._notes or () if n.path == rel), None)
+    if held is not None:
+        library._replace(held, fresh)
+    elif library._notes is not None:
+        library._remember(fresh)  # a note that did not read before the edit
+    return fresh
+
+
 def _links_resolved(library: Library, note: Note) -> Note:
     """``note`` saved again when a link in the edited text names a paper by slug or arXiv
     id: the link then names it by key, as every other way of saving a note does."""

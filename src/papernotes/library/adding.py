@@ -1,0 +1,73 @@
+"""Adding a paper (``Library.add``, ``addable``, ``add_checked``): refused before anything
+is typed or written when it is already in the library, and checked again under the lock,
+where a paper matching a note is merged into it and a new one gets a free key and the day."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from papernotes.errors import DuplicateError, InvalidInputError
+from papernotes.library.reading_queue import stamp_read_on
+from papernotes.model import Note, Paper, merge_paper
+from papernotes.storage.library_folder import MISSING, folder_kind
+
+if TYPE_CHECKING:
+    from papernotes.library.api import Library
+
+
+def addable(library: Library, paper: Paper, update: bool, look: bool) -> Paper:
+    """``paper`` as ``add`` would write it, refused now as ``add`` would refuse it (not
+    valid; with ``look``, already in the library unless ``update``): checked before the
+    folder is made or notes are typed, so a refused add costs neither. ``add`` checks
+    again under the lock (``look=False`` spares reading the library twice)."""
+    paper = library.validated(paper)
+    if look and not update and folder_kind(library.root) != MISSING:
+        existing = library.match(paper)
+        if existing is not None:
+            raise DuplicateError(f"{paper.title!r} is already in the library as {existing.path}.")
+    return paper
+
+
+def unseen_refusal(unseen: list[str]) -> InvalidInputError:
+    """The error refusing a write whose uniqueness check cannot see the whole library:
+    while a folder or note (``unseen``) cannot be read or does not parse, a paper, key or
+    title it holds could be taken twice."""
+    first, more = unseen[0], len(unseen) - 1
+    also = f" (and {more} more)" if more else ""
+    what = "does not read as a note" if first.endswith(".md") else "cannot be read"
+    return InvalidInputError(
+        f"{first}{also} {what}, so whether this paper, key or title is already "
+        "in the library cannot be checked and nothing was written; fix or remove it "
+        "('papernotes check' lists the problems)."
+    )
+
+
+def add_checked(library: Library, paper: Paper, update: bool) -> Note:
+    """``add`` inside ``writing()`` with ``paper`` valid: a paper already present is refused
+    unless ``update``, then merged into its note (refused if it matches two notes); a new
+    note gets the day it was added and a free key."""
+    from papernotes.library.api import today
+
+    library.refuse_unseen()
+    existing = library.match(paper)
+    if existing and not update:
+        raise DuplicateError(f"{paper.title!r} is already in the library as {existing.path}.")
+    if existing:
+        others = sorted(library._indexed().candidates(paper) - {existing.path})
+        if others:  # checked here, under the lock: merging would give two notes one id
+            raise DuplicateError(
+                f"{paper.title!r} (its title, key or arXiv id) matches {existing.path} and "
+                f"{', '.join(others)}; nothing was written."
+            )
+        merged = merge_paper(existing.paper, paper)
+        if not merged.key:
+            merged = replace(merged, key=library.free_key(merged, existing))
+        return library.save(existing, merged)
+    paper = stamp_read_on(None, paper, today())
+    if not paper.added or not paper.key:
+        added = paper.added or today()
+        paper = replace(paper, added=added, key=paper.key or library.free_key(paper))
+    note = library.store.create(paper)
+    library._remember(note)
+    return note

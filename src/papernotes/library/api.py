@@ -13,12 +13,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from papernotes.errors import NO_PAPERS, FileFormatError, InvalidInputError, NotFoundError
+from papernotes.errors import NO_PAPERS, FileFormatError, InvalidInputError
 from papernotes.library.index import PaperIndex
 from papernotes.library.order import in_order
-from papernotes.library.reading_queue import stamp_read_on
 from papernotes.model import DocumentLayout, ImportReport, Note, Paper, Problem
-from papernotes.storage.library_folder import LIBRARY, MARKER_FILE, MISSING, OTHER, folder_kind
+from papernotes.storage.library_folder import LIBRARY, MISSING, OTHER, folder_kind
 from papernotes.storage.library_lock import DEFAULT_LOCK_TIMEOUT, LockWait
 from papernotes.storage.note_format import NoteFormatError
 from papernotes.storage.store import NoteStore, Scan
@@ -40,14 +39,9 @@ def today() -> str:
 
 def not_a_library(root: Path) -> str:
     """The error for a folder that holds files but is not a papernotes library."""
-    import shlex
+    from papernotes.library import opening
 
-    return (
-        f"{root} is not a papernotes library (it holds other files but no document.yaml "
-        f"or {MARKER_FILE}), so nothing was read or written; to keep notes there run "
-        f"'papernotes --notes {shlex.quote(str(root))} init', or choose the library with "
-        "--notes DIR or $PAPERNOTES_DIR."
-    )
+    return opening.not_a_library(root)
 
 
 class Library:
@@ -74,21 +68,21 @@ class Library:
         """Open an existing library (or an empty folder); a missing folder, or one holding
         other files but no library, is a user error."""
         kind = folder_kind(Path(root))
-        if kind == MISSING:
-            raise NotFoundError(
-                f"There is no library at {root}; create one with 'papernotes init' "
-                "or point to one with --notes."
-            )
-        if kind == OTHER:
-            raise NotFoundError(not_a_library(root))
+        if kind in (MISSING, OTHER):
+            from papernotes.library.opening import unopenable
+
+            raise unopenable(root, kind)
         return cls(root, lock_wait=lock_wait)
 
     @classmethod
     def to_fill(cls, root: Path, lock_wait: LockWait | None = None) -> Library:
         """A library to import into: an existing one, or a missing or empty folder (made a
         library by ``store.init()``); a folder holding other files is a user error."""
-        if folder_kind(Path(root)) == OTHER:
-            raise NotFoundError(not_a_library(root))
+        kind = folder_kind(Path(root))
+        if kind == OTHER:
+            from papernotes.library.opening import unopenable
+
+            raise unopenable(root, kind)
         return cls(root, lock_wait=lock_wait)
 
     # -- reading ---------------------------------------------------------
@@ -207,9 +201,7 @@ class Library:
         return find_readable(notes, self._unseen, query)
 
     def find_named(self, query: str) -> tuple[list[Problem], Note | None, list[Note] | None]:
-        """``find(query)`` and the notes linking to it, from a kept index of names while no
-        note changed, with the problems of the load; None when the index cannot settle it
-        (``library/name_index.py``)."""
+        """``find(query)`` and its linking notes, from a kept index (``name_index.py``)."""
         from papernotes.library.name_index import find_named
 
         return find_named(self, query)
@@ -289,7 +281,9 @@ class Library:
                     f"{note.path}:{exc.line}: {exc.message} (fix it; nothing was written)"
                 ) from None
         if fresh.digest != note.digest:
-            self._replace(note, fresh)
+            from papernotes.library.held_notes import replace_held
+
+            replace_held(self, note, fresh)
         return fresh
 
     def add(self, paper: Paper, update: bool = False) -> Note:
@@ -304,40 +298,30 @@ class Library:
             return note
 
     def refuse_unseen(self) -> None:
-        """Refuse a write while a note cannot be read (``adding.unseen_refusal``)."""
+        """Refuse a write while a note cannot be read (``note_writes.unseen_refusal``)."""
         self.notes()
         if self._unseen:
-            from papernotes.library.adding import unseen_refusal
+            from papernotes.library.note_writes import unseen_refusal
 
             raise unseen_refusal(self._unseen)
 
     def add_checked(self, paper: Paper, update: bool) -> Note:
-        """``add`` inside ``writing()`` with ``paper`` valid (``adding.py``)."""
-        from papernotes.library.adding import add_checked
+        """``add`` inside ``writing()`` with ``paper`` valid (``note_writes.py``)."""
+        from papernotes.library.note_writes import add_checked
 
         return add_checked(self, paper, update)
 
     def free_key(self, paper: Paper, ignore: Note | None = None) -> str:
-        """A citation key for ``paper`` that no other note uses (``formats.bibtex.keys``)."""
-        # pulls in pypinyin lazily; not on `list`
-        from papernotes.formats.bibtex.keys import unique_key
+        """A citation key for ``paper`` that no other note uses (``note_writes.py``)."""
+        from papernotes.library.note_writes import free_key
 
-        self.refuse_unseen()
-        return unique_key(paper, self._indexed().keys_taken(ignore))
+        return free_key(self, paper, ignore)
 
     def save(self, note: Note, paper: Paper) -> Note:
-        """Write ``paper`` over ``note``; refuses if the file changed since it was read."""
-        paper = stamp_read_on(note.paper, paper, today())  # the day it first became read
-        paper = self.validated(paper)
-        history = self.history
-        history.saved(note.paper, paper)  # the commit's words: noted before the lock's end
-        try:
-            saved = self.store.update(note, paper)
-        except BaseException:
-            history.unsaved()
-            raise
-        self._replace(note, saved)
-        return saved
+        """Write ``paper`` over ``note``; refused if its file changed (``note_writes.py``)."""
+        from papernotes.library.note_writes import save
+
+        return save(self, note, paper)
 
     def reread(self, rel: str) -> Note:
         """The note at ``rel`` read again after an outside edit (``note_edit.reread``)."""
@@ -346,8 +330,10 @@ class Library:
         return reread(self, rel)
 
     def remove(self, note: Note) -> None:
+        from papernotes.library.held_notes import forget
+
         self.store.delete(note)
-        self._forget(note)
+        forget(self, note)
 
     def save_layout(self, layout: DocumentLayout) -> None:
         """Write ``document.yaml``."""
@@ -380,8 +366,8 @@ class Library:
         return self.store.remove_temp_files()
 
     def addable(self, paper: Paper, update: bool = False, look: bool = True) -> Paper:
-        """``paper`` as ``add`` would write it, refused now as it would (``adding.py``)."""
-        from papernotes.library.adding import addable
+        """``paper`` as ``add`` would write it, refused now as it would (``note_writes.py``)."""
+        from papernotes.library.note_writes import addable
 
         return addable(self, paper, update, look)
 
@@ -396,44 +382,10 @@ class Library:
 
         return validated(self, paper)
 
-    def _remember(self, note: Note) -> None:
-        if self._notes is not None:
-            if self._slots is not None:
-                self._slots[note.path] = len(self._notes)
-            self._notes.append(note)
-        if self._index is not None:
-            self._index.add(note)
-
-    def _replace(self, old: Note, new: Note) -> None:
-        """``new`` takes ``old``'s place, so a saved note keeps its position in its year."""
-        if self._notes is not None and old.path == new.path:
-            if self._slots is None:
-                self._slots = {n.path: i for i, n in enumerate(self._notes)}
-            slot = self._slots.get(old.path)
-            if slot is not None:
-                self._notes[slot] = new
-            if self._forms is not None:
-                self._forms.forget(old.path)
-            if self._index is not None:
-                self._index.replace(old, new)
-        else:
-            self._forget(old)
-            self._remember(new)
-
-    def _forget(self, note: Note) -> None:
-        if self._notes is not None:
-            self._notes = [n for n in self._notes if n.path != note.path]
-        self._slots = None
-        if self._forms is not None:
-            self._forms.forget(note.path)
-        if self._index is not None:
-            self._index.remove(note)
-
     # -- the Markdown document -------------------------------------------
 
     def import_markdown(self, text: str, source: str, dry_run: bool = False) -> ImportReport:
-        """Add or update one note per paper of the document; keep its link sections
-        (``markdown_import.py``)."""
+        """Add or update one note per paper of the document (``markdown_import.py``)."""
         from papernotes.library.markdown_import import import_markdown
 
         return import_markdown(self, text, source, dry_run)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from papernotes.errors import ConflictError, InvalidInputError, PapernotesError
+from papernotes.library.held_notes import remember, replace_held
 from papernotes.storage.edit_copy import EditCopy as EditCopy  # for the UIs
 from papernotes.storage.note_format import NoteFormatError, parse_note
 from papernotes.text.controls import control_line, refuse_controls
@@ -110,9 +111,9 @@ def reread(library: Library, rel: str) -> Note:
         ) from None
     held = next((n for n in library._notes or () if n.path == rel), None)
     if held is not None:
-        library._replace(held, fresh)
+        replace_held(library, held, fresh)
     elif library._notes is not None:
-        library._remember(fresh)  # a note that did not read before the edit
+        remember(library, fresh)  # a note that did not read before the edit
     return fresh
 
 

@@ -1,6 +1,7 @@
-"""Adding a paper (``Library.add``, ``addable``, ``add_checked``): refused before anything
-is typed or written when it is already in the library, and checked again under the lock,
-where a paper matching a note is merged into it and a new one gets a free key and the day."""
+"""Adding and saving notes (``Library.addable``, ``add_checked``, ``free_key``, ``save``):
+a paper already in the library is refused before anything is typed or written, and checked
+again under the lock, where a paper matching a note is merged into it and a new one gets a
+free key and the day; a save stamps the day a paper became read and notes the history."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from papernotes.errors import DuplicateError, InvalidInputError
+from papernotes.library.held_notes import remember, replace_held
 from papernotes.library.reading_queue import stamp_read_on
 from papernotes.model import Note, Paper, merge_paper
 from papernotes.storage.library_folder import MISSING, folder_kind
@@ -69,5 +71,31 @@ def add_checked(library: Library, paper: Paper, update: bool) -> Note:
         added = paper.added or today()
         paper = replace(paper, added=added, key=paper.key or library.free_key(paper))
     note = library.store.create(paper)
-    library._remember(note)
+    remember(library, note)
     return note
+
+
+def free_key(library: Library, paper: Paper, ignore: Note | None) -> str:
+    """A citation key for ``paper`` that no other note uses (``formats.bibtex.keys``)."""
+    # pulls in pypinyin lazily; not on `list`
+    from papernotes.formats.bibtex.keys import unique_key
+
+    library.refuse_unseen()
+    return unique_key(paper, library._indexed().keys_taken(ignore))
+
+
+def save(library: Library, note: Note, paper: Paper) -> Note:
+    """Write ``paper`` over ``note``; refuses if the file changed since it was read."""
+    from papernotes.library.api import today
+
+    paper = stamp_read_on(note.paper, paper, today())  # the day it first became read
+    paper = library.validated(paper)
+    history = library.history
+    history.saved(note.paper, paper)  # the commit's words: noted before the lock's end
+    try:
+        saved = library.store.update(note, paper)
+    except BaseException:
+        history.unsaved()
+        raise
+    replace_held(library, note, saved)
+    return saved

@@ -25,7 +25,7 @@ from papernotes.storage.store import NoteStore, Scan
 # What the UIs take from here besides ``Library``: they never import ``storage`` themselves.
 if TYPE_CHECKING:
     from papernotes.library.history_ops import History
-    from papernotes.library.kept_output import QuickOutput
+    from papernotes.library.list_rows import QuickOutput
     from papernotes.library.search import Hit, Query
     from papernotes.library.search_forms import SearchForms
     from papernotes.text.folding import TextFolder
@@ -136,14 +136,14 @@ class Library:
     def cached_output(
         self, name: str, make: Callable[[], str], quick: QuickOutput | None = None
     ) -> tuple[list[Problem], str]:
-        """``make()`` and its load's problems, kept per folder state (``kept_output.py``)."""
-        from papernotes.library.kept_output import cached_output
+        """``make()`` and its load's problems, kept per folder state (``list_rows.py``)."""
+        from papernotes.library.list_rows import cached_output
 
         return cached_output(self, name, make, quick)
 
     def list_rows(self) -> list[tuple[object, ...]] | None:
-        """Every note's ``list`` row, from the kept rows (``kept_output.py``), or None."""
-        from papernotes.library.kept_output import kept_rows
+        """Every note's ``list`` row, from the kept rows (``list_rows.py``), or None."""
+        from papernotes.library.list_rows import kept_rows
 
         return kept_rows(self)
 
@@ -391,7 +391,7 @@ class Library:
         return import_markdown(self, text, source, dry_run)
 
     def export_markdown(self) -> str:
-        """The whole library as the Markdown document (``markdown_export.py``)."""
-        from papernotes.library.markdown_export import export_markdown
+        """The whole library as the Markdown document (``link_export.py``)."""
+        from papernotes.library.link_export import export_markdown
 
         return export_markdown(self)

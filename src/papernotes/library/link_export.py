@@ -66,3 +66,16 @@ def bibtex_papers(library: Library, papers: list[Paper]) -> list[Paper]:
         return target.paper.title if target is not None else None
 
     return [with_texts(p, lambda text: plain_links(text, title_of)) for p in papers]
+
+
+def export_markdown(library: Library) -> str:
+    """The whole library as the Markdown document (``export --md``): each link points at
+    the paper's anchor when the list has one, else its arXiv page or code."""
+    from papernotes.formats.markdown.write import render_document
+
+    layout = library.layout()
+
+    def href(target: Note) -> str | None:  # the paper's anchor when the list has one
+        return layout.publish.anchor(target.paper) or arxiv_or_code(target)
+
+    return render_document(layout, markdown_papers(library, library.notes(), href))

@@ -9,6 +9,12 @@ none: one string, written once). The filters and orders here give what
 ``Library.select`` and ``reading_queue.filtered_notes``/``sorted_notes`` give for the same
 notes (``tests/storage/test_list_rows_cache.py`` compares every option with a run without
 caches).
+
+Here too are the outputs kept per state of the folder (``Library.cached_output``,
+``storage/caches/list_output_cache.py``): ``list``'s printed text, and the same way the name
+index, BibTeX export and completions, given back without a note being read while no note
+file and no ``document.yaml`` changed. Both work on a ``Library``'s held listing (``_scan``)
+and the problems of its last ``list_rows()`` (``_listed``).
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from papernotes.text.controls import visible_controls
 
 if TYPE_CHECKING:
     from papernotes.library.api import Library
+    from papernotes.storage.store import Scan
 
 Row = tuple[Any, ...]
 STAT, PATH, YEAR, ADDED, RAW_TITLE, NAME, WIDTH, TITLE, VENUE = range(9)
@@ -150,4 +157,60 @@ def chosen_rows(  # noqa: PLR0913 - list's options, one each
         rows = filtered_rows(rows, statuses, priorities, rating_min or 0)
         if sort or reverse:
             rows = sorted_rows(rows, sort or "year", reverse)
+    return rows
+
+
+QuickOutput = Callable[["Scan", bytes], tuple[list[Problem], str, bool] | None]
+"""Makes a kept output from the folder's listing and state without loading the notes."""
+
+
+def cached_output(
+    library: Library, name: str, make: Callable[[], str], quick: QuickOutput | None = None
+) -> tuple[list[Problem], str]:
+    """``make()`` (text worked out from the notes) and the problems of the load it read,
+    kept per state of the folder: while no note file and no ``document.yaml`` changed,
+    the same ``name`` gets them back without a note being read. ``quick(scan, state)``,
+    tried first when nothing is kept, may give the same without loading the notes: their
+    problems, the text, and whether it may be kept for ``state``; None to load them."""
+    store = library.store
+    outputs = store.list_output_cache()
+    library._listed = None
+    if outputs.folder is not None and library._notes is None:
+        scan = store.scan()
+        state = store.state(scan)
+        kept = outputs.read(name, state) if state is not None else None
+        if kept is not None:
+            return kept
+        made = quick(scan, state) if quick is not None and state is not None else None
+        if made is not None:
+            problems, text, settled = made
+            if settled and state is not None:
+                outputs.write(name, state, problems, text)
+            return problems, text
+        library._scan = scan  # make() reads the notes: from this listing, not a second one
+    try:
+        text = make()
+    finally:
+        library._scan = None
+    if library._notes is None and library._listed is not None:  # make() read list_rows()
+        problems = list(library._listed)
+    else:
+        problems = library.problems()
+    loaded = store.loaded_state()  # None if a file was too fresh or unreadable
+    if loaded is not None:
+        outputs.write(name, loaded, problems, text)
+    return problems, text
+
+
+def kept_rows(library: Library) -> list[tuple[object, ...]] | None:
+    """Every note's ``list`` row in the library's order, from the kept rows where a file
+    did not change (``library/list_rows.py``); None when rows are not kept or the notes
+    are in memory already (use ``notes()``)."""
+    if library._notes is not None:
+        return None
+    got = listed_rows(library, library._scan)
+    if got is None:
+        return None
+    library._scan = None
+    rows, library._listed = got
     return rows

@@ -65,3 +65,14 @@ def write_checked(path: Path, head: bytes, payload: bytes) -> bool:
         if isinstance(exc, OSError):
             return False
         raise
+
+
+def remove_checked(path: Path) -> bool:
+    """Remove a cache file; True when it is gone (or never was), False when it could not be."""
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return False
+    return True

@@ -47,7 +47,7 @@ def header() -> bytes:
 
 
 def code_stamp() -> str:
-    """A digest of the path, size and time of every module of papernotes (about 80 stats)."""
+    """A digest of the path, size and time of every module of papernotes (one stat per module)."""
     stamp = blake2b(digest_size=8)
     for folder, subfolders, files in os.walk(_PACKAGE):
         subfolders[:] = sorted(d for d in subfolders if not d.startswith((".", "__")))

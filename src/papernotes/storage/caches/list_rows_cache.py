@@ -34,7 +34,12 @@ from papernotes.storage.caches import note_cache
 from papernotes.storage.caches.list_output_cache import code_stamp
 from papernotes.storage.caches.location import cache_path
 from papernotes.storage.caches.note_cache import StatKey
-from papernotes.storage.checked_file import CACHE_TEMP_PREFIX, read_checked, write_checked
+from papernotes.storage.checked_file import (
+    CACHE_TEMP_PREFIX,
+    read_checked,
+    remove_checked,
+    write_checked,
+)
 
 ROWS_FORMAT = 2
 _MAGIC = b"papernotes list rows\n"  # the file format's name, unchanged
@@ -128,13 +133,7 @@ class ListRowsCache:
     def remove(self, year: str) -> bool:
         if self.folder is None:
             return False
-        try:
-            os.unlink(self.folder / year)
-        except FileNotFoundError:
-            pass
-        except OSError:
-            return False
-        return True
+        return remove_checked(self.folder / year)
 
     def forget(self, rels: list[str]) -> None:
         """Drop the rows of ``rels`` (their files may differ from what was read though their

@@ -35,7 +35,7 @@ from papernotes.gc_pause import gc_paused
 from papernotes.model import Note, Paper, Problem
 from papernotes.storage.caches.location import cache_path, python_version
 from papernotes.storage.caches.shards import ShardedEntries
-from papernotes.storage.checked_file import read_checked, write_checked
+from papernotes.storage.checked_file import read_checked, remove_checked, write_checked
 from papernotes.storage.note_format import NoteFormatError
 from papernotes.storage.regular_file import read_regular
 
@@ -185,13 +185,7 @@ class NoteCache:
             return False
         path = self.folder / "layout"
         if layout is None:
-            try:
-                os.unlink(path)
-            except FileNotFoundError:
-                pass
-            except OSError:
-                return False
-            return True
+            return remove_checked(path)
         snapshot: Any = (real_root, layout)  # YAML data is typed ``object``: marshal checks it
         try:
             payload = marshal.dumps(snapshot)

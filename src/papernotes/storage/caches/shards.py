@@ -18,7 +18,12 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from papernotes.storage.checked_file import CACHE_TEMP_PREFIX, read_checked, write_checked
+from papernotes.storage.checked_file import (
+    CACHE_TEMP_PREFIX,
+    read_checked,
+    remove_checked,
+    write_checked,
+)
 
 SHARDS = 64
 """Enough that rewriting one after an edit costs little at 100,000 notes (about 1,600 notes,
@@ -133,13 +138,7 @@ class ShardedEntries:
         assert self.folder is not None
         path = self.folder / f"{index:02x}"
         if not shard:  # no file is an empty shard
-            try:
-                os.unlink(path)
-            except FileNotFoundError:
-                pass
-            except OSError:
-                return False
-            return True
+            return remove_checked(path)
         try:
             payload = marshal.dumps((self.real_root, index, shared_strings(shard, {})))
         except (ValueError, TypeError):

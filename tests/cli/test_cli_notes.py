@@ -14,7 +14,7 @@ import pytest
 from papernotes.cli.main import COMMANDS, cli
 from papernotes.storage.library_folder import MARKER_FILE
 from tests.conftest import SEED_DOC
-from tests.helpers import folder_bytes, run
+from tests.helpers import folder_bytes, run, run_process
 
 
 def test_every_command_has_help_text():
@@ -228,6 +228,25 @@ def test_rm_deletes_one_note(seed_library):
     assert result.exit_code == 0
     assert not (seed_library / "2019" / "xlnet.md").exists()
     assert run(seed_library, "rm", "xlnet", "--yes").exit_code == 1
+
+
+def test_rm_without_a_terminal_and_without_yes_refuses_in_one_sentence_and_deletes_nothing(
+    seed_library,
+):
+    (seed_library / "2020" / "bad.md").write_text(BROKEN_NOTE, encoding="utf-8")
+    before = folder_bytes(seed_library)
+    for name, path in (("xlnet", "2019/xlnet.md"), ("2020/bad.md", "2020/bad.md")):
+        # a script: standard input is a pipe (or /dev/null), so nobody can answer
+        result = run_process(seed_library, "rm", name)
+        assert result.returncode == 1, result.stderr
+        assert result.stderr.splitlines()[-1] == (  # after the warning about bad.md
+            f"Error: {path} was not deleted: there is no terminal to confirm it on, so pass "
+            "--yes to delete without asking."
+        )
+        assert "Traceback" not in result.stderr
+    assert folder_bytes(seed_library) == before  # nothing deleted
+    assert run_process(seed_library, "rm", "xlnet", "--yes").returncode == 0
+    assert not (seed_library / "2019" / "xlnet.md").exists()
 
 
 def test_edit_runs_the_editor_with_arguments_and_checks_the_result(seed_library, tmp_path):

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
 from papernotes.cli.completion import complete_paper
 from papernotes.cli.library_access import open_library
-from papernotes.cli.terminal import say, warning
+from papernotes.cli.terminal import ask_before_deleting, say, warning
 from papernotes.errors import AmbiguousError, ConflictError, InvalidInputError
 from papernotes.library.names import exact_matches
 
@@ -44,10 +42,13 @@ def edit_cmd(ctx: click.Context, paper):
 
 @click.command("rm")
 @click.argument("paper", shell_complete=complete_paper)
-@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--yes", is_flag=True, help="Delete without asking (needed without a terminal).")
 @click.pass_context
 def rm_cmd(ctx: click.Context, paper, yes):
     """Delete a paper's note (a path such as 2020/bad.md removes even a broken note).
+
+    It asks first; without a terminal to ask on (a script, a pipe) it deletes nothing
+    unless --yes is given.
 
     \b
     Examples:
@@ -65,13 +66,13 @@ def rm_cmd(ctx: click.Context, paper, yes):
                 "name one by its path with .md."
             )
         asked = f"Delete {rel} (it does not read as a note)?"
-        ask = not yes and sys.stdin.isatty()
+        ask = ask_before_deleting(yes, rel)
         # deleted only if, under the lock, it still holds what it held when asked
         library.remove_file(rel, (lambda: click.confirm(asked, abort=True)) if ask else None)
         click.echo(f"Removed {rel}")
         return
     note = library.find(paper)  # a name two rules give to two papers is an error, never a pick
-    confirmed = not yes and sys.stdin.isatty()
+    confirmed = ask_before_deleting(yes, note.path)
     if confirmed:
         click.confirm(f"Delete {note.path} ({note.paper.title})?", abort=True)
     # named again, and removed, as the folder is now

@@ -61,6 +61,21 @@ def warning(text: str) -> None:
         click.echo(f"{prefix} {visible_controls(text)}", err=True)
 
 
+def ask_before_deleting(yes: bool, path: str) -> bool:
+    """Whether to ask before deleting ``path``: not with ``--yes``; yes on a terminal. Without
+    one (a script, a pipe) nobody can answer, so the deletion is refused: never done unasked."""
+    from papernotes.errors import InvalidInputError
+
+    if yes:
+        return False
+    if sys.stdin is not None and sys.stdin.isatty():
+        return True
+    raise InvalidInputError(
+        f"{path} was not deleted: there is no terminal to confirm it on, so pass --yes "
+        "to delete without asking."
+    )
+
+
 def verbose(text: str) -> None:
     """A line only ``--verbose`` shows."""
     if current_meta().get(VERBOSE):

@@ -135,6 +135,36 @@ def test_papers_with_an_excluded_tag_are_left_out_and_an_import_keeps_them(seed_
     assert [n.path for n in again.notes()] == order  # and keeps its place in the list
 
 
+def test_a_link_to_an_excluded_paper_is_published_as_plain_words_naming_nothing_of_it(
+    seed_library, tmp_path
+):
+    library = Library(seed_library)
+    hidden = library.find("he2021deberta")
+    library.save(hidden, replace(hidden.paper, tags=("private",)))
+    nezha = library.find("nezha")
+    line = (
+        "Compare [[he2021deberta]], [[he2021deberta|the disentangled one]] and [[yang2019xlnet]]."
+    )
+    library.save(nezha, replace(nezha.paper, notes=(*nezha.paper.notes, line)))
+    for anchors in (False, True):
+        profile = PublishProfile(exclude_tags=("private",), anchors=anchors, title_link="arxiv")
+        text = with_profile(seed_library, profile).export_markdown()
+        written = next(t for t in text.splitlines() if "Compare " in t)
+        assert written.startswith("    3. Compare an unlisted paper, the disentangled one and <a ")
+        for leak in ("he2021deberta", "2006.03654", hidden.paper.title, ">DeBERTa<"):
+            assert leak not in text  # nothing about the excluded paper
+        assert 'title="[[yang2019xlnet]]">XLNet</a>.' in written  # a listed one is linked
+        # importing the published document back keeps the note's links as they were
+        Library(seed_library).import_markdown(text, "README.md")
+        again = Library(seed_library)
+        assert again.find("nezha").paper.notes[-1] == line
+        assert again.export_markdown() == text
+        # into a new library the words stay words: the excluded paper is not there
+        new = tmp_path / f"new-{anchors}"
+        Library(new).import_markdown(text, "README.md")
+        assert "he2021deberta" not in (new / nezha.path).read_text(encoding="utf-8")
+
+
 def test_an_imported_document_names_its_profile_and_a_new_library_takes_it(seed_library, tmp_path):
     profile = replace(EVERYTHING, title_link="code", exclude_tags=())
     text = with_profile(seed_library, profile).export_markdown()

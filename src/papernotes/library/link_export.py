@@ -5,12 +5,13 @@ it back; a BibTeX ``annote`` gets the paper's title (or the link's own words).""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from papernotes.formats.markdown.paper_links import read_links, written_links
-from papernotes.library.paper_links import label, link_target, with_texts
-from papernotes.model import Note, Paper
-from papernotes.text.paper_links import plain_links
+from papernotes.library.paper_links import holds_links, label, link_target, with_texts
+from papernotes.model import DocumentLayout, Note, Paper
+from papernotes.text.paper_links import plain_links, replace_links
 
 if TYPE_CHECKING:
     from papernotes.library.api import Library
@@ -27,30 +28,85 @@ def arxiv_or_code(note: Note) -> str | None:
     return paper.code or None
 
 
+UNLISTED = "an unlisted paper"
+"""The words a ``[[key]]`` without words of its own shows for a paper left out of the
+document: nothing about that paper (its key, title or arXiv id) reaches the document."""
+
+
 def markdown_papers(
-    library: Library, notes: list[Note], href: PaperHref = arxiv_or_code
+    library: Library,
+    notes: list[Note],
+    href: PaperHref = arxiv_or_code,
+    listed: Callable[[Paper], bool] = lambda paper: True,
 ) -> list[Paper]:
     """``notes``' papers with their links written for the document: to ``href(target)``
-    (the publish profile may give ``#key`` when the document has anchors)."""
+    (the publish profile may give ``#key`` when the document has anchors). A link to a paper
+    not ``listed`` (left out by ``exclude_tags``) is plain words (``unlisted_as_words``)."""
+    change = document_text(library, href, listed)
+    return [with_texts(n.paper, change) for n in notes]
+
+
+def document_text(
+    library: Library, href: PaperHref, listed: Callable[[Paper], bool]
+) -> Callable[[str], str]:
+    """How a note's text is written in the document: links to listed papers as ``<a>``,
+    links to papers left out as plain words, links to no paper as typed."""
     named = library.notes_named
 
+    def target_of(name: str) -> Note | None:
+        return link_target(named, name)
+
     def href_of(name: str) -> str | None:
-        target = link_target(named, name)
+        target = target_of(name)
         return href(target) if target is not None else None
 
     def label_of(name: str) -> str | None:
-        target = link_target(named, name)
+        target = target_of(name)
         return label(target) if target is not None else None
 
-    return [with_texts(n.paper, lambda text: written_links(text, href_of, label_of)) for n in notes]
+    def unlisted(name: str) -> bool:
+        target = target_of(name)
+        return target is not None and not listed(target.paper)
+
+    def written(text: str) -> str:
+        return written_links(unlisted_as_words(text, unlisted), href_of, label_of)
+
+    return written
+
+
+def unlisted_as_words(text: str, unlisted: Callable[[str], bool]) -> str:
+    """``text`` with each link to a paper left out of the document as the link's own words,
+    else ``UNLISTED``: never its key, title or address (``[[key|words]]`` -> ``words``)."""
+    return replace_links(
+        text,
+        lambda link: (
+            (link.text if link.text is not None else UNLISTED) if unlisted(link.name) else None
+        ),
+    )
+
+
+def unlisted_links_kept(old: Paper, new: Paper, shown: Callable[[str], str]) -> Paper:
+    """``new`` (a paper read from the document) with each note line and free text that is
+    exactly how the document shows one of ``old``'s texts (``shown``: written, then read
+    back) given ``old``'s text again: the words a link to a paper left out was written as
+    turn back into that link, so importing the published document loses no link."""
+    if not holds_links(old):
+        return new
+    originals: dict[str, str] = {}
+    for text in (*old.notes, old.body):
+        seen = shown(text)
+        if seen != text:
+            originals.setdefault(seen, text)
+    if not originals:
+        return new
+    notes = tuple(originals.get(n, n) for n in new.notes)
+    return replace(new, notes=notes, body=originals.get(new.body, new.body))
 
 
 def imported_paper(paper: Paper) -> Paper:
     """A paper read from a document with its written links as ``[[key]]`` again."""
     if "<a " not in paper.body and not any("<a " in n for n in paper.notes):
         return paper
-    from dataclasses import replace
-
     return replace(
         paper, notes=tuple(read_links(n) for n in paper.notes), body=read_links(paper.body)
     )
@@ -70,12 +126,28 @@ def bibtex_papers(library: Library, papers: list[Paper]) -> list[Paper]:
 
 def export_markdown(library: Library) -> str:
     """The whole library as the Markdown document (``export --md``): each link points at
-    the paper's anchor when the list has one, else its arXiv page or code."""
+    the paper's anchor when the list has one, else its arXiv page or code; a link to a paper
+    the publish profile leaves out names nothing of it."""
     from papernotes.formats.markdown.write import render_document
 
     layout = library.layout()
+    papers = markdown_papers(
+        library, library.notes(), published_href(layout), layout.publish.publishes
+    )
+    return render_document(layout, papers)
 
-    def href(target: Note) -> str | None:  # the paper's anchor when the list has one
+
+def published_href(layout: DocumentLayout) -> PaperHref:
+    """Where a link to a paper points in ``layout``'s document: the paper's anchor when the
+    list has one, else its arXiv page or code."""
+
+    def href(target: Note) -> str | None:
         return layout.publish.anchor(target.paper) or arxiv_or_code(target)
 
-    return render_document(layout, markdown_papers(library, library.notes(), href))
+    return href
+
+
+def shown_in_document(library: Library, layout: DocumentLayout) -> Callable[[str], str]:
+    """A note's text as an import of ``layout``'s exported document reads it back."""
+    written = document_text(library, published_href(layout), layout.publish.publishes)
+    return lambda text: read_links(written(text))

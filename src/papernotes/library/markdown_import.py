@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from papernotes.errors import NO_PAPERS, InvalidInputError
 from papernotes.library.document_merge import merge_layout
 from papernotes.library.index import PaperIndex
-from papernotes.library.link_export import imported_paper
+from papernotes.library.link_export import imported_paper, shown_in_document, unlisted_links_kept
 from papernotes.model import ImportReport, Note, Paper, Problem, PublishProfile, merge_paper
 
 if TYPE_CHECKING:
@@ -48,6 +48,7 @@ def _import(library: Library, text: str, source: str, dry_run: bool) -> ImportRe
     problems = list(parsed.problems)
     order: list[str] = []
     claimed: set[str] = set()
+    shown = shown_in_document(library, current)  # a link to a paper left out: words there
     pending = PaperIndex([])  # a dry run's papers to add, matched as the real run's new notes
     for paper, line in parsed.papers:
         try:
@@ -71,6 +72,7 @@ def _import(library: Library, text: str, source: str, dry_run: bool) -> ImportRe
                 path = library.add_checked(paper, False).path
             added.append(path)
         else:
+            paper = unlisted_links_kept(existing.paper, paper, shown)
             merged = _merged(existing.paper, paper, parsed.profile)
             path = existing.path
             if merged == existing.paper:

@@ -201,3 +201,50 @@ def test_a_key_taken_on_both_machines_is_reported_after_the_sync_merges_it(tmp_p
     assert result.exit_code == 0, result.output
     assert "after the merge: 2021/" in result.stderr and "same2021" in result.stderr
     assert "Fix these" in result.stderr
+
+
+def _with_a_latin1_line(tmp_path):
+    """Two machines sharing a note whose free text holds bytes that are not UTF-8 (a hand
+    edit in Latin-1), committed and synced to both."""
+    _, a, b = machines(tmp_path)
+    note = a / "2021" / "shared-paper.md"
+    note.write_bytes(note.read_bytes() + b"\ncaf\xe9 au lait (Latin-1)\n")
+    assert run(a, "commit").exit_code == 0
+    synced(a)
+    synced(b)
+    return a, b
+
+
+def test_the_merge_driver_never_changes_bytes_that_are_not_utf8(tmp_path, git_identity):
+    a, b = _with_a_latin1_line(tmp_path)
+    for machine, old, new in (
+        (a, b"status: unread", b"status: read"),
+        (b, b"venue: ''", b"venue: ICLR"),
+    ):
+        note = machine / "2021" / "shared-paper.md"
+        note.write_bytes(note.read_bytes().replace(old, new))
+        assert run(machine, "commit").exit_code == 0
+    synced(a)
+    synced(b)  # both changes merge, line by line
+    merged = (b / "2021" / "shared-paper.md").read_bytes()
+    assert b"status: read" in merged and b"venue: ICLR" in merged
+    assert b"caf\xe9 au lait" in merged and "\ufffd".encode() not in merged
+    synced(a)
+    assert (a / "2021" / "shared-paper.md").read_bytes() == merged
+
+
+def test_a_conflict_in_a_note_that_is_not_utf8_stops_the_sync_and_keeps_its_bytes(
+    tmp_path, git_identity
+):
+    a, b = _with_a_latin1_line(tmp_path)
+    for machine, status in ((a, b"read"), (b, b"reading")):
+        note = machine / "2021" / "shared-paper.md"
+        note.write_bytes(note.read_bytes().replace(b"status: unread", b"status: " + status))
+        assert run(machine, "commit").exit_code == 0
+    synced(a)
+    result = run(b, "sync")
+    assert result.exit_code == 1 and "2021/shared-paper.md" in result.output
+    assert "Traceback" not in result.output
+    stopped = (b / "2021" / "shared-paper.md").read_bytes()
+    assert b"<<<<<<<" in stopped and b"caf\xe9 au lait" in stopped
+    assert "\ufffd".encode() not in stopped

@@ -206,9 +206,20 @@ def merge_driver_cmd(kind: str, base: Path, ours: Path, theirs: Path, name: str 
     Examples:
       papernotes merge-driver %O %A %B %P   (as git runs it; see .gitattributes)
     """
-    from papernotes.library.three_way import merge_for_driver
+    from papernotes.library.three_way import merge_file_for_driver, merge_undecodable
 
-    texts = [p.read_bytes().decode("utf-8", "replace") for p in (base, ours, theirs)]
-    merged = merge_for_driver(kind, *texts)
-    ours.write_bytes(merged.text.encode("utf-8"))
-    raise SystemExit(1 if merged.conflicts else 0)
+    versions = [p.read_bytes() for p in (base, ours, theirs)]
+    merged = merge_file_for_driver(kind, *versions)
+    if merged is not None:
+        ours.write_bytes(merged.text.encode("utf-8"))
+        raise SystemExit(1 if merged.conflicts else 0)
+    # not UTF-8: never decoded (that would replace bytes), merged as bytes line by line
+    data, clean = merge_undecodable(*versions)
+    ours.write_bytes(data)
+    if not clean:
+        click.echo(
+            f"papernotes: {name or ours} is not valid UTF-8, so it was merged line by line "
+            "as bytes, and its conflicts are between '<<<<<<<' and '>>>>>>>' lines.",
+            err=True,
+        )
+    raise SystemExit(0 if clean else 1)

@@ -126,18 +126,28 @@ def last_line(text: str) -> str:
 def merge_text(base: str, ours: str, theirs: str) -> tuple[str, bool]:
     """``ours`` and ``theirs`` merged line by line against ``base`` by ``git merge-file``, and
     whether that was clean (conflicts are left between git's markers)."""
+    merged, clean = merge_bytes(base.encode("utf-8"), ours.encode("utf-8"), theirs.encode("utf-8"))
+    return merged.decode("utf-8", "replace"), clean
+
+
+def merge_bytes(
+    base: bytes, ours: bytes, theirs: bytes, labels: tuple[str, str, str] | None = None
+) -> tuple[bytes, bool]:
+    """``merge_text`` on bytes, any bytes (``git merge-file`` compares bytes and changes none):
+    for a file that is not UTF-8. ``labels`` name ours, base and theirs in the markers."""
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="papernotes-merge-") as folder:
         names = []
-        for name, text in (("ours", ours), ("base", base), ("theirs", theirs)):
+        for name, data in (("ours", ours), ("base", base), ("theirs", theirs)):
             path = os.path.join(folder, name)
-            with open(path, "w", encoding="utf-8") as handle:
-                handle.write(text)
+            with open(path, "wb") as handle:
+                handle.write(data)
             names.append(path)
+        named = [arg for label in labels or () for arg in ("-L", label)]
         try:
             done = subprocess.run(
-                ["git", "merge-file", "-p", "-q", *names],
+                ["git", "merge-file", "-p", "-q", *named, *names],
                 capture_output=True,
                 env={**os.environ, "LC_ALL": "C"},
                 check=False,
@@ -145,4 +155,4 @@ def merge_text(base: str, ours: str, theirs: str) -> tuple[str, bool]:
             )
         except FileNotFoundError:
             raise GitError(NO_GIT) from None
-    return done.stdout.decode("utf-8", "replace"), done.returncode == 0
+    return done.stdout, done.returncode == 0

@@ -260,6 +260,26 @@ def merge_for_driver(kind: str, base: str, ours: str, theirs: str) -> Merged:
     return Merged(text, () if clean else ("lines",))
 
 
+def merge_file_for_driver(kind: str, base: bytes, ours: bytes, theirs: bytes) -> Merged | None:
+    """``merge_for_driver`` of three files' bytes; None when one is not UTF-8: such a file is
+    never decoded (a replaced byte would change the note), ``merge_undecodable`` takes it."""
+    try:
+        texts = [data.decode("utf-8") for data in (base, ours, theirs)]
+    except UnicodeDecodeError:
+        return None
+    return merge_for_driver(kind, *texts)
+
+
+def merge_undecodable(base: bytes, ours: bytes, theirs: bytes) -> tuple[bytes, bool]:
+    """Three versions of a file that is not UTF-8 merged line by line as bytes, as git merges
+    text (no byte changed; conflicts between this machine's and the remote's markers), and
+    whether that was clean."""
+    from papernotes.history.git import merge_bytes
+
+    labels = (OURS.removeprefix("<<<<<<< "), "base", THEIRS.removeprefix(">>>>>>> "))
+    return merge_bytes(base, ours, theirs, labels)
+
+
 def conflict_lines(text: str) -> list[int]:
     """The 1-based lines of ``text`` that are git conflict markers."""
     return [

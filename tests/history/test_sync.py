@@ -248,3 +248,83 @@ def test_a_conflict_in_a_note_that_is_not_utf8_stops_the_sync_and_keeps_its_byte
     stopped = (b / "2021" / "shared-paper.md").read_bytes()
     assert b"<<<<<<<" in stopped and b"caf\xe9 au lait" in stopped
     assert "\ufffd".encode() not in stopped
+
+
+def _library_in_a_bigger_repository(tmp_path):
+    """A bare remote, and two clones of a repository holding a README.md and, in notes/, a
+    library with history on (machine A pushed a new paper since B cloned)."""
+    remote = tmp_path / "remote.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(remote)], check=True)
+    top_a = tmp_path / "a"
+    top_a.mkdir()
+    git(top_a, "init", "-q")
+    (top_a / "README.md").write_text("my project\n")
+    git(top_a, "add", "README.md")
+    git(top_a, "commit", "-q", "-m", "first")
+    git(top_a, "remote", "add", "origin", str(remote))
+    assert run(top_a / "notes", "init", "--git").exit_code == 0
+    add(top_a / "notes", "Shared Paper")
+    synced(top_a / "notes")
+    top_b = tmp_path / "b"
+    git(tmp_path, "clone", "-q", str(remote), str(top_b))
+    add(top_a / "notes", "From A")
+    synced(top_a / "notes")
+    return top_a, top_b
+
+
+def test_a_merge_refused_for_the_users_staged_files_says_which_and_how_to_unstage(
+    tmp_path, git_identity
+):
+    _, top_b = _library_in_a_bigger_repository(tmp_path)
+    add(top_b / "notes", "From B")  # so the merge is a real one, not a fast-forward
+    (top_b / "README.md").write_text("staged, not committed\n")
+    git(top_b, "add", "README.md")
+    head = git(top_b, "rev-parse", "HEAD")
+    result = run(top_b / "notes", "sync")
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: The sync could not merge the changes from origin/main because README.md in "
+        f"{top_b} has changes staged in git but not committed (papernotes never commits your "
+        "other files): commit them, or unstage them with "
+        f"'git -C {top_b} restore --staged -- README.md', then run 'papernotes sync' again "
+        "(nothing was merged).\n"
+    )
+    assert git(top_b, "rev-parse", "HEAD") == head
+    assert git(top_b, "status", "--porcelain") == "M  README.md\n"  # still staged, as it was
+    git(top_b, "restore", "--staged", "--", "README.md")  # as the sentence says
+    git(top_b, "checkout", "--", "README.md")
+    assert run(top_b / "notes", "sync").exit_code == 0
+    assert (top_b / "notes" / "2021" / "from-a.md").exists()
+
+
+@pytest.mark.parametrize("removed_on", ["the remote", "this machine"])
+def test_a_note_removed_on_one_side_and_changed_on_the_other_says_how_to_keep_or_remove_it(
+    tmp_path, git_identity, removed_on
+):
+    _, a, b = machines(tmp_path)
+    synced(b)
+    remover, editor = (a, b) if removed_on == "the remote" else (b, a)
+    assert run(remover, "rm", "shared", "--yes").exit_code == 0
+    assert run(editor, "note", "shared", "noted before the removal arrived").exit_code == 0
+    first, second = (remover, editor) if removed_on == "the remote" else (editor, remover)
+    synced(first)
+    result = run(second, "sync")
+    assert result.exit_code == 1
+    what = (
+        "changed here, removed on the remote"
+        if removed_on == "the remote"
+        else "removed here, changed on the remote"
+    )
+    assert result.output == (
+        "Error: The sync stopped on conflicts, nothing was committed or pushed: "
+        f"2021/shared-paper.md: {what}; the changed version of a note removed on the other "
+        "side is in its file: leave it to keep the note, or delete the file to remove it; then "
+        "run 'papernotes sync --continue' (or 'papernotes sync --abort' to put everything back "
+        "as it was before the sync).\n"
+    )
+    note = second / "2021" / "shared-paper.md"
+    assert "noted before the removal arrived" in note.read_text()
+    note.unlink()  # as the sentence says: delete the file to remove the note
+    assert run(second, "sync", "--continue").exit_code == 0
+    synced(first)
+    assert not (first / "2021" / "shared-paper.md").exists()

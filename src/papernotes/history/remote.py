@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shlex
 from dataclasses import dataclass
 
 from papernotes.history.git import GitError, last_line, lock_problem
@@ -99,7 +100,42 @@ class Remote:
         if self.merging():
             return False
         raise GitError(
-            f"Could not merge {upstream} ({last_line(done.err or done.out)}); nothing was changed."
+            self.refused_for_files(upstream, done.err)
+            or f"Could not merge {upstream} ({last_line(done.err or done.out)}); nothing was "
+            "changed."
+        )
+
+    def refused_for_files(self, upstream: Upstream, err: str) -> str | None:
+        """One sentence when git refused to merge because of files it would overwrite (staged
+        or uncommitted changes outside the library, or untracked files the remote adds):
+        which files, and what to do; None for any other refusal."""
+        untracked = _listed_after(err, "untracked working tree files would be overwritten")
+        changed = _listed_after(err, "local changes to the following files would be overwritten")
+        if not (untracked or changed):
+            return None
+        top = self.repo.toplevel() or str(self.git.folder)
+        verb = "has" if len(untracked or changed) == 1 else "have"
+        head = f"The sync could not merge the changes from {upstream}"
+        tail = "then run 'papernotes sync' again (nothing was merged)."
+        if untracked:
+            are, them = ("is", "it") if len(untracked) == 1 else ("are", "them")
+            return (
+                f"{head} because it adds {', '.join(untracked)}, which {are} in {top} but not "
+                f"tracked by git: move {them} away, {tail}"
+            )
+        staged_out = self.git.run("diff", "--cached", "--name-only", "-z", "--", ":/").out
+        staged = [path for path in changed if path in staged_out.split("\0")]
+        if staged:
+            verb = "has" if len(staged) == 1 else "have"
+            command = shlex.join(["git", "-C", top, "restore", "--staged", "--", *staged])
+            return (
+                f"{head} because {', '.join(staged)} in {top} {verb} changes staged in git but "
+                "not committed (papernotes never commits your other files): commit them, or "
+                f"unstage them with '{command}', {tail}"
+            )
+        return (
+            f"{head} because {', '.join(changed)} in {top} {verb} changes not committed that "
+            f"the merge would overwrite: commit them or put them aside, {tail}"
         )
 
     def merging(self) -> bool:
@@ -116,6 +152,10 @@ class Remote:
         """The text of ``rel`` at merge stage 1 (base), 2 (ours) or 3 (theirs); '' if none."""
         data = self.git.blob(f":{stage}", rel) if stage else None
         return (data or b"").decode("utf-8", "replace")
+
+    def in_stage(self, stage: int, rel: str) -> bool:
+        """Whether ``rel`` has a version at merge ``stage`` (none: that side removed it)."""
+        return self.git.blob(f":{stage}", rel) is not None
 
     def finish_merge(self, paths: list[str]) -> None:
         if paths:
@@ -153,3 +193,17 @@ class Remote:
             f"Could not push to the remote '{upstream.remote}' ({last_line(done.err)}); your "
             "changes are committed here and the next 'papernotes sync' pushes them."
         )
+
+
+def _listed_after(err: str, heading: str) -> list[str]:
+    """The file names git lists, indented, under the line of ``err`` holding ``heading``."""
+    lines = err.splitlines()
+    start = next((i for i, line in enumerate(lines) if heading in line), None)
+    if start is None:
+        return []
+    names = []
+    for line in lines[start + 1 :]:
+        if not line[:1].isspace():
+            break
+        names.append(line.strip())
+    return names

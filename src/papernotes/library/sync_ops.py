@@ -68,11 +68,28 @@ def sync(library: Library, resume: bool = False, abort: bool = False) -> SyncRep
     return report
 
 
-def conflicts(library: Library, remote: Remote) -> list[str]:
-    """``path: field, field`` for each file git could not merge."""
-    lines = []
+@dataclass(frozen=True)
+class Conflict:
+    """A file git could not merge: ``path: what`` (the fields, or which side removed it)."""
+
+    rel: str
+    what: str
+    removed: bool  # removed on one side and changed on the other: no markers in the file
+
+    def __str__(self) -> str:
+        return f"{self.rel}: {self.what}"
+
+
+def conflicts(library: Library, remote: Remote) -> list[Conflict]:
+    """Each file git could not merge, with the fields in conflict or the side that removed it."""
+    found = []
     for rel in remote.unmerged():
         base, ours, theirs = (remote.stage_blob(stage, rel) for stage in (1, 2, 3))
+        if not remote.in_stage(2, rel) or not remote.in_stage(3, rel):
+            here = "removed here" if not remote.in_stage(2, rel) else "changed here"
+            there = "removed" if not remote.in_stage(3, rel) else "changed"
+            found.append(Conflict(rel, f"{here}, {there} on the remote", removed=True))
+            continue
         merged = None
         if rel == "document.yaml":
             merged = merge_document(base, ours, theirs)
@@ -81,10 +98,8 @@ def conflicts(library: Library, remote: Remote) -> list[str]:
         what = (
             ", ".join(merged.conflicts) if merged and merged.conflicts else "changed on both sides"
         )
-        if not ours or not theirs:
-            what = "removed on one side, changed on the other"
-        lines.append(f"{rel}: {what}")
-    return lines
+        found.append(Conflict(rel, what, removed=False))
+    return found
 
 
 def _clean(result: tuple[str, bool]) -> str | None:
@@ -92,12 +107,24 @@ def _clean(result: tuple[str, bool]) -> str | None:
 
 
 def stopped(library: Library, remote: Remote) -> str:
-    listed = "; ".join(conflicts(library, remote)) or "(no file left unmerged)"
+    """One sentence: which files conflict and how, what to do about each kind, how to go on."""
+    found = conflicts(library, remote)
+    listed = "; ".join(str(c) for c in found) or "(no file left unmerged)"
+    todo = []
+    if any(not c.removed for c in found) or not found:
+        todo.append(
+            "keep the right version between the '<<<<<<<' and '>>>>>>>' lines of each "
+            "conflicted file"
+        )
+    if any(c.removed for c in found):
+        todo.append(
+            "the changed version of a note removed on the other side is in its file: leave it "
+            "to keep the note, or delete the file to remove it"
+        )
     return (
-        f"The sync stopped on conflicts, nothing was committed or pushed: {listed}. Each "
-        "conflict is between '<<<<<<<' and '>>>>>>>' lines in its file: keep the right "
-        "version, then run 'papernotes sync --continue' (or 'papernotes sync --abort' to put "
-        "everything back as it was before the sync)."
+        f"The sync stopped on conflicts, nothing was committed or pushed: {listed}; "
+        f"{', and '.join(todo)}; then run 'papernotes sync --continue' (or 'papernotes sync "
+        "--abort' to put everything back as it was before the sync)."
     )
 
 

@@ -186,6 +186,40 @@ def test_a_paper_link_without_a_url_and_a_code_only_target(seed_library):
     assert '<a href="https://c.org/x" title="[[' in readme
 
 
+def test_a_document_imported_into_a_new_library_keeps_the_keys_its_links_name(
+    seed_library, tmp_path
+):
+    run(seed_library, "add", "--title", "Coded: x", "--year", "2022", "--code", "https://c.org/x")
+    assert run(seed_library, "key", "coded", "mycoded").exit_code == 0
+    assert run(seed_library, "key", "he2021deberta", "deberta2021").exit_code == 0
+    # a link showing the paper's name, and one with its own words pointing at the code
+    run(seed_library, "note", "nezha", "-q", "比[[deberta2021]]轻, see [[mycoded|their code]]")
+    document = tmp_path / "reading-notes.md"
+    assert run(seed_library, "export", "--md", "-o", str(document)).exit_code == 0
+    new = tmp_path / "new"
+    assert run(new, "import", str(document)).exit_code == 0
+    keys = json.loads(run(new, "list", "--json").stdout)
+    assert {p["key"] for p in keys} >= {"deberta2021", "mycoded"}
+    check = run(new, "check")
+    assert check.exit_code == 0 and "names no paper" not in check.output
+    shown = run(new, "show", "deberta2021").stdout  # the note's link points at the paper
+    assert "Linked from:\n  nezha2021neural" in shown
+    # a key taken in the library imported into is never given to another paper
+    taken = tmp_path / "taken"
+    assert run(taken, "add", "--title", "Other", "--year", "2020", "--note", "x").exit_code == 0
+    assert run(taken, "key", "other", "mycoded").exit_code == 0
+    assert run(taken, "import", str(document)).exit_code == 0
+    coded = json.loads(run(taken, "show", "Coded: x", "--json").stdout)
+    assert coded["key"] != "mycoded" and coded["code"] == "https://c.org/x"
+    # a .bib carries every key: imported into a new library, each paper keeps its own
+    bib = tmp_path / "refs.bib"
+    assert run(seed_library, "export", "--bib", "-o", str(bib)).exit_code == 0
+    assert run(tmp_path / "from-bib", "import", str(bib)).exit_code == 0
+    imported = json.loads(run(tmp_path / "from-bib", "list", "--json").stdout)
+    source = json.loads(run(seed_library, "list", "--json").stdout)
+    assert sorted(p["key"] for p in imported) == sorted(p["key"] for p in source)
+
+
 def test_bibtex_notes_show_links_as_the_papers_titles_or_their_words(seed_library):
     run(seed_library, "note", "mengzi", "-q", "用[[roberta]]初始化，比[[deberta|它]]轻")
     bib = run(seed_library, "export", "--bib", "--with-notes", "mengzi").output

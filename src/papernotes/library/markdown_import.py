@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from papernotes.errors import NO_PAPERS, InvalidInputError
 from papernotes.library.document_merge import merge_layout
+from papernotes.library.import_keys import linked_keys
 from papernotes.library.index import PaperIndex
 from papernotes.library.link_export import imported_paper, shown_in_document, unlisted_links_kept
 from papernotes.model import ImportReport, Note, Paper, Problem, PublishProfile, merge_paper
@@ -50,7 +51,8 @@ def _import(library: Library, text: str, source: str, dry_run: bool) -> ImportRe
     claimed: set[str] = set()
     shown = shown_in_document(library, current)  # a link to a paper left out: words there
     pending = PaperIndex([])  # a dry run's papers to add, matched as the real run's new notes
-    for paper, line in parsed.papers:
+    linked = linked_keys(text, [paper for paper, _ in parsed.papers])
+    for number, (paper, line) in enumerate(parsed.papers):
         try:
             paper = library.validated(imported_paper(paper))
         except InvalidInputError as exc:
@@ -58,6 +60,8 @@ def _import(library: Library, text: str, source: str, dry_run: bool) -> ImportRe
             skipped.append(paper.title)
             continue
         existing = library.match(paper) or (pending.match(paper) if dry_run else None)
+        if existing is None and number in linked:  # a new paper: the key its links name
+            paper = _with_linked_key(library, pending, paper, linked[number])
         if existing and existing.path in claimed:
             problems.append(Problem(source, line, f"{paper.title!r} appears twice; skipped"))
             skipped.append(paper.title)
@@ -105,6 +109,18 @@ def _import(library: Library, text: str, source: str, dry_run: bool) -> ImportRe
         tuple(layout_merge.replaced),
         publish,
     )
+
+
+def _with_linked_key(library: Library, pending: PaperIndex, paper: Paper, key: str) -> Paper:
+    """``paper`` with the key the document's links give it, when that key is valid and names
+    no paper yet (key, slug or arXiv id; nor one this dry run adds); else as it was."""
+    if paper.key or library.notes_named(key) or pending.named(key):
+        return paper
+    try:
+        keyed = library.validated(replace(paper, key=key))
+    except InvalidInputError:
+        return paper
+    return keyed if library.match(keyed) is None and pending.match(keyed) is None else paper
 
 
 def _merged(old: Paper, new: Paper, profile: PublishProfile | None) -> Paper:

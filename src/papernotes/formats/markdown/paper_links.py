@@ -17,6 +17,10 @@ from papernotes.text.paper_links import LINK, PaperLink, replace_links
 
 _WRITTEN = re.compile(r'<a (?:href="[^"<>\n]*" )?title="(\[\[[^"<>\n]*\]\])">[^<>\n]*</a>')
 """A link as ``written_links`` writes it; group 1 is the escaped ``[[…]]``."""
+_WRITTEN_PARTS = re.compile(
+    r'<a (?:href="([^"<>\n]*)" )?title="(\[\[[^"<>\n]*\]\])">([^<>\n]*)</a>'
+)
+"""``_WRITTEN`` with its href (group 1, absent without one), link and words in groups."""
 
 
 def written_links(
@@ -51,3 +55,19 @@ def read_links(text: str) -> str:
         return link if LINK.fullmatch(link) else match.group(0)
 
     return _WRITTEN.sub(source, text)
+
+
+def written_link_parts(text: str) -> list[tuple[str, PaperLink, str]]:
+    """Each link ``written_links`` wrote in ``text``: where it points ("" for nowhere), the
+    ``[[…]]`` it stands for, and the words it shows (unescaped)."""
+    if "<a " not in text:
+        return []
+    found = []
+    for match in _WRITTEN_PARTS.finditer(text):
+        link = unescape(match.group(2))
+        parsed = LINK.fullmatch(link)
+        if parsed is None or not parsed.group(1).strip():
+            continue
+        name = PaperLink(parsed.group(1).strip(), parsed.group(2), 0, len(link))
+        found.append((unescape(match.group(1) or ""), name, unescape(match.group(3))))
+    return found

@@ -249,6 +249,44 @@ def test_rm_without_a_terminal_and_without_yes_refuses_in_one_sentence_and_delet
     assert not (seed_library / "2019" / "xlnet.md").exists()
 
 
+def _rm_answering(root: Path, name: str, answer: bytes) -> tuple[int, bytes, str]:
+    """``papernotes rm NAME`` typed in a terminal (stdin and stderr on a pseudo-terminal, stdout
+    redirected to a pipe), answering ``answer`` to its question: (exit status, the terminal's
+    bytes, stdout)."""
+    import pty
+
+    main, secondary = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "papernotes", "--notes", str(root), "rm", name],
+        stdin=secondary, stdout=subprocess.PIPE, stderr=secondary,
+    )  # fmt: skip
+    os.close(secondary)
+    import select
+
+    seen = b""
+    while b"[y/N]" not in seen:  # the question, on the terminal (or a failure, not a hang)
+        ready, _, _ = select.select([main], [], [], 20)
+        chunk = os.read(main, 4096) if ready else b""
+        if not chunk:
+            proc.kill()
+            os.close(main)
+            raise AssertionError(f"no question on the terminal: {seen!r}")
+        seen += chunk
+    os.write(main, answer + b"\n")
+    out, _ = proc.communicate(timeout=30)
+    os.close(main)
+    return proc.returncode, seen, out.decode()
+
+
+def test_rm_in_a_terminal_asks_on_stderr_and_deletes_only_on_yes(seed_library):
+    code, seen, out = _rm_answering(seed_library, "xlnet", b"n")
+    assert b"Delete 2019/xlnet.md (" in seen  # asked where the user sees it, stdout piped
+    assert code == 1 and (seed_library / "2019" / "xlnet.md").exists() and out == ""
+    code, _, out = _rm_answering(seed_library, "xlnet", b"y")
+    assert code == 0 and not (seed_library / "2019" / "xlnet.md").exists()
+    assert out == "Removed 2019/xlnet.md\n"
+
+
 def test_edit_runs_the_editor_with_arguments_and_checks_the_result(seed_library, tmp_path):
     script = tmp_path / "my editor.py"
     script.write_text(

@@ -328,3 +328,21 @@ def test_a_note_removed_on_one_side_and_changed_on_the_other_says_how_to_keep_or
     assert run(second, "sync", "--continue").exit_code == 0
     synced(first)
     assert not (first / "2021" / "shared-paper.md").exists()
+
+
+def test_a_merge_refused_for_an_untracked_file_the_remote_adds_names_it(tmp_path, git_identity):
+    top_a, top_b = _library_in_a_bigger_repository(tmp_path)
+    (top_a / "todo.txt").write_text("committed on A\n")
+    git(top_a, "add", "todo.txt")
+    git(top_a, "commit", "-q", "-m", "todo")
+    synced(top_a / "notes")  # pushes the whole branch
+    add(top_b / "notes", "From B")
+    (top_b / "todo.txt").write_text("B's own, never added to git\n")
+    result = run(top_b / "notes", "sync")
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: The sync could not merge the changes from origin/main because it adds "
+        f"todo.txt, which is in {top_b} but not tracked by git: move it away, then run "
+        "'papernotes sync' again (nothing was merged).\n"
+    )
+    assert (top_b / "todo.txt").read_text() == "B's own, never added to git\n"

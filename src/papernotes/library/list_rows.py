@@ -172,6 +172,14 @@ def cached_output(
     the same ``name`` gets them back without a note being read. ``quick(scan, state)``,
     tried first when nothing is kept, may give the same without loading the notes: their
     problems, the text, and whether it may be kept for ``state``; None to load them."""
+    problems, text, _ = output_and_state(library, name, make, quick)
+    return problems, text
+
+
+def output_and_state(
+    library: Library, name: str, make: Callable[[], str], quick: QuickOutput | None = None
+) -> tuple[list[Problem], str, bytes | None]:
+    """``cached_output``, and the folder state the output is kept for (None: not kept)."""
     store = library.store
     outputs = store.list_output_cache()
     library._listed = None
@@ -180,13 +188,13 @@ def cached_output(
         state = store.state(scan)
         kept = outputs.read(name, state) if state is not None else None
         if kept is not None:
-            return kept
+            return *kept, state
         made = quick(scan, state) if quick is not None and state is not None else None
         if made is not None:
             problems, text, settled = made
-            if settled and state is not None:
-                outputs.write(name, state, problems, text)
-            return problems, text
+            if settled and state is not None and outputs.write(name, state, problems, text):
+                return problems, text, state
+            return problems, text, None
         library._scan = scan  # make() reads the notes: from this listing, not a second one
     try:
         text = make()
@@ -197,9 +205,9 @@ def cached_output(
     else:
         problems = library.problems()
     loaded = store.loaded_state()  # None if a file was too fresh or unreadable
-    if loaded is not None:
-        outputs.write(name, loaded, problems, text)
-    return problems, text
+    if loaded is not None and outputs.write(name, loaded, problems, text):
+        return problems, text, loaded
+    return problems, text, None
 
 
 def kept_rows(library: Library) -> list[tuple[object, ...]] | None:

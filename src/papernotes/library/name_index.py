@@ -186,33 +186,68 @@ def find_named(
     """The problems of the library's load, the note ``query`` names and the notes linking to
     it, when the kept index settles it (one exact match, whose file and those of the notes
     linking to it still hold the indexed bytes); else the note is None and the caller asks
-    ``Library.find`` (which then reads every note). On a miss the index is made from the
-    loaded notes, and the answer is ``find``'s."""
-    from papernotes.storage.note_format import NoteFormatError
+    ``Library.find`` (which then reads every note).
 
+    First from the index kept while the year folders are unchanged (``years_index``: no note
+    stat-ed), then from the index kept for the folder's state (every note stat-ed); on a miss
+    the index is made from the loaded notes, and the answer is ``find``'s."""
+    from papernotes.library.list_rows import output_and_state
+
+    if query.strip():
+        kept = years_index(library)
+        answer = _answer(library, *kept, query) if kept is not None else None
+        if answer is not None:
+            return answer
+    store = library.store
+    stamp = store.years_stamp()  # before the scan: a later add, rm or rename changes it
     built: list[bool] = []
 
     def make() -> str:
         built.append(True)
         return name_index(library)
 
-    problems, text = library.cached_output(INDEX_NAME, make)
+    problems, text, state = output_and_state(library, INDEX_NAME, make)
+    if stamp is not None and state is not None:
+        store.caches().names_stamp().write(stamp, state)
     if built or not query.strip():
         return problems, None, None  # the notes are read already: find() answers at no cost
+    return _answer(library, problems, text, query) or (problems, None, None)
+
+
+def years_index(library: Library) -> tuple[list[Problem], str] | None:
+    """The kept index and its load's problems, if the year folders are as they were when it
+    was kept (``storage/caches/names_stamp.py``): no note file added, removed or renamed
+    since. A note edited in place is not seen here: ``_answer`` checks the notes it reads."""
+    store = library.store
+    kept = store.caches().names_stamp().read()
+    if kept is None or store.years_stamp() != kept[0]:
+        return None
+    return store.list_output_cache().read(INDEX_NAME, kept[1])
+
+
+def _answer(
+    library: Library, problems: list[Problem], text: str, query: str
+) -> tuple[list[Problem], Note, list[Note]] | None:
+    """The note ``query`` names and the notes linking to it, from the index ``text``, if it
+    names one note by an exact rule, no note that cannot be read by its path or slug, and
+    that note and those linking to it still hold the indexed bytes; else None."""
+    from papernotes.library.names import unreadable_named
+    from papernotes.storage.note_format import NoteFormatError
+
     try:
         index = NameIndex(text)
         named = index.exact(query)
     except ValueError:
-        return problems, None, None
-    if len(named) != 1:
-        return problems, None, None
+        return None
+    if len(named) != 1 or unreadable_named([p.path for p in problems], query):
+        return None  # find_readable() refuses a name of a note that cannot be read
     read: list[Note] = []
     for path, indexed in named + index.linking(named[0][0]):
         try:
             note = library.store.read(path)
         except (OSError, NoteFormatError):
-            return problems, None, None
+            return None
         if note.digest != indexed:
-            return problems, None, None  # changed since the state was taken: find() reads all
+            return None  # changed since the index was made: find() reads all
         read.append(note)
     return problems, read[0], read[1:]

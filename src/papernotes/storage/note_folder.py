@@ -151,6 +151,25 @@ class NoteFolder:
             paths.append(rel)
         return plain
 
+    def years_stamp(self) -> bytes | None:
+        """The year folders as they are now, from their stats alone (none is listed): their
+        names and stat keys, which any note file added, removed or renamed changes. None when
+        one is not a real, readable folder, or changed too recently for a later change to
+        show in its stat (the racy rule)."""
+        now = time_ns()
+        try:
+            years = sorted(e.name for e in os.scandir(self.root) if YEAR_DIR.match(e.name))
+        except OSError:
+            return None
+        parts = []
+        for name in years:
+            path = os.path.join(self.root, name)
+            key = None if os.path.islink(path) else _folder_key(path)
+            if key is None or is_racy(key, now) or not _listable(path):
+                return None
+            parts.append(name.encode() + key)  # a year: four digits, then a fixed-size key
+        return b"".join(parts)
+
     def temp_files(self) -> list[str]:
         """The relative paths of temporary files in the library folder and its year folders
         (an unreadable folder has none that can be removed)."""

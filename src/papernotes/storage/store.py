@@ -136,6 +136,10 @@ class NoteStore(NoteWrites):
         except FileNotFoundError:
             raise NotFoundError(f"There is no library at {self.root}.") from None
 
+    def years_stamp(self) -> bytes | None:
+        """The year folders' names and stats now (``NoteFolder.years_stamp``)."""
+        return self.folder.years_stamp()
+
     def load(
         self, scan: Scan | None = None, *, from_disk: bool = False
     ) -> tuple[list[Note], list[Problem]]:
@@ -163,6 +167,7 @@ class NoteStore(NoteWrites):
         self._seen = None
         if load.stats_settled:  # the state is worked out only if asked for: most commands do not
             self._seen = (scan.rels(), load.keys, load.layout_key, scan.problems)
+        self.caches().names_stamp().settle(self.loaded_state)  # a note changed in place?
         return notes, scan.problems + unread
 
     def list_rows(
@@ -216,6 +221,7 @@ class NoteStore(NoteWrites):
         layout_key = stat_key_or_none(self.root / LAYOUT_FILE)
         state = folder_state(scan.rels(), keys, layout_key, scan.problems)
         self._state_of = ((scan.rels(), keys, layout_key, scan.problems), state)
+        self.caches().names_stamp().settle(lambda: state)  # a note changed in place?
         return state
 
     def list_output_cache(self) -> ListOutputCache:

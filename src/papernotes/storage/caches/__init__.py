@@ -16,6 +16,8 @@ cache layer exists" in ``bench/results.md``):
 - ``bib_entries_cache``: every note's ``export --bib`` entry keyed by the note's digest and
   the venue table, so an export after an edit renders only the edited note's entry (read
   only by an export whose whole text was not kept; sharded too);
+- ``names_stamp``: which kept name index ``show`` may use while the year folders are
+  unchanged (their stats alone, not every note's), so ``show KEY`` stats no note file;
 - ``list_rows_cache``: every note's ``list`` row (what ``list`` orders, filters and prints
   by) keyed by its file's stat, one file per year folder, so a ``list`` whose output was not
   kept reads rows and parses only the notes that changed instead of building every note.
@@ -35,6 +37,7 @@ if TYPE_CHECKING:
     from papernotes.storage.caches.bib_entries_cache import BibEntriesCache
     from papernotes.storage.caches.list_output_cache import ListOutputCache
     from papernotes.storage.caches.list_rows_cache import ListRowsCache
+    from papernotes.storage.caches.names_stamp import NamesStamp
     from papernotes.storage.caches.search_forms_cache import SearchFormsCache
 
 
@@ -68,6 +71,12 @@ class LibraryCaches:
         from papernotes.storage.caches.bib_entries_cache import BibEntriesCache
 
         return BibEntriesCache.for_library(self.real_root)
+
+    def names_stamp(self) -> NamesStamp:
+        """Which kept name index ``show`` may use (imported on use)."""
+        from papernotes.storage.caches.names_stamp import NamesStamp
+
+        return NamesStamp.for_library(self.real_root)
 
     def forget(self, rels: list[str]) -> None:
         """Drop the cached notes at ``rels`` and every kept output: their files differ from

@@ -1,0 +1,78 @@
+"""Which kept name index ``show`` may use without stat-ing every note: the state it was kept
+for (``note_cache.folder_state``) and the year folders' stamp (``NoteFolder.years_stamp``)
+taken before the scan of that state.
+
+While the year folders' stamp is the one kept, no note file was added, removed or renamed
+since that scan (papernotes writes by atomic rename, so its own writes change a folder), and
+``show`` reads the kept index of that state and the one note it names
+(``library/name_index.py``). A note edited in place changes no folder: ``show`` checks the
+note it shows, and every command that works out the folder's state (``NoteStore.state``, a
+load) drops this file when the state is not the kept one, so the next ``show`` makes the
+index again from every note.
+
+One small file (``<library hash>.names``) behind a header naming the format and the
+versions, and a checksum; a missing or damaged file is a miss, a failed write fails
+nothing, ``PAPERNOTES_NO_CACHE=1`` turns it off.
+"""
+
+from __future__ import annotations
+
+import marshal
+from collections.abc import Callable
+from pathlib import Path
+
+from papernotes import __version__
+from papernotes.storage.caches.location import cache_path, python_version
+from papernotes.storage.checked_file import read_checked, remove_checked, write_checked
+
+STAMP_FORMAT = 1
+_MAGIC = b"papernotes names stamp\n"
+
+
+def header() -> bytes:
+    line = f"format {STAMP_FORMAT} papernotes {__version__} {python_version()}"
+    return _MAGIC + line.encode() + b"\n"
+
+
+class NamesStamp:
+    """The kept (years stamp, state) of one library; every method swallows cache trouble."""
+
+    def __init__(self, path: Path | None, real_root: str) -> None:
+        self.path = path
+        """``None`` when caching is off."""
+        self.real_root = real_root
+
+    @classmethod
+    def for_library(cls, real_root: str) -> NamesStamp:
+        return cls(cache_path(real_root, ".names"), real_root)
+
+    def read(self) -> tuple[bytes, bytes] | None:
+        """The kept years stamp and state; None when nothing usable is kept."""
+        if self.path is None:
+            return None
+        payload = read_checked(self.path, header())
+        if payload is None:
+            return None
+        try:
+            root, stamp, state = marshal.loads(payload)
+        except (ValueError, EOFError, TypeError):
+            return None
+        if root != self.real_root or not isinstance(stamp, bytes) or not isinstance(state, bytes):
+            return None
+        return stamp, state
+
+    def write(self, stamp: bytes, state: bytes) -> bool:
+        """Keep ``stamp`` and ``state``; False on any failure."""
+        if self.path is None:
+            return False
+        return write_checked(self.path, header(), marshal.dumps((self.real_root, stamp, state)))
+
+    def settle(self, state_now: Callable[[], bytes | None]) -> None:
+        """Drop the kept stamp unless it is kept for ``state_now()`` (the folder's state just
+        seen, None when unknown; worked out only when a stamp is kept): else a note changed
+        since the index was kept, maybe in place."""
+        if self.path is None or not self.path.exists():  # one stat when nothing is kept
+            return
+        kept = self.read()
+        if kept is None or kept[1] != state_now():
+            remove_checked(self.path)

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from papernotes.formats.bibtex.keys import identifier_problems
 from papernotes.formats.bibtex.write import ordered_by_facts, render_entry
+from papernotes.gc_pause import gc_paused
 from papernotes.library.bib_entries import (
     KeptBibEntries,
     variant,
@@ -90,11 +91,12 @@ def export_from_entries(
     layout = layout_stamp(store)
     if scan.keys is None or layout is None or layout != cache.read_layout():
         return None  # checked before the entries are read: a first export loads them once
-    entries = KeptBibEntries(cache)
-    try:
-        return _export(store, scan, entries, year, tag_match, with_notes, ascii)
-    except GiveUp:
-        return None
+    with gc_paused():  # tens of thousands of kept values, no cycles (``gc_pause``)
+        entries = KeptBibEntries(cache)
+        try:
+            return _export(store, scan, entries, year, tag_match, with_notes, ascii)
+        except GiveUp:
+            return None
 
 
 def _export(  # noqa: PLR0913

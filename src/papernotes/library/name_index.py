@@ -231,7 +231,6 @@ def _answer(
     """The note ``query`` names and the notes linking to it, from the index ``text``, if it
     names one note by an exact rule, no note that cannot be read by its path or slug, and
     that note and those linking to it still hold the indexed bytes; else None."""
-    from papernotes.library.names import unreadable_named
     from papernotes.storage.note_format import NoteFormatError
 
     try:
@@ -239,8 +238,13 @@ def _answer(
         named = index.exact(query)
     except ValueError:
         return None
-    if len(named) != 1 or unreadable_named([p.path for p in problems], query):
-        return None  # find_readable() refuses a name of a note that cannot be read
+    if len(named) != 1:
+        return None
+    if problems:  # find_readable() refuses a name of a note that cannot be read
+        from papernotes.library.names import unreadable_named
+
+        if unreadable_named([p.path for p in problems], query):
+            return None
     read: list[Note] = []
     for path, indexed in named + index.linking(named[0][0]):
         try:

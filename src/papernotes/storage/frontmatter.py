@@ -20,6 +20,7 @@ numbers come from PyYAML as before (and anchors and aliases are refused there: s
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from papernotes.model import FRONT_MATTER_FIELDS
 
@@ -171,21 +172,29 @@ def parse_front(text: str) -> dict[str, object] | None:
 
 # What libyaml writes as itself with allow_unicode (its IS_PRINTABLE, no line breaks), spelled
 # as the characters outside it (see _OUTSIDE_READ).
-_OUTSIDE_WRITE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe-\U0010ffff]")
+_OUTSIDE_WRITE = "[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe-\U0010ffff]"
+"""A pattern, compiled on the first write (``_writing``): reading commands never need it."""
 _MAX_LINE = 4000  # libyaml folds a scalar at a space past column 4096 (width=4096)
 
 
 # libyaml's ``block_plain_allowed`` is false for a one-line scalar of printable characters
 # that starts with an indicator, with '-', '?' or ':' and a space, with a document marker
 # or a space, that ends with a space or ':', or holds ': ' or ' #'.
-_NOT_PLAIN_WRITE = re.compile(r"^[ #,\[\]{}&*!|>'\"%@`]|^[-?:](?: |$)|^---|^\.\.\.|: | #|[ :]$")
+_NOT_PLAIN_WRITE = r"^[ #,\[\]{}&*!|>'\"%@`]|^[-?:](?: |$)|^---|^\.\.\.|: | #|[ :]$"
+
+
+@cache
+def _writing() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """``_OUTSIDE_WRITE`` and ``_NOT_PLAIN_WRITE`` compiled, once a note is written."""
+    return re.compile(_OUTSIDE_WRITE), re.compile(_NOT_PLAIN_WRITE)
 
 
 def _emit(value: str) -> str | None:
     """``value`` as libyaml writes it in block context, or None when outside the subset."""
-    if _OUTSIDE_WRITE.search(value):
+    outside, not_plain = _writing()
+    if outside.search(value):
         return None
-    if value and not _NOT_PLAIN_WRITE.search(value) and implicit_tag(value) is None:
+    if value and not not_plain.search(value) and implicit_tag(value) is None:
         return value
     return "'" + value.replace("'", "''") + "'"
 

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
+from typing import NamedTuple
 
 from papernotes.formats.bibtex.latex_commands import keep_unknown, read_commands, restore
 
 _SPECIAL = re.compile(r"[\\{}&%$#_~^]")
 # Only these can have an ASCII LaTeX form; CJK and other scripts are never looked at.
-_LATIN = re.compile("[\u00a0-\u024f\u1e00-\u1eff\u2013-\u2026]")
+_LATIN = "[\u00a0-\u024f\u1e00-\u1eff\u2013-\u2026]"
+"""A pattern, compiled by ``re`` on first use (only ``--ascii`` exports need it)."""
 _SPECIAL_OUT = {
     "\\": r"\textbackslash{}",
     "{": r"\{",
@@ -144,7 +147,7 @@ def braces_balance(text: str, *, skip_escaped: bool = False) -> bool:
     brace, escaped or not; with ``skip_escaped`` a backslash and the character after it
     (``\\{``) do not count, as LaTeX reads them."""
     if skip_escaped:
-        text = _ESCAPED_CHAR.sub("", text)
+        text = re.sub(_ESCAPED_CHAR, "", text)
     depth = 0
     for char in text:
         depth += (char == "{") - (char == "}")
@@ -153,7 +156,7 @@ def braces_balance(text: str, *, skip_escaped: bool = False) -> bool:
     return depth == 0
 
 
-_ESCAPED_CHAR = re.compile(r"\\.")
+_ESCAPED_CHAR = r"\\."  # compiled by ``re`` on first use
 
 
 def split_math(text: str, latex: bool = False) -> list[tuple[str, bool]]:
@@ -209,7 +212,7 @@ def escape(text: str, ascii: bool = False, math: bool = False) -> str:
             lambda m: (_LONE_BRACE_OUT if m.start() in lone else _SPECIAL_OUT)[m.group()], text
         )
     if ascii and not text.isascii():
-        text = _LATIN.sub(lambda m: _latex_char(m.group()), text)
+        text = re.sub(_LATIN, lambda m: _latex_char(m.group()), text)
     return text
 
 
@@ -253,15 +256,46 @@ def _latex_char(char: str) -> str:
 
 # -- reading -------------------------------------------------------------
 
-_ACCENT_CMD = re.compile(
-    r"""\\(?:([`'^"~=.])\s*|([uvHckrdb])(?=[\s{]))\s*"""
-    r"(?:\{\s*(\\[ij]|[^{}\\\s])\s*\}|(\\[ij])(?![A-Za-z])|([A-Za-z]))"
-)
-_LETTER_CMD = re.compile(r"\\(ss|aa|AA|ae|AE|oe|OE|o|O|l|L|i|j)(?![A-Za-z])(?:\{\})?\s?")
-_TEXT_CMD = re.compile(
-    r"\\(textbackslash|textasciitilde|textasciicircum|textbraceleft|textbraceright|ldots|"
-    r"textendash|textemdash|dots)(?:\{\}|(?![A-Za-z])\s?)"
-)
+
+class _Reading(NamedTuple):
+    """The patterns that read LaTeX, compiled on first use (``_reading``)."""
+
+    accent_cmd: re.Pattern[str]
+    letter_cmd: re.Pattern[str]
+    text_cmd: re.Pattern[str]
+    escaped: re.Pattern[str]
+    line_break: re.Pattern[str]
+    """LaTeX's ``\\\\`` (a line break; ``\\\\*``, ``\\\\[2pt]``): a space in one-line text."""
+    format_cmd: re.Pattern[str]
+    spaces: re.Pattern[str]
+    placeholder: re.Pattern[str]
+
+
+@cache
+def _reading() -> _Reading:
+    """Compiled when LaTeX is first read (a .bib import), not by every command importing
+    this module: compiling them all costs milliseconds of a ``show`` (issue 20)."""
+    return _Reading(
+        accent_cmd=re.compile(
+            r"""\\(?:([`'^"~=.])\s*|([uvHckrdb])(?=[\s{]))\s*"""
+            r"(?:\{\s*(\\[ij]|[^{}\\\s])\s*\}|(\\[ij])(?![A-Za-z])|([A-Za-z]))"
+        ),
+        letter_cmd=re.compile(r"\\(ss|aa|AA|ae|AE|oe|OE|o|O|l|L|i|j)(?![A-Za-z])(?:\{\})?\s?"),
+        text_cmd=re.compile(
+            r"\\(textbackslash|textasciitilde|textasciicircum|textbraceleft|textbraceright|ldots|"
+            r"textendash|textemdash|dots)(?:\{\}|(?![A-Za-z])\s?)"
+        ),
+        escaped=re.compile(r"\\([&%$#_{}])"),
+        line_break=re.compile(r"\\\\\*?(?:\[[^\]]*\])?"),
+        format_cmd=re.compile(
+            r"\\(?:emph|textit|textbf|textsc|textrm|texttt|textsf|textsl|textup|textmd|textnormal|"
+            r"underline|mathrm|mathit|mathbf|mathsf|mathtt|mbox|hbox|text)\s*(?=\{)"
+        ),
+        spaces=re.compile(r"\s+"),
+        placeholder=re.compile("\x01(\\d+)\x02"),
+    )
+
+
 _TEXT_OUT = {
     "textbackslash": "\\",
     "textasciitilde": "~",
@@ -273,15 +307,6 @@ _TEXT_OUT = {
     "textendash": "\u2013",
     "textemdash": "\u2014",
 }
-_ESCAPED = re.compile(r"\\([&%$#_{}])")
-_LINE_BREAK = re.compile(r"\\\\\*?(?:\[[^\]]*\])?")
-"""LaTeX's ``\\\\`` (a line break; ``\\\\*``, ``\\\\[2pt]``): a space in one-line text."""
-_FORMAT_CMD = re.compile(
-    r"\\(?:emph|textit|textbf|textsc|textrm|texttt|textsf|textsl|textup|textmd|textnormal|"
-    r"underline|mathrm|mathit|mathbf|mathsf|mathtt|mbox|hbox|text)\s*(?=\{)"
-)
-_SPACES = re.compile(r"\s+")
-_PLACEHOLDER = re.compile("\x01(\\d+)\x02")
 
 
 def decode(
@@ -301,29 +326,30 @@ def decode(
                 _read_math(piece) if is_math else _decode(piece, unknown)
                 for piece, is_math in pieces
             )
-            return _SPACES.sub(" ", text).strip()
+            return _reading().spaces.sub(" ", text).strip()
     text = _decode(text, unknown)
-    return text.strip() if spaces else " ".join(text.split())  # as _SPACES, stripped
+    return text.strip() if spaces else " ".join(text.split())  # as the spaces pattern, stripped
 
 
 def _decode(text: str, unknown: list[str] | None = None) -> str:
     if "\\" not in text and "{" not in text and "~" not in text:
         return text
     kept: list[str] = []
-    text = _LINE_BREAK.sub(" ", text)
+    reading = _reading()
+    text = reading.line_break.sub(" ", text)
     # Escaped characters become placeholders so later steps leave them alone.
-    text = _TEXT_CMD.sub(lambda m: _placeholder(_TEXT_OUT[m.group(1)]), text)
-    text = _ESCAPED.sub(lambda m: _placeholder(m.group(1)), text)
+    text = reading.text_cmd.sub(lambda m: _placeholder(_TEXT_OUT[m.group(1)]), text)
+    text = reading.escaped.sub(lambda m: _placeholder(m.group(1)), text)
     text = read_commands(text, kept)
-    text = _FORMAT_CMD.sub("", text)
+    text = reading.format_cmd.sub("", text)
     previous = None
     while previous != text:  # nested accents resolve from the inside out
         previous = text
-        text = _ACCENT_CMD.sub(_accent, text)
-        text = _LETTER_CMD.sub(lambda m: _LETTER_COMMANDS[m.group(1)], text)
+        text = reading.accent_cmd.sub(_accent, text)
+        text = reading.letter_cmd.sub(lambda m: _LETTER_COMMANDS[m.group(1)], text)
     text = keep_unknown(text, kept, unknown)
     text = restore(text.replace("{", "").replace("}", "").replace("~", " "), kept)
-    return _PLACEHOLDER.sub(lambda m: chr(int(m.group(1))), text)  # no Unicode normalisation
+    return reading.placeholder.sub(lambda m: chr(int(m.group(1))), text)  # no normalisation
 
 
 def _placeholder(char: str) -> str:

@@ -13,7 +13,6 @@ i.e. ``$XDG_CONFIG_HOME/papernotes/venues.toml`` on Linux)::
 from __future__ import annotations
 
 import re
-import tomllib
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -202,6 +201,8 @@ class VenueTable:
 
 def parse_venue_config(text: str, source: str) -> tuple[Venue, ...]:
     """The venues of a ``venues.toml`` file; a malformed file is a clear user error."""
+    import tomllib  # only when there is such a file: 4 ms of an export's start-up
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -191,13 +191,13 @@ def find_named(
     First from the index kept while the year folders are unchanged (``years_index``: no note
     stat-ed), then from the index kept for the folder's state (every note stat-ed); on a miss
     the index is made from the loaded notes, and the answer is ``find``'s."""
-    from papernotes.library.list_rows import output_and_state
-
     if query.strip():
         kept = years_index(library)
         answer = _answer(library, *kept, query) if kept is not None else None
         if answer is not None:
             return answer
+    from papernotes.library.list_rows import output_and_state
+
     store = library.store
     stamp = store.years_stamp()  # before the scan: a later add, rm or rename changes it
     built: list[bool] = []

@@ -112,3 +112,26 @@ def test_a_warm_show_imports_no_writer_and_no_link_rules(seed_library):
         "secrets",
     }
     assert not modules & unwanted, sorted(modules & unwanted)
+
+
+def test_an_export_from_kept_entries_imports_no_toml_parser_and_compiles_no_latex_reading(
+    seed_library,
+):
+    """``export --bib`` after an edit renders from kept entries: ``tomllib`` is for a
+    ``venues.toml`` (there is none), and the patterns that read LaTeX are for imports; both
+    cost start-up (issue 20)."""
+    report = (
+        "import atexit, sys; atexit.register(lambda: sys.stderr.write("
+        "'reading patterns compiled: %d\\n' % "
+        "sys.modules['papernotes.formats.bibtex.latex']._reading.cache_info().currsize)); "
+    )
+    command = [sys.executable, "-X", "importtime", "-c", report + TRUSTING]
+    command += ["--notes", str(seed_library), "export", "--bib"]
+    subprocess.run(command, capture_output=True, check=True)  # keeps every entry
+    note = next(seed_library.glob("20*/*.md"))
+    note.write_text(note.read_text(encoding="utf-8") + "\nmore\n", encoding="utf-8")
+    after_edit = subprocess.run(command, capture_output=True, text=True, check=True).stderr
+    modules = {line.rsplit("|", 1)[1].strip() for line in after_edit.splitlines() if "|" in line}
+    assert "papernotes.library.bib_entries_export" in modules  # from the kept entries
+    assert "tomllib" not in modules
+    assert "reading patterns compiled: 0" in after_edit

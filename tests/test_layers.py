@@ -20,7 +20,7 @@ THIRD_PARTY = {
     "bibtexparser": ("papernotes.formats.bibtex",),
 }
 # Small helpers every layer but model and errors may import; they import nothing of ours.
-SHARED = {"user_folders", "gc_pause"}
+SHARED = {"user_folders", "gc_pause", "blake2"}
 # Layer -> the layers of ours it may import (None: any but those in FORBIDDEN).
 ALLOWED = {
     "model": set(),

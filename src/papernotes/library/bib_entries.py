@@ -13,8 +13,7 @@ without loading the notes (``library/bib_entries_export.py``).
 
 from __future__ import annotations
 
-from hashlib import blake2b
-
+from papernotes.blake2 import blake2b
 from papernotes.formats.bibtex.venues import VenueTable
 from papernotes.formats.bibtex.write import order_facts, ordered_by_facts, render_entry
 from papernotes.library.paper_links import holds_links

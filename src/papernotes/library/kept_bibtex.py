@@ -12,10 +12,10 @@ without writing anything.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from hashlib import blake2b
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from papernotes.blake2 import blake2b
 from papernotes.model import Note, Problem
 
 if TYPE_CHECKING:

@@ -8,10 +8,10 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from hashlib import blake2b
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from papernotes.blake2 import blake2b
 from papernotes.errors import ConflictError, InvalidInputError
 from papernotes.model import DocumentLayout, Note, Paper
 from papernotes.storage.atomic import atomic_write, fsync_dir, refuse_read_only

@@ -22,11 +22,11 @@ from __future__ import annotations
 import contextlib
 import marshal
 import os
-from hashlib import blake2b
 from pathlib import Path
 from time import time_ns
 
 from papernotes import __version__
+from papernotes.blake2 import blake2b
 from papernotes.model import Problem
 from papernotes.storage.caches.location import cache_path, python_version
 from papernotes.storage.checked_file import CACHE_TEMP_PREFIX, read_checked, write_checked

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 import sys
-from hashlib import blake2b
 from pathlib import Path
 
+from papernotes.blake2 import blake2b
 from papernotes.user_folders import cache_folder
 
 DISABLE_ENV = "PAPERNOTES_NO_CACHE"

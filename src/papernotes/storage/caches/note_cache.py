@@ -26,11 +26,11 @@ import os
 import struct
 from collections.abc import Callable
 from dataclasses import MISSING, fields
-from hashlib import blake2b
 from pathlib import Path
 from typing import Any
 
 from papernotes import __version__
+from papernotes.blake2 import blake2b
 from papernotes.gc_pause import gc_paused
 from papernotes.model import Note, Paper, Problem
 from papernotes.storage.caches.location import cache_path, python_version

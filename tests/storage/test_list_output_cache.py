@@ -240,3 +240,37 @@ def test_an_interrupted_write_leaves_no_temporary_file(tmp_path, monkeypatch):
     with pytest.raises(KeyboardInterrupt):
         write_checked(tmp_path / "cache", b"head\n", b"payload")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_kept_output_of_another_state_is_refused_from_its_first_bytes(tmp_path, monkeypatch):
+    """A kept output is megabytes at 10,000 notes: one of another state (the usual miss
+    after an edit) is refused without reading the rest of it (issue 20)."""
+    from papernotes.storage import regular_file
+    from papernotes.storage.checked_file import read_checked
+
+    path = tmp_path / "kept"
+    head, state = b"papernotes view\nformat 2\n", b"S" * 32
+    assert write_checked(path, head, state + os.urandom(2 * 2**20))
+    read: list[int] = []
+
+    class Counting:
+        def __init__(self, handle):
+            self.handle = handle
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.handle.close()
+
+        def read(self, size=-1):
+            data = self.handle.read(size)
+            read.append(len(data))
+            return data
+
+    monkeypatch.setattr(regular_file, "open", lambda *a: Counting(open(*a)), raising=False)  # noqa: SIM115
+    assert read_checked(path, head, leading=b"T" * 32) is None
+    assert 0 < sum(read) <= 64 * 1024
+    read.clear()
+    assert bytes(read_checked(path, head, leading=state) or b"")[:32] == state
+    assert sum(read) > 2 * 2**20

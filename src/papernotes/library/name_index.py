@@ -8,7 +8,13 @@ key, arXiv id and normalised title belong to. While no note file changed, a name
 rules give to exactly one note is answered from the index and that one note, read from its
 file (and used only if its bytes are the ones indexed). Anything else (no exact match, two
 papers, a note that changed under us) is left to the full ``find_note``, so the answer is
-always the one it gives (``tests/library/test_name_index.py`` compares them).
+the one it gives (``tests/library/test_name_index.py`` compares them).
+
+Without even a stat per note (0.4 s at 100,000 notes): while the year folders are as they
+were when the index was kept (``storage/caches/names_stamp.py``), no note file was added,
+removed or renamed, and the index is used with the same checks of the notes read. The one
+case this cannot see: another note edited in place so that it also bears the name, until a
+command that reads every note drops the stamp (docs/architecture.md, "The names stamp").
 """
 
 from __future__ import annotations

@@ -25,13 +25,17 @@ CACHE_TEMP_PREFIX = ".tmp-"
 def read_checked(path: Path, head: bytes, leading: bytes = b"") -> memoryview | None:
     """The payload of the file at ``path`` if it starts with ``head`` and is intact; a FIFO or
     device in its place (even through a symlink) is not read, never waited on. A payload that
-    does not start with ``leading`` is refused before its checksum is worked out (a kept
+    does not start with ``leading`` is refused before the rest is read or checked (a kept
     output of another state: megabytes at 100,000 notes)."""
+    start = len(head) + _CHECK.size
+
+    def led(first: bytes) -> bool:  # else the rest of the file is not read
+        return first.startswith(head) and first[start : start + len(leading)] == leading
+
     try:
-        data = read_regular(path)
+        data = read_regular(path, led if leading else None)
     except OSError:
         return None
-    start = len(head) + _CHECK.size
     if not data.startswith(head) or len(data) < start:
         return None
     if leading and data[start : start + len(leading)] != leading:

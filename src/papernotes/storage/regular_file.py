@@ -10,9 +10,11 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 NOT_REGULAR = "not a regular file"
+_FIRST = 64 * 1024
 
 
 class NotRegularFileError(OSError):
@@ -22,9 +24,11 @@ class NotRegularFileError(OSError):
         super().__init__(errno.EINVAL, NOT_REGULAR, str(path))
 
 
-def read_regular(path: str | Path) -> bytes:
+def read_regular(path: str | Path, wanted: Callable[[bytes], bool] | None = None) -> bytes:
     """The bytes of the regular file at ``path`` (symlinks followed); ``NotRegularFileError``
-    for anything else, which is not read (and never waited on)."""
+    for anything else, which is not read (and never waited on). ``wanted``: a test of the
+    first 64 KiB; when it fails, only they are returned and the rest is never read (a kept
+    output of another state is megabytes)."""
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
@@ -33,4 +37,9 @@ def read_regular(path: str | Path) -> bytes:
         os.close(fd)
         raise
     with open(fd, "rb") as handle:  # O_NONBLOCK changes nothing for a regular file
-        return handle.read()
+        if wanted is None:
+            return handle.read()
+        first = handle.read(_FIRST)
+        if len(first) < _FIRST or not wanted(first):
+            return first
+        return first + handle.read()

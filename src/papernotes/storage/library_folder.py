@@ -25,16 +25,23 @@ MISSING, EMPTY, LIBRARY, OTHER = "missing", "empty", "library", "other"
 def folder_kind(root: Path) -> str:
     """``MISSING``, ``EMPTY`` (a folder with nothing in it but what a papernotes making it a
     library right now leaves on the way), ``LIBRARY``, or ``OTHER`` (a folder with files
-    that papernotes did not make)."""
-    if any(os.path.lexists(os.path.join(root, name)) for name in _EVIDENCE):
-        return LIBRARY
+    that papernotes did not make).
+
+    Decided from one listing, looked at again before saying ``OTHER``: another papernotes may
+    be marking the folder meanwhile, and it writes the marker before anything else, so a file
+    of its own seen in the listing means the marker is there by the time we look again."""
     try:
         with os.scandir(root) as entries:
-            if any(not _made_on_the_way(entry.name) for entry in entries):
-                return OTHER
-            return EMPTY
+            names = [entry.name for entry in entries]
     except (FileNotFoundError, NotADirectoryError):
         return MISSING
+    if any(name in _EVIDENCE for name in names):
+        return LIBRARY
+    if all(_made_on_the_way(name) for name in names):
+        return EMPTY
+    if any(os.path.lexists(os.path.join(root, name)) for name in _EVIDENCE):
+        return LIBRARY
+    return OTHER
 
 
 def _made_on_the_way(name: str) -> bool:

@@ -58,22 +58,6 @@ def test_an_edit_rewrites_only_the_shard_of_the_edited_note(seed_library, trusti
     assert after.keys() == before.keys()
 
 
-def test_new_search_forms_for_an_edited_note_rewrite_only_its_shard(seed_library, trusting_cache):
-    assert run(seed_library, "search", "zhengliu").exit_code == 0  # every note's forms kept
-    kept = SearchFormsCache.for_library(os.path.realpath(seed_library))
-    folders = [kept.folder, kept.spelling_shards.folder]  # folded forms, pinyin spellings
-    assert all(folder is not None for folder in folders)
-    before = [files_in(folder) for folder in folders]
-    note = seed_library / "2019" / "roberta.md"
-    edit_as_a_person(note, note.read_text(encoding="utf-8") + "\n1. 逆向數據增強很重要\n")
-    found = run(seed_library, "search", "nixiang", "--json")
-    assert '"liu2019roberta"' in found.stdout
-    for folder, old in zip(folders, before, strict=True):
-        after = files_in(folder)
-        changed = {name for name in old if after.get(name) != old[name]}
-        assert changed == {f"{shards.shard_of('2019/roberta.md'):02x}"}, folder
-
-
 def test_the_one_file_cache_of_older_versions_is_removed(seed_library, trusting_cache):
     old = cache_path(os.path.realpath(seed_library), ".cache")
     assert old is not None

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from papernotes.library import Library
-from papernotes.storage.caches.search_forms_cache import SearchFormsCache
-from papernotes.storage.caches.shards import shard_of
+from papernotes.library.search_forms import entry_of
+from papernotes.library.search_hits import field_ends
+from papernotes.storage.caches.search_forms_cache import UNKNOWN, SearchFormsCache, YearForms
 from tests.helpers import run
+from tests.storage.test_cache_shards import edit_as_a_person, files_in
 from tests.test_lean_imports import imported_modules
 
 
@@ -41,13 +45,38 @@ def test_an_edited_note_gets_new_forms_and_is_found_by_its_new_text(seed_library
 def test_forms_of_another_digest_or_a_damaged_file_are_not_used(seed_library):
     library = Library.open(seed_library)
     note = library.notes()[0]
-    forms_file(seed_library).write({note.path: ("other digest", b"zzz", True)}, {note.path})
+    ends, row = field_ends([""] * 7, 0, 0), entry_of(note, library.folder)[7]
+    wrong = (note.path, UNKNOWN, "other digest", b"zzz", True, ends, b"zzz", row)
+    year = note.path.partition("/")[0]
+    forms_file(seed_library).write_year(year, YearForms.of([wrong]))
     assert "zzz" not in library.haystack(note)
+    assert run(seed_library, "search", "zzz").exit_code == 1  # without building the notes
+    forms_file(seed_library).write_year(year, YearForms.of([wrong]))
     folder = forms_file(seed_library).folder
     assert folder is not None
-    path = folder / f"{shard_of(note.path):02x}"
+    path = folder / year
     path.write_bytes(path.read_bytes()[:-5])  # torn
-    assert forms_file(seed_library).read() == {}
+    assert note.path not in forms_file(seed_library).read()
     fresh = Library.open(seed_library)  # reads the torn file, not the forms held in memory
     assert fresh.search("zzz") == []
     assert [n.path for n in fresh.search("蒸馏")] == [n.path for n in library.search("蒸馏")]
+
+
+@pytest.mark.parametrize("json_output", [False, True])
+def test_new_search_forms_for_an_edited_note_rewrite_only_its_year(
+    seed_library, trusting_cache, json_output
+):
+    assert run(seed_library, "search", "zhengliu").exit_code == 0  # every note's forms kept
+    kept = forms_file(seed_library)
+    folders = [kept.folder, kept.spellings_folder]  # folded forms, pinyin spellings
+    assert all(folder is not None for folder in folders)
+    before = [files_in(folder) for folder in folders]
+    assert len(before[0]) > 2 and before[0].keys() == before[1].keys()
+    note = seed_library / "2019" / "roberta.md"
+    edit_as_a_person(note, note.read_text(encoding="utf-8") + "\n1. 逆向數據增強很重要\n")
+    found = run(seed_library, "search", "nixiang", *(["--json"] if json_output else []))
+    assert "liu2019roberta" in found.stdout
+    for folder, old in zip(folders, before, strict=True):
+        after = files_in(folder)
+        changed = {name for name in old if after.get(name) != old[name]}
+        assert changed == {"2019"}, folder

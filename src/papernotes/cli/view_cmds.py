@@ -27,6 +27,7 @@ from papernotes.cli.output import (
 )
 from papernotes.cli.terminal import colour_on, page, say
 from papernotes.errors import NotFoundError
+from papernotes.gc_pause import gc_paused
 from papernotes.library.reading_queue import SORTS
 from papernotes.model import PRIORITIES, STATUSES
 
@@ -200,6 +201,8 @@ def search_cmd(ctx: click.Context, query, as_json, exact):
       papernotes search 蒸馏
       papernotes search zhengliu --json
     """
+    if not as_json and search_rows(ctx, query, exact):
+        return
     library = open_library(ctx)
     parsed = library.query(query, exact=exact)
     notes = library.search(parsed)
@@ -223,3 +226,28 @@ def search_cmd(ctx: click.Context, query, as_json, exact):
         if hit is not None:
             shown.append(f"      {hit_label(hit)}: {passage(hit, colour=colour)}")
     click.echo("\n".join(shown))
+
+
+def search_rows(ctx: click.Context, query: str, exact: bool) -> bool:
+    """``search`` printed from the kept rows and search forms (``library/search_listing.py``),
+    without building every note; False when they are not kept (caching off)."""
+    from papernotes.library.search_listing import listed_hits
+
+    library = existing_library(ctx)
+    with gc_paused(freeze=True):
+        got = listed_hits(library, library.query(query, exact=exact))
+    if got is None:
+        return False
+    problems, found = got
+    warn(problems)
+    if not found:
+        raise NotFoundError(f"No paper matches {query!r}.")
+    colour = colour_on()
+    shown: list[str] = []  # printed at once: one write, not two per paper
+    rows = [row for row, _ in found]
+    for line, (_, hit) in zip(row_lines(rows, colour), found, strict=True):
+        shown.append(line)
+        if hit is not None:
+            shown.append(f"      {hit_label(hit)}: {passage(hit, colour=colour)}")
+    click.echo("\n".join(shown))
+    return True

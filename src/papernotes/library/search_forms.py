@@ -8,11 +8,16 @@ matches and locates hits on them.
 
 from __future__ import annotations
 
+import marshal
+
 from papernotes.gc_pause import gc_paused
+from papernotes.library.list_rows import VENUE, YEAR, list_row
 from papernotes.library.search import Hit, Query, fields_of, locate, text_of
 from papernotes.library.search_hits import FormsQuery, decoded, encoded, field_ends, hit_at
 from papernotes.model import Note
 from papernotes.storage.caches.search_forms_cache import (
+    UNKNOWN,
+    Entry,
     Forms,
     KeptForms,
     KeptSpellings,
@@ -31,7 +36,7 @@ class SearchForms:
         self._kept: KeptForms | None = None  # kept and new forms, read on first use
         self._kept_spellings: KeptSpellings | None = None  # read on the first pinyin query
         self._cache: SearchFormsCache | None = None
-        self._changed: set[str] = set()  # paths whose kept forms were computed here
+        self._changed: dict[str, Entry] = {}  # the entries of the forms computed here
         self._changed_spellings: set[str] = set()
 
     def search(self, query: Query, pool: list[Note]) -> list[Note]:
@@ -114,8 +119,8 @@ class SearchForms:
         for note in notes:
             forms = kept.get(note.path)
             if forms is None or forms[0] != note.digest:
-                forms = kept[note.path] = self._worked_out(note)
-                self._changed.add(note.path)
+                entry = self._changed[note.path] = entry_of(note, self.folder)
+                forms = kept[note.path] = entry[2:6]  # type: ignore[assignment]
             found.append(forms)
         return found
 
@@ -123,13 +128,6 @@ class SearchForms:
         if self._cache is None:
             self._cache = self.store.caches().search_forms()
         return self._cache
-
-    def _worked_out(self, note: Note) -> Forms:
-        fields = [text for _, _, text in fields_of(note.paper)]
-        text = "\n".join(fields)  # search.text_of
-        folded = self.folder.fold(text)
-        aligned = len(folded) == len(text) and _lengths(folded) == _lengths(text)
-        return (note.digest, encoded(folded), aligned, field_ends(fields))
 
     def forget(self, path: str) -> None:
         """The note at ``path`` changed or went: its forms are of no use (they would not be
@@ -144,16 +142,28 @@ class SearchForms:
         if self._cache is None:
             return
         if self._kept is not None and self._changed:
-            kept = {path: forms for path, forms in self._kept.items() if path in paths}
-            self._cache.write(kept, self._changed)
-            self._changed = set()
+            changed = {p: e for p, e in self._changed.items() if p in paths}
+            self._cache.update(changed, paths)
+            self._changed = {}
         if self._kept_spellings is not None and self._changed_spellings:
             spelled = self._kept_spellings
-            self._cache.write_spellings(
-                {path: spelling for path, spelling in spelled.items() if path in paths},
-                self._changed_spellings,
+            self._cache.update_spellings(
+                {p: spelled[p] for p in self._changed_spellings if p in paths and p in spelled},
+                paths,
             )
             self._changed_spellings = set()
+
+
+def entry_of(note: Note, folder: TextFolder, key: bytes = UNKNOWN) -> Entry:
+    """The kept entry of ``note``'s forms (its file's stat key ``key`` if known)."""
+    paper = note.paper
+    fields = [text for _, _, text in fields_of(paper)]
+    text = "\n".join(fields)  # search.text_of
+    folded = folder.fold(text)
+    aligned = len(folded) == len(text) and _lengths(folded) == _lengths(text)
+    ends = field_ends(fields, len(paper.authors), len(paper.tags))
+    row = marshal.dumps(list_row(note)[YEAR - 1 : VENUE])  # no stat key: one place before
+    return (note.path, key, note.digest, encoded(folded), aligned, ends, encoded(text), row)
 
 
 def _lengths(text: str) -> list[int]:

@@ -16,10 +16,11 @@ from __future__ import annotations
 import re
 from array import array
 from bisect import bisect_left, bisect_right
-from itertools import accumulate
+from collections.abc import Sequence
 
 from papernotes.library.search import Hit, PinyinPattern, Query, merged
 from papernotes.model import Paper
+from papernotes.storage.caches.search_forms_cache import starts_of
 from papernotes.text.folding import HAN, NOT_HAN
 
 
@@ -46,16 +47,34 @@ class FormsQuery:
 
     def matching(self, texts: list[bytes], spellings: list[str]) -> list[int]:
         """The positions of the notes that ``matches`` (given their folded texts and
-        spellings): each word found in all the texts joined, then each pinyin pattern in all
-        the spellings joined, so that a note costs a search in C only where it matches."""
-        everyone = set(range(len(texts)))
-        if not self.words:
-            return sorted(everyone)
-        texts_joined, text_starts = b"\n".join(texts), starts_of([len(t) for t in texts])
+        spellings), in order."""
+        joined, starts = b"\n".join(texts), starts_of([len(t) for t in texts])
         spelled, spelled_starts = "\n".join(spellings), starts_of([len(s) for s in spellings])
+        return self.matching_joined(joined, starts, spelled, spelled_starts)
+
+    def matching_joined(
+        self,
+        texts: bytes,
+        text_starts: Sequence[int],
+        spelled: str,
+        spelled_starts: Sequence[int],
+        firsts: dict[int, int] | None = None,
+    ) -> list[int]:
+        """``matching`` for the folded texts joined by newlines (``starts_of`` each) and the
+        spellings joined the same way: each word found in all the texts at once, then each
+        pinyin pattern in all the spellings, so that a note costs a search in C only where it
+        matches. ``firsts`` (for a query of one word) gets where in ``texts`` each note that
+        holds the word holds it first."""
+        everyone = range(len(text_starts) - 1)
+        if not self.words:
+            return list(everyone)
         found: set[int] | None = None
         for (word, _), pattern in zip(self.words, self.per_word, strict=True):
-            notes = notes_holding(texts_joined, text_starts, word) if word else set(everyone)
+            if word and firsts is not None and len(self.words) == 1:
+                firsts.update(first_places(texts, text_starts, word))
+                notes = set(firsts)
+            else:
+                notes = notes_holding(texts, text_starts, word) if word else set(everyone)
             if pattern is not None:
                 notes |= notes_read_as(spelled, spelled_starts, pattern)
             found = notes if found is None else found & notes
@@ -110,13 +129,7 @@ class FormsQuery:
         return first_char, first_char + count(HAN, start, end) + count(NOT_HAN, start, end)
 
 
-def starts_of(lengths: list[int]) -> list[int]:
-    """Where each of forms of ``lengths`` starts once they are joined by newlines (and one
-    past the end of the last one)."""
-    return list(accumulate((n + 1 for n in lengths), initial=0))
-
-
-def notes_holding(joined: bytes, starts: list[int], word: bytes) -> set[int]:
+def notes_holding(joined: bytes, starts: Sequence[int], word: bytes) -> set[int]:
     """The notes whose folded text (joined with the others, ``starts_of``) holds ``word``
     (no newline in it: no match spans two notes)."""
     found = set()
@@ -128,7 +141,18 @@ def notes_holding(joined: bytes, starts: list[int], word: bytes) -> set[int]:
     return found
 
 
-def notes_read_as(joined: str, starts: list[int], pattern: PinyinPattern) -> set[int]:
+def first_places(joined: bytes, starts: Sequence[int], word: bytes) -> dict[int, int]:
+    """``notes_holding``, with where in ``joined`` each of those notes first holds ``word``."""
+    found = {}
+    at = joined.find(word)
+    while at >= 0:
+        note = bisect_right(starts, at) - 1
+        found[note] = at
+        at = joined.find(word, starts[note + 1])
+    return found
+
+
+def notes_read_as(joined: str, starts: Sequence[int], pattern: PinyinPattern) -> set[int]:
     """The notes whose pinyin spelling (joined with the others, ``starts_of``) ``pattern``
     matches (a match holds no newline)."""
     found = set()
@@ -151,15 +175,20 @@ def _widened(spelling: str, hit: re.Match[str]) -> tuple[int, int]:
     return spelling.rfind(HAN, 0, hit.start()), next_han if next_han >= 0 else len(spelling)
 
 
-def field_ends(fields: list[str]) -> bytes:
-    """Where each of ``fields`` ends once they are joined by newlines, as ``array("I")``
-    bytes: kept with a note's forms, so a hit's field is one ``bisect`` away."""
-    ends = array("I")
-    end = -1
+def field_ends(fields: list[str], authors: int, tags: int) -> bytes:
+    """How many of ``fields`` are authors and tags, where each field ends once they are
+    joined by newlines (in characters), then the same in UTF-8 bytes, as ``array("I")``
+    bytes: kept with a note's forms, so a hit's field is one ``bisect`` away and its text
+    one slice of the note's kept text."""
+    ends = array("I", (authors, tags))
+    in_bytes = array("I")
+    end = byte_end = -1
     for text in fields:
         end += len(text) + 1
         ends.append(end)
-    return ends.tobytes()
+        byte_end += len(encoded(text)) + 1
+        in_bytes.append(byte_end)
+    return (ends + in_bytes).tobytes()
 
 
 def hit_at(paper: Paper, kept_ends: bytes, start: int, end: int) -> Hit | None:
@@ -168,10 +197,11 @@ def hit_at(paper: Paper, kept_ends: bytes, start: int, end: int) -> Hit | None:
     as a ``Hit``; ``kept_ends`` are the ``field_ends`` of those fields."""
     ends = array("I")
     ends.frombytes(kept_ends)
-    number = bisect_left(ends, start)  # the first field ending at or after the start
-    if number == len(ends):
+    fields = (len(ends) - 2) // 2
+    number = bisect_left(ends, start, 2, 2 + fields) - 2  # the first field ending at or after
+    if number == fields:  # the start
         return None
-    offset = ends[number - 1] + 1 if number else 0
+    offset = ends[number + 1] + 1 if number else 0
     if number < len(HEAD_FIELDS):
         name = HEAD_FIELDS[number]
         text = str(paper.year) if name == "year" else getattr(paper, name)
@@ -184,4 +214,41 @@ def hit_at(paper: Paper, kept_ends: bytes, start: int, end: int) -> Hit | None:
     return Hit("body", None, paper.body, start - offset, end - offset)
 
 
+def hit_in(  # noqa: PLR0913 - the note's place in its year's forms, and the span
+    ends: Sequence[int], lo: int, hi: int, texts: bytes, at: int, start: int, end: int
+) -> Hit | None:
+    """``hit_at`` without the paper: the field's text is cut from the note's search text
+    (``search.text_of``) kept in ``texts`` from byte ``at`` on, which ``ends[lo:hi]``
+    describe (``field_ends``)."""
+    fields = (hi - lo - 2) // 2
+    first = lo + 2
+    number = bisect_left(ends, start, first, first + fields)  # the first field ending at or
+    if number == first + fields:  # after the start
+        return None
+    in_bytes = number + fields
+    if number > first:
+        offset = ends[number - 1] + 1
+        field = texts[at + ends[in_bytes - 1] + 1 : at + ends[in_bytes]]
+    else:
+        offset = 0
+        field = texts[at : at + ends[in_bytes]]
+    text = field.decode("utf-8", "surrogatepass")
+    authors, tags = ends[lo], ends[lo + 1]
+    number -= first
+    start, end = start - offset, end - offset
+    if number < HEAD_COUNT:
+        return Hit(HEAD_FIELDS[number], None, text, start, end)
+    number -= HEAD_COUNT
+    if number < authors:
+        return Hit("authors", number, text, start, end)
+    number -= authors
+    if number < tags:
+        return Hit("tags", number, text, start, end)
+    number -= tags
+    if number < fields - 1 - HEAD_COUNT - authors - tags:
+        return Hit("notes", number, text, start, end)
+    return Hit("body", None, text, start, end)
+
+
 HEAD_FIELDS = ("title", "arxiv_title", "venue", "key", "arxiv", "year")
+HEAD_COUNT = len(HEAD_FIELDS)

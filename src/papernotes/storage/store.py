@@ -164,6 +164,7 @@ class NoteStore(NoteWrites):
             self.caches().forget_outputs([])
         if from_disk:  # a row may have been made from a read that check would repair now
             self.caches().list_rows().clear()
+            self.caches().search_forms().clear_keys()  # so may stat-keyed search forms
         self._seen = None
         if load.stats_settled:  # the state is worked out only if asked for: most commands do not
             self._seen = (scan.rels(), load.keys, load.layout_key, scan.problems)

@@ -10,9 +10,10 @@ cache layer exists" in ``bench/results.md``):
   lists only the year folders that changed (every command);
 - ``list_output_cache``: the text ``list`` printed, keyed by the folder's state (every note's
   path and stat), so a repeated ``list`` reads no note at all;
-- ``search_forms_cache``: every note's search forms (folded text, field ends; the pinyin
-  spelling apart) keyed by the note's digest, so a search folds only the notes that changed
-  and shows each hit without folding a field (read only by searches; sharded too);
+- ``search_forms_cache``: every note's search forms (folded text, field ends, text; the
+  pinyin spelling apart) keyed by its file's stat and the note's digest, one file per year
+  folder, so a search folds only the notes that changed, builds no note it does not find and
+  shows each hit without folding a field (read only by searches);
 - ``bib_entries_cache``: every note's ``export --bib`` entry keyed by the note's digest and
   the venue table, so an export after an edit renders only the edited note's entry (read
   only by an export whose whole text was not kept; sharded too);
@@ -87,8 +88,10 @@ class LibraryCaches:
         self.forget_outputs(rels)
 
     def forget_outputs(self, rels: list[str]) -> None:
-        """Drop the kept ``list`` rows of ``rels`` and every kept output (``forget`` without
-        the note cache: for a load that has just repaired its entries)."""
+        """Drop the kept ``list`` rows of ``rels``, the stat keys of their search forms and
+        every kept output (``forget`` without the note cache: for a load that has just
+        repaired its entries)."""
         if rels:
             self.list_rows().forget(rels)
+            self.search_forms().forget(rels)
         self.list_output().clear()

@@ -1,40 +1,65 @@
 """The search forms of each note, kept so a search computes them once.
 
 Two folders per library next to the note cache, read only by commands that search (``list``
-never pays for them): ``libraries/<hash>.forms/`` maps a note's path to the digest of the
-note's bytes, its folded text as UTF-8 bytes (loaded without decoding), whether every field
-folded one character for one and where each field ends (``Forms``);
-``libraries/<hash>.pinyin/`` maps it to the digest and the pinyin spelling of that text
-(``Spelling``), read only by a pinyin query, so a text query never loads it. A kept entry is
-used only for a note with that same digest, so an edited note gets new ones and nothing else
-is ever checked. The entries are split into shards by path (``shards.py``), so new forms for
-one edited note rewrite one shard of each. Like every cache file a shard may be missing,
-torn or from another version (``checked_file``), and is then rebuilt. The header names the
-versions of OpenCC and pypinyin, which make the forms, and the size and time of the modules
-that do (folding, search and the note parser): an upgrade or an edit of any of them drops
-every kept form.
+never pays for them), each with one file per year folder (``2020``…), so new forms for one
+edited note rewrite the file of one year. ``libraries/<hash>.search/<year>`` (``YearForms``)
+holds, for the notes of that year: their paths, the stat key each file had when its forms
+were made (``UNKNOWN`` when not known), the digest of the bytes they were made from, their
+folded texts (UTF-8, joined by newlines into one byte string, with where each starts),
+whether every field folded one character for one, where each field ends, and their search
+texts as written (joined the same way: what a hit shows). ``libraries/<hash>.spelled/<year>``
+(``YearSpellings``) holds the digest and the pinyin spelling of the folded text of each
+note, read only by a pinyin query, so a text query never loads it.
+
+A kept entry is used for a note whose file has that stat key (``search`` without building
+the notes: ``library/search_listing.py``) or whose bytes have that digest (a search among
+notes in memory); anything else gets new forms. An entry is stat-keyed only when made from
+the file's own bytes read after that stat, with a stat that is not racy (as the note cache
+rules it). Like every cache file a year's file may be missing, torn or from another version
+(``checked_file``), and is then rebuilt. The header names the versions of OpenCC and
+pypinyin, which make the forms, and the size and time of the modules that do (folding,
+search and the note parser): an upgrade or an edit of any of them drops every kept form.
 """
 
 from __future__ import annotations
 
+import contextlib
 import marshal
 import os
+import shutil
 import sys
+from array import array
+from collections.abc import Iterable
+from itertools import accumulate
 from pathlib import Path
 
 from papernotes import __version__
 from papernotes.storage.caches.location import cache_path, python_version
 from papernotes.storage.caches.note_cache import PARSER_FILES
-from papernotes.storage.caches.shards import ShardedEntries
+from papernotes.storage.checked_file import (
+    CACHE_TEMP_PREFIX,
+    read_checked,
+    remove_checked,
+    write_checked,
+)
 
-FORMS_FORMAT = 3
+FORMS_FORMAT = 4
 CONVERTERS = ("opencc", "pypinyin")
 _MAGIC = b"papernotes search forms\n"
+KEY_SIZE = 40
+UNKNOWN = bytes(KEY_SIZE)
+"""The stat key of forms made from bytes whose file's stat is not known: used by digest only
+(no file has inode and device 0)."""
 
 Forms = tuple[str, bytes, bool, bytes]
-"""A note's forms: the digest of its bytes, its folded search text in UTF-8, whether every
-field of it folded to as many characters as it has, and where each field ends in that text
-(``array("I")`` bytes)."""
+"""A note's forms as a search among notes in memory uses them: the digest of its bytes, its
+folded search text in UTF-8, whether every field of it folded to as many characters as it
+has, and where each field ends in that text (``search_hits.field_ends``)."""
+Entry = tuple[str, bytes, str, bytes, bool, bytes, bytes, bytes]
+"""A note's kept entry: path, stat key, digest, folded text, aligned, field ends, text, and
+its ``list`` row but the path, marshalled."""
+KeptProblem = tuple[str, bytes, int, str]
+"""A note that does not parse: its path, its file's stat key, the line and the message."""
 Spelling = tuple[str, str]
 """The digest of a note's bytes and the pinyin spelling of its folded text."""
 KeptForms = dict[str, Forms]
@@ -47,14 +72,15 @@ def forms_header() -> bytes:
     folding drops old forms)."""
     src = Path(__file__).parent.parent.parent  # by path: stat-ed, not imported
     makers = [src / "text" / "folding.py", src / "library" / "search.py"]
-    makers.append(src / "library" / "search_forms.py")
+    makers += [src / "library" / "search_forms.py", src / "library" / "search_hits.py"]
+    makers += [src / "library" / "list_rows.py", src / "text" / "controls.py"]  # the rows
     makers += [src / name for name in PARSER_FILES]  # what the fields of a digest are
     try:
         code = " ".join(f"{st.st_size}:{st.st_mtime_ns}" for st in map(os.stat, makers))
     except OSError:  # e.g. imported from a zip: the versions alone must do
         code = ""
     line = f"format {FORMS_FORMAT} papernotes {__version__} {python_version()} {code}"
-    line += f" {sys.byteorder}"  # field ends are machine integers
+    line += f" {sys.byteorder}"  # field ends and starts are machine integers
     versions = " ".join(f"{name} {installed_version(name)}" for name in CONVERTERS)
     return _MAGIC + f"{line} marshal {marshal.version} {versions}\n".encode()
 
@@ -84,33 +110,408 @@ def installed_version(package: str) -> str:
     return f"{st.st_size}:{st.st_mtime_ns}"
 
 
+def starts_of(lengths: Iterable[int]) -> array:
+    """Where each of texts of ``lengths`` starts once they are joined by newlines, and one
+    past the end of the last one (so text ``i`` is ``joined[starts[i] : starts[i + 1] - 1]``)."""
+    return array("I", accumulate((n + 1 for n in lengths), initial=0))
+
+
+class YearForms:
+    """The kept forms of the notes of one year folder (see the module's docstring): plain
+    lists and byte strings, so a load makes a few objects per note, none per field."""
+
+    __slots__ = (
+        "paths",
+        "keys",
+        "digests",
+        "folded",
+        "folded_starts",
+        "aligned",
+        "ends",
+        "ends_starts",
+        "texts",
+        "text_starts",
+        "rows",
+        "problems",
+    )
+
+    def __init__(  # noqa: PLR0913 - the parts of the file, one each
+        self,
+        paths: list[str],
+        keys: bytes,
+        digests: list[str],
+        folded: bytes,
+        folded_starts: array,
+        aligned: bytes,
+        ends: array,
+        ends_starts: array,
+        texts: bytes,
+        text_starts: array,
+        rows: list[bytes],
+        problems: list[KeptProblem],
+    ) -> None:
+        self.paths, self.keys, self.digests = paths, keys, digests
+        self.folded, self.folded_starts, self.aligned = folded, folded_starts, aligned
+        self.ends, self.ends_starts = ends, ends_starts
+        """Every note's field ends (``search_hits.field_ends``) in one array, note ``i``'s
+        from ``ends_starts[i]`` to ``ends_starts[i + 1]``."""
+        self.texts, self.text_starts = texts, text_starts
+        self.rows = rows
+        """Each note's ``list`` row but its path (``library/list_rows.py``), marshalled: loaded
+        only for a paper found."""
+        self.problems = problems
+        """The notes of the year that do not parse: path, stat key, line and message."""
+
+    @classmethod
+    def of(cls, entries: list[Entry], problems: list[KeptProblem] | None = None) -> YearForms:
+        """The year holding ``entries`` (and ``problems``)."""
+        folded = [e[3] for e in entries]
+        texts = [e[6] for e in entries]
+        ends = array("I", b"".join(e[5] for e in entries))
+        counts = (len(e[5]) // ends.itemsize for e in entries)
+        return cls(
+            [e[0] for e in entries],
+            b"".join(e[1] for e in entries),
+            [e[2] for e in entries],
+            b"\n".join(folded),
+            starts_of(map(len, folded)),
+            bytes(e[4] for e in entries),
+            ends,
+            array("I", accumulate(counts, initial=0)),
+            b"\n".join(texts),
+            starts_of(map(len, texts)),
+            [e[7] for e in entries],
+            problems or [],
+        )
+
+    def key(self, i: int) -> bytes:
+        return self.keys[i * KEY_SIZE : (i + 1) * KEY_SIZE]
+
+    def folded_of(self, i: int) -> bytes:
+        return self.folded[self.folded_starts[i] : self.folded_starts[i + 1] - 1]
+
+    def text_of(self, i: int) -> bytes:
+        return self.texts[self.text_starts[i] : self.text_starts[i + 1] - 1]
+
+    def entry(self, i: int, key: bytes | None = None) -> Entry:
+        """Entry ``i`` (with the stat key ``key`` instead of its own, if given)."""
+        return (
+            self.paths[i],
+            self.key(i) if key is None else key,
+            self.digests[i],
+            self.folded_of(i),
+            bool(self.aligned[i]),
+            self.ends_of(i),
+            self.text_of(i),
+            self.rows[i],
+        )
+
+    def ends_of(self, i: int) -> bytes:
+        return self.ends[self.ends_starts[i] : self.ends_starts[i + 1]].tobytes()
+
+    def forms(self, i: int) -> Forms:
+        return (self.digests[i], self.folded_of(i), bool(self.aligned[i]), self.ends_of(i))
+
+    def payload(self) -> tuple[object, ...]:
+        return (
+            self.paths,
+            self.keys,
+            self.digests,
+            self.folded,
+            self.folded_starts.tobytes(),
+            self.aligned,
+            self.ends.tobytes(),
+            self.ends_starts.tobytes(),
+            self.texts,
+            self.text_starts.tobytes(),
+            self.rows,
+            self.problems,
+        )
+
+    @classmethod
+    def from_payload(cls, data: object) -> YearForms | None:
+        if not (isinstance(data, tuple) and len(data) == 12):
+            return None
+        paths, keys, digests, folded, folded_starts, aligned, ends, ends_at, texts, text_at = data[
+            :10
+        ]
+        rows, problems = data[10:]
+        n = len(paths) if isinstance(paths, list) else -1
+        if not (isinstance(rows, list) and len(rows) == n and isinstance(problems, list)):
+            return None
+        if not (isinstance(keys, bytes) and len(keys) == n * KEY_SIZE):
+            return None
+        if not (isinstance(digests, list) and isinstance(ends, bytes)):
+            return None
+        all_ends = array("I")
+        try:
+            all_ends.frombytes(ends)
+        except ValueError:
+            return None
+        ends_starts = _starts(ends_at, len(all_ends) - 1, n)  # ends: no newline between
+        if not (isinstance(aligned, bytes) and len(aligned) == len(digests) == n):
+            return None
+        if not (isinstance(folded, bytes) and isinstance(texts, bytes)):
+            return None
+        starts = _starts(folded_starts, len(folded), n)
+        text_starts = _starts(text_at, len(texts), n)
+        if starts is None or text_starts is None or ends_starts is None:
+            return None
+        return cls(
+            paths,
+            keys,
+            digests,
+            folded,
+            starts,
+            aligned,
+            all_ends,
+            ends_starts,
+            texts,
+            text_starts,
+            rows,
+            problems,
+        )
+
+
+def _starts(data: object, length: int, n: int) -> array | None:
+    """``data`` as the starts of ``n`` texts joined into ``length`` characters, if it is."""
+    if not isinstance(data, bytes):
+        return None
+    starts = array("I")
+    try:
+        starts.frombytes(data)
+    except ValueError:
+        return None
+    if len(starts) != n + 1 or starts[0] != 0 or starts[-1] != length + 1:
+        return None
+    return starts
+
+
+class YearSpellings:
+    """The kept pinyin spellings of the notes of one year folder: their paths, the digests
+    of the bytes they were made from, and the spellings joined by newlines (a spelling holds
+    none) with where each starts."""
+
+    __slots__ = ("paths", "digests", "spelled", "starts")
+
+    def __init__(self, paths: list[str], digests: list[str], spelled: str, starts: array) -> None:
+        self.paths, self.digests, self.spelled, self.starts = paths, digests, spelled, starts
+
+    @classmethod
+    def of(cls, entries: list[tuple[str, str, str]]) -> YearSpellings:
+        """The year holding ``(path, digest, spelling)`` entries."""
+        spellings = [e[2] for e in entries]
+        spelled, starts = "\n".join(spellings), starts_of(map(len, spellings))
+        return cls([e[0] for e in entries], [e[1] for e in entries], spelled, starts)
+
+    def spelling(self, i: int) -> str:
+        return self.spelled[self.starts[i] : self.starts[i + 1] - 1]
+
+
 class SearchFormsCache:
     """The search forms folders of one library; failures read as empty and write as False."""
 
     def __init__(self, folder: Path | None, real_root: str, spellings: Path | None = None) -> None:
         self.folder = folder
         """``None`` when caching is off (``PAPERNOTES_NO_CACHE``)."""
-        head = forms_header()
-        self.shards = ShardedEntries(folder, head, real_root)
-        self.spelling_shards = ShardedEntries(spellings, head, real_root)
+        self.spellings_folder = spellings
+        self.real_root = real_root
+        self._head: bytes | None = None
+        self.read_paths: dict[str, list[str]] = {}
+        """The paths each year's forms held when ``read`` (a year whose path went is
+        rewritten by ``update``; the others are not even read again)."""
+        self.read_spelled_paths: dict[str, list[str]] = {}
 
     @classmethod
     def for_library(cls, real_root: str) -> SearchFormsCache:
-        return cls(cache_path(real_root, ".forms"), real_root, cache_path(real_root, ".pinyin"))
+        return cls(cache_path(real_root, ".search"), real_root, cache_path(real_root, ".spelled"))
+
+    def head(self) -> bytes:
+        if self._head is None:
+            self._head = forms_header()
+        return self._head
+
+    def years(self, spellings: bool = False) -> set[str]:
+        """The year folders that have a file of forms (or of spellings)."""
+        folder = self.spellings_folder if spellings else self.folder
+        if folder is None:
+            return set()
+        try:
+            names = [e.name for e in os.scandir(folder)]
+        except OSError:
+            return set()
+        return {name for name in names if not name.startswith(CACHE_TEMP_PREFIX)}
+
+    def read_year(self, year: str) -> YearForms | None:
+        """The forms kept for ``year``; None when there are none that read."""
+        data = self._read(self.folder, year)
+        return None if data is None else YearForms.from_payload(data)
+
+    def write_year(self, year: str, forms: YearForms) -> bool:
+        """Keep ``forms`` for ``year`` (none: remove its file); False on any failure."""
+        if not forms.paths and not forms.problems:
+            return self._remove(self.folder, year)
+        self._drop_old_format()
+        return self._write(self.folder, year, forms.payload())
+
+    def read_spellings_year(self, year: str) -> YearSpellings | None:
+        data = self._read(self.spellings_folder, year)
+        if not (isinstance(data, tuple) and len(data) == 4):
+            return None
+        paths, digests, spelled, starts = data
+        if not (isinstance(paths, list) and isinstance(digests, list)):
+            return None
+        if not isinstance(spelled, str) or len(paths) != len(digests):
+            return None
+        found = _starts(starts, len(spelled), len(paths))
+        if found is None:
+            return None
+        return YearSpellings(paths, digests, spelled, found)
+
+    def write_spellings_year(self, year: str, spellings: YearSpellings) -> bool:
+        if not spellings.paths:
+            return self._remove(self.spellings_folder, year)
+        starts = spellings.starts.tobytes()
+        payload = (spellings.paths, spellings.digests, spellings.spelled, starts)
+        return self._write(self.spellings_folder, year, payload)
+
+    def remove_year(self, year: str, spellings: bool = False) -> bool:
+        return self._remove(self.spellings_folder if spellings else self.folder, year)
 
     def read(self) -> KeptForms:
-        """Every note's kept forms (remembering which shard held which, for ``write``)."""
-        return self.shards.read()
-
-    def write(self, kept: KeptForms, changed: set[str]) -> bool:
-        """Keep exactly ``kept``, given that only the entries of ``changed`` differ from what
-        ``read`` gave (the other shards are not rewritten)."""
-        return self.shards.write(kept, changed)
+        """Every note's kept forms, by path (a search among notes in memory)."""
+        kept: KeptForms = {}
+        for year in sorted(self.years()):
+            forms = self.read_year(year)
+            if forms is not None:
+                self.read_paths[year] = forms.paths
+                for i, path in enumerate(forms.paths):
+                    kept[path] = forms.forms(i)
+        return kept
 
     def read_spellings(self) -> KeptSpellings:
-        """Every note's kept pinyin spelling (as ``read``)."""
-        return self.spelling_shards.read()
+        """Every note's kept pinyin spelling, by path."""
+        kept: KeptSpellings = {}
+        for year in sorted(self.years(spellings=True)):
+            spelled = self.read_spellings_year(year)
+            if spelled is not None:
+                self.read_spelled_paths[year] = spelled.paths
+                for i, path in enumerate(spelled.paths):
+                    kept[path] = (spelled.digests[i], spelled.spelling(i))
+        return kept
 
-    def write_spellings(self, kept: KeptSpellings, changed: set[str]) -> bool:
-        """Keep exactly ``kept`` spellings (as ``write``)."""
-        return self.spelling_shards.write(kept, changed)
+    def update(self, new: dict[str, Entry], paths: set[str]) -> bool:
+        """Keep the entries ``new`` (by path) with the others kept, and only those of
+        ``paths`` (the notes there are now): the years of ``new`` and those holding a path
+        that went are rewritten. An entry kept for the same digest keeps its stat key."""
+        ok = True
+        wanted = {p.partition("/")[0] for p in paths}
+        for year in sorted(self.years() | {p.partition("/")[0] for p in new}):
+            changed = [p for p in new if p.startswith(year + "/")]
+            known = self.read_paths.get(year)
+            if not changed and known is not None and all(p in paths for p in known):
+                continue
+            kept = self.read_year(year) if year in wanted else None
+            old = kept.paths if kept is not None else []
+            if not changed and all(p in paths for p in old):
+                continue
+            entries = {}
+            if kept is not None:
+                entries = {p: kept.entry(i) for i, p in enumerate(old) if p in paths}
+            for path in changed:
+                entry = new[path]
+                same = entries.get(path)
+                if same is not None and same[2] == entry[2]:  # same bytes: same stat key
+                    entry = (*entry[:1], same[1], *entry[2:])  # type: ignore[assignment]
+                entries[path] = entry
+            ok = self.write_year(year, YearForms.of(list(entries.values()))) and ok
+            self.read_paths[year] = list(entries)
+        return ok
+
+    def update_spellings(self, new: dict[str, Spelling], paths: set[str]) -> bool:
+        """``update`` for the pinyin spellings."""
+        ok = True
+        wanted = {p.partition("/")[0] for p in paths}
+        for year in sorted(self.years(spellings=True) | {p.partition("/")[0] for p in new}):
+            changed = [p for p in new if p.startswith(year + "/")]
+            known = self.read_spelled_paths.get(year)
+            if not changed and known is not None and all(p in paths for p in known):
+                continue
+            kept = self.read_spellings_year(year) if year in wanted else None
+            old = kept.paths if kept is not None else []
+            if not changed and all(p in paths for p in old):
+                continue
+            entries: dict[str, tuple[str, str, str]] = {}
+            if kept is not None:
+                entries = {
+                    p: (p, kept.digests[i], kept.spelling(i))
+                    for i, p in enumerate(old)
+                    if p in paths
+                }
+            for path in changed:
+                entries[path] = (path, *new[path])
+            spellings = YearSpellings.of(list(entries.values()))
+            ok = self.write_spellings_year(year, spellings) and ok
+            self.read_spelled_paths[year] = list(entries)
+        return ok
+
+    def forget(self, rels: list[str]) -> None:
+        """Drop the stat keys of ``rels`` (their files may differ from what was read though
+        their stat does not): their forms are used again only for the same digest."""
+        for year in sorted({rel.partition("/")[0] for rel in rels}):
+            kept = self.read_year(year)
+            if kept is None:
+                continue
+            gone = [p for p in kept.problems if p[0] not in rels]
+            if not set(rels).isdisjoint(kept.paths) or len(gone) < len(kept.problems):
+                entries = [
+                    kept.entry(i, UNKNOWN if path in rels else None)
+                    for i, path in enumerate(kept.paths)
+                ]
+                self.write_year(year, YearForms.of(entries, gone))
+
+    def clear_keys(self) -> None:
+        """Drop every stat key (``check`` found a cached note that disagreed with its file:
+        forms made from such a read may disagree too; they are used by digest only now)."""
+        for year in sorted(self.years()):
+            kept = self.read_year(year)
+            if kept is not None and (kept.keys.strip(b"\0") or kept.problems):
+                entries = [kept.entry(i, UNKNOWN) for i in range(len(kept.paths))]
+                self.write_year(year, YearForms.of(entries))
+
+    def _read(self, folder: Path | None, year: str) -> object | None:
+        if folder is None:
+            return None
+        payload = read_checked(folder / year, self.head())
+        if payload is None:
+            return None
+        try:
+            root, kept_year, data = marshal.loads(payload)
+        except (ValueError, EOFError, TypeError):
+            return None
+        if root != self.real_root or kept_year != year:
+            return None
+        return data
+
+    def _write(self, folder: Path | None, year: str, data: tuple[object, ...]) -> bool:
+        if folder is None:
+            return False
+        try:
+            payload = marshal.dumps((self.real_root, year, data))
+        except (ValueError, TypeError):
+            return False
+        return write_checked(folder / year, self.head(), payload)
+
+    def _remove(self, folder: Path | None, year: str) -> bool:
+        if folder is None:
+            return False
+        return remove_checked(folder / year)
+
+    def _drop_old_format(self) -> None:
+        """Delete the 64-shard folders of format 3 (``.forms``, ``.pinyin``): never read now,
+        and at 100,000 notes they hold 70 MB."""
+        for suffix in (".forms", ".pinyin"):
+            old = cache_path(self.real_root, suffix)
+            if old is not None and old.is_dir():
+                with contextlib.suppress(OSError):
+                    shutil.rmtree(old)

@@ -1,0 +1,236 @@
+"""``search`` without building every note: the papers a query finds, in the library's order,
+each with its ``list`` row and where it matched, from the search forms kept per year folder
+(``storage/caches/search_forms_cache.py``), one year at a time.
+
+The folder is listed and every note file stat-ed, as any load does. A year's kept forms are
+used for each note whose file has the stat key they were made for (a note that does not
+parse is kept as its problem, the same way); the other notes of that year are read from
+their files and get new forms, written back with the year's file. The query is matched
+against the year's folded texts (and spellings) joined, so only a matching note costs more
+than a search in C; only a hit has its kept ``list`` row loaded and its passage worked out,
+and a ``Note`` is built only for a hit whose fields do not fold one character for one. Only
+one year's forms are held at a time: at 100,000 notes they would take hundreds of megabytes.
+The answer is what ``Library.search`` and ``Library.hits`` give from every note, with the
+problems a load reports (``tests/storage/test_search_listing.py`` compares it with a run
+without caches).
+"""
+
+from __future__ import annotations
+
+import marshal
+from bisect import bisect_left
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from papernotes.errors import FileFormatError
+from papernotes.gc_pause import gc_paused
+from papernotes.library.list_rows import ADDED, PATH, RAW_TITLE, YEAR, Row
+from papernotes.library.order import ordered
+from papernotes.library.search import Hit, Query, locate
+from papernotes.library.search_forms import entry_of
+from papernotes.library.search_hits import FormsQuery, decoded, hit_in
+from papernotes.model import Note, Problem
+from papernotes.storage.caches.note_cache import NoteCacheLoad, is_racy, stat_keys
+from papernotes.storage.caches.search_forms_cache import (
+    UNKNOWN,
+    Entry,
+    KeptProblem,
+    SearchFormsCache,
+    YearForms,
+    YearSpellings,
+)
+from papernotes.storage.document_file import LAYOUT_FILE
+from papernotes.storage.note_format import NoteFormatError, load_yaml
+
+if TYPE_CHECKING:
+    from papernotes.library.api import Library
+    from papernotes.storage.note_folder import Scan
+    from papernotes.storage.store import NoteStore
+    from papernotes.text.folding import TextFolder
+
+Found = tuple[Row, Hit | None]
+"""A paper found: its ``list`` row (with no stat key) and where the query matched it."""
+
+
+def listed_hits(library: Library, query: Query) -> tuple[list[Problem], list[Found]] | None:
+    """The problems of the load and every paper ``query`` finds with where it matched, in
+    the library's order; None when forms are not kept (caching off: use
+    ``Library.search``), for an exact query, or when a file cannot be stat-ed."""
+    store = library.store
+    cache = store.caches().search_forms()
+    if query.exact or cache.folder is None:
+        return None
+    scan = store.scan()
+    if scan.keys is None:
+        try:  # by path, as NoteStore.state does
+            scan.keys = stat_keys(scan.prefix, scan.found)
+        except OSError:
+            return None
+    search = YearSearch(store, scan, cache, query, library.folder)
+    found: list[Found] = []
+    with gc_paused():
+        for start, end in year_ranges(scan.found):
+            found += search.year(start, end)
+    layout = NoteCacheLoad(store.caches().notes, cache.real_root, scan.started_ns, entries=False)
+    layout_data = layout.layout_data(store.root / LAYOUT_FILE, load_yaml)
+    layout.finish()  # as a load: document.yaml's parsed data kept in the note cache
+    store.remember_load(scan, scan.keys, layout, layout_data, search.unread, settled=False)
+    problems = scan.problems + search.unread
+    try:
+        order: Any = library.layout().order
+    except FileFormatError as exc:  # as Library._load: ordered without the document's order
+        order = ()
+        problems = [Problem(exc.path, exc.line, exc.message), *problems]
+    return problems, ordered(found, order, _path, _year_of, _added_and_folded_title)
+
+
+def year_ranges(found: list[str]) -> Iterator[tuple[int, int]]:
+    """Where the notes of each year folder are in ``found`` (the scan's paths, which it
+    sorts: ``NoteFolder.scan``)."""
+    start = 0
+    while start < len(found):
+        year = found[start][:4]  # a year folder's name has four digits (``YEAR_DIR``)
+        end = bisect_left(found, year + "0", start)  # "/" sorts just before "0"
+        yield start, end
+        start = end
+
+
+def _path(found: Found) -> str:
+    return found[0][PATH]
+
+
+def _year_of(found: Found) -> int:
+    return found[0][YEAR]
+
+
+def _added_and_folded_title(found: Found) -> tuple[str, str]:
+    return found[0][ADDED], found[0][RAW_TITLE].casefold()
+
+
+class YearSearch:
+    """``query`` over the notes of one year folder at a time (``year``); ``unread`` gathers
+    the problems of the notes that do not read, in scan order."""
+
+    def __init__(
+        self, store: NoteStore, scan: Scan, cache: SearchFormsCache, query: Query, folder: Any
+    ) -> None:
+        self.store, self.cache, self.query, self.scan = store, cache, query, scan
+        self.folder: TextFolder = folder
+        self.matcher = FormsQuery(query)
+        self.pinyin = query.uses_pinyin
+        self.unread: list[Problem] = []
+
+    def year(self, start: int, end: int) -> list[Found]:
+        """The papers among the scan's notes ``start`` to ``end`` (one year folder's) that the
+        query finds, in scan order."""
+        year = self.scan.found[start][:4]
+        forms = self.current_forms(year, start, end)
+        spelled = self.current_spellings(year, forms) if self.pinyin else None
+        firsts: dict[int, int] = {}
+        texts, starts = forms.folded, forms.folded_starts
+        if spelled is None:
+            matched = self.matcher.matching_joined(texts, starts, "", (0,), firsts)
+        else:
+            sounds, at = spelled.spelled, spelled.starts
+            matched = self.matcher.matching_joined(texts, starts, sounds, at, firsts)
+        length = self.matcher.words[0][1] if len(self.matcher.words) == 1 else 0
+        ends, ends_starts, aligned = forms.ends, forms.ends_starts, forms.aligned
+        notes, text_starts, paths, rows = forms.texts, forms.text_starts, forms.paths, forms.rows
+        loads = marshal.loads
+        found = []
+        for i in matched:
+            row = (b"", paths[i], *loads(rows[i]))
+            first = firsts.get(i)
+            if not aligned[i] or first is None:
+                found.append((row, self.hit(forms, spelled, i)))
+                continue
+            # the word's first place in the note, in characters
+            start = len(texts[starts[i] : first].decode("utf-8", "surrogatepass"))
+            lo, hi, at = ends_starts[i], ends_starts[i + 1], text_starts[i]
+            found.append((row, hit_in(ends, lo, hi, notes, at, start, start + length)))
+        return found
+
+    def hit(self, forms: YearForms, spelled: YearSpellings | None, i: int) -> Hit | None:
+        """Where the query matched note ``i`` of ``forms`` (``SearchForms.hits``'s answer)."""
+        if not forms.aligned[i]:  # some field folds to another length: field by field
+            note = self.read(forms.paths[i])
+            if not isinstance(note, Note):
+                return None
+            return locate(self.query, note.paper, self.folder, decoded(forms.folded_of(i)))
+        place = self.matcher.text_place(forms.folded_of(i))
+        if place is None and spelled is not None:
+            place = self.matcher.pinyin_place(spelled.spelling(i))
+        if place is None:
+            return None
+        lo, hi = forms.ends_starts[i], forms.ends_starts[i + 1]
+        return hit_in(forms.ends, lo, hi, forms.texts, forms.text_starts[i], *place)
+
+    def current_forms(self, year: str, start: int, end: int) -> YearForms:
+        """The forms of the notes of the scan from ``start`` to ``end`` that read, in scan
+        order (the problems of the others added to ``unread``): those kept for the same stat
+        key as they are, the others made again and kept for next time."""
+        paths, keys = self.scan.found[start:end], self.scan.keys[start:end]  # type: ignore[index]
+        kept = self.cache.read_year(year)
+        same = kept is not None and not kept.problems and kept.paths == paths
+        if same and kept is not None and kept.keys == b"".join(keys):
+            return kept  # every file as it was
+        index = {path: i for i, path in enumerate(kept.paths)} if kept is not None else {}
+        problems = {p[0]: p for p in kept.problems} if kept is not None else {}
+        entries: list[Entry] = []
+        unread: list[KeptProblem] = []
+        changed = kept is None
+        for path, key in zip(paths, keys, strict=True):
+            i = index.get(path)
+            if kept is not None and i is not None and kept.key(i) == key:
+                entries.append(kept.entry(i))
+                continue
+            problem = problems.get(path)
+            if problem is not None and problem[1] == key:
+                unread.append(problem)
+                self.unread.append(Problem(path, problem[2], problem[3]))
+                continue
+            changed = True
+            kept_key = UNKNOWN if is_racy(key, self.scan.started_ns) else key
+            note = self.read(path)
+            if isinstance(note, Problem):
+                self.unread.append(note)
+                if kept_key != UNKNOWN and not note.message.startswith("cannot read"):
+                    unread.append((path, kept_key, note.line, note.message))
+            elif kept is not None and i is not None and kept.digests[i] == note.digest:
+                entries.append(kept.entry(i, kept_key))  # the same bytes: only the stat changed
+            else:
+                entries.append(entry_of(note, self.folder, kept_key))
+        if kept is not None and len(entries) + len(unread) != len(kept.paths) + len(kept.problems):
+            changed = True  # a note went
+        forms = YearForms.of(entries, unread)
+        if changed:
+            self.cache.write_year(year, forms)
+        return forms
+
+    def current_spellings(self, year: str, forms: YearForms) -> YearSpellings:
+        """The pinyin spellings of the notes of ``forms``, in their order: those kept for the
+        same digest as they are, the others spelled again (kept for next time)."""
+        kept = self.cache.read_spellings_year(year)
+        if kept is not None and kept.paths == forms.paths and kept.digests == forms.digests:
+            return kept
+        index = {path: i for i, path in enumerate(kept.paths)} if kept is not None else {}
+        entries = []
+        for i, (path, digest) in enumerate(zip(forms.paths, forms.digests, strict=True)):
+            at = index.get(path)
+            if kept is not None and at is not None and kept.digests[at] == digest:
+                entries.append((path, digest, kept.spelling(at)))
+            else:
+                spelling = self.folder.pinyin_spelling(decoded(forms.folded_of(i)))
+                entries.append((path, digest, spelling))
+        spellings = YearSpellings.of(entries)
+        self.cache.write_spellings_year(year, spellings)
+        return spellings
+
+    def read(self, path: str) -> Note | Problem:
+        """The note at ``path`` read from its file, or its problem as a load reports it."""
+        try:
+            return self.store.read(path)
+        except NoteFormatError as exc:
+            return Problem(path, exc.line, exc.message)
+        except OSError as exc:  # may pass: never kept
+            return Problem(path, 1, f"cannot read: {exc.strerror or exc}")

@@ -1,0 +1,200 @@
+"""``search`` from the kept ``list`` rows and the search forms kept per year folder
+(library/search_listing.py, storage/caches/search_forms_cache.py): it builds no note it
+does not find, parses only the notes that changed, and prints exactly what a run without
+caches prints, whatever the query and whatever changed in between."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from papernotes.storage.caches import location as cache_location
+from papernotes.storage.caches import note_cache as note_cache_module
+from papernotes.storage.caches.search_forms_cache import UNKNOWN, SearchFormsCache
+from papernotes.storage.store import NoteStore
+from tests.conftest import SHIPPED_NOTES
+from tests.helpers import run
+from tests.storage.test_cache_shards import apply_step, edit_as_a_person, steps
+
+QUERIES = ["蒸馏", "蒸餾", "ＢＥＲＴ", "zhengliu", "zheng liu", "bert 蒸馏", "nixiang", "zzzz"]
+"""Simplified, traditional, full-width, pinyin (one word and two), several words, a word
+only an edit adds, and none."""
+
+
+def searched(root: Path, *args: str, cache: bool = True) -> tuple[int, str, str]:
+    """``search ARGS``: exit status, output and warnings."""
+    env = None if cache else {cache_location.DISABLE_ENV: "1"}
+    result = run(root, "search", *args, env=env)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def kept_forms(root: Path) -> SearchFormsCache:
+    return SearchFormsCache.for_library(os.path.realpath(root))
+
+
+@pytest.fixture
+def built(monkeypatch) -> list[str]:
+    """The notes built as ``Note`` objects from the note cache, one entry per note."""
+    seen: list[str] = []
+    real = note_cache_module._note
+
+    def counting(paper, path, digest):
+        seen.append(path)
+        return real(paper, path, digest)
+
+    monkeypatch.setattr(note_cache_module, "_note", counting)
+    return seen
+
+
+@pytest.fixture
+def parsed(monkeypatch) -> list[str]:
+    """The note files read and parsed, one entry per read."""
+    seen: list[str] = []
+    real = NoteStore.read
+
+    def counting(self, rel):
+        seen.append(rel)
+        return real(self, rel)
+
+    monkeypatch.setattr(NoteStore, "read", counting)
+    return seen
+
+
+@pytest.mark.parametrize("query", ["蒸馏", "zhengliu", "bert"])
+def test_a_search_after_an_edit_parses_only_the_edited_note_and_builds_no_other(
+    seed_library, trusting_cache, built, parsed, query
+):
+    assert run(seed_library, "search", "zhengliu", "--json").exit_code == 0  # note cache full
+    assert searched(seed_library, "zhengliu")[0] == 0  # rows, forms and spellings kept
+    note = seed_library / "2020" / "tinybert.md"
+    edit_as_a_person(note, note.read_text(encoding="utf-8").replace("EMNLP", "ACL"))
+    built.clear()
+    parsed.clear()
+    result = searched(seed_library, query)
+    assert built == [] and parsed == ["2020/tinybert.md"]  # the old search built all 8
+    assert result == searched(seed_library, query, cache=False)
+    parsed.clear()
+    assert searched(seed_library, query) == result and parsed == []
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_every_query_form_prints_from_kept_forms_what_a_run_without_caches_prints(
+    seed_library, trusting_cache, query
+):
+    expected = searched(seed_library, query, cache=False)
+    assert searched(seed_library, query) == expected  # the caches made
+    assert searched(seed_library, query) == expected  # read from them
+    assert searched(seed_library, query, "--exact") == searched(
+        seed_library, query, "--exact", cache=False
+    )
+
+
+def test_notes_named_with_any_characters_are_searched_with_their_year(seed_library, trusting_cache):
+    text = (seed_library / "2020" / "tinybert.md").read_text(encoding="utf-8")
+    for name in ("\U0001f600蒸馏.md", "~z.md", "0.md", "\uffff.md"):
+        edit_as_a_person(seed_library / "2020" / name, text.replace("key: ", f"key: {name[0]}"))
+    for query in ("蒸馏", "zhengliu", "tinybert"):
+        expected = searched(seed_library, query, cache=False)
+        assert expected[1].count("jiao2020tinybert") == 4 and "2020/\uffff.md" in expected[2]
+        assert searched(seed_library, query) == expected
+        assert searched(seed_library, query) == expected
+
+
+def test_an_unreadable_note_and_a_broken_document_yaml_are_reported_alike(
+    seed_library, trusting_cache
+):
+    searched(seed_library, "蒸馏")
+    note = seed_library / "2020" / "tinybert.md"
+    edit_as_a_person(note, note.read_text(encoding="utf-8").replace("year:", "year: [", 1))
+    (seed_library / "document.yaml").write_text("order: [[1]]\n", encoding="utf-8")
+    for query in ("蒸馏", "zhengliu"):
+        result = searched(seed_library, query)
+        assert "tinybert" in result[2] and "document.yaml" in result[2]
+        assert result == searched(seed_library, query, cache=False)
+
+
+def test_forms_kept_for_a_stat_are_used_by_digest_only_once_a_write_distrusts_the_file(
+    seed_library, trusting_cache, parsed
+):
+    searched(seed_library, "蒸馏")
+    NoteStore(seed_library).caches().forget(["2020/tinybert.md"])
+    kept = kept_forms(seed_library).read_year("2020")
+    assert kept is not None
+    keys = dict(zip(kept.paths, (kept.key(i) for i in range(len(kept.paths))), strict=True))
+    assert keys["2020/tinybert.md"] == UNKNOWN and keys["2020/albert.md"] != UNKNOWN
+    parsed.clear()
+    assert searched(seed_library, "蒸馏") == searched(seed_library, "蒸馏", cache=False)
+    assert "2020/tinybert.md" in parsed
+
+
+def test_check_keeps_the_forms_but_drops_every_stat_key(seed_library, trusting_cache):
+    searched(seed_library, "zhengliu")
+    assert run(seed_library, "check").exit_code == 0
+    years = kept_forms(seed_library).years()
+    assert years == {"2019", "2020", "2021", "2023"}
+    for year in years:
+        kept = kept_forms(seed_library).read_year(year)
+        assert kept is not None and kept.keys.strip(b"\0") == b""
+    assert searched(seed_library, "zhengliu") == searched(seed_library, "zhengliu", cache=False)
+
+
+def test_damaged_or_odd_forms_files_are_ignored_and_replaced(seed_library, trusting_cache):
+    expected = {q: searched(seed_library, q, cache=False) for q in ("蒸馏", "zhengliu")}
+    searched(seed_library, "zhengliu")
+    forms = kept_forms(seed_library)
+    for folder in (forms.folder, forms.spellings_folder):
+        assert folder is not None
+        (folder / "2020").write_bytes((folder / "2020").read_bytes()[:-9] + b"\0garbage!")
+        (folder / "2021").write_bytes(b"")
+        (folder / "2019").unlink()
+        os.mkfifo(folder / "2019")
+        (folder / "1999").write_bytes((folder / "2023").read_bytes())  # another year's
+    for query, result in expected.items():
+        assert searched(seed_library, query) == result
+        assert searched(seed_library, query) == result
+    assert forms.read_year("2020") is not None and forms.read_year("2019") is not None
+
+
+# -- any sequence of changes -------------------------------------------------
+
+search_steps = st.one_of(
+    steps,
+    st.tuples(st.just("forms"), st.sampled_from(["2019", "2020", "2021", "2023"])),
+    st.tuples(st.just("search"), st.sampled_from(QUERIES)),
+)
+
+
+def damage_forms(root: Path, year: str) -> None:
+    forms = kept_forms(root)
+    for folder in (forms.folder, forms.spellings_folder):
+        assert folder is not None
+        path = folder / year
+        if path.is_file():
+            path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(sequence=st.lists(search_steps, min_size=1, max_size=8))
+def test_search_from_kept_forms_equals_one_without_caches_after_any_sequence_of_changes(
+    tmp_path_factory, trusting_cache, sequence
+):
+    root = tmp_path_factory.mktemp("lib") / "notes"
+    shutil.copytree(SHIPPED_NOTES, root, ignore=shutil.ignore_patterns(".cache", "*.lock"))
+    for step in [("search", "zhengliu"), *sequence, ("search", "蒸馏"), ("search", "zheng liu")]:
+        if step[0] == "search":
+            assert searched(root, step[1]) == searched(root, step[1], cache=False), step
+        elif step[0] == "forms":
+            damage_forms(root, step[1])
+        elif step[0] != "load":  # load: the note cache's own comparison
+            apply_step(root, step)
+            assert searched(root, "蒸馏") == searched(root, "蒸馏", cache=False), step

@@ -11,6 +11,7 @@ the case-folded text only, as before all of this.
 from __future__ import annotations
 
 import re
+import sys
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -82,10 +83,11 @@ class PinyinPattern:
             return None
         return self.search_from(form, pos)
 
-    def search_from(self, form: str, pos: int) -> re.Match[str] | None:
-        """The first match at ``pos`` or later (without the check that ``search`` makes)."""
+    def search_from(self, form: str, pos: int, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        """The first match at ``pos`` or later, ending by ``endpos`` (without the check that
+        ``search`` makes)."""
         while True:
-            found = self.regex.search(form, pos)
+            found = self.regex.search(form, pos, endpos)
             if found is None or form[found.start() - 1 : found.start()] in (HAN, ","):
                 return found
             pos = found.start() + 1  # inside a longer reading (an in xian): look further

@@ -59,12 +59,14 @@ class FormsQuery:
         spelled: str,
         spelled_starts: Sequence[int],
         firsts: dict[int, int] | None = None,
+        readings: dict[int, re.Match[str]] | None = None,
     ) -> list[int]:
         """``matching`` for the folded texts joined by newlines (``starts_of`` each) and the
         spellings joined the same way: each word found in all the texts at once, then each
         pinyin pattern in all the spellings, so that a note costs a search in C only where it
-        matches. ``firsts`` (for a query of one word) gets where in ``texts`` each note that
-        holds the word holds it first."""
+        matches. For a query of one word, ``firsts`` gets where in ``texts`` each note that
+        holds the word holds it first, and ``readings`` the first match of its pinyin
+        pattern in each note's spelling (``pinyin_place_in`` goes on from there)."""
         everyone = range(len(text_starts) - 1)
         if not self.words:
             return list(everyone)
@@ -75,13 +77,34 @@ class FormsQuery:
                 notes = set(firsts)
             else:
                 notes = notes_holding(texts, text_starts, word) if word else set(everyone)
-            if pattern is not None:
+            if pattern is not None and readings is not None and len(self.words) == 1:
+                readings.update(first_readings(spelled, spelled_starts, pattern))
+                notes |= set(readings)
+            elif pattern is not None:
                 notes |= notes_read_as(spelled, spelled_starts, pattern)
             found = notes if found is None else found & notes
         assert found is not None
         if self.query.whole is not None:
             found |= notes_read_as(spelled, spelled_starts, self.query.whole)
         return sorted(found)
+
+    def pinyin_place_in(self, joined: str, lo: int, hi: int, hit: re.Match[str]) -> tuple[int, int]:
+        """``pinyin_place`` for a query of one pinyin word, on the spelling from ``lo`` to
+        ``hi`` of ``joined`` (the spellings of a year joined), given the first match in it
+        (``first_readings``)."""
+        pattern = self.patterns[0]
+        start, end = _widened_in(joined, hit, lo, hi)
+        while True:
+            hit = pattern.search_from(joined, max(hit.end(), hit.start() + 1), hi)
+            if hit is None:
+                break
+            later, later_end = _widened_in(joined, hit, lo, hi)
+            if later > end:  # matches come in order: the first one past the end ends it
+                break
+            end = max(end, later_end)
+        count = joined.count
+        first_char = count(HAN, lo, start) + count(NOT_HAN, lo, start)
+        return first_char, first_char + count(HAN, start, end) + count(NOT_HAN, start, end)
 
     def text_place(self, folded: bytes) -> tuple[int, int] | None:
         """The earliest word of the query in ``folded`` as a character span (the shorter word
@@ -152,6 +175,19 @@ def first_places(joined: bytes, starts: Sequence[int], word: bytes) -> dict[int,
     return found
 
 
+def first_readings(
+    joined: str, starts: Sequence[int], pattern: PinyinPattern
+) -> dict[int, re.Match[str]]:
+    """``notes_read_as``, with the first match in each of those notes."""
+    found = {}
+    hit = pattern.search_from(joined, 0)
+    while hit is not None:
+        note = bisect_right(starts, hit.start()) - 1
+        found[note] = hit
+        hit = pattern.search_from(joined, starts[note + 1])
+    return found
+
+
 def notes_read_as(joined: str, starts: Sequence[int], pattern: PinyinPattern) -> set[int]:
     """The notes whose pinyin spelling (joined with the others, ``starts_of``) ``pattern``
     matches (a match holds no newline)."""
@@ -173,6 +209,15 @@ def _widened(spelling: str, hit: re.Match[str]) -> tuple[int, int]:
     if next_han < 0 or 0 <= next_other < next_han:
         next_han = next_other
     return spelling.rfind(HAN, 0, hit.start()), next_han if next_han >= 0 else len(spelling)
+
+
+def _widened_in(joined: str, hit: re.Match[str], lo: int, hi: int) -> tuple[int, int]:
+    """``_widened`` for the spelling from ``lo`` to ``hi`` of ``joined``."""
+    end = hit.end()
+    next_han, next_other = joined.find(HAN, end, hi), joined.find(NOT_HAN, end, hi)
+    if next_han < 0 or 0 <= next_other < next_han:
+        next_han = next_other
+    return joined.rfind(HAN, lo, hit.start()), next_han if next_han >= 0 else hi
 
 
 def field_ends(fields: list[str], authors: int, tags: int) -> bytes:

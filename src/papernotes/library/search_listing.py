@@ -18,6 +18,7 @@ without caches).
 from __future__ import annotations
 
 import marshal
+import re
 from bisect import bisect_left
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
@@ -127,13 +128,16 @@ class YearSearch:
         forms = self.current_forms(year, start, end)
         spelled = self.current_spellings(year, forms) if self.pinyin else None
         firsts: dict[int, int] = {}
+        readings: dict[int, re.Match[str]] = {}
         texts, starts = forms.folded, forms.folded_starts
         if spelled is None:
             matched = self.matcher.matching_joined(texts, starts, "", (0,), firsts)
         else:
             sounds, at = spelled.spelled, spelled.starts
-            matched = self.matcher.matching_joined(texts, starts, sounds, at, firsts)
-        length = self.matcher.words[0][1] if len(self.matcher.words) == 1 else 0
+            matched = self.matcher.matching_joined(texts, starts, sounds, at, firsts, readings)
+        words = self.matcher.words
+        length = words[0][1] if len(words) == 1 else 0
+        one_word = len(words) == 1 and bool(words[0][0])  # not in firsts: not in the text
         ends, ends_starts, aligned = forms.ends, forms.ends_starts, forms.aligned
         notes, text_starts, paths, rows = forms.texts, forms.text_starts, forms.paths, forms.rows
         loads = marshal.loads
@@ -141,13 +145,19 @@ class YearSearch:
         for i in matched:
             row = (b"", paths[i], *loads(rows[i]))
             first = firsts.get(i)
-            if not aligned[i] or first is None:
+            reading = readings.get(i) if first is None and one_word else None
+            if not aligned[i] or (first is None and reading is None):
                 found.append((row, self.hit(forms, spelled, i)))
                 continue
-            # the word's first place in the note, in characters
-            start = len(texts[starts[i] : first].decode("utf-8", "surrogatepass"))
             lo, hi, at = ends_starts[i], ends_starts[i + 1], text_starts[i]
-            found.append((row, hit_in(ends, lo, hi, notes, at, start, start + length)))
+            if first is not None:  # the word's first place in the note, in characters
+                start = len(texts[starts[i] : first].decode("utf-8", "surrogatepass"))
+                end = start + length
+            else:
+                assert spelled is not None and reading is not None
+                bounds = spelled.starts[i], spelled.starts[i + 1] - 1
+                start, end = self.matcher.pinyin_place_in(spelled.spelled, *bounds, reading)
+            found.append((row, hit_in(ends, lo, hi, notes, at, start, end)))
         return found
 
     def hit(self, forms: YearForms, spelled: YearSpellings | None, i: int) -> Hit | None:

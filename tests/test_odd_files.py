@@ -335,19 +335,20 @@ def test_fifos_and_devices_in_place_of_the_cache_files_block_no_command(seed_lib
     a symlink to ``/dev/zero``) in place of one is not read, and never waited on."""
     root = os.path.realpath(seed_library)
     shards = [f"{i:02x}" for i in range(SHARDS)]
+    years = sorted(p.name for p in seed_library.iterdir() if p.name.isdigit())
     odd_places = [  # (kind, cache folder, None for the folder itself, else the files in it)
         ("fifo", ".notes", None),
-        ("zero", ".forms", None),
+        ("zero", ".search", None),
         ("fifo", ".notes", [*shards, "layout"]),
         ("zero", ".notes", [*shards, "layout"]),
-        ("fifo", ".forms", shards),
+        ("fifo", ".search", years),
         ("fifo", ".rows", None),
-        ("zero", ".rows", sorted(p.name for p in seed_library.iterdir() if p.name.isdigit())),
-        ("zero", ".pinyin", None),
-        ("fifo", ".pinyin", shards),
+        ("zero", ".rows", years),
+        ("zero", ".spelled", None),
+        ("fifo", ".spelled", years),
     ]
     for kind, suffix, names in odd_places:
-        for other in (".notes", ".forms", ".rows", ".pinyin"):
+        for other in (".notes", ".search", ".rows", ".spelled"):
             folder = cache_path(root, other)
             assert folder is not None
             folder.parent.mkdir(parents=True, exist_ok=True)

@@ -238,7 +238,7 @@ def test_a_first_list_keeps_only_rows_and_leaves_the_note_cache_to_commands_that
             os.path.realpath(seed_library)
         ).holds_entries()
     )
-    assert run(seed_library, "search", "bert").exit_code == 0  # the first to load notes
+    assert run(seed_library, "search", "bert", "--json").exit_code == 0  # the first to load notes
     assert note_cache_module.NoteCache.for_library(os.path.realpath(seed_library)).holds_entries()
 
 

@@ -120,7 +120,7 @@ class SearchForms:
             forms = kept.get(note.path)
             if forms is None or forms[0] != note.digest:
                 entry = self._changed[note.path] = entry_of(note, self.folder)
-                forms = kept[note.path] = entry[2:6]  # type: ignore[assignment]
+                forms = kept[note.path] = (entry[2], entry[3], entry[4], entry[5])
             found.append(forms)
         return found
 

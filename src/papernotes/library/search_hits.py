@@ -95,9 +95,10 @@ class FormsQuery:
         pattern = self.patterns[0]
         start, end = _widened_in(joined, hit, lo, hi)
         while True:
-            hit = pattern.search_from(joined, max(hit.end(), hit.start() + 1), hi)
-            if hit is None:
+            after = pattern.search_from(joined, max(hit.end(), hit.start() + 1), hi)
+            if after is None:
                 break
+            hit = after
             later, later_end = _widened_in(joined, hit, lo, hi)
             if later > end:  # matches come in order: the first one past the end ends it
                 break

@@ -97,11 +97,13 @@ def year_ranges(found: list[str]) -> Iterator[tuple[int, int]]:
 
 
 def _path(found: Found) -> str:
-    return found[0][PATH]
+    path: str = found[0][PATH]
+    return path
 
 
 def _year_of(found: Found) -> int:
-    return found[0][YEAR]
+    year: int = found[0][YEAR]
+    return year
 
 
 def _added_and_folded_title(found: Found) -> tuple[str, str]:
@@ -133,8 +135,10 @@ class YearSearch:
         if spelled is None:
             matched = self.matcher.matching_joined(texts, starts, "", (0,), firsts)
         else:
-            sounds, at = spelled.spelled, spelled.starts
-            matched = self.matcher.matching_joined(texts, starts, sounds, at, firsts, readings)
+            sounds, sound_starts = spelled.spelled, spelled.starts
+            matched = self.matcher.matching_joined(
+                texts, starts, sounds, sound_starts, firsts, readings
+            )
         words = self.matcher.words
         length = words[0][1] if len(words) == 1 else 0
         one_word = len(words) == 1 and bool(words[0][0])  # not in firsts: not in the text

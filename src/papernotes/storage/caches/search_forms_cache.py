@@ -110,7 +110,7 @@ def installed_version(package: str) -> str:
     return f"{st.st_size}:{st.st_mtime_ns}"
 
 
-def starts_of(lengths: Iterable[int]) -> array:
+def starts_of(lengths: Iterable[int]) -> array[int]:
     """Where each of texts of ``lengths`` starts once they are joined by newlines, and one
     past the end of the last one (so text ``i`` is ``joined[starts[i] : starts[i + 1] - 1]``)."""
     return array("I", accumulate((n + 1 for n in lengths), initial=0))
@@ -141,12 +141,12 @@ class YearForms:
         keys: bytes,
         digests: list[str],
         folded: bytes,
-        folded_starts: array,
+        folded_starts: array[int],
         aligned: bytes,
-        ends: array,
-        ends_starts: array,
+        ends: array[int],
+        ends_starts: array[int],
         texts: bytes,
-        text_starts: array,
+        text_starts: array[int],
         rows: list[bytes],
         problems: list[KeptProblem],
     ) -> None:
@@ -273,7 +273,7 @@ class YearForms:
         )
 
 
-def _starts(data: object, length: int, n: int) -> array | None:
+def _starts(data: object, length: int, n: int) -> array[int] | None:
     """``data`` as the starts of ``n`` texts joined into ``length`` characters, if it is."""
     if not isinstance(data, bytes):
         return None
@@ -294,7 +294,9 @@ class YearSpellings:
 
     __slots__ = ("paths", "digests", "spelled", "starts")
 
-    def __init__(self, paths: list[str], digests: list[str], spelled: str, starts: array) -> None:
+    def __init__(
+        self, paths: list[str], digests: list[str], spelled: str, starts: array[int]
+    ) -> None:
         self.paths, self.digests, self.spelled, self.starts = paths, digests, spelled, starts
 
     @classmethod
@@ -422,7 +424,7 @@ class SearchFormsCache:
                 entry = new[path]
                 same = entries.get(path)
                 if same is not None and same[2] == entry[2]:  # same bytes: same stat key
-                    entry = (*entry[:1], same[1], *entry[2:])  # type: ignore[assignment]
+                    entry = (path, same[1], *entry[2:])
                 entries[path] = entry
             ok = self.write_year(year, YearForms.of(list(entries.values()))) and ok
             self.read_paths[year] = list(entries)
@@ -491,13 +493,14 @@ class SearchFormsCache:
             return None
         if root != self.real_root or kept_year != year:
             return None
-        return data
+        found: object = data
+        return found
 
     def _write(self, folder: Path | None, year: str, data: tuple[object, ...]) -> bool:
         if folder is None:
             return False
         try:
-            payload = marshal.dumps((self.real_root, year, data))
+            payload = marshal.dumps((self.real_root, year, data))  # type: ignore[arg-type]
         except (ValueError, TypeError):
             return False
         return write_checked(folder / year, self.head(), payload)

@@ -229,9 +229,9 @@ def search_cmd(ctx: click.Context, query, as_json, exact):
 
 
 def search_rows(ctx: click.Context, query: str, exact: bool) -> bool:
-    """``search`` printed from the kept rows and search forms (``library/search_listing.py``),
-    without building every note; False when they are not kept (caching off)."""
-    from papernotes.library.search_listing import listed_hits
+    """``search`` printed from the kept search forms (``library/search_listing.py``), without
+    building every note; False when they are not kept (caching off)."""
+    from papernotes.library.search_listing import HIT, listed_hits
 
     library = existing_library(ctx)
     with gc_paused(freeze=True):
@@ -244,9 +244,9 @@ def search_rows(ctx: click.Context, query: str, exact: bool) -> bool:
         raise NotFoundError(f"No paper matches {query!r}.")
     colour = colour_on()
     shown: list[str] = []  # printed at once: one write, not two per paper
-    rows = [row for row, _ in found]
-    for line, (_, hit) in zip(row_lines(rows, colour), found, strict=True):
+    for line, row in zip(row_lines(found, colour), found, strict=True):
         shown.append(line)
+        hit = row[HIT]
         if hit is not None:
             shown.append(f"      {hit_label(hit)}: {passage(hit, colour=colour)}")
     click.echo("\n".join(shown))

@@ -21,11 +21,12 @@ import marshal
 import re
 from bisect import bisect_left
 from collections.abc import Iterator
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from papernotes.errors import FileFormatError
 from papernotes.gc_pause import gc_paused
-from papernotes.library.list_rows import ADDED, PATH, RAW_TITLE, YEAR, Row
+from papernotes.library.list_rows import ADDED, PATH, RAW_TITLE, VENUE, YEAR, Row
 from papernotes.library.order import ordered
 from papernotes.library.search import Hit, Query, locate
 from papernotes.library.search_forms import entry_of
@@ -49,8 +50,10 @@ if TYPE_CHECKING:
     from papernotes.storage.store import NoteStore
     from papernotes.text.folding import TextFolder
 
-Found = tuple[Row, Hit | None]
-"""A paper found: its ``list`` row (with no stat key) and where the query matched it."""
+Found = Row
+"""A paper found: its ``list`` row up to the venue (``b""`` for the stat key), then where
+the query matched it (``HIT``)."""
+HIT = VENUE + 1
 
 
 def listed_hits(library: Library, query: Query) -> tuple[list[Problem], list[Found]] | None:
@@ -82,7 +85,8 @@ def listed_hits(library: Library, query: Query) -> tuple[list[Problem], list[Fou
     except FileFormatError as exc:  # as Library._load: ordered without the document's order
         order = ()
         problems = [Problem(exc.path, exc.line, exc.message), *problems]
-    return problems, ordered(found, order, _path, _year_of, _added_and_folded_title)
+    path, year = itemgetter(PATH), itemgetter(YEAR)
+    return problems, ordered(found, order, path, year, _added_and_folded_title)
 
 
 def year_ranges(found: list[str]) -> Iterator[tuple[int, int]]:
@@ -96,18 +100,8 @@ def year_ranges(found: list[str]) -> Iterator[tuple[int, int]]:
         start = end
 
 
-def _path(found: Found) -> str:
-    path: str = found[0][PATH]
-    return path
-
-
-def _year_of(found: Found) -> int:
-    year: int = found[0][YEAR]
-    return year
-
-
 def _added_and_folded_title(found: Found) -> tuple[str, str]:
-    return found[0][ADDED], found[0][RAW_TITLE].casefold()
+    return found[ADDED], found[RAW_TITLE].casefold()
 
 
 class YearSearch:
@@ -147,11 +141,10 @@ class YearSearch:
         loads = marshal.loads
         found = []
         for i in matched:
-            row = (b"", paths[i], *loads(rows[i]))
             first = firsts.get(i)
             reading = readings.get(i) if first is None and one_word else None
             if not aligned[i] or (first is None and reading is None):
-                found.append((row, self.hit(forms, spelled, i)))
+                found.append((b"", paths[i], *loads(rows[i]), self.hit(forms, spelled, i)))
                 continue
             lo, hi, at = ends_starts[i], ends_starts[i + 1], text_starts[i]
             if first is not None:  # the word's first place in the note, in characters
@@ -161,7 +154,8 @@ class YearSearch:
                 assert spelled is not None and reading is not None
                 bounds = spelled.starts[i], spelled.starts[i + 1] - 1
                 start, end = self.matcher.pinyin_place_in(spelled.spelled, *bounds, reading)
-            found.append((row, hit_in(ends, lo, hi, notes, at, start, end)))
+            hit = hit_in(ends, lo, hi, notes, at, start, end)
+            found.append((b"", paths[i], *loads(rows[i]), hit))
         return found
 
     def hit(self, forms: YearForms, spelled: YearSpellings | None, i: int) -> Hit | None:

@@ -158,6 +158,7 @@ def test_damaged_or_odd_forms_files_are_ignored_and_replaced(seed_library, trust
         assert searched(seed_library, query) == result
         assert searched(seed_library, query) == result
     assert forms.read_year("2020") is not None and forms.read_year("2019") is not None
+    assert forms.years() == forms.years(spellings=True) == {"2019", "2020", "2021", "2023"}
 
 
 # -- any sequence of changes -------------------------------------------------

@@ -72,9 +72,14 @@ def listed_hits(library: Library, query: Query) -> tuple[list[Problem], list[Fou
             return None
     search = YearSearch(store, scan, cache, query, library.folder)
     found: list[Found] = []
+    years = set()
     with gc_paused():
         for start, end in year_ranges(scan.found):
+            years.add(scan.found[start][:4])
             found += search.year(start, end)
+    for spellings in (False, True):  # a year folder with no note now keeps no forms
+        for gone in cache.years(spellings) - years:
+            cache.remove_year(gone, spellings)
     layout = NoteCacheLoad(store.caches().notes, cache.real_root, scan.started_ns, entries=False)
     layout_data = layout.layout_data(store.root / LAYOUT_FILE, load_yaml)
     layout.finish()  # as a load: document.yaml's parsed data kept in the note cache

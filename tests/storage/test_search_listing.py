@@ -26,10 +26,13 @@ QUERIES = ["蒸馏", "蒸餾", "ＢＥＲＴ", "zhengliu", "zheng liu", "bert �
 only an edit adds, and none."""
 
 
-def searched(root: Path, *args: str, cache: bool = True) -> tuple[int, str, str]:
+def searched(
+    root: Path, *args: str, cache: bool = True, colour: bool = False
+) -> tuple[int, str, str]:
     """``search ARGS``: exit status, output and warnings."""
     env = None if cache else {cache_location.DISABLE_ENV: "1"}
-    result = run(root, "search", *args, env=env)
+    colours = ["--color", "always"] if colour else []
+    result = run(root, *colours, "search", *args, env=env)
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -92,6 +95,9 @@ def test_every_query_form_prints_from_kept_forms_what_a_run_without_caches_print
     assert searched(seed_library, query, "--exact") == searched(
         seed_library, query, "--exact", cache=False
     )
+    coloured = searched(seed_library, query, colour=True)
+    assert coloured == searched(seed_library, query, cache=False, colour=True)
+    assert "\x1b[" in coloured[1] or coloured[0] == 1
 
 
 def test_notes_named_with_any_characters_are_searched_with_their_year(seed_library, trusting_cache):

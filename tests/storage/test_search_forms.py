@@ -10,6 +10,7 @@ import pytest
 from papernotes.library import Library
 from papernotes.library.search_forms import entry_of
 from papernotes.library.search_hits import field_ends
+from papernotes.storage.caches.location import cache_path
 from papernotes.storage.caches.search_forms_cache import UNKNOWN, SearchFormsCache, YearForms
 from tests.helpers import run
 from tests.storage.test_cache_shards import edit_as_a_person, files_in
@@ -80,3 +81,15 @@ def test_new_search_forms_for_an_edited_note_rewrite_only_its_year(
         after = files_in(folder)
         changed = {name for name in old if after.get(name) != old[name]}
         assert changed == {"2019"}, folder
+
+
+def test_the_shard_folders_of_the_older_forms_format_are_removed(seed_library, trusting_cache):
+    root = str(seed_library.resolve())
+    old = [cache_path(root, suffix) for suffix in (".forms", ".pinyin")]
+    for folder in old:
+        assert folder is not None
+        folder.mkdir(parents=True)
+        (folder / "00").write_bytes(b"papernotes search forms\n" + b"\0" * 1000)
+    assert run(seed_library, "search", "zhengliu").exit_code == 0
+    assert not any(folder is not None and folder.exists() for folder in old)
+    assert forms_file(seed_library).years() == {"2019", "2020", "2021", "2023"}

@@ -6,8 +6,9 @@ edited note rewrite the file of one year. ``libraries/<hash>.search/<year>`` (``
 holds, for the notes of that year: their paths, the stat key each file had when its forms
 were made (``UNKNOWN`` when not known), the digest of the bytes they were made from, their
 folded texts (UTF-8, joined by newlines into one byte string, with where each starts),
-whether every field folded one character for one, where each field ends, and their search
-texts as written (joined the same way: what a hit shows). ``libraries/<hash>.spelled/<year>``
+whether every field folded one character for one, where each field ends, their search
+texts as written (joined the same way: what a hit shows), their ``list`` rows, and the notes
+that do not parse (``year_forms.py`` holds them in memory). ``libraries/<hash>.spelled/<year>``
 (``YearSpellings``) holds the digest and the pinyin spelling of the folded text of each
 note, read only by a pinyin query, so a text query never loads it.
 
@@ -18,7 +19,8 @@ the file's own bytes read after that stat, with a stat that is not racy (as the 
 rules it). Like every cache file a year's file may be missing, torn or from another version
 (``checked_file``), and is then rebuilt. The header names the versions of OpenCC and
 pypinyin, which make the forms, and the size and time of the modules that do (folding,
-search and the note parser): an upgrade or an edit of any of them drops every kept form.
+search, the list rows and the note parser): an upgrade or an edit of any of them drops every
+kept form.
 """
 
 from __future__ import annotations
@@ -28,14 +30,25 @@ import marshal
 import os
 import shutil
 import sys
-from array import array
-from collections.abc import Iterable
-from itertools import accumulate
 from pathlib import Path
 
 from papernotes import __version__
 from papernotes.storage.caches.location import cache_path, python_version
 from papernotes.storage.caches.note_cache import PARSER_FILES
+from papernotes.storage.caches.year_forms import (
+    KEY_SIZE,
+    UNKNOWN,
+    Entry,
+    Forms,
+    KeptForms,
+    KeptProblem,
+    KeptSpellings,
+    Spelling,
+    YearForms,
+    YearSpellings,
+    read_starts,
+    starts_of,
+)
 from papernotes.storage.checked_file import (
     CACHE_TEMP_PREFIX,
     read_checked,
@@ -43,28 +56,25 @@ from papernotes.storage.checked_file import (
     write_checked,
 )
 
+__all__ = [
+    "KEY_SIZE",
+    "UNKNOWN",
+    "Entry",
+    "Forms",
+    "KeptForms",
+    "KeptProblem",
+    "KeptSpellings",
+    "SearchFormsCache",
+    "Spelling",
+    "YearForms",
+    "YearSpellings",
+    "forms_header",
+    "starts_of",
+]
+
 FORMS_FORMAT = 4
 CONVERTERS = ("opencc", "pypinyin")
 _MAGIC = b"papernotes search forms\n"
-KEY_SIZE = 40
-UNKNOWN = bytes(KEY_SIZE)
-"""The stat key of forms made from bytes whose file's stat is not known: used by digest only
-(no file has inode and device 0)."""
-
-Forms = tuple[str, bytes, bool, bytes]
-"""A note's forms as a search among notes in memory uses them: the digest of its bytes, its
-folded search text in UTF-8, whether every field of it folded to as many characters as it
-has, and where each field ends in that text (``search_hits.field_ends``)."""
-Entry = tuple[str, bytes, str, bytes, bool, bytes, bytes, bytes]
-"""A note's kept entry: path, stat key, digest, folded text, aligned, field ends, text, and
-its ``list`` row but the path, marshalled."""
-KeptProblem = tuple[str, bytes, int, str]
-"""A note that does not parse: its path, its file's stat key, the line and the message."""
-Spelling = tuple[str, str]
-"""The digest of a note's bytes and the pinyin spelling of its folded text."""
-KeptForms = dict[str, Forms]
-"""Path -> the forms of the note there."""
-KeptSpellings = dict[str, Spelling]
 
 
 def forms_header() -> bytes:
@@ -108,206 +118,6 @@ def installed_version(package: str) -> str:
     except OSError:
         return "unknown"
     return f"{st.st_size}:{st.st_mtime_ns}"
-
-
-def starts_of(lengths: Iterable[int]) -> array[int]:
-    """Where each of texts of ``lengths`` starts once they are joined by newlines, and one
-    past the end of the last one (so text ``i`` is ``joined[starts[i] : starts[i + 1] - 1]``)."""
-    return array("I", accumulate((n + 1 for n in lengths), initial=0))
-
-
-class YearForms:
-    """The kept forms of the notes of one year folder (see the module's docstring): plain
-    lists and byte strings, so a load makes a few objects per note, none per field."""
-
-    __slots__ = (
-        "paths",
-        "keys",
-        "digests",
-        "folded",
-        "folded_starts",
-        "aligned",
-        "ends",
-        "ends_starts",
-        "texts",
-        "text_starts",
-        "rows",
-        "problems",
-    )
-
-    def __init__(  # noqa: PLR0913 - the parts of the file, one each
-        self,
-        paths: list[str],
-        keys: bytes,
-        digests: list[str],
-        folded: bytes,
-        folded_starts: array[int],
-        aligned: bytes,
-        ends: array[int],
-        ends_starts: array[int],
-        texts: bytes,
-        text_starts: array[int],
-        rows: list[bytes],
-        problems: list[KeptProblem],
-    ) -> None:
-        self.paths, self.keys, self.digests = paths, keys, digests
-        self.folded, self.folded_starts, self.aligned = folded, folded_starts, aligned
-        self.ends, self.ends_starts = ends, ends_starts
-        """Every note's field ends (``search_hits.field_ends``) in one array, note ``i``'s
-        from ``ends_starts[i]`` to ``ends_starts[i + 1]``."""
-        self.texts, self.text_starts = texts, text_starts
-        self.rows = rows
-        """Each note's ``list`` row but its path (``library/list_rows.py``), marshalled: loaded
-        only for a paper found."""
-        self.problems = problems
-        """The notes of the year that do not parse: path, stat key, line and message."""
-
-    @classmethod
-    def of(cls, entries: list[Entry], problems: list[KeptProblem] | None = None) -> YearForms:
-        """The year holding ``entries`` (and ``problems``)."""
-        folded = [e[3] for e in entries]
-        texts = [e[6] for e in entries]
-        ends = array("I", b"".join(e[5] for e in entries))
-        counts = (len(e[5]) // ends.itemsize for e in entries)
-        return cls(
-            [e[0] for e in entries],
-            b"".join(e[1] for e in entries),
-            [e[2] for e in entries],
-            b"\n".join(folded),
-            starts_of(map(len, folded)),
-            bytes(e[4] for e in entries),
-            ends,
-            array("I", accumulate(counts, initial=0)),
-            b"\n".join(texts),
-            starts_of(map(len, texts)),
-            [e[7] for e in entries],
-            problems or [],
-        )
-
-    def key(self, i: int) -> bytes:
-        return self.keys[i * KEY_SIZE : (i + 1) * KEY_SIZE]
-
-    def folded_of(self, i: int) -> bytes:
-        return self.folded[self.folded_starts[i] : self.folded_starts[i + 1] - 1]
-
-    def text_of(self, i: int) -> bytes:
-        return self.texts[self.text_starts[i] : self.text_starts[i + 1] - 1]
-
-    def entry(self, i: int, key: bytes | None = None) -> Entry:
-        """Entry ``i`` (with the stat key ``key`` instead of its own, if given)."""
-        return (
-            self.paths[i],
-            self.key(i) if key is None else key,
-            self.digests[i],
-            self.folded_of(i),
-            bool(self.aligned[i]),
-            self.ends_of(i),
-            self.text_of(i),
-            self.rows[i],
-        )
-
-    def ends_of(self, i: int) -> bytes:
-        return self.ends[self.ends_starts[i] : self.ends_starts[i + 1]].tobytes()
-
-    def forms(self, i: int) -> Forms:
-        return (self.digests[i], self.folded_of(i), bool(self.aligned[i]), self.ends_of(i))
-
-    def payload(self) -> tuple[object, ...]:
-        return (
-            self.paths,
-            self.keys,
-            self.digests,
-            self.folded,
-            self.folded_starts.tobytes(),
-            self.aligned,
-            self.ends.tobytes(),
-            self.ends_starts.tobytes(),
-            self.texts,
-            self.text_starts.tobytes(),
-            self.rows,
-            self.problems,
-        )
-
-    @classmethod
-    def from_payload(cls, data: object) -> YearForms | None:
-        if not (isinstance(data, tuple) and len(data) == 12):
-            return None
-        paths, keys, digests, folded, folded_starts, aligned, ends, ends_at, texts, text_at = data[
-            :10
-        ]
-        rows, problems = data[10:]
-        n = len(paths) if isinstance(paths, list) else -1
-        if not (isinstance(rows, list) and len(rows) == n and isinstance(problems, list)):
-            return None
-        if not (isinstance(keys, bytes) and len(keys) == n * KEY_SIZE):
-            return None
-        if not (isinstance(digests, list) and isinstance(ends, bytes)):
-            return None
-        all_ends = array("I")
-        try:
-            all_ends.frombytes(ends)
-        except ValueError:
-            return None
-        ends_starts = _starts(ends_at, len(all_ends) - 1, n)  # ends: no newline between
-        if not (isinstance(aligned, bytes) and len(aligned) == len(digests) == n):
-            return None
-        if not (isinstance(folded, bytes) and isinstance(texts, bytes)):
-            return None
-        starts = _starts(folded_starts, len(folded), n)
-        text_starts = _starts(text_at, len(texts), n)
-        if starts is None or text_starts is None or ends_starts is None:
-            return None
-        return cls(
-            paths,
-            keys,
-            digests,
-            folded,
-            starts,
-            aligned,
-            all_ends,
-            ends_starts,
-            texts,
-            text_starts,
-            rows,
-            problems,
-        )
-
-
-def _starts(data: object, length: int, n: int) -> array[int] | None:
-    """``data`` as the starts of ``n`` texts joined into ``length`` characters, if it is."""
-    if not isinstance(data, bytes):
-        return None
-    starts = array("I")
-    try:
-        starts.frombytes(data)
-    except ValueError:
-        return None
-    if len(starts) != n + 1 or starts[0] != 0 or starts[-1] != length + 1:
-        return None
-    return starts
-
-
-class YearSpellings:
-    """The kept pinyin spellings of the notes of one year folder: their paths, the digests
-    of the bytes they were made from, and the spellings joined by newlines (a spelling holds
-    none) with where each starts."""
-
-    __slots__ = ("paths", "digests", "spelled", "starts")
-
-    def __init__(
-        self, paths: list[str], digests: list[str], spelled: str, starts: array[int]
-    ) -> None:
-        self.paths, self.digests, self.spelled, self.starts = paths, digests, spelled, starts
-
-    @classmethod
-    def of(cls, entries: list[tuple[str, str, str]]) -> YearSpellings:
-        """The year holding ``(path, digest, spelling)`` entries."""
-        spellings = [e[2] for e in entries]
-        spelled, starts = "\n".join(spellings), starts_of(map(len, spellings))
-        return cls([e[0] for e in entries], [e[1] for e in entries], spelled, starts)
-
-    def spelling(self, i: int) -> str:
-        return self.spelled[self.starts[i] : self.starts[i + 1] - 1]
 
 
 class SearchFormsCache:
@@ -365,7 +175,7 @@ class SearchFormsCache:
             return None
         if not isinstance(spelled, str) or len(paths) != len(digests):
             return None
-        found = _starts(starts, len(spelled), len(paths))
+        found = read_starts(starts, len(spelled), len(paths))
         if found is None:
             return None
         return YearSpellings(paths, digests, spelled, found)

@@ -32,7 +32,7 @@ from papernotes.library.search import Hit, Query, locate
 from papernotes.library.search_forms import entry_of
 from papernotes.library.search_hits import FormsQuery, decoded, hit_in
 from papernotes.model import Note, Problem
-from papernotes.storage.caches.note_cache import NoteCacheLoad, is_racy, stat_keys
+from papernotes.storage.caches.note_cache import NoteCacheLoad, is_racy
 from papernotes.storage.caches.search_forms_cache import (
     UNKNOWN,
     Entry,
@@ -65,11 +65,8 @@ def listed_hits(library: Library, query: Query) -> tuple[list[Problem], list[Fou
     if query.exact or cache.folder is None:
         return None
     scan = store.scan()
-    if scan.keys is None:
-        try:  # by path, as NoteStore.state does
-            scan.keys = stat_keys(scan.prefix, scan.found)
-        except OSError:
-            return None
+    if store.state(scan) is None or scan.keys is None:  # every note stat-ed (and what a
+        return None  # state settles, as for any command that reads every note: names_stamp)
     search = YearSearch(store, scan, cache, query, library.folder)
     found: list[Found] = []
     years = set()

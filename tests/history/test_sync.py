@@ -346,3 +346,74 @@ def test_a_merge_refused_for_an_untracked_file_the_remote_adds_names_it(tmp_path
         "'papernotes sync' again (nothing was merged).\n"
     )
     assert (top_b / "todo.txt").read_text() == "B's own, never added to git\n"
+
+
+def _edited_on_both_sides(tmp_path, first: bytes):
+    """Two machines whose note 2021/nul.md starts with ``first`` (holding a NUL byte) and
+    then six lines; A changed its last line, then B its second: B's sync merges."""
+    _, a, b = machines(tmp_path)
+    synced(b)
+    lines = b"".join(b"L%d\n" % n for n in range(1, 7))
+    note = first + b"1. first note\n\n" + lines
+    (a / "2021" / "nul.md").write_bytes(note)
+    assert run(a, "commit").exit_code == 0
+    synced(a)
+    synced(b)
+    for machine, old, new in ((a, b"L6\n", b"L6 A\n"), (b, b"L2\n", b"L2 B\n")):
+        path = machine / "2021" / "nul.md"
+        path.write_bytes(path.read_bytes().replace(old, new))
+    synced(a)
+    return a, b
+
+
+FRONT = b"---\ntitle: 'Nul Paper'\nyear: 2021\nkey: nul2021\n---\n"
+
+
+@pytest.mark.parametrize(
+    "first",
+    [FRONT + b"caf\xe9 \x00\n", b"---\ntitle: 'Nul\x00 Paper'\nyear: 2021\n---\n"],
+    ids=["latin1-and-nul", "utf8-nul-in-front-matter"],
+)
+def test_a_note_holding_a_nul_byte_stops_the_sync_kept_as_this_machines_version_never_emptied(
+    tmp_path, git_identity, first
+):
+    a, b = _edited_on_both_sides(tmp_path, first)
+    note = b / "2021" / "nul.md"
+    mine = note.read_bytes()
+    assert run(b, "commit").exit_code == 0
+    head = git(b, "rev-parse", "HEAD")
+    result = run(b, "sync")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert note.read_bytes() == mine  # byte for byte, as the commit wrote it: never emptied
+    shown = f"git -C {b} show MERGE_HEAD:./2021/nul.md"
+    assert result.output.startswith(
+        "Error: The sync stopped on conflicts, nothing was committed or pushed: 2021/nul.md: "
+        "it holds a NUL byte, which git cannot merge line by line, so the file is this "
+        "machine's version, unchanged, without the remote's changes "
+        f"({shown} shows the remote's version); copy the remote's changes you want into each "
+        "file holding a NUL byte (and remove the byte); then run 'papernotes sync --continue'"
+    ), result.output
+    assert git(b, "rev-parse", "HEAD") == head
+    assert run(b, "sync", "--continue").exit_code == 0  # keeps this machine's version
+    remote_copy = subprocess.run(
+        ["git", "-C", str(b), "show", "origin/HEAD:2021/nul.md"], capture_output=True, check=True
+    ).stdout
+    assert remote_copy == mine
+
+
+def test_sync_continue_refuses_to_commit_a_note_emptied_or_no_longer_a_note(tmp_path, git_identity):
+    _, b = conflicted(tmp_path)
+    note = b / "2021" / "shared-paper.md"
+    head = git(b, "rev-parse", "HEAD")
+    assert run(b, "sync").exit_code == 1
+    for broken, why in (
+        (b"", "is empty, but this machine's and the remote's versions both have text"),
+        (b"status: read\n", "no longer reads as a note (line 1: a note must start with '---'"),
+    ):
+        note.write_bytes(broken)
+        result = run(b, "sync", "--continue")
+        assert result.exit_code == 1 and "Traceback" not in result.output
+        assert result.output.startswith(f"Error: 2021/shared-paper.md {why}"), result.output
+        assert "nothing was committed" in result.output
+        assert git(b, "rev-parse", "HEAD") == head
+        assert git(b, "rev-parse", "-q", "--verify", "MERGE_HEAD").strip()

@@ -106,3 +106,14 @@ def test_check_reports_conflict_markers_in_a_note_with_their_line(empty_library)
     result = run(empty_library, "check")
     assert result.exit_code == 1
     assert f"2021/a-paper.md:{line}: git conflict markers" in result.output
+
+
+@pytest.mark.parametrize("kind", ["bytes", "text"])
+def test_a_version_git_cannot_merge_keeps_ours_byte_for_byte_and_is_not_clean(kind):
+    from papernotes.history.git import merge_bytes, merge_text
+
+    base, ours, theirs = (f"L1 \0\nL2{b}\nL3{c}\n" for b, c in (("", ""), (" B", ""), ("", " A")))
+    if kind == "bytes":  # git merge-file refuses a NUL byte as binary and prints nothing
+        assert merge_bytes(base.encode(), ours.encode(), theirs.encode()) == (ours.encode(), False)
+    else:
+        assert merge_text(base, ours, theirs) == (ours, False)

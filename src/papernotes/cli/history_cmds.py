@@ -206,7 +206,11 @@ def merge_driver_cmd(kind: str, base: Path, ours: Path, theirs: Path, name: str 
     Examples:
       papernotes merge-driver %O %A %B %P   (as git runs it; see .gitattributes)
     """
-    from papernotes.library.three_way import merge_file_for_driver, merge_undecodable
+    from papernotes.library.three_way import (
+        merge_file_for_driver,
+        merge_undecodable,
+        unmergeable_by_lines,
+    )
 
     versions = [p.read_bytes() for p in (base, ours, theirs)]
     merged = merge_file_for_driver(kind, *versions)
@@ -215,8 +219,15 @@ def merge_driver_cmd(kind: str, base: Path, ours: Path, theirs: Path, name: str 
         raise SystemExit(1 if merged.conflicts else 0)
     # not UTF-8: never decoded (that would replace bytes), merged as bytes line by line
     data, clean = merge_undecodable(*versions)
-    ours.write_bytes(data)
-    if not clean:
+    if data != versions[1]:
+        ours.write_bytes(data)
+    if not clean and unmergeable_by_lines(*versions):
+        click.echo(
+            f"papernotes: {name or ours} holds a NUL byte, so git cannot merge it line by "
+            "line: it is left as this machine's version, unchanged, and the merge stops.",
+            err=True,
+        )
+    elif not clean:
         click.echo(
             f"papernotes: {name or ours} is not valid UTF-8, so it was merged line by line "
             "as bytes, and its conflicts are between '<<<<<<<' and '>>>>>>>' lines.",

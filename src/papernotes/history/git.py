@@ -125,7 +125,8 @@ def last_line(text: str) -> str:
 
 def merge_text(base: str, ours: str, theirs: str) -> tuple[str, bool]:
     """``ours`` and ``theirs`` merged line by line against ``base`` by ``git merge-file``, and
-    whether that was clean (conflicts are left between git's markers)."""
+    whether that was clean (conflicts are left between git's markers; ``ours`` unchanged and
+    not clean when git cannot merge them, see ``merge_bytes``)."""
     merged, clean = merge_bytes(base.encode("utf-8"), ours.encode("utf-8"), theirs.encode("utf-8"))
     return merged.decode("utf-8", "replace"), clean
 
@@ -134,7 +135,10 @@ def merge_bytes(
     base: bytes, ours: bytes, theirs: bytes, labels: tuple[str, str, str] | None = None
 ) -> tuple[bytes, bool]:
     """``merge_text`` on bytes, any bytes (``git merge-file`` compares bytes and changes none):
-    for a file that is not UTF-8. ``labels`` name ours, base and theirs in the markers."""
+    for a file that is not UTF-8. ``labels`` name ours, base and theirs in the markers. When
+    git fails instead of merging (it refuses a version holding a NUL byte as binary, and
+    prints nothing), the merge is ``ours`` byte for byte and not clean: never git's empty
+    output, which would empty the file."""
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="papernotes-merge-") as folder:
@@ -155,4 +159,12 @@ def merge_bytes(
             )
         except FileNotFoundError:
             raise GitError(NO_GIT) from None
+    if not 0 <= done.returncode <= 127:  # an error (255 for -1), not a count of conflicts
+        return ours, False
     return done.stdout, done.returncode == 0
+
+
+def binary_to_git(data: bytes) -> bool:
+    """Whether ``git merge-file`` refuses ``data`` as binary: a NUL byte in its first 8,000
+    bytes (git's own test), so such a file is never merged line by line."""
+    return b"\0" in data[:8000]

@@ -153,6 +153,10 @@ class Remote:
         data = self.git.blob(f":{stage}", rel) if stage else None
         return (data or b"").decode("utf-8", "replace")
 
+    def stage_bytes(self, stage: int, rel: str) -> bytes | None:
+        """The bytes of ``rel`` at merge stage 1, 2 or 3 (None: not in that stage)."""
+        return self.git.blob(f":{stage}", rel)
+
     def in_stage(self, stage: int, rel: str) -> bool:
         """Whether ``rel`` has a version at merge ``stage`` (none: that side removed it)."""
         return self.git.blob(f":{stage}", rel) is not None

@@ -4,13 +4,17 @@ the sync, uncommitted and unpushed, until ``sync --continue`` or ``sync --abort`
 
 from __future__ import annotations
 
+import os
+import re
+import shlex
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from papernotes.errors import ConflictError, InvalidInputError
-from papernotes.history.git import merge_text
+from papernotes.history.git import binary_to_git, merge_text
 from papernotes.history.remote import Remote
 from papernotes.library.three_way import conflict_lines, merge_document, merge_note
+from papernotes.storage.note_format import NoteFormatError, parse_note
 
 if TYPE_CHECKING:
     from papernotes.library.api import Library
@@ -75,6 +79,7 @@ class Conflict:
     rel: str
     what: str
     removed: bool  # removed on one side and changed on the other: no markers in the file
+    kept_as_is: bool = False  # git could not merge it (a NUL byte): this machine's version
 
     def __str__(self) -> str:
         return f"{self.rel}: {self.what}"
@@ -89,6 +94,19 @@ def conflicts(library: Library, remote: Remote) -> list[Conflict]:
             here = "removed here" if not remote.in_stage(2, rel) else "changed here"
             there = "removed" if not remote.in_stage(3, rel) else "changed"
             found.append(Conflict(rel, f"{here}, {there} on the remote", removed=True))
+            continue
+        ours_data = remote.stage_bytes(2, rel) or b""
+        sides = (remote.stage_bytes(1, rel) or b"", ours_data, remote.stage_bytes(3, rel) or b"")
+        if any(map(binary_to_git, sides)) and library.store.file_bytes(rel) == ours_data:
+            shown = shlex.join(
+                ["git", "-C", os.path.abspath(library.root), "show", f"MERGE_HEAD:./{rel}"]
+            )
+            what = (
+                "it holds a NUL byte, which git cannot merge line by line, so the file is this "
+                f"machine's version, unchanged, without the remote's changes ({shown} shows "
+                "the remote's version)"
+            )
+            found.append(Conflict(rel, what, removed=False, kept_as_is=True))
             continue
         merged = None
         if rel == "document.yaml":
@@ -111,7 +129,12 @@ def stopped(library: Library, remote: Remote) -> str:
     found = conflicts(library, remote)
     listed = "; ".join(str(c) for c in found) or "(no file left unmerged)"
     todo = []
-    if any(not c.removed for c in found) or not found:
+    if any(c.kept_as_is for c in found):
+        todo.append(
+            "copy the remote's changes you want into each file holding a NUL byte (and "
+            "remove the byte)"
+        )
+    if any(not (c.removed or c.kept_as_is) for c in found) or not found:
         todo.append(
             "keep the right version between the '<<<<<<<' and '>>>>>>>' lines of each "
             "conflicted file"
@@ -144,4 +167,42 @@ def finish(library: Library, remote: Remote) -> None:
             f"Conflict markers are still in {', '.join(left)}; keep the right version there, "
             "then run 'papernotes sync --continue' again (nothing was committed)."
         )
+    for rel in unmerged:
+        problem = _lost_note(library, remote, rel)
+        if problem:
+            raise SyncConflictError(
+                f"{rel} {problem}: put the note's text back (or delete the file to remove the "
+                "note), then run 'papernotes sync --continue' again (nothing was committed)."
+            )
     remote.finish_merge(unmerged)
+
+
+_NOTE_PATH = re.compile(r"[0-9][^/]*/[^/]+\.md")
+
+
+def _lost_note(library: Library, remote: Remote, rel: str) -> str | None:
+    """Why the merged note ``rel`` must not be committed: it is empty where both sides had
+    text, or it no longer reads as a note where a side did; None when it may be."""
+    data = library.store.file_bytes(rel)
+    if data is None or not _NOTE_PATH.fullmatch(rel):
+        return None  # deleted on purpose, or not a note
+    sides = [remote.stage_bytes(stage, rel) for stage in (2, 3)]
+    if not data.strip():
+        if all(side and side.strip() for side in sides):
+            return "is empty, but this machine's and the remote's versions both have text"
+        return None
+    reason = _unreadable(data)
+    if reason and any(side and not _unreadable(side) for side in sides):
+        return f"no longer reads as a note ({reason}), but a side's version did"
+    return None
+
+
+def _unreadable(data: bytes) -> str | None:
+    """Why ``data`` does not read as a note; None when it does."""
+    try:
+        parse_note(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        return "it is not valid UTF-8"
+    except NoteFormatError as exc:
+        return f"line {exc.line}: {exc}"
+    return None

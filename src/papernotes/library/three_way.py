@@ -280,6 +280,14 @@ def merge_undecodable(base: bytes, ours: bytes, theirs: bytes) -> tuple[bytes, b
     return merge_bytes(base, ours, theirs, labels)
 
 
+def unmergeable_by_lines(*versions: bytes) -> bool:
+    """Whether git cannot merge ``versions`` line by line (one holds a NUL byte, which git
+    takes for binary): the merge is then this machine's version, unchanged."""
+    from papernotes.history.git import binary_to_git
+
+    return any(map(binary_to_git, versions))
+
+
 def conflict_lines(text: str) -> list[int]:
     """The 1-based lines of ``text`` that are git conflict markers."""
     return [

@@ -220,6 +220,26 @@ def test_a_document_imported_into_a_new_library_keeps_the_keys_its_links_name(
     assert sorted(p["key"] for p in imported) == sorted(p["key"] for p in source)
 
 
+def test_a_key_a_link_names_is_never_taken_first_as_another_imported_papers_usual_key(
+    tmp_path,
+):
+    old = tmp_path / "old"
+    for title, year in (("Foo: Bar Baz", 2020), ("Qux: Quux Model", 2020), ("Zed: Linker", 2021)):
+        assert run(old, "add", "--year", str(year), "--title", title, "--note", "x").exit_code == 0
+    # Foo's usual key (foo2020bar) now belongs to Qux, and Zed links to Qux by it
+    assert run(old, "key", "foo2020bar", "xkey").exit_code == 0
+    assert run(old, "key", "qux2020quux", "foo2020bar").exit_code == 0
+    assert run(old, "note", "zed", "-q", "builds on [[foo2020bar]]").exit_code == 0
+    document = tmp_path / "doc.md"
+    assert run(old, "export", "--md", "-o", str(document)).exit_code == 0
+    new = tmp_path / "new"
+    assert run(new, "import", str(document)).exit_code == 0  # Foo comes first in the document
+    keys = {p["title"]: p["key"] for p in json.loads(run(new, "list", "--json").stdout)}
+    assert keys["Qux: Quux Model"] == "foo2020bar"  # the linked paper keeps its key
+    assert keys["Foo: Bar Baz"] not in ("foo2020bar", "")
+    assert "Linked from:\n  zed2021linker" in run(new, "show", "Qux: Quux Model").stdout
+
+
 def test_bibtex_notes_show_links_as_the_papers_titles_or_their_words(seed_library):
     run(seed_library, "note", "mengzi", "-q", "用[[roberta]]初始化，比[[deberta|它]]轻")
     bib = run(seed_library, "export", "--bib", "--with-notes", "mengzi").output

@@ -11,6 +11,7 @@ from papernotes.library.document_merge import merge_layout
 from papernotes.library.import_keys import linked_keys
 from papernotes.library.index import PaperIndex
 from papernotes.library.link_export import imported_paper, shown_in_document, unlisted_links_kept
+from papernotes.library.note_writes import free_key
 from papernotes.model import ImportReport, Note, Paper, Problem, PublishProfile, merge_paper
 
 if TYPE_CHECKING:
@@ -52,6 +53,7 @@ def _import(library: Library, text: str, source: str, dry_run: bool) -> ImportRe
     shown = shown_in_document(library, current)  # a link to a paper left out: words there
     pending = PaperIndex([])  # a dry run's papers to add, matched as the real run's new notes
     linked = linked_keys(text, [paper for paper, _ in parsed.papers])
+    reserved = {key.casefold() for key in linked.values()}  # no usual key may take one
     for number, (paper, line) in enumerate(parsed.papers):
         try:
             paper = library.validated(imported_paper(paper))
@@ -62,6 +64,8 @@ def _import(library: Library, text: str, source: str, dry_run: bool) -> ImportRe
         existing = library.match(paper) or (pending.match(paper) if dry_run else None)
         if existing is None and number in linked:  # a new paper: the key its links name
             paper = _with_linked_key(library, pending, paper, linked[number])
+        if existing is None and not paper.key:  # its usual key, never one a link reserves
+            paper = replace(paper, key=free_key(library, paper, None, reserved))
         if existing and existing.path in claimed:
             problems.append(Problem(source, line, f"{paper.title!r} appears twice; skipped"))
             skipped.append(paper.title)

@@ -5,6 +5,7 @@ free key and the day; a save stamps the day a paper became read and notes the hi
 
 from __future__ import annotations
 
+from collections.abc import Container, Set
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -75,13 +76,29 @@ def add_checked(library: Library, paper: Paper, update: bool) -> Note:
     return note
 
 
-def free_key(library: Library, paper: Paper, ignore: Note | None) -> str:
-    """A citation key for ``paper`` that no other note uses (``formats.bibtex.keys``)."""
+def free_key(
+    library: Library, paper: Paper, ignore: Note | None, reserved: Set[str] = frozenset()
+) -> str:
+    """A citation key for ``paper`` that no other note uses (``formats.bibtex.keys``), nor
+    any of the case-folded ``reserved`` keys (an import keeps them for the papers its links
+    name)."""
     # pulls in pypinyin lazily; not on `list`
     from papernotes.formats.bibtex.keys import unique_key
 
     library.refuse_unseen()
-    return unique_key(paper, library._indexed().keys_taken(ignore))
+    taken = library._indexed().keys_taken(ignore)
+    return unique_key(paper, _TakenOrReserved(taken, reserved) if reserved else taken)
+
+
+class _TakenOrReserved:
+    """The keys in use and the reserved ones, as one container of case-folded keys."""
+
+    def __init__(self, taken: Container[str], reserved: Set[str]) -> None:
+        self.taken = taken
+        self.reserved = reserved
+
+    def __contains__(self, folded: object) -> bool:
+        return folded in self.reserved or folded in self.taken
 
 
 def save(library: Library, note: Note, paper: Paper) -> Note:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Collection
+from collections.abc import Container
 
 from papernotes.model import Paper
 
@@ -182,7 +182,7 @@ def base_key(paper: Paper) -> str:
     return key[:MAX_KEY_CHARS]
 
 
-def unique_key(paper: Paper, taken: Collection[str]) -> str:
+def unique_key(paper: Paper, taken: Container[str]) -> str:
     """``base_key(paper)``, with ``a``, ``b``, … ``z``, ``aa``… appended until it is not taken.
 
     ``taken`` holds keys folded with ``str.casefold``.

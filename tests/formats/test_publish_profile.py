@@ -165,6 +165,35 @@ def test_a_link_to_an_excluded_paper_is_published_as_plain_words_naming_nothing_
         assert "he2021deberta" not in (new / nezha.path).read_text(encoding="utf-8")
 
 
+def test_reimporting_the_published_document_never_turns_a_line_of_the_same_words_into_a_link(
+    seed_library,
+):
+    library = Library(seed_library)
+    hidden = library.find("he2021deberta")
+    library.save(hidden, replace(hidden.paper, tags=("private",)))
+    debertav3 = library.find("debertav3")
+    lines = (
+        "see [[he2021deberta|前作]]",
+        "see 前作",
+        "[[he2021deberta]]",
+        "an unlisted paper",  # the words a link without words of its own is written as
+        "cf. an unlisted paper",
+    )
+    body = "Free text: see 前作."  # the words of the link, but no link
+    library.save(
+        debertav3,
+        replace(debertav3.paper, notes=(*debertav3.paper.notes, *lines), body=body),
+    )
+    library = with_profile(seed_library, PublishProfile(exclude_tags=("private",)))
+    text = library.export_markdown()
+    before = {n.path: n.paper for n in Library(seed_library).notes()}
+    report = Library(seed_library).import_markdown(text, "README.md")
+    assert report.updated == () and report.added == ()  # nothing changed: "unchanged"
+    again = {n.path: n.paper for n in Library(seed_library).notes()}
+    assert again == before
+    assert again[debertav3.path].notes[-5:] == lines and again[debertav3.path].body == body
+
+
 def test_an_imported_document_names_its_profile_and_a_new_library_takes_it(seed_library, tmp_path):
     profile = replace(EVERYTHING, title_link="code", exclude_tags=())
     text = with_profile(seed_library, profile).export_markdown()
@@ -259,3 +288,12 @@ def test_a_readme_with_every_paper_left_out_keeps_its_papers_section_through_an_
     assert report.sections_added == () and report.problems == ()
     again = Library(seed_library)
     assert len(again.notes()) == 8 and again.export_markdown() == text
+
+
+def test_a_line_added_in_the_published_document_keeps_the_link_lines_paired_by_place():
+    from papernotes.library.link_export import unlisted_links_kept
+
+    old = Paper(title="T", year=2020, notes=("first", "see [[x|w]]", "see w"))
+    new = Paper(title="T", year=2020, notes=("added in the README", "first", "see w", "see w"))
+    kept = unlisted_links_kept(old, new, lambda text: text.replace("[[x|w]]", "w"))
+    assert kept.notes == ("added in the README", "first", "see [[x|w]]", "see w")

@@ -4,6 +4,7 @@ it back; a BibTeX ``annote`` gets the paper's title (or the link's own words).""
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -86,21 +87,27 @@ def unlisted_as_words(text: str, unlisted: Callable[[str], bool]) -> str:
 
 
 def unlisted_links_kept(old: Paper, new: Paper, shown: Callable[[str], str]) -> Paper:
-    """``new`` (a paper read from the document) with each note line and free text that is
-    exactly how the document shows one of ``old``'s texts (``shown``: written, then read
-    back) given ``old``'s text again: the words a link to a paper left out was written as
-    turn back into that link, so importing the published document loses no link."""
+    """``new`` (a paper read from the document) with each note line that stands where the
+    document showed one of ``old``'s note lines holding a link to a paper left out, and is
+    exactly what it showed (``shown``: written, then read back), given that line of ``old``
+    again; the free text likewise: the words a link to a paper left out was written as turn
+    back into that link, so importing the published document loses no link. Lines are
+    paired by place (``difflib``, so lines added or removed around them keep the pairs),
+    never by equal text alone: another line with the same words stays words."""
     if not holds_links(old):
         return new
-    originals: dict[str, str] = {}
-    for text in (*old.notes, old.body):
-        seen = shown(text)
-        if seen != text:
-            originals.setdefault(seen, text)
-    if not originals:
-        return new
-    notes = tuple(originals.get(n, n) for n in new.notes)
-    return replace(new, notes=notes, body=originals.get(new.body, new.body))
+    seen = [shown(text) for text in old.notes]
+    notes = list(new.notes)
+    matcher = difflib.SequenceMatcher(a=seen, b=notes, autojunk=False)
+    for start_old, start_new, size in matcher.get_matching_blocks():
+        for offset in range(size):
+            original = old.notes[start_old + offset]
+            if seen[start_old + offset] != original:  # the export changed it: a link left out
+                notes[start_new + offset] = original
+    body = new.body
+    if old.body and body == shown(old.body) != old.body:
+        body = old.body
+    return replace(new, notes=tuple(notes), body=body)
 
 
 def imported_paper(paper: Paper) -> Paper:

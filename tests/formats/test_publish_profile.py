@@ -297,3 +297,22 @@ def test_a_line_added_in_the_published_document_keeps_the_link_lines_paired_by_p
     new = Paper(title="T", year=2020, notes=("added in the README", "first", "see w", "see w"))
     kept = unlisted_links_kept(old, new, lambda text: text.replace("[[x|w]]", "w"))
     assert kept.notes == ("added in the README", "first", "see [[x|w]]", "see w")
+
+
+def test_words_an_excluded_link_is_written_as_are_never_read_as_a_link_again(seed_library):
+    library = Library(seed_library)
+    hidden = library.find("he2021deberta")
+    library.save(hidden, replace(hidden.paper, tags=("private",)))
+    nezha = library.find("nezha")
+    lines = (
+        "[[[[he2021deberta|deberta]]]]",
+        "[[[[he2021deberta|roberta]]]] and [[he2021deberta|x]]",
+    )
+    library.save(nezha, replace(nezha.paper, notes=(*nezha.paper.notes, *lines)))
+    text = with_profile(seed_library, PublishProfile(exclude_tags=("private",))).export_markdown()
+    for leak in ("he2021deberta", "2006.03654", hidden.paper.title, ">DeBERTa<"):
+        assert leak not in text
+    assert "    3. [[deberta]]  <br>" in text  # its words, as text: no link to the paper
+    assert "    4. [[roberta]] and x  <br>" in text  # no link the note never had
+    Library(seed_library).import_markdown(text, "README.md")  # into its own library
+    assert Library(seed_library).find("nezha").paper.notes[-2:] == lines

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from papernotes.formats.markdown.paper_links import read_links, written_links
 from papernotes.library.paper_links import holds_links, label, link_target, with_texts
 from papernotes.model import DocumentLayout, Note, Paper
-from papernotes.text.paper_links import plain_links, replace_links
+from papernotes.text.paper_links import PaperLink, plain_links
 
 if TYPE_CHECKING:
     from papernotes.library.api import Library
@@ -42,7 +42,7 @@ def markdown_papers(
 ) -> list[Paper]:
     """``notes``' papers with their links written for the document: to ``href(target)``
     (the publish profile may give ``#key`` when the document has anchors). A link to a paper
-    not ``listed`` (left out by ``exclude_tags``) is plain words (``unlisted_as_words``)."""
+    not ``listed`` (left out by ``exclude_tags``) is plain words (``unlisted_words``)."""
     change = document_text(library, href, listed)
     return [with_texts(n.paper, change) for n in notes]
 
@@ -69,43 +69,46 @@ def document_text(
         target = target_of(name)
         return target is not None and not listed(target.paper)
 
-    def written(text: str) -> str:
-        return written_links(unlisted_as_words(text, unlisted), href_of, label_of)
+    def words_of_unlisted(link: PaperLink) -> str | None:
+        return unlisted_words(link) if unlisted(link.name) else None
+
+    def written(text: str) -> str:  # one pass: the words put in are never read as a link
+        return written_links(text, href_of, label_of, words_of_unlisted)
 
     return written
 
 
-def unlisted_as_words(text: str, unlisted: Callable[[str], bool]) -> str:
-    """``text`` with each link to a paper left out of the document as the link's own words,
-    else ``UNLISTED``: never its key, title or address (``[[key|words]]`` -> ``words``)."""
-    return replace_links(
-        text,
-        lambda link: (
-            (link.text if link.text is not None else UNLISTED) if unlisted(link.name) else None
-        ),
-    )
+def unlisted_words(link: PaperLink) -> str:
+    """What a link to a paper left out of the document is written as: its own words, else
+    ``UNLISTED``; never the paper's key, title or address (``[[key|words]]`` -> ``words``)."""
+    return link.text if link.text is not None else UNLISTED
 
 
-def unlisted_links_kept(old: Paper, new: Paper, shown: Callable[[str], str]) -> Paper:
+def unlisted_links_kept(
+    old: Paper, new: Paper, shown: Callable[[str], str], read: Paper | None = None
+) -> Paper:
     """``new`` (a paper read from the document) with each note line that stands where the
     document showed one of ``old``'s note lines holding a link to a paper left out, and is
     exactly what it showed (``shown``: written, then read back), given that line of ``old``
     again; the free text likewise: the words a link to a paper left out was written as turn
     back into that link, so importing the published document loses no link. Lines are
     paired by place (``difflib``, so lines added or removed around them keep the pairs),
-    never by equal text alone: another line with the same words stays words."""
+    never by equal text alone: another line with the same words stays words. ``read`` is
+    ``new`` as the document has it, before its links were resolved (``[[deberta]]`` is
+    ``[[he2021deberta]]`` in ``new``): what is compared."""
     if not holds_links(old):
         return new
+    as_read = read or new
     seen = [shown(text) for text in old.notes]
     notes = list(new.notes)
-    matcher = difflib.SequenceMatcher(a=seen, b=notes, autojunk=False)
+    matcher = difflib.SequenceMatcher(a=seen, b=list(as_read.notes), autojunk=False)
     for start_old, start_new, size in matcher.get_matching_blocks():
         for offset in range(size):
             original = old.notes[start_old + offset]
             if seen[start_old + offset] != original:  # the export changed it: a link left out
                 notes[start_new + offset] = original
     body = new.body
-    if old.body and body == shown(old.body) != old.body:
+    if old.body and as_read.body == shown(old.body) != old.body:
         body = old.body
     return replace(new, notes=tuple(notes), body=body)
 

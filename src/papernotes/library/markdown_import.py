@@ -56,7 +56,8 @@ def _import(library: Library, text: str, source: str, dry_run: bool) -> ImportRe
     reserved = {key.casefold() for key in linked.values()}  # no usual key may take one
     for number, (paper, line) in enumerate(parsed.papers):
         try:
-            paper = library.validated(imported_paper(paper))
+            read = imported_paper(paper)  # before a link typed as a slug becomes the key
+            paper = library.validated(read)
         except InvalidInputError as exc:
             problems.append(Problem(source, line, str(exc)))
             skipped.append(paper.title)
@@ -80,7 +81,7 @@ def _import(library: Library, text: str, source: str, dry_run: bool) -> ImportRe
                 path = library.add_checked(paper, False).path
             added.append(path)
         else:
-            paper = unlisted_links_kept(existing.paper, paper, shown)
+            paper = unlisted_links_kept(existing.paper, paper, shown, read)
             merged = _merged(existing.paper, paper, parsed.profile)
             path = existing.path
             if merged == existing.paper:

@@ -27,12 +27,18 @@ def written_links(
     text: str,
     href_of: Callable[[str], str | None],
     label_of: Callable[[str], str | None],
+    as_words: Callable[[PaperLink], str | None] = lambda link: None,
 ) -> str:
     """``text`` with every link to a known paper as an ``<a>``: to ``href_of(key)`` (an arXiv
     page, a code link, later an anchor ``#key``; none when it gives None), showing the link's
-    own words or ``label_of(key)``. A link ``label_of`` knows no paper for stays as written."""
+    own words or ``label_of(key)``. A link ``label_of`` knows no paper for stays as written;
+    one ``as_words`` gives words for is those words, in the same pass, so they are never
+    read as a link again (``[[[[key|name]]]]`` gives ``[[name]]``, text, not a link)."""
 
     def written(link: PaperLink) -> str | None:
+        words = as_words(link)
+        if words is not None:
+            return words
         label = label_of(link.name)
         if label is None:
             return None

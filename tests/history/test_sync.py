@@ -4,6 +4,7 @@ independent changes merge by themselves, a field changed on both sides stops the
 
 from __future__ import annotations
 
+import shlex
 import shutil
 import subprocess
 
@@ -285,8 +286,8 @@ def test_a_merge_refused_for_the_users_staged_files_says_which_and_how_to_unstag
     assert result.output == (
         "Error: The sync could not merge the changes from origin/main because README.md in "
         f"{top_b} has changes staged in git but not committed (papernotes never commits your "
-        "other files): commit them, or unstage them with "
-        f"'git -C {top_b} restore --staged -- README.md', then run 'papernotes sync' again "
+        "other files): commit it, or unstage it "
+        f"(git -C {top_b} restore --staged -- README.md), then run 'papernotes sync' again "
         "(nothing was merged).\n"
     )
     assert git(top_b, "rev-parse", "HEAD") == head
@@ -295,6 +296,28 @@ def test_a_merge_refused_for_the_users_staged_files_says_which_and_how_to_unstag
     git(top_b, "checkout", "--", "README.md")
     assert run(top_b / "notes", "sync").exit_code == 0
     assert (top_b / "notes" / "2021" / "from-a.md").exists()
+
+
+def test_a_merge_refused_for_several_staged_files_names_each_and_its_command_unstages_them(
+    tmp_path, git_identity
+):
+    _, top_b = _library_in_a_bigger_repository(tmp_path)
+    add(top_b / "notes", "From B")  # so the merge is a real one, not a fast-forward
+    for name in ("one.txt", "a b.txt", "b.txt"):
+        (top_b / name).write_text("staged, not committed\n")
+        git(top_b, "add", name)
+    result = run(top_b / "notes", "sync")
+    assert result.exit_code == 1
+    command = f"git -C {top_b} restore --staged -- 'a b.txt' b.txt one.txt"
+    assert result.output == (
+        "Error: The sync could not merge the changes from origin/main because 'a b.txt', b.txt "
+        f"and one.txt in {top_b} have changes staged in git but not committed (papernotes "
+        f"never commits your other files): commit them, or unstage them ({command}), then run "
+        "'papernotes sync' again (nothing was merged).\n"
+    )
+    subprocess.run(shlex.split(command), check=True)  # the command as printed works
+    assert git(top_b, "diff", "--cached", "--name-only") == ""
+    assert run(top_b / "notes", "sync").exit_code == 0
 
 
 @pytest.mark.parametrize("removed_on", ["the remote", "this machine"])

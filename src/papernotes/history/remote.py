@@ -108,34 +108,37 @@ class Remote:
     def refused_for_files(self, upstream: Upstream, err: str) -> str | None:
         """One sentence when git refused to merge because of files it would overwrite (staged
         or uncommitted changes outside the library, or untracked files the remote adds):
-        which files, and what to do; None for any other refusal."""
+        which files, each named (quoted as a shell would need), and what to do; None for any
+        other refusal."""
         untracked = _listed_after(err, "untracked working tree files would be overwritten")
-        changed = _listed_after(err, "local changes to the following files would be overwritten")
-        if not (untracked or changed):
+        listed = _listed_after(err, "local changes to the following files would be overwritten")
+        if not (untracked or listed):
             return None
         top = self.repo.toplevel() or str(self.git.folder)
-        verb = "has" if len(untracked or changed) == 1 else "have"
         head = f"The sync could not merge the changes from {upstream}"
         tail = "then run 'papernotes sync' again (nothing was merged)."
         if untracked:
             are, them = ("is", "it") if len(untracked) == 1 else ("are", "them")
             return (
-                f"{head} because it adds {', '.join(untracked)}, which {are} in {top} but not "
+                f"{head} because it adds {_names(untracked)}, which {are} in {top} but not "
                 f"tracked by git: move {them} away, {tail}"
             )
         staged_out = self.git.run("diff", "--cached", "--name-only", "-z", "--", ":/").out
-        staged = [path for path in changed if path in staged_out.split("\0")]
+        staged = [path for path in staged_out.split("\0") if path]
+        changed = _named_in(listed, staged) or listed
+        staged = [path for path in changed if path in staged]
         if staged:
-            verb = "has" if len(staged) == 1 else "have"
+            has, them = ("has", "it") if len(staged) == 1 else ("have", "them")
             command = shlex.join(["git", "-C", top, "restore", "--staged", "--", *staged])
             return (
-                f"{head} because {', '.join(staged)} in {top} {verb} changes staged in git but "
-                "not committed (papernotes never commits your other files): commit them, or "
-                f"unstage them with '{command}', {tail}"
+                f"{head} because {_names(staged)} in {top} {has} changes staged in git but "
+                f"not committed (papernotes never commits your other files): commit {them}, or "
+                f"unstage {them} ({command}), {tail}"
             )
+        has, them = ("has", "it") if len(changed) == 1 else ("have", "them")
         return (
-            f"{head} because {', '.join(changed)} in {top} {verb} changes not committed that "
-            f"the merge would overwrite: commit them or put them aside, {tail}"
+            f"{head} because {_names(changed)} in {top} {has} changes not committed that "
+            f"the merge would overwrite: commit {them} or put {them} aside, {tail}"
         )
 
     def merging(self) -> bool:
@@ -197,6 +200,22 @@ class Remote:
             f"Could not push to the remote '{upstream.remote}' ({last_line(done.err)}); your "
             "changes are committed here and the next 'papernotes sync' pushes them."
         )
+
+
+def _named_in(lines: list[str], paths: list[str]) -> list[str]:
+    """The ``paths`` git's list ``lines`` names: one a line (a file git would overwrite), or,
+    as the ``ort`` merge lists the staged files that stop it, all on one line separated by
+    spaces (a name may hold spaces itself, so the names are looked for, not split)."""
+    if all(line in paths for line in lines):
+        return lines
+    spaced = f" {' '.join(lines)} "
+    return [path for path in paths if f" {path} " in spaced]
+
+
+def _names(paths: list[str]) -> str:
+    """``paths`` for a sentence: each quoted as a shell would need, ``a, b and c``."""
+    quoted = [shlex.quote(path) for path in paths]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"
 
 
 def _listed_after(err: str, heading: str) -> list[str]:

@@ -252,7 +252,7 @@ def test_rm_without_a_terminal_and_without_yes_refuses_in_one_sentence_and_delet
 def _rm_answering(root: Path, name: str, answer: bytes) -> tuple[int, bytes, str]:
     """``papernotes rm NAME`` typed in a terminal (stdin and stderr on a pseudo-terminal, stdout
     redirected to a pipe), answering ``answer`` to its question: (exit status, the terminal's
-    bytes, stdout)."""
+    bytes, the answer's echo and what followed included, stdout)."""
     import pty
 
     main, secondary = pty.openpty()
@@ -274,6 +274,14 @@ def _rm_answering(root: Path, name: str, answer: bytes) -> tuple[int, bytes, str
         seen += chunk
     os.write(main, answer + b"\n")
     out, _ = proc.communicate(timeout=30)
+    while select.select([main], [], [], 0)[0]:  # what it wrote after the answer
+        try:
+            chunk = os.read(main, 4096)
+        except OSError:  # EIO: the process has closed the terminal
+            break
+        if not chunk:
+            break
+        seen += chunk
     os.close(main)
     return proc.returncode, seen, out.decode()
 
@@ -285,6 +293,18 @@ def test_rm_in_a_terminal_asks_on_stderr_and_deletes_only_on_yes(seed_library):
     code, _, out = _rm_answering(seed_library, "xlnet", b"y")
     assert code == 0 and not (seed_library / "2019" / "xlnet.md").exists()
     assert out == "Removed 2019/xlnet.md\n"
+
+
+def test_rm_answered_no_on_a_terminal_says_nothing_was_deleted_in_one_sentence(seed_library):
+    (seed_library / "2020" / "bad.md").write_text(BROKEN_NOTE, encoding="utf-8")
+    before = folder_bytes(seed_library)
+    for name, path in (("xlnet", "2019/xlnet.md"), ("2020/bad.md", "2020/bad.md")):
+        code, seen, out = _rm_answering(seed_library, name, b"n")
+        assert code == 1 and out == ""
+        tail = seen.decode().replace("\r\n", "\n").rstrip("\n").rsplit("\n", 1)[-1]
+        assert tail == f"Nothing was deleted: {path} is kept.", seen
+        assert b"Aborted!" not in seen
+    assert folder_bytes(seed_library) == before
 
 
 def test_edit_runs_the_editor_with_arguments_and_checks_the_result(seed_library, tmp_path):

@@ -6,7 +6,7 @@ import click
 
 from papernotes.cli.completion import complete_paper
 from papernotes.cli.library_access import open_library
-from papernotes.cli.terminal import ask_before_deleting, say, warning
+from papernotes.cli.terminal import ask_before_deleting, confirm_deleting, say, warning
 from papernotes.errors import AmbiguousError, ConflictError, InvalidInputError
 from papernotes.library.names import exact_matches
 
@@ -68,15 +68,13 @@ def rm_cmd(ctx: click.Context, paper, yes):
         asked = f"Delete {rel} (it does not read as a note)?"
         ask = ask_before_deleting(yes, rel)
         # deleted only if, under the lock, it still holds what it held when asked
-        library.remove_file(
-            rel, (lambda: click.confirm(asked, abort=True, err=True)) if ask else None
-        )
+        library.remove_file(rel, (lambda: confirm_deleting(asked, rel)) if ask else None)
         click.echo(f"Removed {rel}")
         return
     note = library.find(paper)  # a name two rules give to two papers is an error, never a pick
     confirmed = ask_before_deleting(yes, note.path)
     if confirmed:
-        click.confirm(f"Delete {note.path} ({note.paper.title})?", abort=True, err=True)
+        confirm_deleting(f"Delete {note.path} ({note.paper.title})?", note.path)
     # named again, and removed, as the folder is now
     with library.writing(message=f"rm {note.paper.key or note.path}: {note.paper.title}"):
         latest = library.find(paper)

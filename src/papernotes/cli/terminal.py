@@ -76,6 +76,19 @@ def ask_before_deleting(yes: bool, path: str) -> bool:
     )
 
 
+def confirm_deleting(question: str, path: str) -> None:
+    """Ask ``question`` on stderr; any answer but yes (no, the end of input, Ctrl-C) stops
+    the command with one sentence saying nothing was deleted, exit 1 (not click's bare
+    ``Aborted!``)."""
+    try:
+        yes = click.confirm(question, default=False, err=True)
+    except click.Abort:
+        yes = False
+    if not yes:
+        click.echo(f"Nothing was deleted: {path} is kept.", err=True)
+        raise click.exceptions.Exit(1)
+
+
 def verbose(text: str) -> None:
     """A line only ``--verbose`` shows."""
     if current_meta().get(VERBOSE):

@@ -27,9 +27,12 @@ async def probe(root: Path) -> dict:
     drawn: list[int] = []
     render_line = PaperList.render_line
 
+    def listed(papers: PaperList) -> list:
+        return papers.rows if hasattr(papers, "rows") else papers.notes  # new or old code
+
     def noted_render_line(self: PaperList, y: int):
-        if y >= 1 and self.notes and not drawn:
-            drawn.append(len(self.notes))  # a row of the filled list is being drawn
+        if y >= 1 and listed(self) and not drawn:
+            drawn.append(len(listed(self)))  # a row of the filled list is being drawn
         return render_line(self, y)
 
     PaperList.render_line = noted_render_line  # type: ignore[method-assign]
@@ -54,13 +57,14 @@ async def probe(root: Path) -> dict:
         await pilot.pause()
         papers = paper_list()
         updated: list[float] = []
-        set_notes = papers.set_notes
+        name = "set_rows" if hasattr(papers, "set_rows") else "set_notes"
+        set_rows = getattr(papers, name)
 
-        def timed_set_notes(*args, **kwargs):
-            set_notes(*args, **kwargs)
+        def timed_set_rows(*args, **kwargs):
+            set_rows(*args, **kwargs)
             updated.append(time.perf_counter())
 
-        papers.set_notes = timed_set_notes
+        setattr(papers, name, timed_set_rows)
 
         async def typed(keys: list[str]) -> list[float]:
             timings = []
@@ -81,7 +85,7 @@ async def probe(root: Path) -> dict:
         return {
             "keystrokes": timings,
             "pinyin": pinyin,
-            "listed": len(papers.notes),
+            "listed": len(listed(papers)),
             "bulk": bulk,
             "answering": answering,
             "first_screen_cpu": first_screen_cpu,
@@ -97,12 +101,10 @@ async def bulk_status_change(app, pilot) -> tuple[float, float]:
     choice), and time it until the change is written and the list redrawn; meanwhile press
     down now and then and keep the slowest answer (the UI must stay responsive)."""
     from papernotes.model import STATUSES
-    from papernotes.tui.widgets.paper_list import PaperList
 
     await pilot.press("escape", "escape", "slash", *BULK_FILTER, "enter")
     await pilot.pause()
-    papers = app.screen.query_one(PaperList)
-    status = papers.notes[0].paper.status
+    status = app.screen.current.paper.status
     wanted = STATUSES[(STATUSES.index(status) + 1) % len(STATUSES)]
     await pilot.press("V", "s")
     await pilot.pause()

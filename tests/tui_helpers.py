@@ -10,6 +10,7 @@ from pathlib import Path
 
 from textual.geometry import Region
 
+from papernotes.library.paper_rows import TITLE
 from papernotes.tui.app import PapernotesApp, build_app
 from papernotes.tui.widgets.paper_list import PaperList
 
@@ -50,7 +51,7 @@ async def press(pilot, *keys: str) -> None:
 
 
 def listed_titles(app: PapernotesApp) -> list[str]:
-    return [n.paper.title for n in app.screen.query_one(PaperList).notes]
+    return [str(r[TITLE]) for r in app.screen.query_one(PaperList).rows]
 
 
 def count_text(app: PapernotesApp) -> str:

@@ -175,7 +175,7 @@ async def test_status_cycles_unread_reading_read_and_is_written(seed_library):
             assert f"status: {expected}" in text
             assert f"**Status:** {expected}" in app.screen.query_one(DetailView).source
         # the saved paper keeps its place in the list
-        assert app.screen.query_one(PaperList).highlighted.path == TINYBERT
+        assert app.screen.current.path == TINYBERT
         assert listed_titles(app)[5].startswith("TinyBERT")
 
 

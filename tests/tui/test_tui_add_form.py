@@ -54,7 +54,7 @@ async def test_adding_through_the_form_writes_the_note_file_with_the_typed_field
         await fill_form(app, pilot, typed=("year", "title"))
         await press(pilot, "ctrl+s")
         assert isinstance(app.screen, MainScreen)
-        assert app.screen.query_one(PaperList).highlighted.paper.title == TYPED["title"]
+        assert app.screen.current.paper.title == TYPED["title"]
     files = list((seed_library / "2024").glob("*.md"))
     assert len(files) == 1
     text = files[0].read_text(encoding="utf-8")
@@ -169,7 +169,7 @@ async def test_l_links_a_note_to_arxiv_by_its_title_in_a_worker(empty_library, f
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert notifications(app, "error") == []
-        assert app.screen.query_one(PaperList).highlighted.paper.arxiv == "1909.10351"
+        assert app.screen.current.paper.arxiv == "1909.10351"
     text = (empty_library / "2020" / "tinybert.md").read_text(encoding="utf-8")
     assert "arxiv: '1909.10351'" in text and "- Xiaoqi Jiao" in text
     assert text.endswith("1. 两阶段蒸馏\n")
@@ -218,7 +218,7 @@ async def test_changing_the_status_while_l_looks_up_arxiv_keeps_both(empty_libra
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert notifications(app, "error") == []
-        assert app.screen.query_one(PaperList).highlighted.paper.authors[0] == "Xiaoqi Jiao"
+        assert app.screen.current.paper.authors[0] == "Xiaoqi Jiao"
     text = (empty_library / "2020" / "tinybert.md").read_text(encoding="utf-8")
     assert "status: reading" in text and "- Xiaoqi Jiao" in text and "abstract:" in text
 

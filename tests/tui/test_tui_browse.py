@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from papernotes.library.paper_rows import YEAR
 from papernotes.tui.widgets.detail_view import DetailView
 from papernotes.tui.widgets.paper_list import PaperList
 from papernotes.tui.widgets.year_nav import YearNavigator
@@ -121,7 +122,7 @@ async def test_moving_the_cursor_changes_the_detail_view(seed_library):
 @pilot_test
 async def test_sorting_cycles_through_year_title_and_date_added(seed_library):
     async with running(seed_library) as (app, pilot):
-        years = [n.paper.year for n in app.screen.query_one(PaperList).notes]
+        years = [r[YEAR] for r in app.screen.query_one(PaperList).rows]
         assert years == sorted(years, reverse=True)
         await press(pilot, "S")
         titles = listed_titles(app)

@@ -88,5 +88,5 @@ async def test_the_command_palette_finds_papers_by_every_spelling_and_opens_one(
         albert = next(h for h in found["zhengliu"] if h.text.startswith("ALBERT"))
         albert.command()
         await pilot.pause()
-        assert app.screen.query_one(PaperList).highlighted.paper.title.startswith("ALBERT")
+        assert app.screen.current.paper.title.startswith("ALBERT")
         assert app.screen.query_one("#filter").value == ""

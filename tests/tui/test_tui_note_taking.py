@@ -11,6 +11,7 @@ from textual.widgets._footer import FooterKey
 
 from papernotes.library import Library
 from papernotes.tui.screens.add_paper import AddPaperScreen
+from papernotes.library.paper_rows import YEAR
 from papernotes.tui.widgets.detail_view import DetailView
 from papernotes.tui.widgets.note_editor import NoteInput, NoteLineList
 from papernotes.tui.widgets.paper_list import PaperList
@@ -40,7 +41,7 @@ async def test_y_focuses_the_years_panel_and_the_footer_says_so(seed_library):
         await press(pilot, "y")
         assert isinstance(app.focused, YearNavigator)
         await press(pilot, "down", "down")  # All, 2023, 2021
-        titles = {n.paper.year for n in app.screen.query_one(PaperList).notes}
+        titles = {r[YEAR] for r in app.screen.query_one(PaperList).rows}
         assert titles == {2021}
 
 

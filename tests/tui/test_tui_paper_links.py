@@ -86,7 +86,7 @@ async def test_the_first_screen_is_drawn_before_every_note_is_scanned_for_links_
     app = build_app(seed_library)
     async with app.run_test(size=SIZE) as pilot:
         papers = app.screen.query_one(PaperList)
-        while not papers.notes:  # a look at every turn of the event loop
+        while not papers.rows:  # a look at every turn of the event loop
             await asyncio.sleep(0)
         detail = app.screen.query_one(DetailView)
         assert current_path(app) == "2023/debertav3.md"

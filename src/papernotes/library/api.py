@@ -147,6 +147,12 @@ class Library:
 
         return kept_rows(self)
 
+    def note_at(self, rel: str) -> Note:
+        """The note at ``rel``, held or read alone (``paper_rows.note_at``)."""
+        from papernotes.library.paper_rows import note_at
+
+        return note_at(self, rel)
+
     def select(self, year: int | None = None, tag: str | None = None) -> list[Note]:
         """The notes of ``year`` tagged ``tag``, compared folded (蒸餾 is 蒸馏)."""
         notes = [n for n in self.notes() if year is None or n.paper.year == year]

@@ -116,7 +116,9 @@ def plan_links(
     return LinkPlan(tuple(plans), tuple(skipped), tuple(n.path for n in notes))
 
 
-def write_links(library: Library, plan: LinkPlan) -> LinkReport:
+def write_links(
+    library: Library, plan: LinkPlan, seen: dict[str, Note] | None = None
+) -> LinkReport:
     """Write ``plan`` over the library's current version of each note.
 
     The requests are all made (``plan_links``); here, under the library's lock and with the
@@ -124,9 +126,11 @@ def write_links(library: Library, plan: LinkPlan) -> LinkReport:
     meanwhile, one whose arXiv id changed meanwhile, and an id another note has now are
     skipped. Saves made through ``library`` since the plan was read (the TUI's status key,
     say) are kept; a note changed on disk by someone else is a ``ConflictError``, raised
-    before anything is written.
+    before anything is written. ``seen``: each note as this program last read or wrote it,
+    when it does not hold every note (the TUI's rows: ``PaperRows.listed``).
     """
-    seen = {n.path: n for n in library.notes()}  # what this program last read or wrote
+    if seen is None:
+        seen = {n.path: n for n in library.notes()}  # what this program last read or wrote
     results = list(plan.skipped)
     with library.writing():
         keys = [n.paper.key or n.path for n, _, _ in plan.planned]

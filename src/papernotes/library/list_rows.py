@@ -3,7 +3,8 @@ so after an edit ``list`` reads rows (``storage/caches/list_rows_cache.py``) ins
 building every note, and only the changed notes are parsed.
 
 A row is ``(stat key, path, year, added, title, name, name width, shown title, venue, key,
-tags, status, priority, rating, read_on)``: the name (key, else slug), shown title and venue
+tags, status, priority, rating, read_on, arxiv, digest)`` (the last two for the TUI's rows,
+``library/paper_rows.py``): the name (key, else slug), shown title and venue
 with their control characters made visible (the shown title is the title itself when it has
 none: one string, written once). The filters and orders here give what
 ``Library.select`` and ``reading_queue.filtered_notes``/``sorted_notes`` give for the same
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
 
 Row = tuple[Any, ...]
 STAT, PATH, YEAR, ADDED, RAW_TITLE, NAME, WIDTH, TITLE, VENUE = range(9)
-KEY, TAGS, STATUS, PRIORITY, RATING, READ_ON = range(9, 15)
+KEY, TAGS, STATUS, PRIORITY, RATING, READ_ON, ARXIV, DIGEST = range(9, 17)
 
 
 def list_row(note: Note) -> tuple[Any, ...]:
@@ -59,6 +60,8 @@ def list_row(note: Note) -> tuple[Any, ...]:
         intern(paper.priority),
         paper.rating,
         intern(paper.read_on),
+        paper.arxiv,
+        note.digest,
     )
 
 

@@ -114,10 +114,16 @@ def incoming(library: Library, note: Note) -> list[LinkUse]:
     return found
 
 
-def linked_from(library: Library, note: Note, linking: Iterable[Note] | None = None) -> list[Note]:
+def linked_from(
+    library: Library,
+    note: Note,
+    linking: Iterable[Note] | None = None,
+    named: Callable[[str], list[Note]] | None = None,
+) -> list[Note]:
     """The notes that link to ``note`` (no file is read again), in the library's order;
-    ``linking``: the notes holding links, when the caller has them already."""
-    named = library.notes_named
+    ``linking``: the notes holding links, when the caller has them already; ``named``: what
+    resolves a name (``library.notes_named`` unless given: the TUI's rows give one)."""
+    named = named or library.notes_named
     return [
         other
         for other in (linking_notes(library.notes()) if linking is None else linking)
@@ -126,9 +132,12 @@ def linked_from(library: Library, note: Note, linking: Iterable[Note] | None = N
     ]
 
 
-def links_to(library: Library, note: Note) -> list[Note]:
-    """The papers ``note`` links to, each once, in the order the links come."""
-    named = library.notes_named
+def links_to(
+    library: Library, note: Note, named: Callable[[str], list[Note]] | None = None
+) -> list[Note]:
+    """The papers ``note`` links to, each once, in the order the links come (``named`` as
+    in ``linked_from``)."""
+    named = named or library.notes_named
     targets: dict[str, Note] = {}
     for link in _links_of(note.paper):
         target = link_target(named, link.name)

@@ -50,9 +50,10 @@ class PaperFinder(Provider):
         screen = self.screen
         if not isinstance(screen, MainScreen) or not screen.ready or not query.strip():
             return
-        library = screen.library
+        library, rows = screen.library, screen.rows
         parsed = library.query(query)
-        for rank, note in enumerate(library.search(parsed)[:PALETTE_PAPERS]):
+        found = rows.matching(query, list(range(len(rows.rows))))[:PALETTE_PAPERS]
+        for rank, note in enumerate(rows.notes_at(found)):
             title = Text(note.paper.title)
             for start, end in library.spans(parsed, note.paper.title):
                 title.stylize("bold reverse", start, end)

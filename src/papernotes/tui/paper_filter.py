@@ -1,20 +1,17 @@
 """Which notes the list shows: year, filter text and sort order. Pure Python, no Textual.
 
-Everything here works on the library's in-memory notes and haystacks, so a keystroke in
-the filter box costs one scan of pre-folded strings and never touches the disk; a keystroke
-that narrows the query (one more letter) scans only the papers listed before it.
+Everything here works on the library's rows (``library/paper_rows.py``: no ``Note`` per
+paper) and their folded texts, so a keystroke in the filter box costs one scan of pre-folded
+bytes and never touches the disk; a keystroke that narrows the query (one more letter) scans
+only the papers listed before it.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, replace
-from operator import attrgetter
 
-from papernotes.library import Library
 from papernotes.library.field_filters import FieldFilter, split_filter
-from papernotes.library.reading_queue import queue_notes, sorted_notes
-from papernotes.model import Note
+from papernotes.library.paper_rows import PaperRows
 
 SORTS = ("year", "title", "added", "status", "priority", "rating")
 SORT_LABELS = {
@@ -25,8 +22,6 @@ SORT_LABELS = {
     "priority": "priority",
     "rating": "rating",
 }
-YEAR, ADDED = attrgetter("paper.year"), attrgetter("paper.added")
-STATUS_ORDER = {"reading": 0, "unread": 1, "read": 2}
 
 
 @dataclass(frozen=True)
@@ -52,25 +47,21 @@ class PaperFilter:
     def next_sort(self) -> PaperFilter:
         return replace(self, sort=SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)])
 
-    def selection(self, library: Library) -> list[Note]:
-        """The notes of the chosen year, before the filter text (the "M" of "N of M")."""
-        notes = library.notes()
-        if self.queue:
-            return queue_notes(notes)
-        if self.year is None:
-            return list(notes)
-        return [n for n in notes if n.paper.year == self.year]
+    def selection(self, rows: PaperRows) -> list[int]:
+        """The rows of the chosen year or the queue, before the filter text (the "M" of
+        "N of M"), as positions in ``rows.rows``."""
+        return rows.selection(self.year, self.queue)
 
-    def apply(self, library: Library, selection: list[Note] | None = None) -> list[Note]:
-        """The notes to list, in display order."""
-        notes = self.selection(library) if selection is None else selection
+    def apply(self, rows: PaperRows, selection: list[int] | None = None) -> list[int]:
+        """The rows to list (positions in ``rows.rows``), in display order."""
+        chosen = self.selection(rows) if selection is None else selection
         field_filter, words = split_filter(self.query)
-        notes = field_filter.keep(notes, library.folder.fold) if field_filter else notes
+        chosen = rows.kept(field_filter, chosen)
         if words.strip():
-            notes = library.search(words, notes)
+            chosen = rows.matching(words, chosen)
         if self.queue and self.sort == "year":
-            return notes  # the queue's own order
-        return sort_notes(notes, self.sort)
+            return chosen  # the queue's own order
+        return rows.sorted(chosen, self.sort)
 
     def narrows(self, before: PaperFilter) -> bool:
         """True when every paper this filter lists was listed by ``before``, in the same order:
@@ -84,27 +75,7 @@ class PaperFilter:
         now = terms(self.words)
         return all(any(old in new for new in now) for old in terms(before.words))
 
-    def refine(self, library: Library, listed: list[Note]) -> list[Note]:
+    def refine(self, rows: PaperRows, listed: list[int]) -> list[int]:
         """What ``apply`` gives, from ``listed``: what a filter this one ``narrows`` listed."""
         words = self.words
-        return library.search(words, listed) if words.strip() else listed
-
-
-def sort_notes(notes: list[Note], sort: str) -> list[Note]:
-    """Year: newest first in library order; title: A to Z; date added: newest first;
-    status: reading, unread, read; priority high first and rating best first (none last)."""
-    if sort == "status":
-        return sorted(notes, key=lambda n: STATUS_ORDER.get(n.paper.status, 3))
-    if sort in ("priority", "rating"):
-        return sorted_notes(notes, sort)
-    if sort == "title":
-        return sorted(notes, key=lambda n: n.paper.title.casefold())
-    if sort == "added":
-        return sorted(notes, key=ADDED, reverse=True)
-    return sorted(notes, key=YEAR, reverse=True)  # stable: library order within a year
-
-
-def year_counts(notes: list[Note]) -> list[tuple[int, int]]:
-    """``(year, count)`` pairs, newest year first."""
-    counts = Counter(map(YEAR, notes))
-    return sorted(counts.items(), reverse=True)
+        return rows.matching(words, listed) if words.strip() else listed

@@ -41,7 +41,7 @@ from papernotes.storage.checked_file import (
     write_checked,
 )
 
-ROWS_FORMAT = 2
+ROWS_FORMAT = 3
 _MAGIC = b"papernotes list rows\n"  # the file format's name, unchanged
 UNKNOWN: StatKey = bytes(40)
 """The stat key of a row that must be made again (no file has inode and device 0)."""

@@ -3,18 +3,15 @@ detail view or ``g`` goes to it, ``backspace`` (or ``alt+left``) comes back."""
 
 from __future__ import annotations
 
-import asyncio
 from typing import TYPE_CHECKING
 
-from papernotes.library.paper_links import label, linked_from, linking_notes, links_to
+from papernotes.library.paper_links import label, linked_from, links_to
+from papernotes.library.row_links import RowNames, linking_notes, names_of
 from papernotes.model import Note
 from papernotes.tui.screens.link_picker import LinkPicker
 
 if TYPE_CHECKING:
     from papernotes.tui.screens.main_screen import MainScreen
-
-LINK_SCAN_SLICE = 2000
-"""Notes looked through for links between two looks at the event queue (a few ms)."""
 
 
 class LinkActions:
@@ -30,6 +27,12 @@ class LinkActions:
         self._generation = 0
         """Counts the library's changes: a scan started before one is not kept."""
         self._scanning = False
+        self._names: RowNames | None = None
+
+    def named(self, name: str) -> list[Note]:
+        """The notes a link's ``name`` names, from the screen's rows (no full load)."""
+        self._names = names_of(self.screen.rows, self._names)
+        return self._names.named(name)
 
     def forget(self) -> None:
         """The library changed: find the notes holding links again when next asked."""
@@ -43,7 +46,7 @@ class LinkActions:
         the papers linking to ``note`` are left out."""
         if self._linking is None:
             self._scan_soon()
-            return links_to(self.screen.library, note), []
+            return links_to(self.screen.library, note, self.named), []
         return self.of(note)
 
     def _scan_soon(self) -> None:
@@ -54,20 +57,21 @@ class LinkActions:
     def _start_scan(self, generation: int) -> None:
         if generation == self._generation:
             self.screen.run_worker(
-                self._scan(generation), group="links", exclusive=True, exit_on_error=False
+                lambda: self._scan(generation),
+                group="links",
+                exclusive=True,
+                exit_on_error=False,
+                thread=True,
             )
 
-    async def _scan(self, generation: int) -> None:
-        """Find the notes holding links a slice at a time on the UI thread (keys are handled
-        in between), then draw the detail again with the papers linking to it."""
-        notes = self.screen.library.notes()
-        found: list[Note] = []
-        for start in range(0, len(notes), LINK_SCAN_SLICE):
-            if generation != self._generation:
-                return  # the library changed: a later scan finds them
-            found += linking_notes(notes[start : start + LINK_SCAN_SLICE])
-            await asyncio.sleep(0)
-        if generation == self._generation:
+    def _scan(self, generation: int) -> None:
+        """In a worker thread: find the notes holding links (the rows whose text holds
+        ``[[``, each read alone), then draw the detail again with the papers linking to it."""
+        found = linking_notes(self.screen.rows)
+        self.screen.app.call_from_thread(self._scanned, generation, found)
+
+    def _scanned(self, generation: int, found: list[Note]) -> None:
+        if generation == self._generation:  # else the library changed: a later scan finds them
             self._linking = found
             self.screen.show_detail(self.screen.current)
 
@@ -75,8 +79,10 @@ class LinkActions:
         """The papers ``note`` links to, and those that link to it."""
         library = self.screen.library
         if self._linking is None:
-            self._linking = linking_notes(library.notes())
-        return links_to(library, note), linked_from(library, note, self._linking)
+            self._linking = linking_notes(self.screen.rows)
+        return links_to(library, note, self.named), linked_from(
+            library, note, self._linking, self.named
+        )
 
     def follow(self, path: str) -> None:
         """Go to the linked paper at ``path``, remembering where from."""
@@ -106,7 +112,7 @@ class LinkActions:
         """Back to the paper the last followed link came from (skipping removed ones)."""
         while self.history:
             path = self.history.pop()
-            if any(n.path == path for n in self.screen.library.notes()):
+            if self.screen.rows.position(path) >= 0:
                 self.screen.open_paper(path)
                 return
         self.screen.notify("No link to go back along.")

@@ -9,7 +9,6 @@ time between events. The actions on notes live in ``NoteActions``, the view keys
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import replace
 from functools import partial
 
@@ -22,11 +21,11 @@ from textual.widgets import Header, OptionList, TabbedContent, TabPane
 
 from papernotes.gc_pause import gc_paused
 from papernotes.library import Library
-from papernotes.library.reading_queue import QUEUE_STATUSES
+from papernotes.library.paper_rows import PaperRows
 from papernotes.model import Note
 from papernotes.tui.actions import bindings
 from papernotes.tui.detail_markdown import Marker
-from papernotes.tui.paper_filter import SORT_LABELS, PaperFilter, year_counts
+from papernotes.tui.paper_filter import SORT_LABELS, PaperFilter
 from papernotes.tui.screens.link_actions import LinkActions
 from papernotes.tui.screens.main_view_actions import SPLIT_STEPS, MainViewActions
 from papernotes.tui.screens.mark_actions import MarkActions
@@ -44,9 +43,6 @@ from papernotes.tui.widgets.year_nav import YearNavigator
 SHORT = 30
 """Below this many rows the screen drops its header and puts notes before metadata."""
 
-SEARCH_SLICE = 500
-"""Notes whose search text is folded between two looks at the event queue (a few ms)."""
-
 
 class MainScreen(MainViewActions):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
@@ -61,11 +57,16 @@ class MainScreen(MainViewActions):
     def __init__(self, library: Library) -> None:
         super().__init__()
         self.library = library
+        self.rows = PaperRows(library)
+        """Every paper as a light row (``library/paper_rows.py``): the list and the filter
+        work on these; a full note is read only for the paper shown or acted on."""
+        self._note: Note | None = None
+        """The note of the highlighted row, read once (``current``)."""
         self.filter = PaperFilter()
         self.ready = False
         self.draft: dict[str, str] | None = None
         """What the user typed in a cancelled add form, offered again next time."""
-        self._listed: tuple[PaperFilter, int, list[Note]] | None = None
+        self._listed: tuple[PaperFilter, int, list[int]] | None = None
         """The filter last applied, the size of its selection and what it listed."""
         self.note_actions = NoteActions(self)
         """What the keys do to notes (``note_actions.py``); the ``action_*`` below call it."""
@@ -107,15 +108,16 @@ class MainScreen(MainViewActions):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="load")
     def load(self) -> None:
-        """Read every note off the UI thread.
+        """Read every paper's row off the UI thread (no note is built: the kept ``list``
+        rows, only the changed notes parsed).
 
-        The cyclic garbage collector is paused while the notes are built (at 100,000 notes it
-        otherwise walks the new objects again and again: a second), and what is loaded then
-        is frozen out of its sight: notes hold no cycles, reference counting frees them.
+        The cyclic garbage collector is paused while the rows are built (at 100,000 notes it
+        otherwise walks the new objects again and again), and what is loaded then is frozen
+        out of its sight: rows hold no cycles, reference counting frees them.
         """
         try:
             with gc_paused(freeze=True):
-                self.library.notes()
+                self.rows.load()
         except Exception as exc:  # any failure is shown, never a crash
             self.app.call_from_thread(
                 self.notify, f"Cannot load the library: {exc}", severity="error"
@@ -130,9 +132,8 @@ class MainScreen(MainViewActions):
 
     def loaded(self) -> None:
         self.ready = True
-        self.after_change()
-        self.call_after_refresh(self.prepare_search)
-        problems = self.library.problems()
+        self.redraw()
+        problems = self.rows.problems
         if problems:
             more = (
                 f" (and {len(problems) - 1} more; run 'papernotes check')"
@@ -143,62 +144,69 @@ class MainScreen(MainViewActions):
                 f"Skipped unreadable notes: {problems[0]}{more}", severity="warning", timeout=10
             )
 
-    @work(exclusive=True, exit_on_error=False, group="search")
-    async def prepare_search(self) -> None:
-        """Fold every note's search text and spell it in pinyin (or read both as kept), so
-        the first keystroke scans strings only.
-
-        On the UI thread, a slice at a time, reading the library's current notes for each
-        slice: no note changes while a slice is folded, and keys are handled in between.
-        """
-        start = 0
-        while self.ready:
-            notes = self.library.notes()
-            for note in notes[start : start + SEARCH_SLICE]:
-                self.library.haystack(note)  # the folded text: kept pinyin does not fold it
-                self.library.forms.pinyin(note)
-            start += SEARCH_SLICE
-            if start >= len(notes):
-                self.library.keep_search_forms()
-                return
-            await asyncio.sleep(0)
+    @work(thread=True, exclusive=True, exit_on_error=False, group="search")
+    def prepare_search(self) -> None:
+        """Read every row's folded search text (kept, or folded now for a changed note) and
+        gather the Chinese characters for pinyin queries, off the UI thread, so the first
+        keystroke scans bytes only."""
+        with gc_paused():
+            self.rows.fill_texts()
+            self.rows.han_text()
 
     # -- what is shown -----------------------------------------------------
 
     @property
     def current(self) -> Note | None:
-        return self.query_one(PaperList).highlighted
+        """The note of the highlighted row, read when first asked (None if it cannot be)."""
+        path = self.query_one(PaperList).highlighted_path
+        if path is None:
+            return None
+        if self._note is None or self._note.path != path:
+            try:
+                self._note = self.library.note_at(path)
+            except Exception:  # removed or unreadable since it was listed
+                return None
+        return self._note
 
     def refresh_years(self) -> None:
-        notes = self.library.notes()
-        queued = sum(1 for n in notes if n.paper.status in QUEUE_STATUSES)
+        rows = self.rows
         self.query_one(YearNavigator).show_counts(
-            len(notes), year_counts(notes), self.filter.year, queued, self.filter.queue
+            len(rows.rows), rows.year_counts(), self.filter.year, rows.queued(), self.filter.queue
         )
 
     def refresh_list(self, keep: str | None = None) -> None:
         """Apply year, filter text and sort; the cursor stays on ``keep`` (or the current paper)."""
         papers = self.query_one(PaperList)
-        if keep is None and papers.highlighted is not None:
-            keep = papers.highlighted.path
+        if keep is None:
+            keep = papers.highlighted_path
         before = self._listed
         if before is not None and self.filter.narrows(before[0]):
             total = before[1]
-            shown = self.filter.refine(self.library, before[2])
+            shown = self.filter.refine(self.rows, before[2])
         else:
-            selection = self.filter.selection(self.library)
-            total, shown = len(selection), self.filter.apply(self.library, selection)
+            selection = self.filter.selection(self.rows)
+            total, shown = len(selection), self.filter.apply(self.rows, selection)
         self._listed = (self.filter, total, shown)
-        papers.set_notes(shown, keep=keep, marker=self.marker())
+        rows = self.rows.rows
+        papers.set_rows([rows[i] for i in shown], keep=keep, marker=self.marker())
         self.query_one(FilterBar).show_count(len(shown), total, SORT_LABELS[self.filter.sort])
 
     def after_change(self, keep: str | None = None) -> None:
-        """Redraw after the library changed (add, save, delete, reload)."""
+        """Redraw after the library changed (add, save, delete, reload): the rows are read
+        again (only the changed notes' files), the folded texts of the others kept."""
+        self.rows.load()
+        self.redraw(keep)
+
+    def redraw(self, keep: str | None = None) -> None:
+        """Draw the years, the list and the detail from the rows as they are; fold the new
+        rows' search texts in the background."""
         self._listed = None
+        self._note = None
         self.links.forget()
         self.refresh_years()
         self.refresh_list(keep=keep)
         self.show_detail(self.current)
+        self.call_after_refresh(self.prepare_search)
 
     def marker(self) -> Marker | None:
         """What marks the filter's matches (None with no filter text); parsed once per text."""
@@ -243,7 +251,7 @@ class MainScreen(MainViewActions):
 
     @on(PaperList.Highlighted)
     def _highlighted(self, event: PaperList.Highlighted) -> None:
-        self.show_detail(event.note)
+        self.show_detail(self.current)
 
     @on(TabbedContent.TabActivated, "#lower")
     def _tab_activated(self, event: TabbedContent.TabActivated) -> None:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from papernotes.errors import user_message
 from papernotes.library import bulk_set
+from papernotes.library.paper_rows import PATH
 from papernotes.model import PRIORITIES, STATUSES, Note
 from papernotes.tui.widgets.paper_list import PaperList
 
@@ -37,10 +38,10 @@ class MarkActions:
     def toggle(self) -> None:
         """Mark or unmark the selected row and move to the next one."""
         papers = self.papers
-        note = papers.highlighted
-        if note is None:
+        path = papers.highlighted_path
+        if path is None:
             return
-        papers.marked ^= {note.path}
+        papers.marked ^= {path}
         papers.cursor += 1
         papers.refresh()
         self.show_count()
@@ -48,7 +49,7 @@ class MarkActions:
     def mark_all(self) -> None:
         """Mark every row the list shows (its year or queue and its filter)."""
         papers = self.papers
-        papers.marked |= {n.path for n in papers.notes}
+        papers.marked |= {str(row[PATH]) for row in papers.rows}
         papers.refresh()
         self.show_count()
 
@@ -68,10 +69,12 @@ class MarkActions:
             self.screen.notify(f"{marked} marked (esc clears).", timeout=2)
 
     def targets(self) -> list[Note]:
-        """The marked notes still in the library, in library order, else the selected one."""
+        """The marked notes still in the library, in library order (each read now), else the
+        selected one."""
         marked = self.papers.marked
         if marked:
-            return [n for n in self.screen.library.notes() if n.path in marked]
+            rows = self.screen.rows
+            return rows.notes_at([i for i, r in enumerate(rows.rows) if r[PATH] in marked])
         note = self.screen.note_actions.selected()
         return [] if note is None else [note]
 
@@ -178,7 +181,7 @@ class MarkActions:
 
     def done(self, report: bulk_set.SetReport) -> None:
         self.writing = False
-        keep = self.papers.highlighted.path if self.papers.highlighted else None
+        keep = self.papers.highlighted_path
         self.screen.after_change(keep=keep)
         if len(report.changed) == 1 and not report.refused and not report.unchanged:
             before, after = report.changed[0]

@@ -87,7 +87,7 @@ class NoteActions:
 
     def latest(self, note: Note) -> Note | None:
         """The library's current version of ``note`` (it may have been saved meanwhile)."""
-        return next((n for n in self.library.notes() if n.path == note.path), None)
+        return self.screen.rows.listed(note)
 
     def save_paper(self, note: Note, paper: Paper, message: str) -> None:
         with self.reporting("save"):
@@ -221,8 +221,10 @@ class NoteActions:
     def write_link(self, plan: LinkPlan) -> None:
         from papernotes.library.arxiv_links import write_links
 
+        listed = (self.screen.rows.listed(note) for note, _, _ in plan.planned)
+        seen = {note.path: note for note in listed if note is not None}
         with self.reporting("link"):  # a note changed on disk by another program: refused
-            self.linked(write_links(self.library, plan))
+            self.linked(write_links(self.library, plan, seen))
 
     def link_failed(self, message: str) -> None:
         self.notify(message, title="arXiv lookup failed", severity="error", timeout=10)

@@ -8,7 +8,7 @@ by terminal cells, so Chinese titles (two cells per character) keep the columns 
 
 from __future__ import annotations
 
-from operator import attrgetter, indexOf
+from operator import indexOf, itemgetter
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -22,8 +22,11 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from papernotes.model import Note
+from papernotes.library.paper_rows import ARXIV, KEY, PATH, PRIORITY, STATUS, TITLE, VENUE, YEAR
 from papernotes.tui.detail_markdown import Marker
+
+Row = tuple[object, ...]
+"""A paper's row (``library/paper_rows.py``): what the list shows, no ``Note``."""
 
 # (header, width) of each column after the title, which takes what is left. When the title
 # would get fewer than TITLE_WANTED cells, columns go in this order: the arXiv id, then the
@@ -39,18 +42,18 @@ TITLE_WANTED = 36
 MIN_TITLE = 12
 GLYPH_HEADER = "   "
 """The glyph column before the title: mark, status, priority (one cell each)."""
-PATH = attrgetter("path")
+PATH_OF = itemgetter(PATH)
 MARK_GLYPH = "•"
 STATUS_GLYPHS = {"unread": " ", "reading": "◐", "read": "✓"}
 PRIORITY_GLYPHS = {"high": "↑", "medium": "→", "low": "↓", "": " "}
 
 
-def glyphs(note: Note, marked: bool) -> str:
+def glyphs(row: Row, marked: bool) -> str:
     """The row's glyph column: ``•`` when marked, the status (◐ reading, ✓ read) and the
     priority (↑ high, → medium, ↓ low); blank for unmarked, unread, no priority."""
-    paper = note.paper
     mark = MARK_GLYPH if marked else " "
-    return mark + STATUS_GLYPHS.get(paper.status, "?") + PRIORITY_GLYPHS.get(paper.priority, "?")
+    status, priority = str(row[STATUS]), str(row[PRIORITY])
+    return mark + STATUS_GLYPHS.get(status, "?") + PRIORITY_GLYPHS.get(priority, "?")
 
 
 def fit(text: str, width: int) -> str:
@@ -81,21 +84,20 @@ def title_width(width: int, columns: tuple[tuple[str, int], ...]) -> int:
     return width - sum(w for _, w in columns) - len(columns) - 2 - len(GLYPH_HEADER) - 1
 
 
-def row_cells(
-    note: Note, columns: int = len(FIXED_COLUMNS), short: bool = False
-) -> tuple[str, ...]:
+def row_cells(row: Row, columns: int = len(FIXED_COLUMNS), short: bool = False) -> tuple[str, ...]:
     """The title and the first ``columns`` other cells (the venue's short name if ``short``)."""
-    paper = note.paper
-    venue = short_venue(paper.venue) if short else paper.venue
-    cells = (" ".join(paper.title.split()), venue, str(paper.year), paper.key, paper.arxiv)
+    venue = str(row[VENUE])
+    venue = short_venue(venue) if short else venue
+    title = " ".join(str(row[TITLE]).split())
+    cells = (title, venue, str(row[YEAR]), str(row[KEY]), str(row[ARXIV]))
     return cells[: columns + 1]
 
 
-def position(notes: list[Note], path: str) -> int:
-    """The index of the note at ``path`` in ``notes``, -1 if absent (looked for in C, up to
-    the first match: at 100,000 notes a filter keystroke spends a few milliseconds on it)."""
+def position(rows: list[Row], path: str) -> int:
+    """The index of the row at ``path`` in ``rows``, -1 if absent (looked for in C, up to
+    the first match: at 100,000 rows a filter keystroke spends a few milliseconds on it)."""
     try:
-        return indexOf(map(PATH, notes), path)
+        return indexOf(map(PATH_OF, rows), path)
     except ValueError:
         return -1
 
@@ -129,39 +131,45 @@ class PaperList(ScrollView, can_focus=True):
     cursor: reactive[int] = reactive(0, always_update=True, init=False)
 
     class Highlighted(Message):
-        """The paper under the cursor changed (``note`` is None when the list is empty)."""
+        """The paper under the cursor changed (``row`` is None when the list is empty)."""
 
-        def __init__(self, note: Note | None) -> None:
+        def __init__(self, row: Row | None) -> None:
             super().__init__()
-            self.note = note
+            self.row = row
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.notes: list[Note] = []
+        self.rows: list[Row] = []
+        """The rows listed (``library/paper_rows.py``), in display order."""
         self.marker: Marker | None = None
         """Marks the filter's matches in each title (None: nothing to mark)."""
         self.marked: set[str] = set()
         """Paths of the rows the user marked (space, V): kept across filters and sorts."""
-        self._shown: Note | None = None
+        self._shown: Row | None = None
 
     @property
-    def highlighted(self) -> Note | None:
-        return self.notes[self.cursor] if 0 <= self.cursor < len(self.notes) else None
+    def highlighted(self) -> Row | None:
+        return self.rows[self.cursor] if 0 <= self.cursor < len(self.rows) else None
 
-    def set_notes(
-        self, notes: list[Note], keep: str | None = None, marker: Marker | None = None
+    @property
+    def highlighted_path(self) -> str | None:
+        row = self.highlighted
+        return None if row is None else str(row[PATH])
+
+    def set_rows(
+        self, rows: list[Row], keep: str | None = None, marker: Marker | None = None
     ) -> None:
-        """Show ``notes``, the spans ``marker`` finds in each title marked; the cursor stays
-        on the note at path ``keep`` when it is still listed."""
-        self.notes = notes
+        """Show ``rows``, the spans ``marker`` finds in each title marked; the
+        cursor stays on the row at path ``keep`` when it is still listed."""
+        self.rows = rows
         self.marker = marker
-        index = 0 if keep is None else max(0, position(notes, keep))
-        self.virtual_size = Size(self.size.width, len(notes) + 1)
+        index = 0 if keep is None else max(0, position(rows, keep))
+        self.virtual_size = Size(self.size.width, len(rows) + 1)
         self.cursor = index
         self.refresh()
 
     def select_path(self, path: str) -> bool:
-        index = position(self.notes, path)
+        index = position(self.rows, path)
         if index < 0:
             return False
         self.cursor = index
@@ -170,15 +178,15 @@ class PaperList(ScrollView, can_focus=True):
     # -- cursor ------------------------------------------------------------
 
     def validate_cursor(self, value: int) -> int:
-        return max(0, min(value, len(self.notes) - 1))
+        return max(0, min(value, len(self.rows) - 1))
 
     def watch_cursor(self, value: int) -> None:
         self._scroll_to_cursor()
         self.refresh()
-        note = self.highlighted
-        if note is not self._shown:
-            self._shown = note
-            self.post_message(self.Highlighted(note))
+        row = self.highlighted
+        if row is not self._shown:
+            self._shown = row
+            self.post_message(self.Highlighted(row))
 
     def _visible_rows(self) -> int:
         return max(1, self.scrollable_content_region.height - 1)
@@ -197,7 +205,7 @@ class PaperList(ScrollView, can_focus=True):
         self.cursor += direction * self._visible_rows()
 
     def action_edge(self, end: int) -> None:
-        self.cursor = len(self.notes) - 1 if end else 0
+        self.cursor = len(self.rows) - 1 if end else 0
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
@@ -205,7 +213,7 @@ class PaperList(ScrollView, can_focus=True):
             self.cursor = self.scroll_offset.y + offset.y - 1
 
     def on_resize(self, event: events.Resize) -> None:
-        self.virtual_size = Size(self.size.width, len(self.notes) + 1)
+        self.virtual_size = Size(self.size.width, len(self.rows) + 1)
 
     # -- drawing -----------------------------------------------------------
 
@@ -263,15 +271,15 @@ class PaperList(ScrollView, can_focus=True):
             names = ("Title", *(name for name, _ in layout_for(width)))
             return self._strip(names, header, width, GLYPH_HEADER)
         index = self.scroll_offset.y + y - 1
-        if index >= len(self.notes):
+        if index >= len(self.rows):
             return Strip.blank(width, base)
         style = base
-        note = self.notes[index]
-        marked = note.path in self.marked
+        row = self.rows[index]
+        marked = row[PATH] in self.marked
         if marked:
             style = base + self.get_component_rich_style("paper-list--marked")
         if index == self.cursor:
             style = style + self.get_component_rich_style("paper-list--cursor")
         columns = layout_for(width)
-        cells = row_cells(note, len(columns), short=columns is LAYOUTS[-1])
-        return self._marked_strip(cells, style, width, glyphs(note, marked))
+        cells = row_cells(row, len(columns), short=columns is LAYOUTS[-1])
+        return self._marked_strip(cells, style, width, glyphs(row, marked))

@@ -1,0 +1,369 @@
+"""The TUI's papers as light rows: what the list shows, filters and sorts by, without a
+``Note`` per paper (at 100,000 notes the notes alone take ~190 MB and 1.7 s to load).
+
+The rows are ``list``'s kept rows (``library/list_rows.py``: path, year, title, venue, key,
+tags, status, priority, rating, arXiv id, digest…), in the library's order. A full note is
+built only for the paper shown or acted on (``Library.note_at``). Each row's folded search
+text is the kept search form of its note (``storage/caches/search_forms_cache.py``) as UTF-8
+bytes, used only for the same digest; a filter keystroke is a ``bytes`` ``in`` per row (only
+the rows listed before when the query grows). Pinyin queries match one string holding only
+the Chinese characters of every note (``HanText``) with a regular expression of character
+classes (the characters of the library read as each syllable): pinyin is read character by
+character, so this finds exactly what the pinyin spellings that ``search`` keeps find,
+without holding them. The answers equal ``Library.search`` and ``PaperFilter`` on notes
+(``tests/library/test_paper_rows.py``).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from bisect import bisect_right
+from collections import Counter
+from dataclasses import replace
+from operator import itemgetter
+from typing import TYPE_CHECKING
+
+from papernotes.library.field_filters import FieldFilter
+from papernotes.library.list_rows import (
+    ADDED,
+    ARXIV,
+    DIGEST,
+    KEY,
+    PATH,
+    PRIORITY,
+    RATING,
+    RAW_TITLE,
+    STATUS,
+    TAGS,
+    VENUE,
+    YEAR,
+    Row,
+    rows_of,
+    sorted_rows,
+)
+from papernotes.library.reading_queue import QUEUE_STATUSES, priority_rank
+from papernotes.model import Note, Problem
+
+if TYPE_CHECKING:
+    from papernotes.library.api import Library
+    from papernotes.text.folding import TextFolder
+
+__all__ = ["ARXIV", "KEY", "PATH", "PRIORITY", "RATING", "STATUS", "TITLE", "VENUE", "YEAR"]
+TITLE = RAW_TITLE
+FOLD_AT_ONCE = 64
+"""Up to this many rows without a folded text (notes changed since the last load) are folded
+from their notes; more, and the kept search forms are read first."""
+STATUS_ORDER = {"reading": 0, "unread": 1, "read": 2}
+_NOT_HAN_RUN = "[^\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]+"  # text.folding's
+
+
+def slug(row: Row) -> str:
+    return str(row[PATH]).rsplit("/", 1)[-1].removesuffix(".md")
+
+
+class PaperRows:
+    """Every paper of a library as a row, in the library's order, with its folded text."""
+
+    def __init__(self, library: Library) -> None:
+        self.library = library
+        self.rows: list[Row] = []
+        self.texts: list[bytes | None] = []
+        """Each row's folded search text (``search.haystack`` as UTF-8), None until known."""
+        self.problems: list[Problem] = []
+        self._han: HanText | None = None
+        self._filling = threading.Lock()
+        """Held while texts are filled or pinyin gathered (the TUI does it in a worker
+        thread; a keystroke meanwhile waits for it instead of doing it twice)."""
+        self._by_year = True  # the rows are newest year first (the library's order is)
+
+    # -- reading -------------------------------------------------------------
+
+    def load(self) -> None:
+        """Read the rows again (the kept rows where a file did not change); the folded text
+        of a note whose digest did not change is kept."""
+        library = self.library
+        rows = library.list_rows()
+        if rows is None:  # rows not kept (no cache) or the notes are in memory already
+            rows = rows_of(library.notes())
+            problems = library.problems()
+        else:
+            problems = list(library._listed or ())
+        known = {
+            r[PATH]: (r[DIGEST], t) for r, t in zip(self.rows, self.texts, strict=True) if t
+        }
+        texts: list[bytes | None] = []
+        for row in rows:
+            held = known.get(row[PATH])
+            texts.append(held[1] if held is not None and held[0] == row[DIGEST] else None)
+        self.rows, self.texts, self.problems = rows, texts, problems
+        self._han = None
+        years = list(map(itemgetter(YEAR), rows))
+        self._by_year = all(a >= b for a, b in zip(years, years[1:], strict=False))
+
+    def fill_texts(self, fold_missing: bool = True) -> None:
+        """Know every row's folded text: the kept search forms for the same digest, the
+        others folded from their notes (read one at a time) when ``fold_missing``."""
+        with self._filling:
+            self._fill_texts(fold_missing)
+
+    def _fill_texts(self, fold_missing: bool) -> None:
+        rows, texts = self.rows, self.texts
+        missing = [i for i, t in enumerate(texts) if t is None]
+        if not missing:
+            return
+        if len(missing) > FOLD_AT_ONCE:  # else folding them costs less than reading all
+            kept = self.library.store.caches().search_forms().read()
+            for i in missing:
+                forms = kept.get(rows[i][PATH])
+                if forms is not None and forms[0] == rows[i][DIGEST]:
+                    texts[i] = forms[1]
+            del kept
+        if not fold_missing:
+            return
+        still = [i for i in missing if texts[i] is None]
+        if len(still) > FOLD_AT_ONCE and len(still) * 8 > len(rows):
+            self._fold_from_notes(still)  # no forms kept yet (a first start)
+        for i in still:
+            if texts[i] is None:
+                texts[i] = self._folded(rows[i])
+
+    def _fold_from_notes(self, missing: list[int]) -> None:
+        """Fold the texts of ``missing`` from every note loaded at once and keep the new
+        forms for the next start (``Library.keep_search_forms``); the notes and forms are
+        let go afterwards (the rows do without them)."""
+        from papernotes.library.search_hits import encoded
+
+        library = self.library
+        held = library._notes is not None
+        by_path = {n.path: n for n in library.notes()}
+        for i in missing:
+            note = by_path.get(str(self.rows[i][PATH]))
+            if note is not None and note.digest == self.rows[i][DIGEST]:
+                self.texts[i] = encoded(library.haystack(note))
+        library.keep_search_forms()
+        del by_path
+        if not held:
+            library.reload()
+            library._forms = None
+
+    def _folded(self, row: Row) -> bytes:
+        from papernotes.library.search import text_of
+        from papernotes.library.search_hits import encoded
+
+        try:
+            note = self.library.note_at(str(row[PATH]))
+        except Exception:  # gone or unreadable since it was listed: matches nothing
+            return b""
+        return encoded(self.library.folder.fold(text_of(note.paper)))
+
+    def han_text(self) -> HanText:
+        """The Chinese characters of every row's text, for pinyin queries (made once)."""
+        self.fill_texts()
+        with self._filling:
+            han, texts = self._han, self.texts
+            if han is None:
+                han = HanText(texts, self.library.folder)
+                if self.texts is texts:  # not read again meanwhile
+                    self._han = han
+            return han
+
+    # -- what the list shows -------------------------------------------------
+
+    def year_counts(self) -> list[tuple[int, int]]:
+        """``(year, count)`` pairs, newest year first."""
+        return sorted(Counter(map(itemgetter(YEAR), self.rows)).items(), reverse=True)
+
+    def queued(self) -> int:
+        return sum(1 for r in self.rows if r[STATUS] in QUEUE_STATUSES)
+
+    def selection(self, year: int | None, queue: bool) -> list[int]:
+        """The rows of ``year`` (None: all) or of the reading queue in queue order, as
+        positions in ``rows`` (``reading_queue.queue_notes``'s order for the queue)."""
+        rows = self.rows
+        if queue:
+            waiting = [i for i, r in enumerate(rows) if r[STATUS] in QUEUE_STATUSES]
+            return sorted(
+                waiting,
+                key=lambda i: (
+                    QUEUE_STATUSES.index(rows[i][STATUS]),
+                    priority_rank(rows[i][PRIORITY]),
+                    not rows[i][ADDED],
+                    rows[i][ADDED],
+                    rows[i][RAW_TITLE].casefold(),
+                ),
+            )
+        if year is None:
+            return list(range(len(rows)))
+        return [i for i, r in enumerate(rows) if r[YEAR] == year]
+
+    def kept(self, field_filter: FieldFilter, chosen: list[int]) -> list[int]:
+        """The rows of ``chosen`` that ``field_filter`` lets through (``FieldFilter.keep``)."""
+        if not field_filter:
+            return chosen
+        fold = self.library.folder.fold
+        tags = [fold(t) for t in field_filter.tags]
+        rows, f = self.rows, field_filter
+        return [
+            i
+            for i in chosen
+            if (not f.statuses or rows[i][STATUS] in f.statuses)
+            and (not f.priorities or rows[i][PRIORITY] in f.priorities)
+            and (not f.years or any(lo <= rows[i][YEAR] <= hi for lo, hi in f.years))
+            and rows[i][RATING] >= f.rating_min
+            and (not tags or any(fold(t) in tags for t in rows[i][TAGS]))
+        ]
+
+    def matching(self, words: str, chosen: list[int]) -> list[int]:
+        """The rows of ``chosen`` whose paper ``words`` finds, as ``Library.search`` finds
+        notes (folded text, traditional = simplified, pinyin), in the order of ``chosen``."""
+        from papernotes.library.search import terms
+        from papernotes.library.search_hits import encoded
+
+        raw = terms(words)
+        if not raw:
+            return chosen
+        if any(self.texts[i] is None for i in chosen):
+            self.fill_texts()
+        folder = self.library.folder
+        texts = self.texts
+        found: set[int] | None = None
+        wanted = [encoded(folder.fold(w)) for w in raw]
+        splits = [pinyin_splits(w) for w in raw]
+        whole = whole_splits(raw)
+        if len(raw) == 1 and not splits[0] and not whole:  # the common case, in one pass
+            word = wanted[0]
+            return [i for i in chosen if word in texts[i]]  # type: ignore[operator]
+        for word, split in zip(wanted, splits, strict=True):
+            rows = {i for i in chosen if word in texts[i]}  # type: ignore[operator]
+            if split:
+                rows |= self.han_text().rows_read_as(split) & set(chosen)
+            found = rows if found is None else found & rows
+        assert found is not None
+        if whole:
+            found |= self.han_text().rows_read_as(whole) & set(chosen)
+        return [i for i in chosen if i in found]
+
+    def sorted(self, chosen: list[int], sort: str) -> list[int]:
+        """``chosen`` in the order ``sort`` names (``PaperFilter``'s sorts): year newest
+        first in library order, title A to Z, added newest first, status reading, unread,
+        read, priority high first and rating best first (none last)."""
+        rows = self.rows
+        if sort == "year":
+            if self._by_year and chosen == sorted(chosen):
+                return chosen  # already in that order
+            return sorted(chosen, key=lambda i: rows[i][YEAR], reverse=True)
+        if sort == "status":
+            return sorted(chosen, key=lambda i: STATUS_ORDER.get(rows[i][STATUS], 3))
+        if sort == "title":
+            return sorted(chosen, key=lambda i: rows[i][RAW_TITLE].casefold())
+        if sort == "added":
+            return sorted(chosen, key=lambda i: rows[i][ADDED], reverse=True)
+        place = {id(rows[i]): i for i in chosen}
+        return [place[id(r)] for r in sorted_rows([rows[i] for i in chosen], sort)]
+
+    def position(self, path: str) -> int:
+        """The position of the row at ``path``, -1 if there is none."""
+        return next((i for i, r in enumerate(self.rows) if r[PATH] == path), -1)
+
+    def listed(self, note: Note) -> Note | None:
+        """``note`` as the rows list it: itself when its digest is the row's, else its file
+        read now (saved meanwhile) but with the row's digest, so that a write over a file
+        changed since the rows were read is refused; None when it is not listed."""
+        at = self.position(note.path)
+        if at < 0:
+            return None
+        digest = str(self.rows[at][DIGEST])
+        if digest == note.digest:
+            return note
+        try:
+            fresh = self.library.note_at(note.path)
+        except Exception:  # removed or unreadable meanwhile
+            return None
+        return fresh if fresh.digest == digest else replace(fresh, digest=digest)
+
+    def notes_at(self, chosen: list[int]) -> list[Note]:
+        """The notes of the rows ``chosen`` (each read now), skipping any that went."""
+        found = []
+        for i in chosen:
+            try:
+                found.append(self.library.note_at(str(self.rows[i][PATH])))
+            except Exception:  # removed or unreadable since it was listed
+                continue
+        return found
+
+
+def pinyin_splits(word: str, minimum: int = 2) -> list[tuple[str, ...]]:
+    """The syllable splits ``search.pinyin_pattern`` reads ``word`` as ([] when none)."""
+    from papernotes.library.search import MAX_PINYIN_LETTERS
+    from papernotes.text.folding import syllable_splits
+
+    if len(word) > MAX_PINYIN_LETTERS or not (word.isascii() and word.isalpha()):
+        return []
+    return [s for s in syllable_splits(word.lower()) if len(s) >= minimum]
+
+
+def whole_splits(raw: list[str]) -> list[tuple[str, ...]]:
+    """The splits of several words read as one run of syllables (``search._whole_pattern``)."""
+    from papernotes.library.search import MAX_PINYIN_LETTERS
+
+    if len(raw) < 2 or sum(map(len, raw)) > MAX_PINYIN_LETTERS:
+        return []
+    if not all(pinyin_splits(w, minimum=1) for w in raw):
+        return []
+    return pinyin_splits("".join(raw))
+
+
+class HanText:
+    """The Chinese characters of each row's folded text (other runs as one ``|``), joined
+    by newlines, and which of the library's characters read as each syllable."""
+
+    def __init__(self, texts: list[bytes | None], folder: TextFolder) -> None:
+        parts = [re.sub(_NOT_HAN_RUN, "|", (t or b"").decode("utf-8", "surrogatepass")) for t in texts]
+        self.starts = [0]
+        for part in parts:
+            self.starts.append(self.starts[-1] + len(part) + 1)
+        self.text = "\n".join(parts)
+        del parts
+        readers: dict[str, list[str]] = {}
+        for char in set(self.text) - {"|", "\n"}:
+            for syllable in folder.readings(char).split(","):
+                if syllable:
+                    readers.setdefault(syllable, []).append(char)
+        self.readers = {s: "".join(sorted(chars)) for s, chars in readers.items()}
+
+    def pattern(self, splits: list[tuple[str, ...]]) -> re.Pattern[str] | None:
+        """Characters in a row read as the syllables of one of ``splits``."""
+        ways = []
+        for split in splits:
+            classes = [self.readers.get(s, "") for s in split]
+            if all(classes):
+                ways.append("".join(f"[{re.escape(c)}]" for c in classes))
+        return re.compile("|".join(ways)) if ways else None
+
+    def rows_read_as(self, splits: list[tuple[str, ...]]) -> set[int]:
+        """The rows holding characters read as one of ``splits``."""
+        regex = self.pattern(splits)
+        found: set[int] = set()
+        if regex is None:
+            return found
+        text, starts, search = self.text, self.starts, regex.search
+        hit = search(text)
+        while hit is not None:
+            row = bisect_right(starts, hit.start()) - 1
+            found.add(row)
+            hit = search(text, starts[row + 1])
+        return found
+
+
+def note_at(library: Library, rel: str) -> Note:
+    """The note at ``rel``: the one held in memory, else read from its file alone (a
+    ``NoteFormatError`` if it does not parse, ``OSError`` if it went)."""
+    held = library._notes
+    if held is not None:
+        if library._slots is None:
+            library._slots = {n.path: i for i, n in enumerate(held)}
+        slot = library._slots.get(rel)
+        if slot is not None and slot < len(held) and held[slot].path == rel:
+            return held[slot]
+    return library.store.read(rel)

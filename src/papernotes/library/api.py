@@ -26,6 +26,7 @@ from papernotes.storage.store import NoteStore, Scan
 if TYPE_CHECKING:
     from papernotes.library.history_ops import History
     from papernotes.library.list_rows import QuickOutput
+    from papernotes.library.paper_rows import PaperRows
     from papernotes.library.search import Hit, Query
     from papernotes.library.search_forms import SearchForms
     from papernotes.text.folding import TextFolder
@@ -61,6 +62,7 @@ class Library:
         self._unseen: list[str] = []  # folders and notes the last load could not read
         self._listed: list[Problem] | None = None  # the problems of the last list_rows()
         self._history: History | None = None  # made on the first write or history command
+        self._rows: PaperRows | None = None  # the TUI's rows, told of each write (held_notes)
         self.store.after_writes = self._commit_writes
 
     @classmethod

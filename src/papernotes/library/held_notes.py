@@ -1,7 +1,8 @@
 """A ``Library``'s notes in memory kept in step with its writes, so a command that writes
 and reads again (the TUI, bulk imports) never loads the folder twice: the ordered list (a
 saved note keeps its place in its year), the path → position slots, the name index and the
-search forms, each updated only where it was built."""
+search forms, each updated only where it was built; and the TUI's rows (``paper_rows.py``),
+told of each write."""
 
 from __future__ import annotations
 
@@ -15,6 +16,12 @@ if TYPE_CHECKING:
 
 def remember(library: Library, note: Note) -> None:
     """``note``, new to the library, held at the end of its notes."""
+    if library._rows is not None:
+        library._rows.noted(None, note)
+    _remember(library, note)
+
+
+def _remember(library: Library, note: Note) -> None:
     if library._notes is not None:
         if library._slots is not None:
             library._slots[note.path] = len(library._notes)
@@ -25,6 +32,8 @@ def remember(library: Library, note: Note) -> None:
 
 def replace_held(library: Library, old: Note, new: Note) -> None:
     """``new`` takes ``old``'s place, so a saved note keeps its position in its year."""
+    if library._rows is not None:
+        library._rows.noted(old, new)
     if library._notes is not None and old.path == new.path:
         if library._slots is None:
             library._slots = {n.path: i for i, n in enumerate(library._notes)}
@@ -36,12 +45,18 @@ def replace_held(library: Library, old: Note, new: Note) -> None:
         if library._index is not None:
             library._index.replace(old, new)
     else:
-        forget(library, old)
-        remember(library, new)
+        _forget(library, old)
+        _remember(library, new)
 
 
 def forget(library: Library, note: Note) -> None:
     """``note``, removed, no longer held."""
+    if library._rows is not None:
+        library._rows.noted(note, None)
+    _forget(library, note)
+
+
+def _forget(library: Library, note: Note) -> None:
     if library._notes is not None:
         library._notes = [n for n in library._notes if n.path != note.path]
     library._slots = None

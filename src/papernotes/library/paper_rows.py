@@ -72,6 +72,10 @@ class PaperRows:
         """Each row's folded search text (``search.haystack`` as UTF-8), None until known."""
         self.problems: list[Problem] = []
         self._han: HanText | None = None
+        self._positions: dict[str, int] | None = None  # path -> position, made on a write
+        self._stale = False  # a write added, removed or moved a note: read the rows again
+        self._seen = False  # writes were seen and made to the rows in place
+        library._rows = self  # told of this program's writes (``held_notes``)
         self._filling = threading.Lock()
         """Held while texts are filled or pinyin gathered (the TUI does it in a worker
         thread; a keystroke meanwhile waits for it instead of doing it twice)."""
@@ -97,9 +101,43 @@ class PaperRows:
             held = known.get(row[PATH])
             texts.append(held[1] if held is not None and held[0] == row[DIGEST] else None)
         self.rows, self.texts, self.problems = rows, texts, problems
-        self._han = None
+        self._han = self._positions = None
+        self._stale = self._seen = False
         years = list(map(itemgetter(YEAR), rows))
         self._by_year = all(a >= b for a, b in zip(years, years[1:], strict=False))
+
+    def refresh(self) -> None:
+        """After a change of the library: the rows as they are when every write since the
+        last look was made to them in place (a save keeping its note's path), else read
+        again (an add, a removal, a move, a change this program did not write: an undo, an
+        edit in the editor)."""
+        if self._stale or not self._seen:
+            self.load()
+        self._seen = False
+
+    def noted(self, old: Note | None, new: Note | None) -> None:
+        """This program wrote ``new`` over ``old`` (None: added or removed): the row of a
+        note saved at the same path is made again in place, with its folded text kept when
+        the searched fields did not change (a status, priority or rating change)."""
+        from papernotes.library.list_rows import list_row
+        from papernotes.library.search import text_of
+
+        if old is None or new is None or old.path != new.path:
+            self._stale = True
+            return
+        if self._positions is None:
+            self._positions = {str(r[PATH]): i for i, r in enumerate(self.rows)}
+        at = self._positions.get(new.path, -1)
+        if at < 0 or self.rows[at][YEAR] != new.paper.year:
+            self._stale = True
+            return
+        text = self.texts[at]
+        if text is not None and text_of(old.paper) != text_of(new.paper):
+            text = None
+            self._han = None
+        self.rows[at] = (b"", *list_row(new))
+        self.texts[at] = text
+        self._seen = True
 
     def fill_texts(self, fold_missing: bool = True) -> None:
         """Know every row's folded text: the kept search forms for the same digest, the

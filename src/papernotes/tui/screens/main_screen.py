@@ -192,9 +192,10 @@ class MainScreen(MainViewActions):
         self.query_one(FilterBar).show_count(len(shown), total, SORT_LABELS[self.filter.sort])
 
     def after_change(self, keep: str | None = None) -> None:
-        """Redraw after the library changed (add, save, delete, reload): the rows are read
-        again (only the changed notes' files), the folded texts of the others kept."""
-        self.rows.load()
+        """Redraw after the library changed (add, save, delete, reload): the rows saved by
+        this program were changed in place; after any other change they are read again
+        (only the changed notes' files), the folded texts of the others kept."""
+        self.rows.refresh()
         self.redraw(keep)
 
     def redraw(self, keep: str | None = None) -> None:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import re
 import threading
-from bisect import bisect_right
 from collections import Counter
 from dataclasses import replace
 from operator import itemgetter
@@ -121,6 +120,7 @@ class PaperRows:
         the searched fields did not change (a status, priority or rating change)."""
         from papernotes.library.list_rows import list_row
         from papernotes.library.search import text_of
+        from papernotes.library.search_hits import encoded
 
         if old is None or new is None or old.path != new.path:
             self._stale = True
@@ -133,11 +133,20 @@ class PaperRows:
             return
         text = self.texts[at]
         if text is not None and text_of(old.paper) != text_of(new.paper):
-            text = None
-            self._han = None
+            text = encoded(self.library.folder.fold(text_of(new.paper)))
+            han = self._han
+            if han is not None and not han.update(at, text):
+                self._han = None  # a character new to the library: gathered again
         self.rows[at] = (b"", *list_row(new))
         self.texts[at] = text
         self._seen = True
+
+    def prepare(self) -> None:
+        """Everything a keystroke needs, made ahead: every row's folded text, the Chinese
+        characters for pinyin, and the converter loaded (its first use takes 0.1 s)."""
+        self.fill_texts()
+        self.han_text()
+        self.library.folder.fold("預")
 
     def fill_texts(self, fold_missing: bool = True) -> None:
         """Know every row's folded text: the kept search forms for the same digest, the
@@ -151,12 +160,7 @@ class PaperRows:
         if not missing:
             return
         if len(missing) > FOLD_AT_ONCE:  # else folding them costs less than reading all
-            kept = self.library.store.caches().search_forms().read()
-            for i in missing:
-                forms = kept.get(rows[i][PATH])
-                if forms is not None and forms[0] == rows[i][DIGEST]:
-                    texts[i] = forms[1]
-            del kept
+            self._kept_texts(missing)
         if not fold_missing:
             return
         still = [i for i in missing if texts[i] is None]
@@ -165,6 +169,23 @@ class PaperRows:
         for i in still:
             if texts[i] is None:
                 texts[i] = self._folded(rows[i])
+
+    def _kept_texts(self, missing: list[int]) -> None:
+        """The folded texts of ``missing`` from the kept search forms of the same digest,
+        read a shard at a time: only the folded bytes are held, not the whole cache."""
+        from papernotes.storage.caches.shards import shard_of
+
+        rows, texts = self.rows, self.texts
+        wanted: dict[int, list[int]] = {}
+        for i in missing:
+            wanted.setdefault(shard_of(str(rows[i][PATH])), []).append(i)
+        shards = self.library.store.caches().search_forms().shards
+        for index, shard in shards.each(wanted):
+            for i in wanted.get(index, ()):
+                forms = shard.get(rows[i][PATH])
+                if forms is not None and forms[0] == rows[i][DIGEST]:
+                    texts[i] = forms[1]
+            del shard
 
     def _fold_from_notes(self, missing: list[int]) -> None:
         """Fold the texts of ``missing`` from every note loaded at once and keep the new
@@ -261,7 +282,7 @@ class PaperRows:
         raw = terms(words)
         if not raw:
             return chosen
-        if any(self.texts[i] is None for i in chosen):
+        if None in self.texts:  # in C: no row is missed when all are known (most keys)
             self.fill_texts()
         folder = self.library.folder
         texts = self.texts
@@ -275,11 +296,11 @@ class PaperRows:
         for word, split in zip(wanted, splits, strict=True):
             rows = {i for i in chosen if word in texts[i]}  # type: ignore[operator]
             if split:
-                rows |= self.han_text().rows_read_as(split) & set(chosen)
+                rows |= self.han_text().rows_read_as(split, chosen)
             found = rows if found is None else found & rows
         assert found is not None
         if whole:
-            found |= self.han_text().rows_read_as(whole) & set(chosen)
+            found |= self.han_text().rows_read_as(whole, chosen)
         return [i for i in chosen if i in found]
 
     def sorted(self, chosen: list[int], sort: str) -> list[int]:
@@ -288,8 +309,8 @@ class PaperRows:
         read, priority high first and rating best first (none last)."""
         rows = self.rows
         if sort == "year":
-            if self._by_year and chosen == sorted(chosen):
-                return chosen  # already in that order
+            if self._by_year:  # ``chosen`` is in the rows' order (``selection``'s), newest first
+                return chosen
             return sorted(chosen, key=lambda i: rows[i][YEAR], reverse=True)
         if sort == "status":
             return sorted(chosen, key=lambda i: STATUS_ORDER.get(rows[i][STATUS], 3))
@@ -353,22 +374,30 @@ def whole_splits(raw: list[str]) -> list[tuple[str, ...]]:
 
 
 class HanText:
-    """The Chinese characters of each row's folded text (other runs as one ``|``), joined
-    by newlines, and which of the library's characters read as each syllable."""
+    """The Chinese characters of each row's folded text (other runs as one ``|``), and which
+    of the library's characters read as each syllable."""
 
     def __init__(self, texts: list[bytes | None], folder: TextFolder) -> None:
-        parts = [re.sub(_NOT_HAN_RUN, "|", (t or b"").decode("utf-8", "surrogatepass")) for t in texts]
-        self.starts = [0]
-        for part in parts:
-            self.starts.append(self.starts[-1] + len(part) + 1)
-        self.text = "\n".join(parts)
-        del parts
+        self.parts = [_han_part(t) for t in texts]
+        chars: set[str] = set()
+        for part in self.parts:
+            chars.update(part)
+        self.chars = chars
         readers: dict[str, list[str]] = {}
-        for char in set(self.text) - {"|", "\n"}:
+        for char in chars - {"|"}:
             for syllable in folder.readings(char).split(","):
                 if syllable:
                     readers.setdefault(syllable, []).append(char)
         self.readers = {s: "".join(sorted(chars)) for s, chars in readers.items()}
+
+    def update(self, at: int, text: bytes) -> bool:
+        """Row ``at`` now has the folded ``text``; False when it holds a character the
+        library had nowhere else (the readings must be gathered again)."""
+        part = _han_part(text)
+        if not self.chars.issuperset(part):
+            return False
+        self.parts[at] = part
+        return True
 
     def pattern(self, splits: list[tuple[str, ...]]) -> re.Pattern[str] | None:
         """Characters in a row read as the syllables of one of ``splits``."""
@@ -379,19 +408,18 @@ class HanText:
                 ways.append("".join(f"[{re.escape(c)}]" for c in classes))
         return re.compile("|".join(ways)) if ways else None
 
-    def rows_read_as(self, splits: list[tuple[str, ...]]) -> set[int]:
-        """The rows holding characters read as one of ``splits``."""
+    def rows_read_as(self, splits: list[tuple[str, ...]], chosen: list[int]) -> set[int]:
+        """The rows of ``chosen`` holding characters read as one of ``splits``."""
         regex = self.pattern(splits)
-        found: set[int] = set()
         if regex is None:
-            return found
-        text, starts, search = self.text, self.starts, regex.search
-        hit = search(text)
-        while hit is not None:
-            row = bisect_right(starts, hit.start()) - 1
-            found.add(row)
-            hit = search(text, starts[row + 1])
-        return found
+            return set()
+        search, parts = regex.search, self.parts
+        return {i for i in chosen if search(parts[i])}
+
+
+def _han_part(text: bytes | None) -> str:
+    """The Chinese characters of a folded text, each other run as one ``|``."""
+    return re.sub(_NOT_HAN_RUN, "|", (text or b"").decode("utf-8", "surrogatepass"))
 
 
 def note_at(library: Library, rel: str) -> Note:

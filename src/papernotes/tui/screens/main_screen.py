@@ -150,8 +150,7 @@ class MainScreen(MainViewActions):
         gather the Chinese characters for pinyin queries, off the UI thread, so the first
         keystroke scans bytes only."""
         with gc_paused():
-            self.rows.fill_texts()
-            self.rows.han_text()
+            self.rows.prepare()
 
     # -- what is shown -----------------------------------------------------
 

@@ -10,8 +10,8 @@ from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
 from papernotes.library import Library
-from papernotes.tui.screens.add_paper import AddPaperScreen
 from papernotes.library.paper_rows import YEAR
+from papernotes.tui.screens.add_paper import AddPaperScreen
 from papernotes.tui.widgets.detail_view import DetailView
 from papernotes.tui.widgets.note_editor import NoteInput, NoteLineList
 from papernotes.tui.widgets.paper_list import PaperList

@@ -11,10 +11,10 @@ from rich.cells import cell_len
 
 from papernotes.errors import InvalidInputError
 from papernotes.library import Library
+from papernotes.library.paper_rows import PaperRows, slug
 from papernotes.model import Paper
 from papernotes.text.urls import is_browsable
 from papernotes.tui.detail_markdown import paper_markdown
-from papernotes.library.paper_rows import PaperRows, slug
 from papernotes.tui.paper_filter import SORTS, PaperFilter
 from papernotes.tui.paper_form import FormError, paper_from_form, split_tags
 from papernotes.tui.widgets.paper_list import fit

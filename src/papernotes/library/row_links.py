@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from papernotes.library.paper_links import holds_links
-from papernotes.library.paper_rows import ARXIV, KEY, PATH, slug
+from papernotes.library.paper_rows import ARXIV, KEY, slug
 from papernotes.model import Note
 from papernotes.text.arxiv_ids import base_id
 

@@ -1,0 +1,153 @@
+"""The TUI's light rows (``library/paper_rows.py``): the same papers, in the same order, as
+the filter gave on full notes (``Library.search`` and the field filters), with the caches and
+without them; kept in step with the library's writes and re-read after an outside edit."""
+
+from __future__ import annotations
+
+from operator import attrgetter
+from pathlib import Path
+
+import pytest
+
+from papernotes.library import Library
+from papernotes.library.field_filters import split_filter
+from papernotes.library.paper_rows import PATH, STATUS, TITLE, PaperRows
+from papernotes.library.reading_queue import queue_notes, sorted_notes
+from papernotes.model import Note, Paper
+from papernotes.tui.paper_filter import SORTS, PaperFilter
+
+EXTRA = (
+    Paper(title="长度外推的位置编码", year=2022, venue="ACL", tags=("長文本",)),
+    Paper(title="ＴｉｎｙＢＥＲＴ 复现笔记", year=2021, notes=("重量级模型的蒸餾",)),
+    Paper(title="发型与頭髮: a note", year=2020, status="reading", priority="high"),
+)
+QUERIES = (
+    "蒸馏",
+    "蒸餾",
+    "ＢＥＲＴ",
+    "bert",
+    "zhengliu",
+    "zheng liu",
+    "changdu",  # 长 reads chang and zhang: both find it
+    "zhangdu",
+    "long",  # a single syllable: text only
+    "tuilisudu",
+    "髮",
+    "bert 蒸馏",
+    "tag:蒸餾",
+    "tag:长文本 weizhi",
+    "status:unread bert",
+    "priority:high",
+    "year:2020..2021 蒸馏",
+    "rating:1",
+    "no such words here",
+)
+
+
+def _old_sort(notes: list[Note], sort: str) -> list[Note]:
+    """The TUI's sort on notes before the rows (``paper_filter.sort_notes``, as it was)."""
+    order = {"reading": 0, "unread": 1, "read": 2}
+    if sort == "status":
+        return sorted(notes, key=lambda n: order.get(n.paper.status, 3))
+    if sort in ("priority", "rating"):
+        return sorted_notes(notes, sort)
+    if sort == "title":
+        return sorted(notes, key=lambda n: n.paper.title.casefold())
+    if sort == "added":
+        return sorted(notes, key=attrgetter("paper.added"), reverse=True)
+    return sorted(notes, key=attrgetter("paper.year"), reverse=True)
+
+
+def listed_from_notes(library: Library, wanted: PaperFilter) -> list[str]:
+    """What the filter listed when it worked on every note."""
+    notes = library.notes()
+    if wanted.queue:
+        notes = queue_notes(notes)
+    elif wanted.year is not None:
+        notes = [n for n in notes if n.paper.year == wanted.year]
+    field_filter, words = split_filter(wanted.query)
+    notes = field_filter.keep(notes, library.folder.fold)
+    if words.strip():
+        notes = library.search(words, notes)
+    if not (wanted.queue and wanted.sort == "year"):
+        notes = _old_sort(notes, wanted.sort)
+    return [n.path for n in notes]
+
+
+def listed_from_rows(rows: PaperRows, wanted: PaperFilter) -> list[str]:
+    return [str(rows.rows[i][PATH]) for i in wanted.apply(rows)]
+
+
+def loaded_rows(root: Path) -> PaperRows:
+    rows = PaperRows(Library.open(root))
+    rows.load()
+    return rows
+
+
+@pytest.fixture
+def mixed_library(seed_library: Path) -> Path:
+    library = Library.open(seed_library)
+    for paper in EXTRA:
+        library.add(paper)
+    return seed_library
+
+
+@pytest.mark.parametrize("cache", ["kept", "off"])
+def test_the_rows_list_the_papers_the_notes_listed_for_every_spelling_field_and_sort(
+    mixed_library, trusting_cache, monkeypatch, cache
+):
+    if cache == "off":
+        monkeypatch.setenv("PAPERNOTES_NO_CACHE", "1")
+    else:  # a first TUI start keeps the rows and search forms; the second reads them
+        loaded_rows(mixed_library).prepare()
+    rows = loaded_rows(mixed_library)
+    reference = Library.open(mixed_library)
+    for query in QUERIES:
+        for wanted in (
+            PaperFilter(query=query),
+            PaperFilter(year=2020, query=query),
+            PaperFilter(query=query, queue=True),
+        ):
+            for sort in SORTS:
+                chosen = PaperFilter(wanted.year, wanted.query, sort, wanted.queue)
+                assert listed_from_rows(rows, chosen) == listed_from_notes(reference, chosen), (
+                    chosen
+                )
+    assert listed_from_rows(rows, PaperFilter(query="changdu"))  # the heteronym is found
+    if cache == "kept":  # the kept rows and forms did it all, without a note per paper
+        assert rows.library._notes is None
+
+
+def test_pinyin_in_the_rows_finds_each_reading_of_a_heteronym_and_not_a_single_syllable(
+    mixed_library,
+):
+    rows = loaded_rows(mixed_library)
+    titles = lambda q: [rows.rows[i][TITLE] for i in PaperFilter(query=q).apply(rows)]  # noqa: E731
+    assert titles("changdu") == titles("zhangdu") == ["长度外推的位置编码"]
+    assert "长度外推的位置编码" not in titles("long")  # one syllable matches as text only
+
+
+def test_a_save_changes_its_row_in_place_and_an_outside_edit_is_listed_after_a_refresh(
+    seed_library, trusting_cache
+):
+    rows = loaded_rows(seed_library)
+    rows.prepare()
+    library = rows.library
+    first = library.note_at(str(rows.rows[0][PATH]))
+    texts = rows.texts
+    before = rows.rows
+    wanted = "read" if first.paper.status != "read" else "unread"
+    with library.writing():
+        library.save(library.current(first), Paper(**{**vars(first.paper), "status": wanted}))
+    rows.refresh()
+    assert rows.rows is before and rows.rows[0][STATUS] == wanted  # in place, not re-read
+    assert rows.texts is texts and None not in texts  # a status is not searched: text kept
+    rel = str(rows.rows[1][PATH])
+    path = seed_library / rel
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines = ["title: Edited elsewhere" if x.startswith("title:") else x for x in lines]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    rows.refresh()  # no write of this program since: read again
+    assert str(rows.rows[rows.position(rel)][TITLE]).startswith("Edited elsewhere")
+    found = PaperFilter(query="edited elsewhere").apply(rows)
+    assert [str(rows.rows[i][PATH]) for i in found] == [rel]

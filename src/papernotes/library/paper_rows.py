@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from operator import itemgetter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
 from papernotes.library.field_filters import FieldFilter
 from papernotes.library.han_text import HanText, pinyin_splits, whole_splits
@@ -346,6 +347,30 @@ class PaperRows:
             except Exception:  # removed or unreadable since it was listed
                 continue
         return found
+
+
+class RowNotes(Sequence[Note]):
+    """The notes of some rows, each read when reached (``notes_at`` reads them all at once):
+    the TUI counts the marked rows at once, and a worker thread reads and writes them."""
+
+    def __init__(self, rows: PaperRows, chosen: list[int]) -> None:
+        self.rows, self.chosen = rows, chosen
+
+    def __len__(self) -> int:
+        return len(self.chosen)
+
+    @overload
+    def __getitem__(self, index: int) -> Note: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Note]: ...
+    def __getitem__(self, index: int | slice) -> Note | list[Note]:
+        if isinstance(index, slice):
+            return self.rows.notes_at(self.chosen[index])
+        return self.rows.library.note_at(str(self.rows.rows[self.chosen[index]][PATH]))
+
+    def __iter__(self) -> Iterator[Note]:
+        for i in self.chosen:  # one at a time, skipping any gone since it was listed
+            yield from self.rows.notes_at([i])
 
 
 def note_at(library: Library, rel: str) -> Note:

@@ -322,7 +322,7 @@ class MainScreen(MainViewActions):
         self.note_actions.action_link()
 
     def action_find_published(self) -> None:
-        self.venue_actions.action_find_published(self.marks.ready_targets())
+        self.venue_actions.action_find_published(list(self.marks.ready_targets()))
 
     def action_open_arxiv(self) -> None:
         self.note_actions.action_open_arxiv()

@@ -4,12 +4,13 @@ selected one). More than one paper asks once, then is written in a worker thread
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import partial
 from typing import TYPE_CHECKING
 
 from papernotes.errors import user_message
 from papernotes.library import bulk_set
-from papernotes.library.paper_rows import PATH
+from papernotes.library.paper_rows import PATH, RowNotes
 from papernotes.model import PRIORITIES, STATUSES, Note
 from papernotes.tui.widgets.paper_list import PaperList
 
@@ -68,13 +69,13 @@ class MarkActions:
         if marked:
             self.screen.notify(f"{marked} marked (esc clears).", timeout=2)
 
-    def targets(self) -> list[Note]:
-        """The marked notes still in the library, in library order (each read now), else the
-        selected one."""
+    def targets(self) -> Sequence[Note]:
+        """The marked notes still in the library, in library order (each read when the
+        change reaches it, in the worker), else the selected one."""
         marked = self.papers.marked
         if marked:
             rows = self.screen.rows
-            return rows.notes_at([i for i, r in enumerate(rows.rows) if r[PATH] in marked])
+            return RowNotes(rows, [i for i, r in enumerate(rows.rows) if r[PATH] in marked])
         note = self.screen.note_actions.selected()
         return [] if note is None else [note]
 
@@ -127,7 +128,7 @@ class MarkActions:
 
             self.screen.app.push_screen(TagChangeScreen(f"Tags of {len(notes)} papers:"), done)
 
-    def ready_targets(self) -> list[Note]:
+    def ready_targets(self) -> Sequence[Note]:
         if self.writing:
             self.screen.notify("Still writing the last change…", severity="warning")
             return []
@@ -136,7 +137,7 @@ class MarkActions:
             return []
         return self.targets()
 
-    def ask(self, notes: list[Note], question: str, choices: list[tuple[str, str]], field: str):
+    def ask(self, notes: Sequence[Note], question: str, choices: list[tuple[str, str]], field: str):
         """One question for many papers: the answer chosen is the confirmation."""
         from papernotes.tui.screens.queue_dialogs import ChoiceScreen
 
@@ -146,7 +147,7 @@ class MarkActions:
 
         self.screen.app.push_screen(ChoiceScreen(question, choices), done)
 
-    def apply(self, notes: list[Note], change: bulk_set.Change) -> None:
+    def apply(self, notes: Sequence[Note], change: bulk_set.Change) -> None:
         """Write ``change`` to ``notes``: one paper at once, more in a worker thread."""
         if len(notes) == 1:
             with self.screen.note_actions.reporting("save"):
@@ -163,7 +164,7 @@ class MarkActions:
             thread=True,
         )
 
-    def write(self, notes: list[Note], change: bulk_set.Change) -> None:
+    def write(self, notes: Sequence[Note], change: bulk_set.Change) -> None:
         """In the worker: write, then report on the UI thread."""
         app = self.screen.app
         try:

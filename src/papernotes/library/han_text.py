@@ -14,6 +14,7 @@ import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from papernotes.library.row_texts import RowTexts
     from papernotes.text.folding import TextFolder
 
 _NOT_HAN_RUN = "[^\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]+"  # text.folding's
@@ -44,8 +45,11 @@ class HanText:
     """The Chinese characters of each row's folded text (other runs as one ``|``), and which
     of the library's characters read as each syllable."""
 
-    def __init__(self, texts: list[bytes | None], folder: TextFolder) -> None:
-        self.parts = [_han_part(t) for t in texts]
+    def __init__(self, texts: RowTexts, folder: TextFolder) -> None:
+        blob, starts, ends = texts.blob, texts.starts, texts.ends
+        self.parts = [
+            _han_part(blob[s:e]) if s >= 0 else "" for s, e in zip(starts, ends, strict=True)
+        ]
         chars: set[str] = set()
         for part in self.parts:
             chars.update(part)
@@ -84,6 +88,6 @@ class HanText:
         return {i for i in chosen if search(parts[i])}
 
 
-def _han_part(text: bytes | None) -> str:
+def _han_part(text: bytes | bytearray) -> str:
     """The Chinese characters of a folded text, each other run as one ``|``."""
-    return re.sub(_NOT_HAN_RUN, "|", (text or b"").decode("utf-8", "surrogatepass"))
+    return re.sub(_NOT_HAN_RUN, "|", text.decode("utf-8", "surrogatepass"))

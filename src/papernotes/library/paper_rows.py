@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from operator import itemgetter
 from typing import TYPE_CHECKING, overload
@@ -43,6 +43,7 @@ from papernotes.library.list_rows import (
     sorted_rows,
 )
 from papernotes.library.reading_queue import QUEUE_STATUSES, priority_rank
+from papernotes.library.row_texts import RowTexts
 from papernotes.model import Note, Problem
 
 if TYPE_CHECKING:
@@ -66,7 +67,7 @@ class PaperRows:
     def __init__(self, library: Library) -> None:
         self.library = library
         self.rows: list[Row] = []
-        self.texts: list[bytes | None] = []
+        self.texts = RowTexts(0)
         """Each row's folded search text (``search.haystack`` as UTF-8), None until known."""
         self.problems: list[Problem] = []
         self._han: HanText | None = None
@@ -91,11 +92,13 @@ class PaperRows:
             problems = library.problems()
         else:
             problems = list(library._listed or ())
-        known = {r[PATH]: (r[DIGEST], t) for r, t in zip(self.rows, self.texts, strict=True) if t}
-        texts: list[bytes | None] = []
-        for row in rows:
+        old = self.texts
+        known = {r[PATH]: (r[DIGEST], i) for i, r in enumerate(self.rows) if old.known(i)}
+        texts = RowTexts(len(rows), old.blob if known else None)
+        for i, row in enumerate(rows):
             held = known.get(row[PATH])
-            texts.append(held[1] if held is not None and held[0] == row[DIGEST] else None)
+            if held is not None and held[0] == row[DIGEST]:
+                texts.share(i, old, held[1])
         self.rows, self.texts, self.problems = rows, texts, problems
         self._han = self._positions = None
         self._stale = self._seen = False
@@ -128,14 +131,13 @@ class PaperRows:
         if at < 0 or self.rows[at][YEAR] != new.paper.year:
             self._stale = True
             return
-        text = self.texts[at]
-        if text is not None and text_of(old.paper) != text_of(new.paper):
+        if self.texts.known(at) and text_of(old.paper) != text_of(new.paper):
             text = encoded(self.library.folder.fold(text_of(new.paper)))
+            self.texts[at] = text
             han = self._han
             if han is not None and not han.update(at, text):
                 self._han = None  # a character new to the library: gathered again
         self.rows[at] = (b"", *list_row(new))
-        self.texts[at] = text
         self._seen = True
 
     def prepare(self) -> None:
@@ -153,36 +155,47 @@ class PaperRows:
 
     def _fill_texts(self, fold_missing: bool) -> None:
         rows, texts = self.rows, self.texts
-        missing = [i for i, t in enumerate(texts) if t is None]
+        missing = texts.missing()
         if not missing:
             return
         if len(missing) > FOLD_AT_ONCE:  # else folding them costs less than reading all
             self._kept_texts(missing)
         if not fold_missing:
             return
-        still = [i for i in missing if texts[i] is None]
+        still = texts.missing()
         if len(still) > FOLD_AT_ONCE and len(still) * 8 > len(rows):
             self._fold_from_notes(still)  # no forms kept yet (a first start)
         for i in still:
-            if texts[i] is None:
+            if not texts.known(i):
                 texts[i] = self._folded(rows[i])
 
     def _kept_texts(self, missing: list[int]) -> None:
         """The folded texts of ``missing`` from the kept search forms of the same digest,
-        read a shard at a time: only the folded bytes are held, not the whole cache."""
+        read a shard at a time (twice: their lengths, then the texts, laid out in row
+        order): only the folded bytes are held, never the whole cache."""
         from papernotes.storage.caches.shards import shard_of
 
-        rows, texts = self.rows, self.texts
+        rows = self.rows
         wanted: dict[int, list[int]] = {}
         for i in missing:
             wanted.setdefault(shard_of(str(rows[i][PATH])), []).append(i)
         shards = self.library.store.caches().search_forms().shards
+        lengths: dict[int, int] = {}
         for index, shard in shards.each(wanted):
-            for i in wanted.get(index, ()):
+            for i in wanted[index]:
                 forms = shard.get(rows[i][PATH])
                 if forms is not None and forms[0] == rows[i][DIGEST]:
-                    texts[i] = forms[1]
+                    lengths[i] = len(forms[1])
             del shard
+
+        def each(put: Callable[[int, bytes], None]) -> None:
+            for index, shard in shards.each(wanted):
+                for i in wanted[index]:
+                    forms = shard.get(rows[i][PATH])
+                    if i in lengths and forms is not None and forms[0] == rows[i][DIGEST]:
+                        put(i, forms[1])
+
+        self.texts.fill_in_order(lengths, each)
 
     def _fold_from_notes(self, missing: list[int]) -> None:
         """Fold the texts of ``missing`` from every note loaded at once and keep the new
@@ -279,7 +292,7 @@ class PaperRows:
         raw = terms(words)
         if not raw:
             return chosen
-        if None in self.texts:  # in C: no row is missed when all are known (most keys)
+        if self.texts.unknown:
             self.fill_texts()
         folder = self.library.folder
         texts = self.texts
@@ -288,10 +301,9 @@ class PaperRows:
         splits = [pinyin_splits(w) for w in raw]
         whole = whole_splits(raw)
         if len(raw) == 1 and not splits[0] and not whole:  # the common case, in one pass
-            word = wanted[0]
-            return [i for i in chosen if word in texts[i]]  # type: ignore[operator]
+            return texts.holding(wanted[0], chosen)
         for word, split in zip(wanted, splits, strict=True):
-            rows = {i for i in chosen if word in texts[i]}  # type: ignore[operator]
+            rows = set(texts.holding(word, chosen))
             if split:
                 rows |= self.han_text().rows_read_as(split, chosen)
             found = rows if found is None else found & rows

@@ -52,5 +52,5 @@ def linking_notes(rows: PaperRows) -> list[Note]:
     """The notes holding links, in the library's order, each read alone."""
     rows.fill_texts()
     texts = rows.texts
-    holding = [i for i, text in enumerate(texts) if text is not None and LINK_OPENING in text]
+    holding = texts.holding(LINK_OPENING, [i for i in range(len(texts)) if texts.known(i)])
     return [note for note in rows.notes_at(holding) if holds_links(note.paper)]

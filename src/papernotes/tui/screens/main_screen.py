@@ -1,9 +1,10 @@
 """The main screen: years on the left, the paper list, and the selected paper below.
 
 Widgets post messages; this screen keeps what is selected and filtered and talks to the
-library. The library is loaded in a thread so the screen shows at once even for a large
-library; the search text of every note is folded after the list is on screen, a slice at a
-time between events. The actions on notes live in ``NoteActions``, the view keys in
+library. The papers are light rows (``library/paper_rows.py``), read in a thread so the
+screen shows at once even for a large library; a full note is read only for the paper shown
+or acted on, and every row's search text is read (or folded) in a thread after the list is
+on screen. The actions on notes live in ``NoteActions``, the view keys in
 ``MainViewActions`` (its base class).
 """
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from operator import itemgetter
 from typing import TYPE_CHECKING, overload
@@ -171,31 +171,24 @@ class PaperRows:
 
     def _kept_texts(self, missing: list[int]) -> None:
         """The folded texts of ``missing`` from the kept search forms of the same digest,
-        read a shard at a time (twice: their lengths, then the texts, laid out in row
-        order): only the folded bytes are held, never the whole cache."""
-        from papernotes.storage.caches.shards import shard_of
-
-        rows = self.rows
-        wanted: dict[int, list[int]] = {}
-        for i in missing:
-            wanted.setdefault(shard_of(str(rows[i][PATH])), []).append(i)
-        shards = self.library.store.caches().search_forms().shards
-        lengths: dict[int, int] = {}
-        for index, shard in shards.each(wanted):
-            for i in wanted[index]:
-                forms = shard.get(rows[i][PATH])
-                if forms is not None and forms[0] == rows[i][DIGEST]:
-                    lengths[i] = len(forms[1])
-            del shard
-
-        def each(put: Callable[[int, bytes], None]) -> None:
-            for index, shard in shards.each(wanted):
-                for i in wanted[index]:
-                    forms = shard.get(rows[i][PATH])
-                    if i in lengths and forms is not None and forms[0] == rows[i][DIGEST]:
-                        put(i, forms[1])
-
-        self.texts.fill_in_order(lengths, each)
+        read a year at a time (the rows of a year are together, in the library's order, so
+        the texts are laid out in row order): only the folded bytes are held, never every
+        year's forms at once."""
+        rows, texts = self.rows, self.texts
+        by_year: dict[str, list[int]] = {}
+        for i in missing:  # in row order: the years in the order their rows come
+            by_year.setdefault(str(rows[i][PATH]).partition("/")[0], []).append(i)
+        cache = self.library.store.caches().search_forms()
+        for year, wanted in by_year.items():
+            forms = cache.read_year(year)
+            if forms is None:
+                continue
+            place = {path: j for j, path in enumerate(forms.paths)}
+            for i in wanted:
+                j = place.get(str(rows[i][PATH]))
+                if j is not None and forms.digests[j] == rows[i][DIGEST]:
+                    texts[i] = forms.folded_of(j)
+            del forms, place
 
     def _fold_from_notes(self, missing: list[int]) -> None:
         """Fold the texts of ``missing`` from every note loaded at once and keep the new

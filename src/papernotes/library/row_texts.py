@@ -2,7 +2,8 @@
 
 A filter keystroke looks for a word in every row's text: with 100,000 texts as separate
 ``bytes`` objects the scan jumps around memory; in one buffer, laid out in row order, it
-reads memory in order and takes about a third less time. Each row's text is the span
+reads memory in order and takes about a third less time (the texts are appended in row
+order as they are read: ``PaperRows._kept_texts``). Each row's text is the span
 ``starts[i]:ends[i]`` (-1: not known yet); a text that changes is appended at the end and
 its row pointed at it (the old bytes stay until the rows are read again).
 """
@@ -10,7 +11,7 @@ its row pointed at it (the old bytes stay until the rows are read again).
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 
 class RowTexts:
@@ -54,30 +55,3 @@ class RowTexts:
         """The rows of ``chosen`` (all known) whose text holds ``word``, in order."""
         find, starts, ends = self.blob.find, self.starts, self.ends
         return [i for i in chosen if find(word, starts[i], ends[i]) >= 0]
-
-    def fill_in_order(
-        self, lengths: dict[int, int], each: Callable[[Callable[[int, bytes], None]], None]
-    ) -> None:
-        """Lay out the texts of the rows in ``lengths`` (row -> its text's length) one after
-        the other in row order, then let ``each`` hand them over (``put(row, text)``); a text
-        whose length is not the one announced (it changed meanwhile) stays unknown."""
-        place, total = {}, 0
-        for row in sorted(lengths):
-            place[row] = total
-            total += lengths[row]
-        base = len(self.blob)
-        if base:
-            self.blob += bytearray(total)
-        else:
-            self.blob = bytearray(total)  # zeroed lazily: pages become memory as written
-
-        def put(row: int, text: bytes) -> None:
-            at = place.get(row)
-            if at is None or len(text) != lengths[row] or self.starts[row] >= 0:
-                return
-            start = base + at
-            self.blob[start : start + len(text)] = text
-            self.starts[row], self.ends[row] = start, start + len(text)
-            self.unknown -= 1
-
-        each(put)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import marshal
 import os
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -86,14 +86,6 @@ class ShardedEntries:
                 entries.update(shard)
                 self.read_keys[index] = set(shard)
         return entries
-
-    def each(self, indexes: Iterable[int] = range(SHARDS)) -> Iterator[tuple[int, dict[str, Any]]]:
-        """Each shard of ``indexes`` that reads, with its number, one at a time: a reader
-        keeping little of each entry (the TUI's rows) never holds every entry at once."""
-        for index in sorted(set(indexes)):
-            shard = self._read_shard(index) if self.folder is not None else None
-            if shard:
-                yield index, shard
 
     def _read_shard(self, index: int) -> dict[str, Any] | None:
         assert self.folder is not None

@@ -9,6 +9,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from papernotes.errors import user_message
+from papernotes.gc_pause import gc_paused
 from papernotes.library import bulk_set
 from papernotes.library.paper_rows import PATH, RowNotes
 from papernotes.model import PRIORITIES, STATUSES, Note
@@ -167,8 +168,9 @@ class MarkActions:
     def write(self, notes: Sequence[Note], change: bulk_set.Change) -> None:
         """In the worker: write, then report on the UI thread."""
         app = self.screen.app
-        try:
-            report = bulk_set.apply(self.screen.library, notes, change)
+        try:  # no cyclic collection meanwhile: one walks every object with the GIL held,
+            with gc_paused():  # and the screen would wait (at 100,000 notes: seconds)
+                report = bulk_set.apply(self.screen.library, notes, change)
         except Exception as exc:  # a failure is a notification, never a crash
             message = user_message(exc) or f"{type(exc).__name__}: {exc}"
             app.call_from_thread(self.failed, message)

@@ -3,6 +3,8 @@ tests/test_lean_imports.py)."""
 
 from __future__ import annotations
 
+from operator import itemgetter
+
 import click
 
 from papernotes.cli.completion import complete_paper, complete_tag, complete_year
@@ -15,12 +17,11 @@ from papernotes.cli.library_access import (
 )
 from papernotes.cli.option_checks import non_empty
 from papernotes.cli.output import (
+    found_lines,
     hit_dict,
-    hit_label,
     line_template,
     list_lines,
     note_dict,
-    passage,
     row_lines,
     show_text,
     to_json,
@@ -28,6 +29,7 @@ from papernotes.cli.output import (
 from papernotes.cli.terminal import colour_on, page, say
 from papernotes.errors import NotFoundError
 from papernotes.gc_pause import gc_paused
+from papernotes.library.list_rows import rows_of
 from papernotes.library.reading_queue import SORTS
 from papernotes.model import PRIORITIES, STATUSES
 
@@ -219,13 +221,7 @@ def search_cmd(ctx: click.Context, query, as_json, exact):
         return
     if not notes:
         raise NotFoundError(f"No paper matches {query!r}.")
-    colour = colour_on()
-    shown: list[str] = []  # printed at once: one write, not two per paper
-    for line, hit in zip(list_lines(notes, colour), hits, strict=True):
-        shown.append(line)  # list_lines made the user's text safe
-        if hit is not None:
-            shown.append(f"      {hit_label(hit)}: {passage(hit, colour=colour)}")
-    click.echo("\n".join(shown))
+    click.echo(found_lines(rows_of(notes), hits, colour_on()))  # one write, not two per paper
 
 
 def search_rows(ctx: click.Context, query: str, exact: bool) -> bool:
@@ -242,12 +238,5 @@ def search_rows(ctx: click.Context, query: str, exact: bool) -> bool:
     warn(problems)
     if not found:
         raise NotFoundError(f"No paper matches {query!r}.")
-    colour = colour_on()
-    shown: list[str] = []  # printed at once: one write, not two per paper
-    for line, row in zip(row_lines(found, colour), found, strict=True):
-        shown.append(line)
-        hit = row[HIT]
-        if hit is not None:
-            shown.append(f"      {hit_label(hit)}: {passage(hit, colour=colour)}")
-    click.echo("\n".join(shown))
+    click.echo(found_lines(found, map(itemgetter(HIT), found), colour_on()))
     return True

@@ -140,24 +140,31 @@ class YearSearch:
         one_word = len(words) == 1 and bool(words[0][0])  # not in firsts: not in the text
         ends, ends_starts, aligned = forms.ends, forms.ends_starts, forms.aligned
         notes, text_starts, paths, rows = forms.texts, forms.text_starts, forms.paths, forms.rows
-        loads = marshal.loads
-        found = []
+        loads, first_of, reading_of = marshal.loads, firsts.get, readings.get
+        found: list[Found] = []
+        add = found.append
         for i in matched:
-            first = firsts.get(i)
-            reading = readings.get(i) if first is None and one_word else None
-            if not aligned[i] or (first is None and reading is None):
-                found.append((b"", paths[i], *loads(rows[i]), self.hit(forms, spelled, i)))
-                continue
-            lo, hi, at = ends_starts[i], ends_starts[i + 1], text_starts[i]
-            if first is not None:  # the word's first place in the note, in characters
-                start = len(texts[starts[i] : first].decode("utf-8", "surrogatepass"))
-                end = start + length
-            else:
-                assert spelled is not None and reading is not None
+            first = first_of(i)
+            if first is None or not aligned[i]:  # pinyin only, or fields of other lengths
+                reading = reading_of(i) if first is None and one_word else None
+                if not aligned[i] or reading is None:
+                    add((b"", paths[i], *loads(rows[i]), self.hit(forms, spelled, i)))
+                    continue
+                assert spelled is not None
                 bounds = spelled.starts[i], spelled.starts[i + 1] - 1
                 start, end = self.matcher.pinyin_place_in(spelled.spelled, *bounds, reading)
-            hit = hit_in(ends, lo, hi, notes, at, start, end)
-            found.append((b"", paths[i], *loads(rows[i]), hit))
+            else:  # the word's first place in the note, in characters
+                start = len(texts[starts[i] : first].decode("utf-8", "surrogatepass"))
+                end = start + length
+            lo, hi = ends_starts[i], ends_starts[i + 1]
+            add(
+                (
+                    b"",
+                    paths[i],
+                    *loads(rows[i]),
+                    hit_in(ends, lo, hi, notes, text_starts[i], start, end),
+                )
+            )
         return found
 
     def hit(self, forms: YearForms, spelled: YearSpellings | None, i: int) -> Hit | None:

@@ -100,6 +100,28 @@ def test_every_query_form_prints_from_kept_forms_what_a_run_without_caches_print
     assert "\x1b[" in coloured[1] or coloured[0] == 1
 
 
+EXACT_QUERIES = ["STRASSE", "straße", "ﬁne", "Bert", "蒸馏", "蒸餾", "ＢＥＲＴ", "kd  tiny", "x1b", ""]
+"""Exact queries: case folding that lengthens a word (ß, the ﬁ ligature), words several
+fields hold, traditional and full-width (as typed: no conversion), two words, a control
+character's shown form, and none."""
+
+
+def test_an_exact_search_prints_from_kept_forms_what_a_run_without_caches_prints(
+    seed_library, trusting_cache, built
+):
+    note = seed_library / "2020" / "tinybert.md"
+    text = note.read_text(encoding="utf-8").replace("title: '", "title: 'Straße ﬁne ", 1)
+    edit_as_a_person(note, text + "\nSTRASSE \x1b again, ＢＥＲＴ and 蒸餾, kd  tiny\n")
+    runs = [(query, colour) for query in EXACT_QUERIES for colour in (False, True)]
+    expected = [searched(seed_library, q, "--exact", cache=False, colour=c) for q, c in runs]
+    assert sum(result[0] == 0 for result in expected) >= 8
+    assert "2020/tinybert.md" not in expected[0][2]  # it reads
+    assert searched(seed_library, "zhengliu")[0] == 0  # the forms kept
+    built.clear()
+    assert [searched(seed_library, q, "--exact", colour=c) for q, c in runs] == expected
+    assert built == []  # the old exact search built every note
+
+
 def test_notes_named_with_any_characters_are_searched_with_their_year(seed_library, trusting_cache):
     text = (seed_library / "2020" / "tinybert.md").read_text(encoding="utf-8")
     for name in ("\U0001f600蒸馏.md", "~z.md", "0.md", "\uffff.md"):
@@ -200,6 +222,9 @@ def test_search_from_kept_forms_equals_one_without_caches_after_any_sequence_of_
     for step in [("search", "zhengliu"), *sequence, ("search", "蒸馏"), ("search", "zheng liu")]:
         if step[0] == "search":
             assert searched(root, step[1]) == searched(root, step[1], cache=False), step
+            for option in ("--exact", "--json"):
+                with_cache = searched(root, step[1], option)
+                assert with_cache == searched(root, step[1], option, cache=False), step
         elif step[0] == "forms":
             damage_forms(root, step[1])
         elif step[0] != "load":  # load: the note cache's own comparison

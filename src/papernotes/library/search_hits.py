@@ -18,10 +18,10 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 
-from papernotes.library.search import Hit, PinyinPattern, Query, merged
+from papernotes.library.search import Hit, PinyinPattern, Query, merged, spans
 from papernotes.model import Paper
 from papernotes.storage.caches.search_forms_cache import starts_of
-from papernotes.text.folding import HAN, NOT_HAN
+from papernotes.text.folding import HAN, NOT_HAN, TextFolder
 
 
 def encoded(text: str) -> bytes:
@@ -294,6 +294,41 @@ def hit_in(  # noqa: PLR0913 - the note's place in its year's forms, and the spa
     if number < fields - 1 - HEAD_COUNT - authors - tags:
         return Hit("notes", number, text, start, end)
     return Hit("body", None, text, start, end)
+
+
+def exact_hit(  # noqa: PLR0913 - the note's place in its year's forms, and the query
+    query: Query, folder: TextFolder, ends: Sequence[int], lo: int, hi: int, texts: bytes, at: int
+) -> Hit | None:
+    """``search.locate``'s answer for an exact query (the first field it matches, and the
+    first span there), the fields cut from the note's search text kept in ``texts`` from
+    byte ``at`` on, which ``ends[lo:hi]`` describe (``field_ends``)."""
+    fields = (hi - lo - 2) // 2
+    authors, tags = ends[lo], ends[lo + 1]
+    begin = at
+    for number, end in enumerate(ends[lo + 2 + fields : hi]):
+        text = texts[begin : at + end].decode("utf-8", "surrogatepass")
+        begin = at + end + 1
+        found = spans(query, text, folder) if text else []
+        if found:
+            return Hit(*field_named(number, authors, tags, fields), text, *found[0])
+    return None
+
+
+def field_named(number: int, authors: int, tags: int, fields: int) -> tuple[str, int | None]:
+    """The name (and the index in a list field) of field ``number`` of a note's search text
+    that has ``fields`` fields, ``authors`` authors and ``tags`` tags (``search.fields_of``)."""
+    if number < HEAD_COUNT:
+        return HEAD_FIELDS[number], None
+    number -= HEAD_COUNT
+    if number < authors:
+        return "authors", number
+    number -= authors
+    if number < tags:
+        return "tags", number
+    number -= tags
+    if number < fields - 1 - HEAD_COUNT - authors - tags:
+        return "notes", number
+    return "body", None
 
 
 HEAD_FIELDS = ("title", "arxiv_title", "venue", "key", "arxiv", "year")

@@ -30,7 +30,7 @@ from papernotes.library.list_rows import ADDED, PATH, RAW_TITLE, VENUE, YEAR, Ro
 from papernotes.library.order import ordered
 from papernotes.library.search import Hit, Query, locate
 from papernotes.library.search_forms import entry_of
-from papernotes.library.search_hits import FormsQuery, decoded, hit_in
+from papernotes.library.search_hits import FormsQuery, decoded, exact_hit, hit_in
 from papernotes.model import Note, Problem
 from papernotes.storage.caches.note_cache import NoteCacheLoad, is_racy
 from papernotes.storage.caches.search_forms_cache import (
@@ -59,10 +59,10 @@ HIT = VENUE + 1
 def listed_hits(library: Library, query: Query) -> tuple[list[Problem], list[Found]] | None:
     """The problems of the load and every paper ``query`` finds with where it matched, in
     the library's order; None when forms are not kept (caching off: use
-    ``Library.search``), for an exact query, or when a file cannot be stat-ed."""
+    ``Library.search``), or when a file cannot be stat-ed."""
     store = library.store
     cache = store.caches().search_forms()
-    if query.exact or cache.folder is None:
+    if cache.folder is None:
         return None
     scan = store.scan()
     if store.state(scan) is None or scan.keys is None:  # every note stat-ed (and what a
@@ -124,6 +124,8 @@ class YearSearch:
         query finds, in scan order."""
         year = self.scan.found[start][:4]
         forms = self.current_forms(year, start, end)
+        if self.query.exact:
+            return self.exact_year(forms)
         spelled = self.current_spellings(year, forms) if self.pinyin else None
         firsts: dict[int, int] = {}
         readings: dict[int, re.Match[str]] = {}
@@ -165,6 +167,22 @@ class YearSearch:
                     hit_in(ends, lo, hi, notes, text_starts[i], start, end),
                 )
             )
+        return found
+
+    def exact_year(self, forms: YearForms) -> list[Found]:
+        """``year`` for an exact query: the notes whose search text, case folded, holds every
+        word (``SearchForms.search``), each text cut from the kept ones and folded alone."""
+        words, folder = self.query.words, self.folder
+        texts, starts, rows, paths = forms.texts, forms.text_starts, forms.rows, forms.paths
+        ends, ends_starts = forms.ends, forms.ends_starts
+        found: list[Found] = []
+        for i in range(len(paths)):
+            at = starts[i]
+            folded = texts[at : starts[i + 1] - 1].decode("utf-8", "surrogatepass").casefold()
+            if all(word in folded for word in words):
+                lo, hi = ends_starts[i], ends_starts[i + 1]
+                hit = exact_hit(self.query, folder, ends, lo, hi, texts, at)
+                found.append((b"", paths[i], *marshal.loads(rows[i]), hit))
         return found
 
     def hit(self, forms: YearForms, spelled: YearSpellings | None, i: int) -> Hit | None:

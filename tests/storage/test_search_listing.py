@@ -100,7 +100,18 @@ def test_every_query_form_prints_from_kept_forms_what_a_run_without_caches_print
     assert "\x1b[" in coloured[1] or coloured[0] == 1
 
 
-EXACT_QUERIES = ["STRASSE", "straße", "ﬁne", "Bert", "蒸馏", "蒸餾", "ＢＥＲＴ", "kd  tiny", "x1b", ""]
+EXACT_QUERIES = [
+    "STRASSE",
+    "straße",
+    "ﬁne",
+    "Bert",
+    "蒸馏",
+    "蒸餾",
+    "ＢＥＲＴ",
+    "kd  tiny",
+    "x1b",
+    " ",
+]
 """Exact queries: case folding that lengthens a word (ß, the ﬁ ligature), words several
 fields hold, traditional and full-width (as typed: no conversion), two words, a control
 character's shown form, and none."""

@@ -32,7 +32,7 @@ def _value(value: object, newline: str, parts: list[str]) -> None:
     """Append the text of ``value`` at the depth whose line start is ``newline``."""
     kind = type(value)
     if kind is str:
-        parts.append(encode_basestring(value))
+        parts.append(encode_basestring(value))  # type: ignore[arg-type]
     elif value is None:
         parts.append("null")
     elif value is True:
@@ -40,7 +40,7 @@ def _value(value: object, newline: str, parts: list[str]) -> None:
     elif value is False:
         parts.append("false")
     elif kind is int:
-        parts.append(int.__repr__(value))  # type: ignore[arg-type]
+        parts.append(int.__repr__(value))
     elif kind is list or kind is tuple:
         _list(value, newline, parts)  # type: ignore[arg-type]
     elif kind is dict:

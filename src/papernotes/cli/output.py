@@ -94,7 +94,7 @@ def found_lines(rows: list[Row], hits: Iterable[Hit | None], colour: bool = Fals
     """What ``search`` prints: each paper's ``list`` line (``row_lines``), then where the query
     matched it (``hits``: one per row), indented, as one text (tens of thousands of lines at
     100,000 notes: one loop, one join)."""
-    shown = []
+    shown: list[str] = []
     add = shown.append
     for line, hit in zip(row_lines(rows, colour), hits, strict=True):
         if hit is None:

@@ -17,6 +17,7 @@ import re
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
+from typing import AnyStr
 
 from papernotes.library.search import Hit, PinyinPattern, Query, merged, spans
 from papernotes.model import Paper
@@ -153,7 +154,7 @@ class FormsQuery:
         return first_char, first_char + count(HAN, start, end) + count(NOT_HAN, start, end)
 
 
-def notes_holding(joined: bytes, starts: Sequence[int], word: bytes) -> set[int]:
+def notes_holding(joined: AnyStr, starts: Sequence[int], word: AnyStr) -> set[int]:
     """The notes whose folded text (joined with the others, ``starts_of``) holds ``word``
     (no newline in it: no match spans two notes)."""
     found = set()
@@ -297,15 +298,34 @@ def hit_in(  # noqa: PLR0913 - the note's place in its year's forms, and the spa
 
 
 def exact_hit(  # noqa: PLR0913 - the note's place in its year's forms, and the query
-    query: Query, folder: TextFolder, ends: Sequence[int], lo: int, hi: int, texts: bytes, at: int
+    query: Query,
+    folder: TextFolder,
+    ends: Sequence[int],
+    lo: int,
+    hi: int,
+    texts: bytes,
+    at: int,
+    folded: str,
 ) -> Hit | None:
     """``search.locate``'s answer for an exact query (the first field it matches, and the
     first span there), the fields cut from the note's search text kept in ``texts`` from
-    byte ``at`` on, which ``ends[lo:hi]`` describe (``field_ends``)."""
+    byte ``at`` on, which ``ends[lo:hi]`` describe (``field_ends``); ``folded`` is that
+    text case folded."""
     fields = (hi - lo - 2) // 2
     authors, tags = ends[lo], ends[lo + 1]
+    first = lo + 2
+    if len(folded) == ends[first + fields - 1]:  # folded one character for one (no ß)
+        places = [place for word in query.words if (place := folded.find(word)) >= 0]
+        if not places:
+            return None
+        # A word holds no newline, so the earliest place is in the first field matched.
+        number = bisect_left(ends, min(places), first, first + fields) - first
+        start = at + ends[first + fields + number - 1] + 1 if number else at
+        text = texts[start : at + ends[first + fields + number]].decode("utf-8", "surrogatepass")
+        found = spans(query, text, folder)
+        return Hit(*field_named(number, authors, tags, fields), text, *found[0])
     begin = at
-    for number, end in enumerate(ends[lo + 2 + fields : hi]):
+    for number, end in enumerate(ends[first + fields : hi]):
         text = texts[begin : at + end].decode("utf-8", "surrogatepass")
         begin = at + end + 1
         found = spans(query, text, folder) if text else []

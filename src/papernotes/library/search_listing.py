@@ -21,6 +21,7 @@ import marshal
 import re
 from bisect import bisect_left
 from collections.abc import Iterator
+from itertools import pairwise
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
@@ -30,7 +31,13 @@ from papernotes.library.list_rows import ADDED, PATH, RAW_TITLE, VENUE, YEAR, Ro
 from papernotes.library.order import ordered
 from papernotes.library.search import Hit, Query, locate
 from papernotes.library.search_forms import entry_of
-from papernotes.library.search_hits import FormsQuery, decoded, exact_hit, hit_in
+from papernotes.library.search_hits import (
+    FormsQuery,
+    decoded,
+    exact_hit,
+    hit_in,
+    notes_holding,
+)
 from papernotes.model import Note, Problem
 from papernotes.storage.caches.note_cache import NoteCacheLoad, is_racy
 from papernotes.storage.caches.search_forms_cache import (
@@ -40,6 +47,7 @@ from papernotes.storage.caches.search_forms_cache import (
     SearchFormsCache,
     YearForms,
     YearSpellings,
+    starts_of,
 )
 from papernotes.storage.document_file import LAYOUT_FILE
 from papernotes.storage.note_format import NoteFormatError, load_yaml
@@ -171,7 +179,34 @@ class YearSearch:
 
     def exact_year(self, forms: YearForms) -> list[Found]:
         """``year`` for an exact query: the notes whose search text, case folded, holds every
-        word (``SearchForms.search``), each text cut from the kept ones and folded alone."""
+        word (``SearchForms.search``). The year's texts are folded at once; when that changes
+        their length (ß), each note's text is folded alone."""
+        words = self.query.words
+        texts, text_starts, ends, ends_starts = (
+            forms.texts,
+            forms.text_starts,
+            forms.ends,
+            forms.ends_starts,
+        )
+        joined = texts.decode("utf-8", "surrogatepass")
+        folded = joined.casefold()
+        starts = starts_of(ends[(a + b) // 2] for a, b in pairwise(ends_starts))  # lengths
+        if len(folded) != len(joined) or starts[-1] != len(joined) + 1:  # (note lengths)
+            return self.exact_year_note_by_note(forms)
+        matched: set[int] | None = None
+        for word in words:  # the notes holding each word, found in the year's text at once
+            holding = notes_holding(folded, starts, word)
+            matched = holding if matched is None else matched & holding
+        found: list[Found] = []
+        for i in range(len(forms.paths)) if matched is None else sorted(matched):
+            note = folded[starts[i] : starts[i + 1] - 1]
+            lo, hi, at = ends_starts[i], ends_starts[i + 1], text_starts[i]
+            hit = exact_hit(self.query, self.folder, ends, lo, hi, texts, at, note)
+            found.append((b"", forms.paths[i], *marshal.loads(forms.rows[i]), hit))
+        return found
+
+    def exact_year_note_by_note(self, forms: YearForms) -> list[Found]:
+        """``exact_year`` with each note's text cut from the kept ones and folded alone."""
         words, folder = self.query.words, self.folder
         texts, starts, rows, paths = forms.texts, forms.text_starts, forms.rows, forms.paths
         ends, ends_starts = forms.ends, forms.ends_starts
@@ -181,7 +216,7 @@ class YearSearch:
             folded = texts[at : starts[i + 1] - 1].decode("utf-8", "surrogatepass").casefold()
             if all(word in folded for word in words):
                 lo, hi = ends_starts[i], ends_starts[i + 1]
-                hit = exact_hit(self.query, folder, ends, lo, hi, texts, at)
+                hit = exact_hit(self.query, folder, ends, lo, hi, texts, at, folded)
                 found.append((b"", paths[i], *marshal.loads(rows[i]), hit))
         return found
 

@@ -390,3 +390,39 @@ def test_the_index_finds_a_linked_path_only_as_a_whole_path_on_each_line():
         ]
         assert index.linking(target) == expected, target
     assert len(index.linking("2020/b.md")) == 52
+
+
+def test_a_document_yaml_changed_in_place_or_made_is_seen_by_show(
+    clashing_library, trusting_cache
+):
+    """``document.yaml`` is no note, but ``show`` warns of its errors: its stat is part of the
+    year folders' stamp, so a made, broken or mended layout is seen as a run without caches
+    sees it (a hostile test found the warning missing, then kept after the mend)."""
+    layout = clashing_library / "document.yaml"
+    for text in ("toc_depth: [\n", "title: Reading notes\n", "order: [\n"):
+        for _ in range(2):  # the second run answers from what the first kept
+            shown(clashing_library, "show", "devlin2019")
+        with open(layout, "a" if layout.exists() else "w", encoding="utf-8") as file:
+            file.write(text)  # in place once it exists: no folder changes
+        expected = uncached(clashing_library, "show", "devlin2019")
+        assert shown(clashing_library, "show", "devlin2019") == expected, text
+
+
+def test_a_symlinked_note_is_never_answered_from_the_year_folders_stamp(
+    clashing_library, trusting_cache
+):
+    """What a symlinked note points to can be replaced by a rename in another folder, which
+    changes no year folder: with a symlinked note in the library, ``show`` checks every
+    note's stat as a full lookup does (a hostile test saw the other paper missed)."""
+    shelf = clashing_library / "shelf"
+    shelf.mkdir()
+    write_note(clashing_library, "shelf/a.md", Paper(title="Aside", year=2021, key="aside"))
+    (clashing_library / "2021" / "alias.md").symlink_to(Path("..", "shelf", "a.md"))
+    for _ in range(2):
+        shown(clashing_library, "show", "devlin2019")
+    replace_atomically(  # the note the symlink names, replaced in its own folder
+        shelf / "a.md", render_note(Paper(title="Aside", year=2021, key="devlin2019"))
+    )
+    expected = uncached(clashing_library, "show", "devlin2019")
+    assert expected[0] != 0  # two papers bear the name now
+    assert shown(clashing_library, "show", "devlin2019") == expected

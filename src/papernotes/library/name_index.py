@@ -213,8 +213,8 @@ def find_named(
         return name_index(library)
 
     problems, text, state = output_and_state(library, INDEX_NAME, make)
-    if stamp is not None and state is not None:
-        store.caches().names_stamp().write(stamp, state)
+    if stamp is not None and state is not None and store.scanned_plain:  # (a symlinked note
+        store.caches().names_stamp().write(stamp, state)  # may change and no folder with it)
     if built or not query.strip():
         return problems, None, None  # the notes are read already: find() answers at no cost
     return _answer(library, problems, text, query) or (problems, None, None)

@@ -13,6 +13,7 @@ from papernotes.errors import InvalidInputError
 from papernotes.model import Problem
 from papernotes.storage.atomic import TEMP_PREFIX, TEMP_SUFFIX
 from papernotes.storage.caches.folder_listing import FolderListing, YearListing, split_listing
+from papernotes.storage.document_file import LAYOUT_FILE
 from papernotes.storage.caches.note_cache import is_racy, stat_key
 from papernotes.storage.regular_file import NOT_REGULAR
 
@@ -25,13 +26,21 @@ class Scan:
     ``prefix + rel``), the problems of the listing itself (symlinks leading outside), and
     when it started. Paths, not ``DirEntry`` objects: 25 MB fewer at 100,000 notes."""
 
-    __slots__ = ("started_ns", "found", "problems", "keys", "prefix")  # a dataclass: ~1 ms
+    __slots__ = ("started_ns", "found", "problems", "keys", "prefix", "plain")  # not a dataclass: ~1 ms
 
     def __init__(
-        self, started_ns: int, found: list[str], problems: list[Problem], prefix: str
+        self,
+        started_ns: int,
+        found: list[str],
+        problems: list[Problem],
+        prefix: str,
+        plain: bool = False,
     ) -> None:
         self.started_ns, self.found, self.problems = started_ns, found, problems
         self.prefix = prefix
+        self.plain = plain
+        """Every year folder a real folder and every note entry a regular file, no symlink:
+        then a note can change only in place or by a change its year folder's stat shows."""
         self.keys: list[bytes] | None = None
         """Each found file's stat key, once ``NoteStore.state`` took them: a load of this
         scan uses the same ones (the state then names exactly what the load read)."""
@@ -81,12 +90,15 @@ class NoteFolder:
         reused for each folder whose stat has not changed since (``caches/folder_listing.py``),
         and updated with this scan's."""
         started_ns = time_ns()  # before any stat: the reference for racy files
-        found, problems = self._note_entries(kept, started_ns)
-        return Scan(started_ns, found, problems, os.path.join(self.root, ""))
+        found, problems, plain = self._note_entries(kept, started_ns)
+        return Scan(started_ns, found, problems, os.path.join(self.root, ""), plain)
 
     def _note_entries(
         self, kept: FolderListing | None, started_ns: int
-    ) -> tuple[list[str], list[Problem]]:
+    ) -> tuple[list[str], list[Problem], bool]:
+        """The note paths, the problems, and whether every year was plain (``Scan.plain``;
+        a year kept unchanged was plain when listed: only plain years are kept)."""
+        all_plain = True
         paths: list[str] = []
         problems: list[Problem] = []
         old = kept.read() if kept is not None else {}
@@ -100,18 +112,21 @@ class NoteFolder:
                     paths += split_listing(listed[1])  # unchanged since it was listed
                     new[year.name] = listed
                     continue
-            elif not self.inside(year.path):  # a real folder is inside: no realpath needed
+            else:
+                all_plain = False  # a symlinked year, or not a folder at all
+            if key is None and not self.inside(year.path):  # a real folder is inside
                 problems.append(
                     Problem(year.name, 1, "symlink points outside the library; skipped")
                 )
                 continue
             first, count = len(paths), len(problems)
             plain = self._year_entries(year, paths, problems) and len(problems) == count
+            all_plain = all_plain and plain
             if plain and key is not None and not is_racy(key, started_ns):  # (else a later
                 new[year.name] = (key, "\0".join(paths[first:]))  # change may not show)
         if kept is not None:
             kept.write(new)
-        return paths, problems
+        return paths, problems, all_plain
 
     def _year_entries(
         self, year: os.DirEntry[str], paths: list[str], problems: list[Problem]
@@ -168,7 +183,10 @@ class NoteFolder:
             if key is None or is_racy(key, now) or not _listable(path):
                 return None
             parts.append(name.encode() + key)  # a year: four digits, then a fixed-size key
-        return b"".join(parts)
+        layout = stat_key_or_none(Path(self.root, LAYOUT_FILE))  # show warns of its errors
+        if layout is not None and is_racy(layout, now):
+            return None
+        return b"".join(parts) + b"layout" + (layout or b"")
 
     def temp_files(self) -> list[str]:
         """The relative paths of temporary files in the library folder and its year folders

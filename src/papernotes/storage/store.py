@@ -79,6 +79,9 @@ class NoteStore(NoteWrites):
         self.after_writes: Callable[[list[str]], None] | None = None
         """Called with ``changed`` when the outermost lock is released after writes, still
         holding it (the library commits them to git there: ``library/history_ops.py``)."""
+        self.scanned_plain = False
+        """Whether the last ``scan()`` found only real year folders of regular note files
+        (``Scan.plain``): only then may ``show`` trust the year folders' stamp."""
         self.unseen: list[str] = []
         """What the last ``load()`` could not read though it may hold papers: folders and
         files that cannot be read, notes with a front matter that does not parse
@@ -132,9 +135,11 @@ class NoteStore(NoteWrites):
         """The note files in the folder now (listed, not yet read); the year folders unchanged
         since an earlier scan are not listed again (``storage/caches/folder_listing.py``)."""
         try:
-            return self.folder.scan(FolderListing.for_library(str(self._real_root)))
+            scan = self.folder.scan(FolderListing.for_library(str(self._real_root)))
         except FileNotFoundError:
             raise NotFoundError(f"There is no library at {self.root}.") from None
+        self.scanned_plain = scan.plain
+        return scan
 
     def years_stamp(self) -> bytes | None:
         """The year folders' names and stats now (``NoteFolder.years_stamp``)."""

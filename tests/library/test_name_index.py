@@ -392,9 +392,7 @@ def test_the_index_finds_a_linked_path_only_as_a_whole_path_on_each_line():
     assert len(index.linking("2020/b.md")) == 52
 
 
-def test_a_document_yaml_changed_in_place_or_made_is_seen_by_show(
-    clashing_library, trusting_cache
-):
+def test_a_document_yaml_changed_in_place_or_made_is_seen_by_show(clashing_library, trusting_cache):
     """``document.yaml`` is no note, but ``show`` warns of its errors: its stat is part of the
     year folders' stamp, so a made, broken or mended layout is seen as a run without caches
     sees it (a hostile test found the warning missing, then kept after the mend)."""

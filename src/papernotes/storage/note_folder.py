@@ -13,8 +13,8 @@ from papernotes.errors import InvalidInputError
 from papernotes.model import Problem
 from papernotes.storage.atomic import TEMP_PREFIX, TEMP_SUFFIX
 from papernotes.storage.caches.folder_listing import FolderListing, YearListing, split_listing
-from papernotes.storage.document_file import LAYOUT_FILE
 from papernotes.storage.caches.note_cache import is_racy, stat_key
+from papernotes.storage.document_file import LAYOUT_FILE
 from papernotes.storage.regular_file import NOT_REGULAR
 
 YEAR_DIR = re.compile(r"^\d{4}$")
@@ -26,7 +26,8 @@ class Scan:
     ``prefix + rel``), the problems of the listing itself (symlinks leading outside), and
     when it started. Paths, not ``DirEntry`` objects: 25 MB fewer at 100,000 notes."""
 
-    __slots__ = ("started_ns", "found", "problems", "keys", "prefix", "plain")  # not a dataclass: ~1 ms
+    # not a dataclass: ~1 ms
+    __slots__ = ("started_ns", "found", "problems", "keys", "prefix", "plain")
 
     def __init__(
         self,

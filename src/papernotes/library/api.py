@@ -13,9 +13,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from papernotes.errors import NO_PAPERS, FileFormatError, InvalidInputError
+from papernotes.errors import NO_PAPERS, InvalidInputError
 from papernotes.library.index import PaperIndex
-from papernotes.library.order import in_order
+from papernotes.library.order import library_ordered
 from papernotes.model import DocumentLayout, ImportReport, Note, Paper, Problem
 from papernotes.storage.library_folder import LIBRARY, MISSING, OTHER, folder_kind
 from papernotes.storage.library_lock import DEFAULT_LOCK_TIMEOUT, LockWait
@@ -99,12 +99,7 @@ class Library:
         """Reads the notes (from the cache unless ``from_disk``) and keeps them, ordered."""
         notes, problems = self.store.load(self._scan, from_disk=from_disk)
         self._scan = None
-        try:
-            order = self.layout().order
-        except FileFormatError as exc:  # listing needs no sections: ordered without it
-            order = ()
-            problems = [Problem(exc.path, exc.line, exc.message), *problems]
-        self._notes, self._problems = in_order(notes, order), problems
+        self._notes, self._problems = library_ordered(self, notes, problems)
         self._unseen = list(self.store.unseen)
         return self._notes
 

@@ -8,9 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from operator import attrgetter
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from papernotes.model import Note
+from papernotes.errors import FileFormatError
+from papernotes.model import Note, Problem
+
+if TYPE_CHECKING:
+    from papernotes.library.api import Library
 
 _PATH, _YEAR = attrgetter("path"), attrgetter("paper.year")
 T = TypeVar("T")
@@ -21,6 +25,19 @@ def in_order(notes: list[Note], document_order: Iterable[str]) -> list[Note]:
     listed twice: its last place), then the others by date added and title; notes equal in
     all of these keep their order."""
     return ordered(notes, document_order, _PATH, _YEAR, _added_and_folded_title)
+
+
+def library_ordered(
+    library: Library, notes: list[Note], problems: list[Problem]
+) -> tuple[list[Note], list[Problem]]:
+    """``notes`` in the library's order (``document.yaml``'s, when it reads: a bad one is a
+    problem listed first, and the notes are ordered without it) and the problems."""
+    try:
+        order = library.layout().order
+    except FileFormatError as exc:  # listing needs no sections: ordered without it
+        order = ()
+        problems = [Problem(exc.path, exc.line, exc.message), *problems]
+    return in_order(notes, order), problems
 
 
 def _added_and_folded_title(note: Note) -> tuple[str, str]:

@@ -151,3 +151,36 @@ def test_a_save_changes_its_row_in_place_and_an_outside_edit_is_listed_after_a_r
     assert str(rows.rows[rows.position(rel)][TITLE]).startswith("Edited elsewhere")
     found = PaperFilter(query="edited elsewhere").apply(rows)
     assert [str(rows.rows[i][PATH]) for i in found] == [rel]
+
+
+@pytest.mark.parametrize("cache", ["kept", "off"])
+def test_marked_notes_come_from_the_note_cache_as_listed_and_a_file_changed_since_is_refused(
+    seed_library, trusting_cache, monkeypatch, cache
+):
+    from papernotes.library import bulk_set
+    from papernotes.library.paper_rows import RowNotes
+    from papernotes.storage.store import NoteStore
+
+    if cache == "off":
+        monkeypatch.setenv("PAPERNOTES_NO_CACHE", "1")
+    Library.open(seed_library).notes()  # the note cache filled (when on)
+    rows = loaded_rows(seed_library)
+    library = rows.library
+    chosen = list(range(len(rows.rows)))
+    wanted = {str(r[PATH]): library.note_at(str(r[PATH])) for r in rows.rows}
+    files_read: list[str] = []
+    read = NoteStore.read
+    monkeypatch.setattr(NoteStore, "read", lambda s, rel: files_read.append(rel) or read(s, rel))
+    marked = list(RowNotes(rows, chosen))
+    assert [(n.path, n.paper, n.digest) for n in marked] == [
+        (p, n.paper, n.digest) for p, n in wanted.items()
+    ]
+    if cache == "kept":
+        assert files_read == []  # built from the note cache, no file read or parsed
+    edited = seed_library / str(rows.rows[1][PATH])  # changed on disk after it was listed
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nEdited elsewhere.\n", "utf-8")
+    with library.writing(batch=True):
+        report = bulk_set.apply(library, RowNotes(rows, chosen), bulk_set.Change(rating=5))
+    assert [n.path for n, _ in report.refused] == [str(rows.rows[1][PATH])]
+    assert len(report.changed) + len(report.unchanged) == len(chosen) - 1
+    assert "Edited elsewhere." in edited.read_text(encoding="utf-8")  # not written over

@@ -355,7 +355,7 @@ class PaperRows:
 
 
 class RowNotes(Sequence[Note]):
-    """The notes of some rows, each read when reached (``notes_at`` reads them all at once):
+    """The notes of some rows, read when iterated (``notes_at`` reads them all at once):
     the TUI counts the marked rows at once, and a worker thread reads and writes them."""
 
     def __init__(self, rows: PaperRows, chosen: list[int]) -> None:
@@ -374,8 +374,24 @@ class RowNotes(Sequence[Note]):
         return self.rows.library.note_at(str(self.rows.rows[self.chosen[index]][PATH]))
 
     def __iter__(self) -> Iterator[Note]:
-        for i in self.chosen:  # one at a time, skipping any gone since it was listed
-            yield from self.rows.notes_at([i])
+        """The notes as listed: those the note cache keeps for the row's digest built from
+        it (no file read or parsed), the others read from their file one at a time, skipping
+        any gone since it was listed. Each has its row's digest, so a write over a file
+        changed since it was listed is refused (as ``listed`` does for one note)."""
+        rows = self.rows.rows
+        kept = self.rows.library.store.kept_notes(
+            {str(rows[i][PATH]): str(rows[i][DIGEST]) for i in self.chosen}
+        )
+        for i in self.chosen:
+            note = kept.pop(str(rows[i][PATH]), None)
+            if note is None:
+                read = self.rows.notes_at([i])
+                if not read:
+                    continue
+                note = read[0]
+                if note.digest != rows[i][DIGEST]:  # changed since listed: refused when saved
+                    note = replace(note, digest=str(rows[i][DIGEST]))
+            yield note
 
 
 def note_at(library: Library, rel: str) -> Note:

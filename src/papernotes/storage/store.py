@@ -126,6 +126,12 @@ class NoteStore(NoteWrites):
             self._caches = LibraryCaches(str(self._real_root))
         return self._caches
 
+    def kept_notes(self, digests: dict[str, str]) -> dict[str, Note]:
+        """The notes at the paths of ``digests`` as the note cache keeps them for exactly
+        that digest (the content they were listed with), without reading their files; a
+        path missing from the answer must be read (``read``)."""
+        return self.caches().notes.notes_of(str(self._real_root), digests)
+
     def distrust_cache(self, rels: list[str]) -> None:
         """Forget the cached copies of the notes at ``rels`` (``LibraryCaches.forget``)."""
         self.caches().forget(rels)

@@ -164,6 +164,20 @@ class NoteCache:
         """The note entries' shard files (read on ``read()``, rewritten where changed)."""
         return ShardedEntries(self.folder, header(), real_root)
 
+    def notes_of(self, real_root: str, digests: dict[str, str]) -> dict[str, Note]:
+        """The notes of the paths of ``digests`` whose entry was read from a file with
+        that digest (a path without such an entry is left out: read its file)."""
+        found: dict[str, Note] = {}
+        for path, entry in self.shards(real_root).entries_of(digests).items():
+            try:
+                _key, kept_digest, fields = entry
+                if kept_digest is None or kept_digest != digests[path]:
+                    continue
+                found[path] = _note(paper_from_fields(fields), path, kept_digest)
+            except (TypeError, ValueError, KeyError):  # an entry of another shape: a miss
+                continue
+        return found
+
     def read_layout(self, real_root: str) -> LayoutEntry | None:
         """``document.yaml``'s entry; None when there is none that reads."""
         if self.folder is None:

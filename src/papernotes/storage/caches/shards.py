@@ -87,6 +87,23 @@ class ShardedEntries:
                 self.read_keys[index] = set(shard)
         return entries
 
+    def entries_of(self, paths: Iterable[str]) -> dict[str, Any]:
+        """The entries of ``paths`` there are, read a shard at a time (only the shards
+        holding them, each let go before the next: never every entry at once)."""
+        wanted: dict[int, list[str]] = {}
+        for path in paths:
+            wanted.setdefault(shard_of(path), []).append(path)
+        found: dict[str, Any] = {}
+        if self.folder is None:
+            return found
+        for index, in_shard in sorted(wanted.items()):
+            shard = self._read_shard(index) or {}
+            for path in in_shard:
+                if path in shard:
+                    found[path] = shard[path]
+            del shard
+        return found
+
     def _read_shard(self, index: int) -> dict[str, Any] | None:
         assert self.folder is not None
         payload = read_checked(self.folder / f"{index:02x}", self.head)

@@ -74,34 +74,6 @@ def rows_kept(root: Path, year: str) -> dict[str, tuple]:
     return dict(zip(kept.paths, kept.rows, strict=True))
 
 
-@pytest.fixture
-def built(monkeypatch) -> list[str]:
-    """The notes built as ``Note`` objects from the note cache, one entry per note."""
-    seen: list[str] = []
-    real = note_cache_module._note
-
-    def counting(paper, path, digest):
-        seen.append(path)
-        return real(paper, path, digest)
-
-    monkeypatch.setattr(note_cache_module, "_note", counting)
-    return seen
-
-
-@pytest.fixture
-def parsed(monkeypatch) -> list[str]:
-    """The note files read and parsed, one entry per read."""
-    seen: list[str] = []
-    real = NoteStore.read
-
-    def counting(self, rel):
-        seen.append(rel)
-        return real(self, rel)
-
-    monkeypatch.setattr(NoteStore, "read", counting)
-    return seen
-
-
 def test_list_after_an_edit_parses_only_the_edited_note_and_builds_no_other(
     seed_library, trusting_cache, built, parsed
 ):

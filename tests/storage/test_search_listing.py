@@ -14,7 +14,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from papernotes.storage.caches import location as cache_location
-from papernotes.storage.caches import note_cache as note_cache_module
 from papernotes.storage.caches.search_forms_cache import UNKNOWN, SearchFormsCache
 from papernotes.storage.store import NoteStore
 from tests.conftest import SHIPPED_NOTES
@@ -38,34 +37,6 @@ def searched(
 
 def kept_forms(root: Path) -> SearchFormsCache:
     return SearchFormsCache.for_library(os.path.realpath(root))
-
-
-@pytest.fixture
-def built(monkeypatch) -> list[str]:
-    """The notes built as ``Note`` objects from the note cache, one entry per note."""
-    seen: list[str] = []
-    real = note_cache_module._note
-
-    def counting(paper, path, digest):
-        seen.append(path)
-        return real(paper, path, digest)
-
-    monkeypatch.setattr(note_cache_module, "_note", counting)
-    return seen
-
-
-@pytest.fixture
-def parsed(monkeypatch) -> list[str]:
-    """The note files read and parsed, one entry per read."""
-    seen: list[str] = []
-    real = NoteStore.read
-
-    def counting(self, rel):
-        seen.append(rel)
-        return real(self, rel)
-
-    monkeypatch.setattr(NoteStore, "read", counting)
-    return seen
 
 
 @pytest.mark.parametrize("query", ["蒸馏", "zhengliu", "bert"])

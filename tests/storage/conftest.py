@@ -1,0 +1,36 @@
+"""Fixtures shared by the cache tests: what a command built and read, counted."""
+
+from __future__ import annotations
+
+import pytest
+
+from papernotes.storage.caches import note_cache as note_cache_module
+from papernotes.storage.store import NoteStore
+
+
+@pytest.fixture
+def built(monkeypatch) -> list[str]:
+    """The notes built as ``Note`` objects from the note cache, one entry per note."""
+    seen: list[str] = []
+    real = note_cache_module._note
+
+    def counting(paper, path, digest):
+        seen.append(path)
+        return real(paper, path, digest)
+
+    monkeypatch.setattr(note_cache_module, "_note", counting)
+    return seen
+
+
+@pytest.fixture
+def parsed(monkeypatch) -> list[str]:
+    """The note files read and parsed, one entry per read."""
+    seen: list[str] = []
+    real = NoteStore.read
+
+    def counting(self, rel):
+        seen.append(rel)
+        return real(self, rel)
+
+    monkeypatch.setattr(NoteStore, "read", counting)
+    return seen

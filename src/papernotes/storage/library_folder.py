@@ -35,13 +35,20 @@ def folder_kind(root: Path) -> str:
             names = [entry.name for entry in entries]
     except (FileNotFoundError, NotADirectoryError):
         return MISSING
+    except OSError:  # a folder we may not list: its marker may still be seen (as before)
+        if _marked(root):
+            return LIBRARY
+        raise
     if any(name in _EVIDENCE for name in names):
         return LIBRARY
     if all(_made_on_the_way(name) for name in names):
         return EMPTY
-    if any(os.path.lexists(os.path.join(root, name)) for name in _EVIDENCE):
-        return LIBRARY
-    return OTHER
+    return LIBRARY if _marked(root) else OTHER
+
+
+def _marked(root: Path) -> bool:
+    """Whether any file that makes a folder a library is in ``root`` now."""
+    return any(os.path.lexists(os.path.join(root, name)) for name in _EVIDENCE)
 
 
 def _made_on_the_way(name: str) -> bool:

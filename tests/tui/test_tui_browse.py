@@ -57,6 +57,25 @@ async def test_filtering_by_a_chinese_word_keeps_the_three_distillation_papers(s
         assert count_text(app).startswith("3 of 8")
 
 
+@pilot_test
+async def test_keys_typed_at_once_after_slash_go_into_the_filter_not_to_the_list(seed_library):
+    """``/zheng`` arriving in one burst (typed fast, or pasted): the letters used to reach the
+    list, whose ``e`` opened the editor; a ``/`` typed in the filter is text."""
+    from textual import events
+
+    async with running(seed_library) as (app, pilot):
+        for key, character in [("slash", "/"), *((c, c) for c in "zhengliu")]:
+            app.post_message(events.Key(key, character))  # all queued before any is handled
+        await pilot.pause()
+        await pilot.pause()
+        assert app.focused.id == "filter"
+        assert app.screen.query_one("#filter").value == "zhengliu"
+        assert sorted(short(listed_titles(app))) == ["albert", "mengzi", "tinybert"]
+        app.post_message(events.Key("slash", "/"))
+        await pilot.pause()
+        assert app.screen.query_one("#filter").value == "zhengliu/"
+
+
 @pytest.mark.slow
 @pilot_test
 async def test_a_longer_chinese_phrase_leaves_tinybert_alone_and_esc_clears(seed_library):

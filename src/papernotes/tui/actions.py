@@ -19,6 +19,9 @@ class Action:
     short: str = ""
     """The footer's text when shorter than ``label`` (the footer keys must fit in 120 columns;
     narrower, the footer keeps the first that fit, and ``?`` and ``q`` always)."""
+    priority: bool = False
+    """Run as the app reads the key, before the keys typed after it are handed on (``/``:
+    the keys after it must reach the filter, not the list)."""
 
 
 ACTIONS = (
@@ -28,6 +31,7 @@ ACTIONS = (
         "Filter",
         "Filter the list by title, notes, authors, venue, tags.",
         short="Find",
+        priority=True,
     ),
     Action(
         "y",
@@ -218,6 +222,7 @@ def bindings() -> list[Binding]:
             show=a.footer,
             key_display=key_label(a.key),
             tooltip=a.help,
+            priority=a.priority,
         )
         for a in ACTIONS
     ]

@@ -6,8 +6,9 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from textual.actions import SkipAction
 from textual.screen import Screen
-from textual.widgets import TabbedContent
+from textual.widgets import Input, TabbedContent, TextArea
 
 from papernotes.tui.paper_filter import SORT_LABELS, PaperFilter
 from papernotes.tui.widgets.detail_view import DetailView
@@ -40,7 +41,14 @@ class MainViewActions(Screen[None]):
         self.query_one(YearNavigator).focus()
 
     def action_focus_filter(self) -> None:
-        self.query_one("#filter", FilterInput).focus()
+        """/ (a priority binding): focus the filter and select its text at once, so keys typed
+        right after it go into the filter (``Widget.focus`` only schedules the focus, and the
+        list would run them as its commands). In a text field ``/`` is typed as text."""
+        if isinstance(self.focused, (Input, TextArea)):
+            raise SkipAction()
+        filter_input = self.query_one("#filter", FilterInput)
+        self.set_focus(filter_input)
+        filter_input.select_all()
 
     def action_clear_filter(self) -> None:
         """Esc: clear the marks if there are any, else the filter text."""

@@ -24,7 +24,11 @@ class FilterInput(Input):
 
 class FilterBar(Horizontal):
     def compose(self) -> ComposeResult:
-        yield FilterInput(placeholder="/ filter: title, notes, authors, venue, tags", id="filter")
+        yield FilterInput(
+            placeholder="/ filter: title, notes, authors, venue, tags",
+            id="filter",
+            select_on_focus=False,  # ``/`` selects it at once, before the keys typed after it
+        )
         yield Label("", id="count")
 
     def show_count(self, shown: int, total: int, sort_label: str) -> None:

@@ -33,6 +33,21 @@ async def ready(app: PapernotesApp, pilot) -> None:
     await pilot.pause()
 
 
+async def search_prepared(app: PapernotesApp, pilot, within: float = 20.0) -> bool:
+    """Wait (at most ``within`` seconds) until the screen's background worker has made every
+    row's search text ready; True when it did. The worker starts after the first refresh, so
+    ``ready`` may return before it even began (a loaded machine showed this)."""
+    rows = app.screen.rows
+    loop = asyncio.get_running_loop()
+    end = loop.time() + within
+    while rows.texts.unknown or rows._han is None:
+        if loop.time() > end:
+            return False
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.02)
+    return True
+
+
 @asynccontextmanager
 async def running(
     root: Path, size: tuple[int, int] = SIZE

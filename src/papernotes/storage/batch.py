@@ -12,11 +12,18 @@ import contextlib
 import os
 import secrets
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from papernotes.storage.atomic import TEMP_PREFIX, TEMP_SUFFIX, fsync_dir, naming, new_file_mode
 
+if TYPE_CHECKING:
+    from papernotes.storage.temp_writer import TempFileWriter
+
 COMMIT_EVERY = 500
 """Pending files per flush: bounds what a crash can take back (import is idempotent)."""
+WRITER_AFTER = 64
+"""Files a batch writes itself before a child process creates the rest (``temp_writer.py``):
+a small bulk change never pays for starting one."""
 
 
 class PendingWrites:
@@ -32,13 +39,41 @@ class PendingWrites:
         self._made: set[Path] = set()  # folders made (or found) for temporary files
         self._token = secrets.token_hex(4)  # temporary names: .papernotes-TOKEN-N.tmp
         self._count = 0
+        self._writes = 0  # files added in this batch
+        self._writer: TempFileWriter | None = None
+        self._writer_tried = False
+        self._handed: list[tuple[bytes, int | None]] = []  # given to the child, unconfirmed
 
     def __bool__(self) -> bool:
         return bool(self._pending)
 
     def add(self, path: Path, data: bytes, mode: int | None = None) -> None:
         """Write ``data`` for the new note ``path`` (a name no file has: ``taken`` knows), or,
-        given the existing file's ``mode``, to replace the note at ``path`` (a bulk change)."""
+        given the existing file's ``mode``, to replace the note at ``path`` (a bulk change).
+        From the ``WRITER_AFTER``-th file on, a child process creates the temporary files
+        (``temp_writer.py``) while this one goes on; ``commit`` waits for it."""
+        if self._writes == WRITER_AFTER and not self._writer_tried:
+            from papernotes.storage.temp_writer import TempFileWriter
+
+            self._writer_tried = True
+            self._writer = TempFileWriter.start()
+        self._writes += 1
+        if self._writer is not None:
+            tmp = self._temp_name(path.parent)
+            self._writer.write(tmp, self._mode_of(mode), data)
+            self._handed.append((data, mode))
+        else:
+            tmp = self._write_here(path, data, mode)
+        self._pending.append((tmp, path))
+        self._names.setdefault(path.parent, set()).add(path.stem)
+        if path.parent in self._listed:
+            self._listed[path.parent].add(path.stem)
+        if len(self._pending) >= COMMIT_EVERY:
+            self.commit()
+
+    def _write_here(self, path: Path, data: bytes, mode: int | None) -> str:
+        """Write ``data`` to a new temporary file for ``path`` in this process; its name.
+        An error names ``path``, and leaves no temporary file."""
         try:
             fd, tmp = self._new_temp_file(path.parent, mode)
         except OSError as exc:
@@ -56,22 +91,64 @@ class PendingWrites:
             if isinstance(exc, OSError):
                 raise naming(exc, path) from None
             raise
-        self._pending.append((tmp, path))
-        self._names.setdefault(path.parent, set()).add(path.stem)
-        if path.parent in self._listed:
-            self._listed[path.parent].add(path.stem)
-        if len(self._pending) >= COMMIT_EVERY:
-            self.commit()
+        return tmp
+
+    def _mode_of(self, mode: int | None) -> int:
+        """``mode``, or the mode a new note gets (the umask is read once per batch)."""
+        if mode is None:
+            if self._mode is None:
+                self._mode = new_file_mode()
+            mode = self._mode
+        return mode
+
+    def _temp_name(self, folder: Path) -> str:
+        """The next temporary name in ``folder`` (made if missing), for the child to create."""
+        if folder not in self._made:
+            folder.mkdir(parents=True, exist_ok=True)
+            self._made.add(folder)
+        self._count += 1
+        return os.path.join(folder, f"{TEMP_PREFIX}{self._token}-{self._count}{TEMP_SUFFIX}")
+
+    def _confirm(self) -> None:
+        """Wait until the child wrote every file handed to it. Where it did not (an error, or
+        it died), it is ended and the rest written here, as without it: an error names the
+        first note that cannot be written and nothing after it is kept (``commit`` renames
+        what came before). A temporary file the child left is ``remove_temp_files``' job."""
+        writer = self._writer
+        if writer is None or not self._handed:
+            return
+        try:
+            written = writer.written()
+        except BaseException:  # interrupted while waiting: trust nothing unconfirmed
+            writer.broken = True
+            raise
+        handed, self._handed = self._handed, []
+        if written == len(handed):
+            return
+        self._writer = None
+        writer.close()  # from here on it writes nothing
+        first = len(self._pending) - len(handed) + max(written, 0)
+        rest = self._pending[first:]
+        del self._pending[first:]
+        for _tmp, path in rest:
+            self._names.get(path.parent, set()).discard(path.stem)
+        for (_tmp, path), (data, mode) in zip(rest, handed[max(written, 0) :], strict=True):
+            tmp = self._write_here(path, data, mode)
+            self._pending.append((tmp, path))
+            self._names.setdefault(path.parent, set()).add(path.stem)
+
+    def close(self) -> None:
+        """End the child process, if one was started (the batch is over)."""
+        writer, self._writer = self._writer, None
+        if writer is not None:
+            writer.close()
 
     def _new_temp_file(self, folder: Path, mode: int | None = None) -> tuple[int, str]:
         """A new temporary file in ``folder`` (``(fd, name)``) with the mode a new note gets:
         ``atomic.new_temp_file`` without ``mkstemp``'s cost (a third of a bulk import's
         writing time), named by a per-batch random token and a counter (``O_EXCL``: never
         an existing file; a clash draws a new token). ``mode``: an existing note's, kept."""
-        if mode is None:
-            if self._mode is None:
-                self._mode = new_file_mode()
-            mode = self._mode
+        mode = self._mode_of(mode)
         if folder not in self._made:
             folder.mkdir(parents=True, exist_ok=True)
             self._made.add(folder)
@@ -117,8 +194,20 @@ class PendingWrites:
         self._checked.discard(folder)
 
     def commit(self) -> None:
-        """Make every pending file durable, then give each its name."""
-        pending, self._pending, self._names = self._pending, [], {}
+        """Make every pending file durable, then give each its name: those the child wrote,
+        and, when it could not write one, those before it (then the error is raised)."""
+        try:
+            self._confirm()
+        finally:
+            self._rename_pending()
+
+    def _rename_pending(self) -> None:
+        """Sync and rename the pending files but those the child has not confirmed yet."""
+        kept = len(self._pending) - len(self._handed)
+        pending, self._pending = self._pending[:kept], self._pending[kept:]
+        self._names = {}
+        for _tmp, path in self._pending:
+            self._names.setdefault(path.parent, set()).add(path.stem)
         if not pending:
             return
         if hasattr(os, "sync"):

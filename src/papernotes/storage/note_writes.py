@@ -83,6 +83,7 @@ class NoteWrites:
                 self._batch.commit()  # what single writes would have written by now
                 raise
             finally:
+                self._batch.close()
                 self._batch = None
 
     def update(self, note: Note, paper: Paper) -> Note:

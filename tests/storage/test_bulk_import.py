@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 
 import pytest
@@ -107,3 +108,143 @@ def test_a_bulk_write_never_reuses_an_existing_temporary_file_name(empty_library
     assert foreign.read_bytes() == b"someone else's write"
     assert Library(empty_library).notes()[0].paper.title == "Fresh" and note.path == "2020/fresh.md"
     assert sorted(p.name for p in folder.iterdir()) == [".papernotes-aaaa-1.tmp", "fresh.md"]
+
+
+def _bib(count: int, big: int | None = None) -> str:
+    """``count`` entries, two years; entry ``big`` (if any) carries a 200 kB abstract."""
+    return "".join(
+        f"@article{{paper{i},\n  title = {{Bulk paper {i}}},\n  year = {{20{10 + i % 2}}},\n"
+        f"  journal = {{JMLR}}"
+        + (f",\n  abstract = {{{'long ' * 40_000}}}" if i == big else "")
+        + "\n}\n\n"
+        for i in range(count)
+    )
+
+
+def _created_here(monkeypatch) -> list[str]:
+    """The files this process creates (``os.open`` with ``O_CREAT``) from now on."""
+    import os
+
+    created: list[str] = []
+    real_open = os.open
+
+    def counting_open(path, flags, *args, **kwargs):
+        if flags & os.O_CREAT:
+            created.append(os.fspath(path))
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", counting_open)
+    return created
+
+
+def test_a_big_import_has_a_second_process_create_its_files(empty_library, monkeypatch):
+    """Issue 20: creating 10,000 files costs this disk 1-2 s of system time; a child process
+    creates them while this one parses and renders, so the two overlap."""
+    from papernotes.library.bibtex_ops import import_bibtex
+
+    monkeypatch.setattr(batch_module, "COMMIT_EVERY", 100)  # several confirmations
+    created = _created_here(monkeypatch)
+    report = import_bibtex(Library(empty_library), _bib(300), "in.bib")
+    assert len(report.added) == 300 and not report.problems
+    temporary = [p for p in created if ".papernotes-" in p]
+    assert len(temporary) == batch_module.WRITER_AFTER  # the first ones only: then the child's
+    library = Library(empty_library)
+    assert library.problems() == [] and len(library.notes()) == 300
+    assert {n.paper.title for n in library.notes()} == {f"Bulk paper {i}" for i in range(300)}
+    assert not list(empty_library.rglob(".papernotes-*"))
+
+
+def test_a_small_bulk_change_starts_no_process(empty_library, monkeypatch):
+    import subprocess
+
+    started = []
+    monkeypatch.setattr(subprocess, "Popen", lambda *a, **k: started.append(a))
+    library = Library(empty_library)
+    with library.store.batch():
+        for i in range(batch_module.WRITER_AFTER):
+            library.store.create(Paper(title=f"Small {i}", year=2020))
+    assert started == [] and len(Library(empty_library).notes()) == batch_module.WRITER_AFTER
+
+
+def test_a_killed_writer_process_leaves_its_notes_to_the_import(empty_library, monkeypatch):
+    """The child dies mid-batch: the notes it did not confirm are written by the importer
+    itself, every note is whole, and what the child left is only temporary files."""
+    import os
+    import signal
+
+    from papernotes.library.bibtex_ops import import_bibtex
+    from papernotes.storage.temp_writer import TempFileWriter
+
+    real_write = TempFileWriter.write
+    handed = []
+
+    def dying_write(self, tmp, mode, data):
+        handed.append(tmp)
+        if len(handed) == 50:
+            os.kill(self._process.pid, signal.SIGKILL)
+        real_write(self, tmp, mode, data)
+
+    monkeypatch.setattr(TempFileWriter, "write", dying_write)
+    report = import_bibtex(Library(empty_library), _bib(300), "in.bib")
+    assert len(report.added) == 300
+    library = Library(empty_library)
+    assert library.problems() == [] and len(library.notes()) == 300
+    library.remove_temp_files()
+    assert not list(empty_library.rglob(".papernotes-*"))
+    assert len(Library(empty_library).notes()) == 300
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(os.name != "posix", reason="RLIMIT_FSIZE is POSIX")
+def test_a_note_the_writer_process_cannot_write_is_named_and_nothing_after_it_kept(tmp_path):
+    """As with one write at a time: an import stops at the first note that cannot be written
+    (here: too large for the file size limit, as on a full disk), names it, keeps the notes
+    before it and none after it, and leaves no temporary file."""
+    import resource
+    import subprocess
+    import sys
+
+    root = tmp_path / "notes"
+    source = tmp_path / "in.bib"
+    source.write_text(_bib(300, big=150), encoding="utf-8")
+    limit = 100_000  # bytes per file: the big note needs 240 kB, every other file far less
+
+    def limited() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    result = subprocess.run(
+        [sys.executable, "-m", "papernotes", "--notes", str(root), "import", str(source)],
+        capture_output=True,
+        text=True,
+        preexec_fn=limited,
+    )
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert "2010/bulk-paper-150.md" in result.stderr, result.stderr
+    kept = {n.paper.title for n in Library(root).notes()}
+    assert kept == {f"Bulk paper {i}" for i in range(150)}
+    assert not list(root.rglob(".papernotes-*"))
+
+
+@pytest.mark.skipif(os.name != "posix", reason="RLIMIT_FSIZE is POSIX")
+def test_after_an_import_stopped_by_a_note_it_cannot_write_the_library_holds_what_is_on_disk(
+    empty_library,
+):
+    """The child reports the failure at the end of the batch, after later entries were
+    handled: those are not written, and the library in memory must not show them."""
+    import resource
+
+    from papernotes.library.bibtex_ops import import_bibtex
+
+    library = Library(empty_library)
+    library.notes()  # held from the start, as in the TUI
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (100_000, hard))
+    try:
+        with pytest.raises(OSError, match="bulk-paper-150"):
+            import_bibtex(library, _bib(300, big=150), "in.bib")
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+    held = {n.paper.title for n in library.notes()}
+    assert held == {f"Bulk paper {i}" for i in range(150)}
+    assert held == {n.paper.title for n in Library(empty_library).notes()}

@@ -218,7 +218,10 @@ def import_bibtex(
     parsed = parse_bibtex(text, source)
     if dry_run:
         return _import_entries(library, parsed, source, venues, dry_run=True)
-    with library.writing(batch=True):  # new notes flushed together (storage/batch.py)
+    from papernotes.library.held_notes import reloaded_on_error
+
+    # new notes flushed together (storage/batch.py); held ones forgotten if that fails
+    with reloaded_on_error(library), library.writing(batch=True):
         library.refuse_unseen()
         report = _import_entries(library, parsed, source, venues, dry_run=False)
         name = source.replace("\\", "/").rsplit("/", 1)[-1] or source

@@ -23,7 +23,9 @@ def import_markdown(library: Library, text: str, source: str, dry_run: bool) -> 
     writes nothing; otherwise one writer, one fresh read, and new notes flushed together."""
     if dry_run:
         return _import(library, text, source, dry_run)
-    with library.writing(batch=True):
+    from papernotes.library.held_notes import reloaded_on_error
+
+    with reloaded_on_error(library), library.writing(batch=True):
         library.refuse_unseen()
         report = _import(library, text, source, dry_run)
         name = source.replace("\\", "/").rsplit("/", 1)[-1] or source

@@ -250,3 +250,83 @@ def test_a_crash_while_a_note_changes_year_never_leaves_two_copies(empty_library
     monkeypatch.undo()
     notes = Library(empty_library).notes()
     assert [(n.paper.title, n.paper.notes) for n in notes] == [("Moving paper", ("new",))]
+
+
+def _children(pid: int) -> list[int]:
+    """The processes ``pid`` started (Linux's /proc), [] where that cannot be read."""
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text(encoding="ascii")
+    except OSError:
+        return []
+    return [int(child) for child in text.split()]
+
+
+def _wait_gone(pid: int, timeout: float) -> bool:
+    """True once ``pid`` has exited (gone, or a zombie nobody reaped yet)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text(encoding="ascii").rsplit(")", 1)[1]
+        except OSError:
+            return True
+        if state.split()[0] in ("Z", "X"):
+            return True
+        time.sleep(0.01)
+    return False
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="finds the child in /proc")
+def test_an_import_killed_while_its_writer_process_works_leaves_whole_notes_only(tmp_path):
+    """Issue 20: a big import has a child process create its files. Killing the importer at
+    any moment leaves every note whole; the child renames nothing, stops, and what is left
+    besides notes is temporary files, which ``check`` clears; the import run again completes."""
+    source = tmp_path / "in.bib"
+    count = 700
+    source.write_text(
+        "".join(
+            f"@article{{k{i},\n  title = {{Killed import paper {i}}},\n  year = {{20{10 + i % 3}}},"
+            f"\n  journal = {{JMLR}},\n  abstract = {{{'words ' * 50}}}\n}}\n\n"
+            for i in range(count)
+        ),
+        encoding="utf-8",
+    )
+    rng = random.Random(20)
+    killed_with_child = 0
+    for round_ in range(4):
+        root = tmp_path / f"notes-{round_}"
+        process = _papernotes(root, "import", str(source))
+        child: list[int] = []
+        while process.poll() is None and not child:  # the child starts with the 64th note
+            child = _children(process.pid)
+        if not child:
+            continue  # finished before we saw it (a fast machine): nothing to kill mid-way
+        time.sleep(rng.uniform(0, 0.3))
+        if process.poll() is not None:
+            continue  # done already: nothing was killed
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        notes_at_kill = sorted(p.name for p in root.glob("*/*.md"))
+        assert _wait_gone(child[0], 10), "the writer process outlived the importer"
+        killed_with_child += 1
+        assert sorted(p.name for p in root.glob("*/*.md")) == notes_at_kill  # none renamed
+        library = Library(root)
+        assert library.problems() == []
+        assert all(n.paper.title.startswith("Killed import paper") for n in library.notes())
+        checked = subprocess.run(
+            [sys.executable, "-m", "papernotes", "--notes", str(root), "check"],
+            capture_output=True,
+            text=True,
+        )
+        assert checked.returncode == 0, checked.stderr
+        assert not list(root.rglob(f"{TEMP_PREFIX}*"))
+        if killed_with_child > 1:
+            continue  # the import run again once is enough
+        again = subprocess.run(
+            [sys.executable, "-m", "papernotes", "--notes", str(root), "import", str(source)],
+            capture_output=True,
+            text=True,
+        )
+        assert again.returncode == 0, again.stderr
+        assert len(Library(root).notes()) == count
+    assert killed_with_child >= 2

@@ -9,6 +9,7 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 STATUSES = ("unread", "reading", "read")
 PRIORITIES = ("high", "medium", "low")
@@ -298,14 +299,9 @@ def clean_paper(paper: Paper) -> Paper:
             f"venue {one_line['venue']!r} would be read back as a year, code or notes line; "
             "a venue is a name such as ICLR (links go in code)"
         )
-    return replace(
-        paper,
+    tidied: dict[str, Any] = dict(
+        one_line,
         title=title,
-        venue=one_line["venue"],
-        code=one_line["code"],
-        arxiv=one_line["arxiv"],
-        key=one_line["key"],
-        added=one_line["added"],
         authors=tuple(a for a in (_one_line(x) for x in paper.authors) if a),
         tags=tuple(dict.fromkeys(t for t in (_one_line(x) for x in paper.tags) if t)),
         notes=tuple(n for n in (_tidy_note(n) for n in paper.notes) if n),
@@ -315,6 +311,9 @@ def clean_paper(paper: Paper) -> Paper:
         publisher=_one_line(paper.publisher),
         venue_source=_one_line(paper.venue_source),
     )
+    # only what changed: a paper already tidy (most of an import's) is not copied
+    changed = {name: value for name, value in tidied.items() if value != getattr(paper, name)}
+    return replace(paper, **changed) if changed else paper
 
 
 def is_day(text: str) -> bool:

@@ -236,6 +236,7 @@ def _import_entries(
     library: Library, parsed: ParsedBib, source: str, venues: VenueTable, dry_run: bool
 ) -> BibImportReport:
     from papernotes.formats.bibtex.paper_from_entry import entry_to_paper, keep_unknown_latex
+    from papernotes.library.validation import validated
 
     problems = list(parsed.problems) + list(parsed.warnings)
     skipped = [f"line {p.line}" for p in parsed.problems]
@@ -252,7 +253,7 @@ def _import_entries(
             refuse_controls(paper)
             # what add and save would refuse, refused here: skipped with its line, before any
             # write, so the dry run and the import agree and no entry is half-imported
-            paper = library.validated(paper)
+            paper = validated(library, paper, controls_refused=True)
         except ValueError as exc:
             problems.append(Problem(source, entry.line, f"entry {entry.key!r} {exc}; skipped"))
             skipped.append(entry.key)

@@ -18,21 +18,25 @@ if TYPE_CHECKING:
     from papernotes.library.api import Library
 
 
-def validated(library: Library, paper: Paper) -> Paper:
+def validated(library: Library, paper: Paper, controls_refused: bool = False) -> Paper:
     """``paper`` cleaned and checked (``InvalidInputError`` if it is no valid paper), with
-    its links resolved against ``library``."""
+    its links resolved against ``library``. ``controls_refused``: ``refuse_controls`` passed
+    on ``paper`` as given (an import checks that first), so it passes on the cleaned paper
+    too (cleaning only joins whitespace, which takes control characters away, never adds)."""
     try:
         paper = clean_paper(paper)
     except ValueError as exc:
         raise InvalidInputError(f"{str(exc)[0].upper()}{str(exc)[1:]}.") from None
-    refuse_controls(paper)
+    if not controls_refused:
+        refuse_controls(paper)
     if " " in paper.code:  # a URL holds no space: %20, so the link reads back whole
         paper = replace(paper, code=paper.code.replace(" ", "%20"))
     if paper.arxiv:
         arxiv = base_id(paper.arxiv)
         if not arxiv:
             raise InvalidInputError(f"{paper.arxiv!r} is not an arXiv id.")
-        paper = replace(paper, arxiv=arxiv)
+        if arxiv != paper.arxiv:
+            paper = replace(paper, arxiv=arxiv)
     if not paper.notes and paper.body:
         # A numbered list opening the free text is what a note file reads as the notes.
         notes, body = parse_body(paper.body.split("\n"))

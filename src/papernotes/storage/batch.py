@@ -58,16 +58,18 @@ class PendingWrites:
             self._writer_tried = True
             self._writer = TempFileWriter.start()
         self._writes += 1
+        folder, stem = path.parent, path.stem  # each ``parent`` is a new Path to hash
         if self._writer is not None:
-            tmp = self._temp_name(path.parent)
+            tmp = self._temp_name(folder)
             self._writer.write(tmp, self._mode_of(mode), data)
             self._handed.append((data, mode))
         else:
             tmp = self._write_here(path, data, mode)
         self._pending.append((tmp, path))
-        self._names.setdefault(path.parent, set()).add(path.stem)
-        if path.parent in self._listed:
-            self._listed[path.parent].add(path.stem)
+        self._names.setdefault(folder, set()).add(stem)
+        listed = self._listed.get(folder)
+        if listed is not None:
+            listed.add(stem)
         if len(self._pending) >= COMMIT_EVERY:
             self.commit()
 

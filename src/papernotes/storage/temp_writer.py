@@ -18,7 +18,8 @@ from pathlib import Path
 
 from papernotes.storage.write_child import COUNT, HEADER
 
-FLUSH_AT = 1 << 16  # bytes of records gathered before they go down the pipe
+FLUSH_AT = 1 << 14  # bytes gathered before they go down the pipe: a few notes, so neither
+# the child waits long for work nor ``written()`` for the child to write the last ones
 PIPE_SIZE = 1 << 20  # asked of the kernel for the pipe, so the child is rarely starved
 
 

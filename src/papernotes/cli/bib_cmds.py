@@ -78,8 +78,8 @@ def import_bib(library: Library, text: str, file: Path, dry_run: bool) -> None:
     for problem in report.problems:
         warning(str(problem))
     would = "would " if dry_run else ""
-    for path in report.added:
-        echo(f"{would}add: {path}" if dry_run else f"added: {path}")
+    if report.added:  # one write for them all: an import may add 10,000
+        echo("\n".join(f"{would}add: {p}" if dry_run else f"added: {p}" for p in report.added))
     for path in report.merged:
         what = "fills in missing fields" if path in report.changed else "nothing new"
         echo(f"{would}merge into {path} ({what})" if dry_run else f"merged: {path} ({what})")

@@ -66,8 +66,8 @@ def import_cmd(ctx: click.Context, file: Path, dry_run: bool):
         warning(str(problem))
     if not (report.added or report.updated or report.unchanged or report.skipped):
         warning(f"{file}: {NO_PAPERS}; only its sections were imported.")
-    for path in report.added:
-        echo(f"{'would add' if dry_run else 'added'}: {path}")
+    if report.added:  # one write for them all: an import may add 10,000
+        echo("\n".join(f"{'would add' if dry_run else 'added'}: {p}" for p in report.added))
     for path in report.updated:
         echo(f"{'would update' if dry_run else 'updated'}: {path}")
     for name in report.sections_added:

@@ -314,6 +314,7 @@ class MatchIndex:
         self.notes: dict[str, Note] = {}
         self._by: dict[tuple[str, str], str] = {}
         self._pending = 0
+        self._last: tuple[tuple[str, str, str, str], list[tuple[str, str]]] | None = None
         for note in notes:
             self.add(note)
 
@@ -329,14 +330,21 @@ class MatchIndex:
         self._index(paper, target)
         return target
 
+    def _identities(self, paper: Paper) -> list[tuple[str, str]]:
+        """``_identities(paper)``, kept for the last paper: an entry is matched, then added."""
+        said = (paper.arxiv, paper.doi, paper.title, paper.arxiv_title)
+        if self._last is None or self._last[0] != said:
+            self._last = said, _identities(paper)
+        return self._last[1]
+
     def _index(self, paper: Paper, target: str) -> None:
-        for kind, value in _identities(paper):
+        for kind, value in self._identities(paper):
             self._by.setdefault((kind, value), target)  # the first note wins
 
     def match(self, paper: Paper) -> str:
         """The target for the same paper: same arXiv id, else DOI, else normalised title."""
         found: dict[str, str] = {}
-        for kind, value in _identities(paper):
+        for kind, value in self._identities(paper):
             target = self._by.get((kind, value))
             if target:
                 found.setdefault(kind, target)

@@ -227,6 +227,35 @@ def test_a_note_that_cannot_be_written_for_lack_of_space_is_named_and_leaves_not
     assert list((empty_library / "2021").iterdir()) == []  # no note, no temporary file
 
 
+@pytest.mark.slow
+def test_a_big_import_into_a_read_only_year_folder_names_its_first_note_and_keeps_those_before(
+    empty_library, tmp_path, permissions_apply
+):
+    """Issue 20: a big import has a child process create its files; a folder it may not write
+    in stops the import as one write at a time would: the first note that cannot be written
+    is named, the notes before it are in place, none after it, and no temporary file is left."""
+    from papernotes.library import Library
+
+    (empty_library / "2011").mkdir(mode=0o555)  # entries 100 on go there: the child's turn
+    source = tmp_path / "in.bib"
+    source.write_text(
+        "".join(
+            f"@article{{k{i},\n  title = {{Folder paper {i}}},\n"
+            f"  year = {{{2010 if i < 100 else 2011}}},\n  journal = {{JMLR}}\n}}\n\n"
+            for i in range(200)
+        ),
+        encoding="utf-8",
+    )
+    result = papernotes(empty_library, "import", str(source), obey_permissions=True)
+    (line,) = result.stderr.splitlines()  # one sentence naming the note, never a traceback
+    assert result.returncode == 1 and line.startswith("Error: "), result.stderr
+    assert f"{empty_library / '2011' / 'folder-paper-100.md'}: Permission denied" in line
+    (empty_library / "2011").chmod(0o755)
+    kept = {n.paper.title for n in Library(empty_library).notes()}
+    assert kept == {f"Folder paper {i}" for i in range(100)}
+    assert not list(empty_library.rglob(".papernotes-*"))
+
+
 def test_an_export_that_cannot_be_written_for_lack_of_space_names_the_output_file(
     seed_library, tmp_path
 ):

@@ -28,7 +28,7 @@ a small bulk change never pays for starting one."""
 
 class PendingWrites:
     def __init__(self) -> None:
-        self._pending: list[tuple[str, Path]] = []
+        self._pending: list[tuple[str, Path, str]] = []  # (temporary file, folder, name)
         self._names: dict[Path, set[str]] = {}  # folder -> stems waiting to appear there
         # folder -> every note stem in it, listed once per batch and kept up to date with
         # what this batch writes: the batch holds the library lock, so no other papernotes
@@ -43,6 +43,7 @@ class PendingWrites:
         self._writer: TempFileWriter | None = None
         self._writer_tried = False
         self._handed: list[tuple[bytes, int | None]] = []  # given to the child, unconfirmed
+        self._folders: dict[str, Path] = {}  # ``folder()``'s Paths
 
     def __bool__(self) -> bool:
         return bool(self._pending)
@@ -52,20 +53,31 @@ class PendingWrites:
         given the existing file's ``mode``, to replace the note at ``path`` (a bulk change).
         From the ``WRITER_AFTER``-th file on, a child process creates the temporary files
         (``temp_writer.py``) while this one goes on; ``commit`` waits for it."""
+        self.add_in(path.parent, path.name, data, mode)
+
+    def folder(self, root: Path, name: str) -> Path:
+        """``root / name``, one Path per folder in a batch (a new Path costs, and its hash)."""
+        folder = self._folders.get(name)
+        if folder is None:
+            folder = self._folders[name] = root / name
+        return folder
+
+    def add_in(self, folder: Path, name: str, data: bytes, mode: int | None = None) -> None:
+        """``add`` for the file ``name`` in ``folder``."""
         if self._writes == WRITER_AFTER and not self._writer_tried:
             from papernotes.storage.temp_writer import TempFileWriter
 
             self._writer_tried = True
             self._writer = TempFileWriter.start()
         self._writes += 1
-        folder, stem = path.parent, path.stem  # each ``parent`` is a new Path to hash
+        stem = _stem(name)
         if self._writer is not None:
             tmp = self._temp_name(folder)
             self._writer.write(tmp, self._mode_of(mode), data)
             self._handed.append((data, mode))
         else:
-            tmp = self._write_here(path, data, mode)
-        self._pending.append((tmp, path))
+            tmp = self._write_here(folder, name, data, mode)
+        self._pending.append((tmp, folder, name))
         self._names.setdefault(folder, set()).add(stem)
         listed = self._listed.get(folder)
         if listed is not None:
@@ -73,13 +85,13 @@ class PendingWrites:
         if len(self._pending) >= COMMIT_EVERY:
             self.commit()
 
-    def _write_here(self, path: Path, data: bytes, mode: int | None) -> str:
-        """Write ``data`` to a new temporary file for ``path`` in this process; its name.
-        An error names ``path``, and leaves no temporary file."""
+    def _write_here(self, folder: Path, name: str, data: bytes, mode: int | None) -> str:
+        """Write ``data`` to a new temporary file for ``folder / name`` in this process; its
+        name. An error names ``folder / name``, and leaves no temporary file."""
         try:
-            fd, tmp = self._new_temp_file(path.parent, mode)
+            fd, tmp = self._new_temp_file(folder, mode)
         except OSError as exc:
-            raise naming(exc, path) from None
+            raise naming(exc, folder / name) from None
         try:
             try:
                 view = memoryview(data)
@@ -91,7 +103,7 @@ class PendingWrites:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
             if isinstance(exc, OSError):
-                raise naming(exc, path) from None
+                raise naming(exc, folder / name) from None
             raise
         return tmp
 
@@ -132,12 +144,12 @@ class PendingWrites:
         first = len(self._pending) - len(handed) + max(written, 0)
         rest = self._pending[first:]
         del self._pending[first:]
-        for _tmp, path in rest:
-            self._names.get(path.parent, set()).discard(path.stem)
-        for (_tmp, path), (data, mode) in zip(rest, handed[max(written, 0) :], strict=True):
-            tmp = self._write_here(path, data, mode)
-            self._pending.append((tmp, path))
-            self._names.setdefault(path.parent, set()).add(path.stem)
+        for _tmp, folder, name in rest:
+            self._names.get(folder, set()).discard(_stem(name))
+        for (_tmp, folder, name), (data, mode) in zip(rest, handed[max(written, 0) :], strict=True):
+            tmp = self._write_here(folder, name, data, mode)
+            self._pending.append((tmp, folder, name))
+            self._names.setdefault(folder, set()).add(_stem(name))
 
     def close(self) -> None:
         """End the child process, if one was started (the batch is over)."""
@@ -208,17 +220,22 @@ class PendingWrites:
         kept = len(self._pending) - len(self._handed)
         pending, self._pending = self._pending[:kept], self._pending[kept:]
         self._names = {}
-        for _tmp, path in self._pending:
-            self._names.setdefault(path.parent, set()).add(path.stem)
+        for _tmp, folder, name in self._pending:
+            self._names.setdefault(folder, set()).add(_stem(name))
         if not pending:
             return
         if hasattr(os, "sync"):
             os.sync()  # one flush for all of them (sync(2) waits for the writes on Linux)
         else:  # pragma: no cover - Windows
-            for tmp, _ in pending:
+            for tmp, _, _ in pending:
                 with open(tmp, "rb+") as handle:
                     os.fsync(handle.fileno())
-        for tmp, path in pending:
-            os.replace(tmp, path)
-        for folder in {path.parent for _, path in pending}:
+        for tmp, folder, name in pending:
+            os.replace(tmp, os.path.join(folder, name))
+        for folder in {folder for _, folder, _ in pending}:
             fsync_dir(folder)
+
+
+def _stem(name: str) -> str:
+    """``Path(name).stem`` for a note's file name, without making a Path."""
+    return name[:-3] if name.endswith(".md") else Path(name).stem

@@ -58,8 +58,13 @@ class NoteWrites:
             rel = self._free_path(paper)
             data = render_note(paper).encode("utf-8")
             self.changed.append(rel)
-            if self._batch is not None:
-                self._batch.add(self._writable(rel), data)
+            batch = self._batch
+            if batch is not None:  # ``year/slug.md``, made by ``_free_path``: a safe path
+                year, name = rel.split("/")
+                folder = batch.folder(self.root, year)
+                if not batch.is_checked(folder):
+                    self._writable(rel)
+                batch.add_in(folder, name, data)
             else:
                 atomic_write(self._writable(rel), data)
             return Note(paper=paper, path=rel, digest=digest(data))
@@ -213,11 +218,11 @@ class NoteWrites:
 
     def _free_path(self, paper: Paper, slug: str | None = None) -> str:
         year = str(paper.year)
-        folder = self.root / year
         if self._batch is not None:  # listed once per batch (storage/batch.py)
-            taken = self._batch.taken(folder)
-        elif folder.is_dir():
-            taken = {n.removesuffix(".md") for n in os.listdir(folder) if n.endswith(".md")}
+            taken = self._batch.taken(self._batch.folder(self.root, year))
+        elif (self.root / year).is_dir():
+            names = os.listdir(self.root / year)
+            taken = {n.removesuffix(".md") for n in names if n.endswith(".md")}
         else:
             taken = set()
         from papernotes.storage.slugs import slugify, unique_slug  # only writers

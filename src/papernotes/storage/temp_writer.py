@@ -36,8 +36,9 @@ class TempFileWriter:
 
     @classmethod
     def start(cls) -> TempFileWriter | None:
-        """A new child, or None where one cannot run (no interpreter to start, not POSIX)."""
-        if os.name != "posix" or not sys.executable:
+        """A new child, or None where one cannot run (not POSIX, no interpreter to start: a
+        frozen program's executable is not Python). The caller then writes the files itself."""
+        if os.name != "posix" or not sys.executable or getattr(sys, "frozen", False):
             return None
         script = Path(__file__).with_name("write_child.py")
         try:

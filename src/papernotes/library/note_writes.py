@@ -67,9 +67,10 @@ def add_checked(library: Library, paper: Paper, update: bool) -> Note:
         if not merged.key:
             merged = replace(merged, key=library.free_key(merged, existing))
         return library.save(existing, merged)
-    paper = stamp_read_on(None, paper, today())
+    day = today()
+    paper = stamp_read_on(None, paper, day)
     if not paper.added or not paper.key:
-        added = paper.added or today()
+        added = paper.added or day
         paper = replace(paper, added=added, key=paper.key or library.free_key(paper))
     note = library.store.create(paper)
     remember(library, note)

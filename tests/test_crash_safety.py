@@ -276,24 +276,29 @@ def _wait_gone(pid: int, timeout: float) -> bool:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="finds the child in /proc")
+@pytest.mark.skipif(
+    not Path(f"/proc/{os.getpid()}/task/{os.getpid()}/children").exists(),
+    reason="finds the writer process in /proc/PID/task/PID/children (Linux)",
+)
 def test_an_import_killed_while_its_writer_process_works_leaves_whole_notes_only(tmp_path):
     """Issue 20: a big import has a child process create its files. Killing the importer at
     any moment leaves every note whole; the child renames nothing, stops, and what is left
     besides notes is temporary files, which ``check`` clears; the import run again completes."""
     source = tmp_path / "in.bib"
-    count = 700
+    count = 500
     source.write_text(
         "".join(
             f"@article{{k{i},\n  title = {{Killed import paper {i}}},\n  year = {{20{10 + i % 3}}},"
-            f"\n  journal = {{JMLR}},\n  abstract = {{{'words ' * 50}}}\n}}\n\n"
+            f"\n  journal = {{JMLR}},\n  abstract = {{{'words ' * 20}}}\n}}\n\n"
             for i in range(count)
         ),
         encoding="utf-8",
     )
     rng = random.Random(20)
     killed_with_child = 0
-    for round_ in range(4):
+    for round_ in range(8):
+        if killed_with_child >= 3:
+            break
         root = tmp_path / f"notes-{round_}"
         process = _papernotes(root, "import", str(source))
         child: list[int] = []
@@ -301,7 +306,7 @@ def test_an_import_killed_while_its_writer_process_works_leaves_whole_notes_only
             child = _children(process.pid)
         if not child:
             continue  # finished before we saw it (a fast machine): nothing to kill mid-way
-        time.sleep(rng.uniform(0, 0.3))
+        time.sleep(rng.uniform(0, 0.15))
         if process.poll() is not None:
             continue  # done already: nothing was killed
         process.send_signal(signal.SIGKILL)
@@ -329,4 +334,4 @@ def test_an_import_killed_while_its_writer_process_works_leaves_whole_notes_only
         )
         assert again.returncode == 0, again.stderr
         assert len(Library(root).notes()) == count
-    assert killed_with_child >= 2
+    assert killed_with_child >= 2  # a round may end before its kill, not most of them

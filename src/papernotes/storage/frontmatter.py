@@ -224,6 +224,6 @@ def render_front(front: dict[str, object]) -> str | None:
                 lines.append(f"- {text}")
         else:
             return None
-    if not lines or any(len(line) > _MAX_LINE for line in lines):
+    if not lines or max(map(len, lines)) > _MAX_LINE:
         return None
     return "\n".join(lines) + "\n"

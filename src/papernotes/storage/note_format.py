@@ -52,6 +52,9 @@ def dump_yaml(data: object) -> str:
     return safe_dump(data)
 
 
+_ALWAYS_WRITTEN = frozenset(FRONT_MATTER_FIELDS[:10])  # written even when empty
+
+
 def render_note(paper: Paper) -> str:
     """The text of ``paper``'s note file."""
     front: dict[str, object] = {}
@@ -59,7 +62,7 @@ def render_note(paper: Paper) -> str:
         value = getattr(paper, name)
         if name in LIST_FIELDS:
             value = list(value)
-        if name in FRONT_MATTER_FIELDS[:10] or value:
+        if value or name in _ALWAYS_WRITTEN:
             front[name] = value
     for name, value in paper.extra:
         front[name] = value

@@ -248,3 +248,28 @@ def test_after_an_import_stopped_by_a_note_it_cannot_write_the_library_holds_wha
     held = {n.paper.title for n in library.notes()}
     assert held == {f"Bulk paper {i}" for i in range(150)}
     assert held == {n.paper.title for n in Library(empty_library).notes()}
+
+
+@pytest.mark.skipif(os.name != "posix", reason="RLIMIT_FSIZE is POSIX")
+def test_a_write_the_batch_does_not_hold_back_waits_for_the_notes_before_it(empty_library):
+    """A note moving to another year is written at once, not with the batch: if an earlier
+    note of the batch could not be written (the child learns it first), the move must not
+    happen, as it would not have with one write at a time."""
+    import resource
+
+    library = Library(empty_library)
+    mover = library.store.create(Paper(title="Mover", year=2019))
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (100_000, hard))
+    try:
+        with pytest.raises(OSError, match="big-one"), library.store.batch():
+            for i in range(100):
+                title = "Big one" if i == 80 else f"Small {i}"
+                body = "long " * 40_000 if i == 80 else ""
+                library.store.create(Paper(title=title, year=2020, body=body))
+            library.store.update(mover, replace(mover.paper, year=2021))
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+    assert (empty_library / mover.path).exists() and not (empty_library / "2021").exists()
+    written = sorted(p.name for p in (empty_library / "2020").iterdir())
+    assert written == sorted(f"small-{i}.md" for i in range(80))

@@ -151,6 +151,11 @@ class PendingWrites:
             self._pending.append((tmp, folder, name))
             self._names.setdefault(folder, set()).add(_stem(name))
 
+    def confirm(self) -> None:
+        """Every file handed to the child is written, or the error of the first it could not
+        write is raised (after writing here those before it; ``commit`` renames them)."""
+        self._confirm()
+
     def close(self) -> None:
         """End the child process, if one was started (the batch is over)."""
         writer, self._writer = self._writer, None

@@ -107,6 +107,7 @@ class NoteWrites:
                 return replace(note, paper=paper, digest=digest(data))
             # New bytes go in place first, then one rename moves the file: a crash in
             # between leaves one file (old or new content), never two copies of a paper.
+            self._after_earlier_writes()
             atomic_write(self._writable(note.path), data)
             self.changed += [note.path, rel]
             if rel != note.path:
@@ -130,6 +131,7 @@ class NoteWrites:
                 raise ConflictError(f"{rel} was moved or removed") from None
             if current != expected:
                 raise ConflictError(f"{rel} was changed on disk")
+            self._after_earlier_writes()
             atomic_write(self._writable(rel), data)
             self.changed.append(rel)
 
@@ -137,6 +139,7 @@ class NoteWrites:
         with self.locked():
             self._check_unchanged(note)
             refuse_read_only(self.path_of(note.path))
+            self._after_earlier_writes()
             self.path_of(note.path).unlink()
             self.changed.append(note.path)
             if self._batch is not None:
@@ -147,6 +150,7 @@ class NoteWrites:
         with self.locked():
             path = self._writable(rel)
             refuse_read_only(path)
+            self._after_earlier_writes()
             self.changed.append(rel)
             if os.path.isdir(path) and not os.path.islink(path):  # a folder named ``x.md``
                 try:
@@ -181,6 +185,7 @@ class NoteWrites:
 
     def save_layout(self, layout: DocumentLayout) -> None:
         with self.locked():
+            self._after_earlier_writes()
             atomic_write(self.root / LAYOUT_FILE, render_layout(layout).encode("utf-8"))
             self.changed.append(LAYOUT_FILE)
 
@@ -189,6 +194,7 @@ class NoteWrites:
         ``data``, or remove it when None: how an undo puts back an earlier version."""
         with self.locked():
             path = self._writable(rel)
+            self._after_earlier_writes()
             if data is None:
                 if os.path.lexists(path):
                     refuse_read_only(path)
@@ -199,6 +205,13 @@ class NoteWrites:
             self.changed.append(rel)
             if self._batch is not None:
                 self._batch.forget(path.parent)
+
+    def _after_earlier_writes(self) -> None:
+        """Before a write the batch does not hold back (a move, a deletion, the layout): the
+        notes it holds are written (``PendingWrites.confirm``), or the error of the first that
+        could not be is raised here, as one write at a time would have raised it earlier."""
+        if self._batch is not None:
+            self._batch.confirm()
 
     def _writable(self, rel: str) -> Path:
         """``path_of(rel)``, refusing a folder that is a symlink leading outside the library."""

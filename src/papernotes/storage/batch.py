@@ -73,11 +73,12 @@ class PendingWrites:
         stem = _stem(name)
         if self._writer is not None:
             tmp = self._temp_name(folder)
-            self._writer.write(tmp, self._mode_of(mode), data)
+            self._pending.append((tmp, folder, name))  # first: ``_confirm`` then knows it
             self._handed.append((data, mode))
+            self._writer.write(tmp, self._mode_of(mode), data)
         else:
             tmp = self._write_here(folder, name, data, mode)
-        self._pending.append((tmp, folder, name))
+            self._pending.append((tmp, folder, name))
         self._names.setdefault(folder, set()).add(stem)
         listed = self._listed.get(folder)
         if listed is not None:
@@ -139,6 +140,8 @@ class PendingWrites:
         handed, self._handed = self._handed, []
         if written == len(handed):
             return
+        if written > len(handed):  # more than asked: the records were misread, trust none
+            written = -1
         self._writer = None
         writer.close()  # from here on it writes nothing
         first = len(self._pending) - len(handed) + max(written, 0)

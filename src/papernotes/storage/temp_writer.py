@@ -103,6 +103,9 @@ class TempFileWriter:
                 view = view[os.write(self._send_fd, view) :]
         except OSError:  # BrokenPipeError: the child died
             self.broken = True
+        except BaseException:  # Ctrl-C mid-record: the child would read what follows amiss
+            self.broken = True
+            raise
         finally:
             view.release()
             self._buffer.clear()

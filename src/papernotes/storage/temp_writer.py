@@ -63,8 +63,12 @@ class TempFileWriter:
     def write(self, tmp: str, mode: int, data: bytes) -> None:
         """Have the child create ``tmp`` (a new file) holding ``data`` with ``mode``."""
         path = os.fsencode(tmp)
-        self._buffer += b"W" + HEADER.pack(mode, len(path), len(data)) + path + data
-        if len(self._buffer) >= FLUSH_AT:
+        buffer = self._buffer
+        buffer += b"W"
+        buffer += HEADER.pack(mode, len(path), len(data))
+        buffer += path
+        buffer += data
+        if len(buffer) >= FLUSH_AT:
             self._flush()
 
     def written(self) -> int:
@@ -97,15 +101,14 @@ class TempFileWriter:
         self._process.wait()
 
     def _flush(self) -> None:
-        view = memoryview(self._buffer)
+        data = bytes(self._buffer)
+        self._buffer.clear()
+        sent = 0
         try:
-            while view and not self.broken:
-                view = view[os.write(self._send_fd, view) :]
+            while sent < len(data) and not self.broken:
+                sent += os.write(self._send_fd, data[sent:] if sent else data)
         except OSError:  # BrokenPipeError: the child died
             self.broken = True
         except BaseException:  # Ctrl-C mid-record: the child would read what follows amiss
             self.broken = True
             raise
-        finally:
-            view.release()
-            self._buffer.clear()

@@ -2,8 +2,8 @@
 
 Creating a file costs this disk about 0.1-0.2 ms of system time, and a 10,000-note import
 creates 10,000: done here, that time adds to the parsing and rendering; done by a child
-process (``write_child.py``) on the other core, it overlaps them. (A thread would not: each
-``os.open``/``os.write``/``os.close`` takes the GIL back and waits for the computing thread.)
+process (``write_child.py``) on the other core, it overlaps them. (A thread overlaps little:
+each ``os.open``/``os.write``/``os.close`` must take the GIL back from the computing thread.)
 The child only creates temporary files; ``batch.PendingWrites`` syncs and renames them, and
 only those the child said it wrote.
 """

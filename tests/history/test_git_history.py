@@ -70,6 +70,45 @@ def test_an_import_is_one_commit_named_for_the_file_with_its_counts(git_library,
     assert files_of(git_library) == ["2021/alpha.md", "2021/beta.md", "document.yaml"]
 
 
+def test_a_bulk_set_is_one_commit_of_the_notes_it_changed(git_library):
+    """``set`` on several notes writes them in one batch: they are committed like any other
+    write (they were left uncommitted, so ``undo`` skipped them)."""
+    add(git_library, "Alpha", 2021)
+    add(git_library, "Beta", 2021)
+    before = count(git_library)
+    result = run(git_library, "set", "alpha", "beta", "--status", "read")
+    assert result.exit_code == 0, result.output
+    assert count(git_library) == before + 1
+    assert files_of(git_library) == ["2021/alpha.md", "2021/beta.md"]
+    assert git(git_library, "status", "--porcelain") == ""
+
+
+def test_an_import_stopped_by_a_note_it_cannot_write_is_not_described_as_complete(
+    git_library, tmp_path
+):
+    """The writer process reports a note it could not write only at the end of the import;
+    the commit of what was written must not claim every entry was added."""
+    import resource
+
+    entries = "".join(
+        f"@article{{p{i},\n  title = {{Paper {i}}},\n  year = {{2020}},\n  journal = {{JMLR}}"
+        + (f",\n  abstract = {{{'long ' * 40_000}}}" if i == 100 else "")
+        + "\n}\n\n"
+        for i in range(150)
+    )
+    source = tmp_path / "in.bib"
+    source.write_text(entries, encoding="utf-8")
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (100_000, hard))
+    try:
+        result = run(git_library, "import", str(source))
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+    assert result.exit_code != 0 and "2020/paper-100.md" in result.output
+    assert "150 added" not in subject(git_library)
+    assert len(files_of(git_library)) == 100  # the notes before it, committed
+
+
 def test_the_users_unrelated_staged_and_unstaged_files_are_not_committed(tmp_path, git_identity):
     repo = tmp_path / "project"
     repo.mkdir()

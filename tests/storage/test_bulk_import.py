@@ -160,7 +160,7 @@ def test_a_small_bulk_change_starts_no_process(empty_library, monkeypatch):
     started = []
     monkeypatch.setattr(subprocess, "Popen", lambda *a, **k: started.append(a))
     library = Library(empty_library)
-    with library.store.batch():
+    with library.store.batch(writer_process=True):
         for i in range(batch_module.WRITER_AFTER):
             library.store.create(Paper(title=f"Small {i}", year=2020))
     assert started == [] and len(Library(empty_library).notes()) == batch_module.WRITER_AFTER
@@ -171,6 +171,7 @@ def test_a_killed_writer_process_leaves_its_notes_to_the_import(empty_library, m
     itself, every note is whole, and what the child left is only temporary files."""
     import os
     import signal
+    import time
 
     from papernotes.library.bibtex_ops import import_bibtex
     from papernotes.storage.temp_writer import TempFileWriter
@@ -180,17 +181,20 @@ def test_a_killed_writer_process_leaves_its_notes_to_the_import(empty_library, m
 
     def dying_write(self, tmp, mode, data):
         handed.append(tmp)
-        if len(handed) == 50:
+        if len(handed) == 150:  # once the child has created some files: they are left over
+            self._flush()
+            deadline = time.monotonic() + 30
+            while not list(empty_library.rglob(".papernotes-*")) and time.monotonic() < deadline:
+                time.sleep(0.01)
             os.kill(self._process.pid, signal.SIGKILL)
         real_write(self, tmp, mode, data)
 
     monkeypatch.setattr(TempFileWriter, "write", dying_write)
     report = import_bibtex(Library(empty_library), _bib(300), "in.bib")
     assert len(report.added) == 300
+    assert not list(empty_library.rglob(".papernotes-*"))  # what the child left: removed
     library = Library(empty_library)
     assert library.problems() == [] and len(library.notes()) == 300
-    library.remove_temp_files()
-    assert not list(empty_library.rglob(".papernotes-*"))
     assert len(Library(empty_library).notes()) == 300
 
 
@@ -262,7 +266,7 @@ def test_a_write_the_batch_does_not_hold_back_waits_for_the_notes_before_it(empt
     soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
     resource.setrlimit(resource.RLIMIT_FSIZE, (100_000, hard))
     try:
-        with pytest.raises(OSError, match="big-one"), library.store.batch():
+        with pytest.raises(OSError, match="big-one"), library.store.batch(writer_process=True):
             for i in range(100):
                 title = "Big one" if i == 80 else f"Small {i}"
                 body = "long " * 40_000 if i == 80 else ""
@@ -273,3 +277,60 @@ def test_a_write_the_batch_does_not_hold_back_waits_for_the_notes_before_it(empt
     assert (empty_library / mover.path).exists() and not (empty_library / "2021").exists()
     written = sorted(p.name for p in (empty_library / "2020").iterdir())
     assert written == sorted(f"small-{i}.md" for i in range(80))
+
+
+@pytest.mark.skipif(os.name != "posix", reason="RLIMIT_FSIZE is POSIX")
+def test_a_bulk_change_of_many_notes_refuses_the_one_it_cannot_write_and_writes_the_others(
+    empty_library,
+):
+    """A bulk change (``set``, the TUI's) refuses a note it cannot write and goes on: its
+    writes never go to the writer process, whose errors are learnt only at the end (that
+    stopped every note after the one that failed, without a word)."""
+    import resource
+
+    from papernotes.library import bulk_set
+    from papernotes.library.bibtex_ops import import_bibtex
+
+    count = batch_module.WRITER_AFTER + 36
+    import_bibtex(Library(empty_library), _bib(count, big=70), "in.bib")
+    library = Library(empty_library)
+    notes = library.notes()
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (100_000, hard))
+    try:
+        report = bulk_set.apply(library, notes, bulk_set.make_change(status="read"))
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+    assert [note.paper.title for note, _why in report.refused] == ["Bulk paper 70"]
+    assert len(report.changed) == count - 1
+    read = {n.paper.title for n in Library(empty_library).notes() if n.paper.status == "read"}
+    assert read == {f"Bulk paper {i}" for i in range(count) if i != 70}
+
+
+def test_a_year_folder_that_is_a_symlink_to_another_shares_its_names(empty_library):
+    """Two year folders that are one folder (a symlink between them): a name pending in one
+    is taken in the other, so a bulk write never gives two notes one file."""
+    (empty_library / "2020").mkdir()
+    (empty_library / "2021").symlink_to("2020")
+    library = Library(empty_library)
+    with library.store.batch(writer_process=True):
+        first = library.store.create(Paper(title="Same", year=2020))
+        second = library.store.create(Paper(title="Same", year=2021))
+    names = sorted(note.path.split("/")[1] for note in (first, second))
+    assert names[0] != names[1]
+    assert sorted(p.name for p in (empty_library / "2020").iterdir()) == names
+
+
+def test_a_year_that_cannot_be_made_a_folder_names_the_note_in_a_big_import(empty_library):
+    """The writer process's notes go through the same naming of errors: a year that is a file
+    is reported with the note that was to go there, not only the folder."""
+    from papernotes.errors import InvalidInputError
+
+    (empty_library / "2011").write_text("not a folder\n", encoding="utf-8")
+    library = Library(empty_library)
+    with (
+        pytest.raises((OSError, InvalidInputError), match=r"2011/bulk-paper-\d+\.md"),
+        library.store.batch(writer_process=True),
+    ):
+        for i in range(batch_module.WRITER_AFTER + 10):
+            library.store.create(Paper(title=f"Bulk paper {i}", year=2010 + (i > 70)))

@@ -255,7 +255,7 @@ class Library:
         lock already): a uniqueness check made inside sees every write that another program
         finished, so a key, arXiv id, title or file name is checked and taken in one step.
         Every write of the library API goes through here. ``batch``: new notes are flushed
-        to disk together when the block ends (``storage/batch.py``), for bulk imports.
+        to disk together when the block ends (``storage/batch.py``), for bulk changes.
         With history on, the files written are committed when the outermost block ends, with
         ``message`` (the first one given) or one naming them (``library/history_ops.py``)."""
         with self.store.locked() as outermost:

@@ -220,10 +220,12 @@ def import_bibtex(
         return _import_entries(library, parsed, source, venues, dry_run=True)
     from papernotes.library.held_notes import reloaded_on_error
 
-    # new notes flushed together (storage/batch.py); held ones forgotten if that fails
-    with reloaded_on_error(library), library.writing(batch=True):
+    # new notes flushed together (storage/batch.py), a big import's files created by the
+    # writer process (storage/temp_writer.py); held notes forgotten if a write fails
+    with reloaded_on_error(library), library.writing(), library.store.batch(writer_process=True):
         library.refuse_unseen()
         report = _import_entries(library, parsed, source, venues, dry_run=False)
+        library.store.confirm_batch()  # a note not written ends it here, undescribed
         name = source.replace("\\", "/").rsplit("/", 1)[-1] or source
         library.history.describe(
             f"import {name}: {len(report.added)} added, {len(report.changed)} updated",

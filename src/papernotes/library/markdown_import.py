@@ -25,9 +25,11 @@ def import_markdown(library: Library, text: str, source: str, dry_run: bool) -> 
         return _import(library, text, source, dry_run)
     from papernotes.library.held_notes import reloaded_on_error
 
-    with reloaded_on_error(library), library.writing(batch=True):
+    # the writer process creates the files of a big import (storage/temp_writer.py)
+    with reloaded_on_error(library), library.writing(), library.store.batch(writer_process=True):
         library.refuse_unseen()
         report = _import(library, text, source, dry_run)
+        library.store.confirm_batch()  # a note not written ends it here, undescribed
         name = source.replace("\\", "/").rsplit("/", 1)[-1] or source
         library.history.describe(
             f"import {name}: {len(report.added)} added, {len(report.updated)} updated",

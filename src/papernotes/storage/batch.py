@@ -27,13 +27,16 @@ a small bulk change never pays for starting one."""
 
 
 class PendingWrites:
-    def __init__(self) -> None:
+    def __init__(self, writer_process: bool = False) -> None:
         self._pending: list[tuple[str, Path, str]] = []  # (temporary file, folder, name)
-        self._names: dict[Path, set[str]] = {}  # folder -> stems waiting to appear there
+        # Folders are keyed by their real path (``_key``): a year folder that is a symlink to
+        # another year folder is the same folder, so a name pending in one is taken in both
+        self._real: dict[Path, str] = {}
+        self._names: dict[str, set[str]] = {}  # folder -> stems waiting to appear there
         # folder -> every note stem in it, listed once per batch and kept up to date with
         # what this batch writes: the batch holds the library lock, so no other papernotes
         # writes there meanwhile (``NoteStore`` calls ``forget`` when it moves or deletes)
-        self._listed: dict[Path, set[str]] = {}
+        self._listed: dict[str, set[str]] = {}
         self._checked: set[Path] = set()  # folders known to exist inside the library
         self._mode: int | None = None  # of new files: the umask is read once per batch
         self._made: set[Path] = set()  # folders made (or found) for temporary files
@@ -41,7 +44,8 @@ class PendingWrites:
         self._count = 0
         self._writes = 0  # files added in this batch
         self._writer: TempFileWriter | None = None
-        self._writer_tried = False
+        self._writer_tried = not writer_process  # only a batch that stops at an error
+        # (an import) may hand its files to a child: its errors are learnt at the commit
         self._handed: list[tuple[bytes, int | None]] = []  # given to the child, unconfirmed
         self._folders: dict[str, Path] = {}  # ``folder()``'s Paths
 
@@ -72,15 +76,16 @@ class PendingWrites:
         self._writes += 1
         stem = _stem(name)
         if self._writer is not None:
-            tmp = self._temp_name(folder)
+            tmp = self._temp_name(folder, name)
             self._pending.append((tmp, folder, name))  # first: ``_confirm`` then knows it
             self._handed.append((data, mode))
             self._writer.write(tmp, self._mode_of(mode), data)
         else:
             tmp = self._write_here(folder, name, data, mode)
             self._pending.append((tmp, folder, name))
-        self._names.setdefault(folder, set()).add(stem)
-        listed = self._listed.get(folder)
+        key = self._key(folder)
+        self._names.setdefault(key, set()).add(stem)
+        listed = self._listed.get(key)
         if listed is not None:
             listed.add(stem)
         if len(self._pending) >= COMMIT_EVERY:
@@ -116,10 +121,14 @@ class PendingWrites:
             mode = self._mode
         return mode
 
-    def _temp_name(self, folder: Path) -> str:
-        """The next temporary name in ``folder`` (made if missing), for the child to create."""
+    def _temp_name(self, folder: Path, name: str) -> str:
+        """The next temporary name in ``folder`` (made if missing), for the child to create
+        for the note ``name``: an error making the folder names that note."""
         if folder not in self._made:
-            folder.mkdir(parents=True, exist_ok=True)
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise naming(exc, folder / name) from None
             self._made.add(folder)
         self._count += 1
         return os.path.join(folder, f"{TEMP_PREFIX}{self._token}-{self._count}{TEMP_SUFFIX}")
@@ -128,7 +137,8 @@ class PendingWrites:
         """Wait until the child wrote every file handed to it. Where it did not (an error, or
         it died), it is ended and the rest written here, as without it: an error names the
         first note that cannot be written and nothing after it is kept (``commit`` renames
-        what came before). A temporary file the child left is ``remove_temp_files``' job."""
+        what came before). The temporary files of the notes it did not confirm are removed
+        (a killed child may have left some)."""
         writer = self._writer
         if writer is None or not self._handed:
             return
@@ -147,12 +157,14 @@ class PendingWrites:
         first = len(self._pending) - len(handed) + max(written, 0)
         rest = self._pending[first:]
         del self._pending[first:]
-        for _tmp, folder, name in rest:
-            self._names.get(folder, set()).discard(_stem(name))
+        for tmp, folder, name in rest:
+            self._names.get(self._key(folder), set()).discard(_stem(name))
+            with contextlib.suppress(OSError):  # what a killed child may have left
+                os.unlink(tmp)
         for (_tmp, folder, name), (data, mode) in zip(rest, handed[max(written, 0) :], strict=True):
             tmp = self._write_here(folder, name, data, mode)
             self._pending.append((tmp, folder, name))
-            self._names.setdefault(folder, set()).add(_stem(name))
+            self._names.setdefault(self._key(folder), set()).add(_stem(name))
 
     def confirm(self) -> None:
         """Every file handed to the child is written, or the error of the first it could not
@@ -190,17 +202,26 @@ class PendingWrites:
 
     def holds(self, path: Path) -> bool:
         """True when ``path`` is written but not renamed into place yet."""
-        return path.stem in self._names.get(path.parent, ())
+        return path.stem in self._names.get(self._key(path.parent), ())
 
     def taken(self, folder: Path) -> set[str]:
         """Note names (without ``.md``) in ``folder``, on disk or written but not renamed yet."""
-        listed = self._listed.get(folder)
+        key = self._key(folder)
+        listed = self._listed.get(key)
         if listed is None:
             on_disk = set()
             if folder.is_dir():
                 on_disk = {n.removesuffix(".md") for n in os.listdir(folder) if n.endswith(".md")}
-            listed = self._listed[folder] = on_disk | self._names.get(folder, set())
+            listed = self._listed[key] = on_disk | self._names.get(key, set())
         return listed
+
+    def _key(self, folder: Path) -> str:
+        """``folder``'s real path, found once per batch (the batch holds the lock: no other
+        papernotes changes what the library's folders are meanwhile)."""
+        key = self._real.get(folder)
+        if key is None:
+            key = self._real[folder] = os.path.realpath(folder)
+        return key
 
     def is_checked(self, folder: Path) -> bool:
         """True once ``checked(folder)`` was called in this batch."""
@@ -212,7 +233,8 @@ class PendingWrites:
 
     def forget(self, folder: Path) -> None:
         """Something else changed ``folder``: list it again next time."""
-        self._listed.pop(folder, None)
+        self._listed.pop(self._key(folder), None)
+        self._real.pop(folder, None)
         self._checked.discard(folder)
 
     def commit(self) -> None:
@@ -229,7 +251,7 @@ class PendingWrites:
         pending, self._pending = self._pending[:kept], self._pending[kept:]
         self._names = {}
         for _tmp, folder, name in self._pending:
-            self._names.setdefault(folder, set()).add(_stem(name))
+            self._names.setdefault(self._key(folder), set()).add(_stem(name))
         if not pending:
             return
         if hasattr(os, "sync"):

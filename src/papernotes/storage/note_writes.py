@@ -70,17 +70,21 @@ class NoteWrites:
             return Note(paper=paper, path=rel, digest=digest(data))
 
     @contextmanager
-    def batch(self) -> Iterator[None]:
+    def batch(self, writer_process: bool = False) -> Iterator[None]:
         """Hold the lock and write new notes, and changed notes that keep their path, in bulk
         (``storage/batch.py``): all are on disk under their names when the block ends, after a
-        few flushes instead of two per note."""
+        few flushes instead of two per note. ``writer_process``: a big batch's files may be
+        created by a child process (``temp_writer.py``), whose errors are learnt only at the
+        next commit, so the first note that cannot be written ends the block (an import);
+        without it each write's error is raised by that write (a bulk change refuses that
+        note and goes on)."""
         with self.locked():
             if self._batch is not None:  # nested: the outer block commits
                 yield
                 return
             from papernotes.storage.batch import PendingWrites  # only writers: not at start-up
 
-            self._batch = PendingWrites()
+            self._batch = PendingWrites(writer_process)
             try:
                 yield
                 self._batch.commit()
@@ -104,6 +108,7 @@ class NoteWrites:
                 status = os.stat(path)
                 refuse_read_only(path, status)
                 self._batch.add(path, data, mode=status.st_mode & 0o7777)
+                self.changed.append(rel)  # committed by history like any other write
                 return replace(note, paper=paper, digest=digest(data))
             # New bytes go in place first, then one rename moves the file: a crash in
             # between leaves one file (old or new content), never two copies of a paper.
@@ -213,6 +218,12 @@ class NoteWrites:
         if self._batch is not None:
             self._batch.confirm()
 
+    def confirm_batch(self) -> None:
+        """Every note the current batch holds is written (renamed when the batch ends), or
+        the error of the first that cannot be is raised now: before an import describes
+        what it added."""
+        self._after_earlier_writes()
+
     def _writable(self, rel: str) -> Path:
         """``path_of(rel)``, refusing a folder that is a symlink leading outside the library."""
         path = self.path_of(rel)
@@ -223,7 +234,7 @@ class NoteWrites:
             if not self.folder.inside(str(path.parent)):
                 raise InvalidInputError(
                     f"{rel.split('/')[0]} leads outside the library (a symlink); "
-                    "nothing was written."
+                    "nothing was written there."
                 )
             if batch is not None:
                 batch.checked(path.parent)

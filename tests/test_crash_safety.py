@@ -315,7 +315,10 @@ def test_an_import_killed_while_its_writer_process_works_leaves_whole_notes_only
         returncode = process.wait()
         if stop == signal.SIGINT and returncode == 0:
             continue  # the interrupt came as it was finishing: nothing was stopped
-        assert returncode == (130 if stop == signal.SIGINT else -signal.SIGKILL)
+        # Ctrl-C handled says "Interrupted." and exits 130; one that lands as the interpreter
+        # shuts down, after the import ended, ends it as SIGINT does (the shell shows 130 too)
+        expected = (130, -signal.SIGINT) if stop == signal.SIGINT else (-signal.SIGKILL,)
+        assert returncode in expected
         notes_at_kill = sorted(p.name for p in root.glob("*/*.md"))
         assert _wait_gone(child[0], 10), "the writer process outlived the importer"
         killed_with_child += 1

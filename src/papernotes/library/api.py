@@ -250,12 +250,15 @@ class Library:
         self.history.commit_changes(paths)
 
     @contextmanager
-    def writing(self, batch: bool = False, message: str | None = None) -> Iterator[None]:
+    def writing(
+        self, batch: bool = False, message: str | None = None, writer_process: bool = False
+    ) -> Iterator[None]:
         """Hold the library's lock with the folder read again (unless this program held the
         lock already): a uniqueness check made inside sees every write that another program
         finished, so a key, arXiv id, title or file name is checked and taken in one step.
         Every write of the library API goes through here. ``batch``: new notes are flushed
-        to disk together when the block ends (``storage/batch.py``), for bulk changes.
+        to disk together when the block ends (``storage/batch.py``), for bulk changes;
+        ``writer_process``: by a child process too, for imports (``NoteStore.batch``).
         With history on, the files written are committed when the outermost block ends, with
         ``message`` (the first one given) or one naming them (``library/history_ops.py``)."""
         with self.store.locked() as outermost:
@@ -266,7 +269,7 @@ class Library:
             if message:
                 self.history.describe(message)
             if batch:
-                with self.store.batch():
+                with self.store.batch(writer_process):
                     yield
             else:
                 yield

@@ -222,7 +222,7 @@ def import_bibtex(
 
     # new notes flushed together (storage/batch.py), a big import's files created by the
     # writer process (storage/temp_writer.py); held notes forgotten if a write fails
-    with reloaded_on_error(library), library.writing(), library.store.batch(writer_process=True):
+    with reloaded_on_error(library), library.writing(batch=True, writer_process=True):
         library.refuse_unseen()
         report = _import_entries(library, parsed, source, venues, dry_run=False)
         library.store.confirm_batch()  # a note not written ends it here, undescribed

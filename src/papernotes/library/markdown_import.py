@@ -26,7 +26,7 @@ def import_markdown(library: Library, text: str, source: str, dry_run: bool) -> 
     from papernotes.library.held_notes import reloaded_on_error
 
     # the writer process creates the files of a big import (storage/temp_writer.py)
-    with reloaded_on_error(library), library.writing(), library.store.batch(writer_process=True):
+    with reloaded_on_error(library), library.writing(batch=True, writer_process=True):
         library.refuse_unseen()
         report = _import(library, text, source, dry_run)
         library.store.confirm_batch()  # a note not written ends it here, undescribed

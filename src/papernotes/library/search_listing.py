@@ -188,7 +188,7 @@ class YearSearch:
             forms.ends,
             forms.ends_starts,
         )
-        joined = texts.decode("utf-8", "surrogatepass")
+        joined = decoded(texts[:])  # (mapped: sliced into bytes first)
         folded = joined.casefold()
         starts = starts_of(ends[(a + b) // 2] for a, b in pairwise(ends_starts))  # lengths
         if len(folded) != len(joined) or starts[-1] != len(joined) + 1:  # (note lengths)

@@ -8,6 +8,10 @@ from __future__ import annotations
 from array import array
 from collections.abc import Iterable
 from itertools import accumulate
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from papernotes.storage.caches.mapped_file import Section as Bytes
 
 KEY_SIZE = 40
 UNKNOWN = bytes(KEY_SIZE)
@@ -60,12 +64,12 @@ class YearForms:
         paths: list[str],
         keys: bytes,
         digests: list[str],
-        folded: bytes,
+        folded: Bytes,
         folded_starts: array[int],
         aligned: bytes,
         ends: array[int],
         ends_starts: array[int],
-        texts: bytes,
+        texts: Bytes,
         text_starts: array[int],
         rows: list[bytes],
         problems: list[KeptProblem],
@@ -133,29 +137,27 @@ class YearForms:
         return (self.digests[i], self.folded_of(i), bool(self.aligned[i]), self.ends_of(i))
 
     def payload(self) -> tuple[object, ...]:
+        """What the year's file holds but its two big byte strings (``folded``, ``texts``:
+        the file's mapped sections)."""
         return (
             self.paths,
             self.keys,
             self.digests,
-            self.folded,
             self.folded_starts.tobytes(),
             self.aligned,
             self.ends.tobytes(),
             self.ends_starts.tobytes(),
-            self.texts,
             self.text_starts.tobytes(),
             self.rows,
             self.problems,
         )
 
     @classmethod
-    def from_payload(cls, data: object) -> YearForms | None:
-        if not (isinstance(data, tuple) and len(data) == 12):
+    def from_payload(cls, data: object, folded: Bytes, texts: Bytes) -> YearForms | None:
+        """The year a file holds: ``payload()``'s parts and its two sections."""
+        if not (isinstance(data, tuple) and len(data) == 10):
             return None
-        paths, keys, digests, folded, folded_starts, aligned, ends, ends_at, texts, text_at = data[
-            :10
-        ]
-        rows, problems = data[10:]
+        paths, keys, digests, folded_starts, aligned, ends, ends_at, text_at, rows, problems = data
         n = len(paths) if isinstance(paths, list) else -1
         if not (isinstance(rows, list) and len(rows) == n and isinstance(problems, list)):
             return None
@@ -170,8 +172,6 @@ class YearForms:
             return None
         ends_starts = read_starts(ends_at, len(all_ends) - 1, n)  # ends: no newline between
         if not (isinstance(aligned, bytes) and len(aligned) == len(digests) == n):
-            return None
-        if not (isinstance(folded, bytes) and isinstance(texts, bytes)):
             return None
         starts = read_starts(folded_starts, len(folded), n)
         text_starts = read_starts(text_at, len(texts), n)

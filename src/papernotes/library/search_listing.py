@@ -73,7 +73,7 @@ def listed_hits(library: Library, query: Query) -> tuple[list[Problem], list[Fou
     if cache.folder is None:
         return None
     scan = store.scan()
-    if store.state(scan) is None or scan.keys is None:  # every note stat-ed (and what a
+    if not store.stat_notes(scan) or scan.keys is None:  # every note stat-ed (and what a
         return None  # state settles, as for any command that reads every note: names_stamp)
     search = YearSearch(store, scan, cache, query, library.folder)
     found: list[Found] = []

@@ -10,9 +10,10 @@ whether every field folded one character for one, where each field ends, their s
 texts as written (joined the same way: what a hit shows), their ``list`` rows, and the notes
 that do not parse (``year_forms.py`` holds them in memory). The folded texts and the texts
 (130 MB at 100,000 notes) are the file's two mapped sections (``mapped_file.py``): a search
-reads them without copying them; the rest is one ``marshal`` part. ``libraries/<hash>.spelled/<year>``
-(``YearSpellings``) holds the digest and the pinyin spelling of the folded text of each
-note, read only by a pinyin query, so a text query never loads it.
+reads them without copying them; the rest is one ``marshal`` part.
+``libraries/<hash>.spelled/<year>`` (``YearSpellings``) holds the digest and the pinyin
+spelling of the folded text of each note, read only by a pinyin query, so a text query
+never loads it.
 
 A kept entry is used for a note whose file has that stat key (``search`` without building
 the notes: ``library/search_listing.py``) or whose bytes have that digest (a search among

@@ -148,6 +148,19 @@ def test_an_unreadable_note_and_a_broken_document_yaml_are_reported_alike(
         assert result == searched(seed_library, query, cache=False)
 
 
+def test_a_year_folder_of_notes_that_do_not_parse_is_not_parsed_again_by_the_next_search(
+    seed_library, trusting_cache, parsed
+):
+    (seed_library / "1999").mkdir()
+    (seed_library / "1999" / "bad.md").write_text("---\ntitle: [\n---\n", encoding="utf-8")
+    expected = searched(seed_library, "蒸馏", cache=False)
+    assert "1999/bad.md" in expected[2]
+    assert searched(seed_library, "蒸馏") == expected
+    parsed.clear()
+    assert searched(seed_library, "蒸馏") == expected
+    assert parsed == []  # the old forms of a year of problems alone never read back
+
+
 def test_forms_kept_for_a_stat_are_used_by_digest_only_once_a_write_distrusts_the_file(
     seed_library, trusting_cache, parsed
 ):

@@ -38,6 +38,8 @@ _MAPPING = os.name == "posix"
 
 Section = bytes | mmap.mmap
 """A section as read: mapped (``mmap``, read-only), or ``bytes`` where files are not mapped."""
+Writable = bytes | mmap.mmap | memoryview
+"""A section to write: any bytes-like object."""
 Parts = tuple[bytes, list[Section]]
 """A file's small part and its sections."""
 
@@ -56,14 +58,14 @@ def layout(head: bytes, small: int, sections: Sequence[int]) -> tuple[int, list[
     return small_at, starts, at
 
 
-def write_mapped(path: Path, head: bytes, small: bytes, sections: Sequence[Section]) -> bool:
+def write_mapped(path: Path, head: bytes, small: bytes, sections: Sequence[Writable]) -> bool:
     """Replace the file at ``path`` with ``head``, a checksum, ``small`` and ``sections``
     (see the module's docstring); False (and the old file left as it was) on any failure."""
     lengths = [len(s) for s in sections]
     small_at, starts, _ = layout(head, len(small), lengths)
     table = _LENGTH.pack(len(small)) + _LENGTH.pack(len(sections))
     table += b"".join(map(_LENGTH.pack, lengths))
-    parts: list[bytes | Section] = [table, small]
+    parts: list[Writable] = [table, small]
     at = small_at + len(small)
     for start, section in zip(starts, sections, strict=True):
         parts += [bytes(start - at), section]

@@ -9,8 +9,9 @@ folded texts (UTF-8, joined by newlines into one byte string, with where each st
 whether every field folded one character for one, where each field ends, their search
 texts as written (joined the same way: what a hit shows), their ``list`` rows, and the notes
 that do not parse (``year_forms.py`` holds them in memory). The folded texts and the texts
-(130 MB at 100,000 notes) are the file's two mapped sections (``mapped_file.py``): a search
-reads them without copying them; the rest is one ``marshal`` part.
+(130 MB at 100,000 notes), the field ends and the rows are the file's mapped sections
+(``mapped_file.py``): a search reads them without copying them; the rest is one
+``marshal`` part.
 ``libraries/<hash>.spelled/<year>`` (``YearSpellings``) holds the digest and the pinyin
 spelling of the folded text of each note, read only by a pinyin query, so a text query
 never loads it.
@@ -76,7 +77,7 @@ __all__ = [
     "starts_of",
 ]
 
-FORMS_FORMAT = 5
+FORMS_FORMAT = 6
 CONVERTERS = ("opencc", "pypinyin")
 _MAGIC = b"papernotes search forms\n"
 
@@ -163,12 +164,12 @@ class SearchFormsCache:
         and texts are mapped from the file (``mapped_file``), not read."""
         if self.folder is None:
             return None
-        got = read_mapped(self.folder / year, self.head(), 2)
+        got = read_mapped(self.folder / year, self.head(), 4)
         if got is None:
             return None
-        small, (folded, texts) = got
+        small, sections = got
         data = self._unpacked(small, year)
-        return None if data is None else YearForms.from_payload(data, folded, texts)
+        return None if data is None else YearForms.from_payload(data, sections)
 
     def write_year(self, year: str, forms: YearForms) -> bool:
         """Keep ``forms`` for ``year`` (none: remove its file); False on any failure."""
@@ -181,8 +182,7 @@ class SearchFormsCache:
             small = marshal.dumps((self.real_root, year, forms.payload()))  # type: ignore[arg-type]
         except (ValueError, TypeError):
             return False
-        sections = [forms.folded, forms.texts]
-        return write_mapped(self.folder / year, self.head(), small, sections)
+        return write_mapped(self.folder / year, self.head(), small, forms.sections())
 
     def read_spellings_year(self, year: str) -> YearSpellings | None:
         data = self._read(self.spellings_folder, year)

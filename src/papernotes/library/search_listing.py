@@ -241,7 +241,7 @@ class YearSearch:
         key as they are, the others made again and kept for next time."""
         paths, keys = self.scan.found[start:end], self.scan.keys[start:end]  # type: ignore[index]
         kept = self.cache.read_year(year)
-        same = kept is not None and not kept.problems and kept.paths == paths
+        same = kept is not None and not kept.problems and kept.holds(paths)
         if same and kept is not None and kept.keys == b"".join(keys):
             return kept  # every file as it was
         index = {path: i for i, path in enumerate(kept.paths)} if kept is not None else {}

@@ -50,7 +50,7 @@ class YearForms:
     and none per field; the big ones are mapped from the file (``mapped_file``)."""
 
     __slots__ = (
-        "paths",
+        "joined_paths",
         "keys",
         "joined_digests",
         "folded",
@@ -64,11 +64,12 @@ class YearForms:
         "row_starts",
         "problems",
         "_digests",
+        "_paths",
     )
 
     def __init__(  # noqa: PLR0913 - the parts of the file, one each
         self,
-        paths: list[str],
+        paths: str | list[str],
         keys: bytes,
         joined_digests: str,
         folded: Bytes,
@@ -81,7 +82,11 @@ class YearForms:
         rows: tuple[Bytes, array[int]],
         problems: list[KeptProblem],
     ) -> None:
-        self.paths, self.keys, self.joined_digests = paths, keys, joined_digests
+        self._paths = paths if isinstance(paths, list) else None
+        self.joined_paths = paths if isinstance(paths, str) else "\0".join(paths)
+        """The paths joined by NULs (never in a file name): ``paths`` splits them when asked,
+        ``holds`` compares them with a scan's at once."""
+        self.keys, self.joined_digests = keys, joined_digests
         """The digests joined by newlines (``digests`` splits them when asked)."""
         self.folded, self.folded_starts, self.aligned = folded, folded_starts, aligned
         self.ends, self.ends_starts = ends, ends_starts
@@ -119,10 +124,28 @@ class YearForms:
         )
 
     @property
+    def paths(self) -> list[str]:
+        """The notes' relative paths, in scan order."""
+        if self._paths is None:
+            joined = self.joined_paths
+            self._paths = joined.split("\0") if joined else []
+        return self._paths
+
+    def holds(self, paths: list[str]) -> bool:
+        """Whether these are the forms of exactly ``paths``, in that order; if so, those are
+        the strings ``paths`` gives from now on (none is made from the file)."""
+        if self._paths is not None:
+            return self._paths == paths
+        if "\0".join(paths) != self.joined_paths:
+            return False
+        self._paths = paths
+        return True
+
+    @property
     def digests(self) -> list[str]:
         """The digest of the bytes each note's forms were made from."""
         if self._digests is None:
-            self._digests = self.joined_digests.split("\n") if self.paths else []
+            self._digests = self.joined_digests.split("\n") if self.joined_paths else []
         return self._digests
 
     def key(self, i: int) -> bytes:
@@ -160,7 +183,7 @@ class YearForms:
     def payload(self) -> tuple[object, ...]:
         """What the year's file holds but its big byte strings (``sections``)."""
         return (
-            self.paths,
+            self.joined_paths,
             self.keys,
             self.joined_digests,
             self.folded_starts.tobytes(),
@@ -183,9 +206,9 @@ class YearForms:
             return None
         paths, keys, digests, folded_at, aligned, ends_at, text_at, rows_at, problems = data
         folded, texts, ends, rows = sections
-        n = len(paths) if isinstance(paths, list) else -1
-        if not (isinstance(problems, list) and isinstance(keys, bytes)):
+        if not (isinstance(paths, str) and isinstance(problems, list) and isinstance(keys, bytes)):
             return None
+        n = paths.count("\0") + 1 if paths else 0
         if not (len(keys) == n * KEY_SIZE and isinstance(aligned, bytes) and len(aligned) == n):
             return None
         if not (isinstance(digests, str) and digests.count("\n") == max(n - 1, 0)):

@@ -27,6 +27,7 @@ import zlib
 from collections.abc import Sequence
 from pathlib import Path
 
+from papernotes.storage.caches.note_cache import StatKey, stat_key
 from papernotes.storage.checked_file import CACHE_TEMP_PREFIX
 
 ALIGN = mmap.ALLOCATIONGRANULARITY
@@ -58,9 +59,12 @@ def layout(head: bytes, small: int, sections: Sequence[int]) -> tuple[int, list[
     return small_at, starts, at
 
 
-def write_mapped(path: Path, head: bytes, small: bytes, sections: Sequence[Writable]) -> bool:
+def write_mapped(
+    path: Path, head: bytes, small: bytes, sections: Sequence[Writable]
+) -> StatKey | None:
     """Replace the file at ``path`` with ``head``, a checksum, ``small`` and ``sections``
-    (see the module's docstring); False (and the old file left as it was) on any failure."""
+    (see the module's docstring): the new file's stat key (``b""`` where files are not
+    mapped), or None (and the old file left as it was) on any failure."""
     lengths = [len(s) for s in sections]
     small_at, starts, _ = layout(head, len(small), lengths)
     table = _LENGTH.pack(len(small)) + _LENGTH.pack(len(sections))
@@ -84,22 +88,31 @@ def write_mapped(path: Path, head: bytes, small: bytes, sections: Sequence[Writa
             handle.write(_CHECK.pack(check))
             for part in parts:
                 handle.write(part)
-        # No fsync: a torn file after a crash fails the checksum and is rebuilt.
-        os.replace(tmp, path)
-        return True
+            handle.flush()
+            # No fsync: a torn file after a crash fails the checksum and is rebuilt.
+            if not _MAPPING:  # (a file open there cannot be renamed)
+                handle.close()
+            os.replace(tmp, path)
+            tmp = None
+            # The stat of the file written, renamed (the name may be another's by now).
+            return stat_key(os.fstat(handle.fileno())) if _MAPPING else b""
     except BaseException as exc:  # Ctrl-C included: never leave the temporary file behind
         if tmp is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
         if isinstance(exc, OSError):
-            return False
+            return None
         raise
 
 
-def read_mapped(path: Path, head: bytes, count: int) -> Parts | None:
+def read_mapped(
+    path: Path, head: bytes, count: int, intact: StatKey | None = None
+) -> tuple[Parts, StatKey] | None:
     """The small part and the ``count`` sections of the file at ``path`` if it starts with
-    ``head``, has that many sections and is intact; a FIFO or device in its place (even
-    through a symlink) is never opened for reading, never waited on."""
+    ``head``, has that many sections and is intact, and the file's stat key; a FIFO or
+    device in its place (even through a symlink) is never opened for reading, never waited
+    on. ``intact``: a stat key the file was found intact with (``intact_files``): with
+    it, its checksum is not checked again."""
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     except OSError:
@@ -108,7 +121,7 @@ def read_mapped(path: Path, head: bytes, count: int) -> Parts | None:
         status = os.fstat(fd)
         if not stat.S_ISREG(status.st_mode):
             return None
-        size = status.st_size
+        size, key = status.st_size, stat_key(status)
         first = _read_at(fd, len(head) + _CHECK.size + 2 * _LENGTH.size, 0)
         if not first.startswith(head) or len(first) != len(head) + _CHECK.size + 16:
             return None
@@ -123,7 +136,9 @@ def read_mapped(path: Path, head: bytes, count: int) -> Parts | None:
         if end != size:
             return None
         spans = [(small_at, small), *zip(starts, lengths, strict=True)]
-        return (_mapped if _MAPPING else _read)(fd, size, len(head), spans)
+        check_at = None if key == intact and _MAPPING else len(head)
+        parts = (_mapped if _MAPPING else _read)(fd, size, check_at, spans)
+        return None if parts is None else (parts, key)
     except (OSError, ValueError, OverflowError):
         return None
     finally:
@@ -134,20 +149,26 @@ Span = tuple[int, int]
 """Where a part of the file starts, and its length."""
 
 
-def _mapped(fd: int, size: int, check_at: int, spans: list[Span]) -> Parts | None:
+def _mapped(fd: int, size: int, check_at: int | None, spans: list[Span]) -> Parts | None:
     """The parts at ``spans`` (the small part first) of the file open at ``fd``, each section
-    mapped, if the checksum at ``check_at`` is that of everything after it."""
+    mapped, if the checksum at ``check_at`` is that of everything after it (None: known)."""
     populate = getattr(mmap, "MAP_POPULATE", 0)  # map every page now: no fault per page
     flags = mmap.MAP_SHARED | populate
-    whole = mmap.mmap(fd, size, flags=flags, prot=mmap.PROT_READ)
-    try:
-        with memoryview(whole) as view:
-            if _CHECK.unpack_from(view, check_at)[0] != zlib.crc32(view[check_at + 4 :]):
-                return None
-            (small_at, small), *sections = spans
-            part = bytes(view[small_at : small_at + small])
-    finally:
-        whole.close()
+    (small_at, small), *sections = spans
+    if check_at is None:
+        part = _read_at(fd, small, small_at)
+        if len(part) != small:
+            return None
+    else:
+        whole = mmap.mmap(fd, size, flags=flags, prot=mmap.PROT_READ)
+        try:
+            with memoryview(whole) as view:
+                check = zlib.crc32(view[check_at + 4 :])
+                if _CHECK.unpack_from(view, check_at)[0] != check:
+                    return None
+                part = bytes(view[small_at : small_at + small])
+        finally:
+            whole.close()
     mapped: list[Section] = [
         mmap.mmap(fd, length, flags=flags, prot=mmap.PROT_READ, offset=start) if length else b""
         for start, length in sections
@@ -155,11 +176,12 @@ def _mapped(fd: int, size: int, check_at: int, spans: list[Span]) -> Parts | Non
     return part, mapped
 
 
-def _read(fd: int, size: int, check_at: int, spans: list[Span]) -> Parts | None:
+def _read(fd: int, size: int, check_at: int | None, spans: list[Span]) -> Parts | None:
     """``_mapped`` with every part read into ``bytes``."""
     data = _read_at(fd, size, 0)
     if len(data) != size:
         return None
+    assert check_at is not None  # (read files are always checked)
     if _CHECK.unpack_from(data, check_at)[0] != zlib.crc32(memoryview(data)[check_at + 4 :]):
         return None
     (small_at, small), *sections = spans

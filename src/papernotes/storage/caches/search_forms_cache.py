@@ -37,6 +37,7 @@ import sys
 from pathlib import Path
 
 from papernotes import __version__
+from papernotes.storage.caches.intact_files import IntactFiles
 from papernotes.storage.caches.location import cache_path, python_version
 from papernotes.storage.caches.mapped_file import read_mapped, write_mapped
 from papernotes.storage.caches.note_cache import PARSER_FILES
@@ -138,6 +139,10 @@ class SearchFormsCache:
         """The paths each year's forms held when ``read`` (a year whose path went is
         rewritten by ``update``; the others are not even read again)."""
         self.read_spelled_paths: dict[str, list[str]] = {}
+        self.intact = IntactFiles(
+            None if folder is None else cache_path(real_root, ".intact"), real_root
+        )
+        """The forms files found intact in this boot: their checksums are not checked again."""
 
     @classmethod
     def for_library(cls, real_root: str) -> SearchFormsCache:
@@ -164,17 +169,21 @@ class SearchFormsCache:
         and texts are mapped from the file (``mapped_file``), not read."""
         if self.folder is None:
             return None
-        got = read_mapped(self.folder / year, self.head(), 4)
+        intact = self.intact.key(year)
+        got = read_mapped(self.folder / year, self.head(), 4, intact)
         if got is None:
             return None
-        small, sections = got
+        (small, sections), key = got
         data = self._unpacked(small, year)
-        return None if data is None else YearForms.from_payload(data, sections)
+        forms = None if data is None else YearForms.from_payload(data, sections)
+        if forms is not None and key != intact:
+            self.intact.found(year, key)  # its checksum checked once in this boot
+        return forms
 
     def write_year(self, year: str, forms: YearForms) -> bool:
         """Keep ``forms`` for ``year`` (none: remove its file); False on any failure."""
-        if not forms.paths and not forms.problems:
-            return self._remove(self.folder, year)
+        if not forms.joined_paths and not forms.problems:
+            return self.remove_year(year)
         self._drop_old_format()
         if self.folder is None:
             return False
@@ -182,7 +191,9 @@ class SearchFormsCache:
             small = marshal.dumps((self.real_root, year, forms.payload()))  # type: ignore[arg-type]
         except (ValueError, TypeError):
             return False
-        return write_mapped(self.folder / year, self.head(), small, forms.sections())
+        key = write_mapped(self.folder / year, self.head(), small, forms.sections())
+        self.intact.found(year, key or None)  # written from these bytes: intact
+        return key is not None
 
     def read_spellings_year(self, year: str) -> YearSpellings | None:
         data = self._read(self.spellings_folder, year)
@@ -206,6 +217,8 @@ class SearchFormsCache:
         return self._write(self.spellings_folder, year, payload)
 
     def remove_year(self, year: str, spellings: bool = False) -> bool:
+        if not spellings:
+            self.intact.found(year, None)
         return self._remove(self.spellings_folder if spellings else self.folder, year)
 
     def read(self) -> KeptForms:

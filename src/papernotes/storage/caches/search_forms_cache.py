@@ -165,8 +165,9 @@ class SearchFormsCache:
         return {name for name in names if not name.startswith(CACHE_TEMP_PREFIX)}
 
     def read_year(self, year: str) -> YearForms | None:
-        """The forms kept for ``year``; None when there are none that read. Its folded texts
-        and texts are mapped from the file (``mapped_file``), not read."""
+        """The forms kept for ``year``; None when there are none that read. Its big parts are
+        mapped from the file (``mapped_file``), not read, and its checksum is checked once
+        per boot while the file's stat is the same (``intact_files``)."""
         if self.folder is None:
             return None
         intact = self.intact.key(year)

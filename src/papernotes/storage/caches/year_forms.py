@@ -1,7 +1,7 @@
 """The kept search forms of one year folder in memory (``YearForms``, and ``YearSpellings``
-for the pinyin spellings): plain lists and joined byte strings with offsets, as
-``search_forms_cache`` reads and writes them, so a load makes a few objects per note and
-none per field."""
+for the pinyin spellings): joined strings and byte strings with offsets, as
+``search_forms_cache`` reads and writes them (the big ones mapped from the file), so a load
+makes no object per note until one is asked for, and none per field."""
 
 from __future__ import annotations
 

@@ -11,8 +11,8 @@ a search about 0.1 s of copies and page faults, mapped almost nothing but the ch
 
 A mapping stays valid while its file is replaced: every cache write renames a new file over
 the old one (``checked_file.write_checked``), so a mapped section never changes under its
-reader. Only a program truncating a cache file in place while a search reads it could make
-that search fail. Where mapping is not how files are best read (not POSIX: there a mapped
+reader. Only a program truncating a cache file in place while a search reads it (or, on
+a network file system, another machine replacing it) could make that search fail. Where mapping is not how files are best read (not POSIX: there a mapped
 file cannot be replaced), the sections are read into ``bytes`` instead.
 """
 

@@ -4,16 +4,18 @@ unmarshalled: ``checked_file``'s header and CRC-32, then a small part and the bi
 Layout: the header line, the CRC-32 of everything after it, the small part's length and each
 section's length (``<Q`` each, after their count), the small part, then each section at the
 next multiple of ``ALIGN`` bytes from the file's start (zeros between). A reader checks the
-header, the lengths against the file's size and the checksum over the whole file, then maps
-each section on its own: a section reads like ``bytes`` (``find``, slices, ``len``) without
-being copied. At 100,000 notes the search forms are 130 MB: read and unmarshalled they cost
-a search about 0.1 s of copies and page faults, mapped almost nothing but the checksum.
+header, the lengths against the file's size and the checksum over the whole file (unless
+given the stat key it was found intact with: ``intact_files``), then maps each section on
+its own: a section reads like ``bytes`` (``find``, slices, ``len``) without
+being copied. At 100,000 notes the search forms are 130 MB: read and unmarshalled they
+cost a search about 0.06 s besides their checksum, mapped almost nothing.
 
 A mapping stays valid while its file is replaced: every cache write renames a new file over
 the old one (``checked_file.write_checked``), so a mapped section never changes under its
 reader. Only a program truncating a cache file in place while a search reads it (or, on
-a network file system, another machine replacing it) could make that search fail. Where mapping is not how files are best read (not POSIX: there a mapped
-file cannot be replaced), the sections are read into ``bytes`` instead.
+a network file system, another machine replacing it) could make that search fail. Where
+mapping is not how files are best read (not POSIX: there a mapped file cannot be
+replaced), the sections are read into ``bytes`` instead.
 """
 
 from __future__ import annotations

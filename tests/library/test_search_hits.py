@@ -145,3 +145,20 @@ def test_a_passage_reads_the_same_with_and_without_colour_control_characters_inc
     assert re.sub("\x1b\\[[0-9;]*m", "", coloured) == plain
     assert plain.startswith("前文\\x1b]0;x\\x07 知识【蒸馏】 和\\x85 迁移") and plain.endswith("…")
     assert "\x1b" not in plain and "\x85" not in plain
+
+
+@pytest.mark.parametrize("query", ["蒸馏", "zhengliu", "bert", "first"])
+def test_search_prints_the_same_lines_with_colour_as_without_it_the_colours_aside(
+    tricky_library, trusting_cache, query
+):
+    """Without colour each line is made in ``found_lines``' own loop; with colour by
+    ``row_lines`` and ``passage``, as ``list`` makes its lines: papers with and without a
+    venue, keys of every width."""
+    for env in ({"PAPERNOTES_NO_CACHE": "1"}, None):
+        plain = run(tricky_library, "search", query, env=env)
+        coloured = run(tricky_library, "--color", "always", "search", query, env=env)
+        assert plain.exit_code == 0 and "\x1b[" in coloured.stdout
+        assert re.sub("\x1b\\[[0-9;]*m", "", coloured.stdout) == plain.stdout
+        papers = plain.stdout.splitlines()[::2]
+        if query == "蒸馏":  # some with a venue, some without
+            assert any(p.endswith("]") for p in papers) and not all(p.endswith("]") for p in papers)

@@ -93,3 +93,32 @@ def test_the_shard_folders_of_the_older_forms_format_are_removed(seed_library, t
     assert run(seed_library, "search", "zhengliu").exit_code == 0
     assert not any(folder is not None and folder.exists() for folder in old)
     assert forms_file(seed_library).years() == {"2019", "2020", "2021", "2023"}
+
+
+@pytest.mark.parametrize("mapping", [True, False], ids=["mapped", "read"])
+def test_a_year_of_forms_reads_back_entry_for_entry_as_it_was_written(
+    seed_library, monkeypatch, mapping
+):
+    """The year's file (``mapped_file``: the big byte strings mapped, or read where files
+    are not mapped) gives back every entry, stat key, digest, row and problem."""
+    from papernotes.storage.caches import mapped_file
+
+    monkeypatch.setattr(mapped_file, "_MAPPING", mapping)
+    library = Library.open(seed_library)
+    entries = [
+        entry_of(note, library.folder, bytes([i]) * 40) for i, note in enumerate(library.notes())
+    ]
+    entries.append(("2020/odd.md", UNKNOWN, "", b"", False, field_ends([], 0, 0), b"", b"\n\n"))
+    problems = [("2020/bad.md", bytes(range(40)), 3, "no front matter")]
+    kept = forms_file(seed_library)
+    for year, year_entries, year_problems in (
+        ("2020", entries, problems),
+        ("2021", entries[:1], []),
+        ("2022", [], problems),
+    ):
+        assert kept.write_year(year, YearForms.of(year_entries, year_problems))
+        read = kept.read_year(year)
+        assert read is not None
+        assert [read.entry(i) for i in range(len(read.paths))] == year_entries
+        assert read.problems == year_problems
+        assert read.digests == [e[2] for e in year_entries]

@@ -93,15 +93,30 @@ def passage(hit: Hit, around: int = PASSAGE_CONTEXT, colour: bool = False) -> st
 def found_lines(rows: list[Row], hits: Iterable[Hit | None], colour: bool = False) -> str:
     """What ``search`` prints: each paper's ``list`` line (``row_lines``), then where the query
     matched it (``hits``: one per row), indented, as one text (tens of thousands of lines at
-    100,000 notes: one loop, one join)."""
+    100,000 notes: one loop, one join; without colour each line is made in that loop too)."""
     shown: list[str] = []
     add = shown.append
-    for line, hit in zip(row_lines(rows, colour), hits, strict=True):
+    if colour:
+        for line, hit in zip(row_lines(rows, colour), hits, strict=True):
+            if hit is None:
+                add(line)  # row_lines made the user's text safe
+            else:
+                label = hit.field if hit.index is None else f"{hit.field}[{hit.index + 1}]"
+                add(f"{line}\n      {label}: {passage(hit, colour=colour)}")
+        return "\n".join(shown)
+    column = max(map(itemgetter(WIDTH), rows), default=0)
+    pads = [" " * n for n in range(column + 1)]
+    for r, hit in zip(rows, hits, strict=True):  # row_lines' lines
+        venue = r[VENUE]
+        if venue:
+            line = f"{r[YEAR]}  {r[NAME]}{pads[column - r[WIDTH]]}  {r[TITLE]}  [{venue}]"
+        else:
+            line = f"{r[YEAR]}  {r[NAME]}{pads[column - r[WIDTH]]}  {r[TITLE]}"
         if hit is None:
-            add(line)  # row_lines made the user's text safe
+            add(line)
         else:
             label = hit.field if hit.index is None else f"{hit.field}[{hit.index + 1}]"
-            add(f"{line}\n      {label}: {passage(hit, colour=colour)}")
+            add(f"{line}\n      {label}: {passage(hit)}")
     return "\n".join(shown)
 
 

@@ -7,6 +7,7 @@ One sort on a key tuple built per note (with a title folded for each) took half 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from itertools import count
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -53,7 +54,7 @@ def ordered(
 ) -> list[T]:
     """``in_order`` for anything with a path, a year, and a date added and folded title
     (``list``'s kept rows: ``library/list_rows.py``)."""
-    rank = {p: i for i, p in enumerate(document_order)}
+    rank = dict(zip(document_order, count()))  # a path listed twice: its last place
     ranks = list(map(rank.get, map(path, items)))
     if None not in ranks:  # the document orders every paper (a generated one does)
         known = cast(list[int], ranks)

@@ -17,12 +17,15 @@ import re
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from typing import AnyStr
+from typing import TYPE_CHECKING, AnyStr, cast
 
 from papernotes.library.search import Hit, PinyinPattern, Query, merged, spans
 from papernotes.model import Paper
 from papernotes.storage.caches.search_forms_cache import starts_of
 from papernotes.text.folding import HAN, NOT_HAN, TextFolder
+
+if TYPE_CHECKING:
+    from papernotes.storage.caches.mapped_file import Section
 
 
 def encoded(text: str) -> bytes:
@@ -55,7 +58,7 @@ class FormsQuery:
 
     def matching_joined(
         self,
-        texts: bytes,
+        texts: Section,
         text_starts: Sequence[int],
         spelled: str,
         spelled_starts: Sequence[int],
@@ -77,7 +80,8 @@ class FormsQuery:
                 firsts.update(first_places(texts, text_starts, word))
                 notes = set(firsts)
             else:
-                notes = notes_holding(texts, text_starts, word) if word else set(everyone)
+                joined = cast(bytes, texts)  # a mapped section finds as bytes do
+                notes = notes_holding(joined, text_starts, word) if word else set(everyone)
             if pattern is not None and readings is not None and len(self.words) == 1:
                 readings.update(first_readings(spelled, spelled_starts, pattern))
                 notes |= set(readings)
@@ -166,7 +170,7 @@ def notes_holding(joined: AnyStr, starts: Sequence[int], word: AnyStr) -> set[in
     return found
 
 
-def first_places(joined: bytes, starts: Sequence[int], word: bytes) -> dict[int, int]:
+def first_places(joined: Section, starts: Sequence[int], word: bytes) -> dict[int, int]:
     """``notes_holding``, with where in ``joined`` each of those notes first holds ``word``."""
     found = {}
     at = joined.find(word)
@@ -262,7 +266,7 @@ def hit_at(paper: Paper, kept_ends: bytes, start: int, end: int) -> Hit | None:
 
 
 def hit_in(  # noqa: PLR0913 - the note's place in its year's forms, and the span
-    ends: Sequence[int], lo: int, hi: int, texts: bytes, at: int, start: int, end: int
+    ends: Sequence[int], lo: int, hi: int, texts: Section, at: int, start: int, end: int
 ) -> Hit | None:
     """``hit_at`` without the paper: the field's text is cut from the note's search text
     (``search.text_of``) kept in ``texts`` from byte ``at`` on, which ``ends[lo:hi]``
@@ -303,7 +307,7 @@ def exact_hit(  # noqa: PLR0913 - the note's place in its year's forms, and the 
     ends: Sequence[int],
     lo: int,
     hi: int,
-    texts: bytes,
+    texts: Section,
     at: int,
     folded: str,
 ) -> Hit | None:

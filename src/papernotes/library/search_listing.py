@@ -73,7 +73,7 @@ def listed_hits(library: Library, query: Query) -> tuple[list[Problem], list[Fou
     if cache.folder is None:
         return None
     scan = store.scan()
-    if store.state(scan) is None or scan.keys is None:  # every note stat-ed (and what a
+    if not store.stat_notes(scan) or scan.keys is None:  # every note stat-ed (and what a
         return None  # state settles, as for any command that reads every note: names_stamp)
     search = YearSearch(store, scan, cache, query, library.folder)
     found: list[Found] = []
@@ -149,7 +149,7 @@ class YearSearch:
         length = words[0][1] if len(words) == 1 else 0
         one_word = len(words) == 1 and bool(words[0][0])  # not in firsts: not in the text
         ends, ends_starts, aligned = forms.ends, forms.ends_starts, forms.aligned
-        notes, text_starts, paths, rows = forms.texts, forms.text_starts, forms.paths, forms.rows
+        notes, text_starts, paths, row = forms.texts, forms.text_starts, forms.paths, forms.row
         loads, first_of, reading_of = marshal.loads, firsts.get, readings.get
         found: list[Found] = []
         add = found.append
@@ -158,7 +158,7 @@ class YearSearch:
             if first is None or not aligned[i]:  # pinyin only, or fields of other lengths
                 reading = reading_of(i) if first is None and one_word else None
                 if not aligned[i] or reading is None:
-                    add((b"", paths[i], *loads(rows[i]), self.hit(forms, spelled, i)))
+                    add((b"", paths[i], *loads(row(i)), self.hit(forms, spelled, i)))
                     continue
                 assert spelled is not None
                 bounds = spelled.starts[i], spelled.starts[i + 1] - 1
@@ -171,7 +171,7 @@ class YearSearch:
                 (
                     b"",
                     paths[i],
-                    *loads(rows[i]),
+                    *loads(row(i)),
                     hit_in(ends, lo, hi, notes, text_starts[i], start, end),
                 )
             )
@@ -188,7 +188,7 @@ class YearSearch:
             forms.ends,
             forms.ends_starts,
         )
-        joined = texts.decode("utf-8", "surrogatepass")
+        joined = decoded(texts[:])  # (mapped: sliced into bytes first)
         folded = joined.casefold()
         starts = starts_of(ends[(a + b) // 2] for a, b in pairwise(ends_starts))  # lengths
         if len(folded) != len(joined) or starts[-1] != len(joined) + 1:  # (note lengths)
@@ -202,13 +202,13 @@ class YearSearch:
             note = folded[starts[i] : starts[i + 1] - 1]
             lo, hi, at = ends_starts[i], ends_starts[i + 1], text_starts[i]
             hit = exact_hit(self.query, self.folder, ends, lo, hi, texts, at, note)
-            found.append((b"", forms.paths[i], *marshal.loads(forms.rows[i]), hit))
+            found.append((b"", forms.paths[i], *marshal.loads(forms.row(i)), hit))
         return found
 
     def exact_year_note_by_note(self, forms: YearForms) -> list[Found]:
         """``exact_year`` with each note's text cut from the kept ones and folded alone."""
         words, folder = self.query.words, self.folder
-        texts, starts, rows, paths = forms.texts, forms.text_starts, forms.rows, forms.paths
+        texts, starts, row, paths = forms.texts, forms.text_starts, forms.row, forms.paths
         ends, ends_starts = forms.ends, forms.ends_starts
         found: list[Found] = []
         for i in range(len(paths)):
@@ -217,7 +217,7 @@ class YearSearch:
             if all(word in folded for word in words):
                 lo, hi = ends_starts[i], ends_starts[i + 1]
                 hit = exact_hit(self.query, folder, ends, lo, hi, texts, at, folded)
-                found.append((b"", paths[i], *marshal.loads(rows[i]), hit))
+                found.append((b"", paths[i], *marshal.loads(row(i)), hit))
         return found
 
     def hit(self, forms: YearForms, spelled: YearSpellings | None, i: int) -> Hit | None:
@@ -241,7 +241,7 @@ class YearSearch:
         key as they are, the others made again and kept for next time."""
         paths, keys = self.scan.found[start:end], self.scan.keys[start:end]  # type: ignore[index]
         kept = self.cache.read_year(year)
-        same = kept is not None and not kept.problems and kept.paths == paths
+        same = kept is not None and not kept.problems and kept.holds(paths)
         if same and kept is not None and kept.keys == b"".join(keys):
             return kept  # every file as it was
         index = {path: i for i, path in enumerate(kept.paths)} if kept is not None else {}

@@ -13,7 +13,8 @@ cache layer exists" in ``bench/results.md``):
 - ``search_forms_cache``: every note's search forms (folded text, field ends, text; the
   pinyin spelling apart) keyed by its file's stat and the note's digest, one file per year
   folder, so a search folds only the notes that changed, builds no note it does not find and
-  shows each hit without folding a field (read only by searches);
+  shows each hit without folding a field (read only by searches; its big parts mapped,
+  ``mapped_file``, and each file checksummed once per boot, ``intact_files``);
 - ``bib_entries_cache``: every note's ``export --bib`` entry keyed by the note's digest and
   the venue table, so an export after an edit renders only the edited note's entry (read
   only by an export whose whole text was not kept; sharded too);

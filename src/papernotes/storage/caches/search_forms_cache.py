@@ -8,9 +8,13 @@ were made (``UNKNOWN`` when not known), the digest of the bytes they were made f
 folded texts (UTF-8, joined by newlines into one byte string, with where each starts),
 whether every field folded one character for one, where each field ends, their search
 texts as written (joined the same way: what a hit shows), their ``list`` rows, and the notes
-that do not parse (``year_forms.py`` holds them in memory). ``libraries/<hash>.spelled/<year>``
-(``YearSpellings``) holds the digest and the pinyin spelling of the folded text of each
-note, read only by a pinyin query, so a text query never loads it.
+that do not parse (``year_forms.py`` holds them in memory). The folded texts and the texts
+(130 MB at 100,000 notes), the field ends and the rows are the file's mapped sections
+(``mapped_file.py``): a search reads them without copying them; the rest is one
+``marshal`` part.
+``libraries/<hash>.spelled/<year>`` (``YearSpellings``) holds the digest and the pinyin
+spelling of the folded text of each note, read only by a pinyin query, so a text query
+never loads it.
 
 A kept entry is used for a note whose file has that stat key (``search`` without building
 the notes: ``library/search_listing.py``) or whose bytes have that digest (a search among
@@ -33,7 +37,9 @@ import sys
 from pathlib import Path
 
 from papernotes import __version__
+from papernotes.storage.caches.intact_files import IntactFiles
 from papernotes.storage.caches.location import cache_path, python_version
+from papernotes.storage.caches.mapped_file import read_mapped, write_mapped
 from papernotes.storage.caches.note_cache import PARSER_FILES
 from papernotes.storage.caches.year_forms import (
     KEY_SIZE,
@@ -72,7 +78,7 @@ __all__ = [
     "starts_of",
 ]
 
-FORMS_FORMAT = 4
+FORMS_FORMAT = 6
 CONVERTERS = ("opencc", "pypinyin")
 _MAGIC = b"papernotes search forms\n"
 
@@ -133,6 +139,10 @@ class SearchFormsCache:
         """The paths each year's forms held when ``read`` (a year whose path went is
         rewritten by ``update``; the others are not even read again)."""
         self.read_spelled_paths: dict[str, list[str]] = {}
+        self.intact = IntactFiles(
+            None if folder is None else cache_path(real_root, ".intact"), real_root
+        )
+        """The forms files found intact in this boot: their checksums are not checked again."""
 
     @classmethod
     def for_library(cls, real_root: str) -> SearchFormsCache:
@@ -155,16 +165,36 @@ class SearchFormsCache:
         return {name for name in names if not name.startswith(CACHE_TEMP_PREFIX)}
 
     def read_year(self, year: str) -> YearForms | None:
-        """The forms kept for ``year``; None when there are none that read."""
-        data = self._read(self.folder, year)
-        return None if data is None else YearForms.from_payload(data)
+        """The forms kept for ``year``; None when there are none that read. Its big parts are
+        mapped from the file (``mapped_file``), not read, and its checksum is checked once
+        per boot while the file's stat is the same (``intact_files``)."""
+        if self.folder is None:
+            return None
+        intact = self.intact.key(year)
+        got = read_mapped(self.folder / year, self.head(), 4, intact)
+        if got is None:
+            return None
+        (small, sections), key = got
+        data = self._unpacked(small, year)
+        forms = None if data is None else YearForms.from_payload(data, sections)
+        if forms is not None and key != intact:
+            self.intact.found(year, key)  # its checksum checked once in this boot
+        return forms
 
     def write_year(self, year: str, forms: YearForms) -> bool:
         """Keep ``forms`` for ``year`` (none: remove its file); False on any failure."""
-        if not forms.paths and not forms.problems:
-            return self._remove(self.folder, year)
+        if not forms.joined_paths and not forms.problems:
+            return self.remove_year(year)
         self._drop_old_format()
-        return self._write(self.folder, year, forms.payload())
+        if self.folder is None:
+            return False
+        try:
+            small = marshal.dumps((self.real_root, year, forms.payload()))  # type: ignore[arg-type]
+        except (ValueError, TypeError):
+            return False
+        key = write_mapped(self.folder / year, self.head(), small, forms.sections())
+        self.intact.found(year, key or None)  # written from these bytes: intact
+        return key is not None
 
     def read_spellings_year(self, year: str) -> YearSpellings | None:
         data = self._read(self.spellings_folder, year)
@@ -188,6 +218,8 @@ class SearchFormsCache:
         return self._write(self.spellings_folder, year, payload)
 
     def remove_year(self, year: str, spellings: bool = False) -> bool:
+        if not spellings:
+            self.intact.found(year, None)
         return self._remove(self.spellings_folder if spellings else self.folder, year)
 
     def read(self) -> KeptForms:
@@ -295,8 +327,10 @@ class SearchFormsCache:
         if folder is None:
             return None
         payload = read_checked(folder / year, self.head())
-        if payload is None:
-            return None
+        return None if payload is None else self._unpacked(payload, year)
+
+    def _unpacked(self, payload: bytes | memoryview, year: str) -> object | None:
+        """What a file of ``year`` of this library holds, from its marshalled ``payload``."""
         try:
             root, kept_year, data = marshal.loads(payload)
         except (ValueError, EOFError, TypeError):

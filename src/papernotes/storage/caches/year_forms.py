@@ -1,13 +1,21 @@
 """The kept search forms of one year folder in memory (``YearForms``, and ``YearSpellings``
-for the pinyin spellings): plain lists and joined byte strings with offsets, as
-``search_forms_cache`` reads and writes them, so a load makes a few objects per note and
-none per field."""
+for the pinyin spellings): joined strings and byte strings with offsets, as
+``search_forms_cache`` reads and writes them (the big ones mapped from the file), so a load
+makes no object per note until one is asked for, and none per field."""
 
 from __future__ import annotations
 
 from array import array
 from collections.abc import Iterable
 from itertools import accumulate
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from papernotes.storage.caches.mapped_file import Section as Bytes
+    from papernotes.storage.caches.mapped_file import Writable
+
+    Ends = array[int] | memoryview
+    """Field ends: an ``array`` made in memory, a view of the file's section when read."""
 
 KEY_SIZE = 40
 UNKNOWN = bytes(KEY_SIZE)
@@ -37,13 +45,14 @@ def starts_of(lengths: Iterable[int]) -> array[int]:
 
 
 class YearForms:
-    """The kept forms of the notes of one year folder (see the module's docstring): plain
-    lists and byte strings, so a load makes a few objects per note, none per field."""
+    """The kept forms of the notes of one year folder (see the module's docstring): a list
+    of paths and byte strings with offsets, so a load makes one object per note (its path)
+    and none per field; the big ones are mapped from the file (``mapped_file``)."""
 
     __slots__ = (
-        "paths",
+        "joined_paths",
         "keys",
-        "digests",
+        "joined_digests",
         "folded",
         "folded_starts",
         "aligned",
@@ -51,48 +60,58 @@ class YearForms:
         "ends_starts",
         "texts",
         "text_starts",
-        "rows",
+        "joined_rows",
+        "row_starts",
         "problems",
+        "_digests",
+        "_paths",
     )
 
     def __init__(  # noqa: PLR0913 - the parts of the file, one each
         self,
-        paths: list[str],
+        paths: str | list[str],
         keys: bytes,
-        digests: list[str],
-        folded: bytes,
+        joined_digests: str,
+        folded: Bytes,
         folded_starts: array[int],
         aligned: bytes,
-        ends: array[int],
+        ends: Ends,
         ends_starts: array[int],
-        texts: bytes,
+        texts: Bytes,
         text_starts: array[int],
-        rows: list[bytes],
+        rows: tuple[Bytes, array[int]],
         problems: list[KeptProblem],
     ) -> None:
-        self.paths, self.keys, self.digests = paths, keys, digests
+        self._paths = paths if isinstance(paths, list) else None
+        self.joined_paths = paths if isinstance(paths, str) else "\0".join(paths)
+        """The paths joined by NULs (never in a file name): ``paths`` splits them when asked,
+        ``holds`` compares them with a scan's at once."""
+        self.keys, self.joined_digests = keys, joined_digests
+        """The digests joined by newlines (``digests`` splits them when asked)."""
         self.folded, self.folded_starts, self.aligned = folded, folded_starts, aligned
         self.ends, self.ends_starts = ends, ends_starts
         """Every note's field ends (``search_hits.field_ends``) in one array, note ``i``'s
         from ``ends_starts[i]`` to ``ends_starts[i + 1]``."""
         self.texts, self.text_starts = texts, text_starts
-        self.rows = rows
-        """Each note's ``list`` row but its path (``library/list_rows.py``), marshalled: loaded
-        only for a paper found."""
+        self.joined_rows, self.row_starts = rows
+        """Each note's ``list`` row but its path (``library/list_rows.py``), marshalled, all
+        joined (``row``): loaded only for a paper found."""
         self.problems = problems
         """The notes of the year that do not parse: path, stat key, line and message."""
+        self._digests: list[str] | None = None
 
     @classmethod
     def of(cls, entries: list[Entry], problems: list[KeptProblem] | None = None) -> YearForms:
         """The year holding ``entries`` (and ``problems``)."""
         folded = [e[3] for e in entries]
         texts = [e[6] for e in entries]
+        rows = [e[7] for e in entries]
         ends = array("I", b"".join(e[5] for e in entries))
         counts = (len(e[5]) // ends.itemsize for e in entries)
         return cls(
             [e[0] for e in entries],
             b"".join(e[1] for e in entries),
-            [e[2] for e in entries],
+            "\n".join(e[2] for e in entries),
             b"\n".join(folded),
             starts_of(map(len, folded)),
             bytes(e[4] for e in entries),
@@ -100,9 +119,34 @@ class YearForms:
             array("I", accumulate(counts, initial=0)),
             b"\n".join(texts),
             starts_of(map(len, texts)),
-            [e[7] for e in entries],
+            (b"\n".join(rows), starts_of(map(len, rows))),
             problems or [],
         )
+
+    @property
+    def paths(self) -> list[str]:
+        """The notes' relative paths, in scan order."""
+        if self._paths is None:
+            joined = self.joined_paths
+            self._paths = joined.split("\0") if joined else []
+        return self._paths
+
+    def holds(self, paths: list[str]) -> bool:
+        """Whether these are the forms of exactly ``paths``, in that order; if so, those are
+        the strings ``paths`` gives from now on (none is made from the file)."""
+        if self._paths is not None:
+            return self._paths == paths
+        if "\0".join(paths) != self.joined_paths:
+            return False
+        self._paths = paths
+        return True
+
+    @property
+    def digests(self) -> list[str]:
+        """The digest of the bytes each note's forms were made from."""
+        if self._digests is None:
+            self._digests = self.joined_digests.split("\n") if self.joined_paths else []
+        return self._digests
 
     def key(self, i: int) -> bytes:
         return self.keys[i * KEY_SIZE : (i + 1) * KEY_SIZE]
@@ -112,6 +156,10 @@ class YearForms:
 
     def text_of(self, i: int) -> bytes:
         return self.texts[self.text_starts[i] : self.text_starts[i + 1] - 1]
+
+    def row(self, i: int) -> bytes:
+        """Note ``i``'s ``list`` row but its path, marshalled."""
+        return self.joined_rows[self.row_starts[i] : self.row_starts[i + 1] - 1]
 
     def entry(self, i: int, key: bytes | None = None) -> Entry:
         """Entry ``i`` (with the stat key ``key`` instead of its own, if given)."""
@@ -123,7 +171,7 @@ class YearForms:
             bool(self.aligned[i]),
             self.ends_of(i),
             self.text_of(i),
-            self.rows[i],
+            self.row(i),
         )
 
     def ends_of(self, i: int) -> bytes:
@@ -133,49 +181,46 @@ class YearForms:
         return (self.digests[i], self.folded_of(i), bool(self.aligned[i]), self.ends_of(i))
 
     def payload(self) -> tuple[object, ...]:
+        """What the year's file holds but its big byte strings (``sections``)."""
         return (
-            self.paths,
+            self.joined_paths,
             self.keys,
-            self.digests,
-            self.folded,
+            self.joined_digests,
             self.folded_starts.tobytes(),
             self.aligned,
-            self.ends.tobytes(),
             self.ends_starts.tobytes(),
-            self.texts,
             self.text_starts.tobytes(),
-            self.rows,
+            self.row_starts.tobytes(),
             self.problems,
         )
 
+    def sections(self) -> list[Writable]:
+        """The big byte strings of the year's file, each mapped when read."""
+        ends = self.ends if isinstance(self.ends, memoryview) else memoryview(self.ends)
+        return [self.folded, self.texts, ends.cast("B"), self.joined_rows]
+
     @classmethod
-    def from_payload(cls, data: object) -> YearForms | None:
-        if not (isinstance(data, tuple) and len(data) == 12):
+    def from_payload(cls, data: object, sections: list[Bytes]) -> YearForms | None:
+        """The year a file holds: ``payload()``'s parts and its ``sections()``."""
+        if not (isinstance(data, tuple) and len(data) == 9 and len(sections) == 4):
             return None
-        paths, keys, digests, folded, folded_starts, aligned, ends, ends_at, texts, text_at = data[
-            :10
-        ]
-        rows, problems = data[10:]
-        n = len(paths) if isinstance(paths, list) else -1
-        if not (isinstance(rows, list) and len(rows) == n and isinstance(problems, list)):
+        paths, keys, digests, folded_at, aligned, ends_at, text_at, rows_at, problems = data
+        folded, texts, ends, rows = sections
+        if not (isinstance(paths, str) and isinstance(problems, list) and isinstance(keys, bytes)):
             return None
-        if not (isinstance(keys, bytes) and len(keys) == n * KEY_SIZE):
+        n = paths.count("\0") + 1 if paths else 0
+        if not (len(keys) == n * KEY_SIZE and isinstance(aligned, bytes) and len(aligned) == n):
             return None
-        if not (isinstance(digests, list) and isinstance(ends, bytes)):
+        if not (isinstance(digests, str) and digests.count("\n") == max(n - 1, 0)):
             return None
-        all_ends = array("I")
-        try:
-            all_ends.frombytes(ends)
-        except ValueError:
+        if len(ends) % 4:
             return None
+        all_ends = memoryview(ends).cast("I")  # (a mapped section: not copied)
         ends_starts = read_starts(ends_at, len(all_ends) - 1, n)  # ends: no newline between
-        if not (isinstance(aligned, bytes) and len(aligned) == len(digests) == n):
-            return None
-        if not (isinstance(folded, bytes) and isinstance(texts, bytes)):
-            return None
-        starts = read_starts(folded_starts, len(folded), n)
+        starts = read_starts(folded_at, len(folded), n)
         text_starts = read_starts(text_at, len(texts), n)
-        if starts is None or text_starts is None or ends_starts is None:
+        row_starts = read_starts(rows_at, len(rows), n)
+        if starts is None or text_starts is None or ends_starts is None or row_starts is None:
             return None
         return cls(
             paths,
@@ -188,7 +233,7 @@ class YearForms:
             ends_starts,
             texts,
             text_starts,
-            rows,
+            (rows, row_starts),
             problems,
         )
 
@@ -202,7 +247,8 @@ def read_starts(data: object, length: int, n: int) -> array[int] | None:
         starts.frombytes(data)
     except ValueError:
         return None
-    if len(starts) != n + 1 or starts[0] != 0 or starts[-1] != length + 1:
+    end = length + 1 if n else 0  # no text: nothing joined, no newline past its end
+    if len(starts) != n + 1 or starts[0] != 0 or starts[-1] != end or (not n and length > 0):
         return None
     return starts
 

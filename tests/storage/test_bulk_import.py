@@ -334,3 +334,49 @@ def test_a_year_that_cannot_be_made_a_folder_names_the_note_in_a_big_import(empt
     ):
         for i in range(batch_module.WRITER_AFTER + 10):
             library.store.create(Paper(title=f"Bulk paper {i}", year=2010 + (i > 70)))
+
+
+@pytest.mark.skipif(os.name != "posix", reason="SIGALRM is POSIX")
+def test_ctrl_c_while_a_record_is_gathered_for_the_writer_process_never_hangs(empty_library):
+    """Ctrl-C landing between the pieces of a record (here: while its length is read) left a
+    part record in the buffer; the commit sent it with the count request, and the child and
+    the importer each waited for the other for ever. Now the record is dropped, the child is
+    no longer trusted, and the batch ends with the interrupt and whole notes."""
+    import signal
+
+    from papernotes.storage.temp_writer import TempFileWriter
+
+    class Interrupting(bytes):
+        def __len__(self):
+            raise KeyboardInterrupt
+
+    real_write = TempFileWriter.write
+    calls = []
+
+    def write(self, tmp, mode, data):
+        calls.append(tmp)
+        real_write(self, tmp, mode, Interrupting(data) if len(calls) == 5 else data)
+
+    def hung(*_args):
+        raise AssertionError("the batch hung waiting for the writer process")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(30)
+    try:
+        library = Library(empty_library)
+        with (
+            pytest.MonkeyPatch.context() as patch,
+            pytest.raises(KeyboardInterrupt),
+            library.store.batch(writer_process=True),
+        ):
+            patch.setattr(TempFileWriter, "write", write)
+            for i in range(batch_module.WRITER_AFTER + 10):
+                library.store.create(Paper(title=f"Paper {i}", year=2020))
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    library = Library(empty_library)
+    assert library.problems() == []
+    titles = {n.paper.title for n in library.notes()}
+    before = {f"Paper {i}" for i in range(batch_module.WRITER_AFTER + 4)}
+    assert before <= titles <= before | {f"Paper {batch_module.WRITER_AFTER + 4}"}

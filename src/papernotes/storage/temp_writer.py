@@ -64,10 +64,16 @@ class TempFileWriter:
         """Have the child create ``tmp`` (a new file) holding ``data`` with ``mode``."""
         path = os.fsencode(tmp)
         buffer = self._buffer
-        buffer += b"W"
-        buffer += HEADER.pack(mode, len(path), len(data))
-        buffer += path
-        buffer += data
+        mark = len(buffer)
+        try:
+            buffer += b"W"
+            buffer += HEADER.pack(mode, len(path), len(data))
+            buffer += path
+            buffer += data
+        except BaseException:  # Ctrl-C between the pieces: a part record would have the
+            del buffer[mark:]  # child wait for bytes that never come, and this one for it
+            self.broken = True
+            raise
         if len(buffer) >= FLUSH_AT:
             self._flush()
 

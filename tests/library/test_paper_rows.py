@@ -184,3 +184,52 @@ def test_marked_notes_come_from_the_note_cache_as_listed_and_a_file_changed_sinc
     assert [n.path for n, _ in report.refused] == [str(rows.rows[1][PATH])]
     assert len(report.changed) + len(report.unchanged) == len(chosen) - 1
     assert "Edited elsewhere." in edited.read_text(encoding="utf-8")  # not written over
+
+
+def test_a_bulk_change_writes_each_marked_note_as_it_is_read_and_keeps_only_a_few_in_its_report(
+    seed_library, trusting_cache, monkeypatch
+):
+    from papernotes.library import bulk_set, paper_rows
+    from papernotes.library.paper_rows import RowNotes
+    from papernotes.storage.store import NoteStore
+
+    Library.open(seed_library).notes()  # the note cache filled
+    rows = loaded_rows(seed_library)
+    library = rows.library
+    chosen = list(range(len(rows.rows)))
+    asked: list[int] = []  # how many notes each ask of the note cache was for
+    kept_notes = NoteStore.kept_notes
+    monkeypatch.setattr(
+        NoteStore,
+        "kept_notes",
+        lambda s, digests: asked.append(len(digests)) or kept_notes(s, digests),
+    )
+    monkeypatch.setattr(paper_rows, "NOTES_AT_ONCE", 3)
+    read, written = 0, 0
+    ahead: list[int] = []  # notes read but not yet written, at each write
+
+    def counted():
+        nonlocal read
+        for note in RowNotes(rows, chosen):
+            read += 1
+            yield note
+
+    save = Library.save
+
+    def counted_save(self, note, paper):
+        nonlocal written
+        ahead.append(read - written)
+        written += 1
+        return save(self, note, paper)
+
+    monkeypatch.setattr(Library, "save", counted_save)
+    report = bulk_set.apply(library, counted(), bulk_set.Change(rating=4), kept=2)
+    assert written == len(chosen) > 6
+    assert max(ahead) <= 2  # each note written as it comes, not all read first
+    assert asked and max(asked) <= 3 and sum(asked) == len(chosen)
+    assert report.counts == {"changed": len(chosen), "unchanged": 0, "refused": 0}
+    assert (
+        len(report.changed) == 2
+        and report.summary() == f"{len(chosen)} changed, 0 unchanged, 0 refused"
+    )
+    assert all(library.note_at(str(r[PATH])).paper.rating == 4 for r in rows.rows)

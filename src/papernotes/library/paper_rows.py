@@ -55,6 +55,10 @@ FOLD_AT_ONCE = 64
 """Up to this many rows without a folded text (notes changed since the last load) are folded
 from their notes; more, and the kept search forms are read first."""
 STATUS_ORDER = {"reading": 0, "unread": 1, "read": 2}
+NOTES_AT_ONCE = 2000
+"""Marked rows whose kept notes are asked of the note cache at once (``RowNotes``): each ask
+reads the note cache's shards holding them (all of them for a few hundred rows), so a
+larger number reads them fewer times, a smaller one holds fewer notes."""
 
 
 def slug(row: Row) -> str:
@@ -377,12 +381,18 @@ class RowNotes(Sequence[Note]):
         """The notes as listed: those the note cache keeps for the row's digest built from
         it (no file read or parsed), the others read from their file one at a time, skipping
         any gone since it was listed. Each has its row's digest, so a write over a file
-        changed since it was listed is refused (as ``listed`` does for one note)."""
+        changed since it was listed is refused (as ``listed`` does for one note). The kept
+        notes are taken ``NOTES_AT_ONCE`` rows at a time: a bulk change writing each note
+        as it comes holds no more than that many."""
+        for at in range(0, len(self.chosen), NOTES_AT_ONCE):
+            yield from self._notes_of(self.chosen[at : at + NOTES_AT_ONCE])
+
+    def _notes_of(self, chosen: list[int]) -> Iterator[Note]:
         rows = self.rows.rows
         kept = self.rows.library.store.kept_notes(
-            {str(rows[i][PATH]): str(rows[i][DIGEST]) for i in self.chosen}
+            {str(rows[i][PATH]): str(rows[i][DIGEST]) for i in chosen}
         )
-        for i in self.chosen:
+        for i in chosen:
             note = kept.pop(str(rows[i][PATH]), None)
             if note is None:
                 read = self.rows.notes_at([i])

@@ -210,15 +210,13 @@ def apply(
             break
     many = len(first) > 1  # flushed to disk together; one note: its own fsync
     with library.writing(batch=many):
-        done = 0
-        for note, paper in chain(first, _changing(given, change, report)):
+        for done, (note, paper) in enumerate(chain(first, _changing(given, change, report)), 1):
             try:
                 saved = library.save(note, paper)
             except (ConflictError, InvalidInputError, OSError) as exc:
                 report.add("refused", (note, user_message(exc) or str(exc)))
             else:
                 report.add("changed", (note, saved.paper))
-            done += 1
             if progress is not None:
                 progress(done)
     return report

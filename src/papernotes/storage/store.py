@@ -209,6 +209,12 @@ class NoteStore(NoteWrites):
         self.unseen += [p.path for p in unread if _may_hold_a_paper(self.path_of(p.path))]
         self._seen = (scan.rels(), keys, layout.layout_key, scan.problems) if settled else None
 
+    def forget_loaded_state(self) -> None:
+        """Let go of what the last load saw (each note's path and stat key: 15 MB at 100,000
+        notes), for a program that keeps the library open and writes to it (the TUI, whose
+        rows hold what it needs): ``loaded_state()`` is None from now on, as after a write."""
+        self._seen = self._state_of = None
+
     def loaded_state(self) -> bytes | None:
         """The ``state()`` the last ``load()`` saw; None when some file's stat did not settle
         what was read (changed too recently, unreadable), or after a write."""

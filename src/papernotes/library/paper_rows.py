@@ -55,10 +55,8 @@ FOLD_AT_ONCE = 64
 """Up to this many rows without a folded text (notes changed since the last load) are folded
 from their notes; more, and the kept search forms are read first."""
 STATUS_ORDER = {"reading": 0, "unread": 1, "read": 2}
-NOTES_AT_ONCE = 2000
-"""Marked rows whose kept notes are asked of the note cache at once (``RowNotes``): each ask
-reads the note cache's shards holding them (all of them for a few hundred rows), so a
-larger number reads them fewer times, a smaller one holds fewer notes."""
+NOTES_AT_ONCE = 1000
+"""About how many marked rows' kept notes are asked of the note cache at once (``RowNotes``)."""
 
 
 def slug(row: Row) -> str:
@@ -383,10 +381,15 @@ class RowNotes(Sequence[Note]):
         it (no file read or parsed), the others read from their file one at a time, skipping
         any gone since it was listed. Each has its row's digest, so a write over a file
         changed since it was listed is refused (as ``listed`` does for one note). The kept
-        notes are taken ``NOTES_AT_ONCE`` rows at a time: a bulk change writing each note
-        as it comes holds no more than that many."""
-        for at in range(0, len(self.chosen), NOTES_AT_ONCE):
-            yield from self._notes_of(self.chosen[at : at + NOTES_AT_ONCE])
+        notes are asked for a group of about ``NOTES_AT_ONCE`` rows at a time, grouped by the
+        note cache's files (``NoteStore.kept_note_groups``: each file read once), so a bulk
+        change writing each note as it comes holds no more than that many; more marked rows
+        than that come group after group, in the library's order within each."""
+        rows, chosen = self.rows.rows, self.chosen
+        store = self.rows.library.store
+        paths = [str(rows[i][PATH]) for i in chosen]
+        for group in store.kept_note_groups(paths, NOTES_AT_ONCE):
+            yield from self._notes_of([chosen[at] for at in group])
 
     def _notes_of(self, chosen: list[int]) -> Iterator[Note]:
         rows = self.rows.rows

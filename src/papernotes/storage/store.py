@@ -132,6 +132,16 @@ class NoteStore(NoteWrites):
         path missing from the answer must be read (``read``)."""
         return self.caches().notes.notes_of(str(self._real_root), digests)
 
+    def kept_note_groups(self, paths: list[str], most: int) -> list[list[int]]:
+        """The positions of ``paths`` in groups to ask ``kept_notes`` for one at a time:
+        each reads the note cache's files once and holds about ``most`` notes
+        (``shards.shard_groups``)."""
+        from papernotes.storage.caches.shards import shard_groups
+
+        if self.caches().notes.folder is None:  # nothing kept: in their order
+            return [list(range(len(paths)))]
+        return shard_groups(paths, most)
+
     def distrust_cache(self, rels: list[str]) -> None:
         """Forget the cached copies of the notes at ``rels`` (``LibraryCaches.forget``)."""
         self.caches().forget(rels)

@@ -71,7 +71,7 @@ def listed(root: Path, *args: str, cache: bool = True) -> tuple[int, str, str]:
 def rows_kept(root: Path, year: str) -> dict[str, tuple]:
     kept = ListRowsCache.for_library(os.path.realpath(root)).read(year)
     assert kept is not None
-    return dict(zip(kept.paths, kept.rows, strict=True))
+    return {path: (kept.key(i), *kept.rows[i][1:]) for i, path in enumerate(kept.paths)}
 
 
 def test_list_after_an_edit_parses_only_the_edited_note_and_builds_no_other(

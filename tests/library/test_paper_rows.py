@@ -154,6 +154,19 @@ def test_a_save_changes_its_row_in_place_and_an_outside_edit_is_listed_after_a_r
     assert [str(rows.rows[i][PATH]) for i in found] == [rel]
 
 
+def test_loaded_rows_let_go_of_the_folders_listing_and_the_layout_still_reads(
+    mixed_library, trusting_cache
+):
+    rows = loaded_rows(mixed_library)
+    library = rows.library
+    assert library.store.loaded_state() is None  # no path and stat key of every note held
+    assert library.store._layout_data is None
+    order = [str(rows.rows[i][PATH]) for i in range(len(rows.rows))]
+    assert library.layout() == Library.open(mixed_library).layout()  # read from its file
+    rows.load()  # and the rows read again are in the same order
+    assert [str(r[PATH]) for r in rows.rows] == order
+
+
 @pytest.mark.parametrize("cache", ["kept", "off"])
 def test_marked_notes_come_from_the_note_cache_as_listed_and_a_file_changed_since_is_refused(
     seed_library, trusting_cache, monkeypatch, cache

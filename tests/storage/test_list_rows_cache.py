@@ -150,6 +150,27 @@ def test_a_note_changed_just_now_is_not_kept_and_is_read_again(seed_library, par
         assert result == listed(seed_library, cache=False)
 
 
+def test_kept_rows_hold_no_stat_key_and_share_each_year_and_set_of_tags(
+    seed_library, trusting_cache
+):
+    from papernotes.library import Library
+    from papernotes.library.list_rows import TAGS, YEAR
+
+    for note in (seed_library / "2021" / "deberta.md", seed_library / "2021" / "mengzi.md"):
+        text = note.read_text(encoding="utf-8")
+        note.write_text(text.replace("tags: []", "tags:\n- 蒸馏\n- KD", 1), encoding="utf-8")
+    listed(seed_library)
+    rows = Library.open(seed_library).list_rows()  # as list and the TUI read them
+    assert rows and all(row[0] == b"" for row in rows)  # the keys are in the year's keys only
+    by_year: dict[int, set[int]] = {}
+    for row in rows:
+        by_year.setdefault(row[YEAR], set()).add(id(row[YEAR]))
+    assert all(len(ids) == 1 for ids in by_year.values())  # one number for a year's rows
+    two = [row[TAGS] for row in rows if row[TAGS] == ("蒸馏", "KD")]
+    assert len(two) == 2 and two[0] is two[1]  # equal tags: one tuple
+    assert listed(seed_library) == listed(seed_library, cache=False)
+
+
 def test_forgetting_a_note_drops_its_row_so_the_next_list_reads_its_file(
     seed_library, trusting_cache, parsed
 ):

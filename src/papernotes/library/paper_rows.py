@@ -96,7 +96,7 @@ class PaperRows:
             problems = library.problems()
         else:
             problems = list(library._listed or ())
-        library.store.forget_loaded_state()  # the folder's listing, no longer needed
+        library.store.forget_last_load()  # the folder's listing and layout, not needed
         old = self.texts
         known = {r[PATH]: (r[DIGEST], i) for i, r in enumerate(self.rows) if old.known(i)}
         texts = RowTexts(len(rows), old.blob if known else None)

@@ -141,6 +141,9 @@ def resolve(library: Library, names: Iterable[str], selection: Selection) -> lis
     return selection.chosen(library, notes) if selection else notes
 
 
+_KINDS: tuple[str, ...] = ("changed", "unchanged", "refused")
+
+
 @dataclass
 class SetReport:
     """What a bulk change did (or, for a dry run, would do) to each note."""
@@ -166,9 +169,6 @@ class SetReport:
     def summary(self) -> str:
         changed, unchanged, refused = (self.counts[kind] for kind in _KINDS)
         return f"{changed} changed, {unchanged} unchanged, {refused} refused"
-
-
-_KINDS = ("changed", "unchanged", "refused")
 
 
 def plan(notes: Iterable[Note], change: Change, kept: int | None = None) -> SetReport:

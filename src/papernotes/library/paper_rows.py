@@ -148,7 +148,9 @@ class PaperRows:
             han = self._han
             if han is not None and not han.update(at, text):
                 self._han = None  # a character new to the library: gathered again
-        self.rows[at] = (b"", *list_row(new))
+        made = (b"", *list_row(new))  # the row's values that did not change kept, not the
+        kept = self.rows[at]  # note's new copies: a status set on 10,000 rows adds no strings
+        self.rows[at] = tuple(a if a == b else b for a, b in zip(kept, made, strict=True))
         self._seen = True
 
     def prepare(self) -> None:

@@ -172,7 +172,7 @@ def test_marked_notes_come_from_the_note_cache_as_listed_and_a_file_changed_sinc
     seed_library, trusting_cache, monkeypatch, cache
 ):
     from papernotes.library import bulk_set
-    from papernotes.library.paper_rows import RowNotes
+    from papernotes.library.row_notes import RowNotes
     from papernotes.storage.store import NoteStore
 
     if cache == "off":
@@ -203,8 +203,8 @@ def test_marked_notes_come_from_the_note_cache_as_listed_and_a_file_changed_sinc
 def test_a_bulk_change_writes_each_marked_note_as_it_is_read_and_keeps_only_a_few_in_its_report(
     seed_library, trusting_cache, monkeypatch
 ):
-    from papernotes.library import bulk_set, paper_rows
-    from papernotes.library.paper_rows import RowNotes
+    from papernotes.library import bulk_set, row_notes
+    from papernotes.library.row_notes import RowNotes
     from papernotes.storage.caches.shards import shard_of
     from papernotes.storage.store import NoteStore
 
@@ -219,7 +219,7 @@ def test_a_bulk_change_writes_each_marked_note_as_it_is_read_and_keeps_only_a_fe
         "kept_notes",
         lambda s, digests: asked.append(len(digests)) or kept_notes(s, digests),
     )
-    monkeypatch.setattr(paper_rows, "NOTES_AT_ONCE", 1)  # one ask per file of the cache
+    monkeypatch.setattr(row_notes, "NOTES_AT_ONCE", 1)  # one ask per file of the cache
     read, written = 0, 0
     ahead: list[int] = []  # notes read but not yet written, at each write
 

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 from papernotes.errors import user_message
 from papernotes.gc_pause import gc_paused
 from papernotes.library import bulk_set
-from papernotes.library.paper_rows import PATH, RowNotes
+from papernotes.library.paper_rows import PATH
+from papernotes.library.row_notes import RowNotes
 from papernotes.model import PRIORITIES, STATUSES, Note
 from papernotes.tui.widgets.paper_list import PaperList
 

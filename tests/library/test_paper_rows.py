@@ -4,6 +4,7 @@ without them; kept in step with the library's writes and re-read after an outsid
 
 from __future__ import annotations
 
+from collections import Counter
 from operator import attrgetter
 from pathlib import Path
 
@@ -153,12 +154,25 @@ def test_a_save_changes_its_row_in_place_and_an_outside_edit_is_listed_after_a_r
     assert [str(rows.rows[i][PATH]) for i in found] == [rel]
 
 
+def test_loaded_rows_let_go_of_the_folders_listing_and_the_layout_still_reads(
+    mixed_library, trusting_cache
+):
+    rows = loaded_rows(mixed_library)
+    library = rows.library
+    assert library.store.loaded_state() is None  # no path and stat key of every note held
+    assert library.store._layout_data is None
+    order = [str(rows.rows[i][PATH]) for i in range(len(rows.rows))]
+    assert library.layout() == Library.open(mixed_library).layout()  # read from its file
+    rows.load()  # and the rows read again are in the same order
+    assert [str(r[PATH]) for r in rows.rows] == order
+
+
 @pytest.mark.parametrize("cache", ["kept", "off"])
 def test_marked_notes_come_from_the_note_cache_as_listed_and_a_file_changed_since_is_refused(
     seed_library, trusting_cache, monkeypatch, cache
 ):
     from papernotes.library import bulk_set
-    from papernotes.library.paper_rows import RowNotes
+    from papernotes.library.row_notes import RowNotes
     from papernotes.storage.store import NoteStore
 
     if cache == "off":
@@ -184,3 +198,54 @@ def test_marked_notes_come_from_the_note_cache_as_listed_and_a_file_changed_sinc
     assert [n.path for n, _ in report.refused] == [str(rows.rows[1][PATH])]
     assert len(report.changed) + len(report.unchanged) == len(chosen) - 1
     assert "Edited elsewhere." in edited.read_text(encoding="utf-8")  # not written over
+
+
+def test_a_bulk_change_writes_each_marked_note_as_it_is_read_and_keeps_only_a_few_in_its_report(
+    seed_library, trusting_cache, monkeypatch
+):
+    from papernotes.library import bulk_set, row_notes
+    from papernotes.library.row_notes import RowNotes
+    from papernotes.storage.caches.shards import shard_of
+    from papernotes.storage.store import NoteStore
+
+    Library.open(seed_library).notes()  # the note cache filled
+    rows = loaded_rows(seed_library)
+    library = rows.library
+    chosen = list(range(len(rows.rows)))
+    asked: list[int] = []  # how many notes each ask of the note cache was for
+    kept_notes = NoteStore.kept_notes
+    monkeypatch.setattr(
+        NoteStore,
+        "kept_notes",
+        lambda s, digests: asked.append(len(digests)) or kept_notes(s, digests),
+    )
+    monkeypatch.setattr(row_notes, "NOTES_AT_ONCE", 1)  # one ask per file of the cache
+    read, written = 0, 0
+    ahead: list[int] = []  # notes read but not yet written, at each write
+
+    def counted():
+        nonlocal read
+        for note in RowNotes(rows, chosen):
+            read += 1
+            yield note
+
+    save = Library.save
+
+    def counted_save(self, note, paper):
+        nonlocal written
+        ahead.append(read - written)
+        written += 1
+        return save(self, note, paper)
+
+    monkeypatch.setattr(Library, "save", counted_save)
+    report = bulk_set.apply(library, counted(), bulk_set.Change(rating=4), kept=2)
+    assert written == len(chosen) > 6
+    assert max(ahead) <= 2  # each note written as it comes, not all read first
+    per_file = Counter(shard_of(str(r[PATH])) for r in rows.rows)
+    assert sorted(asked) == sorted(per_file.values()) and len(asked) > 1
+    assert report.counts == {"changed": len(chosen), "unchanged": 0, "refused": 0}
+    assert (
+        len(report.changed) == 2
+        and report.summary() == f"{len(chosen)} changed, 0 unchanged, 0 refused"
+    )
+    assert all(library.note_at(str(r[PATH])).paper.rating == 4 for r in rows.rows)

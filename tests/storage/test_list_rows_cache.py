@@ -71,7 +71,7 @@ def listed(root: Path, *args: str, cache: bool = True) -> tuple[int, str, str]:
 def rows_kept(root: Path, year: str) -> dict[str, tuple]:
     kept = ListRowsCache.for_library(os.path.realpath(root)).read(year)
     assert kept is not None
-    return dict(zip(kept.paths, kept.rows, strict=True))
+    return {path: (kept.key(i), *kept.rows[i][1:]) for i, path in enumerate(kept.paths)}
 
 
 def test_list_after_an_edit_parses_only_the_edited_note_and_builds_no_other(
@@ -148,6 +148,27 @@ def test_a_note_changed_just_now_is_not_kept_and_is_read_again(seed_library, par
         result = listed(seed_library)
         assert parsed == ["2020/tinybert.md"]
         assert result == listed(seed_library, cache=False)
+
+
+def test_kept_rows_hold_no_stat_key_and_share_each_year_and_set_of_tags(
+    seed_library, trusting_cache
+):
+    from papernotes.library import Library
+    from papernotes.library.list_rows import TAGS, YEAR
+
+    for note in (seed_library / "2021" / "deberta.md", seed_library / "2021" / "mengzi.md"):
+        text = note.read_text(encoding="utf-8")
+        note.write_text(text.replace("tags: []", "tags:\n- 蒸馏\n- KD", 1), encoding="utf-8")
+    listed(seed_library)
+    rows = Library.open(seed_library).list_rows()  # as list and the TUI read them
+    assert rows and all(row[0] == b"" for row in rows)  # the keys are in the year's keys only
+    by_year: dict[int, set[int]] = {}
+    for row in rows:
+        by_year.setdefault(row[YEAR], set()).add(id(row[YEAR]))
+    assert all(len(ids) == 1 for ids in by_year.values())  # one number for a year's rows
+    two = [row[TAGS] for row in rows if row[TAGS] == ("蒸馏", "KD")]
+    assert len(two) == 2 and two[0] is two[1]  # equal tags: one tuple
+    assert listed(seed_library) == listed(seed_library, cache=False)
 
 
 def test_forgetting_a_note_drops_its_row_so_the_next_list_reads_its_file(

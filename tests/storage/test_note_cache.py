@@ -338,7 +338,7 @@ def hold_a_stale_copy(root: Path, rel: str, title: str) -> None:
     row = list(kept.rows[at])
     row[list_rows.TITLE], row[list_rows.RAW_TITLE] = title, title
     kept.rows[at] = tuple(row)
-    assert rows.write(rel.partition("/")[0], kept.paths, kept.rows)
+    assert rows.write(rel.partition("/")[0], kept.paths, kept.keys, kept.rows)
     remove_list_outputs(root)
     assert run(root, "show", rel, "--json").stdout.count(title) == 1  # reads trust the stat
 

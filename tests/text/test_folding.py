@@ -68,3 +68,17 @@ def test_the_kept_pinyin_spelling_has_one_token_per_character_and_matches_as_the
     for word in ("chengzhang", "changcheng", "sudu", "decheng", "zhangsu", "chengchang"):
         pattern = pinyin_pattern(word)
         assert (pattern.search(spelling) is None) == (pattern.search(form) is None), word
+
+
+def test_the_readings_kept_are_pypinyins_for_every_character_in_under_a_megabyte():
+    import sys
+
+    from papernotes.text.folding import CodeReadings, pinyin_dictionary
+
+    dictionary = pinyin_dictionary()
+    kept = CodeReadings(dictionary)
+    assert all(kept.get(code) == readings for code, readings in dictionary.items())
+    assert kept.get(ord("A")) == "" and kept.get(0) == "" and kept.get(0x10FFFF, "-") == "-"
+    held = sum(map(sys.getsizeof, (kept, kept.codes, kept.ends, kept.text)))
+    assert held < 1_000_000  # the dictionary itself: 6 MB of keys and strings
+    assert TextFolder()._spellings().get(ord("长")) == dictionary[ord("长")]

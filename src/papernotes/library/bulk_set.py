@@ -3,9 +3,10 @@ TUI's marked rows): every paper is named first, then each note is written under 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from itertools import chain
+from typing import TYPE_CHECKING, Any
 
 from papernotes.errors import ConflictError, InvalidInputError, user_message
 from papernotes.library.field_filters import year_range
@@ -140,6 +141,9 @@ def resolve(library: Library, names: Iterable[str], selection: Selection) -> lis
     return selection.chosen(library, notes) if selection else notes
 
 
+_KINDS: tuple[str, ...] = ("changed", "unchanged", "refused")
+
+
 @dataclass
 class SetReport:
     """What a bulk change did (or, for a dry run, would do) to each note."""
@@ -149,23 +153,33 @@ class SetReport:
     unchanged: list[Note] = field(default_factory=list)
     refused: list[tuple[Note, str]] = field(default_factory=list)
     """The note and why it was not written."""
+    kept: int | None = None
+    """How many notes each list keeps (None: all); the others are only counted, so a change
+    of 10,000 notes read one at a time (the TUI's marked rows) never holds them all."""
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(_KINDS, 0))
+    """How many notes were changed, unchanged and refused (the lists may keep fewer)."""
+
+    def add(self, kind: str, item: Any) -> None:
+        """Count ``item`` (a note, or a pair) as ``kind``, kept when its list has room."""
+        self.counts[kind] += 1
+        held: list[Any] = getattr(self, kind)
+        if self.kept is None or len(held) < self.kept:
+            held.append(item)
 
     def summary(self) -> str:
-        return (
-            f"{len(self.changed)} changed, {len(self.unchanged)} unchanged, "
-            f"{len(self.refused)} refused"
-        )
+        changed, unchanged, refused = (self.counts[kind] for kind in _KINDS)
+        return f"{changed} changed, {unchanged} unchanged, {refused} refused"
 
 
-def plan(notes: Iterable[Note], change: Change) -> SetReport:
+def plan(notes: Iterable[Note], change: Change, kept: int | None = None) -> SetReport:
     """Which of ``notes`` ``change`` changes, with nothing written: a dry run."""
-    report = SetReport()
+    report = SetReport(kept=kept)
     for note in notes:
         paper = change.applied(note.paper)
         if paper == note.paper:
-            report.unchanged.append(note)
+            report.add("unchanged", note)
         else:
-            report.changed.append((note, paper))
+            report.add("changed", (note, paper))
     return report
 
 
@@ -174,25 +188,51 @@ def apply(
     notes: Iterable[Note],
     change: Change,
     progress: Callable[[int], object] | None = None,
+    kept: int | None = None,
 ) -> SetReport:
     """Make ``change`` to ``notes`` (as they were read), all under one hold of the lock (one
     ``writing()`` block, its writes flushed together). Each note is written atomically, and
     refused, the others still written, when its file changed on disk since it was read, was
-    moved or removed, or cannot be written. ``progress`` is called with the notes done so far."""
-    planned = plan(notes, change)
-    report = SetReport(unchanged=planned.unchanged)
-    many = len(planned.changed) > 1  # flushed to disk together; one note: its own fsync
+    moved or removed, or cannot be written. ``progress`` is called with the notes done so far.
+    The notes are taken from ``notes`` one at a time as they are written (only the first two
+    to change are looked at before the lock, to know whether there are several), so with
+    ``kept`` (``SetReport.kept``) a change of many notes read lazily holds few of them."""
+    report = SetReport(kept=kept)
+    given = iter(notes)
+    first: list[tuple[Note, Paper]] = []  # the first two notes to change, planned now
+    for note in given:
+        paper = change.applied(note.paper)
+        if paper == note.paper:
+            report.add("unchanged", note)
+            continue
+        first.append((note, paper))
+        if len(first) == 2:
+            break
+    many = len(first) > 1  # flushed to disk together; one note: its own fsync
     with library.writing(batch=many):
-        for done, (note, paper) in enumerate(planned.changed, 1):
+        for done, (note, paper) in enumerate(chain(first, _changing(given, change, report)), 1):
             try:
                 saved = library.save(note, paper)
             except (ConflictError, InvalidInputError, OSError) as exc:
-                report.refused.append((note, user_message(exc) or str(exc)))
+                report.add("refused", (note, user_message(exc) or str(exc)))
             else:
-                report.changed.append((note, saved.paper))
+                report.add("changed", (note, saved.paper))
             if progress is not None:
                 progress(done)
     return report
+
+
+def _changing(
+    notes: Iterator[Note], change: Change, report: SetReport
+) -> Iterator[tuple[Note, Paper]]:
+    """The notes of ``notes`` that ``change`` changes, with their changed paper; the others
+    counted as unchanged in ``report``."""
+    for note in notes:
+        paper = change.applied(note.paper)
+        if paper == note.paper:
+            report.add("unchanged", note)
+        else:
+            yield note, paper
 
 
 def describe(before: Paper, after: Paper) -> str:

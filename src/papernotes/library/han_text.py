@@ -14,6 +14,8 @@ import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from papernotes.library.row_texts import RowTexts
     from papernotes.text.folding import TextFolder
 
@@ -79,7 +81,7 @@ class HanText:
                 ways.append("".join(f"[{re.escape(c)}]" for c in classes))
         return re.compile("|".join(ways)) if ways else None
 
-    def rows_read_as(self, splits: list[tuple[str, ...]], chosen: list[int]) -> set[int]:
+    def rows_read_as(self, splits: list[tuple[str, ...]], chosen: Iterable[int]) -> set[int]:
         """The rows of ``chosen`` holding characters read as one of ``splits``."""
         regex = self.pattern(splits)
         if regex is None:

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from operator import itemgetter
-from typing import TYPE_CHECKING, overload
+from typing import TYPE_CHECKING
 
 from papernotes.library.field_filters import FieldFilter
 from papernotes.library.han_text import HanText, pinyin_splits, whole_splits
@@ -49,7 +49,18 @@ from papernotes.model import Note, Problem
 if TYPE_CHECKING:
     from papernotes.library.api import Library
 
-__all__ = ["ARXIV", "KEY", "PATH", "PRIORITY", "RATING", "STATUS", "TITLE", "VENUE", "YEAR"]
+__all__ = [
+    "ARXIV",
+    "DIGEST",
+    "KEY",
+    "PATH",
+    "PRIORITY",
+    "RATING",
+    "STATUS",
+    "TITLE",
+    "VENUE",
+    "YEAR",
+]
 TITLE = RAW_TITLE
 FOLD_AT_ONCE = 64
 """Up to this many rows without a folded text (notes changed since the last load) are folded
@@ -71,7 +82,9 @@ class PaperRows:
         """Each row's folded search text (``search.haystack`` as UTF-8), None until known."""
         self.problems: list[Problem] = []
         self._han: HanText | None = None
-        self._positions: dict[str, int] | None = None  # path -> position, made on a write
+        self._positions: dict[int, dict[str, int]] | None = None
+        """Year -> path -> position of that year's rows, made on the first write of a note
+        of that year (every row's: 8 MB at 100,000 notes, for a change of a few years)."""
         self._stale = False  # a write added, removed or moved a note: read the rows again
         self._seen = False  # writes were seen and made to the rows in place
         library._rows = self  # told of this program's writes (``held_notes``)
@@ -92,6 +105,7 @@ class PaperRows:
             problems = library.problems()
         else:
             problems = list(library._listed or ())
+        library.store.forget_last_load()  # the folder's listing and layout, not needed
         old = self.texts
         known = {r[PATH]: (r[DIGEST], i) for i, r in enumerate(self.rows) if old.known(i)}
         texts = RowTexts(len(rows), old.blob if known else None)
@@ -126,9 +140,15 @@ class PaperRows:
             self._stale = True
             return
         if self._positions is None:
-            self._positions = {str(r[PATH]): i for i, r in enumerate(self.rows)}
-        at = self._positions.get(new.path, -1)
-        if at < 0 or self.rows[at][YEAR] != new.paper.year:
+            self._positions = {}
+        year = new.paper.year
+        positions = self._positions.get(year)
+        if positions is None:
+            rows = self.rows
+            of_year = [i for i, r in enumerate(rows) if r[YEAR] == year]
+            positions = self._positions[year] = {str(rows[i][PATH]): i for i in of_year}
+        at = positions.get(new.path, -1)
+        if at < 0:  # not listed, or listed under another year
             self._stale = True
             return
         if self.texts.known(at) and text_of(old.paper) != text_of(new.paper):
@@ -137,7 +157,9 @@ class PaperRows:
             han = self._han
             if han is not None and not han.update(at, text):
                 self._han = None  # a character new to the library: gathered again
-        self.rows[at] = (b"", *list_row(new))
+        made = (b"", *list_row(new))  # the row's values that did not change kept, not the
+        kept = self.rows[at]  # note's new copies: a status set on 10,000 rows adds no strings
+        self.rows[at] = tuple(a if a == b else b for a, b in zip(kept, made, strict=True))
         self._seen = True
 
     def prepare(self) -> None:
@@ -239,7 +261,7 @@ class PaperRows:
     def queued(self) -> int:
         return sum(1 for r in self.rows if r[STATUS] in QUEUE_STATUSES)
 
-    def selection(self, year: int | None, queue: bool) -> list[int]:
+    def selection(self, year: int | None, queue: bool) -> Sequence[int]:
         """The rows of ``year`` (None: all) or of the reading queue in queue order, as
         positions in ``rows`` (``reading_queue.queue_notes``'s order for the queue)."""
         rows = self.rows
@@ -255,11 +277,11 @@ class PaperRows:
                     rows[i][RAW_TITLE].casefold(),
                 ),
             )
-        if year is None:
-            return list(range(len(rows)))
+        if year is None:  # a range: no int object per row (4 MB at 100,000 rows)
+            return range(len(rows))
         return [i for i, r in enumerate(rows) if r[YEAR] == year]
 
-    def kept(self, field_filter: FieldFilter, chosen: list[int]) -> list[int]:
+    def kept(self, field_filter: FieldFilter, chosen: Sequence[int]) -> Sequence[int]:
         """The rows of ``chosen`` that ``field_filter`` lets through (``FieldFilter.keep``)."""
         if not field_filter:
             return chosen
@@ -276,7 +298,7 @@ class PaperRows:
             and (not tags or any(fold(t) in tags for t in rows[i][TAGS]))
         ]
 
-    def matching(self, words: str, chosen: list[int]) -> list[int]:
+    def matching(self, words: str, chosen: Sequence[int]) -> Sequence[int]:
         """The rows of ``chosen`` whose paper ``words`` finds, as ``Library.search`` finds
         notes (folded text, traditional = simplified, pinyin), in the order of ``chosen``."""
         from papernotes.library.search import terms
@@ -305,7 +327,7 @@ class PaperRows:
             found |= self.han_text().rows_read_as(whole, chosen)
         return [i for i in chosen if i in found]
 
-    def sorted(self, chosen: list[int], sort: str) -> list[int]:
+    def sorted(self, chosen: Sequence[int], sort: str) -> Sequence[int]:
         """``chosen`` in the order ``sort`` names (``PaperFilter``'s sorts): year newest
         first in library order, title A to Z, added newest first, status reading, unread,
         read, priority high first and rating best first (none last)."""
@@ -343,7 +365,7 @@ class PaperRows:
             return None
         return fresh if fresh.digest == digest else replace(fresh, digest=digest)
 
-    def notes_at(self, chosen: list[int]) -> list[Note]:
+    def notes_at(self, chosen: Iterable[int]) -> list[Note]:
         """The notes of the rows ``chosen`` (each read now), skipping any that went."""
         found = []
         for i in chosen:
@@ -352,46 +374,6 @@ class PaperRows:
             except Exception:  # removed or unreadable since it was listed
                 continue
         return found
-
-
-class RowNotes(Sequence[Note]):
-    """The notes of some rows, read when iterated (``notes_at`` reads them all at once):
-    the TUI counts the marked rows at once, and a worker thread reads and writes them."""
-
-    def __init__(self, rows: PaperRows, chosen: list[int]) -> None:
-        self.rows, self.chosen = rows, chosen
-
-    def __len__(self) -> int:
-        return len(self.chosen)
-
-    @overload
-    def __getitem__(self, index: int) -> Note: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[Note]: ...
-    def __getitem__(self, index: int | slice) -> Note | list[Note]:
-        if isinstance(index, slice):
-            return self.rows.notes_at(self.chosen[index])
-        return self.rows.library.note_at(str(self.rows.rows[self.chosen[index]][PATH]))
-
-    def __iter__(self) -> Iterator[Note]:
-        """The notes as listed: those the note cache keeps for the row's digest built from
-        it (no file read or parsed), the others read from their file one at a time, skipping
-        any gone since it was listed. Each has its row's digest, so a write over a file
-        changed since it was listed is refused (as ``listed`` does for one note)."""
-        rows = self.rows.rows
-        kept = self.rows.library.store.kept_notes(
-            {str(rows[i][PATH]): str(rows[i][DIGEST]) for i in self.chosen}
-        )
-        for i in self.chosen:
-            note = kept.pop(str(rows[i][PATH]), None)
-            if note is None:
-                read = self.rows.notes_at([i])
-                if not read:
-                    continue
-                note = read[0]
-                if note.digest != rows[i][DIGEST]:  # changed since listed: refused when saved
-                    note = replace(note, digest=str(rows[i][DIGEST]))
-            yield note
 
 
 def note_at(library: Library, rel: str) -> Note:

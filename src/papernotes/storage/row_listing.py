@@ -86,13 +86,18 @@ class RowsLoad:
             self.problems += kept.problems
             return end
         self.changed.add(year)
-        by_path = dict(zip(kept.paths, kept.rows, strict=True)) if kept is not None else {}
+        if kept is None:
+            self.stale += range(pos, end)
+            self.rows += [None] * (end - pos)
+            return end
+        by_path = {path: j for j, path in enumerate(kept.paths)}
         for i in range(pos, end):
-            row = by_path.get(found[i])
-            if row is None or row[0] != keys[i]:
+            j = by_path.get(found[i], -1)
+            if j < 0 or kept.key(j) != keys[i]:
                 self.stale.append(i)
                 self.rows.append(None)
             else:
+                row = kept.rows[j]
                 self.rows.append(row)
                 if row[1] is None:
                     self.problems += 1
@@ -102,12 +107,13 @@ class RowsLoad:
         """Keep the rows of the years that changed (those at ``racy`` under ``UNKNOWN``)."""
         for year in sorted(self.changed):
             start, end = self.groups[year]
-            rows = [
-                (UNKNOWN, *row[1:]) if i in racy else row
+            rows = [row for row in self.rows[start:end] if row is not None]
+            keys = b"".join(  # a kept row's key is the scan's (else it was made again)
+                UNKNOWN if i in racy or row[0] == UNKNOWN else self.keys[i]
                 for i, row in enumerate(self.rows[start:end], start)
                 if row is not None
-            ]
-            self.cache.write(year, self.found[start:end], rows)
+            )
+            self.cache.write(year, self.found[start:end], keys, rows)
         for year in self.gone:
             self.cache.remove(year)
 

@@ -52,7 +52,7 @@ class PaperFinder(Provider):
             return
         library, rows = screen.library, screen.rows
         parsed = library.query(query)
-        found = rows.matching(query, list(range(len(rows.rows))))[:PALETTE_PAPERS]
+        found = rows.matching(query, range(len(rows.rows)))[:PALETTE_PAPERS]
         for rank, note in enumerate(rows.notes_at(found)):
             title = Text(note.paper.title)
             for start, end in library.spans(parsed, note.paper.title):

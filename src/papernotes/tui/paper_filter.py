@@ -8,6 +8,7 @@ only the papers listed before it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from papernotes.library.field_filters import FieldFilter, split_filter
@@ -47,12 +48,12 @@ class PaperFilter:
     def next_sort(self) -> PaperFilter:
         return replace(self, sort=SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)])
 
-    def selection(self, rows: PaperRows) -> list[int]:
+    def selection(self, rows: PaperRows) -> Sequence[int]:
         """The rows of the chosen year or the queue, before the filter text (the "M" of
         "N of M"), as positions in ``rows.rows``."""
         return rows.selection(self.year, self.queue)
 
-    def apply(self, rows: PaperRows, selection: list[int] | None = None) -> list[int]:
+    def apply(self, rows: PaperRows, selection: Sequence[int] | None = None) -> Sequence[int]:
         """The rows to list (positions in ``rows.rows``), in display order."""
         chosen = self.selection(rows) if selection is None else selection
         field_filter, words = split_filter(self.query)
@@ -75,7 +76,7 @@ class PaperFilter:
         now = terms(self.words)
         return all(any(old in new for new in now) for old in terms(before.words))
 
-    def refine(self, rows: PaperRows, listed: list[int]) -> list[int]:
+    def refine(self, rows: PaperRows, listed: Sequence[int]) -> Sequence[int]:
         """What ``apply`` gives, from ``listed``: what a filter this one ``narrows`` listed."""
         words = self.words
         return rows.matching(words, listed) if words.strip() else listed

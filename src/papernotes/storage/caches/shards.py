@@ -35,6 +35,26 @@ def shard_of(path: str) -> int:
     return zlib.crc32(path.encode("utf-8", "surrogatepass")) % SHARDS
 
 
+def shard_groups(paths: list[str], most: int) -> list[list[int]]:
+    """The positions of ``paths`` in groups, each shard's paths in one group and each group
+    of whole shards holding at most ``most`` paths where a shard allows, positions in
+    order: asking for one group at a time reads every shard once and holds about ``most``
+    entries (``most`` paths or fewer: one group, in their order)."""
+    by_shard: dict[int, list[int]] = {}
+    for i, path in enumerate(paths):
+        by_shard.setdefault(shard_of(path), []).append(i)
+    groups: list[list[int]] = []
+    group: list[int] = []
+    for shard in sorted(by_shard):
+        if group and len(group) + len(by_shard[shard]) > most:
+            groups.append(sorted(group))
+            group = []
+        group += by_shard[shard]
+    if group:
+        groups.append(sorted(group))
+    return groups
+
+
 def shared_strings(value: Any, memo: dict[str, str]) -> Any:
     """``value`` with each string equal to an earlier one replaced by that one (in dicts,
     tuples and lists): ``marshal`` writes a repeated object once, so loading makes one string

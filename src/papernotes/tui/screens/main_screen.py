@@ -10,6 +10,7 @@ on screen. The actions on notes live in ``NoteActions``, the view keys in
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from functools import partial
 
@@ -67,7 +68,7 @@ class MainScreen(MainViewActions):
         self.ready = False
         self.draft: dict[str, str] | None = None
         """What the user typed in a cancelled add form, offered again next time."""
-        self._listed: tuple[PaperFilter, int, list[int]] | None = None
+        self._listed: tuple[PaperFilter, int, Sequence[int]] | None = None
         """The filter last applied, the size of its selection and what it listed."""
         self.note_actions = NoteActions(self)
         """What the keys do to notes (``note_actions.py``); the ``action_*`` below call it."""

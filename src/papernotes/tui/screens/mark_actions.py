@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 from papernotes.errors import user_message
 from papernotes.gc_pause import gc_paused
 from papernotes.library import bulk_set
-from papernotes.library.paper_rows import PATH, RowNotes
+from papernotes.library.paper_rows import PATH
+from papernotes.library.row_notes import RowNotes
 from papernotes.model import PRIORITIES, STATUSES, Note
 from papernotes.tui.widgets.paper_list import PaperList
 
@@ -20,6 +21,9 @@ if TYPE_CHECKING:
 
 PRIORITY_CYCLE = ("", *PRIORITIES)
 """What ``p`` steps through on one paper: none, high, medium, low."""
+REPORTED = 3
+"""Refused notes named after a bulk change (the report keeps no more of each kind: the
+marked notes are read one at a time and let go once written)."""
 
 
 class MarkActions:
@@ -170,7 +174,7 @@ class MarkActions:
         app = self.screen.app
         try:  # no cyclic collection meanwhile: one walks every object with the GIL held,
             with gc_paused():  # and the screen would wait (at 100,000 notes: seconds)
-                report = bulk_set.apply(self.screen.library, notes, change)
+                report = bulk_set.apply(self.screen.library, notes, change, kept=REPORTED)
         except Exception as exc:  # a failure is a notification, never a crash
             message = user_message(exc) or f"{type(exc).__name__}: {exc}"
             app.call_from_thread(self.failed, message)
@@ -186,10 +190,10 @@ class MarkActions:
         self.writing = False
         keep = self.papers.highlighted_path
         self.screen.after_change(keep=keep)
-        if len(report.changed) == 1 and not report.refused and not report.unchanged:
+        if report.counts["changed"] == 1 and not report.refused and not report.unchanged:
             before, after = report.changed[0]
             self.screen.notify(bulk_set.describe(before.paper, after) or "Saved.", timeout=3)
         else:
             self.screen.notify(report.summary() + ".", timeout=4)
-        for note, reason in report.refused[:3]:
+        for note, reason in report.refused[:REPORTED]:
             self.screen.notify(f"{note.path}: {reason}", severity="warning", timeout=10)

@@ -12,9 +12,14 @@ import contextlib
 import os
 import struct
 import zlib
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from papernotes.storage.regular_file import read_regular
+
+if TYPE_CHECKING:
+    from mmap import mmap
 
 _CHECK = struct.Struct("<I")
 CACHE_TEMP_PREFIX = ".tmp-"
@@ -49,6 +54,20 @@ def read_checked(path: Path, head: bytes, leading: bytes = b"") -> memoryview | 
 def write_checked(path: Path, head: bytes, payload: bytes) -> bool:
     """Replace the file at ``path`` with ``head``, a checksum and ``payload``; False (and the
     old file left as it was) on any failure."""
+    return replace_cache_file(path, [head, _CHECK.pack(zlib.crc32(payload)), payload]) is not None
+
+
+OPEN_FILES_RENAME = os.name == "posix"
+"""Where a file still open can be renamed (not Windows)."""
+
+
+def replace_cache_file(
+    path: Path, parts: Iterable[bytes | memoryview | mmap]
+) -> os.stat_result | bool | None:
+    """Replace the cache file at ``path`` with ``parts``, through a temporary file renamed over
+    it; None (and the old file left as it was) on any failure. Else the new file's stat taken
+    after the rename where an open file can be renamed (what a reader will see), True where
+    not. No fsync: a torn file after a crash fails its checksum and is rebuilt."""
     tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -56,18 +75,21 @@ def write_checked(path: Path, head: bytes, payload: bytes) -> bool:
 
         fd, tmp = tempfile.mkstemp(prefix=CACHE_TEMP_PREFIX, dir=path.parent)
         with os.fdopen(fd, "wb") as handle:
-            handle.write(head)
-            handle.write(_CHECK.pack(zlib.crc32(payload)))
-            handle.write(payload)
-        # No fsync: a torn file after a crash fails the checksum and is rebuilt.
-        os.replace(tmp, path)
-        return True
+            for part in parts:
+                handle.write(part)
+            handle.flush()
+            if not OPEN_FILES_RENAME:
+                handle.close()
+            os.replace(tmp, path)
+            tmp = None
+            # the stat of the file written, renamed (the name may be another's by now)
+            return os.fstat(handle.fileno()) if OPEN_FILES_RENAME else True
     except BaseException as exc:  # Ctrl-C included: never leave the temporary file behind
         if tmp is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
         if isinstance(exc, OSError):
-            return False
+            return None
         raise
 
 

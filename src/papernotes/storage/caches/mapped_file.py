@@ -20,7 +20,6 @@ replaced), the sections are read into ``bytes`` instead.
 
 from __future__ import annotations
 
-import contextlib
 import mmap
 import os
 import stat
@@ -30,14 +29,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from papernotes.storage.caches.note_cache import StatKey, stat_key
-from papernotes.storage.checked_file import CACHE_TEMP_PREFIX
+from papernotes.storage.checked_file import OPEN_FILES_RENAME, replace_cache_file
 
 ALIGN = mmap.ALLOCATIONGRANULARITY
 """A section starts at a multiple of this (a mapping's offset must be one)."""
 _CHECK = struct.Struct("<I")
 _LENGTH = struct.Struct("<Q")
 _TWO_LENGTHS = struct.Struct("<QQ")
-_MAPPING = os.name == "posix"
+_MAPPING = OPEN_FILES_RENAME  # where a mapped file can be replaced
 
 Section = bytes | mmap.mmap
 """A section as read: mapped (``mmap``, read-only), or ``bytes`` where files are not mapped."""
@@ -79,32 +78,10 @@ def write_mapped(
     check = 0
     for part in parts:
         check = zlib.crc32(part, check)
-    tmp = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        import tempfile  # only when a cache changed
-
-        fd, tmp = tempfile.mkstemp(prefix=CACHE_TEMP_PREFIX, dir=path.parent)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(head)
-            handle.write(_CHECK.pack(check))
-            for part in parts:
-                handle.write(part)
-            handle.flush()
-            # No fsync: a torn file after a crash fails the checksum and is rebuilt.
-            if not _MAPPING:  # (a file open there cannot be renamed)
-                handle.close()
-            os.replace(tmp, path)
-            tmp = None
-            # The stat of the file written, renamed (the name may be another's by now).
-            return stat_key(os.fstat(handle.fileno())) if _MAPPING else b""
-    except BaseException as exc:  # Ctrl-C included: never leave the temporary file behind
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-        if isinstance(exc, OSError):
-            return None
-        raise
+    status = replace_cache_file(path, [head, _CHECK.pack(check), *parts])
+    if status is None:
+        return None
+    return stat_key(status) if isinstance(status, os.stat_result) else b""
 
 
 def read_mapped(

@@ -8,9 +8,23 @@ import sys
 from pathlib import Path
 
 from click.testing import CliRunner, Result
+from hypothesis import HealthCheck, settings
 
 from papernotes.cli.main import cli
 from papernotes.storage.caches.list_output_cache import ListOutputCache
+
+
+def bounded(examples: int, *checks: HealthCheck) -> settings:
+    """Hypothesis settings of the suite's property tests: at most ``examples`` examples, the
+    same ones every run (derandomized, no example database), no deadline (CI machines vary),
+    and no complaint about slow generation (nor ``checks``)."""
+    return settings(
+        max_examples=examples,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, *checks],
+    )
 
 
 def run(root: Path | None, *args: str, input: str | None = None, env: dict | None = None) -> Result:

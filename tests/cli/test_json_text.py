@@ -7,20 +7,15 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, replace
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from papernotes.cli.json_text import indented_json
 from papernotes.cli.output import ARXIV_OUTPUT_FIELDS, note_dict, to_json
 from papernotes.model import Note, Paper
+from tests.helpers import bounded
 
-BOUNDED = settings(
-    max_examples=300,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+BOUNDED = bounded(300)
 
 text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12) | st.sampled_from(
     ["", "蒸馏", 'a "quote" \\ back', "\x1b]0;x\x07", "\x85\x9f\x7f", "\u2028\u2029", "😀"]

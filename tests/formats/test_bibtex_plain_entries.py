@@ -4,7 +4,7 @@ warnings and problems as through bibtexparser, for plain and not-so-plain texts 
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from papernotes.formats.bibtex import read
@@ -12,14 +12,9 @@ from papernotes.formats.bibtex.read import ParsedBib, parse_bibtex
 from papernotes.formats.bibtex.write import render_bibliography
 from papernotes.library import Library
 from tests.conftest import SEED_DOC
+from tests.helpers import bounded
 
-BOUNDED = settings(
-    max_examples=300,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+BOUNDED = bounded(300)
 
 # Pieces of .bib text, plain and otherwise: values with nested and escaped braces, quotes,
 # concatenation, macros, commas, line starts with @, and the blocks that are not entries.

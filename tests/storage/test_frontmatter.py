@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from papernotes.model import FRONT_MATTER_FIELDS
@@ -14,14 +14,9 @@ from papernotes.storage import frontmatter
 from papernotes.storage.frontmatter import implicit_tag, parse_front, render_front
 from papernotes.storage.note_format import NoteFormatError, dump_yaml, parse_note
 from tests.conftest import SHIPPED_NOTES
+from tests.helpers import bounded
 
-BOUNDED = settings(
-    max_examples=200,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+BOUNDED = bounded(200)
 
 
 def pyyaml_dump(data: object) -> str:

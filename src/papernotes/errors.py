@@ -42,6 +42,10 @@ class NetworkError(PapernotesError):
     reached_network = True
 
 
+class ImportStoppedError(PapernotesError):
+    """An import stopped at a note it could not write, after writing others."""
+
+
 class LockTimeoutError(PapernotesError):
     """Another process held the library's lock longer than this one was willing to wait."""
 

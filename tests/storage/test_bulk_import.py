@@ -225,9 +225,56 @@ def test_a_note_the_writer_process_cannot_write_is_named_and_nothing_after_it_ke
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
     assert "2010/bulk-paper-150.md" in result.stderr, result.stderr
+    # how far it got, counted from what is on disk (the writer process's notes included)
+    assert "150 notes were added and 0 updated before it" in result.stderr, result.stderr
     kept = {n.paper.title for n in Library(root).notes()}
     assert kept == {f"Bulk paper {i}" for i in range(150)}
     assert not list(root.rglob(".papernotes-*"))
+    again = subprocess.run(
+        [sys.executable, "-m", "papernotes", "--notes", str(root), "import", str(source)],
+        capture_output=True,
+        text=True,
+    )
+    assert again.returncode == 0, again.stderr
+    assert "150 added, 150 merged" in again.stdout  # as the error said: none added twice
+    assert len(Library(root).notes()) == 300
+
+
+def test_a_markdown_import_stopped_by_a_year_it_cannot_write_says_how_many_notes_it_added(
+    empty_library, tmp_path
+):
+    """The Markdown import reports the same: the notes before the failing one are kept and
+    counted, and the user learns that the rest of the document was not imported."""
+    import subprocess
+    import sys
+
+    root = empty_library
+    (root / "2011").write_text("a file where the year's folder would go\n", encoding="utf-8")
+    source = tmp_path / "reading-notes.md"
+    papers = "".join(f"- Paper number {i}\n" for i in range(80))
+    source.write_text(f"### 2010\n\n{papers}\n### 2011\n\n- The first of 2011\n", "utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "papernotes", "--notes", str(root), "import", str(source)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "2011/" in result.stderr
+    assert "80 notes were added and 0 updated before it" in result.stderr, result.stderr
+    assert "Import reading-notes.md again once this is fixed" in result.stderr
+    assert len(Library(root).notes()) == 80
+
+
+def test_an_import_that_fails_before_writing_anything_gives_only_its_reason(empty_library):
+    """No count when nothing was written: the error alone says it all."""
+    from papernotes.library.bibtex_ops import import_bibtex
+
+    (empty_library / "2010").write_text("not a folder\n", encoding="utf-8")
+    with pytest.raises(OSError) as raised:
+        import_bibtex(Library(empty_library), _bib(4), "in.bib")
+    assert "stopped there" not in str(raised.value)
+    assert Library(empty_library).notes() == []
 
 
 @pytest.mark.skipif(os.name != "posix", reason="RLIMIT_FSIZE is POSIX")
@@ -238,6 +285,7 @@ def test_after_an_import_stopped_by_a_note_it_cannot_write_the_library_holds_wha
     handled: those are not written, and the library in memory must not show them."""
     import resource
 
+    from papernotes.errors import ImportStoppedError
     from papernotes.library.bibtex_ops import import_bibtex
 
     library = Library(empty_library)
@@ -245,7 +293,7 @@ def test_after_an_import_stopped_by_a_note_it_cannot_write_the_library_holds_wha
     soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
     resource.setrlimit(resource.RLIMIT_FSIZE, (100_000, hard))
     try:
-        with pytest.raises(OSError, match="bulk-paper-150"):
+        with pytest.raises(ImportStoppedError, match="bulk-paper-150.*150 notes were added"):
             import_bibtex(library, _bib(300, big=150), "in.bib")
     finally:
         resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))

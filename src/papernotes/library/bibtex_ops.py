@@ -218,15 +218,20 @@ def import_bibtex(
     parsed = parse_bibtex(text, source)
     if dry_run:
         return _import_entries(library, parsed, source, venues, dry_run=True)
-    from papernotes.library.held_notes import reloaded_on_error
+    from papernotes.library.stopped_import import counted_if_stopped
+
+    name = source.replace("\\", "/").rsplit("/", 1)[-1] or source
 
     # new notes flushed together (storage/batch.py), a big import's files created by the
     # writer process (storage/temp_writer.py); held notes forgotten if a write fails
-    with reloaded_on_error(library), library.writing(batch=True, writer_process=True):
+    with (
+        counted_if_stopped(library, name) as before_writing,
+        library.writing(batch=True, writer_process=True),
+    ):
         library.refuse_unseen()
+        before_writing()
         report = _import_entries(library, parsed, source, venues, dry_run=False)
         library.store.confirm_batch()  # a note not written ends it here, undescribed
-        name = source.replace("\\", "/").rsplit("/", 1)[-1] or source
         library.history.describe(
             f"import {name}: {len(report.added)} added, {len(report.changed)} updated",
             override=True,

@@ -6,8 +6,6 @@ told of each write."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from papernotes.model import Note
@@ -66,14 +64,3 @@ def _forget(library: Library, note: Note) -> None:
         library._forms.forget(note.path)
     if library._index is not None:
         library._index.remove(note)
-
-
-@contextmanager
-def reloaded_on_error(library: Library) -> Iterator[None]:
-    """Forget the notes held when the block fails: a bulk write that stops at a note it
-    cannot write (``storage/batch.py``) may have held notes after it that were never written."""
-    try:
-        yield
-    except BaseException:
-        library.reload()
-        raise

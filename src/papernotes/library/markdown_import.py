@@ -23,14 +23,19 @@ def import_markdown(library: Library, text: str, source: str, dry_run: bool) -> 
     writes nothing; otherwise one writer, one fresh read, and new notes flushed together."""
     if dry_run:
         return _import(library, text, source, dry_run)
-    from papernotes.library.held_notes import reloaded_on_error
+    from papernotes.library.stopped_import import counted_if_stopped
+
+    name = source.replace("\\", "/").rsplit("/", 1)[-1] or source
 
     # the writer process creates the files of a big import (storage/temp_writer.py)
-    with reloaded_on_error(library), library.writing(batch=True, writer_process=True):
+    with (
+        counted_if_stopped(library, name) as before_writing,
+        library.writing(batch=True, writer_process=True),
+    ):
         library.refuse_unseen()
+        before_writing()
         report = _import(library, text, source, dry_run)
         library.store.confirm_batch()  # a note not written ends it here, undescribed
-        name = source.replace("\\", "/").rsplit("/", 1)[-1] or source
         library.history.describe(
             f"import {name}: {len(report.added)} added, {len(report.updated)} updated",
             override=True,

@@ -25,7 +25,7 @@ from papernotes.arxiv import DEFAULT_TIMEOUT
 from papernotes.errors import NetworkError
 from papernotes.model import Paper
 from papernotes.text.arxiv_ids import parse_arxiv_id
-from papernotes.text.urls import is_loopback, retry_after
+from papernotes.text.urls import is_loopback, retry_after, retry_wait, tries_said
 
 DEFAULT_URL = "https://export.arxiv.org/api/query"
 URL_ENV = "PAPERNOTES_ARXIV_URL"
@@ -154,10 +154,10 @@ class ArxivClient:
                 if not failed.retry:
                     raise NetworkError(str(failed)) from None
                 if attempt + 1 == attempts:
-                    tries = f" on all {attempts} tries" if attempts > 1 else ""
-                    raise NetworkError(f"{failed}{tries}; retrying later may help.") from None
-                backoff = self.politeness.backoff * 2**attempt
-                self._sleep(min(max(backoff, failed.wait), self.politeness.max_wait))
+                    said = tries_said(attempts)
+                    raise NetworkError(f"{failed}{said}; retrying later may help.") from None
+                polite = self.politeness
+                self._sleep(retry_wait(attempt, polite.backoff, failed.wait, polite.max_wait))
         raise AssertionError("unreachable")
 
     def _attempt(self, what: str, query: str, id_list: list[str], max_results: int) -> list[Paper]:

@@ -35,6 +35,18 @@ def is_loopback(url: str) -> bool:
         return False
 
 
+def retry_wait(attempt: int, backoff: float, asked: float, max_wait: float) -> float:
+    """Seconds before the retry after failed attempt ``attempt`` (0 for the first): ``backoff``
+    doubled for each attempt before it, or the server's ``Retry-After`` (``asked``) when
+    longer, never over ``max_wait``; shared by the arXiv and the web clients."""
+    return min(max(backoff * 2.0**attempt, asked), max_wait)
+
+
+def tries_said(attempts: int) -> str:
+    """`` on all N tries`` for an error after ``attempts`` attempts, nothing after one."""
+    return f" on all {attempts} tries" if attempts > 1 else ""
+
+
 def retry_after(value: str | None) -> float:
     """Seconds a ``Retry-After`` header asks for (a number or an HTTP date); 0 when none."""
     if not value:

@@ -20,7 +20,7 @@ from urllib.parse import urlencode, urlsplit
 
 from papernotes import __version__
 from papernotes.errors import NetworkError
-from papernotes.text.urls import is_loopback, retry_after
+from papernotes.text.urls import is_loopback, retry_after, retry_wait, tries_said
 from papernotes.web import DEFAULT_TIMEOUT
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -187,12 +187,13 @@ class PoliteClient:
                 )
             except _Retry as failed:
                 if attempt + 1 == attempts:
-                    tries = f" on all {attempts} tries" if attempts > 1 else ""
                     raise RequestFailedError(
-                        f"{failed}{tries}; retrying later may help.", failed.reason, failed.status
+                        f"{failed}{tries_said(attempts)}; retrying later may help.",
+                        failed.reason,
+                        failed.status,
                     ) from None
-                backoff = self.politeness.backoff * 2**attempt
-                self._sleep(min(max(backoff, failed.wait), self.politeness.max_wait))
+                polite = self.politeness
+                self._sleep(retry_wait(attempt, polite.backoff, failed.wait, polite.max_wait))
                 continue
             if 200 <= answer.status < 300 or answer.status in accept:
                 return answer

@@ -75,8 +75,16 @@ def stat_key(st: os.stat_result) -> StatKey:
 
 
 def stat_keys(prefix: str, rels: list[str]) -> list[StatKey]:
-    """``stat_key`` of each file ``prefix + rel``, in one pass (no call per file: at 100,000
-    notes the stats are most of a warm ``show``); ``OSError`` when one cannot be stat-ed."""
+    """``stat_key`` of each file ``prefix + rel``; ``OSError`` when one cannot be stat-ed.
+    Many files are stat-ed on two cores (``storage/split_stat.py``)."""
+    from papernotes.storage.split_stat import split_stat_keys
+
+    return split_stat_keys(prefix, rels, _stat_keys_here)
+
+
+def _stat_keys_here(prefix: str, rels: list[str]) -> list[StatKey]:
+    """``stat_keys`` in one pass, in this process (no call per file: at 100,000 notes the
+    stats are most of a warm ``show``)."""
     pack, stat = _STAT.pack, os.stat
     return [
         pack(s.st_size, s.st_mtime_ns, s.st_ctime_ns, s.st_ino, s.st_dev)

@@ -1,0 +1,96 @@
+"""The stat of many note files split with a forked child (``storage/split_stat.py``): the
+keys and errors are always those of one pass in this process."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+
+import pytest
+
+from papernotes.storage.caches import note_cache
+from papernotes.storage.split_stat import split_stat_keys
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="splits on Linux")
+
+
+@pytest.fixture
+def files(tmp_path) -> tuple[str, list[str]]:
+    for year in ("2019", "2020"):
+        (tmp_path / year).mkdir()
+        for i in range(40):
+            (tmp_path / year / f"paper-{i}.md").write_text("x" * i, encoding="utf-8")
+    rels = [f"{year}/paper-{i}.md" for year in ("2019", "2020") for i in range(40)]
+    return f"{tmp_path}/", rels
+
+
+def _forks(monkeypatch) -> list[int]:
+    """The children forked from now on (their pids)."""
+    made: list[int] = []
+    real_fork = os.fork
+
+    def fork() -> int:
+        pid = real_fork()
+        if pid:
+            made.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", fork)
+    return made
+
+
+def test_keys_split_with_a_child_are_those_of_one_pass(files, monkeypatch):
+    prefix, rels = files
+    forks = _forks(monkeypatch)
+    keys = split_stat_keys(prefix, rels, note_cache._stat_keys_here, split_from=2)
+    assert forks, "no child stat-ed the second half"
+    assert keys == note_cache._stat_keys_here(prefix, rels)
+    assert len(keys) == len(rels)
+
+
+def test_a_file_the_child_cannot_stat_raises_what_one_pass_raises(files, monkeypatch):
+    prefix, rels = files
+    rels.insert(70, "2020/gone.md")  # in the child's half
+    forks = _forks(monkeypatch)
+    with pytest.raises(FileNotFoundError) as raised:
+        split_stat_keys(prefix, rels, note_cache._stat_keys_here, split_from=2)
+    assert forks
+    assert raised.value.filename == f"{prefix}2020/gone.md"
+
+
+def test_a_child_killed_before_it_answers_leaves_the_whole_stat_to_this_process(files):
+    prefix, rels = files
+    parent = os.getpid()
+
+    def dying_in_the_child(where: str, names: list[str]) -> list[bytes]:
+        if os.getpid() != parent:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return note_cache._stat_keys_here(where, names)
+
+    keys = split_stat_keys(prefix, rels, dying_in_the_child, split_from=2)
+    assert keys == note_cache._stat_keys_here(prefix, rels)
+
+
+def test_a_process_with_other_threads_never_forks(files, monkeypatch):
+    """A fork copies only the calling thread; the TUI's other threads may hold locks."""
+    prefix, rels = files
+    forks = _forks(monkeypatch)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        keys = split_stat_keys(prefix, rels, note_cache._stat_keys_here, split_from=2)
+    finally:
+        stop.set()
+        other.join()
+    assert not forks
+    assert keys == note_cache._stat_keys_here(prefix, rels)
+
+
+def test_few_files_are_stat_ed_here(files, monkeypatch):
+    prefix, rels = files
+    forks = _forks(monkeypatch)
+    assert note_cache.stat_keys(prefix, rels) == note_cache._stat_keys_here(prefix, rels)
+    assert not forks

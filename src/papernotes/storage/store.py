@@ -52,6 +52,9 @@ if TYPE_CHECKING:
     from papernotes.storage.caches.list_rows_cache import Row, RowMaker
 
 LOCK_FILE = ".papernotes.lock"
+LISTINGS = 3
+"""Listings of the folder a load may make when notes vanish while it reads (another program
+deleting or moving them): a move is then found under its new name."""
 __all__ = ["NoteStore", "Scan", "digest", "is_temp_file"]
 
 
@@ -174,8 +177,12 @@ class NoteStore(NoteWrites):
         """
         scan = scan or self.scan()
         cache = self.caches().notes
-        load = NoteCacheLoad(cache, str(self._real_root), scan.started_ns, verify=from_disk)
-        notes, unread = load.notes(scan.found, scan.prefix, self.read, scan.keys)
+        for listing in range(LISTINGS):
+            load = NoteCacheLoad(cache, str(self._real_root), scan.started_ns, verify=from_disk)
+            notes, unread = load.notes(scan.found, scan.prefix, self.read, scan.keys)
+            if not load.vanished or listing == LISTINGS - 1:
+                break  # after that: files still vanishing are gone, not problems
+            scan = self.scan()  # a note deleted or moved meanwhile: where is it now?
         self._layout_data = load.layout_data(self.root / LAYOUT_FILE, load_yaml)
         load.finish()
         self.repaired = load.repaired

@@ -282,6 +282,9 @@ class NoteCacheLoad:
         self.stats_settled = True
         """Whether every stat seen identifies the content read (no racy or unreadable file):
         only then may the folder state of this load key a kept output."""
+        self.vanished: list[str] = []
+        """Paths listed but gone when stat-ed or read (deleted or moved meanwhile): not
+        problems; the caller lists the folder again (``NoteStore.load``)."""
 
     def notes(
         self,
@@ -306,15 +309,20 @@ class NoteCacheLoad:
                     try:
                         key = stat_key(stat(prefix + rel))  # before reading: an edit changes it
                     except OSError as exc:
-                        problems.append(Problem(rel, 1, f"cannot read: {exc.strerror or exc}"))
                         self.stats_settled = False
+                        if not self._gone(prefix + rel, rel, exc):
+                            problems.append(Problem(rel, 1, f"cannot read: {exc.strerror or exc}"))
                         continue
                 keys.append(key)
                 cached = old.get(rel)
                 if cached is None or cached[0] != key:
-                    result = self._read(rel, key, read)
+                    result = self._read(rel, key, read, prefix)
+                    if result is None:
+                        continue
                 elif self.verify:
-                    result = self._read(rel, key, read)
+                    result = self._read(rel, key, read, prefix)
+                    if result is None:
+                        continue
                     if _entry(key, result) != cached:
                         self.repaired.append(rel)
                         self.stored.append(rel)  # even if the file is too recent to keep now
@@ -331,7 +339,10 @@ class NoteCacheLoad:
                     notes.append(result)
         return notes, problems
 
-    def _read(self, rel: str, key: StatKey, read: Callable[[str], Note]) -> Note | Problem:
+    def _read(
+        self, rel: str, key: StatKey, read: Callable[[str], Note], prefix: str
+    ) -> Note | Problem | None:
+        """The note at ``rel`` or its problem; None when the file is gone (``vanished``)."""
         if is_racy(key, self.started_ns):
             self.stats_settled = False
         try:
@@ -341,10 +352,20 @@ class NoteCacheLoad:
             return Problem(rel, exc.line, exc.message)
         except OSError as exc:  # not cached: may be passing trouble
             self.stats_settled = False
+            if self._gone(prefix + rel, rel, exc):
+                return None
             return Problem(rel, 1, f"cannot read: {exc.strerror or exc}")
         if not note.paper.extra or _marshallable(note.paper.extra):
             self._store(rel, (key, note.digest, paper_fields(note.paper)))
         return note
+
+    def _gone(self, path: str, rel: str, exc: OSError) -> bool:
+        """Whether ``exc`` says the file at ``path`` is no longer there (noted in
+        ``vanished``); a name still present (a symlink leading nowhere) is a problem."""
+        if not isinstance(exc, FileNotFoundError) or os.path.lexists(path):
+            return False
+        self.vanished.append(rel)
+        return True
 
     def layout_data(
         self, path: Path, parse: Callable[[str], object]

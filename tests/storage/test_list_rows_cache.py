@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 import shutil
 import time
 from pathlib import Path
@@ -23,7 +24,7 @@ from papernotes.storage.caches.note_cache import stat_key
 from papernotes.storage.store import NoteStore
 from tests.conftest import SHIPPED_NOTES
 from tests.helpers import run
-from tests.storage.test_cache_shards import apply_step, edit_as_a_person, steps
+from tests.storage.test_cache_shards import NOTES, apply_step, edit_as_a_person, steps
 
 OPTIONS = [
     (),
@@ -47,6 +48,8 @@ OPTIONS = [
     ("--keys", "--tag", "kd", "--sort", "title"),
     ("--format", "{key}\t{year}\t{title}"),
     ("--json",),
+    ("--color", "always"),
+    ("--color", "always", "--year", "2021"),
 ]
 """Every option of ``list`` (--json and --format are made from notes: they must agree too)."""
 
@@ -64,7 +67,8 @@ def listed(root: Path, *args: str, cache: bool = True) -> tuple[int, str, str]:
     if cache:
         kept_outputs_removed(root)
     env = None if cache else {cache_location.DISABLE_ENV: "1"}
-    result = run(root, "list", *args, env=env)
+    before = args[:2] if args[:1] == ("--color",) else ()  # a global option
+    result = run(root, *before, "list", *args[len(before) :], env=env)
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -72,6 +76,142 @@ def rows_kept(root: Path, year: str) -> dict[str, tuple]:
     kept = ListRowsCache.for_library(os.path.realpath(root)).read(year)
     assert kept is not None
     return {path: (kept.key(i), *kept.rows[i][1:]) for i, path in enumerate(kept.paths)}
+
+
+def blocks_kept(root: Path, variant: str = "plain") -> set[str]:
+    """The year folders whose ``list`` text is kept (storage/caches/list_blocks_cache.py)."""
+    blocks = ListRowsCache.for_library(os.path.realpath(root)).blocks()
+    return {year for year in blocks.years() if blocks.read(year, variant) is not None}
+
+
+@pytest.fixture
+def rendered(monkeypatch) -> list[str]:
+    """The paths of the rows rendered as ``list`` lines, one entry per row."""
+    from papernotes.cli import output, view_cmds
+
+    seen: list[str] = []
+    real = output.row_lines
+
+    def counting(rows, *args, **options):
+        seen.extend(row[1] for row in rows)
+        return real(rows, *args, **options)
+
+    monkeypatch.setattr(output, "row_lines", counting)
+    monkeypatch.setattr(view_cmds, "row_lines", counting)
+    return seen
+
+
+@pytest.fixture
+def rows_read(monkeypatch) -> list[str]:
+    """The year folders whose kept rows were read, one entry per read."""
+    seen: list[str] = []
+    real = ListRowsCache.read
+
+    def counting(self, year):
+        seen.append(year)
+        return real(self, year)
+
+    monkeypatch.setattr(ListRowsCache, "read", counting)
+    return seen
+
+
+def test_list_after_an_edit_renders_only_the_edited_years_text_again(
+    seed_library, trusting_cache, rendered, rows_read
+):
+    for colour in ((), ("--color", "always")):
+        listed(seed_library, *colour)
+        listed(seed_library, "--json")
+        note = seed_library / "2020" / "tinybert.md"
+        text = note.read_text(encoding="utf-8")
+        edit_as_a_person(note, text.replace("EMNLP", "ACL" if "EMNLP" in text else "EMNLP"))
+        rendered.clear()
+        rows_read.clear()
+        changed = listed(seed_library, *colour)
+        assert sorted(rendered) == ["2020/albert.md", "2020/tinybert.md"]  # 2020 alone
+        assert rows_read == ["2020"]  # the other years' rows are not even read
+        assert changed == listed(seed_library, *colour, cache=False)
+        assert ("\x1b[" in changed[1]) == bool(colour)
+
+
+def test_a_wider_or_narrower_name_renders_every_year_again_with_the_new_column(
+    seed_library, trusting_cache, rendered
+):
+    listed(seed_library)
+    note = seed_library / "2021" / "nezha.md"
+    text = note.read_text(encoding="utf-8")
+    for key in ("a-much-much-longer-key-than-any-other", "z"):
+        edit_as_a_person(note, text.replace("key: ", f"key: {key}", 1))
+        rendered.clear()
+        result = listed(seed_library)
+        assert len(rendered) == 8  # every year: the name column changed
+        assert result == listed(seed_library, cache=False)
+        rendered.clear()
+        assert listed(seed_library, "--color", "always") == listed(
+            seed_library, "--color", "always", cache=False
+        )
+
+
+def test_a_note_of_another_year_in_a_folder_and_two_folders_of_one_year_list_as_without_caches(
+    seed_library, trusting_cache
+):
+    listed(seed_library)
+    note = seed_library / "2020" / "tinybert.md"
+    edit_as_a_person(note, note.read_text(encoding="utf-8").replace("year: 2020", "year: 2019"))
+    for _ in range(2):  # found, then known from the kept block at once
+        assert listed(seed_library) == listed(seed_library, cache=False)
+    mixed = ListRowsCache.for_library(os.path.realpath(seed_library)).blocks().read("2020", "plain")
+    assert mixed is not None and mixed.years == (2019, 2020) and mixed.text == ""  # never shown
+    edit_as_a_person(note, note.read_text(encoding="utf-8").replace("year: 2019", "year: 2020"))
+    assert listed(seed_library) == listed(seed_library, cache=False)
+    assert "2020" in blocks_kept(seed_library)
+    # 2019's papers in a folder 2018 too: ordered together, not one folder after the other
+    (seed_library / "2018").mkdir()
+    os.replace(seed_library / "2019" / "roberta.md", seed_library / "2018" / "roberta.md")
+    text = (seed_library / "2018" / "roberta.md").read_text(encoding="utf-8")
+    edit_as_a_person(seed_library / "2018" / "copy.md", text.replace("key: ", "key: x", 1))
+    layout = seed_library / "document.yaml"
+    moved = layout.read_text(encoding="utf-8").replace("- 2019/roberta.md", "- 2018/roberta.md")
+    edit_as_a_person(layout, moved)
+    for _ in range(2):
+        result = listed(seed_library)
+        assert result == listed(seed_library, cache=False)
+    lines = [line.split()[1] for line in result[1].splitlines() if line.startswith("2019")]
+    assert lines == ["liu2019roberta", "yang2019xlnet", "xliu2019roberta"]
+
+
+def test_a_changed_document_order_renders_every_year_again(seed_library, trusting_cache, rendered):
+    before = listed(seed_library)
+    layout = seed_library / "document.yaml"
+    text = layout.read_text(encoding="utf-8")
+    swapped = text.replace(
+        "- 2020/albert.md\n- 2020/tinybert.md", "- 2020/tinybert.md\n- 2020/albert.md"
+    )
+    assert swapped != text
+    edit_as_a_person(layout, swapped)
+    rendered.clear()
+    after = listed(seed_library)
+    assert len(rendered) == 8
+    assert after == listed(seed_library, cache=False) and after != before
+    assert after[1].index("tinybert") < after[1].index("lan2020albert")
+
+
+def test_damaged_or_odd_block_files_are_ignored_and_replaced(seed_library, trusting_cache):
+    expected = listed(seed_library, cache=False)
+    listed(seed_library)
+    folder = ListRowsCache.for_library(os.path.realpath(seed_library)).blocks().folder
+    assert folder is not None
+    (folder / "2020.plain").write_bytes((folder / "2020.plain").read_bytes()[:-9] + b"\0garbage!")
+    (folder / "2021.plain").write_bytes(b"")
+    (folder / "2019.plain").unlink()
+    os.mkfifo(folder / "2019.plain")
+    (folder / "2023.plain").write_bytes(
+        (folder / "2021.colour").read_bytes() if (folder / "2021.colour").exists() else b"x"
+    )
+    (folder / "1999.plain").write_bytes((folder / "2023.plain").read_bytes())
+    assert listed(seed_library) == expected
+    assert blocks_kept(seed_library) == {"2019", "2020", "2021", "2023"}
+    assert not (folder / "1999.plain").exists()  # a year with no notes keeps no text
+    assert listed(seed_library) == expected
 
 
 def test_list_after_an_edit_parses_only_the_edited_note_and_builds_no_other(
@@ -144,6 +284,7 @@ def test_a_note_changed_just_now_is_not_kept_and_is_read_again(seed_library, par
         kept = rows_kept(seed_library, "2020")
         assert kept["2020/tinybert.md"][0] == UNKNOWN  # its stat vouches for nothing
         assert kept["2020/albert.md"][0] == stat_key(os.stat(seed_library / "2020/albert.md"))
+        assert blocks_kept(seed_library) == {"2019", "2021", "2023"}  # none with a racy file
         parsed.clear()
         result = listed(seed_library)
         assert parsed == ["2020/tinybert.md"]
@@ -179,6 +320,7 @@ def test_forgetting_a_note_drops_its_row_so_the_next_list_reads_its_file(
     NoteStore(seed_library).caches().forget(["2020/tinybert.md"])
     assert rows_kept(seed_library, "2020")["2020/tinybert.md"][0] == UNKNOWN
     assert rows_kept(seed_library, "2020")["2020/albert.md"][0] != UNKNOWN
+    assert blocks_kept(seed_library) == {"2019", "2021", "2023"}  # 2020's text went too
     parsed.clear()
     listed(seed_library)
     assert parsed == ["2020/tinybert.md"]
@@ -188,8 +330,10 @@ def test_forgetting_a_note_drops_its_row_so_the_next_list_reads_its_file(
 def test_check_drops_every_row(seed_library, trusting_cache):
     listed(seed_library)
     assert ListRowsCache.for_library(os.path.realpath(seed_library)).years()
+    assert blocks_kept(seed_library)
     assert run(seed_library, "check").exit_code == 0
     assert not ListRowsCache.for_library(os.path.realpath(seed_library)).years()
+    assert not blocks_kept(seed_library)
 
 
 def test_rows_made_by_other_code_are_not_read(seed_library, trusting_cache, monkeypatch, parsed):
@@ -245,6 +389,7 @@ def test_damaged_or_odd_row_files_are_ignored_and_replaced(seed_library, trustin
     (folder / "2019").unlink()
     os.mkfifo(folder / "2019")
     (folder / "1999").write_bytes((folder / "2023").read_bytes())  # another year's rows
+    ListRowsCache.for_library(os.path.realpath(seed_library)).blocks().clear()  # read rows
     assert listed(seed_library) == expected
     assert listed(seed_library) == expected
     assert rows_kept(seed_library, "2020") and rows_kept(seed_library, "2021")
@@ -256,13 +401,45 @@ def test_damaged_or_odd_row_files_are_ignored_and_replaced(seed_library, trustin
 row_steps = st.one_of(
     steps,
     st.tuples(st.just("rows"), st.sampled_from(["2019", "2020", "2021", "2023"])),
+    st.tuples(st.just("blocks"), st.sampled_from(["2019", "2020", "2021", "2023"])),
+    st.tuples(st.just("key"), st.sampled_from(NOTES), st.sampled_from(["", "k", "long" * 9])),
+    st.tuples(st.just("year"), st.sampled_from(NOTES), st.sampled_from([2019, 2020, 2022])),
+    st.tuples(st.just("order"), st.randoms(use_true_random=False)),
 )
+"""The note cache's steps, damaged row and block files, and changes of what the text of a
+year folder depends on: a key (the name column), a paper's year (in its folder), the
+document order."""
 
 
-def damage_rows(root: Path, year: str) -> None:
-    folder = ListRowsCache.for_library(os.path.realpath(root)).folder
+def change_list_input(root: Path, step: tuple) -> None:
+    """Apply one of the steps ``row_steps`` adds to the note cache's."""
+    kind = step[0]
+    if kind in ("key", "year"):
+        note = root / step[1]
+        if not note.exists():
+            return
+        text = note.read_text(encoding="utf-8")
+        field = re.compile(rf"^{kind}:.*$", re.MULTILINE)
+        edit_as_a_person(note, field.sub(f"{kind}: {step[2]}", text, count=1))
+    elif kind == "order":
+        layout = root / "document.yaml"
+        if not layout.exists():
+            return
+        text = layout.read_text(encoding="utf-8")
+        head, found, order = text.partition("\norder:\n")
+        if found:
+            lines = order.splitlines()
+            step[1].shuffle(lines)
+            edit_as_a_person(layout, head + found + "\n".join(lines) + "\n")
+    else:
+        damage_rows(root, step[1], blocks=kind == "blocks")
+
+
+def damage_rows(root: Path, year: str, blocks: bool = False) -> None:
+    rows = ListRowsCache.for_library(os.path.realpath(root))
+    folder = rows.blocks().folder if blocks else rows.folder
     assert folder is not None
-    path = folder / year
+    path = folder / (f"{year}.plain" if blocks else year)
     if path.is_file():
         path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
 
@@ -279,13 +456,20 @@ def test_list_from_rows_equals_one_without_caches_after_any_sequence_of_changes(
 ):
     root = tmp_path_factory.mktemp("lib") / "notes"
     shutil.copytree(SHIPPED_NOTES, root, ignore=shutil.ignore_patterns(".cache", "*.lock"))
-    options = [(), ("--keys", "--sort", "title"), ("--tag", "KD", "--reverse")]
+    options = [
+        (),
+        ("--color", "always"),
+        ("--keys", "--sort", "title"),
+        ("--tag", "KD", "--reverse"),
+    ]
     for step in [("list",), *sequence, ("list",)]:
         if step[0] == "list":
             for args in options:
                 assert listed(root, *args) == listed(root, *args, cache=False), (step, args)
-        elif step[0] == "rows":
-            damage_rows(root, step[1])
+        elif step[0] in ("rows", "blocks", "key", "year", "order"):
+            change_list_input(root, step)
+            for args in options[:2]:
+                assert listed(root, *args) == listed(root, *args, cache=False), (step, args)
         elif step[0] != "load":  # load: the note cache's own comparison, not this one's
             apply_step(root, step)
             for args in options:

@@ -4,6 +4,8 @@ could not be read shown as warnings."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import click
 
 from papernotes.cli.main import LOCK_TIMEOUT
@@ -57,6 +59,36 @@ def kept_rows(library: Library) -> list[tuple[object, ...]] | None:
     out of its sight as ``load_notes`` does for notes."""
     with gc_paused(freeze=True):
         return library.list_rows()
+
+
+def kept_text(
+    library: Library,
+    colour: bool,
+    every_paper: bool,
+    from_rows: Callable[[list[tuple[object, ...]]], str] | None,
+) -> str | None:
+    """``list``'s text without loading the notes: for a list of ``every_paper`` (no option),
+    from the text kept per year folder (``library/list_blocks.py``), else ``from_rows`` of
+    the kept rows (``kept_rows``) when given; None when neither is kept."""
+    text = kept_list_text(library, colour) if every_paper else None
+    if text is None and from_rows is not None:
+        rows = kept_rows(library)
+        text = None if rows is None else from_rows(rows)
+    return text
+
+
+def kept_list_text(library: Library, colour: bool) -> str | None:
+    """The default ``list``'s text from the text kept per year folder
+    (``library/list_blocks.py``), the collector paused as for ``kept_rows``; None to take
+    the full path."""
+    from papernotes.cli.output import row_lines
+    from papernotes.library.list_blocks import blocks_text
+
+    def render(rows: list[tuple[object, ...]], column: int) -> str:
+        return "\n".join(row_lines(rows, colour, column))
+
+    with gc_paused(freeze=True):
+        return blocks_text(library, render, "colour" if colour else "plain")
 
 
 def warn(problems: list[Problem]) -> None:

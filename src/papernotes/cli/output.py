@@ -149,10 +149,12 @@ def list_lines(notes: list[Note], colour: bool = False) -> list[str]:
     return row_lines(rows_of(notes), colour)
 
 
-def row_lines(rows: list[Row], colour: bool = False) -> list[str]:
+def row_lines(rows: list[Row], colour: bool = False, column: int | None = None) -> list[str]:
     """``list_lines`` from ``list``'s rows (``library/list_rows.py``: the name, title and
-    venue in them have their control characters made visible already)."""
-    column = max(map(itemgetter(WIDTH), rows), default=0)
+    venue in them have their control characters made visible already); the names padded to
+    ``column`` (default: the widest of ``rows``)."""
+    if column is None:
+        column = max(map(itemgetter(WIDTH), rows), default=0)
     if colour:
         return [_coloured_line(row, column) for row in rows]
     return [

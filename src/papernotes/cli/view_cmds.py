@@ -10,7 +10,7 @@ import click
 from papernotes.cli.completion import complete_paper, complete_tag, complete_year
 from papernotes.cli.library_access import (
     existing_library,
-    kept_rows,
+    kept_text,
     load_notes,
     open_library,
     warn,
@@ -102,10 +102,14 @@ def list_cmd(  # noqa: PLR0913 - a click command takes one parameter per option
     colour = not outputs and colour_on()
     narrowed = bool(statuses or priorities or rating_min)
 
+    options = (tag, narrowed, sort, reverse, keys, as_json, fill)
+    every_paper = year is None and not any(options)  # the text kept per year folder
+
     def make() -> str:
-        rows = kept_rows(library) if not as_json and fill is None else None
-        if rows is not None:  # kept rows: only the changed notes are read
-            return listed_text(rows)
+        from_rows = None if as_json or fill is not None else listed_text
+        text = kept_text(library, colour, every_paper, from_rows)  # only changes are read
+        if text is not None:
+            return text
         notes = load_notes(library).select(year=year, tag=tag)
         if narrowed or sort or reverse:
             from papernotes.library.reading_queue import filtered_notes, sorted_notes

@@ -82,12 +82,13 @@ def listed_rows(library: Library, scan: Any) -> tuple[list[Row], list[Problem]] 
     except FileFormatError as exc:  # as Library._load: ordered without the document's order
         order = ()
         problems = [Problem(exc.path, exc.line, exc.message), *problems]
-    return ordered(rows, order, itemgetter(PATH), itemgetter(YEAR), _added_and_folded_title), (
+    return ordered(rows, order, itemgetter(PATH), itemgetter(YEAR), added_and_folded_title), (
         problems
     )
 
 
-def _added_and_folded_title(row: Row) -> tuple[str, str]:
+def added_and_folded_title(row: Row) -> tuple[str, str]:
+    """What orders rows the document does not order (as ``order.in_order``'s for notes)."""
     return row[ADDED], row[RAW_TITLE].casefold()
 
 

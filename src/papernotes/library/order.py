@@ -54,7 +54,23 @@ def ordered(
 ) -> list[T]:
     """``in_order`` for anything with a path, a year, and a date added and folded title
     (``list``'s kept rows: ``library/list_rows.py``)."""
-    rank = dict(zip(document_order, count()))  # a path listed twice: its last place
+    return ranked(items, document_ranks(document_order), path, year, added_and_folded_title)
+
+
+def document_ranks(document_order: Iterable[str]) -> dict[str, int]:
+    """Each path's place in the document order (a path listed twice: its last place)."""
+    return dict(zip(document_order, count()))
+
+
+def ranked(
+    items: list[T],
+    rank: dict[str, int],
+    path: Callable[[T], str],
+    year: Callable[[T], int],
+    added_and_folded_title: Callable[[T], Any],
+) -> list[T]:
+    """``ordered`` with the document's ranks worked out (``document_ranks``): to order several
+    groups by one document without working them out again."""
     ranks = list(map(rank.get, map(path, items)))
     if None not in ranks:  # the document orders every paper (a generated one does)
         known = cast(list[int], ranks)

@@ -29,7 +29,7 @@ from papernotes.storage.document_file import LAYOUT_FILE
 from papernotes.storage.note_format import NoteFormatError, load_yaml
 
 if TYPE_CHECKING:
-    from papernotes.storage.caches.note_cache import StatKey
+    from papernotes.storage.caches.note_cache import LayoutEntry, StatKey
     from papernotes.storage.note_folder import Scan
     from papernotes.storage.store import NoteStore
 
@@ -46,7 +46,11 @@ class RowsLoad:
     """One ``list`` through the kept rows of ``cache`` for the files ``found`` (stat keys
     ``keys``): ``rows`` in scan order, None where a row must be made again (``stale``)."""
 
-    def __init__(self, cache: ListRowsCache, found: list[str], keys: list[StatKey]) -> None:
+    def __init__(
+        self, cache: ListRowsCache, found: list[str], keys: list[StatKey], every_year: bool = True
+    ) -> None:
+        """``every_year``: ``found`` is the whole scan (else the notes of some year folders),
+        so kept years that are not in it have no note now."""
         self.cache, self.found, self.keys = cache, found, keys
         self.rows: list[Row | None] = []
         self.stale: list[int] = []
@@ -58,7 +62,7 @@ class RowsLoad:
             pos = 0
             while pos < len(found):
                 pos = self._year_from(pos, kept_years)
-        self.gone = kept_years - self.groups.keys()
+        self.gone = kept_years - self.groups.keys() if every_year else set()
         """The years kept that have no note now."""
 
     def _year_from(self, pos: int, kept_years: set[str]) -> int:
@@ -125,24 +129,50 @@ def list_rows(
     those that do not read (after the scan's own); None when rows are not kept (caching
     off) or a file cannot be stat-ed (a full load reports it)."""
     cache = store.caches().list_rows()
-    if cache.folder is None:
+    keys = scan_keys(scan) if cache.folder is not None else None
+    if keys is None:
         return None
-    found = scan.found
+    load = RowsLoad(cache, scan.found, keys)
+    if too_many_missing(store, load, len(scan.found)):
+        return _rows_of_loaded_notes(store, scan, row_of, load)
+    racy, unreadable = make_missing_rows(store, scan.started_ns, load, row_of)
+    rows, unread = _notes_and_problems(load)
+    layout, layout_data = load_layout(store, cache.real_root, scan.started_ns)
+    load.write(racy)
+    settled = not racy and not unreadable and layout.stats_settled
+    store.remember_load(scan, keys, layout, layout_data, unread, settled)
+    return rows, scan.problems + unread
+
+
+def scan_keys(scan: Scan) -> list[StatKey] | None:
+    """The stat keys of the scan's files (stat-ed now if not yet); None when one cannot be."""
     if scan.keys is None:
         try:  # by path, as NoteStore.state does
-            scan.keys = stat_keys(scan.prefix, found)
+            scan.keys = stat_keys(scan.prefix, scan.found)
         except OSError:
             return None
-    keys = scan.keys
-    load = RowsLoad(cache, found, keys)
-    many = len(load.stale) > FULL_LOAD_ABOVE + len(found) // FULL_LOAD_SHARE
-    if many and store.caches().notes.holds_entries():
-        return _rows_of_loaded_notes(store, scan, row_of, load)
+    return scan.keys
+
+
+def too_many_missing(store: NoteStore, load: RowsLoad, notes: int) -> bool:
+    """Whether loading every note through the note cache costs less than making the rows
+    ``load`` misses one file at a time (``FULL_LOAD_SHARE``)."""
+    many = len(load.stale) > FULL_LOAD_ABOVE + notes // FULL_LOAD_SHARE
+    return many and store.caches().notes.holds_entries()
+
+
+def make_missing_rows(
+    store: NoteStore, started_ns: int, load: RowsLoad, row_of: RowMaker
+) -> tuple[set[int], bool]:
+    """Read and parse the files of ``load.stale`` into their rows; the positions of those
+    changed too recently to keep (the racy rule), and whether a file could not be read
+    (its row has the key ``UNKNOWN``)."""
+    found, keys = load.found, load.keys
     racy: set[int] = set()
     unreadable = False
     for i in load.stale:
         rel, key = found[i], keys[i]
-        if is_racy(key, scan.started_ns):
+        if is_racy(key, started_ns):
             racy.add(i)
         try:
             row: Row = (key, *row_of(store.read(rel)))
@@ -152,15 +182,17 @@ def list_rows(
             row = (UNKNOWN, None, (1, f"cannot read: {exc.strerror or exc}"))
             unreadable = True
         load.rows[i] = row
-    rows, unread = _notes_and_problems(load)
-    real_root = cache.real_root
-    layout = NoteCacheLoad(store.caches().notes, real_root, scan.started_ns, entries=False)
+    return racy, unreadable
+
+
+def load_layout(
+    store: NoteStore, real_root: str, started_ns: int
+) -> tuple[NoteCacheLoad, LayoutEntry | None]:
+    """``document.yaml``'s stat key and parsed data, through the note cache's entry."""
+    layout = NoteCacheLoad(store.caches().notes, real_root, started_ns, entries=False)
     layout_data = layout.layout_data(store.root / LAYOUT_FILE, load_yaml)
     layout.finish()
-    load.write(racy)
-    settled = not racy and not unreadable and layout.stats_settled
-    store.remember_load(scan, keys, layout, layout_data, unread, settled)
-    return rows, scan.problems + unread
+    return layout, layout_data
 
 
 def _notes_and_problems(load: RowsLoad) -> tuple[list[Row], list[Problem]]:

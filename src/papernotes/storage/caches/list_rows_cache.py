@@ -29,8 +29,9 @@ import contextlib
 import marshal
 import os
 from collections.abc import Callable
+from itertools import repeat
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from papernotes.model import Note
 from papernotes.storage.caches import note_cache
@@ -43,6 +44,9 @@ from papernotes.storage.checked_file import (
     remove_checked,
     write_checked,
 )
+
+if TYPE_CHECKING:
+    from papernotes.storage.caches.list_blocks_cache import ListBlocksCache
 
 ROWS_FORMAT = 4
 _MAGIC = b"papernotes list rows\n"  # the file format's name, unchanged
@@ -94,6 +98,14 @@ class ListRowsCache:
         if self._header is None:  # the code stamp stats every module: once is enough
             self._header = header()
         return self._header
+
+    def blocks(self) -> ListBlocksCache:
+        """The ``list`` text kept per year folder, made from these rows
+        (``list_blocks_cache.py``)."""
+        from papernotes.storage.caches.list_blocks_cache import ListBlocksCache
+
+        folder = None if self.folder is None else cache_path(self.real_root, ".blocks")
+        return ListBlocksCache(folder, self.real_root, self.header())
 
     def years(self) -> set[str]:
         """The year folders that have a file of rows."""
@@ -148,8 +160,11 @@ class ListRowsCache:
 
     def forget(self, rels: list[str]) -> None:
         """Drop the rows of ``rels`` (their files may differ from what was read though their
-        stat does not): the next ``list`` reads those files again."""
-        for year in sorted({rel.partition("/")[0] for rel in rels}):
+        stat does not): the next ``list`` reads those files again; the text blocks made from
+        their years' rows go too."""
+        years = sorted({rel.partition("/")[0] for rel in rels})
+        self.blocks().drop(years)
+        for year in years:
             kept = self.read(year)
             if kept is not None and not set(rels).isdisjoint(kept.paths):
                 keys = b"".join(
@@ -159,7 +174,9 @@ class ListRowsCache:
 
     def clear(self) -> None:
         """Drop every row (``check``, which reads every note from its file, found a cached
-        copy that disagreed with its file: a row made from such a read may disagree too)."""
+        copy that disagreed with its file: a row made from such a read may disagree too), and
+        every text block made from rows."""
+        self.blocks().clear()
         for year in self.years():
             with contextlib.suppress(OSError):
                 self.remove(year)
@@ -167,7 +184,29 @@ class ListRowsCache:
 
 def _shared_values(rows: list[Row]) -> list[Row]:
     """``rows`` with ``b""`` for each stat key, and each number and tuple of strings equal
-    to one in an earlier row that one (``marshal`` then writes it once)."""
+    to one in an earlier row that one (``marshal`` then writes it once). Column by column
+    (a column of numbers or of tuples of strings at once, in C): the rows of the notes that
+    parse all have the same length."""
+    made = [i for i, row in enumerate(rows) if row[1] is not None]
+    if len({len(rows[i]) for i in made}) != 1:  # (none: no column to share)
+        return _shared_values_one_by_one(rows)
+    columns = list(zip(*(rows[i] for i in made), strict=True))[1:]
+    numbers: dict[int, int] = {}
+    tuples: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for n, column in enumerate(columns):
+        kinds = set(map(type, column))
+        if kinds == {int}:
+            columns[n] = tuple(map(numbers.setdefault, column, column))
+        elif kinds == {tuple} and all(type(v) is str for values in column for v in values):
+            columns[n] = tuple(map(tuples.setdefault, column, column))
+    shared: list[Row] = [(b"", *row[1:]) for row in rows]
+    for i, row in zip(made, zip(repeat(b""), *columns), strict=True):
+        shared[i] = row
+    return shared
+
+
+def _shared_values_one_by_one(rows: list[Row]) -> list[Row]:
+    """``_shared_values`` for rows of different lengths, one value at a time."""
     memo: dict[tuple[type, Any], Any] = {}
     shared = memo.setdefault
 

@@ -75,12 +75,14 @@ def empty_library(tmp_path) -> Path:
 
 @pytest.fixture
 def loads(monkeypatch) -> list[str]:
-    """The libraries read from their notes (or the note cache, or ``list``'s kept rows), one
-    entry per load."""
+    """The libraries read from their notes (or the note cache, or ``list``'s kept rows or
+    text per year folder), one entry per load."""
+    from papernotes.storage.block_listing import BlocksLoad
     from papernotes.storage.store import NoteStore
 
     seen: list[str] = []
     real_load, real_rows = NoteStore.load, NoteStore.list_rows
+    real_blocks = BlocksLoad.finish
     inside_rows: list[bool] = []
 
     def counting_load(self, scan=None, **options):
@@ -98,6 +100,11 @@ def loads(monkeypatch) -> list[str]:
             seen.append(str(self.root))
         return got
 
+    def counting_blocks(self, made, unread):  # a list from the text kept per year folder
+        seen.append(str(self.store.root))
+        return real_blocks(self, made, unread)
+
     monkeypatch.setattr(NoteStore, "load", counting_load)
     monkeypatch.setattr(NoteStore, "list_rows", counting_rows)
+    monkeypatch.setattr(BlocksLoad, "finish", counting_blocks)
     return seen

@@ -16,6 +16,8 @@ from papernotes.gc_pause import gc_paused
 from papernotes.model import Problem
 from papernotes.storage.caches.list_blocks_cache import YearBlock
 from papernotes.storage.caches.list_rows_cache import UNKNOWN
+from papernotes.storage.document_file import LAYOUT_FILE
+from papernotes.storage.note_folder import stat_key_or_none
 from papernotes.storage.row_listing import (
     RowsLoad,
     load_layout,
@@ -137,7 +139,11 @@ class BlocksLoad:
         self.blocks.drop(self.blocks.years() - now)
         for year in self.rows_cache.years() - now:
             self.rows_cache.remove(year)
+        # As NoteStore.load_layout: document.yaml changed since it was stat-ed (the order
+        # may come from the new file) leaves no state to keep the output for.
+        layout_now = stat_key_or_none(self.store.root / LAYOUT_FILE)
         settled = not self.unsettled and self.layout.stats_settled
+        settled = settled and layout_now == self.layout.layout_key
         self.store.remember_load(
             self.scan, self.keys, self.layout, self.layout_data, unread, settled
         )

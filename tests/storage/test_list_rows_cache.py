@@ -511,3 +511,43 @@ def test_processes_rewriting_the_same_year_files_at_once_leave_rows_that_list_ri
     result = listed(seed_library)
     assert result == listed(seed_library, cache=False)
     assert result[1].count("  round9") == 4
+
+
+def edit_and_list_text(root: str, rel: str, rounds: int, first_when: int) -> None:
+    """``edit_and_list`` through the text kept per year folder: each list rewrites the
+    block of that note's year folder, which holds another process's note too."""
+    from papernotes.cli.output import row_lines
+    from papernotes.library import Library
+    from papernotes.library.list_blocks import blocks_text
+
+    def render(rows, column):
+        return "\n".join(row_lines(rows, False, column))
+
+    path = Path(root) / rel
+    base = path.read_text(encoding="utf-8")
+    for i in range(rounds):
+        path.write_text(base.replace("key: ", f"key: round{i}", 1), encoding="utf-8")
+        when = time.time() - 86400 + first_when + i
+        os.utime(path, (when, when))
+        assert blocks_text(Library(Path(root)), render, "plain") is not None
+
+
+def test_processes_listing_from_blocks_at_once_leave_text_that_lists_right(
+    seed_library, trusting_cache
+):
+    listed(seed_library)
+    notes = ["2019/roberta.md", "2019/xlnet.md", "2020/albert.md", "2020/tinybert.md"]
+    context = multiprocessing.get_context("fork")  # the children keep the patched racy rule
+    writers = [
+        context.Process(target=edit_and_list_text, args=(str(seed_library), rel, 10, 1000 * i))
+        for i, rel in enumerate(notes)
+    ]
+    for writer in writers:
+        writer.start()
+    for writer in writers:
+        writer.join(60)
+        assert writer.exitcode == 0
+    result = listed(seed_library)
+    assert result == listed(seed_library, cache=False)
+    assert result[1].count("  round9") == 4
+    assert blocks_kept(seed_library) == {"2019", "2020", "2021", "2023"}

@@ -22,7 +22,10 @@ cache layer exists" in ``bench/results.md``):
   unchanged (their stats alone, not every note's), so ``show KEY`` stats no note file;
 - ``list_rows_cache``: every note's ``list`` row (what ``list`` orders, filters and prints
   by) keyed by its file's stat, one file per year folder, so a ``list`` whose output was not
-  kept reads rows and parses only the notes that changed instead of building every note.
+  kept reads rows and parses only the notes that changed instead of building every note;
+- ``list_blocks_cache``: the default ``list``'s text per year folder, keyed by the folder's
+  paths and stats, the document order and the name column, so a ``list`` after an edit
+  loads, orders and renders only the changed years' rows (dropped with the rows).
 
 The notes folder is the only source of truth: a cache that is missing, damaged or made by
 other code is a miss, ``PAPERNOTES_NO_CACHE=1`` turns them all off, and a write that finds a

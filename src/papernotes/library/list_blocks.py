@@ -16,6 +16,7 @@ of one year, many rows missing — it gives up and ``list`` takes the full path.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from itertools import compress, count
 from operator import itemgetter
 from typing import TYPE_CHECKING
 
@@ -97,7 +98,6 @@ class _Made:
 
     def __init__(self, load: BlocksLoad, order: Sequence[str]) -> None:
         self.load, self.order = load, order
-        self.rank: dict[str, int] | None = None
         self.rows: dict[str, tuple[list[Row], list[Problem]]] = {}
         self.widest: dict[str, int] = {}
         self.years: dict[str, tuple[int, ...]] = {}
@@ -110,15 +110,23 @@ class _Made:
         got = self.load.rows(years, list_row)
         if got is None:
             return False
-        if self.rank is None:  # the document's ranks, worked out once for every folder
-            self.rank = document_ranks(self.order)
         path, year = itemgetter(PATH), itemgetter(YEAR)
+        rank = self.ranks([row[PATH] for rows, _ in got.values() for row in rows])
         for folder, (rows, problems) in got.items():
-            rows = ranked(rows, self.rank, path, year, added_and_folded_title)
+            rows = ranked(rows, rank, path, year, added_and_folded_title)
             self.rows[folder] = rows, problems
             self.widest[folder] = max(map(itemgetter(WIDTH), rows), default=0)
             self.years[folder] = tuple(sorted(set(map(year, rows))))
         return True
+
+    def ranks(self, paths: list[str]) -> dict[str, int]:
+        """The document's ranks (``order.document_ranks``) of ``paths``, which are all the
+        rows ask for: a dictionary of those alone when they are few (one folder: a few
+        thousand, the document's paths compared in C), of the whole document else."""
+        if len(paths) > len(self.order) // 4:
+            return document_ranks(self.order)
+        wanted, order = set(paths), self.order
+        return {order[i]: i for i in compress(count(), map(wanted.__contains__, order))}
 
     def block(self, folder: str, order: bytes, column: int, text: str) -> YearBlock:
         """The block of ``folder``, made now: ``text`` rendered with ``column``."""

@@ -124,3 +124,33 @@ def test_show_while_another_program_deletes_a_note_prints_no_warning(three, tmp_
     assert "Alpha paper" in result.stdout
     assert result.stderr == ""
     assert not (three / "2020" / "beta-paper.md").exists()  # deleted during the read
+
+
+@pytest.mark.parametrize("options", [(), ("--year", "2020"), ("--keys",)])
+@pytest.mark.parametrize("change", ["delete", "move"])
+def test_list_while_a_note_vanishes_shows_the_folder_as_it_is_now(
+    three, monkeypatch, change, options
+):
+    """The kept rows and the kept text per folder read the notes that changed one by one:
+    a note gone by then sends ``list`` to a load that lists the folder again."""
+    from tests.helpers import run
+
+    gamma = three / "2020" / "gamma-paper.md"
+    moved = three / "2020" / "gamma-moved.md"
+    real_read = NoteStore.read
+
+    def read(self, rel):
+        if rel.endswith("alpha-paper.md") and gamma.exists():
+            os.remove(gamma) if change == "delete" else os.rename(gamma, moved)
+        return real_read(self, rel)
+
+    monkeypatch.setattr(NoteStore, "read", read)
+    result = run(three, "list", *options)  # the notes are new: every one is read
+    assert result.exit_code == 0, result.output
+    assert "cannot read" not in result.output
+    assert not gamma.exists()
+    listed = result.output
+    assert ("gamma" in listed.lower()) == (change == "move"), listed
+    assert "alpha" in listed.lower() and "beta" in listed.lower()
+    monkeypatch.setattr(NoteStore, "read", real_read)
+    assert run(three, "list", *options).output == listed  # as a run that saw no change

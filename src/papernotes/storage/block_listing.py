@@ -91,7 +91,9 @@ class BlocksLoad:
             load = RowsLoad(self.rows_cache, some_found, some_keys, every_year=False)
         if too_many_missing(self.store, load, len(found)):
             return None
-        racy, _ = make_missing_rows(self.store, self.scan.started_ns, load, row_of)
+        racy, _, vanished = make_missing_rows(self.store, self.scan.started_ns, load, row_of)
+        if vanished:  # deleted or moved meanwhile: the full path lists the folder again
+            return None
         load.write(racy)
         got: dict[str, tuple[list[Row], list[Problem]]] = {}
         for year, (start, end) in load.groups.items():

@@ -14,6 +14,7 @@ not be read.
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING
 
 from papernotes.gc_pause import gc_paused
@@ -135,7 +136,9 @@ def list_rows(
     load = RowsLoad(cache, scan.found, keys)
     if too_many_missing(store, load, len(scan.found)):
         return _rows_of_loaded_notes(store, scan, row_of, load)
-    racy, unreadable = make_missing_rows(store, scan.started_ns, load, row_of)
+    racy, unreadable, vanished = make_missing_rows(store, scan.started_ns, load, row_of)
+    if vanished:  # deleted or moved meanwhile: a load lists the folder again
+        return None
     rows, unread = _notes_and_problems(load)
     layout, layout_data = load_layout(store, cache.real_root, scan.started_ns)
     load.write(racy)
@@ -163,13 +166,14 @@ def too_many_missing(store: NoteStore, load: RowsLoad, notes: int) -> bool:
 
 def make_missing_rows(
     store: NoteStore, started_ns: int, load: RowsLoad, row_of: RowMaker
-) -> tuple[set[int], bool]:
+) -> tuple[set[int], bool, bool]:
     """Read and parse the files of ``load.stale`` into their rows; the positions of those
-    changed too recently to keep (the racy rule), and whether a file could not be read
-    (its row has the key ``UNKNOWN``)."""
+    changed too recently to keep (the racy rule), whether a file could not be read (its row
+    has the key ``UNKNOWN``), and whether one of them is no longer there (deleted or moved
+    since the scan: the caller lets a load list the folder again)."""
     found, keys = load.found, load.keys
     racy: set[int] = set()
-    unreadable = False
+    unreadable = vanished = False
     for i in load.stale:
         rel, key = found[i], keys[i]
         if is_racy(key, started_ns):
@@ -181,8 +185,10 @@ def make_missing_rows(
         except OSError as exc:  # may pass: never kept
             row = (UNKNOWN, None, (1, f"cannot read: {exc.strerror or exc}"))
             unreadable = True
+            gone = isinstance(exc, FileNotFoundError)
+            vanished = vanished or gone and not os.path.lexists(store.root / rel)
         load.rows[i] = row
-    return racy, unreadable
+    return racy, unreadable, vanished
 
 
 def load_layout(
@@ -215,6 +221,8 @@ def _rows_of_loaded_notes(
     """The rows made from every note loaded by ``store.load`` (which also fills the note
     cache), all of them kept."""
     notes, problems = store.load(scan)
+    if store.loaded_scan is not scan:  # listed again (notes vanished meanwhile): none kept
+        return [(UNKNOWN, *row_of(note)) for note in notes], problems
     unread = {p.path: p for p in problems[len(scan.problems) :]}
     found, keys = scan.found, load.keys
     racy: set[int] = set()

@@ -89,6 +89,9 @@ class NoteStore(NoteWrites):
         """What the last ``load()`` could not read though it may hold papers: folders and
         files that cannot be read, notes with a front matter that does not parse
         (``Library.refuse_unseen``)."""
+        self.loaded_scan: Scan | None = None
+        """The listing the last ``load`` read: not the one it was given when notes vanished
+        meanwhile and it listed the folder again."""
 
     # -- reading ---------------------------------------------------------
 
@@ -185,6 +188,7 @@ class NoteStore(NoteWrites):
             scan = self.scan()  # a note deleted or moved meanwhile: where is it now?
         self._layout_data = load.layout_data(self.root / LAYOUT_FILE, load_yaml)
         load.finish()
+        self.loaded_scan = scan
         self.repaired = load.repaired
         self.unseen = [p.path for p in scan.problems if p.message.startswith(CANNOT_READ)]
         self.unseen += [p.path for p in unread if _may_hold_a_paper(self.path_of(p.path))]

@@ -1,7 +1,8 @@
 """``search`` from the kept ``list`` rows and the search forms kept per year folder
-(library/search_listing.py, storage/caches/search_forms_cache.py): it builds no note it
-does not find, parses only the notes that changed, and prints exactly what a run without
-caches prints, whatever the query and whatever changed in between."""
+(library/search_listing.py, storage/caches/search_forms_cache.py) and the answers kept per
+year (storage/caches/search_answers.py, also tests/storage/test_search_answers.py): it builds
+no note it does not find, parses only the notes that changed, and prints exactly what a run
+without caches prints, whatever the query and whatever changed in between."""
 
 from __future__ import annotations
 
@@ -209,6 +210,7 @@ def test_damaged_or_odd_forms_files_are_ignored_and_replaced(seed_library, trust
 search_steps = st.one_of(
     steps,
     st.tuples(st.just("forms"), st.sampled_from(["2019", "2020", "2021", "2023"])),
+    st.tuples(st.just("answers"), st.sampled_from(["2019", "2020", "2021", "2023"])),
     st.tuples(st.just("search"), st.sampled_from(QUERIES)),
 )
 
@@ -219,6 +221,18 @@ def damage_forms(root: Path, year: str) -> None:
         assert folder is not None
         path = folder / year
         if path.is_file():
+            path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+
+
+def damage_answers(root: Path, year: str) -> None:
+    """Each kept answer of ``year`` cut short, and the first query's given another year's."""
+    folder = cache_location.cache_path(os.path.realpath(root), ".answers")
+    assert folder is not None
+    for number, query in enumerate(sorted(folder.iterdir()) if folder.is_dir() else []):
+        path, other = query / year, sorted(query.iterdir())[0]
+        if number == 0 and other != path:
+            shutil.copyfile(other, path)
+        elif path.is_file():
             path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
 
 
@@ -240,8 +254,12 @@ def test_search_from_kept_forms_equals_one_without_caches_after_any_sequence_of_
             for option in ("--exact", "--json"):
                 with_cache = searched(root, step[1], option)
                 assert with_cache == searched(root, step[1], option, cache=False), step
+            coloured = searched(root, step[1], colour=True)  # its own kept answers
+            assert coloured == searched(root, step[1], cache=False, colour=True), step
         elif step[0] == "forms":
             damage_forms(root, step[1])
+        elif step[0] == "answers":
+            damage_answers(root, step[1])
         elif step[0] != "load":  # load: the note cache's own comparison
             apply_step(root, step)
             assert searched(root, "蒸馏") == searched(root, "蒸馏", cache=False), step

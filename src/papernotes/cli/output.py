@@ -92,32 +92,42 @@ def passage(hit: Hit, around: int = PASSAGE_CONTEXT, colour: bool = False) -> st
 
 def found_lines(rows: list[Row], hits: Iterable[Hit | None], colour: bool = False) -> str:
     """What ``search`` prints: each paper's ``list`` line (``row_lines``), then where the query
-    matched it (``hits``: one per row), indented, as one text (tens of thousands of lines at
-    100,000 notes: one loop, one join; without colour each line is made in that loop too)."""
-    shown: list[str] = []
-    add = shown.append
-    if colour:
-        for line, hit in zip(row_lines(rows, colour), hits, strict=True):
-            if hit is None:
-                add(line)  # row_lines made the user's text safe
-            else:
-                label = hit.field if hit.index is None else f"{hit.field}[{hit.index + 1}]"
-                add(f"{line}\n      {label}: {passage(hit, colour=colour)}")
-        return "\n".join(shown)
-    column = max(map(itemgetter(WIDTH), rows), default=0)
-    pads = [" " * n for n in range(column + 1)]
+    matched it (``hits``: one per row), indented, as one text."""
+    return joined_parts(found_parts(rows, hits, colour))
+
+
+def found_parts(
+    rows: list[Row], hits: Iterable[Hit | None], colour: bool = False
+) -> list[tuple[str, int, str]]:
+    """``found_lines``' line of each row in three parts: the line before the padding after
+    the name, the name's width, the rest (with where the query matched): so the lines of a
+    year's papers can be kept (``search_answers``) and padded once all are known. One loop
+    (tens of thousands of papers at 100,000 notes)."""
+    parts: list[tuple[str, int, str]] = []
+    add = parts.append
     for r, hit in zip(rows, hits, strict=True):  # row_lines' lines
         venue = r[VENUE]
-        if venue:
-            line = f"{r[YEAR]}  {r[NAME]}{pads[column - r[WIDTH]]}  {r[TITLE]}  [{venue}]"
+        if colour:
+            year, name = paint(str(r[YEAR]), YEAR_COLOUR, True), paint(r[NAME], NAME_COLOUR, True)
+            head, title = f"{year}  {name}", r[TITLE]
+            tail = (
+                f"  {title}  {paint(f'[{venue}]', VENUE_COLOUR, True)}" if venue else f"  {title}"
+            )
         else:
-            line = f"{r[YEAR]}  {r[NAME]}{pads[column - r[WIDTH]]}  {r[TITLE]}"
-        if hit is None:
-            add(line)
-        else:
+            head = f"{r[YEAR]}  {r[NAME]}"
+            tail = f"  {r[TITLE]}  [{venue}]" if venue else f"  {r[TITLE]}"
+        if hit is not None:
             label = hit.field if hit.index is None else f"{hit.field}[{hit.index + 1}]"
-            add(f"{line}\n      {label}: {passage(hit)}")
-    return "\n".join(shown)
+            tail = f"{tail}\n      {label}: {passage(hit, colour=colour)}"
+        add((head, r[WIDTH], tail))
+    return parts
+
+
+def joined_parts(parts: Sequence[tuple[str, int, str]]) -> str:
+    """The lines of ``found_parts``, each name padded to the widest, as one text."""
+    column = max(map(itemgetter(1), parts), default=0)
+    pads = [" " * n for n in range(column + 1)]
+    return "\n".join([f"{head}{pads[column - width]}{tail}" for head, width, tail in parts])
 
 
 _C1 = re.compile("[\x7f-\x9f]")

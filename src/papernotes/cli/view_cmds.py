@@ -18,7 +18,9 @@ from papernotes.cli.library_access import (
 from papernotes.cli.option_checks import non_empty
 from papernotes.cli.output import (
     found_lines,
+    found_parts,
     hit_dict,
+    joined_parts,
     line_template,
     list_lines,
     note_dict,
@@ -231,16 +233,21 @@ def search_cmd(ctx: click.Context, query, as_json, exact):
 def search_rows(ctx: click.Context, query: str, exact: bool) -> bool:
     """``search`` printed from the kept search forms (``library/search_listing.py``), without
     building every note; False when they are not kept (caching off)."""
-    from papernotes.library.search_listing import HIT, listed_hits
+    from papernotes.library.search_listing import HIT, listed_lines
 
     library = existing_library(ctx)
+    colour = colour_on()
+
+    def render(found: list) -> list:
+        return found_parts(found, map(itemgetter(HIT), found), colour)
+
     with gc_paused(freeze=True):
-        got = listed_hits(library, library.query(query, exact=exact))
+        got = listed_lines(library, query, exact, "colour" if colour else "plain", render)
     if got is None:
         return False
-    problems, found = got
+    problems, parts = got
     warn(problems)
-    if not found:
+    if not parts:
         raise NotFoundError(f"No paper matches {query!r}.")
-    click.echo(found_lines(found, map(itemgetter(HIT), found), colour_on()))
+    click.echo(joined_parts(parts))
     return True

@@ -12,7 +12,9 @@ and a ``Note`` is built only for a hit whose fields do not fold one character fo
 one year's forms are held at a time: at 100,000 notes they would take hundreds of megabytes.
 The answer is what ``Library.search`` and ``Library.hits`` give from every note, with the
 problems a load reports (``tests/storage/test_search_listing.py`` compares it with a run
-without caches).
+without caches). The papers a year's forms give for a query are kept, printed, with the
+forms' token (``storage/caches/search_answers.py``): a search repeated after an edit works
+out only the edited year's papers again.
 """
 
 from __future__ import annotations
@@ -20,10 +22,9 @@ from __future__ import annotations
 import marshal
 import re
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from itertools import pairwise
-from operator import itemgetter
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from papernotes.errors import FileFormatError
 from papernotes.gc_pause import gc_paused
@@ -40,6 +41,7 @@ from papernotes.library.search_hits import (
 )
 from papernotes.model import Note, Problem
 from papernotes.storage.caches.note_cache import NoteCacheLoad, is_racy
+from papernotes.storage.caches.search_answers import Answer, SearchAnswers
 from papernotes.storage.caches.search_forms_cache import (
     UNKNOWN,
     Entry,
@@ -64,10 +66,20 @@ the query matched it (``HIT``)."""
 HIT = VENUE + 1
 
 
-def listed_hits(library: Library, query: Query) -> tuple[list[Problem], list[Found]] | None:
-    """The problems of the load and every paper ``query`` finds with where it matched, in
-    the library's order; None when forms are not kept (caching off: use
-    ``Library.search``), or when a file cannot be stat-ed."""
+Part = tuple[str, int, str]
+"""A paper's printed line in parts: before the padding after its name, the name's width,
+after it (``cli/output.found_parts``)."""
+Render = Callable[[list[Found]], list[Part]]
+
+
+def listed_lines(
+    library: Library, text: str, exact: bool, style: str, render: Render
+) -> tuple[list[Problem], list[Part]] | None:
+    """The problems of the load and the printed line of every paper the query ``text``
+    finds, in the library's order, made by ``render`` (printing in ``style``) from the
+    papers found with where it matched; None when forms are not kept (caching off: use
+    ``Library.search``), or when a file cannot be stat-ed. A year whose forms are those an
+    answer was kept from (``storage/caches/search_answers.py``) is not searched again."""
     store = library.store
     cache = store.caches().search_forms()
     if cache.folder is None:
@@ -75,28 +87,76 @@ def listed_hits(library: Library, query: Query) -> tuple[list[Problem], list[Fou
     scan = store.scan()
     if not store.stat_notes(scan) or scan.keys is None:  # every note stat-ed (and what a
         return None  # state settles, as for any command that reads every note: names_stamp)
-    search = YearSearch(store, scan, cache, query, library.folder)
-    found: list[Found] = []
+    search = YearSearch(store, scan, cache, library.query(text, exact), library.folder)
+    name = f"{style}\0{'exact' if exact else ''}\0{text}"
+    answers = SearchAnswers.for_query(cache.real_root, name, cache.head())
+    whole: list[list[Any]] = [[] for _ in range(7)]  # an Answer of every year
     years = set()
     with gc_paused():
         for start, end in year_ranges(scan.found):
-            years.add(scan.found[start][:4])
-            found += search.year(start, end)
+            year = scan.found[start][:4]
+            years.add(year)
+            forms = search.current_forms(year, start, end)
+            answer = answers.read_year(year, forms.token)
+            if answer is None:
+                found = search.found_in(year, forms)
+                answer = answer_of(found, render(found))
+                answers.write_year(year, forms.token, answer)
+            for parts, more in zip(whole, answer, strict=True):
+                parts += cast(list[Any], more)
+    answers.keep_only(years)
+    problems, order = settled(library, scan, scan.keys, cache, years, search.unread)
+    paths, in_years, added, titles, heads, widths, tails = whole
+    ranked = ordered(
+        list(range(len(paths))),
+        order,
+        paths.__getitem__,
+        in_years.__getitem__,
+        lambda i: (added[i], titles[i].casefold()),
+    )
+    return problems, [(heads[i], widths[i], tails[i]) for i in ranked]
+
+
+def answer_of(found: list[Found], parts: list[Part]) -> Answer:
+    """What is kept of the papers ``found`` in a year, printed as ``parts``."""
+    heads, widths, tails = (list(p) for p in zip(*parts, strict=True)) if parts else ([], [], [])
+    paths = [f[PATH] for f in found]
+    return (
+        paths,
+        [f[YEAR] for f in found],
+        [f[ADDED] for f in found],
+        [f[RAW_TITLE] for f in found],
+        heads,
+        widths,
+        tails,
+    )
+
+
+def settled(  # noqa: PLR0913 - the search's parts, one each
+    library: Library,
+    scan: Scan,
+    keys: list[bytes],
+    cache: SearchFormsCache,
+    years: set[str],
+    unread: list[Problem],
+) -> tuple[list[Problem], Any]:
+    """After a search of every year: the forms of years with no note now dropped, the load
+    remembered as any load is, and its problems and the document's order."""
+    store = library.store
     for spellings in (False, True):  # a year folder with no note now keeps no forms
         for gone in cache.years(spellings) - years:
             cache.remove_year(gone, spellings)
     layout = NoteCacheLoad(store.caches().notes, cache.real_root, scan.started_ns, entries=False)
     layout_data = layout.layout_data(store.root / LAYOUT_FILE, load_yaml)
     layout.finish()  # as a load: document.yaml's parsed data kept in the note cache
-    store.remember_load(scan, scan.keys, layout, layout_data, search.unread, settled=False)
-    problems = scan.problems + search.unread
+    store.remember_load(scan, keys, layout, layout_data, unread, settled=False)
+    problems = scan.problems + unread
     try:
         order: Any = library.layout().order
     except FileFormatError as exc:  # as Library._load: ordered without the document's order
         order = ()
         problems = [Problem(exc.path, exc.line, exc.message), *problems]
-    path, year = itemgetter(PATH), itemgetter(YEAR)
-    return problems, ordered(found, order, path, year, _added_and_folded_title)
+    return problems, order
 
 
 def year_ranges(found: list[str]) -> Iterator[tuple[int, int]]:
@@ -108,10 +168,6 @@ def year_ranges(found: list[str]) -> Iterator[tuple[int, int]]:
         end = bisect_left(found, year + "0", start)  # "/" sorts just before "0"
         yield start, end
         start = end
-
-
-def _added_and_folded_title(found: Found) -> tuple[str, str]:
-    return found[ADDED], found[RAW_TITLE].casefold()
 
 
 class YearSearch:
@@ -131,7 +187,11 @@ class YearSearch:
         """The papers among the scan's notes ``start`` to ``end`` (one year folder's) that the
         query finds, in scan order."""
         year = self.scan.found[start][:4]
-        forms = self.current_forms(year, start, end)
+        return self.found_in(year, self.current_forms(year, start, end))
+
+    def found_in(self, year: str, forms: YearForms) -> list[Found]:
+        """The papers of ``forms`` (the current forms of ``year``) that the query finds, in
+        scan order."""
         if self.query.exact:
             return self.exact_year(forms)
         spelled = self.current_spellings(year, forms) if self.pinyin else None
@@ -272,7 +332,8 @@ class YearSearch:
                 entries.append(entry_of(note, self.folder, kept_key))
         if kept is not None and len(entries) + len(unread) != len(kept.paths) + len(kept.problems):
             changed = True  # a note went
-        forms = YearForms.of(entries, unread)
+        # Nothing differed: the same forms as the file's, so the same token (search_answers).
+        forms = YearForms.of(entries, unread, None if changed or kept is None else kept.token)
         if changed:
             self.cache.write_year(year, forms)
         return forms

@@ -78,7 +78,7 @@ __all__ = [
     "starts_of",
 ]
 
-FORMS_FORMAT = 6
+FORMS_FORMAT = 7
 CONVERTERS = ("opencc", "pypinyin")
 _MAGIC = b"papernotes search forms\n"
 

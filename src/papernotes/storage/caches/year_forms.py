@@ -5,6 +5,7 @@ makes no object per note until one is asked for, and none per field."""
 
 from __future__ import annotations
 
+import os
 from array import array
 from collections.abc import Iterable
 from itertools import accumulate
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
     """Field ends: an ``array`` made in memory, a view of the file's section when read."""
 
 KEY_SIZE = 40
+TOKEN_SIZE = 16
 UNKNOWN = bytes(KEY_SIZE)
 """The stat key of forms made from bytes whose file's stat is not known: used by digest only
 (no file has inode and device 0)."""
@@ -63,6 +65,7 @@ class YearForms:
         "joined_rows",
         "row_starts",
         "problems",
+        "token",
         "_digests",
         "_paths",
     )
@@ -81,6 +84,7 @@ class YearForms:
         text_starts: array[int],
         rows: tuple[Bytes, array[int]],
         problems: list[KeptProblem],
+        token: bytes | None = None,
     ) -> None:
         self._paths = paths if isinstance(paths, list) else None
         self.joined_paths = paths if isinstance(paths, str) else "\0".join(paths)
@@ -98,11 +102,21 @@ class YearForms:
         joined (``row``): loaded only for a paper found."""
         self.problems = problems
         """The notes of the year that do not parse: path, stat key, line and message."""
+        self.token = os.urandom(TOKEN_SIZE) if token is None else token
+        """Random bytes made with these forms and written with them: forms that hold the
+        same token are the same forms (what the kept search answers are keyed by,
+        ``search_answers``)."""
         self._digests: list[str] | None = None
 
     @classmethod
-    def of(cls, entries: list[Entry], problems: list[KeptProblem] | None = None) -> YearForms:
-        """The year holding ``entries`` (and ``problems``)."""
+    def of(
+        cls,
+        entries: list[Entry],
+        problems: list[KeptProblem] | None = None,
+        token: bytes | None = None,
+    ) -> YearForms:
+        """The year holding ``entries`` (and ``problems``); ``token``: that of forms known
+        to hold the same (a new one when not given)."""
         folded = [e[3] for e in entries]
         texts = [e[6] for e in entries]
         rows = [e[7] for e in entries]
@@ -121,6 +135,7 @@ class YearForms:
             starts_of(map(len, texts)),
             (b"\n".join(rows), starts_of(map(len, rows))),
             problems or [],
+            token,
         )
 
     @property
@@ -192,6 +207,7 @@ class YearForms:
             self.text_starts.tobytes(),
             self.row_starts.tobytes(),
             self.problems,
+            self.token,
         )
 
     def sections(self) -> list[Writable]:
@@ -202,9 +218,12 @@ class YearForms:
     @classmethod
     def from_payload(cls, data: object, sections: list[Bytes]) -> YearForms | None:
         """The year a file holds: ``payload()``'s parts and its ``sections()``."""
-        if not (isinstance(data, tuple) and len(data) == 9 and len(sections) == 4):
+        if not (isinstance(data, tuple) and len(data) == 10 and len(sections) == 4):
             return None
-        paths, keys, digests, folded_at, aligned, ends_at, text_at, rows_at, problems = data
+        paths, keys, digests, folded_at, aligned, ends_at, text_at, rows_at, problems = data[:9]
+        token = data[9]
+        if not (isinstance(token, bytes) and len(token) == TOKEN_SIZE):
+            return None
         folded, texts, ends, rows = sections
         if not (isinstance(paths, str) and isinstance(problems, list) and isinstance(keys, bytes)):
             return None
@@ -235,6 +254,7 @@ class YearForms:
             text_starts,
             (rows, row_starts),
             problems,
+            token,
         )
 
 

@@ -1,0 +1,129 @@
+"""The answers of recent searches, kept per year folder: a search repeated after an edit
+works out and prints again only the edited year's papers.
+
+One folder per query (``libraries/<hash>.answers/<hash of the query>/``, at most
+``MAX_QUERIES`` per library, the least recently used dropped first), holding one file per
+year folder: the papers of that year the query found, in scan order, each as what ordering
+and printing them needs (its path, year, date added and title, and its printed line in two
+parts around the padding after the name: ``cli/output.found_parts``). A year's answer is
+keyed by the *token* of the search forms it was worked out from (``YearForms.token``: random
+bytes made with a year's forms and written with them, so forms with the same token are the
+same forms): it is used only with forms holding that token, and the forms are used only for
+files with the stat keys they were made for (``library/search_listing.py``), so an answer is
+what the same search would work out from the same notes. The name of the query's folder
+covers the query as typed, whether it is exact and how it is printed (colour or not); the
+header names the size and time of every papernotes module (``list_output_cache.code_stamp``:
+the folding, matching, ordering and printing code) and the search forms' header (OpenCC and
+pypinyin versions). Like every cache file an answer may be missing, torn or foreign, and is
+then worked out again; failing to write one never fails the search.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import marshal
+import os
+import shutil
+from pathlib import Path
+
+from papernotes.blake2 import blake2b
+from papernotes.storage.caches.list_output_cache import header as code_header
+from papernotes.storage.caches.location import cache_path
+from papernotes.storage.checked_file import CACHE_TEMP_PREFIX, read_checked, write_checked
+
+ANSWERS_FORMAT = 1
+MAX_QUERIES = 4
+"""Queries kept per library (a broad query at 100,000 notes keeps about 10 MB)."""
+_MAGIC = b"papernotes search answers\n"
+
+Answer = tuple[list[str], list[int], list[str], list[str], list[str], list[int], list[str]]
+"""The papers of a year a query found, in scan order, as parallel lists: their paths, years,
+dates added and titles (what ordering them needs: ``library/order.py``), and their printed
+lines in three parts: before the padding, the width of the name, after it."""
+
+
+class SearchAnswers:
+    """The kept answers of one query of one library (``for_query``); cache trouble reads
+    as a miss and writes as False."""
+
+    def __init__(self, folder: Path | None, real_root: str, query: str, forms_head: bytes) -> None:
+        self.folder = folder
+        """The query's folder; None when caching is off."""
+        self.real_root, self.query = real_root, query
+        self._head = _MAGIC + f"format {ANSWERS_FORMAT}\n".encode() + code_header() + forms_head
+        self._used = False
+
+    @classmethod
+    def for_query(cls, real_root: str, query: str, forms_head: bytes) -> SearchAnswers:
+        """The answers of ``query`` (what names a search: the query as typed, whether exact,
+        how printed), given the search forms' header."""
+        root = cache_path(real_root, ".answers")
+        name = blake2b(query.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+        return cls(None if root is None else root / name, real_root, query, forms_head)
+
+    def read_year(self, year: str, token: bytes) -> Answer | None:
+        """The answer kept for ``year`` from the forms holding ``token``; None when none is."""
+        if self.folder is None:
+            return None
+        payload = read_checked(self.folder / year, self._head, leading=token)
+        if payload is None:
+            return None
+        try:
+            root, query, kept_year, answer = marshal.loads(payload[len(token) :])
+        except (ValueError, EOFError, TypeError):
+            return None
+        if (root, query, kept_year) != (self.real_root, self.query, year):
+            return None
+        if not (isinstance(answer, tuple) and len(answer) == 7):
+            return None
+        if not all(isinstance(part, list) for part in answer):
+            return None
+        if len({len(part) for part in answer}) != 1:
+            return None
+        self._mark_used()
+        found: Answer = answer
+        return found
+
+    def write_year(self, year: str, token: bytes, answer: Answer) -> bool:
+        """Keep ``answer`` for ``year`` from the forms holding ``token``; False on any failure."""
+        if self.folder is None:
+            return False
+        try:
+            data = marshal.dumps((self.real_root, self.query, year, answer))
+        except (ValueError, TypeError):
+            return False
+        if not self.folder.is_dir():
+            self._prune()
+        ok = write_checked(self.folder / year, self._head, token + data)
+        self._used = self._used or ok  # written: its folder's time is now
+        return ok
+
+    def keep_only(self, years: set[str]) -> None:
+        """Remove the answers of year folders that hold no note now."""
+        if self.folder is None:
+            return
+        with contextlib.suppress(OSError):
+            for entry in os.scandir(self.folder):
+                if entry.name not in years and not entry.name.startswith(CACHE_TEMP_PREFIX):
+                    with contextlib.suppress(OSError):
+                        os.unlink(entry.path)
+
+    def _mark_used(self) -> None:
+        """The query's folder's time set to now (once): the least recently used go first."""
+        if not self._used and self.folder is not None:
+            self._used = True
+            with contextlib.suppress(OSError):
+                os.utime(self.folder)
+
+    def _prune(self) -> None:
+        """Make room for this query's folder: delete the least recently used of the others,
+        so that at most ``MAX_QUERIES`` are kept."""
+        assert self.folder is not None
+        try:
+            others = [e for e in os.scandir(self.folder.parent) if e.is_dir()]
+            others.sort(key=lambda e: e.stat().st_mtime_ns, reverse=True)
+        except OSError:
+            return
+        for entry in others[MAX_QUERIES - 1 :]:
+            with contextlib.suppress(OSError):
+                shutil.rmtree(entry.path)

@@ -93,7 +93,9 @@ def passage(hit: Hit, around: int = PASSAGE_CONTEXT, colour: bool = False) -> st
 def found_lines(rows: list[Row], hits: Iterable[Hit | None], colour: bool = False) -> str:
     """What ``search`` prints: each paper's ``list`` line (``row_lines``), then where the query
     matched it (``hits``: one per row), indented, as one text."""
-    return joined_parts(found_parts(rows, hits, colour))
+    parts = found_parts(rows, hits, colour)
+    heads, widths = [part[0] for part in parts], [part[1] for part in parts]
+    return joined_lines(heads, widths, [part[2] for part in parts], range(len(parts)))
 
 
 def found_parts(
@@ -123,11 +125,14 @@ def found_parts(
     return parts
 
 
-def joined_parts(parts: Sequence[tuple[str, int, str]]) -> str:
-    """The lines of ``found_parts``, each name padded to the widest, as one text."""
-    column = max(map(itemgetter(1), parts), default=0)
+def joined_lines(
+    heads: Sequence[str], widths: Sequence[int], tails: Sequence[str], order: Iterable[int]
+) -> str:
+    """The lines of ``found_parts`` (given as parallel lists) in ``order``, each name padded
+    to the widest, as one text."""
+    column = max(widths, default=0)
     pads = [" " * n for n in range(column + 1)]
-    return "\n".join([f"{head}{pads[column - width]}{tail}" for head, width, tail in parts])
+    return "\n".join([f"{heads[i]}{pads[column - widths[i]]}{tails[i]}" for i in order])
 
 
 _C1 = re.compile("[\x7f-\x9f]")

@@ -20,7 +20,7 @@ from papernotes.cli.output import (
     found_lines,
     found_parts,
     hit_dict,
-    joined_parts,
+    joined_lines,
     line_template,
     list_lines,
     note_dict,
@@ -245,9 +245,9 @@ def search_rows(ctx: click.Context, query: str, exact: bool) -> bool:
         got = listed_lines(library, query, exact, "colour" if colour else "plain", render)
     if got is None:
         return False
-    problems, parts = got
+    problems, lines = got
     warn(problems)
-    if not parts:
+    if not lines:
         raise NotFoundError(f"No paper matches {query!r}.")
-    click.echo(joined_parts(parts))
+    click.echo(joined_lines(lines.heads, lines.widths, lines.tails, lines.order))
     return True

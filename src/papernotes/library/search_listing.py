@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import marshal
 import re
+from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from itertools import pairwise
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from papernotes.errors import FileFormatError
 from papernotes.gc_pause import gc_paused
@@ -41,7 +42,7 @@ from papernotes.library.search_hits import (
 )
 from papernotes.model import Note, Problem
 from papernotes.storage.caches.note_cache import NoteCacheLoad, is_racy
-from papernotes.storage.caches.search_answers import Answer, SearchAnswers
+from papernotes.storage.caches.search_answers import SearchAnswers, YearAnswer
 from papernotes.storage.caches.search_forms_cache import (
     UNKNOWN,
     Entry,
@@ -72,11 +73,25 @@ after it (``cli/output.found_parts``)."""
 Render = Callable[[list[Found]], list[Part]]
 
 
+class Lines:
+    """The printed lines of the papers a search found, in three parts each (``Part``, kept
+    as parallel lists), and the order they are printed in."""
+
+    def __init__(self) -> None:
+        self.heads: list[str] = []
+        self.widths: array[int] = array("I")
+        self.tails: list[str] = []
+        self.order: list[int] = []
+
+    def __len__(self) -> int:
+        return len(self.order)
+
+
 def listed_lines(
     library: Library, text: str, exact: bool, style: str, render: Render
-) -> tuple[list[Problem], list[Part]] | None:
-    """The problems of the load and the printed line of every paper the query ``text``
-    finds, in the library's order, made by ``render`` (printing in ``style``) from the
+) -> tuple[list[Problem], Lines] | None:
+    """The problems of the load and the printed lines of every paper the query ``text``
+    finds in the library's order, made by ``render`` (printing in ``style``) from the
     papers found with where it matched; None when forms are not kept (caching off: use
     ``Library.search``), or when a file cannot be stat-ed. A year whose forms are those an
     answer was kept from (``storage/caches/search_answers.py``) is not searched again."""
@@ -90,45 +105,53 @@ def listed_lines(
     search = YearSearch(store, scan, cache, library.query(text, exact), library.folder)
     name = f"{style}\0{'exact' if exact else ''}\0{text}"
     answers = SearchAnswers.for_query(cache.real_root, name, cache.head())
-    whole: list[list[Any]] = [[] for _ in range(7)]  # an Answer of every year
-    years = set()
+    lines = Lines()
+    paths: list[str] = []
+    years: list[int] = []
+    added: list[str] = []
+    titles: list[str] = []
+    done = set()
     with gc_paused():
         for start, end in year_ranges(scan.found):
             year = scan.found[start][:4]
-            years.add(year)
+            done.add(year)
             forms = search.current_forms(year, start, end)
             answer = answers.read_year(year, forms.token)
             if answer is None:
                 found = search.found_in(year, forms)
-                answer = answer_of(found, render(found))
+                answer = answer_of(found, render(found), forms.paths)
                 answers.write_year(year, forms.token, answer)
-            for parts, more in zip(whole, answer, strict=True):
-                parts += cast(list[Any], more)
-    answers.keep_only(years)
-    problems, order = settled(library, scan, scan.keys, cache, years, search.unread)
-    paths, in_years, added, titles, heads, widths, tails = whole
-    ranked = ordered(
+            paths += map(forms.paths.__getitem__, answer.places)
+            years += answer.years
+            added += answer.added
+            titles += answer.titles
+            lines.heads += answer.heads
+            lines.widths += answer.widths
+            lines.tails += answer.tails
+    answers.keep_only(done)
+    problems, order = settled(library, scan, scan.keys, cache, done, search.unread)
+    lines.order = ordered(
         list(range(len(paths))),
         order,
         paths.__getitem__,
-        in_years.__getitem__,
+        years.__getitem__,
         lambda i: (added[i], titles[i].casefold()),
     )
-    return problems, [(heads[i], widths[i], tails[i]) for i in ranked]
+    return problems, lines
 
 
-def answer_of(found: list[Found], parts: list[Part]) -> Answer:
-    """What is kept of the papers ``found`` in a year, printed as ``parts``."""
-    heads, widths, tails = (list(p) for p in zip(*parts, strict=True)) if parts else ([], [], [])
-    paths = [f[PATH] for f in found]
-    return (
-        paths,
+def answer_of(found: list[Found], parts: list[Part], paths: list[str]) -> YearAnswer:
+    """What is kept of the papers ``found`` among the notes at ``paths`` (a year's), printed
+    as ``parts``."""
+    place = {path: i for i, path in enumerate(paths)} if found else {}
+    return YearAnswer(
+        array("I", [place[f[PATH]] for f in found]),
         [f[YEAR] for f in found],
         [f[ADDED] for f in found],
         [f[RAW_TITLE] for f in found],
-        heads,
-        widths,
-        tails,
+        [head for head, _, _ in parts],
+        array("I", [width for _, width, _ in parts]),
+        [tail for _, _, tail in parts],
     )
 
 

@@ -15,6 +15,9 @@ cache layer exists" in ``bench/results.md``):
   folder, so a search folds only the notes that changed, builds no note it does not find and
   shows each hit without folding a field (read only by searches; its big parts mapped,
   ``mapped_file``, and each file checksummed once per boot, ``intact_files``);
+- ``search_answers``: the papers each of the last few queries found in each year folder,
+  printed, keyed by a token of that year's search forms, so a search repeated after an
+  edit works out only the edited year's papers again;
 - ``bib_entries_cache``: every note's ``export --bib`` entry keyed by the note's digest and
   the venue table, so an export after an edit renders only the edited note's entry (read
   only by an export whose whole text was not kept; sharded too);

@@ -4,8 +4,9 @@ works out and prints again only the edited year's papers.
 One folder per query (``libraries/<hash>.answers/<hash of the query>/``, at most
 ``MAX_QUERIES`` per library, the least recently used dropped first), holding one file per
 year folder: the papers of that year the query found, in scan order, each as what ordering
-and printing them needs (its path, year, date added and title, and its printed line in two
-parts around the padding after the name: ``cli/output.found_parts``). A year's answer is
+and printing them needs (its place among the year's notes, its year, date added and title,
+and its printed line in two parts around the padding after the name:
+``cli/output.found_parts``; ``YearAnswer``). A year's answer is
 keyed by the *token* of the search forms it was worked out from (``YearForms.token``: random
 bytes made with a year's forms and written with them, so forms with the same token are the
 same forms): it is used only with forms holding that token, and the forms are used only for
@@ -24,6 +25,8 @@ import contextlib
 import marshal
 import os
 import shutil
+import struct
+from array import array
 from pathlib import Path
 
 from papernotes.blake2 import blake2b
@@ -33,13 +36,58 @@ from papernotes.storage.checked_file import CACHE_TEMP_PREFIX, read_checked, wri
 
 ANSWERS_FORMAT = 1
 MAX_QUERIES = 4
-"""Queries kept per library (a broad query at 100,000 notes keeps about 10 MB)."""
+"""Queries kept per library (a query finding half of 100,000 notes keeps about 15 MB)."""
 _MAGIC = b"papernotes search answers\n"
 
-Answer = tuple[list[str], list[int], list[str], list[str], list[str], list[int], list[str]]
-"""The papers of a year a query found, in scan order, as parallel lists: their paths, years,
-dates added and titles (what ordering them needs: ``library/order.py``), and their printed
-lines in three parts: before the padding, the width of the name, after it."""
+_LENGTH = struct.Struct("<Q")
+
+
+class YearAnswer:
+    """The papers of a year a query found, in scan order: their places among the year's
+    notes, their years, dates added and titles (what ordering them needs:
+    ``library/order.py``), and their printed lines in three parts (before the padding after
+    the name, the name's width, after it)."""
+
+    __slots__ = ("places", "years", "added", "titles", "heads", "widths", "tails")
+
+    def __init__(  # noqa: PLR0913 - the parts of an answer, one each
+        self,
+        places: array[int],
+        years: list[int],
+        added: list[str],
+        titles: list[str],
+        heads: list[str],
+        widths: array[int],
+        tails: list[str],
+    ) -> None:
+        self.places, self.years, self.added, self.titles = places, years, added, titles
+        self.heads, self.widths, self.tails = heads, widths, tails
+
+    def payload(self) -> bytes:
+        """The answer as kept (``read``), in bytes; ValueError when it cannot be kept."""
+        parts = (self.places.tobytes(), self.widths.tobytes(), self.years, self.added)
+        try:
+            return marshal.dumps((*parts, self.titles, self.heads, self.tails))
+        except TypeError as exc:
+            raise ValueError(exc) from None
+
+    @classmethod
+    def read(cls, data: memoryview) -> YearAnswer | None:
+        """The answer ``payload`` gave ``data``, if it is one."""
+        try:
+            kept = marshal.loads(data)
+            places, widths = array("I"), array("I")
+            places.frombytes(kept[0])
+            widths.frombytes(kept[1])
+            years, added, titles, heads, tails = kept[2:]
+        except (ValueError, EOFError, TypeError, IndexError):
+            return None
+        lists = (years, added, titles, heads, tails)
+        if not all(isinstance(part, list) and len(part) == len(places) for part in lists):
+            return None
+        if len(widths) != len(places):
+            return None
+        return cls(places, years, added, titles, heads, widths, tails)
 
 
 class SearchAnswers:
@@ -61,42 +109,41 @@ class SearchAnswers:
         name = blake2b(query.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
         return cls(None if root is None else root / name, real_root, query, forms_head)
 
-    def read_year(self, year: str, token: bytes) -> Answer | None:
+    def read_year(self, year: str, token: bytes) -> YearAnswer | None:
         """The answer kept for ``year`` from the forms holding ``token``; None when none is."""
         if self.folder is None:
             return None
         payload = read_checked(self.folder / year, self._head, leading=token)
         if payload is None:
             return None
-        try:
-            root, query, kept_year, answer = marshal.loads(payload[len(token) :])
-        except (ValueError, EOFError, TypeError):
+        named = self._name(year)
+        if payload[len(token) : len(token) + len(named)] != named:
             return None
-        if (root, query, kept_year) != (self.real_root, self.query, year):
-            return None
-        if not (isinstance(answer, tuple) and len(answer) == 7):
-            return None
-        if not all(isinstance(part, list) for part in answer):
-            return None
-        if len({len(part) for part in answer}) != 1:
-            return None
-        self._mark_used()
-        found: Answer = answer
-        return found
+        answer = YearAnswer.read(payload[len(token) + len(named) :])
+        if answer is not None:
+            self._mark_used()
+        return answer
 
-    def write_year(self, year: str, token: bytes, answer: Answer) -> bool:
+    def write_year(self, year: str, token: bytes, answer: YearAnswer) -> bool:
         """Keep ``answer`` for ``year`` from the forms holding ``token``; False on any failure."""
         if self.folder is None:
             return False
         try:
-            data = marshal.dumps((self.real_root, self.query, year, answer))
-        except (ValueError, TypeError):
+            data = answer.payload()
+        except ValueError:
             return False
         if not self.folder.is_dir():
             self._prune()
-        ok = write_checked(self.folder / year, self._head, token + data)
+        ok = write_checked(self.folder / year, self._head, token + self._name(year) + data)
         self._used = self._used or ok  # written: its folder's time is now
         return ok
+
+    def _name(self, year: str) -> bytes:
+        """What an answer of ``year`` of this query of this library starts with (no NUL in
+        a path, a year folder's name or a command-line argument, but between the query's
+        parts: ``library/search_listing.py``)."""
+        named = f"{self.real_root}\0{self.query}\0{year}".encode("utf-8", "surrogatepass")
+        return _LENGTH.pack(len(named)) + named
 
     def keep_only(self, years: set[str]) -> None:
         """Remove the answers of year folders that hold no note now."""

@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from papernotes.storage.caches.location import cache_path
+from papernotes.storage.caches.search_answers import SearchAnswers
 from papernotes.storage.caches.shards import SHARDS
 from tests.helpers import folder_bytes, run_process
 
@@ -365,6 +366,10 @@ def test_fifos_and_devices_in_place_of_the_cache_files_block_no_command(seed_lib
     root = os.path.realpath(seed_library)
     shards = [f"{i:02x}" for i in range(SHARDS)]
     years = sorted(p.name for p in seed_library.iterdir() if p.name.isdigit())
+    queries = [SearchAnswers.for_query(root, "plain\0\0" + q, b"") for q in ("bert", "zhengliu")]
+    answers = [  # the kept answers of the searches below (plain: printed to a pipe)
+        f"{query.folder.name}/{year}" for query in queries if query.folder for year in years
+    ]
     odd_places = [  # (kind, cache folder, None for the folder itself, else the files in it)
         ("fifo", ".notes", None),
         ("zero", ".search", None),
@@ -375,9 +380,12 @@ def test_fifos_and_devices_in_place_of_the_cache_files_block_no_command(seed_lib
         ("zero", ".rows", years),
         ("zero", ".spelled", None),
         ("fifo", ".spelled", years),
+        ("fifo", ".answers", None),
+        ("zero", ".answers", answers),
+        ("fifo", ".answers", answers),
     ]
     for kind, suffix, names in odd_places:
-        for other in (".notes", ".search", ".rows", ".spelled"):
+        for other in (".notes", ".search", ".rows", ".spelled", ".answers"):
             folder = cache_path(root, other)
             assert folder is not None
             folder.parent.mkdir(parents=True, exist_ok=True)
@@ -390,6 +398,7 @@ def test_fifos_and_devices_in_place_of_the_cache_files_block_no_command(seed_lib
         if names is not None:
             folder.mkdir()
         for path in [folder] if names is None else [folder / name for name in names]:
+            path.parent.mkdir(exist_ok=True)
             if kind == "fifo":
                 os.mkfifo(path)
             else:

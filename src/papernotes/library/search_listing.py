@@ -194,8 +194,9 @@ def year_ranges(found: list[str]) -> Iterator[tuple[int, int]]:
 
 
 class YearSearch:
-    """``query`` over the notes of one year folder at a time (``year``); ``unread`` gathers
-    the problems of the notes that do not read, in scan order."""
+    """``query`` over the notes of one year folder at a time (``current_forms``, then
+    ``found_in``); ``unread`` gathers the problems of the notes that do not read, in scan
+    order."""
 
     def __init__(
         self, store: NoteStore, scan: Scan, cache: SearchFormsCache, query: Query, folder: Any
@@ -205,12 +206,6 @@ class YearSearch:
         self.matcher = FormsQuery(query)
         self.pinyin = query.uses_pinyin
         self.unread: list[Problem] = []
-
-    def year(self, start: int, end: int) -> list[Found]:
-        """The papers among the scan's notes ``start`` to ``end`` (one year folder's) that the
-        query finds, in scan order."""
-        year = self.scan.found[start][:4]
-        return self.found_in(year, self.current_forms(year, start, end))
 
     def found_in(self, year: str, forms: YearForms) -> list[Found]:
         """The papers of ``forms`` (the current forms of ``year``) that the query finds, in

@@ -154,3 +154,32 @@ def test_list_while_a_note_vanishes_shows_the_folder_as_it_is_now(
     assert "alpha" in listed.lower() and "beta" in listed.lower()
     monkeypatch.setattr(NoteStore, "read", real_read)
     assert run(three, "list", *options).output == listed  # as a run that saw no change
+
+
+@pytest.mark.parametrize("query", ["paper", "gamma"])
+@pytest.mark.parametrize("change", ["delete", "move"])
+def test_search_while_a_note_vanishes_shows_the_folder_as_it_is_now(
+    three, monkeypatch, change, query
+):
+    """The kept search forms read the notes that changed one by one: a note gone by then
+    sends ``search`` to a load that lists the folder again."""
+    from tests.helpers import run
+
+    gamma = three / "2020" / "gamma-paper.md"
+    moved = three / "2020" / "gamma-moved.md"
+    real_read = NoteStore.read
+
+    def read(self, rel):
+        if rel.endswith("alpha-paper.md") and gamma.exists():
+            os.remove(gamma) if change == "delete" else os.rename(gamma, moved)
+        return real_read(self, rel)
+
+    monkeypatch.setattr(NoteStore, "read", read)
+    result = run(three, "search", query)
+    assert "cannot read" not in result.output
+    assert not gamma.exists()
+    found = result.output
+    assert ("Gamma paper" in found) == (change == "move"), found
+    assert result.exit_code == (0 if change == "move" or query == "paper" else 1)
+    monkeypatch.setattr(NoteStore, "read", real_read)
+    assert run(three, "search", query).output == found  # as a run that saw no change

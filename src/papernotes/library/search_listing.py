@@ -93,8 +93,9 @@ def listed_lines(
     """The problems of the load and the printed lines of every paper the query ``text``
     finds in the library's order, made by ``render`` (printing in ``style``) from the
     papers found with where it matched; None when forms are not kept (caching off: use
-    ``Library.search``), or when a file cannot be stat-ed. A year whose forms are those an
-    answer was kept from (``storage/caches/search_answers.py``) is not searched again."""
+    ``Library.search``), when a file cannot be stat-ed or is gone when read. A year whose
+    forms are those an answer was kept from (``storage/caches/search_answers.py``) is not
+    searched again."""
     store = library.store
     cache = store.caches().search_forms()
     if cache.folder is None:
@@ -117,10 +118,14 @@ def listed_lines(
             done.add(year)
             forms = search.current_forms(year, start, end)
             answer = answers.read_year(year, forms.token)
-            if answer is None:
+            if answer is None and not search.vanished:
                 found = search.found_in(year, forms)
-                answer = answer_of(found, render(found), forms.paths)
-                answers.write_year(year, forms.token, answer)
+                if not search.vanished:
+                    answer = answer_of(found, render(found), forms.paths)
+                    answers.write_year(year, forms.token, answer)
+            if search.vanished or answer is None:  # a note deleted or moved meanwhile:
+                return None  # a load lists the folder again
+
             paths += map(forms.paths.__getitem__, answer.places)
             years += answer.years
             added += answer.added
@@ -206,6 +211,9 @@ class YearSearch:
         self.matcher = FormsQuery(query)
         self.pinyin = query.uses_pinyin
         self.unread: list[Problem] = []
+        self.vanished = False
+        """Whether a note was gone when read (deleted or moved since the scan): the caller
+        lets a load list the folder again."""
 
     def found_in(self, year: str, forms: YearForms) -> list[Found]:
         """The papers of ``forms`` (the current forms of ``year``) that the query finds, in
@@ -382,4 +390,5 @@ class YearSearch:
         except NoteFormatError as exc:
             return Problem(path, exc.line, exc.message)
         except OSError as exc:  # may pass: never kept
+            self.vanished = self.vanished or self.store.vanished(path, exc)
             return Problem(path, 1, f"cannot read: {exc.strerror or exc}")

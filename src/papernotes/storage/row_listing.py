@@ -14,7 +14,6 @@ not be read.
 
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING
 
 from papernotes.gc_pause import gc_paused
@@ -185,8 +184,7 @@ def make_missing_rows(
         except OSError as exc:  # may pass: never kept
             row = (UNKNOWN, None, (1, f"cannot read: {exc.strerror or exc}"))
             unreadable = True
-            gone = isinstance(exc, FileNotFoundError)
-            vanished = vanished or gone and not os.path.lexists(store.root / rel)
+            vanished = vanished or store.vanished(rel, exc)
         load.rows[i] = row
     return racy, unreadable, vanished
 

@@ -109,6 +109,12 @@ class NoteStore(NoteWrites):
             raise NoteFormatError(line, "the file is not valid UTF-8") from None
         return Note(paper=parse_note(text), path=rel, digest=digest(data))
 
+    def vanished(self, rel: str, exc: OSError) -> bool:
+        """Whether ``exc``, raised reading the note at ``rel``, says it is no longer there
+        (deleted or moved since the folder was listed); a name still there, such as a symlink
+        leading nowhere, is a note that cannot be read."""
+        return isinstance(exc, FileNotFoundError) and not os.path.lexists(self.path_of(rel))
+
     def read_current(self, note: Note) -> Note:
         """``note``'s file as it reads now, from disk and never the cache: what a write under
         the lock builds on. ``ConflictError`` when it was moved or deleted; when its bytes are

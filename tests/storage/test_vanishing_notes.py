@@ -37,6 +37,22 @@ def _meanwhile(monkeypatch, change) -> None:
     monkeypatch.setattr(NoteStore, "read", read)
 
 
+def _gamma_goes_while_alpha_is_read(three, monkeypatch, change: str):
+    """Delete or move (``change``) the note "Gamma paper" as "Alpha paper" is read from its
+    file; the gamma note's old path."""
+    gamma = three / "2020" / "gamma-paper.md"
+    moved = three / "2020" / "gamma-moved.md"
+    real_read = NoteStore.read
+
+    def read(self, rel):
+        if rel.endswith("alpha-paper.md") and gamma.exists():
+            os.remove(gamma) if change == "delete" else os.rename(gamma, moved)
+        return real_read(self, rel)
+
+    monkeypatch.setattr(NoteStore, "read", read)
+    return gamma
+
+
 def _no_cache(monkeypatch) -> None:
     monkeypatch.setenv("PAPERNOTES_NO_CACHE", "1")  # every note read from its file
 
@@ -135,16 +151,7 @@ def test_list_while_a_note_vanishes_shows_the_folder_as_it_is_now(
     a note gone by then sends ``list`` to a load that lists the folder again."""
     from tests.helpers import run
 
-    gamma = three / "2020" / "gamma-paper.md"
-    moved = three / "2020" / "gamma-moved.md"
-    real_read = NoteStore.read
-
-    def read(self, rel):
-        if rel.endswith("alpha-paper.md") and gamma.exists():
-            os.remove(gamma) if change == "delete" else os.rename(gamma, moved)
-        return real_read(self, rel)
-
-    monkeypatch.setattr(NoteStore, "read", read)
+    gamma = _gamma_goes_while_alpha_is_read(three, monkeypatch, change)
     result = run(three, "list", *options)  # the notes are new: every one is read
     assert result.exit_code == 0, result.output
     assert "cannot read" not in result.output
@@ -152,7 +159,7 @@ def test_list_while_a_note_vanishes_shows_the_folder_as_it_is_now(
     listed = result.output
     assert ("gamma" in listed.lower()) == (change == "move"), listed
     assert "alpha" in listed.lower() and "beta" in listed.lower()
-    monkeypatch.setattr(NoteStore, "read", real_read)
+    monkeypatch.undo()  # the real read again
     assert run(three, "list", *options).output == listed  # as a run that saw no change
 
 
@@ -165,21 +172,12 @@ def test_search_while_a_note_vanishes_shows_the_folder_as_it_is_now(
     sends ``search`` to a load that lists the folder again."""
     from tests.helpers import run
 
-    gamma = three / "2020" / "gamma-paper.md"
-    moved = three / "2020" / "gamma-moved.md"
-    real_read = NoteStore.read
-
-    def read(self, rel):
-        if rel.endswith("alpha-paper.md") and gamma.exists():
-            os.remove(gamma) if change == "delete" else os.rename(gamma, moved)
-        return real_read(self, rel)
-
-    monkeypatch.setattr(NoteStore, "read", read)
+    gamma = _gamma_goes_while_alpha_is_read(three, monkeypatch, change)
     result = run(three, "search", query)
     assert "cannot read" not in result.output
     assert not gamma.exists()
     found = result.output
     assert ("Gamma paper" in found) == (change == "move"), found
     assert result.exit_code == (0 if change == "move" or query == "paper" else 1)
-    monkeypatch.setattr(NoteStore, "read", real_read)
+    monkeypatch.undo()  # the real read again
     assert run(three, "search", query).output == found  # as a run that saw no change

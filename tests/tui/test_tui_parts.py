@@ -52,31 +52,6 @@ def test_the_filter_combines_year_and_text_over_the_in_memory_haystacks(seed_lib
     assert cycled == PaperFilter()
 
 
-@pytest.mark.parametrize(
-    ("before", "after", "narrows"),
-    [
-        ("", "b", True),
-        ("b", "be", True),
-        ("be", "bert 蒸", True),
-        ("蒸", "蒸馏", True),
-        ("bert", "ber", False),
-        ("bert 蒸馏", "bert", False),
-        ("ab", "a b", False),
-    ],
-)
-def test_a_longer_query_refines_what_was_listed_with_the_same_result(
-    seed_library, before, after, narrows
-):
-    rows = loaded_rows(seed_library)
-    for year, sort in ((None, "year"), (2020, "title")):
-        old, new = PaperFilter(year, before, sort), PaperFilter(year, after, sort)
-        assert new.narrows(old) is narrows
-        if narrows:
-            assert new.refine(rows, old.apply(rows)) == new.apply(rows)
-    assert not PaperFilter(2020, "b").narrows(PaperFilter(None, ""))
-    assert not PaperFilter(sort="title").narrows(PaperFilter())
-
-
 def test_the_form_turns_typed_text_into_a_paper():
     paper = paper_from_form(
         {

@@ -24,7 +24,7 @@ from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from papernotes.library.field_filters import FieldFilter
-from papernotes.library.han_text import HanText, pinyin_splits, whole_splits
+from papernotes.library.han_text import HanText
 from papernotes.library.list_rows import (
     ADDED,
     ARXIV,
@@ -43,6 +43,7 @@ from papernotes.library.list_rows import (
     sorted_rows,
 )
 from papernotes.library.reading_queue import QUEUE_STATUSES, priority_rank
+from papernotes.library.row_matching import RowMatcher
 from papernotes.library.row_texts import RowTexts
 from papernotes.model import Note, Problem
 
@@ -92,6 +93,8 @@ class PaperRows:
         """Held while texts are filled or pinyin gathered (the TUI does it in a worker
         thread; a keystroke meanwhile waits for it instead of doing it twice)."""
         self._by_year = True  # the rows are newest year first (the library's order is)
+        self.matcher = RowMatcher(self)
+        """Finds the rows a filter's words match, keeping what the last words found."""
 
     # -- reading -------------------------------------------------------------
 
@@ -114,6 +117,7 @@ class PaperRows:
             if held is not None and held[0] == row[DIGEST]:
                 texts.share(i, old, held[1])
         self.rows, self.texts, self.problems = rows, texts, problems
+        self.matcher.forget()
         self._han = self._positions = None
         self._stale = self._seen = False
         years = list(map(itemgetter(YEAR), rows))
@@ -153,6 +157,7 @@ class PaperRows:
             return
         if self.texts.known(at) and text_of(old.paper) != text_of(new.paper):
             text = encoded(self.library.folder.fold(text_of(new.paper)))
+            self.matcher.forget()  # what the last words found may have changed
             self.texts[at] = text
             han = self._han
             if han is not None and not han.update(at, text):
@@ -300,32 +305,12 @@ class PaperRows:
 
     def matching(self, words: str, chosen: Sequence[int]) -> Sequence[int]:
         """The rows of ``chosen`` whose paper ``words`` finds, as ``Library.search`` finds
-        notes (folded text, traditional = simplified, pinyin), in the order of ``chosen``."""
+        notes (folded text, traditional = simplified, pinyin), in the order of ``chosen``
+        (``library/row_matching.py``: the rows found for the last words are kept)."""
         from papernotes.library.search import terms
-        from papernotes.library.search_hits import encoded
 
         raw = terms(words)
-        if not raw:
-            return chosen
-        if self.texts.unknown:
-            self.fill_texts()
-        folder = self.library.folder
-        texts = self.texts
-        found: set[int] | None = None
-        wanted = [encoded(folder.fold(w)) for w in raw]
-        splits = [pinyin_splits(w) for w in raw]
-        whole = whole_splits(raw)
-        if len(raw) == 1 and not splits[0] and not whole:  # the common case, in one pass
-            return texts.holding(wanted[0], chosen)
-        for word, split in zip(wanted, splits, strict=True):
-            rows = set(texts.holding(word, chosen))
-            if split:
-                rows |= self.han_text().rows_read_as(split, chosen)
-            found = rows if found is None else found & rows
-        assert found is not None
-        if whole:
-            found |= self.han_text().rows_read_as(whole, chosen)
-        return [i for i in chosen if i in found]
+        return self.matcher.matching(raw, chosen) if raw else chosen
 
     def sorted(self, chosen: Sequence[int], sort: str) -> Sequence[int]:
         """``chosen`` in the order ``sort`` names (``PaperFilter``'s sorts): year newest

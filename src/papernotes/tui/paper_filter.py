@@ -2,8 +2,8 @@
 
 Everything here works on the library's rows (``library/paper_rows.py``: no ``Note`` per
 paper) and their folded texts, so a keystroke in the filter box costs one scan of pre-folded
-bytes and never touches the disk; a keystroke that narrows the query (one more letter) scans
-only the papers listed before it.
+bytes and never touches the disk; a word that contains one looked for just before (one more
+letter) is looked for only in the rows that held it (``library/row_matching.py``).
 """
 
 from __future__ import annotations
@@ -55,28 +55,21 @@ class PaperFilter:
 
     def apply(self, rows: PaperRows, selection: Sequence[int] | None = None) -> Sequence[int]:
         """The rows to list (positions in ``rows.rows``), in display order."""
+        return self.within(rows, self.base(rows, selection))
+
+    def base(self, rows: PaperRows, selection: Sequence[int] | None = None) -> Sequence[int]:
+        """The rows the words are looked for in: the year's or the queue's (``selection``),
+        as the field filters keep them, in display order. Sorting before the words are
+        looked for gives what sorting after does (the sorts are stable), and is done once
+        for all the keystrokes typing the words."""
         chosen = self.selection(rows) if selection is None else selection
-        field_filter, words = split_filter(self.query)
-        chosen = rows.kept(field_filter, chosen)
-        if words.strip():
-            chosen = rows.matching(words, chosen)
+        chosen = rows.kept(self.fields, chosen)
         if self.queue and self.sort == "year":
             return chosen  # the queue's own order
         return rows.sorted(chosen, self.sort)
 
-    def narrows(self, before: PaperFilter) -> bool:
-        """True when every paper this filter lists was listed by ``before``, in the same order:
-        same year and sort, each word of the old query inside a word of the new one, and no
-        pinyin reading in the new query (a pinyin word also matches text it does not contain)."""
-        from papernotes.library.search import reads_as_pinyin, terms  # not for the first screen
-
-        same = (self.year, self.sort, self.queue) == (before.year, before.sort, before.queue)
-        if not same or reads_as_pinyin(self.words) or self.fields != before.fields:
-            return False
-        now = terms(self.words)
-        return all(any(old in new for new in now) for old in terms(before.words))
-
-    def refine(self, rows: PaperRows, listed: Sequence[int]) -> Sequence[int]:
-        """What ``apply`` gives, from ``listed``: what a filter this one ``narrows`` listed."""
+    def within(self, rows: PaperRows, base: Sequence[int]) -> Sequence[int]:
+        """The rows of ``base`` (what ``base`` gives for this filter) that the words find,
+        in its order."""
         words = self.words
-        return rows.matching(words, listed) if words.strip() else listed
+        return rows.matching(words, base) if words.strip() else base

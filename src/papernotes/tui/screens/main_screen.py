@@ -39,7 +39,7 @@ from papernotes.tui.widgets.detail_view import DetailView
 from papernotes.tui.widgets.filter_bar import FilterBar, FilterInput
 from papernotes.tui.widgets.footer import SteadyFooter
 from papernotes.tui.widgets.note_editor import NoteEditor
-from papernotes.tui.widgets.paper_list import PaperList
+from papernotes.tui.widgets.paper_list import ListedRows, PaperList
 from papernotes.tui.widgets.year_nav import YearNavigator
 
 SHORT = 30
@@ -68,8 +68,9 @@ class MainScreen(MainViewActions):
         self.ready = False
         self.draft: dict[str, str] | None = None
         """What the user typed in a cancelled add form, offered again next time."""
-        self._listed: tuple[PaperFilter, int, Sequence[int]] | None = None
-        """The filter last applied, the size of its selection and what it listed."""
+        self._base: tuple[tuple[object, ...], int, Sequence[int]] | None = None
+        """The year, queue, sort and field filters last applied, the size of their selection
+        and their ``PaperFilter.base`` (the rows the words are looked for in)."""
         self.note_actions = NoteActions(self)
         """What the keys do to notes (``note_actions.py``); the ``action_*`` below call it."""
         self.venue_actions = VenueActions(self.note_actions)
@@ -104,6 +105,7 @@ class MainScreen(MainViewActions):
         self._apply_split()
         self.query_one(FilterBar).show_count(0, 0, "loading…")
         self.query_one(PaperList).focus()
+        self.query_one("#filter", FilterInput).on_typed = self.filter_typed
         self.load()
 
     # -- loading -----------------------------------------------------------
@@ -180,16 +182,15 @@ class MainScreen(MainViewActions):
         papers = self.query_one(PaperList)
         if keep is None:
             keep = papers.highlighted_path
-        before = self._listed
-        if before is not None and self.filter.narrows(before[0]):
-            total = before[1]
-            shown = self.filter.refine(self.rows, before[2])
-        else:
-            selection = self.filter.selection(self.rows)
-            total, shown = len(selection), self.filter.apply(self.rows, selection)
-        self._listed = (self.filter, total, shown)
-        rows = self.rows.rows
-        papers.set_rows([rows[i] for i in shown], keep=keep, marker=self.marker())
+        wanted = self.filter
+        key = (wanted.year, wanted.queue, wanted.sort, wanted.fields)
+        if self._base is None or self._base[0] != key:
+            selection = wanted.selection(self.rows)
+            self._base = (key, len(selection), wanted.base(self.rows, selection))
+        _, total, base = self._base
+        shown = wanted.within(self.rows, base)
+        listed = ListedRows(self.rows.rows, shown)
+        papers.set_rows(listed, keep=keep, marker=self.marker())
         self.query_one(FilterBar).show_count(len(shown), total, SORT_LABELS[self.filter.sort])
 
     def after_change(self, keep: str | None = None) -> None:
@@ -202,7 +203,7 @@ class MainScreen(MainViewActions):
     def redraw(self, keep: str | None = None) -> None:
         """Draw the years, the list and the detail from the rows as they are; fold the new
         rows' search texts in the background."""
-        self._listed = None
+        self._base = None
         self._note = None
         self.links.forget()
         self.refresh_years()
@@ -239,7 +240,13 @@ class MainScreen(MainViewActions):
 
     @on(FilterInput.Changed, "#filter")
     def _filter_changed(self, event: FilterInput.Changed) -> None:
-        self.filter = replace(self.filter, query=event.value)
+        self.filter_typed(event.value)  # applied already, when the box told of it at once
+
+    def filter_typed(self, value: str) -> None:
+        """The filter box holds ``value``: list what it finds (once per value)."""
+        if value == self.filter.query:
+            return
+        self.filter = replace(self.filter, query=value)
         if self.ready:
             shown = self.current
             self.refresh_list()

@@ -3,7 +3,6 @@ the simplified query lists, and the matches are marked in the list and the detai
 
 from __future__ import annotations
 
-from papernotes.tui.paper_filter import PaperFilter
 from papernotes.tui.widgets.detail_view import DetailView
 from papernotes.tui.widgets.paper_list import PaperList
 from tests.tui_helpers import count_text, listed_titles, pilot_test, press, running, type_text

@@ -3,9 +3,23 @@ the simplified query lists, and the matches are marked in the list and the detai
 
 from __future__ import annotations
 
+from textual import events
+
+from papernotes.library import Library
+from papernotes.library.paper_rows import TITLE, PaperRows
+from papernotes.tui.paper_filter import PaperFilter
 from papernotes.tui.widgets.detail_view import DetailView
+from papernotes.tui.widgets.filter_bar import FilterInput
 from papernotes.tui.widgets.paper_list import PaperList
-from tests.tui_helpers import count_text, listed_titles, pilot_test, press, running, type_text
+from tests.tui_helpers import (
+    count_text,
+    listed_titles,
+    pilot_test,
+    press,
+    running,
+    search_prepared,
+    type_text,
+)
 
 
 async def filtered(app, pilot, query: str) -> list[str]:
@@ -87,3 +101,43 @@ async def test_the_command_palette_finds_papers_by_every_spelling_and_opens_one(
         await pilot.pause()
         assert app.screen.current.paper.title.startswith("ALBERT")
         assert app.screen.query_one("#filter").value == ""
+
+
+def fresh_titles(root, query: str) -> list[str]:
+    """What a filter of ``query`` lists on rows read anew (nothing kept from other words)."""
+    rows = PaperRows(Library.open(root))
+    rows.load()
+    return [str(rows.rows[i][TITLE]) for i in PaperFilter(query=query).apply(rows)]
+
+
+@pilot_test
+async def test_keys_typed_deleted_and_pasted_in_the_box_list_what_a_fresh_filter_lists(
+    seed_library,
+):
+    async with running(seed_library) as (app, pilot):
+        await search_prepared(app, pilot)
+        box = app.screen.query_one(FilterInput)
+        await press(pilot, "slash")
+        clear = ["escape", "slash"]
+        steps = [*"bert", "backspace", "backspace", *clear, "蒸", "paste:馏", "backspace"]
+        steps += ["paste:餾", *clear, "paste:zhengl", "i", "u", "x", "backspace", *clear]
+        steps += ["paste:ＴＩＮＹ", "backspace", "space", *"bert"]
+        sizes = []
+        for step in steps:
+            if step.startswith("paste:"):
+                box.post_message(events.Paste(step.removeprefix("paste:")))
+                await pilot.pause()
+            else:
+                await press(pilot, step)
+            assert listed_titles(app) == fresh_titles(seed_library, box.value), box.value
+            sizes.append(len(listed_titles(app)))
+        assert box.value == "ＴＩＮ bert"  # every step reached the box
+        assert sizes[8:12] == [3, 3, 3, 3] and sizes[14:19] == [0, 0, 3, 0, 3]  # 蒸, zhengliu
+
+
+@pilot_test
+async def test_the_list_follows_the_box_before_anything_else_runs(seed_library):
+    async with running(seed_library) as (app, pilot):
+        box = app.screen.query_one(FilterInput)
+        box.value = "蒸馏"  # no await: no message handled, no redraw in between
+        assert len(listed_titles(app)) == 3 and count_text(app).startswith("3 of 8")

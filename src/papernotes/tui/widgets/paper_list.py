@@ -119,6 +119,17 @@ class ListedRows(Sequence[Row]):
     def __iter__(self) -> Iterator[Row]:
         return map(self._every.__getitem__, self._shown)
 
+    def kept_at(self, before: Sequence[Row], index: int) -> int | None:
+        """Where the row listed at ``index`` of ``before`` is listed here (-1: not listed),
+        found by its position among every row (a scan of integers, not of paths); None when
+        ``before`` lists other rows than these."""
+        if not isinstance(before, ListedRows) or before._every is not self._every:
+            return None
+        try:
+            return indexOf(self._shown, before._shown[index])
+        except (ValueError, IndexError):
+            return -1
+
 
 def position(rows: Sequence[Row], path: str) -> int:
     """The index of the row at ``path`` in ``rows``, -1 if absent (looked for in C, up to
@@ -188,12 +199,21 @@ class PaperList(ScrollView, can_focus=True):
     ) -> None:
         """Show ``rows``, the spans ``marker`` finds in each title marked; the
         cursor stays on the row at path ``keep`` when it is still listed."""
+        index = 0 if keep is None else max(0, self._place_of(rows, keep))
         self.rows = rows
         self.marker = marker
-        index = 0 if keep is None else max(0, position(rows, keep))
         self.virtual_size = Size(self.size.width, len(rows) + 1)
         self.cursor = index
         self.refresh()
+
+    def _place_of(self, rows: Sequence[Row], path: str) -> int:
+        """The index of the row at ``path`` in ``rows`` (-1 if absent): at once when it is
+        the highlighted row."""
+        if path == self.highlighted_path and isinstance(rows, ListedRows):
+            kept = rows.kept_at(self.rows, self.cursor)
+            if kept is not None:
+                return kept
+        return position(rows, path)
 
     def select_path(self, path: str) -> bool:
         index = position(self.rows, path)

@@ -41,11 +41,9 @@ class RowMatcher:
         """Folded word (UTF-8) -> the rows of the scope whose text holds it, in its order."""
         self._scope: tuple[Sequence[int], object] | None = None
         """The chosen rows and the texts the kept words were looked for in."""
-        self._version = 0
 
     def forget(self) -> None:
         """A row's text changed (or the rows were read again): keep nothing found before."""
-        self._version += 1
         self._held = {}
         self._scope = None
 
@@ -80,21 +78,20 @@ class RowMatcher:
         from papernotes.library.search_hits import encoded
 
         key = encoded(word)
-        held = self._held.pop(key, None)
+        kept_words = self._held  # ``forget`` (a save, in a worker) replaces it meanwhile
+        held = kept_words.pop(key, None)
         if held is None:
-            version, within = self._version, chosen
-            for kept, rows in self._held.items():
+            within = chosen
+            for kept, rows in kept_words.items():
                 if kept in key and len(rows) < len(within):
                     within = rows
             if _HAN_ONLY.fullmatch(word):
                 held = array("i", self._rows.han_text().holding(word, within))
             else:
                 held = array("i", self._rows.texts.holding(key, within))
-            if version != self._version:  # a text changed meanwhile: keep nothing
-                return held
-        self._held[key] = held  # the most recent last
-        if len(self._held) > KEPT_WORDS:
-            del self._held[next(iter(self._held))]
+        kept_words[key] = held  # the most recent last
+        if len(kept_words) > KEPT_WORDS:
+            del kept_words[next(iter(kept_words))]
         return held
 
     def _enter(self, chosen: Sequence[int]) -> None:

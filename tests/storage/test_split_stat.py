@@ -94,3 +94,58 @@ def test_few_files_are_stat_ed_here(files, monkeypatch):
     forks = _forks(monkeypatch)
     assert note_cache.stat_keys(prefix, rels) == note_cache._stat_keys_here(prefix, rels)
     assert not forks
+
+
+def test_keys_begun_ahead_are_collected_from_another_thread_as_one_pass_gives_them(
+    files, monkeypatch
+):
+    """The TUI begins the stat before Textual starts its threads, and collects it in the
+    thread that loads the rows."""
+    from papernotes.storage.split_stat import started_stat_keys
+
+    prefix, rels = files
+    forks = _forks(monkeypatch)
+    collect = started_stat_keys(prefix, rels, note_cache._stat_keys_here, split_from=2)
+    assert forks, "no child was begun"
+    got: list[list[bytes]] = []
+    reader = threading.Thread(target=lambda: got.append(collect()))
+    reader.start()
+    reader.join(30)
+    assert got == [note_cache._stat_keys_here(prefix, rels)]
+
+
+def test_a_child_begun_ahead_that_dies_leaves_the_stat_to_this_process(files):
+    from papernotes.storage.split_stat import started_stat_keys
+
+    prefix, rels = files
+    parent = os.getpid()
+
+    def dying_in_the_child(where: str, names: list[str]) -> list[bytes]:
+        if os.getpid() != parent:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return note_cache._stat_keys_here(where, names)
+
+    collect = started_stat_keys(prefix, rels, dying_in_the_child, split_from=2)
+    assert collect() == note_cache._stat_keys_here(prefix, rels)
+
+
+def test_a_library_scanned_ahead_lists_what_a_library_that_was_not_lists(seed_library, monkeypatch):
+    """``Library.scan_ahead`` (the TUI's start): the rows, their problems and what a later
+    load sees are those of a library that stat-ed its notes itself."""
+    from papernotes.library import Library
+    from papernotes.storage import split_stat
+
+    (seed_library / "2020" / "broken.md").write_text("---\ntitle: [\n---\n", encoding="utf-8")
+    monkeypatch.setattr(split_stat, "SPLIT_FROM", 2)
+    forks = _forks(monkeypatch)
+    ahead = Library(seed_library)
+    ahead.scan_ahead()
+    assert forks
+    rows = ahead.list_rows()
+    for pid in forks:  # its keys were collected: the child was waited for
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
+    plain = Library(seed_library)
+    assert rows == plain.list_rows()
+    assert ahead._listed == plain._listed
+    assert [n.path for n in ahead.notes()] == [n.path for n in plain.notes()]

@@ -138,6 +138,11 @@ class Library:
 
         return cached_output(self, name, make, quick)
 
+    def scan_ahead(self) -> None:
+        """List the folder now and begin stat-ing its notes in a child process, for the next
+        read (``NoteStore.scan_ahead``): called by a program before it starts threads."""
+        self._scan = self.store.scan_ahead()
+
     def list_rows(self) -> list[tuple[object, ...]] | None:
         """Every note's ``list`` row, from the kept rows (``list_rows.py``), or None."""
         from papernotes.library.list_rows import kept_rows

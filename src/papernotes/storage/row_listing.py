@@ -148,12 +148,10 @@ def list_rows(
 
 def scan_keys(scan: Scan) -> list[StatKey] | None:
     """The stat keys of the scan's files (stat-ed now if not yet); None when one cannot be."""
-    if scan.keys is None:
-        try:  # by path, as NoteStore.state does
-            scan.keys = stat_keys(scan.prefix, scan.found)
-        except OSError:
-            return None
-    return scan.keys
+    try:  # by path, as NoteStore.state does
+        return scan.stat_keys_now(stat_keys)
+    except OSError:
+        return None
 
 
 def too_many_missing(store: NoteStore, load: RowsLoad, notes: int) -> bool:

@@ -26,29 +26,47 @@ OnePass = Callable[[str, list[str]], list[bytes]]
 
 
 def split_stat_keys(
-    prefix: str, rels: list[str], one_pass: OnePass, split_from: int = SPLIT_FROM
+    prefix: str, rels: list[str], one_pass: OnePass, split_from: int | None = None
 ) -> list[bytes]:
     """``one_pass(prefix, rels)``, the second half worked out by a child process when that
-    is safe and there are ``split_from`` files or more."""
-    if len(rels) < split_from or not sys.platform.startswith("linux"):
-        return one_pass(prefix, rels)
-    if threading.active_count() != 1:  # a fork copies one thread: another's locks stay held
+    is safe and worth it (``_may_fork``)."""
+    if not _may_fork(len(rels), split_from):
         return one_pass(prefix, rels)
     half = len(rels) // 2
     child = _forked(prefix, rels[half:], one_pass)
     if child is None:
         return one_pass(prefix, rels)
-    pid, answers = child
     try:
         first = one_pass(prefix, rels[:half])
-        data = _read_all(answers)
     finally:
-        os.close(answers)  # a child still writing gets EPIPE and exits
-        _, status = os.waitpid(pid, 0)
-    rest = len(rels) - half
-    if status != 0 or len(data) != rest * KEY_SIZE:
-        return first + one_pass(prefix, rels[half:])
-    return first + [data[i : i + KEY_SIZE] for i in range(0, len(data), KEY_SIZE)]
+        rest = _answer(*child, len(rels) - half)  # read even on an error: the child ends
+    return first + (rest if rest is not None else one_pass(prefix, rels[half:]))
+
+
+def started_stat_keys(
+    prefix: str, rels: list[str], one_pass: OnePass, split_from: int | None = None
+) -> Callable[[], list[bytes]]:
+    """``one_pass(prefix, rels)`` begun now by a child process, when that is safe and worth
+    it (``_may_fork``), for a program about to start threads (the TUI): the
+    function returned gives the keys, from any thread, at once if the child is done (made
+    in this process, when no child could be or it failed)."""
+    if not _may_fork(len(rels), split_from):
+        return lambda: one_pass(prefix, rels)
+    child = _forked(prefix, rels, one_pass)
+    if child is None:
+        return lambda: one_pass(prefix, rels)
+    return lambda: _answer(*child, len(rels)) or one_pass(prefix, rels)
+
+
+def _may_fork(files: int, split_from: int | None) -> bool:
+    """Whether a child is worth making (``split_from`` files, default ``SPLIT_FROM``), and
+    safe: Linux, one thread only (a fork copies the calling thread alone: another's locks
+    would stay held in the child)."""
+    if files < (SPLIT_FROM if split_from is None else split_from):
+        return False
+    if not sys.platform.startswith("linux"):
+        return False
+    return threading.active_count() == 1
 
 
 def _forked(prefix: str, rels: list[str], one_pass: OnePass) -> tuple[int, int] | None:
@@ -89,8 +107,17 @@ def _child(prefix: str, rels: list[str], one_pass: OnePass, answers: int, into: 
         os._exit(code)
 
 
-def _read_all(fd: int) -> bytes:
+def _answer(pid: int, answers: int, count: int) -> list[bytes] | None:
+    """The ``count`` keys the child ``pid`` wrote to the pipe ``answers``, once it ended;
+    None when it failed (then this process stats them)."""
     chunks = []
-    while chunk := os.read(fd, 1 << 20):
-        chunks.append(chunk)
-    return b"".join(chunks)
+    try:
+        while chunk := os.read(answers, 1 << 20):
+            chunks.append(chunk)
+    finally:
+        os.close(answers)  # a child still writing gets EPIPE and exits
+        _, status = os.waitpid(pid, 0)
+    data = b"".join(chunks)
+    if status != 0 or len(data) != count * KEY_SIZE:
+        return None
+    return [data[i : i + KEY_SIZE] for i in range(0, len(data), KEY_SIZE)]

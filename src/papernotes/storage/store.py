@@ -25,6 +25,7 @@ from papernotes.storage.caches.note_cache import (
     StatKey,
     folder_state,
     stat_keys,
+    stat_keys_started,
 )
 from papernotes.storage.document_file import (
     LAYOUT_FILE,
@@ -169,6 +170,14 @@ class NoteStore(NoteWrites):
         self.scanned_plain = scan.plain
         return scan
 
+    def scan_ahead(self) -> Scan:
+        """``scan()``, with the stat of every file begun now in a child process where that is
+        safe (``split_stat.started_stat_keys``): for a program about to start threads (the
+        TUI), whose first read of this scan then finds the stats taken meanwhile."""
+        scan = self.scan()
+        scan.keys_later = stat_keys_started(scan.prefix, scan.found)
+        return scan
+
     def years_stamp(self) -> bytes | None:
         """The year folders' names and stats now (``NoteFolder.years_stamp``)."""
         return self.folder.years_stamp()
@@ -188,6 +197,9 @@ class NoteStore(NoteWrites):
         cache = self.caches().notes
         for listing in range(LISTINGS):
             load = NoteCacheLoad(cache, str(self._real_root), scan.started_ns, verify=from_disk)
+            if scan.keys_later is not None:  # taken by a child begun at the scan
+                with contextlib.suppress(OSError):  # then stat-ed one by one: each reported
+                    scan.stat_keys_now(stat_keys)
             notes, unread = load.notes(scan.found, scan.prefix, self.read, scan.keys)
             if not load.vanished or listing == LISTINGS - 1:
                 break  # after that: files still vanishing are gone, not problems
@@ -267,7 +279,7 @@ class NoteStore(NoteWrites):
         search needs only the stats: the digest of 100,000 paths and stats is 25 ms); False
         when a file cannot be stat-ed."""
         try:  # kept on the scan: a load of the same scan uses the same values
-            scan.keys = stat_keys(scan.prefix, scan.found)
+            scan.stat_keys_now(stat_keys)
         except OSError:
             return False
         # (not DirEntry.stat(): each entry would keep its stat, 50 MB at 100,000 notes)

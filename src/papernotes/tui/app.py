@@ -75,4 +75,6 @@ class PapernotesApp(App[None]):
 def build_app(root: Path, lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> PapernotesApp:
     """The app on the library at ``root`` (which must exist); a write waits at most
     ``lock_timeout`` seconds for another papernotes, then fails with a notification."""
-    return PapernotesApp(Library.open(Path(root), LockWait(timeout=lock_timeout)))
+    library = Library.open(Path(root), LockWait(timeout=lock_timeout))
+    library.scan_ahead()  # the notes stat-ed on the other core while Textual starts
+    return PapernotesApp(library)

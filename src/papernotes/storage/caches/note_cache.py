@@ -82,6 +82,14 @@ def stat_keys(prefix: str, rels: list[str]) -> list[StatKey]:
     return split_stat_keys(prefix, rels, _stat_keys_here)
 
 
+def stat_keys_started(prefix: str, rels: list[str]) -> Callable[[], list[StatKey]]:
+    """``stat_keys`` begun now in a child process where that is safe (before a program
+    starts threads), given by the function returned (``split_stat.started_stat_keys``)."""
+    from papernotes.storage.split_stat import started_stat_keys
+
+    return started_stat_keys(prefix, rels, _stat_keys_here)
+
+
 def _stat_keys_here(prefix: str, rels: list[str]) -> list[StatKey]:
     """``stat_keys`` in one pass, in this process (no call per file: at 100,000 notes the
     stats are most of a warm ``show``)."""

@@ -16,7 +16,7 @@ import sys
 import threading
 from collections.abc import Callable
 
-SPLIT_FROM = 10_000
+SPLIT_FROM = 20_000
 """Files from which a child is worth its fork (about 2 ms)."""
 
 KEY_SIZE = 40

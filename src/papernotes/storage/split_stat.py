@@ -4,9 +4,11 @@ At 100,000 notes, one stat per note is about a third of a read command after an 
 stat call is short, so Python threads spend their time handing the GIL over (two threads were
 slower than one, measured); a child forked for it stats the second half while this process
 stats the first, and sends the packed keys back through a pipe. Only where that is safe and
-pays: Linux, a process with one thread (never the TUI), many files. Whatever goes wrong in
-the child (a file it cannot stat, a signal, a short answer), this process stats that half
-itself, so the keys and the ``OSError`` are exactly those of one pass.
+pays: Linux, a process with one thread, many files. The TUI begins the whole stat in a child
+before Textual starts its threads (``started_stat_keys``) and collects it from the thread
+that loads the rows. Whatever goes wrong in the child (a file it cannot stat, a signal, a
+short answer), this process stats those files itself, so the keys and the ``OSError`` are
+exactly those of one pass.
 """
 
 from __future__ import annotations

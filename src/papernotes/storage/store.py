@@ -24,6 +24,7 @@ from papernotes.storage.caches.note_cache import (
     NoteCacheLoad,
     StatKey,
     folder_state,
+    is_gone,
     stat_keys,
     stat_keys_started,
 )
@@ -111,10 +112,8 @@ class NoteStore(NoteWrites):
         return Note(paper=parse_note(text), path=rel, digest=digest(data))
 
     def vanished(self, rel: str, exc: OSError) -> bool:
-        """Whether ``exc``, raised reading the note at ``rel``, says it is no longer there
-        (deleted or moved since the folder was listed); a name still there, such as a symlink
-        leading nowhere, is a note that cannot be read."""
-        return isinstance(exc, FileNotFoundError) and not os.path.lexists(self.path_of(rel))
+        """``note_cache.is_gone`` for the note at ``rel``: deleted or moved meanwhile."""
+        return is_gone(str(self.path_of(rel)), exc)
 
     def read_current(self, note: Note) -> Note:
         """``note``'s file as it reads now, from disk and never the cache: what a write under

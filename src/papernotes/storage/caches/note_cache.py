@@ -100,6 +100,13 @@ def _stat_keys_here(prefix: str, rels: list[str]) -> list[StatKey]:
     ]
 
 
+def is_gone(path: str, exc: OSError) -> bool:
+    """Whether ``exc``, raised reading the file at ``path``, says it is no longer there
+    (deleted or moved since the folder was listed); a name still there, such as a symlink
+    leading nowhere, is a file that cannot be read."""
+    return isinstance(exc, FileNotFoundError) and not os.path.lexists(path)
+
+
 def is_racy(key: StatKey, scan_started_ns: int) -> bool:
     """True when the file changed too close to ``scan_started_ns`` to trust its stat later."""
     _, mtime_ns, ctime_ns, _, _ = _STAT.unpack(key)
@@ -368,9 +375,8 @@ class NoteCacheLoad:
         return note
 
     def _gone(self, path: str, rel: str, exc: OSError) -> bool:
-        """Whether ``exc`` says the file at ``path`` is no longer there (noted in
-        ``vanished``); a name still present (a symlink leading nowhere) is a problem."""
-        if not isinstance(exc, FileNotFoundError) or os.path.lexists(path):
+        """``is_gone``, the file noted in ``vanished`` when it is."""
+        if not is_gone(path, exc):
             return False
         self.vanished.append(rel)
         return True

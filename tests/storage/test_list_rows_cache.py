@@ -479,23 +479,10 @@ def test_list_from_rows_equals_one_without_caches_after_any_sequence_of_changes(
 # -- concurrent writers ------------------------------------------------------
 
 
-def edit_and_list(root: str, rel: str, rounds: int, first_when: int) -> None:
-    """One process: edit its note (with its own mtimes) and list from rows, ``rounds`` times:
-    each list rewrites the year file of that note, which holds another process's note too."""
-    from papernotes.library import Library
-
-    path = Path(root) / rel
-    base = path.read_text(encoding="utf-8")
-    for i in range(rounds):
-        path.write_text(base.replace("key: ", f"key: round{i}", 1), encoding="utf-8")
-        when = time.time() - 86400 + first_when + i
-        os.utime(path, (when, when))
-        assert Library(Path(root)).list_rows() is not None
-
-
-def edit_and_list_text(root: str, rel: str, rounds: int, first_when: int) -> None:
-    """``edit_and_list`` through the text kept per year folder: each list rewrites the
-    block of that note's year folder, which holds another process's note too."""
+def edit_and_list(root: str, rel: str, rounds: int, first_when: int, through: str) -> None:
+    """One process: edit its note (with its own mtimes) and list, ``rounds`` times, from the
+    kept rows or (``through="blocks"``) the text kept per year folder: each list rewrites the
+    file of that note's year, which holds another process's note too."""
     from papernotes.cli.output import row_lines
     from papernotes.library import Library
     from papernotes.library.list_blocks import blocks_text
@@ -509,7 +496,11 @@ def edit_and_list_text(root: str, rel: str, rounds: int, first_when: int) -> Non
         path.write_text(base.replace("key: ", f"key: round{i}", 1), encoding="utf-8")
         when = time.time() - 86400 + first_when + i
         os.utime(path, (when, when))
-        assert blocks_text(Library(Path(root)), render, "plain") is not None
+        library = Library(Path(root))
+        if through == "blocks":
+            assert blocks_text(library, render, "plain") is not None
+        else:
+            assert library.list_rows() is not None
 
 
 @pytest.mark.parametrize("through", ["rows", "blocks"])
@@ -517,13 +508,12 @@ def test_processes_rewriting_the_same_year_files_at_once_leave_rows_that_list_ri
     seed_library, trusting_cache, through
 ):
     """Four processes editing and listing at once, two per year file: through the kept rows
-    (``edit_and_list``) or the text kept per year folder (``edit_and_list_text``)."""
+    or the text kept per year folder (``edit_and_list``)."""
     listed(seed_library)
     notes = ["2019/roberta.md", "2019/xlnet.md", "2020/albert.md", "2020/tinybert.md"]
-    work = edit_and_list if through == "rows" else edit_and_list_text
     context = multiprocessing.get_context("fork")  # the children keep the patched racy rule
     writers = [
-        context.Process(target=work, args=(str(seed_library), rel, 10, 1000 * i))
+        context.Process(target=edit_and_list, args=(str(seed_library), rel, 10, 1000 * i, through))
         for i, rel in enumerate(notes)
     ]
     for writer in writers:

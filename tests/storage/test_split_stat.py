@@ -26,6 +26,18 @@ def files(tmp_path) -> tuple[str, list[str]]:
     return f"{tmp_path}/", rels
 
 
+def _dying_in_a_child():
+    """A one-pass stat that kills the process running it when that is a child."""
+    parent = os.getpid()
+
+    def one_pass(where: str, names: list[str]) -> list[bytes]:
+        if os.getpid() != parent:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return note_cache._stat_keys_here(where, names)
+
+    return one_pass
+
+
 def _forks(monkeypatch) -> list[int]:
     """The children forked from now on (their pids)."""
     made: list[int] = []
@@ -62,13 +74,7 @@ def test_a_file_the_child_cannot_stat_raises_what_one_pass_raises(files, monkeyp
 
 def test_a_child_killed_before_it_answers_leaves_the_whole_stat_to_this_process(files):
     prefix, rels = files
-    parent = os.getpid()
-
-    def dying_in_the_child(where: str, names: list[str]) -> list[bytes]:
-        if os.getpid() != parent:
-            os.kill(os.getpid(), signal.SIGKILL)
-        return note_cache._stat_keys_here(where, names)
-
+    dying_in_the_child = _dying_in_a_child()
     keys = split_stat_keys(prefix, rels, dying_in_the_child, split_from=2)
     assert keys == note_cache._stat_keys_here(prefix, rels)
 
@@ -118,13 +124,7 @@ def test_a_child_begun_ahead_that_dies_leaves_the_stat_to_this_process(files):
     from papernotes.storage.split_stat import started_stat_keys
 
     prefix, rels = files
-    parent = os.getpid()
-
-    def dying_in_the_child(where: str, names: list[str]) -> list[bytes]:
-        if os.getpid() != parent:
-            os.kill(os.getpid(), signal.SIGKILL)
-        return note_cache._stat_keys_here(where, names)
-
+    dying_in_the_child = _dying_in_a_child()
     collect = started_stat_keys(prefix, rels, dying_in_the_child, split_from=2)
     assert collect() == note_cache._stat_keys_here(prefix, rels)
 

@@ -149,3 +149,20 @@ def test_a_library_scanned_ahead_lists_what_a_library_that_was_not_lists(seed_li
     assert rows == plain.list_rows()
     assert ahead._listed == plain._listed
     assert [n.path for n in ahead.notes()] == [n.path for n in plain.notes()]
+
+
+def test_a_folder_that_cannot_be_listed_ahead_is_left_to_the_read_that_reports_it(
+    seed_library, tmp_path
+):
+    """The TUI lists ahead before its screen exists; a failure then must not stop it from
+    opening: the load (which the TUI reports in a notification) meets it again."""
+    import shutil
+
+    from papernotes.errors import NotFoundError
+    from papernotes.library import Library
+
+    library = Library(seed_library)
+    shutil.rmtree(seed_library)  # gone between opening the library and listing it
+    library.scan_ahead()
+    with pytest.raises(NotFoundError):
+        library.list_rows()

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from papernotes.errors import ConflictError, FileFormatError, NotFoundError
+from papernotes.errors import ConflictError, FileFormatError, NotFoundError, PapernotesError
 from papernotes.model import DocumentLayout, Note, Problem
 from papernotes.storage.caches import LibraryCaches
 from papernotes.storage.caches.folder_listing import FolderListing
@@ -169,11 +169,15 @@ class NoteStore(NoteWrites):
         self.scanned_plain = scan.plain
         return scan
 
-    def scan_ahead(self) -> Scan:
+    def scan_ahead(self) -> Scan | None:
         """``scan()``, with the stat of every file begun now in a child process where that is
         safe (``split_stat.started_stat_keys``): for a program about to start threads (the
-        TUI), whose first read of this scan then finds the stats taken meanwhile."""
-        scan = self.scan()
+        TUI), whose first read of this scan then finds the stats taken meanwhile. None when
+        the folder cannot be listed now: that read lists it again and reports why."""
+        try:
+            scan = self.scan()
+        except (OSError, PapernotesError):
+            return None
         scan.keys_later = stat_keys_started(scan.prefix, scan.found)
         return scan
 

@@ -21,7 +21,11 @@ PINYIN_KEYS = ["escape", "slash", *"zhengliu"]
 
 
 async def probe(root: Path) -> dict:
-    from papernotes.tui.app import build_app
+    try:  # as ``papernotes tui``: the app built before Textual is imported
+        from papernotes.tui.start import build_app
+    except ImportError:  # older code
+        from papernotes.tui.app import build_app
+    app = build_app(root)
     from papernotes.tui.widgets.paper_list import PaperList
 
     drawn: list[int] = []
@@ -36,7 +40,6 @@ async def probe(root: Path) -> dict:
         return render_line(self, y)
 
     PaperList.render_line = noted_render_line  # type: ignore[method-assign]
-    app = build_app(root)
     async with app.run_test(size=(120, 40)) as pilot:
 
         def paper_list() -> PaperList | None:

@@ -109,7 +109,7 @@ def test_a_fifo_named_like_a_note_does_not_block_the_tui_and_it_quits(seed_libra
     script = textwrap.dedent(
         f"""
         import asyncio
-        from papernotes.tui.app import build_app
+        from papernotes.tui.start import build_app
 
         async def main():
             app = build_app({str(seed_library)!r})

@@ -11,7 +11,8 @@ from pathlib import Path
 from textual.geometry import Region
 
 from papernotes.library.paper_rows import TITLE
-from papernotes.tui.app import PapernotesApp, build_app
+from papernotes.tui.app import PapernotesApp
+from papernotes.tui.start import build_app
 from papernotes.tui.widgets.paper_list import PaperList
 
 SIZE = (120, 40)

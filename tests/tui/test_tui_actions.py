@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from papernotes.tui.app import build_app
 from papernotes.tui.screens.confirm import ConfirmScreen
 from papernotes.tui.screens.help_screen import HelpScreen
 from papernotes.tui.screens.main_screen import MainScreen
+from papernotes.tui.start import build_app
 from papernotes.tui.widgets.detail_view import DetailView
 from papernotes.tui.widgets.paper_list import PaperList
 from tests.helpers import folder_bytes

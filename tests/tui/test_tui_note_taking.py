@@ -179,7 +179,7 @@ async def test_chinese_typed_into_the_note_input_is_stored_unchanged(seed_librar
 async def test_clicking_undo_in_the_deletion_notification_puts_the_line_back(seed_library):
     from textual.widgets._toast import Toast
 
-    from papernotes.tui.app import build_app
+    from papernotes.tui.start import build_app
 
     before = notes_on_disk(seed_library)
     app = build_app(seed_library)

@@ -7,8 +7,8 @@ import asyncio
 
 import pytest
 
-from papernotes.tui.app import build_app
 from papernotes.tui.screens.link_picker import LinkPicker
+from papernotes.tui.start import build_app
 from papernotes.tui.widgets.detail_view import DetailView
 from papernotes.tui.widgets.paper_list import PaperList
 from tests.helpers import run

@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from papernotes.tui.app import build_app
 from papernotes.tui.screens.confirm import ConfirmScreen
 from papernotes.tui.screens.queue_dialogs import ChoiceScreen, StatsScreen, TagChangeScreen
+from papernotes.tui.start import build_app
 from papernotes.tui.widgets.paper_list import PaperList
 from papernotes.tui.widgets.year_nav import YearNavigator
 from tests.helpers import run

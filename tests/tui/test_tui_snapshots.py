@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from papernotes.tui.app import build_app
+from papernotes.tui.start import build_app
 from papernotes.tui.widgets.paper_list import PaperList
 from tests.tui_helpers import SIZE, type_text
 

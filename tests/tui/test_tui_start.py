@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import gc
 import shutil
+import subprocess
+import sys
+import textwrap
 
 import pytest
 
-from papernotes.tui.app import build_app
+from papernotes.tui.start import build_app
 from tests.tui_helpers import (
     SIZE,
     listed_titles,
@@ -69,3 +72,35 @@ async def test_once_the_list_is_shown_every_note_is_ready_for_the_filter_when_it
         assert rows.rows
         assert await search_prepared(app, pilot)
         assert app.library._notes is None  # the rows did it all, without every note
+
+
+def test_the_notes_stat_is_begun_before_textual_is_imported(seed_library):
+    """``build_app`` (what ``papernotes tui`` runs) lists the notes and begins their stat in a
+    forked child before Textual is imported: the stat then runs on the other core while
+    Textual loads, and a fork is safe only before Textual starts its threads."""
+    script = textwrap.dedent(
+        """
+        import sys
+        from pathlib import Path
+        from papernotes.library import Library
+        from papernotes.tui.start import build_app
+
+        seen = []
+        scan_ahead = Library.scan_ahead
+
+        def noted(self):
+            seen.append("textual" in sys.modules)
+            scan_ahead(self)
+
+        Library.scan_ahead = noted
+        imported_first = "textual" in sys.modules
+        app = build_app(Path(sys.argv[1]))
+        app.library.list_rows()  # the child's keys are collected
+        print(imported_first, seen, type(app).__name__)
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(seed_library)], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "[False]", "PapernotesApp"]

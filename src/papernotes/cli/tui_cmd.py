@@ -17,6 +17,6 @@ def tui_cmd(ctx: click.Context) -> None:
       papernotes --notes ~/papers tui
     """
     from papernotes.cli.library_access import lock_wait
-    from papernotes.tui.app import build_app
+    from papernotes.tui.start import build_app
 
     build_app(ctx.obj, lock_wait(ctx).timeout).run()

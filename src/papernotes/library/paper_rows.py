@@ -112,16 +112,17 @@ class PaperRows:
         old = self.texts
         known = {r[PATH]: (r[DIGEST], i) for i, r in enumerate(self.rows) if old.known(i)}
         texts = RowTexts(len(rows), old.blob if known else None)
-        for i, row in enumerate(rows):
-            held = known.get(row[PATH])
-            if held is not None and held[0] == row[DIGEST]:
-                texts.share(i, old, held[1])
+        if known:  # read again after a change (none at the start: 100,000 looks saved)
+            for i, row in enumerate(rows):
+                held = known.get(row[PATH])
+                if held is not None and held[0] == row[DIGEST]:
+                    texts.share(i, old, held[1])
         self.rows, self.texts, self.problems = rows, texts, problems
         self.matcher.forget()
         self._han = self._positions = None
         self._stale = self._seen = False
         years = list(map(itemgetter(YEAR), rows))
-        self._by_year = all(a >= b for a, b in zip(years, years[1:], strict=False))
+        self._by_year = years == sorted(years, reverse=True)  # a sort of sorted data is quick
 
     def refresh(self) -> None:
         """After a change of the library: the rows as they are when every write since the

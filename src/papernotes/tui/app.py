@@ -1,16 +1,14 @@
-"""The papernotes terminal app and the one function that builds it (for the CLI and tests)."""
+"""The papernotes terminal app (built by ``tui.start.build_app``, for the CLI and tests)."""
 
 from __future__ import annotations
 
 import gc
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import App
 
 from papernotes.library import Library
-from papernotes.library.api import DEFAULT_LOCK_TIMEOUT, LockWait
 from papernotes.tui.commands import PaperCommands, PaperFinder
 from papernotes.tui.screens.main_screen import MainScreen
 
@@ -70,11 +68,3 @@ class PapernotesApp(App[None]):
 
     def get_default_screen(self) -> MainScreen:
         return MainScreen(self.library)
-
-
-def build_app(root: Path, lock_timeout: float = DEFAULT_LOCK_TIMEOUT) -> PapernotesApp:
-    """The app on the library at ``root`` (which must exist); a write waits at most
-    ``lock_timeout`` seconds for another papernotes, then fails with a notification."""
-    library = Library.open(Path(root), LockWait(timeout=lock_timeout))
-    library.scan_ahead()  # the notes stat-ed on the other core while Textual starts
-    return PapernotesApp(library)

@@ -10,6 +10,7 @@ on screen. The actions on notes live in ``NoteActions``, the view keys in
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Sequence
 from dataclasses import replace
 from functools import partial
@@ -116,19 +117,19 @@ class MainScreen(MainViewActions):
         rows, only the changed notes parsed).
 
         The cyclic garbage collector is paused while the rows are built (at 100,000 notes it
-        otherwise walks the new objects again and again), and what is loaded then is frozen
-        out of its sight: rows hold no cycles, reference counting frees them.
+        otherwise walks the new objects again and again), and once they are drawn what is
+        loaded is frozen out of its sight (``settled``): rows hold no cycles, reference
+        counting frees them.
         """
         try:
-            with gc_paused(freeze=True):
+            with gc_paused():
                 self.rows.load()
         except Exception as exc:  # any failure is shown, never a crash
             self.app.call_from_thread(
                 self.notify, f"Cannot load the library: {exc}", severity="error"
             )
-            return
-        finally:
             self.post_message(self.LoadEnded())  # the app collects garbage again
+            return
         self.app.call_from_thread(self.loaded)
 
     class LoadEnded(Message):
@@ -137,6 +138,7 @@ class MainScreen(MainViewActions):
     def loaded(self) -> None:
         self.ready = True
         self.redraw()
+        self.call_after_refresh(self.settled)
         problems = self.rows.problems
         if problems:
             more = (
@@ -147,6 +149,13 @@ class MainScreen(MainViewActions):
             self.notify(
                 f"Skipped unreadable notes: {problems[0]}{more}", severity="warning", timeout=10
             )
+
+    def settled(self) -> None:
+        """The loaded rows are drawn: they are moved out of the garbage collector's sight
+        (``gc.freeze``, 40 ms at 100,000 notes, after the first screen instead of before
+        it), and the app collects garbage again."""
+        gc.freeze()
+        self.post_message(self.LoadEnded())
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="search")
     def prepare_search(self) -> None:

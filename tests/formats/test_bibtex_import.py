@@ -726,3 +726,27 @@ def test_a_name_read_once_per_import_reads_as_it_does_alone():
     known: dict[str, str] = {}
     assert [parse_authors(v, known) for v in values] == [parse_authors(v) for v in values]
     assert len(known) == 9  # each distinct name as written read once
+
+
+def test_a_year_that_is_not_one_skips_the_entry_with_its_line_instead_of_guessing(
+    empty_library, tmp_path
+):
+    """``year = {abc2014}`` was read as 2014 (the paper filed under a guessed year); a year is
+    four digits (in braces or quotes), a ``date`` begins with one (ISO 8601)."""
+    bib = write_bib(
+        tmp_path,
+        "@misc{bad,\n title={Bad},\n year={abc2014}}\n\n"
+        "@misc{braced,\n title={Braced},\n year={{2014}}}\n\n"
+        "@misc{dated,\n title={Dated},\n date={2019-05/2020}}\n\n"
+        "@misc{lettered,\n title={Lettered},\n year={2014a}}\n",
+    )
+    result = run(empty_library, "import", str(bib))
+    assert f"{bib}:1: entry 'bad' has year 'abc2014', which is not a year; skipped" in (
+        result.stderr
+    )
+    assert f"{bib}:13: entry 'lettered' has year '2014a', which is not a year; skipped" in (
+        result.stderr
+    )
+    years = {n.paper.title: n.paper.year for n in Library(empty_library).notes()}
+    assert years == {"Braced": 2014, "Dated": 2019}
+    assert result.stdout.strip().splitlines()[-1].startswith("2 added, 0 merged, 2 skipped")

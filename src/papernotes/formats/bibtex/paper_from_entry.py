@@ -32,7 +32,11 @@ from papernotes.formats.bibtex.write import (
 from papernotes.model import Paper
 from papernotes.text.arxiv_ids import base_id
 
-_YEAR = re.compile(r"(?<!\d)(1\d{3}|2\d{3})(?!\d)")
+_YEAR_IN_TEXT = re.compile(r"(?<!\d)(1\d{3}|2\d{3})(?!\d)")
+_YEAR = re.compile(r"(1\d{3}|2\d{3})")
+"""A ``year`` field as biblatex wants it (an integer), braces and spaces aside."""
+_DATE_YEAR = re.compile(r"(1\d{3}|2\d{3})(?:[-/?~%T].*)?", re.DOTALL)
+"""The year a ``date`` field (ISO 8601: ``2014``, ``2014-05-01``, ``2014/2015``) begins with."""
 _ARXIV_IN_TEXT = re.compile(
     r"(?:arxiv\.org/(?:abs|pdf)/|arxiv:\s*)([\w.\-/]+?)(?:v\d+)?(?:\.pdf)?(?=$|[\s,;}])",
     re.IGNORECASE,
@@ -54,9 +58,7 @@ def entry_to_paper(
     title = decode(entry.fields.get("title", ""), math=True)
     if not title:
         raise ValueError("has no title")
-    year_match = _YEAR.search(entry.fields.get("year", "") or entry.fields.get("date", ""))
-    if not year_match:
-        raise ValueError("has no year")
+    year = _year(entry.fields)
     venue, preprint, fields = _read_venue(entry.fields, venues)
     arxiv = _arxiv_id(fields)
     kept_type = _kept_type(entry, fields, venue, preprint, venues)
@@ -69,7 +71,7 @@ def entry_to_paper(
         pages=_PAGE_DASH.sub("-", pages),
         publisher=publisher,
         title=title,
-        year=int(year_match.group(1)),
+        year=year,
         venue=venue,
         arxiv=arxiv,
         key=entry.key,
@@ -96,7 +98,7 @@ def _venue_full(fields: dict[str, str], venue: str, preprint: bool, venues: Venu
     text = decode(fields.get("booktitle") or fields.get("journal") or "")
     if preprint or not venue or not text or venues.from_full_name(text) is None:
         return ""
-    if venues.find(text) is not None and not _YEAR.search(text):
+    if venues.find(text) is not None and not _YEAR_IN_TEXT.search(text):
         return ""  # ``ICML``, the table's own name: the export writes the table's name
     return text
 
@@ -231,6 +233,20 @@ def _written_as_misc(entry: BibEntry) -> bool:
         and bool(TYPE_NAME.fullmatch(subtype))
         and subtype not in CLASSIC_TYPES
     )
+
+
+def _year(fields: dict[str, str]) -> int:
+    """The entry's year, from ``year``, else from ``date``; ``ValueError`` when neither holds
+    one (``abc2014`` is not read as 2014: a guess would file the paper under a wrong year)."""
+    name = "year" if fields.get("year", "").strip() else "date"
+    value = fields.get(name, "")
+    written = value.replace("{", "").replace("}", "").strip()
+    if not written:
+        raise ValueError("has no year")
+    found = (_YEAR if name == "year" else _DATE_YEAR).fullmatch(written)
+    if found is None:
+        raise ValueError(f"has {name} {value.strip()!r}, which is not a year")
+    return int(found.group(1))
 
 
 def _arxiv_id(fields: dict[str, str]) -> str:

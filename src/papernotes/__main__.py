@@ -1,3 +1,3 @@
-from papernotes.cli.main import main
+from papernotes.cli.entry import main
 
 main()

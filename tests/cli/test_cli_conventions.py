@@ -338,3 +338,23 @@ def test_ctrl_c_during_a_command_exits_130_as_the_exit_code_table_says(seed_libr
     result = run(seed_library, "list", "--json")
     assert result.exit_code == 130
     assert "Interrupted" in result.stderr and "Aborted!" not in result.stderr
+
+
+def test_ctrl_c_while_the_program_is_still_loading_exits_130_without_a_traceback(seed_library):
+    """The interrupt arrives while the command line is imported (as when Ctrl-C is pressed in
+    the first tens of milliseconds): ``python -m papernotes`` runs the entry point, which
+    must end as a command does, not with a traceback of the import."""
+    script = (
+        "import runpy, sys\n"
+        "class Stopped:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'click':\n"
+        "            raise KeyboardInterrupt\n"
+        "sys.meta_path.insert(0, Stopped())\n"
+        "sys.argv = ['papernotes', '--notes', sys.argv[1], 'list']\n"
+        "runpy.run_module('papernotes', run_name='__main__')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(seed_library)], capture_output=True, text=True
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (130, "", "Interrupted.\n")

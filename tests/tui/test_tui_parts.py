@@ -114,9 +114,10 @@ def test_the_stylesheet_parses_and_styles_only_widgets_the_ui_makes(seed_library
     from textual.css.stylesheet import Stylesheet
 
     from papernotes.tui import app as app_module
+    from papernotes.tui.start import build_app
 
     path = Path(app_module.__file__).with_name(app_module.PapernotesApp.CSS_PATH)
-    variables = app_module.build_app(seed_library).get_css_variables()
+    variables = build_app(seed_library).get_css_variables()
     stylesheet = Stylesheet(variables=variables)
     stylesheet.read(path)
     stylesheet.parse()  # raises StylesheetParseError on any CSS error

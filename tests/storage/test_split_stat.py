@@ -151,6 +151,43 @@ def test_a_library_scanned_ahead_lists_what_a_library_that_was_not_lists(seed_li
     assert [n.path for n in ahead.notes()] == [n.path for n in plain.notes()]
 
 
+def test_rows_read_ahead_of_the_stat_list_the_notes_changed_since_they_were_kept(
+    seed_library, monkeypatch
+):
+    """The kept rows are read while the child stats (``row_listing.read_ahead``), before
+    its keys are collected; a note edited, one removed and one added since the rows were
+    kept are listed as they are now, as a load without any cache lists them."""
+    from papernotes.library import Library
+    from papernotes.library.list_rows import rows_of
+    from papernotes.storage import row_listing, split_stat
+
+    monkeypatch.setattr(split_stat, "SPLIT_FROM", 2)
+    assert Library(seed_library).list_rows()  # the rows kept
+    edited = seed_library / "2020" / "tinybert.md"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("TinyBERT", "TinyBERT-edited"))
+    (seed_library / "2021" / "nezha.md").unlink()
+    (seed_library / "2019" / "new.md").write_text("---\ntitle: New\nyear: 2019\n---\n")
+    calls: list[str] = []
+
+    def noted(name, real):
+        def call(*args):
+            calls.append(name)
+            return real(*args)
+
+        return call
+
+    monkeypatch.setattr(row_listing, "read_ahead", noted("read", row_listing.read_ahead))
+    monkeypatch.setattr(split_stat, "_answer", noted("answer", split_stat._answer))
+    ahead = Library(seed_library)
+    ahead.scan_ahead()
+    rows = ahead.list_rows()
+    assert calls == ["read", "answer"]
+    monkeypatch.setenv("PAPERNOTES_NO_CACHE", "1")
+    fresh = rows_of(Library(seed_library).notes())
+    assert [r[1:] for r in rows] == [r[1:] for r in fresh]
+    assert any("TinyBERT-edited" in str(r) for r in rows)
+
+
 def test_a_folder_that_cannot_be_listed_ahead_is_left_to_the_read_that_reports_it(
     seed_library, tmp_path
 ):

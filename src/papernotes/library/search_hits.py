@@ -17,9 +17,9 @@ import re
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, AnyStr, cast
+from typing import TYPE_CHECKING, Any, AnyStr, cast
 
-from papernotes.library.search import Hit, PinyinPattern, Query, merged, spans
+from papernotes.library.search import Hit, PinyinPattern, Query, spans
 from papernotes.model import Paper
 from papernotes.storage.caches.search_forms_cache import starts_of
 from papernotes.text.folding import HAN, NOT_HAN, TextFolder
@@ -62,55 +62,70 @@ class FormsQuery:
         text_starts: Sequence[int],
         spelled: str,
         spelled_starts: Sequence[int],
-        firsts: dict[int, int] | None = None,
-        readings: dict[int, re.Match[str]] | None = None,
+        places: Places | None = None,
     ) -> list[int]:
         """``matching`` for the folded texts joined by newlines (``starts_of`` each) and the
         spellings joined the same way: each word found in all the texts at once, then each
         pinyin pattern in all the spellings, so that a note costs a search in C only where it
-        matches. For a query of one word, ``firsts`` gets where in ``texts`` each note that
-        holds the word holds it first, and ``readings`` the first match of its pinyin
-        pattern in each note's spelling (``pinyin_place_in`` goes on from there)."""
+        matches. ``places`` gets where each word is first held and each pattern first
+        matches in each note (``place_in`` places a hit from them)."""
         everyone = range(len(text_starts) - 1)
         if not self.words:
             return list(everyone)
         found: set[int] | None = None
         for (word, _), pattern in zip(self.words, self.per_word, strict=True):
-            if word and firsts is not None and len(self.words) == 1:
-                firsts.update(first_places(texts, text_starts, word))
-                notes = set(firsts)
+            if places is not None:
+                held = first_places(texts, text_starts, word) if word else {}
+                places.texts.append(held)
+                notes = set(held) if word else set(everyone)
             else:
                 joined = cast(bytes, texts)  # a mapped section finds as bytes do
                 notes = notes_holding(joined, text_starts, word) if word else set(everyone)
-            if pattern is not None and readings is not None and len(self.words) == 1:
-                readings.update(first_readings(spelled, spelled_starts, pattern))
-                notes |= set(readings)
+            if pattern is not None and places is not None:
+                read = first_readings(spelled, spelled_starts, pattern)
+                places.readings.append(read)
+                notes.update(read)
             elif pattern is not None:
                 notes |= notes_read_as(spelled, spelled_starts, pattern)
             found = notes if found is None else found & notes
         assert found is not None
-        if self.query.whole is not None:
-            found |= notes_read_as(spelled, spelled_starts, self.query.whole)
+        whole = self.query.whole
+        if whole is not None and places is not None:
+            read = first_readings(spelled, spelled_starts, whole)
+            places.readings.append(read)
+            found.update(read)
+        elif whole is not None:
+            found |= notes_read_as(spelled, spelled_starts, whole)
         return sorted(found)
 
-    def pinyin_place_in(self, joined: str, lo: int, hi: int, hit: re.Match[str]) -> tuple[int, int]:
-        """``pinyin_place`` for a query of one pinyin word, on the spelling from ``lo`` to
-        ``hi`` of ``joined`` (the spellings of a year joined), given the first match in it
-        (``first_readings``)."""
-        pattern = self.patterns[0]
-        start, end = _widened_in(joined, hit, lo, hi)
-        while True:
-            after = pattern.search_from(joined, max(hit.end(), hit.start() + 1), hi)
-            if after is None:
-                break
-            hit = after
-            later, later_end = _widened_in(joined, hit, lo, hi)
-            if later > end:  # matches come in order: the first one past the end ends it
-                break
-            end = max(end, later_end)
-        count = joined.count
-        first_char = count(HAN, lo, start) + count(NOT_HAN, lo, start)
-        return first_char, first_char + count(HAN, start, end) + count(NOT_HAN, start, end)
+    def place_in(  # noqa: PLR0913 - the year's texts and spellings, and where they matched
+        self,
+        i: int,
+        texts: Section,
+        text_starts: Sequence[int],
+        spelled: str,
+        spelled_starts: Sequence[int],
+        places: Places,
+    ) -> tuple[int, int] | None:
+        """``text_place``, else ``pinyin_place``, for note ``i`` of a year (the texts and
+        spellings ``matching_joined`` matched, with the ``places`` it found): no note's text
+        or spelling is cut or searched again but for the pinyin matches after the first."""
+        best: tuple[int, int] | None = None
+        for held, (_, length) in zip(places.texts, self.words, strict=True):
+            at = held.get(i)
+            if at is not None and (best is None or (at, length) < best):
+                best = (at, length)  # the earliest word (the shorter at a tie)
+        if best is not None:
+            start = len(texts[text_starts[i] : best[0]].decode("utf-8", "surrogatepass"))
+            return start, start + best[1]
+        heads = [
+            (pattern, hit)
+            for pattern, read in zip(self.patterns, places.readings, strict=True)
+            if (hit := read.get(i)) is not None
+        ]
+        if not heads:
+            return None
+        return pinyin_span_in(spelled, spelled_starts[i], spelled_starts[i + 1] - 1, heads)
 
     def text_place(self, folded: bytes) -> tuple[int, int] | None:
         """The earliest word of the query in ``folded`` as a character span (the shorter word
@@ -130,32 +145,63 @@ class FormsQuery:
 
     def pinyin_place(self, spelling: str) -> tuple[int, int] | None:
         """The first span (in characters, overlapping matches joined) where a pinyin pattern
-        of the query matches ``spelling``: ``search._pinyin_hit``'s span, in the note's text.
-        With one pattern the matches after the first are looked for only while they overlap."""
-        if len(self.patterns) == 1:
-            pattern = self.patterns[0]
-            hit = pattern.search_from(spelling, 0)
-            if hit is None:
-                return None
-            start, end = _widened(spelling, hit)
-            while True:
-                hit = pattern.search_from(spelling, max(hit.end(), hit.start() + 1))
-                if hit is None:
-                    break
-                later, later_end = _widened(spelling, hit)
-                if later > end:  # matches come in order: the first one past the end ends it
-                    break
-                end = max(end, later_end)
-        else:
-            spans = [_widened(spelling, hit) for p in self.patterns for hit in p.finditer(spelling)]
-            joined = merged(spans)
-            if not joined:
-                return None
-            start, end = joined[0]
-        # Positions of token boundaries in the spelling: the tokens before are the characters.
-        count = spelling.count
-        first_char = count(HAN, 0, start) + count(NOT_HAN, 0, start)
-        return first_char, first_char + count(HAN, start, end) + count(NOT_HAN, start, end)
+        of the query matches ``spelling``: ``search._pinyin_hit``'s span, in the note's text."""
+        heads = [(p, hit) for p in self.patterns if (hit := p.search_from(spelling, 0)) is not None]
+        return pinyin_span_in(spelling, 0, len(spelling), heads) if heads else None
+
+
+class Places:
+    """Where each word of a query is first held (a byte position in the year's joined folded
+    texts) and each of its pinyin patterns (``FormsQuery.patterns``) first matches, by note:
+    what ``FormsQuery.matching_joined`` finds on the way, so a hit is placed without
+    searching its note again."""
+
+    __slots__ = ("texts", "readings")
+
+    def __init__(self) -> None:
+        self.texts: list[dict[int, int]] = []
+        self.readings: list[dict[int, re.Match[str]]] = []
+
+
+def pinyin_span_in(
+    joined: str, lo: int, hi: int, heads: list[tuple[PinyinPattern, re.Match[str]]]
+) -> tuple[int, int]:
+    """The first span (in characters) of the spelling from ``lo`` to ``hi`` of ``joined``
+    where the patterns match, overlapping or touching matches joined (``search.merged``'s
+    first span), given each pattern's first match there (``heads``: one or more). Matches
+    of a pattern come in order, so the matches after the first are looked for only while
+    they start by the end found so far."""
+    if len(heads) == 1:
+        pattern, hit = heads[0]
+        start, end = _widened_in(joined, hit, lo, hi)
+        while True:
+            after = pattern.search_from(joined, max(hit.end(), hit.start() + 1), hi)
+            if after is None:
+                break
+            hit = after
+            later, later_end = _widened_in(joined, hit, lo, hi)
+            if later > end:  # the first one past the end ends it
+                break
+            end = max(end, later_end)
+    else:
+        todo: list[list[Any]] = [[*_widened_in(joined, h, lo, hi), p, h] for p, h in heads]
+        start = end = min(head[0] for head in todo)
+        while todo:  # the spans starting by the end, until none does
+            grown = False
+            for head in todo:
+                while head[0] <= end:
+                    end, grown = max(end, head[1]), True
+                    hit = head[3]
+                    after = head[2].search_from(joined, max(hit.end(), hit.start() + 1), hi)
+                    if after is None:
+                        head[0] = hi + 1  # no more: never starts by the end
+                        break
+                    head[:2], head[3] = _widened_in(joined, after, lo, hi), after
+            if not grown:
+                break
+    count = joined.count
+    first_char = count(HAN, lo, start) + count(NOT_HAN, lo, start)
+    return first_char, first_char + count(HAN, start, end) + count(NOT_HAN, start, end)
 
 
 def notes_holding(joined: AnyStr, starts: Sequence[int], word: AnyStr) -> set[int]:
@@ -204,17 +250,6 @@ def notes_read_as(joined: str, starts: Sequence[int], pattern: PinyinPattern) ->
         found.add(note)
         hit = pattern.search_from(joined, starts[note + 1])
     return found
-
-
-def _widened(spelling: str, hit: re.Match[str]) -> tuple[int, int]:
-    """``hit`` widened to whole tokens: from the start of the token it starts in (a match
-    starts inside a token's readings) to the end of the token it ends in (the next ``;`` or
-    ``|``, else the end)."""
-    end = hit.end()
-    next_han, next_other = spelling.find(HAN, end), spelling.find(NOT_HAN, end)
-    if next_han < 0 or 0 <= next_other < next_han:
-        next_han = next_other
-    return spelling.rfind(HAN, 0, hit.start()), next_han if next_han >= 0 else len(spelling)
 
 
 def _widened_in(joined: str, hit: re.Match[str], lo: int, hi: int) -> tuple[int, int]:

@@ -20,7 +20,6 @@ out only the edited year's papers again.
 from __future__ import annotations
 
 import marshal
-import re
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterator
@@ -35,6 +34,7 @@ from papernotes.library.search import Hit, Query, locate
 from papernotes.library.search_forms import entry_of
 from papernotes.library.search_hits import (
     FormsQuery,
+    Places,
     decoded,
     exact_hit,
     hit_in,
@@ -221,46 +221,33 @@ class YearSearch:
         if self.query.exact:
             return self.exact_year(forms)
         spelled = self.current_spellings(year, forms) if self.pinyin else None
-        firsts: dict[int, int] = {}
-        readings: dict[int, re.Match[str]] = {}
+        sounds, sound_starts = ("", (0,)) if spelled is None else (spelled.spelled, spelled.starts)
+        places = Places()
         texts, starts = forms.folded, forms.folded_starts
-        if spelled is None:
-            matched = self.matcher.matching_joined(texts, starts, "", (0,), firsts)
-        else:
-            sounds, sound_starts = spelled.spelled, spelled.starts
-            matched = self.matcher.matching_joined(
-                texts, starts, sounds, sound_starts, firsts, readings
-            )
+        matched = self.matcher.matching_joined(texts, starts, sounds, sound_starts, places)
         words = self.matcher.words
-        length = words[0][1] if len(words) == 1 else 0
-        one_word = len(words) == 1 and bool(words[0][0])  # not in firsts: not in the text
+        one_word = len(words) == 1  # the common case, placed here without a call
+        length = words[0][1] if one_word else 0
+        first_of = (places.texts[0] if one_word else {}).get
+        place_in = self.matcher.place_in
         ends, ends_starts, aligned = forms.ends, forms.ends_starts, forms.aligned
         notes, text_starts, paths, row = forms.texts, forms.text_starts, forms.paths, forms.row
-        loads, first_of, reading_of = marshal.loads, firsts.get, readings.get
+        loads = marshal.loads
         found: list[Found] = []
         add = found.append
         for i in matched:
+            if not aligned[i]:  # some field folds to another length: field by field
+                add((b"", paths[i], *loads(row(i)), self.hit(forms, i)))
+                continue
             first = first_of(i)
-            if first is None or not aligned[i]:  # pinyin only, or fields of other lengths
-                reading = reading_of(i) if first is None and one_word else None
-                if not aligned[i] or reading is None:
-                    add((b"", paths[i], *loads(row(i)), self.hit(forms, spelled, i)))
-                    continue
-                assert spelled is not None
-                bounds = spelled.starts[i], spelled.starts[i + 1] - 1
-                start, end = self.matcher.pinyin_place_in(spelled.spelled, *bounds, reading)
-            else:  # the word's first place in the note, in characters
+            if first is not None:  # the word's first place in the note, in characters
                 start = len(texts[starts[i] : first].decode("utf-8", "surrogatepass"))
-                end = start + length
+                span: tuple[int, int] | None = start, start + length
+            else:
+                span = place_in(i, texts, starts, sounds, sound_starts, places)
             lo, hi = ends_starts[i], ends_starts[i + 1]
-            add(
-                (
-                    b"",
-                    paths[i],
-                    *loads(row(i)),
-                    hit_in(ends, lo, hi, notes, text_starts[i], start, end),
-                )
-            )
+            hit = None if span is None else hit_in(ends, lo, hi, notes, text_starts[i], *span)
+            add((b"", paths[i], *loads(row(i)), hit))
         return found
 
     def exact_year(self, forms: YearForms) -> list[Found]:
@@ -306,20 +293,13 @@ class YearSearch:
                 found.append((b"", paths[i], *marshal.loads(row(i)), hit))
         return found
 
-    def hit(self, forms: YearForms, spelled: YearSpellings | None, i: int) -> Hit | None:
-        """Where the query matched note ``i`` of ``forms`` (``SearchForms.hits``'s answer)."""
-        if not forms.aligned[i]:  # some field folds to another length: field by field
-            note = self.read(forms.paths[i])
-            if not isinstance(note, Note):
-                return None
-            return locate(self.query, note.paper, self.folder, decoded(forms.folded_of(i)))
-        place = self.matcher.text_place(forms.folded_of(i))
-        if place is None and spelled is not None:
-            place = self.matcher.pinyin_place(spelled.spelling(i))
-        if place is None:
+    def hit(self, forms: YearForms, i: int) -> Hit | None:
+        """Where the query matched note ``i`` of ``forms``, one with a field that folds to
+        another length (``SearchForms.hits``'s answer): worked out field by field."""
+        note = self.read(forms.paths[i])
+        if not isinstance(note, Note):
             return None
-        lo, hi = forms.ends_starts[i], forms.ends_starts[i + 1]
-        return hit_in(forms.ends, lo, hi, forms.texts, forms.text_starts[i], *place)
+        return locate(self.query, note.paper, self.folder, decoded(forms.folded_of(i)))
 
     def current_forms(self, year: str, start: int, end: int) -> YearForms:
         """The forms of the notes of the scan from ``start`` to ``end`` that read, in scan

@@ -14,6 +14,7 @@ aligned goes through ``locate`` itself.
 from __future__ import annotations
 
 import re
+import sys
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
@@ -43,8 +44,12 @@ class FormsQuery:
     def __init__(self, query: Query) -> None:
         self.query = query
         self.words = [(encoded(w), len(w)) for w in query.words]
-        self.per_word = query.pinyin or (None,) * len(query.words)
-        self.patterns = [p for p in (*query.pinyin, query.whole) if p is not None]
+        self.per_word = [
+            None if p is None else SpelledPattern(p)
+            for p in query.pinyin or (None,) * len(query.words)
+        ]
+        self.whole = None if query.whole is None else SpelledPattern(query.whole)
+        self.patterns = [p for p in (*self.per_word, self.whole) if p is not None]
 
     def matches_text(self, folded: bytes) -> bool:
         return all(word in folded for word, _ in self.words)
@@ -53,14 +58,18 @@ class FormsQuery:
         """The positions of the notes that ``matches`` (given their folded texts and
         spellings), in order."""
         joined, starts = b"\n".join(texts), starts_of([len(t) for t in texts])
-        spelled, spelled_starts = "\n".join(spellings), starts_of([len(s) for s in spellings])
+        encoded_spellings = [s.encode("utf-8", "surrogatepass") for s in spellings]
+        spelled, spelled_starts = (
+            b"\n".join(encoded_spellings),
+            starts_of(map(len, encoded_spellings)),
+        )
         return self.matching_joined(joined, starts, spelled, spelled_starts)
 
     def matching_joined(
         self,
         texts: Section,
         text_starts: Sequence[int],
-        spelled: str,
+        spelled: Section,
         spelled_starts: Sequence[int],
         places: Places | None = None,
     ) -> list[int]:
@@ -89,7 +98,7 @@ class FormsQuery:
                 notes |= notes_read_as(spelled, spelled_starts, pattern)
             found = notes if found is None else found & notes
         assert found is not None
-        whole = self.query.whole
+        whole = self.whole
         if whole is not None and places is not None:
             read = first_readings(spelled, spelled_starts, whole)
             places.readings.append(read)
@@ -103,7 +112,7 @@ class FormsQuery:
         i: int,
         texts: Section,
         text_starts: Sequence[int],
-        spelled: str,
+        spelled: Section,
         spelled_starts: Sequence[int],
         places: Places,
     ) -> tuple[int, int] | None:
@@ -146,8 +155,40 @@ class FormsQuery:
     def pinyin_place(self, spelling: str) -> tuple[int, int] | None:
         """The first span (in characters, overlapping matches joined) where a pinyin pattern
         of the query matches ``spelling``: ``search._pinyin_hit``'s span, in the note's text."""
-        heads = [(p, hit) for p in self.patterns if (hit := p.search_from(spelling, 0)) is not None]
-        return pinyin_span_in(spelling, 0, len(spelling), heads) if heads else None
+        spelled = spelling.encode("utf-8", "surrogatepass")
+        heads = [(p, hit) for p in self.patterns if (hit := p.search_from(spelled, 0)) is not None]
+        return pinyin_span_in(spelled, 0, len(spelled), heads) if heads else None
+
+
+class SpelledPattern:
+    """A query word's ``PinyinPattern`` for spellings kept as UTF-8 (``YearSpellings``): its
+    regular expression compiled for bytes, which matches where the text one does (the
+    spellings are ASCII, and no byte of another character is a letter, ``;`` or ``,``), on
+    a mapped file without copying it."""
+
+    __slots__ = ("regex",)
+
+    def __init__(self, pattern: PinyinPattern) -> None:
+        self.regex = re.compile(pattern.regex.pattern.encode())
+
+    def search_from(self, form: Section, pos: int, endpos: int = sys.maxsize) -> Spelled | None:
+        """``PinyinPattern.search_from``: the first match at ``pos`` or later that starts a
+        reading, ending by ``endpos``."""
+        search = self.regex.search
+        while True:
+            found = search(form, pos, endpos)
+            if found is None:
+                return None
+            at = found.start()
+            if form[at - 1 : at] in READING_STARTS:
+                return found
+            pos = at + 1  # inside a longer reading (an in xian): look further
+
+
+Spelled = re.Match[bytes]
+READING_STARTS = (HAN.encode(), b",")
+B_HAN, B_NOT_HAN = HAN.encode(), NOT_HAN.encode()
+"""``text.folding``'s marks in a spelling kept as bytes."""
 
 
 class Places:
@@ -160,11 +201,11 @@ class Places:
 
     def __init__(self) -> None:
         self.texts: list[dict[int, int]] = []
-        self.readings: list[dict[int, re.Match[str]]] = []
+        self.readings: list[dict[int, Spelled]] = []
 
 
 def pinyin_span_in(
-    joined: str, lo: int, hi: int, heads: list[tuple[PinyinPattern, re.Match[str]]]
+    joined: Section, lo: int, hi: int, heads: list[tuple[SpelledPattern, Spelled]]
 ) -> tuple[int, int]:
     """The first span (in characters) of the spelling from ``lo`` to ``hi`` of ``joined``
     where the patterns match, overlapping or touching matches joined (``search.merged``'s
@@ -199,9 +240,9 @@ def pinyin_span_in(
                     head[:2], head[3] = _widened_in(joined, after, lo, hi), after
             if not grown:
                 break
-    count = joined.count
-    first_char = count(HAN, lo, start) + count(NOT_HAN, lo, start)
-    return first_char, first_char + count(HAN, start, end) + count(NOT_HAN, start, end)
+    before, count = start - lo, joined[lo:end].count  # (a mapped file has no ``count``)
+    first_char = count(B_HAN, 0, before) + count(B_NOT_HAN, 0, before)
+    return first_char, first_char + count(B_HAN, before) + count(B_NOT_HAN, before)
 
 
 def notes_holding(joined: AnyStr, starts: Sequence[int], word: AnyStr) -> set[int]:
@@ -228,8 +269,8 @@ def first_places(joined: Section, starts: Sequence[int], word: bytes) -> dict[in
 
 
 def first_readings(
-    joined: str, starts: Sequence[int], pattern: PinyinPattern
-) -> dict[int, re.Match[str]]:
+    joined: Section, starts: Sequence[int], pattern: SpelledPattern
+) -> dict[int, Spelled]:
     """``notes_read_as``, with the first match in each of those notes."""
     found = {}
     hit = pattern.search_from(joined, 0)
@@ -240,7 +281,7 @@ def first_readings(
     return found
 
 
-def notes_read_as(joined: str, starts: Sequence[int], pattern: PinyinPattern) -> set[int]:
+def notes_read_as(joined: Section, starts: Sequence[int], pattern: SpelledPattern) -> set[int]:
     """The notes whose pinyin spelling (joined with the others, ``starts_of``) ``pattern``
     matches (a match holds no newline)."""
     found = set()
@@ -252,13 +293,15 @@ def notes_read_as(joined: str, starts: Sequence[int], pattern: PinyinPattern) ->
     return found
 
 
-def _widened_in(joined: str, hit: re.Match[str], lo: int, hi: int) -> tuple[int, int]:
-    """``_widened`` for the spelling from ``lo`` to ``hi`` of ``joined``."""
+def _widened_in(joined: Section, hit: Spelled, lo: int, hi: int) -> tuple[int, int]:
+    """``hit`` in the spelling from ``lo`` to ``hi`` of ``joined``, widened to whole
+    tokens: from the start of the token it starts in (a match starts inside a token's
+    readings) to the end of the token it ends in (the next ``;`` or ``|``, else ``hi``)."""
     end = hit.end()
-    next_han, next_other = joined.find(HAN, end, hi), joined.find(NOT_HAN, end, hi)
+    next_han, next_other = joined.find(B_HAN, end, hi), joined.find(B_NOT_HAN, end, hi)
     if next_han < 0 or 0 <= next_other < next_han:
         next_han = next_other
-    return joined.rfind(HAN, lo, hit.start()), next_han if next_han >= 0 else hi
+    return joined.rfind(B_HAN, lo, hit.start()), next_han if next_han >= 0 else hi
 
 
 def field_ends(fields: list[str], authors: int, tags: int) -> bytes:

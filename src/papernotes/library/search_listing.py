@@ -221,7 +221,7 @@ class YearSearch:
         if self.query.exact:
             return self.exact_year(forms)
         spelled = self.current_spellings(year, forms) if self.pinyin else None
-        sounds, sound_starts = ("", (0,)) if spelled is None else (spelled.spelled, spelled.starts)
+        sounds, sound_starts = (b"", (0,)) if spelled is None else (spelled.spelled, spelled.starts)
         places = Places()
         texts, starts = forms.folded, forms.folded_starts
         matched = self.matcher.matching_joined(texts, starts, sounds, sound_starts, places)
@@ -348,8 +348,9 @@ class YearSearch:
         """The pinyin spellings of the notes of ``forms``, in their order: those kept for the
         same digest as they are, the others spelled again (kept for next time)."""
         kept = self.cache.read_spellings_year(year)
-        if kept is not None and kept.paths == forms.paths and kept.digests == forms.digests:
-            return kept
+        if kept is not None and kept.joined_paths == forms.joined_paths:
+            if kept.joined_digests == forms.joined_digests:  # (two comparisons, no list)
+                return kept
         index = {path: i for i, path in enumerate(kept.paths)} if kept is not None else {}
         entries = []
         for i, (path, digest) in enumerate(zip(forms.paths, forms.digests, strict=True)):

@@ -52,14 +52,11 @@ from papernotes.storage.caches.year_forms import (
     Spelling,
     YearForms,
     YearSpellings,
-    read_starts,
     starts_of,
 )
 from papernotes.storage.checked_file import (
     CACHE_TEMP_PREFIX,
-    read_checked,
     remove_checked,
-    write_checked,
 )
 
 __all__ = [
@@ -78,7 +75,9 @@ __all__ = [
     "starts_of",
 ]
 
-FORMS_FORMAT = 7
+FORMS_FORMAT = 8
+SPELLED = "spelled/"
+"""What a year's spellings file is named by in ``intact_files`` (its forms file: the year)."""
 CONVERTERS = ("opencc", "pypinyin")
 _MAGIC = b"papernotes search forms\n"
 
@@ -197,29 +196,34 @@ class SearchFormsCache:
         return key is not None
 
     def read_spellings_year(self, year: str) -> YearSpellings | None:
-        data = self._read(self.spellings_folder, year)
-        if not (isinstance(data, tuple) and len(data) == 4):
+        """The spellings kept for ``year``, mapped and checked once per boot as ``read_year``
+        reads the forms; None when there are none that read."""
+        if self.spellings_folder is None:
             return None
-        paths, digests, spelled, starts = data
-        if not (isinstance(paths, list) and isinstance(digests, list)):
+        name = SPELLED + year
+        intact = self.intact.key(name)
+        got = read_mapped(self.spellings_folder / year, self.head(), 1, intact)
+        if got is None:
             return None
-        if not isinstance(spelled, str) or len(paths) != len(digests):
-            return None
-        found = read_starts(starts, len(spelled), len(paths))
-        if found is None:
-            return None
-        return YearSpellings(paths, digests, spelled, found)
+        (small, sections), key = got
+        data = self._unpacked(small, year)
+        spellings = None if data is None else YearSpellings.from_payload(data, sections)
+        if spellings is not None and key != intact:
+            self.intact.found(name, key)
+        return spellings
 
     def write_spellings_year(self, year: str, spellings: YearSpellings) -> bool:
-        if not spellings.paths:
-            return self._remove(self.spellings_folder, year)
-        starts = spellings.starts.tobytes()
-        payload = (spellings.paths, spellings.digests, spellings.spelled, starts)
-        return self._write(self.spellings_folder, year, payload)
+        if not spellings.joined_paths:
+            return self.remove_year(year, spellings=True)
+        if self.spellings_folder is None:
+            return False
+        small = marshal.dumps((self.real_root, year, spellings.payload()))
+        key = write_mapped(self.spellings_folder / year, self.head(), small, [spellings.spelled])
+        self.intact.found(SPELLED + year, key or None)
+        return key is not None
 
     def remove_year(self, year: str, spellings: bool = False) -> bool:
-        if not spellings:
-            self.intact.found(year, None)
+        self.intact.found(SPELLED + year if spellings else year, None)
         return self._remove(self.spellings_folder if spellings else self.folder, year)
 
     def read(self) -> KeptForms:
@@ -323,12 +327,6 @@ class SearchFormsCache:
                 entries = [kept.entry(i, UNKNOWN) for i in range(len(kept.paths))]
                 self.write_year(year, YearForms.of(entries))
 
-    def _read(self, folder: Path | None, year: str) -> object | None:
-        if folder is None:
-            return None
-        payload = read_checked(folder / year, self.head())
-        return None if payload is None else self._unpacked(payload, year)
-
     def _unpacked(self, payload: bytes | memoryview, year: str) -> object | None:
         """What a file of ``year`` of this library holds, from its marshalled ``payload``."""
         try:
@@ -339,15 +337,6 @@ class SearchFormsCache:
             return None
         found: object = data
         return found
-
-    def _write(self, folder: Path | None, year: str, data: tuple[object, ...]) -> bool:
-        if folder is None:
-            return False
-        try:
-            payload = marshal.dumps((self.real_root, year, data))  # type: ignore[arg-type]
-        except (ValueError, TypeError):
-            return False
-        return write_checked(folder / year, self.head(), payload)
 
     def _remove(self, folder: Path | None, year: str) -> bool:
         if folder is None:

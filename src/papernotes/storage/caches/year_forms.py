@@ -274,23 +274,58 @@ def read_starts(data: object, length: int, n: int) -> array[int] | None:
 
 
 class YearSpellings:
-    """The kept pinyin spellings of the notes of one year folder: their paths, the digests
-    of the bytes they were made from, and the spellings joined by newlines (a spelling holds
-    none) with where each starts."""
+    """The kept pinyin spellings of the notes of one year folder: their paths (joined by
+    NULs) and the digests of the bytes they were made from (joined by newlines), compared
+    with a year's forms at once, and the spellings as UTF-8 (ASCII: ``;``, ``,``, ``|`` and
+    toneless syllables) joined by newlines (a spelling holds none), mapped from the file,
+    with where each starts: a pinyin query matches them as bytes, copying nothing."""
 
-    __slots__ = ("paths", "digests", "spelled", "starts")
+    __slots__ = ("joined_paths", "joined_digests", "spelled", "starts", "_paths", "_digests")
 
-    def __init__(
-        self, paths: list[str], digests: list[str], spelled: str, starts: array[int]
-    ) -> None:
-        self.paths, self.digests, self.spelled, self.starts = paths, digests, spelled, starts
+    def __init__(self, paths: str, digests: str, spelled: Bytes, starts: array[int]) -> None:
+        self.joined_paths, self.joined_digests = paths, digests
+        self.spelled, self.starts = spelled, starts
+        self._paths: list[str] | None = None
+        self._digests: list[str] | None = None
 
     @classmethod
     def of(cls, entries: list[tuple[str, str, str]]) -> YearSpellings:
         """The year holding ``(path, digest, spelling)`` entries."""
-        spellings = [e[2] for e in entries]
-        spelled, starts = "\n".join(spellings), starts_of(map(len, spellings))
-        return cls([e[0] for e in entries], [e[1] for e in entries], spelled, starts)
+        spellings = [e[2].encode("utf-8", "surrogatepass") for e in entries]
+        spelled, starts = b"\n".join(spellings), starts_of(map(len, spellings))
+        paths, digests = "\0".join(e[0] for e in entries), "\n".join(e[1] for e in entries)
+        return cls(paths, digests, spelled, starts)
+
+    @property
+    def paths(self) -> list[str]:
+        if self._paths is None:
+            self._paths = self.joined_paths.split("\0") if self.joined_paths else []
+        return self._paths
+
+    @property
+    def digests(self) -> list[str]:
+        if self._digests is None:
+            self._digests = self.joined_digests.split("\n") if self.joined_paths else []
+        return self._digests
 
     def spelling(self, i: int) -> str:
-        return self.spelled[self.starts[i] : self.starts[i + 1] - 1]
+        found = self.spelled[self.starts[i] : self.starts[i + 1] - 1]
+        return found.decode("utf-8", "surrogatepass")
+
+    def payload(self) -> tuple[str, str, bytes]:
+        """What the year's file holds but the spellings (its one section)."""
+        return self.joined_paths, self.joined_digests, self.starts.tobytes()
+
+    @classmethod
+    def from_payload(cls, data: object, sections: list[Bytes]) -> YearSpellings | None:
+        """The year a file holds: ``payload()``'s parts and the spellings."""
+        if not (isinstance(data, tuple) and len(data) == 3 and len(sections) == 1):
+            return None
+        paths, digests, starts = data
+        if not (isinstance(paths, str) and isinstance(digests, str)):
+            return None
+        n = paths.count("\0") + 1 if paths else 0
+        if digests.count("\n") != max(n - 1, 0) or (not paths and digests):
+            return None
+        found = read_starts(starts, len(sections[0]), n)
+        return None if found is None else cls(paths, digests, sections[0], found)

@@ -213,33 +213,57 @@ def pinyin_span_in(
     of a pattern come in order, so the matches after the first are looked for only while
     they start by the end found so far."""
     if len(heads) == 1:
-        pattern, hit = heads[0]
-        start, end = _widened_in(joined, hit, lo, hi)
+        return one_span_in(joined, lo, hi, *heads[0])
+    todo: list[list[Any]] = [[*_widened_in(joined, h, lo, hi), p, h] for p, h in heads]
+    start = end = min(head[0] for head in todo)
+    while True:  # the spans starting by the end, until none does
+        grown = False
+        for head in todo:
+            while head[0] <= end:
+                end, grown = max(end, head[1]), True
+                hit = head[3]
+                after = head[2].search_from(joined, max(hit.end(), hit.start() + 1), hi)
+                if after is None:
+                    head[0] = hi + 1  # no more: never starts by the end
+                    break
+                head[:2], head[3] = _widened_in(joined, after, lo, hi), after
+        if not grown:
+            break
+    return _characters(joined, lo, start, end)
+
+
+def one_span_in(
+    joined: Section, lo: int, hi: int, pattern: SpelledPattern, hit: Spelled
+) -> tuple[int, int]:
+    """``pinyin_span_in`` for one pattern (a query of one word), without a call where the
+    match starts or ends a token, and without looking further when no later match can
+    start by its end: what most of tens of thousands of hits cost."""
+    at, end = hit.start(), hit.end()
+    start = at - 1 if joined[at - 1 : at] == B_HAN else joined.rfind(B_HAN, lo, at)
+    if joined[end : end + 1] not in TOKEN_ENDS:  # another reading of the last character
+        end = _widened_in(joined, hit, lo, hi)[1]
+    # A later match joins only if it starts in the last token (after the match) or the next
+    # one, a Chinese character's (``;``): a ``|`` token has no reading to start one.
+    if hit.end() < end or joined[end : end + 1] == B_HAN:
         while True:
             after = pattern.search_from(joined, max(hit.end(), hit.start() + 1), hi)
             if after is None:
                 break
             hit = after
             later, later_end = _widened_in(joined, hit, lo, hi)
-            if later > end:  # the first one past the end ends it
+            if later > end:  # matches come in order: the first one past the end ends it
                 break
             end = max(end, later_end)
-    else:
-        todo: list[list[Any]] = [[*_widened_in(joined, h, lo, hi), p, h] for p, h in heads]
-        start = end = min(head[0] for head in todo)
-        while todo:  # the spans starting by the end, until none does
-            grown = False
-            for head in todo:
-                while head[0] <= end:
-                    end, grown = max(end, head[1]), True
-                    hit = head[3]
-                    after = head[2].search_from(joined, max(hit.end(), hit.start() + 1), hi)
-                    if after is None:
-                        head[0] = hi + 1  # no more: never starts by the end
-                        break
-                    head[:2], head[3] = _widened_in(joined, after, lo, hi), after
-            if not grown:
-                break
+    return _characters(joined, lo, start, end)
+
+
+TOKEN_ENDS = (B_HAN, B_NOT_HAN, b"\n", b"")
+"""What follows a token in a year's spellings: the next token, the next note, the end."""
+
+
+def _characters(joined: Section, lo: int, start: int, end: int) -> tuple[int, int]:
+    """The tokens from ``start`` to ``end`` of the spelling that starts at ``lo`` in
+    ``joined``, as a span of characters: the tokens before, and those."""
     before, count = start - lo, joined[lo:end].count  # (a mapped file has no ``count``)
     first_char = count(B_HAN, 0, before) + count(B_NOT_HAN, 0, before)
     return first_char, first_char + count(B_HAN, before) + count(B_NOT_HAN, before)
@@ -273,11 +297,16 @@ def first_readings(
 ) -> dict[int, Spelled]:
     """``notes_read_as``, with the first match in each of those notes."""
     found = {}
-    hit = pattern.search_from(joined, 0)
+    search = pattern.regex.search  # ``search_from`` without a call per note
+    hit = search(joined, 0)
     while hit is not None:
-        note = bisect_right(starts, hit.start()) - 1
+        at = hit.start()
+        if joined[at - 1 : at] not in READING_STARTS:  # inside a longer reading: further
+            hit = search(joined, at + 1)
+            continue
+        note = bisect_right(starts, at) - 1
         found[note] = hit
-        hit = pattern.search_from(joined, starts[note + 1])
+        hit = search(joined, starts[note + 1])
     return found
 
 

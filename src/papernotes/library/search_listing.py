@@ -39,6 +39,7 @@ from papernotes.library.search_hits import (
     exact_hit,
     hit_in,
     notes_holding,
+    one_span_in,
 )
 from papernotes.model import Note, Problem
 from papernotes.storage.caches.note_cache import NoteCacheLoad, is_racy
@@ -229,6 +230,7 @@ class YearSearch:
         one_word = len(words) == 1  # the common case, placed here without a call
         length = words[0][1] if one_word else 0
         first_of = (places.texts[0] if one_word else {}).get
+        reading_of = (places.readings[0] if one_word and places.readings else {}).get
         place_in = self.matcher.place_in
         ends, ends_starts, aligned = forms.ends, forms.ends_starts, forms.aligned
         notes, text_starts, paths, row = forms.texts, forms.text_starts, forms.paths, forms.row
@@ -243,6 +245,9 @@ class YearSearch:
             if first is not None:  # the word's first place in the note, in characters
                 start = len(texts[starts[i] : first].decode("utf-8", "surrogatepass"))
                 span: tuple[int, int] | None = start, start + length
+            elif (reading := reading_of(i)) is not None:  # one word, read as pinyin only
+                bounds = sound_starts[i], sound_starts[i + 1] - 1
+                span = one_span_in(sounds, *bounds, self.matcher.patterns[0], reading)
             else:
                 span = place_in(i, texts, starts, sounds, sound_starts, places)
             lo, hi = ends_starts[i], ends_starts[i + 1]
@@ -348,9 +353,12 @@ class YearSearch:
         """The pinyin spellings of the notes of ``forms``, in their order: those kept for the
         same digest as they are, the others spelled again (kept for next time)."""
         kept = self.cache.read_spellings_year(year)
-        if kept is not None and kept.joined_paths == forms.joined_paths:
-            if kept.joined_digests == forms.joined_digests:  # (two comparisons, no list)
-                return kept
+        if (
+            kept is not None  # the same notes with the same bytes: two comparisons, no list
+            and kept.joined_paths == forms.joined_paths
+            and kept.joined_digests == forms.joined_digests
+        ):
+            return kept
         index = {path: i for i, path in enumerate(kept.paths)} if kept is not None else {}
         entries = []
         for i, (path, digest) in enumerate(zip(forms.paths, forms.digests, strict=True)):

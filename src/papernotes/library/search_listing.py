@@ -23,23 +23,21 @@ import marshal
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterator
-from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from papernotes.errors import FileFormatError
 from papernotes.gc_pause import gc_paused
 from papernotes.library.list_rows import ADDED, PATH, RAW_TITLE, VENUE, YEAR, Row
 from papernotes.library.order import ordered
+from papernotes.library.pinyin_spans import one_span_in
 from papernotes.library.search import Hit, Query, locate
+from papernotes.library.search_exact import exact_year
 from papernotes.library.search_forms import entry_of
 from papernotes.library.search_hits import (
     FormsQuery,
     Places,
     decoded,
-    exact_hit,
     hit_in,
-    notes_holding,
-    one_span_in,
 )
 from papernotes.library.search_split import ended, later_years, started_child
 from papernotes.model import Note, Problem
@@ -52,7 +50,6 @@ from papernotes.storage.caches.search_forms_cache import (
     SearchFormsCache,
     YearForms,
     YearSpellings,
-    starts_of,
 )
 from papernotes.storage.document_file import LAYOUT_FILE
 from papernotes.storage.note_format import NoteFormatError, load_yaml
@@ -249,7 +246,7 @@ class YearSearch:
         """The papers of ``forms`` (the current forms of ``year``) that the query finds, in
         scan order."""
         if self.query.exact:
-            return self.exact_year(forms)
+            return exact_year(self.query, self.folder, forms)
         spelled = self.current_spellings(year, forms) if self.pinyin else None
         sounds, sound_starts = (b"", (0,)) if spelled is None else (spelled.spelled, spelled.starts)
         places = Places()
@@ -282,49 +279,6 @@ class YearSearch:
             lo, hi = ends_starts[i], ends_starts[i + 1]
             hit = None if span is None else hit_in(ends, lo, hi, notes, text_starts[i], *span)
             add((b"", paths[i], *loads(row(i)), hit))
-        return found
-
-    def exact_year(self, forms: YearForms) -> list[Found]:
-        """``year`` for an exact query: the notes whose search text, case folded, holds every
-        word (``SearchForms.search``). The year's texts are folded at once; when that changes
-        their length (ß), each note's text is folded alone."""
-        words = self.query.words
-        texts, text_starts, ends, ends_starts = (
-            forms.texts,
-            forms.text_starts,
-            forms.ends,
-            forms.ends_starts,
-        )
-        joined = decoded(texts[:])  # (mapped: sliced into bytes first)
-        folded = joined.casefold()
-        starts = starts_of(ends[(a + b) // 2] for a, b in pairwise(ends_starts))  # lengths
-        if len(folded) != len(joined) or starts[-1] != len(joined) + 1:  # (note lengths)
-            return self.exact_year_note_by_note(forms)
-        matched: set[int] | None = None
-        for word in words:  # the notes holding each word, found in the year's text at once
-            holding = notes_holding(folded, starts, word)
-            matched = holding if matched is None else matched & holding
-        found: list[Found] = []
-        for i in range(len(forms.paths)) if matched is None else sorted(matched):
-            note = folded[starts[i] : starts[i + 1] - 1]
-            lo, hi, at = ends_starts[i], ends_starts[i + 1], text_starts[i]
-            hit = exact_hit(self.query, self.folder, ends, lo, hi, texts, at, note)
-            found.append((b"", forms.paths[i], *marshal.loads(forms.row(i)), hit))
-        return found
-
-    def exact_year_note_by_note(self, forms: YearForms) -> list[Found]:
-        """``exact_year`` with each note's text cut from the kept ones and folded alone."""
-        words, folder = self.query.words, self.folder
-        texts, starts, row, paths = forms.texts, forms.text_starts, forms.row, forms.paths
-        ends, ends_starts = forms.ends, forms.ends_starts
-        found: list[Found] = []
-        for i in range(len(paths)):
-            at = starts[i]
-            folded = texts[at : starts[i + 1] - 1].decode("utf-8", "surrogatepass").casefold()
-            if all(word in folded for word in words):
-                lo, hi = ends_starts[i], ends_starts[i + 1]
-                hit = exact_hit(self.query, folder, ends, lo, hi, texts, at, folded)
-                found.append((b"", paths[i], *marshal.loads(row(i)), hit))
         return found
 
     def hit(self, forms: YearForms, i: int) -> Hit | None:

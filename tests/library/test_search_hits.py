@@ -162,3 +162,49 @@ def test_search_prints_the_same_lines_with_colour_as_without_it_the_colours_asid
         papers = plain.stdout.splitlines()[::2]
         if query == "蒸馏":  # some with a venue, some without
             assert any(p.endswith("]") for p in papers) and not all(p.endswith("]") for p in papers)
+
+
+MANY_PATTERN_QUERIES = [
+    "tuili sudu",  # two pinyin words and the whole: three patterns, matches touching
+    "yinhang hangzhang",
+    "zhangzhang changchang",
+    "zhang chang",  # two syllables: only the whole run is pinyin
+    "xian anquan",
+    "moxing zhengliu",
+    "zhengliu 推理",
+    "tuilisudu",
+    "changzhang",
+]
+
+
+@pytest.mark.parametrize("colour", [False, True])
+def test_search_places_every_pinyin_hit_from_what_matching_found_as_a_run_without_caches_does(
+    tricky_library, trusting_cache, monkeypatch, colour
+):
+    """A hit's passage comes from where matching the year's texts and spellings first found
+    each word and pattern in its note: no note's text or spelling is searched again (the
+    old search did for every hit of a query of several words), and the lines are those a
+    run without caches prints."""
+    from papernotes.library.search_hits import FormsQuery
+
+    colours = ["--color", "always"] if colour else []
+    no_cache = {"PAPERNOTES_NO_CACHE": "1"}
+    expected = {q: run(tricky_library, *colours, "search", q, env=no_cache) for q in QUERIES}
+    expected |= {
+        q: run(tricky_library, *colours, "search", q, env=no_cache) for q in MANY_PATTERN_QUERIES
+    }
+    assert run(tricky_library, "search", "zhengliu").exit_code == 0  # forms and spellings kept
+
+    def refuse(*args):
+        raise AssertionError("a note's text or spelling was searched again")
+
+    monkeypatch.setattr(FormsQuery, "text_place", refuse)
+    monkeypatch.setattr(FormsQuery, "pinyin_place", refuse)
+    for query, want in expected.items():
+        got = run(tricky_library, *colours, "search", query)
+        assert (got.exit_code, got.stdout, got.stderr) == (
+            want.exit_code,
+            want.stdout,
+            want.stderr,
+        ), query
+    assert expected["tuili sudu"].exit_code == 0 and "【推理速度】" in expected["tuili sudu"].stdout

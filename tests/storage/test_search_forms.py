@@ -122,3 +122,57 @@ def test_a_year_of_forms_reads_back_entry_for_entry_as_it_was_written(
         assert [read.entry(i) for i in range(len(read.paths))] == year_entries
         assert read.problems == year_problems
         assert read.digests == [e[2] for e in year_entries]
+
+
+@pytest.mark.parametrize("mapping", [True, False], ids=["mapped", "read"])
+def test_a_years_pinyin_spellings_are_mapped_and_read_back_as_written(
+    seed_library, monkeypatch, mapping
+):
+    """A year's spellings file keeps the spellings as UTF-8 in a section mapped from the
+    file (a pinyin query no longer reads and unmarshals them all), the paths and digests
+    joined, and gives back every entry; a damaged file reads as none."""
+    import mmap
+
+    from papernotes.storage.caches import mapped_file
+    from papernotes.storage.caches.year_forms import YearSpellings
+
+    monkeypatch.setattr(mapped_file, "_MAPPING", mapping)
+    entries = [
+        ("2020/a.md", "d1", ";zhi;shi|||;zheng,cheng;liu"),
+        ("2020/b.md", "d2", ""),
+        ("2020/c.md", "d3", "||;lv,lu;se"),
+    ]
+    kept = forms_file(seed_library)
+    assert kept.write_spellings_year("2020", YearSpellings.of(entries))
+    read = kept.read_spellings_year("2020")
+    assert read is not None
+    assert isinstance(read.spelled, mmap.mmap) is mapping
+    assert [(p, read.digests[i], read.spelling(i)) for i, p in enumerate(read.paths)] == entries
+    assert kept.write_spellings_year("2020", YearSpellings.of([]))  # none: the file goes
+    assert kept.read_spellings_year("2020") is None
+    assert kept.write_spellings_year("2020", YearSpellings.of(entries))
+    assert kept.spellings_folder is not None
+    path = kept.spellings_folder / "2020"
+    data = bytearray(path.read_bytes())
+    data[-3] ^= 1  # a spelling's byte changed in place: the checksum no longer matches
+    path.write_bytes(bytes(data))
+    assert forms_file(seed_library).read_spellings_year("2020") is None
+
+
+def test_a_search_with_damaged_spellings_spells_the_year_again_and_prints_the_same(
+    seed_library, trusting_cache
+):
+    no_cache = {"PAPERNOTES_NO_CACHE": "1"}
+    expected = run(seed_library, "search", "zhengliu", env=no_cache).stdout
+    assert run(seed_library, "search", "zhengliu").stdout == expected  # spellings kept
+    folder = forms_file(seed_library).spellings_folder
+    assert folder is not None
+    for path in folder.iterdir():
+        data = bytearray(path.read_bytes())
+        data[len(data) // 2] ^= 0x20
+        path.write_bytes(bytes(data))
+    assert (
+        run(seed_library, "search", "zheng liu").stdout
+        == run(seed_library, "search", "zheng liu", env=no_cache).stdout
+    )
+    assert all(forms_file(seed_library).read_spellings_year(p.name) for p in folder.iterdir())

@@ -13,10 +13,23 @@ import pytest
 
 from papernotes.library import search_listing, search_split
 from tests.storage.test_cache_shards import edit_as_a_person
-from tests.storage.test_search_answers import worked_out  # noqa: F401 - a fixture
 from tests.storage.test_search_listing import searched
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="splits on Linux")
+
+
+@pytest.fixture
+def worked_out(monkeypatch) -> list[str]:
+    """The years whose papers this process worked out from their forms."""
+    years: list[str] = []
+    real = search_listing.YearSearch.found_in
+
+    def counted(self, year, forms):
+        years.append(year)
+        return real(self, year, forms)
+
+    monkeypatch.setattr(search_listing.YearSearch, "found_in", counted)
+    return years
 
 
 @pytest.fixture
@@ -42,7 +55,7 @@ def test_a_new_search_leaves_the_later_years_to_a_child_and_prints_what_one_proc
     trusting_cache,
     forks,
     worked_out,
-    query,  # noqa: F811 - the fixture
+    query,
 ):
     for colour in (False, True):
         forks.clear()
@@ -64,7 +77,7 @@ def test_a_child_killed_or_failing_leaves_its_years_to_this_process(
     trusting_cache,
     forks,
     worked_out,
-    monkeypatch,  # noqa: F811 - the fixture
+    monkeypatch,
 ):
     parent = os.getpid()
     real = search_listing.YearSearch.answer_years

@@ -39,7 +39,6 @@ from papernotes.library.search_hits import (
     decoded,
     hit_in,
 )
-from papernotes.library.search_split import ended, later_years, started_child
 from papernotes.model import Note, Problem
 from papernotes.storage.caches.note_cache import NoteCacheLoad, is_racy
 from papernotes.storage.caches.search_answers import SearchAnswers, YearAnswer
@@ -111,31 +110,20 @@ def listed_lines(
     added: list[str] = []
     titles: list[str] = []
     done = set()
-    ranges = [(scan.found[start][:4], start, end) for start, end in year_ranges(scan.found)]
-    split = later_years(ranges, answers.kept_count(), len(scan.found))
-    child = None
-    if split < len(ranges):  # a new query: the later years searched by a child meanwhile
-        answers.make_room()
-        child = started_child(lambda: search.answer_years(ranges[split:], answers, render))
-    try:
-        with gc_paused():
-            for at, (year, start, end) in enumerate(ranges):
-                if at == split:
-                    ended(child)  # its years' answers are kept now (any it lacks: below)
-                    child = None
-                done.add(year)
-                forms, answer = search.year_answer(year, start, end, answers, render)
-                if answer is None:  # a note deleted or moved meanwhile: a load lists the
-                    return None  # folder again
-                paths += map(forms.paths.__getitem__, answer.places)
-                years += answer.years
-                added += answer.added
-                titles += answer.titles
-                lines.heads += answer.heads
-                lines.widths += answer.widths
-                lines.tails += answer.tails
-    finally:
-        ended(child)
+    with gc_paused():
+        for start, end in year_ranges(scan.found):
+            year = scan.found[start][:4]
+            done.add(year)
+            forms, answer = search.year_answer(year, start, end, answers, render)
+            if answer is None:  # a note deleted or moved meanwhile: a load lists the
+                return None  # folder again
+            paths += map(forms.paths.__getitem__, answer.places)
+            years += answer.years
+            added += answer.added
+            titles += answer.titles
+            lines.heads += answer.heads
+            lines.widths += answer.widths
+            lines.tails += answer.tails
     answers.keep_only(done)
     problems, order = settled(library, scan, scan.keys, cache, done, search.unread)
     lines.order = ordered(
@@ -232,15 +220,6 @@ class YearSearch:
                 answer = answer_of(found, render(found), forms.paths)
                 answers.write_year(year, forms.token, answer)
         return forms, None if self.vanished else answer
-
-    def answer_years(
-        self, years: list[tuple[str, int, int]], answers: SearchAnswers, render: Render
-    ) -> None:
-        """``year_answer`` for each of ``years`` (a forked child's work: the answers kept),
-        until a note is found gone."""
-        for year, start, end in years:
-            if self.year_answer(year, start, end, answers, render)[1] is None:
-                return
 
     def found_in(self, year: str, forms: YearForms) -> list[Found]:
         """The papers of ``forms`` (the current forms of ``year``) that the query finds, in

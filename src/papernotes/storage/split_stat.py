@@ -31,8 +31,8 @@ def split_stat_keys(
     prefix: str, rels: list[str], one_pass: OnePass, split_from: int | None = None
 ) -> list[bytes]:
     """``one_pass(prefix, rels)``, the second half worked out by a child process when that
-    is safe and worth it (``may_fork``)."""
-    if not may_fork(len(rels), split_from):
+    is safe and worth it (``_may_fork``)."""
+    if not _may_fork(len(rels), split_from):
         return one_pass(prefix, rels)
     half = len(rels) // 2
     child = _forked(prefix, rels[half:], one_pass)
@@ -49,10 +49,10 @@ def started_stat_keys(
     prefix: str, rels: list[str], one_pass: OnePass, split_from: int | None = None
 ) -> Callable[[], list[bytes]]:
     """``one_pass(prefix, rels)`` begun now by a child process, when that is safe and worth
-    it (``may_fork``), for a program about to start threads (the TUI): the
+    it (``_may_fork``), for a program about to start threads (the TUI): the
     function returned gives the keys, from any thread, at once if the child is done (made
     in this process, when no child could be or it failed)."""
-    if not may_fork(len(rels), split_from):
+    if not _may_fork(len(rels), split_from):
         return lambda: one_pass(prefix, rels)
     child = _forked(prefix, rels, one_pass)
     if child is None:
@@ -60,7 +60,7 @@ def started_stat_keys(
     return lambda: _answer(*child, len(rels)) or one_pass(prefix, rels)
 
 
-def may_fork(files: int, split_from: int | None) -> bool:
+def _may_fork(files: int, split_from: int | None) -> bool:
     """Whether a child is worth making (``split_from`` files, default ``SPLIT_FROM``), and
     safe: Linux, one thread only (a fork copies the calling thread alone: another's locks
     would stay held in the child)."""

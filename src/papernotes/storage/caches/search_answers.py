@@ -155,23 +155,6 @@ class SearchAnswers:
                     with contextlib.suppress(OSError):
                         os.unlink(entry.path)
 
-    def kept_count(self) -> int:
-        """How many year folders this query keeps an answer for (maybe of older forms)."""
-        if self.folder is None:
-            return 0
-        try:
-            return sum(not n.startswith(CACHE_TEMP_PREFIX) for n in os.listdir(self.folder))
-        except OSError:
-            return 0
-
-    def make_room(self) -> None:
-        """Make this query's folder now if it is missing (the least recently used others
-        deleted): before two processes write its years' answers at once."""
-        if self.folder is not None and not self.folder.is_dir():
-            self._prune()
-            with contextlib.suppress(OSError):
-                self.folder.mkdir(parents=True, exist_ok=True)
-
     def _mark_used(self) -> None:
         """The query's folder's time set to now (once): the least recently used go first."""
         if not self._used and self.folder is not None:

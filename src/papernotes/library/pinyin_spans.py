@@ -60,22 +60,38 @@ def pinyin_span_in(
     they start by the end found so far."""
     if len(heads) == 1:
         return one_span_in(joined, lo, hi, *heads[0])
-    todo: list[list[Any]] = [[*_widened_in(joined, h, lo, hi), p, h] for p, h in heads]
+    # Each head: [start, end, pattern, match, found]; once its match is taken, ``start`` is
+    # only where its next match can start at the earliest (``found`` False), looked for
+    # when that is by the end (``_next_from``).
+    todo: list[list[Any]] = [[*_widened_in(joined, h, lo, hi), p, h, True] for p, h in heads]
     start = end = min(head[0] for head in todo)
     while True:  # the spans starting by the end, until none does
         grown = False
         for head in todo:
             while head[0] <= end:
+                if not head[4]:
+                    hit = head[3]
+                    after = head[2].search_from(joined, max(hit.end(), hit.start() + 1), hi)
+                    if after is None:
+                        head[0] = hi + 1  # no more: never starts by the end
+                        break
+                    head[:2], head[3], head[4] = _widened_in(joined, after, lo, hi), after, True
+                    continue
                 end, grown = max(end, head[1]), True
-                hit = head[3]
-                after = head[2].search_from(joined, max(hit.end(), hit.start() + 1), hi)
-                if after is None:
-                    head[0] = hi + 1  # no more: never starts by the end
-                    break
-                head[:2], head[3] = _widened_in(joined, after, lo, hi), after
+                head[0], head[4] = _next_from(joined, head[3], head[0], head[1]), False
         if not grown:
             break
     return _characters(joined, lo, start, end)
+
+
+def _next_from(joined: Section, hit: Spelled, start: int, end: int) -> int:
+    """Where the next match after ``hit`` (widened to ``start``–``end``) starts at the
+    earliest, widened: in its last token if it ends before the token does; else in the next
+    token if that is a Chinese character's (``;``); else past it (a ``|`` token has no
+    reading to start one)."""
+    if hit.end() < end:
+        return start
+    return end if joined[end : end + 1] == B_HAN else end + 1
 
 
 def one_span_in(

@@ -25,13 +25,15 @@ class SpelledPattern:
     spellings are ASCII, and no byte of another character is a letter, ``;`` or ``,``), on
     a mapped file without copying it."""
 
-    __slots__ = ("regex", "in_token")
+    __slots__ = ("regex", "in_token", "in_rest")
 
     def __init__(self, pattern: PinyinPattern) -> None:
         self.regex = re.compile(pattern.regex.pattern.encode())
         self.in_token = re.compile(b"(?:[a-z]+,)*(?:" + self.regex.pattern + b")")
         """Matched at a token's first reading: whether a match starts at one of its
         readings (a reading holds no ``;``, ``|`` or newline: it never looks further)."""
+        self.in_rest = re.compile(b"(?:,[a-z]+)*,(?:" + self.regex.pattern + b")")
+        """``in_token`` for the readings after a match that ends inside a token."""
 
     def search_from(self, form: Section, pos: int, endpos: int = sys.maxsize) -> Spelled | None:
         """``PinyinPattern.search_from``: the first match at ``pos`` or later that starts a
@@ -105,14 +107,14 @@ def one_span_in(
     start by its end: what most of tens of thousands of hits cost."""
     at, end = hit.start(), hit.end()
     start = at - 1 if joined[at - 1 : at] == B_HAN else joined.rfind(B_HAN, lo, at)
-    after_match = joined[end : end + 1]
-    if after_match not in TOKEN_ENDS:  # another reading of the last character
+    if joined[end : end + 1] not in TOKEN_ENDS:  # another reading of the last character
         end = _widened_in(joined, hit, lo, hi)[1]
-    # A later match joins only if it starts in the last token (after the match) or in the
-    # next one when that is a Chinese character's (``;``) and one of its readings starts a
-    # match: a ``|`` token has no reading to start one.
-    if end > hit.end() or (
-        after_match == B_HAN and pattern.in_token.match(joined, end + 1, hi) is not None
+    # A later match joins only if it starts at a reading of the last token after the match,
+    # or of the next token when that is a Chinese character's (``;``): a ``|`` token has no
+    # reading to start one. Each is one anchored match (most hits need neither search).
+    rest = end > hit.end() and pattern.in_rest.match(joined, hit.end(), hi) is not None
+    if rest or (
+        joined[end : end + 1] == B_HAN and pattern.in_token.match(joined, end + 1, hi) is not None
     ):
         while True:
             after = pattern.search_from(joined, max(hit.end(), hit.start() + 1), hi)

@@ -107,12 +107,14 @@ def one_span_in(
     start by its end: what most of tens of thousands of hits cost."""
     at, end = hit.start(), hit.end()
     start = at - 1 if joined[at - 1 : at] == B_HAN else joined.rfind(B_HAN, lo, at)
+    matched_to = end
     if joined[end : end + 1] not in TOKEN_ENDS:  # another reading of the last character
-        end = _widened_in(joined, hit, lo, hi)[1]
+        token_end = _TOKEN_END.search(joined, end, hi)
+        end = hi if token_end is None else token_end.start()
     # A later match joins only if it starts at a reading of the last token after the match,
     # or of the next token when that is a Chinese character's (``;``): a ``|`` token has no
     # reading to start one. Each is one anchored match (most hits need neither search).
-    rest = end > hit.end() and pattern.in_rest.match(joined, hit.end(), hi) is not None
+    rest = end > matched_to and pattern.in_rest.match(joined, matched_to, hi) is not None
     if rest or (
         joined[end : end + 1] == B_HAN and pattern.in_token.match(joined, end + 1, hi) is not None
     ):
@@ -130,6 +132,7 @@ def one_span_in(
 
 TOKEN_ENDS = (B_HAN, B_NOT_HAN, b"\n", b"")
 """What follows a token in a year's spellings: the next token, the next note, the end."""
+_TOKEN_END = re.compile(b"[;|\n]")
 
 
 def _characters(joined: Section, lo: int, start: int, end: int) -> tuple[int, int]:
@@ -137,7 +140,7 @@ def _characters(joined: Section, lo: int, start: int, end: int) -> tuple[int, in
     ``joined``, as a span of characters: the tokens before, and those."""
     before, count = start - lo, joined[lo:end].count  # (a mapped file has no ``count``)
     first_char = count(B_HAN, 0, before) + count(B_NOT_HAN, 0, before)
-    return first_char, first_char + count(B_HAN, before) + count(B_NOT_HAN, before)
+    return first_char, first_char + count(B_HAN, before)  # matches: Chinese characters only
 
 
 def first_readings(

@@ -327,13 +327,20 @@ def test_forgetting_a_note_drops_its_row_so_the_next_list_reads_its_file(
     assert ListRowsCache.for_library(real).years() == {"2019", "2020", "2021", "2023"}
 
 
-def test_check_drops_every_row(seed_library, trusting_cache):
-    listed(seed_library)
-    assert ListRowsCache.for_library(os.path.realpath(seed_library)).years()
-    assert blocks_kept(seed_library)
+def test_check_keeps_every_row_made_from_the_bytes_it_reads(seed_library, trusting_cache, parsed):
+    """``check`` reads every note from its file: rows made from those very bytes (their
+    note's digest) stay, and the next ``list`` parses nothing (a row made from other bytes:
+    ``test_note_cache.py``'s mmap and stale-copy tests)."""
+    expected = listed(seed_library)
+    years = ListRowsCache.for_library(os.path.realpath(seed_library)).years()
+    assert years and blocks_kept(seed_library)
     assert run(seed_library, "check").exit_code == 0
-    assert not ListRowsCache.for_library(os.path.realpath(seed_library)).years()
-    assert not blocks_kept(seed_library)
+    assert ListRowsCache.for_library(os.path.realpath(seed_library)).years() == years
+    assert blocks_kept(seed_library)
+    parsed.clear()
+    assert listed(seed_library) == expected
+    assert parsed == []
+    assert expected == listed(seed_library, cache=False)
 
 
 def test_rows_made_by_other_code_are_not_read(seed_library, trusting_cache, monkeypatch, parsed):

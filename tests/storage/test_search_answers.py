@@ -16,7 +16,7 @@ from papernotes.storage.caches.location import cache_path
 from papernotes.storage.caches.search_answers import MAX_QUERIES
 from tests.helpers import run
 from tests.storage.test_cache_shards import edit_as_a_person
-from tests.storage.test_search_listing import QUERIES, searched
+from tests.storage.test_search_listing import QUERIES, kept_forms, searched
 
 YEARS = {"2019", "2020", "2021", "2023"}
 """The year folders of the shipped library."""
@@ -94,15 +94,18 @@ def test_every_query_form_prints_from_kept_answers_what_a_run_without_caches_pri
     assert worked_out == []
 
 
-def test_a_search_after_check_or_a_distrusted_file_works_out_every_year_again(
+def test_a_search_after_check_uses_its_kept_answers_and_a_distrusted_file_works_out_its_year(
     seed_library, trusting_cache, matched_years
 ):
     expected = searched(seed_library, "蒸馏", cache=False)
     assert searched(seed_library, "蒸馏") == expected
-    assert run(seed_library, "check").exit_code == 0  # drops every stat key: forms rewritten
+    assert run(seed_library, "check").exit_code == 0  # every form made from the bytes read
     matched_years.clear()
     assert searched(seed_library, "蒸馏") == expected
-    assert len(matched_years) == len(YEARS)
+    assert matched_years == []  # the kept answers of every year
+    kept_forms(seed_library).forget(["2020/tinybert.md"])  # as a write that distrusts it
+    assert searched(seed_library, "蒸馏") == expected
+    assert len(matched_years) == 1  # its year worked out again, the others' answers kept
 
 
 def test_damaged_foreign_or_odd_answer_files_are_ignored_and_replaced(

@@ -177,14 +177,18 @@ def test_forms_kept_for_a_stat_are_used_by_digest_only_once_a_write_distrusts_th
     assert "2020/tinybert.md" in parsed
 
 
-def test_check_keeps_the_forms_but_drops_every_stat_key(seed_library, trusting_cache):
+def test_check_keeps_the_forms_and_their_stat_keys_when_made_from_the_bytes_it_reads(
+    seed_library, trusting_cache
+):
     searched(seed_library, "zhengliu")
+    before = {y: kept_forms(seed_library).read_year(y) for y in kept_forms(seed_library).years()}
     assert run(seed_library, "check").exit_code == 0
     years = kept_forms(seed_library).years()
-    assert years == {"2019", "2020", "2021", "2023"}
+    assert years == {"2019", "2020", "2021", "2023"} == set(before)
     for year in years:
-        kept = kept_forms(seed_library).read_year(year)
-        assert kept is not None and kept.keys.strip(b"\0") == b""
+        kept, old = kept_forms(seed_library).read_year(year), before[year]
+        assert kept is not None and old is not None
+        assert kept.keys.strip(b"\0") and (kept.paths, kept.keys) == (old.paths, old.keys)
     assert searched(seed_library, "zhengliu") == searched(seed_library, "zhengliu", cache=False)
 
 

@@ -215,9 +215,10 @@ class NoteStore(NoteWrites):
         self.unseen += [p.path for p in unread if _may_hold_a_paper(self.path_of(p.path))]
         if load.repaired:  # the note cache is rewritten already; the kept outputs are not
             self.caches().forget_outputs([])
-        if from_disk:  # a row may have been made from a read that check would repair now
-            self.caches().list_rows().clear()
-            self.caches().search_forms().clear_keys()  # so may stat-keyed search forms
+        if from_disk:  # a row or a search form may have been made from a read that disagrees
+            digests = {note.path: note.digest for note in notes}  # with the file (an mmap write)
+            self.caches().list_rows().forget_disagreeing(digests)
+            self.caches().search_forms().forget_disagreeing(digests)
         self._seen = None
         if load.stats_settled:  # the state is worked out only if asked for: most commands do not
             self._seen = (scan.rels(), load.keys, load.layout_key, scan.problems)

@@ -173,13 +173,27 @@ class ListRowsCache:
                 self.write(year, kept.paths, keys, kept.rows)
 
     def clear(self) -> None:
-        """Drop every row (``check``, which reads every note from its file, found a cached
-        copy that disagreed with its file: a row made from such a read may disagree too), and
-        every text block made from rows."""
+        """Drop every row, and every text block made from rows."""
         self.blocks().clear()
         for year in self.years():
             with contextlib.suppress(OSError):
                 self.remove(year)
+
+    def forget_disagreeing(self, digests: dict[str, str]) -> None:
+        """Drop the rows not made from the bytes with the digest ``digests`` gives their path
+        (``check`` read every note from its file: a row of a note that parses ends with its
+        note's digest), and every row of a note that did not parse."""
+        for year in sorted(self.years()):
+            kept = self.read(year)
+            if kept is None:
+                continue
+            disagreeing = [
+                path
+                for path, row in zip(kept.paths, kept.rows, strict=True)
+                if row[1] is None or row[-1] != digests.get(path)
+            ]
+            if disagreeing:
+                self.forget(disagreeing)
 
 
 def _shared_values(rows: list[Row]) -> list[Row]:

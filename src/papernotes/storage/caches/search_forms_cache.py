@@ -318,14 +318,22 @@ class SearchFormsCache:
                 ]
                 self.write_year(year, YearForms.of(entries, gone))
 
-    def clear_keys(self) -> None:
-        """Drop every stat key (``check`` found a cached note that disagreed with its file:
-        forms made from such a read may disagree too; they are used by digest only now)."""
+    def forget_disagreeing(self, digests: dict[str, str]) -> None:
+        """Drop the stat keys of the forms not made from the bytes with the digest
+        ``digests`` gives their path (``check`` read every note from its file), and the kept
+        notes that did not parse: they are used by digest only now."""
         for year in sorted(self.years()):
             kept = self.read_year(year)
-            if kept is not None and (kept.keys.strip(b"\0") or kept.problems):
-                entries = [kept.entry(i, UNKNOWN) for i in range(len(kept.paths))]
-                self.write_year(year, YearForms.of(entries))
+            if kept is None:
+                continue
+            disagreeing = [
+                path
+                for path, digest in zip(kept.paths, kept.digests, strict=True)
+                if digest != digests.get(path)
+            ]
+            disagreeing += [problem[0] for problem in kept.problems]
+            if disagreeing:
+                self.forget(disagreeing)
 
     def _unpacked(self, payload: bytes | memoryview, year: str) -> object | None:
         """What a file of ``year`` of this library holds, from its marshalled ``payload``."""

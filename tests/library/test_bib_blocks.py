@@ -26,7 +26,8 @@ def test_an_export_after_an_edit_remakes_only_the_edited_folders_text_from_its_b
     assert first[0] == 0 and len(loads) == 1
     years = {p.name for p in seed_library.iterdir() if p.is_dir() and p.name.isdigit()}
     before = block_files(seed_library)
-    assert set(before) == {f"{year}.0" for year in years}  # kept by the first, full export
+    kept = {f"{year}.0{part}" for year in years for part in ("", ".entries")}
+    assert set(before) == kept  # by the first, full export
     entries_read: list[bool] = []
     real_read = BibEntriesCache.read
     monkeypatch.setattr(
@@ -37,7 +38,7 @@ def test_an_export_after_an_edit_remakes_only_the_edited_folders_text_from_its_b
     after = exported(seed_library)
     assert read == ["2020/tinybert.md"] and not entries_read and len(loads) == 1
     changed = {name for name, data in block_files(seed_library).items() if before[name] != data}
-    assert changed == {"2020.0"}
+    assert changed == {"2020.0", "2020.0.entries"}
     assert "booktitle = {Annual Meeting of the Association" in after[1]
     assert after == exported(seed_library, cache=False)
 

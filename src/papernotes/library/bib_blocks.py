@@ -86,7 +86,7 @@ def blocks_export(
     maker = _Remake(store, scan)
     remade: dict[str, list[_Entry]] = {}
     for folder, start, end in changed:
-        entries = maker.entries(blocks[folder].unpacked(), start, end)
+        entries = maker.entries(cache.entries(folder, name, blocks[folder]), start, end)
         if entries is None:
             return None
         remade[folder] = entries

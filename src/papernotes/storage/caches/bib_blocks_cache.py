@@ -1,18 +1,18 @@
-"""The text the default ``export --bib`` printed for each year folder, so that an export after
-an edit renders only the edited folder's entries and reuses the other folders' text as it is.
+"""The text the default ``export --bib`` printed for each year folder, so that an export after an
+edit renders only the edited folder's entries and reuses the other folders' text as it is.
 
-One file per year folder and variant (``2020.0``, ``2020.1``: without and with ``--ascii``)
-in ``<hash of the library's path>.bibblocks/``, holding the folder's note paths (joined by
-NULs) and their stat keys (joined) when the text was made, the venue table's digest, the
-paper years of its entries, the short titles of its entries without authors, every short
-title and those labelled by their whole title (``write.ordered_by_facts``: the other folders
-decide), the problems of its notes that do not parse, the text (its entries in order, joined
-as the export joins them) and, marshalled apart so that a folder used as it is does not
-unpack them, its entries (path -> stat key, digest, facts, whether labelled by the whole
-title, text). ``library/bib_blocks.py`` uses a block only for a folder whose paths and stat
-keys are the scan's; the header is the kept outputs' (the code stamp of every module), so
-text made by other code is never printed. A missing, damaged or other-code file reads as
-none; ``LibraryCaches.forget_outputs`` drops them all.
+One file per year folder and variant (``2020.0``, ``2020.1``: without and with ``--ascii``) in
+``<hash of the library's path>.bibblocks/``, holding the folder's note paths (joined by NULs)
+and their stat keys (joined) when the text was made, the venue table's digest, the paper years
+of its entries, the short titles of its entries without authors, every short title and those
+labelled by their whole title (``write.ordered_by_facts``: the other folders decide), the
+problems of its notes that do not parse, the text (its entries in order, joined as the export
+joins them) and the digest of its entries, which a second file (``2020.0.entries``, written
+first) holds, read only to make the folder again: path -> stat key, digest, facts, whether
+labelled by the whole title, text. ``library/bib_blocks.py`` uses a block only for a folder
+whose paths and stat keys are the scan's; the header is the kept outputs' (the code stamp of
+every module), so text made by other code is never printed. A missing, damaged or other-code
+file reads as none; ``LibraryCaches.forget_outputs`` drops them all.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import marshal
 import os
 from pathlib import Path
 
+from papernotes.blake2 import blake2b
 from papernotes.storage.caches.bib_entries_cache import ExportFacts
 from papernotes.storage.caches.location import cache_path
 from papernotes.storage.checked_file import (
@@ -78,7 +79,8 @@ class BibBlock:
         their whole title, sorted."""
         self.problems, self.text = problems, text
         self.entries = entries
-        """``marshal`` data: path -> ``BlockEntry``; unpacked only to make the block anew."""
+        """``marshal`` data: path -> ``BlockEntry`` (a block made now), or its BLAKE2b digest
+        (a block read: the data is in the entries file, read by ``BibBlocksCache.entries``)."""
 
     def parts(
         self,
@@ -96,16 +98,12 @@ class BibBlock:
             self.entries,
         )
 
-    def unpacked(self) -> dict[str, BlockEntry]:
-        """The entries by path; empty when they do not read."""
-        try:
-            entries = marshal.loads(self.entries)
-        except (ValueError, EOFError, TypeError):
-            return {}
-        return entries if isinstance(entries, dict) else {}
-
 
 _TYPES = (str, bytes, str, tuple, list, str, list, list, str, bytes)
+
+
+def _digest(data: bytes | memoryview) -> bytes:
+    return blake2b(data, digest_size=16).digest()
 
 
 class BibBlocksCache:
@@ -138,15 +136,34 @@ class BibBlocksCache:
             return None
         return block
 
+    def entries(self, year: str, variant: str, block: BibBlock) -> dict[str, BlockEntry]:
+        """The entries of ``block`` (read for the folder ``year`` in ``variant``) by path;
+        empty when they do not read or are not the block's."""
+        if self.folder is None:
+            return {}
+        payload = read_checked(self.folder / f"{year}.{variant}.entries", self.header)
+        if payload is None or _digest(payload) != block.entries:
+            return {}
+        try:
+            entries = marshal.loads(payload)
+        except (ValueError, EOFError, TypeError):
+            return {}
+        return entries if isinstance(entries, dict) else {}
+
     def write(self, year: str, variant: str, block: BibBlock) -> bool:
-        """Keep ``block`` for the folder ``year`` in ``variant``; False on any failure."""
+        """Keep ``block`` (made now: its entries' data in ``entries``) for the folder ``year``
+        in ``variant``; False on any failure."""
         if self.folder is None:
             return False
+        parts = (*block.parts()[:-1], _digest(block.entries))
         try:
-            payload = marshal.dumps((self.real_root, year, variant, block.parts()))
+            payload = marshal.dumps((self.real_root, year, variant, parts))
         except (ValueError, TypeError):
             return False
-        return write_checked(self.folder / f"{year}.{variant}", self.header, payload)
+        base = self.folder / f"{year}.{variant}"
+        return write_checked(
+            base.with_name(base.name + ".entries"), self.header, block.entries
+        ) and write_checked(base, self.header, payload)
 
     def clear(self) -> None:
         """Drop every block."""

@@ -19,6 +19,7 @@ without a key, more than ``MAX_REMADE`` folders or ``MAX_READS`` notes changed â
 from __future__ import annotations
 
 import marshal
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
@@ -46,20 +47,23 @@ Group = tuple[str, int, int]
 
 def folder_groups(found: list[str]) -> list[Group] | None:
     """The year folders of ``found`` (paths in path order) and their notes' span; None when
-    a note is not directly in a folder."""
+    a note is not directly in a folder or a folder's notes are not together. Found by
+    bisection (no path of a folder sorts after ``FOLDER/`` and U+10FFFF), then checked."""
     groups: list[Group] = []
-    folder, start = "", 0
-    for i, rel in enumerate(found):
-        top, slash, name = rel.partition("/")
-        if not slash or "/" in name:
+    start, count = 0, len(found)
+    while start < count:
+        folder, slash, _ = found[start].partition("/")
+        prefix = folder + "/"
+        end = bisect_left(found, prefix + "\U0010ffff", start)
+        joined = "\0".join(found[start:end])
+        spanned = end - start
+        if not slash or end <= start or joined.count("/") != spanned:
             return None
-        if top != folder:
-            if i:
-                groups.append((folder, start, i))
-            folder, start = top, i
-    if found:
-        groups.append((folder, start, len(found)))
-    if len({g[0] for g in groups}) < len(groups):
+        if joined.count("\0" + prefix) != spanned - 1:
+            return None  # a path of another folder among them: not in path order
+        groups.append((folder, start, end))
+        start = end
+    if len({group[0] for group in groups}) < len(groups):
         return None
     return groups
 

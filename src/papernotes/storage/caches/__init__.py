@@ -59,12 +59,15 @@ class LibraryCaches:
     def __init__(self, real_root: str) -> None:
         self.real_root = real_root
         self.notes = NoteCache.for_library(real_root)
+        self._list_output: ListOutputCache | None = None
 
     def list_output(self) -> ListOutputCache:
         """The kept ``list`` outputs (imported on use: most commands never list)."""
         from papernotes.storage.caches.list_output_cache import ListOutputCache
 
-        return ListOutputCache.for_library(self.real_root)
+        if self._list_output is None:  # one: its header stats every module, once
+            self._list_output = ListOutputCache.for_library(self.real_root)
+        return self._list_output
 
     def list_rows(self) -> ListRowsCache:
         """The kept ``list`` rows (imported on use: only ``list`` reads them)."""

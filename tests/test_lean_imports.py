@@ -136,3 +136,23 @@ def test_an_export_from_kept_entries_imports_no_toml_parser_and_compiles_no_late
     assert "papernotes.library.bib_entries_export" in modules  # from the kept entries
     assert "tomllib" not in modules
     assert "reading patterns compiled: 0" in after_edit
+
+
+def test_keeping_caches_needs_no_tempfile(seed_library, tmp_path):
+    """A first ``list`` and an ``export --bib`` after an edit keep cache files: they are made
+    without ``tempfile``, whose imports (``shutil``, ``random``, the compression modules)
+    cost 4 to 8 ms at every such command (issue 20). Run where importing it fails."""
+    cache = tmp_path / "cache"
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
+    driver = "import sys; sys.modules['tempfile'] = None; " + TRUSTING
+    command = [sys.executable, "-c", driver, "--notes", str(seed_library)]
+    subprocess.run([*command, "export", "--bib"], capture_output=True, check=True, env=env)
+    note = next(seed_library.glob("20*/*.md"))
+    note.write_text(note.read_text(encoding="utf-8") + "\nmore\n", encoding="utf-8")
+    for args in (("list",), ("export", "--bib")):
+        done = subprocess.run([*command, *args], capture_output=True, text=True, env=env)
+        assert done.returncode == 0, done.stderr[-2000:]
+    kept = [p for p in cache.rglob("*") if p.is_file()]
+    assert any(p.parent.name.endswith(".views") for p in kept)  # the outputs were kept
+    assert any(p.parent.name.endswith(".bibblocks") for p in kept)
+    assert not [p for p in kept if p.name.startswith(".tmp-")]

@@ -186,3 +186,24 @@ def test_a_bad_document_yaml_stops_only_export_md_and_import(seed_library, tmp_p
     assert "Still Added" not in listed.output
     check = run(seed_library, "check")
     assert check.exit_code == 1 and check.output.splitlines()[0] == refused[7:-1]
+
+
+def test_export_md_takes_the_layout_from_the_note_cache_without_parsing_document_yaml(
+    seed_library, trusting_cache, monkeypatch
+):
+    """At 10,000 papers parsing ``document.yaml`` (their order) is a fifth of ``export
+    --md``: the export loads the notes first, so the note cache's parsed copy serves."""
+    from papernotes.storage import store
+
+    first = run(seed_library, "export", "--md")
+    parsed: list[str] = []
+    real_parse = store.parse_layout
+
+    def counting_parse(text: str):
+        parsed.append(text)
+        return real_parse(text)
+
+    monkeypatch.setattr(store, "parse_layout", counting_parse)
+    again = run(seed_library, "export", "--md")
+    assert (again.exit_code, again.output) == (first.exit_code, first.output)
+    assert parsed == []

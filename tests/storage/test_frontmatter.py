@@ -343,3 +343,15 @@ def test_a_field_written_twice_in_front_matter_is_refused_at_its_line_not_droppe
     )
     assert run(seed_library, "set", "2021/deberta.md", "--priority", "high").exit_code == 1
     assert deberta.read_bytes() == before  # neither value dropped by a save
+
+
+def test_a_value_repeated_from_note_to_note_is_checked_once():
+    """Authors, tags, statuses and days repeat across a library: a load of 10,000 notes reads
+    each distinct value through the YAML rules once (an eighth of a cold ``list``)."""
+    frontmatter._scalar.cache_clear()
+    front = "title: A\nyear: 2020\nauthors:\n- Ada Lovelace\n- 魏俊秋\ntags:\n- nlp\nstatus: read"
+    first = parse_front(front)
+    checked = frontmatter._scalar.cache_info().misses
+    assert [parse_front(front) for _ in range(3)] == [first] * 3
+    assert frontmatter._scalar.cache_info().misses == checked  # nothing checked again
+    assert first == pyyaml_load(front)

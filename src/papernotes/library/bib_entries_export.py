@@ -91,6 +91,12 @@ def export_from_entries(
     layout = layout_stamp(store)
     if scan.keys is None or layout is None or layout != cache.read_layout():
         return None  # checked before the entries are read: a first export loads them once
+    if year is None and tag_match is None and not with_notes:
+        from papernotes.library.bib_blocks import blocks_export
+
+        made = blocks_export(store, scan, ascii, venue_table())  # the text kept per folder
+        if made is not None:
+            return EntriesExport(*made)
     with gc_paused():  # tens of thousands of kept values, no cycles (``gc_pause``)
         entries = KeptBibEntries(cache)
         try:
@@ -159,6 +165,10 @@ def _export(  # noqa: PLR0913
             entries.keep_text(note, table, names[long_label], text)
         texts.append(text)
     entries.save()
+    if year is None and tag_match is None and not with_notes:
+        from papernotes.library.bib_blocks import keep_blocks
+
+        keep_blocks(store, scan, kept, ascii, table, [p for p in problems if p.path in unread])
     return EntriesExport(problems, "\n".join(texts), settled=reader.settled)
 
 

@@ -84,6 +84,8 @@ def export_bibtex_kept(
         )
         if listed:
             _remember_layout(library, *listed[0])
+            if year is None and tag is None and not with_notes and not result.assigned:
+                _keep_blocks(library, listed[0][0], ascii)
         return result.text
 
     if venues is None:  # unreadable: export_bibtex says why
@@ -123,6 +125,20 @@ def _remember_layout(library: Library, scan: Scan, state: bytes, layout: bytes |
     cache = library.store.caches().bib_entries()
     if cache.read_layout() != layout:
         cache.write_layout(layout)
+
+
+def _keep_blocks(library: Library, scan: Scan, ascii: bool) -> None:
+    """Keep the text per year folder (``library/bib_blocks.py``) of the export just made from
+    the loaded notes, when the load of ``scan`` reported no problem: the next export after an
+    edit then renders only the edited folder's changed entries."""
+    from papernotes.library.bib_blocks import keep_blocks
+    from papernotes.library.bib_entries import KeptBibEntries, venue_table_digest
+    from papernotes.library.user_settings import venue_table
+
+    if library.problems() or library.store.loaded_state() is None:
+        return
+    kept = KeptBibEntries(library.store.caches().bib_entries()).kept
+    keep_blocks(library.store, scan, kept, ascii, venue_table_digest(venue_table()), [])
 
 
 def _venue_settings() -> str | None:

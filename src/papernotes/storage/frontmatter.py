@@ -20,7 +20,7 @@ numbers come from PyYAML as before (and anchors and aliases are refused there: s
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from papernotes.model import FRONT_MATTER_FIELDS
 
@@ -115,8 +115,11 @@ def _plain_key(name: str) -> bool:
     return name in _FIELDS or (_KEY.fullmatch(name) is not None and implicit_tag(name) is None)
 
 
+@lru_cache(maxsize=1 << 14)
 def _scalar(text: str) -> str | int | None:
-    """The value of one scalar written on one line, or None when outside the subset."""
+    """The value of one scalar written on one line, or None when outside the subset. Kept for
+    the values seen last: most repeat from note to note (authors, tags, statuses, days), and
+    a load that parses 10,000 notes then checks each only once (an eighth of its work)."""
     if not text:
         return None
     first = text[0]

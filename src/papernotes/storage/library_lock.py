@@ -12,7 +12,6 @@ import errno
 import os
 import stat
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,13 +24,23 @@ HOLDER_FILE = ".papernotes.holder.lock"  # the pid of the process holding .paper
 DEFAULT_LOCK_TIMEOUT = 30.0
 
 
-@dataclass(frozen=True)
 class LockWait:
-    """How long a writer waits for the lock, and whom it tells once it has waited a while."""
+    """How long a writer waits for the lock, and whom it tells once it has waited a while.
 
-    timeout: float = DEFAULT_LOCK_TIMEOUT  # seconds before giving up
-    notice_after: float = 1.0  # seconds of waiting before on_wait is called (once)
-    on_wait: Callable[[int | None], None] | None = None  # gets the holder's pid, if known
+    A plain class, not a dataclass: every command imports it, and building a dataclass costs
+    most of a millisecond at each start."""
+
+    __slots__ = ("timeout", "notice_after", "on_wait")
+
+    def __init__(
+        self,
+        timeout: float = DEFAULT_LOCK_TIMEOUT,
+        notice_after: float = 1.0,
+        on_wait: Callable[[int | None], None] | None = None,
+    ) -> None:
+        self.timeout = timeout  # seconds before giving up
+        self.notice_after = notice_after  # seconds of waiting before on_wait is called (once)
+        self.on_wait = on_wait  # gets the holder's pid, if known
 
 
 @contextlib.contextmanager

@@ -19,6 +19,8 @@ from papernotes.model import (
 _NOTE_ITEM = re.compile(r"^(\d+)[.)](?:\s+(.*))?$")
 _DAY_VALUE = re.compile(r":\s+(\d{4})-(\d{1,2})-(\d{1,2})\b")
 _INT_FIELDS = frozenset({"year", "arxiv_version", "rating"})
+_TYPED_FIELDS = _INT_FIELDS | LIST_FIELDS
+"""The fields whose text ``_coerce`` turns into a number or a list."""
 
 
 class NoteFormatError(ValueError):
@@ -182,6 +184,9 @@ def _paper_from_front(
         if name not in FRONT_MATTER_FIELDS:
             extra.append((name, value))
             continue
+        if type(value) is str and name not in _TYPED_FIELDS:  # most values: _coerce's answer
+            values[name] = value.strip()
+            continue
         try:
             values[name] = _coerce(name, value)
         except ValueError as exc:
@@ -225,14 +230,15 @@ def _coerce(name: str, value: object) -> object:
         if value in (None, "") and name != "year":
             return 0
         text = str(value).strip()
-        shown = repr(value) if len(text) <= 40 else f"a number of {len(text)} digits"
         if isinstance(value, bool) or not text.isascii() or not text.isdigit():
-            raise ValueError(f"{name} must be a whole number, not {shown}")
+            raise ValueError(f"{name} must be a whole number, not {_shown(value, text)}")
         number = int(text) if len(text) <= 18 else -1  # int() refuses over 4300 digits
         if name == "year" and not 1000 <= number <= 2999:
-            raise ValueError(f"year must be a four-digit year, not {shown}")
+            raise ValueError(f"year must be a four-digit year, not {_shown(value, text)}")
         if number < 0:
-            raise ValueError(f"{name} must be a whole number below 10**18, not {shown}")
+            raise ValueError(
+                f"{name} must be a whole number below 10**18, not {_shown(value, text)}"
+            )
         return number
     if name in LIST_FIELDS:
         if value is None:
@@ -245,6 +251,11 @@ def _coerce(name: str, value: object) -> object:
     if isinstance(value, list | dict):
         raise ValueError(f"{name} must be a single value, not a {type(value).__name__}")
     return _scalar(value)
+
+
+def _shown(value: object, text: str) -> str:
+    """A number that is not one, as an error names it."""
+    return repr(value) if len(text) <= 40 else f"a number of {len(text)} digits"
 
 
 def _scalar(value: object) -> str:

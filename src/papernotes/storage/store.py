@@ -103,7 +103,7 @@ class NoteStore(NoteWrites):
     def read(self, rel: str) -> Note:
         """Read one note; raises ``NoteFormatError`` for a malformed file."""
         self._settle(rel)
-        data = read_regular(self.path_of(rel))
+        data = read_regular(self.folder.file_of(rel))
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:

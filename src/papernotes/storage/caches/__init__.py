@@ -28,7 +28,10 @@ cache layer exists" in ``bench/results.md``):
   kept reads rows and parses only the notes that changed instead of building every note;
 - ``list_blocks_cache``: the default ``list``'s text per year folder, keyed by the folder's
   paths and stats, the document order and the name column, so a ``list`` after an edit
-  loads, orders and renders only the changed years' rows (dropped with the rows).
+  loads, orders and renders only the changed years' rows (dropped with the rows);
+- ``bib_blocks_cache``: the default ``export --bib``'s text per year folder (and its
+  entries), keyed by the folder's paths and stats and the venue table, so an export after an
+  edit renders only the edited folder's changed entries and reads no other folder's entries.
 
 The notes folder is the only source of truth: a cache that is missing, damaged or made by
 other code is a miss, ``PAPERNOTES_NO_CACHE=1`` turns them all off, and a write that finds a
@@ -42,6 +45,7 @@ from typing import TYPE_CHECKING
 from papernotes.storage.caches.note_cache import NoteCache
 
 if TYPE_CHECKING:
+    from papernotes.storage.caches.bib_blocks_cache import BibBlocksCache
     from papernotes.storage.caches.bib_entries_cache import BibEntriesCache
     from papernotes.storage.caches.list_output_cache import ListOutputCache
     from papernotes.storage.caches.list_rows_cache import ListRowsCache
@@ -55,12 +59,15 @@ class LibraryCaches:
     def __init__(self, real_root: str) -> None:
         self.real_root = real_root
         self.notes = NoteCache.for_library(real_root)
+        self._list_output: ListOutputCache | None = None
 
     def list_output(self) -> ListOutputCache:
         """The kept ``list`` outputs (imported on use: most commands never list)."""
         from papernotes.storage.caches.list_output_cache import ListOutputCache
 
-        return ListOutputCache.for_library(self.real_root)
+        if self._list_output is None:  # one: its header stats every module, once
+            self._list_output = ListOutputCache.for_library(self.real_root)
+        return self._list_output
 
     def list_rows(self) -> ListRowsCache:
         """The kept ``list`` rows (imported on use: only ``list`` reads them)."""
@@ -79,6 +86,13 @@ class LibraryCaches:
         from papernotes.storage.caches.bib_entries_cache import BibEntriesCache
 
         return BibEntriesCache.for_library(self.real_root)
+
+    def bib_blocks(self, header: bytes) -> BibBlocksCache:
+        """The kept ``export --bib`` text per year folder, under ``header`` (the kept
+        outputs': ``list_output_cache.header``); imported on use."""
+        from papernotes.storage.caches.bib_blocks_cache import BibBlocksCache
+
+        return BibBlocksCache.for_library(self.real_root, header)
 
     def names_stamp(self) -> NamesStamp:
         """Which kept name index ``show`` may use (imported on use)."""
@@ -102,3 +116,4 @@ class LibraryCaches:
             self.list_rows().forget(rels)
             self.search_forms().forget(rels)
         self.list_output().clear()
+        self.bib_blocks(b"").clear()

@@ -9,6 +9,7 @@ are never worth an error: the notes folder can always rebuild them.
 from __future__ import annotations
 
 import contextlib
+import marshal
 import os
 import struct
 import zlib
@@ -124,3 +125,29 @@ def remove_checked(path: Path) -> bool:
     except OSError:
         return False
     return True
+
+
+def read_variant_parts(
+    path: Path, head: bytes, real_root: str, year: str, variant: str
+) -> object | None:
+    """The parts kept at ``path`` for the folder ``year`` of the library ``real_root`` in
+    ``variant`` (``marshal``: root, year, variant, parts); None when the file does not read
+    or names another library, year or variant (a text block of ``list`` or ``export``)."""
+    payload = read_checked(path, head)
+    if payload is None:
+        return None
+    try:
+        root, kept_year, kept_variant, parts = marshal.loads(payload)
+    except (ValueError, EOFError, TypeError):
+        return None
+    return parts if (root, kept_year, kept_variant) == (real_root, year, variant) else None
+
+
+def clear_folder(folder: Path | None) -> None:
+    """Remove every cache file of ``folder`` (another process's temporary files stay)."""
+    if folder is None:
+        return
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(folder):
+            if not entry.name.startswith(CACHE_TEMP_PREFIX):
+                remove_checked(Path(entry.path))

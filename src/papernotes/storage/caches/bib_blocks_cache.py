@@ -17,18 +17,16 @@ file reads as none; ``LibraryCaches.forget_outputs`` drops them all.
 
 from __future__ import annotations
 
-import contextlib
 import marshal
-import os
 from pathlib import Path
 
 from papernotes.blake2 import blake2b
 from papernotes.storage.caches.bib_entries_cache import ExportFacts
 from papernotes.storage.caches.location import cache_path
 from papernotes.storage.checked_file import (
-    CACHE_TEMP_PREFIX,
+    clear_folder,
     read_checked,
-    remove_checked,
+    read_variant_parts,
     write_checked,
 )
 
@@ -122,15 +120,11 @@ class BibBlocksCache:
         """The block kept for the folder ``year`` in ``variant``; None when none reads."""
         if self.folder is None:
             return None
-        payload = read_checked(self.folder / f"{year}.{variant}", self.header)
-        if payload is None:
-            return None
+        path = self.folder / f"{year}.{variant}"
+        parts = read_variant_parts(path, self.header, self.real_root, year, variant)
         try:
-            root, kept_year, kept_variant, parts = marshal.loads(payload)
-            if (root, kept_year, kept_variant) != (self.real_root, year, variant):
-                return None
-            block = BibBlock(*parts)
-        except (ValueError, EOFError, TypeError):
+            block = BibBlock(*parts)  # type: ignore[misc]
+        except TypeError:  # None, or not the parts of a block
             return None
         if not all(isinstance(v, t) for v, t in zip(block.parts(), _TYPES, strict=True)):
             return None
@@ -167,10 +161,4 @@ class BibBlocksCache:
 
     def clear(self) -> None:
         """Drop every block."""
-        if self.folder is None:
-            return
-        with contextlib.suppress(OSError):
-            for entry in os.scandir(self.folder):
-                if not entry.name.startswith(CACHE_TEMP_PREFIX):
-                    with contextlib.suppress(OSError):
-                        remove_checked(Path(entry.path))
+        clear_folder(self.folder)

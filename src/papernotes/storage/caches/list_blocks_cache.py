@@ -24,7 +24,7 @@ from pathlib import Path
 
 from papernotes.storage.checked_file import (
     CACHE_TEMP_PREFIX,
-    read_checked,
+    read_variant_parts,
     remove_checked,
     write_checked,
 )
@@ -85,15 +85,11 @@ class ListBlocksCache:
         """The block kept for the folder ``year`` in ``variant``; None when none reads."""
         if self.folder is None:
             return None
-        payload = read_checked(self.folder / f"{year}.{variant}", self.header)
-        if payload is None:
-            return None
+        path = self.folder / f"{year}.{variant}"
+        parts = read_variant_parts(path, self.header, self.real_root, year, variant)
         try:
-            root, kept_year, kept_variant, parts = marshal.loads(payload)
-            if (root, kept_year, kept_variant) != (self.real_root, year, variant):
-                return None
-            block = YearBlock(*parts)
-        except (ValueError, EOFError, TypeError):
+            block = YearBlock(*parts)  # type: ignore[misc]
+        except TypeError:  # None, or not the parts of a block
             return None
         typed = (str, bytes, bytes, int, int, tuple, list, str)
         if not all(isinstance(v, t) for v, t in zip(block.parts(), typed, strict=True)):

@@ -29,7 +29,12 @@ from papernotes import __version__
 from papernotes.blake2 import blake2b
 from papernotes.model import Problem
 from papernotes.storage.caches.location import cache_path, python_version
-from papernotes.storage.checked_file import CACHE_TEMP_PREFIX, read_checked, write_checked
+from papernotes.storage.checked_file import (
+    CACHE_TEMP_PREFIX,
+    clear_folder,
+    read_checked,
+    write_checked,
+)
 
 OUTPUT_FORMAT = 2
 MAX_OUTPUTS = 8
@@ -139,13 +144,7 @@ class ListOutputCache:
 
     def clear(self) -> None:
         """Drop every kept output of this library: a note changed without its stat changing."""
-        if self.folder is None:
-            return
-        with contextlib.suppress(OSError):
-            for entry in os.scandir(self.folder):
-                if not entry.name.startswith(CACHE_TEMP_PREFIX):
-                    with contextlib.suppress(OSError):
-                        os.unlink(entry.path)
+        clear_folder(self.folder)
 
     def _path(self, name: str) -> Path | None:
         if self.folder is None:

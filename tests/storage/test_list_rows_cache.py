@@ -366,6 +366,31 @@ def test_many_missing_rows_are_made_from_a_load_through_the_note_cache(
     assert built == []  # and are kept
 
 
+def test_a_note_cache_of_another_version_is_not_loaded_whole_for_many_missing_rows(
+    seed_library, trusting_cache, monkeypatch, parsed
+):
+    """After an upgrade the note cache's shards are of another version: a load through it
+    would parse every note and hold them all (485 MB for the first ``list`` at 100,000
+    notes), so the missing rows are made one file at a time (170 MB) instead."""
+    monkeypatch.setattr(row_listing, "FULL_LOAD_ABOVE", 0)  # 8 missing rows count as many
+    expected = listed(seed_library, cache=False)
+    listed(seed_library, "--json")  # the note cache holds every note
+    whole: list[int] = []
+    real = row_listing._rows_of_loaded_notes
+    monkeypatch.setattr(
+        row_listing, "_rows_of_loaded_notes", lambda *a: whole.append(1) or real(*a)
+    )
+    header = note_cache_module.header()
+    monkeypatch.setattr(note_cache_module, "header", lambda: header + b"upgraded\n")
+    parsed.clear()
+    assert listed(seed_library) == expected
+    assert whole == [] and len(parsed) == 8
+    monkeypatch.setattr(note_cache_module, "header", lambda: header)  # this version's shards
+    ListRowsCache.for_library(os.path.realpath(seed_library)).clear()
+    assert listed(seed_library) == expected
+    assert whole == [1]
+
+
 def test_a_first_list_keeps_only_rows_and_leaves_the_note_cache_to_commands_that_need_notes(
     seed_library, trusting_cache, monkeypatch, built, parsed
 ):

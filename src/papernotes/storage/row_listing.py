@@ -37,7 +37,8 @@ if TYPE_CHECKING:
 FULL_LOAD_SHARE, FULL_LOAD_ABOVE = 8, 64
 """With more than 1/8 of the rows (and 64) missing, loading every note through the note
 cache costs less than reading and parsing each of those files, if the note cache holds
-notes. When it holds none (the first command ever, or after the cache folder was deleted)
+notes of this version. When it holds none (the first command ever, after the cache folder
+was deleted, or after an upgrade: a load would parse every note and hold them all)
 the files are parsed one at a time and only rows are kept: writing the note cache too would
 cost a quarter of a cold ``list`` (it is written by the first command that loads notes),
 and the notes are never all in memory at once (a cold ``list`` of 100,000 notes)."""

@@ -245,11 +245,17 @@ class NoteCache:
             shards.write(entries, rels)
 
     def holds_entries(self) -> bool:
-        """Whether any shard file is there (without reading it): a load may find notes here."""
+        """Whether a shard file of this version is there (only its first bytes read): a load
+        may find notes here. Shards of another version (after an upgrade, or an edited
+        parser) hold none a load could use: it would parse every note and hold them all."""
         if self.folder is None:
             return False
+        head = header()
         try:
-            return any(len(e.name) == 2 for e in os.scandir(self.folder))
+            shard = next((e.path for e in os.scandir(self.folder) if len(e.name) == 2), None)
+            if shard is None:
+                return False
+            return read_regular(shard, lambda first: False).startswith(head)
         except OSError:
             return False
 

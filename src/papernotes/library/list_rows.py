@@ -203,15 +203,16 @@ def output_and_state(
             return problems, text, None
         library._scan = scan  # make() reads the notes: from this listing, not a second one
     try:
-        text = make()
+        made_text = make()
     finally:
         library._scan = None
     if library._notes is None and library._listed is not None:  # make() read list_rows()
         problems = list(library._listed)
     else:
         problems = library.problems()
-    if text is None:  # written already, too long to keep
+    if made_text is None:  # written already, too long to keep
         return problems, "", None
+    text = made_text
     loaded = store.loaded_state()  # None if a file was too fresh or unreadable
     if loaded is not None and outputs.write(name, loaded, problems, text):
         return problems, text, loaded

@@ -285,8 +285,7 @@ class NoteCacheLoad:
         self.shards = cache.shards(real_root)
         self.old: dict[str, Entry] = {}
         if entries:
-            with gc_paused():
-                self.old = self.shards.read()
+            self.read_entries()
         self.old_layout = cache.read_layout(real_root)
         self.fresh: dict[str, Entry] = {}
         self.stored: list[str] = []  # the paths whose entry in fresh is new or repaired
@@ -300,6 +299,12 @@ class NoteCacheLoad:
         self.vanished: list[str] = []
         """Paths listed but gone when stat-ed or read (deleted or moved meanwhile): not
         problems; the caller lists the folder again (``NoteStore.load``)."""
+
+    def read_entries(self) -> None:
+        """Read the notes' entries: at construction, or later for a load made without them
+        (``entries=False``), once ``document.yaml`` is read (``NoteStore.load``)."""
+        with gc_paused():
+            self.old = self.shards.read()
 
     def notes(
         self,

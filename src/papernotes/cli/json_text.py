@@ -8,6 +8,7 @@ encoded by ``json``'s own C function and each container is one loop
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from json.encoder import encode_basestring
 
 INDENT = "  "
@@ -22,6 +23,23 @@ def indented_json(data: object) -> str:
     except _Unusual:  # a float, a key that is not a string, a subclass: as json has it
         return json.dumps(data, ensure_ascii=False, indent=2)
     return "".join(parts)
+
+
+def indented_json_items(items: Iterable[object]) -> Iterator[str]:
+    """``indented_json(list(items))`` in pieces: the opening bracket, each item's text (with
+    the separator before it) as it is made, the closing bracket; so a list of 100,000 notes
+    is written as it is made, never held as one text."""
+    separator = "[\n" + INDENT
+    for item in items:
+        parts = [separator]
+        try:
+            _value(item, "\n" + INDENT, parts)
+        except _Unusual:  # as json has it, one level in
+            text = json.dumps(item, ensure_ascii=False, indent=2)
+            parts = [separator, text.replace("\n", "\n" + INDENT)]
+        yield "".join(parts)
+        separator = ",\n" + INDENT
+    yield "[]" if separator.startswith("[") else "\n]"
 
 
 class _Unusual(Exception):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from operator import itemgetter
 from typing import TYPE_CHECKING
 
@@ -157,6 +157,51 @@ def to_json(data: object) -> str:
 
     text = indented_json(data)  # json.dumps(data, ensure_ascii=False, indent=2), faster
     return _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def json_pieces(items: Iterable[object]) -> Iterator[str]:
+    """``to_json(list(items))`` in pieces, made one item at a time
+    (``json_text.indented_json_items``): what a long list is written from."""
+    from papernotes.cli.json_text import indented_json_items
+
+    escape, search = _C1.sub, _C1.search
+    for piece in indented_json_items(items):
+        yield escape(_c1_escape, piece) if search(piece) else piece
+
+
+KEPT_JSON_CHARS = 16 * 2**20
+"""A ``--json`` list longer than this is written as it is made and not kept as a whole."""
+WRITE_CHARS = 2**16
+"""About how much JSON is written at a time."""
+
+
+def write_json_list(items: Iterable[object], count: int) -> str | None:
+    """Write ``to_json(list(items))`` and a newline to standard output as ``click.echo``
+    does, in pieces as the items' texts are made (one item's dict and text held at a
+    time); the whole text when it is at most ``KEPT_JSON_CHARS`` (so it can be kept), else
+    None: the length is foreseen from the first of the ``count`` items, and a longer text
+    is never held."""
+    kept: list[str] | None = []
+    batch: list[str] = []
+    made = batched = 0
+    for done, piece in enumerate(json_pieces(items), 1):
+        batch.append(piece)
+        batched += len(piece)
+        made += len(piece)
+        if kept is not None:
+            kept.append(piece)
+            if made > KEPT_JSON_CHARS or made * count > KEPT_JSON_CHARS * done:
+                kept = None
+        if batched >= WRITE_CHARS:
+            click.echo("".join(batch), nl=False)
+            batch, batched = [], 0
+    batch.append("\n")
+    click.echo("".join(batch), nl=False)
+    return None if kept is None else "".join(kept)
+
+
+def _c1_escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
 
 
 def width(text: str) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from papernotes.cli.library_access import existing_library, load_notes, warn
+from papernotes.cli.library_access import existing_library, kept_rows, load_notes, warn
 from papernotes.cli.option_checks import non_empty
 from papernotes.cli.output import echo, list_lines, note_dict, to_json
 from papernotes.cli.paper_args import papers_with_stdin
@@ -155,12 +155,24 @@ def stats_cmd(ctx: click.Context, as_json):
       papernotes stats
       papernotes stats --json
     """
-    from papernotes.library.reading_stats import reading_stats, stats_text
+    from papernotes.library.reading_stats import reading_stats, row_stats, stats_page
 
-    library = load_notes(existing_library(ctx))
-    warn(library.problems())
-    stats = reading_stats(library.notes())
+    library = existing_library(ctx)
+
+    def make() -> str:  # from list's kept rows: after an edit only that note is read
+        rows = kept_rows(library)
+        stats = row_stats(rows) if rows is not None else None
+        papers = len(rows) if rows is not None else 0
+        if stats is None:
+            notes = load_notes(library).notes()
+            stats, papers = reading_stats(notes), len(notes)
+        if as_json:
+            return to_json({group: dict(counts) for group, counts in stats.items()})
+        return stats_page(stats, papers)
+
+    problems, text = library.cached_output(f"stats {as_json!r}", make)  # kept per state
+    warn(problems)
     if as_json:
-        click.echo(to_json({group: dict(rows) for group, rows in stats.items()}))
-        return
-    echo(stats_text(library.notes()))
+        click.echo(text)
+    else:
+        echo(text)

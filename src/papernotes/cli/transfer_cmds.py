@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -202,20 +203,24 @@ def export_cmd(  # noqa: PLR0913 - a click command takes one parameter per optio
     if fmt == "md":
         for problem in md_problems(library):
             warning(str(problem))
-        text = library.export_markdown()
+        from papernotes.library.link_export import markdown_pieces
+
+        text: str | Iterator[str] = markdown_pieces(library)  # written as made, never whole
     else:
         with_notes, ascii_only = bib_defaults(ctx, with_notes, ascii_only)
         text = bib_text(library, papers, year, tag, with_notes, ascii_only)
     if check:
-        check_export(Path(output or ""), text)
+        check_export(Path(output or ""), whole(text))
         return
     if output is None or output == "-" or is_stdout(Path(output)):
         if sys.stdout is None:  # started with standard output closed (>&-)
             raise InvalidInputError("Standard output is closed; nothing was written (use -o FILE).")
         if sys.stdout.isatty():
-            page(text.removesuffix("\n"))
+            page(whole(text).removesuffix("\n"))
         else:
-            sys.stdout.write(text)
+            write = sys.stdout.write
+            for piece in [text] if isinstance(text, str) else text:
+                write(piece)
         return
     if output.endswith("/") and not os.path.isdir(output):
         raise InvalidInputError(
@@ -224,6 +229,11 @@ def export_cmd(  # noqa: PLR0913 - a click command takes one parameter per optio
         )
     write_export(library.root, Path(output), text)
     say(f"Wrote {output}")
+
+
+def whole(text: str | Iterable[str]) -> str:
+    """``text`` given in pieces as one text (to page or compare)."""
+    return text if isinstance(text, str) else "".join(text)
 
 
 def is_stdout(path: Path) -> bool:

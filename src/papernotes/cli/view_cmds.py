@@ -27,6 +27,7 @@ from papernotes.cli.output import (
     row_lines,
     show_text,
     to_json,
+    write_json_list,
 )
 from papernotes.cli.terminal import colour_on, page, say
 from papernotes.errors import NotFoundError
@@ -107,7 +108,10 @@ def list_cmd(  # noqa: PLR0913 - a click command takes one parameter per option
     options = (tag, narrowed, sort, reverse, keys, as_json, fill)
     every_paper = year is None and not any(options)  # the text kept per year folder
 
-    def make() -> str:
+    written = False
+
+    def make() -> str | None:
+        nonlocal written
         from_rows = None if as_json or fill is not None else listed_text
         text = kept_text(library, colour, every_paper, from_rows)  # only changes are read
         if text is not None:
@@ -121,8 +125,10 @@ def list_cmd(  # noqa: PLR0913 - a click command takes one parameter per option
                 notes = sorted_notes(notes, sort or "year", reverse)
         if keys:
             return "\n".join(n.paper.key or n.path for n in notes)
-        if as_json:
-            return to_json([note_dict(n) for n in notes])
+        if as_json:  # written as made: 100,000 notes' JSON is never held whole
+            warn(library.problems())
+            written = True
+            return write_json_list(map(note_dict, notes), len(notes))
         if fill is not None:
             return "\n".join(fill(n) for n in notes)
         return "\n".join(list_lines(notes, colour))
@@ -141,19 +147,24 @@ def list_cmd(  # noqa: PLR0913 - a click command takes one parameter per option
     name = f"list {asked!r}"
     name += f" --format {template!r}" if fill is not None else " colour" if colour else ""
     problems, text = library.cached_output(name, make)
-    warn(problems)
-    filtered = year is not None or tag is not None or narrowed
-    if text and text != "[]":
-        if as_json or keys:
-            click.echo(text)
-        else:
-            page(text, longer_than_screen=True)
+    if not written:
+        warn(problems)
+        printed(text, as_json or keys)
+    if (written or text) and text != "[]":  # written: "" when too long to keep
         return
-    if as_json:
-        click.echo(text)
+    filtered = year is not None or tag is not None or narrowed
     say("No papers match." if filtered else "No papers in the library yet.")
     if filtered:
         ctx.exit(1)  # nothing matched, as grep says it
+
+
+def printed(text: str, plain: bool) -> None:
+    """``list``'s text as kept or made whole: a JSON list or keys as they are (an empty JSON
+    list too), lines through the pager on a terminal; nothing when there are none."""
+    if plain and text:
+        click.echo(text)
+    elif text:
+        page(text, longer_than_screen=True)
 
 
 @click.command("show")

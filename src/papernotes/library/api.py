@@ -131,7 +131,7 @@ class Library:
         return self.store.load_layout()
 
     def cached_output(
-        self, name: str, make: Callable[[], str], quick: QuickOutput | None = None
+        self, name: str, make: Callable[[], str | None], quick: QuickOutput | None = None
     ) -> tuple[list[Problem], str]:
         """``make()`` and its load's problems, kept per folder state (``list_rows.py``)."""
         from papernotes.library.list_rows import cached_output

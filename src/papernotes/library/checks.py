@@ -81,12 +81,16 @@ def conflict_problems(library: Library, found: list[Problem]) -> list[Problem]:
 
 def _other_names(notes: list[Note]) -> dict[str, list[tuple[str, str]]]:
     """Each note's path (with and without ``.md``), slug and arXiv id, case-folded, with the
-    rule and the path: a key equal to one of another note's names is a problem."""
-    names: dict[str, list[tuple[str, str]]] = {}
+    rule and the path, where it is some note's key (case-folded): a key equal to one of
+    another note's names is a problem."""
+    keys = {note.paper.key.casefold() for note in notes}  # only a name that is a key is asked
+    names: dict[str, list[tuple[str, str]]] = {}  # for (400,000 names at 100,000 notes)
     for note in notes:
         given = [("path", note.path), ("path", note.path.removesuffix(".md")), ("slug", note.slug)]
         if note.paper.arxiv:
             given.append(("arXiv id", note.paper.arxiv))
         for rule, name in given:
-            names.setdefault(name.casefold(), []).append((rule, note.path))
+            folded = name.casefold()
+            if folded in keys:
+                names.setdefault(folded, []).append((rule, note.path))
     return names

@@ -5,7 +5,7 @@ it back; a BibTeX ``annote`` gets the paper's title (or the link's own words).""
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -138,13 +138,19 @@ def export_markdown(library: Library) -> str:
     """The whole library as the Markdown document (``export --md``): each link points at
     the paper's anchor when the list has one, else its arXiv page or code; a link to a paper
     the publish profile leaves out names nothing of it."""
-    from papernotes.formats.markdown.write import render_document
+    return "".join(markdown_pieces(library))
+
+
+def markdown_pieces(library: Library) -> Iterator[str]:
+    """``export_markdown`` in pieces, each paper's text made when asked for (so a long
+    document is written as it is made)."""
+    from papernotes.formats.markdown.write import document_pieces
 
     layout = library.layout()
     papers = markdown_papers(
         library, library.notes(), published_href(layout), layout.publish.publishes
     )
-    return render_document(layout, papers)
+    return document_pieces(layout, papers)
 
 
 def published_href(layout: DocumentLayout) -> PaperHref:

@@ -169,19 +169,21 @@ QuickOutput = Callable[["Scan", bytes], tuple[list[Problem], str, bool] | None]
 
 
 def cached_output(
-    library: Library, name: str, make: Callable[[], str], quick: QuickOutput | None = None
+    library: Library, name: str, make: Callable[[], str | None], quick: QuickOutput | None = None
 ) -> tuple[list[Problem], str]:
     """``make()`` (text worked out from the notes) and the problems of the load it read,
     kept per state of the folder: while no note file and no ``document.yaml`` changed,
     the same ``name`` gets them back without a note being read. ``quick(scan, state)``,
     tried first when nothing is kept, may give the same without loading the notes: their
-    problems, the text, and whether it may be kept for ``state``; None to load them."""
+    problems, the text, and whether it may be kept for ``state``; None to load them.
+    ``make()`` gives None when it wrote a text too long to keep itself: then nothing is
+    kept and the text is empty."""
     problems, text, _ = output_and_state(library, name, make, quick)
     return problems, text
 
 
 def output_and_state(
-    library: Library, name: str, make: Callable[[], str], quick: QuickOutput | None = None
+    library: Library, name: str, make: Callable[[], str | None], quick: QuickOutput | None = None
 ) -> tuple[list[Problem], str, bytes | None]:
     """``cached_output``, and the folder state the output is kept for (None: not kept)."""
     store = library.store
@@ -201,13 +203,16 @@ def output_and_state(
             return problems, text, None
         library._scan = scan  # make() reads the notes: from this listing, not a second one
     try:
-        text = make()
+        made_text = make()
     finally:
         library._scan = None
     if library._notes is None and library._listed is not None:  # make() read list_rows()
         problems = list(library._listed)
     else:
         problems = library.problems()
+    if made_text is None:  # written already, too long to keep
+        return problems, "", None
+    text = made_text
     loaded = store.loaded_state()  # None if a file was too fresh or unreadable
     if loaded is not None and outputs.write(name, loaded, problems, text):
         return problems, text, loaded

@@ -5,7 +5,9 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
+from collections.abc import Iterable
 from pathlib import Path
+from typing import BinaryIO
 
 from papernotes.errors import InvalidInputError
 
@@ -70,10 +72,11 @@ def refuse_read_only(path: Path, status: os.stat_result | None = None) -> None:
         )
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temporary file in the same folder, fsync and rename.
-    An existing read-only ``path`` is refused (``refuse_read_only``); an ``OSError`` (a full
-    disk, a read-only folder) names ``path``, not the temporary file."""
+def atomic_write(path: Path, data: bytes | Iterable[bytes]) -> None:
+    """Write ``data`` (or its pieces, each written as it comes) to ``path`` via a temporary
+    file in the same folder, fsync and rename: an error while the pieces are made leaves
+    ``path`` as it was. An existing read-only ``path`` is refused (``refuse_read_only``); an
+    ``OSError`` (a full disk, a read-only folder) names ``path``, not the temporary file."""
     try:
         status = os.stat(path)
     except OSError:
@@ -86,7 +89,7 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise naming(exc, path) from None
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            _write_all(handle, data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
@@ -105,7 +108,15 @@ def naming(exc: OSError, path: Path) -> OSError:
     return OSError(exc.errno, exc.strerror or str(exc), str(path))
 
 
-def write_named_file(path: Path, data: bytes) -> None:
+def _write_all(handle: BinaryIO, data: bytes | Iterable[bytes]) -> None:
+    if isinstance(data, bytes):
+        handle.write(data)
+        return
+    for piece in data:
+        handle.write(piece)
+
+
+def write_named_file(path: Path, data: bytes | Iterable[bytes]) -> None:
     """Write a file the user named (``export -o``) without ever replacing what ``path`` is.
 
     A symlink is followed and its target replaced atomically; a device, FIFO or socket is
@@ -120,7 +131,7 @@ def write_named_file(path: Path, data: bytes) -> None:
     if status is not None and not stat.S_ISREG(status.st_mode):
         try:
             with open(path, "wb") as stream:  # /dev/null, a terminal, a pipe: never replaced
-                stream.write(data)
+                _write_all(stream, data)
         except OSError as exc:  # /dev/full: the error names the file written
             raise OSError(exc.errno, exc.strerror, str(path)) from None
         return

@@ -199,7 +199,12 @@ class NoteStore(NoteWrites):
         scan = scan or self.scan()
         cache = self.caches().notes
         for listing in range(LISTINGS):
-            load = NoteCacheLoad(cache, str(self._real_root), scan.started_ns, verify=from_disk)
+            started = scan.started_ns
+            load = NoteCacheLoad(cache, str(self._real_root), started, from_disk, entries=False)
+            # document.yaml before the notes' entries: its parse (megabytes of YAML with
+            # ``check``) then needs no memory beside theirs
+            self._layout_data = load.layout_data(self.root / LAYOUT_FILE, load_yaml)
+            load.read_entries()
             if scan.keys_later is not None:  # taken by a child begun at the scan
                 with contextlib.suppress(OSError):  # then stat-ed one by one: each reported
                     scan.stat_keys_now(stat_keys)
@@ -207,7 +212,6 @@ class NoteStore(NoteWrites):
             if not load.vanished or listing == LISTINGS - 1:
                 break  # after that: files still vanishing are gone, not problems
             scan = self.scan()  # a note deleted or moved meanwhile: where is it now?
-        self._layout_data = load.layout_data(self.root / LAYOUT_FILE, load_yaml)
         load.finish()
         self.loaded_scan = scan
         self.repaired = load.repaired

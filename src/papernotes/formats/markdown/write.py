@@ -7,7 +7,7 @@ between papers, every note line ending in ``  <br>``; the same library gives the
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from urllib.parse import quote
 
 from papernotes.formats.markdown.inline import heading_text, toc_label
@@ -37,6 +37,14 @@ def render_document(
 ) -> str:
     """The whole document: TOC, each section in order, papers by year newest first, as
     ``profile`` (else the layout's ``publish`` profile) presents them."""
+    return "".join(document_pieces(layout, papers, profile))
+
+
+def document_pieces(
+    layout: DocumentLayout, papers: Iterable[Paper], profile: PublishProfile | None = None
+) -> Iterator[str]:
+    """``render_document`` in pieces (a heading, a paper...), each made when asked for: an
+    export of 100,000 papers is written as it is made, never held as one text."""
     profile = layout.publish if profile is None else profile
     by_year: dict[int, list[Paper]] = {}
     for paper in papers:
@@ -45,23 +53,30 @@ def render_document(
     sections = list(layout.sections)
     if by_year and not any(s.papers for s in sections):
         sections.append(Section("Paper", 1, papers=True))
-    blocks: list[str] = []
+    separator = ""  # the blocks are joined by a blank line's newline
+
+    def block(text: str) -> str:
+        nonlocal separator
+        piece = separator + text
+        separator = "\n"
+        return piece
+
     if layout.toc_depth:
-        blocks.append(_toc(sections, sorted(by_year, reverse=True), layout))
+        yield block(_toc(sections, sorted(by_year, reverse=True), layout))
     for section in sections:
         if section.level:
-            blocks.append(f"{'#' * section.level} {section.title}\n")
+            yield block(f"{'#' * section.level} {section.title}\n")
         if section.papers and profile.decorated:
-            blocks.append(profile_marker(profile) + "\n")
+            yield block(profile_marker(profile) + "\n")
             if profile.stats and by_year:  # no papers, no counts (nor year headings)
-                blocks.append(stats_line(by_year) + "\n")
+                yield block(stats_line(by_year) + "\n")
         if section.items:
-            blocks.append(_items(section.items, 0))
+            yield block(_items(section.items, 0))
         if section.papers:
             for year in sorted(by_year, reverse=True):
-                blocks.append(f"{'#' * layout.year_level} {year}\n")
-                blocks.extend(render_paper(p, profile) for p in by_year[year])
-    return "\n".join(blocks)
+                yield block(f"{'#' * layout.year_level} {year}\n")
+                for paper in by_year[year]:
+                    yield block(render_paper(paper, profile))
 
 
 def render_paper(paper: Paper, profile: PublishProfile | None = None) -> str:

@@ -291,8 +291,7 @@ class NoteCacheLoad:
         self.shards = cache.shards(real_root)
         self.old: dict[str, Entry] = {}
         if entries:
-            with gc_paused():
-                self.old = self.shards.read()
+            self.read_entries()
         self.old_layout = cache.read_layout(real_root)
         self.fresh: dict[str, Entry] = {}
         self.stored: list[str] = []  # the paths whose entry in fresh is new or repaired
@@ -306,6 +305,12 @@ class NoteCacheLoad:
         self.vanished: list[str] = []
         """Paths listed but gone when stat-ed or read (deleted or moved meanwhile): not
         problems; the caller lists the folder again (``NoteStore.load``)."""
+
+    def read_entries(self) -> None:
+        """Read the notes' entries: at construction, or later for a load made without them
+        (``entries=False``), once ``document.yaml`` is read (``NoteStore.load``)."""
+        with gc_paused():
+            self.old = self.shards.read()
 
     def notes(
         self,
@@ -341,13 +346,16 @@ class NoteCacheLoad:
                     if result is None:
                         continue
                 elif self.verify:
-                    result = self._read(rel, key, read, prefix)
+                    result = self._read(rel, key, read, prefix, cached)
                     if result is None:
                         continue
-                    if _entry(key, result) != cached:
+                    if fresh.get(rel) is not cached:  # the file read differs from its entry
                         self.repaired.append(rel)
                         self.stored.append(rel)  # even if the file is too recent to keep now
                         self.dirty = True
+                    elif cached[1] is not None:  # the same: built from the entry, so the
+                        result = _note(paper_from_fields(cached[2]), rel, cached[1])  # fields
+                        # are held once (the entry's), not twice, as an unverified load does
                 elif cached[1] is None:
                     fresh[rel] = cached
                     result = Problem(rel, cached[2][0], cached[2][1])
@@ -361,15 +369,22 @@ class NoteCacheLoad:
         return notes, problems
 
     def _read(
-        self, rel: str, key: StatKey, read: Callable[[str], Note], prefix: str
+        self,
+        rel: str,
+        key: StatKey,
+        read: Callable[[str], Note],
+        prefix: str,
+        cached: Entry | None = None,
     ) -> Note | Problem | None:
-        """The note at ``rel`` or its problem; None when the file is gone (``vanished``)."""
+        """The note at ``rel`` or its problem; None when the file is gone (``vanished``).
+        ``cached``: its entry, kept as it is (nothing to write) when the file still reads
+        as that entry says (``verify``)."""
         if is_racy(key, self.started_ns):
             self.stats_settled = False
         try:
             note = read(rel)
         except NoteFormatError as exc:
-            self._store(rel, (key, None, (exc.line, exc.message)))
+            self._store(rel, (key, None, (exc.line, exc.message)), cached)
             return Problem(rel, exc.line, exc.message)
         except OSError as exc:  # not cached: may be passing trouble
             self.stats_settled = False
@@ -377,7 +392,7 @@ class NoteCacheLoad:
                 return None
             return Problem(rel, 1, f"cannot read: {exc.strerror or exc}")
         if not note.paper.extra or _marshallable(note.paper.extra):
-            self._store(rel, (key, note.digest, paper_fields(note.paper)))
+            self._store(rel, (key, note.digest, paper_fields(note.paper)), cached)
         return note
 
     def _gone(self, path: str, rel: str, exc: OSError) -> bool:
@@ -423,18 +438,14 @@ class NoteCacheLoad:
         if wrote and not self.old:  # a first load: drop an older papernotes' cache file
             self.cache.remove_single_file(self.real_root)
 
-    def _store(self, rel: str, entry: Entry) -> None:
+    def _store(self, rel: str, entry: Entry, cached: Entry | None = None) -> None:
+        if cached is not None and entry == cached:  # verified: the entry stands as it is
+            self.fresh[rel] = cached
+            return
         self.stored.append(rel)  # its old entry (if any) no longer stands, even if racy
         if not is_racy(entry[0], self.started_ns):
             self.fresh[rel] = entry
             self.dirty = True
-
-
-def _entry(key: StatKey, result: Note | Problem) -> Entry:
-    """The cache entry a file with stat ``key`` that read as ``result`` gets."""
-    if isinstance(result, Problem):
-        return (key, None, (result.line, result.message))
-    return (key, result.digest, paper_fields(result.paper))
 
 
 def _note(paper: Paper, path: str, digest: str) -> Note:

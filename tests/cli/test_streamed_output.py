@@ -69,6 +69,39 @@ def test_list_json_of_a_long_library_is_written_in_pieces_with_the_bytes_of_the_
     assert max(map(len, writes)) < len(result.stdout) / 3
 
 
+@pytest.mark.parametrize("command", [("search", "paper", "--json"), ("queue", "--json")])
+def test_search_and_queue_json_are_written_in_pieces_with_the_bytes_of_the_whole_text(
+    long_library, monkeypatch, command
+):
+    """As ``list --json``: ``search --json`` (every paper found, with its match) and
+    ``queue --json`` print what the whole text gave, in pieces as it is made."""
+    library = Library.open(long_library)
+    if command[0] == "search":
+        query = library.query("paper")
+        notes = library.search(query)
+        data = [
+            {**note_dict(n), "match": output.hit_dict(h)}
+            for n, h in zip(notes, library.hits(query, notes), strict=True)
+        ]
+    else:
+        from papernotes.library.reading_queue import queue_notes
+
+        data = [note_dict(n) for n in queue_notes(library.notes())]
+    assert len(data) >= NOTES
+    writes: list[str] = []
+    real_echo = click.echo
+
+    def counting_echo(message=None, *args, **kwargs):
+        writes.append(str(message))
+        return real_echo(message, *args, **kwargs)
+
+    monkeypatch.setattr(click, "echo", counting_echo)
+    result = run(long_library, *command)
+    assert result.exit_code == 0
+    assert result.stdout == to_json(data) + "\n"
+    assert len(writes) > 3 and max(map(len, writes)) < len(result.stdout) / 3
+
+
 def test_list_json_too_long_to_keep_is_not_kept_and_a_short_one_is(
     long_library, monkeypatch, trusting_cache
 ):

@@ -7,7 +7,7 @@ import click
 
 from papernotes.cli.library_access import existing_library, kept_rows, load_notes, warn
 from papernotes.cli.option_checks import non_empty
-from papernotes.cli.output import echo, list_lines, note_dict, to_json
+from papernotes.cli.output import echo, list_lines, note_dict, to_json, write_json_list
 from papernotes.cli.paper_args import papers_with_stdin
 from papernotes.model import PRIORITIES, STATUSES
 
@@ -119,14 +119,20 @@ def queue_cmd(ctx: click.Context, as_json):
     from papernotes.library.reading_queue import queue_notes
 
     library = existing_library(ctx)
+    written = False
 
-    def make() -> str:
+    def make() -> str | None:
+        nonlocal written
         notes = queue_notes(load_notes(library).notes())
-        if as_json:
-            return to_json([note_dict(n) for n in notes])
+        if as_json:  # written as made, as list --json (kept only when short)
+            warn(library.problems())
+            written = True
+            return write_json_list(map(note_dict, notes), len(notes))
         return "\n".join(queue_lines(notes))
 
     problems, text = library.cached_output(f"queue {as_json!r}", make)
+    if written:
+        return
     warn(problems)
     if text:
         echo(text)

@@ -227,12 +227,9 @@ def search_cmd(ctx: click.Context, query, as_json, exact):
     notes = library.search(parsed)
     library.keep_search_forms()  # computed once: the next search reads them
     hits = library.hits(parsed, notes)
-    if as_json:
-        click.echo(
-            to_json(
-                [{**note_dict(n), "match": hit_dict(h)} for n, h in zip(notes, hits, strict=True)]
-            )
-        )
+    if as_json:  # written as made: the JSON of 100,000 papers found is never held whole
+        found = zip(notes, hits, strict=True)
+        write_json_list(({**note_dict(n), "match": hit_dict(h)} for n, h in found), len(notes))
         if not notes:
             ctx.exit(1)
         return

@@ -45,22 +45,28 @@ def long_library(seed_library: Path) -> Path:
     return seed_library
 
 
+@pytest.fixture
+def writes(monkeypatch) -> list[str]:
+    """What each ``click.echo`` call wrote, one entry per call."""
+    seen: list[str] = []
+    real_echo = click.echo
+
+    def counting_echo(message=None, *args, **kwargs):
+        seen.append(str(message))
+        return real_echo(message, *args, **kwargs)
+
+    monkeypatch.setattr(click, "echo", counting_echo)
+    return seen
+
+
 def whole_json(root: Path) -> str:
     """What ``list --json`` printed before: the JSON of every note as one text."""
     return to_json([note_dict(n) for n in Library.open(root).notes()]) + "\n"
 
 
 def test_list_json_of_a_long_library_is_written_in_pieces_with_the_bytes_of_the_whole_text(
-    long_library, monkeypatch
+    long_library, writes
 ):
-    writes: list[str] = []
-    real_echo = click.echo
-
-    def counting_echo(message=None, *args, **kwargs):
-        writes.append(str(message))
-        return real_echo(message, *args, **kwargs)
-
-    monkeypatch.setattr(click, "echo", counting_echo)
     result = run(long_library, "list", "--json")
     assert result.exit_code == 0
     assert result.stdout == whole_json(long_library)
@@ -71,7 +77,7 @@ def test_list_json_of_a_long_library_is_written_in_pieces_with_the_bytes_of_the_
 
 @pytest.mark.parametrize("command", [("search", "paper", "--json"), ("queue", "--json")])
 def test_search_and_queue_json_are_written_in_pieces_with_the_bytes_of_the_whole_text(
-    long_library, monkeypatch, command
+    long_library, writes, command
 ):
     """As ``list --json``: ``search --json`` (every paper found, with its match) and
     ``queue --json`` print what the whole text gave, in pieces as it is made."""
@@ -88,14 +94,6 @@ def test_search_and_queue_json_are_written_in_pieces_with_the_bytes_of_the_whole
 
         data = [note_dict(n) for n in queue_notes(library.notes())]
     assert len(data) >= NOTES
-    writes: list[str] = []
-    real_echo = click.echo
-
-    def counting_echo(message=None, *args, **kwargs):
-        writes.append(str(message))
-        return real_echo(message, *args, **kwargs)
-
-    monkeypatch.setattr(click, "echo", counting_echo)
     result = run(long_library, *command)
     assert result.exit_code == 0
     assert result.stdout == to_json(data) + "\n"

@@ -152,7 +152,7 @@ def test_a_library_scanned_ahead_lists_what_a_library_that_was_not_lists(seed_li
 
 
 def test_rows_read_ahead_of_the_stat_list_the_notes_changed_since_they_were_kept(
-    seed_library, monkeypatch
+    seed_library, monkeypatch, trusting_cache, parsed
 ):
     """The kept rows are read while the child stats (``row_listing.read_ahead``), before
     its keys are collected; a note edited, one removed and one added since the rows were
@@ -180,8 +180,10 @@ def test_rows_read_ahead_of_the_stat_list_the_notes_changed_since_they_were_kept
     monkeypatch.setattr(split_stat, "_answer", noted("answer", split_stat._answer))
     ahead = Library(seed_library)
     ahead.scan_ahead()
+    parsed.clear()
     rows = ahead.list_rows()
     assert calls == ["read", "answer"]
+    assert sorted(parsed) == ["2019/new.md", "2020/tinybert.md"]  # the others' rows were kept
     monkeypatch.setenv("PAPERNOTES_NO_CACHE", "1")
     fresh = rows_of(Library(seed_library).notes())
     assert [r[1:] for r in rows] == [r[1:] for r in fresh]

@@ -103,13 +103,15 @@ class NoteStore(NoteWrites):
     def read(self, rel: str) -> Note:
         """Read one note; raises ``NoteFormatError`` for a malformed file."""
         self._settle(rel)
+        return _note_of(rel, read_regular(self.folder.file_of(rel)))
+
+    def read_changed(self, rel: str, known: str) -> Note | None:
+        """``read``, or None when the file's bytes have the digest ``known``: their parse
+        is known already (``check`` parses only the notes whose bytes changed)."""
+        self._settle(rel)
         data = read_regular(self.folder.file_of(rel))
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-            raise NoteFormatError(line, "the file is not valid UTF-8") from None
-        return Note(paper=parse_note(text), path=rel, digest=digest(data))
+        data_digest = digest(data)
+        return None if data_digest == known else _note_of(rel, data, data_digest)
 
     def vanished(self, rel: str, exc: OSError) -> bool:
         """``note_cache.is_gone`` for the note at ``rel``: deleted or moved meanwhile."""
@@ -208,7 +210,9 @@ class NoteStore(NoteWrites):
             if scan.keys_later is not None:  # taken by a child begun at the scan
                 with contextlib.suppress(OSError):  # then stat-ed one by one: each reported
                     scan.stat_keys_now(stat_keys)
-            notes, unread = load.notes(scan.found, scan.prefix, self.read, scan.keys)
+            notes, unread = load.notes(
+                scan.found, scan.prefix, self.read, scan.keys, self.read_changed
+            )
             if not load.vanished or listing == LISTINGS - 1:
                 break  # after that: files still vanishing are gone, not problems
             scan = self.scan()  # a note deleted or moved meanwhile: where is it now?
@@ -428,6 +432,16 @@ class NoteStore(NoteWrites):
         """Give pending notes their names first when ``rel`` is one of them (``batch``)."""
         if self._batch and self._batch.holds(self.path_of(rel)):
             self._batch.commit()
+
+
+def _note_of(rel: str, data: bytes, data_digest: str | None = None) -> Note:
+    """The note the bytes ``data`` of the file at ``rel`` hold; ``NoteFormatError`` if none."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise NoteFormatError(line, "the file is not valid UTF-8") from None
+    return Note(paper=parse_note(text), path=rel, digest=data_digest or digest(data))
 
 
 def _may_hold_a_paper(path: Path) -> bool:

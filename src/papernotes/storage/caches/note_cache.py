@@ -318,11 +318,14 @@ class NoteCacheLoad:
         prefix: str,
         read: Callable[[str], Note],
         known_keys: list[StatKey] | None = None,
+        read_changed: Callable[[str, str], Note | None] | None = None,
     ) -> tuple[list[Note], list[Problem]]:
         """The notes at the ``found`` paths (relative: the file is ``prefix + path``) and the
         problems of those that do not read. ``known_keys``: their stat keys taken already
         (``NoteStore.state``), else each is stat-ed here (by path: ``DirEntry.stat`` would
-        keep a stat object per note)."""
+        keep a stat object per note). ``read_changed`` (``NoteStore.read_changed``): with
+        ``verify``, a file whose bytes have its entry's digest is not parsed again, since its
+        entry was made by parsing those very bytes (the header names the code)."""
         notes: list[Note] = []
         problems: list[Problem] = []
         old, fresh, keys = self.old, self.fresh, self.keys
@@ -346,16 +349,16 @@ class NoteCacheLoad:
                     if result is None:
                         continue
                 elif self.verify:
-                    result = self._read(rel, key, read, prefix, cached)
+                    result = self._read(rel, key, read, prefix, cached, read_changed)
                     if result is None:
                         continue
                     if fresh.get(rel) is not cached:  # the file read differs from its entry
                         self.repaired.append(rel)
                         self.stored.append(rel)  # even if the file is too recent to keep now
                         self.dirty = True
-                    elif cached[1] is not None:  # the same: built from the entry, so the
-                        result = _note(paper_from_fields(cached[2]), rel, cached[1])  # fields
-                        # are held once (the entry's), not twice, as an unverified load does
+                    elif cached[1] is not None and read_changed is None:  # the same: built
+                        result = _note(paper_from_fields(cached[2]), rel, cached[1])  # from the
+                        # entry, so the fields are held once, as an unverified load does
                 elif cached[1] is None:
                     fresh[rel] = cached
                     result = Problem(rel, cached[2][0], cached[2][1])
@@ -375,14 +378,23 @@ class NoteCacheLoad:
         read: Callable[[str], Note],
         prefix: str,
         cached: Entry | None = None,
+        read_changed: Callable[[str, str], Note | None] | None = None,
     ) -> Note | Problem | None:
         """The note at ``rel`` or its problem; None when the file is gone (``vanished``).
         ``cached``: its entry, kept as it is (nothing to write) when the file still reads
-        as that entry says (``verify``)."""
+        as that entry says (``verify``); ``read_changed`` finds that from the bytes' digest
+        alone when the entry holds a note."""
         if is_racy(key, self.started_ns):
             self.stats_settled = False
         try:
-            note = read(rel)
+            if cached is not None and cached[1] is not None and read_changed is not None:
+                changed = read_changed(rel, cached[1])
+                if changed is None:  # the bytes the entry was parsed from
+                    self.fresh[rel] = cached
+                    return _note(paper_from_fields(cached[2]), rel, cached[1])
+                note = changed
+            else:
+                note = read(rel)
         except NoteFormatError as exc:
             self._store(rel, (key, None, (exc.line, exc.message)), cached)
             return Problem(rel, exc.line, exc.message)

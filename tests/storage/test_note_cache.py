@@ -412,6 +412,44 @@ def test_check_parses_again_only_the_notes_whose_bytes_are_not_those_their_entry
     assert parsed == []
 
 
+def test_check_parses_document_yaml_again_only_when_its_bytes_are_not_those_it_was_parsed_from(
+    seed_library, trusting_cache, monkeypatch
+):
+    """``document.yaml`` at 100,000 notes is 2.7 MB of YAML (0.7 s to parse), and ``check``
+    parsed it on every run; it still reads it, and a copy kept under the file's own stat but
+    parsed from other bytes (as an mmap write leaves) is parsed again and replaced."""
+    from papernotes.storage import store as store_module
+
+    listing(seed_library)
+    layout_text = (seed_library / "document.yaml").read_text(encoding="utf-8")
+    cache = NoteCache.for_library(os.path.realpath(seed_library))
+    real = os.path.realpath(seed_library)
+    kept = cache.read_layout(real)
+    assert kept is not None
+    parsed: list[str] = []
+    parse = store_module.load_yaml
+
+    def counted(text: str) -> object:
+        parsed.append(text)
+        return parse(text)
+
+    monkeypatch.setattr(store_module, "load_yaml", counted)
+    assert run(seed_library, "check").exit_code == 0
+    assert layout_text not in parsed
+    assert cache.read_layout(real) == kept
+    key, data, _digest = kept
+    assert isinstance(data, dict)
+    sections = [dict(section) for section in data["sections"]]
+    sections[0]["title"] = "STALE TITLE"
+    stale = {**data, "sections": sections}
+    assert cache.write_layout(real, (key, stale, b"0" * 16))  # other bytes, the same stat
+    result = run(seed_library, "check")
+    assert result.exit_code == 0, result.output
+    assert parsed.count(layout_text) == 1
+    assert cache.read_layout(real) == kept
+    assert "STALE TITLE" not in run(seed_library, "export", "--md").stdout
+
+
 def test_check_keeps_the_rows_and_search_forms_made_from_the_bytes_it_reads(
     seed_library, trusting_cache
 ):

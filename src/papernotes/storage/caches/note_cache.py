@@ -66,8 +66,9 @@ StatKey = bytes
 """size, mtime_ns, ctime_ns, inode and device, packed: one object per entry loads faster."""
 # rel path -> (stat key, note digest, Paper fields) or (stat key, None, (line, message))
 Entry = tuple[StatKey, str, dict[str, object]] | tuple[StatKey, None, tuple[int, str]]
-LayoutEntry = tuple[StatKey, object]
-"""``document.yaml``'s stat key and its parsed YAML."""
+LayoutEntry = tuple[StatKey, object, bytes]
+"""``document.yaml``'s stat key, its parsed YAML and the digest of the bytes parsed (so
+``check``, which reads the file, parses it again only when those bytes changed)."""
 
 
 def stat_key(st: os.stat_result) -> StatKey:
@@ -212,7 +213,7 @@ class NoteCache:
             root, layout = marshal.loads(payload)
         except (ValueError, EOFError, TypeError):
             return None
-        if root != real_root or not (isinstance(layout, tuple) and len(layout) == 2):
+        if root != real_root or not (isinstance(layout, tuple) and len(layout) == 3):
             return None
         return layout
 
@@ -414,10 +415,10 @@ class NoteCacheLoad:
         self.vanished.append(rel)
         return True
 
-    def layout_data(
-        self, path: Path, parse: Callable[[str], object]
-    ) -> tuple[StatKey, object] | None:
-        """``(stat key, parsed YAML)`` of ``document.yaml``, or None when absent or unreadable."""
+    def layout_data(self, path: Path, parse: Callable[[str], object]) -> LayoutEntry | None:
+        """``(stat key, parsed YAML, digest)`` of ``document.yaml``, or None when absent or
+        unreadable. With ``verify`` the file is read, and parsed only when its bytes are not
+        those of the kept entry."""
         try:
             key = stat_key(os.stat(path))
         except OSError:
@@ -425,16 +426,22 @@ class NoteCacheLoad:
         self.layout_key = key
         if is_racy(key, self.started_ns):
             self.stats_settled = False
-        if self.old_layout is not None and self.old_layout[0] == key and not self.verify:
-            self.layout_entry = self.old_layout
-            return self.old_layout
+        old = self.old_layout
+        if old is not None and old[0] == key and not self.verify:
+            self.layout_entry = old
+            return old
         try:
-            data = parse(read_regular(path).decode("utf-8"))
+            raw = read_regular(path)
+            raw_digest = blake2b(raw, digest_size=16).digest()
+            if old is not None and old[0] == key and old[2] == raw_digest:
+                self.layout_entry = old  # the bytes it was parsed from (``verify``)
+                return old
+            data = parse(raw.decode("utf-8"))
         except Exception:  # reported by the store when it loads the layout itself
             return None
         if not is_racy(key, self.started_ns) and _marshallable(data):
-            self.layout_entry = (key, data)
-        return key, data
+            self.layout_entry = (key, data, raw_digest)
+        return key, data, raw_digest
 
     def finish(self) -> None:
         """Rewrite the shards that no longer match the folder (an entry new, changed or gone)

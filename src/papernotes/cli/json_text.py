@@ -31,15 +31,25 @@ def indented_json_items(items: Iterable[object]) -> Iterator[str]:
     is written as it is made, never held as one text."""
     separator = "[\n" + INDENT
     for item in items:
-        parts = [separator]
-        try:
-            _value(item, "\n" + INDENT, parts)
-        except _Unusual:  # as json has it, one level in
-            text = json.dumps(item, ensure_ascii=False, indent=2)
-            parts = [separator, text.replace("\n", "\n" + INDENT)]
-        yield "".join(parts)
-        separator = ",\n" + INDENT
+        yield separator + indented_json_item(item)
+        separator = ITEM_SEPARATOR
     yield "[]" if separator.startswith("[") else "\n]"
+
+
+ITEM_SEPARATOR = ",\n" + INDENT
+"""What stands between two items of a top-level list (``indented_json_items``)."""
+
+
+def indented_json_item(item: object) -> str:
+    """The text of ``item`` as an item of a top-level list (``indented_json_items``), without
+    the separator before it."""
+    parts: list[str] = []
+    try:
+        _value(item, "\n" + INDENT, parts)
+    except _Unusual:  # as json has it, one level in
+        text = json.dumps(item, ensure_ascii=False, indent=2)
+        return text.replace("\n", "\n" + INDENT)
+    return "".join(parts)
 
 
 class _Unusual(Exception):

@@ -181,10 +181,34 @@ def write_json_list(items: Iterable[object], count: int) -> str | None:
     time); the whole text when it is at most ``KEPT_JSON_CHARS`` (so it can be kept), else
     None: the length is foreseen from the first of the ``count`` items, and a longer text
     is never held."""
+    return _write_json_pieces(json_pieces(items), count)
+
+
+def write_json_texts(texts: Iterable[str], count: int) -> str | None:
+    """``write_json_list`` of the items whose texts (``json_text.indented_json_item``, control
+    characters escaped: ``escape_c1``) are ``texts``."""
+    from papernotes.cli.json_text import ITEM_SEPARATOR
+
+    def pieces() -> Iterator[str]:
+        separator = "[\n  "
+        for text in texts:
+            yield separator + text
+            separator = ITEM_SEPARATOR
+        yield "[]" if separator.startswith("[") else "\n]"
+
+    return _write_json_pieces(pieces(), count)
+
+
+def escape_c1(text: str) -> str:
+    """``text`` with C1 and DEL as ``\\u`` escapes (as ``to_json`` writes them)."""
+    return _C1.sub(_c1_escape, text) if _C1.search(text) else text
+
+
+def _write_json_pieces(pieces: Iterable[str], count: int) -> str | None:
     kept: list[str] | None = []
     batch: list[str] = []
     made = batched = 0
-    for done, piece in enumerate(json_pieces(items), 1):
+    for done, piece in enumerate(pieces, 1):
         batch.append(piece)
         batched += len(piece)
         made += len(piece)

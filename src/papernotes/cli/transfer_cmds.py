@@ -201,11 +201,7 @@ def export_cmd(  # noqa: PLR0913 - a click command takes one parameter per optio
         raise click.UsageError("--check goes with --md -o FILE (the file to compare).")
     library = existing_library(ctx)
     if fmt == "md":
-        for problem in md_problems(library):
-            warning(str(problem))
-        from papernotes.library.link_export import markdown_pieces
-
-        text: str | Iterator[str] = markdown_pieces(library)  # written as made, never whole
+        text: str | Iterator[str | bytes] = markdown_text(library)  # written as made
     else:
         with_notes, ascii_only = bib_defaults(ctx, with_notes, ascii_only)
         text = bib_text(library, papers, year, tag, with_notes, ascii_only)
@@ -218,9 +214,9 @@ def export_cmd(  # noqa: PLR0913 - a click command takes one parameter per optio
         if sys.stdout.isatty():
             page(whole(text).removesuffix("\n"))
         else:
-            write = sys.stdout.write
-            for piece in [text] if isinstance(text, str) else text:
-                write(piece)
+            from papernotes.cli.block_outputs import write_pieces
+
+            write_pieces([text] if isinstance(text, str) else text)
         return
     if output.endswith("/") and not os.path.isdir(output):
         raise InvalidInputError(
@@ -231,9 +227,30 @@ def export_cmd(  # noqa: PLR0913 - a click command takes one parameter per optio
     say(f"Wrote {output}")
 
 
-def whole(text: str | Iterable[str]) -> str:
-    """``text`` given in pieces as one text (to page or compare)."""
-    return text if isinstance(text, str) else "".join(text)
+def whole(text: str | Iterable[str | bytes]) -> str:
+    """``text`` given in pieces (text, or UTF-8 bytes) as one text (to page or compare)."""
+    if isinstance(text, str):
+        return text
+    return "".join(p.decode("utf-8") if isinstance(p, bytes) else p for p in text)
+
+
+def markdown_text(library: Library) -> Iterator[str | bytes]:
+    """``export --md``'s document in pieces, its load's problems warned about first: from
+    the text kept per year folder (``library/markdown_blocks.py``), else made from the
+    notes, never whole."""
+    from papernotes.library.markdown_blocks import kept_markdown
+
+    kept = kept_markdown(library)
+    if kept is None:
+        from papernotes.library.link_export import markdown_pieces
+
+        problems = md_problems(library)
+        for problem in problems:
+            warning(str(problem))
+        return markdown_pieces(library)
+    for problem in kept[0]:
+        warning(str(problem))
+    return kept[1]
 
 
 def is_stdout(path: Path) -> bool:

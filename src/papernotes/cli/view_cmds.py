@@ -107,6 +107,7 @@ def list_cmd(  # noqa: PLR0913 - a click command takes one parameter per option
 
     options = (tag, narrowed, sort, reverse, keys, as_json, fill)
     every_paper = year is None and not any(options)  # the text kept per year folder
+    every_json = as_json and year is None and not (tag or narrowed or sort or reverse)
 
     written = False
 
@@ -116,6 +117,11 @@ def list_cmd(  # noqa: PLR0913 - a click command takes one parameter per option
         text = kept_text(library, colour, every_paper, from_rows)  # only changes are read
         if text is not None:
             return text
+        if every_json:  # through the JSON kept per year folder: only changes are read
+            from papernotes.cli.block_outputs import every_json_text
+
+            written = True
+            return every_json_text(library, warn)
         notes = load_notes(library).select(year=year, tag=tag)
         if narrowed or sort or reverse:
             from papernotes.library.reading_queue import filtered_notes, sorted_notes

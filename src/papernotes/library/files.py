@@ -12,17 +12,17 @@ from papernotes.errors import InvalidInputError
 from papernotes.storage.atomic import write_named_file
 
 
-def write_text_file(path: Path, text: str | Iterable[str]) -> None:
+def write_text_file(path: Path, text: str | Iterable[str | bytes]) -> None:
     """Replace ``path`` (a symlink's target, if it is one) with ``text`` (or its pieces, each
-    encoded as it comes) in UTF-8, atomically: a reader sees the old file or the new one,
-    never half of it."""
+    encoded as it comes; bytes are UTF-8 already) in UTF-8, atomically: a reader sees the old
+    file or the new one, never half of it."""
     if isinstance(text, str):
         write_named_file(path, text.encode("utf-8"))
     else:
-        write_named_file(path, (piece.encode("utf-8") for piece in text))
+        write_named_file(path, (p if isinstance(p, bytes) else p.encode("utf-8") for p in text))
 
 
-def write_export(library_root: Path, path: Path, text: str | Iterable[str]) -> None:
+def write_export(library_root: Path, path: Path, text: str | Iterable[str | bytes]) -> None:
     """``write_text_file`` for an export, refused (one sentence) when ``path`` — symlinks
     resolved — is the library folder or anything inside it: an export never replaces a note,
     ``document.yaml`` or the lock, which only the library's own writes may touch."""

@@ -145,12 +145,14 @@ def markdown_pieces(library: Library) -> Iterator[str]:
     """``export_markdown`` in pieces, each paper's text made when asked for (so a long
     document is written as it is made)."""
     from papernotes.formats.markdown.write import document_pieces
+    from papernotes.library.markdown_blocks import kept_document_pieces, markdown_setup
 
     layout = library.layout()
-    papers = markdown_papers(
-        library, library.notes(), published_href(layout), layout.publish.publishes
-    )
-    return document_pieces(layout, papers)
+    notes = library.notes()
+    papers = markdown_papers(library, notes, published_href(layout), layout.publish.publishes)
+    if markdown_setup(layout) is None:
+        return document_pieces(layout, papers)
+    return kept_document_pieces(library, layout, notes, papers)  # the next one reads them
 
 
 def published_href(layout: DocumentLayout) -> PaperHref:

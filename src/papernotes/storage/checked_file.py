@@ -11,9 +11,10 @@ from __future__ import annotations
 import contextlib
 import marshal
 import os
+import stat
 import struct
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -151,3 +152,65 @@ def clear_folder(folder: Path | None) -> None:
         for entry in os.scandir(folder):
             if not entry.name.startswith(CACHE_TEMP_PREFIX):
                 remove_checked(Path(entry.path))
+
+
+class CheckedSpan:
+    """A checked file's payload after its ``leading`` bytes, verified and held open, to be
+    read in pieces later (``pieces``): the file renamed over meanwhile changes nothing, and
+    nothing of it is in memory until then."""
+
+    def __init__(self, fd: int, start: int, length: int) -> None:
+        self.fd, self.start, self.length = fd, start, length
+
+    def pieces(self, size: int = 2**20) -> Iterator[bytes]:
+        """The payload in pieces of ``size`` bytes; the file is closed after the last."""
+        try:
+            at, end = self.start, self.start + self.length
+            while at < end:
+                piece = os.pread(self.fd, min(size, end - at), at)
+                if not piece:
+                    raise OSError(f"a kept file ended {end - at} bytes early")
+                yield piece
+                at += len(piece)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            os.close(self.fd)
+        self.fd = -1
+
+
+def open_checked(path: Path, head: bytes, leading: bytes, length: int) -> CheckedSpan | None:
+    """``read_checked``'s checks of the file at ``path`` (``head``, then a payload of
+    ``leading`` and ``length`` bytes more, its checksum right), reading it a piece at a time
+    (megabytes, never held); None when they fail. The file stays open for ``pieces``."""
+    start = len(head) + _CHECK.size
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError:
+        return None
+    try:
+        status = os.fstat(fd)
+        if not stat.S_ISREG(status.st_mode):
+            raise OSError("not a regular file")
+        if status.st_size != start + len(leading) + length:
+            raise OSError("not the kept length")
+        first = os.pread(fd, start + len(leading), 0)
+        if first[: len(head)] != head or first[start:] != leading:
+            raise OSError("not the kept file")
+        crc = zlib.crc32(leading)
+        at, end = start + len(leading), status.st_size
+        while at < end:
+            piece = os.pread(fd, min(2**20, end - at), at)
+            if not piece:
+                raise OSError("ended early")
+            crc = zlib.crc32(piece, crc)
+            at += len(piece)
+        if _CHECK.pack(crc) != first[len(head) : start]:
+            raise OSError("damaged")
+    except OSError:
+        os.close(fd)
+        return None
+    return CheckedSpan(fd, start + len(leading), length)

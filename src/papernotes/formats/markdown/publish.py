@@ -61,11 +61,12 @@ def read_marker(line: str) -> PublishProfile | None:
     return PublishProfile(**options)  # type: ignore[arg-type]
 
 
-def stats_line(by_year: Mapping[int, Sequence[Paper]]) -> str:
-    """``8 papers · 2023: 1 · 2021: 3 …``: the papers published, then per year, newest first."""
-    total = sum(len(papers) for papers in by_year.values())
+def stats_line(counts: Mapping[int, int]) -> str:
+    """``8 papers · 2023: 1 · 2021: 3 …``: the papers published, then per year, newest first
+    (``counts``: how many papers each year has)."""
+    total = sum(counts.values())
     parts = [f"{total} paper{'' if total == 1 else 's'}"]
-    parts += [f"{year}: {len(by_year[year])}" for year in sorted(by_year, reverse=True)]
+    parts += [f"{year}: {counts[year]}" for year in sorted(counts, reverse=True)]
     return " · ".join(parts)
 
 

@@ -7,7 +7,8 @@ between papers, every note line ending in ``  <br>``; the same library gives the
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import TypeVar
 from urllib.parse import quote
 
 from papernotes.formats.markdown.inline import heading_text, toc_label
@@ -27,6 +28,7 @@ TOC_HEADER = (
     "**Table of Contents**  *generated with [DocToc](https://github.com/thlorenz/doctoc)*\n"
 )
 TOC_FOOTER = "<!-- END doctoc generated TOC please keep comment here to allow auto update -->\n"
+T = TypeVar("T")
 _ANCHOR_KEEPS = ("L", "M", "Nd", "Nl", "Pc")
 """Unicode categories an anchor keeps (with ``-`` and the space): letters, marks, digits,
 letter numbers and connector punctuation (``_``); all other punctuation and symbols go."""
@@ -50,8 +52,33 @@ def document_pieces(
     for paper in papers:
         if profile.publishes(paper):
             by_year.setdefault(paper.year, []).append(paper)
+    shown = profile
+
+    def year_papers(year: int) -> Iterator[str]:
+        return ("\n" + render_paper(paper, shown) for paper in by_year[year])
+
+    counts = {year: len(papers) for year, papers in by_year.items()}
+    return year_document_pieces(layout, counts, year_papers, profile)
+
+
+YearPapers = Callable[[int], Iterable[T]]
+"""The text of a year's papers as ``document_pieces`` writes them after the year's heading:
+each paper's ``render_paper`` after a newline (the blank line between blocks)."""
+
+
+def year_document_pieces(
+    layout: DocumentLayout,
+    counts: Mapping[int, int],
+    year_papers: YearPapers[T],
+    profile: PublishProfile | None = None,
+) -> Iterator[str | T]:
+    """``document_pieces`` with each year's papers given as text: ``counts`` says how many
+    papers of each year the document shows (none: the year is not in it), ``year_papers``
+    gives their text (``YearPapers``; asked once per year, newest first, per papers
+    section), so a year's text may come from where it was kept (``library/text_blocks.py``)."""
+    profile = layout.publish if profile is None else profile
     sections = list(layout.sections)
-    if by_year and not any(s.papers for s in sections):
+    if counts and not any(s.papers for s in sections):
         sections.append(Section("Paper", 1, papers=True))
     separator = ""  # the blocks are joined by a blank line's newline
 
@@ -61,22 +88,22 @@ def document_pieces(
         separator = "\n"
         return piece
 
+    years = sorted(counts, reverse=True)
     if layout.toc_depth:
-        yield block(_toc(sections, sorted(by_year, reverse=True), layout))
+        yield block(_toc(sections, years, layout))
     for section in sections:
         if section.level:
             yield block(f"{'#' * section.level} {section.title}\n")
         if section.papers and profile.decorated:
             yield block(profile_marker(profile) + "\n")
-            if profile.stats and by_year:  # no papers, no counts (nor year headings)
-                yield block(stats_line(by_year) + "\n")
+            if profile.stats and counts:  # no papers, no counts (nor year headings)
+                yield block(stats_line(counts) + "\n")
         if section.items:
             yield block(_items(section.items, 0))
         if section.papers:
-            for year in sorted(by_year, reverse=True):
+            for year in years:
                 yield block(f"{'#' * layout.year_level} {year}\n")
-                for paper in by_year[year]:
-                    yield block(render_paper(paper, profile))
+                yield from year_papers(year)
 
 
 def render_paper(paper: Paper, profile: PublishProfile | None = None) -> str:

@@ -31,7 +31,11 @@ cache layer exists" in ``bench/results.md``):
   loads, orders and renders only the changed years' rows (dropped with the rows);
 - ``bib_blocks_cache``: the default ``export --bib``'s text per year folder (and its
   entries), keyed by the folder's paths and stats and the venue table, so an export after an
-  edit renders only the edited folder's changed entries and reads no other folder's entries.
+  edit renders only the edited folder's changed entries and reads no other folder's entries;
+- ``text_blocks_cache``: the ``list --json`` and ``export --md`` text of every paper per year
+  folder (and each note's place in it), keyed by the folder's paths and stats, the document
+  order and the publish profile, so either after an edit reads and renders only the edited
+  notes and writes the other folders' text out as kept.
 
 The notes folder is the only source of truth: a cache that is missing, damaged or made by
 other code is a miss, ``PAPERNOTES_NO_CACHE=1`` turns them all off, and a write that finds a
@@ -51,6 +55,7 @@ if TYPE_CHECKING:
     from papernotes.storage.caches.list_rows_cache import ListRowsCache
     from papernotes.storage.caches.names_stamp import NamesStamp
     from papernotes.storage.caches.search_forms_cache import SearchFormsCache
+    from papernotes.storage.caches.text_blocks_cache import TextBlocksCache
 
 
 class LibraryCaches:
@@ -94,6 +99,13 @@ class LibraryCaches:
 
         return BibBlocksCache.for_library(self.real_root, header)
 
+    def text_blocks(self, header: bytes) -> TextBlocksCache:
+        """The kept ``list --json`` and ``export --md`` text per year folder, under
+        ``header`` (the kept outputs'); imported on use."""
+        from papernotes.storage.caches.text_blocks_cache import TextBlocksCache
+
+        return TextBlocksCache.for_library(self.real_root, header)
+
     def names_stamp(self) -> NamesStamp:
         """Which kept name index ``show`` may use (imported on use)."""
         from papernotes.storage.caches.names_stamp import NamesStamp
@@ -117,3 +129,4 @@ class LibraryCaches:
             self.search_forms().forget(rels)
         self.list_output().clear()
         self.bib_blocks(b"").clear()
+        self.text_blocks(b"").clear()

@@ -6,6 +6,7 @@ for the library layer (``library/text_blocks.py``) to check, order and render.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from typing import TYPE_CHECKING
 
 from papernotes.model import Note, Problem
@@ -26,23 +27,24 @@ Group = tuple[str, int, int]
 
 def year_groups(found: list[str]) -> list[Group] | None:
     """The year folders of ``found`` (paths in path order) and their notes' span; None when a
-    note is not directly in a folder or a folder's notes are not together."""
+    note is not directly in a folder or a folder's notes are not together. Found by
+    bisection (no path of a folder sorts after ``FOLDER/`` and U+10FFFF), then checked."""
     groups: list[Group] = []
-    seen: set[str] = set()
     start, count = 0, len(found)
     while start < count:
-        folder, slash, rest = found[start].partition("/")
-        if not slash or "/" in rest or folder in seen:
-            return None
+        folder, slash, _ = found[start].partition("/")
         prefix = folder + "/"
-        end = start + 1
-        while end < count and found[end].startswith(prefix):
-            if "/" in found[end][len(prefix) :]:
-                return None
-            end += 1
-        seen.add(folder)
+        end = bisect_left(found, prefix + "\U0010ffff", start)
+        joined = "\0".join(found[start:end])
+        spanned = end - start
+        if not slash or end <= start or joined.count("/") != spanned:
+            return None
+        if joined.count("\0" + prefix) != spanned - 1:
+            return None  # a path of another folder among them: not in path order
         groups.append((folder, start, end))
         start = end
+    if len({group[0] for group in groups}) < len(groups):
+        return None
     return groups
 
 

@@ -28,6 +28,7 @@ from papernotes.storage.caches.note_cache import (
     stat_key,
 )
 from papernotes.storage.caches.shards import shard_of
+from papernotes.storage.caches.text_blocks_cache import TextBlocksCache
 from papernotes.storage.store import NoteStore
 from tests.helpers import kept_list_outputs, run
 
@@ -45,8 +46,11 @@ def shard_file(root: Path, rel: str) -> Path:
 
 
 def remove_list_outputs(root: Path) -> None:
+    """Drop the kept ``list`` outputs and the ``list --json`` text kept per year folder, so
+    the next ``list --json`` loads the notes (through the note cache)."""
     for view in kept_list_outputs(root):
         view.unlink()
+    TextBlocksCache.for_library(os.path.realpath(root), b"").clear()
 
 
 def cached_entries(root: Path) -> dict:
@@ -231,6 +235,7 @@ def test_a_damaged_cache_file_is_ignored_and_rebuilt(seed_library, trusting_cach
     expected = listing(seed_library, cache=False)
     assert "EMNLP 2020" in expected[0]
     path.write_bytes(damage(good))
+    remove_list_outputs(seed_library)  # so that list --json loads the notes
     assert listing(seed_library) == expected
     assert len(cached_entries(seed_library)) == 8  # rewritten whole
     assert listing(seed_library) == expected

@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING
 
 import click
 
+from papernotes.cli import output
 from papernotes.cli.json_text import ITEM_SEPARATOR, indented_json_item
-from papernotes.cli.output import KEPT_JSON_CHARS, escape_c1, note_dict, write_json_texts
+from papernotes.cli.output import escape_c1, note_dict, write_json_texts
 
 if TYPE_CHECKING:
     from papernotes.library import Library
@@ -36,7 +37,7 @@ def json_setup(layout: DocumentLayout) -> tuple[str, Render]:
 
 def kept_json(library: Library, warn: Callable[[list[Problem]], None]) -> tuple[bool, str | None]:
     """Write ``list --json`` of every paper from the kept blocks, the problems ``warn``-ed
-    first: True and the text when it is short enough to keep whole (``KEPT_JSON_CHARS``),
+    first: True and the text when it is short enough to keep whole (``output.KEPT_JSON_CHARS``),
     True and None when longer; False and None when nothing was written (the full path)."""
     from papernotes.library.text_blocks import kept_output
 
@@ -57,7 +58,7 @@ def kept_json(library: Library, warn: Callable[[list[Problem]], None]) -> tuple[
         yield b"\n]"
 
     try:
-        text = write_pieces(pieces(), echo=True, keep=KEPT_JSON_CHARS)
+        text = write_pieces(pieces(), echo=True, keep=output.KEPT_JSON_CHARS)
     finally:
         kept.close()
     write_pieces([b"\n"], echo=True)

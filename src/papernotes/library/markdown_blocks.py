@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from papernotes.formats.markdown.write import render_paper, year_document_pieces
+from papernotes.formats.markdown import write
 from papernotes.library.paper_links import holds_links
 from papernotes.library.text_blocks import NotKept, Render, kept_output
 
@@ -45,7 +45,7 @@ def markdown_setup(layout: DocumentLayout) -> tuple[str, Render] | None:
 
 def paper_text(paper: Paper, layout: DocumentLayout) -> str:
     """A paper's text in the document after its year's heading (``year_document_pieces``)."""
-    return "\n" + render_paper(paper, layout.publish)
+    return "\n" + write.render_paper(paper, layout.publish)
 
 
 def kept_markdown(library: Library) -> tuple[list[Problem], Iterator[str | bytes]] | None:
@@ -62,7 +62,7 @@ def kept_markdown(library: Library) -> tuple[list[Problem], Iterator[str | bytes
     def pieces() -> Iterator[str | bytes]:
         try:
             counts = {year: text.shown for year, text in texts.items()}
-            yield from year_document_pieces(kept.layout, counts, year_papers)
+            yield from write.year_document_pieces(kept.layout, counts, year_papers)
         finally:
             kept.close()
 
@@ -95,7 +95,7 @@ def kept_document_pieces(
             if text is not None:
                 yield text
 
-    yield from year_document_pieces(layout, counts, year_papers)
+    yield from write.year_document_pieces(layout, counts, year_papers)
     for year in sorted(by_year, reverse=True):  # no paper of theirs shown
         for note, _ in by_year[year]:
             keeper.add(note, None, keepable=not holds_links(note.paper))

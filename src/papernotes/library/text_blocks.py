@@ -173,7 +173,9 @@ class _Folders:
                     return None  # a folder holding papers of other years
                 plans.append((folder, start, end, block, span, {}))
                 continue
-            old = block.entry_map() if block is not None else {}
+            if block is None:
+                return None  # never kept (a first output): the full path, through the note cache
+            old = block.entry_map()
             reads += sum(
                 1
                 for rel, key in zip(found[start:end], keys[start:end], strict=True)

@@ -50,6 +50,8 @@ TARGETS = {
     "complete PAPER warm (Tab)": (0.25, None),
     "export --md": (0.6, None),
     "list --json warm": (None, None),
+    "list --json, one note edited": (None, 1.0),
+    "export --md, one note edited": (None, 1.0),
     "stats warm": (None, None),
     "check warm": (None, None),
     "import Markdown (empty library)": (6.0, None),
@@ -253,6 +255,18 @@ class Bench:
         if self.wanted("list --json warm"):  # a JSON too long to keep: made on every run
             run_process(papernotes(notes, "list", "--json"), self.env)
         self.measure("list --json warm", papernotes(notes, "list", "--json"))
+        # After an edit both are written from the text kept per year folder: only the edited
+        # note is read and rendered again (library/text_blocks.py).
+        if self.wanted("list --json, one note edited"):  # every year's text kept
+            run_process(papernotes(notes, "list", "--json"), self.env)
+        self.measure(
+            "list --json, one note edited", papernotes(notes, "list", "--json"), before=edit_one
+        )
+        if self.wanted("export --md, one note edited"):  # every year's text kept
+            run_process(papernotes(notes, "export", "--md"), self.env)
+        self.measure(
+            "export --md, one note edited", papernotes(notes, "export", "--md"), before=edit_one
+        )
         self.measure("stats warm", papernotes(notes, "stats"))
         self.measure("check warm", papernotes(notes, "check"))
         # Each run imports into a new folder, and they are all deleted afterwards: deleting

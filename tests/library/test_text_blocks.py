@@ -108,6 +108,34 @@ def test_export_md_after_an_edit_reads_and_renders_only_the_edited_note(
     assert after == exported_md(seed_library, cache=False)
 
 
+def test_a_note_edited_just_now_is_read_again_while_its_folder_stays_kept(
+    seed_library, monkeypatch, loads
+):
+    """The racy rule per note: a note changed too recently is kept as one to read again, so
+    the next output reads it alone instead of loading the library."""
+    from papernotes.storage import note_folder
+    from papernotes.storage.caches.note_cache import RACY_MARGIN_NS
+
+    def newest() -> int:
+        stats = [p.stat() for p in seed_library.rglob("*") if p.is_file()]
+        return max(max(st.st_mtime_ns, st.st_ctime_ns) for st in stats)
+
+    settled = newest() + RACY_MARGIN_NS + 1
+    monkeypatch.setattr(note_folder, "time_ns", lambda: settled)
+    assert listed_json(seed_library)[0] == 0  # the full path keeps every folder's text
+    loaded = len(loads)
+    edit(seed_library, "2020/tinybert.md", "venue: EMNLP", "venue: ACL")
+    edited = newest()
+    monkeypatch.setattr(note_folder, "time_ns", lambda: edited + 10**9)  # 1 s later: racy
+    read = read_notes(monkeypatch)
+    first = listed_json(seed_library)
+    assert listed_json(seed_library) == first and read == ["2020/tinybert.md"] * 2
+    monkeypatch.setattr(note_folder, "time_ns", lambda: edited + RACY_MARGIN_NS + 1)
+    assert listed_json(seed_library) == first and len(read) == 3  # settled now: kept
+    assert listed_json(seed_library) == first and len(read) == 3 and len(loads) == loaded
+    assert first == listed_json(seed_library, cache=False) and '"venue": "ACL"' in first[1]
+
+
 def test_a_link_to_a_paper_of_another_folder_follows_that_papers_edits(
     seed_library, trusting_cache
 ):

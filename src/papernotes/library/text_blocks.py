@@ -43,7 +43,7 @@ MAX_READS = 200
 Render = Callable[[Note], str | None]
 """A note's text in the output; None when the output leaves it out. Raises ``NotKept`` when
 its text depends on more than the note (a ``[[link]]``): then the full path is taken."""
-_Made = tuple[str, bytes, int, str, str, "bytes | tuple[int, int] | None"]
+MadeNote = tuple[str, bytes, int, str, str, "bytes | tuple[int, int] | None"]
 """A note of a folder made again: path, stat key, year, date added, title, text (kept: where
 it is in the folder's old text; None: left out of the output)."""
 _Plan = tuple[str, int, int, "TextBlock | None", "CheckedSpan | None", dict[str, BlockEntry]]
@@ -173,9 +173,7 @@ class _Folders:
                     return None  # a folder holding papers of other years
                 plans.append((folder, start, end, block, span, {}))
                 continue
-            if block is None:
-                return None  # never kept (a first output): the full path, through the note cache
-            old = block.entry_map()
+            old = block.entry_map() if block is not None else {}
             reads += sum(
                 1
                 for rel, key in zip(found[start:end], keys[start:end], strict=True)
@@ -184,6 +182,8 @@ class _Folders:
             if reads > MAX_READS:
                 return None
             plans.append((folder, start, end, None, span, old))
+        if not any(span is not None for _, _, _, _, span, _ in plans):
+            return None  # nothing kept (a first output): the full path, through the note cache
         for folder, start, end, kept, span, old in plans:
             if kept is not None:
                 assert span is not None
@@ -212,7 +212,7 @@ class _Folders:
         kept one (in ``old``) keep their text (in ``span``), the others are read and
         rendered; None to give up."""
         found, keys = self.load.scan.found, self.load.keys
-        made: list[_Made] = []
+        made: list[MadeNote] = []
         problems: list[Problem] = []
         reused = False
         for index in range(start, end):
@@ -250,7 +250,7 @@ class _Folders:
 
         return problems, YearText(years[0], shown, pieces)
 
-    def _ranks(self, made: list[_Made]) -> dict[str, int]:
+    def _ranks(self, made: list[MadeNote]) -> dict[str, int]:
         """The document's ranks (``order.document_ranks``) of the notes ``made``: a
         dictionary of those alone when they are few, of the whole document else."""
         if len(made) > len(self.order) // 4:
@@ -263,46 +263,50 @@ class _Folders:
         folder: str,
         start: int,
         end: int,
-        ordered: list[_Made],
+        ordered: list[MadeNote],
         problems: list[Problem],
         old_text: bytes,
     ) -> bytes:
         """The text of the notes ``ordered`` (a kept text: a slice of ``old_text``), kept
-        with its block unless a note changed too recently."""
-        texts: list[bytes] = []
-        entries: dict[str, BlockEntry] = {}
-        at = 0
-        joiner = self.joiner
-        for rel, key, year, added, title, text in ordered:
-            if isinstance(text, tuple):  # kept: where it was in the old text
-                text = old_text[text[0] : text[1]]
-            if text is None:
-                entries[rel] = (key, year, added, title, -1, -1)
-                continue
-            if texts:
-                at += len(joiner)
-            entries[rel] = (key, year, added, title, at, at + len(text))
-            texts.append(text)
-            at += len(text)
-        whole = joiner.join(texts)
-        if not self.load.racy(start, end):
-            paths, keys = self.load.files(start, end)
-            years = tuple(sorted({m[2] for m in ordered}))
-            kept = [(p.path, p.line, p.message) for p in problems]
-            block = TextBlock(
-                paths,
-                keys,
-                self.digest,
-                self.style,
-                years,
-                len(texts),
-                kept,
-                b"",
-                0,
-                marshal.dumps(entries),
-            )
-            self.load.keep(folder, block, whole)
+        with its block (a note changed too recently kept as one to read again)."""
+        notes = [
+            (rel, self.load.settled_key(key), year, added, title, text)
+            for rel, key, year, added, title, text in ordered
+        ]
+        entries, whole, shown = joined_entries(notes, old_text, self.joiner)
+        paths, keys = self.load.files(start, end)
+        if notes and all(not key for _, key, *_ in notes):
+            return whole  # nothing settled: nothing worth keeping
+        if self.load.racy(start, end):
+            keys = b""  # never the scan's: the folder is made again, its racy notes read
+        years = tuple(sorted({m[2] for m in ordered}))
+        kept = [(p.path, p.line, p.message) for p in problems]
+        block = TextBlock(paths, keys, self.digest, self.style, years, shown, kept, b"", 0, entries)
+        self.load.keep(folder, block, whole)
         return whole
+
+
+def joined_entries(
+    notes: list[MadeNote], old_text: bytes, joiner: bytes
+) -> tuple[bytes, bytes, int]:
+    """The entries (``marshal`` data) and text of a folder's ``notes`` in their order, each
+    note's text (a kept one: its place in ``old_text``) joined by ``joiner``, and how many
+    the text shows."""
+    texts: list[bytes] = []
+    entries: dict[str, BlockEntry] = {}
+    at = 0
+    for rel, key, year, added, title, text in notes:
+        if isinstance(text, tuple):  # kept: where it was in the old text
+            text = old_text[text[0] : text[1]]
+        if text is None:
+            entries[rel] = (key, year, added, title, -1, -1)
+            continue
+        if texts:
+            at += len(joiner)
+        entries[rel] = (key, year, added, title, at, at + len(text))
+        texts.append(text)
+        at += len(text)
+    return marshal.dumps(entries), joiner.join(texts), len(texts)
 
 
 def _slice(entry: BlockEntry):  # type: ignore[no-untyped-def]
@@ -321,6 +325,6 @@ def _encoded(text: str | None) -> bytes | None:
         raise NotKept from None
 
 
-def _added_and_title(made: _Made) -> tuple[str, str]:
+def _added_and_title(made: MadeNote) -> tuple[str, str]:
     """What orders notes the document does not order (as ``order.in_order``'s)."""
     return made[3], made[4].casefold()

@@ -6,13 +6,13 @@ the next output after an edit reads only what changed.
 
 from __future__ import annotations
 
-import marshal
 from typing import TYPE_CHECKING
 
 from papernotes.errors import FileFormatError
 from papernotes.library.list_blocks import order_digest
+from papernotes.library.text_blocks import MadeNote, joined_entries
 from papernotes.storage.caches.note_cache import is_racy
-from papernotes.storage.caches.text_blocks_cache import BlockEntry, TextBlock
+from papernotes.storage.caches.text_blocks_cache import TextBlock
 from papernotes.storage.note_folder import CANNOT_READ
 from papernotes.storage.text_block_load import text_blocks, year_groups
 
@@ -77,7 +77,8 @@ class BlocksKeeper:
 
     def flush(self) -> None:
         """Keep the block of the year just ended when its notes are all of one folder and
-        that folder's notes are all of this year, none changed too recently."""
+        that folder's notes are all of this year (a note changed too recently is kept as one
+        to read again)."""
         batch, self.batch = self.batch, []
         if not batch or not all(keepable for _, _, keepable in batch):
             return
@@ -90,33 +91,27 @@ class BlocksKeeper:
         if len(batch) + len(problems) != end - start:
             return  # another year's notes in the folder
         keys = dict(zip(self.scan.found[start:end], self.keys[start:end], strict=True))
-        if any(is_racy(key, self.scan.started_ns) for key in keys.values()):
-            return
-        entries: dict[str, BlockEntry] = {}
-        texts: list[bytes] = []
-        at = 0
+        notes: list[MadeNote] = []
         for note, text, _ in batch:
             paper, key = note.paper, keys.get(note.path)
             if key is None:
                 return
-            if text is None:
-                entries[note.path] = (key, paper.year, paper.added, paper.title, -1, -1)
-                continue
-            if texts:
-                at += len(self.joiner)
-            entries[note.path] = (key, paper.year, paper.added, paper.title, at, at + len(text))
-            texts.append(text)
-            at += len(text)
+            key = b"" if is_racy(key, self.scan.started_ns) else key  # read again next time
+            notes.append((note.path, key, paper.year, paper.added, paper.title, text))
+        racy = [is_racy(key, self.scan.started_ns) for key in keys.values()]
+        if all(racy):
+            return  # nothing settled: nothing worth keeping
+        entries, whole, shown = joined_entries(notes, b"", self.joiner)
         block = TextBlock(
             "\0".join(self.scan.found[start:end]),
-            b"".join(self.keys[start:end]),
+            b"" if any(racy) else b"".join(self.keys[start:end]),  # b"": never the scan's
             self.digest,
             self.style,
             (batch[0][0].paper.year,),
-            len(texts),
+            shown,
             [(p.path, p.line, p.message) for p in problems],
             b"",
             0,
-            marshal.dumps(entries),
+            entries,
         )
-        self.cache.write(folder, self.variant, block, self.joiner.join(texts))
+        self.cache.write(folder, self.variant, block, whole)

@@ -84,6 +84,10 @@ class TextBlocksLoad:
             self.settled = False
         return self.store.read(self.scan.found[index])
 
+    def settled_key(self, key: StatKey) -> bytes:
+        """``key``, or none (read again next time) when its note changed too recently."""
+        return b"" if is_racy(key, self.scan.started_ns) else key
+
     def racy(self, start: int, end: int) -> bool:
         """Whether a note of ``start:end`` changed too recently to keep a text made of it."""
         return any(is_racy(key, self.scan.started_ns) for key in self.keys[start:end])

@@ -13,6 +13,7 @@ document with several papers sections (each lists every paper) takes the full pa
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import repeat
 from typing import TYPE_CHECKING
 
 from papernotes.formats.markdown import write
@@ -79,24 +80,24 @@ def kept_document_pieces(
 
     profile = layout.publish
     keeper = BlocksKeeper(library, VARIANT, repr(profile), JOINER)
-    by_year: dict[int, list[tuple[Note, Paper]]] = {}
-    for note, paper in zip(notes, papers, strict=True):
-        by_year.setdefault(paper.year, []).append((note, paper))
-    counts = {
-        year: shown
-        for year, pairs in by_year.items()
-        if (shown := sum(1 for _, paper in pairs if profile.publishes(paper)))
-    }
+    shown = map(profile.publishes, papers) if profile.exclude_tags else repeat(True)
+    by_year: dict[int, list[tuple[Note, Paper, bool]]] = {}
+    for note, paper, published in zip(notes, papers, shown, strict=False):  # shown: endless
+        by_year.setdefault(paper.year, []).append((note, paper, published))
+    counts = {year: count for year, notes in by_year.items() if (count := sum(n[2] for n in notes))}
+    render, add = write.render_paper, keeper.add if keeper.on else None
 
     def year_papers(year: int) -> Iterator[str]:
-        for note, paper in by_year.pop(year):
-            text = paper_text(paper, layout) if profile.publishes(paper) else None
-            keeper.add(note, text, keepable=not holds_links(note.paper))
+        for note, paper, published in by_year.pop(year):
+            text = "\n" + render(paper, profile) if published else None
+            if add is not None:  # a paper with links written: not kept
+                add(note, text, paper is note.paper)
             if text is not None:
                 yield text
 
     yield from write.year_document_pieces(layout, counts, year_papers)
     for year in sorted(by_year, reverse=True):  # no paper of theirs shown
-        for note, _ in by_year[year]:
-            keeper.add(note, None, keepable=not holds_links(note.paper))
+        for note, paper, _ in by_year[year]:
+            if add is not None:
+                add(note, None, paper is note.paper)
     keeper.finish()

@@ -90,17 +90,20 @@ class BlocksKeeper:
         problems = [p for p in self.problems.get(folder, []) if p.path.startswith(folder + "/")]
         if len(batch) + len(problems) != end - start:
             return  # another year's notes in the folder
-        keys = dict(zip(self.scan.found[start:end], self.keys[start:end], strict=True))
+        started, found = self.scan.started_ns, self.scan.found[start:end]
+        racy = [is_racy(key, started) for key in self.keys[start:end]]
+        if all(racy):
+            return  # nothing settled: nothing worth keeping
+        keys = {  # a note changed too recently: no key, read again next time
+            rel: b"" if late else key
+            for rel, key, late in zip(found, self.keys[start:end], racy, strict=True)
+        }
         notes: list[MadeNote] = []
         for note, text, _ in batch:
             paper, key = note.paper, keys.get(note.path)
             if key is None:
                 return
-            key = b"" if is_racy(key, self.scan.started_ns) else key  # read again next time
             notes.append((note.path, key, paper.year, paper.added, paper.title, text))
-        racy = [is_racy(key, self.scan.started_ns) for key in keys.values()]
-        if all(racy):
-            return  # nothing settled: nothing worth keeping
         entries, whole, shown = joined_entries(notes, b"", self.joiner)
         block = TextBlock(
             "\0".join(self.scan.found[start:end]),

@@ -14,7 +14,7 @@ import click
 
 from papernotes.cli import output
 from papernotes.cli.json_text import ITEM_SEPARATOR, indented_json_item
-from papernotes.cli.output import escape_c1, note_dict, write_json_texts
+from papernotes.cli.output import escape_c1, note_dict
 
 if TYPE_CHECKING:
     from papernotes.library import Library
@@ -81,54 +81,65 @@ def every_json_text(library: Library, warn: Callable[[list[Problem]], None]) -> 
 
 def full_json(library: Library, notes: list[Note]) -> str | None:
     """``write_json_list`` of every note (loaded, in the library's order), keeping each
-    year's text as its folder's block as it is made (``text_blocks_keep.BlocksKeeper``)."""
+    year's text as its folder's block as it is made (``text_blocks_keep.BlocksKeeper``):
+    each note's text encoded once, for both."""
     from papernotes.library.text_blocks_keep import BlocksKeeper
 
     keeper = BlocksKeeper(library, VARIANT, "", JOINER)
+    add = keeper.add if keeper.on else None
 
-    def texts() -> Iterator[str]:
+    def pieces() -> Iterator[bytes]:
+        separator = b"[\n  "
         for note in notes:
-            text = note_json(note)
-            keeper.add(note, text)
-            yield text
+            text = note_json(note).encode("utf-8", "surrogateescape")
+            if add is not None:
+                add(note, text)
+            yield separator + text
+            separator = JOINER
         keeper.finish()
+        yield b"[]" if separator.startswith(b"[") else b"\n]"
 
-    return write_json_texts(texts(), len(notes))
+    text = write_pieces(pieces(), echo=True, keep=output.KEPT_JSON_CHARS)
+    write_pieces([b"\n"], echo=True)
+    return text
 
 
 def write_pieces(pieces: Iterable[str | bytes], echo: bool = False, keep: int = 0) -> str | None:
-    """Write ``pieces`` to standard output: bytes as they are where it is UTF-8 (else decoded),
-    text as ``click.echo`` (``echo``) or ``sys.stdout.write`` writes it. Gives the whole text
-    when it is at most ``keep`` bytes long, else None (a longer one is never held)."""
+    """Write ``pieces`` to standard output: where it is UTF-8, as bytes (text encoded) in
+    writes of about ``output.WRITE_CHARS`` bytes; else bytes decoded, each piece as
+    ``click.echo`` (``echo``) or ``sys.stdout.write`` writes text. Gives the whole text when
+    it is at most ``keep`` bytes long, else None (a longer one is never held)."""
     stream = sys.stdout
-    binary = getattr(stream, "buffer", None)
-    raw = binary is not None and _is_utf8(getattr(stream, "encoding", None) or "")
+    raw = getattr(stream, "buffer", None) is not None
+    raw = raw and _is_utf8(getattr(stream, "encoding", None) or "")
+    errors = getattr(stream, "errors", None) or "strict"
     kept: list[bytes] | None = [] if keep else None
-    size = 0
-    texts = True  # text may be waiting in the stream: flushed before bytes go past it
+    batch: list[bytes] = []
+    size = batched = 0
     for piece in pieces:
-        if kept is not None:
-            data = piece if isinstance(piece, bytes) else piece.encode("utf-8", "surrogatepass")
-            size += len(data)
-            if size <= keep:
-                kept.append(data)
-            else:
-                kept = None
-        if raw and isinstance(piece, bytes):
-            if texts:
-                stream.flush()
-                texts = False
-            binary.write(piece)  # type: ignore[union-attr]
-            continue
-        text = piece.decode("utf-8") if isinstance(piece, bytes) else piece
+        if raw or kept is not None:
+            data = piece if isinstance(piece, bytes) else piece.encode("utf-8", errors)
+            if kept is not None:
+                size += len(data)
+                if size <= keep:
+                    kept.append(data)
+                else:
+                    kept = None
+            if raw:
+                batch.append(data)
+                batched += len(data)
+                if batched >= output.WRITE_CHARS:
+                    click.echo(b"".join(batch), nl=False)
+                    batch, batched = [], 0
+                continue
+        text = piece.decode("utf-8", "surrogateescape") if isinstance(piece, bytes) else piece
         if echo:
             click.echo(text, nl=False)
         else:
             stream.write(text)
-        texts = True
-    if raw and not texts:
-        binary.flush()  # type: ignore[union-attr]
-    return None if kept is None else b"".join(kept).decode("utf-8", "surrogatepass")
+    if batch:
+        click.echo(b"".join(batch), nl=False)
+    return None if kept is None else b"".join(kept).decode("utf-8", "surrogateescape")
 
 
 def _is_utf8(encoding: str) -> bool:
@@ -136,10 +147,3 @@ def _is_utf8(encoding: str) -> bool:
         return codecs.lookup(encoding).name == "utf-8"
     except LookupError:
         return False
-
-
-def whole(pieces: str | Iterable[str | bytes]) -> str:
-    """An output given in pieces as one text (to page or compare)."""
-    if isinstance(pieces, str):
-        return pieces
-    return "".join(p.decode("utf-8") if isinstance(p, bytes) else p for p in pieces)

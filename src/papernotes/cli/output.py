@@ -184,21 +184,6 @@ def write_json_list(items: Iterable[object], count: int) -> str | None:
     return _write_json_pieces(json_pieces(items), count)
 
 
-def write_json_texts(texts: Iterable[str], count: int) -> str | None:
-    """``write_json_list`` of the items whose texts (``json_text.indented_json_item``, control
-    characters escaped: ``escape_c1``) are ``texts``."""
-    from papernotes.cli.json_text import ITEM_SEPARATOR
-
-    def pieces() -> Iterator[str]:
-        separator = "[\n  "
-        for text in texts:
-            yield separator + text
-            separator = ITEM_SEPARATOR
-        yield "[]" if separator.startswith("[") else "\n]"
-
-    return _write_json_pieces(pieces(), count)
-
-
 def escape_c1(text: str) -> str:
     """``text`` with C1 and DEL as ``\\u`` escapes (as ``to_json`` writes them)."""
     return _C1.sub(_c1_escape, text) if _C1.search(text) else text

@@ -231,7 +231,9 @@ def whole(text: str | Iterable[str | bytes]) -> str:
     """``text`` given in pieces (text, or UTF-8 bytes) as one text (to page or compare)."""
     if isinstance(text, str):
         return text
-    return "".join(p.decode("utf-8") if isinstance(p, bytes) else p for p in text)
+    return "".join(
+        p.decode("utf-8", "surrogateescape") if isinstance(p, bytes) else p for p in text
+    )
 
 
 def markdown_text(library: Library) -> Iterator[str | bytes]:

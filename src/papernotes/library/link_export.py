@@ -138,12 +138,12 @@ def export_markdown(library: Library) -> str:
     """The whole library as the Markdown document (``export --md``): each link points at
     the paper's anchor when the list has one, else its arXiv page or code; a link to a paper
     the publish profile leaves out names nothing of it."""
-    return "".join(markdown_pieces(library))
+    return "".join(p.decode() if isinstance(p, bytes) else p for p in markdown_pieces(library))
 
 
-def markdown_pieces(library: Library) -> Iterator[str]:
-    """``export_markdown`` in pieces, each paper's text made when asked for (so a long
-    document is written as it is made)."""
+def markdown_pieces(library: Library) -> Iterator[str | bytes]:
+    """``export_markdown`` in pieces (text, and each paper's text in UTF-8), each paper's
+    text made when asked for (so a long document is written as it is made)."""
     from papernotes.formats.markdown.write import document_pieces
     from papernotes.library.markdown_blocks import kept_document_pieces, markdown_setup
 

@@ -72,10 +72,11 @@ def kept_markdown(library: Library) -> tuple[list[Problem], Iterator[str | bytes
 
 def kept_document_pieces(
     library: Library, layout: DocumentLayout, notes: list[Note], papers: list[Paper]
-) -> Iterator[str]:
+) -> Iterator[str | bytes]:
     """``document_pieces(layout, papers)`` (``notes``' papers as the document writes them, in
-    the library's order), keeping each year's text as its folder's block as it is made
-    (``text_blocks_keep.BlocksKeeper``); ``layout`` has one papers section at most."""
+    the library's order), each paper's text in UTF-8, keeping each year's text as its
+    folder's block as it is made (``text_blocks_keep.BlocksKeeper``); ``layout`` has one
+    papers section at most."""
     from papernotes.library.text_blocks_keep import BlocksKeeper
 
     profile = layout.publish
@@ -87,9 +88,9 @@ def kept_document_pieces(
     counts = {year: count for year, notes in by_year.items() if (count := sum(n[2] for n in notes))}
     render, add = write.render_paper, keeper.add if keeper.on else None
 
-    def year_papers(year: int) -> Iterator[str]:
+    def year_papers(year: int) -> Iterator[bytes]:
         for note, paper, published in by_year.pop(year):
-            text = "\n" + render(paper, profile) if published else None
+            text = ("\n" + render(paper, profile)).encode() if published else None
             if add is not None:  # a paper with links written: not kept
                 add(note, text, paper is note.paper)
             if text is not None:

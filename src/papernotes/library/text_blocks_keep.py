@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 
 class BlocksKeeper:
     """Keeps the blocks of ``variant`` in ``style`` of a library whose notes are loaded, fed
-    every note with its text (``add``) in the library's order, then ``finish``-ed."""
+    every note with its text (``add``) in the library's order, then ``finish``-ed; ``on``
+    False: nothing can be kept (``add`` need not be called)."""
 
     def __init__(self, library: Library, variant: str, style: str, joiner: bytes) -> None:
         self.variant, self.style, self.joiner = variant, style, joiner
@@ -55,21 +56,13 @@ class BlocksKeeper:
             self.problems.setdefault(folder, []).append(problem)
         self.on = True
 
-    def add(self, note: Note, text: str | None, keepable: bool = True) -> None:
-        """``note``'s ``text`` in the output (None: left out); not ``keepable``: its text
-        depends on more than the note (its folder is not kept)."""
-        if not self.on:
-            return
+    def add(self, note: Note, text: bytes | None, keepable: bool = True) -> None:
+        """``note``'s ``text`` in the output (UTF-8; None: left out); not ``keepable``: its
+        text depends on more than the note (its folder is not kept)."""
         if note.paper.year != self.year:
             self.flush()
             self.year = note.paper.year
-        encoded = None
-        if text is not None:
-            try:
-                encoded = text.encode("utf-8")
-            except UnicodeEncodeError:
-                keepable = False
-        self.batch.append((note, encoded, keepable))
+        self.batch.append((note, text, keepable))
 
     def finish(self) -> None:
         self.flush()

@@ -99,7 +99,10 @@ def full_json(library: Library, notes: list[Note]) -> str | None:
         keeper.finish()
         yield b"[]" if separator.startswith(b"[") else b"\n]"
 
-    text = write_pieces(pieces(), echo=True, keep=output.KEPT_JSON_CHARS)
+    keep = output.KEPT_JSON_CHARS  # a text foreseen longer (from the first note) is not held
+    if notes and len(note_json(notes[0])) * len(notes) > keep:
+        keep = 0
+    text = write_pieces(pieces(), echo=True, keep=keep)
     write_pieces([b"\n"], echo=True)
     return text
 

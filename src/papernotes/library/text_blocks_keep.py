@@ -76,11 +76,11 @@ class BlocksKeeper:
         if not batch or not all(keepable for _, _, keepable in batch):
             return
         folder = batch[0][0].path.partition("/")[0]
-        span = self.spans.get(folder)
-        if span is None or any(n.path.partition("/")[0] != folder for n, _, _ in batch):
+        span, prefix = self.spans.get(folder), folder + "/"
+        if span is None or not all(n.path.startswith(prefix) for n, _, _ in batch):
             return
         start, end = span
-        problems = [p for p in self.problems.get(folder, []) if p.path.startswith(folder + "/")]
+        problems = [p for p in self.problems.get(folder, []) if p.path.startswith(prefix)]
         if len(batch) + len(problems) != end - start:
             return  # another year's notes in the folder
         started, found = self.scan.started_ns, self.scan.found[start:end]

@@ -51,7 +51,8 @@ from papernotes.storage.caches.search_forms_cache import (
     YearSpellings,
 )
 from papernotes.storage.document_file import LAYOUT_FILE
-from papernotes.storage.note_format import NoteFormatError, load_yaml
+from papernotes.storage.layout_yaml import load_layout_yaml
+from papernotes.storage.note_format import NoteFormatError
 
 if TYPE_CHECKING:
     from papernotes.library.api import Library
@@ -166,7 +167,7 @@ def settled(  # noqa: PLR0913 - the search's parts, one each
         for gone in cache.years(spellings) - years:
             cache.remove_year(gone, spellings)
     layout = NoteCacheLoad(store.caches().notes, cache.real_root, scan.started_ns, entries=False)
-    layout_data = layout.layout_data(store.root / LAYOUT_FILE, load_yaml)
+    layout_data = layout.layout_data(store.root / LAYOUT_FILE, load_layout_yaml)
     layout.finish()  # as a load: document.yaml's parsed data kept in the note cache
     store.remember_load(scan, keys, layout, layout_data, unread, settled=False)
     problems = scan.problems + unread

@@ -27,7 +27,8 @@ from papernotes.storage.caches.list_rows_cache import (
 )
 from papernotes.storage.caches.note_cache import NoteCacheLoad, is_racy, stat_keys
 from papernotes.storage.document_file import LAYOUT_FILE
-from papernotes.storage.note_format import NoteFormatError, load_yaml
+from papernotes.storage.layout_yaml import load_layout_yaml
+from papernotes.storage.note_format import NoteFormatError
 
 if TYPE_CHECKING:
     from papernotes.storage.caches.note_cache import LayoutEntry, StatKey
@@ -215,7 +216,7 @@ def load_layout(
 ) -> tuple[NoteCacheLoad, LayoutEntry | None]:
     """``document.yaml``'s stat key and parsed data, through the note cache's entry."""
     layout = NoteCacheLoad(store.caches().notes, real_root, started_ns, entries=False)
-    layout_data = layout.layout_data(store.root / LAYOUT_FILE, load_yaml)
+    layout_data = layout.layout_data(store.root / LAYOUT_FILE, load_layout_yaml)
     layout.finish()
     return layout, layout_data
 

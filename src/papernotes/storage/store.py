@@ -34,6 +34,7 @@ from papernotes.storage.document_file import (
     layout_from_data,
     parse_layout,
 )
+from papernotes.storage.layout_yaml import load_layout_yaml
 from papernotes.storage.library_lock import LockWait, holding
 from papernotes.storage.note_folder import (
     CANNOT_READ,
@@ -42,7 +43,7 @@ from papernotes.storage.note_folder import (
     is_temp_file,
     stat_key_or_none,
 )
-from papernotes.storage.note_format import NoteFormatError, field_line, load_yaml, parse_note
+from papernotes.storage.note_format import NoteFormatError, field_line, parse_note
 from papernotes.storage.note_writes import NoteWrites, digest
 from papernotes.storage.regular_file import NotRegularFileError, read_regular
 
@@ -205,7 +206,7 @@ class NoteStore(NoteWrites):
             load = NoteCacheLoad(cache, str(self._real_root), started, from_disk, entries=False)
             # document.yaml before the notes' entries: its parse (megabytes of YAML with
             # ``check``) then needs no memory beside theirs
-            self._layout_data = load.layout_data(self.root / LAYOUT_FILE, load_yaml)
+            self._layout_data = load.layout_data(self.root / LAYOUT_FILE, load_layout_yaml)
             load.read_entries()
             if scan.keys_later is not None:  # taken by a child begun at the scan
                 with contextlib.suppress(OSError):  # then stat-ed one by one: each reported

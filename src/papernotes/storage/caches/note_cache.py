@@ -172,6 +172,28 @@ def paper_fields(paper: Paper) -> dict[str, object]:
     return values
 
 
+SHARED_FIELDS = frozenset(
+    ("year", "venue", "authors", "tags", "status", "added", "priority", "read_on", "categories")
+    + ("primary_category", "venue_full", "publisher", "venue_source", "published", "updated")
+)
+"""The fields whose values many notes share (a venue, an author, a date, a year)."""
+
+
+def shared_values(fields: dict[str, object], memo: dict[object, object]) -> dict[str, object]:
+    """``fields`` with each value of ``SHARED_FIELDS`` equal to one seen before (by ``memo``)
+    replaced by that one, and each string in a tuple of them (the authors, the tags): a
+    parsed note then holds no copy of what an earlier one holds, as notes loaded from the
+    cache (``shards.shared_strings``) do not. Titles, notes and text are left: each note's
+    own, they would only grow ``memo``."""
+    for name, value in fields.items():
+        if name not in SHARED_FIELDS:
+            continue
+        if type(value) is tuple:
+            value = tuple([memo.setdefault(item, item) for item in value])
+        fields[name] = memo.setdefault(value, value)
+    return fields
+
+
 class NoteCache:
     """The cache folder of one library; every method swallows cache trouble and reports a
     miss."""
@@ -303,6 +325,8 @@ class NoteCacheLoad:
         self.stats_settled = True
         """Whether every stat seen identifies the content read (no racy or unreadable file):
         only then may the folder state of this load key a kept output."""
+        self.shared: dict[object, object] = {}
+        """The values of ``SHARED_FIELDS`` this load read, each once (``shared_values``)."""
         self.vanished: list[str] = []
         """Paths listed but gone when stat-ed or read (deleted or moved meanwhile): not
         problems; the caller lists the folder again (``NoteStore.load``)."""
@@ -404,9 +428,10 @@ class NoteCacheLoad:
             if self._gone(prefix + rel, rel, exc):
                 return None
             return Problem(rel, 1, f"cannot read: {exc.strerror or exc}")
+        fields = shared_values(paper_fields(note.paper), self.shared)
         if not note.paper.extra or _marshallable(note.paper.extra):
-            self._store(rel, (key, note.digest, paper_fields(note.paper)), cached)
-        return note
+            self._store(rel, (key, note.digest, fields), cached)
+        return _note(paper_from_fields(fields), rel, note.digest)  # as a warm load's: slim
 
     def _gone(self, path: str, rel: str, exc: OSError) -> bool:
         """``is_gone``, the file noted in ``vanished`` when it is."""

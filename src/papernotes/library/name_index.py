@@ -66,16 +66,23 @@ def name_index(library: Library) -> str:
 
 
 def index_text(columns: list[list[str]]) -> str:
-    """The index of the first six parts, ``columns`` (one value per note each); the folded
-    paths and the rows are worked out here."""
+    """The index of the first six parts, ``columns`` (one value per note each; emptied
+    here, each as soon as it is joined); the folded paths and the rows are worked out here."""
     paths, digests = columns[0], columns[1]
     folded = [path.casefold() for path in paths]  # folded once here, not by every show
-    columns = [*columns, [_SAME] if folded == paths else folded]
+    columns.append([_SAME] if folded == paths else folded)
+    del folded
     if any("\n" in value or "\0" in value for column in columns for value in column):
         return _UNUSABLE
     starts = zip(_starts(paths), _starts(digests), strict=True)
     columns.append([f"{path:08x}{digest:08x}" for path, digest in starts])
-    return "\n" + _SEPARATOR.join("\n".join(column) for column in columns) + "\n"
+    del paths, digests, starts
+    parts = ["\n"]
+    for at, column in enumerate(columns):  # each part joined, its list let go, then one copy:
+        parts += ("\n".join(column), _SEPARATOR)  # the text is made once, not three times
+        columns[at] = []  # (at 100,000 notes: about 40 MB fewer at the peak of a cold show)
+    parts[-1] = "\n"
+    return "".join(parts)
 
 
 def _starts(lines: list[str]) -> list[int]:

@@ -424,3 +424,37 @@ def test_a_symlinked_note_is_never_answered_from_the_year_folders_stamp(
     expected = uncached(clashing_library, "show", "devlin2019")
     assert expected[0] != 0  # two papers bear the name now
     assert shown(clashing_library, "show", "devlin2019") == expected
+
+
+def test_the_index_text_is_made_holding_less_than_two_copies_of_it_not_three():
+    """A cold ``show`` at 100,000 notes makes a text of tens of megabytes: each column is
+    joined and let go, and the parts joined once (the text was copied three times)."""
+    import sys
+    import tracemalloc
+
+    from papernotes.library.name_index import NameIndex, index_text
+
+    count = 20_000
+
+    def columns() -> list[list[str]]:
+        return [
+            [f"{2000 + i % 25}/paper{i}.md" for i in range(count)],
+            [f"{i:032x}" for i in range(count)],
+            [f"key{i}" for i in range(count)],
+            [f"2001.{i:05d}" for i in range(count)],
+            [f"预训练 title number {i}" for i in range(count)],  # two bytes a character
+            [""] * count,
+        ]
+
+    tracemalloc.start()
+    try:
+        made = columns()
+        before = tracemalloc.get_traced_memory()[0]
+        tracemalloc.reset_peak()
+        text = index_text(made)
+        peak = tracemalloc.get_traced_memory()[1] - before
+    finally:
+        tracemalloc.stop()
+    assert text == index_text(columns())
+    assert NameIndex(text).exact("key7") == [("2007/paper7.md", f"{7:032x}")]
+    assert peak < 1.5 * sys.getsizeof(text), peak / sys.getsizeof(text)

@@ -229,6 +229,46 @@ def test_list_after_an_edit_parses_only_the_edited_note_and_builds_no_other(
     assert changed == listed(seed_library, cache=False)
 
 
+def queued(root: Path, *, cache: bool = True) -> tuple[int, str, str]:
+    """``queue``: exit status, output and warnings; with the cache, never from a kept text."""
+    if cache:
+        kept_outputs_removed(root)
+    env = None if cache else {cache_location.DISABLE_ENV: "1"}
+    result = run(root, "queue", env=env)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_queue_is_printed_from_rows_as_without_caches_and_an_edit_parses_only_that_note(
+    seed_library, trusting_cache, built, parsed
+):
+    """``queue`` orders and prints the kept rows (issue 20: a cold ``queue`` at 100,000 notes
+    held every note, 503 MB), the same lines, order and warnings as from the notes."""
+    edits = [  # reading first, then by priority, oldest added, title; read papers left out
+        ("2020/tinybert.md", "status: unread", "status: reading\npriority: low"),
+        ("2019/xlnet.md", "status: unread", "status: unread\npriority: high"),
+        ("2021/deberta.md", "added: '2026-11-25'", "added: '2020-01-01'"),
+        ("2021/deberta.md", "status: unread", "status: read"),
+        ("2020/tinybert.md", "title:", 'title: "Tiny \\x1b[31m"\nx_title:'),
+    ]
+    assert queued(seed_library) == queued(seed_library, cache=False)
+    assert parsed and built == []  # a cold queue: each note parsed for its row, none kept
+    (seed_library / "2018").mkdir(exist_ok=True)
+    (seed_library / "2018" / "broken.md").write_text("---\ntitle: [\n---\n", encoding="utf-8")
+    assert queued(seed_library) == queued(seed_library, cache=False)
+    for rel, old, new in edits:
+        note = seed_library / rel
+        text = note.read_text(encoding="utf-8")
+        assert old in text, (rel, old)
+        edit_as_a_person(note, text.replace(old, new, 1))
+        built.clear()
+        parsed.clear()
+        kept = queued(seed_library)
+        assert parsed == [rel] and built == [], rel
+        assert kept == queued(seed_library, cache=False), rel
+    assert "broken.md" in kept[2]
+    assert kept[1].splitlines()[0].startswith("reading  low")
+
+
 def test_every_list_option_prints_from_rows_what_a_run_without_caches_prints(
     seed_library, trusting_cache
 ):

@@ -7,7 +7,14 @@ import click
 
 from papernotes.cli.library_access import existing_library, kept_rows, load_notes, warn
 from papernotes.cli.option_checks import non_empty
-from papernotes.cli.output import echo, list_lines, note_dict, to_json, write_json_list
+from papernotes.cli.output import (
+    echo,
+    list_lines,
+    note_dict,
+    row_lines,
+    to_json,
+    write_json_list,
+)
 from papernotes.cli.paper_args import papers_with_stdin
 from papernotes.model import PRIORITIES, STATUSES
 
@@ -116,6 +123,7 @@ def queue_cmd(ctx: click.Context, as_json):
       papernotes queue
       papernotes queue --json
     """
+    from papernotes.library.list_rows import queue_rows
     from papernotes.library.reading_queue import queue_notes
 
     library = existing_library(ctx)
@@ -123,6 +131,10 @@ def queue_cmd(ctx: click.Context, as_json):
 
     def make() -> str | None:
         nonlocal written
+        if not as_json:  # from the kept rows: no note built, only the changed ones parsed
+            rows = kept_rows(library)
+            if rows is not None:
+                return "\n".join(queue_row_lines(queue_rows(rows)))
         notes = queue_notes(load_notes(library).notes())
         if as_json:  # written as made, as list --json (kept only when short)
             warn(library.problems())
@@ -146,6 +158,17 @@ def queue_lines(notes) -> list[str]:
     return [
         f"{n.paper.status:<7}  {n.paper.priority or '-':<6}  {line}"
         for n, line in zip(notes, lines, strict=True)
+    ]
+
+
+def queue_row_lines(rows) -> list[str]:
+    """``queue_lines`` from ``list``'s rows (``library/list_rows.py``)."""
+    from papernotes.library.list_rows import PRIORITY, STATUS
+
+    lines = row_lines(rows)
+    return [
+        f"{r[STATUS]:<7}  {r[PRIORITY] or '-':<6}  {line}"
+        for r, line in zip(rows, lines, strict=True)
     ]
 
 

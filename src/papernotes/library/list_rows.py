@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from papernotes.errors import FileFormatError
 from papernotes.library.order import ordered
-from papernotes.library.reading_queue import descending_day, priority_rank
+from papernotes.library.reading_queue import QUEUE_STATUSES, descending_day, priority_rank
 from papernotes.model import Note, Problem
 from papernotes.text.columns import display_width
 from papernotes.text.controls import visible_controls
@@ -162,6 +162,22 @@ def chosen_rows(  # noqa: PLR0913 - list's options, one each
         if sort or reverse:
             rows = sorted_rows(rows, sort or "year", reverse)
     return rows
+
+
+def queue_rows(rows: Iterable[Row]) -> list[Row]:
+    """As ``reading_queue.queue_notes``: unread and reading papers, reading first, then by
+    priority, then oldest added (none last), then by title; ``queue`` from the kept rows."""
+    waiting = [r for r in rows if r[STATUS] in QUEUE_STATUSES]
+    return sorted(
+        waiting,
+        key=lambda r: (
+            QUEUE_STATUSES.index(r[STATUS]),
+            priority_rank(r[PRIORITY]),
+            not r[ADDED],
+            r[ADDED],
+            r[RAW_TITLE].casefold(),
+        ),
+    )
 
 
 QuickOutput = Callable[["Scan", bytes], tuple[list[Problem], str, bool] | None]

@@ -431,7 +431,7 @@ class NoteCacheLoad:
         fields = shared_values(paper_fields(note.paper), self.shared)
         if not note.paper.extra or _marshallable(note.paper.extra):
             self._store(rel, (key, note.digest, fields), cached)
-        return _note(paper_from_fields(fields), rel, note.digest)  # as a warm load's: slim
+        return Note(paper_from_fields(fields), rel, note.digest)  # as a warm load's: slim
 
     def _gone(self, path: str, rel: str, exc: OSError) -> bool:
         """``is_gone``, the file noted in ``vanished`` when it is."""

@@ -458,3 +458,46 @@ def test_the_index_text_is_made_holding_less_than_two_copies_of_it_not_three():
     assert text == index_text(columns())
     assert NameIndex(text).exact("key7") == [("2007/paper7.md", f"{7:032x}")]
     assert peak < 1.5 * sys.getsizeof(text), peak / sys.getsizeof(text)
+
+
+def test_a_show_that_makes_the_index_lets_go_of_every_note_before_making_its_text(
+    tmp_path, trusting_cache, monkeypatch
+):
+    """At 100,000 notes the notes take 180 MB and the index text tens more: a cold ``show``
+    no longer holds both (it answers from the index it made, as a warm one does)."""
+    import tracemalloc
+
+    from papernotes.library import name_index
+    from tests.storage.test_cold_load import write_notes
+
+    root = tmp_path / "notes"
+    root.mkdir()
+    write_notes(root, 600)
+    held: list[int] = []
+    real = name_index.index_text
+
+    def measured(columns):
+        held.append(tracemalloc.get_traced_memory()[0])
+        return real(columns)
+
+    other = tmp_path / "other"
+    other.mkdir()
+    write_notes(other, 20)
+    for _ in range(2):  # every module a show imports, imported before measuring
+        Library.open(other).find_named("paper1")
+    monkeypatch.setattr(name_index, "index_text", measured)
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        notes_held = len(Library.open(root).notes()) and tracemalloc.get_traced_memory()[0]
+        notes_held -= before  # what the notes take (and the caches written: a warm show next)
+        before = tracemalloc.get_traced_memory()[0]
+        _, note, linked = Library.open(root).find_named("paper7")
+    finally:
+        tracemalloc.stop()
+    assert len(held) == 1 and held[0] - before < notes_held / 3, (held[0] - before, notes_held)
+    assert note is not None and note.paper.key == "paper7" and linked == []
+    assert (
+        run(root, "show", "paper7").stdout
+        == run(root, "show", "paper7", env={cache_location.DISABLE_ENV: "1"}).stdout
+    )

@@ -47,22 +47,25 @@ def name_index(library: Library) -> str:
     folded paths, and where each note's path and digest start), each one line per note in the
     library's order. Lines are searched in place (``str.find`` within a part), which is far
     faster than decoding a mapping, or even splitting the text, at 100,000 notes."""
+    return index_text(name_columns(library))
+
+
+def name_columns(library: Library) -> list[list[str]]:
+    """The first six parts of ``name_index``, one value per note each."""
     from papernotes.library.paper_links import holds_links, links_to
 
     notes = library.notes()
-    return index_text(
+    return [
+        [n.path for n in notes],
+        [n.digest for n in notes],
+        [n.paper.key.casefold() for n in notes],
+        [n.paper.arxiv for n in notes],
+        [normalize_title(n.paper.title) for n in notes],
         [
-            [n.path for n in notes],
-            [n.digest for n in notes],
-            [n.paper.key.casefold() for n in notes],
-            [n.paper.arxiv for n in notes],
-            [normalize_title(n.paper.title) for n in notes],
-            [
-                "\t".join(t.path for t in links_to(library, n)) if holds_links(n.paper) else ""
-                for n in notes
-            ],
-        ]
-    )
+            "\t".join(t.path for t in links_to(library, n)) if holds_links(n.paper) else ""
+            for n in notes
+        ],
+    ]
 
 
 def index_text(columns: list[list[str]]) -> str:
@@ -217,12 +220,17 @@ def find_named(
 
     def make() -> str:
         built.append(True)
-        return name_index(library)
+        columns = name_columns(library)
+        if query.strip():  # answered from the index: every note let go before its text is
+            loaded = library.problems()  # made and kept (at 100,000 notes they take 180 MB)
+            library.reload()
+            library._listed = loaded  # the load's problems, as output_and_state takes them
+        return index_text(columns)
 
     problems, text, state = output_and_state(library, INDEX_NAME, make)
     if stamp is not None and state is not None and store.scanned_plain:  # (a symlinked note
         store.caches().names_stamp().write(stamp, state)  # may change and no folder with it)
-    if built or not query.strip():
+    if not query.strip():
         return problems, None, None  # the notes are read already: find() answers at no cost
     return _answer(library, problems, text, query) or (problems, None, None)
 

@@ -238,3 +238,26 @@ def test_writers_rewriting_the_same_shards_at_once_leave_a_cache_that_reads_righ
     assert len(edited) == 4
     assert all(f"round 11 of {n.path}" in repr(n.paper) for n in edited)
     assert library_state(seed_library, cache=True) == cached
+
+
+def test_a_first_write_of_every_shard_holds_one_shards_dict_at_a_time(tmp_path):
+    """A first load at 100,000 notes writes every shard: no set of every path and no dict
+    of every entry besides the entries themselves (about 9 MB at that size)."""
+    import sys
+    import tracemalloc
+
+    entries = {
+        f"{2000 + i % 25}/p{i}.md": (b"k" * 40, f"{i:032x}", {"title": f"T{i}", "year": 2000})
+        for i in range(20_000)
+    }
+    kept = shards.ShardedEntries(tmp_path / "shards", b"head\n", "/library")
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        tracemalloc.reset_peak()
+        assert kept.write(entries, list(entries))
+        peak = tracemalloc.get_traced_memory()[1] - before
+    finally:
+        tracemalloc.stop()
+    assert shards.ShardedEntries(tmp_path / "shards", b"head\n", "/library").read() == entries
+    assert peak < 5 * sys.getsizeof(entries), peak / sys.getsizeof(entries)

@@ -137,38 +137,36 @@ class ShardedEntries:
             return None
         return shard
 
-    def changed_shards(self, entries: dict[str, Any], changed: Iterable[str]) -> set[int]:
-        """The shards to rewrite so that they hold exactly ``entries``, given that the entries
-        of ``changed`` may differ from what was read and every other entry is as read."""
-        dirty = {shard_of(path) for path in changed}
+    def changed_shards(
+        self, entries: dict[str, Any], changed: Iterable[str]
+    ) -> dict[int, list[str]]:
+        """The shards to rewrite so that they hold exactly ``entries``, each with the paths of
+        ``changed`` in it, given that the entries of ``changed`` may differ from what was read
+        and every other entry is as read."""
+        dirty: dict[int, list[str]] = {}
+        for path in changed:
+            dirty.setdefault(shard_of(path), []).append(path)
         for index, keys in enumerate(self.read_keys):
             if index not in dirty and any(path not in entries for path in keys):
-                dirty.add(index)
+                dirty[index] = []
         return dirty
 
     def write(self, entries: dict[str, Any], changed: Iterable[str]) -> bool:
         """Make the shards hold exactly ``entries``, rewriting only those that differ (see
-        ``changed_shards``); False when some could not be written."""
+        ``changed_shards``); False when some could not be written. One shard's dict is made
+        at a time (a first load at 100,000 notes writes them all: no set of every path, no
+        dict of every entry besides ``entries``)."""
         if self.folder is None:
             return False
-        changed = set(changed)
         dirty = self.changed_shards(entries, changed)
-        if not dirty:
-            return True
-        new: dict[int, dict[str, Any]] = {index: {} for index in dirty}
-        for index in dirty:
-            shard = new[index]
-            for path in self.read_keys[index]:
-                if path in entries:
-                    shard[path] = entries[path]
-        for path in changed:
-            into = new.get(shard_of(path))
-            if into is not None and path in entries:
-                into[path] = entries[path]
         ok = True
         for index in sorted(dirty):
-            ok = self._write_shard(index, new[index]) and ok
-            self.read_keys[index] = set(new[index])
+            shard = {path: entries[path] for path in self.read_keys[index] if path in entries}
+            for path in dirty[index]:
+                if path in entries:
+                    shard[path] = entries[path]
+            ok = self._write_shard(index, shard) and ok
+            self.read_keys[index] = set(shard)
         return ok
 
     def _write_shard(self, index: int, shard: dict[str, Any]) -> bool:

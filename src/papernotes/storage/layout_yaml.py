@@ -24,6 +24,7 @@ _PLAIN_PATH = re.compile(
     r"- ([^\s\-?:#'\"\[\]{},&*!|>%@`\\/\x00-\x1f\x7f-\x9f\ufeff\ud800-\udfff\ufffe\uffff]"
     r"[^\s:#'\"\[\]{},&*!|>%@`\\/\x00-\x1f\x7f-\x9f\ufeff\ud800-\udfff\ufffe\uffff]*"
     r"/[^\s:#'\"\[\]{},&*!|>%@`\\/\x00-\x1f\x7f-\x9f\ufeff\ud800-\udfff\ufffe\uffff]+\.md)"
+    r"(?:\n|\Z)"
 )
 
 
@@ -31,21 +32,17 @@ def load_layout_yaml(text: str) -> object:
     """``load_yaml(text)`` for ``document.yaml``: the same data (or the same error), the
     closing ``order:`` list of plain paths read as text."""
     at = text.rfind(_ORDER)
-    if at < 0:
-        return load_yaml(text)
-    block = text[at + len(_ORDER) :]
-    lines = block.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    if not lines:
-        return load_yaml(text)  # "order:" and nothing: None, as PyYAML has it
+    if at < 0 or at + len(_ORDER) == len(text):
+        return load_yaml(text)  # no order, or "order:" and nothing: None, as PyYAML has it
     paths = []
-    match = _PLAIN_PATH.fullmatch
-    for line in lines:
-        found = match(line)
+    match = _PLAIN_PATH.match
+    start, end = at + len(_ORDER), len(text)
+    while start < end:  # line after line, without making a string of each line
+        found = match(text, start)
         if found is None:
             return load_yaml(text)
         paths.append(found.group(1))
+        start = found.end()
     try:
         data = load_yaml(text[:at] + "\norder: []\n")
     except Exception:  # the error as PyYAML reports it for the whole text

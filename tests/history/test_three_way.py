@@ -108,6 +108,34 @@ def test_check_reports_conflict_markers_in_a_note_with_their_line(empty_library)
     assert f"2021/a-paper.md:{line}: git conflict markers" in result.output
 
 
+def test_check_splits_into_lines_only_the_files_holding_a_conflict_marker(
+    empty_library, monkeypatch
+):
+    """``document.yaml`` (100,000 lines at 100,000 notes: 13 MB split) and a broken note are
+    looked at; only one holding a marker is split into lines, and both markers still show."""
+    from papernotes.library import three_way
+
+    split: list[str] = []
+    real = three_way.conflict_lines
+
+    def counting(text):
+        split.append(text)
+        return real(text)
+
+    monkeypatch.setattr(three_way, "conflict_lines", counting)
+    (empty_library / "2021").mkdir()
+    (empty_library / "2021" / "broken.md").write_text("---\ntitle: [\n---\n")
+    layout = render_layout(DocumentLayout(order=("2021/broken.md",)))
+    (empty_library / "document.yaml").write_text(layout)
+    assert run(empty_library, "check").exit_code == 1
+    assert split == []
+    (empty_library / "document.yaml").write_text(layout + "=======\n")
+    (empty_library / "2021" / "broken.md").write_text("---\ntitle: [\n>>>>>>> x\n---\n")
+    result = run(empty_library, "check")
+    assert len(split) == 2
+    assert "document.yaml:" in result.output and "2021/broken.md:3: git conflict" in result.output
+
+
 @pytest.mark.parametrize("kind", ["bytes", "text"])
 def test_a_version_git_cannot_merge_keeps_ours_byte_for_byte_and_is_not_clean(kind):
     from papernotes.history.git import merge_bytes, merge_text

@@ -226,7 +226,7 @@ def search_cmd(ctx: click.Context, query, as_json, exact):
       papernotes search 蒸馏
       papernotes search zhengliu --json
     """
-    if not as_json and search_rows(ctx, query, exact):
+    if search_rows(ctx, query, exact) if not as_json else search_json(ctx, query, exact):
         return
     library = open_library(ctx)
     parsed = library.query(query, exact=exact)
@@ -242,6 +242,23 @@ def search_cmd(ctx: click.Context, query, as_json, exact):
     if not notes:
         raise NotFoundError(f"No paper matches {query!r}.")
     click.echo(found_lines(rows_of(notes), hits, colour_on()))  # one write, not two per paper
+
+
+def search_json(ctx: click.Context, query: str, exact: bool) -> bool:
+    """``search --json`` from the kept search forms, a year at a time, building only the
+    notes found (``library/search_json.py``); False when they are not kept."""
+    from papernotes.library.search_json import found_notes
+
+    library = existing_library(ctx)
+    got = found_notes(library, query, exact)
+    if got is None:
+        return False
+    problems, found = got
+    warn(problems)
+    write_json_list(({**note_dict(n), "match": hit_dict(h)} for n, h in found), len(found))
+    if not found:
+        ctx.exit(1)
+    return True
 
 
 def search_rows(ctx: click.Context, query: str, exact: bool) -> bool:

@@ -283,9 +283,13 @@ def test_search_json_builds_only_the_notes_it_finds_and_prints_as_without_caches
     year's forms, 300 MB warm and 490 MB from an empty cache)."""
     import json
 
-    assert searched(seed_library, *args, "--json") == searched(  # from an empty cache
-        seed_library, *args, "--json", cache=False
-    )
+    first = searched(seed_library, *args, "--json")  # from an empty cache
+    assert first == searched(seed_library, *args, "--json", cache=False)
+    built.clear()
+    parsed.clear()
+    assert searched(seed_library, *args, "--json") == first
+    found = [paper["path"] for paper in json.loads(first[1])]
+    assert parsed == [] and sorted(built) == sorted(found)  # those found kept by the first
     run(seed_library, "list", "--json")  # every note kept in the note cache
     note = seed_library / "2020" / "tinybert.md"
     edit_as_a_person(note, note.read_text(encoding="utf-8").replace("EMNLP", "ACL 蒸馏 BERT"))

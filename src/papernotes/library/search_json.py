@@ -21,6 +21,7 @@ from papernotes.library.order import ordered
 from papernotes.library.search import Hit
 from papernotes.library.search_listing import HIT, YearSearch, settled, year_ranges
 from papernotes.model import Note, Problem
+from papernotes.storage.caches.year_forms import UNKNOWN
 from papernotes.storage.note_format import NoteFormatError
 
 if TYPE_CHECKING:
@@ -44,6 +45,7 @@ def found_notes(
     search = YearSearch(store, scan, cache, library.query(text, exact), library.folder)
     found: list[tuple[str, int, str, str, Hit | None]] = []
     digests: dict[str, str] = {}
+    keys: dict[str, bytes] = {}  # the stat key each found note's forms were made for
     done = set()
     with gc_paused():
         for start, end in year_ranges(scan.found):
@@ -57,11 +59,13 @@ def found_notes(
                 place = {path: i for i, path in enumerate(forms.paths)}
                 for row in rows:
                     digests[row[PATH]] = forms.digests[place[row[PATH]]]
+                    keys[row[PATH]] = forms.key(place[row[PATH]])
                     found.append((row[PATH], row[YEAR], row[ADDED], row[RAW_TITLE], row[HIT]))
     problems, order = settled(library, scan, scan.keys, cache, done, search.unread)
     ranked = ordered(found, order, itemgetter(0), itemgetter(1), lambda r: (r[2], r[3].casefold()))
     with gc_paused():
         notes = store.kept_notes(digests)
+        read: list[tuple[Note, bytes]] = []  # the others, kept in the note cache for next time
         for path, digest in digests.items():
             if path not in notes:
                 try:
@@ -70,5 +74,9 @@ def found_notes(
                     return None
                 if note.digest != digest:  # changed since its forms were made
                     return None
-                notes[path] = note
+                read.append((note, keys[path]))
+        kept = [(note, key) for note, key in read if key != UNKNOWN]
+        slim = store.caches().notes.keep_read(cache.real_root, kept) if kept else []
+        notes.update((note.path, note) for note in slim)
+        notes.update((note.path, note) for note, key in read if key == UNKNOWN)
     return problems, [(notes[path], hit) for path, _, _, _, hit in ranked]

@@ -224,6 +224,24 @@ class NoteCache:
                 continue
         return found
 
+    def keep_read(self, real_root: str, read: list[tuple[Note, StatKey]]) -> list[Note]:
+        """Keep the entries of the notes ``read`` from their files, each with a stat key its
+        file had before it was read and whose content is known to be the note's (a kept
+        search form's); the notes back as a load from the cache builds them (its non-default
+        fields, shared values: ``shared_values``). The shards are read and written back one
+        at a time (``ShardedEntries.add``)."""
+        memo: dict[object, object] = {}
+        slim: list[Note] = []
+        entries: dict[str, Entry] = {}
+        for note, key in read:
+            fields = shared_values(paper_fields(note.paper), memo)
+            slim.append(Note(paper_from_fields(fields), note.path, note.digest))
+            if not note.paper.extra or _marshallable(note.paper.extra):
+                entries[note.path] = (key, note.digest, fields)
+        if entries:
+            self.shards(real_root).add(entries)
+        return slim
+
     def read_layout(self, real_root: str) -> LayoutEntry | None:
         """``document.yaml``'s entry; None when there is none that reads."""
         if self.folder is None:

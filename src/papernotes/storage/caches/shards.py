@@ -169,6 +169,21 @@ class ShardedEntries:
             self.read_keys[index] = set(shard)
         return ok
 
+    def add(self, entries: dict[str, Any]) -> bool:
+        """Add ``entries`` to the shards they belong in, each shard read and written back
+        alone, its other entries kept as they are; False when some could not be written."""
+        if self.folder is None:
+            return False
+        by_shard: dict[int, dict[str, Any]] = {}
+        for path, entry in entries.items():
+            by_shard.setdefault(shard_of(path), {})[path] = entry
+        ok = True
+        for index, added in sorted(by_shard.items()):
+            shard = self._read_shard(index) or {}
+            shard.update(added)
+            ok = self._write_shard(index, shard) and ok
+        return ok
+
     def _write_shard(self, index: int, shard: dict[str, Any]) -> bool:
         assert self.folder is not None
         path = self.folder / f"{index:02x}"

@@ -21,6 +21,7 @@ from papernotes.library.order import ordered
 from papernotes.library.search import Hit
 from papernotes.library.search_listing import HIT, YearSearch, settled, year_ranges
 from papernotes.model import Note, Problem
+from papernotes.storage.caches.note_cache import Entry, slim_note
 from papernotes.storage.caches.year_forms import UNKNOWN
 from papernotes.storage.note_format import NoteFormatError
 
@@ -65,7 +66,8 @@ def found_notes(
     ranked = ordered(found, order, itemgetter(0), itemgetter(1), lambda r: (r[2], r[3].casefold()))
     with gc_paused():
         notes = store.kept_notes(digests)
-        read: list[tuple[Note, bytes]] = []  # the others, kept in the note cache for next time
+        memo: dict[object, object] = {}  # the others, kept in the note cache for next time
+        entries: dict[str, Entry] = {}
         for path, digest in digests.items():
             if path not in notes:
                 try:
@@ -74,9 +76,8 @@ def found_notes(
                     return None
                 if note.digest != digest:  # changed since its forms were made
                     return None
-                read.append((note, keys[path]))
-        kept = [(note, key) for note, key in read if key != UNKNOWN]
-        slim = store.caches().notes.keep_read(cache.real_root, kept) if kept else []
-        notes.update((note.path, note) for note in slim)
-        notes.update((note.path, note) for note, key in read if key == UNKNOWN)
+                notes[path], entry = slim_note(note, keys[path], memo)  # one copy held
+                if entry is not None and keys[path] != UNKNOWN:  # (UNKNOWN: a racy file)
+                    entries[path] = entry
+        store.caches().notes.add_entries(cache.real_root, entries)
     return problems, [(notes[path], hit) for path, _, _, _, hit in ranked]

@@ -194,6 +194,18 @@ def shared_values(fields: dict[str, object], memo: dict[object, object]) -> dict
     return fields
 
 
+def slim_note(note: Note, key: StatKey, memo: dict[object, object]) -> tuple[Note, Entry | None]:
+    """``note`` (parsed from its file, whose stat key was ``key`` before it was read) as a
+    load from the cache builds it, its paper made of its non-default fields with the values
+    of ``SHARED_FIELDS`` shared through ``memo`` (``shared_values``), and its cache entry
+    (None when ``marshal`` cannot write the paper's unknown fields): the entry and the note
+    hold the same fields, not two copies."""
+    fields = shared_values(paper_fields(note.paper), memo)
+    marshallable = not note.paper.extra or _marshallable(note.paper.extra)
+    entry: Entry | None = (key, note.digest, fields) if marshallable else None
+    return Note(paper_from_fields(fields), note.path, note.digest), entry
+
+
 class NoteCache:
     """The cache folder of one library; every method swallows cache trouble and reports a
     miss."""
@@ -224,23 +236,11 @@ class NoteCache:
                 continue
         return found
 
-    def keep_read(self, real_root: str, read: list[tuple[Note, StatKey]]) -> list[Note]:
-        """Keep the entries of the notes ``read`` from their files, each with a stat key its
-        file had before it was read and whose content is known to be the note's (a kept
-        search form's); the notes back as a load from the cache builds them (its non-default
-        fields, shared values: ``shared_values``). The shards are read and written back one
-        at a time (``ShardedEntries.add``)."""
-        memo: dict[object, object] = {}
-        slim: list[Note] = []
-        entries: dict[str, Entry] = {}
-        for note, key in read:
-            fields = shared_values(paper_fields(note.paper), memo)
-            slim.append(Note(paper_from_fields(fields), note.path, note.digest))
-            if not note.paper.extra or _marshallable(note.paper.extra):
-                entries[note.path] = (key, note.digest, fields)
+    def add_entries(self, real_root: str, entries: dict[str, Entry]) -> None:
+        """Keep ``entries`` (of notes read from their files: ``slim_note``), each shard read
+        and written back alone, its other entries kept (``ShardedEntries.add``)."""
         if entries:
             self.shards(real_root).add(entries)
-        return slim
 
     def read_layout(self, real_root: str) -> LayoutEntry | None:
         """``document.yaml``'s entry; None when there is none that reads."""
@@ -446,10 +446,10 @@ class NoteCacheLoad:
             if self._gone(prefix + rel, rel, exc):
                 return None
             return Problem(rel, 1, f"cannot read: {exc.strerror or exc}")
-        fields = shared_values(paper_fields(note.paper), self.shared)
-        if not note.paper.extra or _marshallable(note.paper.extra):
-            self._store(rel, (key, note.digest, fields), cached)
-        return Note(paper_from_fields(fields), rel, note.digest)  # as a warm load's: slim
+        slim, entry = slim_note(note, key, self.shared)
+        if entry is not None:
+            self._store(rel, entry, cached)
+        return slim
 
     def _gone(self, path: str, rel: str, exc: OSError) -> bool:
         """``is_gone``, the file noted in ``vanished`` when it is."""

@@ -432,13 +432,13 @@ def test_check_parses_document_yaml_again_only_when_its_bytes_are_not_those_it_w
     kept = cache.read_layout(real)
     assert kept is not None
     parsed: list[str] = []
-    parse = store_module.load_yaml
+    parse = store_module.load_layout_yaml
 
     def counted(text: str) -> object:
         parsed.append(text)
         return parse(text)
 
-    monkeypatch.setattr(store_module, "load_yaml", counted)
+    monkeypatch.setattr(store_module, "load_layout_yaml", counted)
     assert run(seed_library, "check").exit_code == 0
     assert layout_text not in parsed
     assert cache.read_layout(real) == kept

@@ -190,6 +190,9 @@ def shared_values(fields: dict[str, object], memo: dict[object, object]) -> dict
             continue
         if type(value) is tuple:
             value = tuple([memo.setdefault(item, item) for item in value])
+            if name == "authors":  # rarely another paper's list: one memo entry per paper
+                fields[name] = value  # (100,000 of them) would hold more than it shares
+                continue
         fields[name] = memo.setdefault(value, value)
     return fields
 

@@ -290,7 +290,11 @@ def test_search_json_builds_only_the_notes_it_finds_and_prints_as_without_caches
     assert searched(seed_library, *args, "--json") == first
     found = [paper["path"] for paper in json.loads(first[1])]
     assert parsed == [] and sorted(built) == sorted(found)  # those found kept by the first
-    run(seed_library, "list", "--json")  # every note kept in the note cache
+    built.clear()  # a load through the entries the search kept gives what one without does
+    listed = run(seed_library, "list", "--json")  # (every note kept in the note cache now)
+    assert sorted(set(built)) == sorted(found)
+    without = run(seed_library, "list", "--json", env={cache_location.DISABLE_ENV: "1"})
+    assert listed.stdout == without.stdout
     note = seed_library / "2020" / "tinybert.md"
     edit_as_a_person(note, note.read_text(encoding="utf-8").replace("EMNLP", "ACL 蒸馏 BERT"))
     built.clear()

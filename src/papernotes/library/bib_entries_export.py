@@ -23,9 +23,10 @@ path order: what a load reports when ``document.yaml`` loads cleanly.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
+from papernotes.errors import FileFormatError
 from papernotes.formats.bibtex.keys import identifier_problems
 from papernotes.formats.bibtex.write import ordered_by_facts, render_entry
 from papernotes.gc_pause import gc_paused
@@ -54,14 +55,22 @@ class GiveUp(Exception):
     """This export needs the whole library loaded."""
 
 
+Keep = Callable[[str], object]
+"""Given the whole text of an export written in pieces, to keep it (when short enough)."""
+
+
 @dataclass
 class EntriesExport:
     """The problems and text of one export, and whether every stat it relied on identified
-    the bytes read (only then may the text be kept for the folder's state)."""
+    the bytes read (only then may the text be kept for the folder's state). A long text is
+    written as it is made: ``pieces(keep)`` gives it (``text`` is then empty) and hands
+    ``keep`` the whole text at the end when it is short; ``empty``: it exports nothing."""
 
     problems: list[Problem]
     text: str
     settled: bool = True
+    pieces: Callable[[Keep | None], Iterable[str]] | None = None
+    empty: bool = False
 
 
 def layout_stamp(store: NoteStore) -> bytes | None:
@@ -89,14 +98,33 @@ def export_from_entries(
     ``scan.keys`` must hold the files' stat keys (``NoteStore.state``)."""
     cache = store.caches().bib_entries()
     layout = layout_stamp(store)
-    if scan.keys is None or layout is None or layout != cache.read_layout():
-        return None  # checked before the entries are read: a first export loads them once
-    if year is None and tag_match is None and not with_notes:
+    if scan.keys is None or layout is None:
+        return None
+    known = layout == cache.read_layout()
+    if not known and not _layout_reads(store, layout, scan.started_ns):
+        return None  # checked before the entries are read: its problem is reported by a load
+    venues = venue_table()
+    default = year is None and tag_match is None and not with_notes
+    if default:
         from papernotes.library.bib_blocks import blocks_export
 
-        made = blocks_export(store, scan, ascii, venue_table())  # the text kept per folder
-        if made is not None:
-            return EntriesExport(*made)
+        blocks = blocks_export(store, scan, ascii, venues)  # the text kept per folder
+        if blocks is not None:
+            return _joined(*blocks)
+    from papernotes.library.bib_folders import folder_export
+
+    folders = folder_export(
+        store,
+        scan,
+        year=year,
+        tag_match=tag_match,
+        with_notes=with_notes,
+        ascii=ascii,
+        venues=venues,
+        keep_blocks=default,
+    )
+    if folders is not None:  # every note's entry kept per folder, written folder by folder
+        return EntriesExport(folders.problems, "", False, folders.pieces, folders.empty)
     with gc_paused():  # tens of thousands of kept values, no cycles (``gc_pause``)
         entries = KeptBibEntries(cache)
         try:
@@ -170,6 +198,37 @@ def _export(  # noqa: PLR0913
 
         keep_blocks(store, scan, kept, ascii, table, [p for p in problems if p.path in unread])
     return EntriesExport(problems, "\n".join(texts), settled=reader.settled)
+
+
+def _layout_reads(store: NoteStore, layout: bytes, started_ns: int) -> bool:
+    """Whether ``document.yaml`` (stat key ``layout``) reads without a problem, kept as
+    seen so when its stat identifies its bytes."""
+    if layout == ABSENT:
+        return True
+    try:
+        store.load_layout()
+    except FileFormatError:
+        return False
+    if not is_racy(layout, started_ns):
+        store.caches().bib_entries().write_layout(layout)
+    return True
+
+
+def _joined(problems: list[Problem], texts: list[str], settled: bool) -> EntriesExport:
+    """The export of the folders' ``texts`` (oldest year first): their whole text, or when
+    it is long the texts written one by one, never joined (nor kept)."""
+    from papernotes.library.bib_folders import MAX_KEPT_CHARS
+
+    if sum(map(len, texts)) + len(texts) <= MAX_KEPT_CHARS:
+        return EntriesExport(problems, "\n".join(texts), settled)
+
+    def pieces(keep: Keep | None) -> Iterator[str]:
+        for number, text in enumerate(texts):
+            if number:
+                yield "\n"
+            yield text
+
+    return EntriesExport(problems, "", False, pieces)
 
 
 def _wanted(facts: ExportFacts, year: int | None, tag_match: TagMatch | None) -> bool:

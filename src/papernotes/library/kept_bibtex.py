@@ -11,6 +11,7 @@ without writing anything.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,11 +26,22 @@ if TYPE_CHECKING:
 
 @dataclass
 class BibExport:
-    """What ``export --bib`` prints: its text, the load's problems, the notes given a key."""
+    """What ``export --bib`` prints: its text, the load's problems, the notes given a key.
+    A long text made one year folder at a time is ``pieces`` instead (``text`` empty),
+    written as they come; ``empty``: such an export has no entry."""
 
     text: str = ""
     problems: list[Problem] = field(default_factory=list)
     assigned: list[Note] = field(default_factory=list)
+    pieces: Iterable[str] | None = None
+    empty: bool = False
+
+    def output(self) -> str | Iterable[str]:
+        """The text, or its pieces."""
+        return self.text if self.pieces is None else self.pieces
+
+    def is_empty(self) -> bool:
+        return self.empty if self.pieces is not None else not self.text
 
 
 def export_bibtex_kept(
@@ -66,6 +78,13 @@ def export_bibtex_kept(
         )
         if made is None:
             return None
+        if made.pieces is not None:  # written as made; kept by them at the end when short
+
+            def keep(text: str) -> None:
+                library.store.list_output_cache().write(name, state, made.problems, text)
+
+            result.pieces, result.empty = made.pieces(keep), made.empty
+            return made.problems, "", False
         result.text = made.text
         return made.problems, made.text, made.settled
 

@@ -37,7 +37,7 @@ from papernotes.formats.bibtex.keys import identifier_problems
 from papernotes.formats.bibtex.venues import VenueTable
 from papernotes.library.bib_blocks import folder_groups, keep_folder_block
 from papernotes.library.bib_entries import export_facts, venue_table_digest
-from papernotes.model import Problem
+from papernotes.model import Note, Problem
 from papernotes.storage.caches.bib_entries_cache import ExportFacts
 from papernotes.storage.caches.bib_folders_cache import BibFoldersCache, FolderEntry, FolderFacts
 from papernotes.storage.caches.note_cache import is_racy
@@ -144,7 +144,7 @@ def folder_export(  # noqa: PLR0913
         kept: list[str] | None = [] if keep is not None else None
         length = 0
         for number, folder in enumerate(dated):
-            facts, text = _read(cache, folder, maker.variant)
+            facts, text = _read(cache, folder, maker)
             own = {i: t for (f, i), t in fixed.items() if folders[f] is folder}
             piece = _piece(facts, text, folder.chosen, own)
             if keep_blocks and folder.settled:
@@ -192,18 +192,25 @@ def _wanted(facts: ExportFacts, year: int | None, tag_match: TagMatch | None) ->
     return tag_match is None or any(map(tag_match, facts[5]))
 
 
-def _read(cache: BibFoldersCache, folder: _Folder, variant: str) -> tuple[FolderFacts, str]:
-    """The facts and text the first pass saw for ``folder``."""
+def _read(cache: BibFoldersCache, folder: _Folder, maker: _Maker) -> tuple[FolderFacts, str]:
+    """The facts and text the first pass saw for ``folder``: a text file that does not read
+    (damaged, removed) is made again from the notes, if they are still those of the facts."""
     if folder.held is not None:
         return folder.held
-    facts = cache.read(folder.name, variant)
-    text = cache.text(folder.name, variant, folder.token)
-    if facts is None or text is None or facts.token != folder.token:
-        raise ChangedMeanwhile(
-            f"The kept entries of {folder.name}/ changed during the export (another export "
-            "ran); run it again."
-        )
+    facts = cache.read(folder.name, maker.variant)
+    if facts is None or facts.token != folder.token:
+        raise ChangedMeanwhile(_CHANGED.format(folder=folder.name))
+    text = cache.text(folder.name, maker.variant, folder.token)
+    if text is None:
+        text = maker.text_again(facts)
+        cache.write(folder.name, maker.variant, facts, text)
     return facts, text
+
+
+_CHANGED = (
+    "The kept entries of {folder}/ changed during the export (another export ran); nothing "
+    "more was written: run it again."
+)
 
 
 def _spans(facts: FolderFacts) -> list[tuple[int, int]]:
@@ -343,10 +350,30 @@ class _Maker:
         facts = export_facts(note.paper)
         if self.with_notes and facts[6]:
             raise GiveUp  # links written as the linked papers' titles
-        text = bibtex_write.render_entry(
-            note.paper, with_notes=self.with_notes, ascii=self.ascii, venues=self.venues
+        return (rel, key, note.digest, facts, False, 0), self._render(note, False)
+
+    def text_again(self, facts: FolderFacts) -> str:
+        """The text of a folder's ``facts`` rendered again from its notes, each as it was
+        then (``ChangedMeanwhile`` when one changed since)."""
+        texts = []
+        for rel, _, digest, _, long, _ in facts.entries:
+            try:
+                note = self.store.read(rel)
+            except (NoteFormatError, OSError):
+                note = None
+            if note is None or note.digest != digest:
+                raise ChangedMeanwhile(_CHANGED.format(folder=rel.partition("/")[0]))
+            texts.append(self._render(note, long))
+        return "\n".join(texts)
+
+    def _render(self, note: Note, long: bool) -> str:
+        return bibtex_write.render_entry(
+            note.paper,
+            with_notes=self.with_notes,
+            ascii=self.ascii,
+            venues=self.venues,
+            long_label=long,
         )
-        return (rel, key, note.digest, facts, False, 0), text
 
     def labelled_anew(
         self, authorless: list[tuple[int, int, str, bool, str, str]], shared: set[str]
@@ -363,11 +390,5 @@ class _Maker:
                 raise GiveUp from None
             if note.digest != digest:
                 raise GiveUp  # changed since its facts were made
-            fixed[folder, i] = bibtex_write.render_entry(
-                note.paper,
-                with_notes=self.with_notes,
-                ascii=self.ascii,
-                venues=self.venues,
-                long_label=not long,
-            )
+            fixed[folder, i] = self._render(note, not long)
         return fixed

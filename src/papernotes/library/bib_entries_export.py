@@ -55,21 +55,17 @@ class GiveUp(Exception):
     """This export needs the whole library loaded."""
 
 
-Keep = Callable[[str], object]
-"""Given the whole text of an export written in pieces, to keep it (when short enough)."""
-
-
 @dataclass
 class EntriesExport:
     """The problems and text of one export, and whether every stat it relied on identified
-    the bytes read (only then may the text be kept for the folder's state). A long text is
-    written as it is made: ``pieces(keep)`` gives it (``text`` is then empty) and hands
-    ``keep`` the whole text at the end when it is short; ``empty``: it exports nothing."""
+    the bytes read (only then may the text be kept for the folder's state). A text made one
+    year folder at a time is written as it is made: ``pieces()`` gives it (``text`` is then
+    empty); ``empty``: it exports nothing."""
 
     problems: list[Problem]
     text: str
     settled: bool = True
-    pieces: Callable[[Keep | None], Iterable[str]] | None = None
+    pieces: Callable[[], Iterable[str]] | None = None
     empty: bool = False
 
 
@@ -124,7 +120,7 @@ def export_from_entries(
         keep_blocks=default,
     )
     if folders is not None:  # every note's entry kept per folder, written folder by folder
-        return EntriesExport(folders.problems, "", False, folders.pieces, folders.empty)
+        return EntriesExport(folders.problems, "", folders.settled, folders.pieces, folders.empty)
     with gc_paused():  # tens of thousands of kept values, no cycles (``gc_pause``)
         entries = KeptBibEntries(cache)
         try:
@@ -215,20 +211,16 @@ def _layout_reads(store: NoteStore, layout: bytes, started_ns: int) -> bool:
 
 
 def _joined(problems: list[Problem], texts: list[str], settled: bool) -> EntriesExport:
-    """The export of the folders' ``texts`` (oldest year first): their whole text, or when
-    it is long the texts written one by one, never joined (nor kept)."""
-    from papernotes.library.bib_folders import MAX_KEPT_CHARS
+    """The export of the folders' ``texts`` (oldest year first), written one by one (never
+    joined: at 100,000 notes the whole text is 40 MB, twice that as a ``str``)."""
 
-    if sum(map(len, texts)) + len(texts) <= MAX_KEPT_CHARS:
-        return EntriesExport(problems, "\n".join(texts), settled)
-
-    def pieces(keep: Keep | None) -> Iterator[str]:
+    def pieces() -> Iterator[str]:
         for number, text in enumerate(texts):
             if number:
                 yield "\n"
             yield text
 
-    return EntriesExport(problems, "", False, pieces)
+    return EntriesExport(problems, "", settled, pieces, not texts)
 
 
 def _wanted(facts: ExportFacts, year: int | None, tag_match: TagMatch | None) -> bool:

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from papernotes.errors import PapernotesError
 from papernotes.formats.bibtex import write as bibtex_write
@@ -44,9 +44,6 @@ from papernotes.storage.caches.note_cache import is_racy
 from papernotes.storage.note_format import NoteFormatError
 from papernotes.storage.store import NoteStore, Scan
 
-MAX_KEPT_CHARS = 16 * 2**20
-"""A text longer than this is written as it is made and not kept as a whole (as ``list
---json``'s): the folders' kept entries make it again as fast."""
 TagMatch = Callable[[str], bool]
 
 
@@ -79,19 +76,14 @@ class _Folder:
 @dataclass
 class FolderExport:
     """The problems of an export, whether it exports nothing, whether every stat it relied on
-    identified the bytes read, and ``pieces`` to write its text."""
+    identified the bytes read (only then may its text be kept), and ``pieces`` to write its
+    text."""
 
     problems: list[Problem]
     empty: bool
     settled: bool
-    folders: list[_Folder] = field(default_factory=list)
-    write: Callable[[Callable[[str], object] | None], Iterator[str]] | None = None
-
-    def pieces(self, keep: Callable[[str], object] | None = None) -> Iterator[str]:
-        """The text, a folder at a time; ``keep(text)`` is given the whole text at the end
-        when it is at most ``MAX_KEPT_CHARS`` long and every stat settled what was read."""
-        assert self.write is not None
-        return self.write(keep if self.settled else None)
+    pieces: Callable[[], Iterator[str]] = lambda: iter(())
+    """The text, one year folder at a time (each read, written and let go)."""
 
 
 def folder_export(  # noqa: PLR0913
@@ -140,9 +132,7 @@ def folder_export(  # noqa: PLR0913
         return None  # two folders of one year: their entries interleave
     made = FolderExport(problems, not dated, maker.settled and all(f.settled for f in folders))
 
-    def write(keep: Callable[[str], object] | None) -> Iterator[str]:
-        kept: list[str] | None = [] if keep is not None else None
-        length = 0
+    def pieces() -> Iterator[str]:
         for number, folder in enumerate(dated):
             facts, text = _read(cache, folder, maker)
             own = {i: t for (f, i), t in fixed.items() if folders[f] is folder}
@@ -151,16 +141,9 @@ def folder_export(  # noqa: PLR0913
                 _keep_block(store, scan, folder, facts, text, own, shared, maker)
             if number:
                 yield "\n"
-            if kept is not None:
-                length += len(piece) + (number > 0)
-                kept.append(piece)
-                if length > MAX_KEPT_CHARS:
-                    kept = None
             yield piece
-        if kept is not None and keep is not None:
-            keep("\n".join(kept))
 
-    made.folders, made.write = folders, write
+    made.pieces = pieces
     return made
 
 

@@ -11,7 +11,7 @@ without writing anything.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,6 +21,7 @@ from papernotes.model import Note, Problem
 
 if TYPE_CHECKING:
     from papernotes.library.api import Library
+    from papernotes.storage.caches.list_output_cache import KeptOutputWriter
     from papernotes.storage.store import Scan
 
 
@@ -78,12 +79,10 @@ def export_bibtex_kept(
         )
         if made is None:
             return None
-        if made.pieces is not None:  # written as made; kept by them at the end when short
-
-            def keep(text: str) -> None:
-                library.store.list_output_cache().write(name, state, made.problems, text)
-
-            result.pieces, result.empty = made.pieces(keep), made.empty
+        if made.pieces is not None:  # written as made, and kept as it is written
+            outputs = library.store.list_output_cache()
+            writer = outputs.writer(name, state, made.problems) if made.settled else None
+            result.pieces, result.empty = _kept_as_written(made.pieces(), writer), made.empty
             return made.problems, "", False
         result.text = made.text
         return made.problems, made.text, made.settled
@@ -114,6 +113,21 @@ def export_bibtex_kept(
     name = f"export --bib {year!r} {tag!r} {with_notes!r} {ascii!r} venues {venues}"
     result.problems, result.text = library.cached_output(name, make, quick)
     return result
+
+
+def _kept_as_written(pieces: Iterable[str], writer: KeptOutputWriter | None) -> Iterator[str]:
+    """``pieces``, each also given to ``writer`` (the kept output), which keeps the whole text
+    once the last is written (none is kept when the writing stops before)."""
+    if writer is None:
+        yield from pieces
+        return
+    try:
+        for piece in pieces:
+            writer.add(piece)
+            yield piece
+        writer.finish()
+    finally:
+        writer.discard()
 
 
 def _stat_keys(scan: Scan) -> dict[str, bytes]:

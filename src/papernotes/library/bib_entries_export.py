@@ -120,7 +120,9 @@ def export_from_entries(
         keep_blocks=default,
     )
     if folders is not None:  # every note's entry kept per folder, written folder by folder
-        return EntriesExport(folders.problems, "", folders.settled, folders.pieces, folders.empty)
+        fresh_layout = not known and layout != ABSENT and is_racy(layout, scan.started_ns)
+        settled = folders.settled and not fresh_layout  # its problem could come unseen
+        return EntriesExport(folders.problems, "", settled, folders.pieces, folders.empty)
     with gc_paused():  # tens of thousands of kept values, no cycles (``gc_pause``)
         entries = KeptBibEntries(cache)
         try:

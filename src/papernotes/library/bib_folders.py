@@ -142,6 +142,10 @@ def folder_export(  # noqa: PLR0913
             if number:
                 yield "\n"
             yield piece
+        for folder in folders if keep_blocks else ():
+            if folder.year is None and folder.settled:  # no entry: its block says so
+                facts, text = _read(cache, folder, maker)
+                _keep_block(store, scan, folder, facts, text, {}, shared, maker)
 
     made.pieces = pieces
     return made

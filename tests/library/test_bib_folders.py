@@ -153,15 +153,10 @@ def test_no_more_than_one_folders_notes_are_read_before_its_entries_are_kept(
     monkeypatch.setattr(NoteStore, "load", lambda *a, **k: loads.append(True) or ([], []))
     result = exported(many_library, "--tag", "t1")
     assert result[0] == 0 and "many2001n1," in result[1] and not loads
-    seen: list[str] = []
-    for event in events:
-        kind, folder = event.split()
-        if kind == "read":
-            assert not seen or seen[-1] == folder or f"kept {seen[-1]}" in events, events
-            if folder not in seen:
-                assert not seen or f"kept {seen[-1]}" in events[: events.index(event)], events
-                seen.append(folder)
-    assert len(seen) > YEARS
+    runs = [event for i, event in enumerate(events) if i == 0 or events[i - 1] != event]
+    folders = sorted({event.split()[1] for event in events})
+    assert len(folders) > YEARS
+    assert runs == [f"{kind} {folder}" for folder in folders for kind in ("read", "kept")]
 
 
 def traced_export(root: Path, out: Path) -> tuple[int, int]:

@@ -1,5 +1,11 @@
-"""``export --bib`` after an edit without loading the library: from the kept entries, reading
-only the notes whose file changed.
+"""``export --bib`` without loading the library: from the text kept per year folder
+(``bib_blocks.py``: the default export after an edit), else one year folder at a time from
+every note's entry kept per folder (``bib_folders.py``: any export of the whole library,
+the first one included), else from the kept entries of the whole library, reading only the
+notes whose file changed (below; what is left to it: libraries whose year folders cannot be
+written alone). ``document.yaml`` is checked first for all three: its stat key is the one
+last seen loading without a problem, or there is none, or it parses now (the stat key is
+then kept).
 
 Each kept entry carries the stat key its note was read with and the facts the export needs
 (``bib_entries.export_facts``), so a note whose file has that stat key is not read: its
@@ -9,8 +15,8 @@ this gives up (returns None) and the export loads the library as before:
 
 - too many notes to read (``MAX_READS``), a file that cannot be read, or one whose bytes
   differ from the kept ones though its stat does not;
-- ``document.yaml`` not the one last seen loading without a problem (its problem would be
-  reported; its order only matters for ties, below);
+- ``document.yaml`` with a problem (it would be reported; its order only matters for ties,
+  below);
 - a note to export without a key (the export gives it one and writes it), or with an
   invalid key or arXiv id (the export is refused), or with links under ``--with-notes``;
 - two exported papers with the same year and sort key (a duplicate key): the library's
@@ -90,8 +96,9 @@ def export_from_entries(
     ascii: bool,
 ) -> EntriesExport | None:
     """``export --bib`` of the notes ``scan`` lists (of ``year``, with a tag ``tag_match``
-    accepts), made from the kept entries; None when it must load the library (see above).
-    ``scan.keys`` must hold the files' stat keys (``NoteStore.state``)."""
+    accepts), made from the kept blocks, the entries kept per folder or the kept entries, in
+    that order; None when it must load the library (see above). ``scan.keys`` must hold the
+    files' stat keys (``NoteStore.state``)."""
     cache = store.caches().bib_entries()
     layout = layout_stamp(store)
     if scan.keys is None or layout is None:

@@ -6,7 +6,8 @@ the notes folder, every note's path and stat, and per version of the code), unde
 made of the options and a digest of the user's ``venues.toml`` and config file (whose
 ``[venues.NAME]`` tables change the venues written). An export that had to give notes keys
 wrote them, so the state it saw is gone and nothing is kept: a kept text is always one made
-without writing anything.
+without writing anything. A text made one year folder at a time (``bib_folders.py``,
+``bib_blocks.py``) is written in pieces and kept as it is written, never joined.
 """
 
 from __future__ import annotations

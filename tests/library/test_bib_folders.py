@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import tracemalloc
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -222,6 +223,32 @@ def test_an_export_to_a_file_that_fails_midway_leaves_the_file_as_it_was(
     assert exported(many_library, "--tag", "t0") == exported(
         many_library, "--tag", "t0", cache=False
     )
+
+
+def test_another_export_keeping_the_same_folders_meanwhile_does_not_stop_an_export(
+    many_library, trusting_cache, monkeypatch
+):
+    """Two exports of one library at once: the same notes give the same kept files (their
+    token is a digest of them), so the export whose folders another one kept again between
+    its two passes goes on."""
+    real_read = BibFoldersCache.read
+    calls: Counter[str] = Counter()
+
+    def kept_again_meanwhile(self, year, variant):
+        calls[year] += 1
+        if calls[year] == 2:  # the second pass: another export kept the folder again first
+            facts = real_read(self, year, variant)
+            assert facts is not None
+            text = self.text(year, variant, facts.token)
+            assert text is not None and self.write(year, variant, facts, text)
+        return real_read(self, year, variant)
+
+    monkeypatch.setattr(BibFoldersCache, "read", kept_again_meanwhile)
+    for options in (("--tag", "t2"), ("--with-notes",)):
+        calls.clear()
+        result = exported(many_library, *options)
+        assert result == exported(many_library, *options, cache=False)
+        assert max(calls.values()) == 2
 
 
 def test_damaged_or_foreign_folder_files_are_ignored_and_made_again(many_library, trusting_cache):

@@ -8,8 +8,9 @@ stat key too recent to identify the bytes kept as ``b""``), the venue table's di
 problems of its notes that do not parse, and per note, ordered by sort key: path, stat key,
 digest of the bytes, export facts (``bib_entries.export_facts``), whether labelled by the
 whole title, and where its text ends in the *text* file (``2020.00.text``: the entries'
-texts joined as the export joins them). Both carry one random token, written text first,
-so a text is only ever read with the facts it was made with. ``library/bib_folders.py``
+texts joined as the export joins them). Both carry one token, a digest of both (written
+text first), so a text is only ever read with the facts it was made with, and two exports
+keeping a folder from the same notes do not disturb each other. ``library/bib_folders.py``
 uses a folder's files only while its paths and stat keys are the scan's; the header is the
 kept outputs' (the code stamp of every module). A missing, damaged or other-code file reads
 as none; ``LibraryCaches.forget_outputs`` drops them all.
@@ -18,9 +19,9 @@ as none; ``LibraryCaches.forget_outputs`` drops them all.
 from __future__ import annotations
 
 import marshal
-import os
 from pathlib import Path
 
+from papernotes.blake2 import blake2b
 from papernotes.storage.caches.bib_entries_cache import ExportFacts
 from papernotes.storage.caches.location import cache_path
 from papernotes.storage.checked_file import (
@@ -108,8 +109,8 @@ class BibFoldersCache:
         in ``variant``; False on any failure (then neither may be read as the pair)."""
         if self.folder is None:
             return False
-        facts.token = os.urandom(16)
         try:
+            facts.token = content_token(facts, text)
             text_data = marshal.dumps((facts.token, text))
             facts_data = marshal.dumps((self.real_root, year, variant, facts.parts()))
         except (ValueError, TypeError):
@@ -122,3 +123,13 @@ class BibFoldersCache:
     def clear(self) -> None:
         """Drop every folder's files."""
         clear_folder(self.folder)
+
+
+def content_token(facts: FolderFacts, text: str) -> bytes:
+    """A digest of what ``facts`` (but its token) and ``text`` hold: two exports keeping the
+    same folder from the same notes keep the same token, so neither sees the other's write
+    as a change (``marshal`` format 2: no back-references, whose use varies with the
+    objects' reference counts)."""
+    digest = blake2b(marshal.dumps(facts.parts()[:-1], 2), digest_size=16)
+    digest.update(text.encode("utf-8", "surrogatepass"))
+    return digest.digest()

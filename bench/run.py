@@ -47,6 +47,7 @@ TARGETS = {
     "show KEY warm": (0.1, 0.3),
     "export --bib, one note edited": (0.3, None),
     "export --bib warm": (0.3, None),
+    "export --bib --with-notes warm": (None, None),
     "complete PAPER warm (Tab)": (0.25, None),
     "export --md": (0.6, None),
     "list --json warm": (None, None),
@@ -170,6 +171,12 @@ class Bench:
         if self.wanted("export --bib warm"):  # the text kept (library/kept_bibtex.py)
             run_process(papernotes(notes, "export", "--bib"), self.env)
         self.measure("export --bib warm", papernotes(notes, "export", "--bib"))
+        # Too long to keep whole (over 64 MB at 100,000 notes): made from every note's entry
+        # kept per year folder, written one folder at a time (library/bib_folders.py).
+        with_notes = papernotes(notes, "export", "--bib", "--with-notes")
+        if self.wanted("export --bib --with-notes warm"):
+            run_process(with_notes, self.env)
+        self.measure("export --bib --with-notes warm", with_notes)
         # A Tab after `papernotes show 20`: bash's completion protocol, as the shell runs it
         # (the first run makes the kept candidates; the measured runs read them).
         words = f"papernotes --notes {notes} show 20"

@@ -23,7 +23,7 @@ def test_an_export_after_an_edit_remakes_only_the_edited_folders_text_from_its_b
     seed_library, trusting_cache, loads, monkeypatch
 ):
     first = exported(seed_library)
-    assert first[0] == 0 and len(loads) == 1
+    assert first[0] == 0 and not loads  # made one year folder at a time (bib_folders)
     years = {p.name for p in seed_library.iterdir() if p.is_dir() and p.name.isdigit()}
     before = block_files(seed_library)
     kept = {f"{year}.0{part}" for year in years for part in ("", ".entries")}
@@ -36,7 +36,7 @@ def test_an_export_after_an_edit_remakes_only_the_edited_folders_text_from_its_b
     read = read_notes(monkeypatch)
     edit(seed_library, "2020/tinybert.md", "venue: EMNLP", "venue: ACL")
     after = exported(seed_library)
-    assert read == ["2020/tinybert.md"] and not entries_read and len(loads) == 1
+    assert read == ["2020/tinybert.md"] and not entries_read and not loads
     changed = {name for name, data in block_files(seed_library).items() if before[name] != data}
     assert changed == {"2020.0", "2020.0.entries"}
     assert "booktitle = {Annual Meeting of the Association" in after[1]

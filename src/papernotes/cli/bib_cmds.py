@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,7 +35,9 @@ def export_bib(library: Library, papers, year, tag, with_notes: bool, ascii_only
     return text
 
 
-def export_kept_bib(library: Library, year, tag, with_notes: bool, ascii_only: bool) -> str:
+def export_kept_bib(
+    library: Library, year, tag, with_notes: bool, ascii_only: bool
+) -> str | Iterable[str]:
     """``export_bib`` of every paper (of ``year``, tagged ``tag``), printing the same lines
     in the same order, from the text kept while no note changed (``library/kept_bibtex.py``)."""
     from papernotes.library.kept_bibtex import export_bibtex_kept
@@ -53,11 +56,11 @@ def export_kept_bib(library: Library, year, tag, with_notes: bool, ascii_only: b
         raise
     for problem in result.problems:
         warning(str(problem))
-    if not result.text:
+    if result.is_empty():
         say("No papers match; the .bib is empty.")
     for note in result.assigned:
         say(f"assigned key {note.paper.key} to {note.path}")
-    return result.text
+    return result.output()  # a long text in pieces, made one year folder at a time
 
 
 def _unexportable(exc: UnexportableError) -> click.ClickException:

@@ -85,9 +85,12 @@ def import_cmd(ctx: click.Context, file: Path, dry_run: bool):
     click.echo(("Dry run: " if dry_run else "") + report.summary() + ".")
 
 
-def bib_text(library, papers, year, tag, with_notes: bool, ascii_only: bool) -> str:  # noqa: PLR0913
+def bib_text(  # noqa: PLR0913
+    library, papers, year, tag, with_notes: bool, ascii_only: bool
+) -> str | Iterable[str]:
     """The .bib of ``export --bib``, warnings said first: of every paper (of ``year``, tagged
-    ``tag``) kept until a note changes (``library/kept_bibtex.py``), else rendered."""
+    ``tag``) kept until a note changes (``library/kept_bibtex.py``), else rendered; a long
+    one in pieces, made and written one year folder at a time."""
     from papernotes.cli.bib_cmds import export_bib, export_kept_bib
 
     if not papers:
@@ -201,7 +204,7 @@ def export_cmd(  # noqa: PLR0913 - a click command takes one parameter per optio
         raise click.UsageError("--check goes with --md -o FILE (the file to compare).")
     library = existing_library(ctx)
     if fmt == "md":
-        text: str | Iterator[str | bytes] = markdown_text(library)  # written as made
+        text: str | Iterable[str | bytes] = markdown_text(library)  # written as made
     else:
         with_notes, ascii_only = bib_defaults(ctx, with_notes, ascii_only)
         text = bib_text(library, papers, year, tag, with_notes, ascii_only)

@@ -74,9 +74,11 @@ def _cache(store: NoteStore) -> BibBlocksCache:
 
 def blocks_export(
     store: NoteStore, scan: Scan, ascii: bool, venues: VenueTable
-) -> tuple[list[Problem], str, bool] | None:
+) -> tuple[list[Problem], list[str], bool] | None:
     """The problems and text of the default export of the notes ``scan`` lists (with their
-    stat keys), and whether it may be kept for their state; None to take the entries path."""
+    stat keys): the folders' texts, oldest year first, to be joined by newlines (written one
+    by one, never joined, when long); and whether it may be kept for their state; None to
+    take the entries path."""
     keys, found = scan.keys, scan.found
     groups = folder_groups(found) if keys is not None else None
     if not groups or keys is None:
@@ -104,8 +106,8 @@ def blocks_export(
         if made is None:
             return None
         blocks[folder] = made
-    text = _joined(blocks.values())
-    if text is None:
+    texts = _ordered_texts(blocks.values())
+    if texts is None:
         return None
     for folder, start, end in changed:
         if not any(is_racy(key, scan.started_ns) for key in keys[start:end]):
@@ -113,7 +115,7 @@ def blocks_export(
     problems = list(scan.problems)
     for folder, _, _ in groups:
         problems += [Problem(*p) for p in blocks[folder].problems]
-    return problems, text, maker.settled
+    return problems, texts, maker.settled
 
 
 def _shared_labels(blocks: dict[str, BibBlock], remade: dict[str, list[_Entry]]) -> set[str]:
@@ -188,6 +190,26 @@ def keep_blocks(
             block = _block(entries, folder_problems, files, table, shared, ascii, None)
             if block is not None:
                 cache.write(folder, name, block)
+
+
+def keep_folder_block(  # noqa: PLR0913
+    store: NoteStore,
+    folder: str,
+    entries: list[tuple[str, bytes, str, ExportFacts, bool, str]],
+    problems: list[Problem],
+    files: tuple[str, bytes],
+    table: str,
+    shared: set[str],
+    ascii: bool,
+) -> None:
+    """Keep the block of ``folder`` made by an export one folder at a time
+    (``library/bib_folders.py``): its ``entries`` (path, stat key, digest, facts, labelled by
+    the whole title, text: every note of the folder that parses, rendered with venue table
+    ``table``), the ``problems`` of the others, its ``files`` (paths and stat keys joined)."""
+    made = [_Entry(*entry) for entry in entries]
+    block = _block(made, problems, files, table, shared, ascii, None)
+    if block is not None:
+        _cache(store).write(folder, f"{ascii:d}", block)
 
 
 class _Entry:
@@ -302,11 +324,11 @@ def _long_now(labels: str, shared: set[str]) -> list[str]:
     return sorted(shared.intersection(labels.split("\n")))
 
 
-def _joined(blocks: Iterable[BibBlock]) -> str | None:
-    """The whole text: the blocks' texts oldest year first; None when a block holds several
-    years or two blocks one year."""
+def _ordered_texts(blocks: Iterable[BibBlock]) -> list[str] | None:
+    """The blocks' texts oldest year first (the whole text joins them by newlines); None
+    when a block holds several years or two blocks one year."""
     dated = [b for b in blocks if b.years]
     if any(len(b.years) > 1 for b in dated) or len({b.years for b in dated}) < len(dated):
         return None
     dated.sort(key=lambda b: b.years)
-    return "\n".join(b.text for b in dated)
+    return [b.text for b in dated]

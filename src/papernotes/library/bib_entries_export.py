@@ -1,5 +1,11 @@
-"""``export --bib`` after an edit without loading the library: from the kept entries, reading
-only the notes whose file changed.
+"""``export --bib`` without loading the library: from the text kept per year folder
+(``bib_blocks.py``: the default export after an edit), else one year folder at a time from
+every note's entry kept per folder (``bib_folders.py``: any export of the whole library,
+the first one included), else from the kept entries of the whole library, reading only the
+notes whose file changed (below; what is left to it: libraries whose year folders cannot be
+written alone). ``document.yaml`` is checked first for all three: its stat key is the one
+last seen loading without a problem, or there is none, or it parses now (the stat key is
+then kept).
 
 Each kept entry carries the stat key its note was read with and the facts the export needs
 (``bib_entries.export_facts``), so a note whose file has that stat key is not read: its
@@ -9,8 +15,8 @@ this gives up (returns None) and the export loads the library as before:
 
 - too many notes to read (``MAX_READS``), a file that cannot be read, or one whose bytes
   differ from the kept ones though its stat does not;
-- ``document.yaml`` not the one last seen loading without a problem (its problem would be
-  reported; its order only matters for ties, below);
+- ``document.yaml`` with a problem (it would be reported; its order only matters for ties,
+  below);
 - a note to export without a key (the export gives it one and writes it), or with an
   invalid key or arXiv id (the export is refused), or with links under ``--with-notes``;
 - two exported papers with the same year and sort key (a duplicate key): the library's
@@ -23,9 +29,10 @@ path order: what a load reports when ``document.yaml`` loads cleanly.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
+from papernotes.errors import FileFormatError
 from papernotes.formats.bibtex.keys import identifier_problems
 from papernotes.formats.bibtex.write import ordered_by_facts, render_entry
 from papernotes.gc_pause import gc_paused
@@ -57,11 +64,15 @@ class GiveUp(Exception):
 @dataclass
 class EntriesExport:
     """The problems and text of one export, and whether every stat it relied on identified
-    the bytes read (only then may the text be kept for the folder's state)."""
+    the bytes read (only then may the text be kept for the folder's state). A text made one
+    year folder at a time is written as it is made: ``pieces()`` gives it (``text`` is then
+    empty); ``empty``: it exports nothing."""
 
     problems: list[Problem]
     text: str
     settled: bool = True
+    pieces: Callable[[], Iterable[str]] | None = None
+    empty: bool = False
 
 
 def layout_stamp(store: NoteStore) -> bytes | None:
@@ -85,18 +96,40 @@ def export_from_entries(
     ascii: bool,
 ) -> EntriesExport | None:
     """``export --bib`` of the notes ``scan`` lists (of ``year``, with a tag ``tag_match``
-    accepts), made from the kept entries; None when it must load the library (see above).
-    ``scan.keys`` must hold the files' stat keys (``NoteStore.state``)."""
+    accepts), made from the kept blocks, the entries kept per folder or the kept entries, in
+    that order; None when it must load the library (see above). ``scan.keys`` must hold the
+    files' stat keys (``NoteStore.state``)."""
     cache = store.caches().bib_entries()
     layout = layout_stamp(store)
-    if scan.keys is None or layout is None or layout != cache.read_layout():
-        return None  # checked before the entries are read: a first export loads them once
-    if year is None and tag_match is None and not with_notes:
+    if scan.keys is None or layout is None:
+        return None
+    known = layout == cache.read_layout()
+    if not known and not _layout_reads(store, layout, scan.started_ns):
+        return None  # checked before the entries are read: its problem is reported by a load
+    venues = venue_table()
+    default = year is None and tag_match is None and not with_notes
+    if default:
         from papernotes.library.bib_blocks import blocks_export
 
-        made = blocks_export(store, scan, ascii, venue_table())  # the text kept per folder
-        if made is not None:
-            return EntriesExport(*made)
+        blocks = blocks_export(store, scan, ascii, venues)  # the text kept per folder
+        if blocks is not None:
+            return _joined(*blocks)
+    from papernotes.library.bib_folders import folder_export
+
+    folders = folder_export(
+        store,
+        scan,
+        year=year,
+        tag_match=tag_match,
+        with_notes=with_notes,
+        ascii=ascii,
+        venues=venues,
+        keep_blocks=default,
+    )
+    if folders is not None:  # every note's entry kept per folder, written folder by folder
+        fresh_layout = not known and layout != ABSENT and is_racy(layout, scan.started_ns)
+        settled = folders.settled and not fresh_layout  # its problem could come unseen
+        return EntriesExport(folders.problems, "", settled, folders.pieces, folders.empty)
     with gc_paused():  # tens of thousands of kept values, no cycles (``gc_pause``)
         entries = KeptBibEntries(cache)
         try:
@@ -170,6 +203,33 @@ def _export(  # noqa: PLR0913
 
         keep_blocks(store, scan, kept, ascii, table, [p for p in problems if p.path in unread])
     return EntriesExport(problems, "\n".join(texts), settled=reader.settled)
+
+
+def _layout_reads(store: NoteStore, layout: bytes, started_ns: int) -> bool:
+    """Whether ``document.yaml`` (stat key ``layout``) reads without a problem, kept as
+    seen so when its stat identifies its bytes."""
+    if layout == ABSENT:
+        return True
+    try:
+        store.load_layout()
+    except FileFormatError:
+        return False
+    if not is_racy(layout, started_ns):
+        store.caches().bib_entries().write_layout(layout)
+    return True
+
+
+def _joined(problems: list[Problem], texts: list[str], settled: bool) -> EntriesExport:
+    """The export of the folders' ``texts`` (oldest year first), written one by one (never
+    joined: at 100,000 notes the whole text is 40 MB, twice that as a ``str``)."""
+
+    def pieces() -> Iterator[str]:
+        for number, text in enumerate(texts):
+            if number:
+                yield "\n"
+            yield text
+
+    return EntriesExport(problems, "", settled, pieces, not texts)
 
 
 def _wanted(facts: ExportFacts, year: int | None, tag_match: TagMatch | None) -> bool:

@@ -6,11 +6,13 @@ the notes folder, every note's path and stat, and per version of the code), unde
 made of the options and a digest of the user's ``venues.toml`` and config file (whose
 ``[venues.NAME]`` tables change the venues written). An export that had to give notes keys
 wrote them, so the state it saw is gone and nothing is kept: a kept text is always one made
-without writing anything.
+without writing anything. A text made one year folder at a time (``bib_folders.py``,
+``bib_blocks.py``) is written in pieces and kept as it is written, never joined.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,16 +22,28 @@ from papernotes.model import Note, Problem
 
 if TYPE_CHECKING:
     from papernotes.library.api import Library
+    from papernotes.storage.caches.list_output_cache import KeptOutputWriter
     from papernotes.storage.store import Scan
 
 
 @dataclass
 class BibExport:
-    """What ``export --bib`` prints: its text, the load's problems, the notes given a key."""
+    """What ``export --bib`` prints: its text, the load's problems, the notes given a key.
+    A long text made one year folder at a time is ``pieces`` instead (``text`` empty),
+    written as they come; ``empty``: such an export has no entry."""
 
     text: str = ""
     problems: list[Problem] = field(default_factory=list)
     assigned: list[Note] = field(default_factory=list)
+    pieces: Iterable[str] | None = None
+    empty: bool = False
+
+    def output(self) -> str | Iterable[str]:
+        """The text, or its pieces."""
+        return self.text if self.pieces is None else self.pieces
+
+    def is_empty(self) -> bool:
+        return self.empty if self.pieces is not None else not self.text
 
 
 def export_bibtex_kept(
@@ -66,6 +80,11 @@ def export_bibtex_kept(
         )
         if made is None:
             return None
+        if made.pieces is not None:  # written as made, and kept as it is written
+            outputs = library.store.list_output_cache()
+            writer = outputs.writer(name, state, made.problems) if made.settled else None
+            result.pieces, result.empty = _kept_as_written(made.pieces(), writer), made.empty
+            return made.problems, "", False
         result.text = made.text
         return made.problems, made.text, made.settled
 
@@ -95,6 +114,21 @@ def export_bibtex_kept(
     name = f"export --bib {year!r} {tag!r} {with_notes!r} {ascii!r} venues {venues}"
     result.problems, result.text = library.cached_output(name, make, quick)
     return result
+
+
+def _kept_as_written(pieces: Iterable[str], writer: KeptOutputWriter | None) -> Iterator[str]:
+    """``pieces``, each also given to ``writer`` (the kept output), which keeps the whole text
+    once the last is written (none is kept when the writing stops before)."""
+    if writer is None:
+        yield from pieces
+        return
+    try:
+        for piece in pieces:
+            writer.add(piece)
+            yield piece
+        writer.finish()
+    finally:
+        writer.discard()
 
 
 def _stat_keys(scan: Scan) -> dict[str, bytes]:

@@ -59,6 +59,69 @@ def write_checked(path: Path, head: bytes, payload: bytes) -> bool:
     return replace_cache_file(path, [head, _CHECK.pack(zlib.crc32(payload)), payload]) is not None
 
 
+class CheckedFileStream:
+    """A checked file written in pieces (never held whole): ``add`` each, ``patch`` bytes
+    written already (a length known only at the end), then ``finish`` checksums what was
+    written and renames it over ``path``; ``discard`` drops it. Any failure leaves the old
+    file as it was and makes ``finish`` return False."""
+
+    def __init__(self, path: Path, head: bytes) -> None:
+        self.path, self.start = path, len(head) + _CHECK.size
+        self.tmp: str | None = None
+        self.size = 0
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, self.tmp = _new_temp_file(path.parent)
+            self.file = os.fdopen(fd, "w+b")
+            self.file.write(head + bytes(_CHECK.size))
+        except OSError:
+            self.discard()
+
+    def add(self, data: bytes) -> None:
+        if self.tmp is not None:
+            try:
+                self.file.write(data)
+                self.size += len(data)
+            except OSError:
+                self.discard()
+
+    def patch(self, at: int, data: bytes) -> None:
+        """Write ``data`` over the payload's bytes from ``at`` on (written already)."""
+        if self.tmp is not None:
+            try:
+                self.file.seek(self.start + at)
+                self.file.write(data)
+                self.file.seek(0, os.SEEK_END)
+            except OSError:
+                self.discard()
+
+    def finish(self) -> bool:
+        if self.tmp is None:
+            return False
+        try:
+            crc, handle = 0, self.file
+            handle.seek(self.start)
+            while chunk := handle.read(2**16):
+                crc = zlib.crc32(chunk, crc)
+            handle.seek(self.start - _CHECK.size)
+            handle.write(_CHECK.pack(crc))
+            handle.close()
+            os.replace(self.tmp, self.path)
+            self.tmp = None
+            return True
+        except OSError:
+            self.discard()
+            return False
+
+    def discard(self) -> None:
+        if self.tmp is not None:
+            with contextlib.suppress(OSError, AttributeError):
+                self.file.close()
+            with contextlib.suppress(OSError):
+                os.unlink(self.tmp)
+            self.tmp = None
+
+
 OPEN_FILES_RENAME = os.name == "posix"
 """Where a file still open can be renamed (not Windows)."""
 

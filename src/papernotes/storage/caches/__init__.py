@@ -36,6 +36,8 @@ cache layer exists" in ``bench/results.md``):
   folder (and each note's place in it), keyed by the folder's paths and stats, the document
   order and the publish profile, so either after an edit reads and renders only the edited
   notes and writes the other folders' text out as kept.
+- ``bib_folders_cache``: every note's ``export --bib`` entry per year folder and variant, so
+  an export of the whole library is made and written one folder at a time.
 
 The notes folder is the only source of truth: a cache that is missing, damaged or made by
 other code is a miss, ``PAPERNOTES_NO_CACHE=1`` turns them all off, and a write that finds a
@@ -51,6 +53,7 @@ from papernotes.storage.caches.note_cache import NoteCache
 if TYPE_CHECKING:
     from papernotes.storage.caches.bib_blocks_cache import BibBlocksCache
     from papernotes.storage.caches.bib_entries_cache import BibEntriesCache
+    from papernotes.storage.caches.bib_folders_cache import BibFoldersCache
     from papernotes.storage.caches.list_output_cache import ListOutputCache
     from papernotes.storage.caches.list_rows_cache import ListRowsCache
     from papernotes.storage.caches.names_stamp import NamesStamp
@@ -106,6 +109,13 @@ class LibraryCaches:
 
         return TextBlocksCache.for_library(self.real_root, header)
 
+    def bib_folders(self, header: bytes) -> BibFoldersCache:
+        """Every note's ``export --bib`` entry per year folder and variant, under ``header``
+        (the kept outputs'); imported on use."""
+        from papernotes.storage.caches.bib_folders_cache import BibFoldersCache
+
+        return BibFoldersCache.for_library(self.real_root, header)
+
     def names_stamp(self) -> NamesStamp:
         """Which kept name index ``show`` may use (imported on use)."""
         from papernotes.storage.caches.names_stamp import NamesStamp
@@ -130,3 +140,4 @@ class LibraryCaches:
         self.list_output().clear()
         self.bib_blocks(b"").clear()
         self.text_blocks(b"").clear()
+        self.bib_folders(b"").clear()

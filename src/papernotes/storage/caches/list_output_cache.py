@@ -31,6 +31,7 @@ from papernotes.model import Problem
 from papernotes.storage.caches.location import cache_path, python_version
 from papernotes.storage.checked_file import (
     CACHE_TEMP_PREFIX,
+    CheckedFileStream,
     clear_folder,
     read_checked,
     write_checked,
@@ -142,6 +143,13 @@ class ListOutputCache:
         self._prune(keep=path)
         return True
 
+    def writer(self, name: str, state: bytes, problems: list[Problem]) -> KeptOutputWriter | None:
+        """``write`` for a text given in pieces (never joined); None when caching is off."""
+        path = self._path(name)
+        if path is None:
+            return None
+        return KeptOutputWriter(self, path, (self.real_root, name, state, problems))
+
     def clear(self) -> None:
         """Drop every kept output of this library: a note changed without its stat changing."""
         clear_folder(self.folder)
@@ -170,3 +178,56 @@ class ListOutputCache:
             if entry.path != str(keep):
                 with contextlib.suppress(OSError):
                     os.unlink(entry.path)
+
+
+class KeptOutputWriter:
+    """Keeps a text given in pieces as ``ListOutputCache.write`` keeps a whole one (the same
+    file, read by ``read``), each piece written to a temporary file as it comes: the
+    ``marshal`` data is laid out by hand (format 2, which has no back-references) so that
+    the text's length is written last. A text over ``MAX_OUTPUT_BYTES`` is not kept."""
+
+    def __init__(
+        self,
+        cache: ListOutputCache,
+        path: Path,
+        parts: tuple[str, str, bytes, list[Problem]],
+    ) -> None:
+        root, name, state, problems = parts
+        kept = [(p.path, p.line, p.message) for p in problems]
+        self.cache, self.path = cache, path
+        self.stream: CheckedFileStream | None = CheckedFileStream(path, cache.header())
+        try:
+            head = b"".join(marshal.dumps(part, 2) for part in (root, name, state, kept))
+        except (ValueError, TypeError):
+            self.discard()
+            return
+        self.length_at = len(state) + 5 + len(head) + 1  # after the tuple's and text's types
+        self._add(state + b"(" + (5).to_bytes(4, "little") + head + b"u" + bytes(4))
+
+    def add(self, piece: str) -> None:
+        self._add(piece.encode("utf-8", "surrogatepass"))
+
+    def _add(self, data: bytes) -> None:
+        stream = self.stream
+        if stream is not None:
+            stream.add(data)
+            if stream.size > MAX_OUTPUT_BYTES:
+                self.discard()
+
+    def finish(self) -> bool:
+        """Put the kept text in place; False when it is not kept."""
+        stream = self.stream
+        if stream is None:
+            return False
+        text_bytes = stream.size - self.length_at - 4
+        stream.patch(self.length_at, text_bytes.to_bytes(4, "little"))
+        self.stream = None
+        if not stream.finish():
+            return False
+        self.cache._prune(keep=self.path)
+        return True
+
+    def discard(self) -> None:
+        if self.stream is not None:
+            self.stream.discard()
+            self.stream = None

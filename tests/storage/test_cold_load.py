@@ -99,7 +99,53 @@ def test_a_cold_load_holds_no_more_memory_than_a_warm_load_of_the_same_notes(
     assert cold_bytes < warm_bytes * 1.15, (cold_bytes, warm_bytes)  # it was twice as much
 
 
-def test_lists_and_shows_made_cold_print_what_a_run_without_caches_prints(library, tmp_path):
+def test_a_first_load_of_a_large_library_keeps_its_entries_one_shard_at_a_time_then_loads_warm(
+    library, trusting_cache, monkeypatch
+):
+    """A cold load held every note's new entry beside the notes until it wrote them all
+    (``show`` making the name index at 100,000 notes: 267 MB); from ``FILL_FROM`` notes the
+    entries are made and written a shard at a time first, and the notes built from them."""
+    from papernotes.storage import store as store_module
+    from papernotes.storage.caches.shards import ShardedEntries, shard_of
+
+    monkeypatch.setattr(store_module, "FILL_FROM", NOTES // 2)
+    (library / "2003" / "broken.md").write_text("---\ntitle: [\n---\n", encoding="utf-8")
+    added: list[list[str]] = []
+    add = ShardedEntries.add
+
+    def kept(self, entries):
+        added.append(list(entries))
+        return add(self, entries)
+
+    monkeypatch.setattr(ShardedEntries, "add", kept)
+    parsed: list[str] = []
+    parse = store_module.parse_note
+
+    def counted(text: str):
+        parsed.append(text)
+        return parse(text)
+
+    monkeypatch.setattr(store_module, "parse_note", counted)
+    library_api = Library.open(library)
+    notes = library_api.notes()
+    assert len(notes) == NOTES and [p.path for p in library_api.problems()] == ["2003/broken.md"]
+    assert all(len({shard_of(path) for path in batch}) == 1 for batch in added)
+    assert sum(len(batch) for batch in added) == NOTES + 1  # the broken note's problem too
+    assert max(len(batch) for batch in added) < NOTES // 8  # about one 64th each
+    assert len(parsed) == NOTES + 1  # each note parsed once: the load after it is warm
+    parsed.clear()
+    assert Library.open(library).notes() == notes and parsed == []
+
+
+@pytest.mark.parametrize("fill", [False, True], ids=["cold", "filled-first"])
+def test_lists_and_shows_made_cold_print_what_a_run_without_caches_prints(
+    library, tmp_path, monkeypatch, fill
+):
+    from papernotes.storage import store as store_module
+
+    if fill:
+        monkeypatch.setattr(store_module, "FILL_FROM", 1)
+    (library / "2003" / "broken.md").write_text("---\ntitle: [\n---\n", encoding="utf-8")
     without = {"PAPERNOTES_NO_CACHE": "1"}
     for args in (("list", "--json"), ("show", "paper7"), ("check",), ("export", "--md")):
         cold = run(library, *args, env={"XDG_CACHE_HOME": str(tmp_path / "cold" / args[0])})

@@ -20,6 +20,7 @@ from papernotes.model import DocumentLayout, Note, Problem
 from papernotes.storage.caches import LibraryCaches
 from papernotes.storage.caches.folder_listing import FolderListing
 from papernotes.storage.caches.note_cache import (
+    FILL_FROM,
     LayoutEntry,
     NoteCacheLoad,
     StatKey,
@@ -211,6 +212,8 @@ class NoteStore(NoteWrites):
             if scan.keys_later is not None:  # taken by a child begun at the scan
                 with contextlib.suppress(OSError):  # then stat-ed one by one: each reported
                     scan.stat_keys_now(stat_keys)
+            if not load.old and cache.folder is not None and len(scan.found) >= FILL_FROM:
+                load.fill(scan.found, scan.prefix, self.read, scan.keys)
             notes, unread = load.notes(
                 scan.found, scan.prefix, self.read, scan.keys, self.read_changed
             )

@@ -34,7 +34,7 @@ from papernotes.blake2 import blake2b
 from papernotes.gc_pause import gc_paused
 from papernotes.model import Note, Paper, Problem
 from papernotes.storage.caches.location import cache_path, python_version
-from papernotes.storage.caches.shards import ShardedEntries
+from papernotes.storage.caches.shards import ShardedEntries, shard_of
 from papernotes.storage.checked_file import read_checked, remove_checked, write_checked
 from papernotes.storage.note_format import NoteFormatError
 from papernotes.storage.regular_file import read_regular
@@ -66,6 +66,9 @@ StatKey = bytes
 """size, mtime_ns, ctime_ns, inode and device, packed: one object per entry loads faster."""
 # rel path -> (stat key, note digest, Paper fields) or (stat key, None, (line, message))
 Entry = tuple[StatKey, str, dict[str, object]] | tuple[StatKey, None, tuple[int, str]]
+FILL_FROM = 20_000
+"""From this many notes, a load with no entry kept makes them shard by shard first
+(``NoteCacheLoad.fill``)."""
 LayoutEntry = tuple[StatKey, object, bytes]
 """``document.yaml``'s stat key, its parsed YAML and the digest of the bytes parsed (so
 ``check``, which reads the file, parses it again only when those bytes changed)."""
@@ -357,6 +360,47 @@ class NoteCacheLoad:
         (``entries=False``), once ``document.yaml`` is read (``NoteStore.load``)."""
         with gc_paused():
             self.old = self.shards.read()
+
+    def fill(
+        self,
+        found: list[str],
+        prefix: str,
+        read: Callable[[str], Note],
+        known_keys: list[StatKey] | None = None,
+    ) -> None:
+        """A first load of a large library (no entry kept yet, ``FILL_FROM`` notes or more):
+        parse the notes of ``found`` one shard at a time, writing each shard as it is made,
+        then read the entries, so the load that follows is a warm one. A cold load otherwise
+        holds every note's new entry beside the notes until it writes them all (``show``
+        that makes the name index at 100,000 notes: 267 MB, 246 MB warm). A file that is
+        racy, unreadable or gone is left out: the load reads it as usual."""
+        by_shard: dict[int, list[int]] = {}
+        for i, rel in enumerate(found):
+            by_shard.setdefault(shard_of(rel), []).append(i)
+        with gc_paused():
+            for members in by_shard.values():
+                entries: dict[str, Entry] = {}
+                for i in members:
+                    rel = found[i]
+                    try:
+                        key = (
+                            known_keys[i]
+                            if known_keys is not None
+                            else stat_key(os.stat(prefix + rel))
+                        )
+                        if is_racy(key, self.started_ns):
+                            continue
+                        note = read(rel)
+                    except NoteFormatError as exc:
+                        entries[rel] = (key, None, (exc.line, exc.message))
+                        continue
+                    except OSError:
+                        continue
+                    if not note.paper.extra or _marshallable(note.paper.extra):
+                        entries[rel] = (key, note.digest, paper_fields(note.paper))
+                self.shards.add(entries)
+                del entries
+        self.read_entries()
 
     def notes(
         self,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from papernotes.storage.caches import note_cache as note_cache_module
+from papernotes.storage.caches import note_cache_load as note_cache_load_module
 from papernotes.storage.store import NoteStore
 
 
@@ -12,13 +13,14 @@ from papernotes.storage.store import NoteStore
 def built(monkeypatch) -> list[str]:
     """The notes built as ``Note`` objects from the note cache, one entry per note."""
     seen: list[str] = []
-    real = note_cache_module._note
+    real = note_cache_module.note_of
 
     def counting(paper, path, digest):
         seen.append(path)
         return real(paper, path, digest)
 
-    monkeypatch.setattr(note_cache_module, "_note", counting)
+    monkeypatch.setattr(note_cache_module, "note_of", counting)  # the notes of entries
+    monkeypatch.setattr(note_cache_load_module, "note_of", counting)  # asked for, those of a load
     return seen
 
 

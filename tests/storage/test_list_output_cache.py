@@ -13,7 +13,7 @@ from papernotes.model import Paper
 from papernotes.storage.caches import list_output_cache as list_output_module
 from papernotes.storage.caches import location as cache_location
 from papernotes.storage.caches.list_output_cache import MAX_OUTPUTS, OUTPUT_FORMAT
-from papernotes.storage.caches.note_cache import NoteCacheLoad
+from papernotes.storage.caches.note_cache_load import NoteCacheLoad
 from papernotes.storage.checked_file import write_checked
 from papernotes.storage.store import NoteStore
 from tests.helpers import kept_list_outputs, run

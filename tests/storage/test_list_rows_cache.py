@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from papernotes.storage import row_listing
-from papernotes.storage.caches import list_rows_cache
+from papernotes.storage.caches import list_rows_cache, note_cache_load
 from papernotes.storage.caches import location as cache_location
 from papernotes.storage.caches import note_cache as note_cache_module
 from papernotes.storage.caches.list_rows_cache import UNKNOWN, ListRowsCache
@@ -320,6 +320,7 @@ def test_a_note_changed_just_now_is_not_kept_and_is_read_again(seed_library, par
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(row_listing, "is_racy", is_racy)
         patch.setattr(note_cache_module, "is_racy", is_racy)
+        patch.setattr(note_cache_load, "is_racy", is_racy)
         listed(seed_library)
         kept = rows_kept(seed_library, "2020")
         assert kept["2020/tinybert.md"][0] == UNKNOWN  # its stat vouches for nothing

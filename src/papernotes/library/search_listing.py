@@ -40,7 +40,8 @@ from papernotes.library.search_hits import (
     hit_in,
 )
 from papernotes.model import Note, Problem
-from papernotes.storage.caches.note_cache import NoteCacheLoad, is_racy
+from papernotes.storage.caches.note_cache import is_racy
+from papernotes.storage.caches.note_cache_load import NoteCacheLoad
 from papernotes.storage.caches.search_answers import SearchAnswers, YearAnswer
 from papernotes.storage.caches.search_forms_cache import (
     UNKNOWN,

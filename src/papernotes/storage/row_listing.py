@@ -25,7 +25,8 @@ from papernotes.storage.caches.list_rows_cache import (
     RowMaker,
     YearRows,
 )
-from papernotes.storage.caches.note_cache import NoteCacheLoad, is_racy, stat_keys
+from papernotes.storage.caches.note_cache import is_racy, stat_keys
+from papernotes.storage.caches.note_cache_load import NoteCacheLoad
 from papernotes.storage.document_file import LAYOUT_FILE
 from papernotes.storage.layout_yaml import load_layout_yaml
 from papernotes.storage.note_format import NoteFormatError

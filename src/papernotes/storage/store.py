@@ -20,15 +20,14 @@ from papernotes.model import DocumentLayout, Note, Problem
 from papernotes.storage.caches import LibraryCaches
 from papernotes.storage.caches.folder_listing import FolderListing
 from papernotes.storage.caches.note_cache import (
-    FILL_FROM,
     LayoutEntry,
-    NoteCacheLoad,
     StatKey,
     folder_state,
     is_gone,
     stat_keys,
     stat_keys_started,
 )
+from papernotes.storage.caches.note_cache_load import FILL_FROM, NoteCacheLoad
 from papernotes.storage.document_file import (
     LAYOUT_FILE,
     LayoutFormatError,

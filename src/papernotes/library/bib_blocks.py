@@ -19,7 +19,6 @@ without a key, more than ``MAX_REMADE`` folders or ``MAX_READS`` notes changed â
 from __future__ import annotations
 
 import marshal
-from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
@@ -31,6 +30,7 @@ from papernotes.library.bib_entries import export_facts, variant, venue_table_di
 from papernotes.model import Note, Problem
 from papernotes.storage.caches.bib_blocks_cache import BibBlock, BibBlocksCache, BlockEntry
 from papernotes.storage.caches.note_cache import is_racy
+from papernotes.storage.note_folder import Group, year_groups
 from papernotes.storage.note_format import NoteFormatError
 
 if TYPE_CHECKING:
@@ -41,31 +41,6 @@ MAX_REMADE = 3
 """Folders made anew at most; past that the kept entries are the faster way."""
 MAX_READS = 100
 """Notes read at most (as ``bib_entries_export.MAX_READS``)."""
-Group = tuple[str, int, int]
-"""A year folder and where its notes start and end in the scan's list."""
-
-
-def folder_groups(found: list[str]) -> list[Group] | None:
-    """The year folders of ``found`` (paths in path order) and their notes' span; None when
-    a note is not directly in a folder or a folder's notes are not together. Found by
-    bisection (no path of a folder sorts after ``FOLDER/`` and U+10FFFF), then checked."""
-    groups: list[Group] = []
-    start, count = 0, len(found)
-    while start < count:
-        folder, slash, _ = found[start].partition("/")
-        prefix = folder + "/"
-        end = bisect_left(found, prefix + "\U0010ffff", start)
-        joined = "\0".join(found[start:end])
-        spanned = end - start
-        if not slash or end <= start or joined.count("/") != spanned:
-            return None
-        if joined.count("\0" + prefix) != spanned - 1:
-            return None  # a path of another folder among them: not in path order
-        groups.append((folder, start, end))
-        start = end
-    if len({group[0] for group in groups}) < len(groups):
-        return None
-    return groups
 
 
 def _cache(store: NoteStore) -> BibBlocksCache:
@@ -80,7 +55,7 @@ def blocks_export(
     by one, never joined, when long); and whether it may be kept for their state; None to
     take the entries path."""
     keys, found = scan.keys, scan.found
-    groups = folder_groups(found) if keys is not None else None
+    groups = year_groups(found) if keys is not None else None
     if not groups or keys is None:
         return None
     cache, name = _cache(store), f"{ascii:d}"
@@ -160,7 +135,7 @@ def keep_blocks(
     their file as it is now (or a problem in ``problems``: they do not parse), with venue
     table ``table``: what the default export just printed, per folder."""
     keys, found = scan.keys, scan.found
-    groups = folder_groups(found) if keys is not None else None
+    groups = year_groups(found) if keys is not None else None
     if not groups or keys is None:
         return
     unread = {p.path: p for p in problems}

@@ -35,12 +35,13 @@ from papernotes.errors import PapernotesError
 from papernotes.formats.bibtex import write as bibtex_write
 from papernotes.formats.bibtex.keys import identifier_problems
 from papernotes.formats.bibtex.venues import VenueTable
-from papernotes.library.bib_blocks import folder_groups, keep_folder_block
+from papernotes.library.bib_blocks import keep_folder_block
 from papernotes.library.bib_entries import export_facts, venue_table_digest
 from papernotes.model import Note, Problem
 from papernotes.storage.caches.bib_entries_cache import ExportFacts
 from papernotes.storage.caches.bib_folders_cache import BibFoldersCache, FolderEntry, FolderFacts
 from papernotes.storage.caches.note_cache import is_racy
+from papernotes.storage.note_folder import year_groups
 from papernotes.storage.note_format import NoteFormatError
 from papernotes.storage.store import NoteStore, Scan
 
@@ -101,7 +102,7 @@ def folder_export(  # noqa: PLR0913
     a tag ``tag_match`` accepts; None to load the library (see above). ``keep_blocks``: keep
     every folder's text for ``bib_blocks`` too (a default export)."""
     keys = scan.keys
-    groups = folder_groups(scan.found) if keys is not None else None
+    groups = year_groups(scan.found) if keys is not None else None
     if not groups or keys is None:
         return None
     cache = store.caches().bib_folders(store.list_output_cache().header())

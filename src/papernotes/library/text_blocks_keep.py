@@ -13,8 +13,8 @@ from papernotes.library.list_blocks import order_digest
 from papernotes.library.text_blocks import MadeNote, joined_entries
 from papernotes.storage.caches.note_cache import is_racy
 from papernotes.storage.caches.text_blocks_cache import TextBlock
-from papernotes.storage.note_folder import CANNOT_READ
-from papernotes.storage.text_block_load import text_blocks, year_groups
+from papernotes.storage.note_folder import CANNOT_READ, year_groups
+from papernotes.storage.text_block_load import text_blocks
 
 if TYPE_CHECKING:
     from papernotes.library.api import Library

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+from bisect import bisect_left
 from collections.abc import Callable
 from pathlib import Path
 from stat import S_ISDIR
@@ -265,3 +266,30 @@ def stat_key_or_none(path: Path) -> bytes | None:
 def is_temp_file(name: str) -> bool:
     """True for the temporary files ``atomic_write`` leaves only if killed mid-write."""
     return name.startswith(TEMP_PREFIX) and name.endswith(TEMP_SUFFIX)
+
+
+Group = tuple[str, int, int]
+"""A year folder and where its notes start and end in the scan's list."""
+
+
+def year_groups(found: list[str]) -> list[Group] | None:
+    """The year folders of ``found`` (paths in path order) and their notes' span; None when a
+    note is not directly in a folder or a folder's notes are not together. Found by
+    bisection (no path of a folder sorts after ``FOLDER/`` and U+10FFFF), then checked."""
+    groups: list[Group] = []
+    start, count = 0, len(found)
+    while start < count:
+        folder, slash, _ = found[start].partition("/")
+        prefix = folder + "/"
+        end = bisect_left(found, prefix + "\U0010ffff", start)
+        joined = "\0".join(found[start:end])
+        spanned = end - start
+        if not slash or end <= start or joined.count("/") != spanned:
+            return None
+        if joined.count("\0" + prefix) != spanned - 1:
+            return None  # a path of another folder among them: not in path order
+        groups.append((folder, start, end))
+        start = end
+    if len({group[0] for group in groups}) < len(groups):
+        return None
+    return groups

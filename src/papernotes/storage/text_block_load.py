@@ -6,46 +6,19 @@ for the library layer (``library/text_blocks.py``) to check, order and render.
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from typing import TYPE_CHECKING
 
 from papernotes.model import Note, Problem
 from papernotes.storage.caches.note_cache import is_racy
 from papernotes.storage.caches.text_blocks_cache import TextBlock, TextBlocksCache
 from papernotes.storage.document_file import LAYOUT_FILE
-from papernotes.storage.note_folder import stat_key_or_none
+from papernotes.storage.note_folder import Group, stat_key_or_none, year_groups
 from papernotes.storage.row_listing import load_layout, scan_keys
 
 if TYPE_CHECKING:
     from papernotes.storage.caches.note_cache import StatKey
     from papernotes.storage.note_folder import Scan
     from papernotes.storage.store import NoteStore
-
-Group = tuple[str, int, int]
-"""A year folder and where its notes start and end in the scan's list."""
-
-
-def year_groups(found: list[str]) -> list[Group] | None:
-    """The year folders of ``found`` (paths in path order) and their notes' span; None when a
-    note is not directly in a folder or a folder's notes are not together. Found by
-    bisection (no path of a folder sorts after ``FOLDER/`` and U+10FFFF), then checked."""
-    groups: list[Group] = []
-    start, count = 0, len(found)
-    while start < count:
-        folder, slash, _ = found[start].partition("/")
-        prefix = folder + "/"
-        end = bisect_left(found, prefix + "\U0010ffff", start)
-        joined = "\0".join(found[start:end])
-        spanned = end - start
-        if not slash or end <= start or joined.count("/") != spanned:
-            return None
-        if joined.count("\0" + prefix) != spanned - 1:
-            return None  # a path of another folder among them: not in path order
-        groups.append((folder, start, end))
-        start = end
-    if len({group[0] for group in groups}) < len(groups):
-        return None
-    return groups
 
 
 def text_blocks(store: NoteStore) -> TextBlocksCache:

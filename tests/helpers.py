@@ -27,6 +27,20 @@ def bounded(examples: int, *checks: HealthCheck) -> settings:
     )
 
 
+def calls_of(monkeypatch, owner: object, name: str) -> list:
+    """The first argument of every call of ``owner.name`` from now on (the call still made):
+    what a test counts, such as the texts a command parsed."""
+    seen: list = []
+    real = getattr(owner, name)
+
+    def counted(first, *rest, **named):
+        seen.append(first)
+        return real(first, *rest, **named)
+
+    monkeypatch.setattr(owner, name, counted)
+    return seen
+
+
 def run(root: Path | None, *args: str, input: str | None = None, env: dict | None = None) -> Result:
     """Run ``papernotes [--notes root] args`` in-process, as a user would type it."""
     prefix = ["--notes", str(root)] if root is not None else []

@@ -16,7 +16,7 @@ from papernotes.storage.caches.note_cache import paper_fields
 from papernotes.storage.document_file import LAYOUT_FILE, render_layout
 from papernotes.storage.safe_yaml import BoundedSafeLoader
 from papernotes.storage.store import NoteStore
-from tests.helpers import run
+from tests.helpers import calls_of, run
 
 NOTES = 600
 AUTHORS = ("Ann Lee", "Bo Chen", "王明", "Grace Smith", "Quentin García")
@@ -118,14 +118,7 @@ def test_a_first_load_of_a_large_library_keeps_its_entries_one_shard_at_a_time_t
         return add(self, entries)
 
     monkeypatch.setattr(ShardedEntries, "add", kept)
-    parsed: list[str] = []
-    parse = store_module.parse_note
-
-    def counted(text: str):
-        parsed.append(text)
-        return parse(text)
-
-    monkeypatch.setattr(store_module, "parse_note", counted)
+    parsed = calls_of(monkeypatch, store_module, "parse_note")
     library_api = Library.open(library)
     notes = library_api.notes()
     assert len(notes) == NOTES and [p.path for p in library_api.problems()] == ["2003/broken.md"]

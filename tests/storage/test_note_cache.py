@@ -30,7 +30,7 @@ from papernotes.storage.caches.note_cache import (
 from papernotes.storage.caches.shards import shard_of
 from papernotes.storage.caches.text_blocks_cache import TextBlocksCache
 from papernotes.storage.store import NoteStore
-from tests.helpers import kept_list_outputs, run
+from tests.helpers import calls_of, kept_list_outputs, run
 
 
 def cache_file(root: Path) -> Path:
@@ -399,14 +399,7 @@ def test_check_parses_again_only_the_notes_whose_bytes_are_not_those_their_entry
     from papernotes.storage import store as store_module
 
     hold_a_stale_copy(seed_library, "2021/nezha.md", "STALE COPY")
-    parsed: list[str] = []
-    parse = store_module.parse_note
-
-    def counted(text: str) -> Paper:
-        parsed.append(text)
-        return parse(text)
-
-    monkeypatch.setattr(store_module, "parse_note", counted)
+    parsed = calls_of(monkeypatch, store_module, "parse_note")
     result = run(seed_library, "check")
     assert result.exit_code == 0, result.output
     assert "repaired the note cache: 2021/nezha.md" in result.stderr
@@ -431,14 +424,7 @@ def test_check_parses_document_yaml_again_only_when_its_bytes_are_not_those_it_w
     real = os.path.realpath(seed_library)
     kept = cache.read_layout(real)
     assert kept is not None
-    parsed: list[str] = []
-    parse = store_module.load_layout_yaml
-
-    def counted(text: str) -> object:
-        parsed.append(text)
-        return parse(text)
-
-    monkeypatch.setattr(store_module, "load_layout_yaml", counted)
+    parsed = calls_of(monkeypatch, store_module, "load_layout_yaml")
     assert run(seed_library, "check").exit_code == 0
     assert layout_text not in parsed
     assert cache.read_layout(real) == kept

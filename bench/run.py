@@ -45,6 +45,7 @@ TARGETS = {
     "search zhengliu (pinyin) warm": (0.3, None),
     "show": (None, None),
     "show KEY warm": (0.1, 0.3),
+    "show KEY, another note changed by set": (None, 1.0),
     "export --bib, one note edited": (0.3, None),
     "export --bib warm": (0.3, None),
     "export --bib --with-notes warm": (None, None),
@@ -161,6 +162,18 @@ class Bench:
         if self.wanted("show KEY warm"):  # the name index kept (library/name_index.py)
             run_process(papernotes(notes, "show", key), self.env)
         self.measure("show KEY warm", papernotes(notes, "show", key))
+        other = sorted((notes / "2016").glob("*.md"))[0].stem
+        signs = itertools.cycle("+-")
+
+        def set_other() -> None:  # a write renames a file: its year folder's times change
+            run_process(papernotes(notes, "set", other, "--tag", f"{next(signs)}y"), self.env)
+            time.sleep(RACY_WAIT_S)  # old enough to be kept (the racy rule)
+
+        self.measure(
+            "show KEY, another note changed by set",
+            papernotes(notes, "show", key),
+            before=set_other,
+        )
         # After an edit the kept text is of no use, but each note's entry is kept by its
         # digest (library/bib_entries.py): only the edited note's entry is rendered again.
         if self.wanted("export --bib, one note edited"):  # every entry kept

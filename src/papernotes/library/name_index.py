@@ -26,6 +26,7 @@ from papernotes.text.arxiv_ids import base_id
 
 if TYPE_CHECKING:
     from papernotes.library.api import Library
+    from papernotes.storage.note_folder import Scan
 
 INDEX_NAME = "name index 4"
 """The kept output's name (``Library.cached_output``); a new layout of the index, a new name."""
@@ -86,6 +87,20 @@ def index_text(columns: list[list[str]]) -> str:
         columns[at] = []  # (at 100,000 notes: about 40 MB fewer at the peak of a cold show)
     parts[-1] = "\n"
     return "".join(parts)
+
+
+def index_columns(text: str) -> list[list[str]] | None:
+    """The first six parts of the index ``text`` (``name_columns``'s lists), or None when it
+    is no usable index."""
+    if not (text.startswith("\n") and text.endswith("\n")):
+        return None
+    parts = text[1:-1].split(_SEPARATOR)
+    if len(parts) != len(_PARTS):
+        return None
+    columns = [part.split("\n") for part in parts[:6]]
+    if any(len(column) != len(columns[0]) for column in columns):
+        return None
+    return columns
 
 
 def _starts(lines: list[str]) -> list[int]:
@@ -227,7 +242,14 @@ def find_named(
             library._listed = loaded  # the load's problems, as output_and_state takes them
         return index_text(columns)
 
-    problems, text, state = output_and_state(library, INDEX_NAME, make)
+    kept_stamp = store.caches().names_stamp().read()
+
+    def quick(scan: Scan, state: bytes) -> tuple[list[Problem], str, bool] | None:
+        from papernotes.library.name_index_update import updated_index
+
+        return updated_index(library, scan, kept_stamp[1]) if kept_stamp is not None else None
+
+    problems, text, state = output_and_state(library, INDEX_NAME, make, quick)
     if stamp is not None and state is not None and store.scanned_plain:  # (a symlinked note
         store.caches().names_stamp().write(stamp, state)  # may change and no folder with it)
     if not query.strip():

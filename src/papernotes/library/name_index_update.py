@@ -1,0 +1,105 @@
+"""The name index brought up to date from the last one kept, when only a few notes' bytes
+changed and none of their names: what a write of papernotes leaves (``set``, ``note``, an
+edit), which replaces its note by a rename and so changes its year folder's times.
+
+The index kept for the last names stamp (``storage/caches/names_stamp.py``) lists every
+note's path and digest. ``list``'s kept rows (``storage/caches/list_rows_cache.py``, read
+one year folder at a time) give the stat key and digest each note had when its row was
+made: a note whose stat differs is read again here. When the scan lists the index's paths,
+at most ``MOST_CHANGED`` notes changed, no load had a problem, every unchanged note's row
+has the index's digest, every changed note still has the folded key, arXiv id and
+normalised title the index gives it, and no note held a link when the index was made nor
+does a changed one now, the new index is the old one with the changed digests: no other
+note's names can differ, and no link's answer (a link names a paper by key, slug or arXiv
+id; the papers linking to one are printed in the library's order, which a changed
+``document.yaml`` may change). Anything else is None, and the index is made from every
+note as before (``name_index.find_named``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from papernotes.model import Problem, normalize_title
+
+if TYPE_CHECKING:
+    from papernotes.library.api import Library
+    from papernotes.storage.caches.list_rows_cache import ListRowsCache
+    from papernotes.storage.note_folder import Scan
+
+MOST_CHANGED = 100
+"""Past this many changed notes the index is made from every note."""
+
+
+def updated_index(
+    library: Library, scan: Scan, kept_for: bytes
+) -> tuple[list[Problem], str, bool] | None:
+    """``output_and_state``'s ``quick`` for the name index, from the index kept for the
+    folder state ``kept_for``: (no problems, the index, whether it may be kept for the
+    scan's state), or None to make it from every note."""
+    from papernotes.library.name_index import INDEX_NAME, index_columns, index_text
+    from papernotes.library.paper_links import holds_links
+    from papernotes.storage.caches.note_cache import is_racy
+    from papernotes.storage.note_format import NoteFormatError
+
+    store = library.store
+    old = store.list_output_cache().read(INDEX_NAME, kept_for)
+    if old is None or old[0] or scan.keys is None or scan.problems:
+        return None
+    columns = index_columns(old[1])
+    del old
+    if columns is None or sorted(columns[0]) != scan.found:
+        return None  # a note added, removed or moved (or another order of paths)
+    paths, digests, keys, arxiv, titles, links = columns
+    if any(links):  # the notes linking to a paper are printed in the library's order, which
+        return None  # document.yaml may have changed meanwhile: made from every note
+    line_of = {path: i for i, path in enumerate(paths)}
+    changed = _changed(store.caches().list_rows(), scan, line_of, digests)
+    if changed is None or len(changed) > MOST_CHANGED:
+        return None
+    for i in changed:
+        try:
+            note = store.read(paths[i])
+        except (OSError, NoteFormatError):
+            return None
+        paper = note.paper
+        names = (paper.key.casefold(), paper.arxiv, normalize_title(paper.title))
+        if names != (keys[i], arxiv[i], titles[i]) or holds_links(paper):
+            return None
+        digests[i] = note.digest
+    del line_of
+    settled = not any(is_racy(key, scan.started_ns) for key in scan.keys)
+    return [], index_text(columns), settled
+
+
+def _changed(
+    rows: ListRowsCache, scan: Scan, line_of: dict[str, int], digests: list[str]
+) -> list[int] | None:
+    """The index lines of the notes whose stat is not the one their kept ``list`` row was
+    made with (read again by the caller), one year folder's rows read at a time; None when
+    a folder has no kept rows or a row's digest is not the index's (they were made from
+    other bytes). The scan's paths are the index's."""
+    from papernotes.library.list_rows import DIGEST
+
+    assert scan.keys is not None
+    changed: list[int] = []
+    start = 0
+    found, keys = scan.found, scan.keys
+    while start < len(found):
+        year = found[start].partition("/")[0]
+        kept = rows.read(year)
+        if kept is None:
+            return None
+        at = {path: i for i, path in enumerate(kept.paths)}
+        end = start
+        while end < len(found) and found[end].partition("/")[0] == year:
+            path = found[end]
+            i = at.get(path)
+            line = line_of[path]
+            if i is None or kept.key(i) != keys[end]:
+                changed.append(line)
+            elif kept.rows[i][DIGEST] != digests[line]:
+                return None
+            end += 1
+        start = end
+    return changed

@@ -190,6 +190,18 @@ def change_link_through_papernotes(root: Path) -> None:
     assert added.exit_code == 0, added.output
 
 
+def change_tags_and_document_yaml_broken(root: Path) -> None:
+    """No name changes, but ``document.yaml`` no longer reads: ``show`` warns of it."""
+    change_tags_through_papernotes(root)
+    replace_atomically(root / "document.yaml", "toc_depth: [\n")
+
+
+def change_tags_and_document_yaml_no_layout(root: Path) -> None:
+    """No name changes, ``document.yaml`` reads as YAML but is no layout."""
+    change_tags_through_papernotes(root)
+    replace_atomically(root / "document.yaml", "order: 7\n")
+
+
 FOLDER_CHANGES = [
     change_added,
     change_removed,
@@ -200,6 +212,8 @@ FOLDER_CHANGES = [
     change_tags_through_papernotes,
     change_title_replaced_atomically,
     change_link_through_papernotes,
+    change_tags_and_document_yaml_broken,
+    change_tags_and_document_yaml_no_layout,
 ]
 CHANGED_QUERIES = ["devlin2019", "bert-again", "2020/bert", "tiny", "devlin2019x", "1810.04805"]
 CHANGED_QUERIES += ["samea", "Same Title", "Re Same, Title!"]

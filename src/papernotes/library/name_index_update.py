@@ -18,6 +18,7 @@ note as before (``name_index.find_named``).
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING
 
 from papernotes.model import Problem, normalize_title
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from papernotes.library.api import Library
     from papernotes.storage.caches.list_rows_cache import ListRowsCache
     from papernotes.storage.note_folder import Scan
+    from papernotes.storage.store import NoteStore
 
 MOST_CHANGED = 100
 """Past this many changed notes the index is made from every note."""
@@ -44,7 +46,13 @@ def updated_index(
 
     store = library.store
     old = store.list_output_cache().read(INDEX_NAME, kept_for)
-    if old is None or old[0] or scan.keys is None or scan.problems:
+    if (
+        old is None
+        or old[0]
+        or scan.keys is None
+        or scan.problems
+        or not _layout_reads(store, scan)
+    ):
         return None
     columns = index_columns(old[1])
     del old
@@ -103,3 +111,19 @@ def _changed(
             end += 1
         start = end
     return changed
+
+
+def _layout_reads(store: NoteStore, scan: Scan) -> bool:
+    """Whether ``document.yaml`` reads and is a layout (its parse kept by the note cache while
+    its stat holds): else ``show`` warns of it, which the index made from every note does."""
+    from papernotes.storage.document_file import LAYOUT_FILE, LayoutFormatError, layout_from_data
+    from papernotes.storage.row_listing import load_layout
+
+    _, data = load_layout(store, store.caches().real_root, scan.started_ns)
+    if data is None:  # none there is an empty layout; one that does not read is warned of
+        return not os.path.lexists(store.root / LAYOUT_FILE)
+    try:
+        layout_from_data(data[1])
+    except LayoutFormatError:
+        return False
+    return True

@@ -69,14 +69,17 @@ def name_columns(library: Library) -> list[list[str]]:
     ]
 
 
-def index_text(columns: list[list[str]]) -> str:
+def index_text(columns: list[list[str]], lines_checked: bool = False) -> str:
     """The index of the first six parts, ``columns`` (one value per note each; emptied
-    here, each as soon as it is joined); the folded paths and the rows are worked out here."""
+    here, each as soon as it is joined); the folded paths and the rows are worked out here.
+    ``lines_checked``: no value holds a line break or NUL (they come from an index)."""
     paths, digests = columns[0], columns[1]
     folded = [path.casefold() for path in paths]  # folded once here, not by every show
     columns.append([_SAME] if folded == paths else folded)
     del folded
-    if any("\n" in value or "\0" in value for column in columns for value in column):
+    if not lines_checked and any(
+        "\n" in value or "\0" in value for column in columns for value in column
+    ):
         return _UNUSABLE
     starts = zip(_starts(paths), _starts(digests), strict=True)
     columns.append([f"{path:08x}{digest:08x}" for path, digest in starts])
@@ -247,7 +250,7 @@ def find_named(
     def quick(scan: Scan, state: bytes) -> tuple[list[Problem], str, bool] | None:
         from papernotes.library.name_index_update import updated_index
 
-        return updated_index(library, scan, kept_stamp[1]) if kept_stamp is not None else None
+        return updated_index(library, scan, kept_stamp) if kept_stamp is not None else None
 
     problems, text, state = output_and_state(library, INDEX_NAME, make, quick)
     if stamp is not None and state is not None and store.scanned_plain:  # (a symlinked note

@@ -34,25 +34,21 @@ MOST_CHANGED = 100
 
 
 def updated_index(
-    library: Library, scan: Scan, kept_for: bytes
+    library: Library, scan: Scan, stamp: tuple[bytes, bytes]
 ) -> tuple[list[Problem], str, bool] | None:
-    """``output_and_state``'s ``quick`` for the name index, from the index kept for the
-    folder state ``kept_for``: (no problems, the index, whether it may be kept for the
-    scan's state), or None to make it from every note."""
+    """``output_and_state``'s ``quick`` for the name index, from the index kept with the
+    names stamp ``stamp`` (year folders' stamp, folder state): (no problems, the index,
+    whether it may be kept for the scan's state), or None to make it from every note."""
     from papernotes.library.name_index import INDEX_NAME, index_columns, index_text
     from papernotes.library.paper_links import holds_links
-    from papernotes.storage.caches.note_cache import is_racy
+    from papernotes.storage.caches.note_cache import any_racy
     from papernotes.storage.note_format import NoteFormatError
 
     store = library.store
-    old = store.list_output_cache().read(INDEX_NAME, kept_for)
-    if (
-        old is None
-        or old[0]
-        or scan.keys is None
-        or scan.problems
-        or not _layout_reads(store, scan)
-    ):
+    old = store.list_output_cache().read(INDEX_NAME, stamp[1])
+    if old is None or old[0] or scan.keys is None or scan.problems:
+        return None
+    if not _layout_as_stamped(store, stamp[0]) and not _layout_reads(store, scan):
         return None
     columns = index_columns(old[1])
     del old
@@ -76,8 +72,8 @@ def updated_index(
             return None
         digests[i] = note.digest
     del line_of
-    settled = not any(is_racy(key, scan.started_ns) for key in scan.keys)
-    return [], index_text(columns), settled
+    settled = not any_racy(scan.keys, scan.started_ns)
+    return [], index_text(columns, lines_checked=True), settled  # new values: hex digests
 
 
 def _changed(
@@ -98,6 +94,14 @@ def _changed(
         kept = rows.read(year)
         if kept is None:
             return None
+        end = start
+        while end < len(found) and found[end].partition("/")[0] == year:
+            end += 1
+        if kept.paths == found[start:end] and kept.keys == b"".join(keys[start:end]):
+            if [row[DIGEST] for row in kept.rows] != [digests[line_of[p]] for p in kept.paths]:
+                return None  # the rows were made from other bytes than the index
+            start = end  # no note of the folder changed since its rows
+            continue
         at = {path: i for i, path in enumerate(kept.paths)}
         end = start
         while end < len(found) and found[end].partition("/")[0] == year:
@@ -111,6 +115,15 @@ def _changed(
             end += 1
         start = end
     return changed
+
+
+def _layout_as_stamped(store: NoteStore, years_stamp: bytes) -> bool:
+    """Whether ``document.yaml``'s stat is the one in ``years_stamp``
+    (``NoteFolder.years_stamp`` ends with it), kept with an index made without a problem."""
+    from papernotes.storage.document_file import LAYOUT_FILE
+    from papernotes.storage.note_folder import stat_key_or_none
+
+    return years_stamp.endswith(b"layout" + (stat_key_or_none(store.root / LAYOUT_FILE) or b""))
 
 
 def _layout_reads(store: NoteStore, scan: Scan) -> bool:

@@ -106,6 +106,13 @@ def is_gone(path: str, exc: OSError) -> bool:
     return isinstance(exc, FileNotFoundError) and not os.path.lexists(path)
 
 
+def any_racy(keys: list[StatKey], scan_started_ns: int) -> bool:
+    """Whether ``is_racy`` holds for any of ``keys``, unpacked together (100,000: a few ms)."""
+    limit = scan_started_ns - RACY_MARGIN_NS
+    unpacked = _STAT.iter_unpack(b"".join(keys))
+    return any(mtime >= limit or ctime >= limit for _, mtime, ctime, _, _ in unpacked)
+
+
 def is_racy(key: StatKey, scan_started_ns: int) -> bool:
     """True when the file changed too close to ``scan_started_ns`` to trust its stat later."""
     _, mtime_ns, ctime_ns, _, _ = _STAT.unpack(key)

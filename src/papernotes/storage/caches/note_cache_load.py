@@ -23,7 +23,6 @@ from papernotes.storage.caches.note_cache import (
     is_racy,
     marshallable,
     note_of,
-    paper_fields,
     paper_from_fields,
     slim_note,
     stat_key,
@@ -112,14 +111,13 @@ class NoteCacheLoad:
                         )
                         if is_racy(key, self.started_ns):
                             continue
-                        note = read(rel)
+                        _, entry = slim_note(read(rel), key, self.shared)  # as ``_read`` keeps it
                     except NoteFormatError as exc:
-                        entries[rel] = (key, None, (exc.line, exc.message))
-                        continue
+                        entry = (key, None, (exc.line, exc.message))
                     except OSError:
                         continue
-                    if not note.paper.extra or marshallable(note.paper.extra):
-                        entries[rel] = (key, note.digest, paper_fields(note.paper))
+                    if entry is not None:
+                        entries[rel] = entry
                 self.shards.add(entries)
                 del entries
         self.read_entries()

@@ -39,7 +39,12 @@ from papernotes.library.bib_blocks import keep_folder_block
 from papernotes.library.bib_entries import export_facts, venue_table_digest
 from papernotes.model import Note, Problem
 from papernotes.storage.caches.bib_entries_cache import ExportFacts
-from papernotes.storage.caches.bib_folders_cache import BibFoldersCache, FolderEntry, FolderFacts
+from papernotes.storage.caches.bib_folders_cache import (
+    BibFoldersCache,
+    FolderEntry,
+    FolderFacts,
+    notes_token,
+)
 from papernotes.storage.caches.note_cache import is_racy
 from papernotes.storage.note_folder import year_groups
 from papernotes.storage.note_format import NoteFormatError
@@ -70,6 +75,8 @@ class _Folder:
     """The exported entries (positions in its facts); None: every one."""
     held: tuple[FolderFacts, str] | None = None
     """Its facts and text when they could not be kept in the cache."""
+    notes: bytes = b""
+    """``notes_token`` of its facts: another export's facts of the same notes will do."""
     settled: bool = True
     """No stat key of its notes is too recent to trust."""
 
@@ -114,7 +121,7 @@ def folder_export(  # noqa: PLR0913
     try:
         for name, start, end in groups:
             facts, held = maker.facts(name, start, end)
-            folder = _Folder(name, start, end, facts.token, held=held)
+            folder = _Folder(name, start, end, facts.token, held=held, notes=notes_token(facts))
             folder.settled = facts.keys == b"".join(keys[start:end])  # none kept as b""
             problems += [Problem(*p) for p in facts.problems]
             _choose(folder, facts.entries, year, tag_match, with_notes)
@@ -186,8 +193,9 @@ def _read(cache: BibFoldersCache, folder: _Folder, maker: _Maker) -> tuple[Folde
     if folder.held is not None:
         return folder.held
     facts = cache.read(folder.name, maker.variant)
-    if facts is None or facts.token != folder.token:
-        raise ChangedMeanwhile(_CHANGED.format(folder=folder.name))
+    if facts is None or (facts.token != folder.token and notes_token(facts) != folder.notes):
+        raise ChangedMeanwhile(_CHANGED.format(folder=folder.name))  # other notes' facts
+    folder.token = facts.token  # another export's of the same notes (stat keys aside)
     text = cache.text(folder.name, maker.variant, folder.token)
     if text is None:
         text = maker.text_again(facts)

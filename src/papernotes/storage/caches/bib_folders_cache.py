@@ -125,6 +125,18 @@ class BibFoldersCache:
         clear_folder(self.folder)
 
 
+def notes_token(facts: FolderFacts) -> bytes:
+    """A digest of what ``facts`` say of the notes, their stat keys aside: the paths, the
+    venue table, the problems and each entry but its key. The folder's text is a function
+    of these, so two facts with one ``notes_token`` go with the same text, though one
+    export kept a note's key and another, within the racy margin, did not."""
+    entries = [
+        (rel, digest, facts_of, long, end) for rel, _, digest, facts_of, long, end in facts.entries
+    ]
+    kept = (facts.paths, facts.table, facts.problems, entries)
+    return blake2b(marshal.dumps(kept, 2), digest_size=16).digest()
+
+
 def content_token(facts: FolderFacts, text: str) -> bytes:
     """A digest of what ``facts`` (but its token) and ``text`` hold: two exports keeping the
     same folder from the same notes keep the same token, so neither sees the other's write

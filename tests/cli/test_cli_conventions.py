@@ -358,3 +358,18 @@ def test_ctrl_c_while_the_program_is_still_loading_exits_130_without_a_traceback
         [sys.executable, "-c", script, str(seed_library)], capture_output=True, text=True
     )
     assert (done.returncode, done.stdout, done.stderr) == (130, "", "Interrupted.\n")
+
+
+@pytest.mark.parametrize("args", [("show", "tinybert"), ("list", "--json"), ("export", "--md")])
+def test_an_output_the_locale_cannot_encode_is_one_sentence_not_a_traceback(seed_library, args):
+    """Standard output in latin-1 (a non-UTF-8 locale) and notes in Chinese: the write raised
+    ``UnicodeEncodeError`` and the user saw a traceback; now one sentence that says what to
+    set, and exit 1."""
+    env = {**os.environ, "PYTHONIOENCODING": "latin-1"}
+    done = run_process(seed_library, *args, env=env)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert done.stderr.strip().splitlines() == [
+        "Error: the output holds characters that standard output's encoding (iso8859-1) "
+        "cannot write; use a UTF-8 locale (LANG=C.UTF-8) or PYTHONIOENCODING=utf-8."
+    ]

@@ -347,6 +347,17 @@ def main() -> None:
         sys.exit(EXIT_INTERRUPTED)
     except BrokenPipeError:
         quiet_broken_pipe()
+    except UnicodeEncodeError:
+        encoding = getattr(sys.stdout, "encoding", None) or ""
+        if encoding.replace("-", "").lower() in ("utf8", ""):
+            raise  # not the output's encoding: a bug, shown as one
+        print(
+            f"Error: the output holds characters that standard output's encoding "
+            f"({encoding}) cannot write; use a UTF-8 locale (LANG=C.UTF-8) or "
+            "PYTHONIOENCODING=utf-8.",
+            file=sys.stderr,
+        )
+        sys.exit(1)
     finally:
         # The process ends: what is alive now lives to its end, so the interpreter's last
         # collections need not walk it (a fifth of a warm ``show KEY``'s own work).

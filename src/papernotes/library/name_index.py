@@ -186,6 +186,26 @@ class NameIndex:
             )
         return found
 
+    def line(self, part: str, number: int) -> str:
+        """Line ``number`` of ``part``: its start found by halving, each step a count of the
+        line breaks before it (a line's value is looked up, not every line equal to it)."""
+        text, (start, end) = self._text, self._spans[part]
+        low, high = start, end  # the first position after ``number`` line breaks of the part
+        while low < high:
+            middle = (low + high) // 2
+            if text.count("\n", start, middle) < number:
+                low = middle + 1
+            else:
+                high = middle
+        return text[low : text.index("\n", low)]
+
+    def digest_span(self, number: int) -> tuple[int, int]:
+        """Where the digest of line ``number`` lies in the text."""
+        text = self._text
+        row = self._spans["rows"][0] + number * _ROW
+        start = self._spans["digests"][0] + int(text[row + 8 : row + 16], 16)
+        return start, text.index("\n", start)
+
     def linking(self, path: str) -> list[tuple[str, str]]:
         """The notes (path, digest) that link to the note at ``path``, in the library's
         order."""
@@ -254,7 +274,8 @@ def find_named(
 
     problems, text, state = output_and_state(library, INDEX_NAME, make, quick)
     if stamp is not None and state is not None and store.scanned_plain:  # (a symlinked note
-        store.caches().names_stamp().write(stamp, state)  # may change and no folder with it)
+        scanned = store.scanned_for(state)  # may change and no folder with it)
+        store.caches().names_stamp().write(stamp, state, scanned)
     if not query.strip():
         return problems, None, None  # the notes are read already: find() answers at no cost
     return _answer(library, problems, text, query) or (problems, None, None)
@@ -263,11 +284,17 @@ def find_named(
 def years_index(library: Library) -> tuple[list[Problem], str] | None:
     """The kept index and its load's problems, if the year folders are as they were when it
     was kept (``storage/caches/names_stamp.py``): no note file added, removed or renamed
-    since. A note edited in place is not seen here: ``_answer`` checks the notes it reads."""
+    since. A note edited in place is not seen here: ``_answer`` checks the notes it reads.
+    When a few year folders changed, the index brought up to date from their notes alone
+    (``library/name_index_years.py``), if it can be."""
     store = library.store
     kept = store.caches().names_stamp().read()
-    if kept is None or store.years_stamp() != kept[0]:
+    if kept is None:
         return None
+    if store.years_stamp() != kept[0]:
+        from papernotes.library.name_index_years import refreshed_index
+
+        return refreshed_index(library, kept)
     return store.list_output_cache().read(INDEX_NAME, kept[1])
 
 

@@ -15,7 +15,7 @@ from papernotes.errors import InvalidInputError
 from papernotes.model import Problem
 from papernotes.storage.atomic import TEMP_PREFIX, TEMP_SUFFIX
 from papernotes.storage.caches.folder_listing import FolderListing, YearListing, split_listing
-from papernotes.storage.caches.note_cache import is_racy, stat_key
+from papernotes.storage.caches.note_cache import STAT_KEY_SIZE, is_racy, stat_key
 from papernotes.storage.document_file import LAYOUT_FILE
 from papernotes.storage.regular_file import NOT_REGULAR
 
@@ -212,6 +212,21 @@ class NoteFolder:
             return None
         return b"".join(parts) + b"layout" + (layout or b"")
 
+    def year_notes(self, year: str) -> tuple[list[str], bool] | None:
+        """The note files of the year folder ``year`` as ``scan`` lists them, and whether
+        the folder is plain (a real folder, every note entry a regular file); None when the
+        folder is not there or a listing problem would be reported for it."""
+        try:
+            entry = next((e for e in os.scandir(self.root) if e.name == year), None)
+        except OSError:
+            return None
+        if entry is None or entry.is_symlink():
+            return None
+        paths: list[str] = []
+        problems: list[Problem] = []
+        plain = self._year_entries(entry, paths, problems)
+        return None if problems else (paths, plain)
+
     def temp_files(self) -> list[str]:
         """The relative paths of temporary files in the library folder and its year folders
         (an unreadable folder has none that can be removed)."""
@@ -230,6 +245,15 @@ class NoteFolder:
                 if is_temp_file(entry.name) and entry.is_file(follow_symlinks=False):
                     found.append(prefix + entry.name)
         return sorted(found)
+
+
+def years_of_stamp(stamp: bytes) -> tuple[dict[str, bytes], bytes]:
+    """A ``years_stamp`` taken apart: each year folder's stat key by its name, and the
+    ``document.yaml`` part (its stat key, empty when there is none)."""
+    body, _, layout = stamp.rpartition(b"layout")
+    size = 4 + STAT_KEY_SIZE
+    starts = range(0, len(body), size)
+    return {body[at : at + 4].decode(): body[at + 4 : at + size] for at in starts}, layout
 
 
 def _stats(entry: os.DirEntry[str]) -> bool:

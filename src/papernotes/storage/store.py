@@ -282,6 +282,19 @@ class NoteStore(NoteWrites):
             return known[1]  # what state() worked out for this very scan
         return folder_state(rels, keys, layout_key, problems)
 
+    def scanned_for(self, state: bytes) -> tuple[list[str], bytes] | None:
+        """The paths and stat keys (joined) of the last scan whose ``state()`` (or
+        ``loaded_state()``) is ``state``, when that scan had no problem; else None."""
+        known = self._state_of
+        parts = known[0] if known is not None and known[1] == state else None
+        if parts is None and self._seen is not None and self.loaded_state() == state:
+            parts = self._seen
+        if parts is None or parts[3]:
+            return None
+        rels, keys = parts[0], parts[1]
+        assert isinstance(rels, list) and isinstance(keys, list)
+        return rels, b"".join(keys)
+
     def state(self, scan: Scan) -> bytes | None:
         """What a ``load(scan)`` would see, from stats alone (``note_cache.folder_state``): it
         differs from an earlier ``loaded_state()`` when a note file or ``document.yaml`` was

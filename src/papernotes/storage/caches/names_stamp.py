@@ -13,6 +13,11 @@ index again from every note.
 One small file (``<library hash>.names``) behind a header naming the format and the
 versions, and a checksum; a missing or damaged file is a miss, a failed write fails
 nothing, ``PAPERNOTES_NO_CACHE=1`` turns it off.
+
+Beside it (``<library hash>.namekeys``, read only when the year folders are not as stamped):
+the paths and stat keys of the scan whose state is kept, led by that state, so that a
+``show`` after a write works out the new state from the year folders that changed alone
+(``library/name_index_years.py``).
 """
 
 from __future__ import annotations
@@ -37,14 +42,16 @@ def header() -> bytes:
 class NamesStamp:
     """The kept (years stamp, state) of one library; every method swallows cache trouble."""
 
-    def __init__(self, path: Path | None, real_root: str) -> None:
+    def __init__(self, path: Path | None, real_root: str, keys_path: Path | None = None) -> None:
         self.path = path
         """``None`` when caching is off."""
         self.real_root = real_root
+        self.keys_path = keys_path
+        """The paths and stat keys of the stamped state (``write``'s ``scanned``)."""
 
     @classmethod
     def for_library(cls, real_root: str) -> NamesStamp:
-        return cls(cache_path(real_root, ".names"), real_root)
+        return cls(cache_path(real_root, ".names"), real_root, cache_path(real_root, ".namekeys"))
 
     def read(self) -> tuple[bytes, bytes] | None:
         """The kept years stamp and state; None when nothing usable is kept."""
@@ -61,11 +68,36 @@ class NamesStamp:
             return None
         return stamp, state
 
-    def write(self, stamp: bytes, state: bytes) -> bool:
-        """Keep ``stamp`` and ``state``; False on any failure."""
+    def write(
+        self, stamp: bytes, state: bytes, scanned: tuple[list[str], bytes] | None = None
+    ) -> bool:
+        """Keep ``stamp`` and ``state`` and, if given, the paths and stat keys (joined) the
+        state was worked out from (``scanned``; kept first, and led by their state, so that
+        they are never taken for another state's); False on any failure."""
         if self.path is None:
             return False
+        if scanned is not None and self.keys_path is not None:
+            rels, keys = scanned
+            payload = (self.real_root, "\0".join(rels), keys)
+            write_checked(self.keys_path, header(), state + marshal.dumps(payload))
         return write_checked(self.path, header(), marshal.dumps((self.real_root, stamp, state)))
+
+    def read_scanned(self, state: bytes) -> tuple[list[str], bytes] | None:
+        """The paths and the stat keys (joined) the kept ``state`` was worked out from; None
+        when none are kept for that state."""
+        if self.keys_path is None:
+            return None
+        payload = read_checked(self.keys_path, header(), leading=state)
+        if payload is None:
+            return None
+        try:
+            root, names, keys = marshal.loads(payload[len(state) :])
+        except (ValueError, EOFError, TypeError):
+            return None
+        if root != self.real_root or not isinstance(names, str) or not isinstance(keys, bytes):
+            return None
+        rels = names.split("\0") if names else []
+        return rels, keys
 
     def settle(self, state_now: Callable[[], bytes | None]) -> None:
         """Drop the kept stamp unless it is kept for ``state_now()`` (the folder's state just

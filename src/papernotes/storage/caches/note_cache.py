@@ -62,6 +62,7 @@ _MAGIC = b"papernotes library cache\n"  # the file format's name, unchanged
 _STAT = struct.Struct("<qqqQQ")
 StatKey = bytes
 """size, mtime_ns, ctime_ns, inode and device, packed: one object per entry loads faster."""
+STAT_KEY_SIZE = _STAT.size
 # rel path -> (stat key, note digest, Paper fields) or (stat key, None, (line, message))
 Entry = tuple[StatKey, str, dict[str, object]] | tuple[StatKey, None, tuple[int, str]]
 LayoutEntry = tuple[StatKey, object, bytes]
@@ -126,11 +127,18 @@ def folder_state(
     """A digest of what a load of the folder sees: each note's path and stat key in scan order,
     ``document.yaml``'s stat key and the problems of the scan itself. Two loads with the same
     state read the same bytes (the racy rule aside: see ``NoteCacheLoad.stats_settled``)."""
+    return joined_folder_state(rels, b"".join(keys), layout_key, problems)
+
+
+def joined_folder_state(
+    rels: list[str], keys: bytes, layout_key: StatKey | None, problems: list[Problem]
+) -> bytes:
+    """``folder_state`` of the stat keys ``keys`` joined."""
     names = "\0".join(rels).encode("utf-8", "surrogatepass")  # NUL: never in a file name
     listed = repr([(p.path, p.line, p.message) for p in problems])
     text = listed.encode("utf-8", "surrogatepass")
     digest = blake2b(digest_size=32)
-    for part in (names, b"".join(keys), layout_key or b"", text):  # each part with its length
+    for part in (names, keys, layout_key or b"", text):  # each part with its length
         digest.update(len(part).to_bytes(8, "little"))
         digest.update(part)
     digest.update(len(rels).to_bytes(8, "little"))

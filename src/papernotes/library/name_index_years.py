@@ -1,0 +1,85 @@
+"""The name index brought up to date after a write of papernotes without a stat per note:
+``show KEY`` right after ``set`` on another paper at 100,000 notes (issue 20).
+
+A write replaces its note by a rename, so its year folder's stat is no longer the names
+stamp's and ``show`` used to stat every note (0.3 s at 100,000) and bring the index up to
+date from ``list``'s kept rows (``library/name_index_update.py``): about a second. Here the
+changed year folders alone are listed and stat-ed (``storage/names_delta.py``, from the
+paths and stat keys kept with the stamp); the notes whose stat changed are read, and when
+each keeps the folded key, arXiv id and normalised title the index gives it and neither
+held nor holds a link, the index is the kept one with their new digests, written over
+theirs in place (a digest is always as long). ``document.yaml`` keeps its stat, so the
+library's order and every link's answer are as indexed. When every stat taken is old
+enough (the racy rule), the index is kept for the new state and the stamp moved to it, so
+the next ``show`` is as fast as before the write. Anything else is None: ``show`` goes on
+as before (``name_index.find_named``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from papernotes.model import Problem, normalize_title
+
+if TYPE_CHECKING:
+    from papernotes.library.api import Library
+
+
+def refreshed_index(
+    library: Library, kept: tuple[bytes, bytes]
+) -> tuple[list[Problem], str] | None:
+    """The problems (none) and the index text for the folder now, from the index kept for
+    the names stamp ``kept`` (years stamp, state) and the notes changed since; or None."""
+    from papernotes.library.name_index import INDEX_NAME, NameIndex
+    from papernotes.library.name_index_update import MOST_CHANGED
+    from papernotes.library.paper_links import holds_links
+    from papernotes.storage.names_delta import stamp_delta
+    from papernotes.storage.note_format import NoteFormatError
+
+    store = library.store
+    stamp = store.caches().names_stamp()
+    delta = stamp_delta(store.folder, stamp, kept)
+    if delta is None or len(delta.changed) > MOST_CHANGED:
+        return None
+    outputs = store.list_output_cache()
+    old = outputs.read(INDEX_NAME, kept[1])
+    if old is None or old[0]:
+        return None
+    text = old[1]
+    try:
+        index = NameIndex(text)
+    except ValueError:
+        return None
+    patches: list[tuple[int, str]] = []
+    for rel in delta.changed:
+        lines = index.lines("paths", rel)
+        if len(lines) != 1:
+            return None
+        (number,) = lines
+        try:
+            note = store.read(rel)
+        except (OSError, NoteFormatError):
+            return None
+        paper = note.paper
+        names = (paper.key.casefold(), paper.arxiv, normalize_title(paper.title), "")
+        if holds_links(paper) or any("\n" in name or "\0" in name for name in names):
+            return None
+        for part, name in zip(("keys", "arxiv", "titles", "links"), names, strict=True):
+            if index.line(part, number) != name:
+                return None  # a name changed, or the note held a link
+        start, end = index.digest_span(number)
+        if end - start != len(note.digest):
+            return None
+        patches.append((start, note.digest))
+    pieces: list[str] = []
+    done = 0
+    for start, digest in sorted(patches):
+        pieces += (text[done:start], digest)
+        done = start + len(digest)
+    pieces.append(text[done:])
+    del index, old, text
+    text = "".join(pieces)
+    del pieces
+    if delta.settled and outputs.write(INDEX_NAME, delta.state, [], text):
+        stamp.write(delta.years_stamp, delta.state, delta.scanned)
+    return [], text

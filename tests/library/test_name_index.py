@@ -240,19 +240,36 @@ def test_show_after_a_change_its_year_folder_shows_answers_as_the_full_lookup(
         ), query
 
 
+def forget_the_kept_keys(root: Path) -> None:
+    """As a cache of an older papernotes: the stamp without its paths and stat keys."""
+    from papernotes.storage.caches.names_stamp import NamesStamp
+
+    kept = NamesStamp.for_library(os.path.realpath(root)).keys_path
+    assert kept is not None
+    kept.unlink()
+
+
+def write_document_yaml(root: Path) -> None:
+    """``document.yaml`` made (a layout as before: none): its stat is not the stamped one."""
+    replace_atomically(root / "document.yaml", "toc_depth: 2\n")
+
+
+@pytest.mark.parametrize("and_then", [forget_the_kept_keys, write_document_yaml])
 def test_show_after_a_write_that_changes_no_name_reads_that_note_alone_not_every_note(
-    clashing_library, trusting_cache, monkeypatch
+    clashing_library, trusting_cache, monkeypatch, and_then
 ):
     """A write of papernotes replaces its note by a rename, so the names stamp no longer
     vouches for the kept index, and ``show`` made it again from every note (100,000 notes:
     3.3 s and 274 MB); with ``list``'s rows kept, the index is brought up to date from the
-    notes whose stat changed, read alone, when none of their names did."""
+    notes whose stat changed, read alone, when none of their names did. (Here the changed
+    year folders alone cannot tell: no paths and keys kept, or ``document.yaml`` changed.)"""
     from papernotes.library import name_index
 
     assert run(clashing_library, "list").exit_code == 0
     for query in CHANGED_QUERIES:
         shown(clashing_library, "show", query)
     change_tags_through_papernotes(clashing_library)
+    and_then(clashing_library)
     made = calls_of(monkeypatch, name_index, "name_columns")
     loads = calls_of(monkeypatch, NoteStore, "load")
     reads: list[str] = []

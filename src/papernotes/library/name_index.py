@@ -69,17 +69,14 @@ def name_columns(library: Library) -> list[list[str]]:
     ]
 
 
-def index_text(columns: list[list[str]], lines_checked: bool = False) -> str:
+def index_text(columns: list[list[str]]) -> str:
     """The index of the first six parts, ``columns`` (one value per note each; emptied
-    here, each as soon as it is joined); the folded paths and the rows are worked out here.
-    ``lines_checked``: no value holds a line break or NUL (they come from an index)."""
+    here, each as soon as it is joined); the folded paths and the rows are worked out here."""
     paths, digests = columns[0], columns[1]
     folded = [path.casefold() for path in paths]  # folded once here, not by every show
     columns.append([_SAME] if folded == paths else folded)
     del folded
-    if not lines_checked and any(
-        "\n" in value or "\0" in value for column in columns for value in column
-    ):
+    if any("\n" in value or "\0" in value for column in columns for value in column):
         return _UNUSABLE
     starts = zip(_starts(paths), _starts(digests), strict=True)
     columns.append([f"{path:08x}{digest:08x}" for path, digest in starts])
@@ -90,20 +87,6 @@ def index_text(columns: list[list[str]], lines_checked: bool = False) -> str:
         columns[at] = []  # (at 100,000 notes: about 40 MB fewer at the peak of a cold show)
     parts[-1] = "\n"
     return "".join(parts)
-
-
-def index_columns(text: str) -> list[list[str]] | None:
-    """The first six parts of the index ``text`` (``name_columns``'s lists), or None when it
-    is no usable index."""
-    if not (text.startswith("\n") and text.endswith("\n")):
-        return None
-    parts = text[1:-1].split(_SEPARATOR)
-    if len(parts) != len(_PARTS):
-        return None
-    columns = [part.split("\n") for part in parts[:6]]
-    if any(len(column) != len(columns[0]) for column in columns):
-        return None
-    return columns
 
 
 def _starts(lines: list[str]) -> list[int]:
@@ -185,6 +168,15 @@ class NameIndex:
                 (text[path : text.index("\n", path)], text[digest : text.index("\n", digest)])
             )
         return found
+
+    def part_lines(self, part: str) -> list[str]:
+        """Every line of ``part``, one per note."""
+        return self._text[slice(*self._spans[part])].split("\n")
+
+    def part_empty(self, part: str) -> bool:
+        """Whether every line of ``part`` is empty."""
+        start, end = self._spans[part]
+        return self._text.count("\n", start, end) == end - start
 
     def line(self, part: str, number: int) -> str:
         """Line ``number`` of ``part``: its start found by halving, each step a count of the

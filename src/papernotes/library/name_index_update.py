@@ -25,6 +25,7 @@ from papernotes.model import Problem, normalize_title
 
 if TYPE_CHECKING:
     from papernotes.library.api import Library
+    from papernotes.library.name_index import NameIndex
     from papernotes.storage.caches.list_rows_cache import ListRowsCache
     from papernotes.storage.note_folder import Scan
     from papernotes.storage.store import NoteStore
@@ -39,10 +40,8 @@ def updated_index(
     """``output_and_state``'s ``quick`` for the name index, from the index kept with the
     names stamp ``stamp`` (year folders' stamp, folder state): (no problems, the index,
     whether it may be kept for the scan's state), or None to make it from every note."""
-    from papernotes.library.name_index import INDEX_NAME, index_columns, index_text
-    from papernotes.library.paper_links import holds_links
+    from papernotes.library.name_index import INDEX_NAME, NameIndex
     from papernotes.storage.caches.note_cache import any_racy
-    from papernotes.storage.note_format import NoteFormatError
 
     store = library.store
     old = store.list_output_cache().read(INDEX_NAME, stamp[1])
@@ -50,30 +49,63 @@ def updated_index(
         return None
     if not _layout_as_stamped(store, stamp[0]) and not _layout_reads(store, scan):
         return None
-    columns = index_columns(old[1])
-    del old
-    if columns is None or sorted(columns[0]) != scan.found:
+    try:
+        index = NameIndex(old[1])
+    except ValueError:
+        return None
+    if not index.part_empty("links"):  # the notes linking to a paper are printed in the
+        return None  # library's order, which document.yaml may have changed meanwhile
+    paths = index.part_lines("paths")
+    if sorted(paths) != scan.found:
         return None  # a note added, removed or moved (or another order of paths)
-    paths, digests, keys, arxiv, titles, links = columns
-    if any(links):  # the notes linking to a paper are printed in the library's order, which
-        return None  # document.yaml may have changed meanwhile: made from every note
     line_of = {path: i for i, path in enumerate(paths)}
-    changed = _changed(store.caches().list_rows(), scan, line_of, digests)
+    changed = _changed(store.caches().list_rows(), scan, line_of, index.part_lines("digests"))
+    del line_of
     if changed is None or len(changed) > MOST_CHANGED:
         return None
-    for i in changed:
+    text = with_digests(library, index, old[1], [paths[i] for i in changed])
+    if text is None:
+        return None
+    settled = not any_racy(scan.keys, scan.started_ns)
+    return [], text, settled
+
+
+def with_digests(library: Library, index: NameIndex, text: str, changed: list[str]) -> str | None:
+    """The index ``text`` (read as ``index``) with the digests of the notes at the paths
+    ``changed``, read now, written over theirs (a digest is always as long: nothing else
+    moves); None when one of them cannot be read, holds a link, or no longer has the
+    folded key, arXiv id and normalised title the index gives it, or held a link then."""
+    from papernotes.library.paper_links import holds_links
+    from papernotes.storage.note_format import NoteFormatError
+
+    patches: list[tuple[int, str]] = []
+    for rel in changed:
+        lines = index.lines("paths", rel)
+        if len(lines) != 1:
+            return None
+        (number,) = lines
         try:
-            note = store.read(paths[i])
+            note = library.store.read(rel)
         except (OSError, NoteFormatError):
             return None
         paper = note.paper
-        names = (paper.key.casefold(), paper.arxiv, normalize_title(paper.title))
-        if names != (keys[i], arxiv[i], titles[i]) or holds_links(paper):
+        names = (paper.key.casefold(), paper.arxiv, normalize_title(paper.title), "")
+        if holds_links(paper) or any("\n" in name or "\0" in name for name in names):
             return None
-        digests[i] = note.digest
-    del line_of
-    settled = not any_racy(scan.keys, scan.started_ns)
-    return [], index_text(columns, lines_checked=True), settled  # new values: hex digests
+        for part, name in zip(("keys", "arxiv", "titles", "links"), names, strict=True):
+            if index.line(part, number) != name:
+                return None  # a name changed, or the note held a link
+        start, end = index.digest_span(number)
+        if end - start != len(note.digest):
+            return None
+        patches.append((start, note.digest))
+    pieces: list[str] = []
+    done = 0
+    for start, digest in sorted(patches):
+        pieces += (text[done:start], digest)
+        done = start + len(digest)
+    pieces.append(text[done:])
+    return "".join(pieces)
 
 
 def _changed(

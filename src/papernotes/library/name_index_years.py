@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from papernotes.model import Problem, normalize_title
+from papernotes.model import Problem
 
 if TYPE_CHECKING:
     from papernotes.library.api import Library
@@ -31,10 +31,8 @@ def refreshed_index(
     """The problems (none) and the index text for the folder now, from the index kept for
     the names stamp ``kept`` (years stamp, state) and the notes changed since; or None."""
     from papernotes.library.name_index import INDEX_NAME, NameIndex
-    from papernotes.library.name_index_update import MOST_CHANGED
-    from papernotes.library.paper_links import holds_links
+    from papernotes.library.name_index_update import MOST_CHANGED, with_digests
     from papernotes.storage.names_delta import stamp_delta
-    from papernotes.storage.note_format import NoteFormatError
 
     store = library.store
     stamp = store.caches().names_stamp()
@@ -45,41 +43,14 @@ def refreshed_index(
     old = outputs.read(INDEX_NAME, kept[1])
     if old is None or old[0]:
         return None
-    text = old[1]
     try:
-        index = NameIndex(text)
+        index = NameIndex(old[1])
     except ValueError:
         return None
-    patches: list[tuple[int, str]] = []
-    for rel in delta.changed:
-        lines = index.lines("paths", rel)
-        if len(lines) != 1:
-            return None
-        (number,) = lines
-        try:
-            note = store.read(rel)
-        except (OSError, NoteFormatError):
-            return None
-        paper = note.paper
-        names = (paper.key.casefold(), paper.arxiv, normalize_title(paper.title), "")
-        if holds_links(paper) or any("\n" in name or "\0" in name for name in names):
-            return None
-        for part, name in zip(("keys", "arxiv", "titles", "links"), names, strict=True):
-            if index.line(part, number) != name:
-                return None  # a name changed, or the note held a link
-        start, end = index.digest_span(number)
-        if end - start != len(note.digest):
-            return None
-        patches.append((start, note.digest))
-    pieces: list[str] = []
-    done = 0
-    for start, digest in sorted(patches):
-        pieces += (text[done:start], digest)
-        done = start + len(digest)
-    pieces.append(text[done:])
-    del index, old, text
-    text = "".join(pieces)
-    del pieces
+    text = with_digests(library, index, old[1], delta.changed)
+    del index, old
+    if text is None:
+        return None
     if delta.settled and outputs.write(INDEX_NAME, delta.state, [], text):
         stamp.write(delta.years_stamp, delta.state, delta.scanned)
     return [], text

@@ -56,7 +56,15 @@ def read_checked(path: Path, head: bytes, leading: bytes = b"") -> memoryview | 
 def write_checked(path: Path, head: bytes, payload: bytes) -> bool:
     """Replace the file at ``path`` with ``head``, a checksum and ``payload``; False (and the
     old file left as it was) on any failure."""
-    return replace_cache_file(path, [head, _CHECK.pack(zlib.crc32(payload)), payload]) is not None
+    return write_checked_parts(path, head, [payload])
+
+
+def write_checked_parts(path: Path, head: bytes, parts: list[bytes]) -> bool:
+    """``write_checked`` of the payload ``parts`` joined, written without joining them."""
+    check = 0
+    for part in parts:
+        check = zlib.crc32(part, check)
+    return replace_cache_file(path, [head, _CHECK.pack(check), *parts]) is not None
 
 
 class CheckedFileStream:

@@ -34,7 +34,7 @@ from papernotes.storage.checked_file import (
     CheckedFileStream,
     clear_folder,
     read_checked,
-    write_checked,
+    write_checked_parts,
 )
 
 OUTPUT_FORMAT = 2
@@ -134,11 +134,13 @@ class ListOutputCache:
         if path is None:
             return False
         kept = [(p.path, p.line, p.message) for p in problems]
-        try:
-            payload = state + marshal.dumps((self.real_root, name, state, kept, text))
+        try:  # led by the state, not joined to it: one copy of the text's bytes, not two
+            data = marshal.dumps((self.real_root, name, state, kept, text))
         except (ValueError, TypeError):
             return False
-        if len(payload) > MAX_OUTPUT_BYTES or not write_checked(path, self.header(), payload):
+        if len(state) + len(data) > MAX_OUTPUT_BYTES:
+            return False
+        if not write_checked_parts(path, self.header(), [state, data]):
             return False
         self._prune(keep=path)
         return True

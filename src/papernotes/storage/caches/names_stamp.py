@@ -23,14 +23,22 @@ the paths and stat keys of the scan whose state is kept, led by that state, so t
 from __future__ import annotations
 
 import marshal
+import struct
 from collections.abc import Callable
 from pathlib import Path
 
 from papernotes import __version__
 from papernotes.storage.caches.location import cache_path, python_version
-from papernotes.storage.checked_file import read_checked, remove_checked, write_checked
+from papernotes.storage.checked_file import (
+    read_checked,
+    remove_checked,
+    write_checked,
+    write_checked_parts,
+)
 
 STAMP_FORMAT = 1
+_SIZES = struct.Struct("<QQ")
+"""Before the paths and keys: the sizes of the library's path and of the paths, encoded."""
 _MAGIC = b"papernotes names stamp\n"
 
 
@@ -77,9 +85,12 @@ class NamesStamp:
         if self.path is None:
             return False
         if scanned is not None and self.keys_path is not None:
-            rels, keys = scanned
-            payload = (self.real_root, "\0".join(rels), keys)
-            write_checked(self.keys_path, header(), state + marshal.dumps(payload))
+            rels, keys = scanned  # in parts, never joined: 7 MB at 100,000 notes
+            names = "\0".join(rels).encode("utf-8", "surrogatepass")
+            root = self.real_root.encode("utf-8", "surrogatepass")
+            sizes = _SIZES.pack(len(root), len(names))
+            write_checked_parts(self.keys_path, header(), [state, sizes, root, names, keys])
+            del names
         return write_checked(self.path, header(), marshal.dumps((self.real_root, stamp, state)))
 
     def read_scanned(self, state: bytes) -> tuple[list[str], bytes] | None:
@@ -88,16 +99,20 @@ class NamesStamp:
         if self.keys_path is None:
             return None
         payload = read_checked(self.keys_path, header(), leading=state)
-        if payload is None:
+        if payload is None or len(payload) < len(state) + _SIZES.size:
             return None
+        root_size, names_size = _SIZES.unpack_from(payload, len(state))
+        root_at = len(state) + _SIZES.size
+        names_at = root_at + root_size
+        keys_at = names_at + names_size
         try:
-            root, names, keys = marshal.loads(payload[len(state) :])
-        except (ValueError, EOFError, TypeError):
+            root = bytes(payload[root_at:names_at]).decode("utf-8", "surrogatepass")
+            text = bytes(payload[names_at:keys_at]).decode("utf-8", "surrogatepass")
+        except UnicodeDecodeError:
             return None
-        if root != self.real_root or not isinstance(names, str) or not isinstance(keys, bytes):
+        if root != self.real_root or keys_at > len(payload):
             return None
-        rels = names.split("\0") if names else []
-        return rels, keys
+        return (text.split("\0") if text else []), bytes(payload[keys_at:])
 
     def settle(self, state_now: Callable[[], bytes | None]) -> None:
         """Drop the kept stamp unless it is kept for ``state_now()`` (the folder's state just

@@ -105,10 +105,11 @@ def test_a_first_load_of_a_large_library_keeps_its_entries_one_shard_at_a_time_t
     """A cold load held every note's new entry beside the notes until it wrote them all
     (``show`` making the name index at 100,000 notes: 267 MB); from ``FILL_FROM`` notes the
     entries are made and written a shard at a time first, and the notes built from them."""
+    from papernotes.storage import note_loads
     from papernotes.storage import store as store_module
     from papernotes.storage.caches.shards import ShardedEntries, shard_of
 
-    monkeypatch.setattr(store_module, "FILL_FROM", NOTES // 2)
+    monkeypatch.setattr(note_loads, "FILL_FROM", NOTES // 2)
     (library / "2003" / "broken.md").write_text("---\ntitle: [\n---\n", encoding="utf-8")
     added: list[list[str]] = []
     add = ShardedEntries.add
@@ -134,10 +135,10 @@ def test_a_first_load_of_a_large_library_keeps_its_entries_one_shard_at_a_time_t
 def test_lists_and_shows_made_cold_print_what_a_run_without_caches_prints(
     library, tmp_path, monkeypatch, fill
 ):
-    from papernotes.storage import store as store_module
+    from papernotes.storage import note_loads
 
     if fill:
-        monkeypatch.setattr(store_module, "FILL_FROM", 1)
+        monkeypatch.setattr(note_loads, "FILL_FROM", 1)
     (library / "2003" / "broken.md").write_text("---\ntitle: [\n---\n", encoding="utf-8")
     without = {"PAPERNOTES_NO_CACHE": "1"}
     for args in (("list", "--json"), ("show", "paper7"), ("check",), ("export", "--md")):

@@ -416,7 +416,7 @@ def test_check_parses_document_yaml_again_only_when_its_bytes_are_not_those_it_w
     """``document.yaml`` at 100,000 notes is 2.7 MB of YAML (0.7 s to parse), and ``check``
     parsed it on every run; it still reads it, and a copy kept under the file's own stat but
     parsed from other bytes (as an mmap write leaves) is parsed again and replaced."""
-    from papernotes.storage import store as store_module
+    from papernotes.storage import note_loads
 
     listing(seed_library)
     layout_text = (seed_library / "document.yaml").read_text(encoding="utf-8")
@@ -424,7 +424,7 @@ def test_check_parses_document_yaml_again_only_when_its_bytes_are_not_those_it_w
     real = os.path.realpath(seed_library)
     kept = cache.read_layout(real)
     assert kept is not None
-    parsed = calls_of(monkeypatch, store_module, "load_layout_yaml")
+    parsed = calls_of(monkeypatch, note_loads, "load_layout_yaml")
     assert run(seed_library, "check").exit_code == 0
     assert layout_text not in parsed
     assert cache.read_layout(real) == kept

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from papernotes.storage import store as store_module
+from papernotes.storage import note_loads
 from papernotes.storage.caches import location as cache_location
 from papernotes.storage.caches.search_forms_cache import UNKNOWN, SearchFormsCache
 from papernotes.storage.store import NoteStore
@@ -66,9 +66,9 @@ def test_a_search_digests_the_folder_state_only_when_a_kept_name_index_needs_it(
     worked out only to settle a kept name index (tests/library/test_name_index.py checks
     that a search drops it): 25 ms at 100,000 notes."""
     digests = []
-    real = store_module.folder_state
+    real = note_loads.folder_state
     monkeypatch.setattr(
-        store_module, "folder_state", lambda *parts: digests.append(1) or real(*parts)
+        note_loads, "folder_state", lambda *parts: digests.append(1) or real(*parts)
     )
     assert searched(seed_library, "蒸馏")[0] == 0
     assert digests == []  # the old search worked it out every time

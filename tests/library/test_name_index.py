@@ -674,3 +674,100 @@ def test_a_show_that_makes_the_index_lets_go_of_every_note_before_making_its_tex
         run(root, "show", "paper7").stdout
         == run(root, "show", "paper7", env={cache_location.DISABLE_ENV: "1"}).stdout
     )
+
+
+def with_links(root: Path) -> None:
+    """Notes linking by key, by slug, by arXiv id, to two papers at once, to none, to
+    themselves, and a link naming a key in another case."""
+    assert run(root, "note", "samea", "[[bert-again]], [[1810.04805]], [[same-b]]").exit_code == 0
+    assert run(root, "note", "sameb", "[[bert]] and [[nothing]] and [[sameb]]").exit_code == 0
+    assert run(root, "note", "zhengliu", "[[TINY]] [[2020/tiny]] [[devlin2019]]").exit_code == 0
+
+
+def with_a_broken_note_and_an_order(root: Path) -> None:
+    with_links(root)
+    (root / "2021" / "broken.md").write_text("---\ntitle: [\n---\n", encoding="utf-8")
+    (root / "document.yaml").write_text(
+        "order:\n- 2020/tiny.md\n- 2020/bert.md\n- 2022/same-b.md\n", encoding="utf-8"
+    )
+
+
+def with_a_document_yaml_that_does_not_read(root: Path) -> None:
+    with_links(root)
+    (root / "document.yaml").write_text("order: [\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "made",
+    [with_links, with_a_broken_note_and_an_order, with_a_document_yaml_that_does_not_read],
+    ids=lambda made: made.__name__,
+)
+@pytest.mark.parametrize("cached", [False, True], ids=["cold", "warm"])
+def test_the_index_made_a_shard_at_a_time_is_the_one_made_from_every_note(
+    clashing_library, trusting_cache, made, cached
+):
+    """``show`` makes the index from the notes handed over one note cache shard at a time
+    (``library/name_columns.py``): the same text, the same problems, as from every note."""
+    from papernotes.library.name_columns import streamed_name_columns
+    from papernotes.library.name_index import index_text, name_columns
+
+    made(clashing_library)
+    if cached:
+        assert run(clashing_library, "list").exit_code in (0, 1)
+    full = Library(clashing_library)
+    expected = index_text(name_columns(full)), full.problems()
+    streamed = streamed_name_columns(Library(clashing_library))
+    assert streamed is not None
+    assert (index_text(streamed[0]), streamed[1]) == expected
+    assert any("\t" in line or "/" in line for line in expected[0].split("\n\0\n")[5].split("\n"))
+
+
+def test_a_show_that_makes_the_index_holds_one_shard_of_notes_at_a_time(
+    tmp_path, trusting_cache, monkeypatch
+):
+    """At 100,000 notes ``show`` making the index held every note (160 MB, a peak of about
+    250 MB): now each note cache shard is read alone and its notes let go before the next,
+    cold (the entries made first, a shard at a time) and warm."""
+    import tracemalloc
+
+    from papernotes.storage import note_loads
+    from papernotes.storage.caches.shards import ShardedEntries
+    from tests.storage.test_cold_load import write_notes
+
+    monkeypatch.setattr(note_loads, "FILL_FROM", 100)
+    root = tmp_path / "notes"
+    root.mkdir()
+    for path in write_notes(root, 900):  # with a page of text each, as notes grow
+        with (root / path).open("a", encoding="utf-8") as note:
+            note.write(f"{path} 笔记 " * 200 + "\n")
+    other = tmp_path / "other"
+    other.mkdir()
+    write_notes(other, 120)
+    for _ in range(2):  # every module a show imports, imported before measuring
+        Library.open(other).find_named("paper1")
+    every = calls_of(monkeypatch, ShardedEntries, "read")
+    loads = calls_of(monkeypatch, NoteStore, "load")
+    for warm in (False, True):
+        if warm:
+            other = root / "2003" / "paper3.md"  # the index made again: no stamp holds
+            other.write_text(other.read_text(encoding="utf-8") + "more\n", encoding="utf-8")
+        tracemalloc.start()
+        try:
+            before = tracemalloc.get_traced_memory()[0]
+            _, note, _ = Library.open(root).find_named("paper7")
+            peak = tracemalloc.get_traced_memory()[1] - before
+        finally:
+            tracemalloc.stop()
+        assert note is not None and note.paper.key == "paper7"
+        assert every == [] and loads == []
+        tracemalloc.start()
+        try:
+            before = tracemalloc.get_traced_memory()[0]
+            notes = Library.open(root).notes()
+            held = tracemalloc.get_traced_memory()[0] - before
+        finally:
+            tracemalloc.stop()
+        del notes
+        every.clear()
+        loads.clear()
+        assert peak < held / 2, (warm, peak, held)

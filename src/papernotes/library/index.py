@@ -16,8 +16,22 @@ from papernotes.text.arxiv_ids import base_id
 
 def names_of(note: Note) -> set[str]:
     """What a link may name a note by, case-folded: its key, slug and arXiv id."""
-    paper = note.paper
-    return {n.casefold() for n in (paper.key, note.slug, paper.arxiv) if n}
+    return link_names(note.paper.key, note.slug, note.paper.arxiv)
+
+
+def link_names(key: str, slug: str, arxiv: str) -> set[str]:
+    """``names_of`` a note of this key, slug and arXiv id."""
+    return {n.casefold() for n in (key, slug, arxiv) if n}
+
+
+def named_paths(by_name: dict[str, set[str]], name: str) -> set[str]:
+    """The paths ``by_name`` (each ``names_of`` of a note: the paths of the notes it names)
+    gives ``name``: its own, and its arXiv id's if it holds one (a prefix or version)."""
+    paths = set(by_name.get(name.casefold(), ()))
+    arxiv = base_id(name)
+    if arxiv:
+        paths |= by_name.get(arxiv.casefold(), set())
+    return paths
 
 
 def titles_of(paper: Paper) -> set[str]:
@@ -102,10 +116,7 @@ class PaperIndex:
 
     def named(self, name: str) -> list[Note]:
         """The notes whose key, slug or arXiv id is ``name`` (ignoring case), in order."""
-        paths = set(self._by_name.get(name.casefold(), ()))
-        arxiv = base_id(name)
-        if arxiv:
-            paths |= self._by_name.get(arxiv.casefold(), set())
+        paths = named_paths(self._by_name, name)
         return [self._notes[p] for p in sorted(paths, key=self._rank.__getitem__)]
 
     def keys_taken(self, ignore: Note | None = None) -> KeysTaken:

@@ -250,6 +250,13 @@ def find_named(
 
     def make() -> str:
         built.append(True)
+        if query.strip():  # every note handed over a shard at a time, none held
+            from papernotes.library.name_columns import streamed_name_columns
+
+            streamed = streamed_name_columns(library)
+            if streamed is not None:
+                columns, library._listed = streamed
+                return index_text(columns)
         columns = name_columns(library)
         if query.strip():  # answered from the index: every note let go before its text is
             loaded = library.problems()  # made and kept (at 100,000 notes they take 180 MB)

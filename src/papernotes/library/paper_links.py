@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from papernotes.model import Note, Paper, Problem
 from papernotes.text.paper_links import PaperLink, find_links, may_hold_links, renamed_links
@@ -18,6 +18,8 @@ from papernotes.text.short_names import short_name
 
 if TYPE_CHECKING:
     from papernotes.library.api import Library
+
+T = TypeVar("T")
 
 
 def holds_links(paper: Paper) -> bool:
@@ -45,11 +47,20 @@ def resolved_links(paper: Paper, target: Callable[[str], Note | None]) -> Paper:
 def link_target(notes_named: Callable[[str], list[Note]], name: str) -> Note | None:
     """The note ``name`` links to: the one whose key it is, else the one note whose key
     (ignoring case), slug or arXiv id it is; None when it names none, or several."""
-    named = notes_named(name)
-    exact = [n for n in named if n.paper.key == name]
+    return target_among(notes_named(name), name, _key_of)
+
+
+def target_among(named: list[T], name: str, key: Callable[[T], str]) -> T | None:
+    """``link_target`` among the papers ``named`` (in the library's order), each with its
+    key (``key``): the one whose key ``name`` is, else the only one."""
+    exact = [n for n in named if key(n) == name]
     if len(exact) == 1:
         return exact[0]
     return named[0] if len(named) == 1 else None
+
+
+def _key_of(note: Note) -> str:
+    return note.paper.key
 
 
 def label(note: Note) -> str:
@@ -138,12 +149,24 @@ def links_to(
     """The papers ``note`` links to, each once, in the order the links come (``named`` as
     in ``linked_from``)."""
     named = named or library.notes_named
-    targets: dict[str, Note] = {}
-    for link in _links_of(note.paper):
-        target = link_target(named, link.name)
-        if target is not None and target.path != note.path:
-            targets.setdefault(target.path, target)
+    return linked(note.paper, note.path, lambda name: link_target(named, name), _path_of)
+
+
+def linked(
+    paper: Paper, own: str, target: Callable[[str], T | None], path: Callable[[T], str]
+) -> list[T]:
+    """The papers ``paper`` (of the note at ``own``) links to, as ``target`` names them,
+    each once (by ``path``), in the order the links come; none for the note itself."""
+    targets: dict[str, T] = {}
+    for link in _links_of(paper):
+        found = target(link.name)
+        if found is not None and path(found) != own:
+            targets.setdefault(path(found), found)
     return list(targets.values())
+
+
+def _path_of(note: Note) -> str:
+    return note.path
 
 
 def dangling(library: Library) -> list[Problem]:

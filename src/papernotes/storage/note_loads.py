@@ -5,6 +5,8 @@ and what the last load saw (the folder state a kept output is kept for)."""
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
@@ -80,8 +82,7 @@ class NoteLoads:
         load.finish()
         self.loaded_scan = scan
         self.repaired = load.repaired
-        self.unseen = [p.path for p in scan.problems if p.message.startswith(CANNOT_READ)]
-        self.unseen += [p.path for p in unread if _may_hold_a_paper(self.path_of(p.path))]
+        self._note_unseen(scan, unread)
         if load.repaired:  # the note cache is rewritten already; the kept outputs are not
             self.caches().forget_outputs([])
         if from_disk:  # a row or a search form may have been made from a read that disagrees
@@ -93,6 +94,40 @@ class NoteLoads:
             self._seen = (scan.rels(), load.keys, load.layout_key, scan.problems)
         self.caches().names_stamp().settle(self.loaded_state)  # a note changed in place?
         return notes, scan.problems + unread
+
+    def load_visiting(self, scan: Scan, take: Callable[[int, Note], None]) -> list[Problem] | None:
+        """``load(scan)`` with each note handed to ``take`` with its place in ``scan.found``
+        as soon as it is made, one note cache shard at a time, and held by nobody here
+        (``load`` holds every note: 160 MB at 100,000); the problems as ``load`` gives
+        them, or None when this cannot tell (a file that cannot be stat-ed, or one gone
+        meanwhile, which ``load`` looks for by listing the folder again: ``load`` then)."""
+        cache = self.caches().notes
+        load = NoteCacheLoad(cache, str(self._real_root), scan.started_ns, entries=False)
+        self._layout_data = load.layout_data(self.root / LAYOUT_FILE, load_layout_yaml)
+        try:
+            keys = scan.stat_keys_now(stat_keys)
+        except OSError:
+            return None
+        if cache.folder is not None and len(scan.found) >= FILL_FROM and not cache.holds_entries():
+            load.fill(scan.found, scan.prefix, self.read, keys, then_read=False)
+        placed = load.visit(scan.found, scan.prefix, self.read, keys, take)
+        if placed is None:
+            return None
+        load.finish()
+        unread = [problem for _, problem in sorted(placed, key=itemgetter(0))]
+        self.loaded_scan = scan
+        self.repaired = []
+        self._note_unseen(scan, unread)
+        self._seen = None
+        if load.stats_settled:
+            self._seen = (scan.rels(), load.keys, load.layout_key, scan.problems)
+        self.caches().names_stamp().settle(self.loaded_state)  # a note changed in place?
+        return scan.problems + unread
+
+    def _note_unseen(self, scan: Scan, unread: list[Problem]) -> None:
+        """What the load could not read though it may hold papers (``unseen``)."""
+        self.unseen = [p.path for p in scan.problems if p.message.startswith(CANNOT_READ)]
+        self.unseen += [p.path for p in unread if _may_hold_a_paper(self.path_of(p.path))]
 
     def list_rows(
         self, scan: Scan | None, row_of: RowMaker
@@ -117,8 +152,7 @@ class NoteLoads:
         ``storage/row_listing.py``): the layout read, the unseen notes, the folder state."""
         self._layout_data = layout_data
         self.repaired = []
-        self.unseen = [p.path for p in scan.problems if p.message.startswith(CANNOT_READ)]
-        self.unseen += [p.path for p in unread if _may_hold_a_paper(self.path_of(p.path))]
+        self._note_unseen(scan, unread)
         self._seen = (scan.rels(), keys, layout.layout_key, scan.problems) if settled else None
 
     def forget_last_load(self) -> None:

@@ -88,6 +88,7 @@ class NoteCacheLoad:
         prefix: str,
         read: Callable[[str], Note],
         known_keys: list[StatKey] | None = None,
+        then_read: bool = True,
     ) -> None:
         """A first load of a large library (no entry kept yet, ``FILL_FROM`` notes or more):
         parse the notes of ``found`` one shard at a time, writing each shard as it is made,
@@ -120,7 +121,8 @@ class NoteCacheLoad:
                         entries[rel] = entry
                 self.shards.add(entries)
                 del entries
-        self.read_entries()
+        if then_read:  # (``visit`` reads them a shard at a time)
+            self.read_entries()
 
     def notes(
         self,
@@ -180,6 +182,54 @@ class NoteCacheLoad:
                 else:
                     notes.append(result)
         return notes, problems
+
+    def visit(
+        self,
+        found: list[str],
+        prefix: str,
+        read: Callable[[str], Note],
+        keys: list[StatKey],
+        take: Callable[[int, Note], None],
+    ) -> list[tuple[int, Problem]] | None:
+        """``notes`` (``keys``: every stat key taken), each note handed to ``take`` with its
+        place in ``found`` as soon as it is made and kept by nobody here: the entries are read
+        one shard at a time (never every note at once), in shard order. The problems with
+        their places; None when a file vanished meanwhile (the caller loads as usual). New
+        entries are added to their shards; entries of notes gone are left (a full load drops
+        them), since none is used for a file whose stat is not its own."""
+        by_shard: dict[int, list[int]] = {}
+        for i, rel in enumerate(found):
+            by_shard.setdefault(shard_of(rel), []).append(i)
+        problems: list[tuple[int, Problem]] = []
+        added: dict[str, Entry] = {}
+        with gc_paused():
+            for index, members in sorted(by_shard.items()):
+                old = self.shards.shard(index)
+                for i in members:
+                    rel, key = found[i], keys[i]
+                    cached = old.get(rel)
+                    result: Note | Problem | None
+                    if cached is None or cached[0] != key:
+                        result = self._read(rel, key, read, prefix)
+                        if result is None:
+                            return None
+                    elif cached[1] is None:
+                        result = Problem(rel, cached[2][0], cached[2][1])
+                    else:
+                        result = note_of(paper_from_fields(cached[2]), rel, cached[1])
+                    if isinstance(result, Problem):
+                        problems.append((i, result))
+                    else:
+                        take(i, result)
+                del old
+                if self.shards.folder is not None:  # only what ``_read`` made is kept
+                    added.update(self.fresh)
+                self.fresh.clear()
+        self.keys = keys
+        self.stored.clear()
+        self.dirty = False  # ``finish`` then writes ``document.yaml``'s entry alone
+        self.shards.add(added)
+        return problems
 
     def _read(
         self,

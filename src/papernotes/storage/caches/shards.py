@@ -124,6 +124,12 @@ class ShardedEntries:
             del shard
         return found
 
+    def shard(self, index: int) -> dict[str, Any]:
+        """The entries of shard ``index`` (none when it does not read)."""
+        if self.folder is None:
+            return {}
+        return self._read_shard(index) or {}
+
     def _read_shard(self, index: int) -> dict[str, Any] | None:
         assert self.folder is not None
         payload = read_checked(self.folder / f"{index:02x}", self.head)

@@ -407,6 +407,27 @@ def test_many_missing_rows_are_made_from_a_load_through_the_note_cache(
     assert built == []  # and are kept
 
 
+def test_many_missing_rows_are_made_from_notes_handed_over_a_shard_at_a_time(
+    seed_library, trusting_cache, monkeypatch
+):
+    """A load of every note for the rows held them all (a ``list`` after an upgrade at
+    100,000 notes: 246 MB); the notes are handed over as each note cache shard is read,
+    and one that does not read is a problem row as before."""
+    from tests.helpers import calls_of
+
+    monkeypatch.setattr(row_listing, "FULL_LOAD_ABOVE", 0)
+    (seed_library / "2020" / "broken.md").write_text("---\ntitle: [\n---\n", encoding="utf-8")
+    expected = listed(seed_library, cache=False)
+    listed(seed_library, "--json")  # the note cache holds every note
+    ListRowsCache.for_library(os.path.realpath(seed_library)).clear()
+    loads = calls_of(monkeypatch, NoteStore, "load")
+    every = calls_of(monkeypatch, note_cache_module.ShardedEntries, "read")
+    assert listed(seed_library) == expected
+    assert loads == [] and every == []
+    assert listed(seed_library) == expected
+    assert rows_kept(seed_library, "2020")["2020/broken.md"][1] is None  # kept as a problem
+
+
 def test_a_note_cache_of_another_version_is_not_loaded_whole_for_many_missing_rows(
     seed_library, trusting_cache, monkeypatch, parsed
 ):

@@ -14,10 +14,11 @@ not be read.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from typing import TYPE_CHECKING
 
 from papernotes.gc_pause import gc_paused
-from papernotes.model import Problem
+from papernotes.model import Note, Problem
 from papernotes.storage.caches.list_rows_cache import (
     UNKNOWN,
     ListRowsCache,
@@ -239,8 +240,12 @@ def _notes_and_problems(load: RowsLoad) -> tuple[list[Row], list[Problem]]:
 def _rows_of_loaded_notes(
     store: NoteStore, scan: Scan, row_of: RowMaker, load: RowsLoad
 ) -> tuple[list[Row], list[Problem]]:
-    """The rows made from every note loaded by ``store.load`` (which also fills the note
-    cache), all of them kept."""
+    """The rows made from every note loaded through the note cache (which fills it), all
+    of them kept: each note handed over as its shard is read (``load_visiting``), or, when
+    that cannot be, from every note loaded at once by ``store.load``."""
+    visited = _rows_of_visited_notes(store, scan, row_of, load)
+    if visited is not None:
+        return visited
     notes, problems = store.load(scan)
     if store.loaded_scan is not scan:  # listed again (notes vanished meanwhile): none kept
         return [(UNKNOWN, *row_of(note)) for note in notes], problems
@@ -261,6 +266,34 @@ def _rows_of_loaded_notes(
                 racy.add(i)
             load.rows[i] = row
             rows.append(row)
+    load.changed = set(load.groups)
+    load.write(racy)
+    return rows, problems
+
+
+def _rows_of_visited_notes(
+    store: NoteStore, scan: Scan, row_of: RowMaker, load: RowsLoad
+) -> tuple[list[Row], list[Problem]] | None:
+    """``_rows_of_loaded_notes`` from notes handed over one note cache shard at a time
+    (``NoteStore.load_visiting``): the rows and a shard of notes held, not every note (at
+    100,000 notes a ``list`` after an upgrade held 246 MB); None when that cannot be."""
+    found, keys = scan.found, load.keys
+    racy: set[int] = set()
+
+    def take(i: int, note: Note) -> None:
+        if is_racy(keys[i], scan.started_ns):
+            racy.add(i)
+        load.rows[i] = (keys[i], *row_of(note))
+
+    problems = store.load_visiting(scan, take)
+    if problems is None:
+        return None
+    for problem in problems[len(scan.problems) :]:
+        at = bisect_left(found, problem.path)  # the scan's paths are in order
+        if at == len(found) or found[at] != problem.path:
+            return None
+        load.rows[at] = (UNKNOWN, None, (problem.line, problem.message))
+    rows: list[Row] = [row for row in load.rows if row is not None and row[1] is not None]
     load.changed = set(load.groups)
     load.write(racy)
     return rows, problems

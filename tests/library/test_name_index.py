@@ -722,19 +722,21 @@ def test_the_index_made_a_shard_at_a_time_is_the_one_made_from_every_note(
     assert any("\t" in line or "/" in line for line in expected[0].split("\n\0\n")[5].split("\n"))
 
 
+@pytest.mark.parametrize("fill_from", [100, 10**6], ids=["filled-first", "parsed-in-shards"])
 def test_a_show_that_makes_the_index_holds_one_shard_of_notes_at_a_time(
-    tmp_path, trusting_cache, monkeypatch
+    tmp_path, trusting_cache, monkeypatch, fill_from
 ):
     """At 100,000 notes ``show`` making the index held every note (160 MB, a peak of about
     250 MB): now each note cache shard is read alone and its notes let go before the next,
-    cold (the entries made first, a shard at a time) and warm."""
+    cold (the entries made first a shard at a time, or each note parsed as its shard comes
+    and the new entries written with it) and warm."""
     import tracemalloc
 
     from papernotes.storage import note_loads
     from papernotes.storage.caches.shards import ShardedEntries
     from tests.storage.test_cold_load import write_notes
 
-    monkeypatch.setattr(note_loads, "FILL_FROM", 100)
+    monkeypatch.setattr(note_loads, "FILL_FROM", fill_from)
     root = tmp_path / "notes"
     root.mkdir()
     for path in write_notes(root, 900):  # with a page of text each, as notes grow

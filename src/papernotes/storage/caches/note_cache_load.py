@@ -195,13 +195,13 @@ class NoteCacheLoad:
         place in ``found`` as soon as it is made and kept by nobody here: the entries are read
         one shard at a time (never every note at once), in shard order. The problems with
         their places; None when a file vanished meanwhile (the caller loads as usual). New
-        entries are added to their shards; entries of notes gone are left (a full load drops
-        them), since none is used for a file whose stat is not its own."""
+        entries are added to their shard as soon as it is done; entries of notes gone are
+        left (a full load drops them), since none is used for a file whose stat is not its
+        own."""
         by_shard: dict[int, list[int]] = {}
         for i, rel in enumerate(found):
             by_shard.setdefault(shard_of(rel), []).append(i)
         problems: list[tuple[int, Problem]] = []
-        added: dict[str, Entry] = {}
         with gc_paused():
             for index, members in sorted(by_shard.items()):
                 old = self.shards.shard(index)
@@ -221,14 +221,14 @@ class NoteCacheLoad:
                         problems.append((i, result))
                     else:
                         take(i, result)
+                if self.fresh:  # the entries ``_read`` made, added to their shard now
+                    old.update(self.fresh)
+                    self.shards.put(index, old)
+                    self.fresh.clear()
                 del old
-                if self.shards.folder is not None:  # only what ``_read`` made is kept
-                    added.update(self.fresh)
-                self.fresh.clear()
         self.keys = keys
         self.stored.clear()
         self.dirty = False  # ``finish`` then writes ``document.yaml``'s entry alone
-        self.shards.add(added)
         return problems
 
     def _read(

@@ -773,3 +773,74 @@ def test_a_show_that_makes_the_index_holds_one_shard_of_notes_at_a_time(
         every.clear()
         loads.clear()
         assert peak < held / 2, (warm, peak, held)
+
+
+def key_case_unlinks(root: Path) -> str:
+    """``[[Smith]]`` names Beta by its exact key until Beta's key changes in case alone:
+    then it names two papers (Smith and SMITH, case aside), so none."""
+    write_note(
+        root,
+        "2020/alpha.md",
+        Paper(title="Alpha", year=2020, key="alpha", notes=("see [[Smith]]",)),
+    )
+    write_note(root, "2020/beta.md", Paper(title="Beta", year=2020, key="Smith"))
+    write_note(root, "2021/gamma.md", Paper(title="Gamma", year=2021, key="SMITH"))
+    return "key: Smith"
+
+
+def key_case_links(root: Path) -> str:
+    """``[[Smith]]`` names no paper (two keys fold to it, neither is it) until Beta's key
+    changes in case alone to exactly it."""
+    write_note(
+        root,
+        "2020/alpha.md",
+        Paper(title="Alpha", year=2020, key="alpha", notes=("see [[Smith]]",)),
+    )
+    write_note(root, "2020/beta.md", Paper(title="Beta", year=2020, key="sMITH"))
+    write_note(root, "2021/gamma.md", Paper(title="Gamma", year=2021, key="SMITH"))
+    return "key: sMITH"
+
+
+@pytest.mark.parametrize("listed", [False, True], ids=["index-alone", "rows-kept-too"])
+@pytest.mark.parametrize("made", [key_case_unlinks, key_case_links], ids=lambda m: m.__name__)
+def test_a_key_changed_in_case_alone_changes_which_paper_a_link_names_and_show_sees_it(
+    empty_library, trusting_cache, made, listed
+):
+    """The index folds keys, but a link names a paper by its exact key first: a change of
+    case keeps every folded name, yet moves a link (found by review), so while any note
+    holds a link, even one naming no paper, the index is made again."""
+    old = made(empty_library)
+    if listed:
+        assert run(empty_library, "list").exit_code == 0
+    for query in ("2020/beta", "alpha", "Gamma"):
+        shown(empty_library, "show", query)
+    beta = empty_library / "2020" / "beta.md"
+    replace_atomically(
+        beta,
+        beta.read_text(encoding="utf-8").replace(
+            old, "key: Smith" if old.endswith("sMITH") else "key: sMITH"
+        ),
+    )
+    for args in (("show", "2020/beta"), ("show", "--json", "2020/beta"), ("show", "Gamma")):
+        assert shown(empty_library, *args) == uncached(empty_library, *args), args
+
+
+@pytest.mark.parametrize("odd", ["２０２２", "2021\n"], ids=["full-width-digits", "line-break"])
+def test_a_year_folder_of_an_odd_name_never_misleads_show_after_writes(
+    empty_library, trusting_cache, odd
+):
+    """A folder the scan takes for a year though its name is no four ASCII digits (``\\d``
+    matches any digit, ``$`` a final line break) gives no year folders' stamp: ``show``
+    failed with a traceback, or read a stamp shifted by the longer name and missed a
+    change of another folder (found by review)."""
+    root = empty_library
+    write_note(root, "2020/alpha.md", Paper(title="Alpha", year=2020, key="alpha"))
+    write_note(root, "2021/beta.md", Paper(title="Beta", year=2021, key="beta"))
+    (root / odd).mkdir()
+    shown(root, "show", "alpha")
+    for rel, old, new in (
+        ("2020/alpha.md", "status: unread", "status: read"),  # no name changes
+        ("2021/beta.md", "key: beta", "key: alpha"),  # now two papers have the name
+    ):
+        replace_atomically(root / rel, (root / rel).read_text(encoding="utf-8").replace(old, new))
+    assert shown(root, "show", "alpha") == uncached(root, "show", "alpha")

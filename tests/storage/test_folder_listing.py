@@ -8,6 +8,8 @@ import random
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from papernotes.storage.caches import location as cache_location
 from papernotes.storage.caches.folder_listing import FolderListing
@@ -257,3 +259,25 @@ def test_a_note_added_by_hand_is_shown_and_listed_as_without_caches(seed_library
         assert with_caches.exit_code == 0, with_caches.output
         assert with_caches.output == run(seed_library, *args, env=off).output
     assert "Handmade Paper" in run(seed_library, "list").output
+
+
+@given(
+    years=st.dictionaries(
+        st.integers(1000, 9999).map(str), st.binary(min_size=40, max_size=40), max_size=6
+    ),
+    layout=st.one_of(st.just(b""), st.binary(min_size=40, max_size=40)),
+)
+def test_a_years_stamp_reads_back_whatever_bytes_its_keys_hold(years, layout):
+    """A stat key is any 40 bytes, ``layout`` among them (an mtime set by ``touch -d``):
+    the stamp is read a year at a time from the start, never split at a search for
+    ``layout`` (found by review)."""
+    from papernotes.storage.note_folder import years_of_stamp
+
+    stamp = b"".join(name.encode() + key for name, key in sorted(years.items()))
+    assert years_of_stamp(stamp + b"layout" + layout) == (years, layout)
+    sneaky = {name: b"layout" + key[6:] for name, key in years.items()}
+    stamp = b"".join(name.encode() + key for name, key in sorted(sneaky.items()))
+    assert years_of_stamp(stamp + b"layout" + b"xxlayout" + layout[8:]) == (
+        sneaky,
+        b"xxlayout" + layout[8:],
+    )

@@ -27,6 +27,7 @@ def streamed_name_columns(library: Library) -> tuple[list[list[str]], list[Probl
     made one shard of notes at a time; None when the load cannot be made so (the caller
     loads every note)."""
     from papernotes.library.index import link_names, named_paths
+    from papernotes.library.name_index import HOLDS_LINKS
     from papernotes.library.order import ordered
     from papernotes.library.paper_links import holds_links, linked, target_among
 
@@ -73,7 +74,7 @@ def streamed_name_columns(library: Library) -> tuple[list[list[str]], list[Probl
             return target_among(named, name, lambda path: keys[line_of[path]])
 
         for i, note in linking.items():
-            links[i] = "\t".join(linked(note.paper, note.path, target, str))
+            links[i] = "\t".join(linked(note.paper, note.path, target, str)) or HOLDS_LINKS
     columns = [
         [paths[i] for i in lines],
         [digests[i] for i in lines],

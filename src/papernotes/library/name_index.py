@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from papernotes.library.api import Library
     from papernotes.storage.note_folder import Scan
 
-INDEX_NAME = "name index 4"
+INDEX_NAME = "name index 5"
 """The kept output's name (``Library.cached_output``); a new layout of the index, a new name."""
 
 _PARTS = ("paths", "digests", "keys", "arxiv", "titles", "links", "folded paths", "rows")
@@ -38,13 +38,18 @@ _SAME = "="
 """The "folded paths" part when folding changes no path (never a path: no ``/``)."""
 _ROW = 17
 """A line of "rows": where the note's path and digest start (two 8-digit hex offsets)."""
+HOLDS_LINKS = "\t"
+"""The "links" line of a note holding links that name no paper: a link naming none now may
+name one after another note's key changes (even in case alone), so the index may be brought
+up to date only while no note holds a link at all (``part_empty("links")``)."""
 _UNUSABLE = ""
 """The index of a library with a name holding a line break: never used (``find`` answers)."""
 
 
 def name_index(library: Library) -> str:
     """The names of the library's notes as text: eight parts (paths, digests, folded keys,
-    arXiv ids, normalised titles, the paths of the papers each note links to, tab-joined, the
+    arXiv ids, normalised titles, the paths of the papers each note links to, tab-joined
+    (``HOLDS_LINKS`` for a note whose links name none), the
     folded paths, and where each note's path and digest start), each one line per note in the
     library's order. Lines are searched in place (``str.find`` within a part), which is far
     faster than decoding a mapping, or even splitting the text, at 100,000 notes."""
@@ -63,7 +68,9 @@ def name_columns(library: Library) -> list[list[str]]:
         [n.paper.arxiv for n in notes],
         [normalize_title(n.paper.title) for n in notes],
         [
-            "\t".join(t.path for t in links_to(library, n)) if holds_links(n.paper) else ""
+            "\t".join(t.path for t in links_to(library, n)) or HOLDS_LINKS
+            if holds_links(n.paper)
+            else ""
             for n in notes
         ],
     ]

@@ -8,12 +8,13 @@ one year folder at a time) give the stat key and digest each note had when its r
 made: a note whose stat differs is read again here. When the scan lists the index's paths,
 at most ``MOST_CHANGED`` notes changed, no load had a problem, every unchanged note's row
 has the index's digest, every changed note still has the folded key, arXiv id and
-normalised title the index gives it, and no note held a link when the index was made nor
-does a changed one now, the new index is the old one with the changed digests: no other
-note's names can differ, and no link's answer (a link names a paper by key, slug or arXiv
-id; the papers linking to one are printed in the library's order, which a changed
-``document.yaml`` may change). Anything else is None, and the index is made from every
-note as before (``name_index.find_named``).
+normalised title the index gives it, and no note holds a link (``name_index.HOLDS_LINKS``
+marks every note that does, even one whose links name no paper), the new index is the old
+one with the changed digests: no other note's names can differ, and there is no link whose
+answer could (which paper a link names depends on keys in their case, which the index
+folds; the papers linking to one are printed in the library's order, which a changed
+``document.yaml``, a year or a date added may change). Anything else is None, and the
+index is made from every note as before (``name_index.find_named``).
 """
 
 from __future__ import annotations
@@ -53,8 +54,6 @@ def updated_index(
         index = NameIndex(old[1])
     except ValueError:
         return None
-    if not index.part_empty("links"):  # the notes linking to a paper are printed in the
-        return None  # library's order, which document.yaml may have changed meanwhile
     paths = index.part_lines("paths")
     if sorted(paths) != scan.found:
         return None  # a note added, removed or moved (or another order of paths)
@@ -73,11 +72,15 @@ def updated_index(
 def with_digests(library: Library, index: NameIndex, text: str, changed: list[str]) -> str | None:
     """The index ``text`` (read as ``index``) with the digests of the notes at the paths
     ``changed``, read now, written over theirs (a digest is always as long: nothing else
-    moves); None when one of them cannot be read, holds a link, or no longer has the
-    folded key, arXiv id and normalised title the index gives it, or held a link then."""
+    moves); None when a note of the index holds a link (which paper a link names depends
+    on keys in their case and, for the papers linking to one, on the library's order, which
+    the index does not hold), or one of the notes cannot be read, holds a link, or no longer
+    has the folded key, arXiv id and normalised title the index gives it."""
     from papernotes.library.paper_links import holds_links
     from papernotes.storage.note_format import NoteFormatError
 
+    if not index.part_empty("links"):
+        return None
     patches: list[tuple[int, str]] = []
     for rel in changed:
         lines = index.lines("paths", rel)
@@ -89,12 +92,12 @@ def with_digests(library: Library, index: NameIndex, text: str, changed: list[st
         except (OSError, NoteFormatError):
             return None
         paper = note.paper
-        names = (paper.key.casefold(), paper.arxiv, normalize_title(paper.title), "")
+        names = (paper.key.casefold(), paper.arxiv, normalize_title(paper.title))
         if holds_links(paper) or any("\n" in name or "\0" in name for name in names):
             return None
-        for part, name in zip(("keys", "arxiv", "titles", "links"), names, strict=True):
+        for part, name in zip(("keys", "arxiv", "titles"), names, strict=True):
             if index.line(part, number) != name:
-                return None  # a name changed, or the note held a link
+                return None  # a name changed
         start, end = index.digest_span(number)
         if end - start != len(note.digest):
             return None

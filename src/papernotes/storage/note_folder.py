@@ -20,6 +20,8 @@ from papernotes.storage.document_file import LAYOUT_FILE
 from papernotes.storage.regular_file import NOT_REGULAR
 
 YEAR_DIR = re.compile(r"^\d{4}$")
+PLAIN_YEAR = re.compile(r"[0-9]{4}\Z")
+"""A year folder's name ``years_stamp`` takes: four ASCII digits, nothing after them."""
 CANNOT_READ = "cannot read this"  # how a listing problem hiding notes starts
 
 
@@ -202,6 +204,8 @@ class NoteFolder:
             return None
         parts = []
         for name in years:
+            if not PLAIN_YEAR.match(name):  # "２０２２", "2021\n": a stamp holds 4 bytes a year
+                return None
             path = os.path.join(self.root, name)
             key = None if os.path.islink(path) else _folder_key(path)
             if key is None or is_racy(key, now) or not _listable(path):
@@ -249,11 +253,14 @@ class NoteFolder:
 
 def years_of_stamp(stamp: bytes) -> tuple[dict[str, bytes], bytes]:
     """A ``years_stamp`` taken apart: each year folder's stat key by its name, and the
-    ``document.yaml`` part (its stat key, empty when there is none)."""
-    body, _, layout = stamp.rpartition(b"layout")
-    size = 4 + STAT_KEY_SIZE
-    starts = range(0, len(body), size)
-    return {body[at : at + 4].decode(): body[at + 4 : at + size] for at in starts}, layout
+    ``document.yaml`` part (its stat key, empty when there is none). Read from the start,
+    a year at a time (four ASCII digits and a key): a key may hold any bytes."""
+    years: dict[str, bytes] = {}
+    size, at = 4 + STAT_KEY_SIZE, 0
+    while not stamp.startswith(b"layout", at) and at + size <= len(stamp):
+        years[stamp[at : at + 4].decode("ascii", "replace")] = stamp[at + 4 : at + size]
+        at += size
+    return years, stamp[at + len(b"layout") :]
 
 
 def _stats(entry: os.DirEntry[str]) -> bool:

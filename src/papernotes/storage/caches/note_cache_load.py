@@ -221,11 +221,10 @@ class NoteCacheLoad:
                         problems.append((i, result))
                     else:
                         take(i, result)
-                if self.fresh:  # the entries ``_read`` made, added to their shard now
-                    old.update(self.fresh)
-                    self.shards.put(index, old)
-                    self.fresh.clear()
                 del old
+                if self.fresh:  # the entries ``_read`` made, added to their shard now (read
+                    self.shards.add(self.fresh)  # again: another process may have written it)
+                    self.fresh.clear()
         self.keys = keys
         self.stored.clear()
         self.dirty = False  # ``finish`` then writes ``document.yaml``'s entry alone

@@ -130,10 +130,6 @@ class ShardedEntries:
             return {}
         return self._read_shard(index) or {}
 
-    def put(self, index: int, shard: dict[str, Any]) -> bool:
-        """Make shard ``index`` hold exactly ``shard``; False when it could not be written."""
-        return self.folder is not None and self._write_shard(index, shard)
-
     def _read_shard(self, index: int) -> dict[str, Any] | None:
         assert self.folder is not None
         payload = read_checked(self.folder / f"{index:02x}", self.head)

@@ -72,7 +72,7 @@ class YearAnswer:
             raise ValueError(exc) from None
 
     @classmethod
-    def read(cls, data: memoryview) -> YearAnswer | None:
+    def read(cls, data: bytes | memoryview) -> YearAnswer | None:
         """The answer ``payload`` gave ``data``, if it is one."""
         try:
             kept = marshal.loads(data)

@@ -133,13 +133,14 @@ def test_none_from_any_item_gives_none_as_one_pass_stopping_there_and_the_child_
 def test_a_search_split_over_two_processes_prints_what_a_run_without_caches_prints(
     tricky_library, trusting_cache, monkeypatch, colour
 ):
-    """With the threshold lowered every search of more than one year folder to work out
-    forks a child for the later years: a new query (every year), a repeated one (answers
-    kept, none worked out), one after an edit (only the edited year: no child)."""
+    """With the threshold lowered, a new query forks a child for the later year folders
+    (their forms as kept: a year whose notes changed is worked out at once, before); the
+    same query again reads the answers kept from both."""
     colours = ["--color", "always"] if colour else []
     no_cache = {"PAPERNOTES_NO_CACHE": "1"}
     queries = dict.fromkeys([*QUERIES, *MANY_PATTERN_QUERIES])
     expected = {q: run(tricky_library, *colours, "search", q, env=no_cache) for q in queries}
+    assert run(tricky_library, "search", "keeps the forms and spellings").exit_code == 1
     monkeypatch.setattr(search_split, "SPLIT_FROM", 1)
     forks = _forks(monkeypatch)
     for query, want in expected.items():

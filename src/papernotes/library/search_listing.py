@@ -211,44 +211,50 @@ class YearSearch:
         self, answers: SearchAnswers, render: Render
     ) -> list[tuple[list[str], YearAnswer]] | None:
         """The paths of each year's notes that read, and the papers the query finds there,
-        printed (made by ``render``): kept from the same forms, else worked out (the later
-        years by a child: ``search_split``) and kept; None when a note went meanwhile
-        (``vanished``)."""
+        printed (made by ``render``): kept from the same forms, else worked out and kept;
+        None when a note went meanwhile (``vanished``). A year whose forms are as kept is
+        worked out after the others, with them (the later ones by a child:
+        ``search_split``); a year whose forms were made again (its notes changed) at once,
+        so that one year's forms are held at a time."""
         kept: list[tuple[list[str], YearAnswer | None]] = []
-        todo: list[list[Any]] = []  # [year, its forms (None: as kept), token, notes]
-        forms: YearForms | None = None
+        todo: list[tuple[str, bytes, int]] = []  # year, its forms' token, its notes
         for start, end in year_ranges(self.scan.found):
             year = self.scan.found[start][:4]
             forms = self.current_forms(year, start, end)
             if self.vanished:
                 return None
             answer = answers.read_year(year, forms.token)
+            if answer is None and not self.as_kept:
+                answer = self.worked_out(year, forms, render)
+                if answer is None:
+                    return None
+                answers.write_year(year, forms.token, answer)
+            elif answer is None:  # mapped again when worked out: held mapped, every
+                todo.append((year, forms.token, len(forms.paths)))  # year would be resident
             kept.append((forms.paths, answer))
-            if answer is None:  # forms as kept are mapped again when searched: held mapped,
-                held = None if self.as_kept else forms  # every year's would be resident
-                todo.append([year, held, forms.token, len(forms.paths)])
-        forms = None  # (unmapped)
+            del forms
 
-        def work(item: list[Any]) -> YearAnswer | None:
-            year, forms, token, _ = item
-            item[1] = None  # one year's forms mapped at a time
-            if forms is None:
-                forms = self.cache.read_year(year)
-                if forms is None or forms.token != token:  # changed meanwhile: a load
-                    return None  # searches every note
-            places, found = self.found_places(year, forms)
-            if self.vanished:
-                return None
-            return answer_of(found, render(found), forms.paths, places)
+        def work(item: tuple[str, bytes, int]) -> YearAnswer | None:
+            year, token, _ = item
+            forms = self.cache.read_year(year)
+            if forms is None or forms.token != token:  # changed meanwhile: a load
+                return None  # searches every note
+            return self.worked_out(year, forms, render)
 
-        weights = [item[3] for item in todo]
+        weights = [notes for _, _, notes in todo]
         worked = worked_out(todo, weights, work, YearAnswer.payload, YearAnswer.read)
         if worked is None:
             return None
-        for (year, _, token, _), answer in zip(todo, worked, strict=True):
+        for (year, token, _), answer in zip(todo, worked, strict=True):
             answers.write_year(year, token, answer)
         new = iter(worked)
         return [(paths, answer if answer is not None else next(new)) for paths, answer in kept]
+
+    def worked_out(self, year: str, forms: YearForms, render: Render) -> YearAnswer | None:
+        """The papers the query finds in ``forms`` (the current forms of ``year``), printed
+        by ``render``; None when a note went meanwhile (``vanished``)."""
+        places, found = self.found_places(year, forms)
+        return None if self.vanished else answer_of(found, render(found), forms.paths, places)
 
     def found_in(self, year: str, forms: YearForms) -> list[Found]:
         """The papers of ``forms`` (the current forms of ``year``) that the query finds, in

@@ -239,14 +239,17 @@ class YearSearch:
             forms = self.cache.read_year(year)
             if forms is None or forms.token != token:  # changed meanwhile: a load
                 return None  # searches every note
-            return self.worked_out(year, forms, render)
+            answer = self.worked_out(year, forms, render)
+            if answer is not None:  # kept by the process that worked it out
+                answers.write_year(year, token, answer)
+            return answer
 
+        if todo:
+            answers.make_room()
         weights = [notes for _, _, notes in todo]
         worked = worked_out(todo, weights, work, YearAnswer.payload, YearAnswer.read)
         if worked is None:
             return None
-        for (year, token, _), answer in zip(todo, worked, strict=True):
-            answers.write_year(year, token, answer)
         new = iter(worked)
         return [(paths, answer if answer is not None else next(new)) for paths, answer in kept]
 

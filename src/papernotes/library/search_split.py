@@ -142,10 +142,17 @@ def _answers(
         _, status = os.waitpid(pid, 0)
     if status != 0:
         return None
+    data = b"".join(chunks)
+    chunks.clear()
     try:
-        done = marshal.loads(b"".join(chunks))
+        done = marshal.loads(data)
     except (ValueError, EOFError, TypeError):
         return None
+    del data
     if not isinstance(done, list) or len(done) != count:
         return None
-    return [load(data) if isinstance(data, bytes) else None for data in done]
+    read: list[R | None] = []
+    for i, one in enumerate(done):  # each answer's bytes let go once it is read
+        read.append(load(one) if isinstance(one, bytes) else None)
+        done[i] = None
+    return read

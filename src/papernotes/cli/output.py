@@ -104,12 +104,31 @@ def found_parts(
     """``found_lines``' line of each row in three parts (``line_parts``), where the query
     matched it added to the last: so the lines of a year's papers can be kept
     (``search_answers``) and padded once all are known."""
-    parts = line_parts(rows, colour)
-    for i, hit in enumerate(hits):
+    if colour:
+        parts = line_parts(rows, colour)
+        for i, hit in enumerate(hits):
+            if hit is not None:
+                head, width, tail = parts[i]
+                parts[i] = (
+                    head,
+                    width,
+                    f"{tail}\n      {hit_label(hit)}: {passage(hit, colour=True)}",
+                )
+        return parts
+    parts = []  # plain: ``line_parts`` and ``passage`` in one loop (tens of thousands of hits)
+    add, around, controls = parts.append, PASSAGE_CONTEXT, visible_controls
+    for r, hit in zip(rows, hits, strict=True):
+        tail = f"  {r[TITLE]}  [{r[VENUE]}]" if r[VENUE] else f"  {r[TITLE]}"
         if hit is not None:
-            head, width, tail = parts[i]
+            text, first, last = hit.text, hit.start, hit.end
+            start, end = first - around, last + around
+            before = ("…" if start > 0 else "") + text[max(start, 0) : first]
+            after = text[last:end] + ("…" if end < len(text) else "")
+            shown = f"{before}【{text[first:last]}】{after}"
+            shown = " ".join((shown if shown.isprintable() else controls(shown)).split())
             label = hit.field if hit.index is None else f"{hit.field}[{hit.index + 1}]"
-            parts[i] = head, width, f"{tail}\n      {label}: {passage(hit, colour=colour)}"
+            tail = f"{tail}\n      {label}: {shown}"
+        add((f"{r[YEAR]}  {r[NAME]}", r[WIDTH], tail))
     return parts
 
 

@@ -109,7 +109,7 @@ def one_span_in(
     start = at - 1 if joined[at - 1 : at] == B_HAN else joined.rfind(B_HAN, lo, at)
     matched_to = end
     if joined[end : end + 1] not in TOKEN_ENDS:  # another reading of the last character
-        token_end = _TOKEN_END.search(joined, end, hi)
+        token_end = TOKEN_END.search(joined, end, hi)
         end = hi if token_end is None else token_end.start()
     # A later match joins only if it starts at a reading of the last token after the match,
     # or of the next token when that is a Chinese character's (``;``): a ``|`` token has no
@@ -132,7 +132,7 @@ def one_span_in(
 
 TOKEN_ENDS = (B_HAN, B_NOT_HAN, b"\n", b"")
 """What follows a token in a year's spellings: the next token, the next note, the end."""
-_TOKEN_END = re.compile(b"[;|\n]")
+TOKEN_END = re.compile(b"[;|\n]")
 
 
 def _characters(joined: Section, lo: int, start: int, end: int) -> tuple[int, int]:

@@ -19,7 +19,6 @@ out only the edited year's papers again.
 
 from __future__ import annotations
 
-import marshal
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterator
@@ -29,16 +28,12 @@ from papernotes.errors import FileFormatError
 from papernotes.gc_pause import gc_paused
 from papernotes.library.list_rows import ADDED, PATH, RAW_TITLE, VENUE, YEAR, Row
 from papernotes.library.order import ordered
-from papernotes.library.pinyin_spans import one_span_in
 from papernotes.library.search import Hit, Query, locate
 from papernotes.library.search_exact import exact_year
 from papernotes.library.search_forms import entry_of
-from papernotes.library.search_hits import (
-    FormsQuery,
-    Places,
-    decoded,
-    hit_in,
-)
+from papernotes.library.search_hits import FormsQuery, Places, decoded
+from papernotes.library.search_places import placed
+from papernotes.library.search_split import worked_out
 from papernotes.model import Note, Problem
 from papernotes.storage.caches.note_cache import is_racy
 from papernotes.storage.caches.note_cache_load import NoteCacheLoad
@@ -111,21 +106,19 @@ def listed_lines(
     years: list[int] = []
     added: list[str] = []
     titles: list[str] = []
-    done = set()
     with gc_paused():
-        for start, end in year_ranges(scan.found):
-            year = scan.found[start][:4]
-            done.add(year)
-            forms, answer = search.year_answer(year, start, end, answers, render)
-            if answer is None:  # a note deleted or moved meanwhile: a load lists the
-                return None  # folder again
-            paths += map(forms.paths.__getitem__, answer.places)
+        worked = search.year_answers(answers, render)
+        if worked is None:  # a note deleted or moved meanwhile: a load lists the folder
+            return None  # again
+        for year_paths, answer in worked:
+            paths += map(year_paths.__getitem__, answer.places)
             years += answer.years
             added += answer.added
             titles += answer.titles
             lines.heads += answer.heads
             lines.widths += answer.widths
             lines.tails += answer.tails
+    done = {scan.found[start][:4] for start, _ in year_ranges(scan.found)}
     answers.keep_only(done)
     problems, order = settled(library, scan, scan.keys, cache, done, search.unread)
     lines.order = ordered(
@@ -138,12 +131,16 @@ def listed_lines(
     return problems, lines
 
 
-def answer_of(found: list[Found], parts: list[Part], paths: list[str]) -> YearAnswer:
+def answer_of(
+    found: list[Found], parts: list[Part], paths: list[str], places: list[int] | None = None
+) -> YearAnswer:
     """What is kept of the papers ``found`` among the notes at ``paths`` (a year's), printed
-    as ``parts``."""
-    place = {path: i for i, path in enumerate(paths)} if found else {}
+    as ``parts``; ``places``: where each is among them, when known."""
+    if places is None:
+        place = {path: i for i, path in enumerate(paths)} if found else {}
+        places = [place[f[PATH]] for f in found]
     return YearAnswer(
-        array("I", [place[f[PATH]] for f in found]),
+        array("I", places),
         [f[YEAR] for f in found],
         [f[ADDED] for f in found],
         [f[RAW_TITLE] for f in found],
@@ -204,63 +201,83 @@ class YearSearch:
         self.matcher = FormsQuery(query)
         self.pinyin = query.uses_pinyin
         self.unread: list[Problem] = []
+        self.as_kept = False
+        """Whether the last ``current_forms`` are those the cache holds (not made here)."""
         self.vanished = False
         """Whether a note was gone when read (deleted or moved since the scan): the caller
         lets a load list the folder again."""
 
-    def year_answer(
-        self, year: str, start: int, end: int, answers: SearchAnswers, render: Render
-    ) -> tuple[YearForms, YearAnswer | None]:
-        """The current forms of ``year`` (its notes from ``start`` to ``end`` of the scan)
-        and the papers the query finds there, printed: kept from the same forms, else
-        worked out and kept; None when a note went meanwhile (``vanished``)."""
-        forms = self.current_forms(year, start, end)
-        answer = answers.read_year(year, forms.token)
-        if answer is None and not self.vanished:
-            found = self.found_in(year, forms)
-            if not self.vanished:
-                answer = answer_of(found, render(found), forms.paths)
+    def year_answers(
+        self, answers: SearchAnswers, render: Render
+    ) -> list[tuple[list[str], YearAnswer]] | None:
+        """The paths of each year's notes that read, and the papers the query finds there,
+        printed (made by ``render``): kept from the same forms, else worked out and kept;
+        None when a note went meanwhile (``vanished``). A year whose forms are as kept is
+        worked out after the others, with them (the later ones by a child:
+        ``search_split``); a year whose forms were made again (its notes changed) at once,
+        so that one year's forms are held at a time."""
+        kept: list[tuple[list[str], YearAnswer | None]] = []
+        todo: list[tuple[str, bytes, int]] = []  # year, its forms' token, its notes
+        for start, end in year_ranges(self.scan.found):
+            year = self.scan.found[start][:4]
+            forms = self.current_forms(year, start, end)
+            if self.vanished:
+                return None
+            answer = answers.read_year(year, forms.token)
+            if answer is None and not self.as_kept:
+                answer = self.worked_out(year, forms, render)
+                if answer is None:
+                    return None
                 answers.write_year(year, forms.token, answer)
-        return forms, None if self.vanished else answer
+            elif answer is None:  # mapped again when worked out: held mapped, every
+                todo.append((year, forms.token, len(forms.paths)))  # year would be resident
+            kept.append((forms.paths, answer))
+            del forms
+
+        def work(item: tuple[str, bytes, int]) -> YearAnswer | None:
+            year, token, _ = item
+            forms = self.cache.read_year(year)
+            if forms is None or forms.token != token:  # changed meanwhile: a load
+                return None  # searches every note
+            answer = self.worked_out(year, forms, render)
+            if answer is not None:  # kept by the process that worked it out
+                answers.write_year(year, token, answer)
+            return answer
+
+        if todo:
+            answers.make_room()
+        weights = [notes for _, _, notes in todo]
+        worked = worked_out(todo, weights, work, YearAnswer.payload, YearAnswer.read)
+        if worked is None:
+            return None
+        new = iter(worked)
+        return [(paths, answer if answer is not None else next(new)) for paths, answer in kept]
+
+    def worked_out(self, year: str, forms: YearForms, render: Render) -> YearAnswer | None:
+        """The papers the query finds in ``forms`` (the current forms of ``year``), printed
+        by ``render``; None when a note went meanwhile (``vanished``)."""
+        places, found = self.found_places(year, forms)
+        return None if self.vanished else answer_of(found, render(found), forms.paths, places)
 
     def found_in(self, year: str, forms: YearForms) -> list[Found]:
         """The papers of ``forms`` (the current forms of ``year``) that the query finds, in
         scan order."""
+        return self.found_places(year, forms)[1]
+
+    def found_places(self, year: str, forms: YearForms) -> tuple[list[int] | None, list[Found]]:
+        """``found_in``, with the place of each paper found among the notes of ``forms``
+        when known without looking its path up (None: not known)."""
         if self.query.exact:
-            return exact_year(self.query, self.folder, forms)
+            return None, exact_year(self.query, self.folder, forms)
         spelled = self.current_spellings(year, forms) if self.pinyin else None
         sounds, sound_starts = (b"", (0,)) if spelled is None else (spelled.spelled, spelled.starts)
         places = Places()
         texts, starts = forms.folded, forms.folded_starts
         matched = self.matcher.matching_joined(texts, starts, sounds, sound_starts, places)
-        words = self.matcher.words
-        one_word = len(words) == 1  # the common case, placed here without a call
-        length = words[0][1] if one_word else 0
-        first_of = (places.texts[0] if one_word else {}).get
-        reading_of = (places.readings[0] if one_word and places.readings else {}).get
-        place_in = self.matcher.place_in
-        ends, ends_starts, aligned = forms.ends, forms.ends_starts, forms.aligned
-        notes, text_starts, paths, row = forms.texts, forms.text_starts, forms.paths, forms.row
-        loads = marshal.loads
-        found: list[Found] = []
-        add = found.append
-        for i in matched:
-            if not aligned[i]:  # some field folds to another length: field by field
-                add((b"", paths[i], *loads(row(i)), self.hit(forms, i)))
-                continue
-            first = first_of(i)
-            if first is not None:  # the word's first place in the note, in characters
-                start = len(texts[starts[i] : first].decode("utf-8", "surrogatepass"))
-                span: tuple[int, int] | None = start, start + length
-            elif (reading := reading_of(i)) is not None:  # one word, read as pinyin only
-                bounds = sound_starts[i], sound_starts[i + 1] - 1
-                span = one_span_in(sounds, *bounds, self.matcher.patterns[0], reading)
-            else:
-                span = place_in(i, texts, starts, sounds, sound_starts, places)
-            lo, hi = ends_starts[i], ends_starts[i + 1]
-            hit = None if span is None else hit_in(ends, lo, hi, notes, text_starts[i], *span)
-            add((b"", paths[i], *loads(row(i)), hit))
-        return found
+        found = placed(
+            self.matcher, forms, matched, sounds, sound_starts, places, lambda i: self.hit(forms, i)
+        )
+        return matched, found
 
     def hit(self, forms: YearForms, i: int) -> Hit | None:
         """Where the query matched note ``i`` of ``forms``, one with a field that folds to
@@ -277,7 +294,9 @@ class YearSearch:
         paths, keys = self.scan.found[start:end], self.scan.keys[start:end]  # type: ignore[index]
         kept = self.cache.read_year(year)
         same = kept is not None and not kept.problems and kept.holds(paths)
-        if same and kept is not None and kept.keys == b"".join(keys):
+        self.as_kept = same and kept is not None and kept.keys == b"".join(keys)
+        if self.as_kept:
+            assert kept is not None
             return kept  # every file as it was
         index = {path: i for i, path in enumerate(kept.paths)} if kept is not None else {}
         problems = {p[0]: p for p in kept.problems} if kept is not None else {}

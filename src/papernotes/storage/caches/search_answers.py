@@ -48,7 +48,7 @@ class YearAnswer:
     ``library/order.py``), and their printed lines in three parts (before the padding after
     the name, the name's width, after it)."""
 
-    __slots__ = ("places", "years", "added", "titles", "heads", "widths", "tails")
+    __slots__ = ("places", "years", "added", "titles", "heads", "widths", "tails", "_payload")
 
     def __init__(  # noqa: PLR0913 - the parts of an answer, one each
         self,
@@ -62,17 +62,22 @@ class YearAnswer:
     ) -> None:
         self.places, self.years, self.added, self.titles = places, years, added, titles
         self.heads, self.widths, self.tails = heads, widths, tails
+        self._payload: bytes | None = None
 
     def payload(self) -> bytes:
-        """The answer as kept (``read``), in bytes; ValueError when it cannot be kept."""
-        parts = (self.places.tobytes(), self.widths.tobytes(), self.years, self.added)
-        try:
-            return marshal.dumps((*parts, self.titles, self.heads, self.tails))
-        except TypeError as exc:
-            raise ValueError(exc) from None
+        """The answer as kept (``read``), in bytes (made once: it is written, and sent back
+        by a search's child, ``library/search_split.py``); ValueError when it cannot be
+        kept."""
+        if self._payload is None:
+            parts = (self.places.tobytes(), self.widths.tobytes(), self.years, self.added)
+            try:
+                self._payload = marshal.dumps((*parts, self.titles, self.heads, self.tails))
+            except TypeError as exc:
+                raise ValueError(exc) from None
+        return self._payload
 
     @classmethod
-    def read(cls, data: memoryview) -> YearAnswer | None:
+    def read(cls, data: bytes | memoryview) -> YearAnswer | None:
         """The answer ``payload`` gave ``data``, if it is one."""
         try:
             kept = marshal.loads(data)
@@ -137,6 +142,16 @@ class SearchAnswers:
         ok = write_checked(self.folder / year, self._head, token + self._name(year) + data)
         self._used = self._used or ok  # written: its folder's time is now
         return ok
+
+    def make_room(self) -> None:
+        """Make this query's folder (room made for it first: ``_prune``), so that a search
+        and its child (``library/search_split.py``) writing answers at once never both
+        make room."""
+        if self.folder is None or self.folder.is_dir():
+            return
+        self._prune()
+        with contextlib.suppress(OSError):
+            self.folder.mkdir(parents=True, exist_ok=True)
 
     def _name(self, year: str) -> bytes:
         """What an answer of ``year`` of this query of this library starts with (no NUL in

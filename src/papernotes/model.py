@@ -272,6 +272,45 @@ def normalize_title(title: str) -> str:
     return _PUNCT.sub(" ", stripped.casefold()).strip()
 
 
+def normalize_titles(titles: list[str]) -> list[str]:
+    """``normalize_title`` of each of ``titles``, worked out on all of them joined at once
+    (100,000 titles: 0.6 s one by one). The ASCII ones (most) are joined by line feeds,
+    folded and their punctuation made spaces by a table (C's fast paths for ASCII), runs of
+    spaces made one. The others are joined by a letter none of them holds, decomposed,
+    stripped of accents, folded and their punctuation made spaces together: a letter is
+    never punctuation and is a starter, its own decomposition and case fold, so no step
+    reaches past it. A title holding the joint is done alone."""
+    normalized = list(titles)
+    plain = [i for i, title in enumerate(titles) if title.isascii()]
+    other = [i for i, title in enumerate(titles) if not title.isascii()]
+    groups = [plain[at : at + 5000] for at in range(0, len(plain), 5000)]  # a few copies
+    groups += [other[at : at + 5000] for at in range(0, len(other), 5000)]  # of 5,000 at once
+    for some in groups:
+        plain_group = titles[some[0]].isascii()
+        if plain_group:
+            joined = "\n".join([titles[i] for i in some]).lower().translate(_ASCII_PUNCT)
+            while "  " in joined:  # each pass halves every run of spaces
+                joined = joined.replace("  ", " ")
+            pieces = joined.split("\n")
+        else:
+            joined = unicodedata.normalize("NFKD", _OTHER_APART.join([titles[i] for i in some]))
+            accents = [c for c in set(joined) if unicodedata.combining(c)]
+            joined = joined.translate(dict.fromkeys(map(ord, accents)))  # removed
+            pieces = _PUNCT.sub(" ", joined.casefold()).split(_OTHER_APART)
+        if len(pieces) != len(some):  # a title holds the joint: one by one
+            pieces = [normalize_title(titles[i]) for i in some]
+        for i, piece in zip(some, pieces, strict=True):
+            normalized[i] = piece.strip()
+    return normalized
+
+
+_ASCII_PUNCT = str.maketrans(
+    {c: " " for c in map(chr, range(128)) if c != "\n" and _PUNCT.fullmatch(c)}
+)
+"""Every ASCII character ``_PUNCT`` matches (but the line feed joining titles) as a space."""
+_OTHER_APART = "\ua66e"  # ꙮ: a letter with no case, no decomposition and no accent
+
+
 def clean_paper(paper: Paper) -> Paper:
     """``paper`` with single-line fields tidied; raises ``ValueError`` naming a bad field."""
     title = _one_line(paper.title)

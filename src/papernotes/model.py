@@ -281,27 +281,32 @@ def normalize_titles(titles: list[str]) -> list[str]:
     never punctuation and is a starter, its own decomposition and case fold, so no step
     reaches past it. A title holding the joint is done alone."""
     normalized = list(titles)
-    plain = [i for i, title in enumerate(titles) if title.isascii()]
-    other = [i for i, title in enumerate(titles) if not title.isascii()]
-    groups = [plain[at : at + 5000] for at in range(0, len(plain), 5000)]  # a few copies
-    groups += [other[at : at + 5000] for at in range(0, len(other), 5000)]  # of 5,000 at once
-    for some in groups:
-        plain_group = titles[some[0]].isascii()
-        if plain_group:
-            joined = "\n".join([titles[i] for i in some]).lower().translate(_ASCII_PUNCT)
-            while "  " in joined:  # each pass halves every run of spaces
-                joined = joined.replace("  ", " ")
-            pieces = joined.split("\n")
-        else:
-            joined = unicodedata.normalize("NFKD", _OTHER_APART.join([titles[i] for i in some]))
-            accents = [c for c in set(joined) if unicodedata.combining(c)]
-            joined = joined.translate(dict.fromkeys(map(ord, accents)))  # removed
-            pieces = _PUNCT.sub(" ", joined.casefold()).split(_OTHER_APART)
-        if len(pieces) != len(some):  # a title holds the joint: one by one
-            pieces = [normalize_title(titles[i]) for i in some]
-        for i, piece in zip(some, pieces, strict=True):
-            normalized[i] = piece.strip()
+    for start in range(0, len(titles), 5000):  # a few copies of 5,000 titles at a time
+        chunk = range(start, min(start + 5000, len(titles)))
+        plain = [i for i in chunk if titles[i].isascii()]
+        _normalize_some(titles, plain, True, normalized)
+        _normalize_some(titles, [i for i in chunk if not titles[i].isascii()], False, normalized)
     return normalized
+
+
+def _normalize_some(titles: list[str], some: list[int], plain: bool, into: list[str]) -> None:
+    """``normalize_titles`` of the titles at ``some``, all ASCII if ``plain``, into ``into``."""
+    if not some:
+        return
+    if plain:
+        joined = "\n".join([titles[i] for i in some]).lower().translate(_ASCII_PUNCT)
+        while "  " in joined:  # each pass halves every run of spaces
+            joined = joined.replace("  ", " ")
+        pieces = joined.split("\n")
+    else:
+        joined = unicodedata.normalize("NFKD", _OTHER_APART.join([titles[i] for i in some]))
+        accents = [c for c in set(joined) if unicodedata.combining(c)]
+        joined = joined.translate(dict.fromkeys(map(ord, accents)))  # removed
+        pieces = _PUNCT.sub(" ", joined.casefold()).split(_OTHER_APART)
+    if len(pieces) != len(some):  # a title holds the joint: one by one
+        pieces = [normalize_title(titles[i]) for i in some]
+    for i, piece in zip(some, pieces, strict=True):
+        into[i] = piece.strip()
 
 
 _ASCII_PUNCT = str.maketrans(

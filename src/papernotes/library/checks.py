@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from itertools import compress, count
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from papernotes.formats.bibtex.keys import MAX_KEY_CHARS, VALID_KEY, identifier_problems
@@ -28,8 +30,7 @@ def library_problems(library: Library) -> list[Problem]:
     notes = library.notes()
     papers = [note.paper for note in notes]
     paths = [note.path for note in notes]
-    keys = [paper.key for paper in papers]
-    folded = [fold_case(key) for key in keys]
+    folded = [fold_case(paper.key) for paper in papers]
     bases = [paper.arxiv for paper in papers]  # each arXiv id as its base id
     shape = BASE_ID_SHAPE.fullmatch
     odd_ids = [i for i, arxiv in enumerate(bases) if arxiv and not shape(arxiv)]
@@ -43,7 +44,7 @@ def library_problems(library: Library) -> list[Problem]:
     key_shape = VALID_KEY.match
     picked = {
         i
-        for i, (key, path) in enumerate(zip(keys, paths, strict=True))
+        for i, key in enumerate(paper.key for paper in papers)
         if key and (len(key) > MAX_KEY_CHARS or not key_shape(key) or key.casefold() in names)
     }
     picked.update(odd_ids)
@@ -109,26 +110,28 @@ def conflict_problems(library: Library, found: list[Problem]) -> list[Problem]:
 
 def _other_names(notes: list[Note], keys: set[str]) -> dict[str, list[tuple[str, str]]]:
     """Each note's path (with and without ``.md``), slug and arXiv id, case-folded, with the
-    rule and the path, where it is one of ``keys`` (every note's key, case-folded): a key
+    rule and the path, where it is one of ``keys`` (every note's key, case-folded; ``""``
+    taken out of it, as no name is empty): a key
     equal to one of another note's names is a problem. Each kind of name is folded and
     looked up for every note at once; only the notes with a name found are gone through."""
-    paths = [note.path for note in notes]
-    kinds = [
-        ("path", paths),
-        ("path", [path.removesuffix(".md") for path in paths]),
-        ("slug", [path.rsplit("/", 1)[-1].removesuffix(".md") for path in paths]),  # Note.slug
-        ("arXiv id", [note.paper.arxiv for note in notes]),
+    kinds: list[tuple[str, Callable[[Note], str]]] = [
+        ("path", attrgetter("path")),
+        ("path", lambda note: note.path.removesuffix(".md")),
+        ("slug", attrgetter("slug")),
+        ("arXiv id", attrgetter("paper.arxiv")),
     ]
-    keys = keys - {""}  # a paper with no key is named by nothing (nor is an empty arXiv id)
+    keys.discard("")  # a paper with no key is named by nothing (nor is an empty arXiv id)
     found: set[int] = set()
-    for _, given in kinds:
-        found.update(compress(count(), map(keys.__contains__, map(str.casefold, given))))
+    for _, name_of in kinds:  # each name made, folded and let go (no list of 100,000)
+        found.update(
+            compress(count(), map(keys.__contains__, map(str.casefold, map(name_of, notes))))
+        )
     names: dict[str, list[tuple[str, str]]] = {}  # for (400,000 names at 100,000 notes)
     for i in sorted(found):
-        for rule, given in kinds:
-            folded = given[i].casefold()
+        for rule, name_of in kinds:
+            folded = name_of(notes[i]).casefold()
             if folded in keys:
-                names.setdefault(folded, []).append((rule, paths[i]))
+                names.setdefault(folded, []).append((rule, notes[i].path))
     return names
 
 

@@ -8,6 +8,7 @@ the notes are built from them (``NoteCacheLoad.fill``), and ``document.yaml``'s 
 from __future__ import annotations
 
 import os
+from array import array
 from collections.abc import Callable
 from pathlib import Path
 
@@ -167,7 +168,7 @@ class NoteCacheLoad:
                     if result is None:
                         continue
                 elif self.verify:
-                    first = read_first.get(i)
+                    first = read_first.digest(i)
                     result = self._read(rel, key, read, prefix, cached, read_changed, first)
                     if result is None:
                         continue
@@ -244,19 +245,18 @@ class NoteCacheLoad:
         known_keys: list[StatKey] | None,
         read_changed: Callable[[str, str], Note | None] | None,
         file_digests: Callable[[str, list[str]], list[bytes]] | None,
-    ) -> dict[int, bytes]:
+    ) -> _ReadFirst:
         """The digests ``file_digests`` gives of the files whose entry holds a note and has
         their stat key, by their position in ``found`` (none unless ``verify``)."""
         if not (self.verify and read_changed and known_keys is not None and file_digests):
-            return {}
+            return _ReadFirst([], [], 0)
         old = self.old
         some = [
             i
             for i, (rel, key) in enumerate(zip(found, known_keys, strict=True))
             if (entry := old.get(rel)) is not None and entry[0] == key and entry[1]
         ]
-        answers = file_digests(prefix, [found[i] for i in some])
-        return dict(zip(some, answers, strict=True))
+        return _ReadFirst(some, file_digests(prefix, [found[i] for i in some]), len(found))
 
     def _read(
         self,
@@ -355,3 +355,21 @@ class NoteCacheLoad:
         if not is_racy(entry[0], self.started_ns):
             self.fresh[rel] = entry
             self.dirty = True
+
+
+class _ReadFirst:
+    """The digests read first (``NoteCacheLoad._read_first``) by position in ``found``, held
+    as one byte string and an array (100,000 notes: 4 MB, where a dictionary of byte strings
+    took 12 MB beside every note)."""
+
+    def __init__(self, positions: list[int], answers: list[bytes], count: int) -> None:
+        self.size = len(answers[0]) if answers else 0
+        self.joined = b"".join(answers)
+        self.where = array("l", [-1]) * count
+        for n, i in enumerate(positions):
+            self.where[i] = n
+
+    def digest(self, i: int) -> bytes | None:
+        """The answer for the ``i``-th file found (its hex digest first), or None."""
+        n = self.where[i] if i < len(self.where) else -1
+        return None if n < 0 else self.joined[n * self.size : (n + 1) * self.size]

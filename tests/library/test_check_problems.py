@@ -17,10 +17,11 @@ from papernotes.formats.bibtex.keys import identifier_problems
 from papernotes.library import Library
 from papernotes.library.checks import conflict_problems, fold_case, library_problems
 from papernotes.library.paper_links import dangling
-from papernotes.model import Problem, normalize_title, normalize_titles
+from papernotes.model import Problem, normalize_title
 from papernotes.storage import file_digests as file_digests_module
 from papernotes.storage.note_writes import digest
 from papernotes.text.arxiv_ids import BASE_ID_SHAPE, base_id
+from papernotes.text.titles import normalize_titles
 from tests.helpers import run
 from tests.storage.test_note_cache import hold_a_stale_copy
 

@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING
 
 from papernotes.formats.bibtex.keys import MAX_KEY_CHARS, VALID_KEY, identifier_problems
 from papernotes.library.paper_links import dangling, notes_holding
-from papernotes.model import Note, Problem, normalize_titles
+from papernotes.model import Note, Problem
 from papernotes.text.arxiv_ids import BASE_ID_SHAPE, base_id
+from papernotes.text.titles import normalize_titles
 
 if TYPE_CHECKING:
     from papernotes.library import Library

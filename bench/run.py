@@ -55,7 +55,9 @@ TARGETS = {
     "list --json, one note edited": (None, 1.0),
     "export --md, one note edited": (None, 1.0),
     "stats warm": (None, None),
+    "stats, one note edited": (None, 1.0),
     "check warm": (None, None),
+    "check, one note edited": (None, 1.0),
     "import Markdown (empty library)": (6.0, None),
     "import .bib (empty library)": (5.0, None),
     "import .bib peak memory (MB)": (120, None),
@@ -64,6 +66,7 @@ TARGETS = {
     "sync, nothing to do": (None, None),
     "set --tag ±x --year 2018..2020 (~1,000 papers)": (2.0, None),
     "queue warm": (0.3, None),
+    "queue, one note edited": (None, 1.0),
     "TUI first screen, list filled": (1.0, 1.5),
     "TUI filter keystroke": (0.030, 0.050),
     "TUI filter keystroke, pinyin query": (0.030, 0.050),
@@ -289,7 +292,11 @@ class Bench:
             "export --md, one note edited", papernotes(notes, "export", "--md"), before=edit_one
         )
         self.measure("stats warm", papernotes(notes, "stats"))
+        # From the counts kept per year folder: only the edited folder's rows are counted.
+        self.measure("stats, one note edited", papernotes(notes, "stats"), before=edit_one)
         self.measure("check warm", papernotes(notes, "check"))
+        # Every note file read and hashed (check's job); only the edited note parsed.
+        self.measure("check, one note edited", papernotes(notes, "check"), before=edit_one)
         # Each run imports into a new folder, and they are all deleted afterwards: deleting
         # 10,000 files just before a run makes ext4 slow to create files for minutes
         # (it scans the recently deleted inodes), which would measure the kernel, not us.
@@ -306,7 +313,7 @@ class Bench:
         self.measure("import .bib (empty library)", fresh_bib_import)
         for folder in self.work.glob("imported-*"):
             shutil.rmtree(folder, ignore_errors=True)
-        self.reading_queue(notes)
+        self.reading_queue(notes, edit_one)
         self.tui(notes)
         counter = iter(range(10**6))
 
@@ -370,9 +377,10 @@ class Bench:
         subprocess.run(papernotes(notes, "sync"), env=env, check=True, capture_output=True)
         self.measure("sync, nothing to do", papernotes(notes, "sync"))
 
-    def reading_queue(self, notes: Path) -> None:
+    def reading_queue(self, notes: Path, edit_one) -> None:
         """``set`` writing a tenth of the library (three of its 30 years), adding the tag on
-        one run and removing it on the next so that every run writes; then ``queue``."""
+        one run and removing it on the next so that every run writes; then ``queue``, kept
+        and after an edit."""
         signs = itertools.cycle("+-")
 
         def set_args() -> list[str]:
@@ -383,6 +391,8 @@ class Bench:
             time.sleep(RACY_WAIT_S)  # the notes set wrote are old enough to be cached
             run_process(papernotes(notes, "queue"), self.env)  # its output is kept
         self.measure("queue warm", papernotes(notes, "queue"))
+        # From each year folder's sorted lines kept: only the edited folder's made again.
+        self.measure("queue, one note edited", papernotes(notes, "queue"), before=edit_one)
 
     def tui(self, notes: Path) -> None:
         first, key = "TUI first screen, list filled", "TUI filter keystroke"

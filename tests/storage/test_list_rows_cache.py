@@ -238,6 +238,15 @@ def queued(root: Path, *, cache: bool = True) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
+def stats_of(root: Path, *, cache: bool = True) -> tuple[int, str, str]:
+    """``stats``: exit status, output and warnings; with the cache, never from a kept text."""
+    if cache:
+        kept_outputs_removed(root)
+    env = None if cache else {cache_location.DISABLE_ENV: "1"}
+    result = run(root, "stats", env=env)
+    return result.exit_code, result.stdout, result.stderr
+
+
 def test_queue_is_printed_from_rows_as_without_caches_and_an_edit_parses_only_that_note(
     seed_library, trusting_cache, built, parsed
 ):
@@ -536,6 +545,12 @@ def damage_rows(root: Path, year: str, blocks: bool = False) -> None:
     path = folder / (f"{year}.plain" if blocks else year)
     if path.is_file():
         path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    summaries = rows.summaries().folder  # what queue and stats kept of the folder
+    assert summaries is not None
+    for variant in ("queue", "stats") if blocks else ():
+        path = summaries / f"{year}.{variant}"
+        if path.is_file():
+            path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
 
 
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
@@ -568,6 +583,9 @@ def test_list_from_rows_equals_one_without_caches_after_any_sequence_of_changes(
             apply_step(root, step)
             for args in options:
                 assert listed(root, *args) == listed(root, *args, cache=False), (step, args)
+        # queue and stats from what each folder's rows gave them (test_folder_summaries.py)
+        assert queued(root) == queued(root, cache=False), step
+        assert stats_of(root) == stats_of(root, cache=False), step
 
 
 # -- concurrent writers ------------------------------------------------------

@@ -7,6 +7,7 @@ import click
 from papernotes.cli.library_access import existing_library
 from papernotes.cli.output import echo
 from papernotes.cli.terminal import say
+from papernotes.gc_pause import gc_paused
 
 
 @click.command("check")
@@ -55,7 +56,8 @@ def check_cmd(ctx: click.Context, links, offline, fix_redirects, timeout, delay,
     library = existing_library(ctx)
     for rel in library.remove_temp_files():
         say(f"removed {rel}: left by an interrupted write; no note was affected")
-    problems = library.check()  # every note read from its file, not the cache
+    with gc_paused(freeze=True):  # every note held to the end, as load_notes holds them
+        problems = library.check()  # every note read from its file, not the cache
     for rel in library.repaired():
         click.echo(
             f"repaired the note cache: {rel} had changed without its size or times "

@@ -132,6 +132,9 @@ def queue_cmd(ctx: click.Context, as_json):
     def make() -> str | None:
         nonlocal written
         if not as_json:  # from the kept rows: no note built, only the changed ones parsed
+            kept = kept_queue_text(library)  # from each year folder's kept lines, first
+            if kept is not None:
+                return kept
             rows = kept_rows(library)
             if rows is not None:
                 return "\n".join(queue_row_lines(queue_rows(rows)))
@@ -161,15 +164,26 @@ def queue_lines(notes) -> list[str]:
     ]
 
 
-def queue_row_lines(rows) -> list[str]:
-    """``queue_lines`` from ``list``'s rows (``library/list_rows.py``)."""
+def queue_row_lines(rows, column: int | None = None) -> list[str]:
+    """``queue_lines`` from ``list``'s rows (``library/list_rows.py``), the names padded to
+    ``column`` (default: the widest of ``rows``)."""
     from papernotes.library.list_rows import PRIORITY, STATUS
 
-    lines = row_lines(rows)
+    lines = row_lines(rows, column=column)
     return [
         f"{r[STATUS]:<7}  {r[PRIORITY] or '-':<6}  {line}"
         for r, line in zip(rows, lines, strict=True)
     ]
+
+
+def kept_queue_text(library) -> str | None:
+    """``queue``'s text from what was kept of each year folder (``library/queue_blocks.py``),
+    the collector paused as for ``kept_rows``; None to take the full path."""
+    from papernotes.gc_pause import gc_paused
+    from papernotes.library.queue_blocks import queue_text
+
+    with gc_paused(freeze=True):
+        return queue_text(library, queue_row_lines)
 
 
 @click.command("stats")
@@ -184,14 +198,23 @@ def stats_cmd(ctx: click.Context, as_json):
       papernotes stats
       papernotes stats --json
     """
-    from papernotes.library.reading_stats import reading_stats, row_stats, stats_page
+    from papernotes.gc_pause import gc_paused
+    from papernotes.library.reading_stats import reading_stats, row_stats, shaped_stats, stats_page
+    from papernotes.library.stats_blocks import kept_counts
 
     library = existing_library(ctx)
 
     def make() -> str:  # from list's kept rows: after an edit only that note is read
-        rows = kept_rows(library)
-        stats = row_stats(rows) if rows is not None else None
-        papers = len(rows) if rows is not None else 0
+        with gc_paused(freeze=True):  # each year folder's counts kept (library/stats_blocks.py)
+            counted = kept_counts(library)
+        stats: dict[str, list[tuple[str, int]]] | None = None
+        if counted is not None:
+            papers, counts = counted
+            stats = shaped_stats(*counts)
+        else:
+            rows = kept_rows(library)
+            stats = row_stats(rows) if rows is not None else None
+            papers = len(rows) if rows is not None else 0
         if stats is None:
             notes = load_notes(library).notes()
             stats, papers = reading_stats(notes), len(notes)

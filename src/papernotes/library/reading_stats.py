@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from itertools import chain
 from operator import itemgetter
 
 from papernotes.library.list_rows import PRIORITY, READ_ON, STATUS, TAGS, VENUE, YEAR, Row
@@ -25,11 +26,29 @@ def row_stats(rows: Iterable[Row]) -> dict[str, list[tuple[str, int]]] | None:
     """``reading_stats`` from ``list``'s rows (``library/list_rows.py``), without a note
     built; None when a venue in them was changed for showing (control characters made
     visible): only the note has it as typed."""
-    fields = itemgetter(YEAR, STATUS, PRIORITY, VENUE, TAGS, READ_ON)
-    values = [fields(row) for row in rows]
-    if any("\\" in venue for _, _, _, venue, _, _ in values):
+    counts = row_counts(list(rows))
+    return None if counts is None else shaped_stats(*counts)
+
+
+COUNTED = ("year", "status", "priority", "venue", "tag", "read_on")
+"""What ``row_counts`` counts, in its order."""
+Counts = tuple[Counter[int], Counter[str], Counter[str], Counter[str], Counter[str], Counter[str]]
+
+
+def row_counts(rows: list[Row]) -> Counts | None:
+    """How many of ``rows`` have each year, status, priority, venue, tag and ``read_on``
+    (``COUNTED``: counted in C, a column at a time); None as ``row_stats``."""
+    venues = Counter(map(itemgetter(VENUE), rows))
+    if any("\\" in venue for venue in venues):
         return None
-    return counted_stats(values)
+    return (
+        Counter(map(itemgetter(YEAR), rows)),
+        Counter(map(itemgetter(STATUS), rows)),
+        Counter(map(itemgetter(PRIORITY), rows)),
+        venues,
+        Counter(chain.from_iterable(map(itemgetter(TAGS), rows))),
+        Counter(map(itemgetter(READ_ON), rows)),
+    )
 
 
 def counted_stats(
@@ -41,22 +60,42 @@ def counted_stats(
     priorities: Counter[str] = Counter()
     venues: Counter[str] = Counter()
     tags: Counter[str] = Counter()
-    months: Counter[str] = Counter()
+    days: Counter[str] = Counter()
     for year, status, priority, venue, paper_tags, read_on in papers:
         years[year] += 1
         statuses[status] += 1
-        priorities[priority or "none"] += 1
-        if venue:
-            venues[venue] += 1
+        priorities[priority] += 1
+        venues[venue] += 1
         tags.update(paper_tags)
-        if read_on:
-            months[read_on[:7]] += 1
+        days[read_on] += 1
+    return shaped_stats(years, statuses, priorities, venues, tags, days)
+
+
+def shaped_stats(  # noqa: PLR0913 - one count per group
+    years: Counter[int],
+    statuses: Counter[str],
+    priorities: Counter[str],
+    venues: Counter[str],
+    tags: Counter[str],
+    days: Counter[str],
+) -> dict[str, list[tuple[str, int]]]:
+    """``reading_stats`` from how many papers have each value (``COUNTED``): no priority
+    counted as ``none``, no venue not counted, ``read_on`` days counted by month. Each group
+    is sorted by its labels or counts alone, so counts added up give what counting all
+    gives."""
+    ranked: Counter[str] = Counter()
+    for priority, n in priorities.items():
+        ranked[priority or "none"] += n
+    months: Counter[str] = Counter()
+    for day, n in days.items():
+        if day and n:
+            months[day[:7]] += n
     return {
-        "year": [(str(y), n) for y, n in sorted(years.items(), reverse=True)],
+        "year": [(str(y), n) for y, n in sorted(years.items(), reverse=True) if n],
         "status": [(s, statuses[s]) for s in STATUSES if statuses[s]],
-        "priority": [(p, priorities[p]) for p in (*PRIORITIES, "none") if priorities[p]],
-        "venue": _most_first(venues),
-        "tag": _most_first(tags),
+        "priority": [(p, ranked[p]) for p in (*PRIORITIES, "none") if ranked[p]],
+        "venue": _most_first(Counter({v: n for v, n in venues.items() if v and n})),
+        "tag": _most_first(Counter({t: n for t, n in tags.items() if n})),
         "read per month": sorted(months.items()),
     }
 

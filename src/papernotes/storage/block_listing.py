@@ -10,10 +10,11 @@ store afterwards knows what a ``load`` would have told it, as after a load of ro
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from papernotes.gc_pause import gc_paused
 from papernotes.model import Problem
+from papernotes.storage.caches.folder_summaries_cache import FolderSummary
 from papernotes.storage.caches.list_blocks_cache import YearBlock
 from papernotes.storage.caches.list_rows_cache import UNKNOWN
 from papernotes.storage.document_file import LAYOUT_FILE
@@ -44,14 +45,23 @@ def year_end(found: list[str], start: int) -> int:
 
 class BlocksLoad:
     """One default ``list`` of ``scan`` in ``variant`` (``plain``, ``colour``): ``kept`` holds
-    the blocks of the folders whose files are all as they were; ``rows`` gives the others'."""
+    the blocks of the folders whose files are all as they were; ``rows`` gives the others'.
+    With ``summaries``, the same for what ``queue`` or ``stats`` (the ``variant``) kept of
+    each folder (``caches/folder_summaries_cache.py``) instead of ``list``'s text."""
 
-    def __init__(self, store: NoteStore, scan: Scan, keys: list[bytes], variant: str) -> None:
+    def __init__(
+        self,
+        store: NoteStore,
+        scan: Scan,
+        keys: list[bytes],
+        variant: str,
+        summaries: bool = False,
+    ) -> None:
         self.store, self.scan, self.keys, self.variant = store, scan, keys, variant
         self.rows_cache = store.caches().list_rows()
-        self.blocks = self.rows_cache.blocks()
+        self.blocks: Any = self.rows_cache.summaries() if summaries else self.rows_cache.blocks()
         self.groups: list[tuple[str, int, int]] = []  # each year folder, its range of found
-        self.kept: dict[str, YearBlock] = {}
+        self.kept: dict[str, Any] = {}  # YearBlock, or FolderSummary with summaries
         self.unsettled: set[str] = set()  # folders with a file too fresh or unreadable
         found = scan.found
         start = 0
@@ -120,20 +130,30 @@ class BlocksLoad:
         text: str,
     ) -> YearBlock:
         """A block for the folder ``year`` as the scan found it."""
-        start, end = next((s, e) for y, s, e in self.groups if y == year)
+        paths, keys = self.folder_state(year)
         kept = [(p.path, p.line, p.message) for p in problems]
-        paths = "\0".join(self.scan.found[start:end])
-        return YearBlock(
-            paths, b"".join(self.keys[start:end]), order, column, widest, years, kept, text
-        )
+        return YearBlock(paths, keys, order, column, widest, years, kept, text)
 
-    def keep(self, made: dict[str, YearBlock]) -> None:
+    def summary(
+        self, year: str, order: bytes, problems: list[Problem], data: object
+    ) -> FolderSummary:
+        """A summary (``data``) of the folder ``year`` as the scan found it."""
+        paths, keys = self.folder_state(year)
+        kept = [(p.path, p.line, p.message) for p in problems]
+        return FolderSummary(paths, keys, order, kept, data)
+
+    def folder_state(self, year: str) -> tuple[str, bytes]:
+        """The paths (joined by NULs) and stat keys (joined) of the folder ``year``."""
+        start, end = next((s, e) for y, s, e in self.groups if y == year)
+        return "\0".join(self.scan.found[start:end]), b"".join(self.keys[start:end])
+
+    def keep(self, made: dict[str, Any]) -> None:
         """Write the blocks ``made`` whose files all settled (the racy rule, readable)."""
         for year, block in made.items():
             if year not in self.unsettled:
                 self.blocks.write(year, self.variant, block)
 
-    def finish(self, made: dict[str, YearBlock], unread: list[Problem]) -> None:
+    def finish(self, made: dict[str, Any], unread: list[Problem]) -> None:
         """Keep the blocks ``made`` and drop those of folders gone; tell the store what a
         load would have (``unread``: the notes that do not parse, in scan order)."""
         self.keep(made)
@@ -151,12 +171,14 @@ class BlocksLoad:
         )
 
 
-def blocks_load(store: NoteStore, scan: Scan, variant: str) -> BlocksLoad | None:
-    """The kept blocks of ``scan`` (``BlocksLoad``); None when caching is off or a file cannot
-    be stat-ed (a full load reports it)."""
+def blocks_load(
+    store: NoteStore, scan: Scan, variant: str, summaries: bool = False
+) -> BlocksLoad | None:
+    """The kept blocks (or ``summaries``) of ``scan`` (``BlocksLoad``); None when caching is
+    off or a file cannot be stat-ed (a full load reports it)."""
     if store.caches().list_rows().folder is None:
         return None
     keys = scan_keys(scan)
     if keys is None:
         return None
-    return BlocksLoad(store, scan, keys, variant)
+    return BlocksLoad(store, scan, keys, variant, summaries)

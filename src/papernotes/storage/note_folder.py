@@ -84,13 +84,16 @@ class NoteFolder:
 
     def file_of(self, rel: str) -> str:
         """``path_of`` as a string, made without ``pathlib`` (a tenth of parsing a note, for a
-        load that reads every note)."""
-        return os.path.join(self._root_text, *self._parts(rel))
+        load that reads every note): ``os.path.join`` of the root and the checked parts,
+        which are ``rel``'s."""
+        self._parts(rel)
+        root = self._root_text
+        return rel if not root else (root if root.endswith("/") else root + "/") + rel
 
     @staticmethod
     def _parts(rel: str) -> list[str]:
         parts = rel.split("/")
-        if rel.startswith("/") or any(p in ("", ".", "..") for p in parts) or "\\" in rel:
+        if rel.startswith("/") or "" in parts or "." in parts or ".." in parts or "\\" in rel:
             raise InvalidInputError(f"{rel!r} is not a path inside the library.")
         return parts
 

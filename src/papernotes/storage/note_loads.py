@@ -14,6 +14,7 @@ from papernotes.model import Note, Problem
 from papernotes.storage.caches.note_cache import StatKey, folder_state, stat_keys
 from papernotes.storage.caches.note_cache_load import FILL_FROM, NoteCacheLoad
 from papernotes.storage.document_file import LAYOUT_FILE
+from papernotes.storage.file_digests import file_digests
 from papernotes.storage.layout_yaml import load_layout_yaml
 from papernotes.storage.note_folder import CANNOT_READ, Scan, stat_key_or_none
 from papernotes.storage.regular_file import NotRegularFileError, read_regular
@@ -41,6 +42,7 @@ class NoteLoads:
         repaired: list[str]
         unseen: list[str]
         loaded_scan: Scan | None
+        _batch: object | None  # a batch of new notes not yet given their names
 
         def scan(self) -> Scan: ...
         def caches(self) -> LibraryCaches: ...
@@ -68,13 +70,14 @@ class NoteLoads:
             # ``check``) then needs no memory beside theirs
             self._layout_data = load.layout_data(self.root / LAYOUT_FILE, load_layout_yaml)
             load.read_entries()
-            if scan.keys_later is not None:  # taken by a child begun at the scan
-                with contextlib.suppress(OSError):  # then stat-ed one by one: each reported
-                    scan.stat_keys_now(stat_keys)
+            if scan.keys_later is not None or from_disk:  # taken by a child begun at the
+                with contextlib.suppress(OSError):  # scan (or on two cores to read every
+                    scan.stat_keys_now(stat_keys)  # file after), else stat-ed one by one
             if not load.old and cache.folder is not None and len(scan.found) >= FILL_FROM:
                 load.fill(scan.found, scan.prefix, self.read, scan.keys)
+            hashed = file_digests if from_disk and not self._batch else None
             notes, unread = load.notes(
-                scan.found, scan.prefix, self.read, scan.keys, self.read_changed
+                scan.found, scan.prefix, self.read, scan.keys, self.read_changed, hashed
             )
             if not load.vanished or listing == LISTINGS - 1:
                 break  # after that: files still vanishing are gone, not problems

@@ -31,15 +31,27 @@ def read_regular(path: str | Path, wanted: Callable[[bytes], bool] | None = None
     output of another state is megabytes)."""
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
             raise NotRegularFileError(path)
+        if wanted is None:  # read to its end with no file object (a load reads 100,000)
+            data = _read_to_end(fd, info.st_size)
+            os.close(fd)
+            return data
     except BaseException:
         os.close(fd)
         raise
     with open(fd, "rb") as handle:  # O_NONBLOCK changes nothing for a regular file
-        if wanted is None:
-            return handle.read()
         first = handle.read(_FIRST)
         if len(first) < _FIRST or not wanted(first):
             return first
         return first + handle.read()
+
+
+def _read_to_end(fd: int, size: int) -> bytes:
+    """The bytes of the open regular file ``fd`` (``size`` at its ``fstat``) to its end, as
+    ``read()`` of a file object gives them (it too reads until a read gives nothing)."""
+    pieces = [os.read(fd, size + 1)]  # one byte more: a file grown since is read on
+    while piece := os.read(fd, max(size, _FIRST)):
+        pieces.append(piece)
+    return pieces[0] if len(pieces) == 1 else b"".join(pieces)

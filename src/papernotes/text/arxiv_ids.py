@@ -72,6 +72,18 @@ def _impossible(match: re.Match[str]) -> str:
     return ""
 
 
+_MONTH = r"(?:0[1-9]|1[0-2])"
+BASE_ID_SHAPE = re.compile(
+    r"07(?:0[4-9]|1[0-2])\.(?!0000)\d{4}"  # new ids, April 2007 to 2014: four digits
+    rf"|(?:0[89]|1[0-4]){_MONTH}\.(?!0000)\d{{4}}"
+    rf"|(?:1[5-9]|[2-8]\d|90){_MONTH}\.(?!00000)\d{{5}}"  # 2015 to 2090: five
+    rf"|[a-z][a-z\-]*(?:\.[A-Z]{{2}})?/(?:91(?:0[89]|1[0-2])|9[2-9]{_MONTH}|0[0-6]{_MONTH}"
+    r"|070[1-3])\d{3}"  # old ids, August 1991 to March 2007
+)
+"""A base id as ``base_id`` gives it, worked out in one match: ``BASE_ID_SHAPE.fullmatch(t)``
+holds exactly when ``base_id(t) == t != ""`` (``check`` tests 100,000 ids at once)."""
+
+
 def base_id(text: str) -> str:
     """The base id, or ``""`` when ``text`` is not an arXiv id."""
     try:

@@ -46,6 +46,7 @@ from papernotes.storage.checked_file import (
 )
 
 if TYPE_CHECKING:
+    from papernotes.storage.caches.folder_summaries_cache import FolderSummariesCache
     from papernotes.storage.caches.list_blocks_cache import ListBlocksCache
 
 ROWS_FORMAT = 4
@@ -107,6 +108,14 @@ class ListRowsCache:
         folder = None if self.folder is None else cache_path(self.real_root, ".blocks")
         return ListBlocksCache(folder, self.real_root, self.header())
 
+    def summaries(self) -> FolderSummariesCache:
+        """What ``queue`` and ``stats`` worked out of each year folder's rows
+        (``folder_summaries_cache.py``)."""
+        from papernotes.storage.caches.folder_summaries_cache import FolderSummariesCache
+
+        folder = None if self.folder is None else cache_path(self.real_root, ".summaries")
+        return FolderSummariesCache(folder, self.real_root, self.header())
+
     def years(self) -> set[str]:
         """The year folders that have a file of rows."""
         if self.folder is None:
@@ -161,9 +170,10 @@ class ListRowsCache:
     def forget(self, rels: list[str]) -> None:
         """Drop the rows of ``rels`` (their files may differ from what was read though their
         stat does not): the next ``list`` reads those files again; the text blocks made from
-        their years' rows go too."""
+        their years' rows go too, and the summaries of ``queue`` and ``stats``."""
         years = sorted({rel.partition("/")[0] for rel in rels})
         self.blocks().drop(years)
+        self.summaries().drop(years)
         for year in years:
             kept = self.read(year)
             if kept is not None and not set(rels).isdisjoint(kept.paths):
@@ -173,8 +183,9 @@ class ListRowsCache:
                 self.write(year, kept.paths, keys, kept.rows)
 
     def clear(self) -> None:
-        """Drop every row, and every text block made from rows."""
+        """Drop every row, and every text block and summary made from rows."""
         self.blocks().clear()
+        self.summaries().clear()
         for year in self.years():
             with contextlib.suppress(OSError):
                 self.remove(year)

@@ -1,0 +1,36 @@
+"""The digest of every note file's bytes on two cores, for ``check`` (which reads every
+file to verify the note cache): the second half read and hashed by a forked child
+(``split_stat.py``), as the stat of every file is.
+
+Each answer is the 32 hex digits of the bytes' digest (``note_writes.digest``) and 8 spaces,
+or ``UNREAD`` for a file that could not be read as a regular file: the caller reads such a
+file (and any whose digest is not the expected one) itself, so its problem is reported as
+before. A failed child means this process reads its half too (``split_stat_keys``).
+"""
+
+from __future__ import annotations
+
+from papernotes.blake2 import blake2b
+from papernotes.storage.regular_file import read_regular
+from papernotes.storage.split_stat import KEY_SIZE, split_stat_keys
+
+UNREAD = b"-" * KEY_SIZE
+_PAD = b" " * (KEY_SIZE - 32)
+
+
+def file_digests(prefix: str, rels: list[str]) -> list[bytes]:
+    """``prefix + rel``'s digest for each of ``rels`` (``UNREAD`` where it did not read), the
+    second half worked out by a child when that is safe and worth it."""
+    return split_stat_keys(prefix, rels, _digests)
+
+
+def _digests(prefix: str, rels: list[str]) -> list[bytes]:
+    answers = []
+    for rel in rels:
+        try:
+            data = read_regular(prefix + rel)
+        except OSError:
+            answers.append(UNREAD)
+            continue
+        answers.append(blake2b(data, digest_size=16).hexdigest().encode() + _PAD)
+    return answers

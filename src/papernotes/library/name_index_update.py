@@ -5,9 +5,10 @@ edit), which replaces its note by a rename and so changes its year folder's time
 The index kept for the last names stamp (``storage/caches/names_stamp.py``) lists every
 note's path and digest. ``list``'s kept rows (``storage/caches/list_rows_cache.py``, read
 one year folder at a time) give the stat key and digest each note had when its row was
-made: a note whose stat differs is read again here. When the scan lists the index's paths,
-at most ``MOST_CHANGED`` notes changed, no load had a problem, every unchanged note's row
-has the index's digest, every changed note still has the folded key, arXiv id and
+made: a note whose stat differs, or whose row's digest is not the index's (``list`` made
+it anew since), is read again here. When the scan lists the index's paths, at most
+``MOST_CHANGED`` notes changed, no load had a problem, every changed note still has the
+folded key, arXiv id and
 normalised title the index gives it, and no note holds a link (``name_index.HOLDS_LINKS``
 marks every note that does, even one whose links name no paper), the new index is the old
 one with the changed digests: no other note's names can differ, and there is no link whose
@@ -115,9 +116,9 @@ def _changed(
     rows: ListRowsCache, scan: Scan, line_of: dict[str, int], digests: list[str]
 ) -> list[int] | None:
     """The index lines of the notes whose stat is not the one their kept ``list`` row was
-    made with (read again by the caller), one year folder's rows read at a time; None when
-    a folder has no kept rows or a row's digest is not the index's (they were made from
-    other bytes). The scan's paths are the index's."""
+    made with, or whose row's digest is not the index's (the row was made anew since the
+    index, by ``list``): each read again by the caller. One year folder's rows read at a
+    time; None when a folder has no kept rows. The scan's paths are the index's."""
     from papernotes.library.list_rows import DIGEST
 
     assert scan.keys is not None
@@ -133,9 +134,10 @@ def _changed(
         while end < len(found) and found[end].partition("/")[0] == year:
             end += 1
         if kept.paths == found[start:end] and kept.keys == b"".join(keys[start:end]):
-            if [row[DIGEST] for row in kept.rows] != [digests[line_of[p]] for p in kept.paths]:
-                return None  # the rows were made from other bytes than the index
-            start = end  # no note of the folder changed since its rows
+            for path, row in zip(kept.paths, kept.rows, strict=True):  # no note changed since
+                if row[DIGEST] != digests[line_of[path]]:  # its row; one whose row was made
+                    changed.append(line_of[path])  # anew (by ``list``) since the index was
+            start = end
             continue
         at = {path: i for i, path in enumerate(kept.paths)}
         end = start
@@ -143,10 +145,8 @@ def _changed(
             path = found[end]
             i = at.get(path)
             line = line_of[path]
-            if i is None or kept.key(i) != keys[end]:
-                changed.append(line)
-            elif kept.rows[i][DIGEST] != digests[line]:
-                return None
+            if i is None or kept.key(i) != keys[end] or kept.rows[i][DIGEST] != digests[line]:
+                changed.append(line)  # changed since its row, or since the index
             end += 1
         start = end
     return changed

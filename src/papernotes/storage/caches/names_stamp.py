@@ -37,6 +37,9 @@ from papernotes.storage.checked_file import (
 )
 
 STAMP_FORMAT = 1
+CHANGED = b""
+"""The year folders' stamp of an index whose folder changed since (``settle``): it never
+equals one (each ends with ``layout``), so only a ``show`` that stats every note uses it."""
 _SIZES = struct.Struct("<QQ")
 """Before the paths and keys: the sizes of the library's path and of the paths, encoded."""
 _MAGIC = b"papernotes names stamp\n"
@@ -115,11 +118,16 @@ class NamesStamp:
         return (text.split("\0") if text else []), bytes(payload[keys_at:])
 
     def settle(self, state_now: Callable[[], bytes | None]) -> None:
-        """Drop the kept stamp unless it is kept for ``state_now()`` (the folder's state just
-        seen, None when unknown; worked out only when a stamp is kept): else a note changed
-        since the index was kept, maybe in place."""
+        """Unless the kept stamp is kept for ``state_now()`` (the folder's state just seen,
+        None when unknown; worked out only when a stamp is kept), a note changed since the
+        index was kept, maybe in place: the year folders' stamp is dropped (``CHANGED``),
+        the state kept, so that ``show`` brings the index up to date from the notes whose
+        stat changed (``library/name_index_update.py``, which stats every note) instead of
+        trusting the year folders or making it from every note."""
         if self.path is None or not self.path.exists():  # one stat when nothing is kept
             return
         kept = self.read()
-        if kept is None or kept[1] != state_now():
+        if kept is None:
             remove_checked(self.path)
+        elif kept[0] != CHANGED and kept[1] != state_now():
+            self.write(CHANGED, kept[1])

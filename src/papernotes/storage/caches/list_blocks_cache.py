@@ -16,18 +16,9 @@ rows they were made from. A missing, damaged or other-code file reads as none.
 
 from __future__ import annotations
 
-import contextlib
-import marshal
-import os
-from collections.abc import Iterable
 from pathlib import Path
 
-from papernotes.storage.checked_file import (
-    CACHE_TEMP_PREFIX,
-    read_variant_parts,
-    remove_checked,
-    write_checked,
-)
+from papernotes.storage.caches.variant_files import VariantFiles
 
 BLOCKS_FORMAT = 1
 Kept = tuple[str, int, str]
@@ -73,20 +64,18 @@ class YearBlock:
         )
 
 
-class ListBlocksCache:
+class ListBlocksCache(VariantFiles):
     """The kept ``list`` text blocks of one library (``folder`` None: caching is off); every
     method swallows cache trouble (a file that does not read holds no block)."""
 
+    variants = VARIANTS
+
     def __init__(self, folder: Path | None, real_root: str, header: bytes) -> None:
-        self.folder, self.real_root = folder, real_root
-        self.header = header + f"blocks format {BLOCKS_FORMAT}\n".encode()
+        super().__init__(folder, real_root, header + f"blocks format {BLOCKS_FORMAT}\n".encode())
 
     def read(self, year: str, variant: str) -> YearBlock | None:
         """The block kept for the folder ``year`` in ``variant``; None when none reads."""
-        if self.folder is None:
-            return None
-        path = self.folder / f"{year}.{variant}"
-        parts = read_variant_parts(path, self.header, self.real_root, year, variant)
+        parts = self.read_parts(year, variant)
         try:
             block = YearBlock(*parts)  # type: ignore[misc]
         except TypeError:  # None, or not the parts of a block
@@ -98,33 +87,4 @@ class ListBlocksCache:
 
     def write(self, year: str, variant: str, block: YearBlock) -> bool:
         """Keep ``block`` for the folder ``year`` in ``variant``; False on any failure."""
-        if self.folder is None:
-            return False
-        try:
-            payload = marshal.dumps((self.real_root, year, variant, block.parts()))
-        except (ValueError, TypeError):
-            return False
-        return write_checked(self.folder / f"{year}.{variant}", self.header, payload)
-
-    def years(self) -> set[str]:
-        """The year folders that have a block of any variant."""
-        if self.folder is None:
-            return set()
-        try:
-            names = [e.name for e in os.scandir(self.folder)]
-        except OSError:
-            return set()
-        return {n.rpartition(".")[0] for n in names if not n.startswith(CACHE_TEMP_PREFIX)}
-
-    def drop(self, years: Iterable[str]) -> None:
-        """Drop every variant's block of the folders ``years``."""
-        if self.folder is None:
-            return
-        for year in years:
-            for variant in VARIANTS:
-                with contextlib.suppress(OSError):
-                    remove_checked(self.folder / f"{year}.{variant}")
-
-    def clear(self) -> None:
-        """Drop every block."""
-        self.drop(self.years())
+        return self.write_parts(year, variant, block.parts())

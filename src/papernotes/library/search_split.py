@@ -81,20 +81,9 @@ def _forked(
 ) -> tuple[int, int] | None:
     """A child working out ``items`` and writing their answers to a pipe: its pid and the
     pipe's reading end; None when no child could be made."""
-    try:
-        answers, into = os.pipe()
-    except OSError:
-        return None
-    try:
-        pid = os.fork()
-    except OSError:
-        os.close(answers)
-        os.close(into)
-        return None
-    if pid == 0:  # pragma: no cover - the child; its exit status says how it went
-        _child(items, work, dump, answers, into)
-    os.close(into)
-    return pid, answers
+    from papernotes.storage.split_stat import forked_child
+
+    return forked_child(lambda answers, into: _child(items, work, dump, answers, into))
 
 
 def _child(

@@ -74,6 +74,13 @@ def _may_fork(files: int, split_from: int | None) -> bool:
 def _forked(prefix: str, rels: list[str], one_pass: OnePass) -> tuple[int, int] | None:
     """A child stat-ing ``rels`` and writing their keys to a pipe: its pid and the pipe's
     reading end; None when no child could be made."""
+    return forked_child(lambda answers, into: _child(prefix, rels, one_pass, answers, into))
+
+
+def forked_child(run: Callable[[int, int], None]) -> tuple[int, int] | None:
+    """A child process running ``run(reading end, writing end)`` of a new pipe (it must end
+    with ``os._exit``): its pid and the pipe's reading end, the writing end closed here;
+    None when no pipe or child could be made."""
     try:
         answers, into = os.pipe()
     except OSError:
@@ -85,7 +92,7 @@ def _forked(prefix: str, rels: list[str], one_pass: OnePass) -> tuple[int, int] 
         os.close(into)
         return None
     if pid == 0:  # pragma: no cover - the child; its exit status says how it went
-        _child(prefix, rels, one_pass, answers, into)
+        run(answers, into)
     os.close(into)
     return pid, answers
 

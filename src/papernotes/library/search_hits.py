@@ -318,7 +318,11 @@ def field_named(number: int, authors: int, tags: int, fields: int) -> tuple[str,
     that has ``fields`` fields, ``authors`` authors and ``tags`` tags (``search.fields_of``)."""
     if number < HEAD_COUNT:
         return HEAD_FIELDS[number], None
-    number -= HEAD_COUNT
+    return field_after_head(number - HEAD_COUNT, authors, tags, fields)
+
+
+def field_after_head(number: int, authors: int, tags: int, fields: int) -> tuple[str, int | None]:
+    """``field_named`` of the field ``number`` counted after the head fields."""
     if number < authors:
         return "authors", number
     number -= authors

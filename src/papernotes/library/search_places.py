@@ -16,7 +16,13 @@ from typing import TYPE_CHECKING
 
 from papernotes.library.pinyin_spans import B_HAN, B_NOT_HAN, TOKEN_END, TOKEN_ENDS, one_span_in
 from papernotes.library.search import Hit
-from papernotes.library.search_hits import HEAD_COUNT, HEAD_FIELDS, FormsQuery, Places
+from papernotes.library.search_hits import (
+    HEAD_COUNT,
+    HEAD_FIELDS,
+    FormsQuery,
+    Places,
+    field_after_head,
+)
 
 if TYPE_CHECKING:
     from papernotes.library.search_listing import Found
@@ -109,21 +115,7 @@ def placed(  # noqa: PLR0913, PLR0915 - the year's forms and spellings, where th
         if number < HEAD_COUNT:
             name, index = NAMED[number]
         else:
-            name, index = named(number - HEAD_COUNT, ends[lo], ends[lo + 1], fields)
+            name, index = field_after_head(number - HEAD_COUNT, ends[lo], ends[lo + 1], fields)
         text = field.decode("utf-8", "surrogatepass")
         add((b"", paths[i], *row, Hit(name, index, text, start - offset, end - offset)))
     return found
-
-
-def named(number: int, authors: int, tags: int, fields: int) -> tuple[str, int | None]:
-    """The name and list index of the field ``number`` after the head fields of a note with
-    ``fields`` fields, ``authors`` authors and ``tags`` tags (``search_hits.field_named``)."""
-    if number < authors:
-        return "authors", number
-    number -= authors
-    if number < tags:
-        return "tags", number
-    number -= tags
-    if number < fields - 1 - HEAD_COUNT - authors - tags:
-        return "notes", number
-    return "body", None

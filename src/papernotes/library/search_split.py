@@ -13,11 +13,10 @@ are exactly those of one pass.
 from __future__ import annotations
 
 import marshal
-import os
-import sys
-import threading
 from collections.abc import Callable, Sequence
 from typing import TypeVar
+
+from papernotes.storage.split_stat import child_output, fork_is_safe, forked_child
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -64,9 +63,7 @@ def _split_at(weights: Sequence[int], split_from: int) -> int:
     """Where the child's items begin: about half of the weight, or none (``len``) when the
     weights are under ``split_from`` or no child may be forked."""
     total = sum(weights)
-    if total < split_from or not sys.platform.startswith("linux"):
-        return len(weights)
-    if threading.active_count() != 1:  # a fork copies the calling thread alone
+    if total < split_from or not fork_is_safe():
         return len(weights)
     done = 0
     for i, weight in enumerate(weights):
@@ -81,40 +78,17 @@ def _forked(
 ) -> tuple[int, int] | None:
     """A child working out ``items`` and writing their answers to a pipe: its pid and the
     pipe's reading end; None when no child could be made."""
-    from papernotes.storage.split_stat import forked_child
 
-    return forked_child(lambda answers, into: _child(items, work, dump, answers, into))
-
-
-def _child(
-    items: Sequence[T],
-    work: Callable[[T], R | None],
-    dump: Callable[[R], bytes],
-    answers: int,
-    into: int,
-) -> None:
-    """Work out, write, and leave without running anything of the parent's (no flush of its
-    buffered output, no exit handlers, no cache writes): ``os._exit``."""
-    code = 1
-    try:
-        import gc
-
-        gc.disable()  # a collection would touch, and so copy, the parent's whole heap
-        os.close(answers)
+    def made() -> bytes:
         done = []
         for item in items:
             answer = work(item)
             if answer is None:
-                os._exit(1)
+                raise LookupError("an item gives no answer: the parent works them out")
             done.append(dump(answer))
-        view = memoryview(marshal.dumps(done))
-        while view:
-            view = view[os.write(into, view) :]
-        code = 0
-    except BaseException:  # noqa: BLE001, S110 - the parent works them out again
-        pass
-    finally:
-        os._exit(code)
+        return marshal.dumps(done)
+
+    return forked_child(made)
 
 
 def _answers(
@@ -122,17 +96,9 @@ def _answers(
 ) -> list[R | None] | None:
     """The ``count`` answers the child ``pid`` wrote to the pipe ``answers``, once it ended
     (each None that does not ``load``); None when it failed."""
-    chunks = []
-    try:
-        while chunk := os.read(answers, 1 << 20):
-            chunks.append(chunk)
-    finally:
-        os.close(answers)  # a child still writing gets EPIPE and exits
-        _, status = os.waitpid(pid, 0)
-    if status != 0:
+    data = child_output(pid, answers)
+    if data is None:
         return None
-    data = b"".join(chunks)
-    chunks.clear()
     try:
         done = marshal.loads(data)
     except (ValueError, EOFError, TypeError):

@@ -61,26 +61,27 @@ def started_stat_keys(
 
 
 def _may_fork(files: int, split_from: int | None) -> bool:
-    """Whether a child is worth making (``split_from`` files, default ``SPLIT_FROM``), and
-    safe: Linux, one thread only (a fork copies the calling thread alone: another's locks
+    """Whether a child is worth making (``split_from`` files, default ``SPLIT_FROM``) and
+    safe (``fork_is_safe``)."""
+    return files >= (SPLIT_FROM if split_from is None else split_from) and fork_is_safe()
+
+
+def fork_is_safe() -> bool:
+    """Linux, one thread only (a fork copies the calling thread alone: another's locks
     would stay held in the child)."""
-    if files < (SPLIT_FROM if split_from is None else split_from):
-        return False
-    if not sys.platform.startswith("linux"):
-        return False
-    return threading.active_count() == 1
+    return sys.platform.startswith("linux") and threading.active_count() == 1
 
 
 def _forked(prefix: str, rels: list[str], one_pass: OnePass) -> tuple[int, int] | None:
     """A child stat-ing ``rels`` and writing their keys to a pipe: its pid and the pipe's
     reading end; None when no child could be made."""
-    return forked_child(lambda answers, into: _child(prefix, rels, one_pass, answers, into))
+    return forked_child(lambda: b"".join(one_pass(prefix, rels)))
 
 
-def forked_child(run: Callable[[int, int], None]) -> tuple[int, int] | None:
-    """A child process running ``run(reading end, writing end)`` of a new pipe (it must end
-    with ``os._exit``): its pid and the pipe's reading end, the writing end closed here;
-    None when no pipe or child could be made."""
+def forked_child(make: Callable[[], bytes]) -> tuple[int, int] | None:
+    """A child process writing ``make()`` to a new pipe and leaving (status 1 when ``make``
+    raised): its pid and the pipe's reading end, for ``child_output``; None when no pipe or
+    child could be made."""
     try:
         answers, into = os.pipe()
     except OSError:
@@ -92,13 +93,13 @@ def forked_child(run: Callable[[int, int], None]) -> tuple[int, int] | None:
         os.close(into)
         return None
     if pid == 0:  # pragma: no cover - the child; its exit status says how it went
-        run(answers, into)
+        _child(make, answers, into)
     os.close(into)
     return pid, answers
 
 
-def _child(prefix: str, rels: list[str], one_pass: OnePass, answers: int, into: int) -> None:
-    """Stat, write, and leave without running anything of the parent's (no flush of its
+def _child(make: Callable[[], bytes], answers: int, into: int) -> None:
+    """Make, write, and leave without running anything of the parent's (no flush of its
     buffered output, no exit handlers, no cache writes): ``os._exit``."""
     code = 1
     try:
@@ -106,19 +107,19 @@ def _child(prefix: str, rels: list[str], one_pass: OnePass, answers: int, into: 
 
         gc.disable()  # a collection would touch, and so copy, the parent's whole heap
         os.close(answers)
-        view = memoryview(b"".join(one_pass(prefix, rels)))
+        view = memoryview(make())
         while view:
             view = view[os.write(into, view) :]
         code = 0
-    except BaseException:  # noqa: BLE001, S110 - the parent stats again; no output here
+    except BaseException:  # noqa: BLE001, S110 - the parent does the work; no output here
         pass
     finally:
         os._exit(code)
 
 
-def _answer(pid: int, answers: int, count: int) -> list[bytes] | None:
-    """The ``count`` keys the child ``pid`` wrote to the pipe ``answers``, once it ended;
-    None when it failed (then this process stats them)."""
+def child_output(pid: int, answers: int) -> bytes | None:
+    """What the child ``pid`` (``forked_child``) wrote to the pipe ``answers``, once it
+    ended; None when it failed."""
     chunks = []
     try:
         while chunk := os.read(answers, 1 << 20):
@@ -126,7 +127,13 @@ def _answer(pid: int, answers: int, count: int) -> list[bytes] | None:
     finally:
         os.close(answers)  # a child still writing gets EPIPE and exits
         _, status = os.waitpid(pid, 0)
-    data = b"".join(chunks)
-    if status != 0 or len(data) != count * KEY_SIZE:
+    return b"".join(chunks) if status == 0 else None
+
+
+def _answer(pid: int, answers: int, count: int) -> list[bytes] | None:
+    """The ``count`` keys the child ``pid`` wrote to the pipe ``answers``, once it ended;
+    None when it failed (then this process stats them)."""
+    data = child_output(pid, answers)
+    if data is None or len(data) != count * KEY_SIZE:
         return None
     return [data[i : i + KEY_SIZE] for i in range(0, len(data), KEY_SIZE)]

@@ -48,20 +48,32 @@ def order_digest(order: Sequence[str]) -> bytes | None:
     return blake2b(joined.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
+def folders_load(
+    library: Library, variant: str, summaries: bool = False
+) -> tuple[BlocksLoad, Sequence[str]] | None:
+    """The year folders' kept blocks (or ``summaries``) checked against a scan, and the
+    document order; None when the notes are held already, nothing is kept, or
+    ``document.yaml`` does not read (the full path reports it)."""
+    if library._notes is not None:
+        return None
+    scan = library._scan or library.store.scan()
+    load = blocks_load(library.store, scan, variant, summaries=summaries)
+    if load is None:
+        return None
+    try:
+        return load, library.layout().order
+    except FileFormatError:
+        return None
+
+
 def blocks_text(library: Library, render: Render, variant: str) -> str | None:
     """What the default ``list`` prints (``render``ed rows of every note, the library's order),
     from the kept blocks where a folder did not change; None to take the full path. The
     problems go where ``kept_rows`` puts them (``Library._listed``)."""
-    if library._notes is not None:
+    loaded = folders_load(library, variant)
+    if loaded is None:
         return None
-    scan = library._scan or library.store.scan()
-    load = blocks_load(library.store, scan, variant)
-    if load is None:
-        return None
-    try:
-        order = library.layout().order
-    except FileFormatError:  # reported by the full path
-        return None
+    load, order = loaded
     digest = order_digest(order)
     if digest is None:
         return None
@@ -87,7 +99,7 @@ def blocks_text(library: Library, render: Render, variant: str) -> str | None:
         return None  # two folders of one year: their papers ordered together
     unread = [Problem(*p) for year, _, _ in load.groups for p in blocks[year].problems]
     load.finish({year: blocks[year] for year in made.rows}, unread)
-    library._listed = scan.problems + unread
+    library._listed = load.scan.problems + unread
     library._scan = None
     return "\n".join(text for _, text in reversed(shown))
 

@@ -24,8 +24,7 @@ from itertools import compress, count
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
-from papernotes.errors import FileFormatError
-from papernotes.library.list_blocks import order_digest
+from papernotes.library.list_blocks import folders_load, order_digest
 from papernotes.library.list_rows import (
     ADDED,
     PATH,
@@ -38,7 +37,7 @@ from papernotes.library.list_rows import (
 )
 from papernotes.library.reading_queue import QUEUE_STATUSES, priority_rank
 from papernotes.model import Problem
-from papernotes.storage.block_listing import BlocksLoad, blocks_load
+from papernotes.storage.block_listing import BlocksLoad
 
 if TYPE_CHECKING:
     from papernotes.library.api import Library
@@ -66,16 +65,10 @@ def queue_text(library: Library, render: Render) -> str | None:
     """What ``queue`` prints (``render``ed, the queue's order), from the kept summaries where
     a folder did not change; None to take the full path. The problems go where
     ``kept_rows`` puts them (``Library._listed``)."""
-    if library._notes is not None:
+    loaded = folders_load(library, VARIANT, summaries=True)
+    if loaded is None:
         return None
-    scan = library._scan or library.store.scan()
-    load = blocks_load(library.store, scan, VARIANT, summaries=True)
-    if load is None:
-        return None
-    try:
-        order = library.layout().order
-    except FileFormatError:  # reported by the full path
-        return None
+    load, order = loaded
     digest = order_digest(order)
     if digest is None:
         return None
@@ -97,7 +90,7 @@ def queue_text(library: Library, render: Render) -> str | None:
         lines += summaries[year].data[3]
     unread = [Problem(*p) for year, _, _ in load.groups for p in summaries[year].problems]
     load.finish({year: summaries[year] for year in made.rows}, unread)
-    library._listed = scan.problems + unread
+    library._listed = load.scan.problems + unread
     library._scan = None
     return "\n".join(map(lines.__getitem__, sorted(range(len(keys)), key=keys.__getitem__)))
 

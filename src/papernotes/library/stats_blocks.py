@@ -16,11 +16,10 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from papernotes.errors import FileFormatError
+from papernotes.library.list_blocks import folders_load
 from papernotes.library.list_rows import list_row
 from papernotes.library.reading_stats import COUNTED, Counts, row_counts
 from papernotes.model import Problem
-from papernotes.storage.block_listing import blocks_load
 
 if TYPE_CHECKING:
     from papernotes.library.api import Library
@@ -32,16 +31,10 @@ def kept_counts(library: Library) -> tuple[int, Counts] | None:
     """How many papers parse and their counts (``reading_stats.row_counts``), from the kept
     summaries where a folder did not change; None to take the full path. The problems go
     where ``kept_rows`` puts them (``Library._listed``)."""
-    if library._notes is not None:
+    loaded = folders_load(library, VARIANT, summaries=True)  # (a bad document.yaml:
+    if loaded is None:  # reported by the full path, first)
         return None
-    scan = library._scan or library.store.scan()
-    load = blocks_load(library.store, scan, VARIANT, summaries=True)
-    if load is None:
-        return None
-    try:
-        library.layout()
-    except FileFormatError:  # reported by the full path, first
-        return None
+    load = loaded[0]
     kept = {year: s for year, s in load.kept.items() if _sound(s.data)}
     got = load.rows([year for year, _, _ in load.groups if year not in kept], list_row)
     if got is None:
@@ -61,7 +54,7 @@ def kept_counts(library: Library) -> tuple[int, Counts] | None:
             whole.update(dict(part))
     unread = [Problem(*p) for year, _, _ in load.groups for p in summaries[year].problems]
     load.finish({year: summaries[year] for year in got}, unread)
-    library._listed = scan.problems + unread
+    library._listed = load.scan.problems + unread
     library._scan = None
     return papers, tuple(total)  # type: ignore[return-value]
 

@@ -5,6 +5,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import textwrap
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from click.testing import CliRunner, Result
@@ -85,3 +89,40 @@ def run_process(
         preexec_fn=preexec_fn,
         check=False,
     )
+
+
+LOCK_HOLDER = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+
+    from papernotes.storage.store import NoteStore
+
+    root, held, release = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
+    with NoteStore(root).locked():
+        held.touch()
+        deadline = time.monotonic() + 60  # never outlive a broken test
+        while not release.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+    """
+)
+
+
+@contextmanager
+def lock_held(root: Path, scratch: Path) -> Iterator[tuple[subprocess.Popen, Path]]:
+    """A second process holding the library lock of ``root`` until the file it yields
+    (``release``) exists; its files go in ``scratch``."""
+    script = scratch / "holder.py"
+    script.write_text(LOCK_HOLDER, encoding="utf-8")
+    held, release = scratch / "held", scratch / "release"
+    holder = subprocess.Popen([sys.executable, str(script), str(root), held, release])
+    try:
+        deadline = time.monotonic() + 60
+        while not held.exists():  # wait for the signal, not for time to pass
+            assert holder.poll() is None, "the lock holder died"
+            assert time.monotonic() < deadline, "the lock holder never took the lock"
+            time.sleep(0.01)
+        yield holder, release
+    finally:
+        release.touch()
+        holder.wait(timeout=60)

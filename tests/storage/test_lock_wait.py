@@ -10,48 +10,18 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import textwrap
-import time
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import folder_bytes
-
-HOLDER = textwrap.dedent(
-    """
-    import sys, time
-    from pathlib import Path
-
-    from papernotes.storage.store import NoteStore
-
-    root, held, release = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
-    with NoteStore(root).locked():
-        held.touch()
-        deadline = time.monotonic() + 60  # never outlive a broken test
-        while not release.exists() and time.monotonic() < deadline:
-            time.sleep(0.01)
-    """
-)
+from tests.helpers import folder_bytes, lock_held
 
 
 @pytest.fixture
 def lock_holder(empty_library, tmp_path):
     """A second process holding the library lock until ``release`` exists."""
-    script = tmp_path / "holder.py"
-    script.write_text(HOLDER, encoding="utf-8")
-    held, release = tmp_path / "held", tmp_path / "release"
-    holder = subprocess.Popen([sys.executable, str(script), str(empty_library), held, release])
-    try:
-        deadline = time.monotonic() + 60
-        while not held.exists():  # wait for the signal, not for time to pass
-            assert holder.poll() is None, "the lock holder died"
-            assert time.monotonic() < deadline, "the lock holder never took the lock"
-            time.sleep(0.01)
+    with lock_held(empty_library, tmp_path) as (holder, release):
         yield holder, release
-    finally:
-        release.touch()
-        holder.wait(timeout=60)
 
 
 def papernotes(root: Path, *args: str, env: dict | None = None) -> subprocess.Popen:

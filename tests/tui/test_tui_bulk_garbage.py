@@ -10,32 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import subprocess
-import sys
-import textwrap
 import time
 import weakref
 
 from papernotes.library.paper_rows import STATUS
 from papernotes.tui.screens import mark_actions
 from papernotes.tui.widgets.paper_list import PaperList
+from tests.helpers import lock_held
 from tests.tui_helpers import pilot_test, press, running
-
-HOLDER = textwrap.dedent(
-    """
-    import sys, time
-    from pathlib import Path
-
-    from papernotes.storage.store import NoteStore
-
-    root, held, release = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
-    with NoteStore(root).locked():
-        held.touch()
-        deadline = time.monotonic() + 60  # never outlive a broken test
-        while not release.exists() and time.monotonic() < deadline:
-            time.sleep(0.01)
-    """
-)
 
 
 class Cyclic:
@@ -50,16 +32,8 @@ async def test_garbage_made_on_screen_while_a_bulk_change_is_written_is_collecte
     seed_library, tmp_path, monkeypatch
 ):
     monkeypatch.setattr(mark_actions, "COLLECT_EVERY_S", 0.05)
-    script = tmp_path / "holder.py"
-    script.write_text(HOLDER, encoding="utf-8")
-    held, release = tmp_path / "held", tmp_path / "release"
-    holder = subprocess.Popen([sys.executable, str(script), str(seed_library), held, release])
-    try:
-        deadline = time.monotonic() + 60
-        while not held.exists():  # wait for the signal, not for time to pass
-            assert holder.poll() is None, "the lock holder died"
-            assert time.monotonic() < deadline, "the lock holder never took the lock"
-            time.sleep(0.01)
+    deadline = time.monotonic() + 60
+    with lock_held(seed_library, tmp_path) as (_, release):
         async with running(seed_library) as (app, pilot):
             marks = app.screen.marks
             await press(pilot, "V", "s", "down", "down", "enter")  # every row: read
@@ -84,6 +58,3 @@ async def test_garbage_made_on_screen_while_a_bulk_change_is_written_is_collecte
             rows = app.screen.query_one(PaperList).rows
             assert rows and {r[STATUS] for r in rows} == {"read"}
             assert gc.isenabled()
-    finally:
-        release.touch()
-        holder.wait(timeout=60)

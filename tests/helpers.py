@@ -126,3 +126,18 @@ def lock_held(root: Path, scratch: Path) -> Iterator[tuple[subprocess.Popen, Pat
     finally:
         release.touch()
         holder.wait(timeout=60)
+
+
+def forks_of(monkeypatch) -> list[int]:
+    """The children forked from now on (their pids)."""
+    made: list[int] = []
+    real_fork = os.fork
+
+    def fork() -> int:
+        pid = real_fork()
+        if pid:
+            made.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", fork)
+    return made

@@ -13,7 +13,7 @@ import pytest
 
 from papernotes.library import search_split
 from papernotes.library.search_split import worked_out
-from tests.helpers import run
+from tests.helpers import forks_of, run
 from tests.library.test_search_hits import MANY_PATTERN_QUERIES, QUERIES, TRICKY_NOTES, note_text
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="splits on Linux")
@@ -30,21 +30,6 @@ def tricky_library(seed_library):
     return seed_library
 
 
-def _forks(monkeypatch) -> list[int]:
-    """The children forked from now on (their pids)."""
-    made: list[int] = []
-    real_fork = os.fork
-
-    def fork() -> int:
-        pid = real_fork()
-        if pid:
-            made.append(pid)
-        return pid
-
-    monkeypatch.setattr(os, "fork", fork)
-    return made
-
-
 def _squared(item: int) -> tuple[int, int]:
     return item, item * item
 
@@ -55,7 +40,7 @@ def _worked_out(work, items=range(10), weights=None):
 
 
 def test_answers_worked_out_by_a_child_are_those_of_one_pass_in_order(monkeypatch):
-    forks = _forks(monkeypatch)
+    forks = forks_of(monkeypatch)
     parent = os.getpid()
     by = {}
 
@@ -69,7 +54,7 @@ def test_answers_worked_out_by_a_child_are_those_of_one_pass_in_order(monkeypatc
 
 
 def test_the_child_takes_the_later_items_holding_about_half_of_the_weight(monkeypatch):
-    forks = _forks(monkeypatch)
+    forks = forks_of(monkeypatch)
     here = []
 
     def work(item: int) -> tuple[int, int]:
@@ -142,7 +127,7 @@ def test_a_search_split_over_two_processes_prints_what_a_run_without_caches_prin
     expected = {q: run(tricky_library, *colours, "search", q, env=no_cache) for q in queries}
     assert run(tricky_library, "search", "keeps the forms and spellings").exit_code == 1
     monkeypatch.setattr(search_split, "SPLIT_FROM", 1)
-    forks = _forks(monkeypatch)
+    forks = forks_of(monkeypatch)
     for query, want in expected.items():
         for _ in range(2):  # worked out, then kept
             got = run(tricky_library, *colours, "search", query)

@@ -12,6 +12,7 @@ import pytest
 
 from papernotes.storage.caches import note_cache
 from papernotes.storage.split_stat import split_stat_keys
+from tests.helpers import forks_of
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="splits on Linux")
 
@@ -38,24 +39,9 @@ def _dying_in_a_child():
     return one_pass
 
 
-def _forks(monkeypatch) -> list[int]:
-    """The children forked from now on (their pids)."""
-    made: list[int] = []
-    real_fork = os.fork
-
-    def fork() -> int:
-        pid = real_fork()
-        if pid:
-            made.append(pid)
-        return pid
-
-    monkeypatch.setattr(os, "fork", fork)
-    return made
-
-
 def test_keys_split_with_a_child_are_those_of_one_pass(files, monkeypatch):
     prefix, rels = files
-    forks = _forks(monkeypatch)
+    forks = forks_of(monkeypatch)
     keys = split_stat_keys(prefix, rels, note_cache._stat_keys_here, split_from=2)
     assert forks, "no child stat-ed the second half"
     assert keys == note_cache._stat_keys_here(prefix, rels)
@@ -65,7 +51,7 @@ def test_keys_split_with_a_child_are_those_of_one_pass(files, monkeypatch):
 def test_a_file_the_child_cannot_stat_raises_what_one_pass_raises(files, monkeypatch):
     prefix, rels = files
     rels.insert(70, "2020/gone.md")  # in the child's half
-    forks = _forks(monkeypatch)
+    forks = forks_of(monkeypatch)
     with pytest.raises(FileNotFoundError) as raised:
         split_stat_keys(prefix, rels, note_cache._stat_keys_here, split_from=2)
     assert forks
@@ -82,7 +68,7 @@ def test_a_child_killed_before_it_answers_leaves_the_whole_stat_to_this_process(
 def test_a_process_with_other_threads_never_forks(files, monkeypatch):
     """A fork copies only the calling thread; the TUI's other threads may hold locks."""
     prefix, rels = files
-    forks = _forks(monkeypatch)
+    forks = forks_of(monkeypatch)
     stop = threading.Event()
     other = threading.Thread(target=stop.wait)
     other.start()
@@ -97,7 +83,7 @@ def test_a_process_with_other_threads_never_forks(files, monkeypatch):
 
 def test_few_files_are_stat_ed_here(files, monkeypatch):
     prefix, rels = files
-    forks = _forks(monkeypatch)
+    forks = forks_of(monkeypatch)
     assert note_cache.stat_keys(prefix, rels) == note_cache._stat_keys_here(prefix, rels)
     assert not forks
 
@@ -110,7 +96,7 @@ def test_keys_begun_ahead_are_collected_from_another_thread_as_one_pass_gives_th
     from papernotes.storage.split_stat import started_stat_keys
 
     prefix, rels = files
-    forks = _forks(monkeypatch)
+    forks = forks_of(monkeypatch)
     collect = started_stat_keys(prefix, rels, note_cache._stat_keys_here, split_from=2)
     assert forks, "no child was begun"
     got: list[list[bytes]] = []
@@ -137,7 +123,7 @@ def test_a_library_scanned_ahead_lists_what_a_library_that_was_not_lists(seed_li
 
     (seed_library / "2020" / "broken.md").write_text("---\ntitle: [\n---\n", encoding="utf-8")
     monkeypatch.setattr(split_stat, "SPLIT_FROM", 2)
-    forks = _forks(monkeypatch)
+    forks = forks_of(monkeypatch)
     ahead = Library(seed_library)
     ahead.scan_ahead()
     assert forks

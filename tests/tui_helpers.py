@@ -29,9 +29,14 @@ def pilot_test(test):
 
 
 async def ready(app: PapernotesApp, pilot) -> None:
-    """Wait until the library is loaded and the screen has settled."""
-    await app.workers.wait_for_complete()
-    await pilot.pause()
+    """Wait until the library is loaded and the screen has settled: no worker is left
+    running after a pause (a worker may be started by a callback run after a refresh, such
+    as the scan for links, so one wait is not enough on a loaded machine)."""
+    while True:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if all(worker.is_finished for worker in app.workers):
+            return
 
 
 async def search_prepared(app: PapernotesApp, pilot, within: float = 20.0) -> bool:

@@ -73,6 +73,8 @@ class EntriesExport:
     settled: bool = True
     pieces: Callable[[], Iterable[str]] | None = None
     empty: bool = False
+    chars: int = 0
+    """The length (``len``) of the text ``pieces()`` gives, where known (else 0)."""
 
 
 def layout_stamp(store: NoteStore) -> bytes | None:
@@ -129,7 +131,9 @@ def export_from_entries(
     if folders is not None:  # every note's entry kept per folder, written folder by folder
         fresh_layout = not known and layout != ABSENT and is_racy(layout, scan.started_ns)
         settled = folders.settled and not fresh_layout  # its problem could come unseen
-        return EntriesExport(folders.problems, "", settled, folders.pieces, folders.empty)
+        made = EntriesExport(folders.problems, "", settled, folders.pieces, folders.empty)
+        made.chars = folders.chars
+        return made
     with gc_paused():  # tens of thousands of kept values, no cycles (``gc_pause``)
         entries = KeptBibEntries(cache)
         try:
@@ -229,7 +233,8 @@ def _joined(problems: list[Problem], texts: list[str], settled: bool) -> Entries
                 yield "\n"
             yield text
 
-    return EntriesExport(problems, "", settled, pieces, not texts)
+    chars = sum(map(len, texts)) + max(len(texts) - 1, 0)
+    return EntriesExport(problems, "", settled, pieces, not texts, chars)
 
 
 def _wanted(facts: ExportFacts, year: int | None, tag_match: TagMatch | None) -> bool:

@@ -82,7 +82,9 @@ def export_bibtex_kept(
             return None
         if made.pieces is not None:  # written as made, and kept as it is written
             outputs = library.store.list_output_cache()
-            writer = outputs.writer(name, state, made.problems) if made.settled else None
+            writer = None
+            if made.settled:
+                writer = outputs.writer(name, state, made.problems, made.chars)
             result.pieces, result.empty = _kept_as_written(made.pieces(), writer), made.empty
             return made.problems, "", False
         result.text = made.text

@@ -145,10 +145,15 @@ class ListOutputCache:
         self._prune(keep=path)
         return True
 
-    def writer(self, name: str, state: bytes, problems: list[Problem]) -> KeptOutputWriter | None:
-        """``write`` for a text given in pieces (never joined); None when caching is off."""
+    def writer(
+        self, name: str, state: bytes, problems: list[Problem], chars: int = 0
+    ) -> KeptOutputWriter | None:
+        """``write`` for a text given in pieces (never joined); None when caching is off or
+        the text, ``chars`` long (``len``), would be too long to keep: its UTF-8 bytes are at
+        least as many (at 100,000 notes ``export --bib --with-notes`` is 84 MB: encoding and
+        writing 64 MB of it to throw away was 0.2 s)."""
         path = self._path(name)
-        if path is None:
+        if path is None or chars > MAX_OUTPUT_BYTES:
             return None
         return KeptOutputWriter(self, path, (self.real_root, name, state, problems))
 

@@ -49,6 +49,7 @@ TARGETS = {
     "export --bib, one note edited": (0.3, None),
     "export --bib warm": (0.3, None),
     "export --bib --with-notes warm": (None, None),
+    "export --bib --with-notes, one note edited": (None, 1.0),
     "complete PAPER warm (Tab)": (0.25, None),
     "export --md": (0.6, None),
     "list --json warm": (None, None),
@@ -194,6 +195,8 @@ class Bench:
         if self.wanted("export --bib --with-notes warm"):
             run_process(with_notes, self.env)
         self.measure("export --bib --with-notes warm", with_notes)
+        # Only the edited folder's entries made again; the others' texts printed as kept.
+        self.measure("export --bib --with-notes, one note edited", with_notes, before=edit_one)
         # A Tab after `papernotes show 20`: bash's completion protocol, as the shell runs it
         # (the first run makes the kept candidates; the measured runs read them).
         words = f"papernotes --notes {notes} show 20"

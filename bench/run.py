@@ -68,6 +68,9 @@ TARGETS = {
     "set --tag ±x --year 2018..2020 (~1,000 papers)": (2.0, None),
     "queue warm": (0.3, None),
     "queue, one note edited": (None, 1.0),
+    "links KEY, one note edited": (None, 1.0),
+    "key KEY, one note edited": (None, 1.0),
+    "links KEY, the linking note changed by set": (None, 1.0),
     "TUI first screen, list filled": (1.0, 1.5),
     "TUI filter keystroke": (0.030, 0.050),
     "TUI filter keystroke, pinyin query": (0.030, 0.050),
@@ -318,6 +321,7 @@ class Bench:
             shutil.rmtree(folder, ignore_errors=True)
         self.reading_queue(notes, edit_one)
         self.tui(notes)
+        self.links(notes, edit_one)
         counter = iter(range(10**6))
 
         def add_args() -> list[str]:
@@ -379,6 +383,48 @@ class Bench:
         )
         subprocess.run(papernotes(notes, "sync"), env=env, check=True, capture_output=True)
         self.measure("sync, nothing to do", papernotes(notes, "sync"))
+
+    def links(self, notes: Path, edit_one) -> None:
+        """``links KEY`` and ``key KEY`` after an edit (target: 1 s at 100,000 notes), from the
+        name index (library/index_links.py). Two notes link to each other first, as a user's
+        would (``note -q``): the paper of ``show KEY`` and the edited note (``edit_one``);
+        their files are put back afterwards, so the rows before (and a ``--reuse`` run) see
+        the library as generated."""
+        names = ("links KEY", "key KEY")
+        if not any(self.wanted(name) for name in names):
+            return
+        some = sorted((notes / "2015").glob("*.md"))[0]
+        linking = sorted((notes / "2016").glob("*.md"))[0]  # the note edit_one edits
+        kept = {path: path.read_bytes() for path in (some, linking)}
+        key = next(
+            line.split(":", 1)[1].strip().strip("'\"")
+            for line in kept[some].decode("utf-8").splitlines()
+            if line.startswith("key:")
+        )
+        for source, target in ((linking.stem, key), (key, linking.stem)):
+            run_process(papernotes(notes, "note", source, "-q", f"see [[{target}]]"), self.env)
+        time.sleep(RACY_WAIT_S)
+        for name, args in ((names[0], ("links", key)), (names[1], ("key", key))):
+            if self.wanted(name):  # the name index kept (library/name_index.py)
+                run_process(papernotes(notes, *args), self.env)
+            self.measure(f"{name}, one note edited", papernotes(notes, *args), before=edit_one)
+        signs = itertools.cycle("+-")
+
+        def set_linking() -> None:  # a write renames a file: its year folder's times change
+            tag = f"{next(signs)}y"
+            run_process(papernotes(notes, "set", linking.stem, "--tag", tag), self.env)
+            time.sleep(RACY_WAIT_S)  # old enough to be kept (the racy rule)
+
+        self.measure(
+            "links KEY, the linking note changed by set",
+            papernotes(notes, "links", key),
+            before=set_linking,
+        )
+        for path, data in kept.items():  # put back as generated (a new file renamed in)
+            temporary = path.with_name(f".{path.name}.bench")
+            temporary.write_bytes(data)
+            os.replace(temporary, path)
+        time.sleep(RACY_WAIT_S)
 
     def reading_queue(self, notes: Path, edit_one) -> None:
         """``set`` writing a tenth of the library (three of its 30 years), adding the tag on

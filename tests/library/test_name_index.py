@@ -550,13 +550,14 @@ def test_the_index_finds_a_linked_path_only_as_a_whole_path_on_each_line():
     """Paths that contain one another (``2020/a.md``, ``2020/aa.md``, ``x2020/a.md``), several
     links per line, the first and the last line: the text search finds what a line-by-line
     split finds, and the line numbers stay right with many matches."""
-    from papernotes.library.name_index import NameIndex, index_text
+    from papernotes.library.name_index import MARK, NameIndex, index_text
 
     paths = [f"2020/n{i}.md" for i in range(60)]
     links = ["2020/a.md", "2020/aa.md\t2020/a.md", "x2020/a.md", "", "2020/a.mdx\t2020/b.md"]
     links += ["2020/b.md\t2020/aa.md"] * 50 + ["2020/a.md"] * 4 + ["2020/b.md"]
     others = [["-"] * len(paths)] * 3
-    index = NameIndex(index_text([paths, [f"d{i}" for i in range(60)], *others, links]))
+    marks = [["0" * MARK] * len(paths), ["0" * MARK]]  # each note's, the document order's
+    index = NameIndex(index_text([paths, [f"d{i}" for i in range(60)], *others, links, *marks]))
     for target in ("2020/a.md", "2020/aa.md", "2020/b.md", "x2020/a.md", "2020/a.mdx", "0/a"):
         expected = [
             (paths[n], f"d{n}") for n, line in enumerate(links) if target in line.split("\t")
@@ -605,7 +606,7 @@ def test_the_index_text_is_made_holding_less_than_two_copies_of_it_not_three():
     import sys
     import tracemalloc
 
-    from papernotes.library.name_index import NameIndex, index_text
+    from papernotes.library.name_index import MARK, NameIndex, index_text
 
     count = 20_000
 
@@ -617,6 +618,8 @@ def test_the_index_text_is_made_holding_less_than_two_copies_of_it_not_three():
             [f"2001.{i:05d}" for i in range(count)],
             [f"预训练 title number {i}" for i in range(count)],  # two bytes a character
             [""] * count,
+            [f"{i:016x}" for i in range(count)],
+            ["0" * MARK],
         ]
 
     tracemalloc.start()

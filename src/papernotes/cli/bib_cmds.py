@@ -105,7 +105,8 @@ def key_cmd(ctx: click.Context, paper: str, new_key: str | None):
 
     library = existing_library(ctx)
     if new_key is None:
-        note = library.find(paper)
+        _, found, _ = library.find_named(paper)  # one note read while the name index holds
+        note = found or library.find(paper)
         click.echo(note.paper.key or "(no key yet: 'export --bib' assigns one)")
         return
     old, note = set_key(library, paper, new_key)

@@ -37,8 +37,14 @@ def links_cmd(ctx: click.Context, paper: str | None, as_json: bool, suggest: boo
         return
     if not paper:
         raise click.UsageError("Name a paper (or use --suggest).")
-    note = library.find(paper)
-    out, into = outgoing(library, note), incoming(library, note)
+    from papernotes.library.index_links import kept_links
+
+    found = kept_links(library, paper)  # a few notes read while the name index holds
+    if found is None:
+        note = library.find(paper)
+        out, into = outgoing(library, note), incoming(library, note)
+    else:
+        note, out, into = found
     if as_json:
         echo(
             to_json(

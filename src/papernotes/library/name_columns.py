@@ -23,11 +23,11 @@ if TYPE_CHECKING:
 
 
 def streamed_name_columns(library: Library) -> tuple[list[list[str]], list[Problem]] | None:
-    """The six columns of the name index and the problems ``Library.problems()`` would give,
+    """The eight columns of the name index and the problems ``Library.problems()`` would give,
     made one shard of notes at a time; None when the load cannot be made so (the caller
     loads every note)."""
     from papernotes.library.index import link_names, named_paths
-    from papernotes.library.name_index import HOLDS_LINKS
+    from papernotes.library.name_index import HOLDS_LINKS, mark, order_mark
     from papernotes.library.order import ordered
     from papernotes.library.paper_links import holds_links, linked, target_among
 
@@ -82,5 +82,7 @@ def streamed_name_columns(library: Library) -> tuple[list[list[str]], list[Probl
         [arxiv[i] for i in lines],
         [normalize_title(titles[i]) for i in lines],
         [links[i] for i in lines],
+        [mark(keys[i], years[i], added[i], titles[i]) for i in lines],
+        [order_mark(order)],
     ]
     return columns, problems

@@ -19,7 +19,8 @@ command that reads every note drops the stamp (docs/architecture.md, "The names 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, TypeVar
 
 from papernotes.model import Note, Problem, normalize_title
 from papernotes.text.arxiv_ids import base_id
@@ -28,10 +29,13 @@ if TYPE_CHECKING:
     from papernotes.library.api import Library
     from papernotes.storage.note_folder import Scan
 
-INDEX_NAME = "name index 5"
+A = TypeVar("A")
+
+INDEX_NAME = "name index 6"
 """The kept output's name (``Library.cached_output``); a new layout of the index, a new name."""
 
-_PARTS = ("paths", "digests", "keys", "arxiv", "titles", "links", "folded paths", "rows")
+_PARTS = ("paths", "digests", "keys", "arxiv", "titles", "links", "marks", "order")
+_PARTS += ("folded paths", "rows")
 _SEPARATOR = "\n\0\n"
 """Between two parts: every line of every part lies between two line breaks."""
 _SAME = "="
@@ -42,25 +46,32 @@ HOLDS_LINKS = "\t"
 """The "links" line of a note holding links that name no paper: a link naming none now may
 name one after another note's key changes (even in case alone), so the index may be brought
 up to date only while no note holds a link at all (``part_empty("links")``)."""
+MARK = 16
+"""A line of "marks": ``mark`` of the note, as long for every note (hex digits)."""
 _UNUSABLE = ""
 """The index of a library with a name holding a line break: never used (``find`` answers)."""
 
 
 def name_index(library: Library) -> str:
-    """The names of the library's notes as text: eight parts (paths, digests, folded keys,
+    """The names of the library's notes as text: ten parts (paths, digests, folded keys,
     arXiv ids, normalised titles, the paths of the papers each note links to, tab-joined
-    (``HOLDS_LINKS`` for a note whose links name none), the
+    (``HOLDS_LINKS`` for a note whose links name none), each note's ``mark``, the
     folded paths, and where each note's path and digest start), each one line per note in the
-    library's order. Lines are searched in place (``str.find`` within a part), which is far
+    library's order, and "order", one line: ``order_mark`` of the document's order. Lines are searched in place (``str.find`` within a part), which is far
     faster than decoding a mapping, or even splitting the text, at 100,000 notes."""
     return index_text(name_columns(library))
 
 
 def name_columns(library: Library) -> list[list[str]]:
-    """The first six parts of ``name_index``, one value per note each."""
+    """The first eight parts of ``name_index``, one value per note each ("order": one)."""
+    from papernotes.errors import FileFormatError
     from papernotes.library.paper_links import holds_links, links_to
 
     notes = library.notes()
+    try:
+        order = library.layout().order
+    except FileFormatError:  # ordered without it (``order.library_ordered``)
+        order = ()
     return [
         [n.path for n in notes],
         [n.digest for n in notes],
@@ -73,11 +84,33 @@ def name_columns(library: Library) -> list[list[str]]:
             else ""
             for n in notes
         ],
+        [mark(n.paper.key, n.paper.year, n.paper.added, n.paper.title) for n in notes],
+        [order_mark(order)],
     ]
 
 
+def mark(key: str, year: int, added: str, title: str) -> str:
+    """What a note's links and place take from it beyond the names indexed (the key in its
+    case: a link names a paper by its exact key first; the year, date added and folded title
+    that order it), as ``MARK`` hex digits: a changed note with its old mark and names names,
+    and stands, as it did (``name_index_update.with_digests``)."""
+    from papernotes.blake2 import blake2b
+
+    text = f"{key}\0{year}\0{added}\0{title.casefold()}".encode("utf-8", "surrogatepass")
+    return blake2b(text, digest_size=MARK // 2).hexdigest()
+
+
+def order_mark(order: Iterable[str]) -> str:
+    """The document's order (``document.yaml``'s paths) as ``MARK`` hex digits: the index's
+    lines are in the library's order, which it changes."""
+    from papernotes.blake2 import blake2b
+
+    text = "\0".join(order).encode("utf-8", "surrogatepass")
+    return blake2b(text, digest_size=MARK // 2).hexdigest()
+
+
 def index_text(columns: list[list[str]]) -> str:
-    """The index of the first six parts, ``columns`` (one value per note each; emptied
+    """The index of the first eight parts, ``columns`` (one value per note each; emptied
     here, each as soon as it is joined); the folded paths and the rows are worked out here."""
     paths, digests = columns[0], columns[1]
     folded = [path.casefold() for path in paths]  # folded once here, not by every show
@@ -125,6 +158,7 @@ class NameIndex:
             or not text.endswith("\n")
             or at != len(text) + len(_SEPARATOR) - 1
             or rows_end - rows_start != lines * _ROW - 1
+            or self._spans["marks"][1] - self._spans["marks"][0] != lines * (MARK + 1) - 1
         ):
             raise ValueError("not a name index")
         if text[slice(*self._spans["folded paths"])] == _SAME:
@@ -145,6 +179,10 @@ class NameIndex:
     def exact(self, name: str) -> list[tuple[str, str]]:
         """The notes (path, digest) ``name`` names by an exact rule of
         ``names.exact_matches`` (key, path or slug, arXiv id, title), in the library's order."""
+        return self.rows(self.exact_lines(name))
+
+    def exact_lines(self, name: str) -> set[int]:
+        """The numbers of the lines of the notes ``exact`` gives."""
         name = name.strip()
         folded = name.casefold()
         if not folded or "\n" in folded or "\0" in folded:
@@ -160,7 +198,11 @@ class NameIndex:
         wanted = normalize_title(name)
         if wanted:
             found |= self.lines("titles", wanted)
-        return self._rows(found)
+        return found
+
+    def rows(self, numbers: set[int]) -> list[tuple[str, str]]:
+        """The path and digest of each of the lines ``numbers``, in their order."""
+        return self._rows(numbers)
 
     def _rows(self, numbers: set[int]) -> list[tuple[str, str]]:
         text = self._text
@@ -186,8 +228,13 @@ class NameIndex:
         return self._text.count("\n", start, end) == end - start
 
     def line(self, part: str, number: int) -> str:
-        """Line ``number`` of ``part``: its start found by halving, each step a count of the
-        line breaks before it (a line's value is looked up, not every line equal to it)."""
+        """Line ``number`` of ``part`` (``line_span``)."""
+        return self._text[slice(*self.line_span(part, number))]
+
+    def line_span(self, part: str, number: int) -> tuple[int, int]:
+        """Where line ``number`` of ``part`` lies in the text: its start found by halving,
+        each step a count of the line breaks before it (a line's value is looked up, not
+        every line equal to it)."""
         text, (start, end) = self._text, self._spans[part]
         low, high = start, end  # the first position after ``number`` line breaks of the part
         while low < high:
@@ -196,7 +243,21 @@ class NameIndex:
                 low = middle + 1
             else:
                 high = middle
-        return text[low : text.index("\n", low)]
+        return low, text.index("\n", low)
+
+    def mark(self, number: int) -> str:
+        """Line ``number`` of "marks" (every line ``MARK`` long: no search)."""
+        start = self._spans["marks"][0] + number * (MARK + 1)
+        return self._text[start : start + MARK]
+
+    def order(self) -> str:
+        """The "order" part: ``order_mark`` of the document's order the index was made with."""
+        return self._text[slice(*self._spans["order"])]
+
+    @property
+    def text(self) -> str:
+        """The index's text."""
+        return self._text
 
     def digest_span(self, number: int) -> tuple[int, int]:
         """Where the digest of line ``number`` lies in the text."""
@@ -208,17 +269,21 @@ class NameIndex:
     def linking(self, path: str) -> list[tuple[str, str]]:
         """The notes (path, digest) that link to the note at ``path``, in the library's
         order."""
+        return self._rows(self.linking_lines(path))
+
+    def linking_lines(self, path: str) -> set[int]:
+        """The numbers of the lines of the notes that link to the note at ``path``."""
         text, (start, end) = self._text, self._spans["links"]  # a line: paths, tab-joined
         if not path or "\t" in path or "\n" in path:
             lines = enumerate(text[start:end].split("\n"))
-            return self._rows({n for n, t in lines if t and path in t.split("\t")})
+            return {n for n, t in lines if t and path in t.split("\t")}
         found: list[int] = []
         at = text.find(path, start, end)
         while at >= 0:
             if text[at - 1] in "\n\t" and text[at + len(path)] in "\n\t":  # a whole path
                 found.append(at)
             at = text.find(path, at + 1, end)
-        return self._rows(_line_numbers(text, start, found))
+        return _line_numbers(text, start, found)
 
 
 def _line_numbers(text: str, start: int, positions: list[int]) -> set[int]:
@@ -239,16 +304,25 @@ def find_named(
     """The problems of the library's load, the note ``query`` names and the notes linking to
     it, when the kept index settles it (one exact match, whose file and those of the notes
     linking to it still hold the indexed bytes); else the note is None and the caller asks
-    ``Library.find`` (which then reads every note).
+    ``Library.find`` (which then reads every note)."""
+    problems, answer = answered_from_index(library, query, _answer)
+    return answer or (problems, None, None)
+
+
+def answered_from_index(
+    library: Library, query: str, answer: Callable[[Library, list[Problem], str, str], A | None]
+) -> tuple[list[Problem], A | None]:
+    """The problems of the library's load and ``answer(library, problems, index text,
+    query)``, None when it gives none (the caller then reads every note).
 
     First from the index kept while the year folders are unchanged (``years_index``: no note
     stat-ed), then from the index kept for the folder's state (every note stat-ed); on a miss
     the index is made from the loaded notes, and the answer is ``find``'s."""
     if query.strip():
         kept = years_index(library)
-        answer = _answer(library, *kept, query) if kept is not None else None
-        if answer is not None:
-            return answer
+        found = answer(library, *kept, query) if kept is not None else None
+        if kept is not None and found is not None:
+            return kept[0], found
     from papernotes.library.list_rows import output_and_state
 
     store = library.store
@@ -283,8 +357,8 @@ def find_named(
         scanned = store.scanned_for(state)  # may change and no folder with it)
         store.caches().names_stamp().write(stamp, state, scanned)
     if not query.strip():
-        return problems, None, None  # the notes are read already: find() answers at no cost
-    return _answer(library, problems, text, query) or (problems, None, None)
+        return problems, None  # the notes are read already: find() answers at no cost
+    return problems, answer(library, problems, text, query)
 
 
 def years_index(library: Library) -> tuple[list[Problem], str] | None:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from papernotes.model import Problem, normalize_title
+from papernotes.model import Note, Problem, normalize_title
 
 if TYPE_CHECKING:
     from papernotes.library.api import Library
@@ -49,12 +49,12 @@ def updated_index(
     old = store.list_output_cache().read(INDEX_NAME, stamp[1])
     if old is None or old[0] or scan.keys is None or scan.problems:
         return None
-    if not _layout_as_stamped(store, stamp[0]) and not _layout_reads(store, scan):
-        return None
     try:
         index = NameIndex(old[1])
     except ValueError:
         return None
+    if not _layout_as_stamped(store, stamp[0]) and _layout_order(store, scan) != index.order():
+        return None  # no layout (``show`` warns of it), or another order of the notes
     paths = index.part_lines("paths")
     if sorted(paths) != scan.found:
         return None  # a note added, removed or moved (or another order of paths)
@@ -71,18 +71,18 @@ def updated_index(
 
 
 def with_digests(library: Library, index: NameIndex, text: str, changed: list[str]) -> str | None:
-    """The index ``text`` (read as ``index``) with the digests of the notes at the paths
-    ``changed``, read now, written over theirs (a digest is always as long: nothing else
-    moves); None when a note of the index holds a link (which paper a link names depends
-    on keys in their case and, for the papers linking to one, on the library's order, which
-    the index does not hold), or one of the notes cannot be read, holds a link, or no longer
-    has the folded key, arXiv id and normalised title the index gives it."""
-    from papernotes.library.paper_links import holds_links
+    """The index ``text`` (read as ``index``) with the notes at the paths ``changed``, read
+    now, written over theirs: their digests (always as long) and their lines of the links
+    part (the parts' offsets, kept in "rows", are from each part's start: none moves) (``index_links.links_line``); None when one of the notes cannot
+    be read, or no longer has the folded key, arXiv id, normalised title and ``mark`` (its
+    key in its case, year, date added and folded title) the index gives it. With those
+    unchanged, every other note's links name the papers they named, and every note keeps
+    its place in the library's order (the caller checks the document's order)."""
+    from papernotes.library.index_links import IndexedNotes, StaleIndex, links_line
+    from papernotes.library.name_index import mark
     from papernotes.storage.note_format import NoteFormatError
 
-    if not index.part_empty("links"):
-        return None
-    patches: list[tuple[int, str]] = []
+    fresh: dict[int, Note] = {}
     for rel in changed:
         lines = index.lines("paths", rel)
         if len(lines) != 1:
@@ -94,20 +94,33 @@ def with_digests(library: Library, index: NameIndex, text: str, changed: list[st
             return None
         paper = note.paper
         names = (paper.key.casefold(), paper.arxiv, normalize_title(paper.title))
-        if holds_links(paper) or any("\n" in name or "\0" in name for name in names):
+        if any("\n" in name or "\0" in name for name in names):
             return None
         for part, name in zip(("keys", "arxiv", "titles"), names, strict=True):
             if index.line(part, number) != name:
                 return None  # a name changed
+        if index.mark(number) != mark(paper.key, paper.year, paper.added, paper.title):
+            return None  # the key's case, or the note's place in the order, may have
+        fresh[number] = note
+    patches: list[tuple[int, int, str]] = []
+    notes = IndexedNotes(library, index, fresh)
+    for number, note in fresh.items():
         start, end = index.digest_span(number)
         if end - start != len(note.digest):
             return None
-        patches.append((start, note.digest))
+        patches.append((start, end, note.digest))
+        try:
+            line = links_line(notes, note)
+        except StaleIndex:
+            return None  # a note a link names changed too (in place): made from every note
+        start, end = index.line_span("links", number)
+        if text[start:end] != line:
+            patches.append((start, end, line))
     pieces: list[str] = []
     done = 0
-    for start, digest in sorted(patches):
-        pieces += (text[done:start], digest)
-        done = start + len(digest)
+    for start, end, new in sorted(patches):
+        pieces += (text[done:start], new)
+        done = end
     pieces.append(text[done:])
     return "".join(pieces)
 
@@ -161,17 +174,18 @@ def _layout_as_stamped(store: NoteStore, years_stamp: bytes) -> bool:
     return years_stamp.endswith(b"layout" + (stat_key_or_none(store.root / LAYOUT_FILE) or b""))
 
 
-def _layout_reads(store: NoteStore, scan: Scan) -> bool:
-    """Whether ``document.yaml`` reads and is a layout (its parse kept by the note cache while
-    its stat holds): else ``show`` warns of it, which the index made from every note does."""
+def _layout_order(store: NoteStore, scan: Scan) -> str | None:
+    """``name_index.order_mark`` of ``document.yaml``'s order, when it reads and is a layout
+    (its parse kept by the note cache while its stat holds); else None: ``show`` warns of
+    it, which the index made from every note does."""
+    from papernotes.library.name_index import order_mark
     from papernotes.storage.document_file import LAYOUT_FILE, LayoutFormatError, layout_from_data
     from papernotes.storage.row_listing import load_layout
 
     _, data = load_layout(store, store.caches().real_root, scan.started_ns)
     if data is None:  # none there is an empty layout; one that does not read is warned of
-        return not os.path.lexists(store.root / LAYOUT_FILE)
+        return None if os.path.lexists(store.root / LAYOUT_FILE) else order_mark(())
     try:
-        layout_from_data(data[1])
+        return order_mark(layout_from_data(data[1]).order)
     except LayoutFormatError:
-        return False
-    return True
+        return None

@@ -98,9 +98,12 @@ def file_lines(library: Library, note: Note) -> list[tuple[int, str]]:
     return [(number, line) for number, line in enumerate(lines[end + 1 :], end + 2)]
 
 
-def uses_in(library: Library, note: Note) -> list[LinkUse]:
-    """Every link in ``note``, with its file line and target."""
-    named = library.notes_named
+def uses_in(
+    library: Library, note: Note, named: Callable[[str], list[Note]] | None = None
+) -> list[LinkUse]:
+    """Every link in ``note``, with its file line and target (``named`` as in
+    ``linked_from``)."""
+    named = named or library.notes_named
     return [
         LinkUse(note, number, text.strip(), link, link_target(named, link.name))
         for number, text in file_lines(library, note)
@@ -216,6 +219,11 @@ def relink(library: Library, old: str, new: str) -> list[Note]:
         if paper != fresh.paper:
             changed.append(library.save(fresh, paper))
     return changed
+
+
+def link_names_of(paper: Paper) -> list[str]:
+    """The name of each link in ``paper``'s note lines and free text."""
+    return [link.name for link in _links_of(paper)]
 
 
 def _links_of(paper: Paper) -> list[PaperLink]:

@@ -185,7 +185,7 @@ def change_title_replaced_atomically(root: Path) -> None:
 
 
 def change_link_through_papernotes(root: Path) -> None:
-    """A note now links to a paper: the index's links change, so it is made again."""
+    """A note now links to a paper: its line of the index's links part is written over."""
     added = run(root, "note", "samea", "builds on [[bert-again]] and [[1810.04805]]")
     assert added.exit_code == 0, added.output
 
@@ -810,8 +810,8 @@ def test_a_key_changed_in_case_alone_changes_which_paper_a_link_names_and_show_s
     empty_library, trusting_cache, made, listed
 ):
     """The index folds keys, but a link names a paper by its exact key first: a change of
-    case keeps every folded name, yet moves a link (found by review), so while any note
-    holds a link, even one naming no paper, the index is made again."""
+    case keeps every folded name, yet moves a link (found by review), so a note whose key
+    changed in case alone (its ``mark`` in the index) has the index made again."""
     old = made(empty_library)
     if listed:
         assert run(empty_library, "list").exit_code == 0

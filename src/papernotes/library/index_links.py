@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING
 from papernotes.library.paper_links import (
     LinkUse,
     holds_links,
+    link_names_of,
     link_target,
     linked,
-    link_names_of,
     target_among,
     uses_in,
 )

@@ -13,6 +13,7 @@ listed first), each link answered by the rules of ``paper_links.link_target`` ov
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from papernotes.errors import FileFormatError
@@ -21,13 +22,16 @@ from papernotes.model import Note, Problem, normalize_title
 if TYPE_CHECKING:
     from papernotes.library.api import Library
 
+MARK = 16
+"""A line of the index's "marks" (and "order"): ``mark`` of a note, in hex digits."""
+
 
 def streamed_name_columns(library: Library) -> tuple[list[list[str]], list[Problem]] | None:
     """The eight columns of the name index and the problems ``Library.problems()`` would give,
     made one shard of notes at a time; None when the load cannot be made so (the caller
     loads every note)."""
     from papernotes.library.index import link_names, named_paths
-    from papernotes.library.name_index import HOLDS_LINKS, mark, order_mark
+    from papernotes.library.name_index import HOLDS_LINKS
     from papernotes.library.order import ordered
     from papernotes.library.paper_links import holds_links, linked, target_among
 
@@ -86,3 +90,23 @@ def streamed_name_columns(library: Library) -> tuple[list[list[str]], list[Probl
         [order_mark(order)],
     ]
     return columns, problems
+
+
+def mark(key: str, year: int, added: str, title: str) -> str:
+    """What a note's links and place take from it beyond the names indexed (the key in its
+    case: a link names a paper by its exact key first; the year, date added and folded title
+    that order it), as ``MARK`` hex digits: a changed note with its old mark and names names,
+    and stands, as it did (``name_index_update.with_digests``)."""
+    from papernotes.blake2 import blake2b
+
+    text = f"{key}\0{year}\0{added}\0{title.casefold()}".encode("utf-8", "surrogatepass")
+    return blake2b(text, digest_size=MARK // 2).hexdigest()
+
+
+def order_mark(order: Iterable[str]) -> str:
+    """The document's order (``document.yaml``'s paths) as ``MARK`` hex digits: the index's
+    lines are in the library's order, which it changes."""
+    from papernotes.blake2 import blake2b
+
+    text = "\0".join(order).encode("utf-8", "surrogatepass")
+    return blake2b(text, digest_size=MARK // 2).hexdigest()

@@ -19,9 +19,10 @@ command that reads every note drops the stamp (docs/architecture.md, "The names 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
+from papernotes.library.name_columns import MARK, mark, order_mark
 from papernotes.model import Note, Problem, normalize_title
 from papernotes.text.arxiv_ids import base_id
 
@@ -34,8 +35,8 @@ A = TypeVar("A")
 INDEX_NAME = "name index 6"
 """The kept output's name (``Library.cached_output``); a new layout of the index, a new name."""
 
-_PARTS = ("paths", "digests", "keys", "arxiv", "titles", "links", "marks", "order")
-_PARTS += ("folded paths", "rows")
+_PARTS: tuple[str, ...] = ("paths", "digests", "keys", "arxiv", "titles", "links", "marks")
+_PARTS += ("order", "folded paths", "rows")
 _SEPARATOR = "\n\0\n"
 """Between two parts: every line of every part lies between two line breaks."""
 _SAME = "="
@@ -43,11 +44,8 @@ _SAME = "="
 _ROW = 17
 """A line of "rows": where the note's path and digest start (two 8-digit hex offsets)."""
 HOLDS_LINKS = "\t"
-"""The "links" line of a note holding links that name no paper: a link naming none now may
-name one after another note's key changes (even in case alone), so the index may be brought
-up to date only while no note holds a link at all (``part_empty("links")``)."""
-MARK = 16
-"""A line of "marks": ``mark`` of the note, as long for every note (hex digits)."""
+"""The "links" line of a note holding links that name no paper (``part_empty("links")``:
+no note holds a link)."""
 _UNUSABLE = ""
 """The index of a library with a name holding a line break: never used (``find`` answers)."""
 
@@ -57,8 +55,9 @@ def name_index(library: Library) -> str:
     arXiv ids, normalised titles, the paths of the papers each note links to, tab-joined
     (``HOLDS_LINKS`` for a note whose links name none), each note's ``mark``, the
     folded paths, and where each note's path and digest start), each one line per note in the
-    library's order, and "order", one line: ``order_mark`` of the document's order. Lines are searched in place (``str.find`` within a part), which is far
-    faster than decoding a mapping, or even splitting the text, at 100,000 notes."""
+    library's order, and "order", one line: ``order_mark`` of the document's order. Lines
+    are searched in place (``str.find`` within a part), which is far faster than decoding a
+    mapping, or even splitting the text, at 100,000 notes."""
     return index_text(name_columns(library))
 
 
@@ -87,26 +86,6 @@ def name_columns(library: Library) -> list[list[str]]:
         [mark(n.paper.key, n.paper.year, n.paper.added, n.paper.title) for n in notes],
         [order_mark(order)],
     ]
-
-
-def mark(key: str, year: int, added: str, title: str) -> str:
-    """What a note's links and place take from it beyond the names indexed (the key in its
-    case: a link names a paper by its exact key first; the year, date added and folded title
-    that order it), as ``MARK`` hex digits: a changed note with its old mark and names names,
-    and stands, as it did (``name_index_update.with_digests``)."""
-    from papernotes.blake2 import blake2b
-
-    text = f"{key}\0{year}\0{added}\0{title.casefold()}".encode("utf-8", "surrogatepass")
-    return blake2b(text, digest_size=MARK // 2).hexdigest()
-
-
-def order_mark(order: Iterable[str]) -> str:
-    """The document's order (``document.yaml``'s paths) as ``MARK`` hex digits: the index's
-    lines are in the library's order, which it changes."""
-    from papernotes.blake2 import blake2b
-
-    text = "\0".join(order).encode("utf-8", "surrogatepass")
-    return blake2b(text, digest_size=MARK // 2).hexdigest()
 
 
 def index_text(columns: list[list[str]]) -> str:

@@ -73,13 +73,15 @@ def updated_index(
 def with_digests(library: Library, index: NameIndex, text: str, changed: list[str]) -> str | None:
     """The index ``text`` (read as ``index``) with the notes at the paths ``changed``, read
     now, written over theirs: their digests (always as long) and their lines of the links
-    part (the parts' offsets, kept in "rows", are from each part's start: none moves) (``index_links.links_line``); None when one of the notes cannot
-    be read, or no longer has the folded key, arXiv id, normalised title and ``mark`` (its
-    key in its case, year, date added and folded title) the index gives it. With those
-    unchanged, every other note's links name the papers they named, and every note keeps
-    its place in the library's order (the caller checks the document's order)."""
+    part (``index_links.links_line``; the offsets of "rows" are from their part's start:
+    none moves); None when one of the notes cannot be read, or no longer has the folded key,
+    arXiv id, normalised title and ``mark`` (its key in its case, year, date added and
+    folded title) the index gives it, or a note its links name no longer holds the indexed
+    bytes (``index_links.StaleIndex``). With those unchanged, every other note's links name
+    the papers they named, and every note keeps its place in the library's order (the
+    caller checks the document's order)."""
     from papernotes.library.index_links import IndexedNotes, StaleIndex, links_line
-    from papernotes.library.name_index import mark
+    from papernotes.library.name_columns import mark
     from papernotes.storage.note_format import NoteFormatError
 
     fresh: dict[int, Note] = {}
@@ -175,10 +177,10 @@ def _layout_as_stamped(store: NoteStore, years_stamp: bytes) -> bool:
 
 
 def _layout_order(store: NoteStore, scan: Scan) -> str | None:
-    """``name_index.order_mark`` of ``document.yaml``'s order, when it reads and is a layout
+    """``name_columns.order_mark`` of ``document.yaml``'s order, when it reads and is a layout
     (its parse kept by the note cache while its stat holds); else None: ``show`` warns of
     it, which the index made from every note does."""
-    from papernotes.library.name_index import order_mark
+    from papernotes.library.name_columns import order_mark
     from papernotes.storage.document_file import LAYOUT_FILE, LayoutFormatError, layout_from_data
     from papernotes.storage.row_listing import load_layout
 

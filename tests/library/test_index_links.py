@@ -1,0 +1,275 @@
+"""``links PAPER`` and ``key PAPER`` from the kept name index (library/index_links.py): a few
+notes read, not every note, and always what a run without caches prints; the index's links
+part brought up to date from a changed note (library/name_index_update.py)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from papernotes.library import Library
+from papernotes.model import Paper
+from papernotes.storage.caches import location as cache_location
+from papernotes.storage.note_format import render_note
+from papernotes.storage.store import NoteStore
+from tests.helpers import calls_of, run
+
+
+def write_note(root: Path, rel: str, paper: Paper) -> None:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render_note(paper), encoding="utf-8")
+
+
+def replace_atomically(path: Path, text: str) -> None:
+    """Write as an editor that saves through a new file does: the folder changes."""
+    temporary = path.with_name(f".{path.name}.new")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def edit_atomically(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    replace_atomically(path, text.replace(old, new, 1))
+
+
+@pytest.fixture
+def linked_library(empty_library) -> Path:
+    """Links by key, by slug, by arXiv id (with prefix and version), by a key in another
+    case, to no paper, to two papers (case aside) with one exact, to the note itself; two
+    notes of one year linking to one paper, ordered by their dates added."""
+    root = empty_library
+    notes = {
+        "2020/bert.md": Paper(title="BERT", year=2020, key="devlin2019", arxiv="1810.04805"),
+        "2021/roberta.md": Paper(
+            title="RoBERTa", year=2021, key="liu2019", added="2024-01-02",
+            notes=("builds on [[devlin2019]]", "and on [[devlin2019|BERT]] again"),
+        ),
+        "2021/tiny.md": Paper(
+            title="TinyBERT", year=2021, key="Tiny", added="2024-01-03",
+            notes=("distils [[bert]] (a slug)", "compare [[liu2019]]"),
+        ),
+        "2019/byid.md": Paper(
+            title="By id", year=2019, key="byid",
+            body="see [[arXiv:1810.04805v2|the paper]] and [[1810.04805]]",
+        ),
+        "2022/case.md": Paper(
+            title="Case", year=2022, key="caseA",
+            notes=("[[DEVLIN2019]] in capitals", "[[nothing]] names none"),
+        ),
+        "2022/selfie.md": Paper(
+            title="Selfie", year=2022, key="selfie", notes=("[[selfie]] and [[Tiny]]",)
+        ),
+        "2023/smith-a.md": Paper(title="Smith A", year=2023, key="Smith"),
+        "2023/smith-b.md": Paper(title="Smith B", year=2023, key="SMITH"),
+        "2023/alpha.md": Paper(
+            title="Alpha", year=2023, key="alpha", notes=("[[Smith]] and [[smith]]",)
+        ),
+    }  # fmt: skip
+    for rel, paper in notes.items():
+        write_note(root, rel, paper)
+    return root
+
+
+QUERIES = ["devlin2019", "liu2019", "Tiny", "byid", "caseA", "selfie", "2023/smith-a"]
+QUERIES += ["2023/smith-b", "alpha", "Smith", "nothing", "1810.04805"]
+
+
+def shown(root: Path, *args: str, env: dict | None = None) -> tuple:
+    result = run(root, *args, env=env)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def uncached(root: Path, *args: str) -> tuple:
+    return shown(root, *args, env={cache_location.DISABLE_ENV: "1"})
+
+
+def commands(query: str) -> list[tuple[str, ...]]:
+    return [("links", query), ("links", query, "--json"), ("key", query), ("show", query)]
+
+
+def link_added_through_papernotes(root: Path) -> None:
+    """Another note now links to the paper (resolved to its key as it is saved)."""
+    assert run(root, "note", "byid", "-q", "cites [[bert]] too").exit_code == 0
+
+
+def link_removed_by_an_editor(root: Path) -> None:
+    edit_atomically(root / "2021" / "roberta.md", "builds on [[devlin2019]]", "builds on BERT")
+
+
+def link_forms_written_by_an_editor(root: Path) -> None:
+    """Slug, arXiv id with a version, a key in capitals, a path: all name one paper."""
+    edit_atomically(
+        root / "2021" / "roberta.md",
+        "builds on [[devlin2019]]",
+        "builds on [[BERT]], [[1810.04805v3]], [[DEVLIN2019]] and [[2020/bert]]",
+    )
+
+
+def linked_key_changed_through_papernotes(root: Path) -> None:
+    """The links to the old key are rewritten to the new one in every linking note."""
+    assert run(root, "key", "devlin2019", "devlin2019b").exit_code == 0
+
+
+def linking_key_changed_through_papernotes(root: Path) -> None:
+    assert run(root, "key", "liu2019", "liu2019b").exit_code == 0
+
+
+def linked_key_changed_in_case_alone(root: Path) -> None:
+    """``[[Smith]]`` named Smith A by its exact key; now it names both, case aside: none."""
+    edit_atomically(root / "2023" / "smith-a.md", "key: Smith", "key: sMITH")
+
+
+def linking_note_added_earlier(root: Path) -> None:
+    """RoBERTa's date added now comes after TinyBERT's: the papers linking to BERT swap."""
+    edit_atomically(root / "2021" / "roberta.md", "added: '2024-01-02'", "added: '2024-01-04'")
+
+
+def document_order_written(root: Path) -> None:
+    """``document.yaml`` orders TinyBERT before RoBERTa (a write in 2021 first, so the year
+    folders alone cannot tell)."""
+    assert run(root, "set", "liu2019", "--tag", "+x").exit_code == 0
+    replace_atomically(root / "document.yaml", "order:\n- 2021/tiny.md\n- 2021/roberta.md\n")
+
+
+def linking_note_edited_in_place(root: Path) -> None:
+    """No folder changes: the index still says RoBERTa links to BERT, but RoBERTa's bytes
+    are not the indexed ones, so every note is read."""
+    path = root / "2021" / "roberta.md"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("[[devlin2019]]", "BERT"), encoding="utf-8"
+    )
+
+
+CHANGES = [
+    link_added_through_papernotes,
+    link_removed_by_an_editor,
+    link_forms_written_by_an_editor,
+    linked_key_changed_through_papernotes,
+    linking_key_changed_through_papernotes,
+    linked_key_changed_in_case_alone,
+    linking_note_added_earlier,
+    document_order_written,
+    linking_note_edited_in_place,
+]
+
+
+@pytest.mark.parametrize("listed", [False, True], ids=["index-alone", "rows-kept-too"])
+@pytest.mark.parametrize("change", CHANGES, ids=lambda change: change.__name__)
+def test_links_and_key_after_a_change_print_what_a_run_without_caches_prints(
+    linked_library, trusting_cache, change, listed
+):
+    """Each change once the index is kept (and with ``list``'s rows kept, which the index
+    is brought up to date from when the year folders alone cannot tell)."""
+    root = linked_library
+    if listed:
+        assert run(root, "list").exit_code == 0
+    for query in QUERIES:  # the index kept, and answers from it
+        for args in commands(query):
+            assert shown(root, *args) == uncached(root, *args), args
+    change(root)
+    queries = [*QUERIES, "devlin2019b", "liu2019b"]
+    for query in queries:
+        for args in commands(query):
+            assert shown(root, *args) == uncached(root, *args), args
+    for query in queries:  # from the index kept for the new state
+        for args in commands(query):
+            assert shown(root, *args) == uncached(root, *args), args
+
+
+def test_the_fixture_links_as_its_docstring_says(linked_library):
+    """The rules the test above relies on, seen from a run without caches."""
+    out = uncached(linked_library, "links", "devlin2019")[1]
+    linked_from = out.split("Linked from:")[1]
+    for source in ("liu2019", "Tiny", "byid", "caseA"):
+        assert source in linked_from, source
+    assert linked_from.index("liu2019") < linked_from.index("Tiny")  # 2021: by date added
+    assert (
+        "alpha (2023/alpha.md)"
+        in uncached(linked_library, "links", "2023/smith-a")[1].split("Linked from:")[1]
+    )
+    assert (
+        "alpha" not in uncached(linked_library, "links", "2023/smith-b")[1].split("Linked from:")[1]
+    )
+    selfie = uncached(linked_library, "links", "selfie")[1].split("Linked from:")[1]
+    assert "selfie (2022/selfie.md)" in selfie
+
+
+def spy_full_reads(monkeypatch) -> list:
+    """Every load of every note, and every index made from every note."""
+    from papernotes.library import name_columns, name_index
+
+    seen = calls_of(monkeypatch, NoteStore, "load")
+    made = calls_of(monkeypatch, name_index, "name_columns")
+    streamed = calls_of(monkeypatch, name_columns, "streamed_name_columns")
+    return [seen, made, streamed]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [link_added_through_papernotes, link_removed_by_an_editor, link_forms_written_by_an_editor],
+    ids=lambda change: change.__name__,
+)
+def test_links_and_key_after_another_note_changed_read_a_few_notes_not_every_note(
+    linked_library, trusting_cache, monkeypatch, change
+):
+    """At 100,000 notes ``links KEY`` read every note (1.4 s; 5 s once notes link) and
+    ``key KEY`` too (1.3 s): now the kept name index names the paper and the notes linking
+    to it, and a changed note's links are written over its line of the index."""
+    root = linked_library
+    for query in ("devlin2019", "liu2019"):
+        shown(root, "links", query)
+    change(root)
+    expected = {q: uncached(root, "links", q) for q in ("devlin2019", "liu2019", "byid")}
+    keys = {q: uncached(root, "key", q) for q in ("devlin2019", "Tiny")}
+    shows = {q: uncached(root, "show", q) for q in ("devlin2019", "byid")}
+    full = spy_full_reads(monkeypatch)
+    for query, answer in expected.items():
+        assert shown(root, "links", query) == answer, query
+    for query, answer in keys.items():
+        assert shown(root, "key", query) == answer, query
+    for query, answer in shows.items():  # show: the index was made again once a note linked
+        assert shown(root, "show", query) == answer, query
+    assert full == [[], [], []]
+
+
+def test_a_damaged_kept_index_gives_the_answer_of_every_note(linked_library, trusting_cache):
+    from papernotes.storage.caches.list_output_cache import ListOutputCache
+
+    root = linked_library
+    for query in ("devlin2019", "liu2019"):
+        shown(root, "links", query)
+    folder = ListOutputCache.for_library(os.path.realpath(root)).folder
+    assert folder is not None
+    kept = [p for p in folder.iterdir() if p.is_file()]
+    assert kept
+    for path in kept:  # every kept output damaged in its middle
+        data = bytearray(path.read_bytes())
+        middle = len(data) // 2
+        data[middle : middle + 8] = b"\n\t\n\t\n\t\n\t"
+        path.write_bytes(bytes(data))
+    for query in ("devlin2019", "liu2019", "Tiny"):
+        for args in commands(query):
+            assert shown(root, *args) == uncached(root, *args), args
+
+
+def test_an_index_that_lies_about_a_notes_bytes_is_not_answered_from(
+    linked_library, trusting_cache
+):
+    """``links_answer`` over a text that is no index, and over an index whose digests are
+    not the notes' (every digest of one length replaced): None, the caller reads every note."""
+    from papernotes.library.index_links import links_answer
+    from papernotes.library.name_index import index_text, name_columns
+
+    library = Library(linked_library)
+    text = index_text(name_columns(library))
+    assert links_answer(Library(linked_library), [], text, "devlin2019") is not None
+    assert links_answer(Library(linked_library), [], "not an index", "devlin2019") is None
+    digests = {n.digest for n in library.notes()}
+    lying = text
+    for digest in digests:
+        lying = lying.replace(digest, "0" * len(digest))
+    assert links_answer(Library(linked_library), [], lying, "devlin2019") is None

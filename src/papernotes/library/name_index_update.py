@@ -8,14 +8,13 @@ one year folder at a time) give the stat key and digest each note had when its r
 made: a note whose stat differs, or whose row's digest is not the index's (``list`` made
 it anew since), is read again here. When the scan lists the index's paths, at most
 ``MOST_CHANGED`` notes changed, no load had a problem, every changed note still has the
-folded key, arXiv id and
-normalised title the index gives it, and no note holds a link (``name_index.HOLDS_LINKS``
-marks every note that does, even one whose links name no paper), the new index is the old
-one with the changed digests: no other note's names can differ, and there is no link whose
-answer could (which paper a link names depends on keys in their case, which the index
-folds; the papers linking to one are printed in the library's order, which a changed
-``document.yaml``, a year or a date added may change). Anything else is None, and the
-index is made from every note as before (``name_index.find_named``).
+folded key, arXiv id, normalised title and ``mark`` the index gives it (the mark: its key
+in its case, which a link names a paper by first, and its year, date added and folded title,
+which order it), and the document's order is the index's, the new index is the old one with
+the changed notes' digests and links (``index_links.links_line``) written over theirs: no
+other note's names can differ, so no other note's links name another paper, and no note
+moves in the library's order (the papers linking to one are listed in it). Anything else
+is None, and the index is made from every note as before (``name_index.find_named``).
 """
 
 from __future__ import annotations

@@ -6,9 +6,9 @@ stamp's and ``show`` used to stat every note (0.3 s at 100,000) and bring the in
 date from ``list``'s kept rows (``library/name_index_update.py``): about a second. Here the
 changed year folders alone are listed and stat-ed (``storage/names_delta.py``, from the
 paths and stat keys kept with the stamp); the notes whose stat changed are read, and when
-each keeps the folded key, arXiv id and normalised title the index gives it, holds no link
-and no note of the index holds one (``name_index_update.with_digests``), the index is the
-kept one with their new digests, written over theirs in place (a digest is always as long).
+each keeps the folded key, arXiv id, normalised title and mark the index gives it
+(``name_index_update.with_digests``), the index is the kept one with their new digests and
+links written over theirs.
 When every stat taken is old enough (the racy rule), the index is kept for the new state
 and the stamp moved to it, so the next ``show`` is as fast as before the write. Anything
 else is None: ``show`` goes on as before (``name_index.find_named``).

@@ -75,7 +75,7 @@ def linked_library(empty_library) -> Path:
 
 
 QUERIES = ["devlin2019", "liu2019", "Tiny", "byid", "caseA", "selfie", "2023/smith-a"]
-QUERIES += ["2023/smith-b", "alpha", "Smith", "nothing", "1810.04805"]
+QUERIES += ["2023/smith-b", "alpha", "Smith", "nothing", "1810.04805", "broken"]
 
 
 def shown(root: Path, *args: str, env: dict | None = None) -> tuple:
@@ -88,7 +88,14 @@ def uncached(root: Path, *args: str) -> tuple:
 
 
 def commands(query: str) -> list[tuple[str, ...]]:
-    return [("links", query), ("links", query, "--json"), ("key", query), ("show", query)]
+    """The read commands naming a paper through the index (``note`` with no TEXT prints)."""
+    return [
+        ("links", query),
+        ("links", query, "--json"),
+        ("key", query),
+        ("show", query),
+        ("note", query),
+    ]
 
 
 def link_added_through_papernotes(root: Path) -> None:
@@ -144,8 +151,16 @@ def linking_note_edited_in_place(root: Path) -> None:
     )
 
 
+def note_that_cannot_be_read_written(root: Path) -> None:
+    """A note that does not parse (warned of by ``note`` and ``show``), whose slug another
+    note links by: the name index leaves it out, as every run does."""
+    replace_atomically(root / "2021" / "broken.md", "---\ntitle: [\n---\n")
+    edit_atomically(root / "2023" / "alpha.md", "[[Smith]] and", "[[broken]], [[Smith]] and")
+
+
 CHANGES = [
     link_added_through_papernotes,
+    note_that_cannot_be_read_written,
     link_removed_by_an_editor,
     link_forms_written_by_an_editor,
     linked_key_changed_through_papernotes,
@@ -216,8 +231,8 @@ def spy_full_reads(monkeypatch) -> list:
 def test_links_and_key_after_another_note_changed_read_a_few_notes_not_every_note(
     linked_library, trusting_cache, monkeypatch, change
 ):
-    """At 100,000 notes ``links KEY`` read every note (1.4 s; 5 s once notes link) and
-    ``key KEY`` too (1.3 s): now the kept name index names the paper and the notes linking
+    """At 100,000 notes ``links KEY`` read every note (1.4 s; 5 s once notes link), and
+    ``key KEY`` and ``note KEY`` too (1.3 s): now the kept name index names the paper and the notes linking
     to it, and a changed note's links are written over its line of the index."""
     root = linked_library
     for query in ("devlin2019", "liu2019"):
@@ -226,6 +241,7 @@ def test_links_and_key_after_another_note_changed_read_a_few_notes_not_every_not
     expected = {q: uncached(root, "links", q) for q in ("devlin2019", "liu2019", "byid")}
     keys = {q: uncached(root, "key", q) for q in ("devlin2019", "Tiny")}
     shows = {q: uncached(root, "show", q) for q in ("devlin2019", "byid")}
+    printed = uncached(root, "note", "liu2019")
     full = spy_full_reads(monkeypatch)
     for query, answer in expected.items():
         assert shown(root, "links", query) == answer, query
@@ -233,6 +249,7 @@ def test_links_and_key_after_another_note_changed_read_a_few_notes_not_every_not
         assert shown(root, "key", query) == answer, query
     for query, answer in shows.items():  # show: the index was made again once a note linked
         assert shown(root, "show", query) == answer, query
+    assert shown(root, "note", "liu2019") == printed
     assert full == [[], [], []]
 
 

@@ -7,7 +7,7 @@ import sys
 import click
 
 from papernotes.cli.completion import complete_paper
-from papernotes.cli.library_access import open_library
+from papernotes.cli.library_access import existing_library, load_notes, open_library, warn
 from papernotes.cli.output import echo
 from papernotes.errors import InvalidInputError
 from papernotes.library.note_lines import (
@@ -19,6 +19,7 @@ from papernotes.library.note_lines import (
     change_notes,
     numbered,
 )
+from papernotes.library import Library
 from papernotes.model import Note
 
 
@@ -44,13 +45,22 @@ def note_cmd(ctx: click.Context, paper, texts, edit, remove, move, quiet):
       papernotes note he2021deberta
     """
     change = note_change(texts, edit, remove, move)
+    if change is None:  # only printed: a few notes read while the name index holds (show's)
+        print_notes(named_note(existing_library(ctx), paper))
+        return
     library = open_library(ctx)
-    note = library.find(paper)
-    if change is not None:
-        note = change_notes(library, note, change)
-        if quiet:
-            return
-    print_notes(note)
+    note = change_notes(library, library.find(paper), change)
+    if not quiet:
+        print_notes(note)
+
+
+def named_note(library: Library, paper: str) -> Note:
+    """The note ``paper`` names, the load's problems warned of (as ``open_library`` does)."""
+    problems, note, _ = library.find_named(paper)
+    if note is None:
+        problems = load_notes(library).problems()
+    warn(problems)
+    return note or library.find(paper)
 
 
 def note_change(texts: tuple[str, ...], edit, remove, move) -> NoteChange | None:

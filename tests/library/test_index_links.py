@@ -232,8 +232,8 @@ def test_links_and_key_after_another_note_changed_read_a_few_notes_not_every_not
     linked_library, trusting_cache, monkeypatch, change
 ):
     """At 100,000 notes ``links KEY`` read every note (1.4 s; 5 s once notes link), and
-    ``key KEY`` and ``note KEY`` too (1.3 s): now the kept name index names the paper and the notes linking
-    to it, and a changed note's links are written over its line of the index."""
+    ``key KEY`` and ``note KEY`` too (1.3 s): now the kept name index names the paper and
+    the notes linking to it, and a changed note's links are written over its line of it."""
     root = linked_library
     for query in ("devlin2019", "liu2019"):
         shown(root, "links", query)

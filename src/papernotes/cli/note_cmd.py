@@ -10,6 +10,7 @@ from papernotes.cli.completion import complete_paper
 from papernotes.cli.library_access import existing_library, load_notes, open_library, warn
 from papernotes.cli.output import echo
 from papernotes.errors import InvalidInputError
+from papernotes.library import Library
 from papernotes.library.note_lines import (
     Append,
     Move,
@@ -19,7 +20,6 @@ from papernotes.library.note_lines import (
     change_notes,
     numbered,
 )
-from papernotes.library import Library
 from papernotes.model import Note
 
 

@@ -135,6 +135,11 @@ def linking_note_added_earlier(root: Path) -> None:
     edit_atomically(root / "2021" / "roberta.md", "added: '2024-01-02'", "added: '2024-01-04'")
 
 
+def linking_note_year_edited(root: Path) -> None:
+    """RoBERTa's year is now 2019 (its file stays in 2021/): it is listed after By id."""
+    edit_atomically(root / "2021" / "roberta.md", "year: 2021", "year: 2019")
+
+
 def document_order_written(root: Path) -> None:
     """``document.yaml`` orders TinyBERT before RoBERTa (a write in 2021 first, so the year
     folders alone cannot tell)."""
@@ -167,6 +172,7 @@ CHANGES = [
     linking_key_changed_through_papernotes,
     linked_key_changed_in_case_alone,
     linking_note_added_earlier,
+    linking_note_year_edited,
     document_order_written,
     linking_note_edited_in_place,
 ]
@@ -290,3 +296,43 @@ def test_an_index_that_lies_about_a_notes_bytes_is_not_answered_from(
     for digest in digests:
         lying = lying.replace(digest, "0" * len(digest))
     assert links_answer(Library(linked_library), [], lying, "devlin2019") is None
+
+
+def every_paper_ordered(root: Path) -> None:
+    """``document.yaml`` orders every paper: a paper's place is its year and its rank."""
+    order = sorted(str(p.relative_to(root)) for p in root.glob("20*/*.md"))
+    (root / "document.yaml").write_text(
+        "order:\n" + "".join(f"- {rel}\n" for rel in order), encoding="utf-8"
+    )
+
+
+def title_changed_by_an_editor(root: Path) -> None:
+    """A paper the document orders gets another title: it stays where it was."""
+    edit_atomically(root / "2021" / "roberta.md", "title: RoBERTa", "title: RoBERTa Large")
+
+
+@pytest.mark.parametrize(
+    ("change", "queries"),
+    [
+        (linked_key_changed_through_papernotes, ["devlin2019b", "liu2019", "caseA", "Tiny"]),
+        (linking_key_changed_through_papernotes, ["devlin2019", "liu2019b", "Tiny"]),
+        (title_changed_by_an_editor, ["devlin2019", "RoBERTa Large", "liu2019", "Tiny"]),
+    ],
+    ids=["linked-key", "linking-key", "title"],
+)
+def test_show_and_links_after_a_key_or_title_change_write_over_the_index_not_make_it_again(
+    linked_library, trusting_cache, monkeypatch, change, queries
+):
+    """At 100,000 notes ``show KEY`` after a key or a title change made the index again
+    from every note (2.3 s of CPU): now the changed notes' lines are written over (and,
+    after a key change, every note holding a link has its links answered again)."""
+    root = linked_library
+    every_paper_ordered(root)
+    for query in ("devlin2019", "liu2019"):
+        shown(root, "show", query)
+    change(root)
+    expected = {args: uncached(root, *args) for q in queries for args in commands(q)}
+    full = spy_full_reads(monkeypatch)
+    for args, answer in expected.items():
+        assert shown(root, *args) == answer, args
+    assert full == [[], [], []]

@@ -618,7 +618,7 @@ def test_the_index_text_is_made_holding_less_than_two_copies_of_it_not_three():
             [f"2001.{i:05d}" for i in range(count)],
             [f"预训练 title number {i}" for i in range(count)],  # two bytes a character
             [""] * count,
-            [f"{i:016x}" for i in range(count)],
+            [f"{i:0{MARK}x}" for i in range(count)],
             ["0" * MARK],
         ]
 

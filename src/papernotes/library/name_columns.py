@@ -22,8 +22,10 @@ from papernotes.model import Note, Problem, normalize_title
 if TYPE_CHECKING:
     from papernotes.library.api import Library
 
-MARK = 16
+MARK = 36
 """A line of the index's "marks" (and "order"): ``mark`` of a note, in hex digits."""
+YEAR, PLACE = MARK // 3, 2 * MARK // 3
+"""Where the parts of a ``mark`` after the key start: the year, the date added and title."""
 
 
 def streamed_name_columns(library: Library) -> tuple[list[list[str]], list[Problem]] | None:
@@ -93,14 +95,19 @@ def streamed_name_columns(library: Library) -> tuple[list[list[str]], list[Probl
 
 
 def mark(key: str, year: int, added: str, title: str) -> str:
-    """What a note's links and place take from it beyond the names indexed (the key in its
-    case: a link names a paper by its exact key first; the year, date added and folded title
-    that order it), as ``MARK`` hex digits: a changed note with its old mark and names names,
-    and stands, as it did (``name_index_update.with_digests``)."""
+    """What a note's links and place take from it beyond the names indexed, as ``MARK`` hex
+    digits in three equal parts: its key in its case (a link names a paper by its exact key
+    first), its year, then its date added and folded title (which order it, and a paper
+    ``document.yaml`` orders by its year alone): a changed note with its old mark and names
+    names, and stands, as it did (``name_index_patch``)."""
     from papernotes.blake2 import blake2b
 
-    text = f"{key}\0{year}\0{added}\0{title.casefold()}".encode("utf-8", "surrogatepass")
-    return blake2b(text, digest_size=MARK // 2).hexdigest()
+    size = MARK // 6  # bytes of each part
+    texts = (key, str(year), f"{added}\0{title.casefold()}")
+    return "".join(
+        blake2b(text.encode("utf-8", "surrogatepass"), digest_size=size).hexdigest()
+        for text in texts
+    )
 
 
 def order_mark(order: Iterable[str]) -> str:

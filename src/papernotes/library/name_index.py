@@ -225,9 +225,13 @@ class NameIndex:
         return low, text.index("\n", low)
 
     def mark(self, number: int) -> str:
-        """Line ``number`` of "marks" (every line ``MARK`` long: no search)."""
+        """Line ``number`` of "marks"."""
+        return self._text[slice(*self.mark_span(number))]
+
+    def mark_span(self, number: int) -> tuple[int, int]:
+        """Where line ``number`` of "marks" lies (every line ``MARK`` long: no search)."""
         start = self._spans["marks"][0] + number * (MARK + 1)
-        return self._text[start : start + MARK]
+        return start, start + MARK
 
     def order(self) -> str:
         """The "order" part: ``order_mark`` of the document's order the index was made with."""

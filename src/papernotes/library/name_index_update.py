@@ -22,11 +22,10 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from papernotes.model import Note, Problem, normalize_title
+from papernotes.model import Problem
 
 if TYPE_CHECKING:
     from papernotes.library.api import Library
-    from papernotes.library.name_index import NameIndex
     from papernotes.storage.caches.list_rows_cache import ListRowsCache
     from papernotes.storage.note_folder import Scan
     from papernotes.storage.store import NoteStore
@@ -62,68 +61,13 @@ def updated_index(
     del line_of
     if changed is None or len(changed) > MOST_CHANGED:
         return None
-    text = with_digests(library, index, old[1], [paths[i] for i in changed])
+    from papernotes.library.name_index_patch import with_changes
+
+    text = with_changes(library, index, [paths[i] for i in changed])
     if text is None:
         return None
     settled = not any_racy(scan.keys, scan.started_ns)
     return [], text, settled
-
-
-def with_digests(library: Library, index: NameIndex, text: str, changed: list[str]) -> str | None:
-    """The index ``text`` (read as ``index``) with the notes at the paths ``changed``, read
-    now, written over theirs: their digests (always as long) and their lines of the links
-    part (``index_links.links_line``; the offsets of "rows" are from their part's start:
-    none moves); None when one of the notes cannot be read, or no longer has the folded key,
-    arXiv id, normalised title and ``mark`` (its key in its case, year, date added and
-    folded title) the index gives it, or a note its links name no longer holds the indexed
-    bytes (``index_links.StaleIndex``). With those unchanged, every other note's links name
-    the papers they named, and every note keeps its place in the library's order (the
-    caller checks the document's order)."""
-    from papernotes.library.index_links import IndexedNotes, StaleIndex, links_line
-    from papernotes.library.name_columns import mark
-    from papernotes.storage.note_format import NoteFormatError
-
-    fresh: dict[int, Note] = {}
-    for rel in changed:
-        lines = index.lines("paths", rel)
-        if len(lines) != 1:
-            return None
-        (number,) = lines
-        try:
-            note = library.store.read(rel)
-        except (OSError, NoteFormatError):
-            return None
-        paper = note.paper
-        names = (paper.key.casefold(), paper.arxiv, normalize_title(paper.title))
-        if any("\n" in name or "\0" in name for name in names):
-            return None
-        for part, name in zip(("keys", "arxiv", "titles"), names, strict=True):
-            if index.line(part, number) != name:
-                return None  # a name changed
-        if index.mark(number) != mark(paper.key, paper.year, paper.added, paper.title):
-            return None  # the key's case, or the note's place in the order, may have
-        fresh[number] = note
-    patches: list[tuple[int, int, str]] = []
-    notes = IndexedNotes(library, index, fresh)
-    for number, note in fresh.items():
-        start, end = index.digest_span(number)
-        if end - start != len(note.digest):
-            return None
-        patches.append((start, end, note.digest))
-        try:
-            line = links_line(notes, note)
-        except StaleIndex:
-            return None  # a note a link names changed too (in place): made from every note
-        start, end = index.line_span("links", number)
-        if text[start:end] != line:
-            patches.append((start, end, line))
-    pieces: list[str] = []
-    done = 0
-    for start, end, new in sorted(patches):
-        pieces += (text[done:start], new)
-        done = end
-    pieces.append(text[done:])
-    return "".join(pieces)
 
 
 def _changed(

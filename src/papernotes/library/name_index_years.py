@@ -7,7 +7,7 @@ date from ``list``'s kept rows (``library/name_index_update.py``): about a secon
 changed year folders alone are listed and stat-ed (``storage/names_delta.py``, from the
 paths and stat keys kept with the stamp); the notes whose stat changed are read, and when
 each keeps the folded key, arXiv id, normalised title and mark the index gives it
-(``name_index_update.with_digests``), the index is the kept one with their new digests and
+(``name_index_patch.with_changes``), the index is the kept one with their new digests and
 links written over theirs.
 When every stat taken is old enough (the racy rule), the index is kept for the new state
 and the stamp moved to it, so the next ``show`` is as fast as before the write. Anything
@@ -30,7 +30,8 @@ def refreshed_index(
     """The problems (none) and the index text for the folder now, from the index kept for
     the names stamp ``kept`` (years stamp, state) and the notes changed since; or None."""
     from papernotes.library.name_index import INDEX_NAME, NameIndex
-    from papernotes.library.name_index_update import MOST_CHANGED, with_digests
+    from papernotes.library.name_index_patch import with_changes
+    from papernotes.library.name_index_update import MOST_CHANGED
     from papernotes.storage.names_delta import stamp_delta
 
     store = library.store
@@ -46,7 +47,7 @@ def refreshed_index(
         index = NameIndex(old[1])
     except ValueError:
         return None
-    text = with_digests(library, index, old[1], delta.changed)
+    text = with_changes(library, index, delta.changed)
     del index, old
     if text is None:
         return None

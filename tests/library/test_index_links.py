@@ -8,6 +8,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from papernotes.library import Library
 from papernotes.model import Paper
@@ -336,3 +338,80 @@ def test_show_and_links_after_a_key_or_title_change_write_over_the_index_not_mak
     for args, answer in expected.items():
         assert shown(root, *args) == answer, args
     assert full == [[], [], []]
+
+
+link_names = st.sampled_from(["a", "A", "b", "2020/a", "x", "1810.04805", "arXiv:1810.04805v2"])
+small_papers = st.lists(
+    st.tuples(
+        st.sampled_from([2020, 2021]),
+        st.sampled_from(["a", "b", "c", "x"]),  # slug
+        link_names,  # key
+        st.sampled_from(["", "1810.04805", "2006.05525"]),
+        st.lists(link_names, max_size=3),  # the names its note links to
+        st.sampled_from(["", "2024-01-01", "2024-02-01"]),  # date added
+    ),
+    min_size=1,
+    max_size=5,
+)
+
+
+def small_library(root: Path, papers: list) -> list[str]:
+    """The notes of ``papers`` (one per path: a later one of a path left out); their paths."""
+    written: list[str] = []
+    for year, slug, key, arxiv, links, added in papers:
+        rel = f"{year}/{slug}.md"
+        if rel in written:
+            continue
+        notes = tuple(f"see [[{name}]]" for name in links)
+        paper = Paper(title=f"T {slug}", year=year, key=key, arxiv=arxiv, added=added, notes=notes)
+        write_note(root, rel, paper)
+        written.append(rel)
+    return written
+
+
+def uses_of(found) -> tuple:
+    def use(u) -> tuple:
+        return (u.source.path, u.line, u.text, u.link, u.target and u.target.path)
+
+    note, out, into = found
+    return note.path, [use(u) for u in out], [use(u) for u in into]
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(papers=small_papers, change=small_papers, query=link_names)
+def test_links_from_the_index_and_the_index_written_over_agree_with_every_note(
+    tmp_path_factory, papers, change, query
+):
+    """Over any small library: ``links_answer`` from the index is ``outgoing`` and
+    ``incoming`` over every note, and the index with one note rewritten (same path: another
+    key, arXiv id, links, date added) written over it by ``with_changes`` is the index made
+    from every note, whenever either gives an answer."""
+    from papernotes.library.index_links import links_answer
+    from papernotes.library.name_index import NameIndex, index_text, name_columns
+    from papernotes.library.name_index_patch import with_changes
+    from papernotes.library.names import find_note
+    from papernotes.library.paper_links import incoming, outgoing
+
+    root = tmp_path_factory.mktemp("lib")
+    paths = small_library(root, papers)
+    library = Library(root)
+    text = index_text(name_columns(library))
+    found = links_answer(Library(root), [], text, query)
+    if found is not None:
+        note = find_note(library.notes(), query)
+        assert uses_of(found) == uses_of((note, outgoing(library, note), incoming(library, note)))
+    year, _, key, arxiv, links, added = change[0]
+    rel = paths[0]
+    notes = tuple(f"see [[{name}]]" for name in links)
+    old = library.store.read(rel).paper
+    new = Paper(title=old.title, year=old.year, key=key, arxiv=arxiv, added=added, notes=notes)
+    write_note(root, rel, new)
+    patched = with_changes(Library(root), NameIndex(text), [rel])
+    if patched is not None:
+        assert patched == index_text(name_columns(Library(root)))

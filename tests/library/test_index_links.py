@@ -415,3 +415,20 @@ def test_links_from_the_index_and_the_index_written_over_agree_with_every_note(
     patched = with_changes(Library(root), NameIndex(text), [rel])
     if patched is not None:
         assert patched == index_text(name_columns(Library(root)))
+
+
+def test_a_key_change_of_a_paper_linking_to_itself_keeps_the_kept_outputs(
+    linked_library, trusting_cache, monkeypatch
+):
+    """``key`` compared the paper's first write with its file after the second (its link to
+    itself renamed) and took its own write for an outside edit: every kept output (``list``'s,
+    the name index) was dropped, so the next ``show`` made the index from every note."""
+    root = linked_library
+    shown(root, "show", "selfie")
+    assert run(root, "key", "selfie", "selfie2").exit_code == 0
+    expected = {args: uncached(root, *args) for args in commands("selfie2")}
+    assert "[[selfie2]]" in expected[("note", "selfie2")][1]
+    full = spy_full_reads(monkeypatch)
+    for args, answer in expected.items():
+        assert shown(root, *args) == answer, args
+    assert full == [[], [], []]

@@ -113,7 +113,8 @@ def set_key(library: Library, query: str, new_key: str) -> tuple[str, Note]:
         if old:  # every [[old]] follows, in the same locked batch
             from papernotes.library.paper_links import relink
 
-            relink(library, old, new_key)
+            relinked = relink(library, old, new_key)  # (the paper itself, if it links to itself:
+            saved = next((n for n in relinked if n.path == saved.path), saved)  # not stale)
         return old, library.current(saved)
 
 

@@ -357,3 +357,23 @@ def test_link_is_one_commit_of_the_linked_note(fake_arxiv, seed_library, git_ide
     assert count(seed_library) == before + 1
     assert subject(seed_library).startswith("link ") and "to arXiv" in subject(seed_library)
     assert files_of(seed_library) == ["2020/tinybert.md"]
+
+
+def test_the_log_of_a_paper_names_it_from_the_kept_name_index_not_every_note(
+    git_library, trusting_cache, monkeypatch
+):
+    """``log PAPER`` named its paper over every note (1.3 s at 100,000 notes): now as
+    ``show`` does, from the kept name index and the one note, with the same answer (a
+    part of a title, or a removed paper's path, still goes over every note)."""
+    from papernotes.storage.caches import location as cache_location
+    from papernotes.storage.store import NoteStore
+    from tests.helpers import calls_of
+
+    add(git_library, "First Paper")
+    assert run(git_library, "note", "first", "noted").exit_code == 0
+    run(git_library, "show", "first-paper")  # keeps the name index
+    off = {cache_location.DISABLE_ENV: "1"}
+    expected = run(git_library, "log", "first-paper", "--json", env=off).output
+    loads = calls_of(monkeypatch, NoteStore, "load")
+    assert run(git_library, "log", "first-paper", "--json").output == expected
+    assert len(json.loads(expected)) == 2 and loads == []

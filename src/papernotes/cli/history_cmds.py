@@ -122,6 +122,9 @@ def log_cmd(ctx: click.Context, paper: str | None, as_json: bool, limit: int | N
 
 def paper_path(library: Library, name: str) -> str:
     """The note path ``name`` names; a path of a removed note (``2021/x.md``) as given."""
+    _, note, _ = library.find_named(name)  # a few notes read while the name index holds
+    if note is not None:
+        return note.path
     try:
         return library.find(name).path
     except NotFoundError:

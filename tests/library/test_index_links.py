@@ -158,6 +158,16 @@ def linking_note_edited_in_place(root: Path) -> None:
     )
 
 
+def link_added_in_place_by_an_editor(root: Path) -> None:
+    """A note that linked to nothing now links to BERT, saved in place (as nano, VS Code or
+    ``>>`` save: no year folder changes): "Linked from" must list it, so ``links`` stats
+    every note (``show``, ``key`` and ``note`` read only the note named, and check it)."""
+    path = root / "2023" / "smith-b.md"
+    text = path.read_text(encoding="utf-8")
+    with path.open("r+", encoding="utf-8") as file:  # the same file: its folder unchanged
+        file.write(text.rstrip("\n") + "\n\nread with [[devlin2019]]\n")
+
+
 def note_that_cannot_be_read_written(root: Path) -> None:
     """A note that does not parse (warned of by ``note`` and ``show``), whose slug another
     note links by: the name index leaves it out, as every run does."""
@@ -177,6 +187,7 @@ CHANGES = [
     linking_note_year_edited,
     document_order_written,
     linking_note_edited_in_place,
+    link_added_in_place_by_an_editor,
 ]
 
 

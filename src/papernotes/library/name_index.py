@@ -293,15 +293,19 @@ def find_named(
 
 
 def answered_from_index(
-    library: Library, query: str, answer: Callable[[Library, list[Problem], str, str], A | None]
+    library: Library,
+    query: str,
+    answer: Callable[[Library, list[Problem], str, str], A | None],
+    every_stat: bool = False,
 ) -> tuple[list[Problem], A | None]:
     """The problems of the library's load and ``answer(library, problems, index text,
     query)``, None when it gives none (the caller then reads every note).
 
     First from the index kept while the year folders are unchanged (``years_index``: no note
-    stat-ed), then from the index kept for the folder's state (every note stat-ed); on a miss
-    the index is made from the loaded notes, and the answer is ``find``'s."""
-    if query.strip():
+    stat-ed; not with ``every_stat``, for an answer a note edited in place must not be
+    missed from), then from the index kept for the folder's state (every note stat-ed); on
+    a miss the index is made from the loaded notes, and the answer is ``find``'s."""
+    if query.strip() and not every_stat:
         kept = years_index(library)
         found = answer(library, *kept, query) if kept is not None else None
         if kept is not None and found is not None:

@@ -57,7 +57,9 @@ def updated_index(
     if sorted(paths) != scan.found:
         return None  # a note added, removed or moved (or another order of paths)
     line_of = {path: i for i, path in enumerate(paths)}
-    changed = _changed(store.caches().list_rows(), scan, line_of, index.part_lines("digests"))
+    changed = _changed_since_stamp(store, scan, stamp[1], line_of)
+    if changed is None:
+        changed = _changed(store.caches().list_rows(), scan, line_of, index.part_lines("digests"))
     del line_of
     if changed is None or len(changed) > MOST_CHANGED:
         return None
@@ -68,6 +70,30 @@ def updated_index(
         return None
     settled = not any_racy(scan.keys, scan.started_ns)
     return [], text, settled
+
+
+def _changed_since_stamp(
+    store: NoteStore, scan: Scan, state: bytes, line_of: dict[str, int]
+) -> list[int] | None:
+    """The index lines of the notes whose stat is not the one kept with the names stamp for
+    ``state`` (the index's), when it keeps the scan's paths: no ``list`` row needed (``links``
+    stats every note, and had to make the index again when ``list`` had not kept its rows);
+    None when it keeps none for that state or other paths."""
+    from papernotes.storage.caches.note_cache import STAT_KEY_SIZE
+
+    assert scan.keys is not None
+    scanned = store.caches().names_stamp().read_scanned(state)
+    if scanned is None or scanned[0] != scan.found:
+        return None
+    kept, now = scanned[1], b"".join(scan.keys)
+    if len(kept) != len(now):
+        return None
+    size = STAT_KEY_SIZE
+    return [
+        line_of[rel]
+        for i, rel in enumerate(scan.found)
+        if now[i * size : (i + 1) * size] != kept[i * size : (i + 1) * size]
+    ]
 
 
 def _changed(

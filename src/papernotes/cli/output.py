@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from operator import itemgetter
 from typing import TYPE_CHECKING
 
@@ -274,7 +274,7 @@ FORMAT_FIELDS = {
 """``list --format`` fields: what ``{name}`` stands for in a template."""
 
 
-def line_template(template: str) -> Callable[[Note], str]:
+def line_template(template: str) -> LineTemplate:
     """A function giving ``template`` filled in for a note (``\\t`` is a tab); an unknown
     field, a malformed template or anything but a plain ``{field}`` (a width, ``!r``,
     ``.attr``, ``[0]``: they reach into Python objects or allocate at will) is a usage error
@@ -296,17 +296,27 @@ def line_template(template: str) -> Callable[[Note], str]:
             raise click.UsageError(
                 f"--format: {shown} is not a plain field; write only {{name}}, such as {{key}}."
             )
-    used = {str(field) for _, field, _, _ in parts}
+    return LineTemplate(template, {str(field) for _, field, _, _ in parts})
 
-    def fill(note: Note) -> str:
-        values = {name: FORMAT_FIELDS[name](note) for name in used}
+
+class LineTemplate:
+    """A checked ``--format`` template: called with a note, its line; ``filled`` gives the
+    line from the values of its ``fields`` (``FORMAT_FIELDS``) found elsewhere."""
+
+    def __init__(self, template: str, fields: set[str]) -> None:
+        self.template, self.fields = template, fields
+
+    def __call__(self, note: Note) -> str:
+        return self.filled({name: FORMAT_FIELDS[name](note) for name in self.fields})
+
+    def filled(self, values: dict[str, object]) -> str:
         safe = {k: visible_controls(v) if isinstance(v, str) else v for k, v in values.items()}
         try:
-            return template.format_map(safe)
+            return self.template.format_map(safe)
         except (ValueError, IndexError, AttributeError, KeyError, TypeError) as exc:
-            raise click.UsageError(f"--format {template!r} cannot be filled in ({exc}).") from None
-
-    return fill
+            raise click.UsageError(
+                f"--format {self.template!r} cannot be filled in ({exc})."
+            ) from None
 
 
 def show_text(note: Note, linked_from: Sequence[Note] = (), colour: bool = False) -> str:

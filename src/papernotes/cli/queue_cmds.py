@@ -10,10 +10,8 @@ from papernotes.cli.option_checks import non_empty
 from papernotes.cli.output import (
     echo,
     list_lines,
-    note_dict,
     row_lines,
     to_json,
-    write_json_list,
 )
 from papernotes.cli.paper_args import papers_with_stdin
 from papernotes.model import PRIORITIES, STATUSES
@@ -138,11 +136,21 @@ def queue_cmd(ctx: click.Context, as_json):
             rows = kept_rows(library)
             if rows is not None:
                 return "\n".join(queue_row_lines(queue_rows(rows)))
+        keep = False
+        if as_json:  # from the kept rows and each note's kept text: only changes are read
+            from papernotes.cli.chosen_outputs import KEEP, chosen_json
+
+            written, text = chosen_json(library, queue_rows, warn)
+            if written:
+                return text
+            keep = text == KEEP
         notes = queue_notes(load_notes(library).notes())
         if as_json:  # written as made, as list --json (kept only when short)
+            from papernotes.cli.chosen_outputs import full_chosen_json
+
             warn(library.problems())
             written = True
-            return write_json_list(map(note_dict, notes), len(notes))
+            return full_chosen_json(library, notes, keep)
         return "\n".join(queue_lines(notes))
 
     problems, text = library.cached_output(f"queue {as_json!r}", make)

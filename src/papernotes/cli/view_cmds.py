@@ -7,6 +7,7 @@ from operator import itemgetter
 
 import click
 
+from papernotes.cli.chosen_outputs import chosen_output, full_chosen_json
 from papernotes.cli.completion import complete_paper, complete_tag, complete_year
 from papernotes.cli.library_access import (
     existing_library,
@@ -17,6 +18,7 @@ from papernotes.cli.library_access import (
 )
 from papernotes.cli.option_checks import non_empty
 from papernotes.cli.output import (
+    LineTemplate,
     found_lines,
     found_parts,
     hit_dict,
@@ -34,7 +36,7 @@ from papernotes.errors import NotFoundError
 from papernotes.gc_pause import gc_paused
 from papernotes.library.list_rows import rows_of
 from papernotes.library.reading_queue import SORTS
-from papernotes.model import PRIORITIES, STATUSES
+from papernotes.model import PRIORITIES, STATUSES, Note
 
 
 @click.command("list")
@@ -117,11 +119,11 @@ def list_cmd(  # noqa: PLR0913 - a click command takes one parameter per option
         text = kept_text(library, colour, every_paper, from_rows)  # only changes are read
         if text is not None:
             return text
-        if every_json:  # through the JSON kept per year folder: only changes are read
-            from papernotes.cli.block_outputs import every_json_text
-
-            written = True
-            return every_json_text(library, warn)
+        # --json and --format from the kept rows and the JSON kept per year folder
+        done, text, keep = chosen_output(library, choose, as_json, fill, every_json)
+        if done:
+            written = as_json
+            return text
         notes = load_notes(library).select(year=year, tag=tag)
         if narrowed or sort or reverse:
             from papernotes.library.reading_queue import filtered_notes, sorted_notes
@@ -129,21 +131,22 @@ def list_cmd(  # noqa: PLR0913 - a click command takes one parameter per option
             notes = filtered_notes(notes, statuses, priorities, rating_min or 0)
             if sort or reverse:
                 notes = sorted_notes(notes, sort or "year", reverse)
-        if keys:
-            return "\n".join(n.paper.key or n.path for n in notes)
         if as_json:  # written as made: 100,000 notes' JSON is never held whole
             warn(library.problems())
             written = True
-            return write_json_list(map(note_dict, notes), len(notes))
-        if fill is not None:
-            return "\n".join(fill(n) for n in notes)
-        return "\n".join(list_lines(notes, colour))
+            return full_chosen_json(library, notes, keep)
+        return notes_text(notes, keys, fill, colour)
 
-    def listed_text(rows: list[tuple]) -> str:  # as make() from notes, on rows
-        from papernotes.library.list_rows import KEY, PATH, chosen_rows
+    def choose(rows: list[tuple]) -> list[tuple]:  # as make() from notes, on rows
+        from papernotes.library.list_rows import chosen_rows
 
         fold = library.folder.fold if tag else None
-        rows = chosen_rows(rows, year, tag, fold, statuses, priorities, rating_min, sort, reverse)
+        return chosen_rows(rows, year, tag, fold, statuses, priorities, rating_min, sort, reverse)
+
+    def listed_text(rows: list[tuple]) -> str:
+        from papernotes.library.list_rows import KEY, PATH
+
+        rows = choose(rows)
         if keys:
             return "\n".join(r[KEY] or r[PATH] for r in rows)
         return "\n".join(row_lines(rows, colour))
@@ -162,6 +165,15 @@ def list_cmd(  # noqa: PLR0913 - a click command takes one parameter per option
     say("No papers match." if filtered else "No papers in the library yet.")
     if filtered:
         ctx.exit(1)  # nothing matched, as grep says it
+
+
+def notes_text(notes: list[Note], keys: bool, fill: LineTemplate | None, colour: bool) -> str:
+    """``list``'s text of ``notes`` (but ``--json``): keys, template lines or list lines."""
+    if keys:
+        return "\n".join(n.paper.key or n.path for n in notes)
+    if fill is not None:
+        return "\n".join(fill(n) for n in notes)
+    return "\n".join(list_lines(notes, colour))
 
 
 def printed(text: str, plain: bool) -> None:

@@ -101,7 +101,15 @@ def selected_rows(
     if not tag or fold is None:
         return rows
     wanted = fold(tag)
-    return [r for r in rows if any(wanted == fold(t) for t in r[TAGS])]
+    tagged: dict[tuple[str, ...], bool] = {}  # by set of tags: one tuple per year file's set
+
+    def has_tag(tags: tuple[str, ...]) -> bool:
+        found = tagged.get(tags)
+        if found is None:
+            found = tagged[tags] = any(wanted == fold(t) for t in tags)
+        return found
+
+    return [r for r in rows if has_tag(r[TAGS])]
 
 
 def filtered_rows(

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import marshal
 from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 from itertools import compress, count
 from operator import itemgetter
 from typing import TYPE_CHECKING
@@ -55,12 +56,26 @@ class NotKept(Exception):
     """A note whose text cannot be kept alone: the kept blocks give up."""
 
 
+NoteTexts = Callable[[], "tuple[dict[str, BlockEntry], CheckedSpan | bytes]"]
+"""A folder's entries by path and its text (held open, or made now), for one note's text
+at a time (``library/note_texts.py``)."""
+
+
 class YearText:
     """One year folder's part of the output: its paper ``year``, how many notes it shows
-    (``shown``), and its text in pieces (``pieces``, read or made when asked for)."""
+    (``shown``), its text in pieces (``pieces``, read or made when asked for), its
+    ``folder`` and where each of its notes' text is (``notes``)."""
 
-    def __init__(self, year: int, shown: int, pieces: Callable[[], Iterator[bytes]]) -> None:
+    def __init__(
+        self,
+        year: int,
+        shown: int,
+        pieces: Callable[[], Iterator[bytes]],
+        folder: str = "",
+        notes: NoteTexts | None = None,
+    ) -> None:
         self.year, self.shown, self.pieces = year, shown, pieces
+        self.folder, self.notes = folder, notes
 
 
 class KeptOutput:
@@ -94,22 +109,32 @@ def kept_output(library: Library, variant: str, setup: Setup, joiner: bytes) -> 
     joins the texts of a folder's notes); None to take the full path (then the library
     loads the notes from the same scan). Every kept text is checked before anything is
     given, so the output is never stopped half way by a damaged file."""
+    got = kept_texts(library, variant, setup, joiner)
+    return got if isinstance(got, KeptOutput) else None
+
+
+def kept_texts(
+    library: Library, variant: str, setup: Setup, joiner: bytes, max_reads: int = MAX_READS
+) -> KeptOutput | bool:
+    """``kept_output``, reading at most ``max_reads`` notes; instead of None, False when no
+    folder's block is kept or more than ``max_reads`` notes changed since (the full path is
+    to keep them again), True when it gave up for another reason."""
     if library._notes is not None:
-        return None
+        return True
     scan = library._scan or library.store.scan()
     library._scan = scan
     load = text_blocks_load(library.store, scan, variant)
     if load is None:
-        return None
+        return True
     try:
         layout = library.layout()
     except FileFormatError:  # reported by the full path
-        return None
+        return True
     digest = order_digest(layout.order)
     how = setup(layout)
     if digest is None or how is None:
-        return None
-    folders = _Folders(load, layout.order, digest, *how, joiner)
+        return True
+    folders = _Folders(load, layout.order, digest, *how, joiner, max_reads)
     try:
         got = folders.made()
     except NotKept:
@@ -117,7 +142,7 @@ def kept_output(library: Library, variant: str, setup: Setup, joiner: bytes) -> 
     years = got[0] if got is not None else []
     if got is None or len({y.year for y in years}) < len(years):
         folders.close()  # two folders of one year: their papers ordered together
-        return None
+        return not folders.stale
     unread = got[1]
     load.finish(unread)
     library._listed = scan.problems + unread
@@ -139,10 +164,13 @@ class _Folders:
         style: str,
         render: Render,
         joiner: bytes,
+        max_reads: int = MAX_READS,
     ) -> None:
         self.load, self.order, self.digest, self.style = load, order, digest, style
-        self.render, self.joiner = render, joiner
+        self.render, self.joiner, self.max_reads = render, joiner, max_reads
         self.spans: list[CheckedSpan] = []
+        self.stale = False
+        """Set when no folder's block is kept, or too many notes changed since."""
 
     def close(self) -> None:
         for span in self.spans:
@@ -179,17 +207,20 @@ class _Folders:
                 for rel, key in zip(found[start:end], keys[start:end], strict=True)
                 if (entry := old.get(rel)) is None or entry[0] != key
             )
-            if reads > MAX_READS:
+            if reads > self.max_reads:
+                self.stale = True
                 return None
             plans.append((folder, start, end, None, span, old))
         if not any(span is not None for _, _, _, _, span, _ in plans):
-            return None  # nothing kept (a first output): the full path, through the note cache
+            self.stale = True  # a first output: the full path, through the note cache
+            return None
         for folder, start, end, kept, span, old in plans:
             if kept is not None:
                 assert span is not None
                 unread += [Problem(*p) for p in kept.problems]
                 if kept.years:
-                    years.append(YearText(kept.years[0], kept.shown, span.pieces))
+                    texts = partial(_kept_notes, kept, span)
+                    years.append(YearText(kept.years[0], kept.shown, span.pieces, folder, texts))
                 continue
             part = self.remake(folder, start, end, old, span)
             if part is None:
@@ -243,12 +274,22 @@ class _Folders:
         ordered = ranked(made, self._ranks(made), itemgetter(0), itemgetter(2), _added_and_title)
         shown = sum(1 for m in ordered if m[5] is not None)
         old_span = span if reused else None
+        kept: list[tuple[bytes, bytes]] = []
+
+        def made_text() -> tuple[bytes, bytes]:  # made and kept once, when first asked for
+            if not kept:
+                old_text = b"".join(old_span.pieces()) if old_span is not None else b""
+                kept.append(self._keep(folder, start, end, ordered, problems, old_text))
+            return kept[0]
 
         def pieces() -> Iterator[bytes]:
-            old_text = b"".join(old_span.pieces()) if old_span is not None else b""
-            yield self._keep(folder, start, end, ordered, problems, old_text)
+            yield made_text()[0]
 
-        return problems, YearText(years[0], shown, pieces)
+        def notes() -> tuple[dict[str, BlockEntry], bytes]:
+            whole, entries = made_text()
+            return marshal.loads(entries), whole
+
+        return problems, YearText(years[0], shown, pieces, folder, notes)
 
     def _ranks(self, made: list[MadeNote]) -> dict[str, int]:
         """The document's ranks (``order.document_ranks``) of the notes ``made``: a
@@ -266,9 +307,10 @@ class _Folders:
         ordered: list[MadeNote],
         problems: list[Problem],
         old_text: bytes,
-    ) -> bytes:
-        """The text of the notes ``ordered`` (a kept text: a slice of ``old_text``), kept
-        with its block (a note changed too recently kept as one to read again)."""
+    ) -> tuple[bytes, bytes]:
+        """The text and entries of the notes ``ordered`` (a kept text: a slice of
+        ``old_text``), kept with its block (a note changed too recently kept as one to read
+        again)."""
         notes = [
             (rel, self.load.settled_key(key), year, added, title, text)
             for rel, key, year, added, title, text in ordered
@@ -276,14 +318,14 @@ class _Folders:
         entries, whole, shown = joined_entries(notes, old_text, self.joiner)
         paths, keys = self.load.files(start, end)
         if notes and all(not key for _, key, *_ in notes):
-            return whole  # nothing settled: nothing worth keeping
+            return whole, entries  # nothing settled: nothing worth keeping
         if self.load.racy(start, end):
             keys = b""  # never the scan's: the folder is made again, its racy notes read
         years = tuple(sorted({m[2] for m in ordered}))
         kept = [(p.path, p.line, p.message) for p in problems]
         block = TextBlock(paths, keys, self.digest, self.style, years, shown, kept, b"", 0, entries)
         self.load.keep(folder, block, whole)
-        return whole
+        return whole, entries
 
 
 def joined_entries(
@@ -307,6 +349,11 @@ def joined_entries(
         texts.append(text)
         at += len(text)
     return marshal.dumps(entries), joiner.join(texts), len(texts)
+
+
+def _kept_notes(block: TextBlock, span: CheckedSpan) -> tuple[dict[str, BlockEntry], CheckedSpan]:
+    """A kept folder's entries (loaded now) and its text held open."""
+    return block.entry_map(), span
 
 
 def _slice(entry: BlockEntry):  # type: ignore[no-untyped-def]

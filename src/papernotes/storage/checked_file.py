@@ -246,6 +246,16 @@ class CheckedSpan:
         finally:
             self.close()
 
+    def read(self, start: int, end: int) -> bytes:
+        """The payload's bytes ``start:end`` (of the checked part, in ``0..length``), read
+        now from the file held open; ``OSError`` when it ends early or was closed."""
+        if not 0 <= start <= end <= self.length:
+            raise OSError(f"{start}:{end} is outside a kept text of {self.length} bytes")
+        data = os.pread(self.fd, end - start, self.start + start)
+        if len(data) != end - start:
+            raise OSError(f"a kept file ended {end - start - len(data)} bytes early")
+        return data
+
     def close(self) -> None:
         with contextlib.suppress(OSError):
             os.close(self.fd)

@@ -1,0 +1,172 @@
+"""``--json`` and ``--format`` outputs of chosen papers (``list`` with a filter or an order,
+``queue --json``) from the kept rows and each note's ``list --json`` text kept per year
+folder (``library/note_texts.py``): after an edit only the changed notes are read and
+rendered, none is built. Where nothing is kept yet, the full path loads the notes and keeps
+every folder's text as ``list --json`` does (``block_outputs.full_json``), so the next
+output after an edit reads only what changed."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from operator import itemgetter
+from typing import TYPE_CHECKING
+
+from papernotes.cli import output
+from papernotes.cli.block_outputs import JOINER, VARIANT, json_setup, note_json, write_pieces
+from papernotes.cli.output import note_dict, write_json_list
+from papernotes.library.list_rows import (
+    ADDED,
+    ARXIV,
+    KEY,
+    NAME,
+    PATH,
+    RAW_TITLE,
+    STATUS,
+    TAGS,
+    VENUE,
+    YEAR,
+    Row,
+)
+
+if TYPE_CHECKING:
+    from papernotes.cli.output import LineTemplate
+    from papernotes.library import Library
+    from papernotes.model import Note, Problem
+
+KEEP = "keep"
+"""What ``chosen_json`` gives when no text is kept yet."""
+Choose = Callable[["list[Row]"], "list[Row]"]
+"""The rows an output prints, in its order, of every note's row in the library's order."""
+
+
+def chosen_output(
+    library: Library,
+    choose: Choose,
+    as_json: bool,
+    template: LineTemplate | None,
+    every_json: bool = False,
+) -> tuple[bool, str | None, bool]:
+    """``list --json`` (``chosen_json``, or of ``every_json`` paper ``every_json_text``:
+    written here, the problems warned) or ``--format`` (``chosen_lines``, given) of the
+    papers ``choose`` picks, from the kept rows and texts: whether it is done, the text
+    (None: written and too long to keep), and, when not done, whether the full path is to
+    keep every note's text (none kept yet)."""
+    from papernotes.cli.library_access import warn
+
+    if every_json:  # the texts kept per year folder whole: only changes are read
+        from papernotes.cli.block_outputs import every_json_text
+
+        return True, every_json_text(library, warn), False
+    if as_json:
+        written, text = chosen_json(library, choose, warn)
+        return written, text if written else None, text == KEEP
+    if template is not None:
+        text = chosen_lines(library, choose, template.fields, template.filled)
+        return text is not None, text, False
+    return False, None, False
+
+
+def chosen_json(
+    library: Library, choose: Choose, warn: Callable[[list[Problem]], None]
+) -> tuple[bool, str | None]:
+    """Write the JSON list of the papers ``choose`` picks from the kept texts, the problems
+    ``warn``-ed first: True and the text when short enough to keep whole, True and None when
+    longer. Else nothing is written (the full path: ``full_chosen_json``): False and
+    ``KEEP`` when no text is kept yet, False and None when kept texts cannot serve."""
+    from papernotes.library.note_texts import chosen_texts
+
+    got = chosen_texts(library, choose, VARIANT, json_setup, JOINER)
+    if isinstance(got, bool):
+        return False, None if got else KEEP
+    problems, _, texts = got
+    warn(problems)
+
+    def pieces() -> Iterator[bytes]:
+        if not texts.places:
+            yield b"[]"
+            return
+        yield b"[\n  "
+        yield from texts.joined(JOINER)
+        yield b"\n]"
+
+    try:
+        text = write_pieces(pieces(), echo=True, keep=output.KEPT_JSON_CHARS)
+    finally:
+        texts.close()
+    write_pieces([b"\n"], echo=True)
+    return True, text
+
+
+def full_chosen_json(library: Library, chosen: list[Note], keep: bool) -> str | None:
+    """``write_json_list`` of the notes ``chosen`` (of the notes loaded); first, with
+    ``keep`` (no text kept yet: ``chosen_json``), every note's text kept per year folder as
+    ``list --json`` keeps it (``text_blocks_keep.BlocksKeeper``), for the next output."""
+    if keep:
+        from papernotes.library.text_blocks_keep import BlocksKeeper
+
+        keeper = BlocksKeeper(library, VARIANT, "", JOINER)
+        if keeper.on:
+            for note in library.notes():
+                keeper.add(note, note_json(note).encode("utf-8", "surrogateescape"))
+            keeper.finish()
+    return write_json_list(map(note_dict, chosen), len(chosen))
+
+
+def chosen_lines(
+    library: Library, choose: Choose, fields: set[str], fill: Callable[[dict[str, object]], str]
+) -> str | None:
+    """``list --format``'s text of the papers ``choose`` picks, each line ``fill``-ed from
+    its values of the template's ``fields`` (``output.FORMAT_FIELDS``), taken from its kept
+    row and, for a field rows do not hold, its kept JSON text; None to take the full path."""
+    from papernotes.cli.library_access import kept_rows
+    from papernotes.library.note_texts import chosen_texts
+
+    if fields <= ROW_FIELDS.keys():
+        rows = kept_rows(library)
+        if rows is None:
+            return None
+        return "\n".join(fill(row_values(row, fields)) for row in choose(rows))
+    got = chosen_texts(library, choose, VARIANT, json_setup, JOINER)
+    if isinstance(got, bool):
+        return None
+    _, chosen, texts = got
+    try:
+        lines = [
+            fill(row_values(row, fields, json.loads(text)))
+            for row, text in zip(chosen, texts.items(), strict=True)
+        ]
+    finally:
+        texts.close()
+    return "\n".join(lines)
+
+
+ROW_FIELDS: dict[str, Callable[[Row], object]] = {
+    "key": itemgetter(KEY),
+    "name": itemgetter(NAME),  # key, else slug: controls made visible, as fill makes them
+    "slug": lambda r: r[PATH].rsplit("/", 1)[-1].removesuffix(".md"),
+    "year": itemgetter(YEAR),
+    "title": itemgetter(RAW_TITLE),
+    "venue": itemgetter(VENUE),  # controls made visible, as fill makes them
+    "arxiv": itemgetter(ARXIV),
+    "tags": lambda r: ",".join(r[TAGS]),
+    "status": itemgetter(STATUS),
+    "added": itemgetter(ADDED),
+    "path": itemgetter(PATH),
+}
+"""``output.FORMAT_FIELDS`` that a kept row holds."""
+JSON_FIELDS: dict[str, Callable[[dict], object]] = {
+    "doi": itemgetter("doi"),
+    "code": itemgetter("code"),
+    "authors": lambda d: "; ".join(d["authors"]),
+    "notes": lambda d: len(d["notes"]),
+}
+"""The other ``output.FORMAT_FIELDS``, from a note's ``list --json`` item (``note_dict``)."""
+
+
+def row_values(row: Row, fields: set[str], data: dict | None = None) -> dict[str, object]:
+    """The values of ``fields`` for the note of ``row`` (``data``: its JSON item's)."""
+    return {
+        name: ROW_FIELDS[name](row) if name in ROW_FIELDS else JSON_FIELDS[name](data or {})
+        for name in fields
+    }

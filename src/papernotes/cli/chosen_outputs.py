@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from json.encoder import encode_basestring
 from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from papernotes.cli import output
 from papernotes.cli.block_outputs import JOINER, VARIANT, json_setup, note_json, write_pieces
-from papernotes.cli.output import note_dict, write_json_list
+from papernotes.cli.json_text import indented_json_item
+from papernotes.cli.output import escape_c1, hit_dict, note_dict, write_json_list
 from papernotes.library.list_rows import (
     ADDED,
     ARXIV,
@@ -32,8 +34,11 @@ from papernotes.library.list_rows import (
 if TYPE_CHECKING:
     from papernotes.cli.output import LineTemplate
     from papernotes.library import Library
+    from papernotes.library.search import Hit
     from papernotes.model import Note, Problem
 
+ITEM_END = b"\n  }"
+"""How a note's ``list --json`` item ends (an object one level in)."""
 KEEP = "keep"
 """What ``chosen_json`` gives when no text is kept yet."""
 Choose = Callable[["list[Row]"], "list[Row]"]
@@ -170,3 +175,64 @@ def row_values(row: Row, fields: set[str], data: dict | None = None) -> dict[str
         name: ROW_FIELDS[name](row) if name in ROW_FIELDS else JSON_FIELDS[name](data or {})
         for name in fields
     }
+
+
+def found_json(
+    library: Library, query: str, exact: bool, warn: Callable[[list[Problem]], None]
+) -> int | None:
+    """Write ``search --json`` of ``query`` from the kept search forms (the problems
+    ``warn``-ed first): each paper's ``list --json`` text as kept per year folder with
+    where it matched added, else each note found built (``library/search_json.py``); how
+    many were found, or None when the forms are not kept (nothing written)."""
+    from papernotes.library.search_json import built_notes, found_paths, found_texts
+
+    found = found_paths(library, query, exact)
+    if found is None:
+        return None
+    texts = found_texts(library, found, json_setup, JOINER)
+    if texts is None:
+        notes = built_notes(library, found)
+        if notes is None:
+            return None
+        warn(found.problems)
+        pairs = [(notes[path], hit) for path, hit in found.ranked]
+        write_json_list(({**note_dict(n), "match": hit_dict(h)} for n, h in pairs), len(pairs))
+        return len(pairs)
+    warn(found.problems)
+
+    def pieces() -> Iterator[bytes]:
+        separator = b"[\n  "
+        for text, (_, hit) in zip(texts.items(), found.ranked, strict=True):
+            yield b"".join((separator, text[: -len(ITEM_END)], match_end(hit)))
+            separator = JOINER
+        yield b"[]" if separator.startswith(b"[") else b"\n]"
+
+    try:
+        write_pieces(pieces(), echo=True)
+    finally:
+        texts.close()
+    write_pieces([b"\n"], echo=True)
+    return len(found.ranked)
+
+
+def match_end(hit: Hit | None) -> bytes:
+    """What follows the last field of a note's ``list --json`` item in its ``search --json``
+    item: ``"match"`` and where the query matched (``output.hit_dict``), to the item's end,
+    as ``to_json`` writes it (one loop: tens of thousands of papers found)."""
+    data = hit_dict(hit)
+    if data is None:
+        return b',\n    "match": null' + ITEM_END
+    fields = []
+    for name, value in data.items():
+        kind = type(value)
+        if kind is str:
+            shown = encode_basestring(value)
+        elif kind is int:
+            shown = str(value)
+        elif value is None:
+            shown = "null"
+        else:  # as json has it
+            return b"," + escape_c1(indented_json_item({"match": data}))[1:].encode()
+        fields.append(f"\n      {encode_basestring(name)}: {shown}")
+    text = ',\n    "match": {' + ",".join(fields) + "\n    }" if fields else ',\n    "match": {}'
+    return escape_c1(text).encode() + ITEM_END

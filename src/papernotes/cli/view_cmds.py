@@ -257,17 +257,15 @@ def search_cmd(ctx: click.Context, query, as_json, exact):
 
 
 def search_json(ctx: click.Context, query: str, exact: bool) -> bool:
-    """``search --json`` from the kept search forms, a year at a time, building only the
-    notes found (``library/search_json.py``); False when they are not kept."""
-    from papernotes.library.search_json import found_notes
+    """``search --json`` from the kept search forms, a year at a time, each paper found
+    written from its kept ``list --json`` text or, when not kept, building only the notes
+    found (``library/search_json.py``); False when the forms are not kept."""
+    from papernotes.cli.chosen_outputs import found_json
 
     library = existing_library(ctx)
-    got = found_notes(library, query, exact)
-    if got is None:
+    found = found_json(library, query, exact, warn)
+    if found is None:
         return False
-    problems, found = got
-    warn(problems)
-    write_json_list(({**note_dict(n), "match": hit_dict(h)} for n, h in found), len(found))
     if not found:
         ctx.exit(1)
     return True

@@ -21,6 +21,7 @@ from papernotes.storage.caches import location as cache_location
 from papernotes.storage.caches import note_cache as note_cache_module
 from papernotes.storage.caches.list_rows_cache import UNKNOWN, ListRowsCache
 from papernotes.storage.caches.note_cache import stat_key
+from papernotes.storage.caches.text_blocks_cache import TextBlocksCache
 from papernotes.storage.store import NoteStore
 from tests.conftest import SHIPPED_NOTES
 from tests.helpers import run
@@ -48,10 +49,16 @@ OPTIONS = [
     ("--keys", "--tag", "kd", "--sort", "title"),
     ("--format", "{key}\t{year}\t{title}"),
     ("--json",),
+    ("--json", "--tag", "kd", "--sort", "title"),
+    ("--json", "--status", "read", "--reverse"),
+    ("--json", "--year", "2021", "--sort", "added"),
+    ("--json", "--priority", "high", "--rating-min", "2"),
+    ("--format", "{authors}|{doi}|{code}|{notes}|{slug}", "--sort", "rating"),
     ("--color", "always"),
     ("--color", "always", "--year", "2021"),
 ]
-"""Every option of ``list`` (--json and --format are made from notes: they must agree too)."""
+"""Every option of ``list`` (--json and --format are made from rows and each note's kept JSON
+text, ``library/note_texts.py``: they must agree too)."""
 
 
 def kept_outputs_removed(root: Path) -> None:
@@ -229,12 +236,13 @@ def test_list_after_an_edit_parses_only_the_edited_note_and_builds_no_other(
     assert changed == listed(seed_library, cache=False)
 
 
-def queued(root: Path, *, cache: bool = True) -> tuple[int, str, str]:
-    """``queue``: exit status, output and warnings; with the cache, never from a kept text."""
+def queued(root: Path, *args: str, cache: bool = True) -> tuple[int, str, str]:
+    """``queue ARGS``: exit status, output and warnings; with the cache, never from a kept
+    text."""
     if cache:
         kept_outputs_removed(root)
     env = None if cache else {cache_location.DISABLE_ENV: "1"}
-    result = run(root, "queue", env=env)
+    result = run(root, "queue", *args, env=env)
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -551,6 +559,11 @@ def damage_rows(root: Path, year: str, blocks: bool = False) -> None:
         path = summaries / f"{year}.{variant}"
         if path.is_file():
             path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    texts = TextBlocksCache.for_library(os.path.realpath(root), b"").folder
+    assert texts is not None  # the JSON kept of the folder (library/note_texts.py)
+    path = texts / f"{year}.json.text"
+    if blocks and path.is_file():
+        path.write_bytes(path.read_bytes()[:-9] + b"damaged!!")
 
 
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
@@ -570,6 +583,7 @@ def test_list_from_rows_equals_one_without_caches_after_any_sequence_of_changes(
         ("--color", "always"),
         ("--keys", "--sort", "title"),
         ("--tag", "KD", "--reverse"),
+        ("--json", "--sort", "title"),  # from the JSON kept per year folder (note_texts.py)
     ]
     for step in [("list",), *sequence, ("list",)]:
         if step[0] == "list":
@@ -585,6 +599,7 @@ def test_list_from_rows_equals_one_without_caches_after_any_sequence_of_changes(
                 assert listed(root, *args) == listed(root, *args, cache=False), (step, args)
         # queue and stats from what each folder's rows gave them (test_folder_summaries.py)
         assert queued(root) == queued(root, cache=False), step
+        assert queued(root, "--json") == queued(root, "--json", cache=False), step
         assert stats_of(root) == stats_of(root, cache=False), step
 
 

@@ -189,7 +189,7 @@ def found_json(
     found = found_paths(library, query, exact)
     if found is None:
         return None
-    texts = found_texts(library, found, json_setup, JOINER)
+    texts = found_texts(library, found, json_setup, JOINER) if found.ranked else None
     if texts is None:
         notes = built_notes(library, found)
         if notes is None:

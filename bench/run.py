@@ -55,6 +55,11 @@ TARGETS = {
     "list --json warm": (None, None),
     "list --json, one note edited": (None, 1.0),
     "export --md, one note edited": (None, 1.0),
+    "list --tag T --json, one note edited": (None, 1.0),
+    "list --json --sort title, one note edited": (None, 1.0),
+    "queue --json, one note edited": (None, 1.0),
+    "search --json distillation, one note edited": (None, 1.0),
+    "list --format {key}, one note edited": (None, 1.0),
     "stats warm": (None, None),
     "stats, one note edited": (None, 1.0),
     "check warm": (None, None),
@@ -297,6 +302,7 @@ class Bench:
         self.measure(
             "export --md, one note edited", papernotes(notes, "export", "--md"), before=edit_one
         )
+        self.chosen_json(notes, edit_one)
         self.measure("stats warm", papernotes(notes, "stats"))
         # From the counts kept per year folder: only the edited folder's rows are counted.
         self.measure("stats, one note edited", papernotes(notes, "stats"), before=edit_one)
@@ -425,6 +431,22 @@ class Bench:
             temporary.write_bytes(data)
             os.replace(temporary, path)
         time.sleep(RACY_WAIT_S)
+
+    def chosen_json(self, notes: Path, edit_one) -> None:
+        """``--json`` and ``--format`` of chosen papers after an edit: from the kept rows and
+        each note's JSON text kept per year folder (library/note_texts.py); the first run
+        of each keeps what it needs."""
+        rows = [
+            ("list --tag T --json, one note edited", ("list", "--tag", "nlp", "--json")),
+            ("list --json --sort title, one note edited", ("list", "--json", "--sort", "title")),
+            ("queue --json, one note edited", ("queue", "--json")),
+            ("search --json distillation, one note edited", ("search", "--json", "distillation")),
+            ("list --format {key}, one note edited", ("list", "--format", "{key}")),
+        ]
+        for name, args in rows:
+            if self.wanted(name):
+                run_process(papernotes(notes, *args), self.env)
+            self.measure(name, papernotes(notes, *args), before=edit_one)
 
     def reading_queue(self, notes: Path, edit_one) -> None:
         """``set`` writing a tenth of the library (three of its 30 years), adding the tag on

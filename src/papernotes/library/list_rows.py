@@ -176,16 +176,14 @@ def queue_rows(rows: Iterable[Row]) -> list[Row]:
     """As ``reading_queue.queue_notes``: unread and reading papers, reading first, then by
     priority, then oldest added (none last), then by title; ``queue`` from the kept rows."""
     waiting = [r for r in rows if r[STATUS] in QUEUE_STATUSES]
-    return sorted(
-        waiting,
-        key=lambda r: (
-            QUEUE_STATUSES.index(r[STATUS]),
-            priority_rank(r[PRIORITY]),
-            not r[ADDED],
-            r[ADDED],
-            r[RAW_TITLE].casefold(),
-        ),
-    )
+    # The same order as one sort by that tuple, in stable sorts from the last part to the
+    # first, each by a key C compares fast (70,000 rows at 100,000 notes).
+    waiting.sort(key=lambda r: r[RAW_TITLE].casefold())
+    waiting.sort(key=itemgetter(ADDED))
+    status = {name: rank * 64 for rank, name in enumerate(QUEUE_STATUSES)}
+    first = {p: priority_rank(p) * 2 for p in {r[PRIORITY] for r in waiting}}  # a few values
+    waiting.sort(key=lambda r: status[r[STATUS]] + first[r[PRIORITY]] + (not r[ADDED]))
+    return waiting
 
 
 QuickOutput = Callable[["Scan", bytes], tuple[list[Problem], str, bool] | None]

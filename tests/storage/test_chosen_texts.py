@@ -166,3 +166,26 @@ def test_a_note_changed_just_now_is_read_again_and_its_text_never_kept_under_its
     parsed.clear()
     assert output(seed_library, args) == first and parsed == []
     assert first == output(seed_library, args, cache=False) and '"status": "read"' in first[1]
+
+
+def test_a_first_output_keeps_the_texts_so_the_next_after_an_edit_builds_no_note(
+    seed_library, trusting_cache, built
+):
+    """With no text kept yet (or too many notes changed since), ``--json``, ``queue --json``
+    and a ``--format`` of fields rows do not hold load the notes as before and keep every
+    folder's text for the next one."""
+    for args in [
+        ("list", "--format", "{authors}", "--status", "unread"),
+        ("queue", "--json"),
+        ("list", "--json", "--sort", "title"),
+    ]:
+        folder = text_files(seed_library)
+        for kept in folder.iterdir() if folder.exists() else ():
+            kept.unlink()
+        assert output(seed_library, args) == output(seed_library, args, cache=False), args
+        assert {"2020.json", "2021.json.text"} <= {p.name for p in folder.iterdir()}, args
+        edit(seed_library, "2021/nezha.md", "status: unread", "status: reading")
+        built.clear()
+        got = output(seed_library, args)
+        assert built == [] and got == output(seed_library, args, cache=False), args
+        edit(seed_library, "2021/nezha.md", "status: reading", "status: unread")

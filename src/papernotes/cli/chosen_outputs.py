@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable, Iterator
 from json.encoder import encode_basestring
 from operator import itemgetter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from papernotes.cli import output
 from papernotes.cli.block_outputs import JOINER, VARIANT, json_setup, note_json, write_pieces
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from papernotes.cli.output import LineTemplate
     from papernotes.library import Library
     from papernotes.library.search import Hit
-    from papernotes.model import Note, Problem
+    from papernotes.model import Problem
 
 ITEM_END = b"\n  }"
 """How a note's ``list --json`` item ends (an object one level in)."""
@@ -67,8 +67,8 @@ def chosen_output(
         written, text = chosen_json(library, choose, warn)
         return written, text if written else None, text == KEEP
     if template is not None:
-        text = chosen_lines(library, choose, template.fields, template.filled)
-        return text is not None, text, False
+        text, keep = chosen_lines(library, choose, template.fields, template.filled)
+        return text is not None, text, keep
     return False, None, False
 
 
@@ -103,10 +103,14 @@ def chosen_json(
     return True, text
 
 
-def full_chosen_json(library: Library, chosen: list[Note], keep: bool) -> str | None:
-    """``write_json_list`` of the notes ``chosen`` (of the notes loaded); first, with
-    ``keep`` (no text kept yet: ``chosen_json``), every note's text kept per year folder as
-    ``list --json`` keeps it (``text_blocks_keep.BlocksKeeper``), for the next output."""
+def loaded_keeping(library: Library, keep: bool) -> Library:
+    """``library`` with its notes loaded (``load_notes``); with ``keep`` (no text kept yet,
+    or too many notes changed since: ``chosen_output``), every note's ``list --json`` text
+    kept per year folder as ``list --json`` keeps it (``text_blocks_keep.BlocksKeeper``),
+    so the next output after an edit reads only what changed."""
+    from papernotes.cli.library_access import load_notes
+
+    load_notes(library)
     if keep:
         from papernotes.library.text_blocks_keep import BlocksKeeper
 
@@ -115,35 +119,36 @@ def full_chosen_json(library: Library, chosen: list[Note], keep: bool) -> str | 
             for note in library.notes():
                 keeper.add(note, note_json(note).encode("utf-8", "surrogateescape"))
             keeper.finish()
-    return write_json_list(map(note_dict, chosen), len(chosen))
+    return library
 
 
 def chosen_lines(
     library: Library, choose: Choose, fields: set[str], fill: Callable[[dict[str, object]], str]
-) -> str | None:
+) -> tuple[str | None, bool]:
     """``list --format``'s text of the papers ``choose`` picks, each line ``fill``-ed from
     its values of the template's ``fields`` (``output.FORMAT_FIELDS``), taken from its kept
-    row and, for a field rows do not hold, its kept JSON text; None to take the full path."""
+    row and, for a field rows do not hold, its kept JSON text; else None (the full path)
+    and whether it is to keep the texts (as ``chosen_json``)."""
     from papernotes.cli.library_access import kept_rows
     from papernotes.library.note_texts import chosen_texts
 
     if fields <= ROW_FIELDS.keys():
         rows = kept_rows(library)
         if rows is None:
-            return None
-        return "\n".join(fill(row_values(row, fields)) for row in choose(rows))
+            return None, False
+        return "\n".join(fill(row_values(row, fields)) for row in choose(rows)), False
     got = chosen_texts(library, choose, VARIANT, json_setup, JOINER)
     if isinstance(got, bool):
-        return None
+        return None, not got
     _, chosen, texts = got
     try:
         lines = [
-            fill(row_values(row, fields, json.loads(text)))
+            fill(row_values(row, fields, text))
             for row, text in zip(chosen, texts.items(), strict=True)
         ]
     finally:
         texts.close()
-    return "\n".join(lines)
+    return "\n".join(lines), False
 
 
 ROW_FIELDS: dict[str, Callable[[Row], object]] = {
@@ -160,21 +165,39 @@ ROW_FIELDS: dict[str, Callable[[Row], object]] = {
     "path": itemgetter(PATH),
 }
 """``output.FORMAT_FIELDS`` that a kept row holds."""
-JSON_FIELDS: dict[str, Callable[[dict], object]] = {
-    "doi": itemgetter("doi"),
-    "code": itemgetter("code"),
-    "authors": lambda d: "; ".join(d["authors"]),
-    "notes": lambda d: len(d["notes"]),
+JSON_FIELDS: dict[str, Callable[[Any], object]] = {
+    "doi": str,
+    "code": str,
+    "authors": "; ".join,
+    "notes": len,
 }
-"""The other ``output.FORMAT_FIELDS``, from a note's ``list --json`` item (``note_dict``)."""
+"""The other ``output.FORMAT_FIELDS``, from the field of that name of a note's ``list --json``
+item (``note_dict``)."""
 
 
-def row_values(row: Row, fields: set[str], data: dict | None = None) -> dict[str, object]:
-    """The values of ``fields`` for the note of ``row`` (``data``: its JSON item's)."""
+def row_values(row: Row, fields: set[str], item: bytes = b"") -> dict[str, object]:
+    """The values of ``fields`` for the note of ``row`` (``item``: its ``list --json``
+    text, for the fields rows do not hold)."""
     return {
-        name: ROW_FIELDS[name](row) if name in ROW_FIELDS else JSON_FIELDS[name](data or {})
+        name: ROW_FIELDS[name](row)
+        if name in ROW_FIELDS
+        else JSON_FIELDS[name](item_field(item, name))
         for name in fields
     }
+
+
+def item_field(item: bytes, name: str) -> Any:
+    """The value of the field ``name`` of a note's ``list --json`` item, decoding that field
+    alone: in the item's text (``json.dumps`` with ``indent=2``, one level in) a field
+    starts a line indented by four spaces and ends where the next one starts or the item
+    ends, and no string holds a line break (``json`` escapes it)."""
+    head = b'\n    "' + name.encode() + b'": '
+    start = item.find(head)
+    if start < 0:
+        raise KeyError(name)
+    start += len(head)
+    end = item.find(b',\n    "', start)
+    return json.loads(item[start : end if end >= 0 else len(item) - len(ITEM_END)])
 
 
 def found_json(

@@ -10,8 +10,10 @@ from papernotes.cli.option_checks import non_empty
 from papernotes.cli.output import (
     echo,
     list_lines,
+    note_dict,
     row_lines,
     to_json,
+    write_json_list,
 )
 from papernotes.cli.paper_args import papers_with_stdin
 from papernotes.model import PRIORITIES, STATUSES
@@ -144,13 +146,13 @@ def queue_cmd(ctx: click.Context, as_json):
             if written:
                 return text
             keep = text == KEEP
-        notes = queue_notes(load_notes(library).notes())
-        if as_json:  # written as made, as list --json (kept only when short)
-            from papernotes.cli.chosen_outputs import full_chosen_json
+        from papernotes.cli.chosen_outputs import loaded_keeping
 
+        notes = queue_notes(loaded_keeping(library, keep).notes())
+        if as_json:  # written as made, as list --json (kept only when short)
             warn(library.problems())
             written = True
-            return full_chosen_json(library, notes, keep)
+            return write_json_list(map(note_dict, notes), len(notes))
         return "\n".join(queue_lines(notes))
 
     problems, text = library.cached_output(f"queue {as_json!r}", make)

@@ -7,7 +7,7 @@ from operator import itemgetter
 
 import click
 
-from papernotes.cli.chosen_outputs import chosen_output, full_chosen_json
+from papernotes.cli.chosen_outputs import chosen_output, loaded_keeping
 from papernotes.cli.completion import complete_paper, complete_tag, complete_year
 from papernotes.cli.library_access import (
     existing_library,
@@ -124,7 +124,7 @@ def list_cmd(  # noqa: PLR0913 - a click command takes one parameter per option
         if done:
             written = as_json
             return text
-        notes = load_notes(library).select(year=year, tag=tag)
+        notes = loaded_keeping(library, keep).select(year=year, tag=tag)
         if narrowed or sort or reverse:
             from papernotes.library.reading_queue import filtered_notes, sorted_notes
 
@@ -134,7 +134,7 @@ def list_cmd(  # noqa: PLR0913 - a click command takes one parameter per option
         if as_json:  # written as made: 100,000 notes' JSON is never held whole
             warn(library.problems())
             written = True
-            return full_chosen_json(library, notes, keep)
+            return write_json_list(map(note_dict, notes), len(notes))
         return notes_text(notes, keys, fill, colour)
 
     def choose(rows: list[tuple]) -> list[tuple]:  # as make() from notes, on rows

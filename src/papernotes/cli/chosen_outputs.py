@@ -178,26 +178,28 @@ item (``note_dict``)."""
 def row_values(row: Row, fields: set[str], item: bytes = b"") -> dict[str, object]:
     """The values of ``fields`` for the note of ``row`` (``item``: its ``list --json``
     text, for the fields rows do not hold)."""
+    text = item.decode("utf-8", "surrogateescape") if item else ""
     return {
         name: ROW_FIELDS[name](row)
         if name in ROW_FIELDS
-        else JSON_FIELDS[name](item_field(item, name))
+        else JSON_FIELDS[name](item_field(text, name))
         for name in fields
     }
 
 
-def item_field(item: bytes, name: str) -> Any:
+_DECODE = json.JSONDecoder().raw_decode
+
+
+def item_field(item: str, name: str) -> Any:
     """The value of the field ``name`` of a note's ``list --json`` item, decoding that field
     alone: in the item's text (``json.dumps`` with ``indent=2``, one level in) a field
-    starts a line indented by four spaces and ends where the next one starts or the item
-    ends, and no string holds a line break (``json`` escapes it)."""
-    head = b'\n    "' + name.encode() + b'": '
+    starts a line indented by four spaces, and no string holds a line break (``json``
+    escapes it)."""
+    head = '\n    "' + name + '": '
     start = item.find(head)
     if start < 0:
         raise KeyError(name)
-    start += len(head)
-    end = item.find(b',\n    "', start)
-    return json.loads(item[start : end if end >= 0 else len(item) - len(ITEM_END)])
+    return _DECODE(item, start + len(head))[0]
 
 
 def found_json(

@@ -653,3 +653,24 @@ def test_processes_rewriting_the_same_year_files_at_once_leave_rows_that_list_ri
     assert result[1].count("  round9") == 4
     if through == "blocks":
         assert blocks_kept(seed_library) == {"2019", "2020", "2021", "2023"}
+
+
+def test_days_of_several_lengths_sort_from_rows_as_without_caches(seed_library, trusting_cache):
+    """``--sort added`` and ``read_on`` compare days in C when all are of one length; a
+    shorter date added (a prefix of another: not checked as a date) keeps the order a run
+    without caches gives."""
+    days = {"2019/xlnet.md": "2024", "2020/tinybert.md": "2024-01-05", "2021/nezha.md": "2024-1"}
+    for rel, day in days.items():
+        note = seed_library / rel
+        text = note.read_text(encoding="utf-8").replace("added: '2026-11-25'", f"added: '{day}'")
+        edit_as_a_person(note, text.replace("status: unread", "status: read\nread_on: 2024-05-01"))
+    for args in [
+        ("--sort", "added"),
+        ("--sort", "read_on", "--reverse"),
+        ("--sort", "added", "--reverse"),
+    ]:
+        expected = listed(seed_library, *args, "--keys", cache=False)
+        assert listed(seed_library, *args, "--keys") == expected, args
+        assert listed(seed_library, *args, "--json") == listed(
+            seed_library, *args, "--json", cache=False
+        )

@@ -146,6 +146,12 @@ def sorted_rows(rows: Iterable[Row], by: str, reverse: bool = False) -> list[Row
     valued = [r for r in rows if r[index]] if valued_only else rows
     missing = [r for r in rows if not r[index]] if valued_only else []
     field = itemgetter(index)
+    days_alike = make_key is descending_day and len(set(map(len, map(field, valued)))) < 2
+    if make_key is neg or days_alike:
+        # The same order, compared in C: turned around, a number's key or a day's (all of
+        # one length) is the field itself, and a sort turned around keeps ties in order.
+        valued.sort(key=field, reverse=not reverse)
+        return valued + missing
     key = field if make_key is None else (lambda r: make_key(field(r)))
     valued.sort(key=key, reverse=reverse)
     return valued + missing

@@ -57,7 +57,7 @@ def check_cmd(ctx: click.Context, links, offline, fix_redirects, timeout, delay,
     for rel in library.remove_temp_files():
         say(f"removed {rel}: left by an interrupted write; no note was affected")
     with gc_paused(freeze=True):  # every note held to the end, as load_notes holds them
-        problems = library.check()  # every note read from its file, not the cache
+        problems, count = library.check_counted(full=links)  # every file read, not the cache
     for rel in library.repaired():
         click.echo(
             f"repaired the note cache: {rel} had changed without its size or times "
@@ -80,4 +80,4 @@ def check_cmd(ctx: click.Context, links, offline, fix_redirects, timeout, delay,
         )
     if problems or broken_links:
         ctx.exit(1)
-    click.echo(f"{len(library.notes())} notes, no problems.")
+    click.echo(f"{count} notes, no problems.")

@@ -228,13 +228,16 @@ class Library:
         return self._index
 
     def check(self) -> list[Problem]:
-        """Every problem in the library (``checks.py``), with every note read from its file,
-        not the cache; ``repaired()`` then lists the cached copies that disagreed."""
-        from papernotes.library.checks import library_problems
+        """Every problem in the library (``checks.py``), every file read, not the cache."""
+        return self.check_counted()[0]
 
-        self.reload()
-        self._load(from_disk=True)
-        return library_problems(self)
+    def check_counted(self, full: bool = False) -> tuple[list[Problem], int]:
+        """``check()`` and the number of notes (``check_run.py``: only the files changed
+        since the last check parsed; ``full``: every note parsed or verified, and held
+        after); ``repaired()`` then lists the cached copies that disagreed."""
+        from papernotes.library.check_run import checked
+
+        return checked(self, full)
 
     def repaired(self) -> list[str]:
         """The notes whose copy in the library cache ``check()`` found stale, and replaced."""

@@ -85,15 +85,25 @@ class LinkUse:
 def file_lines(library: Library, note: Note) -> list[tuple[int, str]]:
     """The lines of ``note``'s file after its front matter, numbered as in the file; the
     note's own lines (numbered 0) when the file cannot be read."""
+    try:
+        data: bytes | None = library.store.note_bytes(note.path)
+    except OSError:
+        data = None
+    return lines_after_front(data, note.paper)
+
+
+def lines_after_front(data: bytes | None, paper: Paper) -> list[tuple[int, str]]:
+    """``file_lines`` of a note file holding ``data`` (None: unread), whose note is
+    ``paper``."""
     from papernotes.storage.note_format import front_matter_end
 
     try:
-        lines = library.store.note_bytes(note.path).decode("utf-8").split("\n")
-    except (OSError, UnicodeDecodeError):
+        lines = data.decode("utf-8").split("\n") if data is not None else []
+    except UnicodeDecodeError:
         lines = []
     end = front_matter_end(lines) if lines and lines[0].strip() == "---" else None
     if end is None:
-        texts = [*note.paper.notes, *note.paper.body.split("\n")]
+        texts = [*paper.notes, *paper.body.split("\n")]
         return [(0, line) for text in texts for line in text.split("\n")]
     return [(number, line) for number, line in enumerate(lines[end + 1 :], end + 2)]
 

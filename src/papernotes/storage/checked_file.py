@@ -53,6 +53,17 @@ def read_checked(path: Path, head: bytes, leading: bytes = b"") -> memoryview | 
     return payload
 
 
+def checked_crc(path: Path, head: bytes) -> tuple[int, int] | None:
+    """The CRC-32 and size of the payload of the file at ``path`` if it starts with ``head``
+    and is intact (``read_checked``), without unpacking it; None when it is not."""
+    payload = read_checked(path, head)
+    if payload is None:
+        return None
+    whole = payload.obj  # the file's bytes: the checksum follows the header
+    assert isinstance(whole, bytes)
+    return _CHECK.unpack_from(whole, len(head))[0], len(payload)
+
+
 def write_checked(path: Path, head: bytes, payload: bytes) -> bool:
     """Replace the file at ``path`` with ``head``, a checksum and ``payload``; False (and the
     old file left as it was) on any failure."""

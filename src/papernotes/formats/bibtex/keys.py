@@ -228,19 +228,22 @@ def identifier_problems(paper: Paper) -> list[tuple[str, str]]:
     A missing key is not a problem (``export --bib`` assigns one); an arXiv id must be
     stored as a base id (``2006.03654``, ``hep-th/9901001``).
     """
+    return key_and_arxiv_problems(paper.key, paper.arxiv)
+
+
+def key_and_arxiv_problems(key: str, arxiv: str) -> list[tuple[str, str]]:
+    """``identifier_problems`` of a paper whose key and arXiv id are these."""
     from papernotes.text.arxiv_ids import base_id
 
     problems = []
-    reason = check_key(paper.key) if paper.key else None
+    reason = check_key(key) if key else None
     if reason:
-        problems.append(("key", f"key {paper.key!r} is not a valid citation key: {reason}"))
-    if paper.arxiv and base_id(paper.arxiv) != paper.arxiv:
-        base = base_id(paper.arxiv)
+        problems.append(("key", f"key {key!r} is not a valid citation key: {reason}"))
+    if arxiv and base_id(arxiv) != arxiv:
+        base = base_id(arxiv)
         if base:
-            message = f"arxiv {paper.arxiv!r} should be the base id {base!r}"
+            message = f"arxiv {arxiv!r} should be the base id {base!r}"
         else:
-            message = (
-                f"arxiv {paper.arxiv!r} is not an arXiv id (like 2006.03654 or hep-th/9901001)"
-            )
+            message = f"arxiv {arxiv!r} is not an arXiv id (like 2006.03654 or hep-th/9901001)"
         problems.append(("arxiv", message))
     return problems

@@ -1,0 +1,160 @@
+"""What ``check`` keeps between runs, so that a check after an edit parses only the files
+whose bytes changed (``storage/check_load.py``, ``library/check_run.py``).
+
+Two checked files per library (``checked_file.py``: a header naming the code, a CRC-32):
+
+- ``<hash>.check``, the state: every note file's path (in scan order) with the digest of its
+  bytes when last checked, the problem of each file that did not parse then, what the note
+  cache held for each path (its stat key and digest, "marks") with the CRC and size of each
+  note cache shard those marks were read from, and the last output (its problems and note
+  count) with a digest of everything it was worked out from;
+- ``<hash>.checkfacts``: each note's facts, as the library layer worked them out from the
+  note (opaque here), by path with the digest of the bytes they came from.
+
+Everything is keyed by content (a file's digest, a shard's CRC), never by a stat alone, and
+the header names the size and time of every module whose code the facts or the output come
+from: a missing, damaged, truncated or other-version file reads as None, and ``check`` then
+reads every note as it did before keeping these.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+from pathlib import Path
+from typing import Any
+
+from papernotes.blake2 import blake2b
+from papernotes.storage.caches.location import cache_path
+from papernotes.storage.caches.note_cache import header as note_cache_header
+from papernotes.storage.checked_file import read_checked, remove_checked, write_checked
+
+FACTS_FORMAT = 1
+CODE_FILES = (
+    "library/check_facts.py",
+    "library/check_run.py",
+    "library/checks.py",
+    "library/order.py",
+    "library/paper_links.py",
+    "library/three_way.py",
+    "library/index.py",
+    "formats/bibtex/keys.py",
+    "text/paper_links.py",
+    "text/arxiv_ids.py",
+    "text/titles.py",
+    "storage/check_load.py",
+    "storage/layout_yaml.py",
+    "storage/document_file.py",
+    "storage/note_folder.py",
+)
+"""The modules the facts and the kept output are worked out by (besides the note parser,
+which the note cache's header names): editing one drops what was kept."""
+_PACKAGE = Path(__file__).parent.parent.parent
+_MAGIC = b"papernotes check facts\n"
+
+CheckState = tuple[
+    list[str], bytes, dict[str, tuple[int, str]], list[object], bytes, tuple[bytes, object, int]
+]
+"""Paths in scan order; their digests joined (32 hex digits each); the problem of each that
+did not parse (line, message); each shard's ``(crc, size)`` or None (no file); the marks of
+the paths joined (``MARK_SIZE`` bytes each); the last output: (digest of its inputs, its
+problems as ``(path, line, message)`` tuples, the number of notes)."""
+
+
+def header() -> bytes:
+    """The note cache's header (parser, Paper fields, versions) and the check code's."""
+    try:
+        stats = [os.stat(_PACKAGE / name) for name in CODE_FILES]
+    except OSError:
+        stats = []
+    code = " ".join(f"{st.st_size}:{st.st_mtime_ns}" for st in stats)
+    code_hash = blake2b(code.encode(), digest_size=8).hexdigest()
+    return _MAGIC + f"format {FACTS_FORMAT} code {code_hash}\n".encode() + note_cache_header()
+
+
+class CheckFactsCache:
+    """The two files ``check`` keeps for one library (paths None: caching is off)."""
+
+    def __init__(self, real_root: str, state: Path | None, facts: Path | None) -> None:
+        self.real_root = real_root
+        self.state_path, self.facts_path = state, facts
+        self._header: bytes | None = None
+
+    @classmethod
+    def for_library(cls, real_root: str) -> CheckFactsCache:
+        return cls(real_root, cache_path(real_root, ".check"), cache_path(real_root, ".checkfacts"))
+
+    def head(self) -> bytes:
+        if self._header is None:
+            self._header = header()
+        return self._header
+
+    def read_state(self) -> CheckState | None:
+        """The kept state, or None when there is none that reads whole and fits."""
+        value = self._read(self.state_path)
+        if not (isinstance(value, tuple) and len(value) == 6):
+            return None
+        rels, digests, problems, shards, marks, output = value
+        if not (
+            isinstance(rels, list)
+            and isinstance(digests, bytes)
+            and len(digests) == 32 * len(rels)
+            and isinstance(problems, dict)
+            and isinstance(shards, list)
+            and isinstance(marks, bytes)
+            and len(marks) == MARK_SIZE * len(rels)
+            and isinstance(output, tuple)
+            and len(output) == 3
+        ):
+            return None
+        return rels, digests, problems, shards, marks, output
+
+    def read_facts(self) -> dict[str, Any] | None:
+        """Each note's kept facts by path, with the digest of the bytes they came from."""
+        value = self._read(self.facts_path)
+        return value if isinstance(value, dict) else None
+
+    def write_state(self, state: CheckState) -> bool:
+        return self._write(self.state_path, state)
+
+    def write_facts(self, facts: dict[str, Any]) -> bool:
+        return self._write(self.facts_path, facts)
+
+    def clear(self) -> None:
+        for path in (self.state_path, self.facts_path):
+            if path is not None:
+                remove_checked(path)
+
+    def _read(self, path: Path | None) -> object | None:
+        if path is None:
+            return None
+        payload = read_checked(path, self.head())
+        if payload is None:
+            return None
+        try:
+            root, value = marshal.loads(payload)
+        except (ValueError, EOFError, TypeError):
+            return None
+        return value if root == self.real_root else None
+
+    def _write(self, path: Path | None, value: Any) -> bool:
+        if path is None:
+            return False
+        try:
+            payload = marshal.dumps((self.real_root, value))
+        except (ValueError, TypeError):
+            return False
+        return write_checked(path, self.head(), payload)
+
+
+MARK_SIZE = 40 + 32
+"""A path's mark: the note cache entry's stat key and its digest (32 hex digits; for an
+entry holding a problem, ``!`` and 31 hex digits of the problem's digest), or zero bytes
+when the note cache holds no entry for the path."""
+NO_MARK = bytes(MARK_SIZE)
+
+
+def problem_mark(line: int, message: str) -> bytes:
+    """The digest part of the mark of an entry, or a file, whose problem is ``(line, message)``."""
+    text = f"{line}\0{message}".encode("utf-8", "surrogatepass")
+    return b"!" + blake2b(text, digest_size=16).hexdigest().encode()[:31]

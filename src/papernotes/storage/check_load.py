@@ -1,0 +1,337 @@
+"""``check``'s quick read of a library (``library/check_run.py``): every note file still read
+and hashed (on two cores), but only the files whose bytes differ from the last check's
+parsed, and the note cache verified against the marks the last check kept of it
+(``storage/caches/check_facts.py``) instead of unpacking every entry.
+
+Anything out of the ordinary gives None, and ``check`` reads every note as it always did:
+no state kept (or one that does not read), a file that cannot be read or changes while
+read, a note cache shard damaged, an entry that has a file's stat but not its bytes (to be
+repaired), more changed files than are worth parsing here, a batch of writes pending.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from papernotes.model import Note
+from papernotes.storage.caches.check_facts import (
+    MARK_SIZE,
+    NO_MARK,
+    CheckFactsCache,
+    CheckState,
+    problem_mark,
+)
+from papernotes.storage.caches.note_cache import STAT_KEY_SIZE, any_racy, folder_state, stat_keys
+from papernotes.storage.caches.note_cache_load import NoteCacheLoad
+from papernotes.storage.caches.shards import shard_of
+from papernotes.storage.document_file import LAYOUT_FILE
+from papernotes.storage.file_digests import UNREAD, file_digests
+from papernotes.storage.layout_yaml import load_layout_yaml
+from papernotes.storage.note_format import NoteFormatError
+from papernotes.storage.note_writes import digest
+from papernotes.storage.regular_file import read_regular
+
+if TYPE_CHECKING:
+    from papernotes.storage.note_folder import Scan
+    from papernotes.storage.store import NoteStore
+
+MOST_CHANGED = 2000
+"""More files changed than this since the last check: the note cache's entries parse them
+faster (the full read), and the state kept is made again from it."""
+_CHUNK = 1024
+
+
+class CheckLoad:
+    """What the quick read saw: every path (scan order), its stat key and digest, the
+    problem of each file that does not parse, the notes parsed now (their bytes changed),
+    and what to keep for the next check."""
+
+    def __init__(self, store: NoteStore, scan: Scan, keys: list[bytes], digests: list[bytes]):
+        self.store, self.scan, self.keys, self.digests = store, scan, keys, digests
+        self.rels = scan.found
+        self.problems: dict[str, tuple[int, str]] = {}
+        self.parsed: dict[str, Note] = {}
+        """The notes whose bytes the last check did not see, parsed now."""
+        self.parsed_data: dict[str, bytes] = {}
+        """Their files' bytes (their links' lines are worked out from them)."""
+        self.layout_part = b""
+        self.shard_crcs: list[object] = []
+        self.marks = b""
+        self.found_set: set[str] | None = None
+        self.kept: CheckState | None = None
+        """The state the last check kept (its output, what changed since)."""
+
+    def state(self, output: tuple[bytes, object, int]) -> CheckState:
+        """The state to keep for this read and its ``output``."""
+        joined = b"".join(self.digests)
+        return self.rels, joined, self.problems, self.shard_crcs, self.marks, output
+
+    def inputs_digest(self) -> bytes:
+        """A digest of everything check's output is worked out from: each path and its
+        bytes' digest (scan order), ``document.yaml``'s bytes, the scan's problems."""
+        return folder_state(self.rels, self.digests, self.layout_part or None, self.scan.problems)
+
+    def note_digests(self) -> dict[str, str]:
+        """Each note's digest by path (the files that parse)."""
+        problems = self.problems
+        return {
+            rel: d.decode()
+            for rel, d in zip(self.rels, self.digests, strict=True)
+            if rel not in problems
+        }
+
+
+def check_load(store: NoteStore, kept: CheckFactsCache) -> CheckLoad | None:
+    """The quick read (see the module), or None when ``check`` must read every note."""
+    cache = store.caches().notes
+    if store._batch is not None or cache.folder is None:
+        return None
+    state = kept.read_state()
+    if state is None:
+        return None
+    kept_rels, kept_digests, kept_problems, kept_crcs, kept_marks, _ = state
+    scan = store.scan()
+    try:
+        keys = scan.stat_keys_now(stat_keys)
+    except OSError:
+        return None
+    real_root = str(store._real_root)
+    layout_load = NoteCacheLoad(cache, real_root, scan.started_ns, verify=True, entries=False)
+    store._layout_data = layout_load.layout_data(store.root / LAYOUT_FILE, load_layout_yaml)
+    answers = file_digests(scan.prefix, scan.found)
+    if UNREAD in answers:
+        return None
+    load = CheckLoad(store, scan, keys, [answer[:32] for answer in answers])
+    load.kept = state
+    layout_part = _layout_part(store)
+    if layout_part is None:
+        return None
+    load.layout_part = layout_part
+    rels = load.rels
+    aligned = kept_rels == rels
+    where = None if aligned else {rel: i for i, rel in enumerate(kept_rels)}
+    changed = _changed(load.digests, kept_digests, aligned, where, rels)
+    if len(changed) > MOST_CHANGED:
+        return None
+    for i in changed:
+        if not _parse(load, i):
+            return None
+    changed_rels = {rels[i] for i in changed}
+    for rel, problem in kept_problems.items():  # the files that did not parse, unchanged
+        if rel not in changed_rels and (aligned or rel in where_now(load)):
+            load.problems[rel] = problem
+    marks = _entry_marks(store, load, kept_crcs, kept_marks, aligned, where)
+    if marks is None or not _entries_agree(load, marks):
+        return None
+    load.marks = marks
+    layout_load.finish()  # document.yaml's entry, if its bytes changed
+    _after(store, load, layout_load.layout_key)
+    return load
+
+
+def where_now(load: CheckLoad) -> set[str]:
+    """The paths found now, as a set (made once)."""
+    if load.found_set is None:
+        load.found_set = set(load.rels)
+    return load.found_set
+
+
+def full_read_state(store: NoteStore, note_digests: dict[str, str]) -> CheckLoad | None:
+    """What to keep after a full read of every note (``NoteStore.load(from_disk=True)``) that
+    gave notes of these digests (by path): each other file found is parsed again for its
+    problem, the note cache's marks are read from its shards. None when a file found is
+    neither (gone, unreadable) or changed meanwhile."""
+    scan = store.loaded_scan
+    if scan is None or scan.keys is None or store._batch is not None:
+        return None
+    digests = []
+    others = []
+    for i, rel in enumerate(scan.found):
+        known = note_digests.get(rel)
+        if known is None:
+            others.append(i)
+            digests.append(b"")
+        else:
+            digests.append(known.encode())
+    load = CheckLoad(store, scan, scan.keys, digests)
+    for i in others:
+        rel = scan.found[i]
+        try:
+            data = read_regular(scan.prefix + rel)
+        except OSError:
+            return None
+        load.digests[i] = digest(data).encode()
+        if not _parse(load, i) or rel in load.parsed:
+            return None  # it reads now: changed since the full read
+    layout_part = _layout_part(store)
+    if layout_part is None:
+        return None
+    load.layout_part = layout_part
+    marks = _entry_marks(store, load, [], b"", False, {})
+    if marks is None:
+        return None
+    load.marks = marks
+    return load
+
+
+def _layout_part(store: NoteStore) -> bytes | None:
+    """What ``document.yaml`` is now, for the inputs' digest: the digest of its bytes
+    (``L``), or ``-`` when there is none; None when it cannot be read."""
+    seen = store._layout_data
+    if seen is not None:
+        return b"L" + seen[2]
+    try:
+        data = read_regular(store.root / LAYOUT_FILE)
+    except FileNotFoundError:
+        return b"-"
+    except OSError:
+        return None
+    return b"B" + digest(data).encode()
+
+
+def _changed(
+    digests: list[bytes],
+    kept: bytes,
+    aligned: bool,
+    where: dict[str, int] | None,
+    rels: list[str],
+) -> list[int]:
+    """The positions of the files whose digest is not the one kept for their path."""
+    if aligned:
+        joined = b"".join(digests)
+        step = 32 * _CHUNK
+        found = []
+        for start in range(0, len(joined), step):
+            if joined[start : start + step] != kept[start : start + step]:
+                first = start // 32
+                found += [
+                    i
+                    for i in range(first, min(first + _CHUNK, len(digests)))
+                    if digests[i] != kept[32 * i : 32 * i + 32]
+                ]
+        return found
+    assert where is not None
+    found = []
+    for i, (rel, d) in enumerate(zip(rels, digests, strict=True)):
+        at = where.get(rel)
+        if at is None or kept[32 * at : 32 * at + 32] != d:
+            found.append(i)
+    return found
+
+
+def _parse(load: CheckLoad, i: int) -> bool:
+    """Parse the file at position ``i`` (its bytes changed); False when it cannot be read
+    or its bytes are no longer those hashed."""
+    rel = load.rels[i]
+    try:
+        data = read_regular(load.scan.prefix + rel)
+    except OSError:
+        return False
+    data_digest = digest(data)
+    if data_digest.encode() != load.digests[i]:
+        return False
+    from papernotes.storage.store import _note_of
+
+    try:
+        load.parsed[rel] = _note_of(rel, data, data_digest)
+        load.parsed_data[rel] = data
+    except NoteFormatError as exc:
+        load.problems[rel] = (exc.line, exc.message)
+    return True
+
+
+def _entry_marks(
+    store: NoteStore,
+    load: CheckLoad,
+    kept_crcs: list[object],
+    kept_marks: bytes,
+    aligned: bool,
+    where: dict[str, int] | None,
+) -> bytes | None:
+    """The note cache's entry of each path (its stat key and digest: ``MARK_SIZE`` bytes
+    each, joined), from the marks kept where its shard is the one they were read from, else
+    from the shard; None when a shard does not read intact."""
+    shards = store.caches().notes.shards(str(store._real_root))
+    crcs = shards.crcs()
+    if crcs is None:
+        return None
+    load.shard_crcs = list(crcs)
+    rels = load.rels
+    if aligned:
+        marks = bytearray(kept_marks)
+        new_rels: list[int] = []
+    else:
+        assert where is not None
+        marks = bytearray(NO_MARK * len(rels))
+        new_rels = []
+        for i, rel in enumerate(rels):
+            at = where.get(rel)
+            if at is None:
+                new_rels.append(i)
+            else:
+                marks[MARK_SIZE * i : MARK_SIZE * (i + 1)] = kept_marks[
+                    MARK_SIZE * at : MARK_SIZE * (at + 1)
+                ]
+    stale = {i for i, crc in enumerate(crcs) if len(kept_crcs) != len(crcs) or kept_crcs[i] != crc}
+    stale |= {shard_of(rels[i]) for i in new_rels}  # never seen: its entry is read
+    if not stale:
+        return bytes(marks)
+    by_shard: dict[int, list[int]] = {}
+    for i, rel in enumerate(rels):
+        index = shard_of(rel)
+        if index in stale:
+            by_shard.setdefault(index, []).append(i)
+    for index, members in by_shard.items():
+        entries = shards.shard(index) if crcs[index] is not None else {}
+        if crcs[index] is not None and not entries:
+            return None  # intact but not this library's shard: the full read rewrites it
+        for i in members:
+            entry = entries.get(rels[i])
+            if entry is None:
+                mark = NO_MARK
+            elif entry[1] is None:
+                mark = entry[0] + problem_mark(*entry[2])
+            else:
+                mark = entry[0] + entry[1].encode()
+            marks[MARK_SIZE * i : MARK_SIZE * (i + 1)] = mark
+    return bytes(marks)
+
+
+def _entries_agree(load: CheckLoad, marks: bytes) -> bool:
+    """Whether no entry of the note cache has its file's stat key but other content (an
+    entry of another stat is merely old: a load reads its file)."""
+    problems = load.problems
+    now = list(map(bytes.__add__, load.keys, load.digests))
+    if problems:  # (a few files)
+        for i, rel in enumerate(load.rels):
+            if rel in problems:
+                now[i] = load.keys[i] + problem_mark(*problems[rel])
+    joined = b"".join(now)
+    step = MARK_SIZE * _CHUNK
+    for start in range(0, len(joined), step):
+        if joined[start : start + step] == marks[start : start + step]:
+            continue  # (most: every entry made from its file as it is)
+        first = start // MARK_SIZE
+        for i in range(first, min(first + _CHUNK, len(now))):
+            mark = marks[MARK_SIZE * i : MARK_SIZE * (i + 1)]
+            if mark[:STAT_KEY_SIZE] == now[i][:STAT_KEY_SIZE] and mark != now[i]:
+                return False
+    return True
+
+
+def _after(store: NoteStore, load: CheckLoad, layout_key: bytes | None) -> None:
+    """What a full read of every note leaves besides the notes: the kept rows and search
+    forms made from other bytes than the files' dropped, the name index's stamp settled."""
+    caches = store.caches()
+    note_digests = load.note_digests()
+    caches.list_rows().forget_disagreeing(note_digests)
+    caches.search_forms().forget_disagreeing(note_digests)
+    keys = load.keys if layout_key is None else [*load.keys, layout_key]
+    settled = not any_racy(keys, load.scan.started_ns)
+
+    def state_now() -> bytes | None:
+        if not settled:
+            return None
+        return folder_state(load.rels, load.keys, layout_key, load.scan.problems)
+
+    caches.names_stamp().settle(state_now)

@@ -1,0 +1,201 @@
+"""``check`` keeps each note's facts and its last output (storage/caches/check_facts.py,
+library/check_run.py) so that a check after an edit parses only the edited files: its
+output (stdout, stderr, exit code) is byte for byte that of a check without any cache,
+whatever changed, and a kept state that is stale, damaged or truncated is never trusted."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from papernotes.storage.caches.check_facts import CheckFactsCache
+from papernotes.storage import store as store_module
+from papernotes.storage.caches import note_cache_load
+from papernotes.storage.store import NoteStore
+from tests.helpers import calls_of, run
+from tests.storage.test_note_cache import hold_a_stale_copy
+
+
+def note(root: Path, rel: str, title: str, key: str = "", arxiv: str = "", body: str = "") -> None:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    front = f"title: {title!r}\nyear: {rel[:4]}\n"
+    front += f"key: {key!r}\n" if key else ""
+    front += f"arxiv: {arxiv!r}\n" if arxiv else ""
+    path.write_text(f"---\n{front}---\n{body}\n", encoding="utf-8")
+
+
+def new_library(tmp_path: Path) -> Path:
+    root = tmp_path / "notes"
+    root.mkdir()
+    (root / "document.yaml").write_text("order: []\n", encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def troubled(tmp_path) -> Path:
+    """A library with one of each problem ``check`` reports."""
+    root = tmp_path / "notes"
+    root.mkdir()
+    (root / "document.yaml").write_text(
+        "order:\n- 2021/b.md\n- 2020/a.md\n", encoding="utf-8"
+    )
+    note(root, "2020/a.md", "Alpha", key="alpha2020", arxiv="2006.03654")
+    note(root, "2020/b.md", "Beta", key="Alpha2020", body="see [[gamma2021]] and [[nobody]]")
+    note(root, "2021/c.md", "Gamma", key="gamma2021", arxiv="2006.03654v2")
+    note(root, "2021/d.md", "alpha!", key="bad key", body="<<<<<<< ours\nx\n=======\ny\n>>>>>>> b")
+    note(root, "2021/e.md", "Epsilon", key="2020/a")
+    (root / "2021" / "broken.md").write_text("---\ntitle: [unclosed\n---\n", encoding="utf-8")
+    (root / "2021" / "latin1.md").write_bytes(b"---\ntitle: caf\xe9\nyear: 2021\n---\n")
+    (root / "2021" / "notes.txt").write_text("not a note\n", encoding="utf-8")
+    return root
+
+
+def outputs(root: Path) -> tuple:
+    result = run(root, "check")
+    return result.exit_code, result.stdout, result.stderr
+
+
+def uncached(root: Path) -> tuple:
+    result = run(root, "check", env={"PAPERNOTES_NO_CACHE": "1"})
+    return result.exit_code, result.stdout, result.stderr
+
+
+def full_reads(monkeypatch) -> list:
+    """The full reads of every note (``NoteStore.load`` from disk) made from now on."""
+    return calls_of(monkeypatch, NoteStore, "load")
+
+
+def quick_outputs(root: Path, loads: list) -> tuple:
+    """``outputs``, asserting the check read no note in full (only changed files parsed)."""
+    before = len(loads)
+    answer = outputs(root)
+    assert len(loads) == before, "a full read of every note"
+    return answer
+
+
+def test_a_check_after_edits_prints_what_a_check_without_caches_prints(troubled, monkeypatch):
+    root = troubled
+    assert outputs(root) == uncached(root)  # the first: every note read, facts kept
+    assert "is also used by" in outputs(root)[1]
+    loads = full_reads(monkeypatch)
+    edits = [
+        lambda: note(root, "2020/b.md", "Beta", key="beta2020", body="see [[gamma2021]]"),
+        lambda: note(root, "2021/c.md", "Alpha", key="gamma2021", arxiv="2006.03654"),
+        lambda: (root / "2021" / "broken.md").write_text(
+            "---\ntitle: Fixed\nyear: 2021\nkey: alpha2020\n---\n", encoding="utf-8"
+        ),
+        lambda: (root / "2021" / "d.md").unlink(),
+        lambda: note(root, "2022/f.md", "Phi", key="phi", body="[[phi]] [[beta2020]] [[2021/c]]"),
+        lambda: (root / "document.yaml").write_text("order: [2021/c.md]\n", encoding="utf-8"),
+        lambda: (root / "document.yaml").write_text("order: [\n", encoding="utf-8"),
+        lambda: note(root, "2020/a.md", "Alpha", key="alpha2020", body="<<<<<<< x\n"),
+    ]
+    for edit in edits:
+        edit()
+        assert quick_outputs(root, loads) == uncached(root)
+        assert quick_outputs(root, loads) == uncached(root)  # kept: nothing changed since
+
+
+def test_a_check_after_an_edit_parses_the_edited_note_and_builds_no_other(seed_library, monkeypatch):
+    run(seed_library, "check")
+    texts = calls_of(monkeypatch, store_module, "_note_of")  # each note file parsed
+    built = calls_of(monkeypatch, note_cache_load, "note_of")  # each note built from the cache
+    with (seed_library / "2020" / "tinybert.md").open("a", encoding="utf-8") as handle:
+        handle.write("\nOne more line.\n")
+    assert outputs(seed_library)[0] == 0
+    assert texts == ["2020/tinybert.md"]
+    assert outputs(seed_library)[0] == 0
+    assert texts == ["2020/tinybert.md"]  # unchanged since: not even that note again
+    assert built == []  # and no other note built at all
+
+
+def test_a_problem_that_depends_on_another_note_comes_and_goes_with_that_note(
+    tmp_path, monkeypatch
+):
+    root = new_library(tmp_path)
+    note(root, "2020/a.md", "Alpha", key="shared", arxiv="2101.00001")
+    note(root, "2021/b.md", "Beta", key="other")
+    run(root, "check")
+    loads = full_reads(monkeypatch)
+    assert quick_outputs(root, loads)[0] == 0
+    note(root, "2021/b.md", "Beta", key="SHARED", arxiv="2101.00001v3")  # the OTHER note
+    clashing = quick_outputs(root, loads)
+    assert clashing == uncached(root)
+    assert "2020/a.md:4: key 'shared' is also used by 2021/b.md" in clashing[1]
+    assert "arXiv id '2101.00001' is also used by 2021/b.md" in clashing[1]
+    note(root, "2021/b.md", "Beta", key="other")
+    assert quick_outputs(root, loads) == uncached(root) == (0, "2 notes, no problems.\n", "")
+
+
+def test_a_note_changed_keeping_its_size_and_times_is_still_checked(tmp_path, monkeypatch):
+    root = new_library(tmp_path)
+    note(root, "2020/a.md", "Alpha", key="alpha")
+    note(root, "2020/b.md", "Beta", key="betaa")
+    run(root, "check")
+    path = root / "2020" / "b.md"
+    before = os.stat(path)
+    path.write_bytes(path.read_bytes().replace(b"betaa", b"alpha"))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert os.stat(path).st_size == before.st_size
+    assert outputs(root) == uncached(root)
+    assert "key 'alpha' is also used by 2020/a.md" in outputs(root)[1]
+
+
+def kept_files(root: Path) -> list[Path]:
+    kept = CheckFactsCache.for_library(os.path.realpath(root))
+    assert kept.state_path is not None and kept.facts_path is not None
+    return [kept.state_path, kept.facts_path]
+
+
+@pytest.mark.parametrize("harm", ["flip", "truncate", "empty", "stale"])
+@pytest.mark.parametrize("which", [0, 1])
+def test_a_damaged_or_stale_kept_state_is_never_trusted(tmp_path, harm, which):
+    root = new_library(tmp_path)
+    note(root, "2020/a.md", "Alpha", key="alpha")
+    note(root, "2020/b.md", "Beta", key="beta")
+    run(root, "check")
+    old = [path.read_bytes() for path in kept_files(root)]
+    note(root, "2020/b.md", "Beta", key="ALPHA", body="[[nobody]]")  # two problems now
+    expected = uncached(root)
+    assert expected[0] == 1 and outputs(root) == expected
+    path = kept_files(root)[which]
+    data = path.read_bytes()
+    if harm == "flip":
+        path.write_bytes(data[:-7] + bytes([data[-7] ^ 1]) + data[-6:])
+    elif harm == "truncate":
+        path.write_bytes(data[: len(data) // 2])
+    elif harm == "empty":
+        path.write_bytes(b"")
+    else:  # both files as they were before the edit: kept for other bytes
+        for kept, was in zip(kept_files(root), old, strict=True):
+            kept.write_bytes(was)
+    assert outputs(root) == expected
+    assert outputs(root) == expected
+
+
+def test_a_stale_note_cache_copy_is_repaired_though_a_check_state_is_kept(
+    seed_library, trusting_cache, monkeypatch
+):
+    assert run(seed_library, "check").exit_code == 0  # the state kept
+    monkeypatch.setattr("papernotes.storage.split_stat.SPLIT_FROM", 1)
+    hold_a_stale_copy(seed_library, "2020/tinybert.md", "STALE COPY")
+    result = run(seed_library, "check")
+    assert "repaired the note cache: 2020/tinybert.md" in result.stderr
+    assert "STALE" not in run(seed_library, "list").stdout
+    again = run(seed_library, "check")
+    assert "repaired" not in again.stderr and again.stdout == result.stdout
+
+
+def test_odd_files_give_what_a_check_without_caches_gives(troubled):
+    run(troubled, "check")
+    os.mkfifo(troubled / "2021" / "fifo.md")
+    (troubled / "2021" / "dangling.md").symlink_to(troubled / "nowhere.md")
+    assert outputs(troubled) == uncached(troubled)
+    (troubled / "2021" / "fifo.md").unlink()
+    shutil.rmtree(troubled / "2020")
+    assert outputs(troubled) == uncached(troubled)
+    assert outputs(troubled) == uncached(troubled)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from itertools import compress, count, repeat
+from operator import and_, ne
 from typing import TYPE_CHECKING, Any
 
 from papernotes.errors import FileFormatError
@@ -27,58 +28,65 @@ if TYPE_CHECKING:
     from papernotes.library import Library
 
 Fact = tuple[Any, ...]
-"""A note's facts: key, key folded (``fold_case``), arXiv id, its base id, whether that id
-is not a base id by its shape, normalised title, slug folded, arXiv id folded, year, date
-added, title folded, its links (``(line, source, name)`` each; None when its text holds no
-``[[``), whether its text holds a conflict marker."""
-(KEY, FOLDED, ARXIV, BASE, ODD, TITLE, SLUG, ARXIV_FOLDED, YEAR, ADDED, TITLE_FOLDED) = range(11)
-LINKS, MARKER = 11, 12
+"""A note's facts: key, key folded (``fold_case``), whether the key's shape or length is
+wrong, arXiv id, its base id, whether that id is not a base id by its shape, normalised
+title, slug folded, arXiv id folded, year, date added, title, its links (``(line, source,
+name)`` each; None when its text holds no ``[[``), whether its text holds a conflict
+marker. Kept as columns: one list per fact, a note's facts at its place in each."""
+Columns = list[list[Any]]
+(KEY, FOLDED, ODD_KEY, ARXIV, BASE, ODD, TITLE, SLUG, ARXIV_FOLDED) = range(9)
+YEAR, ADDED, RAW_TITLE, LINKS, MARKER = range(9, 14)
+FACTS = 14
 CONFLICT_START = "<<<<<<<"
 
 
-def note_facts(notes: list[Note], data_of: Callable[[Note], bytes | None]) -> list[Fact]:
-    """The facts of ``notes``; ``data_of(note)``: the bytes of its file (asked only for a
-    note whose text holds a link: the links' lines are the file's)."""
-    titles = normalize_titles([note.paper.title for note in notes])
+def note_facts(notes: list[Note], data_of: Callable[[Note], bytes | None]) -> Columns:
+    """The facts of ``notes``, as columns; ``data_of(note)``: the bytes of its file (asked
+    only for a note whose text holds a link: the links' lines are the file's)."""
+    papers = [note.paper for note in notes]
+    keys = [paper.key for paper in papers]
+    arxivs = [paper.arxiv for paper in papers]
+    shape, key_shape = BASE_ID_SHAPE.fullmatch, VALID_KEY.match
+    odd = [bool(arxiv) and not shape(arxiv) for arxiv in arxivs]
     linking = {note.path for note in notes_holding(notes, "[[")}
-    marked = {note.path for note in notes_holding(notes, CONFLICT_START)}
-    shape = BASE_ID_SHAPE.fullmatch
-    facts = []
-    for note, title in zip(notes, titles, strict=True):
-        paper = note.paper
-        arxiv = paper.arxiv
-        odd = bool(arxiv) and not shape(arxiv)
-        links = None
-        if note.path in linking:
-            links = tuple(
-                (number, link.source, link.name)
-                for number, text in lines_after_front(data_of(note), paper)
-                for link in find_links(text)
-            )
-        facts.append(
-            (
-                paper.key,
-                fold_case(paper.key),
-                arxiv,
-                base_id(arxiv) if odd else arxiv,
-                odd,
-                title,
-                note.slug.casefold(),
-                arxiv.casefold(),
-                paper.year,
-                paper.added,
-                paper.title.casefold(),
-                links,
-                note.path in marked,
-            )
+    links = [
+        tuple(
+            (number, link.source, link.name)
+            for number, text in lines_after_front(data_of(note), note.paper)
+            for link in find_links(text)
         )
-    return facts
+        if note.path in linking
+        else None
+        for note in notes
+    ]
+    marked = {note.path for note in notes_holding(notes, CONFLICT_START)}
+    return [
+        keys,
+        list(map(fold_case, keys)),
+        [bool(key) and (len(key) > MAX_KEY_CHARS or not key_shape(key)) for key in keys],
+        arxivs,
+        [base_id(arxiv) if o else arxiv for arxiv, o in zip(arxivs, odd, strict=True)],
+        odd,
+        normalize_titles([paper.title for paper in papers]),
+        [fold_case(note.slug) for note in notes],
+        list(map(fold_case, arxivs)),
+        [paper.year for paper in papers],
+        [paper.added for paper in papers],
+        [paper.title for paper in papers],
+        links,
+        [note.path in marked for note in notes],
+    ]
+
+
+def rows_of(columns: Columns) -> list[Fact]:
+    """``columns`` as one tuple of facts per note."""
+    return list(zip(*columns, strict=True))
 
 
 def library_order(
-    library: Library, paths: list[str], facts: list[Fact]
+    library: Library, paths: list[str], columns: Columns
 ) -> tuple[list[int], list[Problem]]:
-    """The positions of the notes (``paths``, ``facts``) in the library's order
+    """The positions of the notes (``paths``, ``columns``) in the library's order
     (``order.library_ordered``), and ``document.yaml``'s problem (when it does not read)."""
     try:
         document = library.layout().order
@@ -86,47 +94,37 @@ def library_order(
     except FileFormatError as exc:
         document = ()
         problems = [Problem(exc.path, exc.line, exc.message)]
+    added, titles = columns[ADDED], columns[RAW_TITLE]
     places = ordered(
         list(range(len(paths))),
         document,
         paths.__getitem__,
-        lambda i: facts[i][YEAR],
-        lambda i: (facts[i][ADDED], facts[i][TITLE_FOLDED]),
+        columns[YEAR].__getitem__,
+        lambda i: (added[i], titles[i].casefold()),
     )
     return places, problems
 
 
 def facts_problems(
-    library: Library, problems: list[Problem], paths: list[str], facts: list[Fact]
+    library: Library, problems: list[Problem], paths: list[str], columns: Columns
 ) -> list[Problem]:
     """``checks.library_problems`` of the notes at ``paths`` (in the library's order) with
-    these ``facts``, after ``problems`` (the load's)."""
+    these facts (``columns``, in the same order), after ``problems`` (the load's)."""
     store = library.store
     problems = list(problems)
-    columns: list[tuple[Any, ...]] = list(zip(*facts, strict=True)) if facts else [()] * 13
-    keys, folded, bases = columns[KEY], list(columns[FOLDED]), list(columns[BASE])
-    titles = columns[TITLE]
-    odd_ids = list(compress(count(), columns[ODD]))
+    keys, folded, bases, titles = columns[KEY], columns[FOLDED], columns[BASE], columns[TITLE]
     first_key = dict(zip(reversed(folded), reversed(paths), strict=True))
     first_arxiv = dict(zip(reversed(bases), reversed(paths), strict=True))
     first_title = dict(zip(reversed(titles), reversed(paths), strict=True))
     names = _other_names(paths, columns[SLUG], columns[ARXIV_FOLDED], set(folded))
-    key_shape = VALID_KEY.match
-    picked = {
-        i
-        for i, key in enumerate(keys)
-        if key and (len(key) > MAX_KEY_CHARS or not key_shape(key) or key.casefold() in names)
-    }
-    picked.update(odd_ids)
-    picked.update(
-        i for i, (k, p) in enumerate(zip(folded, paths, strict=True)) if k and first_key[k] != p
-    )
-    picked.update(
-        i for i, (a, p) in enumerate(zip(bases, paths, strict=True)) if a and first_arxiv[a] != p
-    )
-    picked.update(
-        i for i, (t, p) in enumerate(zip(titles, paths, strict=True)) if first_title[t] != p
-    )
+    picked = set(compress(count(), columns[ODD_KEY]))
+    if names:
+        picked.update(compress(count(), map(names.__contains__, folded)))
+    picked.update(compress(count(), columns[ODD]))
+    for column, first in ((folded, first_key), (bases, first_arxiv)):
+        later = map(ne, map(first.__getitem__, column), paths)
+        picked.update(compress(count(), map(and_, map(bool, column), later)))
+    picked.update(compress(count(), map(ne, map(first_title.__getitem__, titles), paths)))
     for i in sorted(picked):
         path, key, arxiv = paths[i], keys[i], columns[ARXIV][i]
         named = [(rule, other) for rule, other in names.get(key.casefold(), ()) if other != path]
@@ -146,23 +144,26 @@ def facts_problems(
             problems.append(Problem(path, 1, f"same title as {first_title[titles[i]]}"))
     from papernotes.library.checks import conflict_problems_of
 
-    marked = [path for path, marker in zip(paths, columns[MARKER], strict=True) if marker]
-    dangling = _dangling(paths, facts, columns[LINKS])
+    marked = list(compress(paths, columns[MARKER]))
+    dangling = _dangling(paths, columns)
     return problems + dangling + conflict_problems_of(library, problems, marked)
 
 
-def _dangling(paths: list[str], facts: list[Fact], links: tuple[Any, ...]) -> list[Problem]:
+def _dangling(paths: list[str], columns: Columns) -> list[Problem]:
     """``paper_links.dangling`` from the facts: each link that names no paper, or several."""
-    linking = [i for i, uses in enumerate(links) if uses]
+    links = columns[LINKS]
+    linking = [i for i in compress(count(), map(bool, links))]
     if not linking:
         return []
     by_name: dict[str, set[str]] = {}
-    for path, fact in zip(paths, facts, strict=True):
-        for name in {fact[FOLDED], fact[SLUG], fact[ARXIV_FOLDED]}:
+    for path, *names in zip(
+        paths, columns[FOLDED], columns[SLUG], columns[ARXIV_FOLDED], strict=True
+    ):
+        for name in set(names):
             if name:
                 by_name.setdefault(name, set()).add(path)
     rank = dict(zip(paths, count()))
-    key_of = {path: fact[KEY] for path, fact in zip(paths, facts, strict=True)}
+    key_of = dict(zip(paths, columns[KEY], strict=True))
 
     def named(name: str) -> list[str]:
         return sorted(named_paths(by_name, name), key=rank.__getitem__)
@@ -178,24 +179,34 @@ def _dangling(paths: list[str], facts: list[Fact], links: tuple[Any, ...]) -> li
 
 
 def _other_names(
-    paths: list[str], slugs: tuple[str, ...], arxivs: tuple[str, ...], keys: set[str]
+    paths: list[str], slugs: list[str], arxivs: list[str], keys: set[str]
 ) -> dict[str, list[tuple[str, str]]]:
-    """``checks._other_names`` from the columns: each note's path (with and without
-    ``.md``), slug and arXiv id, folded, where it is one of ``keys``."""
-    kinds: list[tuple[str, list[str] | tuple[str, ...]]] = [
-        ("path", list(map(str.casefold, paths))),
-        ("path", list(map(str.casefold, map(str.removesuffix, paths, repeat(".md"))))),
+    """Each note's path (with and without ``.md``), slug and arXiv id, case-folded, with the
+    rule and the path, where it is one of ``keys`` (every note's key, case-folded; ``""``
+    taken out of it, as no name is empty): a key equal to one of another note's names is a
+    problem. Each kind of name is looked up for every note at once (a path only when some
+    key holds a ``/``, as every path does); only the notes with a name found are gone
+    through."""
+    keys.discard("")
+    with_paths = "/" in "\0".join(keys)
+    kinds: list[tuple[str, list[str]]] = [
+        ("path", list(map(str.casefold, paths)) if with_paths else []),
+        (
+            "path",
+            list(map(str.casefold, map(str.removesuffix, paths, repeat(".md"))))
+            if with_paths
+            else [],
+        ),
         ("slug", slugs),
         ("arXiv id", arxivs),
     ]
-    keys.discard("")
     found: set[int] = set()
     for _, folded in kinds:
         found.update(compress(count(), map(keys.__contains__, folded)))
     names: dict[str, list[tuple[str, str]]] = {}
     for i in sorted(found):
         for rule, folded in kinds:
-            if folded[i] in keys:
+            if folded and folded[i] in keys:
                 names.setdefault(folded[i], []).append((rule, paths[i]))
     return names
 

@@ -11,16 +11,28 @@ changing meanwhile, a note cache entry to repair, ...) every note is read as bef
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any
 
-from papernotes.library.check_facts import Fact, facts_problems, library_order, note_facts
+from papernotes.library.check_facts import (
+    FACTS,
+    Columns,
+    Fact,
+    facts_problems,
+    library_order,
+    note_facts,
+    rows_of,
+)
 from papernotes.model import Note, Problem
 from papernotes.storage.caches.check_facts import CheckFactsCache
-from papernotes.storage.check_load import CheckLoad, check_load, full_read_state
+from papernotes.storage.check_load import CheckLoad, changed_positions, check_load, full_read_state
 from papernotes.storage.note_writes import digest
 
 if TYPE_CHECKING:
     from papernotes.library import Library
+
+MOST_DELTA = 500
+"""Notes whose facts are kept in the state file (changed since the facts file was written)
+beyond which the facts file is written again."""
 
 
 def checked(library: Library, full: bool = False) -> tuple[list[Problem], int]:
@@ -35,11 +47,12 @@ def checked(library: Library, full: bool = False) -> tuple[list[Problem], int]:
         if answer is not None:
             return answer
         library.reload()
-    return _full(library, kept)
+    return _full(library, kept, full)
 
 
-def _full(library: Library, kept: CheckFactsCache) -> tuple[list[Problem], int]:
-    """Every note read from its file (``Library.check`` as it always was), then kept."""
+def _full(library: Library, kept: CheckFactsCache, hold: bool) -> tuple[list[Problem], int]:
+    """Every note read from its file (``Library.check`` as it always was), then kept;
+    the notes held after when ``hold``."""
     library._load(from_disk=True)
     notes = library.notes()
     store = library.store
@@ -56,21 +69,25 @@ def _full(library: Library, kept: CheckFactsCache) -> tuple[list[Problem], int]:
         return data
 
     paths = [note.path for note in notes]
-    facts = note_facts(notes, data_of)
-    problems = facts_problems(library, library.problems(), paths, facts)
-    if exact[0]:
-        load = full_read_state(store, {note.path: note.digest for note in notes})
-        if load is not None:
-            by_path = dict(zip(paths, facts, strict=True))
-            kept_facts = {
-                rel: (d, by_path[rel])
-                for rel, d in zip(load.rels, load.digests, strict=True)
-                if rel in by_path
-            }
-            _keep(load, kept, problems, len(notes), kept_facts)
-    elif kept.state_path is not None:
+    columns = note_facts(notes, data_of)
+    problems = facts_problems(library, library.problems(), paths, columns)
+    count = len(notes)
+    digests = {note.path: note.digest for note in notes}
+    del notes
+    if not hold:
+        library.reload()  # (the notes are let go before what is kept is made)
+    load = full_read_state(store, digests) if exact[0] else None
+    if load is None:
         kept.clear()
-    return problems, len(notes)
+        return problems, count
+    place = dict(zip(paths, range(count), strict=True))
+    order = [place[rel] for rel in load.rels if rel in place]  # scan order, as kept
+    found = [list(map(column.__getitem__, order)) for column in columns]
+    note_rels = [paths[i] for i in order]
+    joined = b"".join(digests[rel].encode() for rel in note_rels)
+    if kept.write_facts((note_rels, joined, found)):
+        _keep_state(load, kept, problems, count, {})
+    return problems, count
 
 
 def _from_facts(
@@ -79,57 +96,98 @@ def _from_facts(
     """The problems and number of notes from the quick read ``load`` and the facts kept;
     None when a note's facts are not kept for its bytes."""
     assert load.kept is not None
-    inputs = load.inputs_digest()
-    output = load.kept[5]
-    lone = not any(p.path.endswith((".md", ".yaml")) for p in load.scan.problems)
-    if lone and output[0] == inputs and isinstance(output[1], list):
-        problems = [Problem(*p) for p in output[1]]
-        count = output[2]
-        assert isinstance(count, int)
+    output, delta = load.kept[5], load.kept[6]
+    if _plain_listing(load) and output[0] == load.inputs_digest():
+        assert isinstance(output[1], list) and isinstance(output[2], int)
         if _state_changed(load):
-            kept.write_state(load.state((inputs, output[1], count)))
-        return problems, count
-    facts_kept = kept.read_facts()
-    if facts_kept is None:
+            kept.write_state(load.state(output, delta))
+        return [Problem(*p) for p in output[1]], output[2]
+    facts = kept.read_facts()
+    if facts is None:
         return None
-    rels, digests, parsed = load.rels, load.digests, load.parsed
-    paths: list[str] = []
-    facts: list[Fact | None] = []
-    fresh: list[Note] = []
-    for rel, d in zip(rels, digests, strict=True):
-        if rel in load.problems:
-            continue
-        paths.append(rel)
-        note = parsed.get(rel)
-        if note is not None:
-            fresh.append(note)
-            facts.append(None)
-            continue
-        known = facts_kept.get(rel)
-        if known is None or known[0] != d:
-            return None
-        facts.append(known[1])
-    if fresh:
-        made = iter(note_facts(fresh, lambda note: load.parsed_data.get(note.path)))
-        facts = [fact if fact is not None else next(made) for fact in facts]
-    complete = cast("list[Fact]", facts)
-    places, layout_problems = library_order(library, paths, complete)
-    ordered_paths = [paths[i] for i in places]
-    ordered_facts = [complete[i] for i in places]
-    unread = [Problem(rel, *load.problems[rel]) for rel in rels if rel in load.problems]
+    problems_of = load.problems
+    rels = [rel for rel in load.rels if rel not in problems_of] if problems_of else load.rels
+    digests = (
+        [d for rel, d in zip(load.rels, load.digests, strict=True) if rel not in problems_of]
+        if problems_of
+        else load.digests
+    )
+    columns, new_delta = _columns(load, facts, delta, rels, digests)
+    if columns is None:
+        return None
+    places, layout_problems = library_order(library, rels, columns)
+    ordered_paths = list(map(rels.__getitem__, places))
+    ordered = [list(map(column.__getitem__, places)) for column in columns]
+    unread = [Problem(rel, *problems_of[rel]) for rel in load.rels if rel in problems_of]
     before = [*layout_problems, *load.scan.problems, *unread]
-    problems = facts_problems(library, before, ordered_paths, ordered_facts)
-    by_path = dict(zip(paths, complete, strict=True))
-    kept_facts = {
-        rel: (d, by_path[rel]) for rel, d in zip(rels, digests, strict=True) if rel in by_path
-    }
-    _keep(load, kept, problems, len(paths), kept_facts)
-    return problems, len(paths)
+    problems = facts_problems(library, before, ordered_paths, ordered)
+    if len(new_delta) > MOST_DELTA:
+        if kept.write_facts((rels, b"".join(digests), columns)):
+            new_delta = {}
+        else:
+            kept.clear()
+            return problems, len(rels)
+    _keep_state(load, kept, problems, len(rels), new_delta)
+    return problems, len(rels)
+
+
+def _columns(
+    load: CheckLoad,
+    facts: tuple[list[str], bytes, Columns],
+    delta: dict[str, Any],
+    rels: list[str],
+    digests: list[bytes],
+) -> tuple[Columns | None, dict[str, Any]]:
+    """The facts of the notes at ``rels`` (bytes of ``digests``) as columns: from the facts
+    file, the state's ``delta`` or the notes parsed now; (None, _) when some note's facts
+    are not kept for its bytes. Also the new delta: the facts of every note not as the facts
+    file holds it."""
+    kept_rels, kept_digests, kept_columns = facts
+    if len(kept_columns) != FACTS:
+        return None, {}
+    where = None if kept_rels == rels else {rel: i for i, rel in enumerate(kept_rels)}
+    changed = changed_positions(digests, kept_digests, where, rels)
+    if where is None:
+        columns = kept_columns
+    elif not kept_rels:
+        columns = [[None] * len(rels) for _ in range(FACTS)]
+    else:
+        at = [where.get(rel, 0) for rel in rels]  # (a changed place is filled in below)
+        columns = [list(map(column.__getitem__, at)) for column in kept_columns]
+    fresh = [load.parsed[rels[i]] for i in changed if rels[i] in load.parsed]
+    made = dict(
+        zip(
+            (note.path for note in fresh),
+            rows_of(note_facts(fresh, lambda note: load.parsed_data.get(note.path))),
+            strict=True,
+        )
+    )
+    new_delta: dict[str, Any] = {}
+    for i in changed:
+        rel, d = rels[i], digests[i]
+        fact: Fact | None = made.get(rel)
+        if fact is None:
+            known = delta.get(rel)
+            if not (isinstance(known, tuple) and len(known) == 2 and known[0] == d):
+                return None, {}
+            fact = known[1]
+            if not (isinstance(fact, tuple) and len(fact) == FACTS):
+                return None, {}
+        new_delta[rel] = (d, fact)
+        for column, value in zip(columns, fact, strict=True):
+            column[i] = value
+    return columns, new_delta
+
+
+def _plain_listing(load: CheckLoad) -> bool:
+    """Whether the output can be told by its inputs' digest: no problem of the listing
+    names a ``.md`` or ``.yaml`` file (whose bytes the check reads, unhashed)."""
+    return not any(p.path.endswith((".md", ".yaml")) for p in load.scan.problems)
 
 
 def _state_changed(load: CheckLoad) -> bool:
     assert load.kept is not None
-    rels, digests, _, crcs, marks, _ = load.kept
+    rels, digests, _, crcs, marks, _, _ = load.kept
     return (
         rels != load.rels
         or marks != load.marks
@@ -138,19 +196,14 @@ def _state_changed(load: CheckLoad) -> bool:
     )
 
 
-def _keep(
+def _keep_state(
     load: CheckLoad,
     kept: CheckFactsCache,
     problems: list[Problem],
     count: int,
-    facts: dict[str, tuple[bytes, Fact]],
+    delta: dict[str, Any],
 ) -> None:
-    """Keep the facts and the state for the next check (the facts first: a state is only
-    ever read with the facts of its time or later)."""
-    lone = not any(p.path.endswith((".md", ".yaml")) for p in load.scan.problems)
-    inputs = load.inputs_digest() if lone else b""
+    """Keep the state for the next check (written after the facts file it goes with)."""
+    inputs = load.inputs_digest() if _plain_listing(load) else b""
     output = (inputs, [(p.path, p.line, p.message) for p in problems], count)
-    if not kept.write_facts(facts):
-        kept.clear()
-        return
-    kept.write_state(load.state(output))
+    kept.write_state(load.state(output, delta))

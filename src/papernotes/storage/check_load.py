@@ -11,7 +11,8 @@ repaired), more changed files than are worth parsing here, a batch of writes pen
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from itertools import chain
+from typing import TYPE_CHECKING, Any
 
 from papernotes.model import Note
 from papernotes.storage.caches.check_facts import (
@@ -21,11 +22,11 @@ from papernotes.storage.caches.check_facts import (
     CheckState,
     problem_mark,
 )
-from papernotes.storage.caches.note_cache import STAT_KEY_SIZE, any_racy, folder_state, stat_keys
+from papernotes.storage.caches.note_cache import STAT_KEY_SIZE, any_racy, folder_state
 from papernotes.storage.caches.note_cache_load import NoteCacheLoad
 from papernotes.storage.caches.shards import shard_of
 from papernotes.storage.document_file import LAYOUT_FILE
-from papernotes.storage.file_digests import UNREAD, file_digests
+from papernotes.storage.file_digests import UNREAD_KEYED, keyed_digests
 from papernotes.storage.layout_yaml import load_layout_yaml
 from papernotes.storage.note_format import NoteFormatError
 from papernotes.storage.note_writes import digest
@@ -61,10 +62,10 @@ class CheckLoad:
         self.kept: CheckState | None = None
         """The state the last check kept (its output, what changed since)."""
 
-    def state(self, output: tuple[bytes, object, int]) -> CheckState:
-        """The state to keep for this read and its ``output``."""
+    def state(self, output: tuple[bytes, object, int], delta: dict[str, Any]) -> CheckState:
+        """The state to keep for this read, its ``output`` and the facts ``delta``."""
         joined = b"".join(self.digests)
-        return self.rels, joined, self.problems, self.shard_crcs, self.marks, output
+        return self.rels, joined, self.problems, self.shard_crcs, self.marks, output, delta
 
     def inputs_digest(self) -> bytes:
         """A digest of everything check's output is worked out from: each path and its
@@ -73,12 +74,10 @@ class CheckLoad:
 
     def note_digests(self) -> dict[str, str]:
         """Each note's digest by path (the files that parse)."""
-        problems = self.problems
-        return {
-            rel: d.decode()
-            for rel, d in zip(self.rels, self.digests, strict=True)
-            if rel not in problems
-        }
+        digests = dict(zip(self.rels, map(bytes.decode, self.digests), strict=True))
+        for rel in self.problems:
+            digests.pop(rel, None)
+        return digests
 
 
 def check_load(store: NoteStore, kept: CheckFactsCache) -> CheckLoad | None:
@@ -89,19 +88,19 @@ def check_load(store: NoteStore, kept: CheckFactsCache) -> CheckLoad | None:
     state = kept.read_state()
     if state is None:
         return None
-    kept_rels, kept_digests, kept_problems, kept_crcs, kept_marks, _ = state
+    kept_rels, kept_digests, kept_problems, kept_crcs, kept_marks, _, _ = state
     scan = store.scan()
-    try:
-        keys = scan.stat_keys_now(stat_keys)
-    except OSError:
-        return None
     real_root = str(store._real_root)
     layout_load = NoteCacheLoad(cache, real_root, scan.started_ns, verify=True, entries=False)
     store._layout_data = layout_load.layout_data(store.root / LAYOUT_FILE, load_layout_yaml)
-    answers = file_digests(scan.prefix, scan.found)
-    if UNREAD in answers:
+    answers = keyed_digests(scan.prefix, scan.found)  # the stat of each file and its digest
+    if UNREAD_KEYED in answers:
         return None
-    load = CheckLoad(store, scan, keys, [answer[:32] for answer in answers])
+    keys = [answer[:STAT_KEY_SIZE] for answer in answers]
+    scan.keys = keys
+    load = CheckLoad(
+        store, scan, keys, [answer[STAT_KEY_SIZE : STAT_KEY_SIZE + 32] for answer in answers]
+    )
     load.kept = state
     layout_part = _layout_part(store)
     if layout_part is None:
@@ -110,7 +109,7 @@ def check_load(store: NoteStore, kept: CheckFactsCache) -> CheckLoad | None:
     rels = load.rels
     aligned = kept_rels == rels
     where = None if aligned else {rel: i for i, rel in enumerate(kept_rels)}
-    changed = _changed(load.digests, kept_digests, aligned, where, rels)
+    changed = changed_positions(load.digests, kept_digests, where, rels)
     if len(changed) > MOST_CHANGED:
         return None
     for i in changed:
@@ -189,15 +188,13 @@ def _layout_part(store: NoteStore) -> bytes | None:
     return b"B" + digest(data).encode()
 
 
-def _changed(
-    digests: list[bytes],
-    kept: bytes,
-    aligned: bool,
-    where: dict[str, int] | None,
-    rels: list[str],
+def changed_positions(
+    digests: list[bytes], kept: bytes, where: dict[str, int] | None, rels: list[str]
 ) -> list[int]:
-    """The positions of the files whose digest is not the one kept for their path."""
-    if aligned:
+    """The positions of the paths ``rels`` whose digest (``digests``) is not the one kept
+    for them (``kept``: 32 bytes each, in the kept order; ``where``: each kept path's place
+    in it, None when it is ``rels``' order)."""
+    if where is None:
         joined = b"".join(digests)
         step = 32 * _CHUNK
         found = []
@@ -301,20 +298,23 @@ def _entries_agree(load: CheckLoad, marks: bytes) -> bool:
     """Whether no entry of the note cache has its file's stat key but other content (an
     entry of another stat is merely old: a load reads its file)."""
     problems = load.problems
-    now = list(map(bytes.__add__, load.keys, load.digests))
+    now = bytearray(b"".join(chain.from_iterable(zip(load.keys, load.digests, strict=True))))
     if problems:  # (a few files)
         for i, rel in enumerate(load.rels):
             if rel in problems:
-                now[i] = load.keys[i] + problem_mark(*problems[rel])
-    joined = b"".join(now)
+                now[MARK_SIZE * i + STAT_KEY_SIZE : MARK_SIZE * (i + 1)] = problem_mark(
+                    *problems[rel]
+                )
     step = MARK_SIZE * _CHUNK
-    for start in range(0, len(joined), step):
-        if joined[start : start + step] == marks[start : start + step]:
+    for start in range(0, len(now), step):
+        if now[start : start + step] == marks[start : start + step]:
             continue  # (most: every entry made from its file as it is)
-        first = start // MARK_SIZE
-        for i in range(first, min(first + _CHUNK, len(now))):
-            mark = marks[MARK_SIZE * i : MARK_SIZE * (i + 1)]
-            if mark[:STAT_KEY_SIZE] == now[i][:STAT_KEY_SIZE] and mark != now[i]:
+        for at in range(start, min(start + step, len(now)), MARK_SIZE):
+            mark = marks[at : at + MARK_SIZE]
+            if (
+                mark[:STAT_KEY_SIZE] == now[at : at + STAT_KEY_SIZE]
+                and mark != now[at : at + MARK_SIZE]
+            ):
                 return False
     return True
 

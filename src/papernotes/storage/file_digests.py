@@ -11,11 +11,14 @@ before. A failed child means this process reads its half too (``split_stat_keys`
 from __future__ import annotations
 
 from papernotes.blake2 import blake2b
-from papernotes.storage.regular_file import read_regular
+from papernotes.storage.regular_file import read_regular, read_regular_stat
 from papernotes.storage.split_stat import KEY_SIZE, split_stat_keys
 
 UNREAD = b"-" * KEY_SIZE
 _PAD = b" " * (KEY_SIZE - 32)
+KEYED_SIZE = KEY_SIZE + KEY_SIZE
+UNREAD_KEYED = b"-" * KEYED_SIZE
+"""``keyed_digests``' answer for a file that could not be read as a regular file."""
 
 
 def file_digests(prefix: str, rels: list[str]) -> list[bytes]:
@@ -33,4 +36,26 @@ def _digests(prefix: str, rels: list[str]) -> list[bytes]:
             answers.append(UNREAD)
             continue
         answers.append(blake2b(data, digest_size=16).hexdigest().encode() + _PAD)
+    return answers
+
+
+def keyed_digests(prefix: str, rels: list[str]) -> list[bytes]:
+    """``file_digests`` with each file's stat key (``note_cache.stat_key`` of the open file)
+    first: ``KEYED_SIZE`` bytes each, ``UNREAD_KEYED`` where the file did not read. One pass
+    over the files where ``check`` made two (the stats, then the bytes)."""
+    return split_stat_keys(prefix, rels, _keyed, size=KEYED_SIZE)
+
+
+def _keyed(prefix: str, rels: list[str]) -> list[bytes]:
+    from papernotes.storage.caches.note_cache import stat_key
+
+    answers = []
+    for rel in rels:
+        try:
+            data, info = read_regular_stat(prefix + rel)
+        except OSError:
+            answers.append(UNREAD_KEYED)
+            continue
+        hexdigest = blake2b(data, digest_size=16).hexdigest().encode()
+        answers.append(stat_key(info) + hexdigest + _PAD)
     return answers

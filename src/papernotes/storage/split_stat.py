@@ -28,10 +28,14 @@ OnePass = Callable[[str, list[str]], list[bytes]]
 
 
 def split_stat_keys(
-    prefix: str, rels: list[str], one_pass: OnePass, split_from: int | None = None
+    prefix: str,
+    rels: list[str],
+    one_pass: OnePass,
+    split_from: int | None = None,
+    size: int = KEY_SIZE,
 ) -> list[bytes]:
     """``one_pass(prefix, rels)``, the second half worked out by a child process when that
-    is safe and worth it (``_may_fork``)."""
+    is safe and worth it (``_may_fork``); each answer ``size`` bytes."""
     if not _may_fork(len(rels), split_from):
         return one_pass(prefix, rels)
     half = len(rels) // 2
@@ -41,7 +45,7 @@ def split_stat_keys(
     try:
         first = one_pass(prefix, rels[:half])
     finally:
-        rest = _answer(*child, len(rels) - half)  # read even on an error: the child ends
+        rest = _answer(*child, len(rels) - half, size)  # read even on an error: child ends
     return first + (rest if rest is not None else one_pass(prefix, rels[half:]))
 
 
@@ -130,10 +134,10 @@ def child_output(pid: int, answers: int) -> bytes | None:
     return b"".join(chunks) if status == 0 else None
 
 
-def _answer(pid: int, answers: int, count: int) -> list[bytes] | None:
-    """The ``count`` keys the child ``pid`` wrote to the pipe ``answers``, once it ended;
-    None when it failed (then this process stats them)."""
+def _answer(pid: int, answers: int, count: int, size: int = KEY_SIZE) -> list[bytes] | None:
+    """The ``count`` keys (``size`` bytes each) the child ``pid`` wrote to the pipe
+    ``answers``, once it ended; None when it failed (then this process stats them)."""
     data = child_output(pid, answers)
-    if data is None or len(data) != count * KEY_SIZE:
+    if data is None or len(data) != count * size:
         return None
-    return [data[i : i + KEY_SIZE] for i in range(0, len(data), KEY_SIZE)]
+    return [data[i : i + size] for i in range(0, len(data), size)]

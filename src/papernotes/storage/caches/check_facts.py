@@ -9,7 +9,8 @@ Two checked files per library (``checked_file.py``: a header naming the code, a 
   note cache shard those marks were read from, and the last output (its problems and note
   count) with a digest of everything it was worked out from;
 - ``<hash>.checkfacts``: each note's facts, as the library layer worked them out from the
-  note (opaque here), by path with the digest of the bytes they came from.
+  note (opaque here), with its path and the digest of the bytes they came from; the facts
+  of the notes changed since it was written are in the state (a few).
 
 Everything is keyed by content (a file's digest, a shard's CRC), never by a stat alone, and
 the header names the size and time of every module whose code the facts or the output come
@@ -21,13 +22,14 @@ from __future__ import annotations
 
 import marshal
 import os
+import struct
 from pathlib import Path
 from typing import Any
 
 from papernotes.blake2 import blake2b
 from papernotes.storage.caches.location import cache_path
 from papernotes.storage.caches.note_cache import header as note_cache_header
-from papernotes.storage.checked_file import read_checked, remove_checked, write_checked
+from papernotes.storage.checked_file import CheckedFileStream, read_checked, remove_checked
 
 FACTS_FORMAT = 1
 CODE_FILES = (
@@ -53,12 +55,22 @@ _PACKAGE = Path(__file__).parent.parent.parent
 _MAGIC = b"papernotes check facts\n"
 
 CheckState = tuple[
-    list[str], bytes, dict[str, tuple[int, str]], list[object], bytes, tuple[bytes, object, int]
+    list[str],
+    bytes,
+    dict[str, tuple[int, str]],
+    list[object],
+    bytes,
+    tuple[bytes, object, int],
+    dict[str, Any],
 ]
 """Paths in scan order; their digests joined (32 hex digits each); the problem of each that
 did not parse (line, message); each shard's ``(crc, size)`` or None (no file); the marks of
 the paths joined (``MARK_SIZE`` bytes each); the last output: (digest of its inputs, its
-problems as ``(path, line, message)`` tuples, the number of notes)."""
+problems as ``(path, line, message)`` tuples, the number of notes); the facts of the notes
+whose bytes changed since the facts file was written (path: (digest, facts)), so that an
+edit rewrites this file alone."""
+KeptFacts = tuple[list[str], bytes, list[list[Any]]]
+"""The facts file: paths, their digests joined, one list per fact (a note's at its place)."""
 
 
 def header() -> bytes:
@@ -92,9 +104,9 @@ class CheckFactsCache:
     def read_state(self) -> CheckState | None:
         """The kept state, or None when there is none that reads whole and fits."""
         value = self._read(self.state_path)
-        if not (isinstance(value, tuple) and len(value) == 6):
+        if value is None or len(value) != 7:
             return None
-        rels, digests, problems, shards, marks, output = value
+        rels, digests, problems, shards, marks, output, delta = value
         if not (
             isinstance(rels, list)
             and isinstance(digests, bytes)
@@ -105,48 +117,81 @@ class CheckFactsCache:
             and len(marks) == MARK_SIZE * len(rels)
             and isinstance(output, tuple)
             and len(output) == 3
+            and isinstance(delta, dict)
         ):
             return None
-        return rels, digests, problems, shards, marks, output
+        return rels, digests, problems, shards, marks, output, delta
 
-    def read_facts(self) -> dict[str, Any] | None:
-        """Each note's kept facts by path, with the digest of the bytes they came from."""
+    def read_facts(self) -> KeptFacts | None:
+        """The notes' kept facts, with the paths and the digests of the bytes they came from."""
         value = self._read(self.facts_path)
-        return value if isinstance(value, dict) else None
+        if value is None or len(value) < 2:
+            return None
+        rels, digests, *columns = value
+        if not (
+            isinstance(rels, list)
+            and isinstance(digests, bytes)
+            and len(digests) == 32 * len(rels)
+            and all(isinstance(c, list) and len(c) == len(rels) for c in columns)
+        ):
+            return None
+        return rels, digests, columns
 
     def write_state(self, state: CheckState) -> bool:
-        return self._write(self.state_path, state)
+        return self._write(self.state_path, list(state))
 
-    def write_facts(self, facts: dict[str, Any]) -> bool:
-        return self._write(self.facts_path, facts)
+    def write_facts(self, facts: KeptFacts) -> bool:
+        rels, digests, columns = facts
+        return self._write(self.facts_path, [rels, digests, *columns])
 
     def clear(self) -> None:
         for path in (self.state_path, self.facts_path):
             if path is not None:
                 remove_checked(path)
 
-    def _read(self, path: Path | None) -> object | None:
+    def _read(self, path: Path | None) -> list[Any] | None:
+        """The values kept at ``path`` (``_write``), or None."""
         if path is None:
             return None
         payload = read_checked(path, self.head())
         if payload is None:
             return None
+        values: list[Any] = []
+        at = 0
         try:
-            root, value = marshal.loads(payload)
-        except (ValueError, EOFError, TypeError):
+            while at < len(payload):
+                (size,) = _SIZE.unpack_from(payload, at)
+                at += _SIZE.size
+                if at + size > len(payload):
+                    return None
+                values.append(marshal.loads(payload[at : at + size]))
+                at += size
+        except (ValueError, EOFError, TypeError, struct.error):
             return None
-        return value if root == self.real_root else None
+        if not values or values[0] != self.real_root:
+            return None
+        return values[1:]
 
-    def _write(self, path: Path | None, value: Any) -> bool:
+    def _write(self, path: Path | None, values: list[Any]) -> bool:
+        """Keep ``values`` at ``path``: the library's path and each value marshalled apart,
+        each after its length (no value of every note's facts at once: 27 MB at 100,000
+        notes, twice that while ``marshal`` grows it)."""
         if path is None:
             return False
+        stream = CheckedFileStream(path, self.head())
         try:
-            payload = marshal.dumps((self.real_root, value))
+            for value in [self.real_root, *values]:
+                data = marshal.dumps(value)
+                stream.add(_SIZE.pack(len(data)))
+                stream.add(data)
+                del data
         except (ValueError, TypeError):
+            stream.discard()
             return False
-        return write_checked(path, self.head(), payload)
+        return stream.finish()
 
 
+_SIZE = struct.Struct("<Q")
 MARK_SIZE = 40 + 32
 """A path's mark: the note cache entry's stat key and its digest (32 hex digits; for an
 entry holding a problem, ``!`` and 31 hex digits of the problem's digest), or zero bytes

@@ -326,11 +326,10 @@ def _after(store: NoteStore, load: CheckLoad, layout_key: bytes | None) -> None:
     note_digests = load.note_digests()
     caches.list_rows().forget_disagreeing(note_digests)
     caches.search_forms().forget_disagreeing(note_digests)
-    keys = load.keys if layout_key is None else [*load.keys, layout_key]
-    settled = not any_racy(keys, load.scan.started_ns)
 
-    def state_now() -> bytes | None:
-        if not settled:
+    def state_now() -> bytes | None:  # (asked only when a stamp is kept)
+        keys = load.keys if layout_key is None else [*load.keys, layout_key]
+        if any_racy(keys, load.scan.started_ns):
             return None
         return folder_state(load.rels, load.keys, layout_key, load.scan.problems)
 

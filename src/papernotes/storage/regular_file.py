@@ -48,19 +48,6 @@ def read_regular(path: str | Path, wanted: Callable[[bytes], bool] | None = None
         return first + handle.read()
 
 
-def read_regular_stat(path: str) -> tuple[bytes, os.stat_result]:
-    """``read_regular(path)`` and the open file's stat (taken before reading: a write
-    meanwhile shows in the next stat)."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise NotRegularFileError(path)
-        return _read_to_end(fd, info.st_size), info
-    finally:
-        os.close(fd)
-
-
 def _read_to_end(fd: int, size: int) -> bytes:
     """The bytes of the open regular file ``fd`` (``size`` at its ``fstat``) to its end, as
     ``read()`` of a file object gives them (it too reads until a read gives nothing)."""

@@ -113,18 +113,22 @@ def facts_problems(
     store = library.store
     problems = list(problems)
     keys, folded, bases, titles = columns[KEY], columns[FOLDED], columns[BASE], columns[TITLE]
-    first_key = dict(zip(reversed(folded), reversed(paths), strict=True))
-    first_arxiv = dict(zip(reversed(bases), reversed(paths), strict=True))
-    first_title = dict(zip(reversed(titles), reversed(paths), strict=True))
     names = _other_names(paths, columns[SLUG], columns[ARXIV_FOLDED], set(folded))
     picked = set(compress(count(), columns[ODD_KEY]))
     if names:
         picked.update(compress(count(), map(names.__contains__, folded)))
     picked.update(compress(count(), columns[ODD]))
-    for column, first in ((folded, first_key), (bases, first_arxiv)):
+    firsts = []  # each made, used and cut down to the picked notes' before the next
+    for column, nonempty in ((folded, True), (bases, True), (titles, False)):
+        first = dict(zip(reversed(column), reversed(paths), strict=True))
         later = map(ne, map(first.__getitem__, column), paths)
-        picked.update(compress(count(), map(and_, map(bool, column), later)))
-    picked.update(compress(count(), map(ne, map(first_title.__getitem__, titles), paths)))
+        if nonempty:
+            later = map(and_, map(bool, column), later)
+        found = list(compress(count(), later))
+        picked.update(found)
+        firsts.append({column[i]: first[column[i]] for i in found})  # the values taken twice
+        del first, later
+    first_key, first_arxiv, first_title = firsts
     for i in sorted(picked):
         path, key, arxiv = paths[i], keys[i], columns[ARXIV][i]
         named = [(rule, other) for rule, other in names.get(key.casefold(), ()) if other != path]
@@ -134,14 +138,17 @@ def facts_problems(
             problems.append(Problem(path, store.field_line(path, "key"), message))
         for name, message in key_and_arxiv_problems(key, arxiv):
             problems.append(Problem(path, store.field_line(path, name), message))
-        if folded[i] and first_key[folded[i]] != path:
-            message = f"key {key!r} is also used by {first_key[folded[i]]}"
+        first = first_key.get(folded[i], path)  # (a value taken once: its own note's)
+        if folded[i] and first != path:
+            message = f"key {key!r} is also used by {first}"
             problems.append(Problem(path, store.field_line(path, "key"), message))
-        if bases[i] and first_arxiv[bases[i]] != path:
-            message = f"arXiv id {bases[i]!r} is also used by {first_arxiv[bases[i]]}"
+        first = first_arxiv.get(bases[i], path)
+        if bases[i] and first != path:
+            message = f"arXiv id {bases[i]!r} is also used by {first}"
             problems.append(Problem(path, store.field_line(path, "arxiv"), message))
-        if first_title[titles[i]] != path:
-            problems.append(Problem(path, 1, f"same title as {first_title[titles[i]]}"))
+        first = first_title.get(titles[i], path)
+        if first != path:
+            problems.append(Problem(path, 1, f"same title as {first}"))
     from papernotes.library.checks import conflict_problems_of
 
     marked = list(compress(paths, columns[MARKER]))

@@ -82,10 +82,12 @@ def _full(library: Library, kept: CheckFactsCache, hold: bool) -> tuple[list[Pro
         return problems, count
     place = dict(zip(paths, range(count), strict=True))
     order = [place[rel] for rel in load.rels if rel in place]  # scan order, as kept
-    found = [list(map(column.__getitem__, order)) for column in columns]
+    del place
+    for n, column in enumerate(columns):  # one column at a time: no second copy of all
+        columns[n] = list(map(column.__getitem__, order))
     note_rels = [paths[i] for i in order]
     joined = b"".join(digests[rel].encode() for rel in note_rels)
-    if kept.write_facts((note_rels, joined, found)):
+    if kept.write_facts((note_rels, joined, columns)):
         _keep_state(load, kept, problems, count, {})
     return problems, count
 
@@ -187,12 +189,13 @@ def _plain_listing(load: CheckLoad) -> bool:
 
 def _state_changed(load: CheckLoad) -> bool:
     assert load.kept is not None
-    rels, digests, _, crcs, marks, _, _ = load.kept
+    rels, digests, _, crcs, marks, _, _, more = load.kept
     return (
         rels != load.rels
         or marks != load.marks
         or crcs != load.shard_crcs
         or digests != b"".join(load.digests)
+        or more != {"keys": b"".join(load.keys), **load.outputs}
     )
 
 

@@ -28,11 +28,14 @@ from papernotes.storage.caches.shards import shard_of
 from papernotes.storage.document_file import LAYOUT_FILE
 from papernotes.storage.file_digests import UNREAD_KEYED, keyed_digests
 from papernotes.storage.layout_yaml import load_layout_yaml
+from papernotes.storage.note_folder import stat_key_or_none
 from papernotes.storage.note_format import NoteFormatError
 from papernotes.storage.note_writes import digest
 from papernotes.storage.regular_file import read_regular
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from papernotes.storage.note_folder import Scan
     from papernotes.storage.store import NoteStore
 
@@ -61,11 +64,14 @@ class CheckLoad:
         self.found_set: set[str] | None = None
         self.kept: CheckState | None = None
         """The state the last check kept (its output, what changed since)."""
+        self.outputs: dict[str, dict[str, bytes | None]] = {"rows": {}, "forms": {}}
+        """The stat key of each year's file of kept rows and search forms, once verified."""
 
     def state(self, output: tuple[bytes, object, int], delta: dict[str, Any]) -> CheckState:
         """The state to keep for this read, its ``output`` and the facts ``delta``."""
         joined = b"".join(self.digests)
-        return self.rels, joined, self.problems, self.shard_crcs, self.marks, output, delta
+        more = {"keys": b"".join(self.keys), **self.outputs}
+        return self.rels, joined, self.problems, self.shard_crcs, self.marks, output, delta, more
 
     def inputs_digest(self) -> bytes:
         """A digest of everything check's output is worked out from: each path and its
@@ -88,7 +94,7 @@ def check_load(store: NoteStore, kept: CheckFactsCache) -> CheckLoad | None:
     state = kept.read_state()
     if state is None:
         return None
-    kept_rels, kept_digests, kept_problems, kept_crcs, kept_marks, _, _ = state
+    kept_rels, kept_digests, kept_problems, kept_crcs, kept_marks, _, _, more = state
     scan = store.scan()
     real_root = str(store._real_root)
     layout_load = NoteCacheLoad(cache, real_root, scan.started_ns, verify=True, entries=False)
@@ -110,7 +116,7 @@ def check_load(store: NoteStore, kept: CheckFactsCache) -> CheckLoad | None:
     aligned = kept_rels == rels
     where = None if aligned else {rel: i for i, rel in enumerate(kept_rels)}
     changed = changed_positions(load.digests, kept_digests, where, rels)
-    if len(changed) > MOST_CHANGED:
+    if len(changed) > MOST_CHANGED or _in_place(load, changed, more["keys"], where):
         return None
     for i in changed:
         if not _parse(load, i):
@@ -124,8 +130,22 @@ def check_load(store: NoteStore, kept: CheckFactsCache) -> CheckLoad | None:
         return None
     load.marks = marks
     layout_load.finish()  # document.yaml's entry, if its bytes changed
-    _after(store, load, layout_load.layout_key)
+    _after(store, load, layout_load.layout_key, more)
     return load
+
+
+def _in_place(
+    load: CheckLoad, changed: list[int], kept_keys: bytes, where: dict[str, int] | None
+) -> bool:
+    """Whether a file's bytes changed since the last check though its stat did not (an
+    ``mmap`` write on tmpfs): a copy made of it since, in any cache, is then suspect, and
+    the full read verifies them all."""
+    size = STAT_KEY_SIZE
+    for i in changed:
+        at = i if where is None else where.get(load.rels[i])
+        if at is not None and kept_keys[size * at : size * (at + 1)] == load.keys[i]:
+            return True
+    return False
 
 
 def where_now(load: CheckLoad) -> set[str]:
@@ -170,6 +190,9 @@ def full_read_state(store: NoteStore, note_digests: dict[str, str]) -> CheckLoad
     if marks is None:
         return None
     load.marks = marks
+    caches = store.caches()  # the rows and forms the full read verified (and dropped)
+    for name, cache in (("rows", caches.list_rows()), ("forms", caches.search_forms())):
+        load.outputs[name] = _file_keys(cache.folder, cache.years())
     return load
 
 
@@ -319,13 +342,26 @@ def _entries_agree(load: CheckLoad, marks: bytes) -> bool:
     return True
 
 
-def _after(store: NoteStore, load: CheckLoad, layout_key: bytes | None) -> None:
+def _after(
+    store: NoteStore, load: CheckLoad, layout_key: bytes | None, kept: dict[str, Any]
+) -> None:
     """What a full read of every note leaves besides the notes: the kept rows and search
-    forms made from other bytes than the files' dropped, the name index's stamp settled."""
+    forms made from other bytes than the files' dropped, the name index's stamp settled.
+    Only the files of rows and forms written since the last check are looked at: the others
+    agreed with every file then, and no file changed in place since (``_in_place``), so a
+    row of a file changed since has another stat key than the file's, and is never used."""
     caches = store.caches()
-    note_digests = load.note_digests()
-    caches.list_rows().forget_disagreeing(note_digests)
-    caches.search_forms().forget_disagreeing(note_digests)
+    digests: dict[str, str] | None = None
+    for name, cache in (("rows", caches.list_rows()), ("forms", caches.search_forms())):
+        before = _file_keys(cache.folder, cache.years())
+        known = kept.get(name, {})
+        years = [year for year, key in before.items() if key is None or known.get(year) != key]
+        if years:
+            if digests is None:
+                digests = load.note_digests()
+            cache.forget_disagreeing(digests, years)
+            before = _file_keys(cache.folder, cache.years())
+        load.outputs[name] = before
 
     def state_now() -> bytes | None:  # (asked only when a stamp is kept)
         keys = load.keys if layout_key is None else [*load.keys, layout_key]
@@ -334,3 +370,10 @@ def _after(store: NoteStore, load: CheckLoad, layout_key: bytes | None) -> None:
         return folder_state(load.rels, load.keys, layout_key, load.scan.problems)
 
     caches.names_stamp().settle(state_now)
+
+
+def _file_keys(folder: Path | None, years: set[str]) -> dict[str, bytes | None]:
+    """The stat key of each year's file in ``folder`` (None: it cannot be stat-ed)."""
+    if folder is None:
+        return {}
+    return {year: stat_key_or_none(folder / year) for year in sorted(years)}

@@ -28,6 +28,7 @@ from typing import Any
 
 from papernotes.blake2 import blake2b
 from papernotes.storage.caches.location import cache_path
+from papernotes.storage.caches.note_cache import STAT_KEY_SIZE
 from papernotes.storage.caches.note_cache import header as note_cache_header
 from papernotes.storage.checked_file import CheckedFileStream, read_checked, remove_checked
 
@@ -62,13 +63,16 @@ CheckState = tuple[
     bytes,
     tuple[bytes, object, int],
     dict[str, Any],
+    dict[str, Any],
 ]
 """Paths in scan order; their digests joined (32 hex digits each); the problem of each that
 did not parse (line, message); each shard's ``(crc, size)`` or None (no file); the marks of
 the paths joined (``MARK_SIZE`` bytes each); the last output: (digest of its inputs, its
 problems as ``(path, line, message)`` tuples, the number of notes); the facts of the notes
 whose bytes changed since the facts file was written (path: (digest, facts)), so that an
-edit rewrites this file alone."""
+edit rewrites this file alone; ``keys``: the paths' stat keys joined, ``rows`` and
+``forms``: the stat key of each year's file of the kept ``list`` rows and search forms as
+this check left them (``storage/check_load.py``)."""
 KeptFacts = tuple[list[str], bytes, list[list[Any]]]
 """The facts file: paths, their digests joined, one list per fact (a note's at its place)."""
 
@@ -104,9 +108,9 @@ class CheckFactsCache:
     def read_state(self) -> CheckState | None:
         """The kept state, or None when there is none that reads whole and fits."""
         value = self._read(self.state_path)
-        if value is None or len(value) != 7:
+        if value is None or len(value) != 8:
             return None
-        rels, digests, problems, shards, marks, output, delta = value
+        rels, digests, problems, shards, marks, output, delta, more = value
         if not (
             isinstance(rels, list)
             and isinstance(digests, bytes)
@@ -118,9 +122,14 @@ class CheckFactsCache:
             and isinstance(output, tuple)
             and len(output) == 3
             and isinstance(delta, dict)
+            and isinstance(more, dict)
+            and isinstance(more.get("keys"), bytes)
+            and len(more["keys"]) == STAT_KEY_SIZE * len(rels)
+            and isinstance(more.get("rows"), dict)
+            and isinstance(more.get("forms"), dict)
         ):
             return None
-        return rels, digests, problems, shards, marks, output, delta
+        return rels, digests, problems, shards, marks, output, delta, more
 
     def read_facts(self) -> KeptFacts | None:
         """The notes' kept facts, with the paths and the digests of the bytes they came from."""
@@ -192,7 +201,7 @@ class CheckFactsCache:
 
 
 _SIZE = struct.Struct("<Q")
-MARK_SIZE = 40 + 32
+MARK_SIZE = STAT_KEY_SIZE + 32
 """A path's mark: the note cache entry's stat key and its digest (32 hex digits; for an
 entry holding a problem, ``!`` and 31 hex digits of the problem's digest), or zero bytes
 when the note cache holds no entry for the path."""

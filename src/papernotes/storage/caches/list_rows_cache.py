@@ -28,7 +28,7 @@ from __future__ import annotations
 import contextlib
 import marshal
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -190,11 +190,14 @@ class ListRowsCache:
             with contextlib.suppress(OSError):
                 self.remove(year)
 
-    def forget_disagreeing(self, digests: dict[str, str]) -> None:
+    def forget_disagreeing(
+        self, digests: dict[str, str], years: Iterable[str] | None = None
+    ) -> None:
         """Drop the rows not made from the bytes with the digest ``digests`` gives their path
         (``check`` read every note from its file: a row of a note that parses ends with its
-        note's digest), and every row of a note that did not parse."""
-        for year in sorted(self.years()):
+        note's digest), and every row of a note that did not parse. Only the files of
+        ``years`` when given (``check`` looks only at those written since it last did)."""
+        for year in sorted(self.years() if years is None else years):
             kept = self.read(year)
             if kept is None:
                 continue

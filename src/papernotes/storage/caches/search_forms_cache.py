@@ -34,6 +34,7 @@ import marshal
 import os
 import shutil
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 from papernotes import __version__
@@ -318,11 +319,14 @@ class SearchFormsCache:
                 ]
                 self.write_year(year, YearForms.of(entries, gone))
 
-    def forget_disagreeing(self, digests: dict[str, str]) -> None:
+    def forget_disagreeing(
+        self, digests: dict[str, str], years: Iterable[str] | None = None
+    ) -> None:
         """Drop the stat keys of the forms not made from the bytes with the digest
         ``digests`` gives their path (``check`` read every note from its file), and the kept
-        notes that did not parse: they are used by digest only now."""
-        for year in sorted(self.years()):
+        notes that did not parse: they are used by digest only now. Only the files of
+        ``years`` when given (``check`` looks only at those written since it last did)."""
+        for year in sorted(self.years() if years is None else years):
             kept = self.read_year(year)
             if kept is None:
                 continue

@@ -10,12 +10,15 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import strategies as st
 
 from papernotes.storage.caches.check_facts import CheckFactsCache
 from papernotes.storage import store as store_module
 from papernotes.storage.caches import note_cache_load
 from papernotes.storage.store import NoteStore
-from tests.helpers import calls_of, run
+from tests.helpers import bounded, calls_of, run
+from tests.library.test_check_problems import note_fields, write_note
 from tests.storage.test_note_cache import hold_a_stale_copy
 
 
@@ -40,9 +43,7 @@ def troubled(tmp_path) -> Path:
     """A library with one of each problem ``check`` reports."""
     root = tmp_path / "notes"
     root.mkdir()
-    (root / "document.yaml").write_text(
-        "order:\n- 2021/b.md\n- 2020/a.md\n", encoding="utf-8"
-    )
+    (root / "document.yaml").write_text("order:\n- 2021/b.md\n- 2020/a.md\n", encoding="utf-8")
     note(root, "2020/a.md", "Alpha", key="alpha2020", arxiv="2006.03654")
     note(root, "2020/b.md", "Beta", key="Alpha2020", body="see [[gamma2021]] and [[nobody]]")
     note(root, "2021/c.md", "Gamma", key="gamma2021", arxiv="2006.03654v2")
@@ -100,7 +101,9 @@ def test_a_check_after_edits_prints_what_a_check_without_caches_prints(troubled,
         assert quick_outputs(root, loads) == uncached(root)  # kept: nothing changed since
 
 
-def test_a_check_after_an_edit_parses_the_edited_note_and_builds_no_other(seed_library, monkeypatch):
+def test_a_check_after_an_edit_parses_the_edited_note_and_builds_no_other(
+    seed_library, monkeypatch
+):
     run(seed_library, "check")
     texts = calls_of(monkeypatch, store_module, "_note_of")  # each note file parsed
     built = calls_of(monkeypatch, note_cache_load, "note_of")  # each note built from the cache
@@ -199,3 +202,77 @@ def test_odd_files_give_what_a_check_without_caches_gives(troubled):
     shutil.rmtree(troubled / "2020")
     assert outputs(troubled) == uncached(troubled)
     assert outputs(troubled) == uncached(troubled)
+
+
+def test_a_file_changed_in_place_since_the_last_check_sends_it_to_the_full_read(
+    seed_library, trusting_cache, monkeypatch
+):
+    """Bytes changed under an unchanged stat (an ``mmap`` write on tmpfs) since the last
+    check: any copy made of them since is suspect, so every note is read and verified."""
+    from papernotes.storage import check_load
+    from papernotes.storage.caches.note_cache import stat_key
+
+    run(seed_library, "list")
+    assert run(seed_library, "check").exit_code == 0
+    rel = "2020/tinybert.md"
+    old_key = stat_key(os.stat(seed_library / rel))
+    real = check_load.keyed_digests
+
+    def same_stat(prefix: str, rels: list[str]) -> list[bytes]:  # the stat as it was
+        answers = real(prefix, rels)
+        return [old_key + a[len(old_key) :] if r == rel else a for r, a in zip(rels, answers)]
+
+    with (seed_library / rel).open("a", encoding="utf-8") as handle:
+        handle.write("\nchanged in place\n")
+    monkeypatch.setattr(check_load, "keyed_digests", same_stat)
+    loads = full_reads(monkeypatch)
+    assert outputs(seed_library)[0] == 0
+    assert len(loads) == 1  # the full read
+    assert outputs(seed_library) == uncached(seed_library)
+
+
+def test_keyed_digests_from_two_processes_are_the_stat_and_digest_of_each_file(
+    tmp_path, monkeypatch
+):
+    from papernotes.storage import file_digests
+    from papernotes.storage.caches.note_cache import stat_key
+    from papernotes.storage.note_writes import digest
+
+    for number in range(9):
+        (tmp_path / f"{number}.md").write_text(f"note {number}\n" * number, encoding="utf-8")
+    os.mkfifo(tmp_path / "fifo.md")
+    rels = [f"{n}.md" for n in range(9)] + ["fifo.md", "missing.md"]
+    prefix = str(tmp_path) + "/"
+    one_pass = file_digests._keyed(prefix, rels)
+    monkeypatch.setattr("papernotes.storage.split_stat.SPLIT_FROM", 1)
+    assert file_digests.keyed_digests(prefix, rels) == one_pass
+    assert one_pass[-2:] == [file_digests.UNREAD_KEYED] * 2
+    for rel, answer in zip(rels[:9], one_pass, strict=False):
+        path = tmp_path / rel
+        assert answer[:40] == stat_key(os.stat(path))
+        assert answer[40:72].decode() == digest(path.read_bytes())
+
+
+edits = st.lists(
+    st.tuples(st.integers(0, 13), st.one_of(st.none(), note_fields)), min_size=1, max_size=5
+)
+
+
+@bounded(25, HealthCheck.function_scoped_fixture)
+@given(notes=st.lists(note_fields, min_size=1, max_size=10), changes=edits)
+def test_after_any_edits_a_check_prints_what_a_check_without_caches_prints(
+    tmp_path_factory, notes, changes
+):
+    """Notes of clashing keys, arXiv ids, titles, links and conflict markers, then each
+    edit (a note rewritten, added or deleted), checked with the kept facts and without."""
+    root = new_library(tmp_path_factory.mktemp("lib"))
+    for number, fields in enumerate(notes):
+        write_note(root, number, fields)
+    assert outputs(root) == uncached(root)
+    for number, fields in changes:
+        if fields is None:
+            for path in root.glob(f"*/{'b' if number == 1 else f'n{number}'}.md"):
+                path.unlink()
+        else:
+            write_note(root, number, fields)
+        assert outputs(root) == uncached(root)

@@ -13,9 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given
 from hypothesis import strategies as st
 
-from papernotes.storage.caches.check_facts import CheckFactsCache
 from papernotes.storage import store as store_module
 from papernotes.storage.caches import note_cache_load
+from papernotes.storage.caches.check_facts import CheckFactsCache
 from papernotes.storage.store import NoteStore
 from tests.helpers import bounded, calls_of, run
 from tests.library.test_check_problems import note_fields, write_note
@@ -220,7 +220,10 @@ def test_a_file_changed_in_place_since_the_last_check_sends_it_to_the_full_read(
 
     def same_stat(prefix: str, rels: list[str]) -> list[bytes]:  # the stat as it was
         answers = real(prefix, rels)
-        return [old_key + a[len(old_key) :] if r == rel else a for r, a in zip(rels, answers)]
+        return [
+            old_key + a[len(old_key) :] if r == rel else a
+            for r, a in zip(rels, answers, strict=True)
+        ]
 
     with (seed_library / rel).open("a", encoding="utf-8") as handle:
         handle.write("\nchanged in place\n")

@@ -279,3 +279,21 @@ def test_after_any_edits_a_check_prints_what_a_check_without_caches_prints(
         else:
             write_note(root, number, fields)
         assert outputs(root) == uncached(root)
+
+
+def test_check_lists_again_only_the_year_folders_changed_since_listed_for_temporary_files(
+    seed_library, trusting_cache, monkeypatch
+):
+    """A year folder listed by a scan holding no temporary file, and unchanged since, holds
+    none: ``check`` lists the others alone, and still finds a leftover of a killed write."""
+    from papernotes.storage import note_folder
+
+    run(seed_library, "list")  # every year folder listed and kept
+    listed = calls_of(monkeypatch, note_folder.os, "scandir")
+    assert run(seed_library, "check").exit_code == 0
+    assert [path for path in listed if Path(str(path)).parent == seed_library] == []
+    leftover = seed_library / "2020" / ".papernotes-tinybert.md.x1.tmp"
+    leftover.write_text("half a note", encoding="utf-8")
+    result = run(seed_library, "check")
+    assert "removed 2020/.papernotes-tinybert.md.x1.tmp" in result.stderr
+    assert not leftover.exists() and result.exit_code == 0

@@ -149,20 +149,26 @@ class NoteFolder:
                 )
                 continue
             first, count = len(paths), len(problems)
-            plain = self._year_entries(year, paths, problems) and len(problems) == count
+            temps: list[str] = []
+            plain = self._year_entries(year, paths, problems, temps) and len(problems) == count
             all_plain = all_plain and plain
-            if plain and key is not None and not is_racy(key, started_ns):  # (else a later
-                new[year.name] = (key, "\0".join(paths[first:]))  # change may not show)
+            if plain and not temps and key is not None and not is_racy(key, started_ns):
+                new[year.name] = (key, "\0".join(paths[first:]))  # (else a later change
+                # may not show; a folder holding a temporary file is listed until it is gone)
         if kept is not None:
             kept.write(new)
         return paths, problems, all_plain
 
     def _year_entries(
-        self, year: os.DirEntry[str], paths: list[str], problems: list[Problem]
+        self,
+        year: os.DirEntry[str],
+        paths: list[str],
+        problems: list[Problem],
+        temps: list[str] | None = None,
     ) -> bool:
-        """Add the note files of ``year`` to ``paths`` and its problems to ``problems``;
-        whether every note entry was a regular file (no symlink: what it points to may
-        change while the folder does not)."""
+        """Add the note files of ``year`` to ``paths`` and its problems to ``problems`` (and
+        the names of its temporary files to ``temps``); whether every note entry was a
+        regular file (no symlink: what it points to may change while the folder does not)."""
         try:  # a symlink loop (ELOOP) is unreadable too: the other years still load
             if not year.is_dir():
                 return True
@@ -174,6 +180,8 @@ class NoteFolder:
         plain = True
         for entry in entries:
             if not entry.name.endswith(".md") or entry.name.startswith("."):
+                if temps is not None and is_temp_file(entry.name):
+                    temps.append(entry.name)
                 continue
             rel = f"{year.name}/{entry.name}"
             if entry.is_symlink():
@@ -234,12 +242,20 @@ class NoteFolder:
         plain = self._year_entries(entry, paths, problems)
         return None if problems else (paths, plain)
 
-    def temp_files(self) -> list[str]:
+    def temp_files(self, kept: FolderListing | None = None) -> list[str]:
         """The relative paths of temporary files in the library folder and its year folders
-        (an unreadable folder has none that can be removed)."""
+        (an unreadable folder has none that can be removed). ``kept``: a year folder whose
+        stat is the one it was listed with (``scan``) is not listed again: a listing is kept
+        only for a folder that held no temporary file, and adding one changes its stat."""
         found: list[str] = []
         folders = [("", self.root)]
+        listed = kept.read() if kept is not None else {}
         years = [e for e in os.scandir(self.root) if YEAR_DIR.match(e.name)]
+        years = [
+            e
+            for e in years
+            if e.name not in listed or e.is_symlink() or _folder_key(e.path) != listed[e.name][0]
+        ]
         folders += [(f"{e.name}/", Path(e.path)) for e in years]
         for prefix, folder in folders:
             if not self.inside(str(folder)) or not folder.is_dir():

@@ -176,7 +176,10 @@ class NoteWrites:
         Safe because it holds the lock every writer holds: no write is in progress.
         Only the library folder and its year folders are looked at.
         """
-        if not self.folder.temp_files():
+        from papernotes.storage.caches.folder_listing import FolderListing
+
+        kept = FolderListing.for_library(str(self.folder.real_root))  # (the unchanged years
+        if not self.folder.temp_files(kept):  # hold none: 100,000 names not listed again)
             return []  # the usual case: no lock taken, so a read-only library checks fine
         removed: list[str] = []
         try:

@@ -307,7 +307,8 @@ class Bench:
         # From the counts kept per year folder: only the edited folder's rows are counted.
         self.measure("stats, one note edited", papernotes(notes, "stats"), before=edit_one)
         self.measure("check warm", papernotes(notes, "check"))
-        # Every note file read and hashed (check's job); only the edited note parsed.
+        # Every note file read and hashed (check's job); only the edited note parsed, the
+        # others' facts and the output kept by content (storage/caches/check_facts.py).
         self.measure("check, one note edited", papernotes(notes, "check"), before=edit_one)
         # Each run imports into a new folder, and they are all deleted afterwards: deleting
         # 10,000 files just before a run makes ext4 slow to create files for minutes

@@ -19,6 +19,10 @@ from papernotes.storage.split_stat import KEY_SIZE, split_stat_keys
 
 UNREAD = b"-" * KEY_SIZE
 _PAD = b" " * (KEY_SIZE - 32)
+PARENT_SHARE = 0.42
+"""The files ``keyed_digests`` reads in this process (the child the rest): ``check`` has
+about a tenth of a second of work left after them (the kept state, the note cache's
+checksums), the child nothing."""
 KEYED_SIZE = KEY_SIZE + KEY_SIZE
 UNREAD_KEYED = b"-" * KEYED_SIZE
 """``keyed_digests``' answer for a file that could not be read as a regular file."""
@@ -46,7 +50,7 @@ def keyed_digests(prefix: str, rels: list[str]) -> list[bytes]:
     """``file_digests`` with each file's stat key (``note_cache.stat_key`` of the open file)
     first: ``KEYED_SIZE`` bytes each, ``UNREAD_KEYED`` where the file did not read. One pass
     over the files where ``check`` made two (the stats, then the bytes)."""
-    return split_stat_keys(prefix, rels, _keyed, size=KEYED_SIZE)
+    return split_stat_keys(prefix, rels, _keyed, size=KEYED_SIZE, share=PARENT_SHARE)
 
 
 def _keyed(prefix: str, rels: list[str]) -> list[bytes]:

@@ -33,12 +33,14 @@ def split_stat_keys(
     one_pass: OnePass,
     split_from: int | None = None,
     size: int = KEY_SIZE,
+    share: float = 0.5,
 ) -> list[bytes]:
     """``one_pass(prefix, rels)``, the second half worked out by a child process when that
-    is safe and worth it (``_may_fork``); each answer ``size`` bytes."""
+    is safe and worth it (``_may_fork``); each answer ``size`` bytes. ``share``: the part
+    this process works out (less than half when it has more to do after)."""
     if not _may_fork(len(rels), split_from):
         return one_pass(prefix, rels)
-    half = len(rels) // 2
+    half = int(len(rels) * share)
     child = _forked(prefix, rels[half:], one_pass)
     if child is None:
         return one_pass(prefix, rels)

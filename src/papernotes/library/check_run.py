@@ -14,7 +14,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from papernotes.library.check_facts import (
+    ADDED,
     FACTS,
+    RAW_TITLE,
+    YEAR,
     Columns,
     Fact,
     facts_problems,
@@ -30,6 +33,7 @@ from papernotes.storage.note_writes import digest
 if TYPE_CHECKING:
     from papernotes.library import Library
 
+ORDER_FACTS = (YEAR, ADDED, RAW_TITLE)
 MOST_DELTA = 500
 """Notes whose facts are kept in the state file (changed since the facts file was written)
 beyond which the facts file is written again."""
@@ -119,7 +123,10 @@ def _from_facts(
         return None
     places, layout_problems = library_order(library, rels, columns)
     ordered_paths = list(map(rels.__getitem__, places))
-    ordered = [list(map(column.__getitem__, places)) for column in columns]
+    ordered = [  # (the order's own facts are not needed in order)
+        column if n in ORDER_FACTS else list(map(column.__getitem__, places))
+        for n, column in enumerate(columns)
+    ]
     unread = [Problem(rel, *problems_of[rel]) for rel in load.rels if rel in problems_of]
     before = [*layout_problems, *load.scan.problems, *unread]
     problems = facts_problems(library, before, ordered_paths, ordered)

@@ -165,7 +165,7 @@ class CheckFactsCache:
         payload = read_checked(path, self.head())
         if payload is None:
             return None
-        values: list[Any] = []
+        parts: list[Any] = []
         at = 0
         try:
             while at < len(payload):
@@ -173,9 +173,12 @@ class CheckFactsCache:
                 at += _SIZE.size
                 if at + size > len(payload):
                     return None
-                values.append(marshal.loads(payload[at : at + size]))
+                parts.append(marshal.loads(payload[at : at + size]))
                 at += size
         except (ValueError, EOFError, TypeError, struct.error):
+            return None
+        values = _joined(parts)
+        if values is None:
             return None
         if not values or values[0] != self.real_root:
             return None
@@ -190,10 +193,14 @@ class CheckFactsCache:
         stream = CheckedFileStream(path, self.head())
         try:
             for value in [self.real_root, *values]:
-                data = marshal.dumps(value)
-                stream.add(_SIZE.pack(len(data)))
-                stream.add(data)
-                del data
+                pieces = _pieces(value)
+                kind = "list" if isinstance(value, list) else "bytes"
+                kind = kind if isinstance(value, (list, bytes)) else "value"
+                for piece in [(kind, len(pieces)), *pieces]:
+                    data = marshal.dumps(piece)
+                    stream.add(_SIZE.pack(len(data)))
+                    stream.add(data)
+                    del data
         except (ValueError, TypeError):
             stream.discard()
             return False
@@ -201,6 +208,50 @@ class CheckFactsCache:
 
 
 _SIZE = struct.Struct("<Q")
+_PIECE = 8192
+"""Items of a list marshalled at a time (a column of 100,000 titles at once: 8 MB, and
+``marshal`` grows its buffer by doubling)."""
+
+
+def _pieces(value: Any) -> list[Any]:
+    """``value`` in the pieces it is written in: a list in lists of ``_PIECE`` items, bytes
+    in pieces of ``_PIECE`` × 128 bytes, anything else whole."""
+    if isinstance(value, list):
+        return [value[at : at + _PIECE] for at in range(0, len(value), _PIECE)]
+    if isinstance(value, bytes):
+        size = _PIECE * 128
+        return [value[at : at + size] for at in range(0, len(value), size)]
+    return [value]
+
+
+def _joined(parts: list[Any]) -> list[Any] | None:
+    """The values ``_write`` wrote as ``parts`` (each ``(kind, count)``, then its ``count``
+    pieces); None when they do not fit that."""
+    values: list[Any] = []
+    at = 0
+    while at < len(parts):
+        head = parts[at]
+        if not (isinstance(head, tuple) and len(head) == 2 and isinstance(head[1], int)):
+            return None
+        kind, count = head
+        pieces = parts[at + 1 : at + 1 + count]
+        at += 1 + count
+        if len(pieces) != count:
+            return None
+        if kind == "value" and count == 1:
+            values.append(pieces[0])
+        elif kind == "list" and all(isinstance(piece, list) for piece in pieces):
+            joined: list[Any] = []
+            for piece in pieces:
+                joined += piece
+            values.append(joined)
+        elif kind == "bytes" and all(isinstance(piece, bytes) for piece in pieces):
+            values.append(b"".join(pieces))
+        else:
+            return None
+    return values
+
+
 MARK_SIZE = STAT_KEY_SIZE + 32
 """A path's mark: the note cache entry's stat key and its digest (32 hex digits; for an
 entry holding a problem, ``!`` and 31 hex digits of the problem's digest), or zero bytes

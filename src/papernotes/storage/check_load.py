@@ -14,12 +14,14 @@ from __future__ import annotations
 from itertools import chain
 from typing import TYPE_CHECKING, Any
 
+from papernotes.blake2 import blake2b
 from papernotes.model import Note
 from papernotes.storage.caches.check_facts import (
     MARK_SIZE,
     NO_MARK,
     CheckFactsCache,
     CheckState,
+    Joined,
     problem_mark,
 )
 from papernotes.storage.caches.note_cache import STAT_KEY_SIZE, any_racy, folder_state
@@ -60,23 +62,38 @@ class CheckLoad:
         """Their files' bytes (their links' lines are worked out from them)."""
         self.layout_part = b""
         self.shard_crcs: list[object] = []
-        self.marks = b""
+        self.marks: bytes | list[bytes] = b""
         self.found_set: set[str] | None = None
         self.kept: CheckState | None = None
         """The state the last check kept (its output, what changed since)."""
         self.outputs: dict[str, dict[str, bytes | None]] = {"rows": {}, "forms": {}}
         """The stat key of each year's file of kept rows and search forms, once verified."""
 
-    def state(self, output: tuple[bytes, object, int], delta: dict[str, Any]) -> CheckState:
-        """The state to keep for this read, its ``output`` and the facts ``delta``."""
-        joined = b"".join(self.digests)
-        more = {"keys": b"".join(self.keys), **self.outputs}
-        return self.rels, joined, self.problems, self.shard_crcs, self.marks, output, delta, more
+    def state(self, output: tuple[bytes, object, int], delta: dict[str, Any]) -> tuple[Any, ...]:
+        """The state to keep for this read, its ``output`` and the facts ``delta``
+        (``CheckState``, its long byte strings ``Joined`` as they are written)."""
+        joined = Joined(self.digests)
+        marks = self.marks if isinstance(self.marks, bytes) else Joined(self.marks)
+        kept = (self.rels, joined, self.problems, self.shard_crcs, marks, output, delta)
+        return (*kept, dict(self.outputs), Joined(self.keys))
 
     def inputs_digest(self) -> bytes:
         """A digest of everything check's output is worked out from: each path and its
-        bytes' digest (scan order), ``document.yaml``'s bytes, the scan's problems."""
-        return folder_state(self.rels, self.digests, self.layout_part or None, self.scan.problems)
+        bytes' digest (scan order), ``document.yaml``'s bytes, the scan's problems; worked
+        out a thousand paths at a time (never every path joined)."""
+        found = blake2b(digest_size=32)
+        rels, digests = self.rels, self.digests
+        for at in range(0, len(rels), 1024):
+            names = "\0".join(rels[at : at + 1024]).encode("utf-8", "surrogatepass")
+            for part in (names, b"".join(digests[at : at + 1024])):
+                found.update(len(part).to_bytes(8, "little"))
+                found.update(part)
+        listed = repr([(p.path, p.line, p.message) for p in self.scan.problems])
+        for part in (self.layout_part, listed.encode("utf-8", "surrogatepass")):
+            found.update(len(part).to_bytes(8, "little"))
+            found.update(part)
+        found.update(len(rels).to_bytes(8, "little"))
+        return found.digest()
 
     def note_digests(self) -> dict[str, str]:
         """Each note's digest by path (the files that parse)."""
@@ -94,7 +111,7 @@ def check_load(store: NoteStore, kept: CheckFactsCache) -> CheckLoad | None:
     state = kept.read_state()
     if state is None:
         return None
-    kept_rels, kept_digests, kept_problems, kept_crcs, kept_marks, _, _, more = state
+    kept_rels, kept_digests, kept_problems, kept_crcs, kept_marks, _, _, more, kept_keys = state
     scan = store.scan()
     real_root = str(store._real_root)
     layout_load = NoteCacheLoad(cache, real_root, scan.started_ns, verify=True, entries=False)
@@ -116,7 +133,7 @@ def check_load(store: NoteStore, kept: CheckFactsCache) -> CheckLoad | None:
     aligned = kept_rels == rels
     where = None if aligned else {rel: i for i, rel in enumerate(kept_rels)}
     changed = changed_positions(load.digests, kept_digests, where, rels)
-    if len(changed) > MOST_CHANGED or _in_place(load, changed, more["keys"], where):
+    if len(changed) > MOST_CHANGED or _in_place(load, changed, kept_keys, where):
         return None
     for i in changed:
         if not _parse(load, i):
@@ -158,8 +175,8 @@ def where_now(load: CheckLoad) -> set[str]:
 def full_read_state(store: NoteStore, note_digests: dict[str, str]) -> CheckLoad | None:
     """What to keep after a full read of every note (``NoteStore.load(from_disk=True)``) that
     gave notes of these digests (by path): each other file found is parsed again for its
-    problem, the note cache's marks are read from its shards. None when a file found is
-    neither (gone, unreadable) or changed meanwhile."""
+    problem; the note cache's marks are left to the next check (no shard is known to it).
+    None when a file found is neither (gone, unreadable) or changed meanwhile."""
     scan = store.loaded_scan
     if scan is None or scan.keys is None or store._batch is not None:
         return None
@@ -186,10 +203,8 @@ def full_read_state(store: NoteStore, note_digests: dict[str, str]) -> CheckLoad
     if layout_part is None:
         return None
     load.layout_part = layout_part
-    marks = _entry_marks(store, load, [], b"", False, {})
-    if marks is None:
-        return None
-    load.marks = marks
+    load.shard_crcs = []  # the note cache's marks are read by the next check (its shards
+    load.marks = [NO_MARK] * len(load.rels)  # unpacked once more here: 15 MB more)
     caches = store.caches()  # the rows and forms the full read verified (and dropped)
     for name, cache in (("rows", caches.list_rows()), ("forms", caches.search_forms())):
         load.outputs[name] = _file_keys(cache.folder, cache.years())

@@ -23,6 +23,7 @@ from __future__ import annotations
 import marshal
 import os
 import struct
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -64,15 +65,16 @@ CheckState = tuple[
     tuple[bytes, object, int],
     dict[str, Any],
     dict[str, Any],
+    bytes,
 ]
 """Paths in scan order; their digests joined (32 hex digits each); the problem of each that
 did not parse (line, message); each shard's ``(crc, size)`` or None (no file); the marks of
 the paths joined (``MARK_SIZE`` bytes each); the last output: (digest of its inputs, its
 problems as ``(path, line, message)`` tuples, the number of notes); the facts of the notes
 whose bytes changed since the facts file was written (path: (digest, facts)), so that an
-edit rewrites this file alone; ``keys``: the paths' stat keys joined, ``rows`` and
-``forms``: the stat key of each year's file of the kept ``list`` rows and search forms as
-this check left them (``storage/check_load.py``)."""
+edit rewrites this file alone; ``rows`` and ``forms``: the stat key of each year's file of
+the kept ``list`` rows and search forms as this check left them (``storage/check_load.py``);
+the paths' stat keys joined."""
 KeptFacts = tuple[list[str], bytes, list[list[Any]]]
 """The facts file: paths, their digests joined, one list per fact (a note's at its place)."""
 
@@ -108,9 +110,9 @@ class CheckFactsCache:
     def read_state(self) -> CheckState | None:
         """The kept state, or None when there is none that reads whole and fits."""
         value = self._read(self.state_path)
-        if value is None or len(value) != 8:
+        if value is None or len(value) != 9:
             return None
-        rels, digests, problems, shards, marks, output, delta, more = value
+        rels, digests, problems, shards, marks, output, delta, more, keys = value
         if not (
             isinstance(rels, list)
             and isinstance(digests, bytes)
@@ -123,13 +125,13 @@ class CheckFactsCache:
             and len(output) == 3
             and isinstance(delta, dict)
             and isinstance(more, dict)
-            and isinstance(more.get("keys"), bytes)
-            and len(more["keys"]) == STAT_KEY_SIZE * len(rels)
             and isinstance(more.get("rows"), dict)
             and isinstance(more.get("forms"), dict)
+            and isinstance(keys, bytes)
+            and len(keys) == STAT_KEY_SIZE * len(rels)
         ):
             return None
-        return rels, digests, problems, shards, marks, output, delta, more
+        return rels, digests, problems, shards, marks, output, delta, more, keys
 
     def read_facts(self) -> KeptFacts | None:
         """The notes' kept facts, with the paths and the digests of the bytes they came from."""
@@ -146,10 +148,11 @@ class CheckFactsCache:
             return None
         return rels, digests, columns
 
-    def write_state(self, state: CheckState) -> bool:
+    def write_state(self, state: tuple[Any, ...]) -> bool:
+        """Keep ``state`` (a ``CheckState``, its byte strings maybe ``Joined``)."""
         return self._write(self.state_path, list(state))
 
-    def write_facts(self, facts: KeptFacts) -> bool:
+    def write_facts(self, facts: tuple[list[str], bytes | Joined, list[list[Any]]]) -> bool:
         rels, digests, columns = facts
         return self._write(self.facts_path, [rels, digests, *columns])
 
@@ -193,14 +196,11 @@ class CheckFactsCache:
         stream = CheckedFileStream(path, self.head())
         try:
             for value in [self.real_root, *values]:
-                pieces = _pieces(value)
-                kind = "list" if isinstance(value, list) else "bytes"
-                kind = kind if isinstance(value, (list, bytes)) else "value"
-                for piece in [(kind, len(pieces)), *pieces]:
+                for piece in _pieces(value):  # each made when written: no copy of all
                     data = marshal.dumps(piece)
                     stream.add(_SIZE.pack(len(data)))
                     stream.add(data)
-                    del data
+                    del data, piece
         except (ValueError, TypeError):
             stream.discard()
             return False
@@ -213,15 +213,35 @@ _PIECE = 8192
 ``marshal`` grows its buffer by doubling)."""
 
 
-def _pieces(value: Any) -> list[Any]:
-    """``value`` in the pieces it is written in: a list in lists of ``_PIECE`` items, bytes
-    in pieces of ``_PIECE`` × 128 bytes, anything else whole."""
-    if isinstance(value, list):
-        return [value[at : at + _PIECE] for at in range(0, len(value), _PIECE)]
-    if isinstance(value, bytes):
-        size = _PIECE * 128
-        return [value[at : at + size] for at in range(0, len(value), size)]
-    return [value]
+class Joined:
+    """Byte strings (or ASCII strings) written as the one byte string they make joined, a
+    piece at a time: read back, it is that byte string (3 to 7 MB at 100,000 notes, never
+    made whole by the check that writes it)."""
+
+    def __init__(self, items: Sequence[bytes] | Sequence[str]) -> None:
+        self.items = items
+
+    def pieces(self) -> Iterator[bytes]:
+        for at in range(0, len(self.items), _PIECE):
+            some = self.items[at : at + _PIECE]
+            yield b"".join(some) if some and isinstance(some[0], bytes) else "".join(some).encode()  # type: ignore[arg-type]
+
+
+def _pieces(value: Any) -> Iterator[Any]:
+    """``value`` in the pieces it is written in, after ``(kind, count)``: a list in lists of
+    ``_PIECE`` items, bytes in pieces of ``_PIECE`` × 128 bytes, anything else whole."""
+    if isinstance(value, Joined):
+        yield "bytes", -(-len(value.items) // _PIECE)
+        yield from value.pieces()
+    elif isinstance(value, (list, bytes)):
+        size = _PIECE if isinstance(value, list) else _PIECE * 128
+        kind = "list" if isinstance(value, list) else "bytes"
+        yield kind, -(-len(value) // size)
+        for at in range(0, len(value), size):
+            yield value[at : at + size]
+    else:
+        yield "value", 1
+        yield value
 
 
 def _joined(parts: list[Any]) -> list[Any] | None:

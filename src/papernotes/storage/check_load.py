@@ -5,8 +5,9 @@ parsed, and the note cache verified against the marks the last check kept of it
 
 Anything out of the ordinary gives None, and ``check`` reads every note as it always did:
 no state kept (or one that does not read), a file that cannot be read or changes while
-read, a note cache shard damaged, an entry that has a file's stat but not its bytes (to be
-repaired), more changed files than are worth parsing here, a batch of writes pending.
+read, a file whose bytes changed since the last check under the same stat, a note cache
+shard damaged, an entry that has a file's stat but not its bytes (to be repaired), more
+changed files than are worth parsing here, a batch of writes pending.
 """
 
 from __future__ import annotations

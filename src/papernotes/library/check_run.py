@@ -104,8 +104,11 @@ def _from_facts(
     output, delta = load.kept[5], load.kept[6]
     if _plain_listing(load) and output[0] == load.inputs_digest():
         assert isinstance(output[1], list) and isinstance(output[2], int)
+        state = load.state(output, delta)
         if _state_changed(load):
-            kept.write_state(load.state(output, delta))
+            kept.write_state(state)
+        elif _keys_changed(load):
+            kept.write_keys(state[7], state[8])
         return [Problem(*p) for p in output[1]], output[2]
     facts = kept.read_facts()
     if facts is None:
@@ -195,16 +198,21 @@ def _plain_listing(load: CheckLoad) -> bool:
 
 def _state_changed(load: CheckLoad) -> bool:
     assert load.kept is not None
-    rels, digests, _, crcs, marks, _, _, more, keys = load.kept
+    rels, digests, _, crcs, marks, _, _, _, _ = load.kept
     changed: bool = (
         rels != load.rels
         or marks != load.marks
         or crcs != load.shard_crcs
         or digests != b"".join(load.digests)
-        or more != load.outputs
-        or keys != b"".join(load.keys)
     )
     return changed
+
+
+def _keys_changed(load: CheckLoad) -> bool:
+    """Whether a stat changed (a note touched) or a file of kept rows or forms."""
+    assert load.kept is not None
+    more, keys = load.kept[7], load.kept[8]
+    return more != load.outputs or keys != b"".join(load.keys)
 
 
 def _keep_state(

@@ -109,17 +109,24 @@ def check_load(store: NoteStore, kept: CheckFactsCache) -> CheckLoad | None:
     cache = store.caches().notes
     if store._batch is not None or cache.folder is None:
         return None
-    state = kept.read_state()
-    if state is None:
+    if kept.state_path is None or not kept.state_path.exists():
         return None
-    kept_rels, kept_digests, kept_problems, kept_crcs, kept_marks, _, _, more, kept_keys = state
     scan = store.scan()
     real_root = str(store._real_root)
     layout_load = NoteCacheLoad(cache, real_root, scan.started_ns, verify=True, entries=False)
-    store._layout_data = layout_load.layout_data(store.root / LAYOUT_FILE, load_layout_yaml)
-    answers = keyed_digests(scan.prefix, scan.found)  # the stat of each file and its digest
-    if UNREAD_KEYED in answers:
+    shards = cache.shards(real_root)
+    read: dict[str, Any] = {}
+
+    def meanwhile() -> None:  # while the child hashes its part of the files
+        read["state"] = kept.read_state()
+        store._layout_data = layout_load.layout_data(store.root / LAYOUT_FILE, load_layout_yaml)
+        read["crcs"] = shards.crcs()
+
+    answers = keyed_digests(scan.prefix, scan.found, meanwhile)  # each file's stat and digest
+    state = read["state"]
+    if UNREAD_KEYED in answers or state is None:
         return None
+    kept_rels, kept_digests, kept_problems, kept_crcs, kept_marks, _, _, more, kept_keys = state
     keys = [answer[:STAT_KEY_SIZE] for answer in answers]
     scan.keys = keys
     load = CheckLoad(
@@ -143,7 +150,7 @@ def check_load(store: NoteStore, kept: CheckFactsCache) -> CheckLoad | None:
     for rel, problem in kept_problems.items():  # the files that did not parse, unchanged
         if rel not in changed_rels and (aligned or rel in where_now(load)):
             load.problems[rel] = problem
-    marks = _entry_marks(store, load, kept_crcs, kept_marks, aligned, where)
+    marks = _entry_marks(store, load, read["crcs"], (kept_crcs, kept_marks), where)
     if marks is None or not _entries_agree(load, marks):
         return None
     load.marks = marks
@@ -279,21 +286,21 @@ def _parse(load: CheckLoad, i: int) -> bool:
 def _entry_marks(
     store: NoteStore,
     load: CheckLoad,
-    kept_crcs: list[object],
-    kept_marks: bytes,
-    aligned: bool,
+    crcs: list[tuple[int, int] | None] | None,
+    kept: tuple[list[object], bytes],
     where: dict[str, int] | None,
 ) -> bytes | None:
     """The note cache's entry of each path (its stat key and digest: ``MARK_SIZE`` bytes
-    each, joined), from the marks kept where its shard is the one they were read from, else
-    from the shard; None when a shard does not read intact."""
-    shards = store.caches().notes.shards(str(store._real_root))
-    crcs = shards.crcs()
+    each, joined), from the marks kept (``kept``: with the shards' checksums they were read
+    under) where its shard is the one they were read from, else from the shard (``crcs``:
+    each shard's checksum now); None when a shard does not read intact."""
     if crcs is None:
         return None
+    shards = store.caches().notes.shards(str(store._real_root))
+    kept_crcs, kept_marks = kept
     load.shard_crcs = list(crcs)
     rels = load.rels
-    if aligned:
+    if where is None:
         marks = bytearray(kept_marks)
         new_rels: list[int] = []
     else:

@@ -11,6 +11,7 @@ before. A failed child means this process reads its half too (``split_stat_keys`
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from stat import S_ISREG
 
 from papernotes.blake2 import blake2b
@@ -19,10 +20,10 @@ from papernotes.storage.split_stat import KEY_SIZE, split_stat_keys
 
 UNREAD = b"-" * KEY_SIZE
 _PAD = b" " * (KEY_SIZE - 32)
-PARENT_SHARE = 0.42
+PARENT_SHARE = 0.47
 """The files ``keyed_digests`` reads in this process (the child the rest): ``check`` has
-about a tenth of a second of work left after them (the kept state, the note cache's
-checksums), the child nothing."""
+about a tenth of a second of work to do meanwhile (``check_load``: the kept state, the note
+cache's checksums, ``document.yaml``), the child nothing else."""
 KEYED_SIZE = KEY_SIZE + KEY_SIZE
 UNREAD_KEYED = b"-" * KEYED_SIZE
 """``keyed_digests``' answer for a file that could not be read as a regular file."""
@@ -46,11 +47,16 @@ def _digests(prefix: str, rels: list[str]) -> list[bytes]:
     return answers
 
 
-def keyed_digests(prefix: str, rels: list[str]) -> list[bytes]:
+def keyed_digests(
+    prefix: str, rels: list[str], meanwhile: Callable[[], object] | None = None
+) -> list[bytes]:
     """``file_digests`` with each file's stat key (``note_cache.stat_key`` of the open file)
     first: ``KEYED_SIZE`` bytes each, ``UNREAD_KEYED`` where the file did not read. One pass
-    over the files where ``check`` made two (the stats, then the bytes)."""
-    return split_stat_keys(prefix, rels, _keyed, size=KEYED_SIZE, share=PARENT_SHARE)
+    over the files where ``check`` made two (the stats, then the bytes). ``meanwhile``:
+    called by this process once it has read its share, while the child reads the rest."""
+    return split_stat_keys(
+        prefix, rels, _keyed, size=KEYED_SIZE, share=PARENT_SHARE, meanwhile=meanwhile
+    )
 
 
 def _keyed(prefix: str, rels: list[str]) -> list[bytes]:

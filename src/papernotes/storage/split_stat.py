@@ -34,18 +34,28 @@ def split_stat_keys(
     split_from: int | None = None,
     size: int = KEY_SIZE,
     share: float = 0.5,
+    meanwhile: Callable[[], object] | None = None,
 ) -> list[bytes]:
     """``one_pass(prefix, rels)``, the second half worked out by a child process when that
     is safe and worth it (``_may_fork``); each answer ``size`` bytes. ``share``: the part
-    this process works out (less than half when it has more to do after)."""
+    this process works out; ``meanwhile``: called once this process has done its part,
+    while the child may still work (or after the one pass)."""
     if not _may_fork(len(rels), split_from):
-        return one_pass(prefix, rels)
+        answers = one_pass(prefix, rels)
+        if meanwhile is not None:
+            meanwhile()
+        return answers
     half = int(len(rels) * share)
     child = _forked(prefix, rels[half:], one_pass)
     if child is None:
-        return one_pass(prefix, rels)
+        answers = one_pass(prefix, rels)
+        if meanwhile is not None:
+            meanwhile()
+        return answers
     try:
         first = one_pass(prefix, rels[:half])
+        if meanwhile is not None:
+            meanwhile()
     finally:
         rest = _answer(*child, len(rels) - half, size)  # read even on an error: child ends
     return first + (rest if rest is not None else one_pass(prefix, rels[half:]))

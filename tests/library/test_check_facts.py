@@ -257,25 +257,37 @@ def test_keyed_digests_from_two_processes_are_the_stat_and_digest_of_each_file(
 
 
 edits = st.lists(
-    st.tuples(st.integers(0, 13), st.one_of(st.none(), note_fields)), min_size=1, max_size=5
+    st.tuples(
+        st.integers(0, 15),  # 14 and 15: notes with no problem
+        st.one_of(st.none(), note_fields, st.sampled_from(["more text", "<<<<<<< x", "[[b]]"])),
+    ),
+    min_size=1,
+    max_size=5,
 )
 
 
-@bounded(25, HealthCheck.function_scoped_fixture)
+@bounded(60, HealthCheck.function_scoped_fixture)
 @given(notes=st.lists(note_fields, min_size=1, max_size=10), changes=edits)
 def test_after_any_edits_a_check_prints_what_a_check_without_caches_prints(
     tmp_path_factory, notes, changes
 ):
     """Notes of clashing keys, arXiv ids, titles, links and conflict markers, then each
-    edit (a note rewritten, added or deleted), checked with the kept facts and without."""
+    edit (a note rewritten, added, deleted, or text added to it), checked with the kept
+    facts and without."""
     root = new_library(tmp_path_factory.mktemp("lib"))
     for number, fields in enumerate(notes):
         write_note(root, number, fields)
+    for number in (14, 15):
+        write_note(root, number, (f"clean{number}", "", f"Clean {number}", "", "2021"))
     assert outputs(root) == uncached(root)
     for number, fields in changes:
+        paths = list(root.glob(f"*/{'b' if number == 1 else f'n{number}'}.md"))
         if fields is None:
-            for path in root.glob(f"*/{'b' if number == 1 else f'n{number}'}.md"):
+            for path in paths:
                 path.unlink()
+        elif isinstance(fields, str):  # text added to a note: its facts mostly the same
+            for path in paths:
+                path.write_text(path.read_text(encoding="utf-8") + fields + "\n", "utf-8")
         else:
             write_note(root, number, fields)
         assert outputs(root) == uncached(root)
@@ -312,3 +324,39 @@ def test_a_touched_note_rewrites_only_the_kept_stat_keys(seed_library, monkeypat
     assert quick_outputs(seed_library, loads) == first == uncached(seed_library)
     assert [state.read_bytes(), facts.read_bytes()] == before[:2]
     assert keys.read_bytes() != before[2]
+
+
+def test_an_edit_of_a_notes_text_alone_gives_the_kept_problems_and_no_line_moved_wrongly(
+    tmp_path, monkeypatch
+):
+    """Only the text of a note changed (its facts are the same): the problems across notes
+    are not worked out again; a note named by a problem (a line may move) or holding a
+    conflict marker is never taken that way."""
+    from papernotes.library import check_run
+
+    root = new_library(tmp_path)
+    note(root, "2020/a.md", "Alpha", key="dup")
+    note(root, "2020/b.md", "Beta", key="DUP")
+    note(root, "2020/c.md", "Gamma", key="c", body="not a marker: x <<<<<<< y")
+    note(root, "2020/d.md", "Delta", key="d", body="plain text")
+    run(root, "check")
+    loads = full_reads(monkeypatch)
+    assert quick_outputs(root, loads) == uncached(root)
+    worked_out = calls_of(monkeypatch, check_run, "facts_problems")
+
+    def quick_and_worked_out() -> tuple[tuple, int]:
+        expected = uncached(root)
+        worked_out.clear()
+        answer = quick_outputs(root, loads)
+        assert answer == expected
+        return answer, len(worked_out)
+
+    note(root, "2020/d.md", "Delta", key="d", body="plain text, and more of it")
+    assert quick_and_worked_out()[1] == 0  # the kept problems
+    path = root / "2020" / "b.md"  # a line before its key: the problem's line moves
+    path.write_text(path.read_text().replace("key:", "venue: 'V'\nkey:"), encoding="utf-8")
+    moved, count = quick_and_worked_out()
+    assert count == 1 and "2020/b.md:5: key 'DUP' is also used" in moved[1]
+    note(root, "2020/c.md", "Gamma", key="c", body="<<<<<<< ours\nx\n=======\ny\n>>>>>>> b")
+    conflict, count = quick_and_worked_out()
+    assert count == 1 and "2020/c.md:6: git conflict markers" in conflict[1]

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from papernotes.library.check_facts import (
     ADDED,
     FACTS,
+    MARKER,
     RAW_TITLE,
     YEAR,
     Columns,
@@ -110,6 +111,9 @@ def _from_facts(
         elif _keys_changed(load):
             kept.write_keys(state[7], state[8])
         return [Problem(*p) for p in output[1]], output[2]
+    same = _same_output(load, kept, output, delta)
+    if same is not None:
+        return same
     facts = kept.read_facts()
     if facts is None:
         return None
@@ -224,5 +228,83 @@ def _keep_state(
 ) -> None:
     """Keep the state for the next check (written after the facts file it goes with)."""
     inputs = load.inputs_digest() if _plain_listing(load) else b""
-    output = (inputs, [(p.path, p.line, p.message) for p in problems], count)
+    listed = [(p.path, p.line, p.message) for p in problems]
+    output = (inputs, listed, count, load.layout_part, _listing_text(load))
     kept.write_state(load.state(output, delta))
+
+
+def _listing_text(load: CheckLoad) -> str:
+    return repr([(p.path, p.line, p.message) for p in load.scan.problems])
+
+
+def _same_output(
+    load: CheckLoad, kept: CheckFactsCache, output: tuple[Any, ...], delta: dict[str, Any]
+) -> tuple[list[Problem], int] | None:
+    """The kept output again, when only the text of notes changed: the notes whose bytes
+    changed since the last check (a few) all parse and have the facts they had, none is
+    named by the output (a field's line may have moved) or holds a conflict marker, and
+    nothing else changed (the paths, ``document.yaml``, the listing's problems, the files
+    that do not parse). The problems across notes are then those worked out last time;
+    None when it cannot tell."""
+    assert load.kept is not None
+    kept_rels, kept_digests, kept_problems = load.kept[0], load.kept[1], load.kept[2]
+    if not (
+        _plain_listing(load)
+        and output[0]
+        and len(output) == 5
+        and kept_rels == load.rels
+        and kept_problems == load.problems
+        and output[3] == load.layout_part
+        and output[4] == _listing_text(load)
+    ):
+        return None
+    changed = changed_positions(load.digests, kept_digests, None, load.rels)
+    named = {problem[0] for problem in output[1]}
+    rels = [load.rels[i] for i in changed]
+    if (
+        not rels
+        or len(rels) > MOST_DELTA
+        or any(rel not in load.parsed or rel in named for rel in rels)
+    ):
+        return None
+    fresh = [load.parsed[rel] for rel in rels]
+    new = rows_of(note_facts(fresh, lambda note: load.parsed_data.get(note.path)))
+    old = _old_facts(kept, delta, rels, [kept_digests[32 * i : 32 * i + 32] for i in changed])
+    if old != new or any(fact[MARKER] for fact in new):
+        return None
+    new_delta = {**delta}
+    new_delta.update(
+        (rel, (load.digests[i], fact)) for rel, i, fact in zip(rels, changed, new, strict=True)
+    )
+    if len(new_delta) > MOST_DELTA:
+        return None  # (the full way writes the facts file again)
+    problems = [Problem(*problem) for problem in output[1]]
+    _keep_state(load, kept, problems, output[2], new_delta)
+    return problems, output[2]
+
+
+def _old_facts(
+    kept: CheckFactsCache, delta: dict[str, Any], rels: list[str], digests: list[bytes]
+) -> list[Fact] | None:
+    """The facts kept for the bytes ``digests`` of the notes at ``rels`` (the state's delta,
+    else the facts file); None when some are not kept."""
+    found: list[Fact] = []
+    facts = None
+    for rel, known_digest in zip(rels, digests, strict=True):
+        known = delta.get(rel)
+        if isinstance(known, tuple) and len(known) == 2 and known[0] == known_digest:
+            found.append(known[1])
+            continue
+        if facts is None:
+            facts = kept.read_facts()
+            if facts is None:
+                return None
+        kept_rels, kept_digests, columns = facts
+        try:
+            at = kept_rels.index(rel)
+        except ValueError:
+            return None
+        if kept_digests[32 * at : 32 * at + 32] != known_digest:
+            return None
+        found.append(tuple(column[at] for column in columns))
+    return found

@@ -70,7 +70,7 @@ class CheckLoad:
         self.outputs: dict[str, dict[str, bytes | None]] = {"rows": {}, "forms": {}}
         """The stat key of each year's file of kept rows and search forms, once verified."""
 
-    def state(self, output: tuple[bytes, object, int], delta: dict[str, Any]) -> tuple[Any, ...]:
+    def state(self, output: tuple[Any, ...], delta: dict[str, Any]) -> tuple[Any, ...]:
         """The state to keep for this read, its ``output`` and the facts ``delta``
         (``CheckState``, its long byte strings ``Joined`` as they are written)."""
         joined = Joined(self.digests)

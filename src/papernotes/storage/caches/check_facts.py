@@ -62,7 +62,7 @@ CheckState = tuple[
     dict[str, tuple[int, str]],
     list[object],
     bytes,
-    tuple[bytes, object, int],
+    tuple[Any, ...],
     dict[str, Any],
     dict[str, Any],
     bytes,
@@ -70,7 +70,8 @@ CheckState = tuple[
 """Paths in scan order; their digests joined (32 hex digits each); the problem of each that
 did not parse (line, message); each shard's ``(crc, size)`` or None (no file); the marks of
 the paths joined (``MARK_SIZE`` bytes each); the last output: (digest of its inputs, its
-problems as ``(path, line, message)`` tuples, the number of notes); the facts of the notes
+problems as ``(path, line, message)`` tuples, the number of notes, what ``document.yaml``
+was, the listing's problems); the facts of the notes
 whose bytes changed since the facts file was written (path: (digest, facts)), so that an
 edit rewrites this file alone; then, from ``<hash>.checkkeys`` (which names the state by a
 random token it was written with): ``rows`` and ``forms``, the stat key of each year's file
@@ -132,7 +133,7 @@ class CheckFactsCache:
             and isinstance(marks, bytes)
             and len(marks) == MARK_SIZE * len(rels)
             and isinstance(output, tuple)
-            and len(output) == 3
+            and len(output) == 5
             and isinstance(delta, dict)
             and isinstance(more, dict)
             and isinstance(more.get("rows"), dict)

@@ -360,3 +360,19 @@ def test_an_edit_of_a_notes_text_alone_gives_the_kept_problems_and_no_line_moved
     note(root, "2020/c.md", "Gamma", key="c", body="<<<<<<< ours\nx\n=======\ny\n>>>>>>> b")
     conflict, count = quick_and_worked_out()
     assert count == 1 and "2020/c.md:6: git conflict markers" in conflict[1]
+
+
+def test_the_facts_of_a_few_notes_read_alone_are_those_of_the_whole_file(troubled, monkeypatch):
+    monkeypatch.setattr("papernotes.storage.caches.check_facts._PIECE", 2)  # many pieces
+    run(troubled, "check")
+    kept = CheckFactsCache.for_library(os.path.realpath(troubled))
+    whole = kept.read_facts()
+    assert whole is not None
+    rels, digests, columns = whole
+    assert len(rels) > 4
+    some = [rels[0], rels[3], rels[-1], "2020/none.md"]
+    assert kept.read_facts_of(some) == {
+        rel: (digests[32 * i : 32 * i + 32], tuple(column[i] for column in columns))
+        for i, rel in enumerate(rels)
+        if rel in some
+    }

@@ -11,7 +11,7 @@ changing meanwhile, a note cache entry to repair, ...) every note is read as bef
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from papernotes.library.check_facts import (
     ADDED,
@@ -287,24 +287,21 @@ def _old_facts(
     kept: CheckFactsCache, delta: dict[str, Any], rels: list[str], digests: list[bytes]
 ) -> list[Fact] | None:
     """The facts kept for the bytes ``digests`` of the notes at ``rels`` (the state's delta,
-    else the facts file); None when some are not kept."""
-    found: list[Fact] = []
-    facts = None
+    else the facts file: only their pieces of it unpacked); None when some are not kept."""
+    found: list[Fact | None] = []
     for rel, known_digest in zip(rels, digests, strict=True):
         known = delta.get(rel)
         if isinstance(known, tuple) and len(known) == 2 and known[0] == known_digest:
             found.append(known[1])
-            continue
-        if facts is None:
-            facts = kept.read_facts()
-            if facts is None:
-                return None
-        kept_rels, kept_digests, columns = facts
-        try:
-            at = kept_rels.index(rel)
-        except ValueError:
-            return None
-        if kept_digests[32 * at : 32 * at + 32] != known_digest:
-            return None
-        found.append(tuple(column[at] for column in columns))
-    return found
+        else:
+            found.append(None)
+    missing = [rel for rel, fact in zip(rels, found, strict=True) if fact is None]
+    if missing:
+        rows = kept.read_facts_of(missing) or {}
+        for n, (rel, known_digest) in enumerate(zip(rels, digests, strict=True)):
+            row = rows.get(rel)
+            if found[n] is None and row is not None and row[0] == known_digest:
+                found[n] = row[1]
+    if any(fact is None for fact in found):
+        return None
+    return cast("list[Fact]", found)

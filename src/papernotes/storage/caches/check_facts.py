@@ -185,6 +185,62 @@ class CheckFactsCache:
             if path is not None:
                 remove_checked(path)
 
+    def read_facts_of(self, wanted: list[str]) -> dict[str, tuple[bytes, tuple[Any, ...]]] | None:
+        """The kept facts of the notes at ``wanted`` (those the facts file holds), with the
+        digest of the bytes they came from: the whole file read and its checksum checked,
+        but only the paths and the pieces holding these notes unpacked (an edit of one
+        note: 30 ms and no 90 MB of every note's facts). None when the file does not read."""
+        spans = self._spans(self.facts_path)
+        if spans is None:
+            return None
+        payload, values = spans
+        try:
+            if len(values) < 3 or _load(payload, values[0][1][0]) != self.real_root:
+                return None
+            rels: list[Any] = []
+            for span in values[1][1]:
+                rels += _load(payload, span)
+            asked = set(wanted)
+            where = {rel: i for i, rel in enumerate(rels) if rel in asked}
+            digests = b"".join(_load(payload, span) for span in values[2][1])  # (3 MB)
+            found: dict[str, tuple[bytes, tuple[Any, ...]]] = {}
+            for rel, i in where.items():
+                row = tuple(
+                    _load(payload, pieces[i // _PIECE])[i % _PIECE] for _, pieces in values[3:]
+                )
+                found[rel] = (digests[32 * i : 32 * i + 32], row)
+        except (ValueError, EOFError, TypeError, IndexError, struct.error):
+            return None
+        return found
+
+    def _spans(self, path: Path | None) -> tuple[memoryview, list[Any]] | None:
+        """The payload kept at ``path`` (checked) and where each value's pieces are in it
+        (``(kind, [(start, size), …])``), no piece unpacked; None when it does not read."""
+        if path is None:
+            return None
+        payload = read_checked(path, self.head())
+        if payload is None:
+            return None
+        spans: list[tuple[int, int]] = []
+        at = 0
+        try:
+            while at < len(payload):
+                (size,) = _SIZE.unpack_from(payload, at)
+                at += _SIZE.size
+                if at + size > len(payload):
+                    return None
+                spans.append((at, size))
+                at += size
+            values: list[Any] = []
+            at = 0
+            while at < len(spans):
+                kind, count = _load(payload, spans[at])
+                values.append((kind, spans[at + 1 : at + 1 + count]))
+                at += 1 + count
+        except (ValueError, EOFError, TypeError, struct.error):
+            return None
+        return payload, values
+
     def _read(self, path: Path | None) -> list[Any] | None:
         """The values kept at ``path`` (``_write``), or None."""
         if path is None:
@@ -266,6 +322,11 @@ def _pieces(value: Any) -> Iterator[Any]:
     else:
         yield "value", 1
         yield value
+
+
+def _load(payload: memoryview, span: tuple[int, int]) -> Any:
+    """The value marshalled at ``span`` (start, size) of ``payload``."""
+    return marshal.loads(payload[span[0] : span[0] + span[1]])
 
 
 def _joined(parts: list[Any]) -> list[Any] | None:

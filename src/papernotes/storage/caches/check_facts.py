@@ -221,16 +221,10 @@ class CheckFactsCache:
         payload = read_checked(path, self.head())
         if payload is None:
             return None
-        spans: list[tuple[int, int]] = []
-        at = 0
+        spans = _framed(payload)
+        if spans is None:
+            return None
         try:
-            while at < len(payload):
-                (size,) = _SIZE.unpack_from(payload, at)
-                at += _SIZE.size
-                if at + size > len(payload):
-                    return None
-                spans.append((at, size))
-                at += size
             values: list[Any] = []
             at = 0
             while at < len(spans):
@@ -248,17 +242,12 @@ class CheckFactsCache:
         payload = read_checked(path, self.head())
         if payload is None:
             return None
-        parts: list[Any] = []
-        at = 0
+        spans = _framed(payload)
+        if spans is None:
+            return None
         try:
-            while at < len(payload):
-                (size,) = _SIZE.unpack_from(payload, at)
-                at += _SIZE.size
-                if at + size > len(payload):
-                    return None
-                parts.append(marshal.loads(payload[at : at + size]))
-                at += size
-        except (ValueError, EOFError, TypeError, struct.error):
+            parts = [marshal.loads(payload[at : at + size]) for at, size in spans]
+        except (ValueError, EOFError, TypeError):
             return None
         values = _joined(parts)
         if values is None:
@@ -288,6 +277,26 @@ class CheckFactsCache:
 
 
 _SIZE = struct.Struct("<Q")
+
+
+def _framed(payload: memoryview | bytes) -> list[tuple[int, int]] | None:
+    """Where each value ``_write`` put in ``payload`` is (start, size), each after its
+    length; None when a length runs past the end."""
+    spans: list[tuple[int, int]] = []
+    at = 0
+    try:
+        while at < len(payload):
+            (size,) = _SIZE.unpack_from(payload, at)
+            at += _SIZE.size
+            if at + size > len(payload):
+                return None
+            spans.append((at, size))
+            at += size
+    except struct.error:
+        return None
+    return spans
+
+
 _PIECE = 8192
 """Items of a list marshalled at a time (a column of 100,000 titles at once: 8 MB, and
 ``marshal`` grows its buffer by doubling)."""

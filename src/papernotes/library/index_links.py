@@ -118,20 +118,12 @@ def links_answer(
     in every note (``paper_links.outgoing``, ``incoming``), when the index names one note by
     an exact rule (as ``name_index._answer``) and every note read holds the indexed bytes;
     else None (the caller reads every note)."""
-    from papernotes.library.name_index import NameIndex
+    from papernotes.library.name_index import NameIndex, one_named
 
-    try:
-        index = NameIndex(text)
-        named = index.exact_lines(query)
-    except ValueError:
+    found = one_named(text, query, problems, NameIndex.exact_lines)
+    if found is None:
         return None
-    if len(named) != 1:
-        return None
-    if problems:  # find_readable() refuses a name of a note that cannot be read
-        from papernotes.library.names import unreadable_named
-
-        if unreadable_named([p.path for p in problems], query):
-            return None
+    index, named = found
     notes = IndexedNotes(library, index)
     (own,) = named
     try:

@@ -19,7 +19,7 @@ command that reads every note drops the stamp (docs/architecture.md, "The names 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sized
 from typing import TYPE_CHECKING, TypeVar
 
 from papernotes.library.name_columns import MARK, mark, order_mark
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from papernotes.storage.note_folder import Scan
 
 A = TypeVar("A")
+N = TypeVar("N", bound=Sized)
 
 INDEX_NAME = "name index 6"
 """The kept output's name (``Library.cached_output``); a new layout of the index, a new name."""
@@ -365,6 +366,30 @@ def years_index(library: Library) -> tuple[list[Problem], str] | None:
     return store.list_output_cache().read(INDEX_NAME, kept[1])
 
 
+def one_named(
+    text: str,
+    query: str,
+    problems: list[Problem],
+    lookup: Callable[[NameIndex, str], N],
+) -> tuple[NameIndex, N] | None:
+    """The index ``text`` and what ``lookup`` finds of ``query`` in it, when that is one
+    note (an exact rule) and no note that cannot be read has ``query`` as its path or slug
+    (``find_readable`` refuses such a name); None otherwise, or when it is no index."""
+    try:
+        index = NameIndex(text)
+        named = lookup(index, query)
+    except ValueError:
+        return None
+    if len(named) != 1:
+        return None
+    if problems:
+        from papernotes.library.names import unreadable_named
+
+        if unreadable_named([p.path for p in problems], query):
+            return None
+    return index, named
+
+
 def _answer(
     library: Library, problems: list[Problem], text: str, query: str
 ) -> tuple[list[Problem], Note, list[Note]] | None:
@@ -373,18 +398,10 @@ def _answer(
     that note and those linking to it still hold the indexed bytes; else None."""
     from papernotes.storage.note_format import NoteFormatError
 
-    try:
-        index = NameIndex(text)
-        named = index.exact(query)
-    except ValueError:
+    found = one_named(text, query, problems, NameIndex.exact)
+    if found is None:
         return None
-    if len(named) != 1:
-        return None
-    if problems:  # find_readable() refuses a name of a note that cannot be read
-        from papernotes.library.names import unreadable_named
-
-        if unreadable_named([p.path for p in problems], query):
-            return None
+    index, named = found
     read: list[Note] = []
     for path, indexed in named + index.linking(named[0][0]):
         try:

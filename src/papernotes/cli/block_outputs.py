@@ -46,23 +46,35 @@ def kept_json(library: Library, warn: Callable[[list[Problem]], None]) -> tuple[
         return False, None
     warn(kept.problems)
 
-    def pieces() -> Iterator[bytes]:
-        if not kept.years:
-            yield b"[]"
-            return
-        yield b"[\n  "
+    def items() -> Iterator[bytes]:
         for index, year in enumerate(kept.years):
             if index:
                 yield JOINER
             yield from year.pieces()
+
+    return True, write_json_array(items(), not kept.years, kept.close)
+
+
+def write_json_array(items: Iterable[bytes], empty: bool, close: Callable[[], None]) -> str | None:
+    """Write a JSON array of the items whose texts (``JOINER`` between them) ``items``
+    gives, ``[]`` when ``empty``, and a newline; ``close()`` once they are written or the
+    writing failed. The text when it is short enough to keep whole
+    (``output.KEPT_JSON_CHARS``), else None."""
+
+    def pieces() -> Iterator[bytes]:
+        if empty:
+            yield b"[]"
+            return
+        yield b"[\n  "
+        yield from items
         yield b"\n]"
 
     try:
         text = write_pieces(pieces(), echo=True, keep=output.KEPT_JSON_CHARS)
     finally:
-        kept.close()
+        close()
     write_pieces([b"\n"], echo=True)
-    return True, text
+    return text
 
 
 def every_json_text(library: Library, warn: Callable[[list[Problem]], None]) -> str | None:

@@ -13,8 +13,14 @@ from json.encoder import encode_basestring
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
-from papernotes.cli import output
-from papernotes.cli.block_outputs import JOINER, VARIANT, json_setup, note_json, write_pieces
+from papernotes.cli.block_outputs import (
+    JOINER,
+    VARIANT,
+    json_setup,
+    note_json,
+    write_json_array,
+    write_pieces,
+)
 from papernotes.cli.json_text import indented_json_item
 from papernotes.cli.output import escape_c1, hit_dict, note_dict, write_json_list
 from papernotes.library.list_rows import (
@@ -86,21 +92,7 @@ def chosen_json(
         return False, None if got else KEEP
     problems, _, texts = got
     warn(problems)
-
-    def pieces() -> Iterator[bytes]:
-        if not texts.places:
-            yield b"[]"
-            return
-        yield b"[\n  "
-        yield from texts.joined(JOINER)
-        yield b"\n]"
-
-    try:
-        text = write_pieces(pieces(), echo=True, keep=output.KEPT_JSON_CHARS)
-    finally:
-        texts.close()
-    write_pieces([b"\n"], echo=True)
-    return True, text
+    return True, write_json_array(texts.joined(JOINER), not texts.places, texts.close)
 
 
 def loaded_keeping(library: Library, keep: bool) -> Library:

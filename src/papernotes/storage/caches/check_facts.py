@@ -216,14 +216,10 @@ class CheckFactsCache:
     def _spans(self, path: Path | None) -> tuple[memoryview, list[Any]] | None:
         """The payload kept at ``path`` (checked) and where each value's pieces are in it
         (``(kind, [(start, size), …])``), no piece unpacked; None when it does not read."""
-        if path is None:
+        framed = self._framed_file(path)
+        if framed is None:
             return None
-        payload = read_checked(path, self.head())
-        if payload is None:
-            return None
-        spans = _framed(payload)
-        if spans is None:
-            return None
+        payload, spans = framed
         try:
             values: list[Any] = []
             at = 0
@@ -235,16 +231,23 @@ class CheckFactsCache:
             return None
         return payload, values
 
-    def _read(self, path: Path | None) -> list[Any] | None:
-        """The values kept at ``path`` (``_write``), or None."""
+    def _framed_file(self, path: Path | None) -> tuple[memoryview, list[tuple[int, int]]] | None:
+        """The payload kept at ``path`` (checked) and where each value ``_write`` put in it
+        is (``_framed``); None when it does not read."""
         if path is None:
             return None
         payload = read_checked(path, self.head())
         if payload is None:
             return None
         spans = _framed(payload)
-        if spans is None:
+        return None if spans is None else (payload, spans)
+
+    def _read(self, path: Path | None) -> list[Any] | None:
+        """The values kept at ``path`` (``_write``), or None."""
+        framed = self._framed_file(path)
+        if framed is None:
             return None
+        payload, spans = framed
         try:
             parts = [marshal.loads(payload[at : at + size]) for at, size in spans]
         except (ValueError, EOFError, TypeError):

@@ -48,6 +48,10 @@ def test_notes_are_ordered_as_defined_with_a_full_partial_or_missing_document_or
     for document in (paths, paths[: rng.randrange(60)], [], ["gone.md", *paths[:5]], twice):
         shuffled = rng.sample(notes, len(notes))
         assert in_order(shuffled, document) == defined_order(shuffled, document)
+    first = notes[0].paper  # a second note of one path (equal in every key: input order)
+    copy = Note(Paper(title=first.title, year=first.year, added=first.added), notes[0].path)
+    doubled = rng.sample([*notes, copy], len(notes) + 1)
+    assert in_order(doubled, paths) == defined_order(doubled, paths)
 
 
 def test_search_finds_what_matching_each_note_finds(seed_library):

@@ -92,7 +92,7 @@ def chosen_json(
         return False, None if got else KEEP
     problems, _, texts = got
     warn(problems)
-    return True, write_json_array(texts.joined(JOINER), not texts.places, texts.close)
+    return True, write_json_array(texts.joined(JOINER), texts.empty, texts.close)
 
 
 def loaded_keeping(library: Library, keep: bool) -> Library:

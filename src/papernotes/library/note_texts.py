@@ -15,6 +15,7 @@ notes that follow each other in a folder's text read at once.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from itertools import count as count_up
 from typing import TYPE_CHECKING
 
 from papernotes.gc_pause import gc_paused
@@ -30,8 +31,9 @@ READ_SHARE = 20
 """Notes read at most to bring the folders' texts up to date: one in this many (reading and
 rendering a note costs less than building all of them: the full path)."""
 
-Place = tuple["CheckedSpan | _MadeText", int, int]
-"""Where a note's text is: its folder's text (held open, or made now), start and end."""
+Places = tuple["list[CheckedSpan | _MadeText]", list[int], list[int]]
+"""Where each note's text is: its folder's text (held open, or made now), start and end, in
+three lists (no object per note)."""
 
 
 class ChosenTexts:
@@ -43,13 +45,18 @@ class ChosenTexts:
         self.kept = kept
         self.places = note_places(kept, paths)
 
+    @property
+    def empty(self) -> bool:
+        """Whether no note is chosen."""
+        return self.places is None or not self.places[0]
+
     def close(self) -> None:
         self.kept.close()
 
     def items(self) -> Iterator[bytes]:
         """Each note's text, one at a time, in the order asked for."""
         assert self.places is not None
-        for source, start, end in self.places:
+        for source, start, end in zip(*self.places, strict=True):
             yield source.read(start, end)
 
     def joined(self, joiner: bytes, size: int = 2**20) -> Iterator[bytes]:
@@ -60,8 +67,8 @@ class ChosenTexts:
         gap = len(joiner)
         parts: list[bytes] = []
         held = 0
-        run: Place | None = None
-        for place in self.places:
+        run: tuple[CheckedSpan | _MadeText, int, int] | None = None
+        for place in zip(*self.places, strict=True):
             if run is not None:
                 source, start, end = run
                 if place[0] is source and place[1] == end + gap and end - start < size:
@@ -114,22 +121,40 @@ def chosen_texts(
     return problems, chosen, texts
 
 
-def note_places(kept: KeptOutput, paths: Sequence[str]) -> list[Place] | None:
+def note_places(kept: KeptOutput, paths: Sequence[str]) -> Places | None:
     """Where the text of each of ``paths`` is in ``kept``, in that order; None when one has
-    none (no block of its folder, or a note it leaves out)."""
-    folders = {year.folder: year for year in kept.years}
-    places: dict[str, Place] = {}
-    with gc_paused():  # hundreds of thousands of small objects, none in a cycle
-        for folder in {path.partition("/")[0] for path in paths}:
-            year = folders.get(folder)
-            if year is None or year.notes is None:
-                return None
-            entries, text = year.notes()
-            source = text if not isinstance(text, bytes) else _MadeText(text)
-            places.update({p: (source, e[4], e[5]) for p, e in entries.items() if e[4] >= 0})
-            del entries  # one folder's entries held at a time
-        found = [places.get(path) for path in paths]
-    return None if None in found else found  # type: ignore[return-value]
+    none (no block of its folder, or a note it leaves out). Each folder's spans are laid out
+    in the scan's order, so a path's place is found by its index in the scan: lists and
+    ``map`` only, no object per note but its place."""
+    found = kept.found
+    starts: list[int] = [-1] * len(found)
+    ends: list[int] = [-1] * len(found)
+    sources: list[CheckedSpan | _MadeText | None] = [None] * len(found)
+    wanted = {path.partition("/")[0] for path in paths} if len(paths) < len(found) // 8 else None
+    for year in kept.years:
+        if year.spans is None or (wanted is not None and year.folder not in wanted):
+            continue
+        spans, text = year.spans()
+        count = year.end - year.start
+        if spans is None or len(spans) != 2 * count:
+            return None
+        starts[year.start : year.end] = spans[0::2]
+        ends[year.start : year.end] = spans[1::2]
+        source = text if not isinstance(text, bytes) else _MadeText(text)
+        sources[year.start : year.end] = [source] * count
+    with gc_paused():  # a dictionary of every path, none in a cycle
+        index = dict(zip(found, count_up()))
+        try:
+            at = list(map(index.__getitem__, paths))
+        except KeyError:  # not in the scan
+            return None
+        chosen = list(map(sources.__getitem__, at))
+        if None in chosen:
+            return None
+        first = list(map(starts.__getitem__, at))
+        if first and min(first) < 0:
+            return None
+        return chosen, first, list(map(ends.__getitem__, at))  # type: ignore[return-value]
 
 
 class _MadeText:

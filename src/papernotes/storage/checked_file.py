@@ -241,8 +241,8 @@ class CheckedSpan:
     read in pieces later (``pieces``): the file renamed over meanwhile changes nothing, and
     nothing of it is in memory until then."""
 
-    def __init__(self, fd: int, start: int, length: int) -> None:
-        self.fd, self.start, self.length = fd, start, length
+    def __init__(self, fd: int, start: int, length: int, key: bytes = b"") -> None:
+        self.fd, self.start, self.length, self.key = fd, start, length, key
 
     def pieces(self, size: int = 2**20) -> Iterator[bytes]:
         """The payload in pieces of ``size`` bytes; the file is closed after the last."""
@@ -273,10 +273,16 @@ class CheckedSpan:
         self.fd = -1
 
 
-def open_checked(path: Path, head: bytes, leading: bytes, length: int) -> CheckedSpan | None:
+def open_checked(
+    path: Path, head: bytes, leading: bytes, length: int, intact: bytes | None = None
+) -> CheckedSpan | None:
     """``read_checked``'s checks of the file at ``path`` (``head``, then a payload of
     ``leading`` and ``length`` bytes more, its checksum right), reading it a piece at a time
-    (megabytes, never held); None when they fail. The file stays open for ``pieces``."""
+    (megabytes, never held); None when they fail. The file stays open for ``pieces``; its
+    stat key is the span's ``key``. ``intact``: a stat key the file was found intact with
+    in this boot (``caches/intact_files.py``): with it, the checksum is not read again."""
+    from papernotes.storage.caches.note_cache import stat_key  # (it imports this module)
+
     start = len(head) + _CHECK.size
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
@@ -292,8 +298,12 @@ def open_checked(path: Path, head: bytes, leading: bytes, length: int) -> Checke
         first = os.pread(fd, start + len(leading), 0)
         if first[: len(head)] != head or first[start:] != leading:
             raise OSError("not the kept file")
+        key = stat_key(status)
         crc = zlib.crc32(leading)
         at, end = start + len(leading), status.st_size
+        if key == intact:
+            at = end  # checked in this boot, and not written since
+            crc = _CHECK.unpack_from(first, len(head))[0]
         while at < end:
             piece = os.pread(fd, min(2**20, end - at), at)
             if not piece:
@@ -305,4 +315,4 @@ def open_checked(path: Path, head: bytes, leading: bytes, length: int) -> Checke
     except OSError:
         os.close(fd)
         return None
-    return CheckedSpan(fd, start + len(leading), length)
+    return CheckedSpan(fd, start + len(leading), length, key)

@@ -24,7 +24,7 @@ from papernotes.library.search_listing import HIT, YearSearch, settled, year_ran
 from papernotes.library.text_blocks import MAX_READS, KeptOutput, Setup, kept_texts
 from papernotes.model import Note, Problem
 from papernotes.storage.caches.note_cache import Entry, slim_note
-from papernotes.storage.caches.year_forms import UNKNOWN
+from papernotes.storage.caches.year_forms import KEY_SIZE, UNKNOWN
 from papernotes.storage.note_format import NoteFormatError
 
 if TYPE_CHECKING:
@@ -35,21 +35,43 @@ VARIANT = "json"
 """The text kept per year folder that holds each note's ``list --json`` item."""
 
 
+FoundIn = tuple[list[str], list[int], str, bytes]
+"""The papers found in one year's forms: their paths, their places among the forms' notes,
+and the forms' joined digests and stat keys (``YearForms``)."""
+
+
 class Found:
     """What a query found, nothing built yet: the problems a load reports, the scan it was
-    made from, and the notes found in the library's order (path, hit), with the digest and
-    stat key each one's forms were made from."""
+    made from, the notes found in the library's order (path, hit), and where each one's
+    forms were (``found_in``: for ``digests`` and ``keys``, worked out only to build the
+    notes)."""
 
     def __init__(
         self,
         problems: list[Problem],
         scan: Scan,
         ranked: list[tuple[str, Hit | None]],
-        digests: dict[str, str],
-        keys: dict[str, bytes],
+        found_in: list[FoundIn],
     ) -> None:
         self.problems, self.scan, self.ranked = problems, scan, ranked
-        self.digests, self.keys = digests, keys
+        self._found_in = found_in
+
+    def digests(self) -> dict[str, str]:
+        """The digest each found note's forms were made from, by path."""
+        digests: dict[str, str] = {}
+        for paths, places, joined, _ in self._found_in:
+            every = joined.split("\n")
+            digests.update(zip(paths, map(every.__getitem__, places), strict=True))
+        return digests
+
+    def keys(self) -> dict[str, bytes]:
+        """The stat key each found note's forms were made for, by path."""
+        size = KEY_SIZE
+        return {
+            path: keys[i * size : (i + 1) * size]
+            for paths, places, _, keys in self._found_in
+            for path, i in zip(paths, places, strict=True)
+        }
 
 
 def found_notes(
@@ -78,33 +100,33 @@ def found_paths(library: Library, text: str, exact: bool) -> Found | None:
         return None
     search = YearSearch(store, scan, cache, library.query(text, exact), library.folder)
     found: list[tuple[str, int, str, str, Hit | None]] = []
-    digests: dict[str, str] = {}
-    keys: dict[str, bytes] = {}  # the stat key each found note's forms were made for
+    found_in: list[FoundIn] = []
     done = set()
     with gc_paused():
         for start, end in year_ranges(scan.found):
             year = scan.found[start][:4]
             done.add(year)
             forms = search.current_forms(year, start, end)
-            rows = [] if search.vanished else search.found_in(year, forms)
+            places, rows = (None, []) if search.vanished else search.found_places(year, forms)
             if search.vanished:  # a note deleted or moved meanwhile
                 return None
             if rows:
-                place = {path: i for i, path in enumerate(forms.paths)}
-                for row in rows:
-                    digests[row[PATH]] = forms.digests[place[row[PATH]]]
-                    keys[row[PATH]] = forms.key(place[row[PATH]])
-                    found.append((row[PATH], row[YEAR], row[ADDED], row[RAW_TITLE], row[HIT]))
+                paths = [row[PATH] for row in rows]
+                if places is None:  # (an exact query's): looked up
+                    place = {path: i for i, path in enumerate(forms.paths)}
+                    places = [place[path] for path in paths]
+                found_in.append((paths, places, forms.joined_digests, forms.keys))
+                found += [(r[PATH], r[YEAR], r[ADDED], r[RAW_TITLE], r[HIT]) for r in rows]
     problems, order = settled(library, scan, scan.keys, cache, done, search.unread)
     ranked = ordered(found, order, itemgetter(0), itemgetter(1), lambda r: (r[2], r[3].casefold()))
-    return Found(problems, scan, [(path, hit) for path, _, _, _, hit in ranked], digests, keys)
+    return Found(problems, scan, [(path, hit) for path, _, _, _, hit in ranked], found_in)
 
 
 def built_notes(library: Library, found: Found) -> dict[str, Note] | None:
     """The notes ``found``, by path: from the note cache by the digest their forms were made
     from, else read from their files (and kept in the note cache for next time); None when
     one changed since its forms were made."""
-    store, digests, keys = library.store, found.digests, found.keys
+    store, digests, keys = library.store, found.digests(), found.keys()
     with gc_paused():
         notes = store.kept_notes(digests)
         memo: dict[object, object] = {}  # the others, kept in the note cache for next time

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from papernotes.formats.bibtex.venues import VenueTable
 from papernotes.library import Library
-from papernotes.library.bibtex_ops import import_bibtex
+from papernotes.library.bib_import import import_bibtex
 from papernotes.model import Paper
 from tests.helpers import folder_bytes, run
 from tests.real_clients import needs, run_biber, run_bibtex
@@ -286,7 +286,7 @@ def test_keywords_verba_and_a_wrapped_annote_from_another_tool_become_tags_code_
 
 
 def test_a_merge_fills_missing_tags_and_code_and_keeps_the_notes_own():
-    from papernotes.library.bibtex_ops import merge_entry
+    from papernotes.library.bib_import import merge_entry
 
     incoming = Paper(title="T", year=2020, code="https://b", tags=("b",))
     assert merge_entry(Paper(title="T", year=2020), incoming, set()).tags == ("b",)
@@ -362,7 +362,7 @@ def test_a_merge_never_changes_the_entry_type_of_an_existing_note(seed_library, 
 
 
 def test_merge_entry_fills_gaps_but_never_the_entry_type():
-    from papernotes.library.bibtex_ops import merge_entry
+    from papernotes.library.bib_import import merge_entry
 
     old = Paper(title="T", year=2020, venue="", extra=(("bibtex", {"pages": "1--2"}),))
     new = Paper(

@@ -21,7 +21,8 @@ from papernotes.formats.bibtex.read import parse_bibtex
 from papernotes.formats.bibtex.venues import VenueTable
 from papernotes.formats.bibtex.write import render_bibliography
 from papernotes.library import Library
-from papernotes.library.bibtex_ops import export_bibtex, import_bibtex
+from papernotes.library.bib_import import import_bibtex
+from papernotes.library.bibtex_ops import export_bibtex
 from papernotes.model import Paper, clean_paper
 from tests.conftest import SEED_DOC
 from tests.helpers import folder_bytes

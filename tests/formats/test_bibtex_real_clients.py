@@ -16,7 +16,8 @@ import pytest
 
 from papernotes.formats.bibtex.venues import VenueTable
 from papernotes.library import Library
-from papernotes.library.bibtex_ops import export_bibtex, import_bibtex
+from papernotes.library.bib_import import import_bibtex
+from papernotes.library.bibtex_ops import export_bibtex
 from papernotes.model import Paper
 from tests.conftest import DATA, SEED_DOC, SHIPPED_NOTES
 from tests.formats.test_bibtex_properties import SEED_BIB, TRICKY

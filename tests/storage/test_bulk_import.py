@@ -75,7 +75,7 @@ def test_a_bib_import_writes_its_new_notes_in_bulk_with_a_few_syncs(empty_librar
     """Issue 20: a .bib import flushed two syncs per note (15 s for 10,000 entries)."""
     import os
 
-    from papernotes.library.bibtex_ops import import_bibtex
+    from papernotes.library.bib_import import import_bibtex
 
     syncs = []
     real_fsync = os.fsync
@@ -140,7 +140,7 @@ def _created_here(monkeypatch) -> list[str]:
 def test_a_big_import_has_a_second_process_create_its_files(empty_library, monkeypatch):
     """Issue 20: creating 10,000 files costs this disk 1-2 s of system time; a child process
     creates them while this one parses and renders, so the two overlap."""
-    from papernotes.library.bibtex_ops import import_bibtex
+    from papernotes.library.bib_import import import_bibtex
 
     monkeypatch.setattr(batch_module, "COMMIT_EVERY", 100)  # several confirmations
     created = _created_here(monkeypatch)
@@ -173,7 +173,7 @@ def test_a_killed_writer_process_leaves_its_notes_to_the_import(empty_library, m
     import signal
     import time
 
-    from papernotes.library.bibtex_ops import import_bibtex
+    from papernotes.library.bib_import import import_bibtex
     from papernotes.storage.temp_writer import TempFileWriter
 
     real_write = TempFileWriter.write
@@ -268,7 +268,7 @@ def test_a_markdown_import_stopped_by_a_year_it_cannot_write_says_how_many_notes
 
 def test_an_import_that_fails_before_writing_anything_gives_only_its_reason(empty_library):
     """No count when nothing was written: the error alone says it all."""
-    from papernotes.library.bibtex_ops import import_bibtex
+    from papernotes.library.bib_import import import_bibtex
 
     (empty_library / "2010").write_text("not a folder\n", encoding="utf-8")
     with pytest.raises(OSError) as raised:
@@ -286,7 +286,7 @@ def test_after_an_import_stopped_by_a_note_it_cannot_write_the_library_holds_wha
     import resource
 
     from papernotes.errors import ImportStoppedError
-    from papernotes.library.bibtex_ops import import_bibtex
+    from papernotes.library.bib_import import import_bibtex
 
     library = Library(empty_library)
     library.notes()  # held from the start, as in the TUI
@@ -337,7 +337,7 @@ def test_a_bulk_change_of_many_notes_refuses_the_one_it_cannot_write_and_writes_
     import resource
 
     from papernotes.library import bulk_set
-    from papernotes.library.bibtex_ops import import_bibtex
+    from papernotes.library.bib_import import import_bibtex
 
     count = batch_module.WRITER_AFTER + 36
     import_bibtex(Library(empty_library), _bib(count, big=70), "in.bib")

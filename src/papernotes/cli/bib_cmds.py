@@ -75,7 +75,7 @@ def _unexportable(exc: UnexportableError) -> click.ClickException:
 
 
 def import_bib(library: Library, text: str, file: Path, dry_run: bool) -> None:
-    from papernotes.library.bibtex_ops import import_bibtex
+    from papernotes.library.bib_import import import_bibtex
 
     report = import_bibtex(library, text, str(file), dry_run=dry_run)
     for problem in report.problems:

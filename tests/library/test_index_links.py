@@ -232,10 +232,10 @@ def test_the_fixture_links_as_its_docstring_says(linked_library):
 
 def spy_full_reads(monkeypatch) -> list:
     """Every load of every note, and every index made from every note."""
-    from papernotes.library import name_columns, name_index
+    from papernotes.library import name_columns, name_index_lookup
 
     seen = calls_of(monkeypatch, NoteStore, "load")
-    made = calls_of(monkeypatch, name_index, "name_columns")
+    made = calls_of(monkeypatch, name_index_lookup, "name_columns")
     streamed = calls_of(monkeypatch, name_columns, "streamed_name_columns")
     return [seen, made, streamed]
 

@@ -1,4 +1,4 @@
-"""``show PAPER`` from the kept name index (library/name_index.py): one note read while no
+"""``show PAPER`` from the kept name index (library/name_index_lookup.py): one note read while no
 note changed, and always the answer the full rules (library/names.py) give."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from papernotes.errors import PapernotesError
 from papernotes.library import Library
-from papernotes.library.name_index import find_named
+from papernotes.library.name_index_lookup import find_named
 from papernotes.library.names import find_note
 from papernotes.model import Paper
 from papernotes.storage.caches import location as cache_location
@@ -263,14 +263,14 @@ def test_show_after_a_write_that_changes_no_name_reads_that_note_alone_not_every
     3.3 s and 274 MB); with ``list``'s rows kept, the index is brought up to date from the
     notes whose stat changed, read alone, when none of their names did. (Here the changed
     year folders alone cannot tell: no paths and keys kept, or ``document.yaml`` changed.)"""
-    from papernotes.library import name_index
+    from papernotes.library import name_index_lookup
 
     assert run(clashing_library, "list").exit_code == 0
     for query in CHANGED_QUERIES:
         shown(clashing_library, "show", query)
     change_tags_through_papernotes(clashing_library)
     and_then(clashing_library)
-    made = calls_of(monkeypatch, name_index, "name_columns")
+    made = calls_of(monkeypatch, name_index_lookup, "name_columns")
     loads = calls_of(monkeypatch, NoteStore, "load")
     reads: list[str] = []
     real_read = NoteStore.read
@@ -315,13 +315,13 @@ def test_show_after_a_write_stats_the_notes_of_the_year_folder_it_changed_alone(
     """A write of papernotes changes its note's year folder alone: ``show`` lists and stats
     that folder's notes, not every note (100,000 notes: 0.3 s of stats and a second in all),
     reads the changed note, and moves the names stamp on, so the next ``show`` stats none."""
-    from papernotes.library import name_index
+    from papernotes.library import name_index_lookup
 
     for query in CHANGED_QUERIES:
         shown(clashing_library, "show", query)
     change_tags_through_papernotes(clashing_library)
     expected = {q: uncached(clashing_library, "show", q) for q in ("devlin2019", "samea")}
-    made = calls_of(monkeypatch, name_index, "name_columns")
+    made = calls_of(monkeypatch, name_index_lookup, "name_columns")
     stated = spy_stats(monkeypatch)
     assert shown(clashing_library, "show", "devlin2019") == expected["devlin2019"]
     assert stated == [["2022/same-a.md", "2022/same-b.md"]] and made == []
@@ -643,14 +643,14 @@ def test_a_show_that_makes_the_index_lets_go_of_every_note_before_making_its_tex
     no longer holds both (it answers from the index it made, as a warm one does)."""
     import tracemalloc
 
-    from papernotes.library import name_index
+    from papernotes.library import name_index_lookup
     from tests.storage.test_cold_load import write_notes
 
     root = tmp_path / "notes"
     root.mkdir()
     write_notes(root, 600)
     held: list[int] = []
-    real = name_index.index_text
+    real = name_index_lookup.index_text
 
     def measured(columns):
         held.append(tracemalloc.get_traced_memory()[0])
@@ -661,7 +661,7 @@ def test_a_show_that_makes_the_index_lets_go_of_every_note_before_making_its_tex
     write_notes(other, 20)
     for _ in range(2):  # every module a show imports, imported before measuring
         Library.open(other).find_named("paper1")
-    monkeypatch.setattr(name_index, "index_text", measured)
+    monkeypatch.setattr(name_index_lookup, "index_text", measured)
     tracemalloc.start()
     try:
         before = tracemalloc.get_traced_memory()[0]
@@ -858,7 +858,7 @@ def test_show_after_an_edit_in_place_and_a_full_read_reads_the_edited_note_alone
     next ``show`` made the index from every note (100,000 notes: 1.9–2.9 s after an edit
     and a ``list``). Now the state is kept with it: ``show`` stats every note and reads the
     changed one alone, as after a write."""
-    from papernotes.library import name_columns, name_index
+    from papernotes.library import name_columns, name_index_lookup
 
     assert run(clashing_library, "list").exit_code == 0
     for query in CHANGED_QUERIES:
@@ -867,7 +867,7 @@ def test_show_after_an_edit_in_place_and_a_full_read_reads_the_edited_note_alone
     note.write_text(note.read_text(encoding="utf-8") + "an edit\n", encoding="utf-8")
     assert run(clashing_library, *full).exit_code in (0, 1)
     expected = {q: uncached(clashing_library, "show", q) for q in CHANGED_QUERIES}
-    made = calls_of(monkeypatch, name_index, "name_columns")
+    made = calls_of(monkeypatch, name_index_lookup, "name_columns")
     streamed = calls_of(monkeypatch, name_columns, "streamed_name_columns")
     for query in CHANGED_QUERIES:
         assert shown(clashing_library, "show", query) == expected[query], query

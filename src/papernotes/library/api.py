@@ -209,8 +209,8 @@ class Library:
         return find_readable(notes, self._unseen, query)
 
     def find_named(self, query: str) -> tuple[list[Problem], Note | None, list[Note] | None]:
-        """``find(query)`` and its linking notes, from a kept index (``name_index.py``)."""
-        from papernotes.library.name_index import find_named
+        """``find(query)`` and its linking notes, from a kept index (``name_index_lookup.py``)."""
+        from papernotes.library.name_index_lookup import find_named
 
         return find_named(self, query)
 

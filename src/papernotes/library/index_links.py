@@ -116,9 +116,10 @@ def links_answer(
 ) -> tuple[Note, list[LinkUse], list[LinkUse]] | None:
     """``links QUERY`` from the index ``text``: the note, the links in it and the links to it
     in every note (``paper_links.outgoing``, ``incoming``), when the index names one note by
-    an exact rule (as ``name_index._answer``) and every note read holds the indexed bytes;
+    an exact rule (as ``name_index_lookup._answer``) and every note read holds the indexed bytes;
     else None (the caller reads every note)."""
-    from papernotes.library.name_index import NameIndex, one_named
+    from papernotes.library.name_index import NameIndex
+    from papernotes.library.name_index_lookup import one_named
 
     found = one_named(text, query, problems, NameIndex.exact_lines)
     if found is None:
@@ -156,10 +157,10 @@ def _key_of(note: Note) -> str:
 
 def kept_links(library: Library, query: str) -> tuple[Note, list[LinkUse], list[LinkUse]] | None:
     """``links_answer`` from the kept name index (made, or brought up to date, as ``show``
-    does: ``name_index.answered_from_index``); None: the caller reads every note. Every
+    does: ``name_index_lookup.answered_from_index``); None: the caller reads every note. Every
     note is stat-ed (0.4 s at 100,000 notes): a note edited in place by another program
     (as nano or VS Code save) to link to the paper changes no year folder, and "Linked
     from" must not leave it out."""
-    from papernotes.library.name_index import answered_from_index
+    from papernotes.library.name_index_lookup import answered_from_index
 
     return answered_from_index(library, query, links_answer, every_stat=True)[1]

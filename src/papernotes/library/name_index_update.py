@@ -14,7 +14,7 @@ which order it), and the document's order is the index's, the new index is the o
 the changed notes' digests and links (``index_links.links_line``) written over theirs: no
 other note's names can differ, so no other note's links name another paper, and no note
 moves in the library's order (the papers linking to one are listed in it). Anything else
-is None, and the index is made from every note as before (``name_index.find_named``).
+is None, and the index is made from every note as before (``name_index_lookup.find_named``).
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ each keeps the folded key, arXiv id, normalised title and mark the index gives i
 links written over theirs.
 When every stat taken is old enough (the racy rule), the index is kept for the new state
 and the stamp moved to it, so the next ``show`` is as fast as before the write. Anything
-else is None: ``show`` goes on as before (``name_index.find_named``).
+else is None: ``show`` goes on as before (``name_index_lookup.find_named``).
 """
 
 from __future__ import annotations

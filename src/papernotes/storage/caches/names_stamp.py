@@ -5,7 +5,7 @@ taken before the scan of that state.
 While the year folders' stamp is the one kept, no note file was added, removed or renamed
 since that scan (papernotes writes by atomic rename, so its own writes change a folder), and
 ``show`` reads the kept index of that state and the one note it names
-(``library/name_index.py``). A note edited in place changes no folder: ``show`` checks the
+(``library/name_index_lookup.py``). A note edited in place changes no folder: ``show`` checks the
 note it shows, and every command that works out the folder's state (``NoteStore.state``, a
 load) drops this file when the state is not the kept one, so the next ``show`` makes the
 index again from every note.

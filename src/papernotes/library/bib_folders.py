@@ -8,12 +8,12 @@ year, the text is each folder's entries ordered alone, folders oldest year first
 note's entry is kept per folder and variant (``storage/caches/bib_folders_cache.py``): a
 first pass goes through the folders, taking a folder's kept facts while its paths and stat
 keys are the scan's and otherwise reading its changed notes (parsed and rendered once, the
-folder's entries kept anew at once: the cache is where they wait), and keeps of each folder
-only its year, its problems and its papers without authors. Once every folder is known to
-be exportable the text is written folder by folder from the kept texts. Whether a paper
-without authors is labelled by its whole title depends on every exported paper
-(``write.ordered_by_facts``): an entry kept with the other label is rendered again before
-anything is written.
+folder's entries kept anew at once: the cache is where they wait; ``bib_folder_facts.py``),
+and keeps of each folder only its year, its problems and its papers without authors. Once
+every folder is known to be exportable the text is written folder by folder from the kept
+texts. Whether a paper without authors is labelled by its whole title depends on every
+exported paper (``write.ordered_by_facts``): an entry kept with the other label is rendered
+again before anything is written.
 
 It gives up (None: the export loads the library, as before) wherever the result could
 differ: a note that is not directly in a year folder, a file that cannot be read, a note with
@@ -31,13 +31,16 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from papernotes.errors import PapernotesError
-from papernotes.formats.bibtex import write as bibtex_write
-from papernotes.formats.bibtex.keys import identifier_problems
 from papernotes.formats.bibtex.venues import VenueTable
 from papernotes.library.bib_blocks import keep_folder_block
-from papernotes.library.bib_entries import export_facts, venue_table_digest
-from papernotes.model import Note, Problem
+from papernotes.library.bib_folder_facts import (
+    CHANGED,
+    ChangedMeanwhile,
+    FolderMaker,
+    GiveUp,
+    entry_spans,
+)
+from papernotes.model import Problem
 from papernotes.storage.caches.bib_entries_cache import ExportFacts
 from papernotes.storage.caches.bib_folders_cache import (
     BibFoldersCache,
@@ -45,20 +48,10 @@ from papernotes.storage.caches.bib_folders_cache import (
     FolderFacts,
     notes_token,
 )
-from papernotes.storage.caches.note_cache import is_racy
 from papernotes.storage.note_folder import year_groups
-from papernotes.storage.note_format import NoteFormatError
 from papernotes.storage.store import NoteStore, Scan
 
 TagMatch = Callable[[str], bool]
-
-
-class GiveUp(Exception):
-    """This export needs the whole library loaded."""
-
-
-class ChangedMeanwhile(PapernotesError):
-    """A folder's kept entries were replaced between the two passes (another export)."""
 
 
 @dataclass
@@ -117,7 +110,7 @@ def folder_export(  # noqa: PLR0913
     if not groups or keys is None:
         return None
     cache = store.caches().bib_folders(store.list_output_cache().header())
-    maker = _Maker(store, scan, cache, with_notes, ascii, venues)
+    maker = FolderMaker(store, scan, cache, with_notes, ascii, venues)
     folders: list[_Folder] = []
     labels: Counter[str] = Counter()
     authorless: list[tuple[int, int, str, bool, str, str]] = []
@@ -203,11 +196,11 @@ def _chars(facts: FolderFacts, chosen: list[int] | None) -> int:
     by newlines as ``_piece`` joins them (an entry re-labelled may differ by a few)."""
     if chosen is None:
         return facts.entries[-1][5] if facts.entries else 0  # where the last entry ends
-    spans = _spans(facts)
+    spans = entry_spans(facts)
     return sum(spans[i][1] - spans[i][0] for i in chosen) + max(len(chosen) - 1, 0)
 
 
-def _whole_text(cache: BibFoldersCache, folder: _Folder, maker: _Maker) -> str | None:
+def _whole_text(cache: BibFoldersCache, folder: _Folder, maker: FolderMaker) -> str | None:
     """The text of ``folder`` when it is printed whole, read alone: the text file carries the
     token of the facts the first pass saw (at 100,000 notes the facts read again would be
     0.15 s more); None when it does not (``_read`` then sorts it out)."""
@@ -216,14 +209,14 @@ def _whole_text(cache: BibFoldersCache, folder: _Folder, maker: _Maker) -> str |
     return cache.text(folder.name, maker.variant, folder.token)
 
 
-def _read(cache: BibFoldersCache, folder: _Folder, maker: _Maker) -> tuple[FolderFacts, str]:
+def _read(cache: BibFoldersCache, folder: _Folder, maker: FolderMaker) -> tuple[FolderFacts, str]:
     """The facts and text the first pass saw for ``folder``: a text file that does not read
     (damaged, removed) is made again from the notes, if they are still those of the facts."""
     if folder.held is not None:
         return folder.held
     facts = cache.read(folder.name, maker.variant)
     if facts is None or (facts.token != folder.token and notes_token(facts) != folder.notes):
-        raise ChangedMeanwhile(_CHANGED.format(folder=folder.name))  # other notes' facts
+        raise ChangedMeanwhile(CHANGED.format(folder=folder.name))  # other notes' facts
     folder.token = facts.token  # another export's of the same notes (stat keys aside)
     text = cache.text(folder.name, maker.variant, folder.token)
     if text is None:
@@ -232,26 +225,11 @@ def _read(cache: BibFoldersCache, folder: _Folder, maker: _Maker) -> tuple[Folde
     return facts, text
 
 
-_CHANGED = (
-    "The kept entries of {folder}/ changed during the export (another export ran); nothing "
-    "more was written: run it again."
-)
-
-
-def _spans(facts: FolderFacts) -> list[tuple[int, int]]:
-    """Where each entry's text is in the folder's text (joined by newlines)."""
-    spans, start = [], 0
-    for entry in facts.entries:
-        spans.append((start, entry[5]))
-        start = entry[5] + 1
-    return spans
-
-
 def _piece(facts: FolderFacts, text: str, chosen: list[int] | None, fixed: dict[int, str]) -> str:
     """The exported entries of a folder, in order, joined as the export joins them."""
     if chosen is None and not fixed:
         return text
-    spans = _spans(facts)
+    spans = entry_spans(facts)
     wanted = range(len(spans)) if chosen is None else chosen
     return "\n".join(fixed.get(i) or text[spans[i][0] : spans[i][1]] for i in wanted)
 
@@ -264,11 +242,11 @@ def _keep_block(  # noqa: PLR0913
     text: str,
     fixed: dict[int, str],
     shared: set[str],
-    maker: _Maker,
+    maker: FolderMaker,
 ) -> None:
     """Keep the folder's text as ``bib_blocks`` does after a default export."""
     assert scan.keys is not None
-    spans = _spans(facts)
+    spans = entry_spans(facts)
     entries = [
         (rel, key, digest, facts_of, facts_of[2] in shared, fixed.get(i) or text[slice(*spans[i])])
         for i, (rel, key, digest, facts_of, _, _) in enumerate(facts.entries)
@@ -280,140 +258,3 @@ def _keep_block(  # noqa: PLR0913
     problems = [Problem(*p) for p in facts.problems]
     table, ascii = maker.table, maker.ascii
     keep_folder_block(store, folder.name, entries, problems, files, table, shared, ascii)
-
-
-class _Maker:
-    """Takes each folder's kept facts, or makes them from its notes (and keeps them)."""
-
-    def __init__(  # noqa: PLR0913
-        self,
-        store: NoteStore,
-        scan: Scan,
-        cache: BibFoldersCache,
-        with_notes: bool,
-        ascii: bool,
-        venues: VenueTable,
-    ) -> None:
-        self.store, self.scan, self.cache = store, scan, cache
-        self.with_notes, self.ascii, self.venues = with_notes, ascii, venues
-        self.variant = f"{with_notes:d}{ascii:d}"
-        self.table = venue_table_digest(venues)
-        self.settled = True
-        """Every note read now had a stat key that identifies its bytes."""
-
-    def facts(
-        self, name: str, start: int, end: int
-    ) -> tuple[FolderFacts, tuple[FolderFacts, str] | None]:
-        """The facts of the folder ``name`` (notes ``start:end`` of the scan), and them with
-        its text when they could not be kept (else None: the cache holds them)."""
-        assert self.scan.keys is not None
-        paths = "\0".join(self.scan.found[start:end])
-        keys = b"".join(self.scan.keys[start:end])
-        kept = self.cache.read(name, self.variant)
-        if kept is not None and (kept.paths, kept.keys, kept.table) == (paths, keys, self.table):
-            return kept, None
-        made, text = self._remake(name, kept, start, end)
-        made.paths = paths
-        if self.cache.write(name, self.variant, made, text):
-            return made, None
-        return made, (made, text)
-
-    def _remake(
-        self, name: str, kept: FolderFacts | None, start: int, end: int
-    ) -> tuple[FolderFacts, str]:
-        """The folder's facts and text made anew: a note whose stat key is the kept one keeps
-        its entry, the others are read and rendered. A stat key too recent to identify the
-        bytes read is kept as ``b""`` (never the scan's: the folder is made again next time)."""
-        assert self.scan.keys is not None
-        old: dict[str, int] = {}
-        old_text = None
-        if kept is not None and kept.table == self.table:
-            old = {entry[0]: i for i, entry in enumerate(kept.entries)}
-        spans = _spans(kept) if old and kept is not None else []
-        made: list[tuple[FolderEntry, str]] = []
-        problems: list[tuple[str, int, str]] = []
-        keys: list[bytes] = []
-        started = self.scan.started_ns
-        for rel, key in zip(self.scan.found[start:end], self.scan.keys[start:end], strict=True):
-            racy = is_racy(key, started)
-            keys.append(b"" if racy else key)
-            at = old.get(rel)
-            if at is not None and kept is not None and kept.entries[at][1] == key and not racy:
-                if old_text is None:
-                    old_text = self.cache.text(name, self.variant, kept.token) or ""
-                if old_text:
-                    made.append((kept.entries[at], old_text[slice(*spans[at])]))
-                    continue
-            if racy:
-                self.settled = False
-            entry = self._read(rel, b"" if racy else key, problems)
-            if entry is not None:
-                made.append(entry)
-        made.sort(key=lambda pair: pair[0][3][1])  # by sort key; equal ones in path order
-        texts, entries, end_at = [], [], -1
-        for (rel, key, digest, facts, long, _), text in made:
-            end_at += 1 + len(text)
-            entries.append((rel, key, digest, facts, long, end_at))
-            texts.append(text)
-        facts_made = FolderFacts("", b"".join(keys), self.table, problems, entries, b"")
-        return facts_made, "\n".join(texts)
-
-    def _read(
-        self, rel: str, key: bytes, problems: list[tuple[str, int, str]]
-    ) -> tuple[FolderEntry, str] | None:
-        """The entry of the note at ``rel``, rendered; None with its problem added when it
-        does not parse."""
-        try:
-            note = self.store.read(rel)
-        except NoteFormatError as exc:
-            problems.append((rel, exc.line, exc.message))
-            return None
-        except OSError:
-            raise GiveUp from None
-        if identifier_problems(note.paper):
-            raise GiveUp  # refused: said as a load-everything export says it
-        facts = export_facts(note.paper)
-        if self.with_notes and facts[6]:
-            raise GiveUp  # links written as the linked papers' titles
-        return (rel, key, note.digest, facts, False, 0), self._render(note, False)
-
-    def text_again(self, facts: FolderFacts) -> str:
-        """The text of a folder's ``facts`` rendered again from its notes, each as it was
-        then (``ChangedMeanwhile`` when one changed since)."""
-        texts = []
-        for rel, _, digest, _, long, _ in facts.entries:
-            try:
-                note = self.store.read(rel)
-            except (NoteFormatError, OSError):
-                note = None
-            if note is None or note.digest != digest:
-                raise ChangedMeanwhile(_CHANGED.format(folder=rel.partition("/")[0]))
-            texts.append(self._render(note, long))
-        return "\n".join(texts)
-
-    def _render(self, note: Note, long: bool) -> str:
-        return bibtex_write.render_entry(
-            note.paper,
-            with_notes=self.with_notes,
-            ascii=self.ascii,
-            venues=self.venues,
-            long_label=long,
-        )
-
-    def labelled_anew(
-        self, authorless: list[tuple[int, int, str, bool, str, str]], shared: set[str]
-    ) -> dict[tuple[int, int], str]:
-        """The texts of the exported papers without authors whose kept text has the other
-        label (by short or whole title) than ``shared`` gives now, rendered again."""
-        fixed: dict[tuple[int, int], str] = {}
-        for folder, i, label, long, digest, rel in authorless:
-            if (label in shared) == long:
-                continue
-            try:
-                note = self.store.read(rel)
-            except (NoteFormatError, OSError):
-                raise GiveUp from None
-            if note.digest != digest:
-                raise GiveUp  # changed since its facts were made
-            fixed[folder, i] = self._render(note, not long)
-        return fixed

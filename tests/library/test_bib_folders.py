@@ -338,7 +338,13 @@ def test_a_text_too_long_to_keep_whole_is_not_copied_into_the_cache_to_be_thrown
     edited = exported(many_library, "--with-notes", cache=False)
     assert exported(many_library, "--with-notes") == edited
     assert written == []
-    monkeypatch.setattr(list_output_cache, "MAX_OUTPUT_BYTES", 2 * len(whole[1].encode()))
+    chars, size = len(whole[1]), len(whole[1].encode())
+    assert size > chars + 1000  # the notes' Chinese: more UTF-8 bytes than characters
+    monkeypatch.setattr(list_output_cache, "MAX_OUTPUT_BYTES", (chars + size) // 2)
     edit(many_library, "2003/many3.md", "venue: EMNLP", "venue: ACL")
-    assert exported(many_library, "--with-notes") == whole
+    assert exported(many_library, "--with-notes") == whole  # fewer characters than the
+    assert written == []  # limit, more bytes: told by the sizes of the folders' kept texts
+    monkeypatch.setattr(list_output_cache, "MAX_OUTPUT_BYTES", 2 * size)
+    edit(many_library, "2003/many3.md", "venue: ACL", "venue: EMNLP")
+    assert exported(many_library, "--with-notes") == edited
     assert sum(written) > len(whole[1])

@@ -73,7 +73,8 @@ class _Folder:
     settled: bool = True
     """No stat key of its notes is too recent to trust."""
     chars: int = 0
-    """The length of its exported entries' text (``len``, separators included)."""
+    """At least as many as its exported entries' text has UTF-8 bytes (``len`` of the text,
+    separators included, or the size of the kept text it is printed from whole)."""
 
 
 @dataclass
@@ -88,7 +89,7 @@ class FolderExport:
     pieces: Callable[[], Iterator[str]] = lambda: iter(())
     """The text, one year folder at a time (each read, written and let go)."""
     chars: int = 0
-    """The text's length (``len``): its UTF-8 bytes are at least as many."""
+    """At least as many as the text has UTF-8 bytes (``_Folder.chars``)."""
 
 
 def folder_export(  # noqa: PLR0913
@@ -123,6 +124,8 @@ def folder_export(  # noqa: PLR0913
             problems += [Problem(*p) for p in facts.problems]
             _choose(folder, facts.entries, year, tag_match, with_notes)
             folder.chars = _chars(facts, folder.chosen)
+            if folder.chosen is None and held is None:  # its file's UTF-8 may be more
+                folder.chars = max(folder.chars, cache.text_bytes(name, maker.variant))
             for i in range(len(facts.entries)) if folder.chosen is None else folder.chosen:
                 rel, _, digest, facts_of, long, _ = facts.entries[i]
                 if not facts_of[3]:

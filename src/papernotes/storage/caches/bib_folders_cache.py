@@ -19,6 +19,7 @@ as none; ``LibraryCaches.forget_outputs`` drops them all.
 from __future__ import annotations
 
 import marshal
+import os
 from pathlib import Path
 
 from papernotes.blake2 import blake2b
@@ -61,6 +62,9 @@ class FolderFacts:
 
 
 _TYPES = (str, bytes, str, list, list, bytes)
+_TEXT_FRAMING = 64
+"""More than a text file holds besides the header and the text's UTF-8: the checksum and
+the ``marshal`` framing of the token and the text."""
 
 
 class BibFoldersCache:
@@ -103,6 +107,17 @@ class BibFoldersCache:
         except (ValueError, EOFError, TypeError):
             return None
         return text if kept_token == token and isinstance(text, str) else None
+
+    def text_bytes(self, year: str, variant: str) -> int:
+        """At least how many UTF-8 bytes the text kept for the folder ``year`` in ``variant``
+        holds (its file's size less the header and the framing, never read); 0 when none."""
+        if self.folder is None:
+            return 0
+        try:
+            size = os.stat(self.folder / f"{year}.{variant}.text").st_size
+        except OSError:
+            return 0
+        return max(size - len(self.header) - _TEXT_FRAMING, 0)
 
     def write(self, year: str, variant: str, facts: FolderFacts, text: str) -> bool:
         """Keep ``facts`` and ``text`` (``facts.token`` is made here) for the folder ``year``

@@ -4,12 +4,11 @@ any order and any selection: ``list --json`` with a filter or an order, ``queue 
 ``list --format`` reads the fields rows do not hold from it) instead of building every note
 and encoding it again (at 100,000 notes 1 to 4.4 s, 214 to 279 MB).
 
-A folder's block holds each of its notes' text and where it starts and ends (its entries);
-a note's text depends on the note alone, so the text of any note of a folder made from the
-scan the rows were chosen from is that note's item. Only the places are held (a folder's
-entries are loaded, used and let go one folder at a time); the texts are read from the files
-held open (checked once whole, ``checked_file.CheckedSpan``) as they are written out, runs of
-notes that follow each other in a folder's text read at once.
+A folder's block holds each of its notes' text and where it starts and ends, in scan order
+(its spans); a note's text depends on the note alone, so the text of any note of a folder
+made from the scan the rows were chosen from is that note's item. Only the places are held;
+the texts are read from the files held open (checked, ``checked_file.CheckedSpan``) as they
+are written out, runs of notes that follow each other in a folder's text read at once.
 """
 
 from __future__ import annotations
@@ -125,7 +124,8 @@ def note_places(kept: KeptOutput, paths: Sequence[str]) -> Places | None:
     """Where the text of each of ``paths`` is in ``kept``, in that order; None when one has
     none (no block of its folder, or a note it leaves out). Each folder's spans are laid out
     in the scan's order, so a path's place is found by its index in the scan: lists and
-    ``map`` only, no object per note but its place."""
+    ``map`` only, no object made per note (at 100,000 notes the entries' tuples and a
+    dictionary of places were 0.1 s more)."""
     found = kept.found
     starts: list[int] = [-1] * len(found)
     ends: list[int] = [-1] * len(found)

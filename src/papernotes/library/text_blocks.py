@@ -19,7 +19,6 @@ command takes the full path, which keeps the blocks anew (``BlocksKeeper``).
 
 from __future__ import annotations
 
-import marshal
 from array import array
 from collections.abc import Callable, Iterator, Sequence
 from functools import partial
@@ -30,8 +29,9 @@ from typing import TYPE_CHECKING
 from papernotes.errors import FileFormatError
 from papernotes.library.list_blocks import order_digest
 from papernotes.library.order import document_ranks, ranked
+from papernotes.library.text_block_entries import MadeNote, joined_entries, span_array
 from papernotes.model import Note, Problem
-from papernotes.storage.caches.text_blocks_cache import SPAN_CODE, BlockEntry, TextBlock
+from papernotes.storage.caches.text_blocks_cache import BlockEntry, TextBlock
 from papernotes.storage.note_format import NoteFormatError
 from papernotes.storage.text_block_load import TextBlocksLoad, text_blocks_load
 
@@ -45,9 +45,6 @@ MAX_READS = 200
 Render = Callable[[Note], str | None]
 """A note's text in the output; None when the output leaves it out. Raises ``NotKept`` when
 its text depends on more than the note (a ``[[link]]``): then the full path is taken."""
-MadeNote = tuple[str, bytes, int, str, str, "bytes | tuple[int, int] | None"]
-"""A note of a folder made again: path, stat key, year, date added, title, text (kept: where
-it is in the folder's old text; None: left out of the output)."""
 _Plan = tuple[str, int, int, "TextBlock | None", "CheckedSpan | None", dict[str, BlockEntry]]
 """A folder, where its notes are in the scan, its block when used whole, its kept text, and
 its kept entries (when made again)."""
@@ -296,7 +293,7 @@ class _Folders:
 
         def spans() -> tuple[array[int], bytes]:
             whole, spans = made_text()
-            return _array(spans), whole
+            return span_array(spans), whole
 
         return problems, YearText(years[0], shown, pieces, folder, (start, end), spans)
 
@@ -340,47 +337,11 @@ class _Folders:
         return whole, spans
 
 
-def joined_entries(
-    notes: list[MadeNote], old_text: bytes, joiner: bytes, paths: Sequence[str]
-) -> tuple[bytes, bytes, int, bytes]:
-    """The entries (``marshal`` data) and text of a folder's ``notes`` in their order, each
-    note's text (a kept one: its place in ``old_text``) joined by ``joiner``, how many the
-    text shows, and the spans of the folder's ``paths`` (``TextBlock.spans``: a path not
-    among ``notes`` has none)."""
-    texts: list[bytes] = []
-    entries: dict[str, BlockEntry] = {}
-    at = 0
-    for rel, key, year, added, title, text in notes:
-        if isinstance(text, tuple):  # kept: where it was in the old text
-            text = old_text[text[0] : text[1]]
-        if text is None:
-            entries[rel] = (key, year, added, title, -1, -1)
-            continue
-        if texts:
-            at += len(joiner)
-        entries[rel] = (key, year, added, title, at, at + len(text))
-        texts.append(text)
-        at += len(text)
-    none = (b"", 0, "", "", -1, -1)
-    spans = array(SPAN_CODE)
-    for path in paths:
-        entry = entries.get(path, none)
-        spans.append(entry[4])
-        spans.append(entry[5])
-    return marshal.dumps(entries), joiner.join(texts), len(texts), spans.tobytes()
-
-
 def _kept_spans(
     block: TextBlock, count: int, span: CheckedSpan
 ) -> tuple[array[int] | None, CheckedSpan]:
     """A kept folder's spans of its ``count`` notes and its text held open."""
     return block.span_array(count), span
-
-
-def _array(spans: bytes) -> array[int]:
-    made = array(SPAN_CODE)
-    made.frombytes(spans)
-    return made
 
 
 def _slice(entry: BlockEntry):  # type: ignore[no-untyped-def]

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from papernotes.errors import FileFormatError
 from papernotes.library.list_blocks import order_digest
-from papernotes.library.text_blocks import MadeNote, joined_entries
+from papernotes.library.text_block_entries import MadeNote, joined_entries
 from papernotes.storage.caches.note_cache import is_racy
 from papernotes.storage.caches.text_blocks_cache import TextBlock
 from papernotes.storage.note_folder import CANNOT_READ, year_groups

@@ -12,22 +12,14 @@ changed files than are worth parsing here, a batch of writes pending.
 
 from __future__ import annotations
 
-from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 from papernotes.blake2 import blake2b
 from papernotes.model import Note
-from papernotes.storage.caches.check_facts import (
-    MARK_SIZE,
-    NO_MARK,
-    CheckFactsCache,
-    CheckState,
-    Joined,
-    problem_mark,
-)
+from papernotes.storage.caches.check_facts import NO_MARK, CheckFactsCache, CheckState, Joined
 from papernotes.storage.caches.note_cache import STAT_KEY_SIZE, any_racy, folder_state
 from papernotes.storage.caches.note_cache_load import NoteCacheLoad
-from papernotes.storage.caches.shards import shard_of
+from papernotes.storage.check_entry_marks import CHUNK, entries_agree, entry_marks
 from papernotes.storage.document_file import LAYOUT_FILE
 from papernotes.storage.file_digests import UNREAD_KEYED, keyed_digests
 from papernotes.storage.layout_yaml import load_layout_yaml
@@ -45,7 +37,6 @@ if TYPE_CHECKING:
 MOST_CHANGED = 2000
 """More files changed than this since the last check: the note cache's entries parse them
 faster (the full read), and the state kept is made again from it."""
-_CHUNK = 1024
 
 
 class CheckLoad:
@@ -150,8 +141,8 @@ def check_load(store: NoteStore, kept: CheckFactsCache) -> CheckLoad | None:
     for rel, problem in kept_problems.items():  # the files that did not parse, unchanged
         if rel not in changed_rels and (aligned or rel in where_now(load)):
             load.problems[rel] = problem
-    marks = _entry_marks(store, load, read["crcs"], (kept_crcs, kept_marks), where)
-    if marks is None or not _entries_agree(load, marks):
+    marks = entry_marks(store, load, read["crcs"], (kept_crcs, kept_marks), where)
+    if marks is None or not entries_agree(load, marks):
         return None
     load.marks = marks
     layout_load.finish()  # document.yaml's entry, if its bytes changed
@@ -242,14 +233,14 @@ def changed_positions(
     in it, None when it is ``rels``' order)."""
     if where is None:
         joined = b"".join(digests)
-        step = 32 * _CHUNK
+        step = 32 * CHUNK
         found = []
         for start in range(0, len(joined), step):
             if joined[start : start + step] != kept[start : start + step]:
                 first = start // 32
                 found += [
                     i
-                    for i in range(first, min(first + _CHUNK, len(digests)))
+                    for i in range(first, min(first + CHUNK, len(digests)))
                     if digests[i] != kept[32 * i : 32 * i + 32]
                 ]
         return found
@@ -280,88 +271,6 @@ def _parse(load: CheckLoad, i: int) -> bool:
         load.parsed_data[rel] = data
     except NoteFormatError as exc:
         load.problems[rel] = (exc.line, exc.message)
-    return True
-
-
-def _entry_marks(
-    store: NoteStore,
-    load: CheckLoad,
-    crcs: list[tuple[int, int] | None] | None,
-    kept: tuple[list[object], bytes],
-    where: dict[str, int] | None,
-) -> bytes | None:
-    """The note cache's entry of each path (its stat key and digest: ``MARK_SIZE`` bytes
-    each, joined), from the marks kept (``kept``: with the shards' checksums they were read
-    under) where its shard is the one they were read from, else from the shard (``crcs``:
-    each shard's checksum now); None when a shard does not read intact."""
-    if crcs is None:
-        return None
-    shards = store.caches().notes.shards(str(store._real_root))
-    kept_crcs, kept_marks = kept
-    load.shard_crcs = list(crcs)
-    rels = load.rels
-    if where is None:
-        marks = bytearray(kept_marks)
-        new_rels: list[int] = []
-    else:
-        assert where is not None
-        marks = bytearray(NO_MARK * len(rels))
-        new_rels = []
-        for i, rel in enumerate(rels):
-            at = where.get(rel)
-            if at is None:
-                new_rels.append(i)
-            else:
-                marks[MARK_SIZE * i : MARK_SIZE * (i + 1)] = kept_marks[
-                    MARK_SIZE * at : MARK_SIZE * (at + 1)
-                ]
-    stale = {i for i, crc in enumerate(crcs) if len(kept_crcs) != len(crcs) or kept_crcs[i] != crc}
-    stale |= {shard_of(rels[i]) for i in new_rels}  # never seen: its entry is read
-    if not stale:
-        return bytes(marks)
-    by_shard: dict[int, list[int]] = {}
-    for i, rel in enumerate(rels):
-        index = shard_of(rel)
-        if index in stale:
-            by_shard.setdefault(index, []).append(i)
-    for index, members in by_shard.items():
-        entries = shards.shard(index) if crcs[index] is not None else {}
-        if crcs[index] is not None and not entries:
-            return None  # intact but not this library's shard: the full read rewrites it
-        for i in members:
-            entry = entries.get(rels[i])
-            if entry is None:
-                mark = NO_MARK
-            elif entry[1] is None:
-                mark = entry[0] + problem_mark(*entry[2])
-            else:
-                mark = entry[0] + entry[1].encode()
-            marks[MARK_SIZE * i : MARK_SIZE * (i + 1)] = mark
-    return bytes(marks)
-
-
-def _entries_agree(load: CheckLoad, marks: bytes) -> bool:
-    """Whether no entry of the note cache has its file's stat key but other content (an
-    entry of another stat is merely old: a load reads its file)."""
-    problems = load.problems
-    now = bytearray(b"".join(chain.from_iterable(zip(load.keys, load.digests, strict=True))))
-    if problems:  # (a few files)
-        for i, rel in enumerate(load.rels):
-            if rel in problems:
-                now[MARK_SIZE * i + STAT_KEY_SIZE : MARK_SIZE * (i + 1)] = problem_mark(
-                    *problems[rel]
-                )
-    step = MARK_SIZE * _CHUNK
-    for start in range(0, len(now), step):
-        if now[start : start + step] == marks[start : start + step]:
-            continue  # (most: every entry made from its file as it is)
-        for at in range(start, min(start + step, len(now)), MARK_SIZE):
-            mark = marks[at : at + MARK_SIZE]
-            if (
-                mark[:STAT_KEY_SIZE] == now[at : at + STAT_KEY_SIZE]
-                and mark != now[at : at + MARK_SIZE]
-            ):
-                return False
     return True
 
 

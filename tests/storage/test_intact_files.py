@@ -105,7 +105,7 @@ def text_checks(monkeypatch) -> list[bool]:
 
 
 def test_a_kept_json_text_is_checksummed_once_per_boot_until_it_changes(
-    seed_library, trusting_cache, text_checks, boot
+    seed_library, trusting_cache, text_checks, boot, monkeypatch
 ):
     """Issue 20: the outputs of chosen papers read every year's kept text; at 100,000
     notes the checksums of its 120 MB were 0.06 s of each run."""
@@ -128,7 +128,13 @@ def test_a_kept_json_text_is_checksummed_once_per_boot_until_it_changes(
     assert listed() == expected
     assert len(text_checks) == years and not any(text_checks)
     boot.write_text("boot-2\n", encoding="ascii")  # the machine restarted
+    writes: list[object] = []
+    real_write = intact_files.write_checked
+    monkeypatch.setattr(
+        intact_files, "write_checked", lambda *a: writes.append(a[0]) or real_write(*a)
+    )
     assert listed() == expected and text_checks[years:] == [True] * years
+    assert len(writes) == 1  # every year found intact again, kept in one write
     folder = TextBlocksCache.for_library(os.path.realpath(seed_library), b"").folder
     assert folder is not None
     with open(folder / "2020.json.text", "r+b") as handle:  # damaged in place: ctime changes

@@ -130,6 +130,8 @@ def note_places(kept: KeptOutput, paths: Sequence[str]) -> Places | None:
     starts: list[int] = [-1] * len(found)
     ends: list[int] = [-1] * len(found)
     sources: list[CheckedSpan | _MadeText | None] = [None] * len(found)
+    # Few papers chosen (under one in 8): only their folders' spans are laid out (and the
+    # folders made again, if changed); else every folder is shown and the set is not worth it.
     wanted = {path.partition("/")[0] for path in paths} if len(paths) < len(found) // 8 else None
     for year in kept.years:
         if year.spans is None or (wanted is not None and year.folder not in wanted):

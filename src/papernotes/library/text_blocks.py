@@ -214,6 +214,7 @@ class _Folders:
                 self.stale = True
                 return None
             plans.append((folder, start, end, None, span, old))
+        cache.save_intact()
         if not any(span is not None for _, _, _, _, span, _ in plans):
             self.stale = True  # a first output: the full path, through the note cache
             return None
@@ -341,7 +342,7 @@ def _kept_spans(
     block: TextBlock, count: int, span: CheckedSpan
 ) -> tuple[array[int] | None, CheckedSpan]:
     """A kept folder's spans of its ``count`` notes and its text held open."""
-    return block.span_array(count), span
+    return block.spans_of(count), span
 
 
 def _slice(entry: BlockEntry):  # type: ignore[no-untyped-def]

@@ -12,7 +12,9 @@ the same boot of the machine, holds the bytes that were checked. Kept per librar
 checked file's name and stat key. A key too recent to identify the bytes (``is_racy``: a
 coarse clock may give a later write the same times) is never kept. Without a boot id (other
 systems) nothing is kept and every read checks; like every cache file this one may be
-missing or damaged, and then every file is checked again.
+missing or damaged, and then every file is checked again. The kept ``list --json`` and
+``export --md`` texts (``text_blocks_cache``) are checked the same way, in a file of their own
+(``<hash>.textintact``: two caches writing one file would drop each other's names).
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ class IntactFiles:
         self.real_root = real_root
         self._boot: str | None = None
         self._known: dict[str, StatKey] | None = None
+        self._unsaved = False
 
     @classmethod
     def for_library(cls, real_root: str) -> IntactFiles:
@@ -56,9 +59,10 @@ class IntactFiles:
         """The stat key file ``name`` had when it was found intact in this boot, if it was."""
         return self._read().get(name)
 
-    def found(self, name: str, key: StatKey | None) -> None:
+    def found(self, name: str, key: StatKey | None, later: bool = False) -> None:
         """File ``name`` is intact with stat key ``key`` (None: it is not known to be, or it
-        is gone): kept unless racy."""
+        is gone): kept unless racy. ``later``: written by ``save`` (several files found in
+        one run, one write)."""
         known = self._read()
         if key is not None and (self._boot is None or is_racy(key, time.time_ns())):
             key = None
@@ -68,8 +72,18 @@ class IntactFiles:
             known.pop(name, None)
         else:
             known[name] = key
-        if self.path is not None and self._boot is not None:
-            write_checked(self.path, _HEAD, marshal.dumps((self.real_root, self._boot, known)))
+        self._unsaved = True
+        if not later:
+            self.save()
+
+    def save(self) -> None:
+        """Write what ``found`` learnt since the last write, if anything."""
+        if not self._unsaved:
+            return
+        self._unsaved = False
+        if self.path is not None and self._boot is not None and self._known is not None:
+            data = marshal.dumps((self.real_root, self._boot, self._known))
+            write_checked(self.path, _HEAD, data)
 
     def _read(self) -> dict[str, StatKey]:
         if self._known is not None:

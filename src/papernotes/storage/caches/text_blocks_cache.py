@@ -116,7 +116,7 @@ class TextBlock:
             return {}
         return entries if isinstance(entries, dict) else {}
 
-    def span_array(self, count: int) -> array[int] | None:
+    def spans_of(self, count: int) -> array[int] | None:
         """``spans`` of the block's ``count`` paths; None when they are not that many."""
         spans = array(SPAN_CODE)
         if len(self.spans) != 2 * count * spans.itemsize:
@@ -168,9 +168,14 @@ class TextBlocksCache:
         name = f"{year}.{variant}.text"
         intact = self.intact.key(name)
         span = open_checked(self.folder / name, self.header, block.token, block.length, intact)
-        if span is not None and span.key != intact:
-            self.intact.found(name, span.key)  # its checksum read once in this boot
+        if span is not None and span.key != intact:  # its checksum read once in this boot
+            self.intact.found(name, span.key, later=True)  # (written by save_intact)
         return span
+
+    def save_intact(self) -> None:
+        """Write the names of the texts ``text`` found intact since the last write (one write
+        for every folder of an output)."""
+        self.intact.save()
 
     def write(self, year: str, variant: str, block: TextBlock, text: bytes) -> bool:
         """Keep ``block`` and its ``text`` for the folder ``year`` in ``variant``; False on

@@ -116,7 +116,7 @@ class FolderMaker:
             end_at += 1 + len(text)
             entries.append((rel, key, digest, facts, long, end_at))
             texts.append(text)
-        facts_made = FolderFacts("", b"".join(keys), self.table, problems, entries, b"")
+        facts_made = FolderFacts("", b"".join(keys), self.table, problems, entries, b"", b"")
         return facts_made, "\n".join(texts)
 
     def _read(

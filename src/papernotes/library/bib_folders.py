@@ -46,7 +46,6 @@ from papernotes.storage.caches.bib_folders_cache import (
     BibFoldersCache,
     FolderEntry,
     FolderFacts,
-    notes_token,
 )
 from papernotes.storage.note_folder import year_groups
 from papernotes.storage.store import NoteStore, Scan
@@ -119,7 +118,7 @@ def folder_export(  # noqa: PLR0913
     try:
         for name, start, end in groups:
             facts, held = maker.facts(name, start, end)
-            folder = _Folder(name, start, end, facts.token, held=held, notes=notes_token(facts))
+            folder = _Folder(name, start, end, facts.token, held=held, notes=facts.notes)
             folder.settled = facts.keys == b"".join(keys[start:end])  # none kept as b""
             problems += [Problem(*p) for p in facts.problems]
             _choose(folder, facts.entries, year, tag_match, with_notes)
@@ -218,7 +217,7 @@ def _read(cache: BibFoldersCache, folder: _Folder, maker: FolderMaker) -> tuple[
     if folder.held is not None:
         return folder.held
     facts = cache.read(folder.name, maker.variant)
-    if facts is None or (facts.token != folder.token and notes_token(facts) != folder.notes):
+    if facts is None or (facts.token != folder.token and facts.notes != folder.notes):
         raise ChangedMeanwhile(CHANGED.format(folder=folder.name))  # other notes' facts
     folder.token = facts.token  # another export's of the same notes (stat keys aside)
     text = cache.text(folder.name, maker.variant, folder.token)

@@ -8,7 +8,8 @@ stat key too recent to identify the bytes kept as ``b""``), the venue table's di
 problems of its notes that do not parse, and per note, ordered by sort key: path, stat key,
 digest of the bytes, export facts (``bib_entries.export_facts``), whether labelled by the
 whole title, and where its text ends in the *text* file (``2020.00.text``: the entries'
-texts joined as the export joins them). Both carry one token, a digest of both (written
+texts joined as the export joins them), and a digest of what they say of the notes
+(``notes_token``, made when written: format 2). Both carry one token, a digest of both (written
 text first), so a text is only ever read with the facts it was made with, and two exports
 keeping a folder from the same notes do not disturb each other. ``library/bib_folders.py``
 uses a folder's files only while its paths and stat keys are the scan's; the header is the
@@ -32,7 +33,7 @@ from papernotes.storage.checked_file import (
     write_checked,
 )
 
-FOLDERS_FORMAT = 1
+FOLDERS_FORMAT = 2
 Kept = tuple[str, int, str]
 """A problem as kept: path, line, message."""
 FolderEntry = tuple[str, bytes, str, ExportFacts, bool, int]
@@ -43,7 +44,7 @@ text is labelled by the whole title, and where its text ends in the folder's tex
 class FolderFacts:
     """What the facts file of one year folder and variant holds."""
 
-    __slots__ = ("paths", "keys", "table", "problems", "entries", "token")
+    __slots__ = ("paths", "keys", "table", "problems", "entries", "notes", "token")
 
     def __init__(  # noqa: PLR0913 - one parameter per part
         self,
@@ -52,16 +53,28 @@ class FolderFacts:
         table: str,
         problems: list[Kept],
         entries: list[FolderEntry],
+        notes: bytes,
         token: bytes,
     ) -> None:
         self.paths, self.keys, self.table = paths, keys, table
         self.problems, self.entries, self.token = problems, entries, token
+        self.notes = notes
+        """``notes_token`` of these facts, made when they are written (b"": not yet)."""
 
-    def parts(self) -> tuple[str, bytes, str, list[Kept], list[FolderEntry], bytes]:
-        return self.paths, self.keys, self.table, self.problems, self.entries, self.token
+    def parts(self) -> tuple[str, bytes, str, list[Kept], list[FolderEntry], bytes, bytes]:
+        """Its parts, the token last (``content_token`` digests the others)."""
+        return (
+            self.paths,
+            self.keys,
+            self.table,
+            self.problems,
+            self.entries,
+            self.notes,
+            self.token,
+        )
 
 
-_TYPES = (str, bytes, str, list, list, bytes)
+_TYPES = (str, bytes, str, list, list, bytes, bytes)
 _TEXT_FRAMING = 64
 """More than a text file holds besides the header and the text's UTF-8: the checksum and
 the ``marshal`` framing of the token and the text."""
@@ -125,6 +138,7 @@ class BibFoldersCache:
         if self.folder is None:
             return False
         try:
+            facts.notes = notes_token(facts)  # kept: not worked out on every read (0.07 s)
             facts.token = content_token(facts, text)
             text_data = marshal.dumps((facts.token, text))
             facts_data = marshal.dumps((self.real_root, year, variant, facts.parts()))

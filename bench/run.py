@@ -605,6 +605,20 @@ def _cell(name: str, result: Result | None, target: float | None) -> str:
     return text
 
 
+PROBE_STEPS = 10**7
+
+
+def cpu_probe() -> float:
+    """Seconds a fixed pure-Python loop takes now: on a virtual machine sharing its host the
+    same run can be twice as slow at one hour as at another (seen: 0.96 to 1.72 s), which
+    the load average of this machine does not show."""
+    started = time.perf_counter()
+    total = 0
+    for step in range(PROBE_STEPS):
+        total += step
+    return time.perf_counter() - started
+
+
 def in_clean_python(argv: list[str]) -> None:
     """Run this script again in a virtual environment that sees the packages of the Python
     running it, unless it runs in one already.
@@ -656,6 +670,7 @@ def main(argv: list[str] | None = None) -> None:
     work = args.work or Path(tempfile.mkdtemp(prefix="papernotes-bench-"))
     all_results = {}
     load_before = os.getloadavg() if hasattr(os, "getloadavg") else None
+    speed_before = cpu_probe()
     try:
         for n in args.n:
             all_results[n] = Bench(n, work, args.runs, args.only, args.reuse).run()
@@ -667,6 +682,10 @@ def main(argv: list[str] | None = None) -> None:
         after = os.getloadavg()
         load = f" 1-minute load average {load_before[0]:.1f} before, {after[0]:.1f} after"
         load += " (other work on the machine slows every number)."
+    load += (
+        f" CPU probe (a {PROBE_STEPS:,}-step Python loop, slower when the host is shared):"
+        f" {speed_before:.2f} s before, {cpu_probe():.2f} s after."
+    )
     text = table(all_results, args.runs, load)
     print()
     print(text)

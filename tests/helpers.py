@@ -141,3 +141,12 @@ def forks_of(monkeypatch) -> list[int]:
 
     monkeypatch.setattr(os, "fork", fork)
     return made
+
+
+def files_a_fifo_and_a_missing(folder: Path) -> tuple[str, list[str]]:
+    """Nine files of different lengths in ``folder``, a FIFO and a name with no file: the
+    prefix and names given to the per-file readers of two processes (``split_stat``)."""
+    for number in range(9):
+        (folder / f"{number}.md").write_text(f"note {number}\n" * number, encoding="utf-8")
+    os.mkfifo(folder / "fifo.md")
+    return str(folder) + "/", [f"{n}.md" for n in range(9)] + ["fifo.md", "missing.md"]

@@ -17,7 +17,7 @@ from papernotes.storage import store as store_module
 from papernotes.storage.caches import note_cache_load
 from papernotes.storage.caches.check_facts import CheckFactsCache
 from papernotes.storage.store import NoteStore
-from tests.helpers import bounded, calls_of, run
+from tests.helpers import bounded, calls_of, files_a_fifo_and_a_missing, run
 from tests.library.test_check_problems import note_fields, write_note
 from tests.storage.test_note_cache import hold_a_stale_copy
 
@@ -241,11 +241,7 @@ def test_keyed_digests_from_two_processes_are_the_stat_and_digest_of_each_file(
     from papernotes.storage.caches.note_cache import stat_key
     from papernotes.storage.note_writes import digest
 
-    for number in range(9):
-        (tmp_path / f"{number}.md").write_text(f"note {number}\n" * number, encoding="utf-8")
-    os.mkfifo(tmp_path / "fifo.md")
-    rels = [f"{n}.md" for n in range(9)] + ["fifo.md", "missing.md"]
-    prefix = str(tmp_path) + "/"
+    prefix, rels = files_a_fifo_and_a_missing(tmp_path)
     one_pass = file_digests._keyed(prefix, rels)
     monkeypatch.setattr("papernotes.storage.split_stat.SPLIT_FROM", 1)
     assert file_digests.keyed_digests(prefix, rels) == one_pass

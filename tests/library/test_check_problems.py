@@ -6,7 +6,6 @@ a file changed behind the note cache's back."""
 
 from __future__ import annotations
 
-import os
 import random
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from papernotes.storage import file_digests as file_digests_module
 from papernotes.storage.note_writes import digest
 from papernotes.text.arxiv_ids import BASE_ID_SHAPE, base_id
 from papernotes.text.titles import normalize_titles
-from tests.helpers import run
+from tests.helpers import files_a_fifo_and_a_missing, run
 from tests.storage.test_note_cache import hold_a_stale_copy
 
 
@@ -193,11 +192,7 @@ def test_check_repairs_a_stale_copy_with_the_digests_read_on_two_cores(
 
 
 def test_file_digests_from_two_processes_are_those_of_one_pass(tmp_path, monkeypatch):
-    for number in range(9):
-        (tmp_path / f"{number}.md").write_text(f"note {number}\n" * number, encoding="utf-8")
-    os.mkfifo(tmp_path / "fifo.md")
-    rels = [f"{n}.md" for n in range(9)] + ["fifo.md", "missing.md"]
-    prefix = str(tmp_path) + "/"
+    prefix, rels = files_a_fifo_and_a_missing(tmp_path)
     one_pass = file_digests_module._digests(prefix, rels)
     monkeypatch.setattr("papernotes.storage.split_stat.SPLIT_FROM", 1)
     assert file_digests_module.file_digests(prefix, rels) == one_pass

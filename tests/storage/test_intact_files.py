@@ -11,6 +11,7 @@ import pytest
 from papernotes.storage.caches import intact_files, mapped_file
 from papernotes.storage.caches.search_forms_cache import SearchFormsCache
 from tests.helpers import run
+from tests.storage.test_list_rows_cache import kept_outputs_removed
 
 
 @pytest.fixture
@@ -114,8 +115,7 @@ def test_a_kept_json_text_is_checksummed_once_per_boot_until_it_changes(
     args = ("list", "--json", "--sort", "title")
 
     def listed(cache=True):
-        for kept in kept_outputs(seed_library):
-            kept.unlink()  # the whole output is kept too: made from the texts every time
+        kept_outputs_removed(seed_library)  # the whole output is kept too: made again
         result = run(seed_library, *args, env=None if cache else {"PAPERNOTES_NO_CACHE": "1"})
         return result.exit_code, result.stdout, result.stderr
 
@@ -143,10 +143,3 @@ def test_a_kept_json_text_is_checksummed_once_per_boot_until_it_changes(
     text_checks.clear()
     assert listed() == expected  # that text checked, found damaged, not printed
     assert text_checks.count(True) == 1
-
-
-def kept_outputs(root):
-    from papernotes.storage.caches.list_output_cache import ListOutputCache
-
-    folder = ListOutputCache.for_library(os.path.realpath(root)).folder
-    return list(folder.iterdir()) if folder is not None and folder.exists() else []

@@ -559,6 +559,10 @@ def damage_rows(root: Path, year: str, blocks: bool = False) -> None:
         path = summaries / f"{year}.{variant}"
         if path.is_file():
             path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    order = rows.orders().path  # every folder's order (library/kept_order.py)
+    assert order is not None
+    if blocks and order.is_file():
+        order.write_bytes(order.read_bytes()[: order.stat().st_size // 2])
     texts = TextBlocksCache.for_library(os.path.realpath(root), b"").folder
     assert texts is not None  # the JSON kept of the folder (library/note_texts.py)
     path = texts / f"{year}.json.text"

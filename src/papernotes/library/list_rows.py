@@ -21,6 +21,7 @@ and the problems of its last ``list_rows()`` (``_listed``).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from itertools import compress
 from operator import itemgetter, neg
 from sys import intern
 from typing import TYPE_CHECKING, Any
@@ -71,17 +72,25 @@ def rows_of(notes: Iterable[Note]) -> list[Row]:
 
 
 def listed_rows(library: Library, scan: Any) -> tuple[list[Row], list[Problem]] | None:
-    """Every note's row in the library's order (``Library.notes``'s) and the problems a load
-    gives; None when rows are not kept."""
+    """Every note's row in the library's order (``Library.notes``'s: each year folder's kept
+    order where it can, ``kept_order.py``) and the problems a load gives; None when rows are
+    not kept."""
+    from papernotes.library.kept_order import folder_ordered
+
     got = library.store.list_rows(scan, list_row)
     if got is None:
         return None
-    rows, problems = got
+    rows, problems, folders = got
+    key: bytes | None = None
     try:
-        order: Sequence[str] = library.layout().order
+        layout, key = library.store.keyed_layout()
+        order: Sequence[str] = layout.order
     except FileFormatError as exc:  # as Library._load: ordered without the document's order
         order = ()
         problems = [Problem(exc.path, exc.line, exc.message), *problems]
+    kept = folder_ordered(library.store, rows, folders, order, key)
+    if kept is not None:
+        return kept, problems
     return ordered(rows, order, itemgetter(PATH), itemgetter(YEAR), added_and_folded_title), (
         problems
     )
@@ -101,15 +110,10 @@ def selected_rows(
     if not tag or fold is None:
         return rows
     wanted = fold(tag)
-    tagged: dict[tuple[str, ...], bool] = {}  # by set of tags: one tuple per year file's set
-
-    def has_tag(tags: tuple[str, ...]) -> bool:
-        found = tagged.get(tags)
-        if found is None:
-            found = tagged[tags] = any(wanted == fold(t) for t in tags)
-        return found
-
-    return [r for r in rows if has_tag(r[TAGS])]
+    tags_of = list(map(itemgetter(TAGS), rows))
+    # Each set of tags once (a year file holds one tuple per set): no call per row.
+    tagged = {tags: any(wanted == fold(t) for t in tags) for tags in set(tags_of)}
+    return list(compress(rows, map(tagged.__getitem__, tags_of)))
 
 
 def filtered_rows(

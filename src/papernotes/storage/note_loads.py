@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from papernotes.storage.caches import LibraryCaches
     from papernotes.storage.caches.list_rows_cache import Row, RowMaker
     from papernotes.storage.caches.note_cache import LayoutEntry
+    from papernotes.storage.row_listing import Folders
     from papernotes.storage.store import NoteStore
 
 LISTINGS = 3
@@ -134,10 +135,10 @@ class NoteLoads:
 
     def list_rows(
         self, scan: Scan | None, row_of: RowMaker
-    ) -> tuple[list[Row], list[Problem]] | None:
+    ) -> tuple[list[Row], list[Problem], Folders | None] | None:
         """Every note's ``list`` row and the problems, as ``load`` would see them, from the
-        kept rows where a file did not change (``storage/row_listing.py``); None when rows
-        are not kept."""
+        kept rows where a file did not change, and the rows' year folders
+        (``storage/row_listing.py``); None when rows are not kept."""
         from papernotes.storage.row_listing import list_rows
 
         return list_rows(cast("NoteStore", self), scan or self.scan(), row_of)

@@ -15,6 +15,7 @@ not be read.
 from __future__ import annotations
 
 from bisect import bisect_left
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from papernotes.gc_pause import gc_paused
@@ -69,6 +70,7 @@ class RowsLoad:
         self.problems = 0  # rows of notes that do not parse, among those kept
         self.groups: dict[str, tuple[int, int]] = {}  # year -> its range of found
         self.changed: set[str] = set()  # the years whose file must be written again
+        self.tokens: dict[str, bytes] = {}  # year -> the token of its file, as these rows
         kept_years = set(ahead) if ahead is not None else cache.years()
         with gc_paused():
             pos = 0
@@ -102,6 +104,7 @@ class RowsLoad:
         if kept is not None and same_paths and b"".join(keys[pos:end]) == kept.keys:
             # every file as it was
             self.rows += kept.rows
+            self.tokens[year] = kept.token
             self.problems += kept.problems
             return end
         self.changed.add(year)
@@ -132,17 +135,26 @@ class RowsLoad:
                 for i, row in enumerate(self.rows[start:end], start)
                 if row is not None
             )
-            self.cache.write(year, self.found[start:end], keys, rows)
+            token = self.cache.write(year, self.found[start:end], keys, rows)
+            if token is not None and len(rows) == end - start:
+                self.tokens[year] = token
         for year in self.gone:
             self.cache.remove(year)
 
 
+Folders = list[tuple[str, "bytes | None", int]]
+"""The year folders of a load's rows, in scan order: each one's name, the token of its kept
+rows (``YearRows.token``; None when they are not kept as loaded) and how many of the rows
+(those of notes that parse) are its."""
+
+
 def list_rows(
     store: NoteStore, scan: Scan, row_of: RowMaker
-) -> tuple[list[Row], list[Problem]] | None:
-    """Every note's row (``(stat key, *row_of(note))``) in scan order and the problems of
-    those that do not read (after the scan's own); None when rows are not kept (caching
-    off) or a file cannot be stat-ed (a full load reports it)."""
+) -> tuple[list[Row], list[Problem], Folders | None] | None:
+    """Every note's row (``(stat key, *row_of(note))``) in scan order, the problems of
+    those that do not read (after the scan's own) and the rows' folders (None when not
+    known); None when rows are not kept (caching off) or a file cannot be stat-ed (a full
+    load reports it)."""
     cache = store.caches().list_rows()
     if cache.folder is None:
         return None
@@ -161,7 +173,16 @@ def list_rows(
     load.write(racy)
     settled = not racy and not unreadable and layout.stats_settled
     store.remember_load(scan, keys, layout, layout_data, unread, settled)
-    return rows, scan.problems + unread
+    return rows, scan.problems + unread, folders_of(load)
+
+
+def folders_of(load: RowsLoad) -> Folders:
+    """The folders of ``load``'s rows (every row made)."""
+    folders: Folders = []
+    for year, (start, end) in load.groups.items():  # in scan order
+        second = list(map(itemgetter(1), filter(None, load.rows[start:end])))
+        folders.append((year, load.tokens.get(year), len(second) - second.count(None)))
+    return folders
 
 
 def read_ahead(cache: ListRowsCache) -> dict[str, YearRows | None]:
@@ -239,7 +260,7 @@ def _notes_and_problems(load: RowsLoad) -> tuple[list[Row], list[Problem]]:
 
 def _rows_of_loaded_notes(
     store: NoteStore, scan: Scan, row_of: RowMaker, load: RowsLoad
-) -> tuple[list[Row], list[Problem]]:
+) -> tuple[list[Row], list[Problem], Folders | None]:
     """The rows made from every note loaded through the note cache (which fills it), all
     of them kept: each note handed over as its shard is read (``load_visiting``), or, when
     that cannot be, from every note loaded at once by ``store.load``."""
@@ -248,7 +269,7 @@ def _rows_of_loaded_notes(
         return visited
     notes, problems = store.load(scan)
     if store.loaded_scan is not scan:  # listed again (notes vanished meanwhile): none kept
-        return [(UNKNOWN, *row_of(note)) for note in notes], problems
+        return [(UNKNOWN, *row_of(note)) for note in notes], problems, None
     unread = {p.path: p for p in problems[len(scan.problems) :]}
     found, keys = scan.found, load.keys
     racy: set[int] = set()
@@ -268,12 +289,12 @@ def _rows_of_loaded_notes(
             rows.append(row)
     load.changed = set(load.groups)
     load.write(racy)
-    return rows, problems
+    return rows, problems, folders_of(load)
 
 
 def _rows_of_visited_notes(
     store: NoteStore, scan: Scan, row_of: RowMaker, load: RowsLoad
-) -> tuple[list[Row], list[Problem]] | None:
+) -> tuple[list[Row], list[Problem], Folders] | None:
     """``_rows_of_loaded_notes`` from notes handed over one note cache shard at a time
     (``NoteStore.load_visiting``): the rows and a shard of notes held, not every note (at
     100,000 notes a ``list`` after an upgrade held 246 MB); None when that cannot be."""
@@ -296,4 +317,4 @@ def _rows_of_visited_notes(
     rows: list[Row] = [row for row in load.rows if row is not None and row[1] is not None]
     load.changed = set(load.groups)
     load.write(racy)
-    return rows, problems
+    return rows, problems, folders_of(load)

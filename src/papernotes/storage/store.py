@@ -68,6 +68,7 @@ class NoteStore(NoteLoads, NoteWrites):
         self._lock: BaseFileLock | None = None
         self._batch: PendingWrites | None = None  # new notes waiting for one flush (import)
         self._layout_data: LayoutEntry | None = None  # (stat key, YAML) seen by the last load()
+        self._layout_made: tuple[LayoutEntry, DocumentLayout] | None = None  # made of that
         # folder_state() arguments of the last load()
         self._seen: tuple[list[str], list[StatKey], StatKey | None, list[Problem]] | None = None
         self._state_of: tuple[tuple[object, ...], bytes] | None = None  # the last state()
@@ -199,13 +200,25 @@ class NoteStore(NoteLoads, NoteWrites):
     def load_layout(self) -> DocumentLayout:
         """``document.yaml``'s layout (empty when there is none); ``FileFormatError``
         (``document.yaml:LINE: message``) when it cannot be read or used."""
+        return self.keyed_layout()[0]
+
+    def keyed_layout(self) -> tuple[DocumentLayout, bytes | None]:
+        """``load_layout``, and what names the layout: the digest of the bytes it was parsed
+        from, as the last load kept them (``LayoutEntry``; ``b""``: no file), so one key is
+        one layout for this code; None when the file was read here (not named)."""
         path = self.root / LAYOUT_FILE
         seen = self._layout_data
         if seen is not None and stat_key_or_none(path) == seen[0]:
+            made = self._layout_made
+            if made is not None and made[0] is seen:  # asked again (rows, then texts)
+                return made[1], seen[2]
             try:
-                return layout_from_data(seen[1])
+                layout = layout_from_data(seen[1])
             except LayoutFormatError:
                 pass  # read and parsed again below, to name the line
+            else:
+                self._layout_made = (seen, layout)  # frozen: shared safely
+                return layout, seen[2]
         try:
             data = read_regular(path)
         except FileNotFoundError:
@@ -217,9 +230,9 @@ class NoteStore(NoteLoads, NoteWrites):
             if self._seen is not None and stat_key_or_none(path) != self._seen[2]:
                 self._seen = None  # created, changed or deleted since the notes were loaded
         if data is None:
-            return DocumentLayout()
+            return DocumentLayout(), b""
         try:
-            return parse_layout(data.decode("utf-8"))
+            return parse_layout(data.decode("utf-8")), None
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1
             raise FileFormatError(LAYOUT_FILE, line, "the file is not valid UTF-8") from None

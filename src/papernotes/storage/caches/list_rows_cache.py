@@ -10,7 +10,10 @@ notes) and whose others are what the library layer's ``row_of`` made of the pars
 (``library/list_rows.py``: what ``list`` orders, filters and prints by), or
 ``(b"", None, (line, message))`` for a note that does not parse. Equal numbers (the year)
 and tuples of strings (the tags) are one object in a year's rows, so ``marshal`` writes
-each once and a load makes one for all the rows that have it. When a year's paths
+each once and a load makes one for all the rows that have it. Each write gives the file
+a new random token (16 bytes), so a token names one list of rows: what is worked out of a
+year's rows alone (its notes in the library's order: ``list_order_cache.py``) is kept under
+it. When a year's paths
 and joined keys equal the scan's, its rows are used as they are (two comparisons for
 thousands of notes); otherwise each row is used only when its own stat key is the file's.
 
@@ -48,8 +51,9 @@ from papernotes.storage.checked_file import (
 if TYPE_CHECKING:
     from papernotes.storage.caches.folder_summaries_cache import FolderSummariesCache
     from papernotes.storage.caches.list_blocks_cache import ListBlocksCache
+    from papernotes.storage.caches.list_order_cache import ListOrderCache
 
-ROWS_FORMAT = 4
+ROWS_FORMAT = 5
 _MAGIC = b"papernotes list rows\n"  # the file format's name, unchanged
 UNKNOWN: StatKey = bytes(40)
 """The stat key of a row that must be made again (no file has inode and device 0)."""
@@ -58,6 +62,7 @@ Row = tuple[Any, ...]
 """``(stat key, *row_of(note))`` or ``(stat key, None, (line, message))``; kept with ``b""``
 for the stat key (``YearRows.key``)."""
 KEY_SIZE = len(UNKNOWN)
+TOKEN_SIZE = 16
 RowMaker = Callable[[Note], tuple[Any, ...]]
 
 
@@ -71,11 +76,15 @@ def header() -> bytes:
 class YearRows:
     """The kept rows of one year folder, in scan order."""
 
-    __slots__ = ("paths", "keys", "rows", "problems")
+    __slots__ = ("paths", "keys", "rows", "problems", "token")
 
-    def __init__(self, paths: list[str], keys: bytes, rows: list[Row], problems: int) -> None:
+    def __init__(  # noqa: PLR0913 - what a year's file holds
+        self, paths: list[str], keys: bytes, rows: list[Row], problems: int, token: bytes
+    ) -> None:
         self.paths, self.keys, self.rows, self.problems = paths, keys, rows, problems
         """``keys``: the rows' stat keys joined; ``problems``: how many rows are problems."""
+        self.token = token
+        """The file's token: these rows, and no others, were written with it."""
 
     def key(self, i: int) -> StatKey:
         """The stat key of row ``i``."""
@@ -108,6 +117,13 @@ class ListRowsCache:
         folder = None if self.folder is None else cache_path(self.real_root, ".blocks")
         return ListBlocksCache(folder, self.real_root, self.header())
 
+    def orders(self) -> ListOrderCache:
+        """Each year folder's rows in the library's order (``list_order_cache.py``)."""
+        from papernotes.storage.caches.list_order_cache import ListOrderCache
+
+        path = None if self.folder is None else cache_path(self.real_root, ".order")
+        return ListOrderCache(path, self.real_root, self.header())
+
     def summaries(self) -> FolderSummariesCache:
         """What ``queue`` and ``stats`` worked out of each year folder's rows
         (``folder_summaries_cache.py``)."""
@@ -135,32 +151,37 @@ class ListRowsCache:
         if payload is None:
             return None
         try:
-            root, kept_year, paths, keys, rows, problems = marshal.loads(payload)
+            root, kept_year, paths, keys, rows, problems, token = marshal.loads(payload)
         except (ValueError, EOFError, TypeError):
             return None
         if root != self.real_root or kept_year != year or not isinstance(rows, list):
+            return None
+        if not (isinstance(token, bytes) and len(token) == TOKEN_SIZE):
             return None
         if not (isinstance(paths, list) and len(paths) == len(rows) and isinstance(keys, bytes)):
             return None
         if len(keys) != KEY_SIZE * len(rows):
             return None
-        return YearRows(paths, keys, rows, problems)
+        return YearRows(paths, keys, rows, problems, token)
 
-    def write(self, year: str, paths: list[str], keys: bytes, rows: list[Row]) -> bool:
+    def write(self, year: str, paths: list[str], keys: bytes, rows: list[Row]) -> bytes | None:
         """Keep ``rows`` (one per path of ``paths``, in scan order, their stat keys joined in
-        ``keys``) for ``year``; no rows remove its file. False on any failure."""
+        ``keys``) for ``year``; no rows remove its file. The new file's token (``YearRows``);
+        None when none is written or on any failure."""
         if self.folder is None:
-            return False
+            return None
         if not rows:
-            return self.remove(year)
+            self.remove(year)
+            return None
         problems = sum(1 for row in rows if row[1] is None)
         kept = _shared_values(rows)
-        data = (self.real_root, year, paths, keys, kept, problems)
+        token = os.urandom(TOKEN_SIZE)
+        data = (self.real_root, year, paths, keys, kept, problems, token)
         try:  # row_of interns what rows share: marshal writes each such string once
             payload = marshal.dumps(data)
         except (ValueError, TypeError):
-            return False
-        return write_checked(self.folder / year, self.header(), payload)
+            return None
+        return token if write_checked(self.folder / year, self.header(), payload) else None
 
     def remove(self, year: str) -> bool:
         if self.folder is None:

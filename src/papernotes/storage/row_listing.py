@@ -237,8 +237,10 @@ def make_missing_rows(
 def load_layout(
     store: NoteStore, real_root: str, started_ns: int
 ) -> tuple[NoteCacheLoad, LayoutEntry | None]:
-    """``document.yaml``'s stat key and parsed data, through the note cache's entry."""
-    layout = NoteCacheLoad(store.caches().notes, real_root, started_ns, entries=False)
+    """``document.yaml``'s stat key and parsed data, through the note cache's entry (or the
+    one the store holds from a load before: read and parsed once per process)."""
+    held = store.held_layout()
+    layout = NoteCacheLoad(store.caches().notes, real_root, started_ns, entries=False, layout=held)
     layout_data = layout.layout_data(store.root / LAYOUT_FILE, load_layout_yaml)
     layout.finish()
     return layout, layout_data

@@ -197,6 +197,10 @@ class NoteStore(NoteLoads, NoteWrites):
             return 1
         return field_line(lines, name, default=1)
 
+    def held_layout(self) -> LayoutEntry | None:
+        """``document.yaml``'s entry (stat key, parsed YAML, digest) the last load saw."""
+        return self._layout_data
+
     def load_layout(self) -> DocumentLayout:
         """``document.yaml``'s layout (empty when there is none); ``FileFormatError``
         (``document.yaml:LINE: message``) when it cannot be read or used."""
@@ -210,8 +214,8 @@ class NoteStore(NoteLoads, NoteWrites):
         seen = self._layout_data
         if seen is not None and stat_key_or_none(path) == seen[0]:
             made = self._layout_made
-            if made is not None and made[0] is seen:  # asked again (rows, then texts)
-                return made[1], seen[2]
+            if made is not None and made[0][::2] == seen[::2]:  # the same stat key and bytes
+                return made[1], seen[2]  # asked again (rows, then texts)
             try:
                 layout = layout_from_data(seen[1])
             except LayoutFormatError:

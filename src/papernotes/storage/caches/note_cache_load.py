@@ -48,8 +48,10 @@ class NoteCacheLoad:
         started_ns: int,
         verify: bool = False,
         entries: bool = True,
+        layout: LayoutEntry | None = None,
     ) -> None:
-        """``entries=False``: for ``document.yaml``'s entry alone (the notes' shards unread)."""
+        """``entries=False``: for ``document.yaml``'s entry alone (the notes' shards unread);
+        ``layout``: that entry as this process saw it last (else read from the cache)."""
         self.cache = cache
         self.verify = verify
         """Read every file, and repair the entries that disagree with it (``check``)."""
@@ -61,7 +63,7 @@ class NoteCacheLoad:
         self.old: dict[str, Entry] = {}
         if entries:
             self.read_entries()
-        self.old_layout = cache.read_layout(real_root)
+        self.old_layout = layout or cache.read_layout(real_root)
         self.fresh: dict[str, Entry] = {}
         self.stored: list[str] = []  # the paths whose entry in fresh is new or repaired
         self.layout_entry: LayoutEntry | None = None

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Sequence
-from itertools import chain
+from itertools import chain, compress, count, repeat
 from operator import itemgetter
 from typing import TYPE_CHECKING
 
@@ -29,6 +29,9 @@ if TYPE_CHECKING:
     from papernotes.storage.store import NoteStore
 
 _first = itemgetter(0)
+FEW_FOLDERS = 2
+"""Folders ordered with the ranks of their own papers (``folder_ranks``); more, with every
+path's."""
 
 
 def folder_ordered(
@@ -42,29 +45,33 @@ def folder_ordered(
     document's, named by ``key``), each folder's from its kept order where its rows and the
     document are those it was kept for (the others ordered and kept). None when the
     folders cannot be ordered alone."""
-
-    if folders is None or key is None or sum(count for _, _, count in folders) != len(rows):
+    if folders is None or key is None or sum(size for _, _, size in folders) != len(rows):
         return None
     cache = store.caches().list_rows().orders()
     kept = cache.read()
     entries: dict[str, FolderOrder] = {}
     parts: list[tuple[int, list[Row]]] = []
-    ranks: dict[str, int] | None = None
+    every: dict[str, int] | None = None  # every path's rank
+    alone = 0  # folders ordered so far
     start = 0
-    for name, token, count in folders:
-        part = rows[start : start + count]
-        start += count
-        if not count:
+    for name, token, size in folders:
+        part = rows[start : start + size]
+        start += size
+        if not size:
             continue
         entry = kept.get(name)
         if entry is None or token is None or entry[:2] != (token, key):
-            if ranks is None:
-                ranks = document_ranks(order)
+            # An edit changes one folder: the ranks of its papers alone (a tenth of a
+            # dictionary of every path); after FEW_FOLDERS, every path's ranks at once.
+            alone += 1
+            if alone > FEW_FOLDERS and every is None:
+                every = document_ranks(order)
+            ranks = every if every is not None else folder_ranks(order, name)
             entry = _ordered_alone(part, ranks, token or b"", key)
             if entry is None:
                 return None
         at = places(entry)
-        if len(at) != count:
+        if len(at) != size:
             return None
         if token is not None:
             entries[name] = entry
@@ -75,6 +82,12 @@ def folder_ordered(
         cache.write(entries)
     parts.sort(key=_first, reverse=True)
     return list(chain.from_iterable(rows for _, rows in parts))
+
+
+def folder_ranks(order: Sequence[str], folder: str) -> dict[str, int]:
+    """``document_ranks`` of the paths in ``folder`` alone (looked for in C)."""
+    inside = map(str.startswith, order, repeat(folder + "/"))
+    return dict(compress(zip(order, count()), inside))
 
 
 def _ordered_alone(

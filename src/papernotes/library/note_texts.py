@@ -14,25 +14,18 @@ are written out, runs of notes that follow each other in a folder's text read at
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from itertools import chain, repeat
 from itertools import count as count_up
-from operator import add, eq
 from typing import TYPE_CHECKING
 
 from papernotes.gc_pause import gc_paused
 from papernotes.library.list_rows import PATH, Row, listed_rows
 from papernotes.library.text_blocks import MAX_READS, KeptOutput, Setup, kept_texts
-from papernotes.storage.checked_file import CheckedSpan, read_spans
 
 if TYPE_CHECKING:
     from papernotes.library.api import Library
     from papernotes.model import Problem
+    from papernotes.storage.checked_file import CheckedSpan
 
-BATCH = 4096
-"""Notes read at once by ``ChosenTexts.batches``."""
-RUNS_WORTH = 4
-"""From one note in this many following the one before it in its folder's text, the texts
-are read in runs (``ChosenTexts.joined``)."""
 READ_SHARE = 20
 """Notes read at most to bring the folders' texts up to date: one in this many (reading and
 rendering a note costs less than building all of them: the full path)."""
@@ -61,36 +54,16 @@ class ChosenTexts:
 
     def items(self) -> Iterator[bytes]:
         """Each note's text, one at a time, in the order asked for."""
-        return chain.from_iterable(self.batches())
-
-    def batches(self, size: int = BATCH) -> Iterator[list[bytes]]:
-        """The texts in the order asked for, ``size`` at a time (those of kept files read
-        without a call of Python per note: ``checked_file.read_spans``)."""
         assert self.places is not None
-        sources, starts, ends = self.places
-        for at in range(0, len(sources), size):
-            some = sources[at : at + size]
-            first, last = starts[at : at + size], ends[at : at + size]
-            if set(map(type, some)) == {CheckedSpan}:
-                yield read_spans(some, first, last)  # type: ignore[arg-type]
-            else:  # a folder's text made now among them
-                yield list(map(_read, some, first, last))
+        for source, start, end in zip(*self.places, strict=True):
+            yield source.read(start, end)
 
     def joined(self, joiner: bytes, size: int = 2**20) -> Iterator[bytes]:
         """The texts joined by ``joiner`` in pieces of about ``size`` bytes; a run of notes
         that follow each other in a folder's text (joined there by ``joiner`` too) is read
-        in one piece, when runs are many (in the library's order; one read per note in
-        another order: ``batches``)."""
+        in one piece."""
         assert self.places is not None
         gap = len(joiner)
-        _, starts, ends = self.places
-        follow = sum(map(eq, starts[1:], map(add, ends, repeat(gap))))
-        if follow * RUNS_WORTH < len(starts):
-            for at, texts in enumerate(self.batches()):
-                if at:
-                    yield joiner
-                yield joiner.join(texts)
-            return
         parts: list[bytes] = []
         held = 0
         run: tuple[CheckedSpan | _MadeText, int, int] | None = None
@@ -184,10 +157,6 @@ def note_places(kept: KeptOutput, paths: Sequence[str]) -> Places | None:
         if first and min(first) < 0:
             return None
         return chosen, first, list(map(ends.__getitem__, at))  # type: ignore[return-value]
-
-
-def _read(source: CheckedSpan | _MadeText, start: int, end: int) -> bytes:
-    return source.read(start, end)
 
 
 class _MadeText:

@@ -15,7 +15,6 @@ import stat
 import struct
 import zlib
 from collections.abc import Iterable, Iterator
-from operator import add, attrgetter, le, sub
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -272,25 +271,6 @@ class CheckedSpan:
         with contextlib.suppress(OSError):
             os.close(self.fd)
         self.fd = -1
-
-
-_FD, _START, _LENGTH = attrgetter("fd"), attrgetter("start"), attrgetter("length")
-
-
-def read_spans(spans: list[CheckedSpan], starts: list[int], ends: list[int]) -> list[bytes]:
-    """``span.read(start, end)`` of each span and place, read in C (``map`` of ``os.pread``:
-    a call of Python per piece was a fifth of ``queue --json`` at 100,000 notes), checked as
-    ``read`` checks one; ``OSError`` when one is outside its span, ends early or is closed."""
-    if not spans:
-        return []
-    lengths = list(map(sub, ends, starts))
-    if min(lengths) < 0 or min(starts) < 0 or not all(map(le, ends, map(_LENGTH, spans))):
-        raise OSError("a piece is outside its kept text")
-    offsets = list(map(add, map(_START, spans), starts))
-    texts = list(map(os.pread, map(_FD, spans), lengths, offsets))
-    if list(map(len, texts)) != lengths:
-        raise OSError("a kept file ended early")
-    return texts
 
 
 def open_checked(

@@ -24,7 +24,7 @@ from itertools import compress, count
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
-from papernotes.library.list_blocks import folders_load, order_digest
+from papernotes.library.list_blocks import folders_load
 from papernotes.library.list_rows import (
     ADDED,
     PATH,
@@ -68,8 +68,7 @@ def queue_text(library: Library, render: Render) -> str | None:
     loaded = folders_load(library, VARIANT, summaries=True)
     if loaded is None:
         return None
-    load, order = loaded
-    digest = order_digest(order)
+    load, order, digest = loaded
     if digest is None:
         return None
     kept = {year: s for year, s in load.kept.items() if s.order == digest and _sound(s.data)}

@@ -130,10 +130,10 @@ def kept_texts(
     if load is None:
         return True
     try:
-        layout = library.layout()
+        layout, key = library.store.keyed_layout()
     except FileFormatError:  # reported by the full path
         return True
-    digest = order_digest(layout.order)
+    digest = key if key is not None else order_digest(layout.order)  # as order_and_digest
     how = setup(layout)
     if digest is None or how is None:
         return True

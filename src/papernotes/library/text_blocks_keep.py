@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from papernotes.errors import FileFormatError
-from papernotes.library.list_blocks import order_digest
+from papernotes.library.list_blocks import order_and_digest
 from papernotes.library.text_block_entries import MadeNote, joined_entries
 from papernotes.storage.caches.note_cache import is_racy
 from papernotes.storage.caches.text_blocks_cache import TextBlock
@@ -38,7 +38,7 @@ class BlocksKeeper:
             return
         groups = year_groups(scan.found)
         try:
-            digest = order_digest(library.layout().order)
+            digest = order_and_digest(library)[1]
         except FileFormatError:
             return
         if groups is None or digest is None:

@@ -6,6 +6,7 @@ import pytest
 
 from papernotes.storage.caches import note_cache as note_cache_module
 from papernotes.storage.caches import note_cache_load as note_cache_load_module
+from papernotes.storage.caches.list_rows_cache import ListRowsCache
 from papernotes.storage.store import NoteStore
 
 
@@ -35,4 +36,18 @@ def parsed(monkeypatch) -> list[str]:
         return real(self, rel)
 
     monkeypatch.setattr(NoteStore, "read", counting)
+    return seen
+
+
+@pytest.fixture
+def rows_read(monkeypatch) -> list[str]:
+    """The year folders whose kept rows were read, one entry per read."""
+    seen: list[str] = []
+    real = ListRowsCache.read
+
+    def counting(self, year):
+        seen.append(year)
+        return real(self, year)
+
+    monkeypatch.setattr(ListRowsCache, "read", counting)
     return seen

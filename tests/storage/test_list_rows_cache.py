@@ -108,20 +108,6 @@ def rendered(monkeypatch) -> list[str]:
     return seen
 
 
-@pytest.fixture
-def rows_read(monkeypatch) -> list[str]:
-    """The year folders whose kept rows were read, one entry per read."""
-    seen: list[str] = []
-    real = ListRowsCache.read
-
-    def counting(self, year):
-        seen.append(year)
-        return real(self, year)
-
-    monkeypatch.setattr(ListRowsCache, "read", counting)
-    return seen
-
-
 def test_list_after_an_edit_renders_only_the_edited_years_text_again(
     seed_library, trusting_cache, rendered, rows_read
 ):
@@ -553,10 +539,9 @@ def damage_rows(root: Path, year: str, blocks: bool = False) -> None:
     path = folder / (f"{year}.plain" if blocks else year)
     if path.is_file():
         path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
-    summaries = rows.summaries().folder  # what queue and stats kept of the folder
+    summaries = rows.summaries().folder  # what queue, stats and the JSON outputs kept
     assert summaries is not None
-    for variant in ("queue", "stats") if blocks else ():
-        path = summaries / f"{year}.{variant}"
+    for path in sorted(summaries.glob(f"{year}.*")) if blocks else ():
         if path.is_file():
             path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
     order = rows.orders().path  # every folder's order (library/kept_order.py)

@@ -40,6 +40,7 @@ from papernotes.library.list_rows import (
 if TYPE_CHECKING:
     from papernotes.cli.output import LineTemplate
     from papernotes.library import Library
+    from papernotes.library.chosen_blocks import Pick
     from papernotes.library.search import Hit
     from papernotes.model import Problem
 
@@ -51,12 +52,13 @@ Choose = Callable[["list[Row]"], "list[Row]"]
 """The rows an output prints, in its order, of every note's row in the library's order."""
 
 
-def chosen_output(
+def chosen_output(  # noqa: PLR0913 - the output and how its papers are chosen
     library: Library,
     choose: Choose,
     as_json: bool,
     template: LineTemplate | None,
     every_json: bool = False,
+    pick: Pick | None = None,
 ) -> tuple[bool, str | None, bool]:
     """``list --json`` (``chosen_json``, or of ``every_json`` paper ``every_json_text``:
     written here, the problems warned) or ``--format`` (``chosen_lines``, given) of the
@@ -70,7 +72,7 @@ def chosen_output(
 
         return True, every_json_text(library, warn), False
     if as_json:
-        written, text = chosen_json(library, choose, warn)
+        written, text = chosen_json(library, choose, warn, pick)
         return written, text if written else None, text == KEEP
     if template is not None:
         text, keep = chosen_lines(library, choose, template.fields, template.filled)
@@ -79,15 +81,19 @@ def chosen_output(
 
 
 def chosen_json(
-    library: Library, choose: Choose, warn: Callable[[list[Problem]], None]
+    library: Library,
+    choose: Choose,
+    warn: Callable[[list[Problem]], None],
+    pick: Pick | None = None,
 ) -> tuple[bool, str | None]:
-    """Write the JSON list of the papers ``choose`` picks from the kept texts, the problems
-    ``warn``-ed first: True and the text when short enough to keep whole, True and None when
-    longer. Else nothing is written (the full path: ``full_chosen_json``): False and
-    ``KEEP`` when no text is kept yet, False and None when kept texts cannot serve."""
+    """Write the JSON list of the papers ``choose`` picks (``pick``: the same, folder by
+    folder: ``library/chosen_blocks.py``) from the kept texts, the problems ``warn``-ed
+    first: True and the text when short enough to keep whole, True and None when longer.
+    Else nothing is written (the full path: ``full_chosen_json``): False and ``KEEP`` when
+    no text is kept yet, False and None when kept texts cannot serve."""
     from papernotes.library.note_texts import chosen_texts
 
-    got = chosen_texts(library, choose, VARIANT, json_setup, JOINER)
+    got = chosen_texts(library, choose, VARIANT, json_setup, JOINER, pick)
     if isinstance(got, bool):
         return False, None if got else KEEP
     problems, _, texts = got

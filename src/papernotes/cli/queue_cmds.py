@@ -141,8 +141,9 @@ def queue_cmd(ctx: click.Context, as_json):
         keep = False
         if as_json:  # from the kept rows and each note's kept text: only changes are read
             from papernotes.cli.chosen_outputs import KEEP, chosen_json
+            from papernotes.library.chosen_blocks import queue_pick
 
-            written, text = chosen_json(library, queue_rows, warn)
+            written, text = chosen_json(library, queue_rows, warn, queue_pick())
             if written:
                 return text
             keep = text == KEEP

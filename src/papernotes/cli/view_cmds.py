@@ -120,7 +120,10 @@ def list_cmd(  # noqa: PLR0913 - a click command takes one parameter per option
         if text is not None:
             return text
         # --json and --format from the kept rows and the JSON kept per year folder
-        done, text, keep = chosen_output(library, choose, as_json, fill, every_json)
+        from papernotes.library.chosen_blocks import list_pick  # choose, folder by folder
+
+        pick = list_pick(library, year, tag, statuses, priorities, rating_min, sort, reverse)
+        done, text, keep = chosen_output(library, choose, as_json, fill, every_json, pick)
         if done:
             written = as_json
             return text

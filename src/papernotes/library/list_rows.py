@@ -161,6 +161,27 @@ def sorted_rows(rows: Iterable[Row], by: str, reverse: bool = False) -> list[Row
     return valued + missing
 
 
+def sort_key(by: str) -> Callable[[Row], tuple[Any, ...]]:
+    """What places a row in ``sorted_rows(rows, by)`` (not reversed): its key, and the rows
+    without the value after all others (when they come last)."""
+    index, make_key, valued_only = _SORTS[by]
+
+    def key(row: Row) -> tuple[Any, ...]:
+        value = row[index]
+        if valued_only and not value:
+            return (1,)
+        return (0, value if make_key is None else make_key(value))
+
+    return key
+
+
+def narrowed(
+    statuses: Iterable[str], priorities: Iterable[str], rating_min: int | None, sort: str | None
+) -> bool:
+    """Whether ``chosen_rows`` filters by status, priority and rating (``filtered_rows``)."""
+    return bool(statuses or priorities or rating_min or sort)
+
+
 def chosen_rows(  # noqa: PLR0913 - list's options, one each
     rows: list[Row],
     year: int | None,
@@ -175,7 +196,7 @@ def chosen_rows(  # noqa: PLR0913 - list's options, one each
     """The rows ``list`` prints with these options, in its order (as ``list`` from notes:
     ``Library.select``, then ``filtered_notes`` and ``sorted_notes`` when asked)."""
     rows = selected_rows(rows, year, tag, fold)
-    if statuses or priorities or rating_min or sort or reverse:
+    if narrowed(statuses, priorities, rating_min, sort) or reverse:
         rows = filtered_rows(rows, statuses, priorities, rating_min or 0)
         if sort or reverse:
             rows = sorted_rows(rows, sort or "year", reverse)

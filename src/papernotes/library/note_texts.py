@@ -27,6 +27,7 @@ from papernotes.storage.caches.text_blocks_cache import SPAN_CODE
 
 if TYPE_CHECKING:
     from papernotes.library.api import Library
+    from papernotes.library.chosen_blocks import Pick
     from papernotes.model import Problem
     from papernotes.storage.checked_file import CheckedSpan
 
@@ -44,9 +45,12 @@ class ChosenTexts:
     as the scan has it: ``text_blocks.kept_texts``); ``places`` is None when a note has no
     kept text (then the caller builds the notes). ``close`` lets the files go."""
 
-    def __init__(self, kept: KeptOutput, paths: Sequence[str]) -> None:
+    def __init__(
+        self, kept: KeptOutput, paths: Sequence[str] = (), at: list[int] | None = None
+    ) -> None:
+        """``at``: the notes' places in the scan, instead of their ``paths``."""
         self.kept = kept
-        self.places = note_places(kept, paths)
+        self.places = note_places(kept, paths) if at is None else places_at(kept, at)
 
     @property
     def empty(self) -> bool:
@@ -96,28 +100,43 @@ def chosen_texts(
     variant: str,
     setup: Setup,
     joiner: bytes,
+    pick: Pick | None = None,
 ) -> tuple[list[Problem], list[Row], ChosenTexts] | bool:
     """The problems a load reports, the rows ``choose`` picks of every note's kept row (in
     the library's order) and their notes' texts in ``variant`` from the kept blocks (the
-    changed folders made again: ``text_blocks.kept_texts``). Else False when no block is
-    kept at all (a first output: the full path is to keep them), True when the rows or
-    blocks cannot serve (caching off, a folder of several years…: the full path)."""
+    changed folders made again: ``text_blocks.kept_texts``). With ``pick`` (what ``choose``
+    picks, folder by folder), the papers come from each folder's kept picks when they can
+    (``chosen_blocks.py``: no row of an unchanged folder loaded) and no row is given.
+    Else False when no block is kept at all (a first output: the full path is to keep
+    them), True when the rows or blocks cannot serve (caching off, a folder of several
+    years…: the full path)."""
     scan = library._scan or library.store.scan()
     library._scan = scan
-    with gc_paused(freeze=True):  # as for kept_rows: held to the end, never collected
-        got = listed_rows(library, scan)
-    if got is None:
-        return True
-    rows, problems = got
-    chosen = choose(rows)
-    del rows, got
+    placed = None
+    if pick is not None:
+        from papernotes.library.chosen_blocks import chosen_places
+
+        with gc_paused(freeze=True):
+            placed = chosen_places(library, pick)
+    chosen: list[Row] = []
+    if placed is not None:
+        problems, at = placed
+    else:
+        with gc_paused(freeze=True):  # as for kept_rows: held to the end, never collected
+            got = listed_rows(library, scan)
+        if got is None:
+            return True
+        rows, problems = got
+        chosen = choose(rows)
+        del rows, got
+        at = None
     library._scan = scan
     most = max(MAX_READS, len(scan.found) // READ_SHARE)
     kept = kept_texts(library, variant, setup, joiner, most)
     if not isinstance(kept, KeptOutput):
         return kept
     library._listed = problems  # as kept_rows leaves them, for the kept output
-    texts = ChosenTexts(kept, [row[PATH] for row in chosen])
+    texts = ChosenTexts(kept, [row[PATH] for row in chosen], at)
     if texts.places is None:
         texts.close()
         return True
@@ -132,11 +151,26 @@ def note_places(kept: KeptOutput, paths: Sequence[str]) -> Places | None:
     entries' tuples and a dictionary of places were 0.1 s more, a number for each note's
     start and end 0.02 s more)."""
     found = kept.found
+    with gc_paused():  # a dictionary of every path, none in a cycle
+        index = dict(zip(found, count_up()))
+        try:
+            at = list(map(index.__getitem__, paths))
+        except KeyError:  # not in the scan
+            return None
+    return places_at(kept, at)
+
+
+def places_at(kept: KeptOutput, at: list[int]) -> Places | None:
+    """``note_places`` of the notes at ``at`` in the scan (``kept.found``)."""
+    found = kept.found
+    if at and not 0 <= min(at) <= max(at) < len(found):
+        return None
     spans = array(SPAN_CODE, [-1]) * (2 * len(found))  # each note's start and end
     sources: list[CheckedSpan | _MadeText | None] = [None] * len(found)
     # Few papers chosen (under one in 8): only their folders' spans are laid out (and the
     # folders made again, if changed); else every folder is shown and the set is not worth it.
-    wanted = {path.partition("/")[0] for path in paths} if len(paths) < len(found) // 8 else None
+    few = len(at) < len(found) // 8
+    wanted = {found[i].partition("/")[0] for i in at} if few else None
     for year in kept.years:
         if year.spans is None or (wanted is not None and year.folder not in wanted):
             continue
@@ -147,12 +181,7 @@ def note_places(kept: KeptOutput, paths: Sequence[str]) -> Places | None:
         spans[2 * year.start : 2 * year.end] = held
         source = text if not isinstance(text, bytes) else _MadeText(text)
         sources[year.start : year.end] = repeat(source, count)
-    with gc_paused():  # a dictionary of every path, none in a cycle
-        index = dict(zip(found, count_up()))
-        try:
-            at = list(map(index.__getitem__, paths))
-        except KeyError:  # not in the scan
-            return None
+    with gc_paused():
         chosen = list(map(sources.__getitem__, at))
         if None in chosen:
             return None

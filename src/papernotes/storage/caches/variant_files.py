@@ -25,7 +25,8 @@ class VariantFiles:
     """The files of one library's cache folder, by year folder and variant."""
 
     variants: tuple[str, ...] = ()
-    """Every variant a year folder may have a file of (``drop`` removes them all)."""
+    """The variants a year folder has a file of, but for those named by their user (the
+    chosen papers' summaries: ``library/chosen_blocks.py``); ``drop`` removes them all."""
 
     def __init__(self, folder: Path | None, real_root: str, header: bytes) -> None:
         self.folder, self.real_root, self.header = folder, real_root, header
@@ -58,13 +59,42 @@ class VariantFiles:
         return {n.rpartition(".")[0] for n in names if not n.startswith(CACHE_TEMP_PREFIX)}
 
     def drop(self, years: Iterable[str]) -> None:
-        """Drop every variant's file of the folders ``years``."""
+        """Drop every variant's file of the folders ``years`` (whatever its variant)."""
         if self.folder is None:
             return
-        for year in years:
-            for variant in self.variants:
+        wanted = set(years)
+        if not wanted:
+            return
+        try:
+            names = [e.name for e in os.scandir(self.folder)]
+        except OSError:
+            names = [f"{year}.{variant}" for year in wanted for variant in self.variants]
+        for name in names:
+            if name.rpartition(".")[0] in wanted and not name.startswith(CACHE_TEMP_PREFIX):
                 with contextlib.suppress(OSError):
-                    remove_checked(self.folder / f"{year}.{variant}")
+                    remove_checked(self.folder / name)
+
+    def prune(self, prefix: str, keep: int, written: str) -> None:
+        """Drop the files of the variants starting with ``prefix`` but the ``keep`` most
+        recently written ones and ``written``: variants named by their user's options
+        (``library/chosen_blocks.py``), never many."""
+        if self.folder is None:
+            return
+        try:
+            entries = [e for e in os.scandir(self.folder) if e.name.partition(".")[2]]
+            latest: dict[str, int] = {}
+            for entry in entries:
+                variant = entry.name.rpartition(".")[2]
+                if variant.startswith(prefix) and variant != written:
+                    when = entry.stat().st_mtime_ns
+                    latest[variant] = max(latest.get(variant, 0), when)
+        except OSError:
+            return
+        dropped = sorted(latest, key=latest.__getitem__, reverse=True)[max(keep - 1, 0) :]
+        for entry in entries:
+            if entry.name.rpartition(".")[2] in dropped:
+                with contextlib.suppress(OSError):
+                    remove_checked(Path(entry.path))
 
     def clear(self) -> None:
         """Drop every file."""

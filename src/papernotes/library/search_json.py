@@ -52,9 +52,12 @@ class Found:
         scan: Scan,
         ranked: list[tuple[str, Hit | None]],
         found_in: list[FoundIn],
+        at: list[int] | None = None,
     ) -> None:
         self.problems, self.scan, self.ranked = problems, scan, ranked
         self._found_in = found_in
+        self.at = at
+        """Each found note's place in the scan, in the same order (None: not known)."""
 
     def digests(self) -> dict[str, str]:
         """The digest each found note's forms were made from, by path."""
@@ -99,9 +102,10 @@ def found_paths(library: Library, text: str, exact: bool) -> Found | None:
     if not store.stat_notes(scan) or scan.keys is None:
         return None
     search = YearSearch(store, scan, cache, library.query(text, exact), library.folder)
-    found: list[tuple[str, int, str, str, Hit | None]] = []
+    found: list[tuple[str, int, str, str, Hit | None, int]] = []
     found_in: list[FoundIn] = []
     done = set()
+    aligned = True  # every folder's forms are of its notes in scan order: places are known
     with gc_paused():
         for start, end in year_ranges(scan.found):
             year = scan.found[start][:4]
@@ -116,10 +120,15 @@ def found_paths(library: Library, text: str, exact: bool) -> Found | None:
                     place = {path: i for i, path in enumerate(forms.paths)}
                     places = [place[path] for path in paths]
                 found_in.append((paths, places, forms.joined_digests, forms.keys))
-                found += [(r[PATH], r[YEAR], r[ADDED], r[RAW_TITLE], r[HIT]) for r in rows]
+                aligned = aligned and forms.paths == scan.found[start:end]
+                found += [
+                    (r[PATH], r[YEAR], r[ADDED], r[RAW_TITLE], r[HIT], start + i)
+                    for r, i in zip(rows, places, strict=True)
+                ]
     problems, order = settled(library, scan, scan.keys, cache, done, search.unread)
     ranked = ordered(found, order, itemgetter(0), itemgetter(1), lambda r: (r[2], r[3].casefold()))
-    return Found(problems, scan, [(path, hit) for path, _, _, _, hit in ranked], found_in)
+    at = [r[5] for r in ranked] if aligned else None
+    return Found(problems, scan, [(r[0], r[4]) for r in ranked], found_in, at)
 
 
 def built_notes(library: Library, found: Found) -> dict[str, Note] | None:
@@ -156,7 +165,7 @@ def found_texts(library: Library, found: Found, setup: Setup, joiner: bytes) -> 
     library._scan = None
     if not isinstance(kept, KeptOutput):
         return None
-    texts = ChosenTexts(kept, [path for path, _ in found.ranked])
+    texts = ChosenTexts(kept, [path for path, _ in found.ranked], found.at)
     if texts.places is None:
         texts.close()
         return None

@@ -189,18 +189,22 @@ def json_pieces(items: Iterable[object]) -> Iterator[str]:
 
 
 KEPT_JSON_CHARS = 16 * 2**20
+KEPT_BESIDE_NOTES = 2**20
+"""The longest JSON text kept whole while every note is in memory (a first output: at
+100,000 notes the notes are 210 MB, and a text of 16 million characters held twice more
+took the command over 250 MB); a longer one is made from the kept texts next time."""
 """A ``--json`` list longer than this is written as it is made and not kept as a whole."""
 WRITE_CHARS = 2**16
 """About how much JSON is written at a time."""
 
 
-def write_json_list(items: Iterable[object], count: int) -> str | None:
+def write_json_list(items: Iterable[object], count: int, keep: int = KEPT_JSON_CHARS) -> str | None:
     """Write ``to_json(list(items))`` and a newline to standard output as ``click.echo``
     does, in pieces as the items' texts are made (one item's dict and text held at a
-    time); the whole text when it is at most ``KEPT_JSON_CHARS`` (so it can be kept), else
+    time); the whole text when it is at most ``keep`` characters (so it can be kept), else
     None: the length is foreseen from the first of the ``count`` items, and a longer text
     is never held."""
-    return _write_json_pieces(json_pieces(items), count)
+    return _write_json_pieces(json_pieces(items), count, keep)
 
 
 def escape_c1(text: str) -> str:
@@ -208,7 +212,7 @@ def escape_c1(text: str) -> str:
     return _C1.sub(_c1_escape, text) if _C1.search(text) else text
 
 
-def _write_json_pieces(pieces: Iterable[str], count: int) -> str | None:
+def _write_json_pieces(pieces: Iterable[str], count: int, keep: int) -> str | None:
     kept: list[str] | None = []
     batch: list[str] = []
     made = batched = 0
@@ -218,7 +222,7 @@ def _write_json_pieces(pieces: Iterable[str], count: int) -> str | None:
         made += len(piece)
         if kept is not None:
             kept.append(piece)
-            if made > KEPT_JSON_CHARS or made * count > KEPT_JSON_CHARS * done:
+            if made > keep or made * count > keep * done:
                 kept = None
         if batched >= WRITE_CHARS:
             click.echo("".join(batch), nl=False)

@@ -8,6 +8,7 @@ import click
 from papernotes.cli.library_access import existing_library, kept_rows, load_notes, warn
 from papernotes.cli.option_checks import non_empty
 from papernotes.cli.output import (
+    KEPT_BESIDE_NOTES,
     echo,
     list_lines,
     note_dict,
@@ -153,7 +154,7 @@ def queue_cmd(ctx: click.Context, as_json):
         if as_json:  # written as made, as list --json (kept only when short)
             warn(library.problems())
             written = True
-            return write_json_list(map(note_dict, notes), len(notes))
+            return write_json_list(map(note_dict, notes), len(notes), KEPT_BESIDE_NOTES)
         return "\n".join(queue_lines(notes))
 
     problems, text = library.cached_output(f"queue {as_json!r}", make)

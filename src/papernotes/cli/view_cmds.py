@@ -18,6 +18,7 @@ from papernotes.cli.library_access import (
 )
 from papernotes.cli.option_checks import non_empty
 from papernotes.cli.output import (
+    KEPT_BESIDE_NOTES,
     LineTemplate,
     found_lines,
     found_parts,
@@ -137,7 +138,7 @@ def list_cmd(  # noqa: PLR0913 - a click command takes one parameter per option
         if as_json:  # written as made: 100,000 notes' JSON is never held whole
             warn(library.problems())
             written = True
-            return write_json_list(map(note_dict, notes), len(notes))
+            return write_json_list(map(note_dict, notes), len(notes), KEPT_BESIDE_NOTES)
         return notes_text(notes, keys, fill, colour)
 
     def choose(rows: list[tuple]) -> list[tuple]:  # as make() from notes, on rows

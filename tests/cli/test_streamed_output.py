@@ -119,6 +119,22 @@ def test_list_json_too_long_to_keep_is_not_kept_and_a_short_one_is(
     )
 
 
+def test_a_first_json_output_with_every_note_in_memory_keeps_only_a_short_text(
+    long_library, monkeypatch, trusting_cache
+):
+    """Issue 20: the notes are held whole there (210 MB at 100,000 notes), so a long text
+    is not held a second time to be kept; the next run makes it from the kept texts."""
+    from papernotes.cli import view_cmds
+
+    monkeypatch.setattr(view_cmds, "KEPT_BESIDE_NOTES", 1000)
+    args = ("list", "--json", "--year", "2003")
+    expected = to_json([note_dict(n) for n in Library.open(long_library).select(year=2003)])
+    first = run(long_library, *args)  # the full path: every note loaded, texts kept
+    assert first.stdout == expected + "\n" and kept_list_outputs(long_library) == []
+    again = run(long_library, *args)  # from the kept texts: kept whole now
+    assert again.stdout == first.stdout and len(kept_list_outputs(long_library)) == 1
+
+
 def test_an_empty_json_list_is_still_printed_and_says_nothing_matched(long_library):
     result = run(long_library, "list", "--json", "--year", "1899")
     assert result.exit_code == 1

@@ -198,13 +198,14 @@ WRITE_CHARS = 2**16
 """About how much JSON is written at a time."""
 
 
-def write_json_list(items: Iterable[object], count: int, keep: int = KEPT_JSON_CHARS) -> str | None:
+def write_json_list(items: Iterable[object], count: int, keep: int | None = None) -> str | None:
     """Write ``to_json(list(items))`` and a newline to standard output as ``click.echo``
     does, in pieces as the items' texts are made (one item's dict and text held at a
-    time); the whole text when it is at most ``keep`` characters (so it can be kept), else
-    None: the length is foreseen from the first of the ``count`` items, and a longer text
-    is never held."""
-    return _write_json_pieces(json_pieces(items), count, keep)
+    time); the whole text when it is at most ``keep`` characters (``KEPT_JSON_CHARS`` when
+    not given) so it can be kept, else None: the length is foreseen from the first of the
+    ``count`` items, and a longer text is never held."""
+    most = KEPT_JSON_CHARS if keep is None else keep
+    return _write_json_pieces(json_pieces(items), count, most)
 
 
 def escape_c1(text: str) -> str:

@@ -53,14 +53,16 @@ def test_after_an_edit_each_output_reads_the_rows_of_the_edited_folder_alone(
     assert "deberta" in output(seed_library, PICKED[0])[1]
     layout = seed_library / "document.yaml"
     text = layout.read_text(encoding="utf-8")
-    swapped = text.replace(
-        "- 2019/roberta.md\n- 2019/xlnet.md", "- 2019/xlnet.md\n- 2019/roberta.md"
-    )
-    edit_as_a_person(layout, swapped)
+    unordered = text.replace("- 2019/roberta.md\n- 2019/xlnet.md\n", "")
+    assert unordered != text
+    edit_as_a_person(layout, unordered)  # 2019's by date added and title now
+    edit(seed_library, "2019/xlnet.md", "title: '", "title: '0 before RoBERTa ")
     for args in PICKED:  # another document order: every folder picked again
         rows_read.clear()
         assert output(seed_library, args) == output(seed_library, args, cache=False), args
         assert sorted(rows_read) == ["2019", "2020", "2021", "2023"], args
+    got = output(seed_library, ("list", "--json", "--year", "2019"))[1]
+    assert got.index("xlnet") < got.index("roberta")
 
 
 def test_a_folder_of_two_years_and_a_note_that_does_not_parse_are_picked_as_without_caches(

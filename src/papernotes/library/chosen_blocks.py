@@ -68,12 +68,14 @@ class Pick:
     keys: Keys
 
 
-def library_key(row: Row, rank: dict[str, int], unranked: int) -> tuple[int, str, str]:
+def library_key(row: Row, rank: dict[str, int], unranked: int) -> tuple[int | str, ...]:
     """What places ``row`` in the library's order (``order.ranked``): paper year (newest
     first) with the document's rank in one number (``unranked`` for a paper the document
-    does not order), then date added and folded title (which order only those)."""
-    tie = -row[YEAR] * (unranked + 1) + rank.get(row[PATH], unranked)
-    return tie, row[ADDED], row[RAW_TITLE].casefold()
+    does not order), then, for those only (a rank is one paper's), date added and folded
+    title."""
+    ranked = rank.get(row[PATH])
+    tie = -row[YEAR] * (unranked + 1) + (unranked if ranked is None else ranked)
+    return (tie,) if ranked is not None else (tie, row[ADDED], row[RAW_TITLE].casefold())
 
 
 def list_pick(  # noqa: PLR0913 - list's options, one each

@@ -330,9 +330,11 @@ class Bench:
         self.tui(notes)
         self.links(notes, edit_one)
         counter = iter(range(10**6))
+        run = time.strftime("%Y%m%d-%H%M%S")  # a reused library holds earlier runs' papers
 
         def add_args() -> list[str]:
-            return papernotes(notes, "add", "--year", "2024", "--title", f"Bench {next(counter)}")
+            title = f"Bench {run} {next(counter)}"
+            return papernotes(notes, "add", "--year", "2024", "--title", title)
 
         if self.wanted("add"):
             result = self.results.setdefault("add", Result("add"))

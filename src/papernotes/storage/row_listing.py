@@ -240,6 +240,8 @@ def load_layout(
     """``document.yaml``'s stat key and parsed data, through the note cache's entry (or the
     one the store holds from a load before: read and parsed once per process)."""
     held = store.held_layout()
+    if held is not None and is_racy(held[0], started_ns):  # maybe not the bytes now: read
+        held = None
     layout = NoteCacheLoad(store.caches().notes, real_root, started_ns, entries=False, layout=held)
     layout_data = layout.layout_data(store.root / LAYOUT_FILE, load_layout_yaml)
     layout.finish()

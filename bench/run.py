@@ -387,11 +387,13 @@ class Bench:
             self.results["add, history in git on"].note = f"{extra * 1000:+.0f} ms against add"
         remote = self.work / "remote.git"
         subprocess.run(["git", "init", "-q", "--bare", str(remote)], check=True)
-        subprocess.run(
-            ["git", "-C", str(notes), "remote", "add", "origin", str(remote)], check=True
-        )
+        git = ["git", "-C", str(notes), "remote"]
+        subprocess.run([*git, "remove", "origin"], capture_output=True)  # a reused library's
+        subprocess.run([*git, "add", "origin", str(remote)], check=True)
         subprocess.run(papernotes(notes, "sync"), env=env, check=True, capture_output=True)
         self.measure("sync, nothing to do", papernotes(notes, "sync"))
+        # Off again: a --reuse run's writes (set, add, the TUI's) are measured without git.
+        subprocess.run(papernotes(notes, "git", "off"), env=env, check=True, capture_output=True)
 
     def links(self, notes: Path, edit_one) -> None:
         """``links KEY`` and ``key KEY`` after an edit (target: 1 s at 100,000 notes), from the

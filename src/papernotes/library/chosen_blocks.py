@@ -25,6 +25,7 @@ from __future__ import annotations
 from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from papernotes.blake2 import blake2b
@@ -58,6 +59,7 @@ LIST_PREFIX = "chosen-list-"
 LIST_VARIANTS = 8
 """The sets of ``list`` options whose summaries are kept (the most recently written)."""
 PLACE_CODE = "i"
+_first = itemgetter(0)
 
 
 @dataclass(frozen=True)
@@ -158,7 +160,7 @@ def chosen_places(library: Library, pick: Pick) -> tuple[list[Problem], list[int
                 for key, row in zip(keys, rows, strict=True)
                 if key is not None
             ),
-            key=_first_of_two,
+            key=_first,
         )
         data = ([key for key, _ in picked], array(PLACE_CODE, [i for _, i in picked]).tobytes())
         made[year] = load.summary(year, digest, problems, data)
@@ -177,10 +179,6 @@ def chosen_places(library: Library, pick: Pick) -> tuple[list[Problem], list[int
         load.blocks.prune(LIST_PREFIX, LIST_VARIANTS, pick.variant)
     outputs = sorted(range(len(keys_all)), key=keys_all.__getitem__)  # stable: scan order
     return load.scan.problems + unread, list(map(places.__getitem__, outputs))
-
-
-def _first_of_two(pair: tuple[Any, int]) -> Any:
-    return pair[0]
 
 
 def _sound(data: object) -> bool:

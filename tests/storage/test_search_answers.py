@@ -170,3 +170,23 @@ def test_the_answers_of_a_year_folder_that_holds_no_note_now_are_removed(
     shutil.rmtree(seed_library / "2019")
     assert searched(seed_library, "蒸馏") == searched(seed_library, "蒸馏", cache=False)
     assert {p.name for p in answer_files(seed_library)} == YEARS - {"2019"}
+
+
+@pytest.mark.parametrize("query", ["蒸馏", "zhengliu", "bert 蒸馏"])
+def test_search_json_repeated_after_an_edit_matches_only_the_edited_years_notes_again(
+    seed_library, trusting_cache, matched_years, built, query
+):
+    """``search --json`` keeps its answers as ``search`` does (each match's JSON as the
+    printed part) and writes each paper from its kept ``list --json`` text."""
+    assert run(seed_library, "list", "--json").exit_code == 0  # every folder's text kept
+    assert searched(seed_library, query, "--json")[0] == 0  # the answers kept
+    note = seed_library / "2020" / "tinybert.md"
+    edit_as_a_person(note, note.read_text(encoding="utf-8").replace("EMNLP", "ACL 蒸馏"))
+    matched_years.clear()
+    built.clear()
+    result = searched(seed_library, query, "--json")
+    assert len(matched_years) == 1 and built == []  # 2020 alone, and no note built
+    assert result == searched(seed_library, query, "--json", cache=False)
+    matched_years.clear()
+    assert searched(seed_library, query, "--json") == result
+    assert matched_years == []  # every year's answer kept

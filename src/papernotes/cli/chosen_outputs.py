@@ -204,57 +204,82 @@ def found_json(
     library: Library, query: str, exact: bool, warn: Callable[[list[Problem]], None]
 ) -> int | None:
     """Write ``search --json`` of ``query`` from the kept search forms (the problems
-    ``warn``-ed first): each paper's ``list --json`` text as kept per year folder with
-    where it matched added, else each note found built (``library/search_json.py``); how
-    many were found, or None when the forms are not kept (nothing written)."""
-    from papernotes.library.search_json import built_notes, found_paths, found_texts
+    ``warn``-ed first): the papers found and where it matched, as ``search`` finds them
+    (each year's answer kept: ``library/search_listing.py``), each written as its
+    ``list --json`` text kept per year folder with ``"match"`` added; else each note found
+    built (``library/search_json.py``). How many were found, or None when the forms are not
+    kept (nothing written)."""
+    from papernotes.library.search_json import found_texts
+    from papernotes.library.search_listing import HIT, listed_lines
 
-    found = found_paths(library, query, exact)
-    if found is None:
+    def matches(found: list) -> list:
+        return [(match_text(paper[HIT]), 0, "") for paper in found]
+
+    got = listed_lines(library, query, exact, "json", matches, at=True)
+    if got is None:
         return None
-    texts = found_texts(library, found, json_setup, JOINER) if found.ranked else None
-    if texts is None:
-        notes = built_notes(library, found)
-        if notes is None:
-            return None
-        warn(found.problems)
-        pairs = [(notes[path], hit) for path, hit in found.ranked]
-        write_json_list(({**note_dict(n), "match": hit_dict(h)} for n, h in pairs), len(pairs))
-        return len(pairs)
-    warn(found.problems)
+    problems, lines = got
+    order = lines.order
+    paths = list(map(lines.paths.__getitem__, order))
+    at = None if lines.at is None else list(map(lines.at.__getitem__, order))
+    texts = None
+    if order and lines.scan is not None:
+        texts = found_texts(library, lines.scan, paths, at, json_setup, JOINER)
+        if texts is None:
+            return built_json(library, query, exact, warn)
+    warn(problems)
+    ends = map(lines.heads.__getitem__, order)
 
     def pieces() -> Iterator[bytes]:
         separator = b"[\n  "
-        for text, (_, hit) in zip(texts.items(), found.ranked, strict=True):
-            yield b"".join((separator, text[: -len(ITEM_END)], match_end(hit)))
+        for text, end in zip(texts.items() if texts else (), ends, strict=True):
+            yield b"".join((separator, text[: -len(ITEM_END)], end.encode(), ITEM_END))
             separator = JOINER
         yield b"[]" if separator.startswith(b"[") else b"\n]"
 
     try:
         write_pieces(pieces(), echo=True)
     finally:
-        texts.close()
+        if texts is not None:
+            texts.close()
     write_pieces([b"\n"], echo=True)
-    return len(found.ranked)
+    return len(order)
 
 
-def match_end(hit: Hit | None) -> bytes:
+def built_json(
+    library: Library, query: str, exact: bool, warn: Callable[[list[Problem]], None]
+) -> int | None:
+    """``found_json`` where the texts are not kept: the papers found worked out from the
+    forms again, and only those notes built."""
+    from papernotes.library.search_json import built_notes, found_paths
+
+    found = found_paths(library, query, exact)
+    notes = None if found is None else built_notes(library, found)
+    if found is None or notes is None:
+        return None
+    warn(found.problems)
+    pairs = [(notes[path], hit) for path, hit in found.ranked]
+    write_json_list(({**note_dict(n), "match": hit_dict(h)} for n, h in pairs), len(pairs))
+    return len(pairs)
+
+
+def match_text(hit: Hit | None) -> str:
     """What follows the last field of a note's ``list --json`` item in its ``search --json``
-    item: ``"match"`` and where the query matched (``output.hit_dict``), to the item's end,
-    as ``to_json`` writes it (one format: tens of thousands of papers found)."""
+    item, to the item's end (``ITEM_END``, not included): ``"match"`` and where the query
+    matched (``output.hit_dict``), as ``to_json`` writes it (one format: tens of thousands
+    of papers found)."""
     if hit is not None and type(hit.field) is type(hit.text) is str:
         index = hit.index
         if (index is None or type(index) is int) and type(hit.start) is type(hit.end) is int:
             shown = "null" if index is None else str(index)
-            text = (  # as below, for hit_dict's five fields of these kinds
+            return escape_c1(  # as below, for hit_dict's five fields of these kinds
                 f',\n    "match": {{\n      "field": {encode_basestring(hit.field)},'
                 f'\n      "index": {shown},\n      "text": {encode_basestring(hit.text)},'
                 f'\n      "start": {hit.start},\n      "end": {hit.end}\n    }}'
             )
-            return escape_c1(text).encode() + ITEM_END
     data = hit_dict(hit)
     if data is None:
-        return b',\n    "match": null' + ITEM_END
+        return ',\n    "match": null'
     fields = []
     for name, value in data.items():
         kind = type(value)
@@ -265,7 +290,8 @@ def match_end(hit: Hit | None) -> bytes:
         elif value is None:
             shown = "null"
         else:  # as json has it
-            return b"," + escape_c1(indented_json_item({"match": data}))[1:].encode()
+            item = escape_c1(indented_json_item({"match": data}))  # "{...\n  }"
+            return "," + item[1 : -len(ITEM_END)]
         fields.append(f"\n      {encode_basestring(name)}: {shown}")
     text = ',\n    "match": {' + ",".join(fields) + "\n    }" if fields else ',\n    "match": {}'
-    return escape_c1(text).encode() + ITEM_END
+    return escape_c1(text)

@@ -1,13 +1,16 @@
 """``search --json`` without every note and every year's search forms held at once (issue 20).
 
-The papers a query finds and where it matched come from the search forms one year folder at
-a time, as ``search`` prints them (``library/search_listing.py``: ``YearSearch``); only the
-notes found are built, from the note cache by the digest their forms were made from (the
-note cache's files read one at a time), else read from their files. At 100,000 notes
-``search 蒸馏 --json`` held every note and every year's forms (about 300 MB warm, 490 MB
-from an empty cache). The notes and hits, in the library's order, are those
-``Library.search`` and ``Library.hits`` give (``tests/storage/test_search_listing.py``
-compares the JSON with a run without caches).
+The papers a query finds, where it matched and in what order come from ``search``'s
+answers, kept per year folder (``library/search_listing.py``: ``listed_lines``, with each
+match's JSON as the printed part); each paper is written as its ``list --json`` text kept
+per year folder (``found_texts``), so after an edit only the edited year is searched again
+and only its changed notes rendered. Where those texts are not kept yet, the papers found
+come from the search forms one year folder at a time (``found_paths``) and only the notes
+found are built (``built_notes``), from the note cache by the digest their forms were made
+from, else read from their files. At 100,000 notes ``search 蒸馏 --json`` held every note and
+every year's forms (about 300 MB warm, 490 MB from an empty cache). The notes and hits, in
+the library's order, are those ``Library.search`` and ``Library.hits`` give
+(``tests/storage/test_search_listing.py`` compares the JSON with a run without caches).
 """
 
 from __future__ import annotations
@@ -52,12 +55,9 @@ class Found:
         scan: Scan,
         ranked: list[tuple[str, Hit | None]],
         found_in: list[FoundIn],
-        at: list[int] | None = None,
     ) -> None:
         self.problems, self.scan, self.ranked = problems, scan, ranked
         self._found_in = found_in
-        self.at = at
-        """Each found note's place in the scan, in the same order (None: not known)."""
 
     def digests(self) -> dict[str, str]:
         """The digest each found note's forms were made from, by path."""
@@ -77,23 +77,10 @@ class Found:
         }
 
 
-def found_notes(
-    library: Library, text: str, exact: bool
-) -> tuple[list[Problem], list[tuple[Note, Hit | None]]] | None:
-    """The problems a load reports and the notes the query ``text`` finds, in the library's
-    order, each with where it matched; None when forms are not kept (caching off), when a
-    file cannot be stat-ed, or when a note changed or went while it was searched
-    (``Library.search`` then answers)."""
-    found = found_paths(library, text, exact)
-    notes = None if found is None else built_notes(library, found)
-    if found is None or notes is None:
-        return None
-    return found.problems, [(notes[path], hit) for path, hit in found.ranked]
-
-
 def found_paths(library: Library, text: str, exact: bool) -> Found | None:
-    """What the query ``text`` finds, from the kept forms a year at a time; None as for
-    ``found_notes``."""
+    """What the query ``text`` finds, from the kept forms a year at a time; None when forms
+    are not kept (caching off), when a file cannot be stat-ed or a note went while it was
+    searched (``Library.search`` then answers)."""
     store = library.store
     cache = store.caches().search_forms()
     if cache.folder is None:
@@ -102,10 +89,9 @@ def found_paths(library: Library, text: str, exact: bool) -> Found | None:
     if not store.stat_notes(scan) or scan.keys is None:
         return None
     search = YearSearch(store, scan, cache, library.query(text, exact), library.folder)
-    found: list[tuple[str, int, str, str, Hit | None, int]] = []
+    found: list[tuple[str, int, str, str, Hit | None]] = []
     found_in: list[FoundIn] = []
     done = set()
-    aligned = True  # every folder's forms are of its notes in scan order: places are known
     with gc_paused():
         for start, end in year_ranges(scan.found):
             year = scan.found[start][:4]
@@ -120,15 +106,10 @@ def found_paths(library: Library, text: str, exact: bool) -> Found | None:
                     place = {path: i for i, path in enumerate(forms.paths)}
                     places = [place[path] for path in paths]
                 found_in.append((paths, places, forms.joined_digests, forms.keys))
-                aligned = aligned and forms.paths == scan.found[start:end]
-                found += [
-                    (r[PATH], r[YEAR], r[ADDED], r[RAW_TITLE], r[HIT], start + i)
-                    for r, i in zip(rows, places, strict=True)
-                ]
+                found += [(r[PATH], r[YEAR], r[ADDED], r[RAW_TITLE], r[HIT]) for r in rows]
     problems, order = settled(library, scan, scan.keys, cache, done, search.unread)
     ranked = ordered(found, order, itemgetter(0), itemgetter(1), lambda r: (r[2], r[3].casefold()))
-    at = [r[5] for r in ranked] if aligned else None
-    return Found(problems, scan, [(r[0], r[4]) for r in ranked], found_in, at)
+    return Found(problems, scan, [(r[0], r[4]) for r in ranked], found_in)
 
 
 def built_notes(library: Library, found: Found) -> dict[str, Note] | None:
@@ -155,17 +136,25 @@ def built_notes(library: Library, found: Found) -> dict[str, Note] | None:
     return notes
 
 
-def found_texts(library: Library, found: Found, setup: Setup, joiner: bytes) -> ChosenTexts | None:
-    """The ``list --json`` texts of the notes ``found`` from the text kept per year folder,
-    made from the scan the search read (``note_texts``: the changed folders made again);
-    None when they are not kept (then the notes are built: ``built_notes``)."""
-    library._scan = found.scan
-    most = max(MAX_READS, len(found.scan.found) // READ_SHARE)
+def found_texts(  # noqa: PLR0913 - the papers found, and how their texts are made
+    library: Library,
+    scan: Scan,
+    paths: list[str],
+    at: list[int] | None,
+    setup: Setup,
+    joiner: bytes,
+) -> ChosenTexts | None:
+    """The ``list --json`` texts of the notes at ``paths`` (at ``at`` in ``scan``, when known)
+    from the text kept per year folder, made from the scan the search read (``note_texts``:
+    the changed folders made again); None when they are not kept (then the notes are built:
+    ``built_notes``)."""
+    library._scan = scan
+    most = max(MAX_READS, len(scan.found) // READ_SHARE)
     kept = kept_texts(library, VARIANT, setup, joiner, most)
     library._scan = None
     if not isinstance(kept, KeptOutput):
         return None
-    texts = ChosenTexts(kept, [path for path, _ in found.ranked], found.at)
+    texts = ChosenTexts(kept, paths, at)
     if texts.places is None:
         texts.close()
         return None

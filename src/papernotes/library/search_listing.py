@@ -77,20 +77,27 @@ class Lines:
         self.widths: array[int] = array("I")
         self.tails: list[str] = []
         self.order: list[int] = []
+        self.paths: list[str] = []
+        """Each paper's path, in the order of the lines (not ``order``)."""
+        self.at: list[int] | None = None
+        """Each paper's place in ``scan``'s notes, as ``paths``; None when not known (a
+        note that does not read) or not asked for."""
+        self.scan: Scan | None = None
+        """The scan the papers were found in."""
 
     def __len__(self) -> int:
         return len(self.order)
 
 
-def listed_lines(
-    library: Library, text: str, exact: bool, style: str, render: Render
+def listed_lines(  # noqa: PLR0913 - the query, how it is printed, and what is asked back
+    library: Library, text: str, exact: bool, style: str, render: Render, at: bool = False
 ) -> tuple[list[Problem], Lines] | None:
     """The problems of the load and the printed lines of every paper the query ``text``
     finds in the library's order, made by ``render`` (printing in ``style``) from the
     papers found with where it matched; None when forms are not kept (caching off: use
     ``Library.search``), when a file cannot be stat-ed or is gone when read. A year whose
     forms are those an answer was kept from (``storage/caches/search_answers.py``) is not
-    searched again."""
+    searched again. ``at``: each paper's place in the scan worked out too (``Lines.at``)."""
     store = library.store
     cache = store.caches().search_forms()
     if cache.folder is None:
@@ -102,7 +109,8 @@ def listed_lines(
     name = f"{style}\0{'exact' if exact else ''}\0{text}"
     answers = SearchAnswers.for_query(cache.real_root, name, cache.head())
     lines = Lines()
-    paths: list[str] = []
+    lines.scan, lines.at = scan, [] if at else None
+    paths = lines.paths
     years: list[int] = []
     added: list[str] = []
     titles: list[str] = []
@@ -110,8 +118,13 @@ def listed_lines(
         worked = search.year_answers(answers, render)
         if worked is None:  # a note deleted or moved meanwhile: a load lists the folder
             return None  # again
-        for year_paths, answer in worked:
+        ranges = year_ranges(scan.found)  # (year_answers: one answer per year, in order)
+        for (start, end), (year_paths, answer) in zip(ranges, worked, strict=True):
             paths += map(year_paths.__getitem__, answer.places)
+            if lines.at is not None and year_paths == scan.found[start:end]:
+                lines.at += map(start.__add__, answer.places)  # (its notes all read)
+            else:
+                lines.at = None
             years += answer.years
             added += answer.added
             titles += answer.titles

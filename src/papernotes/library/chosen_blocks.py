@@ -10,9 +10,10 @@ An output's order is a sort of the library's rows (``list_rows.chosen_rows``,
 ``list_rows.queue_rows``), ties broken by the library's order: paper year (newest first),
 the document's rank (papers it does not order after those it does, by date added and
 folded title), then the scan order. Each folder's picked notes are kept sorted by a key
-that holds all of that (``Pick.keys``) with their places among the folder's notes in scan
-order, so the whole output is the folders' keys joined in scan order and sorted once more
-(stable: equal keys keep the scan order). A folder's picks depend on its rows and the
+that holds all of that (``Pick.keys``, kept as bytes that sort as it does:
+``byte_keys.packed``) with their places among the folder's notes in scan order, so the
+whole output is the folders' keys joined in scan order and sorted once more (stable:
+equal keys keep the scan order). A folder's picks depend on its rows and the
 document order (kept as its digest): a summary is used only when both are as they were.
 The summaries of ``list``'s options are named by them (a variant per set of options, the
 few most recently written kept). Whenever this cannot serve (``document.yaml`` that does
@@ -29,6 +30,7 @@ from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from papernotes.blake2 import blake2b
+from papernotes.library.byte_keys import packed
 from papernotes.library.kept_order import FEW_FOLDERS, folder_ranks
 from papernotes.library.list_blocks import folders_load
 from papernotes.library.list_rows import (
@@ -154,18 +156,21 @@ def chosen_places(library: Library, pick: Pick) -> tuple[list[Problem], list[int
         local = {path: i for i, path in enumerate(load.scan.found[start:end])}
         rank = every if every is not None else folder_ranks(order, year)
         keys = pick.keys(rows, rank, unranked)
-        picked = sorted(
-            (
-                (key, local[row[PATH]])
-                for key, row in zip(keys, rows, strict=True)
-                if key is not None
-            ),
-            key=_first,
-        )
+        try:
+            picked = sorted(
+                (
+                    (packed(key), local[row[PATH]])
+                    for key, row in zip(keys, rows, strict=True)
+                    if key is not None
+                ),
+                key=_first,
+            )
+        except TypeError:  # a key of other kinds: sorted through every row
+            return None
         data = ([key for key, _ in picked], array(PLACE_CODE, [i for _, i in picked]).tobytes())
         made[year] = load.summary(year, digest, problems, data)
     summaries = {**kept, **made}
-    keys_all: list[Any] = []
+    keys_all: list[bytes] = []
     places: list[int] = []
     for year, start, _ in load.groups:
         folder_keys, at = summaries[year].data
@@ -182,10 +187,12 @@ def chosen_places(library: Library, pick: Pick) -> tuple[list[Problem], list[int
 
 
 def _sound(data: object) -> bool:
-    """Whether kept ``data`` is a pick: the keys, and the places (as many)."""
+    """Whether kept ``data`` is a pick: the keys (bytes), and the places (as many)."""
     if not (isinstance(data, tuple) and len(data) == 2):
         return False
     keys, places = data
     if not (isinstance(keys, list) and isinstance(places, bytes)):
+        return False
+    if not set(map(type, keys)) <= {bytes}:
         return False
     return len(places) == len(keys) * array(PLACE_CODE).itemsize

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from papernotes.errors import PapernotesError
 from papernotes.library import Library
 from papernotes.library.name_index_lookup import find_named
+from papernotes.library.name_index_update import differing
 from papernotes.library.names import find_note
 from papernotes.model import Paper
 from papernotes.storage.caches import location as cache_location
@@ -873,3 +874,19 @@ def test_show_after_an_edit_in_place_and_a_full_read_reads_the_edited_note_alone
         assert shown(clashing_library, "show", query) == expected[query], query
     assert made == [] and streamed == []
     assert "an edit" in expected["samea"][1]
+
+
+@given(
+    st.lists(st.binary(min_size=3, max_size=3), max_size=40),
+    st.sets(st.integers(min_value=0, max_value=39)),
+    st.integers(min_value=1, max_value=7),
+)
+def test_the_stat_keys_that_differ_are_found_run_by_run_as_one_by_one(items, changed, run):
+    """``differing`` compares runs of keys first: it finds the same keys as comparing each."""
+    kept = b"".join(items)
+    now = b"".join(
+        bytes(b ^ 1 for b in item) if i in changed else item for i, item in enumerate(items)
+    )
+    expected = [i for i in range(len(items)) if now[3 * i : 3 * i + 3] != kept[3 * i : 3 * i + 3]]
+    assert differing(now, kept, 3, run) == expected
+    assert expected == sorted(changed & set(range(len(items))))

@@ -56,26 +56,26 @@ def updated_index(
     paths = index.part_lines("paths")
     if sorted(paths) != scan.found:
         return None  # a note added, removed or moved (or another order of paths)
-    line_of = {path: i for i, path in enumerate(paths)}
-    changed = _changed_since_stamp(store, scan, stamp[1], line_of)
+    changed = _changed_since_stamp(store, scan, stamp[1])
     if changed is None:
-        changed = _changed(store.caches().list_rows(), scan, line_of, index.part_lines("digests"))
-    del line_of
+        line_of = {path: i for i, path in enumerate(paths)}
+        digests = index.part_lines("digests")
+        lines = _changed(store.caches().list_rows(), scan, line_of, digests)
+        changed = None if lines is None else [paths[i] for i in lines]
+        del line_of
     if changed is None or len(changed) > MOST_CHANGED:
         return None
     from papernotes.library.name_index_patch import with_changes
 
-    text = with_changes(library, index, [paths[i] for i in changed])
+    text = with_changes(library, index, changed)
     if text is None:
         return None
     settled = not any_racy(scan.keys, scan.started_ns)
     return [], text, settled
 
 
-def _changed_since_stamp(
-    store: NoteStore, scan: Scan, state: bytes, line_of: dict[str, int]
-) -> list[int] | None:
-    """The index lines of the notes whose stat is not the one kept with the names stamp for
+def _changed_since_stamp(store: NoteStore, scan: Scan, state: bytes) -> list[str] | None:
+    """The paths of the notes whose stat is not the one kept with the names stamp for
     ``state`` (the index's), when it keeps the scan's paths: no ``list`` row needed (``links``
     stats every note, and had to make the index again when ``list`` had not kept its rows);
     None when it keeps none for that state or other paths."""
@@ -88,12 +88,22 @@ def _changed_since_stamp(
     kept, now = scanned[1], b"".join(scan.keys)
     if len(kept) != len(now):
         return None
-    size = STAT_KEY_SIZE
-    return [
-        line_of[rel]
-        for i, rel in enumerate(scan.found)
-        if now[i * size : (i + 1) * size] != kept[i * size : (i + 1) * size]
-    ]
+    return [scan.found[i] for i in differing(now, kept, STAT_KEY_SIZE)]
+
+
+def differing(now: bytes, kept: bytes, size: int, run: int = 256) -> list[int]:
+    """The indexes of the ``size``-byte items that differ between ``now`` and ``kept`` (as
+    long as each other), compared ``run`` items at a time first (after an edit one note in
+    100,000 differs: a comparison per run instead of one per item)."""
+    step = size * run
+    found: list[int] = []
+    for at in range(0, len(now), step):
+        if now[at : at + step] != kept[at : at + step]:
+            end = min(at + step, len(now))
+            found += (
+                i // size for i in range(at, end, size) if now[i : i + size] != kept[i : i + size]
+            )
+    return found
 
 
 def _changed(

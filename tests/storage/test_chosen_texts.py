@@ -8,6 +8,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from papernotes.storage.caches.location import DISABLE_ENV
 from papernotes.storage.caches.text_blocks_cache import TextBlocksCache
 from tests.helpers import run
@@ -207,3 +209,45 @@ def test_a_first_output_keeps_the_texts_so_the_next_after_an_edit_builds_no_note
         got = output(seed_library, args)
         assert built == [] and got == output(seed_library, args, cache=False), args
         edit(seed_library, "2021/nezha.md", "status: reading", "status: unread")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("search", "--json", "蒸馏"),
+        ("list", "--json", "--sort", "title"),
+        ("list", "--format", "{title} {notes}", "--sort", "title"),
+    ],
+)
+def test_a_note_saved_while_an_output_is_made_is_never_printed_half_old_half_new(
+    seed_library, trusting_cache, monkeypatch, args
+):
+    """An output joined from two kept parts (what the search found, or the rows that order
+    it, and each paper's kept text) reads a changed note for each part. Saved in between,
+    the note was printed half old and half new (its match or its place from one version,
+    its text from the other: found by a hostile test); the store now tells that a note read
+    no longer has the stat the scan gave it, and the output is made the way a run without
+    caches makes it, from one read."""
+    from papernotes.storage import text_block_load
+
+    assert output(seed_library, ("list", "--json"))[0] == 0  # every folder's text kept
+    assert output(seed_library, args)[0] == 0  # its rows, forms and answers kept
+    note = seed_library / "2020" / "tinybert.md"
+    edit(seed_library, "2020/tinybert.md", "4-layers", "TinyBERT 4-layers")
+    saved_again = (  # its title (the order, a row's field) and its matched line changed
+        note.read_text(encoding="utf-8")
+        .replace("title: 'TinyBERT", "title: 'AAA TinyBERT")
+        .replace("1. 提出了一个两阶段", "1. AAA 新的：提出了一个两阶段")
+    )
+    real_read = text_block_load.TextBlocksLoad.read
+
+    def read_after_a_save(self, index):  # an editor saves the note as its text is made
+        if self.scan.found[index] == "2020/tinybert.md" and "AAA" not in note.read_text():
+            edit_as_a_person(note.with_name("tinybert.md.new"), saved_again)
+            os.replace(note.with_name("tinybert.md.new"), note)
+        return real_read(self, index)
+
+    monkeypatch.setattr(text_block_load.TextBlocksLoad, "read", read_after_a_save)
+    got = output(seed_library, args)
+    assert "AAA" in note.read_text(encoding="utf-8")  # saved while the output was made
+    assert got == output(seed_library, args, cache=False)  # as the note is now, whole

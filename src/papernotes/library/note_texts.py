@@ -137,9 +137,9 @@ def chosen_texts(
         return kept
     library._listed = problems  # as kept_rows leaves them, for the kept output
     texts = ChosenTexts(kept, [row[PATH] for row in chosen], at)
-    if texts.places is None:
-        texts.close()
-        return True
+    if texts.places is None or not library.store.read_as_scanned(scan):
+        texts.close()  # (a note saved meanwhile, read for its row and for its text: the
+        return True  # full path reads each note once)
     return problems, chosen, texts
 
 

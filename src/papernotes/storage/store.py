@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
+from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -89,6 +90,9 @@ class NoteStore(NoteLoads, NoteWrites):
         self.loaded_scan: Scan | None = None
         """The listing the last ``load`` read: not the one it was given when notes vanished
         meanwhile and it listed the folder again."""
+        self.read_paths: list[str] = []
+        """The notes ``read`` from their files since the last ``scan`` (relative paths, in
+        turn), for ``read_as_scanned``."""
 
     # -- reading ---------------------------------------------------------
 
@@ -98,7 +102,26 @@ class NoteStore(NoteLoads, NoteWrites):
     def read(self, rel: str) -> Note:
         """Read one note; raises ``NoteFormatError`` for a malformed file."""
         self._settle(rel)
+        self.read_paths.append(rel)
         return _note_of(rel, read_regular(self.folder.file_of(rel)))
+
+    def read_as_scanned(self, scan: Scan) -> bool:
+        """Whether every note ``read`` since the last ``scan()`` (``scan``) still has the stat
+        key ``scan`` gave it: then each was read as the scan found it, however many times and
+        by whichever part of an output. An output joined from several kept parts (the papers
+        a search found and their kept texts) asks this before it prints: a note saved while
+        the parts were made may have been read before and after, and would be printed half
+        old, half new."""
+        keys, found = scan.keys, scan.found
+        if keys is None:
+            return False
+        for rel in set(self.read_paths):
+            i = bisect_left(found, rel)
+            if i == len(found) or found[i] != rel:
+                return False
+            if stat_key_or_none(self.path_of(rel)) != keys[i]:
+                return False
+        return True
 
     def read_changed(self, rel: str, known: str) -> Note | None:
         """``read``, or None when the file's bytes have the digest ``known``: their parse
@@ -164,6 +187,7 @@ class NoteStore(NoteLoads, NoteWrites):
         except FileNotFoundError:
             raise NotFoundError(f"There is no library at {self.root}.") from None
         self.scanned_plain = scan.plain
+        self.read_paths = []  # (read_as_scanned: the reads since this scan)
         return scan
 
     def scan_ahead(self) -> Scan | None:

@@ -161,6 +161,7 @@ def test_loaded_rows_let_go_of_the_folders_listing_and_the_layout_still_reads(
     library = rows.library
     assert library.store.loaded_state() is None  # no path and stat key of every note held
     assert library.store._layout_data is None
+    assert library.store._layout_made is None  # nor the layout made of it (8 MB at 100,000)
     order = [str(rows.rows[i][PATH]) for i in range(len(rows.rows))]
     assert library.layout() == Library.open(mixed_library).layout()  # read from its file
     rows.load()  # and the rows read again are in the same order

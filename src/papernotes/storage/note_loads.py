@@ -10,7 +10,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from papernotes.model import Note, Problem
+from papernotes.model import DocumentLayout, Note, Problem
 from papernotes.storage.caches.note_cache import StatKey, folder_state, stat_keys
 from papernotes.storage.caches.note_cache_load import FILL_FROM, NoteCacheLoad
 from papernotes.storage.document_file import LAYOUT_FILE
@@ -38,6 +38,7 @@ class NoteLoads:
         root: Path
         _real_root: Path
         _layout_data: LayoutEntry | None
+        _layout_made: tuple[LayoutEntry, DocumentLayout] | None
         _seen: tuple[list[str], list[StatKey], StatKey | None, list[Problem]] | None
         _state_of: tuple[tuple[object, ...], bytes] | None
         repaired: list[str]
@@ -164,8 +165,9 @@ class NoteLoads:
         notes) and ``document.yaml``'s data (8 MB with the order of 100,000 papers), for a
         program that keeps the library open and writes to it (the TUI, whose rows hold what
         it needs): ``loaded_state()`` is None from now on, as after a write, and
-        ``load_layout()`` reads the file until the next load."""
-        self._seen = self._state_of = self._layout_data = None
+        ``load_layout()`` reads the file until the next load (the layout made of that data,
+        held for the next load of the process, goes too)."""
+        self._seen = self._state_of = self._layout_data = self._layout_made = None
 
     def loaded_state(self) -> bytes | None:
         """The ``state()`` the last ``load()`` saw; None when some file's stat did not settle

@@ -227,9 +227,6 @@ def found_json(
         texts = found_texts(library, lines.scan, paths, at, json_setup, JOINER)
         if texts is None:
             return built_json(library, query, exact, warn)
-        if not library.store.read_as_scanned(lines.scan):
-            texts.close()  # a note saved meanwhile, read for its match and for its text:
-            return None  # a load reads each note once
     warn(problems)
     ends = map(lines.heads.__getitem__, order)
 

@@ -146,8 +146,8 @@ def found_texts(  # noqa: PLR0913 - the papers found, and how their texts are ma
 ) -> ChosenTexts | None:
     """The ``list --json`` texts of the notes at ``paths`` (at ``at`` in ``scan``, when known)
     from the text kept per year folder, made from the scan the search read (``note_texts``:
-    the changed folders made again); None when they are not kept (then the notes are built:
-    ``built_notes``)."""
+    the changed folders made again); None when they are not kept, or a note read changed
+    since the scan (then the notes are built: ``built_notes``)."""
     library._scan = scan
     most = max(MAX_READS, len(scan.found) // READ_SHARE)
     kept = kept_texts(library, VARIANT, setup, joiner, most)
@@ -155,7 +155,7 @@ def found_texts(  # noqa: PLR0913 - the papers found, and how their texts are ma
     if not isinstance(kept, KeptOutput):
         return None
     texts = ChosenTexts(kept, paths, at)
-    if texts.places is None:
-        texts.close()
-        return None
+    if texts.places is None or not library.store.read_as_scanned(scan):
+        texts.close()  # (a note saved meanwhile, read for its match and for its text: the
+        return None  # notes found are built, each from one read, as the caller does then)
     return texts

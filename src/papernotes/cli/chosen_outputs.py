@@ -232,7 +232,7 @@ def found_json(
 
     def pieces() -> Iterator[bytes]:
         separator = b"[\n  "
-        for text, end in zip(texts.items() if texts else (), ends, strict=True):
+        for text, end in zip(texts.items() if texts is not None else (), ends, strict=True):
             yield b"".join((separator, text[: -len(ITEM_END)], end.encode(), ITEM_END))
             separator = JOINER
         yield b"[]" if separator.startswith(b"[") else b"\n]"

@@ -189,11 +189,11 @@ def json_pieces(items: Iterable[object]) -> Iterator[str]:
 
 
 KEPT_JSON_CHARS = 16 * 2**20
+"""A ``--json`` list longer than this is written as it is made and not kept as a whole."""
 KEPT_BESIDE_NOTES = 2**20
 """The longest JSON text kept whole while every note is in memory (a first output: at
 100,000 notes the notes are 210 MB, and a text of 16 million characters held twice more
 took the command over 250 MB); a longer one is made from the kept texts next time."""
-"""A ``--json`` list longer than this is written as it is made and not kept as a whole."""
 WRITE_CHARS = 2**16
 """About how much JSON is written at a time."""
 

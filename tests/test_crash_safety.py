@@ -287,7 +287,7 @@ def test_an_import_killed_while_its_writer_process_works_leaves_whole_notes_only
     besides notes is temporary files, which ``check`` clears; the import run again completes.
     Ctrl-C (SIGINT, which the child ignores) stops the import as it would without a child."""
     source = tmp_path / "in.bib"
-    count = 500
+    count = 4000  # long enough to be stopped mid-way on a fast machine (500 took 0.18 s)
     source.write_text(
         "".join(
             f"@article{{k{i},\n  title = {{Killed import paper {i}}},\n  year = {{20{10 + i % 3}}},"

@@ -90,10 +90,10 @@ def loads(monkeypatch) -> list[str]:
             seen.append(str(self.root))
         return real_load(self, scan, **options)
 
-    def counting_rows(self, scan, row_of):
+    def counting_rows(self, scan, row_of, **options):
         inside_rows.append(True)
         try:
-            got = real_rows(self, scan, row_of)
+            got = real_rows(self, scan, row_of, **options)
         finally:
             inside_rows.pop()
         if got is not None:  # None: the library loads its notes instead (counted there)

@@ -196,8 +196,9 @@ def test_no_cache_keeps_no_output(seed_library):
 
 def test_an_output_is_not_kept_from_a_library_changed_in_memory(seed_library, trusting_cache):
     library = Library(seed_library)
-    library.notes()
-    library.add(Paper(title="Written Just Now", year=2022))
+    with library.writing():  # the notes held when the add writes: it adds to them in memory
+        library.notes()
+        library.add(Paper(title="Written Just Now", year=2022))
     library.cached_output("test", lambda: "text")
     assert kept_list_outputs(seed_library) == []  # what it saw is no longer what was loaded
     assert Library(seed_library).cached_output("test", lambda: "fresh") == ([], "fresh")

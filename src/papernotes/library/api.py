@@ -243,9 +243,11 @@ class Library(LibrarySearch):
         paper = self.validated(paper)
         # Duplicate check, key and file name are chosen under the lock, from the folder as
         # it is now: another process may have added papers since this one read it.
+        from papernotes.library.note_writes import added
+
         with self.writing():
-            verb = "update" if update and self.match(paper) else "add"
-            note = self.add_checked(paper, update)
+            note, existed = added(self, paper, update)
+            verb = "update" if existed else "add"
             self.history.describe(f"{verb} {note.paper.key}: {note.paper.title}")
             return note
 

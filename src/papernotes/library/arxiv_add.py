@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from papernotes.errors import DuplicateError, InvalidInputError
 from papernotes.library.api import Library
 from papernotes.library.arxiv_ops import Fetcher, OfflineMissError, id_key, paper_for_add
+from papernotes.library.known_papers import KnownPapers, known_papers
 from papernotes.model import Note, Paper
 from papernotes.text.arxiv_ids import parse_arxiv_id
 
@@ -44,9 +45,10 @@ def plan_arxiv_add(
     title naming another note than the id's is an ``InvalidInputError``.
     """
     base = parse_arxiv_id(given.arxiv)[0]
-    existing = next((n for n in library.notes_if_any() if n.paper.arxiv == base), None)
+    known = known_papers(library)
+    existing = known.with_arxiv(base)
     if existing is not None:
-        return ArxivAddPlan(_updated(library, given, existing, base, update))
+        return ArxivAddPlan(_updated(known, given, existing, base, update))
     if fetched is not None and parse_arxiv_id(fetched.arxiv)[0] == base:
         return ArxivAddPlan(fetched)
     if fetcher is None:
@@ -76,11 +78,11 @@ def planned_paper(given: Paper, plan: ArxivAddPlan) -> Paper:
     return given if plan.source is None else paper_for_add(given, plan.source)
 
 
-def _updated(library: Library, given: Paper, existing: Note, base: str, update: bool) -> Paper:
+def _updated(known: KnownPapers, given: Paper, existing: Note, base: str, update: bool) -> Paper:
     """The paper an update builds on: the note that has the id, unless refused."""
     if not update:
         raise DuplicateError(f"arXiv {base} is already in the library as {existing.path}.")
-    named = library.match(Paper(title=given.title, year=given.year or 1)) if given.title else None
+    named = known.match(Paper(title=given.title, year=given.year or 1)) if given.title else None
     if named is not None and named.path != existing.path:
         raise InvalidInputError(
             f"--title names {named.path}, but arXiv {base} is the id of {existing.path}, "

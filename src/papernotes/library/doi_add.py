@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from papernotes.errors import DuplicateError, NotFoundError
 from papernotes.formats.bibtex.venues import VenueTable
+from papernotes.library.known_papers import known_papers
 from papernotes.model import Paper
 from papernotes.text.dois import parse_doi
 from papernotes.web.scholarly import CROSSREF, Crossref
@@ -32,9 +33,7 @@ def paper_for_doi(
     name from the venue table when it knows the container), full venue name, pages and
     publisher, with what the user gave (``title``, ``year``, ``venue``…) winning."""
     doi = parse_doi(given.doi)
-    holder = next(
-        (n for n in library.notes_if_any() if n.paper.doi.casefold() == doi.casefold()), None
-    )
+    holder = known_papers(library).with_doi(doi)
     if holder is not None and not update:
         raise DuplicateError(f"DOI {doi} is already in the library as {holder.path}.")
     if http is None:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from papernotes.errors import DuplicateError, InvalidInputError
 from papernotes.library.held_notes import remember, replace_held
+from papernotes.library.known_papers import KnownPapers, known_papers
 from papernotes.library.reading_queue import stamp_read_on
 from papernotes.model import Note, Paper, merge_paper
 from papernotes.storage.library_folder import MISSING, folder_kind
@@ -26,7 +27,7 @@ def addable(library: Library, paper: Paper, update: bool, look: bool) -> Paper:
     again under the lock (``look=False`` spares reading the library twice)."""
     paper = library.validated(paper)
     if look and not update and folder_kind(library.root) != MISSING:
-        existing = library.match(paper)
+        existing = known_papers(library).match(paper)
         if existing is not None:
             raise DuplicateError(f"{paper.title!r} is already in the library as {existing.path}.")
     return paper
@@ -50,14 +51,22 @@ def add_checked(library: Library, paper: Paper, update: bool) -> Note:
     """``add`` inside ``writing()`` with ``paper`` valid: a paper already present is refused
     unless ``update``, then merged into its note (refused if it matches two notes); a new
     note gets the day it was added and a free key."""
+    return added(library, paper, update)[0]
+
+
+def added(library: Library, paper: Paper, update: bool) -> tuple[Note, bool]:
+    """``add_checked``, and whether the paper was in the library (merged into its note).
+    Checked against the notes in memory, else against the identity rows
+    (``known_papers.py``): an ``add`` at 100,000 notes builds none of them."""
     from papernotes.library.api import today
 
-    library.refuse_unseen()
-    existing = library.match(paper)
+    known = known_papers(library)
+    known.refuse_unseen()
+    existing = known.match(paper)
     if existing and not update:
         raise DuplicateError(f"{paper.title!r} is already in the library as {existing.path}.")
     if existing:
-        others = sorted(library._indexed().candidates(paper) - {existing.path})
+        others = sorted(known.candidates(paper) - {existing.path})
         if others:  # checked here, under the lock: merging would give two notes one id
             raise DuplicateError(
                 f"{paper.title!r} (its title, key or arXiv id) matches {existing.path} and "
@@ -65,16 +74,23 @@ def add_checked(library: Library, paper: Paper, update: bool) -> Note:
             )
         merged = merge_paper(existing.paper, paper)
         if not merged.key:
-            merged = replace(merged, key=library.free_key(merged, existing))
-        return library.save(existing, merged)
+            merged = replace(merged, key=_free_key(known, merged, existing))
+        return library.save(existing, merged), True
     day = today()
     paper = stamp_read_on(None, paper, day)
     if not paper.added or not paper.key:
-        added = paper.added or day
-        paper = replace(paper, added=added, key=paper.key or library.free_key(paper))
+        when = paper.added or day
+        paper = replace(paper, added=when, key=paper.key or _free_key(known, paper, None))
     note = library.store.create(paper)
     remember(library, note)
-    return note
+    return note, False
+
+
+def _free_key(known: KnownPapers, paper: Paper, ignore: Note | None) -> str:
+    """``free_key`` among the keys ``known`` holds (its unseen notes refused already)."""
+    from papernotes.formats.bibtex.keys import unique_key
+
+    return unique_key(paper, known.keys_taken(ignore))
 
 
 def free_key(

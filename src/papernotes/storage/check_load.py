@@ -58,8 +58,9 @@ class CheckLoad:
         self.found_set: set[str] | None = None
         self.kept: CheckState | None = None
         """The state the last check kept (its output, what changed since)."""
-        self.outputs: dict[str, dict[str, bytes | None]] = {"rows": {}, "forms": {}}
-        """The stat key of each year's file of kept rows and search forms, once verified."""
+        self.outputs: dict[str, dict[str, bytes | None]] = {"rows": {}, "ids": {}, "forms": {}}
+        """The stat key of each year's file of kept rows (``list``'s and the identity rows)
+        and search forms, once verified."""
 
     def state(self, output: tuple[Any, ...], delta: dict[str, Any]) -> tuple[Any, ...]:
         """The state to keep for this read, its ``output`` and the facts ``delta``
@@ -205,7 +206,8 @@ def full_read_state(store: NoteStore, note_digests: dict[str, str]) -> CheckLoad
     load.shard_crcs = []  # the note cache's marks are read by the next check (its shards
     load.marks = [NO_MARK] * len(load.rels)  # unpacked once more here: 15 MB more)
     caches = store.caches()  # the rows and forms the full read verified (and dropped)
-    for name, cache in (("rows", caches.list_rows()), ("forms", caches.search_forms())):
+    kinds = ("rows", caches.list_rows()), ("ids", caches.identity_rows())
+    for name, cache in (*kinds, ("forms", caches.search_forms())):
         load.outputs[name] = _file_keys(cache.folder, cache.years())
     return load
 
@@ -284,7 +286,8 @@ def _after(
     row of a file changed since has another stat key than the file's, and is never used."""
     caches = store.caches()
     digests: dict[str, str] | None = None
-    for name, cache in (("rows", caches.list_rows()), ("forms", caches.search_forms())):
+    kinds = ("rows", caches.list_rows()), ("ids", caches.identity_rows())
+    for name, cache in (*kinds, ("forms", caches.search_forms())):
         before = _file_keys(cache.folder, cache.years())
         known = kept.get(name, {})
         years = [year for year, key in before.items() if key is None or known.get(year) != key]

@@ -93,6 +93,7 @@ class NoteLoads:
         if from_disk:  # a row or a search form may have been made from a read that disagrees
             digests = {note.path: note.digest for note in notes}  # with the file (an mmap write)
             self.caches().list_rows().forget_disagreeing(digests)
+            self.caches().identity_rows().forget_disagreeing(digests)
             self.caches().search_forms().forget_disagreeing(digests)
         self._seen = None
         if load.stats_settled:  # the state is worked out only if asked for: most commands do not
@@ -135,14 +136,16 @@ class NoteLoads:
         self.unseen += [p.path for p in unread if _may_hold_a_paper(self.path_of(p.path))]
 
     def list_rows(
-        self, scan: Scan | None, row_of: RowMaker
+        self, scan: Scan | None, row_of: RowMaker, identities: bool = False
     ) -> tuple[list[Row], list[Problem], Folders | None] | None:
         """Every note's ``list`` row and the problems, as ``load`` would see them, from the
         kept rows where a file did not change, and the rows' year folders
-        (``storage/row_listing.py``); None when rows are not kept."""
+        (``storage/row_listing.py``); None when rows are not kept. ``identities``: the
+        identity rows (``row_of`` makes those), kept in their own folder."""
         from papernotes.storage.row_listing import list_rows
 
-        return list_rows(cast("NoteStore", self), scan or self.scan(), row_of)
+        cache = self.caches().identity_rows() if identities else None
+        return list_rows(cast("NoteStore", self), scan or self.scan(), row_of, cache)
 
     def remember_load(
         self,

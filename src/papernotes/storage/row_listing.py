@@ -149,13 +149,13 @@ rows (``YearRows.token``; None when they are not kept as loaded) and how many of
 
 
 def list_rows(
-    store: NoteStore, scan: Scan, row_of: RowMaker
+    store: NoteStore, scan: Scan, row_of: RowMaker, cache: ListRowsCache | None = None
 ) -> tuple[list[Row], list[Problem], Folders | None] | None:
     """Every note's row (``(stat key, *row_of(note))``) in scan order, the problems of
     those that do not read (after the scan's own) and the rows' folders (None when not
     known); None when rows are not kept (caching off) or a file cannot be stat-ed (a full
-    load reports it)."""
-    cache = store.caches().list_rows()
+    load reports it). ``cache``: where the rows are kept (the ``list`` rows unless given)."""
+    cache = cache or store.caches().list_rows()
     if cache.folder is None:
         return None
     ahead = read_ahead(cache) if scan.keys is None and scan.keys_later is not None else None

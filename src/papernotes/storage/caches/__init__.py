@@ -83,6 +83,13 @@ class LibraryCaches:
 
         return ListRowsCache.for_library(self.real_root)
 
+    def identity_rows(self) -> ListRowsCache:
+        """Each note's identity row, kept as the ``list`` rows are (``library/known_papers.py``:
+        what ``add`` checks a paper against)."""
+        from papernotes.storage.caches.list_rows_cache import ListRowsCache
+
+        return ListRowsCache.for_library(self.real_root, ".ids")
+
     def search_forms(self) -> SearchFormsCache:
         """The kept search forms (imported on use: only searches read them)."""
         from papernotes.storage.caches.search_forms_cache import SearchFormsCache
@@ -131,11 +138,12 @@ class LibraryCaches:
         self.forget_outputs(rels)
 
     def forget_outputs(self, rels: list[str]) -> None:
-        """Drop the kept ``list`` rows of ``rels``, the stat keys of their search forms and
-        every kept output (``forget`` without the note cache: for a load that has just
-        repaired its entries)."""
+        """Drop the kept ``list`` and identity rows of ``rels``, the stat keys of their search
+        forms and every kept output (``forget`` without the note cache: for a load that has
+        just repaired its entries)."""
         if rels:
             self.list_rows().forget(rels)
+            self.identity_rows().forget(rels)
             self.search_forms().forget(rels)
         self.list_output().clear()
         self.bib_blocks(b"").clear()

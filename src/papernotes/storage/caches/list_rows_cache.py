@@ -101,8 +101,11 @@ class ListRowsCache:
         self._header: bytes | None = None
 
     @classmethod
-    def for_library(cls, real_root: str) -> ListRowsCache:
-        return cls(cache_path(real_root, ".rows"), real_root)
+    def for_library(cls, real_root: str, suffix: str = ".rows") -> ListRowsCache:
+        """The rows of the library at ``real_root`` in the folder named with ``suffix``: the
+        ``list`` rows, or another kind of row made the same way (``.ids``, the identity rows of
+        ``library/known_papers.py``)."""
+        return cls(cache_path(real_root, suffix), real_root)
 
     def header(self) -> bytes:
         if self._header is None:  # the code stamp stats every module: once is enough

@@ -486,6 +486,17 @@ def test_the_library_says_a_paper_is_a_duplicate_and_only_the_cli_names_update(s
         )
 
 
+def test_add_update_of_a_paper_matching_two_notes_does_not_suggest_update(seed_library):
+    text = (seed_library / "2020" / "tinybert.md").read_text(encoding="utf-8")
+    twin = text.replace("arxiv: '1909.10351'", "arxiv: ''").replace("jiao2020tinybert", "twin")
+    (seed_library / "2020" / "twin.md").write_text(twin, encoding="utf-8")  # by hand: one title
+    title = "TinyBERT: distilling BERT for natural language understanding"
+    result = run(seed_library, "add", "--update", "--year", "2020", "--title", title, "--note", "x")
+    assert result.exit_code == 1
+    assert "matches 2020/tinybert.md and 2020/twin.md; nothing was written." in result.stderr
+    assert "use --update" not in result.stderr
+
+
 def test_list_with_a_year_no_paper_has_says_no_papers_match_and_exits_1(seed_library):
     for args in (["--year", "0"], ["--year", "1999"], ["--tag", "no-such-tag"]):
         result = run(seed_library, "list", *args)

@@ -6,12 +6,15 @@ from __future__ import annotations
 import random
 from dataclasses import replace
 
+import pytest
+
+from papernotes.errors import InvalidInputError
 from papernotes.library import Library
 from papernotes.library import known_papers as known_module
 from papernotes.library.known_papers import KnownPapers, RowPapers, known_papers
 from papernotes.model import Paper
 from papernotes.storage.store import NoteStore
-from tests.helpers import calls_of
+from tests.helpers import calls_of, run
 
 TITLES = ["Deep Nets", "deep nets!", "Déep  Nets", "蒸馏方法", "Other", "BERT: pre-training", "x"]
 KEYS = ["", "", "smith2020deep", "Smith2020Deep", "li2021", "SMITH2020DEEP"]
@@ -98,3 +101,40 @@ def test_a_note_not_as_its_row_says_sends_the_check_to_every_note(
     found = known_papers(library).match(replace(paper, key="", arxiv=""))
     assert found is not None and found.paper == paper
     assert len(loads) == 1
+
+
+def test_a_note_broken_after_its_row_was_read_refuses_the_add_as_a_load_does(
+    seed_library, trusting_cache, monkeypatch
+):
+    """The rows saw the note readable; when it is read as a candidate it no longer parses
+    (another program wrote it meanwhile): the notes are loaded and the add refused, as an
+    add that loads them refuses while a note does not read. Nothing is written."""
+    Library(seed_library).add(Paper(title="Toggle Paper", year=2019))  # the rows made
+    real_rows = NoteStore.list_rows
+
+    def rows_then_broken(self, scan, row_of, **options):
+        got = real_rows(self, scan, row_of, **options)
+        (seed_library / "2019" / "toggle-paper.md").write_text("---\ntitle: [x\n---\n")
+        return got
+
+    monkeypatch.setattr(NoteStore, "list_rows", rows_then_broken)
+    before = sorted(p.name for p in seed_library.glob("2020/*.md"))
+    with pytest.raises(InvalidInputError, match="2019/toggle-paper.md does not read as a note"):
+        Library(seed_library).add(Paper(title="Toggle paper", year=2020))
+    assert sorted(p.name for p in seed_library.glob("2020/*.md")) == before
+
+
+def test_a_list_rows_file_among_the_identity_rows_is_no_identity_row(seed_library, trusting_cache):
+    doi, arxiv = "10.1000/ABC", "1901.00001"
+    Library(seed_library).add(Paper(title="Some Paper", year=2019, doi=doi, arxiv=arxiv))
+    run(seed_library, "list")  # the list rows kept
+    Library(seed_library).add(Paper(title="Other Paper", year=2019))  # the identity rows kept
+    cache = NoteStore(seed_library).caches()
+    ids, rows = cache.identity_rows().folder, cache.list_rows().folder
+    assert ids is not None and rows is not None and (ids / "2019").is_file()
+    (ids / "2019").write_bytes((rows / "2019").read_bytes())
+    known = known_papers(Library(seed_library))
+    assert isinstance(known, RowPapers)
+    for found in (known.with_doi(doi.lower()), known.with_arxiv(arxiv)):
+        assert found is not None and found.path == "2019/some-paper.md"
+    assert known.match(Paper(title="some paper!", year=2020)).path == "2019/some-paper.md"

@@ -133,6 +133,8 @@ def add_cmd(  # noqa: PLR0913 - a click command takes one parameter per option
     try:  # paper is checked and the notes typed: a refused add makes no folder
         note = add_paper(library, given, update, timeout, offline)
     except DuplicateError as exc:
+        if update:  # refused though --update was given: the paper matches two notes
+            raise
         raise DuplicateError(f"{str(exc).removesuffix('.')}; use --update to change it.") from None
     click.echo(str(library.root / note.path))
 

@@ -90,14 +90,18 @@ def known_papers(library: Library) -> KnownPapers:
 
 class RowPapers(KnownPapers):
     """``KnownPapers`` from the identity rows of every note that reads, in scan order, and
-    the notes that cannot be read (``unseen``)."""
+    the notes that cannot be read (``unseen``). Once a note is found not to be what its row
+    says, the rows are let go and every answer is the notes' (``_fall_back``)."""
 
     def __init__(self, library: Library, rows: list[tuple[Any, ...]], unseen: list[str]) -> None:
         super().__init__(library)
-        self.rows, self.unseen = rows, unseen
+        self.rows: list[tuple[Any, ...]] | None = rows
+        self.unseen = unseen
 
     def refuse_unseen(self) -> None:
-        if self.unseen:
+        if self.rows is None:
+            super().refuse_unseen()
+        elif self.unseen:
             from papernotes.library.note_writes import unseen_refusal
 
             raise unseen_refusal(self.unseen)
@@ -111,6 +115,8 @@ class RowPapers(KnownPapers):
         return super().candidates(paper) if index is None else index.candidates(paper)
 
     def keys_taken(self, ignore: Note | None = None) -> Container[str]:
+        if self.rows is None:
+            return super().keys_taken(ignore)
         counts = Counter(row[ID_KEY].casefold() for row in self.rows if row[ID_KEY])
         ignored = ""
         if ignore is not None and ignore.paper.key:  # its key, as its row holds it
@@ -130,7 +136,10 @@ class RowPapers(KnownPapers):
 
     def _index(self, paper: Paper) -> PaperIndex | None:
         """The index of the notes sharing an arXiv id, key or normalised title with
-        ``paper``, in the library's order; None when one of them changed since its row."""
+        ``paper``, in the library's order; None when one of them changed since its row
+        (or one did before): the notes answer."""
+        if self.rows is None:
+            return None
         titles = titles_of(paper)
         arxiv, key = paper.arxiv, paper.key
         notes = self._notes(
@@ -147,21 +156,22 @@ class RowPapers(KnownPapers):
     ) -> Note | None:
         """The first note in the library's order whose row ``picks`` (read from its file,
         ``holds`` checked on it); the notes' answer when one changed since its row."""
-        notes = self._notes(filter(picks, self.rows))
+        notes = None if self.rows is None else self._notes(filter(picks, self.rows))
         if notes is None:
             notes = self.library.notes_if_any()
         return next(filter(holds, notes), None)
 
     def _notes(self, rows: Iterable[tuple[Any, ...]]) -> list[Note] | None:
         """The notes of ``rows`` read from their files, in the library's order; None when
-        one cannot be read or is not the bytes its row was made from."""
+        one cannot be read or is not the bytes its row was made from (``_fall_back``)."""
         notes = []
         for row in rows:
             try:
                 note = self.library.store.read(row[ID_PATH])
             except (OSError, NoteFormatError):
-                return None
-            if note.digest != row[ID_DIGEST]:
+                note = None
+            if note is None or note.digest != row[ID_DIGEST]:
+                self._fall_back()
                 return None
             notes.append(note)
         if len(notes) < 2:
@@ -171,3 +181,11 @@ class RowPapers(KnownPapers):
         except FileFormatError:  # as Library._load: ordered without the document's order
             order = ()
         return in_order(notes, order)
+
+    def _fall_back(self) -> None:
+        """A note is not what its row says (changed since, under the same stat or in a
+        race): the rows are let go and every later answer is the notes'. They are loaded
+        now, and a note that does not read refuses the paper at once, as ``add`` refuses
+        it after a load (the check already made from the rows saw it readable)."""
+        self.rows = None
+        self.library.refuse_unseen()

@@ -95,9 +95,12 @@ class ListRowsCache:
     """The kept ``list`` rows of one library (``folder`` None: caching is off); every method
     swallows cache trouble (a file that does not read holds no rows)."""
 
-    def __init__(self, folder: Path | None, real_root: str) -> None:
+    def __init__(self, folder: Path | None, real_root: str, kind: str = ".rows") -> None:
         self.folder = folder
         self.real_root = real_root
+        self.kind = kind
+        """Which rows (the folder's suffix): named in the header, so a file of one kind
+        copied among the other's is no row of it."""
         self._header: bytes | None = None
 
     @classmethod
@@ -105,11 +108,11 @@ class ListRowsCache:
         """The rows of the library at ``real_root`` in the folder named with ``suffix``: the
         ``list`` rows, or another kind of row made the same way (``.ids``, the identity rows of
         ``library/known_papers.py``)."""
-        return cls(cache_path(real_root, suffix), real_root)
+        return cls(cache_path(real_root, suffix), real_root, suffix)
 
     def header(self) -> bytes:
         if self._header is None:  # the code stamp stats every module: once is enough
-            self._header = header()
+            self._header = header() + f"kind {self.kind}\n".encode()
         return self._header
 
     def blocks(self) -> ListBlocksCache:

@@ -8,7 +8,7 @@ BibTeX) work on a ``Library`` in the same way.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from papernotes.library.history_ops import History
     from papernotes.library.list_rows import QuickOutput
     from papernotes.library.paper_rows import PaperRows
+    from papernotes.library.row_index import RowIndex
     from papernotes.library.search_forms import SearchForms
 
 __all__ = ["DEFAULT_LOCK_TIMEOUT", "NO_PAPERS", "Library", "LockWait", "not_a_library", "today"]
@@ -55,7 +56,8 @@ class Library(LibrarySearch):
         self._notes: list[Note] | None = None
         self._problems: list[Problem] = []
         self._forms: SearchForms | None = None  # made by the first search (forms)
-        self._index: PaperIndex | None = None  # built on first match(), kept in step after
+        # built on first match() (from the identity rows: ``index_rows``), kept in step after
+        self._index: PaperIndex | RowIndex | None = None
         self._slots: dict[str, int] | None = None  # path -> position in _notes
         self._scan: Scan | None = None  # a fresh listing for the next load (cached_output())
         self._unseen: list[str] = []  # folders and notes the last load could not read
@@ -96,6 +98,7 @@ class Library(LibrarySearch):
 
     def _load(self, from_disk: bool = False) -> list[Note]:
         """Reads the notes (from the cache unless ``from_disk``) and keeps them, ordered."""
+        self.store.flush_batch()  # the notes a batch holds first given their names
         notes, problems = self.store.load(self._scan, from_disk=from_disk)
         self._scan = None
         self._notes, self._problems = library_ordered(self, notes, problems)
@@ -160,7 +163,30 @@ class Library(LibrarySearch):
         """The notes whose key, slug or arXiv id is ``name`` (case aside): what a link names."""
         return self._indexed().named(name)
 
-    def _indexed(self) -> PaperIndex:
+    def first_with(self, identities: Iterable[tuple[str, str]]) -> Note | None:
+        """The first note with the first of ``identities`` any note has (``PaperIndex
+        .first_path``: ``("arxiv" | "doi" | "key" | "title", value)``)."""
+        index = self._indexed()
+        path = index.first_path(identities)
+        return index.note(path) if path else None
+
+    def note_indexed(self, path: str) -> Note:
+        """The note at ``path``, one ``first_with`` or ``match`` named."""
+        return self._indexed().note(path)
+
+    def keys_taken(self) -> Container[str]:
+        """Every citation key in use, case folded: a live view, as the library writes."""
+        return self._indexed().keys_taken()
+
+    def index_rows(self) -> None:
+        """Answer ``match``, ``notes_named`` and ``free_key`` from the identity rows while
+        the notes are not in memory (``row_index.py``): an import into a big library holds
+        only the notes it names and writes."""
+        from papernotes.library.row_index import row_index
+
+        self._index = row_index(self)
+
+    def _indexed(self) -> PaperIndex | RowIndex:
         if self._index is None:
             self._index = PaperIndex(self.notes())
         return self._index
@@ -252,12 +278,16 @@ class Library(LibrarySearch):
             return note
 
     def refuse_unseen(self) -> None:
-        """Refuse a write while a note cannot be read (``note_writes.unseen_refusal``)."""
-        self.notes()
-        if self._unseen:
+        """Refuse a write while a note cannot be read (``note_writes.unseen_refusal``); the
+        notes are loaded unless the identity rows answer (``index_rows``)."""
+        unseen = getattr(self._index, "unseen", None) if self._notes is None else None
+        if unseen is None:
+            self.notes()
+            unseen = self._unseen
+        if unseen:
             from papernotes.library.note_writes import unseen_refusal
 
-            raise unseen_refusal(self._unseen)
+            raise unseen_refusal(unseen)
 
     def add_checked(self, paper: Paper, update: bool) -> Note:
         """``add`` inside ``writing()`` with ``paper`` valid (``note_writes.py``)."""

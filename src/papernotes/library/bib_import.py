@@ -6,7 +6,7 @@ filling only what the note lacks; otherwise it adds a new note.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Container
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -16,7 +16,7 @@ from papernotes.formats.bibtex.venues import VenueTable
 from papernotes.formats.bibtex.write import BIBTEX_EXTRA, ENTRY_TYPE, bibtex_fields
 from papernotes.library import Library
 from papernotes.library.user_settings import venue_table
-from papernotes.model import Note, Paper, Problem, normalize_title
+from papernotes.model import Paper, Problem, normalize_title
 from papernotes.text.controls import refuse_controls
 
 if TYPE_CHECKING:
@@ -71,6 +71,7 @@ def import_bibtex(
         counted_if_stopped(library, name) as before_writing,
         library.writing(batch=True, writer_process=True),
     ):
+        library.index_rows()  # a big library's notes not loaded: their identity rows
         library.refuse_unseen()
         before_writing()
         report = _import_entries(library, parsed, source, venues, dry_run=False)
@@ -95,8 +96,8 @@ def _import_entries(
     changed: list[str] = []
     claimed: dict[str, str] = {}  # target (note path, or "new:N" in a dry run) -> entry key
     authors: dict[str, str] = {}  # names read so far: co-authors recur
-    index = MatchIndex(library.notes())
-    taken = {n.paper.key.casefold() for n in library.notes() if n.paper.key}
+    index = MatchIndex(library)
+    taken = _Taken(library.keys_taken())
     for entry in parsed.entries:
         try:
             paper, latex_notes = keep_unknown_latex(entry, entry_to_paper(entry, venues, authors))
@@ -119,7 +120,7 @@ def _import_entries(
             problems.append(Problem(source, entry.line, message))
             skipped.append(entry.key)
             continue
-        existing = index.notes.get(target) if target else None
+        existing = library.note_indexed(target) if target and target in index else None
         if existing is not None:
             claimed[existing.path] = entry.key
             merged.append(existing.path)
@@ -127,7 +128,7 @@ def _import_entries(
             if new != existing.paper:
                 changed.append(existing.path)
                 if not dry_run:
-                    index.add(library.save(existing, new))
+                    library.save(existing, new)
                 taken.add(new.key.casefold())
             continue
         if check_key(paper.key) or paper.key.casefold() in taken:
@@ -144,9 +145,8 @@ def _import_entries(
         else:
             # valid already (``validated`` above) and checked under the lock: add()
             # without validating the paper a second time
-            note = library.add_checked(paper, False)
-            target = index.add(note)
-            added.append(note.path)
+            target = library.add_checked(paper, False).path
+            added.append(target)
         claimed[target] = entry.key
     return BibImportReport(
         tuple(added),
@@ -158,47 +158,52 @@ def _import_entries(
 
 
 class MatchIndex:
-    """Notes by arXiv id, DOI and normalised title, so matching N entries costs O(N)."""
+    """The note an entry is the same paper as (its path): the library's first note with the
+    entry's arXiv id, else DOI, else normalised title (``Library.first_with``: from memory or
+    the identity rows, the notes written by this import after the others), else a paper the
+    dry run would add (``new:N``). Matching N entries costs O(N)."""
 
-    def __init__(self, notes: Iterable[Note]) -> None:
-        self.notes: dict[str, Note] = {}
-        self._by: dict[tuple[str, str], str] = {}
-        self._pending = 0
-        self._last: tuple[tuple[str, str, str, str], list[tuple[str, str]]] | None = None
-        for note in notes:
-            self.add(note)
+    def __init__(self, library: Library) -> None:
+        self.library = library
+        self._pending: dict[tuple[str, str], str] = {}
+        self._count = 0
 
-    def add(self, note: Note) -> str:
-        self.notes[note.path] = note
-        self._index(note.paper, note.path)
-        return note.path
+    def __contains__(self, target: str) -> bool:
+        """Whether ``target`` is a note's path (not a paper a dry run would add)."""
+        return not target.startswith("new:")
 
     def add_pending(self, paper: Paper) -> str:
         """A paper a dry run would add: later entries can match it, but it has no note."""
-        self._pending += 1
-        target = f"new:{self._pending}"
-        self._index(paper, target)
+        self._count += 1
+        target = f"new:{self._count}"
+        for identity in _identities(paper):
+            self._pending.setdefault(identity, target)  # the first paper wins
         return target
-
-    def _identities(self, paper: Paper) -> list[tuple[str, str]]:
-        """``_identities(paper)``, kept for the last paper: an entry is matched, then added."""
-        said = (paper.arxiv, paper.doi, paper.title, paper.arxiv_title)
-        if self._last is None or self._last[0] != said:
-            self._last = said, _identities(paper)
-        return self._last[1]
-
-    def _index(self, paper: Paper, target: str) -> None:
-        for kind, value in self._identities(paper):
-            self._by.setdefault((kind, value), target)  # the first note wins
 
     def match(self, paper: Paper) -> str:
         """The target for the same paper: same arXiv id, else DOI, else normalised title."""
-        found: dict[str, str] = {}
-        for kind, value in self._identities(paper):
-            target = self._by.get((kind, value))
-            if target:
-                found.setdefault(kind, target)
-        return found.get("arxiv") or found.get("doi") or found.get("title") or ""
+        for identity in _identities(paper):
+            note = self.library.first_with([identity])
+            if note is not None:
+                return note.path
+            if identity in self._pending:
+                return self._pending[identity]
+        return ""
+
+
+class _Taken:
+    """The citation keys in use (case folded): the library's, as it writes, and the keys a
+    dry run would give."""
+
+    def __init__(self, library_keys: Container[str]) -> None:
+        self.library_keys = library_keys
+        self.more: set[str] = set()
+
+    def __contains__(self, folded: object) -> bool:
+        return folded in self.more or folded in self.library_keys
+
+    def add(self, folded: str) -> None:
+        self.more.add(folded)
 
 
 def _identities(paper: Paper) -> list[tuple[str, str]]:
@@ -214,7 +219,7 @@ def _identities(paper: Paper) -> list[tuple[str, str]]:
     return out
 
 
-def merge_entry(old: Paper, new: Paper, taken: set[str]) -> Paper:
+def merge_entry(old: Paper, new: Paper, taken: Container[str]) -> Paper:
     """``old`` with the gaps filled from a .bib entry: what the user wrote always wins.
 
     Applies when a .bib import meets a paper the library has (a .bib is another program's

@@ -34,19 +34,20 @@ def replace_held(library: Library, old: Note, new: Note) -> None:
     """``new`` takes ``old``'s place, so a saved note keeps its position in its year."""
     if library._rows is not None:
         library._rows.noted(old, new)
-    if library._notes is not None and old.path == new.path:
+    if old.path != new.path:
+        _forget(library, old)
+        _remember(library, new)
+        return
+    if library._notes is not None:
         if library._slots is None:
             library._slots = {n.path: i for i, n in enumerate(library._notes)}
         slot = library._slots.get(old.path)
         if slot is not None:
             library._notes[slot] = new
-        if library._forms is not None:
-            library._forms.forget(old.path)
-        if library._index is not None:
-            library._index.replace(old, new)
-    else:
-        _forget(library, old)
-        _remember(library, new)
+    if library._forms is not None:
+        library._forms.forget(old.path)
+    if library._index is not None:  # from the notes, or the rows (no notes held)
+        library._index.replace(old, new)
 
 
 def forget(library: Library, note: Note) -> None:

@@ -48,6 +48,7 @@ class PaperIndex:
         self._titles: dict[str, set[str]] = {}  # path -> its normalised titles
         self._by_arxiv: dict[str, set[str]] = {}
         self._by_key: dict[str, set[str]] = {}
+        self._by_doi: dict[str, set[str]] = {}  # case folded
         self._by_title: dict[str, set[str]] = {}
         self._by_name: dict[str, set[str]] = {}  # folded key, slug or arXiv id -> paths
         self._folded_keys: Counter[str] = Counter()
@@ -68,6 +69,8 @@ class PaperIndex:
         if paper.key:
             self._by_key.setdefault(paper.key, set()).add(note.path)
             self._folded_keys[paper.key.casefold()] += 1
+        if paper.doi:
+            self._by_doi.setdefault(paper.doi.casefold(), set()).add(note.path)
         for title in titles:
             self._by_title.setdefault(title, set()).add(note.path)
         for name in names_of(note):
@@ -81,6 +84,7 @@ class PaperIndex:
         paper = old.paper
         _discard(self._by_arxiv, paper.arxiv, note.path)
         _discard(self._by_key, paper.key, note.path)
+        _discard(self._by_doi, paper.doi.casefold(), note.path)
         if paper.key:
             self._folded_keys[paper.key.casefold()] -= 1
             if self._folded_keys[paper.key.casefold()] <= 0:
@@ -113,6 +117,22 @@ class PaperIndex:
         for title in titles_of(paper):
             paths |= self._by_title.get(title, set())
         return paths
+
+    def first_path(self, identities: Iterable[tuple[str, str]]) -> str:
+        """The path of the first note with the first of ``identities`` (``("arxiv" | "doi"
+        | "key" | "title", value)``, a DOI case folded, a title normalised) that any note
+        has; "" when none has one."""
+        by = {"arxiv": self._by_arxiv, "doi": self._by_doi, "key": self._by_key}
+        by["title"] = self._by_title
+        for kind, value in identities:
+            paths = by[kind].get(value)
+            if paths:
+                return min(paths, key=self._rank.__getitem__)
+        return ""
+
+    def note(self, path: str) -> Note:
+        """The note at ``path`` (one this index holds)."""
+        return self._notes[path]
 
     def named(self, name: str) -> list[Note]:
         """The notes whose key, slug or arXiv id is ``name`` (ignoring case), in order."""

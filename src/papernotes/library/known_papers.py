@@ -79,7 +79,9 @@ class KnownPapers:
 def known_papers(library: Library) -> KnownPapers:
     """What ``add`` checks against: the identity rows while the notes are not in memory and
     rows are kept, else the notes."""
-    if library._notes is not None or folder_kind(library.root) == MISSING:
+    if library._notes is not None or library._index is not None:
+        return KnownPapers(library)  # in memory, or indexed from the rows (an import)
+    if folder_kind(library.root) == MISSING:
         return KnownPapers(library)
     store = library.store
     got = store.list_rows(None, identity_row, identities=True)  # the folder listed now

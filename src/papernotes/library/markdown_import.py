@@ -32,6 +32,7 @@ def import_markdown(library: Library, text: str, source: str, dry_run: bool) -> 
         counted_if_stopped(library, name) as before_writing,
         library.writing(batch=True, writer_process=True),
     ):
+        library.index_rows()  # a big library's notes not loaded: their identity rows
         library.refuse_unseen()
         before_writing()
         report = _import(library, text, source, dry_run)

@@ -29,7 +29,7 @@ def counted_if_stopped(library: Library, name: str) -> Iterator[Callable[[], Non
 
     def remember() -> None:
         nonlocal before
-        before = {note.path: note.digest for note in library.notes()}
+        before = _digests(library)
 
     try:
         yield remember
@@ -53,3 +53,14 @@ def counted_if_stopped(library: Library, name: str) -> Iterator[Callable[[], Non
     except BaseException:
         library.reload()
         raise
+
+
+def _digests(library: Library) -> dict[str, str]:
+    """Each note's path and digest: from the identity rows when they answer for the notes
+    (``Library.index_rows``: no note loaded), else from the notes."""
+    from papernotes.library.row_index import RowIndex
+
+    index = library._index
+    if library._notes is None and isinstance(index, RowIndex):
+        return index.digests()
+    return {note.path: note.digest for note in library.notes()}

@@ -227,6 +227,12 @@ class NoteWrites:
         what it added."""
         self._after_earlier_writes()
 
+    def flush_batch(self) -> None:
+        """Give the notes the current batch holds their names now (before the folder is
+        read whole in the middle of a batch)."""
+        if self._batch:
+            self._batch.commit()
+
     def _writable(self, rel: str) -> Path:
         """``path_of(rel)``, refusing a folder that is a symlink leading outside the library."""
         path = self.path_of(rel)
